@@ -1,0 +1,17 @@
+/* OpenNDIS: the NDIS 6 miniport interface, source-compatible with the WDK's ndis.h.
+ * Written from the DDI reference; see docs/headers.md for what each part covers. */
+#ifndef OPENNDIS_NDIS_H
+#define OPENNDIS_NDIS_H
+
+#include <ntddk.h>
+#include <ntddndis.h>
+#include <ndis/status.h>
+#include <ndis/version.h>
+#include <ndis/miniport.h>
+#include <ndis/memory.h>
+#include <ndis/ndis5_eliminated.h>
+
+#define NDIS_INIT_FUNCTION(f)
+#define NDIS_PAGEABLE_FUNCTION(f)
+
+#endif /* OPENNDIS_NDIS_H */

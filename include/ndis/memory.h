@@ -1,0 +1,27 @@
+/* OpenNDIS: NDIS memory services and the Ndis*Memory helper macros. */
+#ifndef OPENNDIS_NDIS_MEMORY_H
+#define OPENNDIS_NDIS_MEMORY_H
+
+#include <ndis/miniport.h>
+
+OPENNDIS_EXTERN_C_BEGIN
+
+#define NdisZeroMemory(dst, len) RtlZeroMemory(dst, len)
+#define NdisFillMemory(dst, len, fill) RtlFillMemory(dst, len, fill)
+#define NdisMoveMemory(dst, src, len) RtlCopyMemory(dst, src, len)
+#define NdisEqualMemory(a, b, len) RtlEqualMemory(a, b, len)
+#define NdisRetrieveUlong(dst, src) RtlCopyMemory((dst), (src), sizeof(ULONG))
+#define NdisStoreUlong(dst, val) \
+    do { ULONG openndis_v_ = (val); RtlCopyMemory((dst), &openndis_v_, sizeof(ULONG)); } while (0)
+
+#define NDIS_ALLOCATE_MEMORY_NONCACHED 0x00000001
+#define NDIS_ALLOCATE_MEMORY_CONTIGUOUS 0x00000002
+
+/* NdisHandle is the driver handle or a miniport adapter handle; Tag must be non-zero. */
+NDISAPI PVOID NdisAllocateMemoryWithTagPriority(_In_ NDIS_HANDLE NdisHandle, _In_ UINT Length,
+                                                _In_ ULONG Tag, _In_ EX_POOL_PRIORITY Priority);
+NDISAPI VOID NdisFreeMemory(_In_ PVOID VirtualAddress, _In_ UINT Length, _In_ UINT MemoryFlags);
+
+OPENNDIS_EXTERN_C_END
+
+#endif /* OPENNDIS_NDIS_MEMORY_H */

@@ -1,0 +1,130 @@
+/* OpenNDIS: the WDM kernel surface NDIS miniports touch: IRQL, the driver object,
+ * DriverEntry/DriverUnload role types, memory helpers and debug output. */
+#ifndef OPENNDIS_WDM_H
+#define OPENNDIS_WDM_H
+
+#include <ntdef.h>
+#include <ntstatus.h>
+
+OPENNDIS_EXTERN_C_BEGIN
+
+/* ---- IRQL --------------------------------------------------------------------------- */
+#define PASSIVE_LEVEL 0
+#define LOW_LEVEL 0
+#define APC_LEVEL 1
+#define DISPATCH_LEVEL 2
+#define CMCI_LEVEL 5
+#define CLOCK_LEVEL 13
+#define IPI_LEVEL 14
+#define DRS_LEVEL 14
+#define POWER_LEVEL 14
+#define PROFILE_LEVEL 15
+#define HIGH_LEVEL 15
+
+NTKERNELAPI KIRQL KeGetCurrentIrql(VOID);
+NTKERNELAPI KIRQL KfRaiseIrql(KIRQL NewIrql);
+NTKERNELAPI VOID KeLowerIrql(KIRQL NewIrql);
+NTKERNELAPI KIRQL KeRaiseIrqlToDpcLevel(VOID);
+#define KeRaiseIrql(new_irql, old_irql) (*(old_irql) = KfRaiseIrql(new_irql))
+
+/* ---- objects ------------------------------------------------------------------------ */
+#define IO_TYPE_DRIVER 4
+#define IRP_MJ_MAXIMUM_FUNCTION 0x1b
+
+typedef struct _DEVICE_OBJECT DEVICE_OBJECT, *PDEVICE_OBJECT;
+typedef struct _IRP IRP, *PIRP;
+typedef struct _FAST_IO_DISPATCH FAST_IO_DISPATCH, *PFAST_IO_DISPATCH;
+typedef struct _DRIVER_OBJECT DRIVER_OBJECT, *PDRIVER_OBJECT;
+
+typedef NTSTATUS DRIVER_INITIALIZE(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath);
+typedef DRIVER_INITIALIZE *PDRIVER_INITIALIZE;
+typedef VOID DRIVER_UNLOAD(PDRIVER_OBJECT DriverObject);
+typedef DRIVER_UNLOAD *PDRIVER_UNLOAD;
+typedef NTSTATUS DRIVER_ADD_DEVICE(PDRIVER_OBJECT DriverObject, PDEVICE_OBJECT PhysicalDeviceObject);
+typedef DRIVER_ADD_DEVICE *PDRIVER_ADD_DEVICE;
+typedef NTSTATUS DRIVER_DISPATCH(PDEVICE_OBJECT DeviceObject, PIRP Irp);
+typedef DRIVER_DISPATCH *PDRIVER_DISPATCH;
+typedef VOID DRIVER_STARTIO(PDEVICE_OBJECT DeviceObject, PIRP Irp);
+typedef DRIVER_STARTIO *PDRIVER_STARTIO;
+
+typedef struct _DRIVER_EXTENSION {
+    PDRIVER_OBJECT DriverObject;
+    PDRIVER_ADD_DEVICE AddDevice;
+    ULONG Count;
+    UNICODE_STRING ServiceKeyName;
+} DRIVER_EXTENSION, *PDRIVER_EXTENSION;
+
+struct _DRIVER_OBJECT {
+    CSHORT Type;
+    CSHORT Size;
+    PDEVICE_OBJECT DeviceObject;
+    ULONG Flags;
+    PVOID DriverStart;
+    ULONG DriverSize;
+    PVOID DriverSection;
+    PDRIVER_EXTENSION DriverExtension;
+    UNICODE_STRING DriverName;
+    PUNICODE_STRING HardwareDatabase;
+    PFAST_IO_DISPATCH FastIoDispatch;
+    PDRIVER_INITIALIZE DriverInit;
+    PDRIVER_STARTIO DriverStartIo;
+    PDRIVER_UNLOAD DriverUnload;
+    PDRIVER_DISPATCH MajorFunction[IRP_MJ_MAXIMUM_FUNCTION + 1];
+};
+
+/* The loader looks DriverEntry up by name; keep it visible even under -fvisibility=hidden. */
+__attribute__((__visibility__("default"))) DRIVER_INITIALIZE DriverEntry;
+
+/* ---- memory ------------------------------------------------------------------------- */
+typedef enum _EX_POOL_PRIORITY {
+    LowPoolPriority = 0,
+    LowPoolPrioritySpecialPoolOverrun = 8,
+    LowPoolPrioritySpecialPoolUnderrun = 9,
+    NormalPoolPriority = 16,
+    NormalPoolPrioritySpecialPoolOverrun = 24,
+    NormalPoolPrioritySpecialPoolUnderrun = 25,
+    HighPoolPriority = 32,
+    HighPoolPrioritySpecialPoolOverrun = 40,
+    HighPoolPrioritySpecialPoolUnderrun = 41
+} EX_POOL_PRIORITY;
+
+#define RtlZeroMemory(dst, len) memset((dst), 0, (len))
+#define RtlFillMemory(dst, len, fill) memset((dst), (fill), (len))
+#define RtlCopyMemory(dst, src, len) memcpy((dst), (src), (len))
+#define RtlMoveMemory(dst, src, len) memmove((dst), (src), (len))
+#define RtlEqualMemory(a, b, len) (!memcmp((a), (b), (len)))
+#define RtlSecureZeroMemory(dst, len) RtlZeroMemory(dst, len)
+
+NTSYSAPI VOID RtlInitUnicodeString(PUNICODE_STRING DestinationString, PCWSTR SourceString);
+
+/* ---- debug output ------------------------------------------------------------------- */
+#define DPFLTR_ERROR_LEVEL 0
+#define DPFLTR_WARNING_LEVEL 1
+#define DPFLTR_TRACE_LEVEL 2
+#define DPFLTR_INFO_LEVEL 3
+
+NTSYSAPI ULONG DbgPrint(PCSTR Format, ...);
+NTSYSAPI ULONG DbgPrintEx(ULONG ComponentId, ULONG Level, PCSTR Format, ...);
+#if DBG
+#define KdPrint(args) DbgPrint args
+#define KdPrintEx(args) DbgPrintEx args
+#else
+#define KdPrint(args) ((void)0)
+#define KdPrintEx(args) ((void)0)
+#endif
+
+#define PAGED_CODE() ((void)0)
+#define PAGED_CODE_LOCKED() ((void)0)
+#define INIT_CODE_SEG
+
+OPENNDIS_EXTERN_C_END
+
+C_ASSERT(offsetof(DRIVER_EXTENSION, ServiceKeyName) == 0x18 && sizeof(DRIVER_EXTENSION) == 0x28);
+C_ASSERT(offsetof(DRIVER_OBJECT, DeviceObject) == 0x08);
+C_ASSERT(offsetof(DRIVER_OBJECT, DriverExtension) == 0x30);
+C_ASSERT(offsetof(DRIVER_OBJECT, DriverName) == 0x38);
+C_ASSERT(offsetof(DRIVER_OBJECT, DriverInit) == 0x58);
+C_ASSERT(offsetof(DRIVER_OBJECT, DriverUnload) == 0x68);
+C_ASSERT(offsetof(DRIVER_OBJECT, MajorFunction) == 0x70 && sizeof(DRIVER_OBJECT) == 0x150);
+
+#endif /* OPENNDIS_WDM_H */

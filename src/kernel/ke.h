@@ -1,0 +1,41 @@
+/* OpenNDIS emulated kernel: IRQL, tracked pool memory, debug output. */
+#ifndef OPENNDIS_KE_H
+#define OPENNDIS_KE_H
+
+#include <pthread.h>
+#include <stdbool.h>
+
+#include <ndis.h>
+
+#include "../verifier/vf.h"
+
+/* ---- IRQL (irql.c): per thread, as on a real processor ------------------------------- */
+KIRQL ke_irql(void);
+/* Checks that `function`, called from `site`, runs at or below `max`; records
+ * IrqlTooHigh and returns false when it does not. */
+bool ke_irql_at_most(KIRQL max, const char *function, const void *site);
+/* After a driver handler returns: it must leave the IRQL it was given. Restores it. */
+void ke_irql_after_handler(KIRQL expected, const char *handler, const void *entry);
+const char *ke_irql_name(KIRQL irql);
+
+/* ---- pool (pool.c): every driver allocation with its owner, tag, size and call site -- */
+struct ke_pool {
+    pthread_mutex_t lock;
+    LIST_ENTRY blocks;
+    size_t count;
+    size_t bytes;
+};
+
+void ke_pool_init(struct ke_pool *pool);
+void *ke_pool_alloc(struct ke_pool *pool, size_t size, ULONG tag, const void *site);
+/* False when `p` is not a live block of any pool (foreign pointer or double free). */
+bool ke_pool_free(void *p);
+/* Reports every block still held as MemoryLeak (`when` says at which point) and frees it. */
+void ke_pool_release(struct ke_pool *pool, const char *when);
+
+/* ---- debug output (debug.c) ---------------------------------------------------------- */
+#include <stdarg.h>
+/* Formats with the Windows printf rules (l = 32 bits, I64, %ws, %wZ, ...). */
+size_t ke_vformat(char *out, size_t cap, const char *fmt, va_list ap);
+
+#endif /* OPENNDIS_KE_H */

@@ -1,0 +1,111 @@
+/* Tracked pool memory. Each block carries a header with its owner, tag, size and call site;
+ * a global index of live blocks lets frees be validated without touching freed memory. */
+#include <search.h>
+#include <stdalign.h>
+#include <stdlib.h>
+
+#include "ke.h"
+
+struct ke_block {
+    LIST_ENTRY link;
+    struct ke_pool *pool;
+    size_t size;
+    const void *site;
+    ULONG tag;
+} __attribute__((aligned(MEMORY_ALLOCATION_ALIGNMENT)));
+
+static pthread_mutex_t ke_index_lock = PTHREAD_MUTEX_INITIALIZER;
+static void *ke_index; /* tsearch tree of live struct ke_block * */
+
+static int ke_block_cmp(const void *a, const void *b)
+{
+    uintptr_t x = (uintptr_t)a, y = (uintptr_t)b;
+    return x < y ? -1 : x > y;
+}
+
+void ke_pool_init(struct ke_pool *pool)
+{
+    pthread_mutex_init(&pool->lock, NULL);
+    InitializeListHead(&pool->blocks);
+    pool->count = pool->bytes = 0;
+}
+
+void *ke_pool_alloc(struct ke_pool *pool, size_t size, ULONG tag, const void *site)
+{
+    struct ke_block *b = aligned_alloc(alignof(struct ke_block),
+                                       (sizeof *b + size + alignof(struct ke_block) - 1) &
+                                           ~(alignof(struct ke_block) - 1));
+    if (b == NULL)
+        return NULL;
+    *b = (struct ke_block){ .pool = pool, .size = size, .site = site, .tag = tag };
+
+    pthread_mutex_lock(&ke_index_lock);
+    void *slot = tsearch(b, &ke_index, ke_block_cmp);
+    pthread_mutex_unlock(&ke_index_lock);
+    if (slot == NULL) {
+        free(b);
+        return NULL;
+    }
+    pthread_mutex_lock(&pool->lock);
+    InsertTailList(&pool->blocks, &b->link);
+    pool->count++;
+    pool->bytes += size;
+    pthread_mutex_unlock(&pool->lock);
+    return b + 1;
+}
+
+static void ke_block_drop(struct ke_block *b)
+{
+    struct ke_pool *pool = b->pool;
+    pthread_mutex_lock(&pool->lock);
+    RemoveEntryList(&b->link);
+    pool->count--;
+    pool->bytes -= b->size;
+    pthread_mutex_unlock(&pool->lock);
+    free(b);
+}
+
+bool ke_pool_free(void *p)
+{
+    if (p == NULL)
+        return false;
+    struct ke_block *b = (struct ke_block *)p - 1;
+    pthread_mutex_lock(&ke_index_lock);
+    bool live = tdelete(b, &ke_index, ke_block_cmp) != NULL;
+    pthread_mutex_unlock(&ke_index_lock);
+    if (live)
+        ke_block_drop(b);
+    return live;
+}
+
+static void ke_tag_text(ULONG tag, char out[5])
+{
+    /* Tags are four characters stored little-endian, e.g. 'pmaS' reads "Samp". */
+    for (int i = 0; i < 4; i++) {
+        char c = (char)((tag >> (8 * i)) & 0xff);
+        out[i] = (c >= 0x20 && c < 0x7f) ? c : '.';
+    }
+    out[4] = '\0';
+}
+
+void ke_pool_release(struct ke_pool *pool, const char *when)
+{
+    for (;;) {
+        pthread_mutex_lock(&pool->lock);
+        if (IsListEmpty(&pool->blocks)) {
+            pthread_mutex_unlock(&pool->lock);
+            return;
+        }
+        struct ke_block *b = CONTAINING_RECORD(pool->blocks.Flink, struct ke_block, link);
+        pthread_mutex_unlock(&pool->lock);
+
+        char tag[5];
+        ke_tag_text(b->tag, tag);
+        vf_violation(VF_MEMORY_LEAK, "NdisAllocateMemoryWithTagPriority", b->site,
+                     "%zu bytes with tag '%s' (0x%08x) still allocated %s", b->size, tag, b->tag, when);
+        pthread_mutex_lock(&ke_index_lock);
+        tdelete(b, &ke_index, ke_block_cmp);
+        pthread_mutex_unlock(&ke_index_lock);
+        ke_block_drop(b);
+    }
+}

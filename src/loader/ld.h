@@ -1,0 +1,52 @@
+/* OpenNDIS loader: a driver image, its DRIVER_OBJECT and its life from load to unload. */
+#ifndef OPENNDIS_LD_H
+#define OPENNDIS_LD_H
+
+#include <stdbool.h>
+
+#include <ndis.h>
+
+#include "../kernel/ke.h"
+
+enum ld_phase {
+    LD_LOADED,        /* mapped, DriverEntry not called yet */
+    LD_IN_ENTRY,      /* inside DriverEntry */
+    LD_RUNNING,       /* DriverEntry succeeded */
+    LD_ENTRY_FAILED,  /* DriverEntry failed: the image is only waiting to be unmapped */
+    LD_IN_UNLOAD,     /* inside the DriverUnload routine */
+    LD_UNLOADED,
+};
+
+struct ndis_driver;
+
+struct ld_image {
+    DRIVER_OBJECT object; /* handed to the driver; NDIS finds the image from it */
+    DRIVER_EXTENSION extension;
+    UNICODE_STRING registry_path;
+    uint32_t magic;
+    enum ld_phase phase;
+    NTSTATUS entry_status;
+    PDRIVER_INITIALIZE entry;
+    void *dl;
+    char *path;
+    char *name;             /* service name: the file name without directory and suffix */
+    struct ndis_driver *registrations; /* every NdisMRegisterMiniportDriver, kept until free */
+    bool in_register;       /* inside NdisMRegisterMiniportDriver (MiniportSetOptions) */
+    struct ke_pool pool;    /* driver-wide allocations */
+};
+
+/* Maps the driver and resolves DriverEntry. On failure returns NULL and a message. */
+OPENNDIS_API struct ld_image *ld_load(const char *path, char *err, size_t errlen);
+/* Calls DriverEntry at PASSIVE_LEVEL with the image's DRIVER_OBJECT and registry path. */
+OPENNDIS_API NTSTATUS ld_driver_entry(struct ld_image *image);
+/* Calls the image's DriverUnload (if DriverEntry succeeded), checks what the driver left
+ * behind, unmaps it. Returns false when the driver could not be unloaded (no unload routine). */
+OPENNDIS_API bool ld_unload(struct ld_image *image);
+OPENNDIS_API void ld_free(struct ld_image *image);
+/* The image that owns `object`, or NULL if OpenNDIS did not create it. */
+struct ld_image *ld_image_from_object(PDRIVER_OBJECT object);
+/* The image mapped at `base` (a dladdr() dli_fbase), or NULL. */
+struct ld_image *ld_image_from_base(const void *base);
+OPENNDIS_API const char *ld_phase_name(enum ld_phase phase);
+
+#endif /* OPENNDIS_LD_H */

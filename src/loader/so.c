@@ -1,0 +1,269 @@
+/* Loading a native driver: a shared object built from WDK-style source against OpenNDIS's
+ * headers. The loader plays the I/O manager: it builds the DRIVER_OBJECT and the registry
+ * path, calls DriverEntry and later DriverUnload. */
+#include <dlfcn.h>
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ld.h"
+#include "../ndis/ndis.h"
+
+#define LD_IMAGE_MAGIC 0x4c44494du /* "LDIM" */
+
+static pthread_mutex_t ld_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct ld_image_node {
+    struct ld_image *image;
+    struct ld_image_node *next;
+} *ld_images;
+
+const char *ld_phase_name(enum ld_phase phase)
+{
+    static const char *const names[] = { "loaded", "DriverEntry", "running", "DriverEntry failed",
+                                         "DriverUnload", "unloaded" };
+    return (unsigned)phase < sizeof names / sizeof names[0] ? names[phase] : "?";
+}
+
+struct ld_image *ld_image_from_object(PDRIVER_OBJECT object)
+{
+    struct ld_image *found = NULL;
+    pthread_mutex_lock(&ld_lock);
+    for (struct ld_image_node *n = ld_images; n; n = n->next)
+        if (&n->image->object == object)
+            found = n->image;
+    pthread_mutex_unlock(&ld_lock);
+    return found;
+}
+
+struct ld_image *ld_image_from_base(const void *base)
+{
+    struct ld_image *found = NULL;
+    pthread_mutex_lock(&ld_lock);
+    for (struct ld_image_node *n = ld_images; n; n = n->next)
+        if (n->image->object.DriverStart == base)
+            found = n->image;
+    pthread_mutex_unlock(&ld_lock);
+    return found;
+}
+
+/* Says in plain words why `path` cannot be a driver, before dlopen gives a terser answer. */
+static bool ld_check_elf(const char *path, char *err, size_t errlen)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return false;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "%s: not a regular file", path);
+        return false;
+    }
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return false;
+    }
+    Elf64_Ehdr eh;
+    ssize_t n = read(fd, &eh, sizeof eh);
+    close(fd);
+    if (n < (ssize_t)EI_NIDENT || memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0) {
+        snprintf(err, errlen, "%s: not an ELF shared object (a .sys PE image is not supported yet; build the driver with `cc -shared -fPIC $(pkg-config --cflags --libs openndis)`)", path);
+        return false;
+    }
+    if (n < (ssize_t)sizeof eh || eh.e_ident[EI_CLASS] != ELFCLASS64) {
+        snprintf(err, errlen, "%s: a 32-bit ELF file; OpenNDIS loads 64-bit drivers", path);
+        return false;
+    }
+    if (eh.e_type != ET_DYN) {
+        snprintf(err, errlen, "%s: an ELF %s, not a shared object (link the driver with -shared)", path,
+                 eh.e_type == ET_REL ? "object file" : eh.e_type == ET_EXEC ? "executable" : "file");
+        return false;
+    }
+#if defined(__x86_64__)
+    const unsigned machine = EM_X86_64;
+#else
+    const unsigned machine = EM_AARCH64;
+#endif
+    if (eh.e_machine != machine) {
+        snprintf(err, errlen, "%s: built for another architecture (ELF machine %u)", path, eh.e_machine);
+        return false;
+    }
+    return true;
+}
+
+static PWCH ld_widen(const char *prefix, const char *name, USHORT *bytes)
+{
+    size_t n = strlen(prefix) + strlen(name);
+    PWCH w = calloc(n + 1, sizeof(WCHAR));
+    if (w == NULL)
+        return NULL;
+    size_t i = 0;
+    for (const char *p = prefix; *p; p++)
+        w[i++] = (unsigned char)*p;
+    for (const char *p = name; *p; p++)
+        w[i++] = (unsigned char)*p; /* service names are ASCII */
+    *bytes = (USHORT)(n * sizeof(WCHAR));
+    return w;
+}
+
+static char *ld_service_name(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    if (strncmp(base, "lib", 3) == 0 && base[3] != '\0' && base[3] != '.')
+        base += 3;
+    size_t len = strcspn(base, ".");
+    char *name = strndup(base, len ? len : strlen(base));
+    for (char *p = name; p && *p; p++)
+        if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
+            *p = '_';
+    return name;
+}
+
+struct ld_image *ld_load(const char *path, char *err, size_t errlen)
+{
+    if (!ld_check_elf(path, err, errlen))
+        return NULL;
+
+    void *dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (dl == NULL) {
+        const char *e = dlerror();
+        const char *undef = e ? strstr(e, "undefined symbol: ") : NULL;
+        if (undef != NULL)
+            snprintf(err, errlen, "%s: the driver imports %s, which OpenNDIS does not implement yet", path,
+                     undef + strlen("undefined symbol: "));
+        else
+            snprintf(err, errlen, "%s: cannot load: %s", path, e ? e : "unknown dlopen error");
+        return NULL;
+    }
+    PDRIVER_INITIALIZE entry;
+    *(void **)&entry = dlsym(dl, "DriverEntry");
+    if (entry == NULL) {
+        snprintf(err, errlen, "%s: no DriverEntry export (is this an NDIS driver? DriverEntry needs default visibility)", path);
+        dlclose(dl);
+        return NULL;
+    }
+    Dl_info info;
+    if (dladdr((void *)entry, &info) == 0 || info.dli_fbase == NULL) {
+        snprintf(err, errlen, "%s: cannot locate the loaded image", path);
+        dlclose(dl);
+        return NULL;
+    }
+
+    struct ld_image *image = calloc(1, sizeof *image);
+    struct ld_image_node *node = calloc(1, sizeof *node);
+    if (image == NULL || node == NULL || (image->path = strdup(path)) == NULL ||
+        (image->name = ld_service_name(path)) == NULL)
+        goto nomem;
+    image->registry_path.Buffer =
+        ld_widen("\\Registry\\Machine\\System\\CurrentControlSet\\Services\\", image->name,
+                 &image->registry_path.Length);
+    image->object.DriverName.Buffer = ld_widen("\\Driver\\", image->name, &image->object.DriverName.Length);
+    image->extension.ServiceKeyName.Buffer = ld_widen("", image->name, &image->extension.ServiceKeyName.Length);
+    if (!image->registry_path.Buffer || !image->object.DriverName.Buffer ||
+        !image->extension.ServiceKeyName.Buffer)
+        goto nomem;
+    image->registry_path.MaximumLength = image->registry_path.Length + sizeof(WCHAR);
+    image->object.DriverName.MaximumLength = image->object.DriverName.Length + sizeof(WCHAR);
+    image->extension.ServiceKeyName.MaximumLength = image->extension.ServiceKeyName.Length + sizeof(WCHAR);
+
+    image->magic = LD_IMAGE_MAGIC;
+    image->dl = dl;
+    image->entry = entry;
+    image->phase = LD_LOADED;
+    image->object.Type = IO_TYPE_DRIVER;
+    image->object.Size = sizeof image->object;
+    image->object.DriverStart = info.dli_fbase;
+    image->object.DriverExtension = &image->extension;
+    image->object.DriverInit = entry;
+    image->extension.DriverObject = &image->object;
+    ke_pool_init(&image->pool);
+
+    pthread_mutex_lock(&ld_lock);
+    node->image = image;
+    node->next = ld_images;
+    ld_images = node;
+    pthread_mutex_unlock(&ld_lock);
+    return image;
+
+nomem:
+    snprintf(err, errlen, "%s: out of memory", path);
+    if (image) {
+        free(image->path);
+        free(image->name);
+        free(image->registry_path.Buffer);
+        free(image->object.DriverName.Buffer);
+        free(image->extension.ServiceKeyName.Buffer);
+    }
+    free(image);
+    free(node);
+    dlclose(dl);
+    return NULL;
+}
+
+NTSTATUS ld_driver_entry(struct ld_image *image)
+{
+    image->phase = LD_IN_ENTRY;
+    ke_irql_at_most(PASSIVE_LEVEL, "DriverEntry", NULL); /* OpenNDIS's own bug if it fires */
+    NTSTATUS status = image->entry(&image->object, &image->registry_path);
+    ke_irql_after_handler(PASSIVE_LEVEL, "DriverEntry", (const void *)image->entry);
+    image->entry_status = status;
+    image->phase = NT_SUCCESS(status) ? LD_RUNNING : LD_ENTRY_FAILED;
+    ndis_driver_entry_returned(image, status);
+    return status;
+}
+
+bool ld_unload(struct ld_image *image)
+{
+    bool unloaded = true;
+    const char *when = "after DriverEntry failed";
+
+    if (image->phase == LD_RUNNING) {
+        when = "when the driver unloaded";
+        PDRIVER_UNLOAD unload = image->object.DriverUnload;
+        if (unload != NULL) {
+            image->phase = LD_IN_UNLOAD;
+            unload(&image->object);
+            ke_irql_after_handler(PASSIVE_LEVEL, "DriverUnload", (const void *)unload);
+        } else {
+            unloaded = false; /* Windows keeps a driver without an unload routine loaded */
+        }
+    }
+    image->phase = LD_UNLOADED;
+    ndis_driver_release(image);
+    ke_pool_release(&image->pool, when);
+    if (image->dl != NULL)
+        dlclose(image->dl);
+    image->dl = NULL;
+    return unloaded;
+}
+
+void ld_free(struct ld_image *image)
+{
+    if (image == NULL)
+        return;
+    if (image->phase != LD_UNLOADED)
+        ld_unload(image);
+    pthread_mutex_lock(&ld_lock);
+    for (struct ld_image_node **p = &ld_images; *p; p = &(*p)->next)
+        if ((*p)->image == image) {
+            struct ld_image_node *n = *p;
+            *p = n->next;
+            free(n);
+            break;
+        }
+    pthread_mutex_unlock(&ld_lock);
+    free(image->path);
+    free(image->name);
+    free(image->registry_path.Buffer);
+    free(image->object.DriverName.Buffer);
+    free(image->extension.ServiceKeyName.Buffer);
+    image->magic = 0;
+    free(image);
+}

@@ -1,0 +1,412 @@
+/* Miniport driver registration: NdisMRegisterMiniportDriver, NdisMDeregisterMiniportDriver
+ * and the seed page's rules around them (register in DriverEntry, deregister on every
+ * failure after a successful registration and in MiniportDriverUnload).
+ *
+ * The checks of NdisMRegisterMiniportDriver run in a fixed order (docs/registration.md):
+ *   IRQL, pointers, calling context, Header.Type, Header.Revision, Header.Size,
+ *   MajorNdisVersion, MinorNdisVersion, revision vs version, required handlers,
+ *   handler pairs, Flags, second registration, resources, MiniportSetOptions. */
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <json-c/json.h>
+
+#include "ndis.h"
+
+#define NDIS_DRIVER_MAGIC 0x4e444456u /* "NDDV" */
+
+/* Every registration not yet released, to validate handles by address. */
+static pthread_mutex_t ndis_driver_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct ndis_driver *ndis_all;
+
+struct ndis_handler_field {
+    size_t offset;
+    const char *field;
+    const char *role;
+    unsigned char revision; /* characteristics revision that introduced it */
+    bool required;
+};
+
+#define H(field, role, rev, req) \
+    { offsetof(NDIS_MINIPORT_DRIVER_CHARACTERISTICS, field), #field, role, rev, req }
+static const struct ndis_handler_field ndis_handlers[] = {
+    H(SetOptionsHandler, "MiniportSetOptions", 1, false),
+    H(InitializeHandlerEx, "MiniportInitializeEx", 1, true),
+    H(HaltHandlerEx, "MiniportHaltEx", 1, true),
+    H(UnloadHandler, "MiniportDriverUnload", 1, true),
+    H(PauseHandler, "MiniportPause", 1, true),
+    H(RestartHandler, "MiniportRestart", 1, true),
+    H(OidRequestHandler, "MiniportOidRequest", 1, true),
+    H(SendNetBufferListsHandler, "MiniportSendNetBufferLists", 1, true),
+    H(ReturnNetBufferListsHandler, "MiniportReturnNetBufferLists", 1, true),
+    H(CancelSendHandler, "MiniportCancelSend", 1, true),
+    H(CheckForHangHandlerEx, "MiniportCheckForHangEx", 1, false),
+    H(ResetHandlerEx, "MiniportResetEx", 1, false),
+    H(DevicePnPEventNotifyHandler, "MiniportDevicePnPEventNotify", 1, true),
+    H(ShutdownHandlerEx, "MiniportShutdownEx", 1, true),
+    H(CancelOidRequestHandler, "MiniportCancelOidRequest", 1, true),
+    H(DirectOidRequestHandler, "MiniportDirectOidRequest", 2, false),
+    H(CancelDirectOidRequestHandler, "MiniportCancelDirectOidRequest", 2, false),
+    H(SynchronousOidRequestHandler, "MiniportSynchronousOidRequest", 3, false),
+};
+#undef H
+
+static const size_t ndis_revision_size[] = {
+    0,
+    NDIS_SIZEOF_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_1,
+    NDIS_SIZEOF_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_2,
+    NDIS_SIZEOF_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_3,
+};
+
+static const void *ndis_handler_at(const NDIS_MINIPORT_DRIVER_CHARACTERISTICS *c,
+                                   const struct ndis_handler_field *h)
+{
+    const void *p;
+    memcpy(&p, (const char *)c + h->offset, sizeof p);
+    return p;
+}
+
+/* The newest characteristics revision an NDIS 6.minor driver can use. */
+static unsigned ndis_max_revision(unsigned minor)
+{
+    return minor >= 80 ? 3 : minor >= 1 ? 2 : 1;
+}
+
+NDIS_STATUS ndis_check_characteristics(const NDIS_MINIPORT_DRIVER_CHARACTERISTICS *c, char *why,
+                                       size_t len)
+{
+    const unsigned rev = c->Header.Revision;
+    unsigned major, minor;
+
+    if (c->Header.Type != NDIS_OBJECT_TYPE_MINIPORT_DRIVER_CHARACTERISTICS) {
+        snprintf(why, len, "Header.Type is 0x%02X, not NDIS_OBJECT_TYPE_MINIPORT_DRIVER_CHARACTERISTICS (0x8A)",
+                 c->Header.Type);
+        return NDIS_STATUS_BAD_CHARACTERISTICS;
+    }
+    if (rev < 1 || rev > 3) {
+        snprintf(why, len, "Header.Revision is %u; NDIS_MINIPORT_DRIVER_CHARACTERISTICS has revisions 1, 2 and 3", rev);
+        return NDIS_STATUS_BAD_CHARACTERISTICS;
+    }
+    if (c->Header.Size < ndis_revision_size[rev]) {
+        snprintf(why, len, "Header.Size is %u; revision %u needs NDIS_SIZEOF_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_%u (%zu)",
+                 c->Header.Size, rev, rev, ndis_revision_size[rev]);
+        return NDIS_STATUS_BAD_CHARACTERISTICS;
+    }
+    if (c->MajorNdisVersion != 6) {
+        snprintf(why, len, "MajorNdisVersion is %u; an NDIS 6 miniport must say 6", c->MajorNdisVersion);
+        return NDIS_STATUS_BAD_VERSION;
+    }
+    if (!ndis_minor_version_known(c->MinorNdisVersion)) {
+        snprintf(why, len, "MinorNdisVersion %u is not an NDIS 6 version (0, 1, 20, 30, 40, 50, 51, 60, 70, 80-89)",
+                 c->MinorNdisVersion);
+        return NDIS_STATUS_BAD_VERSION;
+    }
+    ndis_get_version(&major, &minor);
+    if (c->MinorNdisVersion > minor) {
+        snprintf(why, len, "the driver is built for NDIS 6.%u but OpenNDIS emulates NDIS %u.%u (see --ndis-version)",
+                 c->MinorNdisVersion, major, minor);
+        return NDIS_STATUS_BAD_VERSION;
+    }
+    if (rev > ndis_max_revision(c->MinorNdisVersion)) {
+        snprintf(why, len, "Header.Revision %u describes the NDIS %s structure but MinorNdisVersion says NDIS 6.%u",
+                 rev, rev == 3 ? "6.80" : "6.1", c->MinorNdisVersion);
+        return NDIS_STATUS_BAD_CHARACTERISTICS;
+    }
+    for (size_t i = 0; i < sizeof ndis_handlers / sizeof ndis_handlers[0]; i++) {
+        const struct ndis_handler_field *h = &ndis_handlers[i];
+        if (h->required && ndis_handler_at(c, h) == NULL) {
+            snprintf(why, len, "%s is NULL; every NDIS 6 miniport must provide %s", h->field, h->role);
+            return NDIS_STATUS_BAD_CHARACTERISTICS;
+        }
+    }
+    if (c->CheckForHangHandlerEx != NULL && c->ResetHandlerEx == NULL) {
+        snprintf(why, len, "CheckForHangHandlerEx is set but ResetHandlerEx is NULL; MiniportResetEx is required with MiniportCheckForHangEx");
+        return NDIS_STATUS_BAD_CHARACTERISTICS;
+    }
+    if (rev >= 2 && (c->DirectOidRequestHandler == NULL) != (c->CancelDirectOidRequestHandler == NULL)) {
+        snprintf(why, len, "only one of DirectOidRequestHandler and CancelDirectOidRequestHandler is set; they come as a pair");
+        return NDIS_STATUS_BAD_CHARACTERISTICS;
+    }
+    if (c->Flags & ~(ULONG)(NDIS_INTERMEDIATE_DRIVER | NDIS_WDM_DRIVER)) {
+        snprintf(why, len, "Flags 0x%08X sets bits other than NDIS_INTERMEDIATE_DRIVER and NDIS_WDM_DRIVER%s",
+                 c->Flags, (c->Flags & NDIS_DRIVER_FLAGS_RESERVED) ? " (NDIS_DRIVER_FLAGS_RESERVED is reserved)" : "");
+        return NDIS_STATUS_BAD_CHARACTERISTICS;
+    }
+    return NDIS_STATUS_SUCCESS;
+}
+
+struct ndis_driver *ndis_driver_from_handle(NDIS_HANDLE handle)
+{
+    struct ndis_driver *found = NULL;
+
+    if (handle == NULL)
+        return NULL;
+    pthread_mutex_lock(&ndis_driver_lock);
+    /* Compare addresses only: the handle may be garbage. */
+    for (struct ndis_driver *d = ndis_all; d && !found; d = d->all_next)
+        if ((NDIS_HANDLE)d == handle)
+            found = d;
+    pthread_mutex_unlock(&ndis_driver_lock);
+    return found;
+}
+
+static const char *ndis_status_text(NDIS_STATUS status, char buf[64])
+{
+    const char *name = ndis_status_name(status);
+    snprintf(buf, 64, "%s (0x%08X)", name ? name : "status", (unsigned)status);
+    return buf;
+}
+
+static void ndis_unload_dispatch(PDRIVER_OBJECT object);
+
+static void ndis_driver_unlink(struct ndis_driver *d)
+{
+    pthread_mutex_lock(&ndis_driver_lock);
+    for (struct ndis_driver **p = &d->image->registrations; *p; p = &(*p)->next)
+        if (*p == d) {
+            *p = d->next;
+            break;
+        }
+    for (struct ndis_driver **p = &ndis_all; *p; p = &(*p)->all_next)
+        if (*p == d) {
+            *p = d->all_next;
+            break;
+        }
+    pthread_mutex_unlock(&ndis_driver_lock);
+}
+
+NDISAPI NDIS_STATUS NdisMRegisterMiniportDriver(PDRIVER_OBJECT DriverObject,
+                                                PUNICODE_STRING RegistryPath,
+                                                NDIS_HANDLE MiniportDriverContext,
+                                                PNDIS_MINIPORT_DRIVER_CHARACTERISTICS chars,
+                                                PNDIS_HANDLE NdisMiniportDriverHandle)
+{
+    static const char fn[] = "NdisMRegisterMiniportDriver";
+    const void *site = VF_CALLER;
+    char why[320], st[64];
+
+    if (!ke_irql_at_most(PASSIVE_LEVEL, fn, site))
+        return NDIS_STATUS_FAILURE;
+
+    struct ld_image *image = ld_image_from_object(DriverObject);
+    if (image == NULL || RegistryPath == NULL || NdisMiniportDriverHandle == NULL) {
+        vf_violation(VF_REGISTER_BAD_ARGUMENT, fn, site, "%s is %s", 
+                     image == NULL ? "DriverObject" : RegistryPath == NULL ? "RegistryPath" : "NdisMiniportDriverHandle",
+                     image == NULL && DriverObject != NULL ? "not the DRIVER_OBJECT DriverEntry received" : "NULL");
+        return NDIS_STATUS_FAILURE;
+    }
+    if (chars == NULL) {
+        vf_violation(VF_REGISTER_BAD_ARGUMENT, fn, site, "MiniportDriverCharacteristics is NULL");
+        return NDIS_STATUS_BAD_CHARACTERISTICS;
+    }
+    if (image->phase != LD_IN_ENTRY || image->in_register) {
+        vf_violation(VF_REGISTER_OUT_OF_CONTEXT, fn, site, "called %s; NDIS 6 miniports register only from DriverEntry",
+                     image->in_register ? "from MiniportSetOptions" : "after DriverEntry returned");
+        return NDIS_STATUS_FAILURE;
+    }
+
+    NDIS_STATUS status = ndis_check_characteristics(chars, why, sizeof why);
+    if (status != NDIS_STATUS_SUCCESS) {
+        vf_violation(VF_CHARACTERISTICS_INVALID, fn, site, "returned %s: %s", ndis_status_text(status, st), why);
+        return status;
+    }
+
+    const bool intermediate = (chars->Flags & NDIS_INTERMEDIATE_DRIVER) != 0;
+    for (struct ndis_driver *d = image->registrations; d; d = d->next)
+        if (!d->deregistered && ((d->chars.Flags & NDIS_INTERMEDIATE_DRIVER) != 0) == intermediate) {
+            vf_violation(VF_REGISTER_TWICE, fn, site, "the driver already registered%s; only a miniport-intermediate driver registers a second time, with NDIS_INTERMEDIATE_DRIVER",
+                         intermediate ? " an intermediate miniport" : "");
+            return NDIS_STATUS_FAILURE;
+        }
+
+    struct ndis_driver *d = vf_fault_inject(fn, site) ? NULL : calloc(1, sizeof *d);
+    if (d == NULL)
+        return NDIS_STATUS_RESOURCES;
+    /* NDIS keeps its own copy: the caller's structure may live on DriverEntry's stack. */
+    memcpy(&d->chars, chars, ndis_revision_size[chars->Header.Revision]);
+    d->magic = NDIS_DRIVER_MAGIC;
+    d->image = image;
+    d->context = MiniportDriverContext;
+    d->register_site = site;
+
+    pthread_mutex_lock(&ndis_driver_lock);
+    struct ndis_driver **tail = &image->registrations;
+    while (*tail)
+        tail = &(*tail)->next;
+    *tail = d;
+    d->all_next = ndis_all;
+    ndis_all = d;
+    pthread_mutex_unlock(&ndis_driver_lock);
+
+    if (d->chars.SetOptionsHandler != NULL) {
+        image->in_register = true;
+        status = d->chars.SetOptionsHandler((NDIS_HANDLE)d, MiniportDriverContext);
+        ke_irql_after_handler(PASSIVE_LEVEL, "MiniportSetOptions", (const void *)d->chars.SetOptionsHandler);
+        image->in_register = false;
+        if (status != NDIS_STATUS_SUCCESS) {
+            if (NT_SUCCESS(status)) {
+                vf_report(VF_SET_OPTIONS_STATUS, "MiniportSetOptions", (const void *)d->chars.SetOptionsHandler, true,
+                          "MiniportSetOptions returned %s; it completes synchronously with SUCCESS or a failure status",
+                          ndis_status_text(status, st));
+                status = NDIS_STATUS_FAILURE;
+            }
+            ndis_driver_unlink(d);
+            free(d);
+            return status;
+        }
+    }
+
+    /* The I/O manager's unload call now reaches NDIS, which calls MiniportDriverUnload. */
+    image->object.DriverUnload = ndis_unload_dispatch;
+    *NdisMiniportDriverHandle = (NDIS_HANDLE)d;
+    return NDIS_STATUS_SUCCESS;
+}
+
+NDISAPI VOID NdisMDeregisterMiniportDriver(NDIS_HANDLE NdisMiniportDriverHandle)
+{
+    static const char fn[] = "NdisMDeregisterMiniportDriver";
+    const void *site = VF_CALLER;
+
+    ke_irql_at_most(PASSIVE_LEVEL, fn, site);
+    if (NdisMiniportDriverHandle == NULL) {
+        vf_violation(VF_DEREGISTER_BAD_HANDLE, fn, site, "called with a NULL handle");
+        return;
+    }
+    struct ndis_driver *d = ndis_driver_from_handle(NdisMiniportDriverHandle);
+    if (d == NULL) {
+        vf_violation(VF_DEREGISTER_BAD_HANDLE, fn, site,
+                     "%p is not a handle NdisMRegisterMiniportDriver returned to this driver", NdisMiniportDriverHandle);
+        return;
+    }
+    Dl_info caller;
+    if (dladdr(site, &caller) != 0 && caller.dli_fbase != d->image->object.DriverStart &&
+        ld_image_from_base(caller.dli_fbase) != NULL) {
+        vf_violation(VF_DEREGISTER_BAD_HANDLE, fn, site, "the handle belongs to another driver (%s)", d->image->name);
+        return;
+    }
+    if (d->deregistered) {
+        struct vf_location first;
+        char where[300];
+        vf_locate(d->deregister_site, true, &first);
+        vf_location_format(&first, where, sizeof where);
+        vf_violation(VF_DEREGISTER_TWICE, fn, site, "the driver handle was already deregistered (at %s)", where);
+        return;
+    }
+
+    struct ld_image *image = d->image;
+    const bool in_entry = image->phase == LD_IN_ENTRY && !image->in_register;
+    if (!in_entry && image->phase != LD_IN_UNLOAD)
+        vf_violation(VF_DEREGISTER_OUT_OF_CONTEXT, fn, site, "called %s; deregister only on DriverEntry's failure path or in MiniportDriverUnload",
+                     image->in_register ? "from MiniportSetOptions, inside NdisMRegisterMiniportDriver"
+                                        : "after DriverEntry returned, outside MiniportDriverUnload");
+    d->deregistered = true;
+    d->deregister_site = site;
+}
+
+void ndis_driver_entry_returned(struct ld_image *image, NTSTATUS status)
+{
+    char st[64], where[300];
+    struct vf_location loc;
+    bool live = false, deregistered_in_entry = false;
+
+    for (struct ndis_driver *d = image->registrations; d; d = d->next) {
+        if (!NT_SUCCESS(status) && !d->deregistered) {
+            vf_locate(d->register_site, true, &loc);
+            vf_location_format(&loc, where, sizeof where);
+            vf_report(VF_DEREGISTER_ON_ENTRY_FAILURE, "DriverEntry", (const void *)image->entry, true,
+                      "DriverEntry returned %s after NdisMRegisterMiniportDriver succeeded (at %s) without calling NdisMDeregisterMiniportDriver; OpenNDIS deregistered the driver itself",
+                      ndis_status_text(status, st), where);
+            d->deregistered = true; /* clean up in the driver's place */
+        }
+        live |= !d->deregistered;
+        deregistered_in_entry |= d->deregistered;
+    }
+    if (!NT_SUCCESS(status) || live)
+        return;
+    if (deregistered_in_entry) {
+        for (struct ndis_driver *d = image->registrations; d; d = d->next)
+            vf_violation(VF_DEREGISTER_OUT_OF_CONTEXT, "NdisMDeregisterMiniportDriver", d->deregister_site,
+                         "deregistered during DriverEntry, which then returned %s: a deregistered driver cannot be loaded",
+                         ndis_status_text(status, st));
+    } else {
+        vf_report(VF_ENTRY_SUCCESS_UNREGISTERED, "DriverEntry", (const void *)image->entry, true,
+                  "DriverEntry returned %s without a successful NdisMRegisterMiniportDriver",
+                  ndis_status_text(status, st));
+    }
+}
+
+/* NDIS's DriverUnload: call MiniportDriverUnload once per distinct handler, then check
+ * that every registration was deregistered there. */
+static void ndis_unload_dispatch(PDRIVER_OBJECT object)
+{
+    struct ld_image *image = ld_image_from_object(object);
+    if (image == NULL)
+        return;
+
+    for (struct ndis_driver *d = image->registrations; d; d = d->next) {
+        MINIPORT_DRIVER_UNLOAD unload = d->chars.UnloadHandler;
+        if (d->unload_called || unload == NULL)
+            continue;
+        for (struct ndis_driver *same = d; same; same = same->next)
+            if (same->chars.UnloadHandler == unload)
+                same->unload_called = true;
+        unload(object);
+        ke_irql_after_handler(PASSIVE_LEVEL, "MiniportDriverUnload", (const void *)unload);
+    }
+    for (struct ndis_driver *d = image->registrations; d; d = d->next)
+        if (!d->deregistered) {
+            vf_report(VF_UNLOAD_DEREGISTERS, "MiniportDriverUnload", (const void *)d->chars.UnloadHandler, true,
+                      "MiniportDriverUnload returned without calling NdisMDeregisterMiniportDriver; OpenNDIS deregistered the driver itself");
+            d->deregistered = true;
+        }
+}
+
+void ndis_driver_release(struct ld_image *image)
+{
+    while (image->registrations) {
+        struct ndis_driver *d = image->registrations;
+        ndis_driver_unlink(d);
+        if (!d->deregistered)
+            vf_report(VF_UNLOAD_DEREGISTERS, "DriverUnload", (const void *)image->object.DriverUnload, true,
+                      "the driver was unloaded while still registered (its DriverUnload routine bypassed NDIS's, so MiniportDriverUnload never ran)");
+        d->magic = 0;
+        free(d);
+    }
+}
+
+struct json_object *ndis_registrations_json(const struct ld_image *image)
+{
+    struct json_object *list = json_object_new_array();
+    char buf[32];
+
+    for (const struct ndis_driver *d = image->registrations; d; d = d->next) {
+        const NDIS_MINIPORT_DRIVER_CHARACTERISTICS *c = &d->chars;
+        struct json_object *o = json_object_new_object(), *present = json_object_new_array(),
+                           *absent = json_object_new_array(), *flags = json_object_new_array();
+        snprintf(buf, sizeof buf, "%u.%u", c->MajorNdisVersion, c->MinorNdisVersion);
+        json_object_object_add(o, "ndis_version", json_object_new_string(buf));
+        snprintf(buf, sizeof buf, "%u.%u", c->MajorDriverVersion, c->MinorDriverVersion);
+        json_object_object_add(o, "driver_version", json_object_new_string(buf));
+        json_object_object_add(o, "revision", json_object_new_int(c->Header.Revision));
+        json_object_object_add(o, "size", json_object_new_int(c->Header.Size));
+        if (c->Flags & NDIS_INTERMEDIATE_DRIVER)
+            json_object_array_add(flags, json_object_new_string("NDIS_INTERMEDIATE_DRIVER"));
+        if (c->Flags & NDIS_WDM_DRIVER)
+            json_object_array_add(flags, json_object_new_string("NDIS_WDM_DRIVER"));
+        json_object_object_add(o, "flags", flags);
+        for (size_t i = 0; i < sizeof ndis_handlers / sizeof ndis_handlers[0]; i++) {
+            const struct ndis_handler_field *h = &ndis_handlers[i];
+            if (h->revision > c->Header.Revision)
+                continue;
+            json_object_array_add(ndis_handler_at(c, h) ? present : absent,
+                                  json_object_new_string(h->role));
+        }
+        json_object_object_add(o, "handlers", present);
+        json_object_object_add(o, "absent", absent);
+        json_object_object_add(o, "deregistered", json_object_new_boolean(d->deregistered));
+        json_object_array_add(list, o);
+    }
+    return list;
+}

@@ -1,0 +1,39 @@
+/* NDIS memory: NdisAllocateMemoryWithTagPriority and NdisFreeMemory on the tracked pool of
+ * the driver (or, with the adapter area, of the adapter) the handle names. */
+#include "ndis.h"
+
+NDISAPI PVOID NdisAllocateMemoryWithTagPriority(NDIS_HANDLE NdisHandle, UINT Length, ULONG Tag,
+                                                EX_POOL_PRIORITY Priority)
+{
+    static const char fn[] = "NdisAllocateMemoryWithTagPriority";
+    const void *site = VF_CALLER;
+    (void)Priority; /* there is no pool pressure to prioritise against */
+
+    if (!ke_irql_at_most(DISPATCH_LEVEL, fn, site))
+        return NULL;
+    struct ndis_driver *d = ndis_driver_from_handle(NdisHandle);
+    if (d == NULL) {
+        vf_violation(VF_INVALID_HANDLE, fn, site,
+                     "NdisHandle %p is neither a driver handle nor a miniport adapter handle", NdisHandle);
+        return NULL;
+    }
+    if (Tag == 0)
+        vf_violation(VF_ALLOCATE_ZERO_TAG, fn, site, "Tag is 0; pass a four-character pool tag");
+    if (vf_fault_inject(fn, site))
+        return NULL;
+    return ke_pool_alloc(&d->image->pool, Length, Tag, site);
+}
+
+NDISAPI VOID NdisFreeMemory(PVOID VirtualAddress, UINT Length, UINT MemoryFlags)
+{
+    static const char fn[] = "NdisFreeMemory";
+    const void *site = VF_CALLER;
+    (void)Length;
+    (void)MemoryFlags;
+
+    ke_irql_at_most(DISPATCH_LEVEL, fn, site);
+    if (!ke_pool_free(VirtualAddress))
+        vf_violation(VF_FREE_INVALID, fn, site,
+                     "%p was not returned by NdisAllocateMemoryWithTagPriority or was already freed",
+                     VirtualAddress);
+}

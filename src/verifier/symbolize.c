@@ -1,0 +1,91 @@
+/* Turns code addresses into module, function and file:line with elfutils' libdwfl, so a
+ * violation points at the driver's own source line when it was built with -g. */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <elfutils/libdwfl.h>
+#include <json-c/json.h>
+
+#include "vf.h"
+
+static char *vf_debuginfo_path;
+static const Dwfl_Callbacks vf_dwfl_callbacks = {
+    .find_elf = dwfl_linux_proc_find_elf,
+    .find_debuginfo = dwfl_standard_find_debuginfo,
+    .debuginfo_path = &vf_debuginfo_path,
+};
+
+void vf_locate(const void *address, bool is_return_address, struct vf_location *out)
+{
+    memset(out, 0, sizeof *out);
+    out->address = address;
+    if (address == NULL)
+        return;
+
+    Dwfl *dwfl = dwfl_begin(&vf_dwfl_callbacks);
+    if (dwfl == NULL)
+        return;
+    if (dwfl_linux_proc_report(dwfl, getpid()) != 0 || dwfl_report_end(dwfl, NULL, NULL) != 0)
+        goto out;
+
+    /* A return address points after the call; step back into the call instruction. */
+    Dwarf_Addr pc = (Dwarf_Addr)(uintptr_t)address - (is_return_address ? 1 : 0);
+    Dwfl_Module *mod = dwfl_addrmodule(dwfl, pc);
+    if (mod == NULL)
+        goto out;
+
+    Dwarf_Addr base = 0;
+    const char *mainfile = NULL;
+    const char *modname = dwfl_module_info(mod, NULL, &base, NULL, NULL, NULL, &mainfile, NULL);
+    const char *slash = modname ? strrchr(modname, '/') : NULL;
+    snprintf(out->module, sizeof out->module, "%s", slash ? slash + 1 : (modname ? modname : ""));
+
+    const char *fn = dwfl_module_addrname(mod, pc);
+    if (fn != NULL)
+        snprintf(out->function, sizeof out->function, "%s", fn);
+
+    Dwfl_Line *line = dwfl_module_getsrc(mod, pc);
+    if (line != NULL) {
+        int lineno = 0;
+        const char *file = dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL);
+        if (file != NULL) {
+            snprintf(out->file, sizeof out->file, "%s", file);
+            out->line = lineno;
+        }
+    }
+out:
+    dwfl_end(dwfl);
+}
+
+void vf_location_format(const struct vf_location *loc, char *buf, size_t len)
+{
+    if (loc->file[0])
+        snprintf(buf, len, "%s:%d", loc->file, loc->line);
+    else if (loc->function[0])
+        snprintf(buf, len, "%s (%s)", loc->function, loc->module[0] ? loc->module : "?");
+    else if (loc->address)
+        snprintf(buf, len, "%s@%p", loc->module[0] ? loc->module : "?", loc->address);
+    else
+        snprintf(buf, len, "openndis");
+}
+
+struct json_object *vf_location_json(const struct vf_location *loc)
+{
+    struct json_object *o = json_object_new_object();
+    char addr[32];
+
+    if (loc->file[0]) {
+        json_object_object_add(o, "file", json_object_new_string(loc->file));
+        json_object_object_add(o, "line", json_object_new_int(loc->line));
+    }
+    if (loc->function[0])
+        json_object_object_add(o, "function", json_object_new_string(loc->function));
+    if (loc->module[0])
+        json_object_object_add(o, "module", json_object_new_string(loc->module));
+    if (loc->address) {
+        snprintf(addr, sizeof addr, "%p", loc->address);
+        json_object_object_add(o, "address", json_object_new_string(addr));
+    }
+    return o;
+}

@@ -1,0 +1,69 @@
+/* OpenNDIS verifier: the rule catalogue, violation records, fault injection. */
+#ifndef OPENNDIS_VF_H
+#define OPENNDIS_VF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <ndis.h>
+
+struct json_object;
+
+#define OPENNDIS_HOST OPENNDIS_API /* host-side API used by the command and the tests */
+
+enum vf_severity { VF_WARNING, VF_ERROR };
+
+enum vf_rule_id {
+#define RULE(sym, id, name, sev, ref, summary) VF_##sym,
+#include "rules.def"
+#undef RULE
+    VF_RULE_COUNT
+};
+
+struct vf_rule {
+    const char *id;
+    const char *name;
+    enum vf_severity severity;
+    const char *reference;
+    const char *summary;
+};
+
+/* Where in the driver something happened, resolved while the driver is still loaded. */
+struct vf_location {
+    const void *address;
+    char module[128];
+    char function[128];
+    char file[256];
+    int line;
+};
+
+/* The return address of the current exported function: the driver's call site. */
+#define VF_CALLER __builtin_extract_return_addr(__builtin_return_address(0))
+
+OPENNDIS_HOST const struct vf_rule *vf_rule(enum vf_rule_id id);
+OPENNDIS_HOST const struct vf_rule *vf_rule_by_id(const char *id);
+
+/* Records a violation of rule `id` by the driver. `function` is the NDIS function or
+ * handler involved; `site` a code address in the driver (a return address, or a handler's
+ * entry point when `site_is_entry`). */
+void vf_report(enum vf_rule_id id, const char *function, const void *site, bool site_is_entry,
+               const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+#define vf_violation(id, function, site, ...) vf_report(id, function, site, false, __VA_ARGS__)
+
+OPENNDIS_HOST size_t vf_violation_count(void);
+OPENNDIS_HOST size_t vf_violation_count_of(enum vf_rule_id id);
+OPENNDIS_HOST struct json_object *vf_violations_json(void);
+OPENNDIS_HOST void vf_reset(void);
+
+/* symbolize.c */
+OPENNDIS_HOST void vf_locate(const void *address, bool is_return_address, struct vf_location *out);
+OPENNDIS_HOST struct json_object *vf_location_json(const struct vf_location *loc);
+OPENNDIS_HOST void vf_location_format(const struct vf_location *loc, char *buf, size_t len);
+
+/* faults.c: fail the N-th fallible call the driver makes (0 = never). */
+OPENNDIS_HOST void vf_faults_fail_nth(unsigned long n);
+OPENNDIS_HOST unsigned long vf_faults_calls(void);
+OPENNDIS_HOST struct json_object *vf_faults_json(void);
+bool vf_fault_inject(const char *function, const void *site);
+
+#endif /* OPENNDIS_VF_H */

@@ -1,0 +1,229 @@
+/* `openndis info DRIVER`: load the driver, run DriverEntry, show what it registered,
+ * unload it and give the verdict of the registration rules. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "openndis.h"
+#include "ndis/ndis.h"
+
+struct info_args {
+    const char *path;
+    unsigned long fail_nth;
+};
+
+static struct json_object *utf16_json(const UNICODE_STRING *u)
+{
+    char buf[512];
+    size_t n = 0;
+    for (size_t i = 0; i < u->Length / sizeof(WCHAR) && n + 1 < sizeof buf; i++)
+        buf[n++] = u->Buffer[i] < 0x80 ? (char)u->Buffer[i] : '?';
+    buf[n] = '\0';
+    return json_object_new_string(buf);
+}
+
+static struct json_object *info_job(void *arg)
+{
+    const struct info_args *a = arg;
+    struct json_object *r = json_object_new_object();
+    char err[512], hex[16];
+    unsigned major, minor;
+
+    sv_set_report(r);
+    json_object_object_add(r, "command", json_object_new_string("info"));
+    json_object_object_add(r, "driver", json_object_new_string(a->path));
+    ndis_get_version(&major, &minor);
+    snprintf(err, sizeof err, "%u.%u", major, minor);
+    json_object_object_add(r, "ndis_version", json_object_new_string(err));
+    vf_faults_fail_nth(a->fail_nth);
+
+    sv_phase("load");
+    struct ld_image *image = ld_load(a->path, err, sizeof err);
+    if (image == NULL) {
+        json_object_object_add(r, "error", json_object_new_string(err));
+        json_object_object_add(r, "verdict", json_object_new_string("error"));
+        return r;
+    }
+    json_object_object_add(r, "service", json_object_new_string(image->name));
+    json_object_object_add(r, "registry_path", utf16_json(&image->registry_path));
+
+    sv_phase("DriverEntry");
+    NTSTATUS status = ld_driver_entry(image);
+    const char *name = ndis_status_name(status);
+    snprintf(hex, sizeof hex, "0x%08X", (unsigned)status);
+    json_object_object_add(r, "status", json_object_new_string(name ? name : hex));
+    json_object_object_add(r, "status_value", json_object_new_string(hex));
+    json_object_object_add(r, "registrations", ndis_registrations_json(image));
+
+    sv_phase("DriverUnload");
+    bool had_unload = image->phase == LD_RUNNING;
+    bool unloaded = ld_unload(image);
+    json_object_object_add(r, "unload_called", json_object_new_boolean(had_unload && unloaded));
+    json_object_object_add(r, "unloaded", json_object_new_boolean(unloaded));
+    ld_free(image);
+
+    json_object_object_add(r, "violations", vf_violations_json());
+    json_object_object_add(r, "faults", vf_faults_json());
+    bool pass = NT_SUCCESS(status) && unloaded && vf_violation_count() == 0;
+    json_object_object_add(r, "verdict", json_object_new_string(pass ? "pass" : "fail"));
+    return r;
+}
+
+static const char *str(struct json_object *o, const char *key)
+{
+    struct json_object *v;
+    return json_object_object_get_ex(o, key, &v) ? json_object_get_string(v) : NULL;
+}
+
+static void print_names(FILE *out, const char *label, struct json_object *list)
+{
+    fprintf(out, "  %-14s", label);
+    size_t n = json_object_array_length(list);
+    for (size_t i = 0; i < n; i++)
+        fprintf(out, "%s%s", i ? " " : "", json_object_get_string(json_object_array_get_idx(list, i)));
+    fprintf(out, "%s\n", n ? "" : "(none)");
+}
+
+static void info_render(FILE *out, struct json_object *r)
+{
+    struct json_object *regs, *o, *faults, *injected;
+
+    fprintf(out, "driver          %s\n", str(r, "driver"));
+    if (str(r, "error")) {
+        fprintf(out, "error           %s\n", str(r, "error"));
+        return;
+    }
+    if (str(r, "service"))
+        fprintf(out, "service         %s (%s)\n", str(r, "service"), str(r, "registry_path"));
+    fprintf(out, "emulated NDIS   %s\n", str(r, "ndis_version"));
+    if (str(r, "status"))
+        fprintf(out, "DriverEntry     %s (%s)\n", str(r, "status"), str(r, "status_value"));
+    if (json_object_object_get_ex(r, "registrations", &regs)) {
+        for (size_t i = 0; i < json_object_array_length(regs); i++) {
+            struct json_object *g = json_object_array_get_idx(regs, i), *flags, *h, *absent;
+            json_object_object_get_ex(g, "flags", &flags);
+            json_object_object_get_ex(g, "handlers", &h);
+            json_object_object_get_ex(g, "absent", &absent);
+            fprintf(out, "registered      NDIS %s miniport, driver version %s, characteristics revision %s (%s bytes)",
+                    str(g, "ndis_version"), str(g, "driver_version"), str(g, "revision"), str(g, "size"));
+            for (size_t k = 0; k < json_object_array_length(flags); k++)
+                fprintf(out, ", %s", json_object_get_string(json_object_array_get_idx(flags, k)));
+            fputc('\n', out);
+            print_names(out, "handlers", h);
+            print_names(out, "not provided", absent);
+        }
+        if (json_object_array_length(regs) == 0)
+            fprintf(out, "registered      nothing\n");
+    }
+    if (json_object_object_get_ex(r, "unloaded", &o))
+        fprintf(out, "unload          %s\n",
+                json_object_get_boolean(o) ? "the driver unloaded" : "the driver has no unload routine and stays loaded");
+    if (json_object_object_get_ex(r, "faults", &faults) && json_object_object_get_ex(faults, "injected", &injected))
+        for (size_t i = 0; i < json_object_array_length(injected); i++) {
+            struct json_object *f = json_object_array_get_idx(injected, i), *loc;
+            json_object_object_get_ex(f, "location", &loc);
+            fprintf(out, "fault injected  fallible call #%s, %s", str(f, "call"), str(f, "function"));
+            if (str(loc, "file"))
+                fprintf(out, " at %s:%s", str(loc, "file"), str(loc, "line"));
+            fputs(", failed on purpose (--fail-call)\n", out);
+        }
+}
+
+static void info_usage(FILE *out)
+{
+    fputs("usage: openndis info [options] DRIVER.so\n"
+          "\n"
+          "Loads an NDIS 6 miniport driver, calls DriverEntry, prints what the driver\n"
+          "registered with NdisMRegisterMiniportDriver, unloads it (MiniportDriverUnload)\n"
+          "and checks the registration rules on the way.\n"
+          "\n"
+          "options:\n"
+          "  --json               print one JSON object instead of text\n"
+          "  --ndis-version X.Y   NDIS version to emulate (default 6.89)\n"
+          "  --fail-call N        make the N-th fallible NDIS call the driver makes fail\n"
+          "  --timeout SECONDS    stop a driver that hangs (default 30, 0 = never)\n"
+          "  --no-fork            run the driver in this process (for gdb); a crash then\n"
+          "                       ends openndis too\n"
+          "  -h, --help           this text\n"
+          "\n"
+          "exit status: 0 DriverEntry succeeded, the driver unloaded and no rule was\n"
+          "violated; 1 otherwise; 2 bad usage or not a loadable driver; 3 the driver\n"
+          "crashed or hung.\n",
+          out);
+}
+
+int cmd_info(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "json", no_argument, NULL, 'j' },        { "ndis-version", required_argument, NULL, 'v' },
+        { "fail-call", required_argument, NULL, 'f' }, { "timeout", required_argument, NULL, 't' },
+        { "no-fork", no_argument, NULL, 'n' },     { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    struct info_args args = { 0 };
+    struct sv_options sv = { .timeout_seconds = 30 };
+    bool json = false;
+    unsigned long n;
+    int c;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'j': json = true; break;
+        case 'n': sv.in_process = true; break;
+        case 'h': info_usage(stdout); return EXIT_PASS;
+        case 'v':
+            if (!apply_ndis_version(optarg))
+                return EXIT_USAGE;
+            break;
+        case 'f':
+            if (!parse_ulong(optarg, &n) || n == 0) {
+                fprintf(stderr, "openndis info: --fail-call takes a positive number, not '%s'\n", optarg);
+                return EXIT_USAGE;
+            }
+            args.fail_nth = n;
+            break;
+        case 't':
+            if (!parse_ulong(optarg, &n) || n > 86400) {
+                fprintf(stderr, "openndis info: --timeout takes seconds (0-86400), not '%s'\n", optarg);
+                return EXIT_USAGE;
+            }
+            sv.timeout_seconds = (unsigned)n;
+            break;
+        default: info_usage(stderr); return EXIT_USAGE;
+        }
+    }
+    if (optind != argc - 1) {
+        fprintf(stderr, "openndis info: give exactly one driver file\n");
+        info_usage(stderr);
+        return EXIT_USAGE;
+    }
+    args.path = argv[optind];
+
+    struct json_object *report = sv_run(info_job, &args, &sv);
+    if (report == NULL)
+        return EXIT_USAGE;
+    if (json_object_object_get_ex(report, "driver", NULL) == 0)
+        json_object_object_add(report, "driver", json_object_new_string(args.path));
+    int code = render_exit_code(report);
+    if (json) {
+        render_json(stdout, report);
+    } else {
+        struct json_object *v;
+        info_render(stdout, report);
+        if (json_object_object_get_ex(report, "violations", &v))
+            render_violations(stdout, v);
+        render_crash(stdout, report);
+        const char *verdict = str(report, "verdict");
+        size_t nv = json_object_object_get_ex(report, "violations", &v) ? json_object_array_length(v) : 0;
+        if (code == EXIT_PASS)
+            printf("verdict         PASS: DriverEntry succeeded, the driver unloaded, no rule violated\n");
+        else if (code == EXIT_USAGE)
+            fprintf(stderr, "openndis info: %s\n", str(report, "error") ? str(report, "error") : "failed");
+        else
+            printf("verdict         %s: %zu violation%s\n", verdict && strcmp(verdict, "fail") ? "CRASH" : "FAIL",
+                   nv, nv == 1 ? "" : "s");
+    }
+    json_object_put(report);
+    return code;
+}

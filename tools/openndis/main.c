@@ -1,0 +1,70 @@
+/* openndis: run NDIS 6 miniport drivers in Linux user space and check them. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "openndis.h"
+#include "ndis/ndis.h"
+
+bool parse_ulong(const char *s, unsigned long *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(s, &end, 10);
+    if (errno || end == s || *end != '\0' || *s == '-')
+        return false;
+    *out = v;
+    return true;
+}
+
+bool apply_ndis_version(const char *text)
+{
+    unsigned major, minor;
+    char tail;
+    if (sscanf(text, "%u.%u%c", &major, &minor, &tail) != 2 || !ndis_set_version(major, minor)) {
+        fprintf(stderr, "openndis: --ndis-version takes an NDIS 6 version such as 6.0, 6.30 or 6.89, not '%s'\n", text);
+        return false;
+    }
+    return true;
+}
+
+static void usage(FILE *out)
+{
+    fputs("usage: openndis COMMAND [options]\n"
+          "\n"
+          "commands:\n"
+          "  info DRIVER.so   load a miniport, run DriverEntry, show its registration,\n"
+          "                   unload it and check the registration rules\n"
+          "  rules            list the rules OpenNDIS checks\n"
+          "  exports          list the NDIS and kernel functions OpenNDIS implements\n"
+          "  version          print the OpenNDIS version\n"
+          "\n"
+          "`openndis COMMAND --help` describes each command.\n",
+          out);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "info") == 0)
+        return cmd_info(argc - 1, argv + 1);
+    if (strcmp(cmd, "rules") == 0)
+        return cmd_rules(argc - 1, argv + 1);
+    if (strcmp(cmd, "exports") == 0)
+        return cmd_exports(argc - 1, argv + 1);
+    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+        printf("openndis %s\n", OPENNDIS_VERSION);
+        return EXIT_PASS;
+    }
+    if (strcmp(cmd, "help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0) {
+        usage(stdout);
+        return EXIT_PASS;
+    }
+    fprintf(stderr, "openndis: unknown command '%s'\n\n", cmd);
+    usage(stderr);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,45 @@
+/* The openndis command: shared pieces of its subcommands. */
+#ifndef OPENNDIS_TOOL_H
+#define OPENNDIS_TOOL_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <json-c/json.h>
+
+/* Exit codes, the same for every subcommand. */
+enum {
+    EXIT_PASS = 0,    /* the driver did what was asked and no rule was violated */
+    EXIT_VERDICT = 1, /* the driver failed or violated a rule */
+    EXIT_USAGE = 2,   /* bad command line, or a file that is not a loadable driver */
+    EXIT_CRASH = 3,   /* the driver crashed or hung; OpenNDIS reported it */
+};
+
+/* supervise.c: runs a job in a child process so that a crashing or hanging driver cannot
+ * take the report with it. The job builds its report object and returns it. */
+typedef struct json_object *(*sv_job_fn)(void *arg);
+struct sv_options {
+    unsigned timeout_seconds; /* 0: no limit */
+    bool in_process;          /* --no-fork: run here, for debuggers */
+};
+struct json_object *sv_run(sv_job_fn job, void *arg, const struct sv_options *opt);
+/* Called by a job: the report a crash handler completes and sends, and the current phase. */
+void sv_set_report(struct json_object *report);
+void sv_phase(const char *phase);
+
+/* render.c */
+void render_violations(FILE *out, struct json_object *violations);
+void render_crash(FILE *out, struct json_object *report);
+int render_exit_code(struct json_object *report);
+void render_json(FILE *out, struct json_object *report);
+
+/* subcommands */
+int cmd_info(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
+int cmd_exports(int argc, char **argv);
+
+/* main.c */
+bool parse_ulong(const char *s, unsigned long *out);
+bool apply_ndis_version(const char *text);
+
+#endif /* OPENNDIS_TOOL_H */

@@ -1,0 +1,84 @@
+/* Turning reports into what people read: compiler-style violations, crash summaries, the
+ * verdict and its exit code. */
+#include <string.h>
+
+#include "openndis.h"
+
+static const char *str(struct json_object *o, const char *key)
+{
+    struct json_object *v;
+    return json_object_object_get_ex(o, key, &v) ? json_object_get_string(v) : NULL;
+}
+
+static void render_location(FILE *out, struct json_object *loc)
+{
+    const char *file = str(loc, "file"), *fn = str(loc, "function"), *mod = str(loc, "module");
+    struct json_object *line;
+    if (file && json_object_object_get_ex(loc, "line", &line))
+        fprintf(out, "%s:%d", file, json_object_get_int(line));
+    else if (fn)
+        fprintf(out, "%s (%s)", fn, mod ? mod : "?");
+    else if (mod)
+        fprintf(out, "%s@%s", mod, str(loc, "address") ? str(loc, "address") : "?");
+    else
+        fputs("openndis", out);
+}
+
+void render_violations(FILE *out, struct json_object *violations)
+{
+    size_t n = violations ? json_object_array_length(violations) : 0;
+    for (size_t i = 0; i < n; i++) {
+        struct json_object *v = json_object_array_get_idx(violations, i), *loc;
+        if (json_object_object_get_ex(v, "location", &loc))
+            render_location(out, loc);
+        else
+            fputs("openndis", out);
+        fprintf(out, ": %s: %s: %s [%s %s]\n", str(v, "severity"), str(v, "function"), str(v, "message"),
+                str(v, "rule"), str(v, "name"));
+    }
+}
+
+void render_crash(FILE *out, struct json_object *report)
+{
+    struct json_object *c, *frames;
+    if (json_object_object_get_ex(report, "timeout", &c)) {
+        fprintf(out, "the driver did not finish %s within %s s; OpenNDIS stopped it\n", str(c, "phase"),
+                str(c, "seconds"));
+        return;
+    }
+    if (!json_object_object_get_ex(report, "crash", &c))
+        return;
+    if (str(c, "exit_status")) {
+        fprintf(out, "the driver process exited with status %s during %s: %s\n", str(c, "exit_status"),
+                str(c, "phase"), str(c, "description"));
+        return;
+    }
+    fprintf(out, "the driver crashed during %s: SIG%s (%s)", str(c, "phase"), str(c, "name"), str(c, "description"));
+    if (str(c, "address"))
+        fprintf(out, " at address %s", str(c, "address"));
+    fputc('\n', out);
+    if (json_object_object_get_ex(c, "backtrace", &frames))
+        for (size_t i = 0; i < json_object_array_length(frames); i++) {
+            struct json_object *f = json_object_array_get_idx(frames, i);
+            fprintf(out, "  #%zu %s ", i, str(f, "function") ? str(f, "function") : "??");
+            render_location(out, f);
+            fputc('\n', out);
+        }
+}
+
+int render_exit_code(struct json_object *report)
+{
+    const char *verdict = report ? str(report, "verdict") : NULL;
+    if (verdict == NULL || strcmp(verdict, "error") == 0)
+        return EXIT_USAGE;
+    if (strcmp(verdict, "pass") == 0)
+        return EXIT_PASS;
+    if (strcmp(verdict, "crash") == 0 || strcmp(verdict, "timeout") == 0)
+        return EXIT_CRASH;
+    return EXIT_VERDICT;
+}
+
+void render_json(FILE *out, struct json_object *report)
+{
+    fprintf(out, "%s\n", json_object_to_json_string_ext(report, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+}

@@ -1,0 +1,254 @@
+/* Crash isolation. The driver runs in a forked child; the child streams its phase and at
+ * the end its report over a pipe. If the driver crashes, a signal handler in the child adds
+ * the signal, the faulting address and a symbolized backtrace to the report and sends it;
+ * if it hangs, the parent kills it after the timeout and says in which phase. */
+#include <errno.h>
+#include <execinfo.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include "openndis.h"
+#include "verifier/vf.h"
+
+static int sv_fd = -1;
+static struct json_object *sv_report;
+static char sv_current_phase[64] = "start";
+
+void sv_set_report(struct json_object *report)
+{
+    sv_report = report;
+}
+
+static void sv_write_all(const char *buf, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(sv_fd, buf, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return;
+        buf += n;
+        len -= (size_t)n;
+    }
+}
+
+void sv_phase(const char *phase)
+{
+    snprintf(sv_current_phase, sizeof sv_current_phase, "%s", phase);
+    if (sv_fd < 0)
+        return;
+    char line[96];
+    int n = snprintf(line, sizeof line, "phase %s\n", sv_current_phase);
+    sv_write_all(line, (size_t)n);
+}
+
+static void sv_send_report(struct json_object *report)
+{
+    const char *text = json_object_to_json_string_ext(report, JSON_C_TO_STRING_PLAIN);
+    sv_write_all("report ", 7);
+    sv_write_all(text, strlen(text));
+    sv_write_all("\n", 1);
+}
+
+static const void *sv_fault_pc(void *context)
+{
+    ucontext_t *uc = context;
+#if defined(__x86_64__)
+    return (const void *)uc->uc_mcontext.gregs[REG_RIP];
+#else
+    return (const void *)uc->uc_mcontext.pc;
+#endif
+}
+
+/* Runs in the dying child: not async-signal-safe, but the process is lost anyway and the
+ * report is worth the risk. The alternate stack survives a stack overflow. */
+static void sv_on_crash(int sig, siginfo_t *si, void *context)
+{
+    static volatile sig_atomic_t nested;
+    if (nested++ == 0 && sv_report != NULL) {
+        struct json_object *crash = json_object_new_object(), *frames = json_object_new_array();
+        const void *pc = sv_fault_pc(context);
+        char addr[32];
+        struct vf_location loc;
+
+        json_object_object_add(crash, "signal", json_object_new_int(sig));
+        json_object_object_add(crash, "name", json_object_new_string(sigabbrev_np(sig) ? sigabbrev_np(sig) : "?"));
+        json_object_object_add(crash, "description", json_object_new_string(strsignal(sig)));
+        snprintf(addr, sizeof addr, "%p", si->si_addr);
+        json_object_object_add(crash, "address", json_object_new_string(addr));
+        json_object_object_add(crash, "phase", json_object_new_string(sv_current_phase));
+
+        vf_locate(pc, false, &loc);
+        json_object_array_add(frames, vf_location_json(&loc));
+        void *trace[48];
+        int n = backtrace(trace, 48), start = n;
+        for (int i = 0; i < n; i++)
+            if (trace[i] == pc) {
+                start = i + 1;
+                break;
+            }
+        for (int i = start; i < n; i++) {
+            vf_locate(trace[i], true, &loc);
+            json_object_array_add(frames, vf_location_json(&loc));
+        }
+        json_object_object_add(crash, "backtrace", frames);
+        json_object_object_add(sv_report, "crash", crash);
+        json_object_object_add(sv_report, "violations", vf_violations_json());
+        json_object_object_add(sv_report, "faults", vf_faults_json());
+        json_object_object_add(sv_report, "verdict", json_object_new_string("crash"));
+        sv_send_report(sv_report);
+    }
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void sv_install_crash_handlers(void)
+{
+    static char altstack[64 * 1024];
+    stack_t ss = { .ss_sp = altstack, .ss_size = sizeof altstack };
+    sigaltstack(&ss, NULL);
+    struct sigaction sa = { .sa_sigaction = sv_on_crash, .sa_flags = SA_SIGINFO | SA_ONSTACK };
+    sigemptyset(&sa.sa_mask);
+    const int sigs[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGSYS };
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+        sigaction(sigs[i], &sa, NULL);
+}
+
+static double sv_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* A report for a child that died or hung without sending one. */
+static struct json_object *sv_lost_report(const char *verdict, const char *phase, int sig,
+                                          int exit_status, unsigned timeout)
+{
+    struct json_object *r = json_object_new_object(), *what = json_object_new_object();
+    json_object_object_add(what, "phase", json_object_new_string(phase));
+    if (exit_status >= 0) {
+        json_object_object_add(what, "exit_status", json_object_new_int(exit_status));
+        json_object_object_add(what, "description",
+                               json_object_new_string("the driver process exited on its own (exit() called?)"));
+    } else if (sig) {
+        json_object_object_add(what, "signal", json_object_new_int(sig));
+        json_object_object_add(what, "name", json_object_new_string(sigabbrev_np(sig) ? sigabbrev_np(sig) : "?"));
+        json_object_object_add(what, "description", json_object_new_string(strsignal(sig)));
+    } else {
+        json_object_object_add(what, "seconds", json_object_new_int((int)timeout));
+    }
+    json_object_object_add(r, timeout ? "timeout" : "crash", what);
+    json_object_object_add(r, "violations", json_object_new_array());
+    json_object_object_add(r, "verdict", json_object_new_string(verdict));
+    return r;
+}
+
+struct json_object *sv_run(sv_job_fn job, void *arg, const struct sv_options *opt)
+{
+    if (opt->in_process)
+        return job(arg);
+
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0) {
+        perror("openndis: pipe");
+        return NULL;
+    }
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    if (pid < 0) {
+        perror("openndis: fork");
+        close(fds[0]);
+        close(fds[1]);
+        return NULL;
+    }
+    if (pid == 0) {
+        close(fds[0]);
+        sv_fd = fds[1];
+        sv_install_crash_handlers();
+        struct json_object *report = job(arg);
+        if (report != NULL)
+            sv_send_report(report);
+        _exit(0);
+    }
+
+    close(fds[1]);
+    char phase[64] = "start";
+    size_t cap = 1 << 16, len = 0;
+    char *buf = malloc(cap);
+    struct json_object *report = NULL;
+    bool timed_out = false;
+    const double deadline = sv_now() + opt->timeout_seconds;
+
+    for (;;) {
+        int wait_ms = -1;
+        if (opt->timeout_seconds) {
+            double left = deadline - sv_now();
+            if (left <= 0) {
+                timed_out = true;
+                break;
+            }
+            wait_ms = (int)(left * 1000) + 1;
+        }
+        struct pollfd p = { .fd = fds[0], .events = POLLIN };
+        int r = poll(&p, 1, wait_ms);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r == 0)
+            continue; /* re-check the deadline */
+        if (len + 4096 > cap) {
+            char *grown = realloc(buf, cap * 2);
+            if (grown == NULL)
+                break;
+            buf = grown;
+            cap *= 2;
+        }
+        ssize_t n = read(fds[0], buf + len, cap - len - 1);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        len += (size_t)n;
+        buf[len] = '\0';
+        /* Consume complete lines. */
+        char *line = buf, *nl;
+        while ((nl = memchr(line, '\n', len - (size_t)(line - buf))) != NULL) {
+            *nl = '\0';
+            if (strncmp(line, "phase ", 6) == 0)
+                snprintf(phase, sizeof phase, "%s", line + 6);
+            else if (strncmp(line, "report ", 7) == 0) {
+                json_object_put(report);
+                report = json_tokener_parse(line + 7);
+            }
+            line = nl + 1;
+        }
+        len -= (size_t)(line - buf);
+        memmove(buf, line, len);
+    }
+    free(buf);
+    close(fds[0]);
+
+    if (timed_out)
+        kill(pid, SIGKILL);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    if (timed_out) {
+        json_object_put(report);
+        return sv_lost_report("timeout", phase, 0, -1, opt->timeout_seconds);
+    }
+    if (report == NULL) {
+        if (WIFSIGNALED(status))
+            return sv_lost_report("crash", phase, WTERMSIG(status), -1, 0);
+        return sv_lost_report("crash", phase, 0, WIFEXITED(status) ? WEXITSTATUS(status) : 255, 0);
+    }
+    return report;
+}
