@@ -273,17 +273,13 @@ static inline BOOLEAN IsListEmpty(const LIST_ENTRY *head)
 }
 
 /* As in the WDK, every link operation first checks its neighbours point back: a driver
- * that corrupts a list fails fast at the operation, not later somewhere else. */
-static inline VOID openndis_list_check(PLIST_ENTRY e)
-{
-    if (e->Flink->Blink != e || e->Blink->Flink != e)
-        RtlFailFast(FAST_FAIL_CORRUPT_LIST_ENTRY);
-}
-
+ * that corrupts a list fails fast at the operation, not later somewhere else. (The checks
+ * stay in each helper so a report walks one inlining level back to the driver's line.) */
 static inline BOOLEAN RemoveEntryList(PLIST_ENTRY entry)
 {
     PLIST_ENTRY next = entry->Flink, prev = entry->Blink;
-    openndis_list_check(entry);
+    if (next->Blink != entry || prev->Flink != entry)
+        RtlFailFast(FAST_FAIL_CORRUPT_LIST_ENTRY);
     prev->Flink = next;
     next->Blink = prev;
     return (BOOLEAN)(next == prev);

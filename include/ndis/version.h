@@ -3,6 +3,10 @@
 #ifndef OPENNDIS_NDIS_VERSION_H
 #define OPENNDIS_NDIS_VERSION_H
 
+#if defined(NDIS50_MINIPORT) || defined(NDIS51_MINIPORT)
+#error "NDIS 5.x miniports do not build against NDIS 6: register with NdisMRegisterMiniportDriver and define NDIS60_MINIPORT or newer"
+#endif
+
 #if defined(OPENNDIS_BUILDING) || defined(NDIS689_MINIPORT)
 #define NDIS_MINIPORT_MINOR_VERSION 89
 #elif defined(NDIS688_MINIPORT)

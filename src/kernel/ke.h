@@ -13,7 +13,7 @@
 KIRQL ke_irql(void);
 /* Checks that `function`, called from `site`, runs at or below `max`; records
  * IrqlTooHigh and returns false when it does not. */
-bool ke_irql_at_most(KIRQL max, const char *function, const void *site);
+OPENNDIS_API bool ke_irql_at_most(KIRQL max, const char *function, const void *site);
 /* After a driver handler returns: it must leave the IRQL it was given. Restores it. */
 void ke_irql_after_handler(KIRQL expected, const char *handler, const void *entry);
 const char *ke_irql_name(KIRQL irql);
@@ -36,6 +36,6 @@ void ke_pool_release(struct ke_pool *pool, const char *when);
 /* ---- debug output (debug.c) ---------------------------------------------------------- */
 #include <stdarg.h>
 /* Formats with the Windows printf rules (l = 32 bits, I64, %ws, %wZ, ...). */
-size_t ke_vformat(char *out, size_t cap, const char *fmt, va_list ap);
+OPENNDIS_API size_t ke_vformat(char *out, size_t cap, const char *fmt, va_list ap);
 
 #endif /* OPENNDIS_KE_H */

@@ -45,8 +45,6 @@ OPENNDIS_API bool ld_unload(struct ld_image *image);
 OPENNDIS_API void ld_free(struct ld_image *image);
 /* The image that owns `object`, or NULL if OpenNDIS did not create it. */
 struct ld_image *ld_image_from_object(PDRIVER_OBJECT object);
-/* The image mapped at `base` (a dladdr() dli_fbase), or NULL. */
-struct ld_image *ld_image_from_base(const void *base);
 OPENNDIS_API const char *ld_phase_name(enum ld_phase phase);
 
 #endif /* OPENNDIS_LD_H */

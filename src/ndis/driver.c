@@ -6,7 +6,6 @@
  *   IRQL, pointers, calling context, Header.Type, Header.Revision, Header.Size,
  *   MajorNdisVersion, MinorNdisVersion, revision vs version, required handlers,
  *   handler pairs, Flags, second registration, resources, MiniportSetOptions. */
-#include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -280,12 +279,6 @@ NDISAPI VOID NdisMDeregisterMiniportDriver(NDIS_HANDLE NdisMiniportDriverHandle)
                      "%p is not a handle NdisMRegisterMiniportDriver returned to this driver", NdisMiniportDriverHandle);
         return;
     }
-    Dl_info caller;
-    if (dladdr(site, &caller) != 0 && caller.dli_fbase != d->image->object.DriverStart &&
-        ld_image_from_base(caller.dli_fbase) != NULL) {
-        vf_violation(VF_DEREGISTER_BAD_HANDLE, fn, site, "the handle belongs to another driver (%s)", d->image->name);
-        return;
-    }
     if (d->deregistered) {
         struct vf_location first;
         char where[300];
@@ -347,8 +340,8 @@ static void ndis_unload_dispatch(PDRIVER_OBJECT object)
 
     for (struct ndis_driver *d = image->registrations; d; d = d->next) {
         MINIPORT_DRIVER_UNLOAD unload = d->chars.UnloadHandler;
-        if (d->unload_called || unload == NULL)
-            continue;
+        if (d->unload_called || d->deregistered || unload == NULL)
+            continue; /* NDIS has nothing to unload for a registration already gone */
         for (struct ndis_driver *same = d; same; same = same->next)
             if (same->chars.UnloadHandler == unload)
                 same->unload_called = true;

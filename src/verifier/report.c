@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <json-c/json.h>
 
@@ -31,6 +32,13 @@ void vf_report(enum vf_rule_id id, const char *function, const void *site, bool 
     va_end(ap);
     /* Symbolize now: the driver may be unloaded by the time anyone reads the report. */
     vf_locate(site, !site_is_entry, &rec.where);
+    if (strncmp(rec.where.module, "libopenndis", 11) == 0) {
+        /* The driver tail-called the NDIS function, so no return address points into it. */
+        snprintf(rec.where.function, sizeof rec.where.function,
+                 "(call site lost to a tail call in the driver; build it with -fno-optimize-sibling-calls)");
+        rec.where.file[0] = '\0';
+        rec.where.line = 0;
+    }
 
     pthread_mutex_lock(&vf_lock);
     if (vf_nrecords == vf_capacity) {

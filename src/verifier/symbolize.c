@@ -4,7 +4,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
+#include <dwarf.h>
+#include <stdlib.h>
 #include <json-c/json.h>
 
 #include "vf.h"
@@ -15,6 +18,58 @@ static const Dwfl_Callbacks vf_dwfl_callbacks = {
     .find_debuginfo = dwfl_standard_find_debuginfo,
     .debuginfo_path = &vf_debuginfo_path,
 };
+
+/* True for OpenNDIS's own driver-facing headers (their inline helpers, such as the list
+ * functions, end up inside driver code): a report should name the driver's line instead. */
+static bool vf_is_openndis_header(const char *file)
+{
+    char dir[512], probe[600];
+    const char *slash = strrchr(file, '/');
+    if (slash == NULL || (size_t)(slash - file) >= sizeof dir)
+        return false;
+    snprintf(dir, sizeof dir, "%.*s", (int)(slash - file), file);
+    for (int up = 0; up < 2; up++) {
+        snprintf(probe, sizeof probe, "%s/ntdef.h", dir);
+        if (access(probe, F_OK) == 0) {
+            snprintf(probe, sizeof probe, "%s/ndis/miniport.h", dir);
+            return access(probe, F_OK) == 0;
+        }
+        char *cut = strrchr(dir, '/');
+        if (cut == NULL || strcmp(cut, "/ndis") != 0)
+            return false;
+        *cut = '\0';
+    }
+    return false;
+}
+
+/* When `pc` lies in an OpenNDIS header inlined into driver code, walk out through the
+ * inlined scopes to the first call site in the driver's own source. */
+static void vf_outer_call_site(Dwfl_Module *mod, Dwarf_Addr pc, struct vf_location *out)
+{
+    Dwarf_Addr bias = 0;
+    Dwarf_Die *cu = dwfl_module_addrdie(mod, pc, &bias);
+    Dwarf_Die *scopes = NULL;
+    Dwarf_Files *files = NULL;
+    size_t nfiles = 0;
+    if (cu == NULL || dwarf_getsrcfiles(cu, &files, &nfiles) != 0)
+        return;
+    int n = dwarf_getscopes(cu, pc - bias, &scopes);
+    for (int i = 0; i < n && vf_is_openndis_header(out->file); i++) {
+        Dwarf_Attribute attr;
+        Dwarf_Word file_index, line;
+        if (dwarf_tag(&scopes[i]) != DW_TAG_inlined_subroutine)
+            continue;
+        if (dwarf_formudata(dwarf_attr(&scopes[i], DW_AT_call_file, &attr), &file_index) != 0 ||
+            dwarf_formudata(dwarf_attr(&scopes[i], DW_AT_call_line, &attr), &line) != 0)
+            break;
+        const char *name = dwarf_filesrc(files, file_index, NULL, NULL);
+        if (name == NULL)
+            break;
+        snprintf(out->file, sizeof out->file, "%s", name);
+        out->line = (int)line;
+    }
+    free(scopes);
+}
 
 void vf_locate(const void *address, bool is_return_address, struct vf_location *out)
 {
@@ -52,6 +107,8 @@ void vf_locate(const void *address, bool is_return_address, struct vf_location *
         if (file != NULL) {
             snprintf(out->file, sizeof out->file, "%s", file);
             out->line = lineno;
+            if (vf_is_openndis_header(out->file))
+                vf_outer_call_site(mod, pc, out);
         }
     }
 out:

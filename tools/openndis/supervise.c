@@ -111,7 +111,8 @@ static void sv_on_crash(int sig, siginfo_t *si, void *context)
 
 static void sv_install_crash_handlers(void)
 {
-    static char altstack[64 * 1024];
+    /* Large: libdw symbolizes on this stack and parses big line tables. */
+    static char altstack[4 << 20];
     stack_t ss = { .ss_sp = altstack, .ss_size = sizeof altstack };
     sigaltstack(&ss, NULL);
     struct sigaction sa = { .sa_sigaction = sv_on_crash, .sa_flags = SA_SIGINFO | SA_ONSTACK };

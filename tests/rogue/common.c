@@ -1,0 +1,97 @@
+/* The correct parts every rogue driver shares. */
+#include "rogue.h"
+
+NDIS_HANDLE RogueHandle;
+
+static MINIPORT_INITIALIZE RogueInitialize;
+static MINIPORT_HALT RogueHalt;
+static MINIPORT_PAUSE RoguePause;
+static MINIPORT_RESTART RogueRestart;
+static MINIPORT_OID_REQUEST RogueOidRequest;
+static MINIPORT_SEND_NET_BUFFER_LISTS RogueSend;
+static MINIPORT_RETURN_NET_BUFFER_LISTS RogueReturn;
+static MINIPORT_CANCEL_SEND RogueCancelSend;
+static MINIPORT_DEVICE_PNP_EVENT_NOTIFY RoguePnp;
+static MINIPORT_SHUTDOWN RogueShutdown;
+static MINIPORT_CANCEL_OID_REQUEST RogueCancelOid;
+
+static NDIS_STATUS RogueInitialize(NDIS_HANDLE h, NDIS_HANDLE c, PNDIS_MINIPORT_INIT_PARAMETERS p)
+{
+    UNREFERENCED_PARAMETER(h); UNREFERENCED_PARAMETER(c); UNREFERENCED_PARAMETER(p);
+    return NDIS_STATUS_NOT_SUPPORTED;
+}
+static VOID RogueHalt(NDIS_HANDLE c, NDIS_HALT_ACTION a) { UNREFERENCED_PARAMETER(c); UNREFERENCED_PARAMETER(a); }
+static NDIS_STATUS RoguePause(NDIS_HANDLE c, PNDIS_MINIPORT_PAUSE_PARAMETERS p)
+{
+    UNREFERENCED_PARAMETER(c); UNREFERENCED_PARAMETER(p);
+    return NDIS_STATUS_SUCCESS;
+}
+static NDIS_STATUS RogueRestart(NDIS_HANDLE c, PNDIS_MINIPORT_RESTART_PARAMETERS p)
+{
+    UNREFERENCED_PARAMETER(c); UNREFERENCED_PARAMETER(p);
+    return NDIS_STATUS_SUCCESS;
+}
+static NDIS_STATUS RogueOidRequest(NDIS_HANDLE c, PNDIS_OID_REQUEST r)
+{
+    UNREFERENCED_PARAMETER(c); UNREFERENCED_PARAMETER(r);
+    return NDIS_STATUS_NOT_SUPPORTED;
+}
+static VOID RogueSend(NDIS_HANDLE c, PNET_BUFFER_LIST n, NDIS_PORT_NUMBER p, ULONG f)
+{
+    UNREFERENCED_PARAMETER(c); UNREFERENCED_PARAMETER(n); UNREFERENCED_PARAMETER(p); UNREFERENCED_PARAMETER(f);
+}
+static VOID RogueReturn(NDIS_HANDLE c, PNET_BUFFER_LIST n, ULONG f)
+{
+    UNREFERENCED_PARAMETER(c); UNREFERENCED_PARAMETER(n); UNREFERENCED_PARAMETER(f);
+}
+static VOID RogueCancelSend(NDIS_HANDLE c, PVOID id) { UNREFERENCED_PARAMETER(c); UNREFERENCED_PARAMETER(id); }
+static VOID RoguePnp(NDIS_HANDLE c, PNET_DEVICE_PNP_EVENT e) { UNREFERENCED_PARAMETER(c); UNREFERENCED_PARAMETER(e); }
+static VOID RogueShutdown(NDIS_HANDLE c, NDIS_SHUTDOWN_ACTION a) { UNREFERENCED_PARAMETER(c); UNREFERENCED_PARAMETER(a); }
+static VOID RogueCancelOid(NDIS_HANDLE c, PVOID id) { UNREFERENCED_PARAMETER(c); UNREFERENCED_PARAMETER(id); }
+
+BOOLEAN RogueCheckForHang(NDIS_HANDLE c)
+{
+    UNREFERENCED_PARAMETER(c);
+    return FALSE;
+}
+
+NDIS_STATUS RogueDirectOidRequest(NDIS_HANDLE c, PNDIS_OID_REQUEST r)
+{
+    UNREFERENCED_PARAMETER(c); UNREFERENCED_PARAMETER(r);
+    return NDIS_STATUS_NOT_SUPPORTED;
+}
+
+VOID RogueUnload(PDRIVER_OBJECT DriverObject)
+{
+    UNREFERENCED_PARAMETER(DriverObject);
+    NdisMDeregisterMiniportDriver(RogueHandle);
+}
+
+VOID RogueCharacteristics(PNDIS_MINIPORT_DRIVER_CHARACTERISTICS c)
+{
+    NdisZeroMemory(c, sizeof(*c));
+    c->Header.Type = NDIS_OBJECT_TYPE_MINIPORT_DRIVER_CHARACTERISTICS;
+    c->Header.Revision = NDIS_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_1;
+    c->Header.Size = NDIS_SIZEOF_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_1;
+    c->MajorNdisVersion = 6;
+    c->MinorNdisVersion = 0;
+    c->InitializeHandlerEx = RogueInitialize;
+    c->HaltHandlerEx = RogueHalt;
+    c->UnloadHandler = RogueUnload;
+    c->PauseHandler = RoguePause;
+    c->RestartHandler = RogueRestart;
+    c->OidRequestHandler = RogueOidRequest;
+    c->SendNetBufferListsHandler = RogueSend;
+    c->ReturnNetBufferListsHandler = RogueReturn;
+    c->CancelSendHandler = RogueCancelSend;
+    c->DevicePnPEventNotifyHandler = RoguePnp;
+    c->ShutdownHandlerEx = RogueShutdown;
+    c->CancelOidRequestHandler = RogueCancelOid;
+}
+
+NDIS_STATUS RogueRegister(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
+{
+    NDIS_MINIPORT_DRIVER_CHARACTERISTICS Chars;
+    RogueCharacteristics(&Chars);
+    return NdisMRegisterMiniportDriver(DriverObject, RegistryPath, NULL, &Chars, &RogueHandle);
+}

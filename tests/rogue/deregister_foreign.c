@@ -1,0 +1,19 @@
+/* ND1004 DeregisterInvalidHandle: deregisters a pointer NDIS never returned (the address
+ * of its own handle variable, a classic slip) before deregistering correctly. */
+#include "rogue.h"
+
+static MINIPORT_UNLOAD ForeignUnload;
+static VOID ForeignUnload(PDRIVER_OBJECT DriverObject)
+{
+    UNREFERENCED_PARAMETER(DriverObject);
+    NdisMDeregisterMiniportDriver(&RogueHandle);
+    NdisMDeregisterMiniportDriver(RogueHandle);
+}
+
+NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
+{
+    NDIS_MINIPORT_DRIVER_CHARACTERISTICS Chars;
+    RogueCharacteristics(&Chars);
+    Chars.UnloadHandler = ForeignUnload;
+    return NdisMRegisterMiniportDriver(DriverObject, RegistryPath, NULL, &Chars, &RogueHandle);
+}

@@ -1,0 +1,19 @@
+/* ND1005 DeregisterOutsideFailurePathOrUnload: MiniportSetOptions deregisters the handle it
+ * is given, inside NdisMRegisterMiniportDriver. */
+#include "rogue.h"
+
+static SET_OPTIONS EagerSetOptions;
+static NDIS_STATUS EagerSetOptions(NDIS_HANDLE NdisDriverHandle, NDIS_HANDLE DriverContext)
+{
+    UNREFERENCED_PARAMETER(DriverContext);
+    NdisMDeregisterMiniportDriver(NdisDriverHandle);
+    return NDIS_STATUS_FAILURE;
+}
+
+NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
+{
+    NDIS_MINIPORT_DRIVER_CHARACTERISTICS Chars;
+    RogueCharacteristics(&Chars);
+    Chars.SetOptionsHandler = EagerSetOptions;
+    return NdisMRegisterMiniportDriver(DriverObject, RegistryPath, NULL, &Chars, &RogueHandle);
+}

@@ -1,0 +1,18 @@
+/* ND1004 DeregisterInvalidHandle: deregisters NULL before deregistering correctly. */
+#include "rogue.h"
+
+static MINIPORT_UNLOAD NullUnload;
+static VOID NullUnload(PDRIVER_OBJECT DriverObject)
+{
+    UNREFERENCED_PARAMETER(DriverObject);
+    NdisMDeregisterMiniportDriver(NULL);
+    NdisMDeregisterMiniportDriver(RogueHandle);
+}
+
+NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
+{
+    NDIS_MINIPORT_DRIVER_CHARACTERISTICS Chars;
+    RogueCharacteristics(&Chars);
+    Chars.UnloadHandler = NullUnload;
+    return NdisMRegisterMiniportDriver(DriverObject, RegistryPath, NULL, &Chars, &RogueHandle);
+}

@@ -1,0 +1,18 @@
+/* ND1003 DeregisterTwice: MiniportDriverUnload deregisters the same handle twice. */
+#include "rogue.h"
+
+static MINIPORT_UNLOAD DoubleUnload;
+static VOID DoubleUnload(PDRIVER_OBJECT DriverObject)
+{
+    UNREFERENCED_PARAMETER(DriverObject);
+    NdisMDeregisterMiniportDriver(RogueHandle);
+    NdisMDeregisterMiniportDriver(RogueHandle);
+}
+
+NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
+{
+    NDIS_MINIPORT_DRIVER_CHARACTERISTICS Chars;
+    RogueCharacteristics(&Chars);
+    Chars.UnloadHandler = DoubleUnload;
+    return NdisMRegisterMiniportDriver(DriverObject, RegistryPath, NULL, &Chars, &RogueHandle);
+}

@@ -1,0 +1,9 @@
+/* ND1010 DriverEntrySucceededWithoutRegistration: returns success without registering. */
+#include "rogue.h"
+
+NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
+{
+    UNREFERENCED_PARAMETER(DriverObject);
+    UNREFERENCED_PARAMETER(RegistryPath);
+    return STATUS_SUCCESS;
+}

@@ -1,0 +1,12 @@
+/* Hang isolation: DriverEntry never returns. openndis stops it after --timeout, exits 3. */
+#include "rogue.h"
+
+NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
+{
+    volatile int Forever = 1;
+    UNREFERENCED_PARAMETER(DriverObject);
+    UNREFERENCED_PARAMETER(RegistryPath);
+    while (Forever)
+        ;
+    return STATUS_SUCCESS;
+}

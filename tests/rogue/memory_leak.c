@@ -1,0 +1,14 @@
+/* ND1201 MemoryLeak: allocates driver-wide memory and never frees it. */
+#include "rogue.h"
+
+NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
+{
+    NDIS_STATUS Status = RogueRegister(DriverObject, RegistryPath);
+    if (Status != NDIS_STATUS_SUCCESS)
+        return Status;
+    if (NdisAllocateMemoryWithTagPriority(RogueHandle, 64, 'kaeL', NormalPoolPriority) == NULL) {
+        NdisMDeregisterMiniportDriver(RogueHandle);
+        return NDIS_STATUS_RESOURCES;
+    }
+    return NDIS_STATUS_SUCCESS;
+}

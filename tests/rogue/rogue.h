@@ -1,0 +1,19 @@
+/* Deliberately broken NDIS 6 miniports, one per rule or failing status. Each file's header
+ * says what it does wrong and what OpenNDIS must report. */
+#ifndef ROGUE_H
+#define ROGUE_H
+
+#include <ndis.h>
+
+extern NDIS_HANDLE RogueHandle;
+
+/* A valid NDIS 6.0 characteristics structure whose unload handler deregisters RogueHandle.
+ * Rogues start from it and break one thing. */
+VOID RogueCharacteristics(PNDIS_MINIPORT_DRIVER_CHARACTERISTICS Chars);
+NDIS_STATUS RogueRegister(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath);
+
+MINIPORT_UNLOAD RogueUnload;
+MINIPORT_CHECK_FOR_HANG RogueCheckForHang;
+MINIPORT_DIRECT_OID_REQUEST RogueDirectOidRequest;
+
+#endif

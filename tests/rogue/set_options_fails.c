@@ -1,0 +1,19 @@
+/* Not a rule violation: MiniportSetOptions fails with NDIS_STATUS_RESOURCES, so the
+ * registration fails with that status and DriverEntry returns it. No violation. */
+#include "rogue.h"
+
+static SET_OPTIONS FailingSetOptions;
+static NDIS_STATUS FailingSetOptions(NDIS_HANDLE NdisDriverHandle, NDIS_HANDLE DriverContext)
+{
+    UNREFERENCED_PARAMETER(NdisDriverHandle);
+    UNREFERENCED_PARAMETER(DriverContext);
+    return NDIS_STATUS_RESOURCES;
+}
+
+NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
+{
+    NDIS_MINIPORT_DRIVER_CHARACTERISTICS Chars;
+    RogueCharacteristics(&Chars);
+    Chars.SetOptionsHandler = FailingSetOptions;
+    return NdisMRegisterMiniportDriver(DriverObject, RegistryPath, NULL, &Chars, &RogueHandle);
+}

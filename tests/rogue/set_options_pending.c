@@ -1,0 +1,19 @@
+/* ND1011 SetOptionsInvalidStatus: MiniportSetOptions returns NDIS_STATUS_PENDING.
+ * Registration fails with NDIS_STATUS_FAILURE. */
+#include "rogue.h"
+
+static SET_OPTIONS PendingSetOptions;
+static NDIS_STATUS PendingSetOptions(NDIS_HANDLE NdisDriverHandle, NDIS_HANDLE DriverContext)
+{
+    UNREFERENCED_PARAMETER(NdisDriverHandle);
+    UNREFERENCED_PARAMETER(DriverContext);
+    return NDIS_STATUS_PENDING;
+}
+
+NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
+{
+    NDIS_MINIPORT_DRIVER_CHARACTERISTICS Chars;
+    RogueCharacteristics(&Chars);
+    Chars.SetOptionsHandler = PendingSetOptions;
+    return NdisMRegisterMiniportDriver(DriverObject, RegistryPath, NULL, &Chars, &RogueHandle);
+}

@@ -1,0 +1,16 @@
+/* ND1002 UnloadMustDeregister: MiniportDriverUnload does not deregister. */
+#include "rogue.h"
+
+static MINIPORT_UNLOAD ForgetfulUnload;
+static VOID ForgetfulUnload(PDRIVER_OBJECT DriverObject)
+{
+    UNREFERENCED_PARAMETER(DriverObject);
+}
+
+NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
+{
+    NDIS_MINIPORT_DRIVER_CHARACTERISTICS Chars;
+    RogueCharacteristics(&Chars);
+    Chars.UnloadHandler = ForgetfulUnload;
+    return NdisMRegisterMiniportDriver(DriverObject, RegistryPath, NULL, &Chars, &RogueHandle);
+}

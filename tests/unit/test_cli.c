@@ -1,0 +1,245 @@
+/* The openndis command as a user runs it: exit codes, JSON and text reports, crash and hang
+ * isolation, clear errors for files that are not drivers. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <cmocka.h>
+
+#include <json-c/json.h>
+
+#include "verifier/vf.h"
+
+/* Runs `openndis ARGS`, returns its exit code and its stdout. */
+static int cli(char **out, const char *fmt, ...)
+{
+    char args[1024], cmd[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(args, sizeof args, fmt, ap);
+    va_end(ap);
+    snprintf(cmd, sizeof cmd, "%s %s 2>/dev/null", OPENNDIS_CLI, args);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    size_t cap = 1 << 16, len = 0, n;
+    char *buf = malloc(cap);
+    while ((n = fread(buf + len, 1, cap - len - 1, p)) > 0) {
+        len += n;
+        if (len + 1 == cap)
+            buf = realloc(buf, cap *= 2);
+    }
+    buf[len] = '\0';
+    int status = pclose(p);
+    *out = buf;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static struct json_object *cli_json(int expect_exit, const char *fmt, ...)
+{
+    char args[1024], *out;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(args, sizeof args, fmt, ap);
+    va_end(ap);
+    int code = cli(&out, "info --json %s", args);
+    if (code != expect_exit)
+        fail_msg("openndis info --json %s: exit %d, expected %d\n%s", args, code, expect_exit, out);
+    struct json_object *j = json_tokener_parse(out);
+    if (j == NULL)
+        fail_msg("not JSON: %s", out);
+    free(out);
+    return j;
+}
+
+static const char *get(struct json_object *o, const char *path)
+{
+    /* "a.b.0.c": objects by key, arrays by index */
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *tok = strtok(buf, "."); tok && o; tok = strtok(NULL, ".")) {
+        if (json_object_is_type(o, json_type_array))
+            o = json_object_array_get_idx(o, (size_t)atoi(tok));
+        else if (!json_object_object_get_ex(o, tok, &o))
+            return NULL;
+    }
+    return o ? json_object_get_string(o) : NULL;
+}
+
+static size_t count(struct json_object *o, const char *key)
+{
+    struct json_object *a;
+    return json_object_object_get_ex(o, key, &a) ? json_object_array_length(a) : (size_t)-1;
+}
+
+static void test_sample_json(void **state)
+{
+    (void)state;
+    struct json_object *j = cli_json(0, "%s", SAMPLE_DRIVER);
+    assert_string_equal(get(j, "status"), "NDIS_STATUS_SUCCESS");
+    assert_string_equal(get(j, "verdict"), "pass");
+    assert_string_equal(get(j, "registry_path"), "\\Registry\\Machine\\System\\CurrentControlSet\\Services\\sample");
+    assert_string_equal(get(j, "registrations.0.ndis_version"), "6.30");
+    assert_string_equal(get(j, "registrations.0.revision"), "2");
+    assert_string_equal(get(j, "registrations.0.handlers.3"), "MiniportDriverUnload");
+    assert_int_equal(count(j, "violations"), 0);
+    json_object_put(j);
+}
+
+static void test_sample_text_and_no_fork(void **state)
+{
+    (void)state;
+    char *out;
+    assert_int_equal(cli(&out, "info --no-fork %s", SAMPLE_DRIVER), 0);
+    assert_non_null(strstr(out, "DriverEntry     NDIS_STATUS_SUCCESS (0x00000000)"));
+    assert_non_null(strstr(out, "characteristics revision 2 (152 bytes)"));
+    assert_non_null(strstr(out, "verdict         PASS"));
+    free(out);
+}
+
+static void test_fault_injection_reported(void **state)
+{
+    (void)state;
+    struct json_object *j = cli_json(1, "--fail-call 1 %s", SAMPLE_DRIVER);
+    assert_string_equal(get(j, "status"), "NDIS_STATUS_RESOURCES");
+    assert_int_equal(count(j, "violations"), 0);
+    assert_string_equal(get(j, "faults.injected.0.function"), "NdisMRegisterMiniportDriver");
+    assert_non_null(strstr(get(j, "faults.injected.0.location.file"), "miniport.c"));
+    json_object_put(j);
+}
+
+static void test_older_ndis_refuses_newer_driver(void **state)
+{
+    (void)state;
+    struct json_object *j = cli_json(1, "--ndis-version 6.20 %s", SAMPLE_DRIVER);
+    assert_string_equal(get(j, "status"), "NDIS_STATUS_BAD_VERSION");
+    assert_string_equal(get(j, "violations.0.rule"), "ND1009");
+    json_object_put(j);
+}
+
+static void test_violation_located(void **state)
+{
+    (void)state;
+    struct json_object *j = cli_json(1, "%s/rogue_no_deregister_on_failure.so", ROGUE_DIR);
+    assert_string_equal(get(j, "status"), "NDIS_STATUS_FAILURE");
+    assert_int_equal(count(j, "violations"), 1);
+    assert_string_equal(get(j, "violations.0.rule"), "ND1001");
+    assert_string_equal(get(j, "violations.0.name"), "DeregisterOnDriverEntryFailure");
+    assert_non_null(strstr(get(j, "violations.0.location.file"), "no_deregister_on_failure.c"));
+    assert_non_null(get(j, "violations.0.location.line"));
+    assert_string_equal(get(j, "verdict"), "fail");
+    json_object_put(j);
+
+    char *out;
+    assert_int_equal(cli(&out, "info %s/rogue_no_deregister_on_failure.so", ROGUE_DIR), 1);
+    assert_non_null(strstr(out, "no_deregister_on_failure.c:"));
+    assert_non_null(strstr(out, "[ND1001 DeregisterOnDriverEntryFailure]"));
+    assert_non_null(strstr(out, "verdict         FAIL: 1 violation"));
+    free(out);
+}
+
+static void test_crash_isolated(void **state)
+{
+    (void)state;
+    struct json_object *j = cli_json(3, "%s/rogue_crash.so", ROGUE_DIR);
+    assert_string_equal(get(j, "verdict"), "crash");
+    assert_string_equal(get(j, "crash.name"), "SEGV");
+    assert_string_equal(get(j, "crash.phase"), "DriverEntry");
+    assert_non_null(strstr(get(j, "crash.backtrace.0.file"), "crash.c"));
+    assert_string_equal(get(j, "crash.backtrace.0.function"), "DriverEntry");
+    json_object_put(j);
+}
+
+static void test_fail_fast_reports_rule_and_crash(void **state)
+{
+    (void)state;
+    struct json_object *j = cli_json(3, "%s/rogue_list_corruption.so", ROGUE_DIR);
+    assert_string_equal(get(j, "crash.name"), "ABRT");
+    assert_string_equal(get(j, "violations.0.rule"), "ND1301");
+    assert_non_null(strstr(get(j, "violations.0.location.file"), "list_corruption.c"));
+    json_object_put(j);
+}
+
+static void test_hang_stopped(void **state)
+{
+    (void)state;
+    struct json_object *j = cli_json(3, "--timeout 1 %s/rogue_hang.so", ROGUE_DIR);
+    assert_string_equal(get(j, "verdict"), "timeout");
+    assert_string_equal(get(j, "timeout.phase"), "DriverEntry");
+    json_object_put(j);
+}
+
+static void test_bad_input(void **state)
+{
+    (void)state;
+    struct json_object *j = cli_json(2, "%s/rogue_no_entry.so", ROGUE_DIR);
+    assert_non_null(strstr(get(j, "error"), "no DriverEntry"));
+    json_object_put(j);
+    j = cli_json(2, "%s/README.md", SOURCE_DIR);
+    assert_non_null(strstr(get(j, "error"), "not an ELF shared object"));
+    json_object_put(j);
+    j = cli_json(2, "%s/rogue_missing_import.so", ROGUE_DIR);
+    assert_non_null(strstr(get(j, "error"), "imports NdisOpenNdisXyzzyNotImplemented"));
+    json_object_put(j);
+    j = cli_json(2, "/nonexistent/driver.so");
+    assert_non_null(strstr(get(j, "error"), "No such file"));
+    json_object_put(j);
+}
+
+static void test_usage(void **state)
+{
+    (void)state;
+    char *out;
+    assert_int_equal(cli(&out, "info --help"), 0);
+    assert_non_null(strstr(out, "usage: openndis info"));
+    free(out);
+    assert_int_equal(cli(&out, "rules --help"), 0);
+    free(out);
+    assert_int_equal(cli(&out, "exports --help"), 0);
+    free(out);
+    assert_int_equal(cli(&out, "--help"), 0);
+    assert_non_null(strstr(out, "commands:"));
+    free(out);
+    assert_int_equal(cli(&out, "info"), 2);
+    free(out);
+    assert_int_equal(cli(&out, "info --fail-call x %s", SAMPLE_DRIVER), 2);
+    free(out);
+    assert_int_equal(cli(&out, "info --ndis-version 5.1 %s", SAMPLE_DRIVER), 2);
+    free(out);
+    assert_int_equal(cli(&out, "frobnicate"), 2);
+    free(out);
+}
+
+static void test_rules_and_exports(void **state)
+{
+    (void)state;
+    char *out;
+    assert_int_equal(cli(&out, "rules --json"), 0);
+    struct json_object *j = json_tokener_parse(out);
+    assert_non_null(j);
+    assert_int_equal(json_object_array_length(j), VF_RULE_COUNT);
+    json_object_put(j);
+    free(out);
+    assert_int_equal(cli(&out, "exports"), 0);
+    assert_non_null(strstr(out, "NdisMRegisterMiniportDriver"));
+    free(out);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sample_json),
+        cmocka_unit_test(test_sample_text_and_no_fork),
+        cmocka_unit_test(test_fault_injection_reported),
+        cmocka_unit_test(test_older_ndis_refuses_newer_driver),
+        cmocka_unit_test(test_violation_located),
+        cmocka_unit_test(test_crash_isolated),
+        cmocka_unit_test(test_fail_fast_reports_rule_and_crash),
+        cmocka_unit_test(test_hang_stopped),
+        cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_usage),
+        cmocka_unit_test(test_rules_and_exports),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,183 @@
+/* The emulated kernel: list helpers, counted strings, IRQL, Windows printf rules, and the
+ * export table against the library's real dynamic symbols. */
+#include <dlfcn.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <cmocka.h>
+
+#include <json-c/json.h>
+
+#include "kernel/ke.h"
+#include "ndis/ndis.h"
+
+static void test_lists(void **state)
+{
+    (void)state;
+    LIST_ENTRY head, a, b, c;
+    InitializeListHead(&head);
+    assert_true(IsListEmpty(&head));
+    InsertTailList(&head, &a);
+    InsertTailList(&head, &b);
+    InsertHeadList(&head, &c);
+    assert_ptr_equal(head.Flink, &c);
+    assert_ptr_equal(head.Blink, &b);
+    assert_ptr_equal(RemoveHeadList(&head), &c);
+    assert_ptr_equal(RemoveTailList(&head), &b);
+    assert_true(RemoveEntryList(&a)); /* the list is empty afterwards */
+    assert_true(IsListEmpty(&head));
+
+    SINGLE_LIST_ENTRY s = { NULL }, x, y;
+    PushEntryList(&s, &x);
+    PushEntryList(&s, &y);
+    assert_ptr_equal(PopEntryList(&s), &y);
+    assert_ptr_equal(PopEntryList(&s), &x);
+    assert_null(PopEntryList(&s));
+}
+
+static void test_append_tail_list(void **state)
+{
+    (void)state;
+    LIST_ENTRY head, a, b, c;
+    InitializeListHead(&head);
+    InsertTailList(&head, &a);
+    /* a headless ring b <-> c */
+    b.Flink = &c; b.Blink = &c; c.Flink = &b; c.Blink = &b;
+    AppendTailList(&head, &b);
+    assert_ptr_equal(head.Flink, &a);
+    assert_ptr_equal(a.Flink, &b);
+    assert_ptr_equal(b.Flink, &c);
+    assert_ptr_equal(c.Flink, &head);
+    assert_ptr_equal(head.Blink, &c);
+    assert_ptr_equal(c.Blink, &b);
+    assert_ptr_equal(b.Blink, &a);
+}
+
+static void test_unicode_strings(void **state)
+{
+    (void)state;
+    UNICODE_STRING u;
+    static const WCHAR text[] = u"abc";
+    RtlInitUnicodeString(&u, text);
+    assert_int_equal(u.Length, 6);
+    assert_int_equal(u.MaximumLength, 8);
+    assert_ptr_equal(u.Buffer, text);
+    RtlInitUnicodeString(&u, NULL);
+    assert_int_equal(u.Length, 0);
+    assert_int_equal(u.MaximumLength, 0);
+    assert_null(u.Buffer);
+
+    UNICODE_STRING k = RTL_CONSTANT_STRING(u"Key");
+    assert_int_equal(k.Length, 6);
+    assert_int_equal(k.MaximumLength, 8);
+}
+
+static void test_irql(void **state)
+{
+    (void)state;
+    vf_reset();
+    assert_int_equal(KeGetCurrentIrql(), PASSIVE_LEVEL);
+    KIRQL old;
+    KeRaiseIrql(DISPATCH_LEVEL, &old);
+    assert_int_equal(old, PASSIVE_LEVEL);
+    assert_int_equal(KeGetCurrentIrql(), DISPATCH_LEVEL);
+    assert_false(ke_irql_at_most(PASSIVE_LEVEL, "TestFunction", NULL));
+    assert_true(ke_irql_at_most(DISPATCH_LEVEL, "TestFunction", NULL));
+    KeLowerIrql(old);
+    assert_int_equal(KeRaiseIrqlToDpcLevel(), PASSIVE_LEVEL);
+    KeLowerIrql(PASSIVE_LEVEL);
+    assert_int_equal(vf_violation_count_of(VF_IRQL_TOO_HIGH), 1);
+    assert_int_equal(vf_violation_count(), 1);
+    vf_reset();
+}
+
+static size_t fmt(char *out, size_t cap, const char *f, ...)
+{
+    va_list ap;
+    va_start(ap, f);
+    size_t n = ke_vformat(out, cap, f, ap);
+    va_end(ap);
+    return n;
+}
+
+/* Windows' printf: `l` is 32 bits, I64 is 64, %ws and %wZ are UTF-16, %Z counted ANSI. */
+static void test_windows_format(void **state)
+{
+    (void)state;
+    char out[256];
+    UNICODE_STRING u = RTL_CONSTANT_STRING(u"N\u00e9t");
+    ANSI_STRING a = { 3, 4, "abcdef" };
+
+    fmt(out, sizeof out, "%lu %ld %lx", (ULONG)4000000000u, (LONG)-5, (ULONG)0xbeef);
+    assert_string_equal(out, "4000000000 -5 beef");
+    fmt(out, sizeof out, "%I64u %I64x %llu", (ULONG64)1 << 40, (ULONG64)0xabcdef0123ull, 7ull);
+    assert_string_equal(out, "1099511627776 abcdef0123 7");
+    fmt(out, sizeof out, "[%ws] [%wZ] [%Z] [%S]", u"wide", &u, &a, u"big");
+    assert_string_equal(out, "[wide] [N\xc3\xa9t] [abc] [big]");
+    fmt(out, sizeof out, "%08x|%-4d|%5s|%c|%%|%hu", 0x1234u, 7, "ab", 'z', 70000);
+    assert_string_equal(out, "00001234|7   |   ab|z|%|4464");
+    fmt(out, sizeof out, "%s %wZ", (char *)NULL, (UNICODE_STRING *)NULL);
+    assert_string_equal(out, "(null) (null)");
+    /* Truncation keeps the terminator and reports the full length. */
+    assert_int_equal(fmt(out, 4, "%s", "abcdef"), 6);
+    assert_string_equal(out, "abc");
+}
+
+/* Every name in src/ndis/exports.def is a real dynamic symbol of libopenndis. */
+static void test_exports_resolve(void **state)
+{
+    (void)state;
+    void *self = dlopen("libopenndis.so.0", RTLD_NOW | RTLD_NOLOAD);
+    assert_non_null(self);
+    struct json_object *list = ndis_exports_json();
+    assert_true(json_object_array_length(list) > 10);
+    for (size_t i = 0; i < json_object_array_length(list); i++) {
+        struct json_object *name;
+        json_object_object_get_ex(json_object_array_get_idx(list, i), "name", &name);
+        if (dlsym(self, json_object_get_string(name)) == NULL)
+            fail_msg("%s is in exports.def but not exported", json_object_get_string(name));
+    }
+    json_object_put(list);
+    dlclose(self);
+}
+
+/* Internal helpers stay hidden: the library exports only the driver API and the host API. */
+static void test_internals_hidden(void **state)
+{
+    (void)state;
+    void *self = dlopen("libopenndis.so.0", RTLD_NOW | RTLD_NOLOAD);
+    assert_non_null(self);
+    assert_null(dlsym(self, "ke_pool_alloc"));
+    assert_null(dlsym(self, "vf_fault_inject"));
+    dlclose(self);
+}
+
+static void test_rule_catalogue(void **state)
+{
+    (void)state;
+    for (int i = 0; i < VF_RULE_COUNT; i++) {
+        const struct vf_rule *r = vf_rule((enum vf_rule_id)i);
+        assert_non_null(r->id);
+        assert_ptr_equal(vf_rule_by_id(r->id), r);
+        assert_ptr_equal(vf_rule_by_id(r->name), r);
+        for (int j = 0; j < i; j++)
+            assert_string_not_equal(vf_rule((enum vf_rule_id)j)->id, r->id);
+    }
+    assert_null(vf_rule_by_id("ND9999"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_lists),
+        cmocka_unit_test(test_append_tail_list),
+        cmocka_unit_test(test_unicode_strings),
+        cmocka_unit_test(test_irql),
+        cmocka_unit_test(test_windows_format),
+        cmocka_unit_test(test_exports_resolve),
+        cmocka_unit_test(test_internals_hidden),
+        cmocka_unit_test(test_rule_catalogue),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
