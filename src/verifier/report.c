@@ -1,4 +1,5 @@
 /* Violation records. Checks call vf_report(); the host turns the records into reports. */
+#include <execinfo.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -20,6 +21,27 @@ static pthread_mutex_t vf_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct vf_record *vf_records;
 static size_t vf_nrecords, vf_capacity;
 
+/* The site is in a header helper the compiler did not inline (e.g. at -O0): walk the
+ * stack past it to the driver's own line. */
+static void vf_locate_beyond_headers(const void *site, struct vf_location *where)
+{
+    void *frames[48];
+    int n = backtrace(frames, 48);
+    for (int i = 0; i < n; i++) {
+        if (frames[i] != site)
+            continue;
+        for (int j = i + 1; j < n; j++) {
+            struct vf_location loc;
+            vf_locate(frames[j], true, &loc);
+            if (loc.file[0] && !vf_in_openndis_header(&loc)) {
+                *where = loc;
+                return;
+            }
+        }
+        return;
+    }
+}
+
 void vf_report(enum vf_rule_id id, const char *function, const void *site, bool site_is_entry,
                const char *fmt, ...)
 {
@@ -32,6 +54,8 @@ void vf_report(enum vf_rule_id id, const char *function, const void *site, bool 
     va_end(ap);
     /* Symbolize now: the driver may be unloaded by the time anyone reads the report. */
     vf_locate(site, !site_is_entry, &rec.where);
+    if (!site_is_entry && vf_in_openndis_header(&rec.where))
+        vf_locate_beyond_headers(site, &rec.where);
     if (strncmp(rec.where.module, "libopenndis", 11) == 0) {
         /* The driver tail-called the NDIS function, so no return address points into it. */
         snprintf(rec.where.function, sizeof rec.where.function,

@@ -19,8 +19,15 @@ static const Dwfl_Callbacks vf_dwfl_callbacks = {
     .debuginfo_path = &vf_debuginfo_path,
 };
 
+static bool vf_is_openndis_header(const char *file);
+
 /* True for OpenNDIS's own driver-facing headers (their inline helpers, such as the list
  * functions, end up inside driver code): a report should name the driver's line instead. */
+bool vf_in_openndis_header(const struct vf_location *loc)
+{
+    return loc->file[0] && vf_is_openndis_header(loc->file);
+}
+
 static bool vf_is_openndis_header(const char *file)
 {
     char dir[512], probe[600];

@@ -58,6 +58,8 @@ OPENNDIS_HOST void vf_reset(void);
 /* symbolize.c */
 OPENNDIS_HOST void vf_locate(const void *address, bool is_return_address, struct vf_location *out);
 OPENNDIS_HOST struct json_object *vf_location_json(const struct vf_location *loc);
+/* True when the location is inside one of OpenNDIS's driver-facing headers. */
+bool vf_in_openndis_header(const struct vf_location *loc);
 OPENNDIS_HOST void vf_location_format(const struct vf_location *loc, char *buf, size_t len);
 
 /* faults.c: fail the N-th fallible call the driver makes (0 = never). */

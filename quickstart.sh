@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# OpenNDIS quick start for a fresh Debian 12 machine (run as root, or with the packages
+# below already installed):
+#   ./quickstart.sh sample   install what is missing, build, run the sample driver's life
+#   ./quickstart.sh test     install what is missing, build, run every test, then again
+#                            under AddressSanitizer + UndefinedBehaviorSanitizer
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PACKAGES=(build-essential cmake pkg-config clang libcmocka-dev libjson-c-dev libdw-dev libelf-dev)
+JOBS=$(nproc 2>/dev/null || echo 2)
+
+ensure_packages() {
+    local missing=() p
+    for p in "${PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "quickstart: these Debian packages are missing: ${missing[*]}" >&2
+        echo "quickstart: run as root, or: sudo apt-get install ${missing[*]}" >&2
+        exit 1
+    fi
+    echo "quickstart: installing ${missing[*]}"
+    apt-get update -q
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+build() {
+    local dir=$1
+    shift
+    cmake -S . -B "$dir" -DBUILD_TESTING=ON "$@" >/dev/null
+    cmake --build "$dir" -j"$JOBS"
+}
+
+run_tests() {
+    local dir=$1
+    (cd "$dir" && ctest --output-on-failure -j"$JOBS" --timeout 300)
+}
+
+case "${1:-}" in
+sample)
+    ensure_packages
+    build build
+    echo
+    exec build/openndis info build/drivers/sample.so
+    ;;
+test)
+    ensure_packages
+    build build
+    run_tests build
+    echo "quickstart: again under AddressSanitizer + UndefinedBehaviorSanitizer"
+    build build-asan -DOPENNDIS_SANITIZE=address,undefined -DCMAKE_BUILD_TYPE=Debug
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 run_tests build-asan
+    echo "quickstart: all tests passed"
+    ;;
+*)
+    sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'
+    exit 2
+    ;;
+esac
