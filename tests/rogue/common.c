@@ -89,9 +89,18 @@ VOID RogueCharacteristics(PNDIS_MINIPORT_DRIVER_CHARACTERISTICS c)
     c->CancelOidRequestHandler = RogueCancelOid;
 }
 
-NDIS_STATUS RogueRegister(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
+NDIS_STATUS RogueRegisterWith(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath,
+                              SET_OPTIONS_HANDLER SetOptions, MINIPORT_DRIVER_UNLOAD Unload)
 {
     NDIS_MINIPORT_DRIVER_CHARACTERISTICS Chars;
     RogueCharacteristics(&Chars);
+    Chars.SetOptionsHandler = SetOptions;
+    if (Unload != NULL)
+        Chars.UnloadHandler = Unload;
     return NdisMRegisterMiniportDriver(DriverObject, RegistryPath, NULL, &Chars, &RogueHandle);
+}
+
+NDIS_STATUS RogueRegister(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
+{
+    return RogueRegisterWith(DriverObject, RegistryPath, NULL, NULL);
 }

@@ -12,8 +12,5 @@ static VOID ForeignUnload(PDRIVER_OBJECT DriverObject)
 
 NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 {
-    NDIS_MINIPORT_DRIVER_CHARACTERISTICS Chars;
-    RogueCharacteristics(&Chars);
-    Chars.UnloadHandler = ForeignUnload;
-    return NdisMRegisterMiniportDriver(DriverObject, RegistryPath, NULL, &Chars, &RogueHandle);
+    return RogueRegisterWith(DriverObject, RegistryPath, NULL, ForeignUnload);
 }

@@ -12,8 +12,5 @@ static NDIS_STATUS EagerSetOptions(NDIS_HANDLE NdisDriverHandle, NDIS_HANDLE Dri
 
 NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 {
-    NDIS_MINIPORT_DRIVER_CHARACTERISTICS Chars;
-    RogueCharacteristics(&Chars);
-    Chars.SetOptionsHandler = EagerSetOptions;
-    return NdisMRegisterMiniportDriver(DriverObject, RegistryPath, NULL, &Chars, &RogueHandle);
+    return RogueRegisterWith(DriverObject, RegistryPath, EagerSetOptions, NULL);
 }

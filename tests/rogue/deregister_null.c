@@ -11,8 +11,5 @@ static VOID NullUnload(PDRIVER_OBJECT DriverObject)
 
 NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 {
-    NDIS_MINIPORT_DRIVER_CHARACTERISTICS Chars;
-    RogueCharacteristics(&Chars);
-    Chars.UnloadHandler = NullUnload;
-    return NdisMRegisterMiniportDriver(DriverObject, RegistryPath, NULL, &Chars, &RogueHandle);
+    return RogueRegisterWith(DriverObject, RegistryPath, NULL, NullUnload);
 }

@@ -11,6 +11,9 @@ extern NDIS_HANDLE RogueHandle;
  * Rogues start from it and break one thing. */
 VOID RogueCharacteristics(PNDIS_MINIPORT_DRIVER_CHARACTERISTICS Chars);
 NDIS_STATUS RogueRegister(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath);
+/* The same with this MiniportSetOptions and (if not NULL) this MiniportDriverUnload. */
+NDIS_STATUS RogueRegisterWith(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath,
+                              SET_OPTIONS_HANDLER SetOptions, MINIPORT_DRIVER_UNLOAD Unload);
 
 MINIPORT_UNLOAD RogueUnload;
 MINIPORT_CHECK_FOR_HANG RogueCheckForHang;

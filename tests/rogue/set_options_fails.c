@@ -12,8 +12,5 @@ static NDIS_STATUS FailingSetOptions(NDIS_HANDLE NdisDriverHandle, NDIS_HANDLE D
 
 NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 {
-    NDIS_MINIPORT_DRIVER_CHARACTERISTICS Chars;
-    RogueCharacteristics(&Chars);
-    Chars.SetOptionsHandler = FailingSetOptions;
-    return NdisMRegisterMiniportDriver(DriverObject, RegistryPath, NULL, &Chars, &RogueHandle);
+    return RogueRegisterWith(DriverObject, RegistryPath, FailingSetOptions, NULL);
 }

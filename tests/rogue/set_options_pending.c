@@ -12,8 +12,5 @@ static NDIS_STATUS PendingSetOptions(NDIS_HANDLE NdisDriverHandle, NDIS_HANDLE D
 
 NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 {
-    NDIS_MINIPORT_DRIVER_CHARACTERISTICS Chars;
-    RogueCharacteristics(&Chars);
-    Chars.SetOptionsHandler = PendingSetOptions;
-    return NdisMRegisterMiniportDriver(DriverObject, RegistryPath, NULL, &Chars, &RogueHandle);
+    return RogueRegisterWith(DriverObject, RegistryPath, PendingSetOptions, NULL);
 }
