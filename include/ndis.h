@@ -9,6 +9,11 @@
 #include <ndis/version.h>
 #include <ndis/miniport.h>
 #include <ndis/memory.h>
+#include <ndis/oids.h>
+#include <ndis/oid_structs.h>
+#include <ndis/nbl.h>
+#include <ndis/adapter.h>
+#include <ndis/sync.h>
 #include <ndis/ndis5_eliminated.h>
 
 #define NDIS_INIT_FUNCTION(f)

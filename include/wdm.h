@@ -27,6 +27,55 @@ NTKERNELAPI VOID KeLowerIrql(KIRQL NewIrql);
 NTKERNELAPI KIRQL KeRaiseIrqlToDpcLevel(VOID);
 #define KeRaiseIrql(new_irql, old_irql) (*(old_irql) = KfRaiseIrql(new_irql))
 
+/* ---- spin locks (spinlock.c): real locks; acquiring raises to DISPATCH_LEVEL ---------- */
+typedef ULONG_PTR KSPIN_LOCK, *PKSPIN_LOCK;
+static inline VOID KeInitializeSpinLock(PKSPIN_LOCK SpinLock)
+{
+    *SpinLock = 0;
+}
+NTHALAPI KIRQL KfAcquireSpinLock(PKSPIN_LOCK SpinLock);
+NTHALAPI VOID KfReleaseSpinLock(PKSPIN_LOCK SpinLock, KIRQL NewIrql);
+NTKERNELAPI VOID KeAcquireSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock);
+NTKERNELAPI VOID KeReleaseSpinLockFromDpcLevel(PKSPIN_LOCK SpinLock);
+#define KeAcquireSpinLock(lock, old_irql) (*(old_irql) = KfAcquireSpinLock(lock))
+#define KeReleaseSpinLock(lock, old_irql) KfReleaseSpinLock((lock), (old_irql))
+
+/* ---- interlocked operations: sequentially consistent, like the x64 locked instructions -- */
+#define InterlockedIncrement(p) __atomic_add_fetch((p), 1, __ATOMIC_SEQ_CST)
+#define InterlockedDecrement(p) __atomic_sub_fetch((p), 1, __ATOMIC_SEQ_CST)
+#define InterlockedIncrement64(p) InterlockedIncrement(p)
+#define InterlockedDecrement64(p) InterlockedDecrement(p)
+#define InterlockedAdd(p, v) __atomic_add_fetch((p), (v), __ATOMIC_SEQ_CST)
+#define InterlockedAdd64(p, v) InterlockedAdd((p), (v))
+#define InterlockedExchangeAdd(p, v) __atomic_fetch_add((p), (v), __ATOMIC_SEQ_CST)
+#define InterlockedExchangeAdd64(p, v) InterlockedExchangeAdd((p), (v))
+#define InterlockedExchange(p, v) __atomic_exchange_n((p), (v), __ATOMIC_SEQ_CST)
+#define InterlockedExchange64(p, v) InterlockedExchange((p), (v))
+#define InterlockedExchangePointer(p, v) ((PVOID)__atomic_exchange_n((PVOID *)(p), (PVOID)(v), __ATOMIC_SEQ_CST))
+#define InterlockedOr(p, v) __atomic_fetch_or((p), (v), __ATOMIC_SEQ_CST)
+#define InterlockedAnd(p, v) __atomic_fetch_and((p), (v), __ATOMIC_SEQ_CST)
+static inline LONG InterlockedCompareExchange(LONG volatile *p, LONG exchange, LONG comparand)
+{
+    __atomic_compare_exchange_n(p, &comparand, exchange, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+    return comparand;
+}
+static inline LONG64 InterlockedCompareExchange64(LONG64 volatile *p, LONG64 exchange, LONG64 comparand)
+{
+    __atomic_compare_exchange_n(p, &comparand, exchange, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+    return comparand;
+}
+static inline PVOID InterlockedCompareExchangePointer(PVOID volatile *p, PVOID exchange, PVOID comparand)
+{
+    __atomic_compare_exchange_n(p, &comparand, exchange, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+    return comparand;
+}
+#define ReadAcquire(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
+#define WriteRelease(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
+#define ReadNoFence(p) __atomic_load_n((p), __ATOMIC_RELAXED)
+#define WriteNoFence(p, v) __atomic_store_n((p), (v), __ATOMIC_RELAXED)
+#define KeMemoryBarrier() __atomic_thread_fence(__ATOMIC_SEQ_CST)
+#define MemoryBarrier() KeMemoryBarrier()
+
 /* ---- objects ------------------------------------------------------------------------ */
 #define IO_TYPE_DRIVER 4
 #define IRP_MJ_MAXIMUM_FUNCTION 0x1b

@@ -1,103 +1,213 @@
-/* The sample's per-adapter handlers. NDIS 6 requires all of them at registration.
- * OpenNDIS does not create adapters yet (the adapter lifecycle is the next milestone), so
- * none of these run today; until they are written for real, initialization refuses. */
+/* The sample's adapter life: initialize (attributes, receive pool, address), restart and
+ * pause (pause waits until every indicated frame came back), halt, PnP and shutdown. */
 #include "sample.h"
+
+static VOID SampleFreeAdapter(PSAMPLE_ADAPTER Adapter)
+{
+    if (Adapter->ReceivePool != NULL)
+        NdisFreeNetBufferListPool(Adapter->ReceivePool);
+    NdisFreeSpinLock(&Adapter->Lock);
+    NdisFreeMemory(Adapter, sizeof(*Adapter), 0);
+}
 
 _Use_decl_annotations_
 NDIS_STATUS
 SampleInitializeEx(NDIS_HANDLE NdisMiniportHandle, NDIS_HANDLE MiniportDriverContext,
                    PNDIS_MINIPORT_INIT_PARAMETERS MiniportInitParameters)
 {
-    UNREFERENCED_PARAMETER(NdisMiniportHandle);
+    NDIS_STATUS Status;
+    PSAMPLE_ADAPTER Adapter;
+    NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES Registration;
+    NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES General;
+    NET_BUFFER_LIST_POOL_PARAMETERS PoolParameters;
+
     UNREFERENCED_PARAMETER(MiniportDriverContext);
     UNREFERENCED_PARAMETER(MiniportInitParameters);
-    return NDIS_STATUS_NOT_SUPPORTED;
+
+    Adapter = NdisAllocateMemoryWithTagPriority(NdisMiniportHandle, sizeof(*Adapter), SAMPLE_TAG,
+                                                NormalPoolPriority);
+    if (Adapter == NULL)
+        return NDIS_STATUS_RESOURCES;
+    NdisZeroMemory(Adapter, sizeof(*Adapter));
+    Adapter->AdapterHandle = NdisMiniportHandle;
+    Adapter->Lookahead = ETH_MAX_DATA;
+    NdisAllocateSpinLock(&Adapter->Lock);
+
+    /* Registration attributes come first: they give NDIS our adapter context. */
+    NdisZeroMemory(&Registration, sizeof(Registration));
+    Registration.Header.Type = NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES;
+    Registration.Header.Revision = NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES_REVISION_2;
+    Registration.Header.Size = NDIS_SIZEOF_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES_REVISION_2;
+    Registration.MiniportAdapterContext = Adapter;
+    Registration.AttributeFlags = NDIS_MINIPORT_ATTRIBUTES_SURPRISE_REMOVE_OK | NDIS_MINIPORT_ATTRIBUTES_NO_HALT_ON_SUSPEND;
+    Registration.InterfaceType = NdisInterfaceInternal;
+    Status = NdisMSetMiniportAttributes(NdisMiniportHandle, (PNDIS_MINIPORT_ADAPTER_ATTRIBUTES)&Registration);
+    if (Status != NDIS_STATUS_SUCCESS)
+        goto fail;
+
+    /* A locally administered unicast address per adapter. */
+    NdisAcquireSpinLock(&SampleDriver->HubLock);
+    Adapter->Index = SampleDriver->NextIndex++;
+    NdisReleaseSpinLock(&SampleDriver->HubLock);
+    Adapter->PermanentAddress[0] = 0x02;
+    Adapter->PermanentAddress[1] = 0x00;
+    Adapter->PermanentAddress[2] = 0x4E; /* 'N' */
+    Adapter->PermanentAddress[3] = 0x44; /* 'D' */
+    Adapter->PermanentAddress[4] = (UCHAR)(Adapter->Index >> 8);
+    Adapter->PermanentAddress[5] = (UCHAR)Adapter->Index;
+    NdisMoveMemory(Adapter->CurrentAddress, Adapter->PermanentAddress, SAMPLE_ADDRESS_LENGTH);
+
+    NdisZeroMemory(&General, sizeof(General));
+    General.Header.Type = NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES;
+    General.Header.Revision = NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES_REVISION_2;
+    General.Header.Size = NDIS_SIZEOF_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES_REVISION_2;
+    General.MediaType = NdisMedium802_3;
+    General.PhysicalMediumType = NdisPhysicalMediumUnspecified;
+    General.MtuSize = ETH_MAX_DATA;
+    General.MaxXmitLinkSpeed = General.XmitLinkSpeed = SAMPLE_LINK_SPEED;
+    General.MaxRcvLinkSpeed = General.RcvLinkSpeed = SAMPLE_LINK_SPEED;
+    General.MediaConnectState = MediaConnectStateUnknown; /* indicated at restart */
+    General.MediaDuplexState = MediaDuplexStateFull;
+    General.LookaheadSize = ETH_MAX_DATA;
+    General.MacOptions = NDIS_MAC_OPTION_COPY_LOOKAHEAD_DATA | NDIS_MAC_OPTION_TRANSFERS_NOT_PEND |
+                         NDIS_MAC_OPTION_NO_LOOPBACK;
+    General.SupportedPacketFilters = SAMPLE_SUPPORTED_FILTERS;
+    General.MaxMulticastListSize = SAMPLE_MAX_MULTICAST;
+    General.MacAddressLength = SAMPLE_ADDRESS_LENGTH;
+    NdisMoveMemory(General.PermanentMacAddress, Adapter->PermanentAddress, SAMPLE_ADDRESS_LENGTH);
+    NdisMoveMemory(General.CurrentMacAddress, Adapter->CurrentAddress, SAMPLE_ADDRESS_LENGTH);
+    General.AccessType = NET_IF_ACCESS_BROADCAST;
+    General.DirectionType = NET_IF_DIRECTION_SENDRECEIVE;
+    General.ConnectionType = NET_IF_CONNECTION_DEDICATED;
+    General.IfType = IF_TYPE_ETHERNET_CSMACD;
+    General.IfConnectorPresent = FALSE; /* virtual */
+    General.SupportedStatistics = NDIS_STATISTICS_XMIT_OK_SUPPORTED | NDIS_STATISTICS_RCV_OK_SUPPORTED |
+                                  NDIS_STATISTICS_XMIT_ERROR_SUPPORTED | NDIS_STATISTICS_RCV_NO_BUFFER_SUPPORTED |
+                                  NDIS_STATISTICS_DIRECTED_FRAMES_RCV_SUPPORTED |
+                                  NDIS_STATISTICS_MULTICAST_FRAMES_RCV_SUPPORTED |
+                                  NDIS_STATISTICS_BROADCAST_FRAMES_RCV_SUPPORTED;
+    General.SupportedPauseFunctions = NdisPauseFunctionsUnsupported;
+    General.SupportedOidList = (PNDIS_OID)SampleSupportedOids;
+    General.SupportedOidListLength = SampleSupportedOidCount * sizeof(NDIS_OID);
+    General.AutoNegotiationFlags = NDIS_LINK_STATE_DUPLEX_AUTO_NEGOTIATED;
+    Status = NdisMSetMiniportAttributes(NdisMiniportHandle, (PNDIS_MINIPORT_ADAPTER_ATTRIBUTES)&General);
+    if (Status != NDIS_STATUS_SUCCESS)
+        goto fail;
+
+    /* Each receive NBL carries a NET_BUFFER with a frame-sized buffer. */
+    NdisZeroMemory(&PoolParameters, sizeof(PoolParameters));
+    PoolParameters.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
+    PoolParameters.Header.Revision = NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1;
+    PoolParameters.Header.Size = NDIS_SIZEOF_NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1;
+    PoolParameters.ProtocolId = NDIS_PROTOCOL_ID_DEFAULT;
+    PoolParameters.fAllocateNetBuffer = TRUE;
+    PoolParameters.PoolTag = SAMPLE_TAG;
+    PoolParameters.DataSize = ETH_MAX_FRAME;
+    Adapter->ReceivePool = NdisAllocateNetBufferListPool(NdisMiniportHandle, &PoolParameters);
+    if (Adapter->ReceivePool == NULL) {
+        Status = NDIS_STATUS_RESOURCES;
+        goto fail;
+    }
+
+    NdisAcquireSpinLock(&SampleDriver->HubLock);
+    InsertTailList(&SampleDriver->Hub, &Adapter->HubLink);
+    NdisReleaseSpinLock(&SampleDriver->HubLock);
+    return NDIS_STATUS_SUCCESS;
+
+fail:
+    SampleFreeAdapter(Adapter);
+    return Status;
 }
 
 _Use_decl_annotations_
 VOID
 SampleHaltEx(NDIS_HANDLE MiniportAdapterContext, NDIS_HALT_ACTION HaltAction)
 {
-    UNREFERENCED_PARAMETER(MiniportAdapterContext);
+    PSAMPLE_ADAPTER Adapter = MiniportAdapterContext;
     UNREFERENCED_PARAMETER(HaltAction);
+
+    NdisAcquireSpinLock(&SampleDriver->HubLock);
+    RemoveEntryList(&Adapter->HubLink);
+    NdisReleaseSpinLock(&SampleDriver->HubLock);
+    SampleFreeAdapter(Adapter);
+}
+
+VOID SampleIndicateLinkState(PSAMPLE_ADAPTER Adapter, NDIS_MEDIA_CONNECT_STATE State)
+{
+    NDIS_STATUS_INDICATION Indication;
+    NDIS_LINK_STATE Link;
+
+    NdisZeroMemory(&Link, sizeof(Link));
+    Link.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
+    Link.Header.Revision = NDIS_LINK_STATE_REVISION_1;
+    Link.Header.Size = NDIS_SIZEOF_LINK_STATE_REVISION_1;
+    Link.MediaConnectState = State;
+    Link.MediaDuplexState = MediaDuplexStateFull;
+    Link.XmitLinkSpeed = Link.RcvLinkSpeed = SAMPLE_LINK_SPEED;
+    Link.PauseFunctions = NdisPauseFunctionsUnsupported;
+
+    NdisZeroMemory(&Indication, sizeof(Indication));
+    Indication.Header.Type = NDIS_OBJECT_TYPE_STATUS_INDICATION;
+    Indication.Header.Revision = NDIS_STATUS_INDICATION_REVISION_1;
+    Indication.Header.Size = NDIS_SIZEOF_STATUS_INDICATION_REVISION_1;
+    Indication.SourceHandle = Adapter->AdapterHandle;
+    Indication.StatusCode = NDIS_STATUS_LINK_STATE;
+    Indication.StatusBuffer = &Link;
+    Indication.StatusBufferSize = sizeof(Link);
+    NdisMIndicateStatusEx(Adapter->AdapterHandle, &Indication);
 }
 
 _Use_decl_annotations_
 NDIS_STATUS
 SamplePause(NDIS_HANDLE MiniportAdapterContext, PNDIS_MINIPORT_PAUSE_PARAMETERS PauseParameters)
 {
-    UNREFERENCED_PARAMETER(MiniportAdapterContext);
+    PSAMPLE_ADAPTER Adapter = MiniportAdapterContext;
+    NDIS_STATUS Status = NDIS_STATUS_SUCCESS;
     UNREFERENCED_PARAMETER(PauseParameters);
-    return NDIS_STATUS_SUCCESS;
+
+    /* Sends complete synchronously, so none is outstanding; receives may be. */
+    NdisAcquireSpinLock(&Adapter->Lock);
+    Adapter->Running = FALSE;
+    if (Adapter->ReceivesOutstanding > 0) {
+        Adapter->PausePending = TRUE;
+        Status = NDIS_STATUS_PENDING; /* SampleReturnNetBufferLists completes the pause */
+    }
+    NdisReleaseSpinLock(&Adapter->Lock);
+    return Status;
 }
 
 _Use_decl_annotations_
 NDIS_STATUS
 SampleRestart(NDIS_HANDLE MiniportAdapterContext, PNDIS_MINIPORT_RESTART_PARAMETERS RestartParameters)
 {
-    UNREFERENCED_PARAMETER(MiniportAdapterContext);
+    PSAMPLE_ADAPTER Adapter = MiniportAdapterContext;
     UNREFERENCED_PARAMETER(RestartParameters);
+
+    NdisAcquireSpinLock(&Adapter->Lock);
+    Adapter->Running = TRUE;
+    NdisReleaseSpinLock(&Adapter->Lock);
+    SampleIndicateLinkState(Adapter, MediaConnectStateConnected);
     return NDIS_STATUS_SUCCESS;
-}
-
-_Use_decl_annotations_
-NDIS_STATUS
-SampleOidRequest(NDIS_HANDLE MiniportAdapterContext, PNDIS_OID_REQUEST OidRequest)
-{
-    UNREFERENCED_PARAMETER(MiniportAdapterContext);
-    UNREFERENCED_PARAMETER(OidRequest);
-    return NDIS_STATUS_NOT_SUPPORTED;
-}
-
-_Use_decl_annotations_
-VOID
-SampleCancelOidRequest(NDIS_HANDLE MiniportAdapterContext, PVOID RequestId)
-{
-    UNREFERENCED_PARAMETER(MiniportAdapterContext);
-    UNREFERENCED_PARAMETER(RequestId);
-}
-
-_Use_decl_annotations_
-VOID
-SampleSendNetBufferLists(NDIS_HANDLE MiniportAdapterContext, PNET_BUFFER_LIST NetBufferList,
-                         NDIS_PORT_NUMBER PortNumber, ULONG SendFlags)
-{
-    UNREFERENCED_PARAMETER(MiniportAdapterContext);
-    UNREFERENCED_PARAMETER(NetBufferList);
-    UNREFERENCED_PARAMETER(PortNumber);
-    UNREFERENCED_PARAMETER(SendFlags);
-}
-
-_Use_decl_annotations_
-VOID
-SampleReturnNetBufferLists(NDIS_HANDLE MiniportAdapterContext, PNET_BUFFER_LIST NetBufferLists,
-                           ULONG ReturnFlags)
-{
-    UNREFERENCED_PARAMETER(MiniportAdapterContext);
-    UNREFERENCED_PARAMETER(NetBufferLists);
-    UNREFERENCED_PARAMETER(ReturnFlags);
-}
-
-_Use_decl_annotations_
-VOID
-SampleCancelSend(NDIS_HANDLE MiniportAdapterContext, PVOID CancelId)
-{
-    UNREFERENCED_PARAMETER(MiniportAdapterContext);
-    UNREFERENCED_PARAMETER(CancelId);
 }
 
 _Use_decl_annotations_
 VOID
 SampleDevicePnPEventNotify(NDIS_HANDLE MiniportAdapterContext, PNET_DEVICE_PNP_EVENT NetDevicePnPEvent)
 {
-    UNREFERENCED_PARAMETER(MiniportAdapterContext);
-    UNREFERENCED_PARAMETER(NetDevicePnPEvent);
+    PSAMPLE_ADAPTER Adapter = MiniportAdapterContext;
+    /* Surprise removal: the "cable" of a virtual NIC is gone; stop indicating. */
+    if (NetDevicePnPEvent->DevicePnPEvent == NdisDevicePnPEventSurpriseRemoved) {
+        NdisAcquireSpinLock(&Adapter->Lock);
+        Adapter->Running = FALSE;
+        NdisReleaseSpinLock(&Adapter->Lock);
+    }
 }
 
 _Use_decl_annotations_
 VOID
 SampleShutdownEx(NDIS_HANDLE MiniportAdapterContext, NDIS_SHUTDOWN_ACTION ShutdownAction)
 {
+    /* No hardware to quiesce; shutdown must not call NDIS or free anything. */
     UNREFERENCED_PARAMETER(MiniportAdapterContext);
     UNREFERENCED_PARAMETER(ShutdownAction);
 }

@@ -67,6 +67,8 @@ DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     }
     NdisZeroMemory(SampleDriver, sizeof(*SampleDriver));
     SampleDriver->NdisDriverHandle = SampleDriverHandle;
+    NdisAllocateSpinLock(&SampleDriver->HubLock);
+    InitializeListHead(&SampleDriver->Hub);
     return NDIS_STATUS_SUCCESS;
 }
 
@@ -90,6 +92,7 @@ SampleDriverUnload(PDRIVER_OBJECT DriverObject)
     PAGED_CODE();
 
     if (SampleDriver != NULL) {
+        NdisFreeSpinLock(&SampleDriver->HubLock);
         NdisFreeMemory(SampleDriver, sizeof(*SampleDriver), 0);
         SampleDriver = NULL;
     }

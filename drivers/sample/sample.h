@@ -1,4 +1,6 @@
-/* The OpenNDIS sample: a virtual Ethernet NIC, written as a WDK NDIS 6.30 miniport. */
+/* The OpenNDIS sample: a virtual Ethernet NIC written as a WDK NDIS 6.30 miniport. Every
+ * adapter plugs into one simulated hub inside the driver: a frame sent on one adapter is
+ * received by the others whose packet filter accepts it. */
 #ifndef SAMPLE_H
 #define SAMPLE_H
 
@@ -7,27 +9,69 @@
 #define SAMPLE_TAG 'pmaS' /* "Samp" in pool dumps */
 #define SAMPLE_MAJOR_DRIVER_VERSION 1
 #define SAMPLE_MINOR_DRIVER_VERSION 0
+#define SAMPLE_VENDOR_DESCRIPTION "OpenNDIS sample virtual Ethernet adapter"
+#define SAMPLE_VENDOR_ID 0x00FFFFFF /* no IEEE OUI: "not specified" */
+
+#define ETH_HEADER_SIZE 14
+#define ETH_MAX_DATA 1500
+#define ETH_MAX_FRAME (ETH_HEADER_SIZE + ETH_MAX_DATA)
+#define ETH_MIN_FRAME ETH_HEADER_SIZE
+#define SAMPLE_ADDRESS_LENGTH 6
+#define SAMPLE_MAX_MULTICAST 32
+#define SAMPLE_LINK_SPEED 10000000000ULL /* 10 Gb/s */
+#define SAMPLE_SUPPORTED_FILTERS                                                            \
+    (NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_MULTICAST | NDIS_PACKET_TYPE_ALL_MULTICAST | \
+     NDIS_PACKET_TYPE_BROADCAST | NDIS_PACKET_TYPE_PROMISCUOUS)
+
+typedef struct _SAMPLE_ADAPTER {
+    LIST_ENTRY HubLink;
+    NDIS_HANDLE AdapterHandle;
+    ULONG Index;
+    BOOLEAN Running;           /* between restart and pause: sends and receives flow */
+    BOOLEAN PausePending;      /* pause waits for indicated NBLs to come back */
+    LONG ReceivesOutstanding;  /* indicated and not yet returned */
+    NDIS_HANDLE ReceivePool;   /* NBL + NB + MDL + frame-sized buffer per receive */
+    UCHAR PermanentAddress[SAMPLE_ADDRESS_LENGTH];
+    UCHAR CurrentAddress[SAMPLE_ADDRESS_LENGTH];
+    ULONG PacketFilter;
+    ULONG Lookahead;
+    ULONG MulticastCount;
+    UCHAR MulticastList[SAMPLE_MAX_MULTICAST][SAMPLE_ADDRESS_LENGTH];
+    NDIS_SPIN_LOCK Lock;       /* filter, multicast list, counters */
+    ULONG64 FramesXmitOk, FramesRcvOk, FramesXmitError, FramesRcvNoBuffer, FramesRcvFiltered;
+    ULONG64 BytesXmit, BytesRcv;
+    ULONG64 DirectedXmit, MulticastXmit, BroadcastXmit, DirectedRcv, MulticastRcv, BroadcastRcv;
+} SAMPLE_ADAPTER, *PSAMPLE_ADAPTER;
 
 /* Driver-wide state, allocated in DriverEntry after registration. */
 typedef struct _SAMPLE_DRIVER {
     NDIS_HANDLE NdisDriverHandle;
-    ULONG AdapterCount;
+    NDIS_SPIN_LOCK HubLock;
+    LIST_ENTRY Hub;            /* every initialized adapter */
+    ULONG NextIndex;
 } SAMPLE_DRIVER, *PSAMPLE_DRIVER;
 
 extern NDIS_HANDLE SampleDriverHandle;
 extern PSAMPLE_DRIVER SampleDriver;
 
-/* adapter.c: the per-adapter handlers NDIS 6 requires at registration. */
+/* adapter.c */
 MINIPORT_INITIALIZE SampleInitializeEx;
 MINIPORT_HALT SampleHaltEx;
 MINIPORT_PAUSE SamplePause;
 MINIPORT_RESTART SampleRestart;
+MINIPORT_DEVICE_PNP_EVENT_NOTIFY SampleDevicePnPEventNotify;
+MINIPORT_SHUTDOWN SampleShutdownEx;
+VOID SampleIndicateLinkState(PSAMPLE_ADAPTER Adapter, NDIS_MEDIA_CONNECT_STATE State);
+
+/* ctrlpath.c */
 MINIPORT_OID_REQUEST SampleOidRequest;
 MINIPORT_CANCEL_OID_REQUEST SampleCancelOidRequest;
+extern const NDIS_OID SampleSupportedOids[];
+extern const ULONG SampleSupportedOidCount;
+
+/* datapath.c */
 MINIPORT_SEND_NET_BUFFER_LISTS SampleSendNetBufferLists;
 MINIPORT_RETURN_NET_BUFFER_LISTS SampleReturnNetBufferLists;
 MINIPORT_CANCEL_SEND SampleCancelSend;
-MINIPORT_DEVICE_PNP_EVENT_NOTIFY SampleDevicePnPEventNotify;
-MINIPORT_SHUTDOWN SampleShutdownEx;
 
 #endif /* SAMPLE_H */

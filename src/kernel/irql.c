@@ -9,6 +9,13 @@ KIRQL ke_irql(void)
     return ke_current_irql;
 }
 
+KIRQL ke_irql_set(KIRQL irql)
+{
+    KIRQL old = ke_current_irql;
+    ke_current_irql = irql;
+    return old;
+}
+
 const char *ke_irql_name(KIRQL irql)
 {
     switch (irql) {

@@ -17,6 +17,8 @@ OPENNDIS_API bool ke_irql_at_most(KIRQL max, const char *function, const void *s
 /* After a driver handler returns: it must leave the IRQL it was given. Restores it. */
 void ke_irql_after_handler(KIRQL expected, const char *handler, const void *entry);
 const char *ke_irql_name(KIRQL irql);
+/* Sets this thread's IRQL for OpenNDIS's own calls into drivers; returns the old one. */
+KIRQL ke_irql_set(KIRQL irql);
 
 /* ---- pool (pool.c): every driver allocation with its owner, tag, size and call site -- */
 struct ke_pool {
@@ -27,7 +29,8 @@ struct ke_pool {
 };
 
 void ke_pool_init(struct ke_pool *pool);
-void *ke_pool_alloc(struct ke_pool *pool, size_t size, ULONG tag, const void *site);
+/* `api` names the NDIS function that allocated, for leak reports. */
+void *ke_pool_alloc(struct ke_pool *pool, size_t size, ULONG tag, const void *site, const char *api);
 /* False when `p` is not a live block of any pool (foreign pointer or double free). */
 bool ke_pool_free(void *p);
 /* Reports every block still held as MemoryLeak (`when` says at which point) and frees it. */

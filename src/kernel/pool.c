@@ -11,6 +11,7 @@ struct ke_block {
     struct ke_pool *pool;
     size_t size;
     const void *site;
+    const char *api;
     ULONG tag;
 } __attribute__((aligned(MEMORY_ALLOCATION_ALIGNMENT)));
 
@@ -30,14 +31,14 @@ void ke_pool_init(struct ke_pool *pool)
     pool->count = pool->bytes = 0;
 }
 
-void *ke_pool_alloc(struct ke_pool *pool, size_t size, ULONG tag, const void *site)
+void *ke_pool_alloc(struct ke_pool *pool, size_t size, ULONG tag, const void *site, const char *api)
 {
     struct ke_block *b = aligned_alloc(alignof(struct ke_block),
                                        (sizeof *b + size + alignof(struct ke_block) - 1) &
                                            ~(alignof(struct ke_block) - 1));
     if (b == NULL)
         return NULL;
-    *b = (struct ke_block){ .pool = pool, .size = size, .site = site, .tag = tag };
+    *b = (struct ke_block){ .pool = pool, .size = size, .site = site, .api = api, .tag = tag };
 
     pthread_mutex_lock(&ke_index_lock);
     void *slot = tsearch(b, &ke_index, ke_block_cmp);
@@ -101,8 +102,8 @@ void ke_pool_release(struct ke_pool *pool, const char *when)
 
         char tag[5];
         ke_tag_text(b->tag, tag);
-        vf_violation(VF_MEMORY_LEAK, "NdisAllocateMemoryWithTagPriority", b->site,
-                     "%zu bytes with tag '%s' (0x%08x) still allocated %s", b->size, tag, b->tag, when);
+        vf_violation(VF_MEMORY_LEAK, b->api, b->site, "%zu bytes from %s with tag '%s' (0x%08x) still allocated %s",
+                     b->size, b->api, tag, b->tag, when);
         pthread_mutex_lock(&ke_index_lock);
         tdelete(b, &ke_index, ke_block_cmp);
         pthread_mutex_unlock(&ke_index_lock);

@@ -16,9 +16,8 @@
 
 #define NDIS_DRIVER_MAGIC 0x4e444456u /* "NDDV" */
 
-/* Every registration not yet released, to validate handles by address. */
+/* Guards the image's registration list. */
 static pthread_mutex_t ndis_driver_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct ndis_driver *ndis_all;
 
 struct ndis_handler_field {
     size_t offset;
@@ -138,17 +137,7 @@ NDIS_STATUS ndis_check_characteristics(const NDIS_MINIPORT_DRIVER_CHARACTERISTIC
 
 struct ndis_driver *ndis_driver_from_handle(NDIS_HANDLE handle)
 {
-    struct ndis_driver *found = NULL;
-
-    if (handle == NULL)
-        return NULL;
-    pthread_mutex_lock(&ndis_driver_lock);
-    /* Compare addresses only: the handle may be garbage. */
-    for (struct ndis_driver *d = ndis_all; d && !found; d = d->all_next)
-        if ((NDIS_HANDLE)d == handle)
-            found = d;
-    pthread_mutex_unlock(&ndis_driver_lock);
-    return found;
+    return ndis_handle_kind(handle) == NDIS_HANDLE_DRIVER ? handle : NULL;
 }
 
 static const char *ndis_status_text(NDIS_STATUS status, char buf[64])
@@ -168,12 +157,8 @@ static void ndis_driver_unlink(struct ndis_driver *d)
             *p = d->next;
             break;
         }
-    for (struct ndis_driver **p = &ndis_all; *p; p = &(*p)->all_next)
-        if (*p == d) {
-            *p = d->all_next;
-            break;
-        }
     pthread_mutex_unlock(&ndis_driver_lock);
+    ndis_handle_remove(d);
 }
 
 NDISAPI NDIS_STATUS NdisMRegisterMiniportDriver(PDRIVER_OBJECT DriverObject,
@@ -235,9 +220,12 @@ NDISAPI NDIS_STATUS NdisMRegisterMiniportDriver(PDRIVER_OBJECT DriverObject,
     while (*tail)
         tail = &(*tail)->next;
     *tail = d;
-    d->all_next = ndis_all;
-    ndis_all = d;
     pthread_mutex_unlock(&ndis_driver_lock);
+    if (!ndis_handle_add(d, NDIS_HANDLE_DRIVER)) {
+        ndis_driver_unlink(d);
+        free(d);
+        return NDIS_STATUS_RESOURCES;
+    }
 
     if (d->chars.SetOptionsHandler != NULL) {
         image->in_register = true;
@@ -338,6 +326,9 @@ static void ndis_unload_dispatch(PDRIVER_OBJECT object)
     if (image == NULL)
         return;
 
+    /* MiniportDriverUnload runs only after every adapter was halted. */
+    for (struct ndis_driver *d = image->registrations; d; d = d->next)
+        ndis_driver_halt_adapters(d);
     for (struct ndis_driver *d = image->registrations; d; d = d->next) {
         MINIPORT_DRIVER_UNLOAD unload = d->chars.UnloadHandler;
         if (d->unload_called || d->deregistered || unload == NULL)

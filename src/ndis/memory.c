@@ -11,8 +11,8 @@ NDISAPI PVOID NdisAllocateMemoryWithTagPriority(NDIS_HANDLE NdisHandle, UINT Len
 
     if (!ke_irql_at_most(DISPATCH_LEVEL, fn, site))
         return NULL;
-    struct ndis_driver *d = ndis_driver_from_handle(NdisHandle);
-    if (d == NULL) {
+    struct ke_pool *pool = ndis_pool_of_handle(NdisHandle);
+    if (pool == NULL) {
         vf_violation(VF_INVALID_HANDLE, fn, site,
                      "NdisHandle %p is neither a driver handle nor a miniport adapter handle", NdisHandle);
         return NULL;
@@ -21,7 +21,7 @@ NDISAPI PVOID NdisAllocateMemoryWithTagPriority(NDIS_HANDLE NdisHandle, UINT Len
         vf_violation(VF_ALLOCATE_ZERO_TAG, fn, site, "Tag is 0; pass a four-character pool tag");
     if (vf_fault_inject(fn, site))
         return NULL;
-    return ke_pool_alloc(&d->image->pool, Length, Tag, site);
+    return ke_pool_alloc(pool, Length, Tag, site, fn);
 }
 
 NDISAPI VOID NdisFreeMemory(PVOID VirtualAddress, UINT Length, UINT MemoryFlags)

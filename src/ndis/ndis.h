@@ -14,8 +14,8 @@ struct json_object;
  * until the image is freed so that a second deregistration is recognised, not a crash. */
 struct ndis_driver {
     uint32_t magic;
-    struct ndis_driver *next;     /* in image->registrations */
-    struct ndis_driver *all_next; /* in the list of every live handle */
+    struct ndis_driver *next; /* in image->registrations */
+    struct ndis_adapter *adapters;
     struct ld_image *image;
     NDIS_MINIPORT_DRIVER_CHARACTERISTICS chars; /* NDIS's own copy, zero beyond Header.Size */
     NDIS_HANDLE context;                        /* MiniportDriverContext */
@@ -24,6 +24,18 @@ struct ndis_driver {
     const void *register_site;
     const void *deregister_site;
 };
+
+/* handle.c: every handle given to a driver, by kind, validated without dereferencing. */
+enum ndis_handle_kind {
+    NDIS_HANDLE_NONE,
+    NDIS_HANDLE_DRIVER,
+    NDIS_HANDLE_ADAPTER,
+    NDIS_HANDLE_NBL_POOL,
+    NDIS_HANDLE_NB_POOL,
+};
+bool ndis_handle_add(const void *handle, enum ndis_handle_kind kind);
+void ndis_handle_remove(const void *handle);
+enum ndis_handle_kind ndis_handle_kind(const void *handle);
 
 /* driver.c */
 /* NdisMRegisterMiniportDriver's checks of the characteristics, in their documented order.
@@ -39,6 +51,109 @@ struct ndis_driver *ndis_driver_from_handle(NDIS_HANDLE handle);
 OPENNDIS_API struct json_object *ndis_registrations_json(const struct ld_image *image);
 
 OPENNDIS_API struct json_object *ndis_exports_json(void);
+
+/* ---- adapters (adapter.c, attributes.c, oid.c, nbl.c, status.c) ----------------------- */
+enum ndis_state {
+    NDIS_STATE_HALTED,
+    NDIS_STATE_INITIALIZING,
+    NDIS_STATE_PAUSED,
+    NDIS_STATE_RESTARTING,
+    NDIS_STATE_RUNNING,
+    NDIS_STATE_PAUSING,
+    NDIS_STATE_SHUTDOWN,
+};
+
+struct ndis_adapter;
+
+/* What a protocol bound above the adapter sees. Edges (loopback, TAP) implement it. Called
+ * at DISPATCH_LEVEL on the thread the driver used. */
+struct ndis_upper_edge {
+    /* Indicated frames; the edge copies what it needs before returning. */
+    void (*receive)(void *ctx, struct ndis_adapter *adapter, PNET_BUFFER_LIST nbls);
+    /* NBLs the edge sent, completed by the driver (status in NET_BUFFER_LIST_STATUS). */
+    void (*send_complete)(void *ctx, struct ndis_adapter *adapter, PNET_BUFFER_LIST nbls);
+    void (*status)(void *ctx, struct ndis_adapter *adapter, const NDIS_STATUS_INDICATION *indication);
+};
+
+struct ndis_adapter_counters {
+    uint64_t sent_frames, sent_bytes, send_failed;
+    uint64_t received_frames, received_bytes;
+};
+
+struct ndis_adapter {
+    uint32_t magic;
+    struct ndis_driver *driver;
+    struct ndis_adapter *next; /* in driver->adapters */
+    unsigned index;
+    NDIS_HANDLE context; /* MiniportAdapterContext */
+    enum ndis_state state;
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    NDIS_MINIPORT_INIT_PARAMETERS init_parameters;
+
+    bool in_initialize;
+    bool has_registration, has_general;
+    NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES registration;
+    NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES general;
+    NDIS_OID *supported_oids;
+    ULONG supported_oid_count;
+    NDIS_LINK_STATE link;
+
+    /* pended operations */
+    bool pause_pending, restart_pending;
+    NDIS_STATUS restart_status;
+    PNDIS_OID_REQUEST oid_pending;
+    bool oid_done;
+    NDIS_STATUS oid_status;
+
+    long sends_outstanding;   /* NBLs owned by the miniport */
+    long receives_outstanding; /* indicated NBLs not yet returned */
+    PNET_BUFFER_LIST returns;  /* indicated NBLs waiting to go back to the miniport */
+
+    struct ke_pool pool; /* memory allocated with the adapter handle */
+    const struct ndis_upper_edge *edge;
+    void *edge_context;
+    struct ndis_adapter_counters counters;
+};
+
+OPENNDIS_API const char *ndis_state_name(enum ndis_state state);
+/* The adapter behind `handle` (a miniport adapter handle), or NULL. */
+struct ndis_adapter *ndis_adapter_from_handle(NDIS_HANDLE handle);
+/* Allocation owner for a driver or adapter handle, or NULL. */
+struct ke_pool *ndis_pool_of_handle(NDIS_HANDLE handle);
+
+/* The life of an adapter, driven by the host (edges, tests, the command line). Each call
+ * checks the state machine; a call in the wrong state returns NDIS_STATUS_INVALID_STATE. */
+OPENNDIS_API struct ndis_adapter *ndis_adapter_initialize(struct ld_image *image, NDIS_STATUS *status);
+OPENNDIS_API NDIS_STATUS ndis_adapter_restart(struct ndis_adapter *adapter);
+OPENNDIS_API NDIS_STATUS ndis_adapter_pause(struct ndis_adapter *adapter);
+OPENNDIS_API NDIS_STATUS ndis_adapter_halt(struct ndis_adapter *adapter, NDIS_HALT_ACTION action);
+OPENNDIS_API void ndis_adapter_pnp_event(struct ndis_adapter *adapter, NDIS_DEVICE_PNP_EVENT event,
+                                         PVOID buffer, ULONG length);
+OPENNDIS_API void ndis_adapter_shutdown(struct ndis_adapter *adapter, NDIS_SHUTDOWN_ACTION action);
+OPENNDIS_API void ndis_adapter_attach(struct ndis_adapter *adapter, const struct ndis_upper_edge *edge,
+                                      void *context);
+/* Hands a chain to MiniportSendNetBufferLists, or completes it at once with
+ * NDIS_STATUS_PAUSED when the adapter is not running. */
+OPENNDIS_API void ndis_adapter_send(struct ndis_adapter *adapter, PNET_BUFFER_LIST nbls);
+/* Gives indicated NBLs back to the miniport (MiniportReturnNetBufferLists). */
+OPENNDIS_API void ndis_adapter_return_pending(struct ndis_adapter *adapter);
+OPENNDIS_API NDIS_STATUS ndis_adapter_oid(struct ndis_adapter *adapter, NDIS_REQUEST_TYPE type,
+                                          NDIS_OID oid, PVOID buffer, ULONG length,
+                                          ULONG *bytes_done, ULONG *bytes_needed);
+OPENNDIS_API struct json_object *ndis_adapter_json(struct ndis_adapter *adapter);
+
+/* Waits, with the adapter lock held, until `done` holds or `seconds` pass. */
+bool ndis_wait(struct ndis_adapter *adapter, bool (*done)(struct ndis_adapter *), double seconds);
+void ndis_driver_halt_adapters(struct ndis_driver *driver);
+
+/* Timeouts NDIS documents or Driver Verifier applies (seconds, before scaling). */
+#define NDIS_PAUSE_TIMEOUT_SECONDS 10.0
+#define NDIS_RESTART_TIMEOUT_SECONDS 10.0
+
+/* Scale for every timeout the verifier applies (OID 12 s, pause, ...); tests shrink it. */
+OPENNDIS_API void ndis_set_time_scale(double scale);
+double ndis_timeout_seconds(double documented);
 
 /* version.c: the NDIS version OpenNDIS reports and accepts (default 6.89). */
 OPENNDIS_API bool ndis_set_version(unsigned major, unsigned minor);

@@ -220,7 +220,7 @@ static void test_memory_leak(void **state)
     expect_only(VF_MEMORY_LEAK, "memory_leak.c");
     struct json_object *list = vf_violations_json(), *msg;
     json_object_object_get_ex(json_object_array_get_idx(list, 0), "message", &msg);
-    assert_non_null(strstr(json_object_get_string(msg), "64 bytes with tag 'Leak'"));
+    assert_non_null(strstr(json_object_get_string(msg), "64 bytes from NdisAllocateMemoryWithTagPriority with tag 'Leak'"));
     json_object_put(list);
 }
 

@@ -1,0 +1,408 @@
+/* The miniport adapter's life: MiniportInitializeEx, the Halted → Initializing → Paused ⇄
+ * Restarting → Running → Pausing → Paused → Halted state machine, pended pause and restart,
+ * halt, shutdown and PnP events. The host (an edge, a test, the command line) drives it;
+ * every handler call and every driver call is checked against the state. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include <json-c/json.h>
+
+#include "ndis.h"
+
+#define NDIS_ADAPTER_MAGIC 0x4e444150u /* "NDAP" */
+
+static double ndis_time_scale = 1.0;
+static pthread_mutex_t ndis_index_lock = PTHREAD_MUTEX_INITIALIZER;
+static unsigned ndis_next_index;
+
+void ndis_set_time_scale(double scale)
+{
+    ndis_time_scale = scale > 0 ? scale : 1.0;
+}
+
+double ndis_timeout_seconds(double documented)
+{
+    return documented * ndis_time_scale;
+}
+
+const char *ndis_state_name(enum ndis_state state)
+{
+    static const char *const names[] = { "Halted", "Initializing", "Paused", "Restarting",
+                                         "Running", "Pausing", "Shutdown" };
+    return (unsigned)state < sizeof names / sizeof names[0] ? names[state] : "?";
+}
+
+struct ndis_adapter *ndis_adapter_from_handle(NDIS_HANDLE handle)
+{
+    return ndis_handle_kind(handle) == NDIS_HANDLE_ADAPTER ? handle : NULL;
+}
+
+struct ke_pool *ndis_pool_of_handle(NDIS_HANDLE handle)
+{
+    switch (ndis_handle_kind(handle)) {
+    case NDIS_HANDLE_DRIVER: return &((struct ndis_driver *)handle)->image->pool;
+    case NDIS_HANDLE_ADAPTER: return &((struct ndis_adapter *)handle)->pool;
+    default: return NULL;
+    }
+}
+
+/* Waits (lock held) until `done` holds, for at most `seconds`. Returns whether it did. */
+bool ndis_wait(struct ndis_adapter *a, bool (*done)(struct ndis_adapter *), double seconds)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    until.tv_sec += (time_t)seconds;
+    until.tv_nsec += (long)((seconds - (double)(time_t)seconds) * 1e9);
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    while (!done(a))
+        if (pthread_cond_timedwait(&a->changed, &a->lock, &until) == ETIMEDOUT)
+            return done(a);
+    return true;
+}
+
+static void ndis_set_state(struct ndis_adapter *a, enum ndis_state state)
+{
+    pthread_mutex_lock(&a->lock);
+    a->state = state;
+    pthread_cond_broadcast(&a->changed);
+    pthread_mutex_unlock(&a->lock);
+}
+
+static struct ndis_driver *ndis_live_registration(struct ld_image *image)
+{
+    for (struct ndis_driver *d = image->registrations; d; d = d->next)
+        if (!d->deregistered && !(d->chars.Flags & NDIS_INTERMEDIATE_DRIVER))
+            return d;
+    return NULL;
+}
+
+static void ndis_adapter_free(struct ndis_adapter *a)
+{
+    struct ndis_driver *d = a->driver;
+    for (struct ndis_adapter **p = &d->adapters; *p; p = &(*p)->next)
+        if (*p == a) {
+            *p = a->next;
+            break;
+        }
+    ndis_handle_remove(a);
+    free(a->supported_oids);
+    pthread_cond_destroy(&a->changed);
+    pthread_mutex_destroy(&a->lock);
+    a->magic = 0;
+    free(a);
+}
+
+struct ndis_adapter *ndis_adapter_initialize(struct ld_image *image, NDIS_STATUS *status)
+{
+    struct ndis_driver *d = ndis_live_registration(image);
+    if (d == NULL) {
+        *status = NDIS_STATUS_ADAPTER_NOT_FOUND;
+        return NULL;
+    }
+    struct ndis_adapter *a = calloc(1, sizeof *a);
+    if (a == NULL) {
+        *status = NDIS_STATUS_RESOURCES;
+        return NULL;
+    }
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&a->changed, &attr);
+    pthread_condattr_destroy(&attr);
+    pthread_mutex_init(&a->lock, NULL);
+    ke_pool_init(&a->pool);
+    a->magic = NDIS_ADAPTER_MAGIC;
+    a->driver = d;
+    pthread_mutex_lock(&ndis_index_lock);
+    a->index = ndis_next_index++;
+    pthread_mutex_unlock(&ndis_index_lock);
+
+    /* What PnP would give a virtual adapter: an interface index and a LUID of type
+     * Ethernet (IF_TYPE_ETHERNET_CSMACD), no hardware resources. */
+    NDIS_MINIPORT_INIT_PARAMETERS *p = &a->init_parameters;
+    p->Header.Type = NDIS_OBJECT_TYPE_MINIPORT_INIT_PARAMETERS;
+    p->Header.Revision = NDIS_MINIPORT_INIT_PARAMETERS_REVISION_1;
+    p->Header.Size = NDIS_SIZEOF_MINIPORT_INIT_PARAMETER_REVISION_1;
+    p->IfIndex = 100 + a->index;
+    p->NetLuid.Info.IfType = IF_TYPE_ETHERNET_CSMACD;
+    p->NetLuid.Info.NetLuidIndex = a->index + 1;
+
+    if (!ndis_handle_add(a, NDIS_HANDLE_ADAPTER)) {
+        *status = NDIS_STATUS_RESOURCES;
+        free(a);
+        return NULL;
+    }
+    a->next = d->adapters;
+    d->adapters = a;
+
+    a->state = NDIS_STATE_INITIALIZING;
+    a->in_initialize = true;
+    MINIPORT_INITIALIZE_HANDLER init = d->chars.InitializeHandlerEx;
+    NDIS_STATUS st = init(a, d->context, p);
+    ke_irql_after_handler(PASSIVE_LEVEL, "MiniportInitializeEx", (const void *)init);
+    a->in_initialize = false;
+
+    if (st == NDIS_STATUS_SUCCESS && (!a->has_registration || !a->has_general)) {
+        vf_report(VF_ATTRIBUTES_MISSING, "MiniportInitializeEx", (const void *)init, true,
+                  "MiniportInitializeEx returned NDIS_STATUS_SUCCESS without %s attributes; NDIS fails the initialization",
+                  !a->has_registration ? "registration" : "general");
+        st = NDIS_STATUS_FAILURE;
+    } else if (st == NDIS_STATUS_PENDING) {
+        vf_report(VF_INITIALIZE_STATUS, "MiniportInitializeEx", (const void *)init, true,
+                  "MiniportInitializeEx returned NDIS_STATUS_PENDING; it completes synchronously");
+        st = NDIS_STATUS_FAILURE;
+    }
+    if (st != NDIS_STATUS_SUCCESS) {
+        a->state = NDIS_STATE_HALTED;
+        ke_pool_release(&a->pool, "after MiniportInitializeEx failed (it must free what it allocated)");
+        ndis_adapter_free(a);
+        *status = st;
+        return NULL;
+    }
+    ndis_set_state(a, NDIS_STATE_PAUSED);
+    *status = NDIS_STATUS_SUCCESS;
+    return a;
+}
+
+static bool ndis_restart_done(struct ndis_adapter *a)
+{
+    return !a->restart_pending;
+}
+
+NDIS_STATUS ndis_adapter_restart(struct ndis_adapter *a)
+{
+    pthread_mutex_lock(&a->lock);
+    if (a->state != NDIS_STATE_PAUSED) {
+        pthread_mutex_unlock(&a->lock);
+        return NDIS_STATUS_INVALID_STATE;
+    }
+    a->state = NDIS_STATE_RESTARTING;
+    a->restart_pending = true;
+    pthread_mutex_unlock(&a->lock);
+
+    NDIS_MINIPORT_RESTART_PARAMETERS params = {
+        .Header = { NDIS_OBJECT_TYPE_DEFAULT, NDIS_MINIPORT_RESTART_PARAMETERS_REVISION_1,
+                    NDIS_SIZEOF_MINIPORT_RESTART_PARAMETERS_REVISION_1 },
+    };
+    MINIPORT_RESTART_HANDLER restart = a->driver->chars.RestartHandler;
+    NDIS_STATUS st = restart(a->context, &params);
+    ke_irql_after_handler(PASSIVE_LEVEL, "MiniportRestart", (const void *)restart);
+
+    pthread_mutex_lock(&a->lock);
+    if (st == NDIS_STATUS_PENDING) {
+        if (!ndis_wait(a, ndis_restart_done, ndis_timeout_seconds(NDIS_RESTART_TIMEOUT_SECONDS))) {
+            pthread_mutex_unlock(&a->lock);
+            vf_report(VF_PAUSE_RESTART_TIMEOUT, "MiniportRestart", (const void *)restart, true,
+                      "MiniportRestart returned NDIS_STATUS_PENDING and NdisMRestartComplete was not called within %.0f s",
+                      ndis_timeout_seconds(NDIS_RESTART_TIMEOUT_SECONDS));
+            pthread_mutex_lock(&a->lock);
+            a->restart_pending = false;
+            a->restart_status = NDIS_STATUS_FAILURE;
+        }
+        st = a->restart_status;
+    } else if (!a->restart_pending) {
+        pthread_mutex_unlock(&a->lock);
+        vf_report(VF_COMPLETION_UNEXPECTED, "NdisMRestartComplete", (const void *)restart, true,
+                  "MiniportRestart called NdisMRestartComplete and returned a status other than NDIS_STATUS_PENDING: the restart completed twice");
+        pthread_mutex_lock(&a->lock);
+    }
+    a->restart_pending = false;
+    a->state = st == NDIS_STATUS_SUCCESS ? NDIS_STATE_RUNNING : NDIS_STATE_PAUSED;
+    pthread_cond_broadcast(&a->changed);
+    pthread_mutex_unlock(&a->lock);
+    return st;
+}
+
+NDISAPI VOID NdisMRestartComplete(NDIS_HANDLE MiniportAdapterHandle, NDIS_STATUS Status)
+{
+    static const char fn[] = "NdisMRestartComplete";
+    const void *site = VF_CALLER;
+    ke_irql_at_most(DISPATCH_LEVEL, fn, site);
+    struct ndis_adapter *a = ndis_adapter_from_handle(MiniportAdapterHandle);
+    if (a == NULL) {
+        vf_violation(VF_INVALID_HANDLE, fn, site, "%p is not a miniport adapter handle", MiniportAdapterHandle);
+        return;
+    }
+    pthread_mutex_lock(&a->lock);
+    bool expected = a->state == NDIS_STATE_RESTARTING && a->restart_pending;
+    if (expected) {
+        a->restart_pending = false;
+        a->restart_status = Status;
+        pthread_cond_broadcast(&a->changed);
+    }
+    enum ndis_state state = a->state;
+    pthread_mutex_unlock(&a->lock);
+    if (!expected)
+        vf_violation(VF_COMPLETION_UNEXPECTED, fn, site, "no restart is pending (adapter %u is %s)", a->index,
+                     ndis_state_name(state));
+}
+
+static bool ndis_pause_done(struct ndis_adapter *a)
+{
+    return !a->pause_pending;
+}
+
+NDIS_STATUS ndis_adapter_pause(struct ndis_adapter *a)
+{
+    pthread_mutex_lock(&a->lock);
+    if (a->state != NDIS_STATE_RUNNING) {
+        pthread_mutex_unlock(&a->lock);
+        return NDIS_STATUS_INVALID_STATE;
+    }
+    a->state = NDIS_STATE_PAUSING;
+    a->pause_pending = true;
+    pthread_mutex_unlock(&a->lock);
+
+    /* Part of pausing is NDIS returning every indicated NBL. */
+    ndis_adapter_return_pending(a);
+    NDIS_MINIPORT_PAUSE_PARAMETERS params = {
+        .Header = { NDIS_OBJECT_TYPE_DEFAULT, NDIS_MINIPORT_PAUSE_PARAMETERS_REVISION_1,
+                    NDIS_SIZEOF_MINIPORT_PAUSE_PARAMETERS_REVISION_1 },
+    };
+    MINIPORT_PAUSE_HANDLER pause = a->driver->chars.PauseHandler;
+    NDIS_STATUS st = pause(a->context, &params);
+    ke_irql_after_handler(PASSIVE_LEVEL, "MiniportPause", (const void *)pause);
+
+    if (st == NDIS_STATUS_PENDING) {
+        /* Keep returning what the driver indicates meanwhile: it may wait for that. */
+        double left = ndis_timeout_seconds(NDIS_PAUSE_TIMEOUT_SECONDS);
+        bool done = false;
+        while (!done && left > 0) {
+            ndis_adapter_return_pending(a);
+            pthread_mutex_lock(&a->lock);
+            done = ndis_wait(a, ndis_pause_done, left < 0.01 ? left : 0.01);
+            pthread_mutex_unlock(&a->lock);
+            left -= 0.01;
+        }
+        if (!done)
+            vf_report(VF_PAUSE_RESTART_TIMEOUT, "MiniportPause", (const void *)pause, true,
+                      "MiniportPause returned NDIS_STATUS_PENDING and NdisMPauseComplete was not called within %.0f s",
+                      ndis_timeout_seconds(NDIS_PAUSE_TIMEOUT_SECONDS));
+    } else {
+        if (st != NDIS_STATUS_SUCCESS)
+            vf_report(VF_PAUSE_STATUS, "MiniportPause", (const void *)pause, true,
+                      "MiniportPause returned 0x%08X; pause cannot fail: only NDIS_STATUS_SUCCESS or NDIS_STATUS_PENDING",
+                      (unsigned)st);
+        pthread_mutex_lock(&a->lock);
+        bool completed_twice = !a->pause_pending;
+        pthread_mutex_unlock(&a->lock);
+        if (completed_twice)
+            vf_report(VF_COMPLETION_UNEXPECTED, "NdisMPauseComplete", (const void *)pause, true,
+                      "MiniportPause called NdisMPauseComplete and returned a status other than NDIS_STATUS_PENDING: the pause completed twice");
+    }
+    ndis_adapter_return_pending(a);
+    pthread_mutex_lock(&a->lock);
+    long sends = a->sends_outstanding, receives = a->receives_outstanding;
+    a->pause_pending = false;
+    a->state = NDIS_STATE_PAUSED;
+    pthread_cond_broadcast(&a->changed);
+    pthread_mutex_unlock(&a->lock);
+    if (sends > 0)
+        vf_report(VF_PAUSE_WITH_SENDS, "MiniportPause", (const void *)pause, true,
+                  "the pause completed with %ld sent NET_BUFFER_LISTs not completed; a miniport completes every send before its pause completes",
+                  sends);
+    (void)receives; /* NDIS itself returned them above */
+    return NDIS_STATUS_SUCCESS;
+}
+
+NDISAPI VOID NdisMPauseComplete(NDIS_HANDLE MiniportAdapterHandle)
+{
+    static const char fn[] = "NdisMPauseComplete";
+    const void *site = VF_CALLER;
+    ke_irql_at_most(DISPATCH_LEVEL, fn, site);
+    struct ndis_adapter *a = ndis_adapter_from_handle(MiniportAdapterHandle);
+    if (a == NULL) {
+        vf_violation(VF_INVALID_HANDLE, fn, site, "%p is not a miniport adapter handle", MiniportAdapterHandle);
+        return;
+    }
+    pthread_mutex_lock(&a->lock);
+    bool expected = a->state == NDIS_STATE_PAUSING && a->pause_pending;
+    if (expected) {
+        a->pause_pending = false;
+        pthread_cond_broadcast(&a->changed);
+    }
+    enum ndis_state state = a->state;
+    pthread_mutex_unlock(&a->lock);
+    if (!expected)
+        vf_violation(VF_COMPLETION_UNEXPECTED, fn, site, "no pause is pending (adapter %u is %s)", a->index,
+                     ndis_state_name(state));
+}
+
+NDIS_STATUS ndis_adapter_halt(struct ndis_adapter *a, NDIS_HALT_ACTION action)
+{
+    if (a->state == NDIS_STATE_RUNNING)
+        ndis_adapter_pause(a); /* NDIS halts only paused adapters: pause first */
+    if (a->state != NDIS_STATE_PAUSED && a->state != NDIS_STATE_SHUTDOWN)
+        return NDIS_STATUS_INVALID_STATE;
+    ndis_adapter_return_pending(a);
+    MINIPORT_HALT_HANDLER halt = a->driver->chars.HaltHandlerEx;
+    halt(a->context, action);
+    ke_irql_after_handler(PASSIVE_LEVEL, "MiniportHaltEx", (const void *)halt);
+    ndis_set_state(a, NDIS_STATE_HALTED);
+    ke_pool_release(&a->pool, "when MiniportHaltEx returned (halt frees everything initialize allocated)");
+    ndis_adapter_free(a);
+    return NDIS_STATUS_SUCCESS;
+}
+
+void ndis_adapter_shutdown(struct ndis_adapter *a, NDIS_SHUTDOWN_ACTION action)
+{
+    MINIPORT_SHUTDOWN_HANDLER shutdown = a->driver->chars.ShutdownHandlerEx;
+    shutdown(a->context, action);
+    ke_irql_after_handler(PASSIVE_LEVEL, "MiniportShutdownEx", (const void *)shutdown);
+    ndis_set_state(a, NDIS_STATE_SHUTDOWN);
+}
+
+void ndis_adapter_pnp_event(struct ndis_adapter *a, NDIS_DEVICE_PNP_EVENT event, PVOID buffer, ULONG length)
+{
+    NET_DEVICE_PNP_EVENT e = {
+        .Header = { NDIS_OBJECT_TYPE_DEFAULT, 1, sizeof e },
+        .DevicePnPEvent = event,
+        .InformationBuffer = buffer,
+        .InformationBufferLength = length,
+    };
+    MINIPORT_DEVICE_PNP_EVENT_NOTIFY_HANDLER notify = a->driver->chars.DevicePnPEventNotifyHandler;
+    notify(a->context, &e);
+    ke_irql_after_handler(PASSIVE_LEVEL, "MiniportDevicePnPEventNotify", (const void *)notify);
+}
+
+void ndis_adapter_attach(struct ndis_adapter *a, const struct ndis_upper_edge *edge, void *context)
+{
+    pthread_mutex_lock(&a->lock);
+    a->edge = edge;
+    a->edge_context = context;
+    pthread_mutex_unlock(&a->lock);
+}
+
+/* NDIS halts whatever adapters a driver still has before it unloads the driver. */
+void ndis_driver_halt_adapters(struct ndis_driver *d)
+{
+    while (d->adapters != NULL)
+        ndis_adapter_halt(d->adapters, NdisHaltDeviceDisabled);
+}
+
+struct json_object *ndis_adapter_json(struct ndis_adapter *a)
+{
+    struct json_object *o = json_object_new_object();
+    char mac[3 * NDIS_MAX_PHYS_ADDRESS_LENGTH + 1] = "";
+    pthread_mutex_lock(&a->lock);
+    for (unsigned i = 0; i < a->general.MacAddressLength && i < NDIS_MAX_PHYS_ADDRESS_LENGTH; i++)
+        snprintf(mac + 3 * i, sizeof mac - 3 * i, "%s%02x", i ? ":" : "", a->general.CurrentMacAddress[i]);
+    json_object_object_add(o, "index", json_object_new_int((int)a->index));
+    json_object_object_add(o, "state", json_object_new_string(ndis_state_name(a->state)));
+    json_object_object_add(o, "mac", json_object_new_string(mac));
+    json_object_object_add(o, "mtu", json_object_new_int((int)a->general.MtuSize));
+    json_object_object_add(o, "link", json_object_new_string(
+        a->link.MediaConnectState == MediaConnectStateConnected ? "up" :
+        a->link.MediaConnectState == MediaConnectStateDisconnected ? "down" : "unknown"));
+    json_object_object_add(o, "sent_frames", json_object_new_uint64(a->counters.sent_frames));
+    json_object_object_add(o, "sent_bytes", json_object_new_uint64(a->counters.sent_bytes));
+    json_object_object_add(o, "received_frames", json_object_new_uint64(a->counters.received_frames));
+    json_object_object_add(o, "received_bytes", json_object_new_uint64(a->counters.received_bytes));
+    pthread_mutex_unlock(&a->lock);
+    return o;
+}

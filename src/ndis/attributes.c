@@ -1,0 +1,147 @@
+/* NdisMSetMiniportAttributes: what MiniportInitializeEx tells NDIS about the adapter, in
+ * the documented order: registration attributes first, then general attributes (required
+ * for a successful initialize), then the others (offload, hardware assist, ...). */
+#include <stdlib.h>
+
+#include "ndis.h"
+
+static NDIS_STATUS ndis_attributes_header_ok(const NDIS_OBJECT_HEADER *h, UCHAR max_revision,
+                                             USHORT min_size, const char *what, const void *site)
+{
+    if (h->Revision < 1 || h->Revision > max_revision) {
+        vf_violation(VF_ATTRIBUTES_INVALID, "NdisMSetMiniportAttributes", site,
+                     "%s attributes: Header.Revision %u is not supported (1..%u); NDIS returns NDIS_STATUS_BAD_VERSION",
+                     what, h->Revision, max_revision);
+        return NDIS_STATUS_BAD_VERSION;
+    }
+    if (h->Size < min_size) {
+        vf_violation(VF_ATTRIBUTES_INVALID, "NdisMSetMiniportAttributes", site,
+                     "%s attributes: Header.Size %u is smaller than revision 1's %u bytes", what, h->Size, min_size);
+        return NDIS_STATUS_INVALID_PARAMETER;
+    }
+    return NDIS_STATUS_SUCCESS;
+}
+
+static NDIS_STATUS ndis_set_registration(struct ndis_adapter *a,
+                                         const NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES *r,
+                                         const void *site)
+{
+    NDIS_STATUS st = ndis_attributes_header_ok(&r->Header, 2,
+                                               NDIS_SIZEOF_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES_REVISION_1,
+                                               "registration", site);
+    if (st != NDIS_STATUS_SUCCESS)
+        return st;
+    if (a->has_registration)
+        vf_violation(VF_ATTRIBUTES_ORDER, "NdisMSetMiniportAttributes", site,
+                     "registration attributes set a second time");
+    a->registration = *r;
+    if (a->registration.CheckForHangTimeInSeconds == 0)
+        a->registration.CheckForHangTimeInSeconds = 2; /* NDIS's default */
+    a->context = r->MiniportAdapterContext;
+    a->has_registration = true;
+    return NDIS_STATUS_SUCCESS;
+}
+
+static NDIS_STATUS ndis_set_general(struct ndis_adapter *a, const NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES *g,
+                                    const void *site)
+{
+    NDIS_STATUS st = ndis_attributes_header_ok(&g->Header, 2,
+                                               NDIS_SIZEOF_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES_REVISION_1,
+                                               "general", site);
+    if (st != NDIS_STATUS_SUCCESS)
+        return st;
+    if (g->MacAddressLength > NDIS_MAX_PHYS_ADDRESS_LENGTH) {
+        vf_violation(VF_ATTRIBUTES_INVALID, "NdisMSetMiniportAttributes", site,
+                     "general attributes: MacAddressLength %u exceeds NDIS_MAX_PHYS_ADDRESS_LENGTH", g->MacAddressLength);
+        return NDIS_STATUS_INVALID_PARAMETER;
+    }
+    if (g->SupportedOidListLength % sizeof(NDIS_OID) != 0 ||
+        (g->SupportedOidListLength != 0 && g->SupportedOidList == NULL)) {
+        vf_violation(VF_ATTRIBUTES_INVALID, "NdisMSetMiniportAttributes", site,
+                     "general attributes: SupportedOidListLength %u is not a whole number of NDIS_OIDs or the list is NULL",
+                     g->SupportedOidListLength);
+        return NDIS_STATUS_INVALID_PARAMETER;
+    }
+    /* NDIS copies the OID list: the driver may free or reuse its array. */
+    NDIS_OID *oids = NULL;
+    ULONG count = g->SupportedOidListLength / sizeof(NDIS_OID);
+    if (count != 0) {
+        oids = malloc(count * sizeof *oids);
+        if (oids == NULL)
+            return NDIS_STATUS_RESOURCES;
+        memcpy(oids, g->SupportedOidList, count * sizeof *oids);
+    }
+    pthread_mutex_lock(&a->lock);
+    free(a->supported_oids);
+    a->supported_oids = oids;
+    a->supported_oid_count = count;
+    memset(&a->general, 0, sizeof a->general);
+    memcpy(&a->general, g, g->Header.Size < sizeof a->general ? g->Header.Size : sizeof a->general);
+    a->general.SupportedOidList = NULL;      /* only the copy above is valid later */
+    a->general.PowerManagementCapabilities = NULL;
+    a->general.RecvScaleCapabilities = NULL;
+    a->general.PowerManagementCapabilitiesEx = NULL;
+    /* The link state starts as the general attributes describe it. */
+    a->link.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
+    a->link.Header.Revision = NDIS_LINK_STATE_REVISION_1;
+    a->link.Header.Size = NDIS_SIZEOF_LINK_STATE_REVISION_1;
+    a->link.MediaConnectState = g->MediaConnectState;
+    a->link.MediaDuplexState = g->MediaDuplexState;
+    a->link.XmitLinkSpeed = g->XmitLinkSpeed;
+    a->link.RcvLinkSpeed = g->RcvLinkSpeed;
+    a->has_general = true;
+    pthread_mutex_unlock(&a->lock);
+    return NDIS_STATUS_SUCCESS;
+}
+
+NDISAPI NDIS_STATUS NdisMSetMiniportAttributes(NDIS_HANDLE NdisMiniportHandle,
+                                               PNDIS_MINIPORT_ADAPTER_ATTRIBUTES MiniportAttributes)
+{
+    static const char fn[] = "NdisMSetMiniportAttributes";
+    const void *site = VF_CALLER;
+
+    if (!ke_irql_at_most(PASSIVE_LEVEL, fn, site))
+        return NDIS_STATUS_FAILURE;
+    struct ndis_adapter *a = ndis_adapter_from_handle(NdisMiniportHandle);
+    if (a == NULL) {
+        vf_violation(VF_INVALID_HANDLE, fn, site, "%p is not a miniport adapter handle", NdisMiniportHandle);
+        return NDIS_STATUS_INVALID_PARAMETER;
+    }
+    if (!a->in_initialize) {
+        vf_violation(VF_ATTRIBUTES_OUTSIDE_INITIALIZE, fn, site,
+                     "called while adapter %u is %s, outside MiniportInitializeEx", a->index, ndis_state_name(a->state));
+        return NDIS_STATUS_FAILURE;
+    }
+    if (MiniportAttributes == NULL) {
+        vf_violation(VF_ATTRIBUTES_INVALID, fn, site, "MiniportAttributes is NULL");
+        return NDIS_STATUS_INVALID_PARAMETER;
+    }
+    const UCHAR type = MiniportAttributes->Header.Type;
+    if (type == NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES)
+        return ndis_set_registration(a, &MiniportAttributes->RegistrationAttributes, site);
+    if (!a->has_registration) {
+        vf_violation(VF_ATTRIBUTES_ORDER, fn, site,
+                     "attributes of type 0x%02X set before the registration attributes, which must come first", type);
+        return NDIS_STATUS_FAILURE;
+    }
+    if (type == NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES)
+        return ndis_set_general(a, &MiniportAttributes->GeneralAttributes, site);
+    if (!a->has_general) {
+        vf_violation(VF_ATTRIBUTES_ORDER, fn, site,
+                     "attributes of type 0x%02X set before the general attributes, which come second", type);
+        return NDIS_STATUS_FAILURE;
+    }
+    switch (type) {
+    case NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_OFFLOAD_ATTRIBUTES:
+    case NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_HARDWARE_ASSIST_ATTRIBUTES:
+    case NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_NATIVE_802_11_ATTRIBUTES:
+    case NDIS_OBJECT_TYPE_HD_SPLIT_ATTRIBUTES:
+    case NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_NDK_ATTRIBUTES:
+    case NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_PACKET_DIRECT_ATTRIBUTES:
+        /* Accepted; OpenNDIS offers no offloads or hardware assists to use them yet. */
+        return NDIS_STATUS_SUCCESS;
+    default:
+        vf_violation(VF_ATTRIBUTES_INVALID, fn, site, "Header.Type 0x%02X is not a miniport adapter attributes type", type);
+        return NDIS_STATUS_INVALID_PARAMETER;
+    }
+}

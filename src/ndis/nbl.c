@@ -1,0 +1,503 @@
+/* The data path: NET_BUFFER_LIST and NET_BUFFER pools and objects, data access, and the
+ * send and receive paths with ownership checked at every hand-over:
+ *   sent NBL:      NDIS -> miniport (MiniportSendNetBufferLists) -> NDIS (send complete)
+ *   indicated NBL: miniport -> NDIS (indicate) -> miniport (MiniportReturnNetBufferLists)
+ * Ownership is recorded in NdisReserved, which belongs to NDIS. */
+#include <stdlib.h>
+
+#include "ndis.h"
+
+#define NDIS_POOL_MAGIC 0x4e44504cu /* "NDPL" */
+#define NBL_OWNER(nbl) ((nbl)->NdisReserved[0])
+#define NBL_STATE(nbl) ((nbl)->NdisReserved[1])
+enum { NBL_IDLE = 0, NBL_AT_MINIPORT = 1, NBL_SEND_COMPLETED = 2, NBL_INDICATED = 3 };
+#define NBL_STATE_IS(nbl, s) ((uintptr_t)NBL_STATE(nbl) == (s))
+#define NBL_SET(nbl, owner, s) (NBL_OWNER(nbl) = (owner), NBL_STATE(nbl) = (PVOID)(uintptr_t)(s))
+
+struct ndis_pool {
+    uint32_t magic;
+    enum ndis_handle_kind kind;
+    struct ke_pool *owner;
+    UCHAR protocol_id;
+    BOOLEAN allocate_net_buffer;
+    USHORT context_size;
+    ULONG tag;
+    ULONG data_size;
+};
+
+/* ---- pools --------------------------------------------------------------------------------- */
+static struct ndis_pool *ndis_pool_create(const char *fn, const void *site, NDIS_HANDLE handle,
+                                          enum ndis_handle_kind kind, const NDIS_OBJECT_HEADER *h, USHORT min_size)
+{
+    if (!ke_irql_at_most(DISPATCH_LEVEL, fn, site))
+        return NULL;
+    struct ke_pool *owner = ndis_pool_of_handle(handle);
+    if (owner == NULL) {
+        vf_violation(VF_INVALID_HANDLE, fn, site, "NdisHandle %p is neither a driver nor a miniport adapter handle", handle);
+        return NULL;
+    }
+    if (h == NULL || h->Type != NDIS_OBJECT_TYPE_DEFAULT || h->Revision < 1 || h->Size < min_size) {
+        vf_violation(VF_DATA_PATH_INVALID, fn, site,
+                     "pool parameters: header must be NDIS_OBJECT_TYPE_DEFAULT, revision 1, size >= %u", min_size);
+        return NULL;
+    }
+    if (vf_fault_inject(fn, site))
+        return NULL;
+    struct ndis_pool *pool = ke_pool_alloc(owner, sizeof *pool, 0, site, fn);
+    if (pool == NULL)
+        return NULL;
+    *pool = (struct ndis_pool){ .magic = NDIS_POOL_MAGIC, .kind = kind, .owner = owner };
+    if (!ndis_handle_add(pool, kind)) {
+        ke_pool_free(pool);
+        return NULL;
+    }
+    return pool;
+}
+
+static void ndis_pool_destroy(const char *fn, const void *site, NDIS_HANDLE handle, enum ndis_handle_kind kind)
+{
+    ke_irql_at_most(DISPATCH_LEVEL, fn, site);
+    if (ndis_handle_kind(handle) != kind) {
+        vf_violation(VF_INVALID_HANDLE, fn, site, "%p is not a pool handle of the right kind (or was freed)", handle);
+        return;
+    }
+    ndis_handle_remove(handle);
+    ((struct ndis_pool *)handle)->magic = 0;
+    ke_pool_free(handle);
+}
+
+NDISAPI NDIS_HANDLE NdisAllocateNetBufferListPool(NDIS_HANDLE NdisHandle, PNET_BUFFER_LIST_POOL_PARAMETERS p)
+{
+    struct ndis_pool *pool = ndis_pool_create("NdisAllocateNetBufferListPool", VF_CALLER, NdisHandle,
+                                              NDIS_HANDLE_NBL_POOL, p ? &p->Header : NULL,
+                                              NDIS_SIZEOF_NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1);
+    if (pool != NULL) {
+        pool->protocol_id = p->ProtocolId;
+        pool->allocate_net_buffer = p->fAllocateNetBuffer;
+        pool->context_size = p->ContextSize;
+        pool->tag = p->PoolTag;
+        pool->data_size = p->DataSize;
+    }
+    return pool;
+}
+
+NDISAPI VOID NdisFreeNetBufferListPool(NDIS_HANDLE PoolHandle)
+{
+    ndis_pool_destroy("NdisFreeNetBufferListPool", VF_CALLER, PoolHandle, NDIS_HANDLE_NBL_POOL);
+}
+
+NDISAPI NDIS_HANDLE NdisAllocateNetBufferPool(NDIS_HANDLE NdisHandle, PNET_BUFFER_POOL_PARAMETERS p)
+{
+    struct ndis_pool *pool = ndis_pool_create("NdisAllocateNetBufferPool", VF_CALLER, NdisHandle,
+                                              NDIS_HANDLE_NB_POOL, p ? &p->Header : NULL,
+                                              NDIS_SIZEOF_NET_BUFFER_POOL_PARAMETERS_REVISION_1);
+    if (pool != NULL) {
+        pool->tag = p->PoolTag;
+        pool->data_size = p->DataSize;
+    }
+    return pool;
+}
+
+NDISAPI VOID NdisFreeNetBufferPool(NDIS_HANDLE PoolHandle)
+{
+    ndis_pool_destroy("NdisFreeNetBufferPool", VF_CALLER, PoolHandle, NDIS_HANDLE_NB_POOL);
+}
+
+/* ---- NET_BUFFER geometry -------------------------------------------------------------------- */
+/* Recomputes CurrentMdl/CurrentMdlOffset from MdlChain and DataOffset. */
+static void ndis_nb_locate(PNET_BUFFER nb)
+{
+    ULONG offset = nb->DataOffset;
+    PMDL mdl = nb->MdlChain;
+    while (mdl != NULL && offset >= mdl->ByteCount && mdl->Next != NULL) {
+        offset -= mdl->ByteCount;
+        mdl = mdl->Next;
+    }
+    nb->CurrentMdl = mdl;
+    nb->CurrentMdlOffset = offset;
+}
+
+static void ndis_nb_init(PNET_BUFFER nb, struct ndis_pool *pool, PMDL chain, ULONG offset, SIZE_T length)
+{
+    nb->NdisPoolHandle = pool;
+    nb->MdlChain = chain;
+    nb->DataOffset = offset;
+    nb->stDataLength = 0;
+    nb->DataLength = (ULONG)length;
+    ndis_nb_locate(nb);
+}
+
+static PMDL ndis_inline_mdl(PMDL mdl, void *data, ULONG length)
+{
+    mdl->Size = sizeof *mdl;
+    mdl->MdlFlags = MDL_SOURCE_IS_NONPAGED_POOL;
+    mdl->MappedSystemVa = data;
+    mdl->StartVa = PAGE_ALIGN(data);
+    mdl->ByteOffset = BYTE_OFFSET(data);
+    mdl->ByteCount = length;
+    return mdl;
+}
+
+/* ---- NET_BUFFER_LIST allocation ----------------------------------------------------------- */
+/* One block: NBL, optional NET_BUFFER + MDL + data (pool DataSize), then the context area. */
+static PNET_BUFFER_LIST ndis_nbl_alloc(const char *fn, const void *site, NDIS_HANDLE handle, USHORT ctx_size,
+                                       USHORT backfill, bool with_nb)
+{
+    if (!ke_irql_at_most(DISPATCH_LEVEL, fn, site))
+        return NULL;
+    if (ndis_handle_kind(handle) != NDIS_HANDLE_NBL_POOL) {
+        vf_violation(VF_INVALID_HANDLE, fn, site, "%p is not a NET_BUFFER_LIST pool handle", handle);
+        return NULL;
+    }
+    struct ndis_pool *pool = handle;
+    if (with_nb && !pool->allocate_net_buffer) {
+        vf_violation(VF_DATA_PATH_INVALID, fn, site,
+                     "the pool was not allocated with fAllocateNetBuffer = TRUE");
+        return NULL;
+    }
+    if (vf_fault_inject(fn, site))
+        return NULL;
+    const size_t context = (size_t)ctx_size + backfill + pool->context_size;
+    const size_t nb_bytes = pool->allocate_net_buffer ? sizeof(NET_BUFFER) : 0;
+    const size_t data_bytes = pool->allocate_net_buffer && pool->data_size ? sizeof(MDL) + pool->data_size : 0;
+    const size_t ctx_bytes = context ? sizeof(NET_BUFFER_LIST_CONTEXT) + ((context + 15) & ~(size_t)15) : 0;
+    const size_t total = sizeof(NET_BUFFER_LIST) + nb_bytes + data_bytes + ctx_bytes;
+    char *block = ke_pool_alloc(pool->owner, total, pool->tag, site, fn);
+    if (block == NULL)
+        return NULL;
+    memset(block, 0, total);
+    PNET_BUFFER_LIST nbl = (PNET_BUFFER_LIST)block;
+    char *next = block + sizeof *nbl;
+    nbl->NdisPoolHandle = pool;
+    if (nb_bytes) {
+        PNET_BUFFER nb = (PNET_BUFFER)next;
+        next += nb_bytes;
+        PMDL mdl = NULL;
+        if (data_bytes) {
+            mdl = ndis_inline_mdl((PMDL)next, next + sizeof(MDL), pool->data_size);
+            next += data_bytes;
+        }
+        ndis_nb_init(nb, pool, mdl, 0, mdl ? pool->data_size : 0);
+        nbl->FirstNetBuffer = nb;
+    }
+    if (ctx_bytes) {
+        nbl->Context = (PNET_BUFFER_LIST_CONTEXT)next;
+        nbl->Context->Size = (USHORT)context;
+        nbl->Context->Offset = (USHORT)(context - ctx_size);
+    }
+    return nbl;
+}
+
+NDISAPI PNET_BUFFER_LIST NdisAllocateNetBufferList(NDIS_HANDLE PoolHandle, USHORT ContextSize,
+                                                   USHORT ContextBackFill)
+{
+    return ndis_nbl_alloc("NdisAllocateNetBufferList", VF_CALLER, PoolHandle, ContextSize, ContextBackFill, false);
+}
+
+NDISAPI PNET_BUFFER_LIST NdisAllocateNetBufferAndNetBufferList(NDIS_HANDLE PoolHandle, USHORT ContextSize,
+                                                               USHORT ContextBackFill, PMDL MdlChain,
+                                                               ULONG DataOffset, SIZE_T DataLength)
+{
+    PNET_BUFFER_LIST nbl = ndis_nbl_alloc("NdisAllocateNetBufferAndNetBufferList", VF_CALLER, PoolHandle,
+                                          ContextSize, ContextBackFill, true);
+    if (nbl != NULL && MdlChain != NULL)
+        ndis_nb_init(nbl->FirstNetBuffer, PoolHandle, MdlChain, DataOffset, DataLength);
+    return nbl;
+}
+
+NDISAPI VOID NdisFreeNetBufferList(PNET_BUFFER_LIST NetBufferList)
+{
+    static const char fn[] = "NdisFreeNetBufferList";
+    const void *site = VF_CALLER;
+    ke_irql_at_most(DISPATCH_LEVEL, fn, site);
+    if (NetBufferList == NULL || ndis_handle_kind(NetBufferList->NdisPoolHandle) != NDIS_HANDLE_NBL_POOL) {
+        vf_violation(VF_FREE_INVALID, fn, site, "%p is not a NET_BUFFER_LIST allocated from an NDIS pool", NetBufferList);
+        return;
+    }
+    if (NBL_STATE_IS(NetBufferList, NBL_INDICATED) || NBL_STATE_IS(NetBufferList, NBL_AT_MINIPORT)) {
+        vf_violation(VF_NBL_NOT_OWNED, fn, site,
+                     "freeing NET_BUFFER_LIST %p while %s", NetBufferList,
+                     NBL_STATE_IS(NetBufferList, NBL_INDICATED) ? "NDIS still holds it (indicated, not returned)"
+                                                                : "it is being sent");
+        return;
+    }
+    if (!ke_pool_free(NetBufferList))
+        vf_violation(VF_FREE_INVALID, fn, site, "NET_BUFFER_LIST %p was already freed", NetBufferList);
+}
+
+NDISAPI PNET_BUFFER NdisAllocateNetBuffer(NDIS_HANDLE PoolHandle, PMDL MdlChain, ULONG DataOffset,
+                                          SIZE_T DataLength)
+{
+    static const char fn[] = "NdisAllocateNetBuffer";
+    const void *site = VF_CALLER;
+    if (!ke_irql_at_most(DISPATCH_LEVEL, fn, site))
+        return NULL;
+    if (ndis_handle_kind(PoolHandle) != NDIS_HANDLE_NB_POOL) {
+        vf_violation(VF_INVALID_HANDLE, fn, site, "%p is not a NET_BUFFER pool handle", PoolHandle);
+        return NULL;
+    }
+    struct ndis_pool *pool = PoolHandle;
+    if (vf_fault_inject(fn, site))
+        return NULL;
+    PNET_BUFFER nb = ke_pool_alloc(pool->owner, sizeof *nb, pool->tag, site, fn);
+    if (nb == NULL)
+        return NULL;
+    memset(nb, 0, sizeof *nb);
+    ndis_nb_init(nb, pool, MdlChain, DataOffset, DataLength);
+    return nb;
+}
+
+NDISAPI VOID NdisFreeNetBuffer(PNET_BUFFER NetBuffer)
+{
+    static const char fn[] = "NdisFreeNetBuffer";
+    const void *site = VF_CALLER;
+    ke_irql_at_most(DISPATCH_LEVEL, fn, site);
+    if (NetBuffer == NULL || ndis_handle_kind(NetBuffer->NdisPoolHandle) != NDIS_HANDLE_NB_POOL ||
+        !ke_pool_free(NetBuffer))
+        vf_violation(VF_FREE_INVALID, fn, site, "%p is not a live NET_BUFFER from NdisAllocateNetBuffer", NetBuffer);
+}
+
+/* ---- data access ---------------------------------------------------------------------------- */
+NDISAPI PVOID NdisGetDataBuffer(PNET_BUFFER nb, ULONG BytesNeeded, PVOID Storage, UINT AlignMultiple,
+                                UINT AlignOffset)
+{
+    if (nb == NULL || BytesNeeded == 0 || BytesNeeded > nb->DataLength || nb->CurrentMdl == NULL)
+        return NULL;
+    PMDL mdl = nb->CurrentMdl;
+    UCHAR *va = (UCHAR *)MmGetSystemAddressForMdlSafe(mdl, NormalPagePriority) + nb->CurrentMdlOffset;
+    if (nb->CurrentMdlOffset + BytesNeeded <= mdl->ByteCount &&
+        (AlignMultiple <= 1 || ((ULONG_PTR)va % AlignMultiple) == AlignOffset))
+        return va;
+    if (Storage == NULL)
+        return NULL;
+    /* Not contiguous (or misaligned): gather into the caller's storage. */
+    UCHAR *out = Storage;
+    ULONG offset = nb->CurrentMdlOffset, left = BytesNeeded;
+    for (; mdl != NULL && left > 0; mdl = mdl->Next, offset = 0) {
+        ULONG n = mdl->ByteCount - offset;
+        if (n > left)
+            n = left;
+        memcpy(out, (UCHAR *)MmGetSystemAddressForMdlSafe(mdl, NormalPagePriority) + offset, n);
+        out += n;
+        left -= n;
+    }
+    return left == 0 ? Storage : NULL;
+}
+
+NDISAPI NDIS_STATUS NdisRetreatNetBufferDataStart(PNET_BUFFER nb, ULONG DataOffsetDelta, ULONG DataBackFill,
+                                                  NET_BUFFER_ALLOCATE_MDL_HANDLER AllocateMdlHandler)
+{
+    (void)DataBackFill;
+    (void)AllocateMdlHandler;
+    if (DataOffsetDelta > nb->DataOffset) {
+        /* Growing in front of the first MDL needs a new MDL; OpenNDIS does not allocate
+         * one yet, which the DDI allows to fail with NDIS_STATUS_RESOURCES. */
+        return NDIS_STATUS_RESOURCES;
+    }
+    nb->DataOffset -= DataOffsetDelta;
+    nb->DataLength += DataOffsetDelta;
+    ndis_nb_locate(nb);
+    return NDIS_STATUS_SUCCESS;
+}
+
+NDISAPI VOID NdisAdvanceNetBufferDataStart(PNET_BUFFER nb, ULONG DataOffsetDelta, BOOLEAN FreeMdl,
+                                           NET_BUFFER_FREE_MDL_HANDLER FreeMdlHandler)
+{
+    static const char fn[] = "NdisAdvanceNetBufferDataStart";
+    (void)FreeMdl;
+    (void)FreeMdlHandler;
+    if (DataOffsetDelta > nb->DataLength) {
+        vf_violation(VF_DATA_PATH_INVALID, fn, VF_CALLER, "advancing %u bytes past a %u-byte NET_BUFFER",
+                     DataOffsetDelta, nb->DataLength);
+        DataOffsetDelta = nb->DataLength;
+    }
+    nb->DataOffset += DataOffsetDelta;
+    nb->DataLength -= DataOffsetDelta;
+    ndis_nb_locate(nb);
+}
+
+NDISAPI NDIS_STATUS NdisRetreatNetBufferListDataStart(PNET_BUFFER_LIST nbl, ULONG DataOffsetDelta,
+                                                      ULONG DataBackFill,
+                                                      NET_BUFFER_ALLOCATE_MDL_HANDLER AllocateMdlHandler,
+                                                      NET_BUFFER_FREE_MDL_HANDLER FreeMdlHandler)
+{
+    for (PNET_BUFFER nb = nbl->FirstNetBuffer; nb; nb = nb->Next) {
+        NDIS_STATUS st = NdisRetreatNetBufferDataStart(nb, DataOffsetDelta, DataBackFill, AllocateMdlHandler);
+        if (st != NDIS_STATUS_SUCCESS) {
+            /* Undo the ones already retreated, as the DDI requires. */
+            for (PNET_BUFFER done = nbl->FirstNetBuffer; done != nb; done = done->Next)
+                NdisAdvanceNetBufferDataStart(done, DataOffsetDelta, FALSE, FreeMdlHandler);
+            return st;
+        }
+    }
+    return NDIS_STATUS_SUCCESS;
+}
+
+NDISAPI VOID NdisAdvanceNetBufferListDataStart(PNET_BUFFER_LIST nbl, ULONG DataOffsetDelta, BOOLEAN FreeMdl,
+                                               NET_BUFFER_FREE_MDL_HANDLER FreeMdlHandler)
+{
+    for (PNET_BUFFER nb = nbl->FirstNetBuffer; nb; nb = nb->Next)
+        NdisAdvanceNetBufferDataStart(nb, DataOffsetDelta, FreeMdl, FreeMdlHandler);
+}
+
+/* ---- send ----------------------------------------------------------------------------------- */
+static void ndis_deliver_send_complete(struct ndis_adapter *a, PNET_BUFFER_LIST nbls)
+{
+    if (nbls != NULL && a->edge != NULL && a->edge->send_complete != NULL)
+        a->edge->send_complete(a->edge_context, a, nbls);
+}
+
+void ndis_adapter_send(struct ndis_adapter *a, PNET_BUFFER_LIST nbls)
+{
+    long n = 0;
+    pthread_mutex_lock(&a->lock);
+    bool running = a->state == NDIS_STATE_RUNNING;
+    for (PNET_BUFFER_LIST nbl = nbls; nbl; nbl = nbl->Next, n++) {
+        if (running)
+            NBL_SET(nbl, a, NBL_AT_MINIPORT);
+        else
+            nbl->Status = NDIS_STATUS_PAUSED;
+    }
+    if (running)
+        a->sends_outstanding += n;
+    else
+        a->counters.send_failed += (uint64_t)n;
+    pthread_mutex_unlock(&a->lock);
+    if (!running) {
+        /* NDIS does not send to an adapter that is not running: it completes at once. */
+        ndis_deliver_send_complete(a, nbls);
+        return;
+    }
+    KIRQL old = ke_irql_set(DISPATCH_LEVEL);
+    MINIPORT_SEND_NET_BUFFER_LISTS_HANDLER send = a->driver->chars.SendNetBufferListsHandler;
+    send(a->context, nbls, NDIS_DEFAULT_PORT_NUMBER, NDIS_SEND_FLAGS_DISPATCH_LEVEL);
+    ke_irql_after_handler(DISPATCH_LEVEL, "MiniportSendNetBufferLists", (const void *)send);
+    ke_irql_set(old);
+    /* A virtual miniport often indicates on its other adapters while sending. */
+    for (struct ndis_adapter *other = a->driver->adapters; other; other = other->next)
+        ndis_adapter_return_pending(other);
+}
+
+NDISAPI VOID NdisMSendNetBufferListsComplete(NDIS_HANDLE MiniportAdapterHandle, PNET_BUFFER_LIST NetBufferLists,
+                                             ULONG SendCompleteFlags)
+{
+    static const char fn[] = "NdisMSendNetBufferListsComplete";
+    const void *site = VF_CALLER;
+    (void)SendCompleteFlags;
+    ke_irql_at_most(DISPATCH_LEVEL, fn, site);
+    struct ndis_adapter *a = ndis_adapter_from_handle(MiniportAdapterHandle);
+    if (a == NULL) {
+        vf_violation(VF_INVALID_HANDLE, fn, site, "%p is not a miniport adapter handle", MiniportAdapterHandle);
+        return;
+    }
+    /* Keep the NBLs this adapter really lent out; report and drop the others. */
+    PNET_BUFFER_LIST good = NULL, *tail = &good;
+    long n = 0;
+    uint64_t frames = 0, bytes = 0;
+    for (PNET_BUFFER_LIST nbl = NetBufferLists, next; nbl; nbl = next) {
+        next = nbl->Next;
+        if (NBL_OWNER(nbl) != a || !NBL_STATE_IS(nbl, NBL_AT_MINIPORT)) {
+            vf_violation(VF_NBL_NOT_OWNED, fn, site, "NET_BUFFER_LIST %p %s", nbl,
+                         NBL_OWNER(nbl) == a && NBL_STATE_IS(nbl, NBL_SEND_COMPLETED)
+                             ? "was already completed (double completion)"
+                             : "was not sent to this adapter by NDIS");
+            continue;
+        }
+        NBL_SET(nbl, NULL, NBL_SEND_COMPLETED);
+        nbl->Next = NULL;
+        *tail = nbl;
+        tail = &nbl->Next;
+        n++;
+        if (nbl->Status == NDIS_STATUS_SUCCESS)
+            for (PNET_BUFFER nb = nbl->FirstNetBuffer; nb; nb = nb->Next, frames++)
+                bytes += nb->DataLength;
+    }
+    pthread_mutex_lock(&a->lock);
+    a->sends_outstanding -= n;
+    a->counters.sent_frames += frames;
+    a->counters.sent_bytes += bytes;
+    pthread_cond_broadcast(&a->changed);
+    pthread_mutex_unlock(&a->lock);
+    ndis_deliver_send_complete(a, good);
+}
+
+/* ---- receive ---------------------------------------------------------------------------------- */
+NDISAPI VOID NdisMIndicateReceiveNetBufferLists(NDIS_HANDLE MiniportAdapterHandle, PNET_BUFFER_LIST NetBufferLists,
+                                                NDIS_PORT_NUMBER PortNumber, ULONG NumberOfNetBufferLists,
+                                                ULONG ReceiveFlags)
+{
+    static const char fn[] = "NdisMIndicateReceiveNetBufferLists";
+    const void *site = VF_CALLER;
+    (void)PortNumber;
+    ke_irql_at_most(DISPATCH_LEVEL, fn, site);
+    struct ndis_adapter *a = ndis_adapter_from_handle(MiniportAdapterHandle);
+    if (a == NULL) {
+        vf_violation(VF_INVALID_HANDLE, fn, site, "%p is not a miniport adapter handle", MiniportAdapterHandle);
+        return;
+    }
+    const bool resources = (ReceiveFlags & NDIS_RECEIVE_FLAGS_RESOURCES) != 0;
+    ULONG count = 0;
+    for (PNET_BUFFER_LIST nbl = NetBufferLists; nbl; nbl = nbl->Next, count++)
+        if (NBL_STATE_IS(nbl, NBL_INDICATED)) {
+            vf_violation(VF_NBL_NOT_OWNED, fn, site,
+                         "NET_BUFFER_LIST %p is indicated again before NDIS returned it", nbl);
+            return;
+        }
+    if (count != NumberOfNetBufferLists)
+        vf_violation(VF_DATA_PATH_INVALID, fn, site, "NumberOfNetBufferLists is %u but the chain has %u",
+                     NumberOfNetBufferLists, count);
+
+    pthread_mutex_lock(&a->lock);
+    enum ndis_state state = a->state;
+    bool allowed = state == NDIS_STATE_RUNNING || state == NDIS_STATE_RESTARTING || state == NDIS_STATE_PAUSING;
+    pthread_mutex_unlock(&a->lock);
+    if (!allowed)
+        vf_violation(VF_RECEIVE_NOT_RUNNING, fn, site,
+                     "receive indication while adapter %u is %s; only Restarting, Running and Pausing may indicate",
+                     a->index, ndis_state_name(state));
+
+    uint64_t frames = 0, bytes = 0;
+    for (PNET_BUFFER_LIST nbl = NetBufferLists; nbl; nbl = nbl->Next) {
+        if (!resources)
+            NBL_SET(nbl, a, NBL_INDICATED);
+        for (PNET_BUFFER nb = nbl->FirstNetBuffer; nb; nb = nb->Next, frames++)
+            bytes += nb->DataLength;
+    }
+    pthread_mutex_lock(&a->lock);
+    a->counters.received_frames += frames;
+    a->counters.received_bytes += bytes;
+    pthread_mutex_unlock(&a->lock);
+    if (allowed && a->edge != NULL && a->edge->receive != NULL)
+        a->edge->receive(a->edge_context, a, NetBufferLists);
+    if (resources)
+        return; /* the miniport owns them again as soon as this call returns */
+
+    /* Queue for MiniportReturnNetBufferLists, outside this call. */
+    pthread_mutex_lock(&a->lock);
+    PNET_BUFFER_LIST *tail = &a->returns;
+    while (*tail)
+        tail = &(*tail)->Next;
+    *tail = NetBufferLists;
+    a->receives_outstanding += count;
+    pthread_mutex_unlock(&a->lock);
+}
+
+void ndis_adapter_return_pending(struct ndis_adapter *a)
+{
+    pthread_mutex_lock(&a->lock);
+    PNET_BUFFER_LIST nbls = a->returns;
+    a->returns = NULL;
+    long n = 0;
+    for (PNET_BUFFER_LIST nbl = nbls; nbl; nbl = nbl->Next, n++)
+        NBL_SET(nbl, NULL, NBL_IDLE);
+    a->receives_outstanding -= n;
+    pthread_mutex_unlock(&a->lock);
+    if (nbls == NULL)
+        return;
+    KIRQL old = ke_irql_set(DISPATCH_LEVEL);
+    MINIPORT_RETURN_NET_BUFFER_LISTS_HANDLER ret = a->driver->chars.ReturnNetBufferListsHandler;
+    ret(a->context, nbls, NDIS_RETURN_FLAGS_DISPATCH_LEVEL);
+    ke_irql_after_handler(DISPATCH_LEVEL, "MiniportReturnNetBufferLists", (const void *)ret);
+    ke_irql_set(old);
+}
+

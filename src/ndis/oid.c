@@ -1,0 +1,162 @@
+/* OID requests: NDIS issues one request at a time to MiniportOidRequest; the miniport
+ * completes it synchronously or returns NDIS_STATUS_PENDING and calls
+ * NdisMOidRequestComplete once. Driver Verifier's NdisTimedOidComplete gives it 12 s. */
+#include <stdlib.h>
+
+#include "ndis.h"
+
+#define NDIS_OID_TIMEOUT_SECONDS 12.0
+
+static bool ndis_oid_done(struct ndis_adapter *a)
+{
+    return a->oid_done;
+}
+
+static bool ndis_oid_idle(struct ndis_adapter *a)
+{
+    return a->oid_pending == NULL;
+}
+
+/* What the request says it wrote, read or needs, checked against its buffer. */
+static void ndis_oid_check_result(struct ndis_adapter *a, const NDIS_OID_REQUEST *r, NDIS_STATUS st,
+                                  const void *handler)
+{
+    const UINT len = r->DATA.QUERY_INFORMATION.InformationBufferLength;
+    UINT done = 0, needed = r->DATA.QUERY_INFORMATION.BytesNeeded;
+    switch (r->RequestType) {
+    case NdisRequestQueryInformation:
+    case NdisRequestQueryStatistics: done = r->DATA.QUERY_INFORMATION.BytesWritten; break;
+    case NdisRequestSetInformation: done = r->DATA.SET_INFORMATION.BytesRead; break;
+    default: return;
+    }
+    if (st == NDIS_STATUS_SUCCESS && done > len)
+        vf_report(VF_OID_RESULT_INCONSISTENT, "MiniportOidRequest", handler, true,
+                  "OID 0x%08X on adapter %u: %u bytes written/read into a %u-byte buffer", r->DATA.Oid,
+                  a->index, done, len);
+    if ((st == NDIS_STATUS_BUFFER_TOO_SHORT || st == NDIS_STATUS_INVALID_LENGTH) && needed <= len)
+        vf_report(VF_OID_RESULT_INCONSISTENT, "MiniportOidRequest", handler, true,
+                  "OID 0x%08X on adapter %u failed with a short buffer but BytesNeeded is %u for a %u-byte buffer",
+                  r->DATA.Oid, a->index, needed, len);
+}
+
+NDIS_STATUS ndis_adapter_oid(struct ndis_adapter *a, NDIS_REQUEST_TYPE type, NDIS_OID oid, PVOID buffer,
+                             ULONG length, ULONG *bytes_done, ULONG *bytes_needed)
+{
+    pthread_mutex_lock(&a->lock);
+    if (a->state == NDIS_STATE_HALTED || a->state == NDIS_STATE_INITIALIZING ||
+        a->state == NDIS_STATE_SHUTDOWN) {
+        pthread_mutex_unlock(&a->lock);
+        return NDIS_STATUS_INVALID_STATE;
+    }
+    /* One request at a time, as NDIS does (NdisOidDoubleRequest). */
+    ndis_wait(a, ndis_oid_idle, 1e9);
+    NDIS_OID_REQUEST *r = calloc(1, sizeof *r);
+    if (r == NULL) {
+        pthread_mutex_unlock(&a->lock);
+        return NDIS_STATUS_RESOURCES;
+    }
+    r->Header.Type = NDIS_OBJECT_TYPE_OID_REQUEST;
+    r->Header.Revision = NDIS_OID_REQUEST_REVISION_1;
+    r->Header.Size = NDIS_SIZEOF_OID_REQUEST_REVISION_1;
+    r->RequestType = type;
+    r->RequestId = r;
+    r->RequestHandle = a;
+    if (type == NdisRequestMethod) {
+        r->DATA.METHOD_INFORMATION.Oid = oid;
+        r->DATA.METHOD_INFORMATION.InformationBuffer = buffer;
+        r->DATA.METHOD_INFORMATION.InputBufferLength = length;
+        r->DATA.METHOD_INFORMATION.OutputBufferLength = length;
+    } else {
+        r->DATA.QUERY_INFORMATION.Oid = oid;
+        r->DATA.QUERY_INFORMATION.InformationBuffer = buffer;
+        r->DATA.QUERY_INFORMATION.InformationBufferLength = length;
+    }
+    a->oid_pending = r;
+    a->oid_done = false;
+    pthread_mutex_unlock(&a->lock);
+
+    MINIPORT_OID_REQUEST_HANDLER handler = a->driver->chars.OidRequestHandler;
+    NDIS_STATUS st = handler(a->context, r);
+    ke_irql_after_handler(PASSIVE_LEVEL, "MiniportOidRequest", (const void *)handler);
+
+    bool keep = false; /* a request the driver may still complete must stay valid */
+    pthread_mutex_lock(&a->lock);
+    if (st == NDIS_STATUS_PENDING) {
+        double limit = ndis_timeout_seconds(NDIS_OID_TIMEOUT_SECONDS);
+        if (ndis_wait(a, ndis_oid_done, limit)) {
+            st = a->oid_status;
+        } else {
+            pthread_mutex_unlock(&a->lock);
+            vf_report(VF_OID_TIMEOUT, "MiniportOidRequest", (const void *)handler, true,
+                      "OID 0x%08X on adapter %u pended and was not completed within %.0f s", oid, a->index, limit);
+            MINIPORT_CANCEL_OID_REQUEST_HANDLER cancel = a->driver->chars.CancelOidRequestHandler;
+            cancel(a->context, r->RequestId);
+            ke_irql_after_handler(PASSIVE_LEVEL, "MiniportCancelOidRequest", (const void *)cancel);
+            pthread_mutex_lock(&a->lock);
+            if (ndis_wait(a, ndis_oid_done, limit))
+                st = a->oid_status;
+            else {
+                st = NDIS_STATUS_REQUEST_ABORTED;
+                keep = true;
+            }
+        }
+    } else if (a->oid_done) {
+        pthread_mutex_unlock(&a->lock);
+        vf_report(VF_OID_DOUBLE_COMPLETE, "NdisMOidRequestComplete", (const void *)handler, true,
+                  "OID 0x%08X: the miniport called NdisMOidRequestComplete and also returned 0x%08X from MiniportOidRequest",
+                  oid, (unsigned)st);
+        pthread_mutex_lock(&a->lock);
+    }
+    a->oid_pending = keep ? r : NULL;
+    pthread_cond_broadcast(&a->changed);
+    pthread_mutex_unlock(&a->lock);
+
+    ndis_oid_check_result(a, r, st, (const void *)handler);
+    if (bytes_done)
+        *bytes_done = type == NdisRequestSetInformation ? r->DATA.SET_INFORMATION.BytesRead
+                      : type == NdisRequestMethod        ? r->DATA.METHOD_INFORMATION.BytesWritten
+                                                         : r->DATA.QUERY_INFORMATION.BytesWritten;
+    if (bytes_needed)
+        *bytes_needed = type == NdisRequestMethod ? r->DATA.METHOD_INFORMATION.BytesNeeded
+                                                  : r->DATA.QUERY_INFORMATION.BytesNeeded;
+    if (!keep)
+        free(r);
+    return st;
+}
+
+static void ndis_oid_complete(const char *fn, NDIS_HANDLE handle, PNDIS_OID_REQUEST request, NDIS_STATUS status,
+                              const void *site)
+{
+    ke_irql_at_most(DISPATCH_LEVEL, fn, site);
+    struct ndis_adapter *a = ndis_adapter_from_handle(handle);
+    if (a == NULL) {
+        vf_violation(VF_INVALID_HANDLE, fn, site, "%p is not a miniport adapter handle", handle);
+        return;
+    }
+    pthread_mutex_lock(&a->lock);
+    bool pending = request != NULL && a->oid_pending == request && !a->oid_done;
+    bool twice = request != NULL && a->oid_pending == request && a->oid_done;
+    if (pending) {
+        a->oid_done = true;
+        a->oid_status = status == NDIS_STATUS_PENDING ? NDIS_STATUS_FAILURE : status;
+        pthread_cond_broadcast(&a->changed);
+    }
+    pthread_mutex_unlock(&a->lock);
+    if (!pending)
+        vf_violation(VF_OID_DOUBLE_COMPLETE, fn, site, "%s", twice ? "the OID request was already completed"
+                                                                  : "the request is not the one pending on this adapter");
+    else if (status == NDIS_STATUS_PENDING)
+        vf_violation(VF_OID_DOUBLE_COMPLETE, fn, site, "completed with NDIS_STATUS_PENDING, which is not a final status");
+}
+
+NDISAPI VOID NdisMOidRequestComplete(NDIS_HANDLE MiniportAdapterHandle, PNDIS_OID_REQUEST OidRequest,
+                                     NDIS_STATUS Status)
+{
+    ndis_oid_complete("NdisMOidRequestComplete", MiniportAdapterHandle, OidRequest, Status, VF_CALLER);
+}
+
+NDISAPI VOID NdisMDirectOidRequestComplete(NDIS_HANDLE MiniportAdapterHandle, PNDIS_OID_REQUEST OidRequest,
+                                           NDIS_STATUS Status)
+{
+    ndis_oid_complete("NdisMDirectOidRequestComplete", MiniportAdapterHandle, OidRequest, Status, VF_CALLER);
+}

@@ -1,0 +1,270 @@
+/* The adapter life of the sample driver end to end through the loopback harness: two
+ * adapters on its hub exchange frames, answer OIDs, pause and restart under traffic without
+ * losing or double-completing a frame, halt and unload with nothing leaked. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <cmocka.h>
+
+#include "edge/edge.h"
+
+struct rig {
+    struct ld_image *image;
+    struct ndis_adapter *adapter[2];
+    struct edge_loopback *edge[2];
+    UCHAR mac[2][6];
+};
+
+static void rig_up(struct rig *r)
+{
+    char err[512];
+    NDIS_STATUS st;
+    vf_reset();
+    memset(r, 0, sizeof *r);
+    r->image = ld_load(SAMPLE_DRIVER, err, sizeof err);
+    assert_non_null(r->image);
+    assert_int_equal(ld_driver_entry(r->image), NDIS_STATUS_SUCCESS);
+    for (int i = 0; i < 2; i++) {
+        r->adapter[i] = ndis_adapter_initialize(r->image, &st);
+        assert_int_equal(st, NDIS_STATUS_SUCCESS);
+        assert_non_null(r->adapter[i]);
+        r->edge[i] = edge_loopback_open(r->adapter[i], 256);
+        assert_non_null(r->edge[i]);
+        assert_int_equal(ndis_adapter_restart(r->adapter[i]), NDIS_STATUS_SUCCESS);
+        ULONG filter = NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_BROADCAST, done = 0, needed = 0;
+        assert_int_equal(ndis_adapter_oid(r->adapter[i], NdisRequestSetInformation, OID_GEN_CURRENT_PACKET_FILTER,
+                                          &filter, sizeof filter, &done, &needed), NDIS_STATUS_SUCCESS);
+        assert_int_equal(done, sizeof filter);
+        assert_int_equal(ndis_adapter_oid(r->adapter[i], NdisRequestQueryInformation, OID_802_3_CURRENT_ADDRESS,
+                                          r->mac[i], 6, &done, &needed), NDIS_STATUS_SUCCESS);
+        assert_int_equal(done, 6);
+    }
+}
+
+static void rig_down(struct rig *r)
+{
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(ndis_adapter_pause(r->adapter[i]), NDIS_STATUS_SUCCESS);
+        assert_int_equal(ndis_adapter_halt(r->adapter[i], NdisHaltDeviceDisabled), NDIS_STATUS_SUCCESS);
+        edge_loopback_close(r->edge[i]);
+    }
+    assert_true(ld_unload(r->image));
+    ld_free(r->image);
+}
+
+static size_t frame(UCHAR *buf, const UCHAR *dst, const UCHAR *src, size_t len, UCHAR fill)
+{
+    memcpy(buf, dst, 6);
+    memcpy(buf + 6, src, 6);
+    buf[12] = 0x88;
+    buf[13] = 0xB5; /* local experimental EtherType */
+    memset(buf + 14, fill, len - 14);
+    return len;
+}
+
+static void test_frames_cross_the_hub(void **state)
+{
+    (void)state;
+    struct rig r;
+    rig_up(&r);
+    UCHAR f[1514], got[2048];
+    const void *frames[1] = { f };
+    size_t len[1] = { frame(f, r.mac[1], r.mac[0], 100, 0xAB) };
+    assert_int_equal(edge_loopback_send(r.edge[0], frames, len, 1), 1);
+    ssize_t n = edge_loopback_recv(r.edge[1], got, sizeof got);
+    assert_int_equal(n, 100);
+    assert_memory_equal(got, f, 100);
+    assert_int_equal(edge_loopback_recv(r.edge[0], got, sizeof got), -1); /* no loopback to the sender */
+
+    /* Not for adapter 1 and not broadcast: filtered. Broadcast: delivered. */
+    UCHAR other[6] = { 0x02, 0, 0, 0, 0, 0x99 }, bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+    len[0] = frame(f, other, r.mac[0], 60, 1);
+    edge_loopback_send(r.edge[0], frames, len, 1);
+    assert_int_equal(edge_loopback_recv(r.edge[1], got, sizeof got), -1);
+    len[0] = frame(f, bcast, r.mac[1], 1514, 2);
+    edge_loopback_send(r.edge[1], frames, len, 1);
+    assert_int_equal(edge_loopback_recv(r.edge[0], got, sizeof got), 1514);
+
+    struct edge_loopback_stats s;
+    edge_loopback_stats(r.edge[0], &s);
+    assert_int_equal(s.sent, 2);
+    assert_int_equal(s.send_completed, 2);
+    assert_int_equal(s.link_changes, 1); /* link up at restart */
+    rig_down(&r);
+    assert_int_equal(vf_violation_count(), 0);
+}
+
+static void test_chains_of_32(void **state)
+{
+    (void)state;
+    struct rig r;
+    rig_up(&r);
+    static UCHAR buf[32][128];
+    const void *frames[32];
+    size_t len[32];
+    for (int i = 0; i < 32; i++) {
+        len[i] = frame(buf[i], r.mac[1], r.mac[0], 64 + i, (UCHAR)i);
+        frames[i] = buf[i];
+    }
+    for (int round = 0; round < 10; round++) {
+        assert_int_equal(edge_loopback_send(r.edge[0], frames, len, 32), 32);
+        UCHAR got[2048];
+        for (int i = 0; i < 32; i++) {
+            assert_int_equal(edge_loopback_recv(r.edge[1], got, sizeof got), (ssize_t)len[i]);
+            assert_memory_equal(got, buf[i], len[i]);
+        }
+    }
+    ULONG64 rcv = 0;
+    ULONG done, needed;
+    assert_int_equal(ndis_adapter_oid(r.adapter[1], NdisRequestQueryInformation, OID_GEN_RCV_OK, &rcv, sizeof rcv,
+                                      &done, &needed), NDIS_STATUS_SUCCESS);
+    assert_int_equal(rcv, 320);
+    rig_down(&r);
+    assert_int_equal(vf_violation_count(), 0);
+}
+
+/* Pause and restart between bursts: every frame sent while running arrives, frames sent
+ * while paused are completed with NDIS_STATUS_PAUSED, nothing is completed twice. */
+static void test_pause_restart_under_traffic(void **state)
+{
+    (void)state;
+    struct rig r;
+    rig_up(&r);
+    UCHAR f[200], got[2048];
+    const void *frames[1] = { f };
+    size_t len[1] = { frame(f, r.mac[1], r.mac[0], 200, 7) };
+    size_t received = 0;
+    for (int cycle = 0; cycle < 20; cycle++) {
+        for (int i = 0; i < 5; i++)
+            edge_loopback_send(r.edge[0], frames, len, 1);
+        /* Leave some frames indicated and not yet returned: pause must wait for them. */
+        assert_int_equal(ndis_adapter_pause(r.adapter[1]), NDIS_STATUS_SUCCESS);
+        edge_loopback_send(r.edge[1], frames, len, 1); /* paused: completed with PAUSED */
+        assert_int_equal(ndis_adapter_restart(r.adapter[1]), NDIS_STATUS_SUCCESS);
+        while (edge_loopback_recv(r.edge[1], got, sizeof got) == 200)
+            received++;
+    }
+    assert_int_equal(received, 100);
+    struct edge_loopback_stats s;
+    edge_loopback_stats(r.edge[1], &s);
+    assert_int_equal(s.send_failed, 20);
+    edge_loopback_stats(r.edge[0], &s);
+    assert_int_equal(s.send_completed, 100);
+    rig_down(&r);
+    assert_int_equal(vf_violation_count(), 0);
+}
+
+static void test_oids(void **state)
+{
+    (void)state;
+    struct rig r;
+    rig_up(&r);
+    ULONG done = 0, needed = 0, medium = 99;
+    ULONG64 counter = 0;
+    UCHAR small[2];
+    struct ndis_adapter *a = r.adapter[0];
+    assert_int_equal(ndis_adapter_oid(a, NdisRequestQueryInformation, OID_GEN_MEDIA_IN_USE, &medium, sizeof medium,
+                                      &done, &needed), NDIS_STATUS_SUCCESS);
+    assert_int_equal(medium, NdisMedium802_3);
+    /* NDISTest 1c_64BitOIDs: 0 bytes -> BytesNeeded 8; 4 bytes -> low half; 8 bytes -> all */
+    assert_int_equal(ndis_adapter_oid(a, NdisRequestQueryInformation, OID_GEN_XMIT_OK, &counter, 0, &done, &needed),
+                     NDIS_STATUS_INVALID_LENGTH);
+    assert_int_equal(needed, 8);
+    assert_int_equal(ndis_adapter_oid(a, NdisRequestQueryInformation, OID_GEN_XMIT_OK, &counter, 4, &done, &needed),
+                     NDIS_STATUS_SUCCESS);
+    assert_int_equal(done, 4);
+    assert_int_equal(ndis_adapter_oid(a, NdisRequestQueryInformation, OID_GEN_XMIT_OK, &counter, 8, &done, &needed),
+                     NDIS_STATUS_SUCCESS);
+    assert_int_equal(done, 8);
+    assert_int_equal(ndis_adapter_oid(a, NdisRequestQueryInformation, OID_802_3_PERMANENT_ADDRESS, small,
+                                      sizeof small, &done, &needed), NDIS_STATUS_BUFFER_TOO_SHORT);
+    assert_int_equal(needed, 6);
+    NDIS_STATISTICS_INFO stats;
+    assert_int_equal(ndis_adapter_oid(a, NdisRequestQueryInformation, OID_GEN_STATISTICS, &stats, sizeof stats,
+                                      &done, &needed), NDIS_STATUS_SUCCESS);
+    assert_int_equal(stats.Header.Revision, NDIS_STATISTICS_INFO_REVISION_1);
+    ULONG bad_filter = 0x80000000u;
+    assert_int_equal(ndis_adapter_oid(a, NdisRequestSetInformation, OID_GEN_CURRENT_PACKET_FILTER, &bad_filter,
+                                      sizeof bad_filter, &done, &needed), NDIS_STATUS_NOT_SUPPORTED);
+    UCHAR mcast[6 * 33];
+    memset(mcast, 0x01, sizeof mcast);
+    assert_int_equal(ndis_adapter_oid(a, NdisRequestSetInformation, OID_802_3_MULTICAST_LIST, mcast, sizeof mcast,
+                                      &done, &needed), NDIS_STATUS_MULTICAST_FULL);
+    assert_int_equal(ndis_adapter_oid(a, NdisRequestQueryInformation, 0x7f7f7f7f, &counter, 8, &done, &needed),
+                     NDIS_STATUS_NOT_SUPPORTED);
+    rig_down(&r);
+    assert_int_equal(vf_violation_count(), 0);
+}
+
+/* The state machine refuses what NDIS would never do. */
+static void test_state_machine(void **state)
+{
+    (void)state;
+    struct rig r;
+    rig_up(&r);
+    assert_int_equal(ndis_adapter_restart(r.adapter[0]), NDIS_STATUS_INVALID_STATE); /* already running */
+    assert_int_equal(ndis_adapter_pause(r.adapter[0]), NDIS_STATUS_SUCCESS);
+    assert_int_equal(ndis_adapter_pause(r.adapter[0]), NDIS_STATUS_INVALID_STATE);
+    assert_int_equal(ndis_adapter_restart(r.adapter[0]), NDIS_STATUS_SUCCESS);
+    rig_down(&r);
+    assert_int_equal(vf_violation_count(), 0);
+}
+
+/* Unloading halts adapters that are still up, then calls MiniportDriverUnload. */
+static void test_unload_halts_adapters(void **state)
+{
+    (void)state;
+    char err[512];
+    NDIS_STATUS st;
+    vf_reset();
+    struct ld_image *image = ld_load(SAMPLE_DRIVER, err, sizeof err);
+    assert_int_equal(ld_driver_entry(image), NDIS_STATUS_SUCCESS);
+    struct ndis_adapter *a = ndis_adapter_initialize(image, &st);
+    assert_non_null(a);
+    assert_int_equal(ndis_adapter_restart(a), NDIS_STATUS_SUCCESS);
+    assert_true(ld_unload(image));
+    ld_free(image);
+    assert_int_equal(vf_violation_count(), 0);
+}
+
+/* Every fallible call during initialize fails once in turn: the sample must clean up. */
+static void test_initialize_failures_clean(void **state)
+{
+    (void)state;
+    char err[512];
+    for (unsigned long n = 3;; n++) { /* 1-2 are DriverEntry's */
+        vf_reset();
+        vf_faults_fail_nth(n);
+        struct ld_image *image = ld_load(SAMPLE_DRIVER, err, sizeof err);
+        assert_int_equal(ld_driver_entry(image), NDIS_STATUS_SUCCESS);
+        NDIS_STATUS st;
+        struct ndis_adapter *a = ndis_adapter_initialize(image, &st);
+        bool injected = vf_faults_calls() >= n;
+        if (a != NULL)
+            ndis_adapter_halt(a, NdisHaltDeviceDisabled);
+        ld_unload(image);
+        ld_free(image);
+        vf_faults_fail_nth(0);
+        assert_int_equal(vf_violation_count(), 0);
+        if (!injected)
+            break;
+        assert_null(a);
+        assert_int_equal(st, NDIS_STATUS_RESOURCES);
+    }
+}
+
+int main(void)
+{
+    ndis_set_time_scale(0.05);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_frames_cross_the_hub),
+        cmocka_unit_test(test_chains_of_32),
+        cmocka_unit_test(test_pause_restart_under_traffic),
+        cmocka_unit_test(test_oids),
+        cmocka_unit_test(test_state_machine),
+        cmocka_unit_test(test_unload_halts_adapters),
+        cmocka_unit_test(test_initialize_failures_clean),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
