@@ -390,8 +390,8 @@ struct json_object *ndis_adapter_json(struct ndis_adapter *a)
     struct json_object *o = json_object_new_object();
     char mac[3 * NDIS_MAX_PHYS_ADDRESS_LENGTH + 1] = "";
     pthread_mutex_lock(&a->lock);
-    for (unsigned i = 0; i < a->general.MacAddressLength && i < NDIS_MAX_PHYS_ADDRESS_LENGTH; i++)
-        snprintf(mac + 3 * i, sizeof mac - 3 * i, "%s%02x", i ? ":" : "", a->general.CurrentMacAddress[i]);
+    for (unsigned i = 0, at = 0; i < a->general.MacAddressLength && i < NDIS_MAX_PHYS_ADDRESS_LENGTH; i++)
+        at += (unsigned)snprintf(mac + at, sizeof mac - at, "%s%02x", i ? ":" : "", a->general.CurrentMacAddress[i]);
     json_object_object_add(o, "index", json_object_new_int((int)a->index));
     json_object_object_add(o, "state", json_object_new_string(ndis_state_name(a->state)));
     json_object_object_add(o, "mac", json_object_new_string(mac));

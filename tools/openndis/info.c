@@ -203,27 +203,7 @@ int cmd_info(int argc, char **argv)
     struct json_object *report = sv_run(info_job, &args, &sv);
     if (report == NULL)
         return EXIT_USAGE;
-    if (json_object_object_get_ex(report, "driver", NULL) == 0)
+    if (!json_object_object_get_ex(report, "driver", NULL))
         json_object_object_add(report, "driver", json_object_new_string(args.path));
-    int code = render_exit_code(report);
-    if (json) {
-        render_json(stdout, report);
-    } else {
-        struct json_object *v;
-        info_render(stdout, report);
-        if (json_object_object_get_ex(report, "violations", &v))
-            render_violations(stdout, v);
-        render_crash(stdout, report);
-        const char *verdict = str(report, "verdict");
-        size_t nv = json_object_object_get_ex(report, "violations", &v) ? json_object_array_length(v) : 0;
-        if (code == EXIT_PASS)
-            printf("verdict         PASS: DriverEntry succeeded, the driver unloaded, no rule violated\n");
-        else if (code == EXIT_USAGE)
-            fprintf(stderr, "openndis info: %s\n", str(report, "error") ? str(report, "error") : "failed");
-        else
-            printf("verdict         %s: %zu violation%s\n", verdict && strcmp(verdict, "fail") ? "CRASH" : "FAIL",
-                   nv, nv == 1 ? "" : "s");
-    }
-    json_object_put(report);
-    return code;
+    return render_report(report, json, info_render);
 }

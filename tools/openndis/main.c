@@ -35,6 +35,8 @@ static void usage(FILE *out)
           "commands:\n"
           "  info DRIVER.so   load a miniport, run DriverEntry, show its registration,\n"
           "                   unload it and check the registration rules\n"
+          "  run DRIVER.so    run a miniport's whole life on the loopback edge: adapters,\n"
+          "                   traffic between them, pause, halt, unload\n"
           "  rules            list the rules OpenNDIS checks\n"
           "  exports          list the NDIS and kernel functions OpenNDIS implements\n"
           "  version          print the OpenNDIS version\n"
@@ -52,6 +54,8 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     if (strcmp(cmd, "info") == 0)
         return cmd_info(argc - 1, argv + 1);
+    if (strcmp(cmd, "run") == 0)
+        return cmd_run(argc - 1, argv + 1);
     if (strcmp(cmd, "rules") == 0)
         return cmd_rules(argc - 1, argv + 1);
     if (strcmp(cmd, "exports") == 0)

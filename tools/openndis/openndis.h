@@ -32,9 +32,13 @@ void render_violations(FILE *out, struct json_object *violations);
 void render_crash(FILE *out, struct json_object *report);
 int render_exit_code(struct json_object *report);
 void render_json(FILE *out, struct json_object *report);
+/* Prints the report (JSON, or `body` then violations, crash and verdict), frees it and
+ * returns the exit code. */
+int render_report(struct json_object *report, bool json, void (*body)(FILE *out, struct json_object *report));
 
 /* subcommands */
 int cmd_info(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_exports(int argc, char **argv);
 

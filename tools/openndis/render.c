@@ -82,3 +82,26 @@ void render_json(FILE *out, struct json_object *report)
 {
     fprintf(out, "%s\n", json_object_to_json_string_ext(report, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
 }
+
+int render_report(struct json_object *report, bool json, void (*body)(FILE *out, struct json_object *report))
+{
+    int code = render_exit_code(report);
+    if (json) {
+        render_json(stdout, report);
+    } else {
+        struct json_object *v;
+        body(stdout, report);
+        size_t nv = json_object_object_get_ex(report, "violations", &v) ? json_object_array_length(v) : 0;
+        if (nv)
+            render_violations(stdout, v);
+        render_crash(stdout, report);
+        if (code == EXIT_PASS)
+            printf("verdict         PASS: no rule violated\n");
+        else if (code == EXIT_USAGE)
+            fprintf(stderr, "openndis: %s\n", str(report, "error") ? str(report, "error") : "failed");
+        else
+            printf("verdict         %s: %zu violation%s\n", code == EXIT_CRASH ? "CRASH" : "FAIL", nv, nv == 1 ? "" : "s");
+    }
+    json_object_put(report);
+    return code;
+}

@@ -1,0 +1,285 @@
+/* `openndis run DRIVER`: the driver's whole life on the loopback edge: DriverEntry, N
+ * adapters initialized and restarted, traffic between them, pause, halt, unload, with every
+ * step and the traffic counted and every rule checked. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "edge/edge.h"
+#include "openndis.h"
+
+#define RUN_MAX_ADAPTERS 16
+#define RUN_CHAIN 32
+
+struct run_args {
+    const char *path;
+    unsigned adapters;
+    unsigned long frames;
+    unsigned size;
+    unsigned long fail_nth;
+};
+
+static void step(struct json_object *life, const char *what, int adapter, NDIS_STATUS status)
+{
+    struct json_object *o = json_object_new_object();
+    char hex[16];
+    const char *name = ndis_status_name(status);
+    snprintf(hex, sizeof hex, "0x%08X", (unsigned)status);
+    json_object_object_add(o, "step", json_object_new_string(what));
+    if (adapter >= 0)
+        json_object_object_add(o, "adapter", json_object_new_int(adapter));
+    json_object_object_add(o, "status", json_object_new_string(name ? name : hex));
+    json_object_array_add(life, o);
+}
+
+static struct json_object *run_job(void *arg)
+{
+    const struct run_args *a = arg;
+    struct json_object *r = json_object_new_object(), *life = json_object_new_array();
+    struct ndis_adapter *ad[RUN_MAX_ADAPTERS] = { 0 };
+    struct edge_loopback *lb[RUN_MAX_ADAPTERS] = { 0 };
+    UCHAR mac[RUN_MAX_ADAPTERS][6] = { { 0 } };
+    char err[512];
+    bool ok = true;
+
+    sv_set_report(r);
+    json_object_object_add(r, "command", json_object_new_string("run"));
+    json_object_object_add(r, "driver", json_object_new_string(a->path));
+    json_object_object_add(r, "edge", json_object_new_string("loopback"));
+    json_object_object_add(r, "life", life);
+    vf_faults_fail_nth(a->fail_nth);
+
+    sv_phase("load");
+    struct ld_image *image = ld_load(a->path, err, sizeof err);
+    if (image == NULL) {
+        json_object_object_add(r, "error", json_object_new_string(err));
+        json_object_object_add(r, "verdict", json_object_new_string("error"));
+        return r;
+    }
+    sv_phase("DriverEntry");
+    NTSTATUS st = ld_driver_entry(image);
+    step(life, "DriverEntry", -1, st);
+    ok &= NT_SUCCESS(st);
+
+    unsigned n = 0;
+    for (; ok && n < a->adapters; n++) {
+        sv_phase("MiniportInitializeEx");
+        ad[n] = ndis_adapter_initialize(image, &st);
+        step(life, "initialize", (int)n, st);
+        if (ad[n] == NULL) {
+            ok = false;
+            break;
+        }
+        lb[n] = edge_loopback_open(ad[n], 4096);
+        sv_phase("MiniportRestart");
+        st = ndis_adapter_restart(ad[n]);
+        step(life, "restart", (int)n, st);
+        /* What a protocol does after binding: set the filter, learn the address. */
+        ULONG filter = NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_BROADCAST, done, needed;
+        sv_phase("MiniportOidRequest");
+        NDIS_STATUS f = ndis_adapter_oid(ad[n], NdisRequestSetInformation, OID_GEN_CURRENT_PACKET_FILTER, &filter,
+                                         sizeof filter, &done, &needed);
+        step(life, "set OID_GEN_CURRENT_PACKET_FILTER", (int)n, f);
+        NDIS_STATUS m = ndis_adapter_oid(ad[n], NdisRequestQueryInformation, OID_802_3_CURRENT_ADDRESS, mac[n], 6,
+                                         &done, &needed);
+        step(life, "query OID_802_3_CURRENT_ADDRESS", (int)n, m);
+        ok &= st == NDIS_STATUS_SUCCESS && f == NDIS_STATUS_SUCCESS && m == NDIS_STATUS_SUCCESS;
+    }
+
+    /* Traffic: each adapter sends to the next one's address, in chains of up to 32. */
+    uint64_t expected = 0, delivered = 0;
+    if (ok && n > 1) {
+        sv_phase("MiniportSendNetBufferLists");
+        UCHAR *frames = calloc(RUN_CHAIN, a->size);
+        const void *ptr[RUN_CHAIN];
+        size_t len[RUN_CHAIN];
+        UCHAR rx[2048];
+        for (unsigned i = 0; i < n; i++) {
+            unsigned to = (i + 1) % n;
+            for (unsigned k = 0; k < RUN_CHAIN; k++) {
+                UCHAR *f = frames + (size_t)k * a->size;
+                memcpy(f, mac[to], 6);
+                memcpy(f + 6, mac[i], 6);
+                f[12] = 0x88;
+                f[13] = 0xB5;
+                ptr[k] = f;
+                len[k] = a->size;
+            }
+            for (unsigned long sent = 0; sent < a->frames;) {
+                size_t batch = a->frames - sent < RUN_CHAIN ? a->frames - sent : RUN_CHAIN;
+                sent += edge_loopback_send(lb[i], ptr, len, batch);
+                while (edge_loopback_recv(lb[to], rx, sizeof rx) >= 0)
+                    delivered++;
+            }
+            expected += a->frames;
+        }
+        free(frames);
+    }
+    struct json_object *adapters = json_object_new_array();
+    for (unsigned i = 0; i < n; i++) {
+        struct json_object *o = ndis_adapter_json(ad[i]);
+        struct edge_loopback_stats s;
+        edge_loopback_stats(lb[i], &s);
+        json_object_object_add(o, "edge_sent", json_object_new_uint64(s.sent));
+        json_object_object_add(o, "edge_send_completed", json_object_new_uint64(s.send_completed));
+        json_object_object_add(o, "edge_received", json_object_new_uint64(s.received));
+        json_object_object_add(o, "edge_dropped", json_object_new_uint64(s.dropped));
+        json_object_array_add(adapters, o);
+    }
+    json_object_object_add(r, "adapters", adapters);
+    json_object_object_add(r, "frames_expected", json_object_new_uint64(expected));
+    json_object_object_add(r, "frames_delivered", json_object_new_uint64(delivered));
+    ok &= delivered == expected;
+
+    for (unsigned i = 0; i < n; i++) {
+        sv_phase("MiniportPause");
+        step(life, "pause", (int)i, ndis_adapter_pause(ad[i]));
+        sv_phase("MiniportHaltEx");
+        step(life, "halt", (int)i, ndis_adapter_halt(ad[i], NdisHaltDeviceDisabled));
+        edge_loopback_close(lb[i]);
+    }
+    sv_phase("DriverUnload");
+    bool unloaded = ld_unload(image);
+    step(life, "unload", -1, unloaded ? NDIS_STATUS_SUCCESS : NDIS_STATUS_FAILURE);
+    ld_free(image);
+    json_object_object_add(r, "unloaded", json_object_new_boolean(unloaded));
+    json_object_object_add(r, "violations", vf_violations_json());
+    json_object_object_add(r, "faults", vf_faults_json());
+    bool pass = ok && unloaded && vf_violation_count() == 0;
+    json_object_object_add(r, "verdict", json_object_new_string(pass ? "pass" : "fail"));
+    return r;
+}
+
+static const char *str(struct json_object *o, const char *key)
+{
+    struct json_object *v;
+    return json_object_object_get_ex(o, key, &v) ? json_object_get_string(v) : NULL;
+}
+
+static void run_render(FILE *out, struct json_object *r)
+{
+    struct json_object *life, *adapters;
+    fprintf(out, "driver   %s (edge: loopback)\n", str(r, "driver"));
+    if (json_object_object_get_ex(r, "life", &life))
+        for (size_t i = 0; i < json_object_array_length(life); i++) {
+            struct json_object *s = json_object_array_get_idx(life, i);
+            char who[16] = "";
+            if (str(s, "adapter"))
+                snprintf(who, sizeof who, "adapter %s", str(s, "adapter"));
+            fprintf(out, "  %-34s %-10s %s\n", str(s, "step"), who, str(s, "status"));
+        }
+    if (json_object_object_get_ex(r, "adapters", &adapters) && json_object_array_length(adapters) > 0) {
+        fprintf(out, "\n  %-3s %-17s %-6s %-5s %10s %12s %10s %12s\n", "#", "mac", "mtu", "link", "tx frames",
+                "tx bytes", "rx frames", "rx bytes");
+        for (size_t i = 0; i < json_object_array_length(adapters); i++) {
+            struct json_object *o = json_object_array_get_idx(adapters, i);
+            fprintf(out, "  %-3s %-17s %-6s %-5s %10s %12s %10s %12s\n", str(o, "index"), str(o, "mac"), str(o, "mtu"),
+                    str(o, "link"), str(o, "sent_frames"), str(o, "sent_bytes"), str(o, "received_frames"),
+                    str(o, "received_bytes"));
+        }
+        fprintf(out, "  frames delivered through the driver: %s of %s\n\n", str(r, "frames_delivered"),
+                str(r, "frames_expected"));
+    }
+}
+
+static void run_usage(FILE *out)
+{
+    fputs("usage: openndis run [options] DRIVER.so\n"
+          "\n"
+          "Runs a miniport's whole life on the in-process loopback edge: DriverEntry, N\n"
+          "adapters initialized and restarted, frames sent from each adapter to the next,\n"
+          "pause, halt and unload, checking every NDIS rule on the way.\n"
+          "\n"
+          "options:\n"
+          "  --adapters N         adapters to create (default 2, at most 16)\n"
+          "  --frames N           frames each adapter sends (default 1000)\n"
+          "  --size BYTES         frame size, 14-1514 (default 64)\n"
+          "  --json               print one JSON object instead of text\n"
+          "  --ndis-version X.Y   NDIS version to emulate (default 6.89)\n"
+          "  --fail-call N        make the N-th fallible NDIS call the driver makes fail\n"
+          "  --timeout SECONDS    stop a driver that hangs (default 60, 0 = never)\n"
+          "  --no-fork            run the driver in this process (for gdb)\n"
+          "  -h, --help           this text\n"
+          "\n"
+          "exit status: 0 every step succeeded, every frame arrived and no rule was\n"
+          "violated; 1 otherwise; 2 bad usage or not a loadable driver; 3 the driver\n"
+          "crashed or hung.\n",
+          out);
+}
+
+int cmd_run(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "adapters", required_argument, NULL, 'a' }, { "frames", required_argument, NULL, 'f' },
+        { "size", required_argument, NULL, 's' },     { "json", no_argument, NULL, 'j' },
+        { "ndis-version", required_argument, NULL, 'v' }, { "fail-call", required_argument, NULL, 'F' },
+        { "timeout", required_argument, NULL, 't' },  { "no-fork", no_argument, NULL, 'n' },
+        { "help", no_argument, NULL, 'h' },           { NULL, 0, NULL, 0 },
+    };
+    struct run_args args = { .adapters = 2, .frames = 1000, .size = 64 };
+    struct sv_options sv = { .timeout_seconds = 60 };
+    bool json = false;
+    unsigned long v;
+    int c;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'a':
+            if (!parse_ulong(optarg, &v) || v < 1 || v > RUN_MAX_ADAPTERS) {
+                fprintf(stderr, "openndis run: --adapters takes 1-%d, not '%s'\n", RUN_MAX_ADAPTERS, optarg);
+                return EXIT_USAGE;
+            }
+            args.adapters = (unsigned)v;
+            break;
+        case 'f':
+            if (!parse_ulong(optarg, &v)) {
+                fprintf(stderr, "openndis run: --frames takes a number, not '%s'\n", optarg);
+                return EXIT_USAGE;
+            }
+            args.frames = v;
+            break;
+        case 's':
+            if (!parse_ulong(optarg, &v) || v < 14 || v > 1514) {
+                fprintf(stderr, "openndis run: --size takes 14-1514 bytes, not '%s'\n", optarg);
+                return EXIT_USAGE;
+            }
+            args.size = (unsigned)v;
+            break;
+        case 'j': json = true; break;
+        case 'n': sv.in_process = true; break;
+        case 'h': run_usage(stdout); return EXIT_PASS;
+        case 'v':
+            if (!apply_ndis_version(optarg))
+                return EXIT_USAGE;
+            break;
+        case 'F':
+            if (!parse_ulong(optarg, &v) || v == 0) {
+                fprintf(stderr, "openndis run: --fail-call takes a positive number, not '%s'\n", optarg);
+                return EXIT_USAGE;
+            }
+            args.fail_nth = v;
+            break;
+        case 't':
+            if (!parse_ulong(optarg, &v) || v > 86400) {
+                fprintf(stderr, "openndis run: --timeout takes seconds (0-86400), not '%s'\n", optarg);
+                return EXIT_USAGE;
+            }
+            sv.timeout_seconds = (unsigned)v;
+            break;
+        default: run_usage(stderr); return EXIT_USAGE;
+        }
+    }
+    if (optind != argc - 1) {
+        fprintf(stderr, "openndis run: give exactly one driver file\n");
+        run_usage(stderr);
+        return EXIT_USAGE;
+    }
+    args.path = argv[optind];
+    struct json_object *report = sv_run(run_job, &args, &sv);
+    if (report == NULL)
+        return EXIT_USAGE;
+    if (!json_object_object_get_ex(report, "driver", NULL))
+        json_object_object_add(report, "driver", json_object_new_string(args.path));
+    return render_report(report, json, run_render);
+}
