@@ -90,6 +90,7 @@ static void ndis_adapter_free(struct ndis_adapter *a)
             break;
         }
     ndis_handle_remove(a);
+    free(a->oid_pending); /* a request the driver never completed */
     free(a->supported_oids);
     pthread_cond_destroy(&a->changed);
     pthread_mutex_destroy(&a->lock);
@@ -152,6 +153,12 @@ struct ndis_adapter *ndis_adapter_initialize(struct ld_image *image, NDIS_STATUS
                   "MiniportInitializeEx returned NDIS_STATUS_SUCCESS without %s attributes; NDIS fails the initialization",
                   !a->has_registration ? "registration" : "general");
         st = NDIS_STATUS_FAILURE;
+        /* NDIS failed an initialize the driver thinks succeeded: it halts the adapter. */
+        if (a->has_registration) {
+            MINIPORT_HALT_HANDLER halt = d->chars.HaltHandlerEx;
+            halt(a->context, NdisHaltDeviceInitializationFailed);
+            ke_irql_after_handler(PASSIVE_LEVEL, "MiniportHaltEx", (const void *)halt);
+        }
     } else if (st == NDIS_STATUS_PENDING) {
         vf_report(VF_INITIALIZE_STATUS, "MiniportInitializeEx", (const void *)init, true,
                   "MiniportInitializeEx returned NDIS_STATUS_PENDING; it completes synchronously");

@@ -1,0 +1,109 @@
+/* Each adapter-level rule has a rogue build of tests/rogue/adapter_rogue.c that makes
+ * exactly that mistake. Every rogue goes through the same life (initialize, restart, a
+ * frame, an OID, pause, halt, unload) and must trigger its rule and nothing else. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <cmocka.h>
+
+#include <json-c/json.h>
+
+#include "edge/edge.h"
+
+static void life(const char *variant)
+{
+    char path[512], err[512];
+    NDIS_STATUS st;
+    snprintf(path, sizeof path, "%s/rogue_adapter_%s.so", ROGUE_DIR, variant);
+    vf_reset();
+    struct ld_image *image = ld_load(path, err, sizeof err);
+    if (image == NULL)
+        fail_msg("%s", err);
+    assert_int_equal(ld_driver_entry(image), NDIS_STATUS_SUCCESS);
+    struct ndis_adapter *a = ndis_adapter_initialize(image, &st);
+    if (a != NULL) {
+        struct edge_loopback *lb = edge_loopback_open(a, 16);
+        ndis_adapter_restart(a);
+        UCHAR frame[64] = { 0x02 };
+        const void *frames[1] = { frame };
+        size_t len[1] = { sizeof frame };
+        edge_loopback_send(lb, frames, len, 1);
+        ULONG filter = NDIS_PACKET_TYPE_DIRECTED, done, needed;
+        ndis_adapter_oid(a, NdisRequestSetInformation, OID_GEN_CURRENT_PACKET_FILTER, &filter, sizeof filter, &done,
+                         &needed);
+        ndis_adapter_pause(a);
+        ndis_adapter_halt(a, NdisHaltDeviceDisabled);
+        edge_loopback_close(lb);
+    }
+    ld_unload(image);
+    ld_free(image);
+}
+
+static void expect(const char *variant, enum vf_rule_id rule)
+{
+    life(variant);
+    size_t mine = vf_violation_count_of(rule), all = vf_violation_count();
+    if (mine == 0 || mine != all) {
+        struct json_object *v = vf_violations_json();
+        fail_msg("%s: expected only %s, got %zu of it among %zu: %s", variant, vf_rule(rule)->id, mine, all,
+                 json_object_to_json_string(v));
+    }
+}
+
+static void test_clean_rogue_base(void **state)
+{
+    (void)state;
+    life("none");
+    assert_int_equal(vf_violation_count(), 0);
+}
+
+#define RULE_TEST(name, variant, rule) \
+    static void name(void **state) { (void)state; expect(variant, rule); }
+RULE_TEST(test_general_missing, "no_general_attributes", VF_ATTRIBUTES_MISSING)
+RULE_TEST(test_general_first, "general_first", VF_ATTRIBUTES_ORDER)
+RULE_TEST(test_attributes_in_restart, "attributes_in_restart", VF_ATTRIBUTES_OUTSIDE_INITIALIZE)
+RULE_TEST(test_bad_attributes_revision, "bad_attributes_revision", VF_ATTRIBUTES_INVALID)
+RULE_TEST(test_initialize_pending, "initialize_pending", VF_INITIALIZE_STATUS)
+RULE_TEST(test_pause_failure, "pause_failure", VF_PAUSE_STATUS)
+RULE_TEST(test_pause_complete_twice, "pause_complete_twice", VF_COMPLETION_UNEXPECTED)
+RULE_TEST(test_pause_never_completes, "pause_never_completes", VF_PAUSE_RESTART_TIMEOUT)
+RULE_TEST(test_pause_with_sends, "pause_with_sends", VF_PAUSE_WITH_SENDS)
+RULE_TEST(test_receive_while_paused, "receive_while_paused", VF_RECEIVE_NOT_RUNNING)
+RULE_TEST(test_send_complete_twice, "send_complete_twice", VF_NBL_NOT_OWNED)
+RULE_TEST(test_indicate_count, "indicate_count", VF_DATA_PATH_INVALID)
+RULE_TEST(test_oid_complete_twice, "oid_complete_twice", VF_OID_DOUBLE_COMPLETE)
+RULE_TEST(test_oid_never_completes, "oid_never_completes", VF_OID_TIMEOUT)
+RULE_TEST(test_oid_overflow, "oid_overflow", VF_OID_RESULT_INCONSISTENT)
+RULE_TEST(test_bad_status_indication, "bad_status_indication", VF_STATUS_INDICATION_INVALID)
+RULE_TEST(test_spinlock_release_unheld, "spinlock_release_unheld", VF_SPINLOCK_MISUSE)
+RULE_TEST(test_long_stall, "long_stall", VF_STALL_TOO_LONG)
+RULE_TEST(test_halt_leaks_pool, "halt_leaks_pool", VF_MEMORY_LEAK)
+
+int main(void)
+{
+    ndis_set_time_scale(0.01); /* 12 s OID and 10 s pause limits become 0.12 s and 0.1 s */
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_clean_rogue_base),
+        cmocka_unit_test(test_general_missing),
+        cmocka_unit_test(test_general_first),
+        cmocka_unit_test(test_attributes_in_restart),
+        cmocka_unit_test(test_bad_attributes_revision),
+        cmocka_unit_test(test_initialize_pending),
+        cmocka_unit_test(test_pause_failure),
+        cmocka_unit_test(test_pause_complete_twice),
+        cmocka_unit_test(test_pause_never_completes),
+        cmocka_unit_test(test_pause_with_sends),
+        cmocka_unit_test(test_receive_while_paused),
+        cmocka_unit_test(test_send_complete_twice),
+        cmocka_unit_test(test_indicate_count),
+        cmocka_unit_test(test_oid_complete_twice),
+        cmocka_unit_test(test_oid_never_completes),
+        cmocka_unit_test(test_oid_overflow),
+        cmocka_unit_test(test_bad_status_indication),
+        cmocka_unit_test(test_spinlock_release_unheld),
+        cmocka_unit_test(test_long_stall),
+        cmocka_unit_test(test_halt_leaks_pool),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
