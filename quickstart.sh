@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-PACKAGES=(build-essential cmake pkg-config clang libcmocka-dev libjson-c-dev libdw-dev libelf-dev)
+PACKAGES=(build-essential cmake pkg-config clang libcmocka-dev libjson-c-dev libdw-dev libelf-dev libinih-dev)
 JOBS=$(nproc 2>/dev/null || echo 2)
 
 ensure_packages() {

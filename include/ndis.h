@@ -14,6 +14,7 @@
 #include <ndis/nbl.h>
 #include <ndis/adapter.h>
 #include <ndis/sync.h>
+#include <ndis/config.h>
 #include <ndis/ndis5_eliminated.h>
 
 #define NDIS_INIT_FUNCTION(f)

@@ -76,6 +76,91 @@ static inline PVOID InterlockedCompareExchangePointer(PVOID volatile *p, PVOID e
 #define KeMemoryBarrier() __atomic_thread_fence(__ATOMIC_SEQ_CST)
 #define MemoryBarrier() KeMemoryBarrier()
 
+/* ---- DPCs (dispatcher.c): run at DISPATCH_LEVEL on OpenNDIS's DPC thread ------------- */
+typedef struct _KDPC KDPC, *PKDPC, *PRKDPC;
+typedef VOID KDEFERRED_ROUTINE(PKDPC Dpc, PVOID DeferredContext, PVOID SystemArgument1, PVOID SystemArgument2);
+typedef KDEFERRED_ROUTINE *PKDEFERRED_ROUTINE;
+struct _KDPC {
+    union {
+        ULONG TargetInfoAsUlong;
+        struct {
+            UCHAR Type;
+            UCHAR Importance;
+            volatile USHORT Number;
+        };
+    };
+    SINGLE_LIST_ENTRY DpcListEntry;
+    KAFFINITY ProcessorHistory;
+    PKDEFERRED_ROUTINE DeferredRoutine;
+    PVOID DeferredContext;
+    PVOID SystemArgument1;
+    PVOID SystemArgument2;
+    volatile PVOID DpcData; /* non-NULL while queued */
+};
+typedef enum _KDPC_IMPORTANCE { LowImportance, MediumImportance, HighImportance, MediumHighImportance } KDPC_IMPORTANCE;
+
+NTKERNELAPI VOID KeInitializeDpc(PRKDPC Dpc, PKDEFERRED_ROUTINE DeferredRoutine, PVOID DeferredContext);
+NTKERNELAPI BOOLEAN KeInsertQueueDpc(PRKDPC Dpc, PVOID SystemArgument1, PVOID SystemArgument2);
+NTKERNELAPI BOOLEAN KeRemoveQueueDpc(PRKDPC Dpc);
+NTKERNELAPI VOID KeFlushQueuedDpcs(VOID);
+/* One emulated processor runs every DPC: importance and target processor only order them. */
+NTKERNELAPI VOID KeSetImportanceDpc(PRKDPC Dpc, KDPC_IMPORTANCE Importance);
+NTKERNELAPI VOID KeSetTargetProcessorDpc(PRKDPC Dpc, CCHAR Number);
+NTKERNELAPI BOOLEAN KeTryToAcquireSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock);
+
+/* ---- events (event.c) ------------------------------------------------------------------- */
+typedef enum _EVENT_TYPE { NotificationEvent, SynchronizationEvent } EVENT_TYPE;
+typedef struct _DISPATCHER_HEADER {
+    UCHAR Type;
+    UCHAR Signalling;
+    UCHAR Size;
+    UCHAR Reserved1;
+    volatile LONG SignalState;
+    LIST_ENTRY WaitListHead;
+} DISPATCHER_HEADER;
+typedef struct _KEVENT {
+    DISPATCHER_HEADER Header;
+} KEVENT, *PKEVENT, *PRKEVENT;
+typedef enum _KWAIT_REASON { Executive = 0 } KWAIT_REASON;
+NTKERNELAPI VOID KeInitializeEvent(PRKEVENT Event, EVENT_TYPE Type, BOOLEAN State);
+NTKERNELAPI LONG KeSetEvent(PRKEVENT Event, KPRIORITY Increment, BOOLEAN Wait);
+NTKERNELAPI VOID KeClearEvent(PRKEVENT Event);
+NTKERNELAPI LONG KeResetEvent(PRKEVENT Event);
+NTKERNELAPI LONG KeReadStateEvent(PRKEVENT Event);
+/* Waits on a KEVENT (the only dispatcher object OpenNDIS has). Timeout: NULL = forever,
+ * negative = relative in 100 ns units. */
+NTKERNELAPI NTSTATUS KeWaitForSingleObject(PVOID Object, KWAIT_REASON WaitReason, KPROCESSOR_MODE WaitMode,
+                                           BOOLEAN Alertable, PLARGE_INTEGER Timeout);
+
+/* ---- lookaside lists (lookaside.c) -------------------------------------------------------- */
+typedef enum _POOL_TYPE { NonPagedPool = 0, PagedPool = 1, NonPagedPoolNx = 512 } POOL_TYPE;
+typedef PVOID ALLOCATE_FUNCTION(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag);
+typedef ALLOCATE_FUNCTION *PALLOCATE_FUNCTION;
+typedef VOID FREE_FUNCTION(PVOID Buffer);
+typedef FREE_FUNCTION *PFREE_FUNCTION;
+typedef struct DECLSPEC_ALIGN(64) _NPAGED_LOOKASIDE_LIST {
+    SINGLE_LIST_ENTRY ListHead; /* free entries */
+    USHORT Depth;
+    USHORT MaximumDepth;
+    ULONG TotalAllocates;
+    ULONG AllocateMisses;
+    ULONG TotalFrees;
+    ULONG FreeMisses;
+    POOL_TYPE Type;
+    ULONG Tag;
+    ULONG Size;
+    PALLOCATE_FUNCTION Allocate;
+    PFREE_FUNCTION Free;
+    LIST_ENTRY ListEntry;
+    PVOID OwnerPool; /* OpenNDIS: where the entries are accounted */
+    KSPIN_LOCK Lock;
+} NPAGED_LOOKASIDE_LIST, *PNPAGED_LOOKASIDE_LIST;
+
+/* ---- time ---------------------------------------------------------------------------------- */
+NTKERNELAPI VOID KeQueryTickCount(PLARGE_INTEGER TickCount);
+NTKERNELAPI ULONG KeQueryTimeIncrement(VOID);
+NTKERNELAPI VOID KeQuerySystemTime(PLARGE_INTEGER CurrentTime);
+
 /* ---- objects ------------------------------------------------------------------------ */
 #define IO_TYPE_DRIVER 4
 #define IRP_MJ_MAXIMUM_FUNCTION 0x1b
@@ -145,6 +230,31 @@ typedef enum _EX_POOL_PRIORITY {
 #define RtlSecureZeroMemory(dst, len) RtlZeroMemory(dst, len)
 
 NTSYSAPI VOID RtlInitUnicodeString(PUNICODE_STRING DestinationString, PCWSTR SourceString);
+NTSYSAPI VOID RtlCopyUnicodeString(PUNICODE_STRING DestinationString, PCUNICODE_STRING SourceString);
+NTSYSAPI BOOLEAN RtlEqualUnicodeString(PCUNICODE_STRING String1, PCUNICODE_STRING String2, BOOLEAN CaseInSensitive);
+NTSYSAPI SIZE_T RtlCompareMemory(const VOID *Source1, const VOID *Source2, SIZE_T Length);
+NTSYSAPI VOID RtlAssert(PVOID FailedAssertion, PVOID FileName, ULONG LineNumber, PSTR Message);
+#if DBG
+#define ASSERT(e) ((e) ? (void)0 : RtlAssert((PVOID) #e, (PVOID)__FILE__, __LINE__, NULL))
+#define ASSERTMSG(msg, e) ((e) ? (void)0 : RtlAssert((PVOID) #e, (PVOID)__FILE__, __LINE__, (PSTR)(msg)))
+#else
+#define ASSERT(e) ((void)0)
+#define ASSERTMSG(msg, e) ((void)0)
+#endif
+#define NT_ASSERT(e) ASSERT(e)
+#define CTL_CODE(type, function, method, access) (((type) << 16) | ((access) << 14) | ((function) << 2) | (method))
+#define METHOD_BUFFERED 0
+#define METHOD_IN_DIRECT 1
+#define METHOD_OUT_DIRECT 2
+#define METHOD_NEITHER 3
+#define FILE_ANY_ACCESS 0
+#define FILE_READ_ACCESS 1
+#define FILE_WRITE_ACCESS 2
+#define FILE_DEVICE_NETWORK 0x00000012
+#define FILE_DEVICE_UNKNOWN 0x00000022
+#define RtlUshortByteSwap(x) __builtin_bswap16(x)
+#define RtlUlongByteSwap(x) __builtin_bswap32(x)
+#define RtlUlonglongByteSwap(x) __builtin_bswap64(x)
 
 /* ---- debug output ------------------------------------------------------------------- */
 #define DPFLTR_ERROR_LEVEL 0
@@ -168,6 +278,8 @@ NTSYSAPI ULONG DbgPrintEx(ULONG ComponentId, ULONG Level, PCSTR Format, ...);
 
 OPENNDIS_EXTERN_C_END
 
+C_ASSERT(sizeof(KDPC) == 0x40 && offsetof(KDPC, DeferredRoutine) == 0x18 && offsetof(KDPC, DpcData) == 0x38);
+C_ASSERT(sizeof(KEVENT) == 0x18);
 C_ASSERT(offsetof(DRIVER_EXTENSION, ServiceKeyName) == 0x18 && sizeof(DRIVER_EXTENSION) == 0x28);
 C_ASSERT(offsetof(DRIVER_OBJECT, DeviceObject) == 0x08);
 C_ASSERT(offsetof(DRIVER_OBJECT, DriverExtension) == 0x30);

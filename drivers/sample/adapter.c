@@ -2,6 +2,29 @@
  * pause (pause waits until every indicated frame came back), halt, PnP and shutdown. */
 #include "sample.h"
 
+/* A configured "NetworkAddress" overrides the generated address, if it is a usable unicast
+ * address, as on any Windows NIC. */
+static VOID SampleReadConfiguration(PSAMPLE_ADAPTER Adapter)
+{
+    NDIS_CONFIGURATION_OBJECT ConfigObject;
+    NDIS_HANDLE Config;
+    NDIS_STATUS Status;
+    PUCHAR Address;
+    UINT Length;
+
+    NdisZeroMemory(&ConfigObject, sizeof(ConfigObject));
+    ConfigObject.Header.Type = NDIS_OBJECT_TYPE_CONFIGURATION_OBJECT;
+    ConfigObject.Header.Revision = NDIS_CONFIGURATION_OBJECT_REVISION_1;
+    ConfigObject.Header.Size = NDIS_SIZEOF_CONFIGURATION_OBJECT_REVISION_1;
+    ConfigObject.NdisHandle = Adapter->AdapterHandle;
+    if (NdisOpenConfigurationEx(&ConfigObject, &Config) != NDIS_STATUS_SUCCESS)
+        return;
+    NdisReadNetworkAddress(&Status, (PVOID *)&Address, &Length, Config);
+    if (Status == NDIS_STATUS_SUCCESS && Length == SAMPLE_ADDRESS_LENGTH && !(Address[0] & 1))
+        NdisMoveMemory(Adapter->CurrentAddress, Address, SAMPLE_ADDRESS_LENGTH);
+    NdisCloseConfiguration(Config);
+}
+
 static VOID SampleFreeAdapter(PSAMPLE_ADAPTER Adapter)
 {
     if (Adapter->ReceivePool != NULL)
@@ -56,6 +79,7 @@ SampleInitializeEx(NDIS_HANDLE NdisMiniportHandle, NDIS_HANDLE MiniportDriverCon
     Adapter->PermanentAddress[4] = (UCHAR)(Adapter->Index >> 8);
     Adapter->PermanentAddress[5] = (UCHAR)Adapter->Index;
     NdisMoveMemory(Adapter->CurrentAddress, Adapter->PermanentAddress, SAMPLE_ADDRESS_LENGTH);
+    SampleReadConfiguration(Adapter);
 
     NdisZeroMemory(&General, sizeof(General));
     General.Header.Type = NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES;

@@ -33,8 +33,42 @@ void ke_pool_init(struct ke_pool *pool);
 void *ke_pool_alloc(struct ke_pool *pool, size_t size, ULONG tag, const void *site, const char *api);
 /* False when `p` is not a live block of any pool (foreign pointer or double free). */
 bool ke_pool_free(void *p);
+/* The pool a live block belongs to. */
+struct ke_pool *ke_pool_owner(const void *p);
 /* Reports every block still held as MemoryLeak (`when` says at which point) and frees it. */
 void ke_pool_release(struct ke_pool *pool, const char *when);
+
+/* ---- deferred work (dispatcher.c) --------------------------------------------------------- */
+uint64_t ke_now_ns(void);
+
+/* A timer run by the DPC thread at DISPATCH_LEVEL: `fire` is called when it expires. */
+struct ke_timer {
+    uint64_t due_ns;
+    uint32_t period_ms;
+    bool queued;
+    struct ke_timer *next;
+    void (*fire)(struct ke_timer *timer);
+};
+/* Returns whether it was queued before (and is now re-armed). */
+bool ke_timer_set(struct ke_timer *timer, uint64_t due_ns, uint32_t period_ms);
+bool ke_timer_cancel(struct ke_timer *timer);
+/* Waits until no DPC or timer callback for `object` is running (not from that callback). */
+void ke_timer_wait_idle(const void *object);
+
+/* Work run by the worker thread at PASSIVE_LEVEL. */
+struct ke_work {
+    bool queued;
+    struct ke_work *next;
+    void (*run)(struct ke_work *work);
+    void *arg1, *arg2; /* set with the queueing, read by `run` */
+};
+/* Queues `work` with its arguments; false (and nothing changed) when it was already queued. */
+bool ke_work_queue(struct ke_work *work, void *arg1, void *arg2);
+/* Waits until `work` is neither queued nor running; false when called from `work` itself.
+ * `was_busy` says whether it had to wait. */
+bool ke_work_wait_idle(struct ke_work *work, bool *was_busy);
+OPENNDIS_API void ke_work_flush(void);
+bool ke_work_self(void);
 
 /* ---- debug output (debug.c) ---------------------------------------------------------- */
 #include <stdarg.h>

@@ -79,6 +79,11 @@ bool ke_pool_free(void *p)
     return live;
 }
 
+struct ke_pool *ke_pool_owner(const void *p)
+{
+    return ((const struct ke_block *)p - 1)->pool;
+}
+
 static void ke_tag_text(ULONG tag, char out[5])
 {
     /* Tags are four characters stored little-endian, e.g. 'pmaS' reads "Samp". */

@@ -1,12 +1,14 @@
 /* Spin locks. A KSPIN_LOCK holds the owning thread's id while held, so the verifier can
  * see a release by a non-owner, a recursive acquire (a deadlock on Windows) and a lock still
  * held when a handler returns. Acquiring raises to DISPATCH_LEVEL as on Windows. */
+#include <errno.h>
 #include <pthread.h>
 #include <sched.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "ke.h"
+#include "../ndis/ndis.h"
 
 static _Thread_local char ke_thread_tag; /* its address identifies this thread */
 #define KE_SELF ((ULONG_PTR)&ke_thread_tag)
@@ -138,4 +140,162 @@ NDISAPI VOID NdisGetCurrentSystemTime(PLARGE_INTEGER SystemTime)
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     SystemTime->QuadPart = ((LONGLONG)ts.tv_sec + 11644473600LL) * 10000000LL + ts.tv_nsec / 100;
+}
+
+NTKERNELAPI BOOLEAN KeTryToAcquireSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock)
+{
+    ke_require_dispatch("KeTryToAcquireSpinLockAtDpcLevel", VF_CALLER);
+    ULONG_PTR expected = 0;
+    return __atomic_compare_exchange_n(SpinLock, &expected, KE_SELF, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+}
+
+/* ---- NDIS 6.20 reader-writer locks: a pthread rwlock behind the handle ---------------------- */
+struct ndis_rw_lock {
+    pthread_rwlock_t lock;
+};
+
+NDISAPI PNDIS_RW_LOCK_EX NdisAllocateRWLock(NDIS_HANDLE NdisHandle)
+{
+    const void *site = VF_CALLER;
+    ke_irql_at_most(DISPATCH_LEVEL, "NdisAllocateRWLock", site);
+    struct ke_pool *owner = ndis_pool_of_handle(NdisHandle);
+    if (owner == NULL) {
+        vf_violation(VF_INVALID_HANDLE, "NdisAllocateRWLock", site,
+                     "NdisHandle %p is neither a driver nor a miniport adapter handle", NdisHandle);
+        return NULL;
+    }
+    if (vf_fault_inject("NdisAllocateRWLock", site))
+        return NULL;
+    struct ndis_rw_lock *l = ke_pool_alloc(owner, sizeof *l, 0, site, "NdisAllocateRWLock");
+    if (l == NULL)
+        return NULL;
+    pthread_rwlock_init(&l->lock, NULL);
+    return (PNDIS_RW_LOCK_EX)l;
+}
+
+NDISAPI VOID NdisFreeRWLock(PNDIS_RW_LOCK_EX Lock)
+{
+    struct ndis_rw_lock *l = (struct ndis_rw_lock *)Lock;
+    pthread_rwlock_destroy(&l->lock);
+    if (!ke_pool_free(l))
+        vf_violation(VF_FREE_INVALID, "NdisFreeRWLock", VF_CALLER, "%p is not a lock from NdisAllocateRWLock", Lock);
+}
+
+static void ke_rw_acquire(PNDIS_RW_LOCK_EX Lock, PLOCK_STATE_EX State, UCHAR Flags, bool write, const char *fn,
+                          const void *site)
+{
+    if (Flags & NDIS_RWL_AT_DISPATCH_LEVEL)
+        ke_require_dispatch(fn, site);
+    else
+        ke_irql_at_most(DISPATCH_LEVEL, fn, site);
+    State->OldIrql = ke_irql_set(DISPATCH_LEVEL);
+    State->LockState = write ? 2 : 1;
+    State->Flags = Flags;
+    struct ndis_rw_lock *l = (struct ndis_rw_lock *)Lock;
+    int rc = write ? pthread_rwlock_wrlock(&l->lock) : pthread_rwlock_rdlock(&l->lock);
+    if (rc != 0)
+        vf_violation(VF_SPINLOCK_MISUSE, fn, site, "acquiring the lock failed (%s): already held by this thread?",
+                     rc == EDEADLK ? "deadlock" : "error");
+}
+
+NDISAPI VOID NdisAcquireRWLockRead(PNDIS_RW_LOCK_EX Lock, PLOCK_STATE_EX LockState, UCHAR Flags)
+{
+    ke_rw_acquire(Lock, LockState, Flags, false, "NdisAcquireRWLockRead", VF_CALLER);
+}
+
+NDISAPI VOID NdisAcquireRWLockWrite(PNDIS_RW_LOCK_EX Lock, PLOCK_STATE_EX LockState, UCHAR Flags)
+{
+    ke_rw_acquire(Lock, LockState, Flags, true, "NdisAcquireRWLockWrite", VF_CALLER);
+}
+
+NDISAPI VOID NdisReleaseRWLock(PNDIS_RW_LOCK_EX Lock, PLOCK_STATE_EX LockState)
+{
+    struct ndis_rw_lock *l = (struct ndis_rw_lock *)Lock;
+    if (LockState->LockState == 0 || pthread_rwlock_unlock(&l->lock) != 0)
+        vf_violation(VF_SPINLOCK_MISUSE, "NdisReleaseRWLock", VF_CALLER, "releasing a reader-writer lock not held");
+    LockState->LockState = 0;
+    ke_irql_set(LockState->OldIrql);
+}
+
+/* ---- NDIS 6.0 reader-writer lock in driver storage: State counts readers, -1 is a writer -- */
+NDISAPI VOID NdisInitializeReadWriteLock(PNDIS_RW_LOCK Lock)
+{
+    memset(Lock, 0, sizeof *Lock);
+}
+
+NDISAPI VOID NdisAcquireReadWriteLock(PNDIS_RW_LOCK Lock, BOOLEAN fWrite, PLOCK_STATE LockState)
+{
+    ke_irql_at_most(DISPATCH_LEVEL, "NdisAcquireReadWriteLock", VF_CALLER);
+    LockState->OldIrql = ke_irql_set(DISPATCH_LEVEL);
+    LockState->LockState = fWrite ? 2 : 1;
+    for (;;) {
+        LONG state = __atomic_load_n(&Lock->State, __ATOMIC_RELAXED);
+        LONG want = fWrite ? -1 : state + 1;
+        if ((fWrite ? state == 0 : state >= 0) &&
+            __atomic_compare_exchange_n(&Lock->State, &state, want, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+            return;
+        sched_yield();
+    }
+}
+
+NDISAPI VOID NdisReleaseReadWriteLock(PNDIS_RW_LOCK Lock, PLOCK_STATE LockState)
+{
+    if (LockState->LockState == 2)
+        __atomic_store_n(&Lock->State, 0, __ATOMIC_RELEASE);
+    else if (LockState->LockState == 1)
+        __atomic_sub_fetch(&Lock->State, 1, __ATOMIC_RELEASE);
+    else
+        vf_violation(VF_SPINLOCK_MISUSE, "NdisReleaseReadWriteLock", VF_CALLER, "releasing a lock not acquired");
+    LockState->LockState = 0;
+    ke_irql_set(LockState->OldIrql);
+}
+
+/* ---- interlocked lists --------------------------------------------------------------------- */
+NDISAPI PLIST_ENTRY NdisInterlockedInsertHeadList(PLIST_ENTRY ListHead, PLIST_ENTRY ListEntry, PNDIS_SPIN_LOCK SpinLock)
+{
+    NdisAcquireSpinLock(SpinLock);
+    PLIST_ENTRY first = IsListEmpty(ListHead) ? NULL : ListHead->Flink;
+    InsertHeadList(ListHead, ListEntry);
+    NdisReleaseSpinLock(SpinLock);
+    return first;
+}
+
+NDISAPI PLIST_ENTRY NdisInterlockedInsertTailList(PLIST_ENTRY ListHead, PLIST_ENTRY ListEntry, PNDIS_SPIN_LOCK SpinLock)
+{
+    NdisAcquireSpinLock(SpinLock);
+    PLIST_ENTRY last = IsListEmpty(ListHead) ? NULL : ListHead->Blink;
+    InsertTailList(ListHead, ListEntry);
+    NdisReleaseSpinLock(SpinLock);
+    return last;
+}
+
+NDISAPI PLIST_ENTRY NdisInterlockedRemoveHeadList(PLIST_ENTRY ListHead, PNDIS_SPIN_LOCK SpinLock)
+{
+    NdisAcquireSpinLock(SpinLock);
+    PLIST_ENTRY first = IsListEmpty(ListHead) ? NULL : RemoveHeadList(ListHead);
+    NdisReleaseSpinLock(SpinLock);
+    return first;
+}
+
+/* ---- time ------------------------------------------------------------------------------------ */
+#define KE_TICK_100NS 156250 /* 15.625 ms, the usual Windows clock tick */
+
+NTKERNELAPI ULONG KeQueryTimeIncrement(VOID)
+{
+    return KE_TICK_100NS;
+}
+
+NTKERNELAPI VOID KeQueryTickCount(PLARGE_INTEGER TickCount)
+{
+    TickCount->QuadPart = (LONGLONG)(ke_now_ns() / 100u / KE_TICK_100NS);
+}
+
+NTKERNELAPI VOID KeQuerySystemTime(PLARGE_INTEGER CurrentTime)
+{
+    NdisGetCurrentSystemTime(CurrentTime);
+}
+
+NDISAPI VOID NdisGetSystemUpTimeEx(PLARGE_INTEGER pSystemUpTime)
+{
+    pSystemUpTime->QuadPart = (LONGLONG)(ke_now_ns() / 1000000u); /* milliseconds */
 }

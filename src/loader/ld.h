@@ -45,6 +45,8 @@ OPENNDIS_API bool ld_unload(struct ld_image *image);
 OPENNDIS_API void ld_free(struct ld_image *image);
 /* The image that owns `object`, or NULL if OpenNDIS did not create it. */
 struct ld_image *ld_image_from_object(PDRIVER_OBJECT object);
+/* The loaded driver whose code contains `address` (a call site), or NULL. */
+struct ld_image *ld_image_containing(const void *address);
 OPENNDIS_API const char *ld_phase_name(enum ld_phase phase);
 
 #endif /* OPENNDIS_LD_H */

@@ -41,6 +41,20 @@ struct ld_image *ld_image_from_object(PDRIVER_OBJECT object)
     return found;
 }
 
+struct ld_image *ld_image_containing(const void *address)
+{
+    Dl_info info;
+    struct ld_image *found = NULL;
+    if (address == NULL || dladdr(address, &info) == 0)
+        return NULL;
+    pthread_mutex_lock(&ld_lock);
+    for (struct ld_image_node *n = ld_images; n; n = n->next)
+        if (n->image->object.DriverStart == info.dli_fbase)
+            found = n->image;
+    pthread_mutex_unlock(&ld_lock);
+    return found;
+}
+
 /* Says in plain words why `path` cannot be a driver, before dlopen gives a terser answer. */
 static bool ld_check_elf(const char *path, char *err, size_t errlen)
 {

@@ -32,6 +32,10 @@ enum ndis_handle_kind {
     NDIS_HANDLE_ADAPTER,
     NDIS_HANDLE_NBL_POOL,
     NDIS_HANDLE_NB_POOL,
+    NDIS_HANDLE_TIMER,
+    NDIS_HANDLE_WORK_ITEM,
+    NDIS_HANDLE_RW_LOCK,
+    NDIS_HANDLE_CONFIGURATION,
 };
 bool ndis_handle_add(const void *handle, enum ndis_handle_kind kind);
 void ndis_handle_remove(const void *handle);
@@ -154,6 +158,10 @@ void ndis_driver_halt_adapters(struct ndis_driver *driver);
 /* Scale for every timeout the verifier applies (OID 12 s, pause, ...); tests shrink it. */
 OPENNDIS_API void ndis_set_time_scale(double scale);
 double ndis_timeout_seconds(double documented);
+
+/* config.c: the parameter file behind NdisReadConfiguration (docs/configuration.md). */
+OPENNDIS_API bool ndis_config_load(const char *path, char *err, size_t len);
+OPENNDIS_API void ndis_config_clear(void);
 
 /* version.c: the NDIS version OpenNDIS reports and accepts (default 6.89). */
 OPENNDIS_API bool ndis_set_version(unsigned major, unsigned minor);

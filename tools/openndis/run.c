@@ -17,6 +17,7 @@ struct run_args {
     unsigned long frames;
     unsigned size;
     unsigned long fail_nth;
+    const char *config;
 };
 
 static void step(struct json_object *life, const char *what, int adapter, NDIS_STATUS status)
@@ -48,6 +49,11 @@ static struct json_object *run_job(void *arg)
     json_object_object_add(r, "edge", json_object_new_string("loopback"));
     json_object_object_add(r, "life", life);
     vf_faults_fail_nth(a->fail_nth);
+    if (a->config != NULL && !ndis_config_load(a->config, err, sizeof err)) {
+        json_object_object_add(r, "error", json_object_new_string(err));
+        json_object_object_add(r, "verdict", json_object_new_string("error"));
+        return r;
+    }
 
     sv_phase("load");
     struct ld_image *image = ld_load(a->path, err, sizeof err);
@@ -194,6 +200,8 @@ static void run_usage(FILE *out)
           "  --adapters N         adapters to create (default 2, at most 16)\n"
           "  --frames N           frames each adapter sends (default 1000)\n"
           "  --size BYTES         frame size, 14-1514 (default 64)\n"
+          "  --config FILE        adapter parameters for NdisReadConfiguration (INI:\n"
+          "                       [driver], [adapter], [adapter.N]; docs/configuration.md)\n"
           "  --json               print one JSON object instead of text\n"
           "  --ndis-version X.Y   NDIS version to emulate (default 6.89)\n"
           "  --fail-call N        make the N-th fallible NDIS call the driver makes fail\n"
@@ -214,7 +222,8 @@ int cmd_run(int argc, char **argv)
         { "size", required_argument, NULL, 's' },     { "json", no_argument, NULL, 'j' },
         { "ndis-version", required_argument, NULL, 'v' }, { "fail-call", required_argument, NULL, 'F' },
         { "timeout", required_argument, NULL, 't' },  { "no-fork", no_argument, NULL, 'n' },
-        { "help", no_argument, NULL, 'h' },           { NULL, 0, NULL, 0 },
+        { "config", required_argument, NULL, 'c' },   { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
     };
     struct run_args args = { .adapters = 2, .frames = 1000, .size = 64 };
     struct sv_options sv = { .timeout_seconds = 60 };
@@ -247,6 +256,7 @@ int cmd_run(int argc, char **argv)
             args.size = (unsigned)v;
             break;
         case 'j': json = true; break;
+        case 'c': args.config = optarg; break;
         case 'n': sv.in_process = true; break;
         case 'h': run_usage(stdout); return EXIT_PASS;
         case 'v':
