@@ -3,7 +3,8 @@
 # below already installed):
 #   ./quickstart.sh sample   install what is missing, build, run the sample driver's life
 #   ./quickstart.sh test     install what is missing, build, run every test, then again
-#                            under AddressSanitizer + UndefinedBehaviorSanitizer
+#                            under AddressSanitizer + UndefinedBehaviorSanitizer, and the
+#                            concurrency tests under ThreadSanitizer
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -52,10 +53,14 @@ test)
     echo "quickstart: again under AddressSanitizer + UndefinedBehaviorSanitizer"
     build build-asan -DOPENNDIS_SANITIZE=address,undefined -DCMAKE_BUILD_TYPE=Debug
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 run_tests build-asan
+    echo "quickstart: the concurrency tests under ThreadSanitizer"
+    cmake -S . -B build-tsan -DBUILD_TESTING=ON -DOPENNDIS_SANITIZE=thread -DCMAKE_BUILD_TYPE=Debug >/dev/null
+    cmake --build build-tsan -j"$JOBS" --target test_concurrency test_kernel_services sample
+    (cd build-tsan && TSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure -L concurrency)
     echo "quickstart: all tests passed"
     ;;
 *)
-    sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

@@ -22,7 +22,8 @@ struct edge_loopback_stats {
 /* Attaches a loopback edge above `adapter`. Received frames wait in a queue of `queue_len`
  * frames; when it is full further frames are dropped and counted. */
 OPENNDIS_API struct edge_loopback *edge_loopback_open(struct ndis_adapter *adapter, size_t queue_len);
-/* Detaches; frames still being sent must have completed (pause the adapter first). */
+/* Detaches (if the adapter is still up) and frees the edge. Closing before or after the
+ * adapter halts are both fine; frames being sent must have completed (pause first). */
 OPENNDIS_API void edge_loopback_close(struct edge_loopback *lb);
 /* Sends `count` frames as one chain of NET_BUFFER_LISTs, one NET_BUFFER each. Returns how
  * many were handed down (fewer when out of memory). */

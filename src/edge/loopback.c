@@ -91,10 +91,20 @@ static void edge_lb_status(void *ctx, struct ndis_adapter *adapter, const NDIS_S
     }
 }
 
+static void edge_lb_detached(void *ctx, struct ndis_adapter *adapter)
+{
+    struct edge_loopback *lb = ctx;
+    (void)adapter;
+    pthread_mutex_lock(&lb->lock);
+    lb->adapter = NULL;
+    pthread_mutex_unlock(&lb->lock);
+}
+
 static const struct ndis_upper_edge edge_lb_ops = {
     .receive = edge_lb_receive,
     .send_complete = edge_lb_send_complete,
     .status = edge_lb_status,
+    .detached = edge_lb_detached,
 };
 
 struct edge_loopback *edge_loopback_open(struct ndis_adapter *adapter, size_t queue_len)
@@ -115,7 +125,8 @@ void edge_loopback_close(struct edge_loopback *lb)
 {
     if (lb == NULL)
         return;
-    ndis_adapter_attach(lb->adapter, NULL, NULL);
+    if (lb->adapter != NULL) /* still up: detach; a halted adapter already let go */
+        ndis_adapter_attach(lb->adapter, NULL, NULL);
     while (lb->free_frames) {
         struct edge_frame *f = lb->free_frames;
         lb->free_frames = f->next_free;
@@ -162,17 +173,30 @@ size_t edge_loopback_send(struct edge_loopback *lb, const void *const *frames, c
         tail = &f->nbl.Next;
     }
     pthread_mutex_lock(&lb->lock);
+    struct ndis_adapter *adapter = lb->adapter;
+    if (adapter == NULL) { /* halted: nothing to send to */
+        for (PNET_BUFFER_LIST nbl = head, next; nbl; nbl = next) {
+            next = nbl->Next;
+            free(nbl);
+        }
+        n = 0;
+        head = NULL;
+    }
     lb->stats.sent += n;
     pthread_mutex_unlock(&lb->lock);
     if (head != NULL)
-        ndis_adapter_send(lb->adapter, head);
+        ndis_adapter_send(adapter, head);
     return n;
 }
 
 ssize_t edge_loopback_recv(struct edge_loopback *lb, void *buffer, size_t cap)
 {
     /* Returning indicated NBLs is NDIS's part of receiving; do it whenever the host polls. */
-    ndis_adapter_return_pending(lb->adapter);
+    pthread_mutex_lock(&lb->lock);
+    struct ndis_adapter *adapter = lb->adapter;
+    pthread_mutex_unlock(&lb->lock);
+    if (adapter != NULL)
+        ndis_adapter_return_pending(adapter);
     pthread_mutex_lock(&lb->lock);
     ssize_t len = -1;
     if (lb->count > 0 && lb->queue[lb->head].len <= cap) {

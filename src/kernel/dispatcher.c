@@ -304,11 +304,11 @@ bool ke_work_queue(struct ke_work *w, void *arg1, void *arg2)
 }
 
 /* Waits until `w` is neither queued nor running (unless called from `w` itself). */
-bool ke_work_wait_idle(struct ke_work *w, bool *was_busy)
+bool ke_work_wait_idle(struct ke_work *w, bool *was_queued)
 {
     pthread_once(&ke_work_once, ke_work_start);
     pthread_mutex_lock(&ke_work_lock);
-    *was_busy = w->queued || ke_work_running == w;
+    *was_queued = w->queued;
     bool self = ke_work_self() && ke_work_running == w;
     while (!self && (w->queued || ke_work_running == w))
         pthread_cond_wait(&ke_work_idle, &ke_work_lock);

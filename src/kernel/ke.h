@@ -65,8 +65,8 @@ struct ke_work {
 /* Queues `work` with its arguments; false (and nothing changed) when it was already queued. */
 bool ke_work_queue(struct ke_work *work, void *arg1, void *arg2);
 /* Waits until `work` is neither queued nor running; false when called from `work` itself.
- * `was_busy` says whether it had to wait. */
-bool ke_work_wait_idle(struct ke_work *work, bool *was_busy);
+ * `was_queued` says whether it had not even started. */
+bool ke_work_wait_idle(struct ke_work *work, bool *was_queued);
 OPENNDIS_API void ke_work_flush(void);
 bool ke_work_self(void);
 

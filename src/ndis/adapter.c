@@ -352,6 +352,8 @@ NDIS_STATUS ndis_adapter_halt(struct ndis_adapter *a, NDIS_HALT_ACTION action)
     ke_irql_after_handler(PASSIVE_LEVEL, "MiniportHaltEx", (const void *)halt);
     ndis_set_state(a, NDIS_STATE_HALTED);
     ke_pool_release(&a->pool, "when MiniportHaltEx returned (halt frees everything initialize allocated)");
+    if (a->edge != NULL && a->edge->detached != NULL)
+        a->edge->detached(a->edge_context, a);
     ndis_adapter_free(a);
     return NDIS_STATUS_SUCCESS;
 }

@@ -77,6 +77,8 @@ struct ndis_upper_edge {
     /* NBLs the edge sent, completed by the driver (status in NET_BUFFER_LIST_STATUS). */
     void (*send_complete)(void *ctx, struct ndis_adapter *adapter, PNET_BUFFER_LIST nbls);
     void (*status)(void *ctx, struct ndis_adapter *adapter, const NDIS_STATUS_INDICATION *indication);
+    /* The adapter halted: it is gone and the edge must forget it. */
+    void (*detached)(void *ctx, struct ndis_adapter *adapter);
 };
 
 struct ndis_adapter_counters {

@@ -65,11 +65,12 @@ NDISAPI VOID NdisFreeIoWorkItem(NDIS_HANDLE NdisIoWorkItem)
         return;
     }
     struct ndis_work_item *item = NdisIoWorkItem;
-    bool busy = false;
-    /* Freeing from its own routine is allowed; from elsewhere it must be idle. */
-    if (ke_work_wait_idle(&item->work, &busy) && busy)
+    bool queued = false;
+    /* Freeing from its own routine is fine; from elsewhere OpenNDIS waits for a running
+     * routine to return, and one that has not run yet is the driver's bug. */
+    if (ke_work_wait_idle(&item->work, &queued) && queued)
         vf_violation(VF_KERNEL_OBJECT_MISUSE, fn, site,
-                     "freeing work item %p while it is queued or running; OpenNDIS let it finish first", NdisIoWorkItem);
+                     "freeing work item %p while it is still queued; OpenNDIS let it run first", NdisIoWorkItem);
     ndis_handle_remove(item);
     ke_pool_free(item);
 }

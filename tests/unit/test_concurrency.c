@@ -1,0 +1,126 @@
+/* Concurrency: two threads send through the sample's hub in opposite directions while a
+ * third queries statistics and a periodic timer runs on the DPC thread. Every frame must
+ * arrive once and nothing may be reported. Run under ThreadSanitizer by quickstart.sh. */
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <cmocka.h>
+
+#include "edge/edge.h"
+
+#define FRAMES 20000
+
+struct side {
+    struct ndis_adapter *adapter;
+    struct edge_loopback *edge;
+    UCHAR mac[6], peer[6];
+    size_t received;
+};
+
+static volatile int stop_oids;
+
+static void *sender(void *arg)
+{
+    struct side *s = arg;
+    UCHAR frame[60] = { 0 }, got[2048];
+    memcpy(frame, s->peer, 6);
+    memcpy(frame + 6, s->mac, 6);
+    const void *frames[8] = { frame, frame, frame, frame, frame, frame, frame, frame };
+    size_t len[8] = { 60, 60, 60, 60, 60, 60, 60, 60 };
+    for (size_t sent = 0; sent < FRAMES; sent += 8) {
+        edge_loopback_send(s->edge, frames, len, 8);
+        while (edge_loopback_recv(s->edge, got, sizeof got) == 60)
+            s->received++;
+    }
+    return NULL;
+}
+
+static void *oid_poller(void *arg)
+{
+    struct ndis_adapter *a = arg;
+    while (!__atomic_load_n(&stop_oids, __ATOMIC_RELAXED)) {
+        NDIS_STATISTICS_INFO stats;
+        ULONG done, needed;
+        ndis_adapter_oid(a, NdisRequestQueryInformation, OID_GEN_STATISTICS, &stats, sizeof stats, &done, &needed);
+    }
+    return NULL;
+}
+
+static volatile LONG ticks;
+static VOID tick(PVOID s1, PVOID ctx, PVOID s2, PVOID s3)
+{
+    (void)s1; (void)ctx; (void)s2; (void)s3;
+    InterlockedIncrement(&ticks);
+}
+
+static void test_two_senders_and_a_poller(void **state)
+{
+    (void)state;
+    char err[512];
+    NDIS_STATUS st;
+    struct side side[2];
+    vf_reset();
+    struct ld_image *image = ld_load(SAMPLE_DRIVER, err, sizeof err);
+    assert_non_null(image);
+    assert_int_equal(ld_driver_entry(image), NDIS_STATUS_SUCCESS);
+    for (int i = 0; i < 2; i++) {
+        memset(&side[i], 0, sizeof side[i]);
+        side[i].adapter = ndis_adapter_initialize(image, &st);
+        assert_non_null(side[i].adapter);
+        side[i].edge = edge_loopback_open(side[i].adapter, 1 << 16);
+        assert_int_equal(ndis_adapter_restart(side[i].adapter), NDIS_STATUS_SUCCESS);
+        ULONG filter = NDIS_PACKET_TYPE_DIRECTED, done, needed;
+        ndis_adapter_oid(side[i].adapter, NdisRequestSetInformation, OID_GEN_CURRENT_PACKET_FILTER, &filter,
+                         sizeof filter, &done, &needed);
+        ndis_adapter_oid(side[i].adapter, NdisRequestQueryInformation, OID_802_3_CURRENT_ADDRESS, side[i].mac, 6,
+                         &done, &needed);
+    }
+    memcpy(side[0].peer, side[1].mac, 6);
+    memcpy(side[1].peer, side[0].mac, 6);
+
+    NDIS_TIMER_CHARACTERISTICS tc = {
+        .Header = { NDIS_OBJECT_TYPE_TIMER_CHARACTERISTICS, NDIS_TIMER_CHARACTERISTICS_REVISION_1,
+                    NDIS_SIZEOF_TIMER_CHARACTERISTICS_REVISION_1 },
+        .AllocationTag = 0x6b636954, .TimerFunction = tick,
+    };
+    NDIS_HANDLE timer;
+    assert_int_equal(NdisAllocateTimerObject(image->registrations, &tc, &timer), NDIS_STATUS_SUCCESS);
+    LARGE_INTEGER due = { .QuadPart = -10000 };
+    NdisSetTimerObject(timer, due, 1, NULL);
+
+    pthread_t t[3];
+    pthread_create(&t[0], NULL, sender, &side[0]);
+    pthread_create(&t[1], NULL, sender, &side[1]);
+    pthread_create(&t[2], NULL, oid_poller, side[0].adapter);
+    pthread_join(t[0], NULL);
+    pthread_join(t[1], NULL);
+    __atomic_store_n(&stop_oids, 1, __ATOMIC_RELAXED);
+    pthread_join(t[2], NULL);
+    NdisCancelTimerObject(timer);
+    NdisFreeTimerObject(timer);
+
+    UCHAR got[2048];
+    for (int i = 0; i < 2; i++)
+        while (edge_loopback_recv(side[i].edge, got, sizeof got) == 60)
+            side[i].received++;
+    assert_int_equal(side[0].received, FRAMES);
+    assert_int_equal(side[1].received, FRAMES);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(ndis_adapter_pause(side[i].adapter), NDIS_STATUS_SUCCESS);
+        assert_int_equal(ndis_adapter_halt(side[i].adapter, NdisHaltDeviceDisabled), NDIS_STATUS_SUCCESS);
+        edge_loopback_close(side[i].edge);
+    }
+    assert_true(ld_unload(image));
+    ld_free(image);
+    assert_int_equal(vf_violation_count(), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_two_senders_and_a_poller),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,316 @@
+/* Kernel services a driver calls: timers and DPCs at DISPATCH_LEVEL on the DPC thread, work
+ * items at PASSIVE_LEVEL on the worker, events, lookaside lists, reader-writer locks and
+ * configuration. The sample driver provides a real driver handle to allocate with. */
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "ndis/ndis.h"
+
+static struct ld_image *image;
+static NDIS_HANDLE driver;
+
+static int setup(void **state)
+{
+    (void)state;
+    char err[512];
+    vf_reset();
+    image = ld_load(SAMPLE_DRIVER, err, sizeof err);
+    if (image == NULL || ld_driver_entry(image) != NDIS_STATUS_SUCCESS)
+        return -1;
+    driver = image->registrations;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    ld_unload(image);
+    ld_free(image);
+    return 0;
+}
+
+struct probe {
+    volatile LONG calls;
+    KIRQL irql;
+    bool worker_thread;
+    PVOID context;
+    NDIS_EVENT done;
+    pthread_t thread;
+};
+
+static VOID timer_fn(PVOID s1, PVOID context, PVOID s2, PVOID s3)
+{
+    (void)s1; (void)s2; (void)s3;
+    struct probe *p = context;
+    p->irql = KeGetCurrentIrql();
+    p->context = context;
+    InterlockedIncrement(&p->calls);
+    NdisSetEvent(&p->done);
+}
+
+static NDIS_HANDLE timer(struct probe *p)
+{
+    NDIS_TIMER_CHARACTERISTICS tc = {
+        .Header = { NDIS_OBJECT_TYPE_TIMER_CHARACTERISTICS, NDIS_TIMER_CHARACTERISTICS_REVISION_1,
+                    NDIS_SIZEOF_TIMER_CHARACTERISTICS_REVISION_1 },
+        .AllocationTag = 0x5472694d, .TimerFunction = timer_fn, .FunctionContext = p,
+    };
+    NDIS_HANDLE t = NULL;
+    assert_int_equal(NdisAllocateTimerObject(driver, &tc, &t), NDIS_STATUS_SUCCESS);
+    return t;
+}
+
+static void test_one_shot_timer(void **state)
+{
+    (void)state;
+    struct probe p = { 0 };
+    NdisInitializeEvent(&p.done);
+    NDIS_HANDLE t = timer(&p);
+    LARGE_INTEGER due = { .QuadPart = -10 * 10000 }; /* 10 ms */
+    assert_false(NdisSetTimerObject(t, due, 0, NULL));
+    assert_true(NdisWaitEvent(&p.done, 2000));
+    assert_int_equal(p.calls, 1);
+    assert_int_equal(p.irql, DISPATCH_LEVEL);
+    assert_ptr_equal(p.context, &p);
+    assert_false(NdisCancelTimerObject(t)); /* already fired */
+    NdisFreeTimerObject(t);
+    assert_int_equal(vf_violation_count(), 0);
+}
+
+static void test_periodic_timer(void **state)
+{
+    (void)state;
+    struct probe p = { 0 };
+    NdisInitializeEvent(&p.done);
+    NDIS_HANDLE t = timer(&p);
+    LARGE_INTEGER due = { .QuadPart = -1 * 10000 };
+    NdisSetTimerObject(t, due, 2, NULL);
+    while (__atomic_load_n(&p.calls, __ATOMIC_ACQUIRE) < 3)
+        NdisMSleep(1000);
+    assert_true(NdisCancelTimerObject(t));
+    NdisFreeTimerObject(t);
+    assert_int_equal(vf_violation_count(), 0);
+}
+
+static void test_free_set_timer_is_a_violation(void **state)
+{
+    (void)state;
+    struct probe p = { 0 };
+    NdisInitializeEvent(&p.done);
+    NDIS_HANDLE t = timer(&p);
+    LARGE_INTEGER due = { .QuadPart = -10 * 1000 * 10000LL }; /* 10 s: never fires here */
+    NdisSetTimerObject(t, due, 0, NULL);
+    NdisFreeTimerObject(t);
+    assert_int_equal(vf_violation_count_of(VF_TIMER_FREED_WHILE_SET), 1);
+    vf_reset();
+}
+
+static VOID dpc_fn(PKDPC dpc, PVOID context, PVOID a1, PVOID a2)
+{
+    (void)dpc;
+    struct probe *p = context;
+    p->irql = KeGetCurrentIrql();
+    p->context = (PVOID)((uintptr_t)a1 + (uintptr_t)a2);
+    InterlockedIncrement(&p->calls);
+}
+
+static void test_dpc(void **state)
+{
+    (void)state;
+    struct probe p = { 0 };
+    KDPC dpc;
+    KeInitializeDpc(&dpc, dpc_fn, &p);
+    assert_true(KeInsertQueueDpc(&dpc, (PVOID)1, (PVOID)2));
+    KeFlushQueuedDpcs();
+    assert_int_equal(p.calls, 1);
+    assert_int_equal(p.irql, DISPATCH_LEVEL);
+    assert_ptr_equal(p.context, (PVOID)3);
+    assert_false(KeRemoveQueueDpc(&dpc));
+}
+
+static struct probe blocker;
+static VOID work_fn(PVOID context, NDIS_HANDLE item)
+{
+    (void)item;
+    struct probe *p = context;
+    p->irql = KeGetCurrentIrql();
+    p->thread = pthread_self();
+    InterlockedIncrement(&p->calls);
+    if (p == &blocker)
+        NdisWaitEvent(&p->done, 0); /* hold the worker until the test releases it */
+    else
+        NdisSetEvent(&p->done);
+}
+
+static void test_work_items(void **state)
+{
+    (void)state;
+    struct probe p = { 0 };
+    NdisInitializeEvent(&p.done);
+    NDIS_HANDLE w = NdisAllocateIoWorkItem(driver);
+    assert_non_null(w);
+    NdisQueueIoWorkItem(w, work_fn, &p);
+    assert_true(NdisWaitEvent(&p.done, 2000));
+    assert_int_equal(p.irql, PASSIVE_LEVEL);
+    assert_false(pthread_equal(p.thread, pthread_self()));
+    NdisFreeIoWorkItem(w);
+    assert_int_equal(vf_violation_count(), 0);
+
+    /* Queued twice while waiting behind a busy worker: a violation, and it runs once. */
+    memset(&blocker, 0, sizeof blocker);
+    NdisInitializeEvent(&blocker.done);
+    NDIS_HANDLE hold = NdisAllocateIoWorkItem(driver), twice = NdisAllocateIoWorkItem(driver);
+    struct probe q = { 0 };
+    NdisInitializeEvent(&q.done);
+    NdisQueueIoWorkItem(hold, work_fn, &blocker);
+    NdisQueueIoWorkItem(twice, work_fn, &q);
+    NdisQueueIoWorkItem(twice, work_fn, &q);
+    assert_int_equal(vf_violation_count_of(VF_KERNEL_OBJECT_MISUSE), 1);
+    NdisSetEvent(&blocker.done);
+    assert_true(NdisWaitEvent(&q.done, 2000));
+    ke_work_flush();
+    assert_int_equal(q.calls, 1);
+    NdisFreeIoWorkItem(hold);
+    NdisFreeIoWorkItem(twice);
+    vf_reset();
+}
+
+static void test_events(void **state)
+{
+    (void)state;
+    KEVENT e;
+    LARGE_INTEGER short_wait = { .QuadPart = -1 * 10000 };
+    KeInitializeEvent(&e, SynchronizationEvent, FALSE);
+    assert_int_equal(KeWaitForSingleObject(&e, Executive, KernelMode, FALSE, &short_wait), STATUS_TIMEOUT);
+    KeSetEvent(&e, 0, FALSE);
+    assert_int_equal(KeWaitForSingleObject(&e, Executive, KernelMode, FALSE, &short_wait), STATUS_SUCCESS);
+    /* A synchronization event resets when a waiter takes it. */
+    assert_int_equal(KeReadStateEvent(&e), 0);
+    KeInitializeEvent(&e, NotificationEvent, TRUE);
+    assert_int_equal(KeWaitForSingleObject(&e, Executive, KernelMode, FALSE, NULL), STATUS_SUCCESS);
+    assert_int_equal(KeReadStateEvent(&e), 1);
+}
+
+/* The sample's code is the "caller" the lookaside list is accounted to; from the test it is
+ * accounted nowhere, so it uses the driver's own allocate and free routines. */
+static PVOID la_alloc(POOL_TYPE type, SIZE_T size, ULONG tag)
+{
+    (void)type; (void)tag;
+    return malloc(size);
+}
+static VOID la_free(PVOID p)
+{
+    free(p);
+}
+
+static void test_lookaside(void **state)
+{
+    (void)state;
+    NPAGED_LOOKASIDE_LIST l;
+    NdisInitializeNPagedLookasideList(&l, la_alloc, la_free, 0, 64, 0x4c6f6f6b, 2);
+    PVOID a = NdisAllocateFromNPagedLookasideList(&l), b = NdisAllocateFromNPagedLookasideList(&l),
+          c = NdisAllocateFromNPagedLookasideList(&l);
+    assert_non_null(a);
+    NdisFreeToNPagedLookasideList(&l, a);
+    NdisFreeToNPagedLookasideList(&l, b);
+    NdisFreeToNPagedLookasideList(&l, c); /* beyond depth 2: released */
+    assert_int_equal(l.Depth, 2);
+    assert_ptr_equal(NdisAllocateFromNPagedLookasideList(&l), b); /* recycled, LIFO */
+    la_free(b);
+    NdisDeleteNPagedLookasideList(&l);
+    assert_int_equal(l.Depth, 0);
+}
+
+static void test_rw_lock(void **state)
+{
+    (void)state;
+    PNDIS_RW_LOCK_EX l = NdisAllocateRWLock(driver);
+    LOCK_STATE_EX s1, s2;
+    NdisAcquireRWLockRead(l, &s1, 0);
+    assert_int_equal(KeGetCurrentIrql(), DISPATCH_LEVEL);
+    NdisAcquireRWLockRead(l, &s2, NDIS_RWL_AT_DISPATCH_LEVEL);
+    NdisReleaseRWLock(l, &s2);
+    NdisReleaseRWLock(l, &s1);
+    assert_int_equal(KeGetCurrentIrql(), PASSIVE_LEVEL);
+    NdisAcquireRWLockWrite(l, &s1, 0);
+    NdisReleaseRWLock(l, &s1);
+    NdisFreeRWLock(l);
+
+    NDIS_RW_LOCK old;
+    LOCK_STATE ls;
+    NdisInitializeReadWriteLock(&old);
+    NdisAcquireReadWriteLock(&old, TRUE, &ls);
+    assert_int_equal(old.State, -1);
+    NdisReleaseReadWriteLock(&old, &ls);
+    assert_int_equal(old.State, 0);
+    assert_int_equal(vf_violation_count(), 0);
+}
+
+static void test_configuration(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/openndis-config-XXXXXX", err[256];
+    int fd = mkstemp(path);
+    FILE *f = fdopen(fd, "w");
+    fputs("[driver]\nSpeed = 100\nMask = ff\nName = hub\nNetworkAddress = 02:11:22:33:44:55\n", f);
+    fclose(f);
+    assert_true(ndis_config_load(path, err, sizeof err));
+    unlink(path);
+
+    NDIS_CONFIGURATION_OBJECT o = { .Header = { NDIS_OBJECT_TYPE_CONFIGURATION_OBJECT,
+                                                NDIS_CONFIGURATION_OBJECT_REVISION_1,
+                                                NDIS_SIZEOF_CONFIGURATION_OBJECT_REVISION_1 },
+                                    .NdisHandle = driver };
+    NDIS_HANDLE c;
+    NDIS_STATUS st;
+    PNDIS_CONFIGURATION_PARAMETER v;
+    assert_int_equal(NdisOpenConfigurationEx(&o, &c), NDIS_STATUS_SUCCESS);
+    NDIS_STRING speed = RTL_CONSTANT_STRING(u"speed"), mask = RTL_CONSTANT_STRING(u"Mask"),
+                name = RTL_CONSTANT_STRING(u"Name"), none = RTL_CONSTANT_STRING(u"Absent");
+    NdisReadConfiguration(&st, &v, c, &speed, NdisParameterInteger);
+    assert_int_equal(st, NDIS_STATUS_SUCCESS);
+    assert_int_equal(v->ParameterData.IntegerData, 100);
+    NdisReadConfiguration(&st, &v, c, &mask, NdisParameterHexInteger);
+    assert_int_equal(v->ParameterData.IntegerData, 0xff);
+    NdisReadConfiguration(&st, &v, c, &name, NdisParameterString);
+    assert_int_equal(v->ParameterData.StringData.Length, 6);
+    assert_memory_equal(v->ParameterData.StringData.Buffer, u"hub", 6);
+    NdisReadConfiguration(&st, &v, c, &none, NdisParameterInteger);
+    assert_int_equal(st, NDIS_STATUS_FAILURE);
+    NDIS_CONFIGURATION_PARAMETER w = { .ParameterType = NdisParameterInteger, .ParameterData.IntegerData = 7 };
+    NdisWriteConfiguration(&st, c, &none, &w);
+    assert_int_equal(st, NDIS_STATUS_SUCCESS);
+    NdisReadConfiguration(&st, &v, c, &none, NdisParameterInteger);
+    assert_int_equal(v->ParameterData.IntegerData, 7);
+    PUCHAR mac;
+    UINT len;
+    NdisReadNetworkAddress(&st, (PVOID *)&mac, &len, c);
+    assert_int_equal(st, NDIS_STATUS_SUCCESS);
+    assert_int_equal(len, 6);
+    assert_int_equal(mac[5], 0x55);
+    NdisCloseConfiguration(c);
+    ndis_config_clear();
+    assert_int_equal(vf_violation_count(), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_one_shot_timer),
+        cmocka_unit_test(test_periodic_timer),
+        cmocka_unit_test(test_free_set_timer_is_a_violation),
+        cmocka_unit_test(test_dpc),
+        cmocka_unit_test(test_work_items),
+        cmocka_unit_test(test_events),
+        cmocka_unit_test(test_lookaside),
+        cmocka_unit_test(test_rw_lock),
+        cmocka_unit_test(test_configuration),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
