@@ -1,6 +1,6 @@
 /* The emulated processor's deferred work. One DPC thread runs queued DPCs and expired timers
- * at DISPATCH_LEVEL, as one processor would; one worker thread runs work items at
- * PASSIVE_LEVEL. Both start on first use. */
+ * at DISPATCH_LEVEL, as one processor would; a few worker threads run work items at
+ * PASSIVE_LEVEL. They start on first use. */
 #include <errno.h>
 #include <pthread.h>
 #include <time.h>
@@ -20,7 +20,8 @@ static pthread_mutex_t ke_work_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t ke_work_cond;
 static pthread_cond_t ke_work_idle;
 static pthread_once_t ke_work_once = PTHREAD_ONCE_INIT;
-static struct ke_work *ke_work_head, *ke_work_tail, *ke_work_running;
+static struct ke_work *ke_work_head, *ke_work_tail;
+static unsigned ke_work_busy; /* work items running now */
 
 uint64_t ke_now_ns(void)
 {
@@ -239,7 +240,11 @@ NTKERNELAPI VOID KeSetTargetProcessorDpc(PRKDPC Dpc, CCHAR Number)
     Dpc->Number = (USHORT)Number;
 }
 
-/* ---- worker thread --------------------------------------------------------------------------- */
+/* ---- worker threads ---------------------------------------------------------------------- */
+/* Several, like Windows' system worker threads: a work item that blocks (waiting for another
+ * work item, say) does not stall the rest. */
+#define KE_WORKERS 4
+
 static _Thread_local bool ke_is_worker;
 
 bool ke_work_self(void)
@@ -260,11 +265,13 @@ static void *ke_work_thread(void *unused)
         if (ke_work_head == NULL)
             ke_work_tail = NULL;
         w->queued = false;
-        ke_work_running = w;
+        w->running++;
+        ke_work_busy++;
         pthread_mutex_unlock(&ke_work_lock);
         w->run(w);
         pthread_mutex_lock(&ke_work_lock);
-        ke_work_running = NULL;
+        w->running--;
+        ke_work_busy--;
         pthread_cond_broadcast(&ke_work_idle);
     }
     return NULL;
@@ -274,11 +281,13 @@ static void ke_work_start(void)
 {
     ke_cond_init(&ke_work_cond);
     ke_cond_init(&ke_work_idle);
-    pthread_t tid;
     pthread_attr_t attr;
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    pthread_create(&tid, &attr, ke_work_thread, NULL);
+    for (int i = 0; i < KE_WORKERS; i++) {
+        pthread_t tid;
+        pthread_create(&tid, &attr, ke_work_thread, NULL);
+    }
     pthread_attr_destroy(&attr);
 }
 
@@ -303,25 +312,26 @@ bool ke_work_queue(struct ke_work *w, void *arg1, void *arg2)
     return !was_queued;
 }
 
-/* Waits until `w` is neither queued nor running (unless called from `w` itself). */
+/* Waits until `w` is neither queued nor running, except for its own run when called from a
+ * worker (a routine may free its own work item). */
 bool ke_work_wait_idle(struct ke_work *w, bool *was_queued)
 {
     pthread_once(&ke_work_once, ke_work_start);
     pthread_mutex_lock(&ke_work_lock);
     *was_queued = w->queued;
-    bool self = ke_work_self() && ke_work_running == w;
-    while (!self && (w->queued || ke_work_running == w))
+    unsigned self = ke_work_self() && w->running > 0 ? 1 : 0;
+    while (w->queued || w->running > self)
         pthread_cond_wait(&ke_work_idle, &ke_work_lock);
     pthread_mutex_unlock(&ke_work_lock);
-    return !self;
+    return self == 0;
 }
 
-/* Waits until the worker has nothing queued or running. */
+/* Waits until the workers have nothing queued or running. */
 void ke_work_flush(void)
 {
     pthread_once(&ke_work_once, ke_work_start);
     pthread_mutex_lock(&ke_work_lock);
-    while (ke_work_head != NULL || ke_work_running != NULL)
+    while (ke_work_head != NULL || ke_work_busy > (ke_work_self() ? 1u : 0u))
         pthread_cond_wait(&ke_work_idle, &ke_work_lock);
     pthread_mutex_unlock(&ke_work_lock);
 }

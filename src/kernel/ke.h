@@ -58,6 +58,7 @@ void ke_timer_wait_idle(const void *object);
 /* Work run by the worker thread at PASSIVE_LEVEL. */
 struct ke_work {
     bool queued;
+    unsigned running; /* how many workers run it now (0 or 1, unless re-queued while running) */
     struct ke_work *next;
     void (*run)(struct ke_work *work);
     void *arg1, *arg2; /* set with the queueing, read by `run` */

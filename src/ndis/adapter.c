@@ -172,6 +172,7 @@ struct ndis_adapter *ndis_adapter_initialize(struct ld_image *image, NDIS_STATUS
         return NULL;
     }
     ndis_set_state(a, NDIS_STATE_PAUSED);
+    ndis_adapter_start_hang_checks(a);
     *status = NDIS_STATUS_SUCCESS;
     return a;
 }
@@ -205,7 +206,7 @@ NDIS_STATUS ndis_adapter_restart(struct ndis_adapter *a)
         if (!ndis_wait(a, ndis_restart_done, ndis_timeout_seconds(NDIS_RESTART_TIMEOUT_SECONDS))) {
             pthread_mutex_unlock(&a->lock);
             vf_report(VF_PAUSE_RESTART_TIMEOUT, "MiniportRestart", (const void *)restart, true,
-                      "MiniportRestart returned NDIS_STATUS_PENDING and NdisMRestartComplete was not called within %.0f s",
+                      "MiniportRestart returned NDIS_STATUS_PENDING and NdisMRestartComplete was not called within %.3g s",
                       ndis_timeout_seconds(NDIS_RESTART_TIMEOUT_SECONDS));
             pthread_mutex_lock(&a->lock);
             a->restart_pending = false;
@@ -288,7 +289,7 @@ NDIS_STATUS ndis_adapter_pause(struct ndis_adapter *a)
         }
         if (!done)
             vf_report(VF_PAUSE_RESTART_TIMEOUT, "MiniportPause", (const void *)pause, true,
-                      "MiniportPause returned NDIS_STATUS_PENDING and NdisMPauseComplete was not called within %.0f s",
+                      "MiniportPause returned NDIS_STATUS_PENDING and NdisMPauseComplete was not called within %.3g s",
                       ndis_timeout_seconds(NDIS_PAUSE_TIMEOUT_SECONDS));
     } else {
         if (st != NDIS_STATUS_SUCCESS)
@@ -347,6 +348,7 @@ NDIS_STATUS ndis_adapter_halt(struct ndis_adapter *a, NDIS_HALT_ACTION action)
     if (a->state != NDIS_STATE_PAUSED && a->state != NDIS_STATE_SHUTDOWN)
         return NDIS_STATUS_INVALID_STATE;
     ndis_adapter_return_pending(a);
+    ndis_adapter_stop_hang_checks(a); /* NDIS never checks for hangs during or after halt */
     MINIPORT_HALT_HANDLER halt = a->driver->chars.HaltHandlerEx;
     halt(a->context, action);
     ke_irql_after_handler(PASSIVE_LEVEL, "MiniportHaltEx", (const void *)halt);

@@ -116,6 +116,12 @@ struct ndis_adapter {
     long receives_outstanding; /* indicated NBLs not yet returned */
     PNET_BUFFER_LIST returns;  /* indicated NBLs waiting to go back to the miniport */
 
+    bool reset_pending;
+    NDIS_STATUS reset_status;
+    unsigned resets;
+    struct ke_timer hang_timer; /* NDIS's CheckForHang interval... */
+    struct ke_work hang_work;   /* ...runs the check at PASSIVE_LEVEL */
+
     struct ke_pool pool; /* memory allocated with the adapter handle */
     const struct ndis_upper_edge *edge;
     void *edge_context;
@@ -147,15 +153,29 @@ OPENNDIS_API void ndis_adapter_return_pending(struct ndis_adapter *adapter);
 OPENNDIS_API NDIS_STATUS ndis_adapter_oid(struct ndis_adapter *adapter, NDIS_REQUEST_TYPE type,
                                           NDIS_OID oid, PVOID buffer, ULONG length,
                                           ULONG *bytes_done, ULONG *bytes_needed);
+/* Which handler carries a request: MiniportOidRequest, MiniportDirectOidRequest (NDIS 6.1,
+ * if registered) or MiniportSynchronousOidRequest (NDIS 6.80, if registered). One request
+ * at a time per adapter. */
+enum ndis_oid_path { NDIS_OID_REGULAR, NDIS_OID_DIRECT, NDIS_OID_SYNCHRONOUS };
+OPENNDIS_API NDIS_STATUS ndis_adapter_oid_path(struct ndis_adapter *adapter, enum ndis_oid_path path,
+                                               NDIS_REQUEST_TYPE type, NDIS_OID oid, PVOID buffer, ULONG length,
+                                               ULONG *bytes_done, ULONG *bytes_needed);
+/* Calls MiniportCheckForHangEx and, when it reports a hang, MiniportResetEx (what NDIS's
+ * hang timer does every CheckForHangTimeInSeconds). Returns whether a reset ran. */
+OPENNDIS_API bool ndis_adapter_check_for_hang(struct ndis_adapter *adapter);
+OPENNDIS_API NDIS_STATUS ndis_adapter_reset(struct ndis_adapter *adapter);
 OPENNDIS_API struct json_object *ndis_adapter_json(struct ndis_adapter *adapter);
 
 /* Waits, with the adapter lock held, until `done` holds or `seconds` pass. */
 bool ndis_wait(struct ndis_adapter *adapter, bool (*done)(struct ndis_adapter *), double seconds);
 void ndis_driver_halt_adapters(struct ndis_driver *driver);
+void ndis_adapter_start_hang_checks(struct ndis_adapter *adapter);
+void ndis_adapter_stop_hang_checks(struct ndis_adapter *adapter);
 
 /* Timeouts NDIS documents or Driver Verifier applies (seconds, before scaling). */
 #define NDIS_PAUSE_TIMEOUT_SECONDS 10.0
 #define NDIS_RESTART_TIMEOUT_SECONDS 10.0
+#define NDIS_RESET_TIMEOUT_SECONDS 10.0
 
 /* Scale for every timeout the verifier applies (OID 12 s, pause, ...); tests shrink it. */
 OPENNDIS_API void ndis_set_time_scale(double scale);

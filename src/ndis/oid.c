@@ -19,7 +19,7 @@ static bool ndis_oid_idle(struct ndis_adapter *a)
 
 /* What the request says it wrote, read or needs, checked against its buffer. */
 static void ndis_oid_check_result(struct ndis_adapter *a, const NDIS_OID_REQUEST *r, NDIS_STATUS st,
-                                  const void *handler)
+                                  const void *handler, const char *role)
 {
     const UINT len = r->DATA.QUERY_INFORMATION.InformationBufferLength;
     UINT done = 0, needed = r->DATA.QUERY_INFORMATION.BytesNeeded;
@@ -30,11 +30,11 @@ static void ndis_oid_check_result(struct ndis_adapter *a, const NDIS_OID_REQUEST
     default: return;
     }
     if (st == NDIS_STATUS_SUCCESS && done > len)
-        vf_report(VF_OID_RESULT_INCONSISTENT, "MiniportOidRequest", handler, true,
+        vf_report(VF_OID_RESULT_INCONSISTENT, role, handler, true,
                   "OID 0x%08X on adapter %u: %u bytes written/read into a %u-byte buffer", r->DATA.Oid,
                   a->index, done, len);
     if ((st == NDIS_STATUS_BUFFER_TOO_SHORT || st == NDIS_STATUS_INVALID_LENGTH) && needed <= len)
-        vf_report(VF_OID_RESULT_INCONSISTENT, "MiniportOidRequest", handler, true,
+        vf_report(VF_OID_RESULT_INCONSISTENT, role, handler, true,
                   "OID 0x%08X on adapter %u failed with a short buffer but BytesNeeded is %u for a %u-byte buffer",
                   r->DATA.Oid, a->index, needed, len);
 }
@@ -42,6 +42,23 @@ static void ndis_oid_check_result(struct ndis_adapter *a, const NDIS_OID_REQUEST
 NDIS_STATUS ndis_adapter_oid(struct ndis_adapter *a, NDIS_REQUEST_TYPE type, NDIS_OID oid, PVOID buffer,
                              ULONG length, ULONG *bytes_done, ULONG *bytes_needed)
 {
+    return ndis_adapter_oid_path(a, NDIS_OID_REGULAR, type, oid, buffer, length, bytes_done, bytes_needed);
+}
+
+NDIS_STATUS ndis_adapter_oid_path(struct ndis_adapter *a, enum ndis_oid_path path, NDIS_REQUEST_TYPE type, NDIS_OID oid,
+                                  PVOID buffer, ULONG length, ULONG *bytes_done, ULONG *bytes_needed)
+{
+    const NDIS_MINIPORT_DRIVER_CHARACTERISTICS *c = &a->driver->chars;
+    MINIPORT_OID_REQUEST_HANDLER handler = path == NDIS_OID_DIRECT        ? c->DirectOidRequestHandler
+                                           : path == NDIS_OID_SYNCHRONOUS ? c->SynchronousOidRequestHandler
+                                                                          : c->OidRequestHandler;
+    MINIPORT_CANCEL_OID_REQUEST_HANDLER cancel =
+        path == NDIS_OID_DIRECT ? c->CancelDirectOidRequestHandler : c->CancelOidRequestHandler;
+    const char *role = path == NDIS_OID_DIRECT        ? "MiniportDirectOidRequest"
+                       : path == NDIS_OID_SYNCHRONOUS ? "MiniportSynchronousOidRequest"
+                                                      : "MiniportOidRequest";
+    if (handler == NULL)
+        return NDIS_STATUS_NOT_SUPPORTED; /* the driver registered no handler for this path */
     pthread_mutex_lock(&a->lock);
     if (a->state == NDIS_STATE_HALTED || a->state == NDIS_STATE_INITIALIZING ||
         a->state == NDIS_STATE_SHUTDOWN) {
@@ -75,9 +92,13 @@ NDIS_STATUS ndis_adapter_oid(struct ndis_adapter *a, NDIS_REQUEST_TYPE type, NDI
     a->oid_done = false;
     pthread_mutex_unlock(&a->lock);
 
-    MINIPORT_OID_REQUEST_HANDLER handler = a->driver->chars.OidRequestHandler;
     NDIS_STATUS st = handler(a->context, r);
-    ke_irql_after_handler(PASSIVE_LEVEL, "MiniportOidRequest", (const void *)handler);
+    ke_irql_after_handler(PASSIVE_LEVEL, role, (const void *)handler);
+    if (st == NDIS_STATUS_PENDING && path == NDIS_OID_SYNCHRONOUS) {
+        vf_report(VF_OID_DOUBLE_COMPLETE, role, (const void *)handler, true,
+                  "MiniportSynchronousOidRequest returned NDIS_STATUS_PENDING; synchronous requests cannot pend");
+        st = NDIS_STATUS_FAILURE;
+    }
 
     bool keep = false; /* a request the driver may still complete must stay valid */
     pthread_mutex_lock(&a->lock);
@@ -87,9 +108,8 @@ NDIS_STATUS ndis_adapter_oid(struct ndis_adapter *a, NDIS_REQUEST_TYPE type, NDI
             st = a->oid_status;
         } else {
             pthread_mutex_unlock(&a->lock);
-            vf_report(VF_OID_TIMEOUT, "MiniportOidRequest", (const void *)handler, true,
-                      "OID 0x%08X on adapter %u pended and was not completed within %.0f s", oid, a->index, limit);
-            MINIPORT_CANCEL_OID_REQUEST_HANDLER cancel = a->driver->chars.CancelOidRequestHandler;
+            vf_report(VF_OID_TIMEOUT, role, (const void *)handler, true,
+                      "OID 0x%08X on adapter %u pended and was not completed within %.3g s", oid, a->index, limit);
             cancel(a->context, r->RequestId);
             ke_irql_after_handler(PASSIVE_LEVEL, "MiniportCancelOidRequest", (const void *)cancel);
             pthread_mutex_lock(&a->lock);
@@ -111,7 +131,7 @@ NDIS_STATUS ndis_adapter_oid(struct ndis_adapter *a, NDIS_REQUEST_TYPE type, NDI
     pthread_cond_broadcast(&a->changed);
     pthread_mutex_unlock(&a->lock);
 
-    ndis_oid_check_result(a, r, st, (const void *)handler);
+    ndis_oid_check_result(a, r, st, (const void *)handler, role);
     if (bytes_done)
         *bytes_done = type == NdisRequestSetInformation ? r->DATA.SET_INFORMATION.BytesRead
                       : type == NdisRequestMethod        ? r->DATA.METHOD_INFORMATION.BytesWritten

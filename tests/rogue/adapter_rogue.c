@@ -7,6 +7,7 @@
 typedef struct _ROGUE_ADAPTER {
     NDIS_HANDLE Handle;
     NDIS_HANDLE Pool;
+    NDIS_HANDLE ResetWork; /* completes a pended reset (BREAK_HANG_RESET_PENDING) */
     PNET_BUFFER_LIST Held; /* sends kept back by BREAK_PAUSE_WITH_SENDS */
     NDIS_SPIN_LOCK Lock;
 } ROGUE_ADAPTER, *PROGUE_ADAPTER;
@@ -41,6 +42,7 @@ static NDIS_STATUS SetRegistration(PROGUE_ADAPTER Adapter)
     Registration.Header.Revision = 9;
 #endif
     Registration.MiniportAdapterContext = Adapter;
+    Registration.CheckForHangTimeInSeconds = 2;
     return NdisMSetMiniportAttributes(Adapter->Handle, (PNDIS_MINIPORT_ADAPTER_ATTRIBUTES)&Registration);
 }
 
@@ -85,7 +87,14 @@ static NDIS_STATUS RogueInitializeEx(NDIS_HANDLE Handle, NDIS_HANDLE DriverConte
         Status = NDIS_STATUS_RESOURCES;
         goto fail;
     }
+    Adapter->ResetWork = NdisAllocateIoWorkItem(Handle);
+    if (Adapter->ResetWork == NULL) {
+        NdisFreeNetBufferListPool(Adapter->Pool);
+        Status = NDIS_STATUS_RESOURCES;
+        goto fail;
+    }
 #if defined(BREAK_INITIALIZE_PENDING) /* ND1405 */
+    NdisFreeIoWorkItem(Adapter->ResetWork);
     NdisFreeNetBufferListPool(Adapter->Pool);
     NdisFreeMemory(Adapter, 0, 0);
     return NDIS_STATUS_PENDING;
@@ -109,6 +118,7 @@ static VOID RogueHaltEx(NDIS_HANDLE Context, NDIS_HALT_ACTION Action)
 #endif
     if (Adapter->Held != NULL)
         NdisMSendNetBufferListsComplete(Adapter->Handle, Adapter->Held, 0);
+    NdisFreeIoWorkItem(Adapter->ResetWork);
 #if !defined(BREAK_HALT_LEAKS_POOL) /* ND1201 when kept */
     NdisFreeNetBufferListPool(Adapter->Pool);
 #endif
@@ -212,10 +222,71 @@ static VOID RogueReturn(NDIS_HANDLE Context, PNET_BUFFER_LIST Nbls, ULONG Flags)
     }
 }
 
+/* Hang once, then reset: pended and completed from a work item, or (rogue) never. */
+static volatile LONG HangChecks;
+static BOOLEAN RogueCheckForHangOnce(NDIS_HANDLE Context)
+{
+    UNREFERENCED_PARAMETER(Context);
+    return InterlockedIncrement(&HangChecks) == 1;
+}
+
+static VOID RogueResetDone(PVOID Context, NDIS_HANDLE WorkItem)
+{
+    PROGUE_ADAPTER Adapter = Context;
+    UNREFERENCED_PARAMETER(WorkItem);
+    NdisMResetComplete(Adapter->Handle, NDIS_STATUS_SUCCESS, FALSE);
+}
+
+static NDIS_STATUS RogueResetEx(NDIS_HANDLE Context, PBOOLEAN AddressingReset)
+{
+    PROGUE_ADAPTER Adapter = Context;
+    *AddressingReset = FALSE;
+#if !defined(BREAK_RESET_NEVER_COMPLETES) /* ND1410 when it never completes */
+    NdisQueueIoWorkItem(Adapter->ResetWork, RogueResetDone, Adapter);
+#else
+    UNREFERENCED_PARAMETER(Adapter);
+    (void)RogueResetDone;
+#endif
+    return NDIS_STATUS_PENDING;
+}
+
+/* Direct and synchronous OID paths (NDIS 6.1 / 6.80 handlers). */
+static NDIS_STATUS RogueDirectOid(NDIS_HANDLE Context, PNDIS_OID_REQUEST Request)
+{
+    UNREFERENCED_PARAMETER(Context);
+    Request->DATA.QUERY_INFORMATION.BytesWritten = 0;
+    return NDIS_STATUS_SUCCESS;
+}
+
+static VOID RogueCancelDirectOid(NDIS_HANDLE Context, PVOID RequestId)
+{
+    UNREFERENCED_PARAMETER(Context);
+    UNREFERENCED_PARAMETER(RequestId);
+}
+
+static NDIS_STATUS RogueSynchronousOid(NDIS_HANDLE Context, PNDIS_OID_REQUEST Request)
+{
+    UNREFERENCED_PARAMETER(Context);
+    UNREFERENCED_PARAMETER(Request);
+#if defined(BREAK_SYNCHRONOUS_OID_PENDS) /* ND1601 */
+    return NDIS_STATUS_PENDING;
+#else
+    return NDIS_STATUS_SUCCESS;
+#endif
+}
+
 NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 {
     NDIS_MINIPORT_DRIVER_CHARACTERISTICS Chars;
     RogueCharacteristics(&Chars);
+    Chars.CheckForHangHandlerEx = RogueCheckForHangOnce;
+    Chars.ResetHandlerEx = RogueResetEx;
+    Chars.Header.Revision = NDIS_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_3;
+    Chars.Header.Size = NDIS_SIZEOF_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_3;
+    Chars.MinorNdisVersion = 80;
+    Chars.DirectOidRequestHandler = RogueDirectOid;
+    Chars.CancelDirectOidRequestHandler = RogueCancelDirectOid;
+    Chars.SynchronousOidRequestHandler = RogueSynchronousOid;
     Chars.InitializeHandlerEx = RogueInitializeEx;
     Chars.HaltHandlerEx = RogueHaltEx;
     Chars.PauseHandler = RoguePause;

@@ -51,6 +51,81 @@ static void expect(const char *variant, enum vf_rule_id rule)
     }
 }
 
+/* The hang timer runs MiniportCheckForHangEx on its own; the rogue reports one hang and
+ * its reset completes (or, for the rogue, never does). */
+static unsigned hang_life(const char *variant)
+{
+    char path[512], err[512];
+    NDIS_STATUS st;
+    snprintf(path, sizeof path, "%s/rogue_adapter_%s.so", ROGUE_DIR, variant);
+    vf_reset();
+    struct ld_image *image = ld_load(path, err, sizeof err);
+    assert_non_null(image);
+    assert_int_equal(ld_driver_entry(image), NDIS_STATUS_SUCCESS);
+    struct ndis_adapter *a = ndis_adapter_initialize(image, &st);
+    assert_non_null(a);
+    assert_int_equal(ndis_adapter_restart(a), NDIS_STATUS_SUCCESS);
+    NdisMSleep(300 * 1000); /* the scaled 2 s interval is 20 ms; the scaled reset limit 100 ms */
+    pthread_mutex_lock(&a->lock);
+    unsigned resets = a->resets;
+    pthread_mutex_unlock(&a->lock);
+    ndis_adapter_pause(a);
+    ndis_adapter_halt(a, NdisHaltDeviceDisabled);
+    ld_unload(image);
+    ld_free(image);
+    return resets;
+}
+
+static void test_hang_and_reset(void **state)
+{
+    (void)state;
+    assert_int_equal(hang_life("none"), 1);
+    assert_int_equal(vf_violation_count(), 0);
+}
+
+static void test_reset_never_completes(void **state)
+{
+    (void)state;
+    assert_int_equal(hang_life("reset_never_completes"), 1);
+    assert_int_equal(vf_violation_count_of(VF_RESET_TIMEOUT), 1);
+    assert_int_equal(vf_violation_count(), 1);
+}
+
+static void oid_paths(const char *variant, NDIS_STATUS expect_sync)
+{
+    char path[512], err[512];
+    NDIS_STATUS st;
+    ULONG done, needed, buf = 0;
+    snprintf(path, sizeof path, "%s/rogue_adapter_%s.so", ROGUE_DIR, variant);
+    vf_reset();
+    struct ld_image *image = ld_load(path, err, sizeof err);
+    assert_int_equal(ld_driver_entry(image), NDIS_STATUS_SUCCESS);
+    struct ndis_adapter *a = ndis_adapter_initialize(image, &st);
+    assert_non_null(a);
+    assert_int_equal(ndis_adapter_oid_path(a, NDIS_OID_DIRECT, NdisRequestQueryInformation, OID_GEN_STATISTICS, &buf,
+                                           sizeof buf, &done, &needed), NDIS_STATUS_SUCCESS);
+    assert_int_equal(ndis_adapter_oid_path(a, NDIS_OID_SYNCHRONOUS, NdisRequestQueryInformation, OID_GEN_STATISTICS,
+                                           &buf, sizeof buf, &done, &needed), expect_sync);
+    ndis_adapter_halt(a, NdisHaltDeviceDisabled);
+    ld_unload(image);
+    ld_free(image);
+}
+
+static void test_direct_and_synchronous_oids(void **state)
+{
+    (void)state;
+    oid_paths("none", NDIS_STATUS_SUCCESS);
+    assert_int_equal(vf_violation_count(), 0);
+}
+
+static void test_synchronous_oid_pends(void **state)
+{
+    (void)state;
+    oid_paths("synchronous_oid_pends", NDIS_STATUS_FAILURE);
+    assert_int_equal(vf_violation_count_of(VF_OID_DOUBLE_COMPLETE), 1);
+    assert_int_equal(vf_violation_count(), 1);
+}
+
 static void test_clean_rogue_base(void **state)
 {
     (void)state;
@@ -85,6 +160,10 @@ int main(void)
     ndis_set_time_scale(0.01); /* 12 s OID and 10 s pause limits become 0.12 s and 0.1 s */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_clean_rogue_base),
+        cmocka_unit_test(test_hang_and_reset),
+        cmocka_unit_test(test_reset_never_completes),
+        cmocka_unit_test(test_direct_and_synchronous_oids),
+        cmocka_unit_test(test_synchronous_oid_pends),
         cmocka_unit_test(test_general_missing),
         cmocka_unit_test(test_general_first),
         cmocka_unit_test(test_attributes_in_restart),
