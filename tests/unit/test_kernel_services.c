@@ -162,13 +162,16 @@ static void test_work_items(void **state)
     NdisFreeIoWorkItem(w);
     assert_int_equal(vf_violation_count(), 0);
 
-    /* Queued twice while waiting behind a busy worker: a violation, and it runs once. */
+    /* Queued twice while every worker is busy: a violation, and it runs once. */
     memset(&blocker, 0, sizeof blocker);
     NdisInitializeEvent(&blocker.done);
-    NDIS_HANDLE hold = NdisAllocateIoWorkItem(driver), twice = NdisAllocateIoWorkItem(driver);
+    NDIS_HANDLE hold[16], twice = NdisAllocateIoWorkItem(driver);
+    for (int i = 0; i < 16; i++) { /* more than there are workers */
+        hold[i] = NdisAllocateIoWorkItem(driver);
+        NdisQueueIoWorkItem(hold[i], work_fn, &blocker);
+    }
     struct probe q = { 0 };
     NdisInitializeEvent(&q.done);
-    NdisQueueIoWorkItem(hold, work_fn, &blocker);
     NdisQueueIoWorkItem(twice, work_fn, &q);
     NdisQueueIoWorkItem(twice, work_fn, &q);
     assert_int_equal(vf_violation_count_of(VF_KERNEL_OBJECT_MISUSE), 1);
@@ -176,7 +179,8 @@ static void test_work_items(void **state)
     assert_true(NdisWaitEvent(&q.done, 2000));
     ke_work_flush();
     assert_int_equal(q.calls, 1);
-    NdisFreeIoWorkItem(hold);
+    for (int i = 0; i < 16; i++)
+        NdisFreeIoWorkItem(hold[i]);
     NdisFreeIoWorkItem(twice);
     vf_reset();
 }
