@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # OpenNDIS quick start for a fresh Debian 12 machine (run as root, or with the packages
 # below already installed):
-#   ./quickstart.sh sample   install what is missing, build, run the sample driver's life
+#   ./quickstart.sh sample   install what is missing, build, run the sample driver's whole
+#                            life: adapters, traffic through its hub, pause, halt, unload
 #   ./quickstart.sh test     install what is missing, build, run every test, then again
 #                            under AddressSanitizer + UndefinedBehaviorSanitizer, and the
 #                            concurrency tests under ThreadSanitizer
@@ -44,7 +45,7 @@ sample)
     ensure_packages
     build build
     echo
-    exec build/openndis info build/drivers/sample.so
+    exec build/openndis run build/drivers/sample.so
     ;;
 test)
     ensure_packages
@@ -60,7 +61,7 @@ test)
     echo "quickstart: all tests passed"
     ;;
 *)
-    sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

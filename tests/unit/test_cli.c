@@ -211,6 +211,44 @@ static void test_usage(void **state)
     free(out);
 }
 
+static void test_run_sample(void **state)
+{
+    (void)state;
+    char *out;
+    assert_int_equal(cli(&out, "run --json --adapters 3 --frames 500 --size 1514 %s", SAMPLE_DRIVER), 0);
+    struct json_object *j = json_tokener_parse(out);
+    assert_non_null(j);
+    assert_string_equal(get(j, "verdict"), "pass");
+    assert_string_equal(get(j, "frames_expected"), "1500");
+    assert_string_equal(get(j, "frames_delivered"), "1500");
+    assert_string_equal(get(j, "adapters.2.state"), "Running");
+    assert_string_equal(get(j, "adapters.0.link"), "up");
+    assert_string_equal(get(j, "life.0.step"), "DriverEntry");
+    json_object_put(j);
+    free(out);
+    assert_int_equal(cli(&out, "run %s", SAMPLE_DRIVER), 0);
+    assert_non_null(strstr(out, "frames delivered through the driver: 2000 of 2000"));
+    free(out);
+    assert_int_equal(cli(&out, "run --size 9000 %s", SAMPLE_DRIVER), 2);
+    free(out);
+    assert_int_equal(cli(&out, "run --config /nonexistent.ini %s", SAMPLE_DRIVER), 2);
+    free(out);
+}
+
+static void test_run_rogue(void **state)
+{
+    (void)state;
+    char *out;
+    /* pause fails -> rule; the run's verdict fails */
+    assert_int_equal(cli(&out, "run --json %s/rogue_adapter_pause_failure.so", ROGUE_DIR), 1);
+    struct json_object *j = json_tokener_parse(out);
+    assert_string_equal(get(j, "violations.0.rule"), "ND1406");
+    json_object_put(j);
+    free(out);
+    assert_int_equal(cli(&out, "run %s/rogue_crash.so", ROGUE_DIR), 3);
+    free(out);
+}
+
 static void test_rules_and_exports(void **state)
 {
     (void)state;
@@ -239,6 +277,8 @@ int main(void)
         cmocka_unit_test(test_hang_stopped),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_usage),
+        cmocka_unit_test(test_run_sample),
+        cmocka_unit_test(test_run_rogue),
         cmocka_unit_test(test_rules_and_exports),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
