@@ -167,6 +167,7 @@ NTKERNELAPI VOID KeQuerySystemTime(PLARGE_INTEGER CurrentTime);
 
 typedef struct _DEVICE_OBJECT DEVICE_OBJECT, *PDEVICE_OBJECT;
 typedef struct _IRP IRP, *PIRP;
+typedef struct _MDL *PMDL_FORWARD;
 typedef struct _FAST_IO_DISPATCH FAST_IO_DISPATCH, *PFAST_IO_DISPATCH;
 typedef struct _DRIVER_OBJECT DRIVER_OBJECT, *PDRIVER_OBJECT;
 
@@ -205,6 +206,150 @@ struct _DRIVER_OBJECT {
     PDRIVER_UNLOAD DriverUnload;
     PDRIVER_DISPATCH MajorFunction[IRP_MJ_MAXIMUM_FUNCTION + 1];
 };
+
+/* ---- I/O requests (io.c). OpenNDIS has no I/O manager sending IRPs yet; these let a
+ * driver's dispatch code compile and complete the IRPs tests hand it. ------------------- */
+typedef struct _IO_STATUS_BLOCK {
+    union {
+        NTSTATUS Status;
+        PVOID Pointer;
+    };
+    ULONG_PTR Information;
+} IO_STATUS_BLOCK, *PIO_STATUS_BLOCK;
+
+typedef struct _FILE_OBJECT FILE_OBJECT, *PFILE_OBJECT;
+typedef struct _IO_STACK_LOCATION IO_STACK_LOCATION, *PIO_STACK_LOCATION;
+typedef NTSTATUS IO_COMPLETION_ROUTINE(PDEVICE_OBJECT DeviceObject, PIRP Irp, PVOID Context);
+typedef IO_COMPLETION_ROUTINE *PIO_COMPLETION_ROUTINE;
+typedef VOID DRIVER_CANCEL(PDEVICE_OBJECT DeviceObject, PIRP Irp);
+typedef DRIVER_CANCEL *PDRIVER_CANCEL;
+
+struct _IRP {
+    CSHORT Type;
+    USHORT Size;
+    USHORT AllocationProcessorNumber;
+    USHORT Reserved;
+    PMDL_FORWARD MdlAddress;
+    ULONG Flags;
+    union {
+        struct _IRP *MasterIrp;
+        volatile LONG IrpCount;
+        PVOID SystemBuffer;
+    } AssociatedIrp;
+    LIST_ENTRY ThreadListEntry;
+    IO_STATUS_BLOCK IoStatus;
+    KPROCESSOR_MODE RequestorMode;
+    BOOLEAN PendingReturned;
+    CHAR StackCount;
+    CHAR CurrentLocation;
+    BOOLEAN Cancel;
+    KIRQL CancelIrql;
+    CCHAR ApcEnvironment;
+    UCHAR AllocationFlags;
+    PIO_STATUS_BLOCK UserIosb;
+    struct _KEVENT *UserEvent;
+    union {
+        struct {
+            PVOID UserApcRoutine;
+            PVOID UserApcContext;
+        } AsynchronousParameters;
+        LARGE_INTEGER AllocationSize;
+    } Overlay;
+    volatile PDRIVER_CANCEL CancelRoutine;
+    PVOID UserBuffer;
+    union {
+        struct {
+            PVOID DriverContext[4];
+            PVOID Thread;
+            PCHAR AuxiliaryBuffer;
+            struct {
+                LIST_ENTRY ListEntry;
+                union {
+                    PIO_STACK_LOCATION CurrentStackLocation;
+                    ULONG PacketType;
+                };
+            };
+            PFILE_OBJECT OriginalFileObject;
+        } Overlay;
+        UCHAR Apc[0x58];
+    } Tail;
+};
+
+struct _IO_STACK_LOCATION {
+    UCHAR MajorFunction;
+    UCHAR MinorFunction;
+    UCHAR Flags;
+    UCHAR Control;
+    union {
+        struct {
+            ULONG OutputBufferLength;
+            ULONG DECLSPEC_ALIGN(8) InputBufferLength;
+            ULONG DECLSPEC_ALIGN(8) IoControlCode;
+            PVOID Type3InputBuffer;
+        } DeviceIoControl;
+        struct {
+            ULONG Length;
+            ULONG DECLSPEC_ALIGN(8) Key;
+            ULONG Flags;
+            LARGE_INTEGER ByteOffset;
+        } Read, Write;
+        struct {
+            PVOID Argument1, Argument2, Argument3, Argument4;
+        } Others;
+    } Parameters;
+    PDEVICE_OBJECT DeviceObject;
+    PFILE_OBJECT FileObject;
+    PIO_COMPLETION_ROUTINE CompletionRoutine;
+    PVOID Context;
+};
+
+#define IRP_MJ_CREATE 0x00
+#define IRP_MJ_CLOSE 0x02
+#define IRP_MJ_READ 0x03
+#define IRP_MJ_WRITE 0x04
+#define IRP_MJ_DEVICE_CONTROL 0x0e
+#define IRP_MJ_INTERNAL_DEVICE_CONTROL 0x0f
+#define IRP_MJ_CLEANUP 0x12
+#define IRP_MJ_PNP 0x1b
+#define IO_NO_INCREMENT 0
+#define IO_NETWORK_INCREMENT 2
+
+static inline PIO_STACK_LOCATION IoGetCurrentIrpStackLocation(PIRP Irp)
+{
+    return Irp->Tail.Overlay.CurrentStackLocation;
+}
+static inline VOID IoMarkIrpPending(PIRP Irp)
+{
+    IoGetCurrentIrpStackLocation(Irp)->Control |= 0x01; /* SL_PENDING_RETURNED */
+}
+/* Completes an IRP once: copies IoStatus to the requester's block and signals its event. */
+NTKERNELAPI VOID IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost);
+#define IoCompleteRequest(irp, boost) IofCompleteRequest((irp), (boost))
+
+/* ---- object attributes and handles ------------------------------------------------------ */
+typedef struct _OBJECT_ATTRIBUTES {
+    ULONG Length;
+    HANDLE RootDirectory;
+    PUNICODE_STRING ObjectName;
+    ULONG Attributes;
+    PVOID SecurityDescriptor;
+    PVOID SecurityQualityOfService;
+} OBJECT_ATTRIBUTES, *POBJECT_ATTRIBUTES;
+#define OBJ_INHERIT 0x00000002L
+#define OBJ_CASE_INSENSITIVE 0x00000040L
+#define OBJ_KERNEL_HANDLE 0x00000200L
+#define InitializeObjectAttributes(p, n, a, r, s)      \
+    do {                                               \
+        (p)->Length = sizeof(OBJECT_ATTRIBUTES);       \
+        (p)->RootDirectory = (r);                      \
+        (p)->Attributes = (a);                         \
+        (p)->ObjectName = (n);                         \
+        (p)->SecurityDescriptor = (s);                 \
+        (p)->SecurityQualityOfService = NULL;          \
+    } while (0)
+/* OpenNDIS has no object manager yet: no handle is ever open, so every close fails with
+ * STATUS_INVALID_HANDLE, as Windows answers for a handle that is not in the table. */
+NTSYSAPI NTSTATUS ZwClose(HANDLE Handle);
 
 /* The loader looks DriverEntry up by name; keep it visible even under -fvisibility=hidden. */
 __attribute__((__visibility__("default"))) DRIVER_INITIALIZE DriverEntry;
@@ -278,6 +423,11 @@ NTSYSAPI ULONG DbgPrintEx(ULONG ComponentId, ULONG Level, PCSTR Format, ...);
 
 OPENNDIS_EXTERN_C_END
 
+C_ASSERT(offsetof(IRP, IoStatus) == 0x30 && offsetof(IRP, UserIosb) == 0x48 && offsetof(IRP, UserBuffer) == 0x70);
+C_ASSERT(offsetof(IRP, Tail.Overlay.CurrentStackLocation) == 0xB8 && sizeof(IRP) == 0xD0);
+C_ASSERT(offsetof(IO_STACK_LOCATION, Parameters.DeviceIoControl.IoControlCode) == 0x18);
+C_ASSERT(offsetof(IO_STACK_LOCATION, DeviceObject) == 0x28 && sizeof(IO_STACK_LOCATION) == 0x48);
+C_ASSERT(sizeof(OBJECT_ATTRIBUTES) == 0x30);
 C_ASSERT(sizeof(KDPC) == 0x40 && offsetof(KDPC, DeferredRoutine) == 0x18 && offsetof(KDPC, DpcData) == 0x38);
 C_ASSERT(sizeof(KEVENT) == 0x18);
 C_ASSERT(offsetof(DRIVER_EXTENSION, ServiceKeyName) == 0x18 && sizeof(DRIVER_EXTENSION) == 0x28);

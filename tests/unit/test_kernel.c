@@ -153,6 +153,42 @@ static void test_internals_hidden(void **state)
     dlclose(self);
 }
 
+/* An IRP a driver completes: status copied to the requester, event set, once only. */
+static void test_irp_completion(void **state)
+{
+    (void)state;
+    IRP irp;
+    IO_STACK_LOCATION stack;
+    IO_STATUS_BLOCK iosb = { 0 };
+    KEVENT done;
+    memset(&irp, 0, sizeof irp);
+    memset(&stack, 0, sizeof stack);
+    KeInitializeEvent(&done, NotificationEvent, FALSE);
+    stack.MajorFunction = IRP_MJ_DEVICE_CONTROL;
+    stack.Parameters.DeviceIoControl.IoControlCode = CTL_CODE(FILE_DEVICE_NETWORK, 0x800, METHOD_BUFFERED, FILE_ANY_ACCESS);
+    irp.Tail.Overlay.CurrentStackLocation = &stack;
+    irp.UserIosb = &iosb;
+    irp.UserEvent = &done;
+    assert_int_equal(IoGetCurrentIrpStackLocation(&irp)->Parameters.DeviceIoControl.IoControlCode, 0x00122000);
+    vf_reset();
+    irp.IoStatus.Status = STATUS_SUCCESS;
+    irp.IoStatus.Information = 42;
+    IoCompleteRequest(&irp, IO_NO_INCREMENT);
+    assert_int_equal(iosb.Information, 42);
+    assert_int_equal(KeReadStateEvent(&done), 1);
+    assert_int_equal(vf_violation_count(), 0);
+    IoCompleteRequest(&irp, IO_NO_INCREMENT);
+    assert_int_equal(vf_violation_count_of(VF_KERNEL_OBJECT_MISUSE), 1);
+    vf_reset();
+
+    OBJECT_ATTRIBUTES oa;
+    UNICODE_STRING name = RTL_CONSTANT_STRING(u"\\Registry\\Machine");
+    InitializeObjectAttributes(&oa, &name, OBJ_KERNEL_HANDLE | OBJ_CASE_INSENSITIVE, NULL, NULL);
+    assert_int_equal(oa.Length, sizeof oa);
+    assert_ptr_equal(oa.ObjectName, &name);
+    assert_int_equal(ZwClose((HANDLE)0x1234), STATUS_INVALID_HANDLE);
+}
+
 static void test_rule_catalogue(void **state)
 {
     (void)state;
@@ -177,6 +213,7 @@ int main(void)
         cmocka_unit_test(test_windows_format),
         cmocka_unit_test(test_exports_resolve),
         cmocka_unit_test(test_internals_hidden),
+        cmocka_unit_test(test_irp_completion),
         cmocka_unit_test(test_rule_catalogue),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
