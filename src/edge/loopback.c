@@ -6,26 +6,18 @@
 #include <string.h>
 
 #include "edge.h"
-
-#define EDGE_FRAME_DATA 2048
-
-struct edge_frame {
-    NET_BUFFER_LIST nbl;
-    NET_BUFFER nb;
-    MDL mdl;
-    struct edge_frame *next_free;
-    UCHAR data[EDGE_FRAME_DATA];
-};
+#include "frame.h"
 
 struct edge_rx {
     size_t len;
     UCHAR data[EDGE_FRAME_DATA];
 };
 
+
 struct edge_loopback {
     struct ndis_adapter *adapter;
     pthread_mutex_t lock;
-    struct edge_frame *free_frames;
+    struct edge_frames frames;
     struct edge_rx *queue;
     size_t queue_len, head, count;
     struct edge_loopback_stats stats;
@@ -38,24 +30,13 @@ static void edge_lb_receive(void *ctx, struct ndis_adapter *adapter, PNET_BUFFER
     pthread_mutex_lock(&lb->lock);
     for (PNET_BUFFER_LIST nbl = nbls; nbl; nbl = nbl->Next)
         for (PNET_BUFFER nb = nbl->FirstNetBuffer; nb; nb = nb->Next) {
-            if (lb->count == lb->queue_len || nb->DataLength > EDGE_FRAME_DATA) {
+            struct edge_rx *rx = &lb->queue[(lb->head + lb->count) % lb->queue_len];
+            size_t len = lb->count == lb->queue_len ? 0 : edge_nb_copy(nb, rx->data, sizeof rx->data);
+            if (len == 0) { /* queue full, frame too big or MDL chain too short */
                 lb->stats.dropped++;
                 continue;
             }
-            struct edge_rx *rx = &lb->queue[(lb->head + lb->count) % lb->queue_len];
-            /* Copy across the MDL chain from the current MDL and offset. */
-            ULONG left = nb->DataLength, offset = nb->CurrentMdlOffset, at = 0;
-            for (PMDL mdl = nb->CurrentMdl; mdl && left; mdl = mdl->Next, offset = 0) {
-                ULONG n = mdl->ByteCount - offset < left ? mdl->ByteCount - offset : left;
-                memcpy(rx->data + at, (UCHAR *)MmGetSystemAddressForMdlSafe(mdl, NormalPagePriority) + offset, n);
-                at += n;
-                left -= n;
-            }
-            if (left != 0) {
-                lb->stats.dropped++; /* the MDL chain is shorter than DataLength */
-                continue;
-            }
-            rx->len = at;
+            rx->len = len;
             lb->count++;
             lb->stats.received++;
         }
@@ -66,18 +47,16 @@ static void edge_lb_send_complete(void *ctx, struct ndis_adapter *adapter, PNET_
 {
     struct edge_loopback *lb = ctx;
     (void)adapter;
-    pthread_mutex_lock(&lb->lock);
     for (PNET_BUFFER_LIST nbl = nbls, next; nbl; nbl = next) {
         next = nbl->Next;
-        struct edge_frame *f = (struct edge_frame *)nbl;
+        pthread_mutex_lock(&lb->lock);
         if (nbl->Status == NDIS_STATUS_SUCCESS)
             lb->stats.send_completed++;
         else
             lb->stats.send_failed++;
-        f->next_free = lb->free_frames;
-        lb->free_frames = f;
+        pthread_mutex_unlock(&lb->lock);
+        edge_frame_put(&lb->frames, (struct edge_frame *)nbl);
     }
-    pthread_mutex_unlock(&lb->lock);
 }
 
 static void edge_lb_status(void *ctx, struct ndis_adapter *adapter, const NDIS_STATUS_INDICATION *ind)
@@ -117,6 +96,7 @@ struct edge_loopback *edge_loopback_open(struct ndis_adapter *adapter, size_t qu
     lb->adapter = adapter;
     lb->queue_len = queue_len;
     pthread_mutex_init(&lb->lock, NULL);
+    edge_frames_init(&lb->frames);
     ndis_adapter_attach(adapter, &edge_lb_ops, lb);
     return lb;
 }
@@ -127,26 +107,10 @@ void edge_loopback_close(struct edge_loopback *lb)
         return;
     if (lb->adapter != NULL) /* still up: detach; a halted adapter already let go */
         ndis_adapter_attach(lb->adapter, NULL, NULL);
-    while (lb->free_frames) {
-        struct edge_frame *f = lb->free_frames;
-        lb->free_frames = f->next_free;
-        free(f);
-    }
+    edge_frames_destroy(&lb->frames);
     pthread_mutex_destroy(&lb->lock);
     free(lb->queue);
     free(lb);
-}
-
-static struct edge_frame *edge_frame_get(struct edge_loopback *lb)
-{
-    pthread_mutex_lock(&lb->lock);
-    struct edge_frame *f = lb->free_frames;
-    if (f != NULL)
-        lb->free_frames = f->next_free;
-    pthread_mutex_unlock(&lb->lock);
-    if (f == NULL)
-        f = aligned_alloc(16, (sizeof *f + 15) & ~(size_t)15);
-    return f;
 }
 
 size_t edge_loopback_send(struct edge_loopback *lb, const void *const *frames, const size_t *lengths, size_t count)
@@ -154,21 +118,9 @@ size_t edge_loopback_send(struct edge_loopback *lb, const void *const *frames, c
     PNET_BUFFER_LIST head = NULL, *tail = &head;
     size_t n = 0;
     for (; n < count; n++) {
-        if (lengths[n] > EDGE_FRAME_DATA)
-            break;
-        struct edge_frame *f = edge_frame_get(lb);
+        struct edge_frame *f = edge_frame_get(&lb->frames, frames[n], lengths[n], lb);
         if (f == NULL)
             break;
-        memset(&f->nbl, 0, sizeof f->nbl);
-        memset(&f->nb, 0, sizeof f->nb);
-        memcpy(f->data, frames[n], lengths[n]);
-        f->mdl = (MDL){ .Size = sizeof(MDL), .MdlFlags = MDL_SOURCE_IS_NONPAGED_POOL, .MappedSystemVa = f->data,
-                        .StartVa = PAGE_ALIGN(f->data), .ByteOffset = BYTE_OFFSET(f->data),
-                        .ByteCount = (ULONG)lengths[n] };
-        f->nb.MdlChain = f->nb.CurrentMdl = &f->mdl;
-        f->nb.DataLength = (ULONG)lengths[n];
-        f->nbl.FirstNetBuffer = &f->nb;
-        f->nbl.SourceHandle = lb;
         *tail = &f->nbl;
         tail = &f->nbl.Next;
     }
@@ -177,7 +129,7 @@ size_t edge_loopback_send(struct edge_loopback *lb, const void *const *frames, c
     if (adapter == NULL) { /* halted: nothing to send to */
         for (PNET_BUFFER_LIST nbl = head, next; nbl; nbl = next) {
             next = nbl->Next;
-            free(nbl);
+            edge_frame_put(&lb->frames, (struct edge_frame *)nbl);
         }
         n = 0;
         head = NULL;
