@@ -34,4 +34,29 @@ OPENNDIS_API size_t edge_loopback_send(struct edge_loopback *lb, const void *con
 OPENNDIS_API ssize_t edge_loopback_recv(struct edge_loopback *lb, void *buffer, size_t cap);
 OPENNDIS_API void edge_loopback_stats(struct edge_loopback *lb, struct edge_loopback_stats *out);
 
+/* ---- pcap capture (pcap.c) ---------------------------------------------------------------- */
+struct edge_pcap;
+OPENNDIS_API struct edge_pcap *edge_pcap_open(const char *path, char *err, size_t len);
+/* Records every frame crossing `adapter`'s upper edge; call before traffic starts. */
+OPENNDIS_API void edge_pcap_observe(struct edge_pcap *pcap, struct ndis_adapter *adapter);
+/* Flushes and closes; returns how many frames were written. Detach adapters (halt) first. */
+OPENNDIS_API uint64_t edge_pcap_close(struct edge_pcap *pcap);
+
+/* ---- TAP (tap.c): the adapter as a Linux network interface ------------------------------- */
+struct edge_tap;
+struct edge_tap_stats {
+    uint64_t from_linux;    /* frames Linux sent, handed to the driver */
+    uint64_t to_linux;      /* frames the driver indicated, written to the interface */
+    uint64_t dropped;       /* sent while the adapter was not running, or not writable */
+    bool gone;              /* the interface was deleted from outside */
+};
+/* Creates the TAP interface (`name` may hold %d, e.g. "ndis%d"), gives it the adapter's MAC
+ * address, MTU and link state, brings it up and starts moving frames. Needs CAP_NET_ADMIN;
+ * on failure returns NULL and says what is missing. */
+OPENNDIS_API struct edge_tap *edge_tap_open(struct ndis_adapter *adapter, const char *name, char *err, size_t len);
+OPENNDIS_API const char *edge_tap_name(const struct edge_tap *tap);
+OPENNDIS_API void edge_tap_stats(struct edge_tap *tap, struct edge_tap_stats *out);
+/* Stops the reader and removes the interface (closing the last descriptor deletes it). */
+OPENNDIS_API void edge_tap_close(struct edge_tap *tap);
+
 #endif /* OPENNDIS_EDGE_H */

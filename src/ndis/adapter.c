@@ -389,6 +389,14 @@ void ndis_adapter_attach(struct ndis_adapter *a, const struct ndis_upper_edge *e
     pthread_mutex_unlock(&a->lock);
 }
 
+void ndis_adapter_observe(struct ndis_adapter *a, ndis_frame_observer *observer, void *context)
+{
+    pthread_mutex_lock(&a->lock);
+    a->observer = observer;
+    a->observer_context = context;
+    pthread_mutex_unlock(&a->lock);
+}
+
 /* NDIS halts whatever adapters a driver still has before it unloads the driver. */
 void ndis_driver_halt_adapters(struct ndis_driver *d)
 {

@@ -362,7 +362,11 @@ void ndis_adapter_send(struct ndis_adapter *a, PNET_BUFFER_LIST nbls)
         a->sends_outstanding += n;
     else
         a->counters.send_failed += (uint64_t)n;
+    ndis_frame_observer *observer = a->observer;
+    void *observer_context = a->observer_context;
     pthread_mutex_unlock(&a->lock);
+    if (observer != NULL)
+        observer(observer_context, a, nbls, true);
     if (!running) {
         /* NDIS does not send to an adapter that is not running: it completes at once. */
         ndis_deliver_send_complete(a, nbls);
@@ -466,7 +470,11 @@ NDISAPI VOID NdisMIndicateReceiveNetBufferLists(NDIS_HANDLE MiniportAdapterHandl
     pthread_mutex_lock(&a->lock);
     a->counters.received_frames += frames;
     a->counters.received_bytes += bytes;
+    ndis_frame_observer *observer = a->observer;
+    void *observer_context = a->observer_context;
     pthread_mutex_unlock(&a->lock);
+    if (allowed && observer != NULL)
+        observer(observer_context, a, NetBufferLists, false);
     if (allowed && a->edge != NULL && a->edge->receive != NULL)
         a->edge->receive(a->edge_context, a, NetBufferLists);
     if (resources)

@@ -81,6 +81,9 @@ struct ndis_upper_edge {
     void (*detached)(void *ctx, struct ndis_adapter *adapter);
 };
 
+/* Sees every frame crossing the upper edge: to_driver for sends, !to_driver for receives. */
+typedef void ndis_frame_observer(void *ctx, struct ndis_adapter *adapter, PNET_BUFFER_LIST nbls, bool to_driver);
+
 struct ndis_adapter_counters {
     uint64_t sent_frames, sent_bytes, send_failed;
     uint64_t received_frames, received_bytes;
@@ -125,6 +128,8 @@ struct ndis_adapter {
     struct ke_pool pool; /* memory allocated with the adapter handle */
     const struct ndis_upper_edge *edge;
     void *edge_context;
+    ndis_frame_observer *observer;
+    void *observer_context;
     struct ndis_adapter_counters counters;
 };
 
@@ -145,6 +150,8 @@ OPENNDIS_API void ndis_adapter_pnp_event(struct ndis_adapter *adapter, NDIS_DEVI
 OPENNDIS_API void ndis_adapter_shutdown(struct ndis_adapter *adapter, NDIS_SHUTDOWN_ACTION action);
 OPENNDIS_API void ndis_adapter_attach(struct ndis_adapter *adapter, const struct ndis_upper_edge *edge,
                                       void *context);
+/* One observer per adapter (a capture file); NULL removes it. */
+OPENNDIS_API void ndis_adapter_observe(struct ndis_adapter *adapter, ndis_frame_observer *observer, void *context);
 /* Hands a chain to MiniportSendNetBufferLists, or completes it at once with
  * NDIS_STATUS_PAUSED when the adapter is not running. */
 OPENNDIS_API void ndis_adapter_send(struct ndis_adapter *adapter, PNET_BUFFER_LIST nbls);

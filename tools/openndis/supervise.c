@@ -18,6 +18,14 @@
 #include "verifier/vf.h"
 
 static int sv_fd = -1;
+static volatile pid_t sv_child;
+
+/* The parent passes SIGINT/SIGTERM on, then waits for the child's report as usual. */
+static void sv_forward(int sig)
+{
+    if (sv_child > 0)
+        kill(sv_child, sig);
+}
 static struct json_object *sv_report;
 static char sv_current_phase[64] = "start";
 
@@ -182,6 +190,11 @@ struct json_object *sv_run(sv_job_fn job, void *arg, const struct sv_options *op
     }
 
     close(fds[1]);
+    sv_child = pid;
+    struct sigaction fwd = { .sa_handler = sv_forward }, old_int, old_term;
+    sigemptyset(&fwd.sa_mask);
+    sigaction(SIGINT, &fwd, &old_int);
+    sigaction(SIGTERM, &fwd, &old_term);
     char phase[64] = "start";
     size_t cap = 1 << 16, len = 0;
     char *buf = malloc(cap);
@@ -242,6 +255,9 @@ struct json_object *sv_run(sv_job_fn job, void *arg, const struct sv_options *op
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    sv_child = 0;
     if (timed_out) {
         json_object_put(report);
         return sv_lost_report("timeout", phase, 0, -1, opt->timeout_seconds);

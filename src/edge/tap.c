@@ -1,0 +1,274 @@
+/* The TAP edge: each adapter becomes a Linux Ethernet interface. Frames Linux sends are read
+ * from the TAP descriptor (several per wake-up) and handed to MiniportSendNetBufferLists as
+ * one chain; frames the driver indicates are written back. The interface gets the adapter's
+ * MAC address and MTU, and its carrier follows NDIS_STATUS_LINK_STATE indications. While the
+ * adapter is not running, frames from Linux are dropped and counted. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_tun.h>
+#include <net/if.h>
+#include <net/if_arp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "edge.h"
+#include "frame.h"
+
+#define EDGE_TAP_BATCH 32
+
+struct edge_tap {
+    struct ndis_adapter *adapter;
+    int fd;
+    int wake[2]; /* writing a byte stops the reader */
+    char name[IFNAMSIZ];
+    pthread_t reader;
+    bool reader_running;
+    pthread_mutex_t lock;
+    struct edge_frames frames;
+    struct edge_tap_stats stats;
+};
+
+static void edge_tap_receive(void *ctx, struct ndis_adapter *adapter, PNET_BUFFER_LIST nbls)
+{
+    struct edge_tap *t = ctx;
+    UCHAR frame[EDGE_FRAME_DATA];
+    (void)adapter;
+    for (PNET_BUFFER_LIST nbl = nbls; nbl; nbl = nbl->Next)
+        for (PNET_BUFFER nb = nbl->FirstNetBuffer; nb; nb = nb->Next) {
+            size_t n = edge_nb_copy(nb, frame, sizeof frame);
+            bool ok = n > 0 && write(t->fd, frame, n) == (ssize_t)n;
+            pthread_mutex_lock(&t->lock);
+            if (ok)
+                t->stats.to_linux++;
+            else
+                t->stats.dropped++;
+            pthread_mutex_unlock(&t->lock);
+        }
+}
+
+static void edge_tap_send_complete(void *ctx, struct ndis_adapter *adapter, PNET_BUFFER_LIST nbls)
+{
+    struct edge_tap *t = ctx;
+    (void)adapter;
+    for (PNET_BUFFER_LIST nbl = nbls, next; nbl; nbl = next) {
+        next = nbl->Next;
+        if (nbl->Status != NDIS_STATUS_SUCCESS) {
+            pthread_mutex_lock(&t->lock);
+            t->stats.dropped++;
+            pthread_mutex_unlock(&t->lock);
+        }
+        edge_frame_put(&t->frames, (struct edge_frame *)nbl);
+    }
+}
+
+static void edge_tap_carrier(struct edge_tap *t, NDIS_MEDIA_CONNECT_STATE state)
+{
+#ifdef TUNSETCARRIER
+    int on = state != MediaConnectStateDisconnected;
+    ioctl(t->fd, TUNSETCARRIER, &on); /* older kernels lack it: the carrier then stays on */
+#else
+    (void)t;
+    (void)state;
+#endif
+}
+
+static void edge_tap_status(void *ctx, struct ndis_adapter *adapter, const NDIS_STATUS_INDICATION *ind)
+{
+    (void)adapter;
+    if (ind->StatusCode == NDIS_STATUS_LINK_STATE)
+        edge_tap_carrier(ctx, ((const NDIS_LINK_STATE *)ind->StatusBuffer)->MediaConnectState);
+}
+
+static void edge_tap_detached(void *ctx, struct ndis_adapter *adapter)
+{
+    struct edge_tap *t = ctx;
+    (void)adapter;
+    pthread_mutex_lock(&t->lock);
+    t->adapter = NULL;
+    pthread_mutex_unlock(&t->lock);
+}
+
+static const struct ndis_upper_edge edge_tap_ops = {
+    .receive = edge_tap_receive,
+    .send_complete = edge_tap_send_complete,
+    .status = edge_tap_status,
+    .detached = edge_tap_detached,
+};
+
+static void *edge_tap_reader(void *arg)
+{
+    struct edge_tap *t = arg;
+    UCHAR buf[EDGE_FRAME_DATA];
+    struct pollfd p[2] = { { .fd = t->fd, .events = POLLIN }, { .fd = t->wake[0], .events = POLLIN } };
+    for (;;) {
+        if (poll(p, 2, -1) < 0 && errno != EINTR)
+            break;
+        if (p[1].revents)
+            break;
+        if (p[0].revents & (POLLERR | POLLHUP | POLLNVAL))
+            goto gone;
+        /* Take what is there, up to a batch, and send it as one chain. */
+        PNET_BUFFER_LIST head = NULL, *tail = &head;
+        unsigned n = 0;
+        while (n < EDGE_TAP_BATCH) {
+            ssize_t len = read(t->fd, buf, sizeof buf);
+            if (len < 0 && (errno == EAGAIN || errno == EINTR))
+                break;
+            if (len < 0)
+                goto gone; /* EBADFD: the interface was deleted */
+            struct edge_frame *f = edge_frame_get(&t->frames, buf, (size_t)len, t);
+            if (f == NULL)
+                break;
+            *tail = &f->nbl;
+            tail = &f->nbl.Next;
+            n++;
+        }
+        pthread_mutex_lock(&t->lock);
+        struct ndis_adapter *adapter = t->adapter;
+        t->stats.from_linux += n;
+        pthread_mutex_unlock(&t->lock);
+        if (head != NULL && adapter != NULL)
+            ndis_adapter_send(adapter, head);
+        else
+            for (PNET_BUFFER_LIST nbl = head, next; nbl; nbl = next) {
+                next = nbl->Next;
+                edge_frame_put(&t->frames, (struct edge_frame *)nbl);
+            }
+    }
+    return NULL;
+gone:
+    pthread_mutex_lock(&t->lock);
+    t->stats.gone = true;
+    pthread_mutex_unlock(&t->lock);
+    return NULL;
+}
+
+/* Sets MAC, MTU and IFF_UP through an ordinary socket's interface ioctls. */
+static bool edge_tap_configure(struct edge_tap *t, const UCHAR *mac, unsigned mac_len, ULONG mtu, char *err,
+                               size_t len)
+{
+    int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (s < 0) {
+        snprintf(err, len, "socket: %s", strerror(errno));
+        return false;
+    }
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", t->name);
+    bool ok = true;
+    if (mac_len == 6) {
+        ifr.ifr_hwaddr.sa_family = ARPHRD_ETHER;
+        memcpy(ifr.ifr_hwaddr.sa_data, mac, 6);
+        if (ioctl(s, SIOCSIFHWADDR, &ifr) < 0) {
+            snprintf(err, len, "%s: setting the MAC address: %s", t->name, strerror(errno));
+            ok = false;
+        }
+    }
+    if (ok && mtu >= 68) {
+        ifr.ifr_mtu = (int)mtu;
+        if (ioctl(s, SIOCSIFMTU, &ifr) < 0) {
+            snprintf(err, len, "%s: setting the MTU to %u: %s", t->name, mtu, strerror(errno));
+            ok = false;
+        }
+    }
+    if (ok && ioctl(s, SIOCGIFFLAGS, &ifr) == 0) {
+        ifr.ifr_flags |= IFF_UP;
+        if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0) {
+            snprintf(err, len, "%s: bringing it up: %s", t->name, strerror(errno));
+            ok = false;
+        }
+    }
+    close(s);
+    return ok;
+}
+
+struct edge_tap *edge_tap_open(struct ndis_adapter *adapter, const char *name, char *err, size_t len)
+{
+    struct edge_tap *t = calloc(1, sizeof *t);
+    if (t == NULL) {
+        snprintf(err, len, "out of memory");
+        return NULL;
+    }
+    t->fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC | O_NONBLOCK);
+    if (t->fd < 0) {
+        if (errno == ENOENT || errno == ENODEV)
+            snprintf(err, len, "/dev/net/tun is missing: load the tun module (modprobe tun) or use --edge loopback");
+        else
+            snprintf(err, len, "cannot open /dev/net/tun: %s (creating a TAP interface needs root or CAP_NET_ADMIN; --edge loopback needs neither)",
+                     strerror(errno));
+        free(t);
+        return NULL;
+    }
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+    snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", name ? name : "ndis%d");
+    if (ioctl(t->fd, TUNSETIFF, &ifr) < 0) {
+        snprintf(err, len, "cannot create TAP interface %s: %s%s", ifr.ifr_name, strerror(errno),
+                 errno == EPERM ? " (it needs root or CAP_NET_ADMIN; --edge loopback needs neither)"
+                 : errno == EBUSY ? " (the name is taken)" : "");
+        close(t->fd);
+        free(t);
+        return NULL;
+    }
+    snprintf(t->name, sizeof t->name, "%s", ifr.ifr_name);
+
+    UCHAR mac[NDIS_MAX_PHYS_ADDRESS_LENGTH];
+    pthread_mutex_lock(&adapter->lock);
+    unsigned mac_len = adapter->general.MacAddressLength;
+    memcpy(mac, adapter->general.CurrentMacAddress, sizeof mac);
+    ULONG mtu = adapter->general.MtuSize;
+    NDIS_MEDIA_CONNECT_STATE link = adapter->link.MediaConnectState;
+    pthread_mutex_unlock(&adapter->lock);
+    if (!edge_tap_configure(t, mac, mac_len, mtu, err, len) || pipe2(t->wake, O_CLOEXEC) != 0) {
+        close(t->fd);
+        free(t);
+        return NULL;
+    }
+    pthread_mutex_init(&t->lock, NULL);
+    edge_frames_init(&t->frames);
+    t->adapter = adapter;
+    edge_tap_carrier(t, link);
+    ndis_adapter_attach(adapter, &edge_tap_ops, t);
+    t->reader_running = pthread_create(&t->reader, NULL, edge_tap_reader, t) == 0;
+    return t;
+}
+
+const char *edge_tap_name(const struct edge_tap *t)
+{
+    return t->name;
+}
+
+void edge_tap_stats(struct edge_tap *t, struct edge_tap_stats *out)
+{
+    pthread_mutex_lock(&t->lock);
+    *out = t->stats;
+    pthread_mutex_unlock(&t->lock);
+}
+
+void edge_tap_close(struct edge_tap *t)
+{
+    if (t == NULL)
+        return;
+    if (t->reader_running) {
+        (void)!write(t->wake[1], "x", 1);
+        pthread_join(t->reader, NULL);
+    }
+    pthread_mutex_lock(&t->lock);
+    struct ndis_adapter *adapter = t->adapter;
+    pthread_mutex_unlock(&t->lock);
+    if (adapter != NULL)
+        ndis_adapter_attach(adapter, NULL, NULL);
+    close(t->wake[0]);
+    close(t->wake[1]);
+    close(t->fd); /* the last descriptor: the kernel deletes the interface */
+    edge_frames_destroy(&t->frames);
+    pthread_mutex_destroy(&t->lock);
+    free(t);
+}

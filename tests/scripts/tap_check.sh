@@ -1,0 +1,58 @@
+#!/bin/sh
+# tap_check.sh OPENNDIS SAMPLE.so WORKDIR
+# End to end through real Linux interfaces: the sample's two adapters become TAP interfaces,
+# each moved into a network namespace of its own; a ping from one namespace to the other
+# crosses the kernel, MiniportSendNetBufferLists, the driver's hub and a receive indication
+# twice each way. Then SIGTERM ends the run with a clean halt and unload, and tcpdump reads
+# the capture. Needs root and /dev/net/tun; exits 77 (skipped) without them.
+set -u
+cli=$1 driver=$2 work=$3
+[ "$(id -u)" = 0 ] && [ -c /dev/net/tun ] && command -v ip >/dev/null && command -v ping >/dev/null || {
+    echo "skipped: needs root, /dev/net/tun, ip and ping"
+    exit 77
+}
+tag=$$
+ns1=ondt${tag}a ns2=ondt${tag}b
+if0=ot${tag}x0 if1=ot${tag}x1
+rm -rf "$work" && mkdir -p "$work"
+pid=
+cleanup() {
+    [ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null
+    ip netns del "$ns1" 2>/dev/null
+    ip netns del "$ns2" 2>/dev/null
+    ip link del "$if0" 2>/dev/null
+    ip link del "$if1" 2>/dev/null
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*"; cat "$work/run.json" 2>/dev/null; exit 1; }
+
+ip netns add "$ns1" && ip netns add "$ns2" || fail "cannot create network namespaces"
+"$cli" run --edge tap --tap-name "ot${tag}x%d" --duration 60 --json --pcap "$work/capture.pcap" "$driver" \
+    >"$work/run.json" 2>"$work/run.err" &
+pid=$!
+for _ in $(seq 100); do
+    ip link show "$if1" >/dev/null 2>&1 && break
+    sleep 0.1
+done
+ip link show "$if1" >/dev/null 2>&1 || fail "the TAP interfaces did not appear"
+[ "$(cat /sys/class/net/$if0/address)" = "02:00:4e:44:00:00" ] || fail "$if0 does not carry the adapter's MAC"
+[ "$(cat /sys/class/net/$if0/mtu)" = "1500" ] || fail "$if0 does not carry the adapter's MTU"
+ip link set "$if0" netns "$ns1" && ip link set "$if1" netns "$ns2" || fail "cannot move the interfaces"
+ip -n "$ns1" addr add 10.77.0.1/24 dev "$if0" && ip -n "$ns1" link set "$if0" up
+ip -n "$ns2" addr add 10.77.0.2/24 dev "$if1" && ip -n "$ns2" link set "$if1" up
+ip netns exec "$ns1" ping -c 3 -i 0.2 -W 2 10.77.0.2 || fail "no ping through the driver"
+ip -n "$ns2" -s link show "$if1" | grep -q "RX:" || fail "no statistics on $if1"
+
+kill -TERM "$pid"
+wait "$pid"
+rc=$?
+pid=
+[ "$rc" = 0 ] || fail "openndis run exited with $rc after SIGTERM"
+grep -q '"verdict":"pass"' "$work/run.json" || grep -q '"verdict": *"pass"' "$work/run.json" || fail "verdict is not pass"
+grep -q '"stopped_by":' "$work/run.json" || fail "no stop reason"
+if command -v tcpdump >/dev/null; then
+    tcpdump -nr "$work/capture.pcap" 2>/dev/null | grep -q "ICMP echo request" || fail "the capture has no ICMP"
+fi
+# The interfaces went with the run: nothing left behind.
+ip -n "$ns1" link show "$if0" >/dev/null 2>&1 && fail "$if0 still exists"
+echo "tap check passed"
