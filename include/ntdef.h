@@ -36,6 +36,13 @@
 #define __ptr64
 #define __ptr32
 #define __unaligned
+#define UNALIGNED
+#define UNALIGNED64
+#define IN
+#define OUT
+#define OPTIONAL
+#define CONST const
+#define __fallthrough
 #define __forceinline __inline__ __attribute__((__always_inline__))
 #define __int8 char
 #define __int16 short

@@ -156,6 +156,67 @@ typedef struct DECLSPEC_ALIGN(64) _NPAGED_LOOKASIDE_LIST {
     KSPIN_LOCK Lock;
 } NPAGED_LOOKASIDE_LIST, *PNPAGED_LOOKASIDE_LIST;
 
+/* ---- DPC watchdog: OpenNDIS has none, so the limits read 0 (disabled) -------------------- */
+typedef struct _KDPC_WATCHDOG_INFORMATION {
+    ULONG DpcTimeLimit;
+    ULONG DpcTimeCount;
+    ULONG DpcWatchdogLimit;
+    ULONG DpcWatchdogCount;
+    ULONG Reserved;
+} KDPC_WATCHDOG_INFORMATION, *PKDPC_WATCHDOG_INFORMATION;
+NTKERNELAPI NTSTATUS KeQueryDpcWatchdogInformation(PKDPC_WATCHDOG_INFORMATION WatchdogInformation);
+
+/* ---- hardware resources (empty for a virtual adapter) ------------------------------------- */
+#define CmResourceTypeNull 0
+#define CmResourceTypePort 1
+#define CmResourceTypeInterrupt 2
+#define CmResourceTypeMemory 3
+#define CmResourceTypeDma 4
+#define CmResourceTypeDeviceSpecific 5
+#define CmResourceTypeBusNumber 6
+#define CmResourceTypeMemoryLarge 7
+#pragma pack(push, 4)
+typedef struct _CM_PARTIAL_RESOURCE_DESCRIPTOR {
+    UCHAR Type;
+    UCHAR ShareDisposition;
+    USHORT Flags;
+    union {
+        struct {
+            PHYSICAL_ADDRESS Start;
+            ULONG Length;
+        } Generic, Port, Memory;
+        struct {
+            USHORT Level;
+            USHORT Group;
+            ULONG Vector;
+            KAFFINITY Affinity;
+        } Interrupt;
+        struct {
+            ULONG Channel;
+            ULONG Port;
+            ULONG Reserved1;
+        } Dma;
+        struct {
+            ULONG DataSize;
+            ULONG Reserved1;
+            ULONG Reserved2;
+        } DeviceSpecificData;
+        struct {
+            ULONG Start;
+            ULONG Length;
+            ULONG Reserved;
+        } BusNumber;
+    } u;
+} CM_PARTIAL_RESOURCE_DESCRIPTOR, *PCM_PARTIAL_RESOURCE_DESCRIPTOR;
+typedef struct _CM_PARTIAL_RESOURCE_LIST {
+    USHORT Version;
+    USHORT Revision;
+    ULONG Count;
+    CM_PARTIAL_RESOURCE_DESCRIPTOR PartialDescriptors[1];
+} CM_PARTIAL_RESOURCE_LIST, *PCM_PARTIAL_RESOURCE_LIST;
+#pragma pack(pop)
+typedef struct _CM_RESOURCE_LIST CM_RESOURCE_LIST, *PCM_RESOURCE_LIST;
+
 /* ---- time ---------------------------------------------------------------------------------- */
 NTKERNELAPI VOID KeQueryTickCount(PLARGE_INTEGER TickCount);
 NTKERNELAPI ULONG KeQueryTimeIncrement(VOID);
@@ -351,8 +412,9 @@ typedef struct _OBJECT_ATTRIBUTES {
  * STATUS_INVALID_HANDLE, as Windows answers for a handle that is not in the table. */
 NTSYSAPI NTSTATUS ZwClose(HANDLE Handle);
 
-/* The loader looks DriverEntry up by name; keep it visible even under -fvisibility=hidden. */
-__attribute__((__visibility__("default"))) DRIVER_INITIALIZE DriverEntry;
+/* DriverEntry is the driver's to declare (netvmini declares it with PVOID parameters). The
+ * loader finds it by name, so it must keep default visibility: openndis_add_driver() and
+ * the pkg-config flags never hide symbols. */
 
 /* ---- memory ------------------------------------------------------------------------- */
 typedef enum _EX_POOL_PRIORITY {
@@ -428,6 +490,7 @@ C_ASSERT(offsetof(IRP, Tail.Overlay.CurrentStackLocation) == 0xB8 && sizeof(IRP)
 C_ASSERT(offsetof(IO_STACK_LOCATION, Parameters.DeviceIoControl.IoControlCode) == 0x18);
 C_ASSERT(offsetof(IO_STACK_LOCATION, DeviceObject) == 0x28 && sizeof(IO_STACK_LOCATION) == 0x48);
 C_ASSERT(sizeof(OBJECT_ATTRIBUTES) == 0x30);
+C_ASSERT(sizeof(CM_PARTIAL_RESOURCE_DESCRIPTOR) == 0x14 && sizeof(CM_PARTIAL_RESOURCE_LIST) == 0x1C);
 C_ASSERT(sizeof(KDPC) == 0x40 && offsetof(KDPC, DeferredRoutine) == 0x18 && offsetof(KDPC, DpcData) == 0x38);
 C_ASSERT(sizeof(KEVENT) == 0x18);
 C_ASSERT(offsetof(DRIVER_EXTENSION, ServiceKeyName) == 0x18 && sizeof(DRIVER_EXTENSION) == 0x28);

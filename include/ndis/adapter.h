@@ -223,6 +223,21 @@ typedef struct _NDIS_STATUS_INDICATION {
 NDISAPI VOID NdisMIndicateStatusEx(NDIS_HANDLE MiniportAdapterHandle,
                                    PNDIS_STATUS_INDICATION StatusIndication);
 
+/* ---- the adapter's device objects -------------------------------------------------------------- */
+/* A virtual adapter here has a physical and a functional device object (opaque, zeroed) and
+ * no device below it; it has no hardware resources. */
+NDISAPI VOID NdisMGetDeviceProperty(NDIS_HANDLE MiniportAdapterHandle, PDEVICE_OBJECT *PhysicalDeviceObject,
+                                    PDEVICE_OBJECT *FunctionalDeviceObject, PDEVICE_OBJECT *NextDeviceObject,
+                                    PCM_RESOURCE_LIST *AllocatedResources,
+                                    PCM_RESOURCE_LIST *AllocatedResourcesTranslated);
+/* The alignment NDIS uses for shared data: the processor cache line. */
+NDISAPI ULONG NdisGetSharedDataAlignment(VOID);
+
+/* Context declarations: annotations for the static analysers, nothing at run time. */
+#define NDIS_DECLARE_MINIPORT_DRIVER_CONTEXT(type) typedef type openndis_miniport_driver_context_##type
+#define NDIS_DECLARE_MINIPORT_ADAPTER_CONTEXT(type) typedef type openndis_miniport_adapter_context_##type
+#define NDIS_DECLARE_FILTER_MODULE_CONTEXT(type) typedef type openndis_filter_module_context_##type
+
 /* ---- device PnP events ------------------------------------------------------------------------ */
 typedef enum _NDIS_DEVICE_PNP_EVENT {
     NdisDevicePnPEventQueryRemoved,
@@ -235,8 +250,11 @@ typedef enum _NDIS_DEVICE_PNP_EVENT {
     NdisDevicePnPEventMaximum
 } NDIS_DEVICE_PNP_EVENT, *PNDIS_DEVICE_PNP_EVENT;
 
-#define NdisPowerProfileBattery 0
-#define NdisPowerProfileAcOnline 1
+typedef enum _NDIS_POWER_PROFILE {
+    NdisPowerProfileBattery,
+    NdisPowerProfileAcOnLine
+} NDIS_POWER_PROFILE, *PNDIS_POWER_PROFILE;
+#define NdisPowerProfileAcOnline NdisPowerProfileAcOnLine /* the DDI page's spelling */
 
 struct _NET_DEVICE_PNP_EVENT {
     NDIS_OBJECT_HEADER Header;

@@ -220,6 +220,39 @@ struct _NET_BUFFER_LIST {
 #define NdisClearNblFlag(nbl, f) ((nbl)->NblFlags &= ~(f))
 #define NdisTestNblFlag(nbl, f) (((nbl)->NblFlags & (f)) != 0)
 
+/* 802.1Q priority and VLAN carried in NET_BUFFER_LIST_INFO(nbl, Ieee8021QNetBufferListInfo). */
+typedef struct _NDIS_NET_BUFFER_LIST_8021Q_INFO {
+    union {
+        struct {
+            UINT32 UserPriority : 3;
+            UINT32 CanonicalFormatId : 1;
+            UINT32 VlanId : 12;
+            UINT32 Reserved : 16;
+        } TagHeader;
+        struct {
+            UINT32 UserPriority : 3;
+            UINT32 CanonicalFormatId : 1;
+            UINT32 VlanId : 12;
+            UINT32 WMMInfo : 4;
+            UINT32 Reserved : 12;
+        } WLanTagHeader;
+        PVOID Value;
+    };
+} NDIS_NET_BUFFER_LIST_8021Q_INFO, *PNDIS_NET_BUFFER_LIST_8021Q_INFO;
+
+/* ---- Ethernet address helpers ------------------------------------------------------------ */
+#define ETH_IS_MULTICAST(a) ((BOOLEAN)((((PUCHAR)(a))[0] & 0x01) != 0))
+#define ETH_IS_BROADCAST(a) \
+    ((BOOLEAN)((((PUCHAR)(a))[0] & ((PUCHAR)(a))[1] & ((PUCHAR)(a))[2] & ((PUCHAR)(a))[3] & \
+                ((PUCHAR)(a))[4] & ((PUCHAR)(a))[5]) == 0xff))
+#define ETH_COPY_NETWORK_ADDRESS(d, s) memcpy((d), (s), ETH_LENGTH_OF_ADDRESS)
+#define ETH_COMPARE_NETWORK_ADDRESSES_EQ(a, b, result) \
+    (*(result) = memcmp((a), (b), ETH_LENGTH_OF_ADDRESS) != 0)
+#define NdisGetPhysicalAddressLow(p) ((p).LowPart)
+#define NdisGetPhysicalAddressHigh(p) ((p).HighPart)
+#define NdisSetPhysicalAddressLow(p, v) ((p).LowPart = (v))
+#define NdisSetPhysicalAddressHigh(p, v) ((p).HighPart = (v))
+
 /* ---- accessors -------------------------------------------------------------------------- */
 #define NET_BUFFER_NEXT_NB(nb) ((nb)->Next)
 #define NET_BUFFER_FIRST_MDL(nb) ((nb)->MdlChain)
@@ -351,5 +384,6 @@ C_ASSERT(offsetof(NET_BUFFER_LIST, NdisReserved) == 0x30 && offsetof(NET_BUFFER_
 C_ASSERT(offsetof(NET_BUFFER_LIST, SourceHandle) == 0x78 && offsetof(NET_BUFFER_LIST, Status) == 0x8C);
 C_ASSERT(offsetof(NET_BUFFER_LIST, NetBufferListInfo) == 0x90);
 C_ASSERT(sizeof(NET_BUFFER_LIST_POOL_PARAMETERS) == 0x10);
+C_ASSERT(sizeof(NDIS_NET_BUFFER_LIST_8021Q_INFO) == sizeof(PVOID));
 
 #endif /* OPENNDIS_NDIS_NBL_H */

@@ -230,6 +230,12 @@ NTKERNELAPI VOID KeFlushQueuedDpcs(VOID)
     pthread_mutex_unlock(&ke_dpc_lock);
 }
 
+NTKERNELAPI NTSTATUS KeQueryDpcWatchdogInformation(PKDPC_WATCHDOG_INFORMATION WatchdogInformation)
+{
+    memset(WatchdogInformation, 0, sizeof *WatchdogInformation); /* no watchdog: no limits */
+    return STATUS_SUCCESS;
+}
+
 NTKERNELAPI VOID KeSetImportanceDpc(PRKDPC Dpc, KDPC_IMPORTANCE Importance)
 {
     Dpc->Importance = (UCHAR)Importance;

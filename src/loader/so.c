@@ -134,7 +134,10 @@ struct ld_image *ld_load(const char *path, char *err, size_t errlen)
     if (!ld_check_elf(path, err, errlen))
         return NULL;
 
-    void *dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    /* dlopen searches the library path for a bare file name: give it the file itself. */
+    char *resolved = realpath(path, NULL);
+    void *dl = resolved ? dlopen(resolved, RTLD_NOW | RTLD_LOCAL) : NULL;
+    free(resolved);
     if (dl == NULL) {
         const char *e = dlerror();
         const char *undef = e ? strstr(e, "undefined symbol: ") : NULL;

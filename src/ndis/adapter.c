@@ -389,6 +389,36 @@ void ndis_adapter_attach(struct ndis_adapter *a, const struct ndis_upper_edge *e
     pthread_mutex_unlock(&a->lock);
 }
 
+NDISAPI VOID NdisMGetDeviceProperty(NDIS_HANDLE MiniportAdapterHandle, PDEVICE_OBJECT *PhysicalDeviceObject,
+                                    PDEVICE_OBJECT *FunctionalDeviceObject, PDEVICE_OBJECT *NextDeviceObject,
+                                    PCM_RESOURCE_LIST *AllocatedResources,
+                                    PCM_RESOURCE_LIST *AllocatedResourcesTranslated)
+{
+    static const char fn[] = "NdisMGetDeviceProperty";
+    const void *site = VF_CALLER;
+    ke_irql_at_most(PASSIVE_LEVEL, fn, site);
+    struct ndis_adapter *a = ndis_adapter_from_handle(MiniportAdapterHandle);
+    if (a == NULL) {
+        vf_violation(VF_INVALID_HANDLE, fn, site, "%p is not a miniport adapter handle", MiniportAdapterHandle);
+        return;
+    }
+    if (PhysicalDeviceObject)
+        *PhysicalDeviceObject = (PDEVICE_OBJECT)a->pdo;
+    if (FunctionalDeviceObject)
+        *FunctionalDeviceObject = (PDEVICE_OBJECT)a->fdo;
+    if (NextDeviceObject)
+        *NextDeviceObject = NULL; /* a virtual adapter has no device below it */
+    if (AllocatedResources)
+        *AllocatedResources = NULL;
+    if (AllocatedResourcesTranslated)
+        *AllocatedResourcesTranslated = NULL;
+}
+
+NDISAPI ULONG NdisGetSharedDataAlignment(VOID)
+{
+    return 64;
+}
+
 void ndis_adapter_observe(struct ndis_adapter *a, ndis_frame_observer *observer, void *context)
 {
     pthread_mutex_lock(&a->lock);

@@ -125,6 +125,9 @@ struct ndis_adapter {
     struct ke_timer hang_timer; /* NDIS's CheckForHang interval... */
     struct ke_work hang_work;   /* ...runs the check at PASSIVE_LEVEL */
 
+    /* What NdisMGetDeviceProperty hands out: opaque, zeroed DEVICE_OBJECT-sized blocks. */
+    ULONG_PTR pdo[0x150 / sizeof(ULONG_PTR)], fdo[0x150 / sizeof(ULONG_PTR)];
+
     struct ke_pool pool; /* memory allocated with the adapter handle */
     const struct ndis_upper_edge *edge;
     void *edge_context;

@@ -15,7 +15,7 @@ cli="$work/prefix/bin/openndis"
 echo "== pkg-config: $(pkg-config --cflags --libs openndis)"
 # shellcheck disable=SC2046 # word splitting of the pkg-config flags is intended
 cc -shared -fPIC $(pkg-config --cflags --libs openndis) "$outside/driver.c" -o "$work/driver.so"
-"$cli" info "$work/driver.so"
+(cd "$work" && "$cli" info driver.so) # a bare file name is the file, not a library search
 
 echo "== find_package(OpenNDIS)"
 cmake -S "$outside" -B "$work/cmake-build" -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null

@@ -105,6 +105,14 @@ static const char *run_wait(const struct run_args *a, struct ndis_adapter **ad, 
     return why;
 }
 
+static uint64_t run_drain(struct edge_loopback *lb, UCHAR *rx, size_t cap)
+{
+    uint64_t n = 0;
+    while (edge_loopback_recv(lb, rx, cap) >= 0)
+        n++;
+    return n;
+}
+
 static void step(struct json_object *life, const char *what, int adapter, NDIS_STATUS status)
 {
     struct json_object *o = json_object_new_object();
@@ -235,9 +243,27 @@ static struct json_object *run_job(void *arg)
             }
             for (unsigned long sent = 0; sent < a->frames;) {
                 size_t batch = a->frames - sent < RUN_CHAIN ? a->frames - sent : RUN_CHAIN;
+                /* Like a protocol, keep a bounded number of sends outstanding: drivers that
+                 * complete later (from a DPC, say) have bounded send queues. */
+                for (unsigned spin = 0; spin < 5000; spin++) {
+                    struct edge_loopback_stats st;
+                    edge_loopback_stats(lb[i], &st);
+                    if (st.sent - st.send_completed - st.send_failed < 4 * RUN_CHAIN)
+                        break;
+                    delivered += run_drain(lb[to], rx, sizeof rx);
+                    struct timespec ms = { 0, 1000 * 1000 };
+                    nanosleep(&ms, NULL);
+                }
                 sent += edge_loopback_send(lb[i], ptr, len, batch);
-                while (edge_loopback_recv(lb[to], rx, sizeof rx) >= 0)
-                    delivered++;
+                delivered += run_drain(lb[to], rx, sizeof rx);
+            }
+            /* Frames a driver delivers later (timers, DPCs) are still on their way. */
+            for (unsigned quiet = 0; quiet < 50;) {
+                struct timespec ms = { 0, 2 * 1000 * 1000 };
+                nanosleep(&ms, NULL);
+                uint64_t more = run_drain(lb[to], rx, sizeof rx);
+                delivered += more;
+                quiet = more ? 0 : quiet + 1;
             }
             expected += a->frames;
         }
