@@ -255,6 +255,11 @@ static bool ndis_pause_done(struct ndis_adapter *a)
     return !a->pause_pending;
 }
 
+static bool ndis_no_send_in_call(struct ndis_adapter *a)
+{
+    return a->sends_in_call == 0;
+}
+
 NDIS_STATUS ndis_adapter_pause(struct ndis_adapter *a)
 {
     pthread_mutex_lock(&a->lock);
@@ -264,6 +269,9 @@ NDIS_STATUS ndis_adapter_pause(struct ndis_adapter *a)
     }
     a->state = NDIS_STATE_PAUSING;
     a->pause_pending = true;
+    /* NDIS pauses the protocols above first: no send call is still being made when
+     * MiniportPause runs (new ones now complete at once with NDIS_STATUS_PAUSED). */
+    ndis_wait(a, ndis_no_send_in_call, 1e9);
     pthread_mutex_unlock(&a->lock);
 
     /* Part of pausing is NDIS returning every indicated NBL. */

@@ -358,10 +358,12 @@ void ndis_adapter_send(struct ndis_adapter *a, PNET_BUFFER_LIST nbls)
         else
             nbl->Status = NDIS_STATUS_PAUSED;
     }
-    if (running)
+    if (running) {
         a->sends_outstanding += n;
-    else
+        a->sends_in_call++;
+    } else {
         a->counters.send_failed += (uint64_t)n;
+    }
     ndis_frame_observer *observer = a->observer;
     void *observer_context = a->observer_context;
     pthread_mutex_unlock(&a->lock);
@@ -377,6 +379,10 @@ void ndis_adapter_send(struct ndis_adapter *a, PNET_BUFFER_LIST nbls)
     send(a->context, nbls, NDIS_DEFAULT_PORT_NUMBER, NDIS_SEND_FLAGS_DISPATCH_LEVEL);
     ke_irql_after_handler(DISPATCH_LEVEL, "MiniportSendNetBufferLists", (const void *)send);
     ke_irql_set(old);
+    pthread_mutex_lock(&a->lock);
+    if (--a->sends_in_call == 0)
+        pthread_cond_broadcast(&a->changed);
+    pthread_mutex_unlock(&a->lock);
     /* A virtual miniport often indicates on its other adapters while sending. */
     for (struct ndis_adapter *other = a->driver->adapters; other; other = other->next)
         ndis_adapter_return_pending(other);

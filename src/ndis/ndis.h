@@ -116,6 +116,7 @@ struct ndis_adapter {
     NDIS_STATUS oid_status;
 
     long sends_outstanding;   /* NBLs owned by the miniport */
+    long sends_in_call;       /* host threads inside MiniportSendNetBufferLists */
     long receives_outstanding; /* indicated NBLs not yet returned */
     PNET_BUFFER_LIST returns;  /* indicated NBLs waiting to go back to the miniport */
 

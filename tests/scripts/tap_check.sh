@@ -1,12 +1,15 @@
 #!/bin/sh
-# tap_check.sh OPENNDIS SAMPLE.so WORKDIR
+# tap_check.sh OPENNDIS SAMPLE.so WORKDIR TCPCHECK
 # End to end through real Linux interfaces: the sample's two adapters become TAP interfaces,
 # each moved into a network namespace of its own; a ping from one namespace to the other
 # crosses the kernel, MiniportSendNetBufferLists, the driver's hub and a receive indication
-# twice each way. Then SIGTERM ends the run with a clean halt and unload, and tcpdump reads
-# the capture. Needs root and /dev/net/tun; exits 77 (skipped) without them.
+# twice each way; then a 64 MB TCP transfer, content checked, survives the adapters being
+# paused and restarted (SIGUSR1) in the middle. SIGTERM ends the run with a clean halt and
+# unload, and tcpdump reads the capture. Two more runs end by themselves when an interface
+# is deleted (ip link del) and when its network namespace is removed, leaving nothing.
+# Needs root and /dev/net/tun; exits 77 (skipped) without them.
 set -u
-cli=$1 driver=$2 work=$3
+cli=$1 driver=$2 work=$3 tcpcheck=$4
 [ "$(id -u)" = 0 ] && [ -c /dev/net/tun ] && command -v ip >/dev/null && command -v ping >/dev/null || {
     echo "skipped: needs root, /dev/net/tun, ip and ping"
     exit 77
@@ -43,6 +46,19 @@ ip -n "$ns2" addr add 10.77.0.2/24 dev "$if1" && ip -n "$ns2" link set "$if1" up
 ip netns exec "$ns1" ping -c 3 -i 0.2 -W 2 10.77.0.2 || fail "no ping through the driver"
 ip -n "$ns2" -s link show "$if1" | grep -q "RX:" || fail "no statistics on $if1"
 
+ip netns exec "$ns2" "$tcpcheck" serve 10.77.0.2 5001 64000000 >"$work/serve.out" 2>&1 &
+server=$!
+ip netns exec "$ns1" "$tcpcheck" send 10.77.0.2 5001 64000000 >"$work/send.out" 2>&1 &
+sender=$!
+cycles=0
+while kill -0 "$sender" 2>/dev/null; do # pause and restart while the transfer runs
+    sleep 0.05
+    kill -0 "$sender" 2>/dev/null && kill -USR1 "$pid" && cycles=$((cycles + 1))
+done
+[ "$cycles" -gt 0 ] || fail "the transfer ended before any pause"
+wait "$sender" || fail "the TCP sender failed: $(cat "$work/send.out")"
+wait "$server" || fail "the TCP transfer was not intact: $(cat "$work/serve.out")"
+
 kill -TERM "$pid"
 wait "$pid"
 rc=$?
@@ -53,6 +69,24 @@ grep -q '"stopped_by":' "$work/run.json" || fail "no stop reason"
 if command -v tcpdump >/dev/null; then
     tcpdump -nr "$work/capture.pcap" 2>/dev/null | grep -q "ICMP echo request" || fail "the capture has no ICMP"
 fi
+grep -q '"pause (SIGUSR1)"' "$work/run.json" || fail "SIGUSR1 did not pause the adapters"
 # The interfaces went with the run: nothing left behind.
 ip -n "$ns1" link show "$if0" >/dev/null 2>&1 && fail "$if0 still exists"
+
+# Faults at the edge: the interface deleted from outside, then its namespace removed.
+run_until_gone() { # $1: what to do to the interface; the run must stop by itself
+    "$cli" run --edge tap --tap-name "ot${tag}x%d" --duration 60 --json "$driver" >"$work/run.json" 2>"$work/run.err" &
+    pid=$!
+    for _ in $(seq 100); do ip link show "$if1" >/dev/null 2>&1 && break; sleep 0.1; done
+    eval "$1" || fail "cannot: $1"
+    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$pid" 2>/dev/null && fail "the run did not stop after: $1"
+    wait "$pid" || fail "openndis run failed after: $1"
+    pid=
+    grep -q 'interface deleted' "$work/run.json" || fail "no report of the deleted interface"
+    ip link show "$if0" >/dev/null 2>&1 && fail "$if0 left behind after: $1"
+    return 0
+}
+run_until_gone 'ip link del "$if0"'
+run_until_gone 'ip link set "$if0" netns "$ns1" && ip netns del "$ns1"'
 echo "tap check passed"

@@ -30,12 +30,46 @@ struct run_args {
     const char *user;      /* --user: drop privileges to it once the interfaces exist */
 };
 
-static volatile sig_atomic_t run_stop;
+static uint64_t run_drain(struct edge_loopback *lb, UCHAR *rx, size_t cap)
+{
+    uint64_t n = 0;
+    while (edge_loopback_recv(lb, rx, cap) >= 0)
+        n++;
+    return n;
+}
+
+static void step(struct json_object *life, const char *what, int adapter, NDIS_STATUS status)
+{
+    struct json_object *o = json_object_new_object();
+    char hex[16];
+    const char *name = ndis_status_name(status);
+    snprintf(hex, sizeof hex, "0x%08X", (unsigned)status);
+    json_object_object_add(o, "step", json_object_new_string(what));
+    if (adapter >= 0)
+        json_object_object_add(o, "adapter", json_object_new_int(adapter));
+    json_object_object_add(o, "status", json_object_new_string(name ? name : hex));
+    json_object_array_add(life, o);
+}
+
+static volatile sig_atomic_t run_stop, run_cycle;
 
 static void run_on_signal(int sig)
 {
-    (void)sig;
-    run_stop = 1;
+    if (sig == SIGUSR1)
+        run_cycle = 1; /* pause and restart every adapter */
+    else
+        run_stop = 1;
+}
+
+/* Catch the stop signals from the start, so that one arriving during initialize still ends
+ * in a clean halt and unload. */
+static void run_catch_signals(void)
+{
+    struct sigaction sa = { .sa_handler = run_on_signal };
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGUSR1, &sa, NULL);
 }
 
 /* Interfaces exist and are configured: nothing after this needs root (the TAP descriptors
@@ -56,18 +90,22 @@ static bool run_drop_privileges(const char *user, char *err, size_t len)
 
 /* Tap mode: frames come from Linux; wait for a signal, the duration, or a deleted
  * interface, showing a status line when attached to a terminal. */
-static const char *run_wait(const struct run_args *a, struct ndis_adapter **ad, struct edge_tap **tap, unsigned n)
+static const char *run_wait(const struct run_args *a, struct ndis_adapter **ad, struct edge_tap **tap, unsigned n,
+                            struct json_object *life)
 {
-    struct sigaction sa = { .sa_handler = run_on_signal };
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
     const bool tty = isatty(STDERR_FILENO);
     const time_t end = a->duration ? time(NULL) + (time_t)a->duration : 0;
     const char *why = "signal";
     for (unsigned tick = 0;; tick++) {
         if (run_stop)
             break;
+        if (run_cycle) {
+            run_cycle = 0;
+            for (unsigned i = 0; i < n; i++) {
+                step(life, "pause (SIGUSR1)", (int)i, ndis_adapter_pause(ad[i]));
+                step(life, "restart (SIGUSR1)", (int)i, ndis_adapter_restart(ad[i]));
+            }
+        }
         if (end && time(NULL) >= end) {
             why = "duration";
             break;
@@ -105,27 +143,6 @@ static const char *run_wait(const struct run_args *a, struct ndis_adapter **ad, 
     return why;
 }
 
-static uint64_t run_drain(struct edge_loopback *lb, UCHAR *rx, size_t cap)
-{
-    uint64_t n = 0;
-    while (edge_loopback_recv(lb, rx, cap) >= 0)
-        n++;
-    return n;
-}
-
-static void step(struct json_object *life, const char *what, int adapter, NDIS_STATUS status)
-{
-    struct json_object *o = json_object_new_object();
-    char hex[16];
-    const char *name = ndis_status_name(status);
-    snprintf(hex, sizeof hex, "0x%08X", (unsigned)status);
-    json_object_object_add(o, "step", json_object_new_string(what));
-    if (adapter >= 0)
-        json_object_object_add(o, "adapter", json_object_new_int(adapter));
-    json_object_object_add(o, "status", json_object_new_string(name ? name : hex));
-    json_object_array_add(life, o);
-}
-
 static struct json_object *run_job(void *arg)
 {
     const struct run_args *a = arg;
@@ -139,6 +156,8 @@ static struct json_object *run_job(void *arg)
     bool ok = true;
 
     sv_set_report(r);
+    if (a->tap)
+        run_catch_signals();
     json_object_object_add(r, "command", json_object_new_string("run"));
     json_object_object_add(r, "driver", json_object_new_string(a->path));
     json_object_object_add(r, "edge", json_object_new_string(a->tap ? "tap" : "loopback"));
@@ -217,9 +236,9 @@ static struct json_object *run_job(void *arg)
         json_object_object_add(r, "error", json_object_new_string(err));
         ok = false;
     }
-    if (ok && a->tap) {
+    if (ok && a->tap && !run_stop) {
         sv_phase("running");
-        json_object_object_add(r, "stopped_by", json_object_new_string(run_wait(a, ad, tap, n)));
+        json_object_object_add(r, "stopped_by", json_object_new_string(run_wait(a, ad, tap, n, life)));
     }
 
     /* Traffic: each adapter sends to the next one's address, in chains of up to 32. */
@@ -384,6 +403,7 @@ static void run_usage(FILE *out)
           "  --duration SECONDS   tap: stop after this long\n"
           "  --pcap FILE          write every frame crossing the adapters to a pcap file\n"
           "  --user NAME          tap: drop root for NAME once the interfaces exist\n"
+          "                       (SIGUSR1 pauses and restarts every adapter, for tests)\n"
           "  --config FILE        adapter parameters for NdisReadConfiguration (INI:\n"
           "                       [driver], [adapter], [adapter.N]; docs/configuration.md)\n"
           "  --json               print one JSON object instead of text\n"

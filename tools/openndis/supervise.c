@@ -20,7 +20,8 @@
 static int sv_fd = -1;
 static volatile pid_t sv_child;
 
-/* The parent passes SIGINT/SIGTERM on, then waits for the child's report as usual. */
+/* The parent passes SIGINT/SIGTERM (stop) and SIGUSR1 (openndis run: pause and restart
+ * every adapter) on, then waits for the child's report as usual. */
 static void sv_forward(int sig)
 {
     if (sv_child > 0)
@@ -191,10 +192,11 @@ struct json_object *sv_run(sv_job_fn job, void *arg, const struct sv_options *op
 
     close(fds[1]);
     sv_child = pid;
-    struct sigaction fwd = { .sa_handler = sv_forward }, old_int, old_term;
+    struct sigaction fwd = { .sa_handler = sv_forward }, old_int, old_term, old_usr1;
     sigemptyset(&fwd.sa_mask);
     sigaction(SIGINT, &fwd, &old_int);
     sigaction(SIGTERM, &fwd, &old_term);
+    sigaction(SIGUSR1, &fwd, &old_usr1);
     char phase[64] = "start";
     size_t cap = 1 << 16, len = 0;
     char *buf = malloc(cap);
@@ -257,6 +259,7 @@ struct json_object *sv_run(sv_job_fn job, void *arg, const struct sv_options *op
         ;
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
+    sigaction(SIGUSR1, &old_usr1, NULL);
     sv_child = 0;
     if (timed_out) {
         json_object_put(report);
