@@ -139,13 +139,14 @@ static VOID work_fn(PVOID context, NDIS_HANDLE item)
 {
     (void)item;
     struct probe *p = context;
+    if (p == &blocker) {
+        NdisWaitEvent(&p->done, 0); /* hold a worker until the test releases it */
+        return;
+    }
     p->irql = KeGetCurrentIrql();
     p->thread = pthread_self();
     InterlockedIncrement(&p->calls);
-    if (p == &blocker)
-        NdisWaitEvent(&p->done, 0); /* hold the worker until the test releases it */
-    else
-        NdisSetEvent(&p->done);
+    NdisSetEvent(&p->done);
 }
 
 static void test_work_items(void **state)
