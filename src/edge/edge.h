@@ -55,6 +55,12 @@ struct edge_tap_stats {
  * on failure returns NULL and says what is missing. */
 OPENNDIS_API struct edge_tap *edge_tap_open(struct ndis_adapter *adapter, const char *name, char *err, size_t len);
 OPENNDIS_API const char *edge_tap_name(const struct edge_tap *tap);
+/* Turns what Linux wants of the interface (IFF_PROMISC, IFF_ALLMULTI, the multicast
+ * addresses it joined) into OID_GEN_CURRENT_PACKET_FILTER and OID_802_3_MULTICAST_LIST sets
+ * when they change; call it from a PASSIVE_LEVEL thread now and then. Once the interface
+ * is moved to another network namespace it is out of sight and keeps its last setting.
+ * Returns the packet filter in effect. */
+OPENNDIS_API ULONG edge_tap_sync_filter(struct edge_tap *tap);
 OPENNDIS_API void edge_tap_stats(struct edge_tap *tap, struct edge_tap_stats *out);
 /* Stops the reader and removes the interface (closing the last descriptor deletes it). */
 OPENNDIS_API void edge_tap_close(struct edge_tap *tap);

@@ -21,9 +21,13 @@
 #include "frame.h"
 
 #define EDGE_TAP_BATCH 32
+#define EDGE_TAP_MAX_MCAST 32
 
 struct edge_tap {
     struct ndis_adapter *adapter;
+    ULONG filter;               /* what the last sync set */
+    UCHAR mcast[EDGE_TAP_MAX_MCAST][6];
+    unsigned mcast_count;
     int fd;
     int wake[2]; /* writing a byte stops the reader */
     char name[IFNAMSIZ];
@@ -238,6 +242,81 @@ struct edge_tap *edge_tap_open(struct ndis_adapter *adapter, const char *name, c
     ndis_adapter_attach(adapter, &edge_tap_ops, t);
     t->reader_running = pthread_create(&t->reader, NULL, edge_tap_reader, t) == 0;
     return t;
+}
+
+/* The multicast addresses Linux has joined on the interface, from /proc/net/dev_mcast. */
+static unsigned edge_tap_read_mcast(unsigned ifindex, UCHAR out[][6], unsigned max, bool *overflow)
+{
+    FILE *f = fopen("/proc/net/dev_mcast", "r");
+    unsigned n = 0, idx, users, global;
+    char name[IFNAMSIZ + 1], hex[64];
+    *overflow = false;
+    if (f == NULL)
+        return 0;
+    while (fscanf(f, "%u %16s %u %u %63s", &idx, name, &users, &global, hex) == 5) {
+        if (idx != ifindex || strlen(hex) != 12)
+            continue;
+        if (n == max) {
+            *overflow = true;
+            continue;
+        }
+        for (int i = 0; i < 6; i++) {
+            char byte[3] = { hex[2 * i], hex[2 * i + 1], 0 };
+            out[n][i] = (UCHAR)strtoul(byte, NULL, 16);
+        }
+        n++;
+    }
+    fclose(f);
+    return n;
+}
+
+ULONG edge_tap_sync_filter(struct edge_tap *t)
+{
+    unsigned ifindex = if_nametoindex(t->name);
+    pthread_mutex_lock(&t->lock);
+    struct ndis_adapter *adapter = t->adapter;
+    ULONG current = t->filter;
+    pthread_mutex_unlock(&t->lock);
+    if (ifindex == 0 || adapter == NULL)
+        return current; /* moved to another namespace, or halted: keep what was set */
+    int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", t->name);
+    short flags = (s >= 0 && ioctl(s, SIOCGIFFLAGS, &ifr) == 0) ? ifr.ifr_flags : 0;
+    if (s >= 0)
+        close(s);
+
+    UCHAR mcast[EDGE_TAP_MAX_MCAST][6];
+    ULONG done, needed, max_list = adapter->general.MaxMulticastListSize;
+    bool overflow;
+    unsigned limit = max_list < EDGE_TAP_MAX_MCAST ? max_list : EDGE_TAP_MAX_MCAST;
+    unsigned count = edge_tap_read_mcast(ifindex, mcast, limit, &overflow);
+    ULONG filter = NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_BROADCAST;
+    if (flags & IFF_PROMISC)
+        filter |= NDIS_PACKET_TYPE_PROMISCUOUS;
+    if ((flags & IFF_ALLMULTI) || overflow)
+        filter |= NDIS_PACKET_TYPE_ALL_MULTICAST;
+    else if (count > 0)
+        filter |= NDIS_PACKET_TYPE_MULTICAST;
+    filter &= adapter->general.SupportedPacketFilters ? adapter->general.SupportedPacketFilters : ~0u;
+
+    if (count != t->mcast_count || memcmp(mcast, t->mcast, count * 6) != 0) {
+        if (ndis_adapter_oid(adapter, NdisRequestSetInformation, OID_802_3_MULTICAST_LIST, mcast, count * 6, &done,
+                             &needed) == NDIS_STATUS_SUCCESS) {
+            memcpy(t->mcast, mcast, count * 6);
+            t->mcast_count = count;
+        }
+    }
+    if (filter != current &&
+        ndis_adapter_oid(adapter, NdisRequestSetInformation, OID_GEN_CURRENT_PACKET_FILTER, &filter, sizeof filter,
+                         &done, &needed) == NDIS_STATUS_SUCCESS) {
+        pthread_mutex_lock(&t->lock);
+        t->filter = filter;
+        pthread_mutex_unlock(&t->lock);
+        current = filter;
+    }
+    return current;
 }
 
 const char *edge_tap_name(const struct edge_tap *t)

@@ -40,6 +40,8 @@ done
 ip link show "$if1" >/dev/null 2>&1 || fail "the TAP interfaces did not appear"
 [ "$(cat /sys/class/net/$if0/address)" = "02:00:4e:44:00:00" ] || fail "$if0 does not carry the adapter's MAC"
 [ "$(cat /sys/class/net/$if0/mtu)" = "1500" ] || fail "$if0 does not carry the adapter's MTU"
+ip link set "$if0" promisc on  # must reach the driver as NDIS_PACKET_TYPE_PROMISCUOUS (0x20)
+sleep 0.5
 ip link set "$if0" netns "$ns1" && ip link set "$if1" netns "$ns2" || fail "cannot move the interfaces"
 ip -n "$ns1" addr add 10.77.0.1/24 dev "$if0" && ip -n "$ns1" link set "$if0" up
 ip -n "$ns2" addr add 10.77.0.2/24 dev "$if1" && ip -n "$ns2" link set "$if1" up
@@ -70,6 +72,7 @@ if command -v tcpdump >/dev/null; then
     tcpdump -nr "$work/capture.pcap" 2>/dev/null | grep -q "ICMP echo request" || fail "the capture has no ICMP"
 fi
 grep -q '"pause (SIGUSR1)"' "$work/run.json" || fail "SIGUSR1 did not pause the adapters"
+grep -q '"packet_filter": *"0x0000002B"' "$work/run.json" || fail "promiscuous mode did not reach the driver"
 # The interfaces went with the run: nothing left behind.
 ip -n "$ns1" link show "$if0" >/dev/null 2>&1 && fail "$if0 still exists"
 

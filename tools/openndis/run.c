@@ -120,6 +120,8 @@ static const char *run_wait(const struct run_args *a, struct ndis_adapter **ad, 
             why = "interface deleted";
             break;
         }
+        for (unsigned i = 0; i < n; i++) /* follow Linux's promiscuous and multicast wishes */
+            edge_tap_sync_filter(tap[i]);
         if (tty && tick % 5 == 0) {
             fputc('\r', stderr);
             for (unsigned i = 0; i < n; i++) {
@@ -220,7 +222,7 @@ static struct json_object *run_job(void *arg)
         step(life, "restart", (int)n, st);
         /* What a protocol does after binding: set the filter, learn the address. */
         ULONG filter = NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_BROADCAST, done, needed;
-        if (a->tap) /* Linux wants its multicast (IPv6 neighbour discovery) too */
+        if (a->tap) /* until the first sync with Linux's wishes (edge_tap_sync_filter) */
             filter |= NDIS_PACKET_TYPE_ALL_MULTICAST;
         sv_phase("MiniportOidRequest");
         NDIS_STATUS f = ndis_adapter_oid(ad[n], NdisRequestSetInformation, OID_GEN_CURRENT_PACKET_FILTER, &filter,
@@ -306,6 +308,9 @@ static struct json_object *run_job(void *arg)
             json_object_object_add(o, "from_linux", json_object_new_uint64(s.from_linux));
             json_object_object_add(o, "to_linux", json_object_new_uint64(s.to_linux));
             json_object_object_add(o, "dropped", json_object_new_uint64(s.dropped));
+            char hex[16];
+            snprintf(hex, sizeof hex, "0x%08X", (unsigned)edge_tap_sync_filter(tap[i]));
+            json_object_object_add(o, "packet_filter", json_object_new_string(hex));
         }
         json_object_array_add(adapters, o);
     }
