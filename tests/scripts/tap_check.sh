@@ -30,8 +30,17 @@ trap cleanup EXIT
 fail() { echo "FAIL: $*"; cat "$work/run.json" 2>/dev/null; exit 1; }
 
 ip netns add "$ns1" && ip netns add "$ns2" || fail "cannot create network namespaces"
-"$cli" run --edge tap --tap-name "ot${tag}x%d" --duration 60 --json --pcap "$work/capture.pcap" "$driver" \
-    >"$work/run.json" 2>"$work/run.err" &
+# Without the right to create interfaces: a clear message, exit 2, nothing created.
+if command -v setpriv >/dev/null && id nobody >/dev/null 2>&1; then
+    setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups --inh-caps=-all \
+        "$cli" run --edge tap --tap-name "ot${tag}x%d" "$driver" >"$work/noperm.out" 2>&1
+    [ $? = 2 ] || fail "an unprivileged run did not exit with 2: $(cat "$work/noperm.out")"
+    grep -q "CAP_NET_ADMIN" "$work/noperm.out" || fail "no word of CAP_NET_ADMIN: $(cat "$work/noperm.out")"
+fi
+
+# The run drops root for nobody once its interfaces exist; everything after must still work.
+"$cli" run --edge tap --tap-name "ot${tag}x%d" --duration 60 --json --pcap "$work/capture.pcap" --user nobody \
+    "$driver" >"$work/run.json" 2>"$work/run.err" &
 pid=$!
 for _ in $(seq 100); do
     ip link show "$if1" >/dev/null 2>&1 && break
