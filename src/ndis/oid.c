@@ -39,9 +39,71 @@ static void ndis_oid_check_result(struct ndis_adapter *a, const NDIS_OID_REQUEST
                   r->DATA.Oid, a->index, needed, len);
 }
 
+/* Copies an answer NDIS gives itself, with the usual short-buffer semantics. */
+static NDIS_STATUS ndis_oid_reply(const void *value, ULONG size, PVOID buffer, ULONG length, ULONG *done,
+                                  ULONG *needed)
+{
+    if (length < size) {
+        *done = 0;
+        *needed = size;
+        return NDIS_STATUS_BUFFER_TOO_SHORT;
+    }
+    memcpy(buffer, value, size);
+    *done = size;
+    *needed = 0;
+    return NDIS_STATUS_SUCCESS;
+}
+
+/* The queries NDIS 6 answers for the miniport from what it cached at initialize (the OID
+ * pages say "NDIS handles this OID"); the miniport never sees them. */
+static bool ndis_oid_answer(struct ndis_adapter *a, NDIS_OID oid, PVOID buffer, ULONG length, ULONG *done,
+                            ULONG *needed, NDIS_STATUS *status)
+{
+    const NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES *g = &a->general;
+    ULONG value;
+    switch (oid) {
+    case OID_GEN_SUPPORTED_LIST:
+        *status = ndis_oid_reply(a->supported_oids, a->supported_oid_count * (ULONG)sizeof(NDIS_OID), buffer, length,
+                                 done, needed);
+        return true;
+    case OID_GEN_MEDIA_SUPPORTED:
+    case OID_GEN_MEDIA_IN_USE: value = (ULONG)g->MediaType; break;
+    case OID_GEN_PHYSICAL_MEDIUM: value = (ULONG)g->PhysicalMediumType; break;
+    case OID_GEN_MAXIMUM_FRAME_SIZE: value = g->MtuSize; break;
+    case OID_GEN_MAXIMUM_LOOKAHEAD: value = g->LookaheadSize; break;
+    case OID_GEN_MAC_OPTIONS: value = g->MacOptions; break;
+    case OID_GEN_MEDIA_CONNECT_STATUS:
+        value = a->link.MediaConnectState == MediaConnectStateDisconnected ? NdisMediaStateDisconnected
+                                                                           : NdisMediaStateConnected;
+        break;
+    case OID_GEN_DRIVER_VERSION: {
+        USHORT version = (USHORT)(a->driver->chars.MajorNdisVersion << 8 | a->driver->chars.MinorNdisVersion);
+        *status = ndis_oid_reply(&version, sizeof version, buffer, length, done, needed);
+        return true;
+    }
+    default:
+        return false;
+    }
+    *status = ndis_oid_reply(&value, sizeof value, buffer, length, done, needed);
+    return true;
+}
+
 NDIS_STATUS ndis_adapter_oid(struct ndis_adapter *a, NDIS_REQUEST_TYPE type, NDIS_OID oid, PVOID buffer,
                              ULONG length, ULONG *bytes_done, ULONG *bytes_needed)
 {
+    ULONG done = 0, needed = 0;
+    NDIS_STATUS st;
+    pthread_mutex_lock(&a->lock);
+    bool ready = a->state != NDIS_STATE_HALTED && a->state != NDIS_STATE_INITIALIZING && a->state != NDIS_STATE_SHUTDOWN;
+    pthread_mutex_unlock(&a->lock);
+    if (ready && (type == NdisRequestQueryInformation || type == NdisRequestQueryStatistics) &&
+        ndis_oid_answer(a, oid, buffer, length, &done, &needed, &st)) {
+        if (bytes_done)
+            *bytes_done = done;
+        if (bytes_needed)
+            *bytes_needed = needed;
+        return st;
+    }
     return ndis_adapter_oid_path(a, NDIS_OID_REGULAR, type, oid, buffer, length, bytes_done, bytes_needed);
 }
 

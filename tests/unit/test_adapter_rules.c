@@ -111,6 +111,45 @@ static void oid_paths(const char *variant, NDIS_STATUS expect_sync)
     ld_free(image);
 }
 
+/* NDIS answers the cached general OIDs itself: the rogue base answers no query at all. */
+static void test_ndis_answers_cached_oids(void **state)
+{
+    (void)state;
+    char path[512], err[512];
+    NDIS_STATUS st;
+    ULONG done, needed, value = 99;
+    USHORT version;
+    NDIS_OID list[8];
+    snprintf(path, sizeof path, "%s/rogue_adapter_none.so", ROGUE_DIR);
+    vf_reset();
+    struct ld_image *image = ld_load(path, err, sizeof err);
+    assert_int_equal(ld_driver_entry(image), NDIS_STATUS_SUCCESS);
+    struct ndis_adapter *a = ndis_adapter_initialize(image, &st);
+    assert_non_null(a);
+    assert_int_equal(ndis_adapter_oid(a, NdisRequestQueryInformation, OID_GEN_MEDIA_IN_USE, &value, 4, &done, &needed),
+                     NDIS_STATUS_SUCCESS);
+    assert_int_equal(value, NdisMedium802_3);
+    assert_int_equal(ndis_adapter_oid(a, NdisRequestQueryInformation, OID_GEN_MAXIMUM_FRAME_SIZE, &value, 4, &done,
+                                      &needed), NDIS_STATUS_SUCCESS);
+    assert_int_equal(value, 1500);
+    assert_int_equal(ndis_adapter_oid(a, NdisRequestQueryInformation, OID_GEN_DRIVER_VERSION, &version, 2, &done,
+                                      &needed), NDIS_STATUS_SUCCESS);
+    assert_int_equal(version, 0x0650); /* the rogue registers as NDIS 6.80 */
+    assert_int_equal(ndis_adapter_oid(a, NdisRequestQueryInformation, OID_GEN_SUPPORTED_LIST, list, 4, &done, &needed),
+                     NDIS_STATUS_BUFFER_TOO_SHORT);
+    assert_int_equal(needed, 2 * sizeof(NDIS_OID));
+    assert_int_equal(ndis_adapter_oid(a, NdisRequestQueryInformation, OID_GEN_SUPPORTED_LIST, list, sizeof list, &done,
+                                      &needed), NDIS_STATUS_SUCCESS);
+    assert_int_equal(list[1], OID_802_3_CURRENT_ADDRESS);
+    /* Passed down: the rogue answers no query. */
+    assert_int_equal(ndis_adapter_oid(a, NdisRequestQueryInformation, OID_GEN_XMIT_OK, &value, 4, &done, &needed),
+                     NDIS_STATUS_NOT_SUPPORTED);
+    ndis_adapter_halt(a, NdisHaltDeviceDisabled);
+    ld_unload(image);
+    ld_free(image);
+    assert_int_equal(vf_violation_count(), 0);
+}
+
 static void test_direct_and_synchronous_oids(void **state)
 {
     (void)state;
@@ -162,6 +201,7 @@ int main(void)
         cmocka_unit_test(test_clean_rogue_base),
         cmocka_unit_test(test_hang_and_reset),
         cmocka_unit_test(test_reset_never_completes),
+        cmocka_unit_test(test_ndis_answers_cached_oids),
         cmocka_unit_test(test_direct_and_synchronous_oids),
         cmocka_unit_test(test_synchronous_oid_pends),
         cmocka_unit_test(test_general_missing),
