@@ -43,6 +43,23 @@ static VOID SampleCountByDestination(const UCHAR *Destination, PULONG64 Directed
         (*Directed)++;
 }
 
+/* Receives are over (returned, or never indicated): a pause waiting for them completes. */
+static VOID SampleReceivesDone(PSAMPLE_ADAPTER Adapter, LONG Count, BOOLEAN NoBuffer)
+{
+    BOOLEAN CompletePause = FALSE;
+    NdisAcquireSpinLock(&Adapter->Lock);
+    Adapter->ReceivesOutstanding -= Count;
+    if (NoBuffer)
+        Adapter->FramesRcvNoBuffer++;
+    if (Adapter->PausePending && Adapter->ReceivesOutstanding == 0) {
+        Adapter->PausePending = FALSE;
+        CompletePause = TRUE;
+    }
+    NdisReleaseSpinLock(&Adapter->Lock);
+    if (CompletePause)
+        NdisMPauseComplete(Adapter->AdapterHandle);
+}
+
 /* Indicates one frame on Receiver (DISPATCH_LEVEL). */
 static VOID SampleReceiveFrame(PSAMPLE_ADAPTER Receiver, const UCHAR *Frame, ULONG Length)
 {
@@ -50,9 +67,13 @@ static VOID SampleReceiveFrame(PSAMPLE_ADAPTER Receiver, const UCHAR *Frame, ULO
     PNET_BUFFER Nb;
     PUCHAR Buffer;
 
+    /* Deciding to receive and counting the receive as outstanding happen under one lock, so
+     * a pause either stops this frame or waits for it to come back. */
     NdisDprAcquireSpinLock(&Receiver->Lock);
     BOOLEAN Accept = Receiver->Running && SampleFilterAccepts(Receiver, Frame);
-    if (!Accept)
+    if (Accept)
+        Receiver->ReceivesOutstanding++;
+    else
         Receiver->FramesRcvFiltered++;
     NdisDprReleaseSpinLock(&Receiver->Lock);
     if (!Accept)
@@ -60,9 +81,7 @@ static VOID SampleReceiveFrame(PSAMPLE_ADAPTER Receiver, const UCHAR *Frame, ULO
 
     Nbl = NdisAllocateNetBufferList(Receiver->ReceivePool, 0, 0);
     if (Nbl == NULL) {
-        NdisDprAcquireSpinLock(&Receiver->Lock);
-        Receiver->FramesRcvNoBuffer++;
-        NdisDprReleaseSpinLock(&Receiver->Lock);
+        SampleReceivesDone(Receiver, 1, TRUE);
         return;
     }
     Nb = NET_BUFFER_LIST_FIRST_NB(Nbl);
@@ -72,7 +91,6 @@ static VOID SampleReceiveFrame(PSAMPLE_ADAPTER Receiver, const UCHAR *Frame, ULO
     Nbl->SourceHandle = Receiver->AdapterHandle;
 
     NdisDprAcquireSpinLock(&Receiver->Lock);
-    Receiver->ReceivesOutstanding++;
     Receiver->FramesRcvOk++;
     Receiver->BytesRcv += Length;
     SampleCountByDestination(Frame, &Receiver->DirectedRcv, &Receiver->MulticastRcv, &Receiver->BroadcastRcv);
@@ -155,7 +173,6 @@ SampleReturnNetBufferLists(NDIS_HANDLE MiniportAdapterContext, PNET_BUFFER_LIST 
 {
     PSAMPLE_ADAPTER Adapter = MiniportAdapterContext;
     LONG Returned = 0;
-    BOOLEAN CompletePause = FALSE;
     UNREFERENCED_PARAMETER(ReturnFlags);
 
     for (PNET_BUFFER_LIST Nbl = NetBufferLists, Next; Nbl != NULL; Nbl = Next) {
@@ -164,15 +181,7 @@ SampleReturnNetBufferLists(NDIS_HANDLE MiniportAdapterContext, PNET_BUFFER_LIST 
         NdisFreeNetBufferList(Nbl);
         Returned++;
     }
-    NdisAcquireSpinLock(&Adapter->Lock);
-    Adapter->ReceivesOutstanding -= Returned;
-    if (Adapter->PausePending && Adapter->ReceivesOutstanding == 0) {
-        Adapter->PausePending = FALSE;
-        CompletePause = TRUE;
-    }
-    NdisReleaseSpinLock(&Adapter->Lock);
-    if (CompletePause)
-        NdisMPauseComplete(Adapter->AdapterHandle);
+    SampleReceivesDone(Adapter, Returned, FALSE);
 }
 
 _Use_decl_annotations_
