@@ -69,12 +69,6 @@ static struct json_object *info_job(void *arg)
     return r;
 }
 
-static const char *str(struct json_object *o, const char *key)
-{
-    struct json_object *v;
-    return json_object_object_get_ex(o, key, &v) ? json_object_get_string(v) : NULL;
-}
-
 static void print_names(FILE *out, const char *label, struct json_object *list)
 {
     fprintf(out, "  %-14s", label);
@@ -155,43 +149,25 @@ static void info_usage(FILE *out)
 int cmd_info(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        { "json", no_argument, NULL, 'j' },        { "ndis-version", required_argument, NULL, 'v' },
-        { "fail-call", required_argument, NULL, 'f' }, { "timeout", required_argument, NULL, 't' },
-        { "no-fork", no_argument, NULL, 'n' },     { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
+        COMMON_LONGOPTS, { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
     };
     struct info_args args = { 0 };
-    struct sv_options sv = { .timeout_seconds = 30 };
-    bool json = false;
-    unsigned long n;
-    int c;
+    struct common_options o = { .sv.timeout_seconds = 30 };
+    int c, r;
 
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'j': json = true; break;
-        case 'n': sv.in_process = true; break;
-        case 'h': info_usage(stdout); return EXIT_PASS;
-        case 'v':
-            if (!apply_ndis_version(optarg))
+        if ((r = common_option("info", c, optarg, &o)) != 0) {
+            if (r < 0)
                 return EXIT_USAGE;
-            break;
-        case 'f':
-            if (!parse_ulong(optarg, &n) || n == 0) {
-                fprintf(stderr, "openndis info: --fail-call takes a positive number, not '%s'\n", optarg);
-                return EXIT_USAGE;
-            }
-            args.fail_nth = n;
-            break;
-        case 't':
-            if (!parse_ulong(optarg, &n) || n > 86400) {
-                fprintf(stderr, "openndis info: --timeout takes seconds (0-86400), not '%s'\n", optarg);
-                return EXIT_USAGE;
-            }
-            sv.timeout_seconds = (unsigned)n;
-            break;
-        default: info_usage(stderr); return EXIT_USAGE;
+            continue;
         }
+        if (c == 'h') {
+            info_usage(stdout);
+            return EXIT_PASS;
+        }
+        info_usage(stderr);
+        return EXIT_USAGE;
     }
     if (optind != argc - 1) {
         fprintf(stderr, "openndis info: give exactly one driver file\n");
@@ -199,11 +175,12 @@ int cmd_info(int argc, char **argv)
         return EXIT_USAGE;
     }
     args.path = argv[optind];
+    args.fail_nth = o.fail_nth;
 
-    struct json_object *report = sv_run(info_job, &args, &sv);
+    struct json_object *report = sv_run(info_job, &args, &o.sv);
     if (report == NULL)
         return EXIT_USAGE;
     if (!json_object_object_get_ex(report, "driver", NULL))
         json_object_object_add(report, "driver", json_object_new_string(args.path));
-    return render_report(report, json, info_render);
+    return render_report(report, o.json, info_render);
 }

@@ -28,6 +28,33 @@ bool apply_ndis_version(const char *text)
     return true;
 }
 
+int common_option(const char *cmd, int c, const char *arg, struct common_options *o)
+{
+    unsigned long n;
+    switch (c) {
+    case 'j': o->json = true; return 1;
+    case 'n': o->sv.in_process = true; return 1;
+    case 'v': return apply_ndis_version(arg) ? 1 : -1;
+    case 'f':
+        if (!parse_ulong(arg, &n) || n == 0) {
+            fprintf(stderr, "openndis %s: --fail-call takes a positive number, not '%s'\n", cmd, arg);
+            return -1;
+        }
+        o->fail_nth = n;
+        return 1;
+    case 't':
+        if (!parse_ulong(arg, &n) || n > 86400) {
+            fprintf(stderr, "openndis %s: --timeout takes seconds (0-86400), not '%s'\n", cmd, arg);
+            return -1;
+        }
+        o->sv.timeout_seconds = (unsigned)n;
+        o->timeout_given = true;
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 static void usage(FILE *out)
 {
     fputs("usage: openndis COMMAND [options]\n"

@@ -28,6 +28,8 @@ void sv_set_report(struct json_object *report);
 void sv_phase(const char *phase);
 
 /* render.c */
+/* The string form of `key` in object `o`, or NULL. */
+const char *str(struct json_object *o, const char *key);
 void render_violations(FILE *out, struct json_object *violations);
 void render_crash(FILE *out, struct json_object *report);
 int render_exit_code(struct json_object *report);
@@ -45,5 +47,19 @@ int cmd_exports(int argc, char **argv);
 /* main.c */
 bool parse_ulong(const char *s, unsigned long *out);
 bool apply_ndis_version(const char *text);
+
+/* The options every driver-running subcommand takes. */
+struct common_options {
+    bool json;
+    unsigned long fail_nth;
+    bool timeout_given;
+    struct sv_options sv;
+};
+#define COMMON_LONGOPTS                                                                   \
+    { "json", no_argument, NULL, 'j' }, { "ndis-version", required_argument, NULL, 'v' }, \
+    { "fail-call", required_argument, NULL, 'f' }, { "timeout", required_argument, NULL, 't' }, \
+    { "no-fork", no_argument, NULL, 'n' }
+/* Handles option `c` if it is a common one: 1 handled, 0 not common, -1 bad (reported). */
+int common_option(const char *cmd, int c, const char *arg, struct common_options *o);
 
 #endif /* OPENNDIS_TOOL_H */

@@ -4,7 +4,7 @@
 
 #include "openndis.h"
 
-static const char *str(struct json_object *o, const char *key)
+const char *str(struct json_object *o, const char *key)
 {
     struct json_object *v;
     return json_object_object_get_ex(o, key, &v) ? json_object_get_string(v) : NULL;

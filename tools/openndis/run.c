@@ -345,12 +345,6 @@ static struct json_object *run_job(void *arg)
     return r;
 }
 
-static const char *str(struct json_object *o, const char *key)
-{
-    struct json_object *v;
-    return json_object_object_get_ex(o, key, &v) ? json_object_get_string(v) : NULL;
-}
-
 static void run_render(FILE *out, struct json_object *r)
 {
     struct json_object *life, *adapters;
@@ -427,24 +421,26 @@ static void run_usage(FILE *out)
 int cmd_run(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        { "adapters", required_argument, NULL, 'a' }, { "frames", required_argument, NULL, 'f' },
-        { "size", required_argument, NULL, 's' },     { "json", no_argument, NULL, 'j' },
-        { "ndis-version", required_argument, NULL, 'v' }, { "fail-call", required_argument, NULL, 'F' },
-        { "timeout", required_argument, NULL, 't' },  { "no-fork", no_argument, NULL, 'n' },
-        { "config", required_argument, NULL, 'c' },   { "help", no_argument, NULL, 'h' },
+        COMMON_LONGOPTS,
+        { "adapters", required_argument, NULL, 'a' }, { "frames", required_argument, NULL, 'r' },
+        { "size", required_argument, NULL, 's' },     { "config", required_argument, NULL, 'c' },
         { "edge", required_argument, NULL, 'e' },     { "tap-name", required_argument, NULL, 'N' },
         { "duration", required_argument, NULL, 'd' }, { "pcap", required_argument, NULL, 'p' },
-        { "user", required_argument, NULL, 'u' },     { NULL, 0, NULL, 0 },
+        { "user", required_argument, NULL, 'u' },     { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
     };
     struct run_args args = { .adapters = 2, .frames = 1000, .size = 64 };
-    struct sv_options sv = { .timeout_seconds = 60 };
-    bool timeout_given = false;
-    bool json = false;
+    struct common_options o = { .sv.timeout_seconds = 60 };
     unsigned long v;
-    int c;
+    int c, r;
 
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        if ((r = common_option("run", c, optarg, &o)) != 0) {
+            if (r < 0)
+                return EXIT_USAGE;
+            continue;
+        }
         switch (c) {
         case 'a':
             if (!parse_ulong(optarg, &v) || v < 1 || v > RUN_MAX_ADAPTERS) {
@@ -453,7 +449,7 @@ int cmd_run(int argc, char **argv)
             }
             args.adapters = (unsigned)v;
             break;
-        case 'f':
+        case 'r':
             if (!parse_ulong(optarg, &v)) {
                 fprintf(stderr, "openndis run: --frames takes a number, not '%s'\n", optarg);
                 return EXIT_USAGE;
@@ -467,7 +463,6 @@ int cmd_run(int argc, char **argv)
             }
             args.size = (unsigned)v;
             break;
-        case 'j': json = true; break;
         case 'c': args.config = optarg; break;
         case 'N': args.tap_name = optarg; break;
         case 'p': args.pcap = optarg; break;
@@ -486,27 +481,7 @@ int cmd_run(int argc, char **argv)
             }
             args.duration = (unsigned)v;
             break;
-        case 'n': sv.in_process = true; break;
         case 'h': run_usage(stdout); return EXIT_PASS;
-        case 'v':
-            if (!apply_ndis_version(optarg))
-                return EXIT_USAGE;
-            break;
-        case 'F':
-            if (!parse_ulong(optarg, &v) || v == 0) {
-                fprintf(stderr, "openndis run: --fail-call takes a positive number, not '%s'\n", optarg);
-                return EXIT_USAGE;
-            }
-            args.fail_nth = v;
-            break;
-        case 't':
-            if (!parse_ulong(optarg, &v) || v > 86400) {
-                fprintf(stderr, "openndis run: --timeout takes seconds (0-86400), not '%s'\n", optarg);
-                return EXIT_USAGE;
-            }
-            sv.timeout_seconds = (unsigned)v;
-            timeout_given = true;
-            break;
         default: run_usage(stderr); return EXIT_USAGE;
         }
     }
@@ -516,12 +491,13 @@ int cmd_run(int argc, char **argv)
         return EXIT_USAGE;
     }
     args.path = argv[optind];
-    if (args.tap && !timeout_given) /* runs until stopped; --duration bounds it */
-        sv.timeout_seconds = args.duration ? args.duration + 60 : 0;
-    struct json_object *report = sv_run(run_job, &args, &sv);
+    args.fail_nth = o.fail_nth;
+    if (args.tap && !o.timeout_given) /* runs until stopped; --duration bounds it */
+        o.sv.timeout_seconds = args.duration ? args.duration + 60 : 0;
+    struct json_object *report = sv_run(run_job, &args, &o.sv);
     if (report == NULL)
         return EXIT_USAGE;
     if (!json_object_object_get_ex(report, "driver", NULL))
         json_object_object_add(report, "driver", json_object_new_string(args.path));
-    return render_report(report, json, run_render);
+    return render_report(report, o.json, run_render);
 }
