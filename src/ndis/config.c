@@ -73,6 +73,68 @@ bool ndis_config_load(const char *path, char *err, size_t len)
     return false;
 }
 
+static bool ndis_config_get(const char *section, const char *key, char *out, size_t len);
+
+/* Does `section`/`key` already have a value? */
+static bool ndis_config_has(const char *section, const char *key)
+{
+    char value[8];
+    return ndis_config_get(section, key, value, sizeof value);
+}
+
+static char *ndis_trim(char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    char *end = s + strlen(s);
+    while (end > s && isspace((unsigned char)end[-1]))
+        *--end = '\0';
+    if (end - s >= 2 && *s == '"' && end[-1] == '"') { /* a quoted INF string */
+        end[-1] = '\0';
+        s++;
+    }
+    return s;
+}
+
+bool ndis_config_load_inf(const char *path, char *err, size_t len)
+{
+    FILE *f = fopen(path, "r");
+    if (f == NULL) {
+        snprintf(err, len, "%s: cannot read the INF file", path);
+        return false;
+    }
+    char line[1024];
+    while (fgets(line, sizeof line, f)) {
+        char *semi = strchr(line, ';'); /* INF comments (no quoted ';' in these lines) */
+        if (semi)
+            *semi = '\0';
+        /* HKR, Ndi\params\<Key>, default, <flags>, <value> */
+        char *field[5] = { 0 };
+        int n = 0;
+        for (char *p = line; n < 5 && p; n++) {
+            field[n] = p;
+            p = strchr(p, ',');
+            if (p)
+                *p++ = '\0';
+        }
+        if (n < 5)
+            continue;
+        char *root = ndis_trim(field[0]), *subkey = ndis_trim(field[1]), *name = ndis_trim(field[2]);
+        if (strcasecmp(root, "HKR") != 0 || strncasecmp(subkey, "Ndi\\params\\", 11) != 0 ||
+            strcasecmp(name, "default") != 0)
+            continue;
+        const char *key = subkey + 11;
+        if (*key != '\0' && !strchr(key, '\\') && !ndis_config_has("adapter", key) &&
+            !ndis_config_put("adapter", key, ndis_trim(field[4]))) {
+            fclose(f);
+            snprintf(err, len, "%s: out of memory", path);
+            return false;
+        }
+    }
+    fclose(f);
+    return true;
+}
+
 void ndis_config_clear(void)
 {
     pthread_mutex_lock(&ndis_config_lock);

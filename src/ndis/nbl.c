@@ -431,6 +431,15 @@ NDISAPI VOID NdisMSendNetBufferListsComplete(NDIS_HANDLE MiniportAdapterHandle, 
     ndis_deliver_send_complete(a, good);
 }
 
+void ndis_adapter_cancel_send(struct ndis_adapter *a, PVOID cancel_id)
+{
+    KIRQL old = ke_irql_set(DISPATCH_LEVEL);
+    MINIPORT_CANCEL_SEND_HANDLER cancel = a->driver->chars.CancelSendHandler;
+    cancel(a->context, cancel_id);
+    ke_irql_after_handler(DISPATCH_LEVEL, "MiniportCancelSend", (const void *)cancel);
+    ke_irql_set(old);
+}
+
 /* ---- receive ---------------------------------------------------------------------------------- */
 NDISAPI VOID NdisMIndicateReceiveNetBufferLists(NDIS_HANDLE MiniportAdapterHandle, PNET_BUFFER_LIST NetBufferLists,
                                                 NDIS_PORT_NUMBER PortNumber, ULONG NumberOfNetBufferLists,

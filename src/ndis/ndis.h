@@ -159,6 +159,8 @@ OPENNDIS_API void ndis_adapter_observe(struct ndis_adapter *adapter, ndis_frame_
 /* Hands a chain to MiniportSendNetBufferLists, or completes it at once with
  * NDIS_STATUS_PAUSED when the adapter is not running. */
 OPENNDIS_API void ndis_adapter_send(struct ndis_adapter *adapter, PNET_BUFFER_LIST nbls);
+/* Asks the miniport to cancel sends tagged with `cancel_id` (MiniportCancelSend). */
+OPENNDIS_API void ndis_adapter_cancel_send(struct ndis_adapter *adapter, PVOID cancel_id);
 /* Gives indicated NBLs back to the miniport (MiniportReturnNetBufferLists). */
 OPENNDIS_API void ndis_adapter_return_pending(struct ndis_adapter *adapter);
 OPENNDIS_API NDIS_STATUS ndis_adapter_oid(struct ndis_adapter *adapter, NDIS_REQUEST_TYPE type,
@@ -195,6 +197,9 @@ double ndis_timeout_seconds(double documented);
 /* config.c: the parameter file behind NdisReadConfiguration (docs/configuration.md). */
 OPENNDIS_API bool ndis_config_load(const char *path, char *err, size_t len);
 OPENNDIS_API void ndis_config_clear(void);
+/* Reads the defaults of a driver's INF: every "HKR, Ndi\params\<Key>, default, ..., <value>"
+ * becomes <Key> for every adapter, unless the parameter file sets it. */
+OPENNDIS_API bool ndis_config_load_inf(const char *path, char *err, size_t len);
 
 /* version.c: the NDIS version OpenNDIS reports and accepts (default 6.89). */
 OPENNDIS_API bool ndis_set_version(unsigned major, unsigned minor);

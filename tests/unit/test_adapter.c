@@ -124,6 +124,68 @@ static void test_chains_of_32(void **state)
     assert_int_equal(vf_violation_count(), 0);
 }
 
+/* A protocol's own NBL shapes: one NBL with three NET_BUFFERs, each over a chain of two
+ * MDLs and starting at a non-zero DataOffset. The driver must send all three. */
+static PNET_BUFFER_LIST completed;
+static void shaped_send_complete(void *ctx, struct ndis_adapter *a, PNET_BUFFER_LIST nbls)
+{
+    (void)ctx; (void)a;
+    completed = nbls;
+}
+static const struct ndis_upper_edge shaped_edge = { .send_complete = shaped_send_complete };
+
+static void test_multi_nb_mdl_chains(void **state)
+{
+    (void)state;
+    struct rig r;
+    rig_up(&r);
+    static UCHAR head[3][20], tail[3][200];
+    MDL m1[3], m2[3];
+    NET_BUFFER nb[3];
+    NET_BUFFER_LIST nbl;
+    memset(nb, 0, sizeof nb);
+    memset(&nbl, 0, sizeof nbl);
+    for (int i = 0; i < 3; i++) {
+        /* 6 bytes of headroom, then destination = adapter 1, source = adapter 0 */
+        memset(head[i], 0xEE, 6);
+        memcpy(head[i] + 6, r.mac[1], 6);
+        memcpy(head[i] + 12, r.mac[0], 6);
+        head[i][18] = 0x88;
+        head[i][19] = 0xB5;
+        memset(tail[i], i + 1, sizeof tail[i]);
+        m1[i] = (MDL){ .Size = sizeof(MDL), .MdlFlags = MDL_SOURCE_IS_NONPAGED_POOL, .MappedSystemVa = head[i],
+                       .ByteCount = 20, .Next = &m2[i] };
+        m2[i] = (MDL){ .Size = sizeof(MDL), .MdlFlags = MDL_SOURCE_IS_NONPAGED_POOL, .MappedSystemVa = tail[i],
+                       .ByteCount = 200 };
+        nb[i].MdlChain = nb[i].CurrentMdl = &m1[i];
+        nb[i].DataOffset = nb[i].CurrentMdlOffset = 6;
+        nb[i].DataLength = 14 + 200;
+        nb[i].Next = i < 2 ? &nb[i + 1] : NULL;
+    }
+    nbl.FirstNetBuffer = &nb[0];
+    edge_loopback_close(r.edge[0]); /* the test itself is the protocol on adapter 0 */
+    ndis_adapter_attach(r.adapter[0], &shaped_edge, NULL);
+    completed = NULL;
+    ndis_adapter_send(r.adapter[0], &nbl);
+    assert_ptr_equal(completed, &nbl);
+    assert_int_equal(nbl.Status, NDIS_STATUS_SUCCESS);
+    UCHAR got[2048];
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(edge_loopback_recv(r.edge[1], got, sizeof got), 214);
+        assert_memory_equal(got, head[i] + 6, 14);
+        assert_int_equal(got[100], i + 1);
+    }
+    ndis_adapter_cancel_send(r.adapter[0], (PVOID)1); /* nothing is queued: a no-op */
+    ndis_adapter_pause(r.adapter[0]);
+    ndis_adapter_halt(r.adapter[0], NdisHaltDeviceDisabled);
+    ndis_adapter_pause(r.adapter[1]);
+    ndis_adapter_halt(r.adapter[1], NdisHaltDeviceDisabled);
+    edge_loopback_close(r.edge[1]);
+    ld_unload(r.image);
+    ld_free(r.image);
+    assert_int_equal(vf_violation_count(), 0);
+}
+
 /* Pause and restart between bursts: every frame sent while running arrives, frames sent
  * while paused are completed with NDIS_STATUS_PAUSED, nothing is completed twice. */
 static void test_pause_restart_under_traffic(void **state)
@@ -263,6 +325,7 @@ int main(void)
         cmocka_unit_test(test_frames_cross_the_hub),
         cmocka_unit_test(test_chains_of_32),
         cmocka_unit_test(test_pause_restart_under_traffic),
+        cmocka_unit_test(test_multi_nb_mdl_chains),
         cmocka_unit_test(test_oids),
         cmocka_unit_test(test_state_machine),
         cmocka_unit_test(test_unload_halts_adapters),

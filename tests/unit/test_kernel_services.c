@@ -304,6 +304,53 @@ static void test_configuration(void **state)
     assert_int_equal(vf_violation_count(), 0);
 }
 
+/* An INF's Ndi\params defaults apply to every adapter unless the parameter file says otherwise. */
+static void test_inf_defaults(void **state)
+{
+    (void)state;
+    char ini[] = "/tmp/openndis-ini-XXXXXX", inf[] = "/tmp/openndis-inf-XXXXXX", err[256], value[64];
+    FILE *f = fdopen(mkstemp(ini), "w");
+    fputs("[adapter]\nSpeed = 5\n", f);
+    fclose(f);
+    f = fdopen(mkstemp(inf), "w");
+    fputs("[x.ndi.AddReg]\n"
+          "HKR, Ndi\\params\\Speed,   default, 0, \"10\"  ; overridden by the parameter file\n"
+          "HKR, Ndi\\params\\Duplex,  default, 0, \"full\"\n"
+          "HKR, Ndi\\params\\Duplex,  ParamDesc, 0, \"Duplex mode\"\n"
+          "HKR, Ndi\\params\\Duplex\\enum, \"full\", 0, \"Full\"\n", f);
+    fclose(f);
+    assert_true(ndis_config_load(ini, err, sizeof err));
+    assert_true(ndis_config_load_inf(inf, err, sizeof err));
+    unlink(ini);
+    unlink(inf);
+    NDIS_STATUS st;
+    char path[512];
+    snprintf(path, sizeof path, "%s", SAMPLE_DRIVER);
+    (void)path;
+    NDIS_CONFIGURATION_OBJECT o = { .Header = { NDIS_OBJECT_TYPE_CONFIGURATION_OBJECT,
+                                                NDIS_CONFIGURATION_OBJECT_REVISION_1,
+                                                NDIS_SIZEOF_CONFIGURATION_OBJECT_REVISION_1 } };
+    struct ndis_adapter *a = ndis_adapter_initialize(image, &st);
+    assert_non_null(a);
+    o.NdisHandle = a;
+    NDIS_HANDLE c;
+    PNDIS_CONFIGURATION_PARAMETER v;
+    NDIS_STRING speed = RTL_CONSTANT_STRING(u"Speed"), duplex = RTL_CONSTANT_STRING(u"Duplex");
+    assert_int_equal(NdisOpenConfigurationEx(&o, &c), NDIS_STATUS_SUCCESS);
+    NdisReadConfiguration(&st, &v, c, &speed, NdisParameterInteger);
+    assert_int_equal(st, NDIS_STATUS_SUCCESS);
+    assert_int_equal(v->ParameterData.IntegerData, 5);
+    NdisReadConfiguration(&st, &v, c, &duplex, NdisParameterString);
+    assert_int_equal(st, NDIS_STATUS_SUCCESS);
+    assert_memory_equal(v->ParameterData.StringData.Buffer, u"full", 8);
+    NdisCloseConfiguration(c);
+    ndis_adapter_halt(a, NdisHaltDeviceDisabled);
+    ndis_config_clear();
+    (void)value;
+    assert_false(ndis_config_load_inf("/nonexistent.inf", err, sizeof err));
+    assert_int_equal(vf_violation_count(), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -316,6 +363,7 @@ int main(void)
         cmocka_unit_test(test_lookaside),
         cmocka_unit_test(test_rw_lock),
         cmocka_unit_test(test_configuration),
+        cmocka_unit_test(test_inf_defaults),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

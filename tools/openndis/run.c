@@ -23,6 +23,7 @@ struct run_args {
     unsigned size;
     unsigned long fail_nth;
     const char *config;
+    const char *inf;
     bool tap;              /* --edge tap */
     const char *tap_name;  /* --tap-name template */
     unsigned duration;     /* --duration seconds, tap mode; 0 = until a signal */
@@ -170,7 +171,8 @@ static struct json_object *run_job(void *arg)
     else
         json_object_put(interfaces);
     vf_faults_fail_nth(a->fail_nth);
-    if (a->config != NULL && !ndis_config_load(a->config, err, sizeof err)) {
+    if ((a->config != NULL && !ndis_config_load(a->config, err, sizeof err)) ||
+        (a->inf != NULL && !ndis_config_load_inf(a->inf, err, sizeof err))) {
         json_object_object_add(r, "error", json_object_new_string(err));
         json_object_object_add(r, "verdict", json_object_new_string("error"));
         return r;
@@ -405,6 +407,8 @@ static void run_usage(FILE *out)
           "                       (SIGUSR1 pauses and restarts every adapter, for tests)\n"
           "  --config FILE        adapter parameters for NdisReadConfiguration (INI:\n"
           "                       [driver], [adapter], [adapter.N]; docs/configuration.md)\n"
+          "  --inf FILE           the driver's INF: its Ndi\\params defaults apply to every\n"
+          "                       adapter unless --config sets the key\n"
           "  --json               print one JSON object instead of text\n"
           "  --ndis-version X.Y   NDIS version to emulate (default 6.89)\n"
           "  --fail-call N        make the N-th fallible NDIS call the driver makes fail\n"
@@ -427,6 +431,7 @@ int cmd_run(int argc, char **argv)
         { "edge", required_argument, NULL, 'e' },     { "tap-name", required_argument, NULL, 'N' },
         { "duration", required_argument, NULL, 'd' }, { "pcap", required_argument, NULL, 'p' },
         { "user", required_argument, NULL, 'u' },     { "help", no_argument, NULL, 'h' },
+        { "inf", required_argument, NULL, 'i' },
         { NULL, 0, NULL, 0 },
     };
     struct run_args args = { .adapters = 2, .frames = 1000, .size = 64 };
@@ -464,6 +469,7 @@ int cmd_run(int argc, char **argv)
             args.size = (unsigned)v;
             break;
         case 'c': args.config = optarg; break;
+        case 'i': args.inf = optarg; break;
         case 'N': args.tap_name = optarg; break;
         case 'p': args.pcap = optarg; break;
         case 'u': args.user = optarg; break;
