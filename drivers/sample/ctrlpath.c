@@ -194,8 +194,12 @@ static NDIS_STATUS SampleSet(PSAMPLE_ADAPTER Adapter, PNDIS_OID_REQUEST Request)
         Request->DATA.SET_INFORMATION.BytesRead = sizeof(ULONG);
         return NDIS_STATUS_SUCCESS;
     case OID_802_3_MULTICAST_LIST:
-        if (Length % SAMPLE_ADDRESS_LENGTH != 0)
+        if (Length % SAMPLE_ADDRESS_LENGTH != 0) {
+            /* the next whole number of addresses */
+            Request->DATA.SET_INFORMATION.BytesNeeded =
+                (Length / SAMPLE_ADDRESS_LENGTH + 1) * SAMPLE_ADDRESS_LENGTH;
             return NDIS_STATUS_INVALID_LENGTH;
+        }
         if (Length / SAMPLE_ADDRESS_LENGTH > SAMPLE_MAX_MULTICAST)
             return NDIS_STATUS_MULTICAST_FULL;
         NdisAcquireSpinLock(&Adapter->Lock);

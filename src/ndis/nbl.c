@@ -3,7 +3,9 @@
  *   sent NBL:      NDIS -> miniport (MiniportSendNetBufferLists) -> NDIS (send complete)
  *   indicated NBL: miniport -> NDIS (indicate) -> miniport (MiniportReturnNetBufferLists)
  * Ownership is recorded in NdisReserved, which belongs to NDIS. */
+#include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "ndis.h"
 
@@ -27,7 +29,8 @@ struct ndis_pool {
 
 /* ---- pools --------------------------------------------------------------------------------- */
 static struct ndis_pool *ndis_pool_create(const char *fn, const void *site, NDIS_HANDLE handle,
-                                          enum ndis_handle_kind kind, const NDIS_OBJECT_HEADER *h, USHORT min_size)
+                                          enum ndis_handle_kind kind, const NDIS_OBJECT_HEADER *h, USHORT min_size,
+                                          size_t tag_offset)
 {
     if (!ke_irql_at_most(DISPATCH_LEVEL, fn, site))
         return NULL;
@@ -43,7 +46,10 @@ static struct ndis_pool *ndis_pool_create(const char *fn, const void *site, NDIS
     }
     if (vf_fault_inject(fn, site))
         return NULL;
-    struct ndis_pool *pool = ke_pool_alloc(owner, sizeof *pool, 0, site, fn);
+    /* the pool is charged to the driver's own tag, so a leaked pool is recognisable */
+    ULONG tag;
+    memcpy(&tag, (const char *)h + tag_offset, sizeof tag);
+    struct ndis_pool *pool = ke_pool_alloc(owner, sizeof *pool, tag, site, fn);
     if (pool == NULL)
         return NULL;
     *pool = (struct ndis_pool){ .magic = NDIS_POOL_MAGIC, .kind = kind, .owner = owner };
@@ -70,7 +76,8 @@ NDISAPI NDIS_HANDLE NdisAllocateNetBufferListPool(NDIS_HANDLE NdisHandle, PNET_B
 {
     struct ndis_pool *pool = ndis_pool_create("NdisAllocateNetBufferListPool", VF_CALLER, NdisHandle,
                                               NDIS_HANDLE_NBL_POOL, p ? &p->Header : NULL,
-                                              NDIS_SIZEOF_NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1);
+                                              NDIS_SIZEOF_NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1,
+                                              offsetof(NET_BUFFER_LIST_POOL_PARAMETERS, PoolTag));
     if (pool != NULL) {
         pool->protocol_id = p->ProtocolId;
         pool->allocate_net_buffer = p->fAllocateNetBuffer;
@@ -90,7 +97,8 @@ NDISAPI NDIS_HANDLE NdisAllocateNetBufferPool(NDIS_HANDLE NdisHandle, PNET_BUFFE
 {
     struct ndis_pool *pool = ndis_pool_create("NdisAllocateNetBufferPool", VF_CALLER, NdisHandle,
                                               NDIS_HANDLE_NB_POOL, p ? &p->Header : NULL,
-                                              NDIS_SIZEOF_NET_BUFFER_POOL_PARAMETERS_REVISION_1);
+                                              NDIS_SIZEOF_NET_BUFFER_POOL_PARAMETERS_REVISION_1,
+                                              offsetof(NET_BUFFER_POOL_PARAMETERS, PoolTag));
     if (pool != NULL) {
         pool->tag = p->PoolTag;
         pool->data_size = p->DataSize;

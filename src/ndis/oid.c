@@ -33,9 +33,13 @@ static void ndis_oid_check_result(struct ndis_adapter *a, const NDIS_OID_REQUEST
         vf_report(VF_OID_RESULT_INCONSISTENT, role, handler, true,
                   "OID 0x%08X on adapter %u: %u bytes written/read into a %u-byte buffer", r->DATA.Oid,
                   a->index, done, len);
-    if ((st == NDIS_STATUS_BUFFER_TOO_SHORT || st == NDIS_STATUS_INVALID_LENGTH) && needed <= len)
+    /* A query's buffer can only be too short, so BytesNeeded must exceed it. A set may demand
+     * an exact size (BytesNeeded below the length is fine) but must name one. */
+    bool set = r->RequestType == NdisRequestSetInformation;
+    if ((st == NDIS_STATUS_BUFFER_TOO_SHORT || st == NDIS_STATUS_INVALID_LENGTH) &&
+        (set ? needed == 0 || needed == len : needed <= len))
         vf_report(VF_OID_RESULT_INCONSISTENT, role, handler, true,
-                  "OID 0x%08X on adapter %u failed with a short buffer but BytesNeeded is %u for a %u-byte buffer",
+                  "OID 0x%08X on adapter %u failed with a wrong-length status but BytesNeeded is %u for a %u-byte buffer",
                   r->DATA.Oid, a->index, needed, len);
 }
 

@@ -46,7 +46,7 @@ OPENNDIS_HOST const struct vf_rule *vf_rule_by_id(const char *id);
 /* Records a violation of rule `id` by the driver. `function` is the NDIS function or
  * handler involved; `site` a code address in the driver (a return address, or a handler's
  * entry point when `site_is_entry`). */
-void vf_report(enum vf_rule_id id, const char *function, const void *site, bool site_is_entry,
+OPENNDIS_HOST void vf_report(enum vf_rule_id id, const char *function, const void *site, bool site_is_entry,
                const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 #define vf_violation(id, function, site, ...) vf_report(id, function, site, false, __VA_ARGS__)
 
@@ -62,8 +62,10 @@ OPENNDIS_HOST struct json_object *vf_location_json(const struct vf_location *loc
 bool vf_in_openndis_header(const struct vf_location *loc);
 OPENNDIS_HOST void vf_location_format(const struct vf_location *loc, char *buf, size_t len);
 
-/* faults.c: fail the N-th fallible call the driver makes (0 = never). */
+/* faults.c: fail the N-th fallible call the driver makes (0 = never), or each call with
+ * probability rate from a generator seeded with seed (rate 0 = never). */
 OPENNDIS_HOST void vf_faults_fail_nth(unsigned long n);
+OPENNDIS_HOST void vf_faults_random(unsigned long seed, double rate);
 OPENNDIS_HOST unsigned long vf_faults_calls(void);
 OPENNDIS_HOST struct json_object *vf_faults_json(void);
 bool vf_fault_inject(const char *function, const void *site);

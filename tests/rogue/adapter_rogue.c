@@ -89,7 +89,9 @@ static NDIS_STATUS RogueInitializeEx(NDIS_HANDLE Handle, NDIS_HANDLE DriverConte
     }
     Adapter->ResetWork = NdisAllocateIoWorkItem(Handle);
     if (Adapter->ResetWork == NULL) {
+#if !defined(BREAK_ERROR_PATH_LEAK) /* ND1201, seen only when this allocation fails */
         NdisFreeNetBufferListPool(Adapter->Pool);
+#endif
         Status = NDIS_STATUS_RESOURCES;
         goto fail;
     }

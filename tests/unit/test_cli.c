@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include <json-c/json.h>
@@ -264,6 +265,149 @@ static void test_rules_and_exports(void **state)
     free(out);
 }
 
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        fail_msg("%s was not written", path);
+    static char buf[1 << 16];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+static struct json_object *verify_json(int expect_exit, const char *fmt, ...)
+{
+    char args[1024], *out;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(args, sizeof args, fmt, ap);
+    va_end(ap);
+    int code = cli(&out, "verify --json %s", args);
+    if (code != expect_exit)
+        fail_msg("openndis verify --json %s: exit %d, expected %d\n%s", args, code, expect_exit, out);
+    struct json_object *j = json_tokener_parse(out);
+    if (j == NULL)
+        fail_msg("not JSON: %s", out);
+    free(out);
+    return j;
+}
+
+static void test_verify_sample_clean(void **state)
+{
+    (void)state;
+    char junit[] = "/tmp/openndis-junit-XXXXXX", sarif[] = "/tmp/openndis-sarif-XXXXXX";
+    close(mkstemp(junit));
+    close(mkstemp(sarif));
+    struct json_object *j = verify_json(0, "--junit %s --sarif %s %s", junit, sarif, SAMPLE_DRIVER);
+    assert_string_equal(get(j, "verdict"), "pass");
+    assert_int_equal(count(j, "findings"), 0);
+    /* the sweep failed every fallible call of the clean run in turn */
+    unsigned long calls = strtoul(get(j, "fallible_calls"), NULL, 10);
+    assert_true(calls > 50);
+    assert_true(strtoul(get(j, "fault_steps"), NULL, 10) >= calls);
+    json_object_put(j);
+
+    const char *x = slurp(junit);
+    assert_non_null(strstr(x, "<testsuite name=\"openndis verify\""));
+    assert_non_null(strstr(x, "failures=\"0\""));
+    assert_non_null(strstr(x, "<testcase classname="));
+    assert_null(strstr(x, "<failure"));
+    struct json_object *s = json_tokener_parse(slurp(sarif));
+    assert_non_null(s);
+    assert_string_equal(get(s, "version"), "2.1.0");
+    assert_string_equal(get(s, "runs.0.tool.driver.name"), "openndis verify");
+    assert_string_equal(get(s, "runs.0.tool.driver.rules.0.id"), vf_rule((enum vf_rule_id)0)->id);
+    assert_null(get(s, "runs.0.results.0"));
+    json_object_put(s);
+    unlink(junit);
+    unlink(sarif);
+}
+
+/* The rogue leaks its NBL pool only when the allocation after it fails: the clean run is
+ * clean, the sweep finds it, names the injected failure, and --fail-call reproduces it. */
+static void test_verify_sweep_finds_error_path_leak(void **state)
+{
+    (void)state;
+    char sarif[] = "/tmp/openndis-sarif-XXXXXX", junit[] = "/tmp/openndis-junit-XXXXXX";
+    close(mkstemp(sarif));
+    close(mkstemp(junit));
+    struct json_object *j = verify_json(0, "--no-sweep %s/rogue_adapter_error_path_leak.so", ROGUE_DIR);
+    assert_int_equal(count(j, "findings"), 0);
+    json_object_put(j);
+
+    j = verify_json(1, "--sarif %s --junit %s %s/rogue_adapter_error_path_leak.so", sarif, junit, ROGUE_DIR);
+    assert_int_equal(count(j, "findings"), 1);
+    assert_string_equal(get(j, "findings.0.rule"), "ND1201");
+    assert_string_equal(get(j, "findings.0.injected_fault.function"), "NdisAllocateIoWorkItem");
+    assert_non_null(strstr(get(j, "findings.0.location.file"), "adapter_rogue.c"));
+    char call[32];
+    snprintf(call, sizeof call, "%s", get(j, "findings.0.injected_fault.call"));
+    json_object_put(j);
+
+    struct json_object *s = json_tokener_parse(slurp(sarif));
+    assert_string_equal(get(s, "runs.0.results.0.ruleId"), "ND1201");
+    assert_non_null(strstr(get(s, "runs.0.results.0.locations.0.physicalLocation.artifactLocation.uri"),
+                           "adapter_rogue.c"));
+    assert_true(atoi(get(s, "runs.0.results.0.locations.0.physicalLocation.region.startLine")) > 0);
+    json_object_put(s);
+    const char *x = slurp(junit);
+    assert_non_null(strstr(x, "failures=\"1\""));
+    assert_non_null(strstr(x, "type=\"ND1201 MemoryLeak\""));
+    unlink(sarif);
+    unlink(junit);
+
+    j = verify_json(1, "--fail-call %s %s/rogue_adapter_error_path_leak.so", call, ROGUE_DIR);
+    assert_string_equal(get(j, "findings.0.rule"), "ND1201");
+    assert_string_equal(get(j, "step_count"), "2");
+    json_object_put(j);
+}
+
+static void test_verify_random_is_reproducible(void **state)
+{
+    (void)state;
+    const char *args = "--random 5 --runs 6 --rate 0.3 %s/rogue_adapter_halt_leaks_pool.so";
+    struct json_object *a = verify_json(1, args, ROGUE_DIR), *b = verify_json(1, args, ROGUE_DIR), *sa, *sb;
+    assert_string_equal(get(a, "steps.1.name"), "random seed 5");
+    json_object_object_get_ex(a, "steps", &sa);
+    json_object_object_get_ex(b, "steps", &sb);
+    assert_int_equal(json_object_array_length(sa), json_object_array_length(sb));
+    /* the same seed fails the same calls (addresses differ between processes) */
+    size_t injected = 0;
+    for (size_t i = 0; i < json_object_array_length(sa); i++) {
+        char ka[64], kb[64];
+        snprintf(ka, sizeof ka, "steps.%zu.injected_fault.call", i);
+        snprintf(kb, sizeof kb, "steps.%zu.injected_fault.function", i);
+        const char *ca = get(a, ka), *cb = get(b, ka), *fa = get(a, kb), *fb = get(b, kb);
+        assert_true((ca == NULL) == (cb == NULL));
+        if (ca != NULL) {
+            assert_string_equal(ca, cb);
+            assert_string_equal(fa, fb);
+            injected++;
+        }
+    }
+    assert_true(injected > 0);
+    json_object_put(a);
+    json_object_put(b);
+}
+
+static void test_verify_crash_and_bad_input(void **state)
+{
+    (void)state;
+    struct json_object *j = verify_json(1, "%s/rogue_crash.so", ROGUE_DIR);
+    assert_string_equal(get(j, "findings.0.rule"), "ND1901");
+    assert_string_equal(get(j, "step_count"), "1"); /* no sweep over a run that already dies */
+    json_object_put(j);
+    char *out;
+    assert_int_equal(cli(&out, "verify /etc/hostname"), 2);
+    free(out);
+    assert_int_equal(cli(&out, "verify --rate 2 %s", SAMPLE_DRIVER), 2);
+    free(out);
+    assert_int_equal(cli(&out, "verify --fail-call 0 %s", SAMPLE_DRIVER), 2);
+    free(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -280,6 +424,10 @@ int main(void)
         cmocka_unit_test(test_run_sample),
         cmocka_unit_test(test_run_rogue),
         cmocka_unit_test(test_rules_and_exports),
+        cmocka_unit_test(test_verify_sample_clean),
+        cmocka_unit_test(test_verify_sweep_finds_error_path_leak),
+        cmocka_unit_test(test_verify_random_is_reproducible),
+        cmocka_unit_test(test_verify_crash_and_bad_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -64,6 +64,8 @@ static void usage(FILE *out)
           "                   unload it and check the registration rules\n"
           "  run DRIVER.so    run a miniport's whole life on the loopback edge: adapters,\n"
           "                   traffic between them, pause, halt, unload\n"
+          "  verify DRIVER.so conformance pass and systematic fault sweep, each step in its\n"
+          "                   own process; text, JSON, JUnit and SARIF reports\n"
           "  rules            list the rules OpenNDIS checks\n"
           "  exports          list the NDIS and kernel functions OpenNDIS implements\n"
           "  version          print the OpenNDIS version\n"
@@ -83,6 +85,8 @@ int main(int argc, char **argv)
         return cmd_info(argc - 1, argv + 1);
     if (strcmp(cmd, "run") == 0)
         return cmd_run(argc - 1, argv + 1);
+    if (strcmp(cmd, "verify") == 0)
+        return cmd_verify(argc - 1, argv + 1);
     if (strcmp(cmd, "rules") == 0)
         return cmd_rules(argc - 1, argv + 1);
     if (strcmp(cmd, "exports") == 0)

@@ -41,6 +41,7 @@ int render_report(struct json_object *report, bool json, void (*body)(FILE *out,
 /* subcommands */
 int cmd_info(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_exports(int argc, char **argv);
 

@@ -1,0 +1,592 @@
+/* `openndis verify DRIVER`: the driver's life with a conformance pass (every supported OID,
+ * NDISTest's 64-bit counter sizes, garbage and short sets, runts to maximum frames in chains,
+ * pause and restart under traffic, surprise removal, repeated initialize and halt), run once
+ * clean and then again failing each fallible call in turn (a systematic sweep) or at random,
+ * each step in its own process. Findings are deduplicated and reported as text, JSON,
+ * JUnit XML and SARIF. */
+#include <fcntl.h>
+#include <getopt.h>
+#include <libxml/xmlwriter.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "edge/edge.h"
+#include "openndis.h"
+
+struct verify_args {
+    const char *path;
+    bool sweep, verbose;
+    unsigned long max_steps, only_call;
+    unsigned long seed, random_runs;
+    double rate, time_scale;
+    unsigned timeout;
+    const char *junit, *sarif;
+};
+
+struct verify_step {
+    const struct verify_args *args;
+    unsigned long fail_nth;
+    unsigned long seed;
+};
+
+/* ---- the scenario, in the child ------------------------------------------------------------ */
+static void verify_statistics_sizes(struct ndis_adapter *a, NDIS_OID oid)
+{
+    ULONG64 value = 0;
+    ULONG done, needed;
+    NDIS_STATUS st0 = ndis_adapter_oid(a, NdisRequestQueryInformation, oid, &value, 0, &done, &needed);
+    ULONG needed0 = needed;
+    NDIS_STATUS st4 = ndis_adapter_oid(a, NdisRequestQueryInformation, oid, &value, 4, &done, &needed);
+    ULONG done4 = done;
+    NDIS_STATUS st8 = ndis_adapter_oid(a, NdisRequestQueryInformation, oid, &value, 8, &done, &needed);
+    if (st0 == NDIS_STATUS_NOT_SUPPORTED && st4 == NDIS_STATUS_NOT_SUPPORTED)
+        return; /* the driver does not have this counter */
+    bool ok = (st0 == NDIS_STATUS_INVALID_LENGTH || st0 == NDIS_STATUS_BUFFER_TOO_SHORT) && needed0 == 8 &&
+              st4 == NDIS_STATUS_SUCCESS && done4 == 4 && st8 == NDIS_STATUS_SUCCESS && done == 8;
+    if (!ok)
+        vf_report(VF_OID_STATISTICS_SIZE, "MiniportOidRequest", (const void *)a->driver->chars.OidRequestHandler, true,
+                  "OID 0x%08X: 0 bytes -> 0x%08X needed %u, 4 bytes -> 0x%08X wrote %u, 8 bytes -> 0x%08X wrote %u", oid,
+                  (unsigned)st0, needed0, (unsigned)st4, done4, (unsigned)st8, done);
+}
+
+static void verify_oids(struct ndis_adapter *a)
+{
+    /* the two counters NDISTest holds to 64 bits */
+    static const NDIS_OID counters[] = { OID_GEN_XMIT_OK, OID_GEN_RCV_OK };
+    NDIS_OID list[512];
+    UCHAR buf[4096];
+    ULONG done, needed;
+    if (ndis_adapter_oid(a, NdisRequestQueryInformation, OID_GEN_SUPPORTED_LIST, list, sizeof list, &done, &needed) ==
+        NDIS_STATUS_SUCCESS)
+        for (ULONG i = 0; i < done / sizeof(NDIS_OID); i++) {
+            ndis_adapter_oid(a, NdisRequestQueryInformation, list[i], buf, sizeof buf, &done, &needed);
+            ndis_adapter_oid(a, NdisRequestQueryInformation, list[i], buf, 1, &needed, &needed);
+        }
+    for (size_t i = 0; i < sizeof counters / sizeof counters[0]; i++)
+        verify_statistics_sizes(a, counters[i]);
+    /* Garbage and short sets must fail cleanly (1c_NdisRequestCov). */
+    static const NDIS_OID sets[] = { OID_GEN_CURRENT_PACKET_FILTER, OID_GEN_CURRENT_LOOKAHEAD, OID_802_3_MULTICAST_LIST,
+                                     OID_GEN_INTERRUPT_MODERATION, OID_PNP_SET_POWER };
+    memset(buf, 0xA5, sizeof buf);
+    for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++) {
+        ndis_adapter_oid(a, NdisRequestSetInformation, sets[i], buf, 1, &done, &needed);
+        ndis_adapter_oid(a, NdisRequestSetInformation, sets[i], buf, 7, &done, &needed);
+    }
+}
+
+static void verify_traffic(struct edge_loopback *from, const UCHAR *dst, const UCHAR *src, struct edge_loopback *to)
+{
+    static const size_t sizes[] = { 14, 60, 61, 1000, 1514 };
+    UCHAR frames[32][1514], rx[2048];
+    const void *ptr[32];
+    size_t len[32];
+    for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++)
+        for (size_t count = 1; count <= 32; count += 31) {
+            for (size_t k = 0; k < count; k++) {
+                memset(frames[k], (int)(k + s), sizes[s]);
+                memcpy(frames[k], dst, 6);
+                memcpy(frames[k] + 6, src, 6);
+                ptr[k] = frames[k];
+                len[k] = sizes[s];
+            }
+            edge_loopback_send(from, ptr, len, count);
+            while (edge_loopback_recv(to, rx, sizeof rx) >= 0)
+                ;
+        }
+}
+
+static struct json_object *verify_job(void *arg)
+{
+    const struct verify_step *step = arg;
+    struct json_object *r = json_object_new_object();
+    char err[512];
+    NDIS_STATUS st;
+    enum { N = 2 };
+    struct ndis_adapter *ad[N] = { 0 };
+    struct edge_loopback *lb[N] = { 0 };
+    UCHAR mac[N][6] = { { 0 } };
+
+    sv_set_report(r);
+    if (!step->args->verbose && (step->fail_nth || step->seed)) {
+        /* Hundreds of runs of the same driver log: keep only the clean run's. */
+        int null = open("/dev/null", O_WRONLY);
+        if (null >= 0) {
+            dup2(null, STDERR_FILENO);
+            close(null);
+        }
+    }
+    ndis_set_time_scale(step->args->time_scale);
+    if (step->seed)
+        vf_faults_random(step->seed, step->args->rate);
+    else
+        vf_faults_fail_nth(step->fail_nth);
+    sv_phase("load");
+    struct ld_image *image = ld_load(step->args->path, err, sizeof err);
+    if (image == NULL) {
+        json_object_object_add(r, "error", json_object_new_string(err));
+        return r;
+    }
+    sv_phase("DriverEntry");
+    if (NT_SUCCESS(ld_driver_entry(image))) {
+        unsigned n = 0;
+        for (; n < N; n++) {
+            sv_phase("MiniportInitializeEx");
+            if ((ad[n] = ndis_adapter_initialize(image, &st)) == NULL)
+                break;
+            lb[n] = edge_loopback_open(ad[n], 256);
+            sv_phase("MiniportRestart");
+            ndis_adapter_restart(ad[n]);
+            ULONG filter = NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_BROADCAST, done, needed;
+            sv_phase("MiniportOidRequest");
+            ndis_adapter_oid(ad[n], NdisRequestSetInformation, OID_GEN_CURRENT_PACKET_FILTER, &filter, sizeof filter,
+                             &done, &needed);
+            ndis_adapter_oid(ad[n], NdisRequestQueryInformation, OID_802_3_CURRENT_ADDRESS, mac[n], 6, &done, &needed);
+        }
+        if (n == N) {
+            sv_phase("conformance: OIDs");
+            verify_oids(ad[0]);
+            sv_phase("conformance: send and receive");
+            verify_traffic(lb[0], mac[1], mac[0], lb[1]);
+            sv_phase("conformance: pause and restart under traffic");
+            for (int cycle = 0; cycle < 3; cycle++) {
+                ndis_adapter_pause(ad[1]);
+                verify_traffic(lb[0], mac[1], mac[0], lb[1]);
+                ndis_adapter_restart(ad[1]);
+            }
+            ndis_adapter_check_for_hang(ad[0]);
+            sv_phase("conformance: surprise removal");
+            ndis_adapter_pnp_event(ad[1], NdisDevicePnPEventSurpriseRemoved, NULL, 0);
+        }
+        for (unsigned i = 0; i < N; i++)
+            if (ad[i] != NULL) {
+                sv_phase("MiniportHaltEx");
+                ndis_adapter_halt(ad[i], i == 1 ? NdisHaltDeviceSurpriseRemoved : NdisHaltDeviceDisabled);
+                edge_loopback_close(lb[i]);
+            }
+        /* Repeated initialize and halt: anything not freed shows as a leak each time. */
+        for (int cycle = 0; cycle < 3 && n == N; cycle++) {
+            sv_phase("conformance: initialize and halt again");
+            struct ndis_adapter *again = ndis_adapter_initialize(image, &st);
+            if (again != NULL)
+                ndis_adapter_halt(again, NdisHaltDeviceDisabled);
+        }
+    }
+    sv_phase("DriverUnload");
+    ld_unload(image);
+    ld_free(image);
+    json_object_object_add(r, "violations", vf_violations_json());
+    json_object_object_add(r, "faults", vf_faults_json());
+    return r;
+}
+
+/* ---- the parent: steps, findings, reports ---------------------------------------------------- */
+struct verify_state {
+    struct json_object *findings; /* deduplicated */
+    struct json_object *steps;    /* one record per step */
+    unsigned long crashes;
+    unsigned long clean_calls; /* fallible calls of the clean run */
+};
+
+static void verify_add_finding(struct verify_state *vs, struct json_object *v, const char *step_name,
+                               struct json_object *fault)
+{
+    const char *rule = str(v, "rule"), *msg = str(v, "message");
+    struct json_object *loc;
+    json_object_object_get_ex(v, "location", &loc);
+    const char *file = loc ? str(loc, "file") : NULL, *line = loc ? str(loc, "line") : NULL;
+    for (size_t i = 0; i < json_object_array_length(vs->findings); i++) {
+        struct json_object *f = json_object_array_get_idx(vs->findings, i), *floc;
+        json_object_object_get_ex(f, "location", &floc);
+        const char *ff = floc ? str(floc, "file") : NULL, *fl = floc ? str(floc, "line") : NULL;
+        if (strcmp(str(f, "rule"), rule) == 0 && (ff == file || (ff && file && strcmp(ff, file) == 0)) &&
+            (fl == line || (fl && line && strcmp(fl, line) == 0)) && (file || strcmp(str(f, "message"), msg) == 0))
+            return; /* seen in an earlier step */
+    }
+    struct json_object *f = json_object_get(v);
+    json_object_object_add(f, "step", json_object_new_string(step_name));
+    if (fault)
+        json_object_object_add(f, "injected_fault", json_object_get(fault));
+    json_object_array_add(vs->findings, f);
+}
+
+/* Turns a crash or hang of a step into a finding of its own. */
+static struct json_object *verify_lost_step(struct json_object *report)
+{
+    struct json_object *c, *frames, *v = json_object_new_object();
+    bool hang = json_object_object_get_ex(report, "timeout", &c);
+    if (!hang)
+        json_object_object_get_ex(report, "crash", &c);
+    const struct vf_rule *rule = vf_rule(hang ? VF_DRIVER_HANG : VF_DRIVER_CRASH);
+    char msg[256];
+    if (hang)
+        snprintf(msg, sizeof msg, "the driver hung in %s", str(c, "phase"));
+    else
+        snprintf(msg, sizeof msg, "the driver crashed in %s: SIG%s (%s)", str(c, "phase"),
+                 str(c, "name") ? str(c, "name") : "?", str(c, "description") ? str(c, "description") : "");
+    json_object_object_add(v, "rule", json_object_new_string(rule->id));
+    json_object_object_add(v, "name", json_object_new_string(rule->name));
+    json_object_object_add(v, "severity", json_object_new_string("error"));
+    json_object_object_add(v, "function", json_object_new_string(str(c, "phase") ? str(c, "phase") : ""));
+    json_object_object_add(v, "message", json_object_new_string(msg));
+    json_object_object_add(v, "reference", json_object_new_string(rule->reference));
+    if (!hang && json_object_object_get_ex(c, "backtrace", &frames) && json_object_array_length(frames) > 0)
+        json_object_object_add(v, "location", json_object_get(json_object_array_get_idx(frames, 0)));
+    return v;
+}
+
+static unsigned long verify_run_step(struct verify_state *vs, const struct verify_args *a, const char *name,
+                                     unsigned long fail_nth, unsigned long seed, bool *injected)
+{
+    struct verify_step step = { .args = a, .fail_nth = fail_nth, .seed = seed };
+    struct sv_options sv = { .timeout_seconds = a->timeout };
+    struct json_object *report = sv_run(verify_job, &step, &sv), *v, *faults, *inj, *fault = NULL;
+    unsigned long calls = 0;
+    *injected = false;
+    if (report == NULL)
+        return 0;
+    if (json_object_object_get_ex(report, "faults", &faults)) {
+        calls = (unsigned long)json_object_get_uint64(json_object_object_get(faults, "fallible_calls"));
+        if (json_object_object_get_ex(faults, "injected", &inj) && json_object_array_length(inj) > 0) {
+            *injected = true;
+            fault = json_object_array_get_idx(inj, 0);
+        }
+    }
+    size_t before = json_object_array_length(vs->findings);
+    if (json_object_object_get_ex(report, "violations", &v))
+        for (size_t i = 0; i < json_object_array_length(v); i++)
+            verify_add_finding(vs, json_object_array_get_idx(v, i), name, fault);
+    if (json_object_object_get_ex(report, "crash", NULL) || json_object_object_get_ex(report, "timeout", NULL)) {
+        struct json_object *lost = verify_lost_step(report);
+        verify_add_finding(vs, lost, name, fault);
+        json_object_put(lost);
+        vs->crashes++;
+        *injected = fail_nth != 0 && fail_nth <= vs->clean_calls; /* the crash hid how far it got */
+    }
+    struct json_object *s = json_object_new_object();
+    json_object_object_add(s, "name", json_object_new_string(name));
+    json_object_object_add(s, "new_findings",
+                           json_object_new_int((int)(json_object_array_length(vs->findings) - before)));
+    if (fault)
+        json_object_object_add(s, "injected_fault", json_object_get(fault));
+    if (str(report, "error"))
+        json_object_object_add(s, "error", json_object_new_string(str(report, "error")));
+    json_object_array_add(vs->steps, s);
+    json_object_put(report);
+    return calls;
+}
+
+static void verify_progress(unsigned long done, unsigned long total, size_t findings)
+{
+    if (!isatty(STDERR_FILENO))
+        return;
+    int width = 30, filled = total ? (int)(width * done / total) : width;
+    fprintf(stderr, "\rsweep [%.*s%*s] %lu/%lu steps, %zu findings", filled, "##############################",
+            width - filled, "", done, total, findings);
+    if (done == total)
+        fputc('\n', stderr);
+    fflush(stderr);
+}
+
+static bool verify_write_junit(const char *path, struct json_object *r)
+{
+    xmlTextWriterPtr w = xmlNewTextWriterFilename(path, 0);
+    if (w == NULL)
+        return false;
+    struct json_object *steps, *findings;
+    json_object_object_get_ex(r, "steps", &steps);
+    json_object_object_get_ex(r, "findings", &findings);
+    char count[32];
+    xmlTextWriterSetIndent(w, 1);
+    xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL);
+    xmlTextWriterStartElement(w, BAD_CAST "testsuite");
+    xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST "openndis verify");
+    snprintf(count, sizeof count, "%zu", json_object_array_length(steps));
+    xmlTextWriterWriteAttribute(w, BAD_CAST "tests", BAD_CAST count);
+    snprintf(count, sizeof count, "%zu", json_object_array_length(findings));
+    xmlTextWriterWriteAttribute(w, BAD_CAST "failures", BAD_CAST count);
+    for (size_t i = 0; i < json_object_array_length(steps); i++) {
+        const char *name = str(json_object_array_get_idx(steps, i), "name");
+        xmlTextWriterStartElement(w, BAD_CAST "testcase");
+        xmlTextWriterWriteAttribute(w, BAD_CAST "classname", BAD_CAST str(r, "driver"));
+        xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST name);
+        for (size_t k = 0; k < json_object_array_length(findings); k++) {
+            struct json_object *f = json_object_array_get_idx(findings, k), *loc;
+            if (strcmp(str(f, "step"), name) != 0)
+                continue;
+            char text[1024], where[300] = "";
+            if (json_object_object_get_ex(f, "location", &loc) && str(loc, "file"))
+                snprintf(where, sizeof where, "%s:%s: ", str(loc, "file"), str(loc, "line"));
+            snprintf(text, sizeof text, "%s%s", where, str(f, "message"));
+            xmlTextWriterStartElement(w, BAD_CAST "failure");
+            xmlTextWriterWriteFormatAttribute(w, BAD_CAST "type", "%s %s", str(f, "rule"), str(f, "name"));
+            xmlTextWriterWriteAttribute(w, BAD_CAST "message", BAD_CAST text);
+            xmlTextWriterEndElement(w);
+        }
+        xmlTextWriterEndElement(w);
+    }
+    xmlTextWriterEndDocument(w);
+    xmlFreeTextWriter(w);
+    return true;
+}
+
+/* SARIF 2.1.0: the catalogue as the tool's rules, each finding a result at its source line. */
+static bool verify_write_sarif(const char *path, struct json_object *r)
+{
+    struct json_object *log = json_object_new_object(), *run = json_object_new_object(),
+                       *tool = json_object_new_object(), *driver = json_object_new_object(),
+                       *rules = json_object_new_array(), *results = json_object_new_array(), *findings;
+    json_object_object_add(log, "version", json_object_new_string("2.1.0"));
+    json_object_object_add(log, "$schema", json_object_new_string("https://json.schemastore.org/sarif-2.1.0.json"));
+    json_object_object_add(driver, "name", json_object_new_string("openndis verify"));
+    json_object_object_add(driver, "version", json_object_new_string(OPENNDIS_VERSION));
+    for (int i = 0; i < VF_RULE_COUNT; i++) {
+        const struct vf_rule *rule = vf_rule((enum vf_rule_id)i);
+        struct json_object *o = json_object_new_object(), *d = json_object_new_object();
+        json_object_object_add(o, "id", json_object_new_string(rule->id));
+        json_object_object_add(o, "name", json_object_new_string(rule->name));
+        json_object_object_add(d, "text", json_object_new_string(rule->summary));
+        json_object_object_add(o, "shortDescription", d);
+        json_object_array_add(rules, o);
+    }
+    json_object_object_add(driver, "rules", rules);
+    json_object_object_add(tool, "driver", driver);
+    json_object_object_add(run, "tool", tool);
+    json_object_object_get_ex(r, "findings", &findings);
+    for (size_t i = 0; i < json_object_array_length(findings); i++) {
+        struct json_object *f = json_object_array_get_idx(findings, i), *loc, *res = json_object_new_object(),
+                           *m = json_object_new_object();
+        json_object_object_add(res, "ruleId", json_object_new_string(str(f, "rule")));
+        json_object_object_add(res, "level", json_object_new_string(strcmp(str(f, "severity"), "error") ? "warning" : "error"));
+        json_object_object_add(m, "text", json_object_new_string(str(f, "message")));
+        json_object_object_add(res, "message", m);
+        if (json_object_object_get_ex(f, "location", &loc) && str(loc, "file")) {
+            struct json_object *locs = json_object_new_array(), *l = json_object_new_object(),
+                               *phys = json_object_new_object(), *art = json_object_new_object(),
+                               *region = json_object_new_object();
+            json_object_object_add(art, "uri", json_object_new_string(str(loc, "file")));
+            json_object_object_add(phys, "artifactLocation", art);
+            json_object_object_add(region, "startLine", json_object_new_int(atoi(str(loc, "line"))));
+            json_object_object_add(phys, "region", region);
+            json_object_object_add(l, "physicalLocation", phys);
+            json_object_array_add(locs, l);
+            json_object_object_add(res, "locations", locs);
+        }
+        json_object_array_add(results, res);
+    }
+    json_object_object_add(run, "results", results);
+    struct json_object *runs = json_object_new_array();
+    json_object_array_add(runs, run);
+    json_object_object_add(log, "runs", runs);
+    bool ok = json_object_to_file_ext(path, log, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE) == 0;
+    json_object_put(log);
+    return ok;
+}
+
+static void verify_render(FILE *out, struct json_object *r)
+{
+    struct json_object *findings;
+    fprintf(out, "driver   %s\n", str(r, "driver"));
+    fprintf(out, "steps    %s (1 clean run, %s with an injected failure), %s fallible calls in the clean run\n",
+            str(r, "step_count"), str(r, "fault_steps"), str(r, "fallible_calls"));
+    if (!json_object_object_get_ex(r, "findings", &findings))
+        return;
+    for (size_t i = 0; i < json_object_array_length(findings); i++) {
+        struct json_object *f = json_object_array_get_idx(findings, i), *fault, *floc;
+        struct json_object *one = json_object_new_array();
+        json_object_array_add(one, json_object_get(f));
+        render_violations(out, one);
+        json_object_put(one);
+        if (json_object_object_get_ex(f, "injected_fault", &fault)) {
+            json_object_object_get_ex(fault, "location", &floc);
+            fprintf(out, "  note: after OpenNDIS failed call #%s (%s", str(fault, "call"), str(fault, "function"));
+            if (floc && str(floc, "file"))
+                fprintf(out, " at %s:%s", str(floc, "file"), str(floc, "line"));
+            if (str(r, "seed"))
+                fprintf(out, "); reproduce with: openndis verify --random %s --runs 1 --rate %s %s\n",
+                        str(f, "step") + strlen("random seed "), str(r, "rate"), str(r, "driver"));
+            else
+                fprintf(out, "); reproduce with: openndis verify --fail-call %s %s\n", str(fault, "call"),
+                        str(r, "driver"));
+        }
+    }
+}
+
+static void verify_usage(FILE *out)
+{
+    fputs("usage: openndis verify [options] DRIVER.so\n"
+          "\n"
+          "Runs the driver's life with a conformance pass (every supported OID, 64-bit\n"
+          "counter sizes, garbage and short sets, frames from runts to the maximum in chains\n"
+          "of 1 and 32, pause and restart under traffic, surprise removal, repeated\n"
+          "initialize and halt), once clean, then once per fallible call with that call\n"
+          "failed (systematic sweep), each step in its own process. Every finding names the\n"
+          "rule, the driver's source line and the injected failure that led there.\n"
+          "\n"
+          "options:\n"
+          "  --no-sweep           only the clean run\n"
+          "  --fail-call N        only the clean run and the step that fails call N\n"
+          "  --max-steps N        stop the sweep after N steps (default 2000)\n"
+          "  --random SEED        instead of the sweep: fail calls at random (--rate)\n"
+          "  --rate R             probability of failing each fallible call (default 0.05)\n"
+          "  --runs N             random runs (default 20)\n"
+          "  --timeout S          give up on a step after S seconds (default 20)\n"
+          "  --time-scale S       scale NDIS timeouts (12 s OID, 10 s pause) by S (default 0.05)\n"
+          "  --verbose            keep the driver's own output in every step, not only the clean run\n"
+          "  --json               print one JSON object\n"
+          "  --junit FILE         also write JUnit XML\n"
+          "  --sarif FILE         also write SARIF 2.1.0\n"
+          "  -h, --help           this text\n"
+          "\n"
+          "exit status: 0 no finding; 1 findings; 2 bad usage or not a loadable driver.\n",
+          out);
+}
+
+int cmd_verify(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "no-sweep", no_argument, NULL, 'S' },      { "max-steps", required_argument, NULL, 'm' },
+        { "random", required_argument, NULL, 'R' },  { "rate", required_argument, NULL, 'r' },
+        { "runs", required_argument, NULL, 'u' },    { "time-scale", required_argument, NULL, 's' },
+        { "json", no_argument, NULL, 'j' },          { "junit", required_argument, NULL, 'J' },
+        { "sarif", required_argument, NULL, 'F' },   { "help", no_argument, NULL, 'h' },
+        { "fail-call", required_argument, NULL, 'f' }, { "verbose", no_argument, NULL, 'V' },
+        { "timeout", required_argument, NULL, 't' },
+        { NULL, 0, NULL, 0 },
+    };
+    struct verify_args a = { .sweep = true, .max_steps = 2000, .rate = 0.05, .random_runs = 20, .time_scale = 0.05,
+                            .timeout = 20 };
+    bool json = false;
+    unsigned long v;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'S': a.sweep = false; break;
+        case 'V': a.verbose = true; break;
+        case 'j': json = true; break;
+        case 'J': a.junit = optarg; break;
+        case 'F': a.sarif = optarg; break;
+        case 'm':
+        case 'R':
+        case 'u':
+        case 'f':
+        case 't':
+            if (!parse_ulong(optarg, &v) || v == 0) {
+                fprintf(stderr, "openndis verify: --%s takes a positive number, not '%s'\n",
+                        c == 'm' ? "max-steps" : c == 'R' ? "random" : c == 'f' ? "fail-call" : c == 't' ? "timeout" : "runs", optarg);
+                return EXIT_USAGE;
+            }
+            if (c == 'm') a.max_steps = v;
+            else if (c == 'R') a.seed = v;
+            else if (c == 'f') a.only_call = v;
+            else if (c == 't') a.timeout = v > 3600 ? 3600 : (unsigned)v;
+            else a.random_runs = v;
+            break;
+        case 'r':
+        case 's': {
+            char *end;
+            double d = strtod(optarg, &end);
+            if (*end || d <= 0 || (c == 'r' && d > 1)) {
+                fprintf(stderr, "openndis verify: --%s takes a number%s, not '%s'\n", c == 'r' ? "rate" : "time-scale",
+                        c == 'r' ? " in (0, 1]" : " > 0", optarg);
+                return EXIT_USAGE;
+            }
+            if (c == 'r') a.rate = d;
+            else a.time_scale = d;
+            break;
+        }
+        case 'h': verify_usage(stdout); return EXIT_PASS;
+        default: verify_usage(stderr); return EXIT_USAGE;
+        }
+    }
+    if (optind != argc - 1) {
+        fprintf(stderr, "openndis verify: give exactly one driver file\n");
+        verify_usage(stderr);
+        return EXIT_USAGE;
+    }
+    a.path = argv[optind];
+    char err[512];
+    struct ld_image *probe = ld_load(a.path, err, sizeof err); /* refuse a non-driver before forking */
+    if (probe == NULL) {
+        fprintf(stderr, "openndis verify: %s\n", err);
+        return EXIT_USAGE;
+    }
+    ld_free(probe);
+
+    struct verify_state vs = { .findings = json_object_new_array(), .steps = json_object_new_array() };
+    bool injected;
+    unsigned long calls = verify_run_step(&vs, &a, "clean run", 0, 0, &injected), fault_steps = 0;
+    vs.clean_calls = calls;
+    unsigned long skipped = 0; /* sweep steps whose run made fewer calls than the one to fail */
+    if (vs.crashes) {
+        /* Failing calls in a run that already dies says nothing new. */
+        fprintf(stderr, "openndis verify: the clean run crashed or hung; no faults injected until it passes\n");
+    } else if (a.only_call) {
+        char name[64];
+        snprintf(name, sizeof name, "fail call %lu", a.only_call);
+        verify_run_step(&vs, &a, name, a.only_call, 0, &injected);
+        fault_steps = injected;
+        if (!injected)
+            fprintf(stderr, "openndis verify: the driver made fewer than %lu fallible calls; nothing was failed\n",
+                    a.only_call);
+    } else if (a.seed) {
+        for (unsigned long k = 0; k < a.random_runs; k++, fault_steps++) {
+            char name[64];
+            snprintf(name, sizeof name, "random seed %lu", a.seed + k);
+            verify_run_step(&vs, &a, name, 0, a.seed + k, &injected);
+            verify_progress(k + 1, a.random_runs, json_object_array_length(vs.findings));
+        }
+    } else if (a.sweep) {
+        /* Fail call 1, 2, ... until a run makes no fallible call that far. */
+        unsigned long total = calls < a.max_steps ? calls : a.max_steps;
+        for (unsigned long n = 1; n <= a.max_steps; n++) {
+            char name[64];
+            snprintf(name, sizeof name, "fail call %lu", n);
+            verify_run_step(&vs, &a, name, n, 0, &injected);
+            if (!injected) {
+                /* This run ended before call n. Runs vary with timing, so go at least as far
+                 * as the clean one did before concluding the driver has no more calls. */
+                json_object_array_del_idx(vs.steps, json_object_array_length(vs.steps) - 1, 1);
+                if (n > vs.clean_calls)
+                    break;
+                skipped++;
+                continue;
+            }
+            fault_steps++;
+            verify_progress(n, total > n ? total : n, json_object_array_length(vs.findings));
+        }
+    }
+
+    struct json_object *r = json_object_new_object();
+    json_object_object_add(r, "command", json_object_new_string("verify"));
+    json_object_object_add(r, "driver", json_object_new_string(a.path));
+    json_object_object_add(r, "fallible_calls", json_object_new_uint64(calls));
+    json_object_object_add(r, "step_count", json_object_new_uint64(json_object_array_length(vs.steps)));
+    json_object_object_add(r, "fault_steps", json_object_new_uint64(fault_steps));
+    if (skipped)
+        json_object_object_add(r, "steps_ended_early", json_object_new_uint64(skipped));
+    if (a.seed) {
+        json_object_object_add(r, "seed", json_object_new_uint64(a.seed));
+        json_object_object_add(r, "rate", json_object_new_double(a.rate));
+    }
+    json_object_object_add(r, "steps", vs.steps);
+    json_object_object_add(r, "findings", vs.findings);
+    size_t nf = json_object_array_length(vs.findings);
+    json_object_object_add(r, "verdict", json_object_new_string(nf ? "fail" : "pass"));
+    if (a.junit && !verify_write_junit(a.junit, r))
+        fprintf(stderr, "openndis verify: cannot write %s\n", a.junit);
+    if (a.sarif && !verify_write_sarif(a.sarif, r))
+        fprintf(stderr, "openndis verify: cannot write %s\n", a.sarif);
+    if (json) {
+        render_json(stdout, r);
+    } else {
+        verify_render(stdout, r);
+        if (nf)
+            printf("verdict  FAIL: %zu finding%s (deduplicated)\n", nf, nf == 1 ? "" : "s");
+        else
+            printf("verdict  PASS: no rule violated in any step\n");
+    }
+    json_object_put(r);
+    return nf ? EXIT_VERDICT : EXIT_PASS;
+}
