@@ -112,6 +112,7 @@ struct ndis_adapter {
     bool pause_pending, restart_pending;
     NDIS_STATUS restart_status;
     PNDIS_OID_REQUEST oid_pending;
+    bool oid_abandoned; /* oid_pending timed out, was cancelled, and still never completed */
     bool oid_done;
     NDIS_STATUS oid_status;
 

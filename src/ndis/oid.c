@@ -131,8 +131,13 @@ NDIS_STATUS ndis_adapter_oid_path(struct ndis_adapter *a, enum ndis_oid_path pat
         pthread_mutex_unlock(&a->lock);
         return NDIS_STATUS_INVALID_STATE;
     }
-    /* One request at a time, as NDIS does (NdisOidDoubleRequest). */
-    ndis_wait(a, ndis_oid_idle, 1e9);
+    /* One request at a time, as NDIS does (NdisOidDoubleRequest). A request the driver
+     * abandoned (already reported) would block every later one: fail those instead. */
+    ndis_wait(a, ndis_oid_idle, a->oid_abandoned ? 0 : 1e9);
+    if (a->oid_pending != NULL && a->oid_abandoned) {
+        pthread_mutex_unlock(&a->lock);
+        return NDIS_STATUS_FAILURE;
+    }
     NDIS_OID_REQUEST *r = calloc(1, sizeof *r);
     if (r == NULL) {
         pthread_mutex_unlock(&a->lock);
@@ -194,6 +199,7 @@ NDIS_STATUS ndis_adapter_oid_path(struct ndis_adapter *a, enum ndis_oid_path pat
         pthread_mutex_lock(&a->lock);
     }
     a->oid_pending = keep ? r : NULL;
+    a->oid_abandoned = keep;
     pthread_cond_broadcast(&a->changed);
     pthread_mutex_unlock(&a->lock);
 
@@ -222,12 +228,19 @@ static void ndis_oid_complete(const char *fn, NDIS_HANDLE handle, PNDIS_OID_REQU
     pthread_mutex_lock(&a->lock);
     bool pending = request != NULL && a->oid_pending == request && !a->oid_done;
     bool twice = request != NULL && a->oid_pending == request && a->oid_done;
-    if (pending) {
+    bool late = pending && a->oid_abandoned; /* nobody waits for it any more: NDIS frees it */
+    if (late) {
+        a->oid_pending = NULL;
+        a->oid_abandoned = false;
+        pthread_cond_broadcast(&a->changed);
+    } else if (pending) {
         a->oid_done = true;
         a->oid_status = status == NDIS_STATUS_PENDING ? NDIS_STATUS_FAILURE : status;
         pthread_cond_broadcast(&a->changed);
     }
     pthread_mutex_unlock(&a->lock);
+    if (late)
+        free(request);
     if (!pending)
         vf_violation(VF_OID_DOUBLE_COMPLETE, fn, site, "%s", twice ? "the OID request was already completed"
                                                                   : "the request is not the one pending on this adapter");

@@ -53,7 +53,10 @@ void vf_report(enum vf_rule_id id, const char *function, const void *site, bool 
     vsnprintf(rec.message, sizeof rec.message, fmt, ap);
     va_end(ap);
     /* Symbolize now: the driver may be unloaded by the time anyone reads the report. */
-    vf_locate(site, !site_is_entry, &rec.where);
+    if (site_is_entry)
+        vf_locate_entry(site, &rec.where);
+    else
+        vf_locate(site, true, &rec.where);
     if (!site_is_entry && vf_in_openndis_header(&rec.where))
         vf_locate_beyond_headers(site, &rec.where);
     if (strncmp(rec.where.module, "libopenndis", 11) == 0) {

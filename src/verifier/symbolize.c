@@ -78,7 +78,31 @@ static void vf_outer_call_site(Dwfl_Module *mod, Dwarf_Addr pc, struct vf_locati
     free(scopes);
 }
 
-void vf_locate(const void *address, bool is_return_address, struct vf_location *out)
+/* A function's entry address maps, once optimized, to whichever line its first instruction
+ * came from; the line a reader wants is where the function is defined. */
+static void vf_definition_site(Dwfl_Module *mod, Dwarf_Addr pc, struct vf_location *out)
+{
+    Dwarf_Addr bias = 0;
+    Dwarf_Die *cu = dwfl_module_addrdie(mod, pc, &bias);
+    Dwarf_Die *scopes = NULL;
+    if (cu == NULL)
+        return;
+    int n = dwarf_getscopes(cu, pc - bias, &scopes);
+    for (int i = 0; i < n; i++) {
+        int line;
+        const char *file;
+        if (dwarf_tag(&scopes[i]) != DW_TAG_subprogram)
+            continue;
+        if (dwarf_decl_line(&scopes[i], &line) == 0 && (file = dwarf_decl_file(&scopes[i])) != NULL) {
+            snprintf(out->file, sizeof out->file, "%s", file);
+            out->line = line;
+        }
+        break;
+    }
+    free(scopes);
+}
+
+static void vf_locate_as(const void *address, bool is_return_address, bool is_entry, struct vf_location *out)
 {
     memset(out, 0, sizeof *out);
     out->address = address;
@@ -118,8 +142,20 @@ void vf_locate(const void *address, bool is_return_address, struct vf_location *
                 vf_outer_call_site(mod, pc, out);
         }
     }
+    if (is_entry)
+        vf_definition_site(mod, pc, out);
 out:
     dwfl_end(dwfl);
+}
+
+void vf_locate(const void *address, bool is_return_address, struct vf_location *out)
+{
+    vf_locate_as(address, is_return_address, false, out);
+}
+
+void vf_locate_entry(const void *function, struct vf_location *out)
+{
+    vf_locate_as(function, false, true, out);
 }
 
 void vf_location_format(const struct vf_location *loc, char *buf, size_t len)

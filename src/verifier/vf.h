@@ -57,6 +57,8 @@ OPENNDIS_HOST void vf_reset(void);
 
 /* symbolize.c */
 OPENNDIS_HOST void vf_locate(const void *address, bool is_return_address, struct vf_location *out);
+/* Where the function at this entry address is defined. */
+void vf_locate_entry(const void *function, struct vf_location *out);
 OPENNDIS_HOST struct json_object *vf_location_json(const struct vf_location *loc);
 /* True when the location is inside one of OpenNDIS's driver-facing headers. */
 bool vf_in_openndis_header(const struct vf_location *loc);

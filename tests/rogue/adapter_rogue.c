@@ -170,23 +170,23 @@ static NDIS_STATUS RogueOidRequest(NDIS_HANDLE Context, PNDIS_OID_REQUEST Reques
 {
     PROGUE_ADAPTER Adapter = Context;
     UNREFERENCED_PARAMETER(Adapter);
-#if defined(BREAK_OID_COMPLETE_TWICE) /* ND1601 */
-    NdisMOidRequestComplete(Adapter->Handle, Request, NDIS_STATUS_SUCCESS);
-    NdisMOidRequestComplete(Adapter->Handle, Request, NDIS_STATUS_SUCCESS);
-    return NDIS_STATUS_PENDING;
-#elif defined(BREAK_OID_NEVER_COMPLETES) /* ND1602 */
-    UNREFERENCED_PARAMETER(Request);
-    return NDIS_STATUS_PENDING;
-#elif defined(BREAK_OID_OVERFLOW) /* ND1603 */
-    Request->DATA.QUERY_INFORMATION.BytesWritten = Request->DATA.QUERY_INFORMATION.InformationBufferLength + 100;
-    return NDIS_STATUS_SUCCESS;
-#else
+    /* The broken variants break sets only, so queries (and NDISTest's counter checks) stay
+     * clean and each variant shows exactly its own rule. */
     if (Request->RequestType == NdisRequestSetInformation) {
+#if defined(BREAK_OID_COMPLETE_TWICE) /* ND1601 */
+        NdisMOidRequestComplete(Adapter->Handle, Request, NDIS_STATUS_SUCCESS);
+        NdisMOidRequestComplete(Adapter->Handle, Request, NDIS_STATUS_SUCCESS);
+        return NDIS_STATUS_PENDING;
+#elif defined(BREAK_OID_NEVER_COMPLETES) /* ND1602 */
+        return NDIS_STATUS_PENDING;
+#elif defined(BREAK_OID_OVERFLOW) /* ND1603 */
+        Request->DATA.SET_INFORMATION.BytesRead = Request->DATA.SET_INFORMATION.InformationBufferLength + 100;
+        return NDIS_STATUS_SUCCESS;
+#endif
         Request->DATA.SET_INFORMATION.BytesRead = Request->DATA.SET_INFORMATION.InformationBufferLength;
         return NDIS_STATUS_SUCCESS;
     }
     return NDIS_STATUS_NOT_SUPPORTED;
-#endif
 }
 
 static VOID RogueSend(NDIS_HANDLE Context, PNET_BUFFER_LIST Nbls, NDIS_PORT_NUMBER Port, ULONG Flags)

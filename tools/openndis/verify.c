@@ -6,6 +6,7 @@
  * JUnit XML and SARIF. */
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <libxml/xmlwriter.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,12 @@ static void verify_statistics_sizes(struct ndis_adapter *a, NDIS_OID oid)
                   (unsigned)st0, needed0, (unsigned)st4, done4, (unsigned)st8, done);
 }
 
+/* After an OID timed out, more OIDs only repeat the finding, each costing the timeout. */
+static bool verify_oids_stuck(void)
+{
+    return vf_violation_count_of(VF_OID_TIMEOUT) != 0;
+}
+
 static void verify_oids(struct ndis_adapter *a)
 {
     /* the two counters NDISTest holds to 64 bits */
@@ -59,17 +66,17 @@ static void verify_oids(struct ndis_adapter *a)
     ULONG done, needed;
     if (ndis_adapter_oid(a, NdisRequestQueryInformation, OID_GEN_SUPPORTED_LIST, list, sizeof list, &done, &needed) ==
         NDIS_STATUS_SUCCESS)
-        for (ULONG i = 0; i < done / sizeof(NDIS_OID); i++) {
+        for (ULONG i = 0; i < done / sizeof(NDIS_OID) && !verify_oids_stuck(); i++) {
             ndis_adapter_oid(a, NdisRequestQueryInformation, list[i], buf, sizeof buf, &done, &needed);
             ndis_adapter_oid(a, NdisRequestQueryInformation, list[i], buf, 1, &needed, &needed);
         }
-    for (size_t i = 0; i < sizeof counters / sizeof counters[0]; i++)
+    for (size_t i = 0; i < sizeof counters / sizeof counters[0] && !verify_oids_stuck(); i++)
         verify_statistics_sizes(a, counters[i]);
     /* Garbage and short sets must fail cleanly (1c_NdisRequestCov). */
     static const NDIS_OID sets[] = { OID_GEN_CURRENT_PACKET_FILTER, OID_GEN_CURRENT_LOOKAHEAD, OID_802_3_MULTICAST_LIST,
                                      OID_GEN_INTERRUPT_MODERATION, OID_PNP_SET_POWER };
     memset(buf, 0xA5, sizeof buf);
-    for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++) {
+    for (size_t i = 0; i < sizeof sets / sizeof sets[0] && !verify_oids_stuck(); i++) {
         ndis_adapter_oid(a, NdisRequestSetInformation, sets[i], buf, 1, &done, &needed);
         ndis_adapter_oid(a, NdisRequestSetInformation, sets[i], buf, 7, &done, &needed);
     }
@@ -256,7 +263,13 @@ static unsigned long verify_run_step(struct verify_state *vs, const struct verif
     if (json_object_object_get_ex(report, "violations", &v))
         for (size_t i = 0; i < json_object_array_length(v); i++)
             verify_add_finding(vs, json_object_array_get_idx(v, i), name, fault);
-    if (json_object_object_get_ex(report, "crash", NULL) || json_object_object_get_ex(report, "timeout", NULL)) {
+    struct json_object *crash;
+    bool stopped_by_rule = json_object_object_get_ex(report, "crash", &crash) &&
+                           json_object_get_int(json_object_object_get(crash, "signal")) == SIGABRT &&
+                           json_object_array_length(json_object_object_get(report, "violations")) > 0;
+    if (stopped_by_rule) {
+        vs->crashes++; /* a fail-fast rule (list corruption) ended the run, as the bugcheck would */
+    } else if (json_object_object_get_ex(report, "crash", NULL) || json_object_object_get_ex(report, "timeout", NULL)) {
         struct json_object *lost = verify_lost_step(report);
         verify_add_finding(vs, lost, name, fault);
         json_object_put(lost);
