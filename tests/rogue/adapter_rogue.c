@@ -28,7 +28,7 @@ static NDIS_STATUS SetGeneral(PROGUE_ADAPTER Adapter)
     General.CurrentMacAddress[0] = General.PermanentMacAddress[0] = 0x02;
     General.SupportedOidList = RogueOids;
     General.SupportedOidListLength = sizeof(RogueOids);
-    return NdisMSetMiniportAttributes(Adapter->Handle, (PNDIS_MINIPORT_ADAPTER_ATTRIBUTES)&General);
+    return NdisMSetMiniportAttributes(Adapter->Handle, (PNDIS_MINIPORT_ADAPTER_ATTRIBUTES)&General); /* expect ND1403: rogue_adapter_attributes_in_restart; expect ND1402: rogue_adapter_general_first */
 }
 
 static NDIS_STATUS SetRegistration(PROGUE_ADAPTER Adapter)
@@ -43,10 +43,10 @@ static NDIS_STATUS SetRegistration(PROGUE_ADAPTER Adapter)
 #endif
     Registration.MiniportAdapterContext = Adapter;
     Registration.CheckForHangTimeInSeconds = 2;
-    return NdisMSetMiniportAttributes(Adapter->Handle, (PNDIS_MINIPORT_ADAPTER_ATTRIBUTES)&Registration);
+    return NdisMSetMiniportAttributes(Adapter->Handle, (PNDIS_MINIPORT_ADAPTER_ATTRIBUTES)&Registration); /* expect ND1404: rogue_adapter_bad_attributes_revision */
 }
 
-static NDIS_STATUS RogueInitializeEx(NDIS_HANDLE Handle, NDIS_HANDLE DriverContext, PNDIS_MINIPORT_INIT_PARAMETERS Params)
+static NDIS_STATUS RogueInitializeEx(NDIS_HANDLE Handle, NDIS_HANDLE DriverContext, PNDIS_MINIPORT_INIT_PARAMETERS Params) /* expect ND1405: rogue_adapter_initialize_pending; expect ND1401: rogue_adapter_no_general_attributes */
 {
     NET_BUFFER_LIST_POOL_PARAMETERS PoolParams;
     PROGUE_ADAPTER Adapter;
@@ -82,7 +82,7 @@ static NDIS_STATUS RogueInitializeEx(NDIS_HANDLE Handle, NDIS_HANDLE DriverConte
     PoolParams.fAllocateNetBuffer = TRUE;
     PoolParams.PoolTag = 'ugoR';
     PoolParams.DataSize = 64;
-    Adapter->Pool = NdisAllocateNetBufferListPool(Handle, &PoolParams);
+    Adapter->Pool = NdisAllocateNetBufferListPool(Handle, &PoolParams); /* expect ND1201: rogue_adapter_halt_leaks_pool; expect-sweep ND1201: rogue_adapter_error_path_leak */
     if (Adapter->Pool == NULL) {
         Status = NDIS_STATUS_RESOURCES;
         goto fail;
@@ -114,7 +114,7 @@ static VOID RogueHaltEx(NDIS_HANDLE Context, NDIS_HALT_ACTION Action)
 #if defined(BREAK_RECEIVE_WHILE_PAUSED) /* ND1501: the adapter is Paused during halt */
     PNET_BUFFER_LIST Nbl = NdisAllocateNetBufferList(Adapter->Pool, 0, 0);
     if (Nbl != NULL) {
-        NdisMIndicateReceiveNetBufferLists(Adapter->Handle, Nbl, 0, 1, NDIS_RECEIVE_FLAGS_RESOURCES);
+        NdisMIndicateReceiveNetBufferLists(Adapter->Handle, Nbl, 0, 1, NDIS_RECEIVE_FLAGS_RESOURCES); /* expect ND1501: rogue_adapter_receive_while_paused */
         NdisFreeNetBufferList(Nbl);
     }
 #endif
@@ -128,7 +128,7 @@ static VOID RogueHaltEx(NDIS_HANDLE Context, NDIS_HALT_ACTION Action)
     NdisFreeMemory(Adapter, 0, 0);
 }
 
-static NDIS_STATUS RoguePause(NDIS_HANDLE Context, PNDIS_MINIPORT_PAUSE_PARAMETERS Params)
+static NDIS_STATUS RoguePause(NDIS_HANDLE Context, PNDIS_MINIPORT_PAUSE_PARAMETERS Params) /* expect ND1406: rogue_adapter_pause_failure; expect ND1407: rogue_adapter_pause_complete_twice; expect ND1408: rogue_adapter_pause_never_completes; expect ND1409: rogue_adapter_pause_with_sends */
 {
     PROGUE_ADAPTER Adapter = Context;
     UNREFERENCED_PARAMETER(Params);
@@ -157,16 +157,16 @@ static NDIS_STATUS RogueRestart(NDIS_HANDLE Context, PNDIS_MINIPORT_RESTART_PARA
     NdisZeroMemory(&Indication, sizeof(Indication));
     Indication.SourceHandle = Adapter->Handle; /* Header left zero */
     Indication.StatusCode = NDIS_STATUS_LINK_STATE;
-    NdisMIndicateStatusEx(Adapter->Handle, &Indication);
+    NdisMIndicateStatusEx(Adapter->Handle, &Indication); /* expect ND1701: rogue_adapter_bad_status_indication */
 #elif defined(BREAK_SPINLOCK_RELEASE_UNHELD) /* ND1801 */
-    NdisReleaseSpinLock(&Adapter->Lock);
+    NdisReleaseSpinLock(&Adapter->Lock); /* expect ND1801: rogue_adapter_spinlock_release_unheld */
 #elif defined(BREAK_LONG_STALL) /* ND1802 */
-    NdisStallExecution(1000);
+    NdisStallExecution(1000); /* expect ND1802: rogue_adapter_long_stall */
 #endif
     return NDIS_STATUS_SUCCESS;
 }
 
-static NDIS_STATUS RogueOidRequest(NDIS_HANDLE Context, PNDIS_OID_REQUEST Request)
+static NDIS_STATUS RogueOidRequest(NDIS_HANDLE Context, PNDIS_OID_REQUEST Request) /* expect ND1602: rogue_adapter_oid_never_completes; expect ND1603: rogue_adapter_oid_overflow; expect ND1604: rogue_adapter_statistics_32bit */
 {
     PROGUE_ADAPTER Adapter = Context;
     UNREFERENCED_PARAMETER(Adapter);
@@ -175,7 +175,7 @@ static NDIS_STATUS RogueOidRequest(NDIS_HANDLE Context, PNDIS_OID_REQUEST Reques
     if (Request->RequestType == NdisRequestSetInformation) {
 #if defined(BREAK_OID_COMPLETE_TWICE) /* ND1601 */
         NdisMOidRequestComplete(Adapter->Handle, Request, NDIS_STATUS_SUCCESS);
-        NdisMOidRequestComplete(Adapter->Handle, Request, NDIS_STATUS_SUCCESS);
+        NdisMOidRequestComplete(Adapter->Handle, Request, NDIS_STATUS_SUCCESS); /* expect ND1601: rogue_adapter_oid_complete_twice */
         return NDIS_STATUS_PENDING;
 #elif defined(BREAK_OID_NEVER_COMPLETES) /* ND1602 */
         return NDIS_STATUS_PENDING;
@@ -186,6 +186,16 @@ static NDIS_STATUS RogueOidRequest(NDIS_HANDLE Context, PNDIS_OID_REQUEST Reques
         Request->DATA.SET_INFORMATION.BytesRead = Request->DATA.SET_INFORMATION.InformationBufferLength;
         return NDIS_STATUS_SUCCESS;
     }
+#if defined(BREAK_STATISTICS_32BIT) /* ND1604: a 32-bit counter where NDISTest wants 64 bits */
+    if (Request->DATA.QUERY_INFORMATION.Oid == OID_GEN_XMIT_OK) {
+        Request->DATA.QUERY_INFORMATION.BytesNeeded = sizeof(ULONG);
+        if (Request->DATA.QUERY_INFORMATION.InformationBufferLength < sizeof(ULONG))
+            return NDIS_STATUS_BUFFER_TOO_SHORT;
+        *(PULONG)Request->DATA.QUERY_INFORMATION.InformationBuffer = 0;
+        Request->DATA.QUERY_INFORMATION.BytesWritten = sizeof(ULONG);
+        return NDIS_STATUS_SUCCESS;
+    }
+#endif
     return NDIS_STATUS_NOT_SUPPORTED;
 }
 
@@ -203,14 +213,14 @@ static VOID RogueSend(NDIS_HANDLE Context, PNET_BUFFER_LIST Nbls, NDIS_PORT_NUMB
 #if defined(BREAK_INDICATE_COUNT) /* ND1503: says 3 NBLs, gives 1 */
     PNET_BUFFER_LIST Rx = NdisAllocateNetBufferList(Adapter->Pool, 0, 0);
     if (Rx != NULL) {
-        NdisMIndicateReceiveNetBufferLists(Adapter->Handle, Rx, 0, 3,
+        NdisMIndicateReceiveNetBufferLists(Adapter->Handle, Rx, 0, 3, /* expect ND1503: rogue_adapter_indicate_count */
                                            NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL | NDIS_RECEIVE_FLAGS_RESOURCES);
         NdisFreeNetBufferList(Rx);
     }
 #endif
     NdisMSendNetBufferListsComplete(Adapter->Handle, Nbls, NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL);
 #if defined(BREAK_SEND_COMPLETE_TWICE) /* ND1502 */
-    NdisMSendNetBufferListsComplete(Adapter->Handle, Nbls, NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL);
+    NdisMSendNetBufferListsComplete(Adapter->Handle, Nbls, NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL); /* expect ND1502: rogue_adapter_send_complete_twice */
 #endif
 }
 
@@ -239,7 +249,7 @@ static VOID RogueResetDone(PVOID Context, NDIS_HANDLE WorkItem)
     NdisMResetComplete(Adapter->Handle, NDIS_STATUS_SUCCESS, FALSE);
 }
 
-static NDIS_STATUS RogueResetEx(NDIS_HANDLE Context, PBOOLEAN AddressingReset)
+static NDIS_STATUS RogueResetEx(NDIS_HANDLE Context, PBOOLEAN AddressingReset) /* expect ND1410: rogue_adapter_reset_never_completes */
 {
     PROGUE_ADAPTER Adapter = Context;
     *AddressingReset = FALSE;
@@ -266,7 +276,7 @@ static VOID RogueCancelDirectOid(NDIS_HANDLE Context, PVOID RequestId)
     UNREFERENCED_PARAMETER(RequestId);
 }
 
-static NDIS_STATUS RogueSynchronousOid(NDIS_HANDLE Context, PNDIS_OID_REQUEST Request)
+static NDIS_STATUS RogueSynchronousOid(NDIS_HANDLE Context, PNDIS_OID_REQUEST Request) /* expect ND1601: rogue_adapter_synchronous_oid_pends */
 {
     UNREFERENCED_PARAMETER(Context);
     UNREFERENCED_PARAMETER(Request);
@@ -298,3 +308,4 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     Chars.ReturnNetBufferListsHandler = RogueReturn;
     return NdisMRegisterMiniportDriver(DriverObject, RegistryPath, NULL, &Chars, &RogueHandle);
 }
+/* expect clean: rogue_adapter_none */

@@ -18,3 +18,4 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     Chars.UnloadHandler = WrongUnload;
     return Status;
 }
+/* expect clean: rogue_chars_reused */

@@ -7,6 +7,6 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     PULONG volatile Nowhere = NULL;
     UNREFERENCED_PARAMETER(DriverObject);
     UNREFERENCED_PARAMETER(RegistryPath);
-    *(volatile ULONG *)Nowhere = 0xdead;
+    *(volatile ULONG *)Nowhere = 0xdead; /* expect ND1901: rogue_crash */
     return STATUS_SUCCESS;
 }

@@ -6,7 +6,7 @@ static MINIPORT_UNLOAD ForeignUnload;
 static VOID ForeignUnload(PDRIVER_OBJECT DriverObject)
 {
     UNREFERENCED_PARAMETER(DriverObject);
-    NdisMDeregisterMiniportDriver(&RogueHandle);
+    NdisMDeregisterMiniportDriver(&RogueHandle); /* expect ND1004: rogue_deregister_foreign */
     NdisMDeregisterMiniportDriver(RogueHandle);
 }
 

@@ -6,7 +6,7 @@ static SET_OPTIONS EagerSetOptions;
 static NDIS_STATUS EagerSetOptions(NDIS_HANDLE NdisDriverHandle, NDIS_HANDLE DriverContext)
 {
     UNREFERENCED_PARAMETER(DriverContext);
-    NdisMDeregisterMiniportDriver(NdisDriverHandle);
+    NdisMDeregisterMiniportDriver(NdisDriverHandle); /* expect ND1005: rogue_deregister_in_set_options */
     return NDIS_STATUS_FAILURE;
 }
 

@@ -5,7 +5,7 @@ static MINIPORT_UNLOAD NullUnload;
 static VOID NullUnload(PDRIVER_OBJECT DriverObject)
 {
     UNREFERENCED_PARAMETER(DriverObject);
-    NdisMDeregisterMiniportDriver(NULL);
+    NdisMDeregisterMiniportDriver(NULL); /* expect ND1004: rogue_deregister_null */
     NdisMDeregisterMiniportDriver(RogueHandle);
 }
 

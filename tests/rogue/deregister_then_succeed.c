@@ -7,6 +7,6 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     NDIS_STATUS Status = RogueRegister(DriverObject, RegistryPath);
     if (Status != NDIS_STATUS_SUCCESS)
         return Status;
-    NdisMDeregisterMiniportDriver(RogueHandle);
+    NdisMDeregisterMiniportDriver(RogueHandle); /* expect ND1005: rogue_deregister_then_succeed */
     return NDIS_STATUS_SUCCESS;
 }

@@ -6,7 +6,7 @@ static VOID DoubleUnload(PDRIVER_OBJECT DriverObject)
 {
     UNREFERENCED_PARAMETER(DriverObject);
     NdisMDeregisterMiniportDriver(RogueHandle);
-    NdisMDeregisterMiniportDriver(RogueHandle);
+    NdisMDeregisterMiniportDriver(RogueHandle); /* expect ND1003: rogue_deregister_twice */
 }
 
 NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)

@@ -6,7 +6,7 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     volatile int Forever = 1;
     UNREFERENCED_PARAMETER(DriverObject);
     UNREFERENCED_PARAMETER(RegistryPath);
-    while (Forever)
+    while (Forever) /* expect ND1902: rogue_hang */
         ;
     return STATUS_SUCCESS;
 }

@@ -28,3 +28,4 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
         NdisMDeregisterMiniportDriver(RogueHandle);
     return Status;
 }
+/* expect clean: rogue_intermediate */

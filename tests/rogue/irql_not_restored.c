@@ -1,7 +1,7 @@
 /* ND1102 IrqlNotRestored: DriverEntry returns at DISPATCH_LEVEL. */
 #include "rogue.h"
 
-NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
+NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath) /* expect ND1102: rogue_irql_not_restored */
 {
     KIRQL Old;
     NDIS_STATUS Status = RogueRegister(DriverObject, RegistryPath);

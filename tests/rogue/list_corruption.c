@@ -12,6 +12,6 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     InsertTailList(&Head, &A);
     InsertTailList(&Head, &B);
     A.Blink = &B; /* the corruption */
-    RemoveEntryList(&A);
+    RemoveEntryList(&A); /* expect ND1301: rogue_list_corruption */
     return NDIS_STATUS_SUCCESS;
 }

@@ -9,3 +9,4 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     UNREFERENCED_PARAMETER(RegistryPath);
     return NdisOpenNdisXyzzyNotImplemented(NULL);
 }
+/* expect load-error: rogue_missing_import */

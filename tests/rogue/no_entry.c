@@ -4,3 +4,4 @@ int NotADriver(void)
 {
     return 0;
 }
+/* expect load-error: rogue_no_entry */

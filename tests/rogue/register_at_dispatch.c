@@ -9,7 +9,7 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     NDIS_MINIPORT_DRIVER_CHARACTERISTICS Chars;
     RogueCharacteristics(&Chars);
     KeRaiseIrql(DISPATCH_LEVEL, &Old);
-    Status = NdisMRegisterMiniportDriver(DriverObject, RegistryPath, NULL, &Chars, &RogueHandle);
+    Status = NdisMRegisterMiniportDriver(DriverObject, RegistryPath, NULL, &Chars, &RogueHandle); /* expect ND1101: rogue_register_at_dispatch */
     KeLowerIrql(Old);
     return Status;
 }

@@ -8,7 +8,7 @@ static VOID ReRegisterUnload(PDRIVER_OBJECT DriverObject)
     NDIS_HANDLE Again = NULL;
     NDIS_MINIPORT_DRIVER_CHARACTERISTICS Chars;
     RogueCharacteristics(&Chars);
-    (void)NdisMRegisterMiniportDriver(DriverObject, SavedPath, NULL, &Chars, &Again);
+    (void)NdisMRegisterMiniportDriver(DriverObject, SavedPath, NULL, &Chars, &Again); /* expect ND1007: rogue_register_in_unload */
     NdisMDeregisterMiniportDriver(RogueHandle);
 }
 

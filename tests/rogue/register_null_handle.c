@@ -5,5 +5,5 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 {
     NDIS_MINIPORT_DRIVER_CHARACTERISTICS Chars;
     RogueCharacteristics(&Chars);
-    return NdisMRegisterMiniportDriver(DriverObject, RegistryPath, NULL, &Chars, NULL);
+    return NdisMRegisterMiniportDriver(DriverObject, RegistryPath, NULL, &Chars, NULL); /* expect ND1008: rogue_register_null_handle */
 }

@@ -14,3 +14,4 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 {
     return RogueRegisterWith(DriverObject, RegistryPath, FailingSetOptions, NULL);
 }
+/* expect clean: rogue_set_options_fails */

@@ -3,7 +3,7 @@
 #include "rogue.h"
 
 static SET_OPTIONS PendingSetOptions;
-static NDIS_STATUS PendingSetOptions(NDIS_HANDLE NdisDriverHandle, NDIS_HANDLE DriverContext)
+static NDIS_STATUS PendingSetOptions(NDIS_HANDLE NdisDriverHandle, NDIS_HANDLE DriverContext) /* expect ND1011: rogue_set_options_pending */
 {
     UNREFERENCED_PARAMETER(NdisDriverHandle);
     UNREFERENCED_PARAMETER(DriverContext);

@@ -2,7 +2,7 @@
 #include "rogue.h"
 
 static MINIPORT_UNLOAD ForgetfulUnload;
-static VOID ForgetfulUnload(PDRIVER_OBJECT DriverObject)
+static VOID ForgetfulUnload(PDRIVER_OBJECT DriverObject) /* expect ND1002: rogue_unload_no_deregister */
 {
     UNREFERENCED_PARAMETER(DriverObject);
 }

@@ -89,7 +89,8 @@ static void info_render(FILE *out, struct json_object *r)
     }
     if (str(r, "service"))
         fprintf(out, "service         %s (%s)\n", str(r, "service"), str(r, "registry_path"));
-    fprintf(out, "emulated NDIS   %s\n", str(r, "ndis_version"));
+    if (str(r, "ndis_version"))
+        fprintf(out, "emulated NDIS   %s\n", str(r, "ndis_version"));
     if (str(r, "status"))
         fprintf(out, "DriverEntry     %s (%s)\n", str(r, "status"), str(r, "status_value"));
     if (json_object_object_get_ex(r, "registrations", &regs)) {

@@ -42,21 +42,22 @@ void render_crash(FILE *out, struct json_object *report)
 {
     struct json_object *c, *frames;
     if (json_object_object_get_ex(report, "timeout", &c)) {
-        fprintf(out, "the driver did not finish %s within %s s; OpenNDIS stopped it\n", str(c, "phase"),
-                str(c, "seconds"));
-        return;
+        fprintf(out, "the driver did not finish %s within %s s; OpenNDIS stopped it%s\n", str(c, "phase"),
+                str(c, "seconds"), json_object_object_get_ex(c, "backtrace", NULL) ? " here:" : "");
+    } else {
+        if (!json_object_object_get_ex(report, "crash", &c))
+            return;
+        if (str(c, "exit_status")) {
+            fprintf(out, "the driver process exited with status %s during %s: %s\n", str(c, "exit_status"),
+                    str(c, "phase"), str(c, "description"));
+            return;
+        }
+        fprintf(out, "the driver crashed during %s: SIG%s (%s)", str(c, "phase"), str(c, "name"),
+                str(c, "description"));
+        if (str(c, "address"))
+            fprintf(out, " at address %s", str(c, "address"));
+        fputc('\n', out);
     }
-    if (!json_object_object_get_ex(report, "crash", &c))
-        return;
-    if (str(c, "exit_status")) {
-        fprintf(out, "the driver process exited with status %s during %s: %s\n", str(c, "exit_status"),
-                str(c, "phase"), str(c, "description"));
-        return;
-    }
-    fprintf(out, "the driver crashed during %s: SIG%s (%s)", str(c, "phase"), str(c, "name"), str(c, "description"));
-    if (str(c, "address"))
-        fprintf(out, " at address %s", str(c, "address"));
-    fputc('\n', out);
     if (json_object_object_get_ex(c, "backtrace", &frames))
         for (size_t i = 0; i < json_object_array_length(frames); i++) {
             struct json_object *f = json_object_array_get_idx(frames, i);

@@ -126,7 +126,8 @@ static void sv_install_crash_handlers(void)
     sigaltstack(&ss, NULL);
     struct sigaction sa = { .sa_sigaction = sv_on_crash, .sa_flags = SA_SIGINFO | SA_ONSTACK };
     sigemptyset(&sa.sa_mask);
-    const int sigs[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGSYS };
+    /* SIGQUIT is the parent asking a hung child where it is stuck. */
+    const int sigs[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGSYS, SIGQUIT };
     for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
         sigaction(sigs[i], &sa, NULL);
 }
@@ -202,15 +203,20 @@ struct json_object *sv_run(sv_job_fn job, void *arg, const struct sv_options *op
     char *buf = malloc(cap);
     struct json_object *report = NULL;
     bool timed_out = false;
-    const double deadline = sv_now() + opt->timeout_seconds;
+    double deadline = sv_now() + opt->timeout_seconds;
 
     for (;;) {
         int wait_ms = -1;
         if (opt->timeout_seconds) {
             double left = deadline - sv_now();
+            if (left <= 0 && timed_out)
+                break; /* it did not even answer SIGQUIT */
             if (left <= 0) {
+                /* Ask the child for its stack (it answers with a report), then give up. */
                 timed_out = true;
-                break;
+                kill(pid, SIGQUIT);
+                deadline = sv_now() + 3;
+                continue;
             }
             wait_ms = (int)(left * 1000) + 1;
         }
@@ -262,8 +268,16 @@ struct json_object *sv_run(sv_job_fn job, void *arg, const struct sv_options *op
     sigaction(SIGUSR1, &old_usr1, NULL);
     sv_child = 0;
     if (timed_out) {
+        struct json_object *lost = sv_lost_report("timeout", phase, 0, -1, opt->timeout_seconds), *crash, *v;
+        if (report != NULL && json_object_object_get_ex(report, "crash", &crash)) {
+            struct json_object *t = json_object_object_get(lost, "timeout"), *bt;
+            if (json_object_object_get_ex(crash, "backtrace", &bt))
+                json_object_object_add(t, "backtrace", json_object_get(bt));
+            if (json_object_object_get_ex(report, "violations", &v))
+                json_object_object_add(lost, "violations", json_object_get(v));
+        }
         json_object_put(report);
-        return sv_lost_report("timeout", phase, 0, -1, opt->timeout_seconds);
+        return lost;
     }
     if (report == NULL) {
         if (WIFSIGNALED(status))

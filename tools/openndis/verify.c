@@ -72,6 +72,11 @@ static void verify_oids(struct ndis_adapter *a)
         }
     for (size_t i = 0; i < sizeof counters / sizeof counters[0] && !verify_oids_stuck(); i++)
         verify_statistics_sizes(a, counters[i]);
+    /* The direct and synchronous paths, where the driver registered them. */
+    static const enum ndis_oid_path paths[] = { NDIS_OID_DIRECT, NDIS_OID_SYNCHRONOUS };
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0] && !verify_oids_stuck(); i++)
+        ndis_adapter_oid_path(a, paths[i], NdisRequestQueryInformation, OID_GEN_CURRENT_PACKET_FILTER, buf,
+                              sizeof(ULONG), &done, &needed);
     /* Garbage and short sets must fail cleanly (1c_NdisRequestCov). */
     static const NDIS_OID sets[] = { OID_GEN_CURRENT_PACKET_FILTER, OID_GEN_CURRENT_LOOKAHEAD, OID_802_3_MULTICAST_LIST,
                                      OID_GEN_INTERRUPT_MODERATION, OID_PNP_SET_POWER };
@@ -237,8 +242,20 @@ static struct json_object *verify_lost_step(struct json_object *report)
     json_object_object_add(v, "function", json_object_new_string(str(c, "phase") ? str(c, "phase") : ""));
     json_object_object_add(v, "message", json_object_new_string(msg));
     json_object_object_add(v, "reference", json_object_new_string(rule->reference));
-    if (!hang && json_object_object_get_ex(c, "backtrace", &frames) && json_object_array_length(frames) > 0)
-        json_object_object_add(v, "location", json_object_get(json_object_array_get_idx(frames, 0)));
+    if (json_object_object_get_ex(c, "backtrace", &frames) && json_object_array_length(frames) > 0) {
+        /* the innermost frame in the driver's own source, else the innermost frame */
+        struct json_object *where = json_object_array_get_idx(frames, 0);
+        for (size_t i = 0; i < json_object_array_length(frames); i++) {
+            struct json_object *f = json_object_array_get_idx(frames, i);
+            const char *module = str(f, "module") ? str(f, "module") : "";
+            if (str(f, "file") && strncmp(module, "libopenndis", 11) != 0 && strncmp(module, "libc.", 5) != 0 &&
+                strcmp(module, "openndis") != 0) {
+                where = f;
+                break;
+            }
+        }
+        json_object_object_add(v, "location", json_object_get(where));
+    }
     return v;
 }
 
