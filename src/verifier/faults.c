@@ -1,9 +1,15 @@
-/* Fault injection: every fallible call a driver makes asks here whether to fail. Two modes:
- * fail the N-th such call (the systematic sweep), or fail each call with a probability drawn
- * from a seeded generator (random mode, reproducible from the seed). Each injection is
+/* Fault injection: every fallible call a driver makes asks here whether to fail. Three modes:
+ * fail the N-th such call (the systematic sweep); fail each call with a probability drawn
+ * from a seeded generator (random mode, reproducible from the seed); or fail the first call
+ * whose call stack is not in a given set (one failure per unique stack: a loop that
+ * allocates a thousand times is failed once, not a thousand times). Each injection is
  * recorded with its call site so a finding can be reproduced from the report. */
+#include <dlfcn.h>
+#include <execinfo.h>
+#include <stdlib.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <string.h>
 #include <stdio.h>
 
 #include <json-c/json.h>
@@ -16,6 +22,9 @@ static unsigned long vf_fault_seed;
 static uint64_t vf_fault_rng;        /* 0 = random mode off */
 static uint32_t vf_fault_threshold;  /* fail when the next 32 random bits fall below this */
 static struct json_object *vf_fault_log;
+static uint64_t *vf_fault_seen;      /* unique-stack mode: stacks already failed */
+static size_t vf_fault_nseen;
+static bool vf_fault_unique, vf_fault_unique_spent;
 
 static void vf_faults_clear_locked(void)
 {
@@ -24,6 +33,42 @@ static void vf_faults_clear_locked(void)
     vf_fault_calls = 0;
     json_object_put(vf_fault_log);
     vf_fault_log = NULL;
+    free(vf_fault_seen);
+    vf_fault_seen = NULL;
+    vf_fault_nseen = 0;
+    vf_fault_unique = vf_fault_unique_spent = false;
+}
+
+void vf_faults_unique_stacks(const uint64_t *seen, size_t n)
+{
+    pthread_mutex_lock(&vf_fault_lock);
+    vf_faults_clear_locked();
+    vf_fault_unique = true;
+    if (n > 0 && (vf_fault_seen = malloc(n * sizeof *seen)) != NULL) {
+        memcpy(vf_fault_seen, seen, n * sizeof *seen);
+        vf_fault_nseen = n;
+    }
+    pthread_mutex_unlock(&vf_fault_lock);
+}
+
+/* FNV-1a over the return addresses as offsets into their modules, so the signature is the
+ * same in every process whatever the load addresses. */
+static uint64_t vf_stack_signature(void)
+{
+    void *frames[24];
+    int n = backtrace(frames, 24);
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (int i = 0; i < n; i++) {
+        Dl_info info;
+        uintptr_t off = (uintptr_t)frames[i];
+        if (dladdr(frames[i], &info) && info.dli_fbase)
+            off -= (uintptr_t)info.dli_fbase;
+        for (int b = 0; b < 8; b++) {
+            h ^= (off >> (8 * b)) & 0xff;
+            h *= 0x100000001b3ull;
+        }
+    }
+    return h;
 }
 
 void vf_faults_fail_nth(unsigned long n)
@@ -69,11 +114,23 @@ unsigned long vf_faults_calls(void)
 
 bool vf_fault_inject(const char *function, const void *site)
 {
+    uint64_t stack = 0;
+    pthread_mutex_lock(&vf_fault_lock);
+    bool unique = vf_fault_unique && !vf_fault_unique_spent;
+    pthread_mutex_unlock(&vf_fault_lock);
+    if (unique)
+        stack = vf_stack_signature();
     pthread_mutex_lock(&vf_fault_lock);
     unsigned long call = ++vf_fault_calls;
     bool fail = vf_fault_nth != 0 && call == vf_fault_nth;
     if (vf_fault_rng != 0)
         fail = vf_fault_next_locked() < vf_fault_threshold;
+    if (unique && !vf_fault_unique_spent) {
+        fail = true;
+        for (size_t i = 0; i < vf_fault_nseen && fail; i++)
+            fail = vf_fault_seen[i] != stack;
+        vf_fault_unique_spent = fail; /* one new stack per run */
+    }
     pthread_mutex_unlock(&vf_fault_lock);
     if (!fail)
         return false;
@@ -83,6 +140,11 @@ bool vf_fault_inject(const char *function, const void *site)
     struct json_object *o = json_object_new_object();
     json_object_object_add(o, "call", json_object_new_uint64(call));
     json_object_object_add(o, "function", json_object_new_string(function));
+    if (unique) {
+        char hex[20];
+        snprintf(hex, sizeof hex, "%016llx", (unsigned long long)stack);
+        json_object_object_add(o, "stack", json_object_new_string(hex));
+    }
     json_object_object_add(o, "location", vf_location_json(&where));
 
     pthread_mutex_lock(&vf_fault_lock);
@@ -98,7 +160,9 @@ struct json_object *vf_faults_json(void)
     struct json_object *o = json_object_new_object();
 
     pthread_mutex_lock(&vf_fault_lock);
-    if (vf_fault_rng != 0) {
+    if (vf_fault_unique) {
+        json_object_object_add(o, "unique_stacks_known", json_object_new_uint64(vf_fault_nseen));
+    } else if (vf_fault_rng != 0) {
         json_object_object_add(o, "random_seed", json_object_new_uint64(vf_fault_seed));
         json_object_object_add(o, "random_rate",
                                json_object_new_double(vf_fault_threshold / 4294967296.0));

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <ndis.h>
 
@@ -68,6 +69,8 @@ OPENNDIS_HOST void vf_location_format(const struct vf_location *loc, char *buf, 
  * probability rate from a generator seeded with seed (rate 0 = never). */
 OPENNDIS_HOST void vf_faults_fail_nth(unsigned long n);
 OPENNDIS_HOST void vf_faults_random(unsigned long seed, double rate);
+/* Fail the first call whose stack signature is not among seen[0..n) (and no other). */
+OPENNDIS_HOST void vf_faults_unique_stacks(const uint64_t *seen, size_t n);
 OPENNDIS_HOST unsigned long vf_faults_calls(void);
 OPENNDIS_HOST struct json_object *vf_faults_json(void);
 bool vf_fault_inject(const char *function, const void *site);

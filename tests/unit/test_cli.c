@@ -364,6 +364,25 @@ static void test_verify_sweep_finds_error_path_leak(void **state)
     json_object_put(j);
 }
 
+/* One failure per distinct call stack: the same finding, in fewer steps than the sweep. */
+static void test_verify_unique_stacks(void **state)
+{
+    (void)state;
+    struct json_object *sweep = verify_json(0, "%s", SAMPLE_DRIVER);
+    struct json_object *j = verify_json(0, "--unique-stacks %s", SAMPLE_DRIVER);
+    unsigned long unique_steps = strtoul(get(j, "step_count"), NULL, 10);
+    assert_true(unique_steps > 2);
+    assert_true(unique_steps < strtoul(get(sweep, "step_count"), NULL, 10));
+    assert_non_null(get(j, "steps.1.injected_fault.stack"));
+    json_object_put(j);
+    json_object_put(sweep);
+
+    j = verify_json(1, "--unique-stacks %s/rogue_adapter_error_path_leak.so", ROGUE_DIR);
+    assert_string_equal(get(j, "findings.0.rule"), "ND1201");
+    assert_string_equal(get(j, "findings.0.injected_fault.function"), "NdisAllocateIoWorkItem");
+    json_object_put(j);
+}
+
 static void test_verify_random_is_reproducible(void **state)
 {
     (void)state;
@@ -426,6 +445,7 @@ int main(void)
         cmocka_unit_test(test_rules_and_exports),
         cmocka_unit_test(test_verify_sample_clean),
         cmocka_unit_test(test_verify_sweep_finds_error_path_leak),
+        cmocka_unit_test(test_verify_unique_stacks),
         cmocka_unit_test(test_verify_random_is_reproducible),
         cmocka_unit_test(test_verify_crash_and_bad_input),
     };

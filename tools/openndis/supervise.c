@@ -275,6 +275,8 @@ struct json_object *sv_run(sv_job_fn job, void *arg, const struct sv_options *op
                 json_object_object_add(t, "backtrace", json_object_get(bt));
             if (json_object_object_get_ex(report, "violations", &v))
                 json_object_object_add(lost, "violations", json_object_get(v));
+            if (json_object_object_get_ex(report, "faults", &v))
+                json_object_object_add(lost, "faults", json_object_get(v));
         }
         json_object_put(report);
         return lost;

@@ -17,7 +17,7 @@
 
 struct verify_args {
     const char *path;
-    bool sweep, verbose;
+    bool sweep, verbose, unique;
     unsigned long max_steps, only_call;
     unsigned long seed, random_runs;
     double rate, time_scale;
@@ -29,6 +29,9 @@ struct verify_step {
     const struct verify_args *args;
     unsigned long fail_nth;
     unsigned long seed;
+    const uint64_t *seen; /* unique-stack mode: the stacks failed so far */
+    size_t nseen;
+    bool unique;
 };
 
 /* ---- the scenario, in the child ------------------------------------------------------------ */
@@ -120,7 +123,7 @@ static struct json_object *verify_job(void *arg)
     UCHAR mac[N][6] = { { 0 } };
 
     sv_set_report(r);
-    if (!step->args->verbose && (step->fail_nth || step->seed)) {
+    if (!step->args->verbose && (step->fail_nth || step->seed || step->unique)) {
         /* Hundreds of runs of the same driver log: keep only the clean run's. */
         int null = open("/dev/null", O_WRONLY);
         if (null >= 0) {
@@ -129,7 +132,9 @@ static struct json_object *verify_job(void *arg)
         }
     }
     ndis_set_time_scale(step->args->time_scale);
-    if (step->seed)
+    if (step->unique)
+        vf_faults_unique_stacks(step->seen, step->nseen);
+    else if (step->seed)
         vf_faults_random(step->seed, step->args->rate);
     else
         vf_faults_fail_nth(step->fail_nth);
@@ -198,6 +203,8 @@ struct verify_state {
     struct json_object *steps;    /* one record per step */
     unsigned long crashes;
     unsigned long clean_calls; /* fallible calls of the clean run */
+    uint64_t *seen;            /* unique-stack mode */
+    size_t nseen;
 };
 
 static void verify_add_finding(struct verify_state *vs, struct json_object *v, const char *step_name,
@@ -260,9 +267,10 @@ static struct json_object *verify_lost_step(struct json_object *report)
 }
 
 static unsigned long verify_run_step(struct verify_state *vs, const struct verify_args *a, const char *name,
-                                     unsigned long fail_nth, unsigned long seed, bool *injected)
+                                     unsigned long fail_nth, unsigned long seed, bool unique, bool *injected)
 {
-    struct verify_step step = { .args = a, .fail_nth = fail_nth, .seed = seed };
+    struct verify_step step = { .args = a, .fail_nth = fail_nth, .seed = seed, .unique = unique,
+                                .seen = vs->seen, .nseen = vs->nseen };
     struct sv_options sv = { .timeout_seconds = a->timeout };
     struct json_object *report = sv_run(verify_job, &step, &sv), *v, *faults, *inj, *fault = NULL;
     unsigned long calls = 0;
@@ -274,6 +282,12 @@ static unsigned long verify_run_step(struct verify_state *vs, const struct verif
         if (json_object_object_get_ex(faults, "injected", &inj) && json_object_array_length(inj) > 0) {
             *injected = true;
             fault = json_object_array_get_idx(inj, 0);
+            const char *stack = str(fault, "stack");
+            uint64_t *grown;
+            if (unique && stack && (grown = realloc(vs->seen, (vs->nseen + 1) * sizeof *grown)) != NULL) {
+                vs->seen = grown;
+                vs->seen[vs->nseen++] = strtoull(stack, NULL, 16);
+            }
         }
     }
     size_t before = json_object_array_length(vs->findings);
@@ -291,7 +305,8 @@ static unsigned long verify_run_step(struct verify_state *vs, const struct verif
         verify_add_finding(vs, lost, name, fault);
         json_object_put(lost);
         vs->crashes++;
-        *injected = fail_nth != 0 && fail_nth <= vs->clean_calls; /* the crash hid how far it got */
+        if (fail_nth != 0)
+            *injected = fail_nth <= vs->clean_calls; /* the crash hid how far it got */
     }
     struct json_object *s = json_object_new_object();
     json_object_object_add(s, "name", json_object_new_string(name));
@@ -457,6 +472,7 @@ static void verify_usage(FILE *out)
           "  --no-sweep           only the clean run\n"
           "  --fail-call N        only the clean run and the step that fails call N\n"
           "  --max-steps N        stop the sweep after N steps (default 2000)\n"
+          "  --unique-stacks      instead of the sweep: fail each distinct driver call stack once\n"
           "  --random SEED        instead of the sweep: fail calls at random (--rate)\n"
           "  --rate R             probability of failing each fallible call (default 0.05)\n"
           "  --runs N             random runs (default 20)\n"
@@ -481,7 +497,7 @@ int cmd_verify(int argc, char **argv)
         { "json", no_argument, NULL, 'j' },          { "junit", required_argument, NULL, 'J' },
         { "sarif", required_argument, NULL, 'F' },   { "help", no_argument, NULL, 'h' },
         { "fail-call", required_argument, NULL, 'f' }, { "verbose", no_argument, NULL, 'V' },
-        { "timeout", required_argument, NULL, 't' },
+        { "timeout", required_argument, NULL, 't' }, { "unique-stacks", no_argument, NULL, 'U' },
         { NULL, 0, NULL, 0 },
     };
     struct verify_args a = { .sweep = true, .max_steps = 2000, .rate = 0.05, .random_runs = 20, .time_scale = 0.05,
@@ -494,6 +510,7 @@ int cmd_verify(int argc, char **argv)
         switch (c) {
         case 'S': a.sweep = false; break;
         case 'V': a.verbose = true; break;
+        case 'U': a.unique = true; break;
         case 'j': json = true; break;
         case 'J': a.junit = optarg; break;
         case 'F': a.sarif = optarg; break;
@@ -546,7 +563,7 @@ int cmd_verify(int argc, char **argv)
 
     struct verify_state vs = { .findings = json_object_new_array(), .steps = json_object_new_array() };
     bool injected;
-    unsigned long calls = verify_run_step(&vs, &a, "clean run", 0, 0, &injected), fault_steps = 0;
+    unsigned long calls = verify_run_step(&vs, &a, "clean run", 0, 0, false, &injected), fault_steps = 0;
     vs.clean_calls = calls;
     unsigned long skipped = 0; /* sweep steps whose run made fewer calls than the one to fail */
     if (vs.crashes) {
@@ -555,16 +572,30 @@ int cmd_verify(int argc, char **argv)
     } else if (a.only_call) {
         char name[64];
         snprintf(name, sizeof name, "fail call %lu", a.only_call);
-        verify_run_step(&vs, &a, name, a.only_call, 0, &injected);
+        verify_run_step(&vs, &a, name, a.only_call, 0, false, &injected);
         fault_steps = injected;
         if (!injected)
             fprintf(stderr, "openndis verify: the driver made fewer than %lu fallible calls; nothing was failed\n",
                     a.only_call);
+    } else if (a.unique) {
+        /* Each run fails the first call with a stack not failed before, until none is left. */
+        for (unsigned long k = 1; k <= a.max_steps; k++) {
+            char name[64];
+            snprintf(name, sizeof name, "unique stack %lu", k);
+            verify_run_step(&vs, &a, name, 0, 0, true, &injected);
+            if (!injected) {
+                json_object_array_del_idx(vs.steps, json_object_array_length(vs.steps) - 1, 1);
+                break;
+            }
+            fault_steps++;
+            verify_progress(k, k + 1, json_object_array_length(vs.findings));
+        }
+        verify_progress(fault_steps, fault_steps, json_object_array_length(vs.findings));
     } else if (a.seed) {
         for (unsigned long k = 0; k < a.random_runs; k++, fault_steps++) {
             char name[64];
             snprintf(name, sizeof name, "random seed %lu", a.seed + k);
-            verify_run_step(&vs, &a, name, 0, a.seed + k, &injected);
+            verify_run_step(&vs, &a, name, 0, a.seed + k, false, &injected);
             verify_progress(k + 1, a.random_runs, json_object_array_length(vs.findings));
         }
     } else if (a.sweep) {
@@ -573,7 +604,7 @@ int cmd_verify(int argc, char **argv)
         for (unsigned long n = 1; n <= a.max_steps; n++) {
             char name[64];
             snprintf(name, sizeof name, "fail call %lu", n);
-            verify_run_step(&vs, &a, name, n, 0, &injected);
+            verify_run_step(&vs, &a, name, n, 0, false, &injected);
             if (!injected) {
                 /* This run ended before call n. Runs vary with timing, so go at least as far
                  * as the clean one did before concluding the driver has no more calls. */
@@ -618,5 +649,6 @@ int cmd_verify(int argc, char **argv)
             printf("verdict  PASS: no rule violated in any step\n");
     }
     json_object_put(r);
+    free(vs.seen);
     return nf ? EXIT_VERDICT : EXIT_PASS;
 }
