@@ -5,7 +5,7 @@
 #                            life: adapters, traffic through its hub, pause, halt, unload
 #   ./quickstart.sh test     install what is missing, build, run every test, then again
 #                            under AddressSanitizer + UndefinedBehaviorSanitizer, and the
-#                            concurrency tests under ThreadSanitizer
+#                            concurrency tests under ThreadSanitizer, and the fuzzers briefly
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -58,6 +58,11 @@ test)
     cmake -S . -B build-tsan -DBUILD_TESTING=ON -DOPENNDIS_SANITIZE=thread -DCMAKE_BUILD_TYPE=Debug >/dev/null
     cmake --build build-tsan -j"$JOBS" --target test_concurrency test_kernel_services test_adapter_rules sample
     (cd build-tsan && TSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure -L concurrency)
+    echo "quickstart: short libFuzzer runs (clang, ASan+UBSan) over fuzz/corpus"
+    CC=clang cmake -S . -B build-fuzz -DBUILD_TESTING=OFF -DOPENNDIS_FUZZ=ON \
+        -DOPENNDIS_SANITIZE=address,undefined -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+    cmake --build build-fuzz -j"$JOBS" --target fuzz_characteristics fuzz_config fuzz_oid fuzz_send
+    fuzz/run.sh build-fuzz "${OPENNDIS_FUZZ_SECONDS:-5}"
     echo "quickstart: all tests passed"
     ;;
 *)

@@ -1,0 +1,55 @@
+/* The sample driver with two running adapters, brought up once per fuzzing process. */
+#ifndef OPENNDIS_FUZZ_H
+#define OPENNDIS_FUZZ_H
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <json-c/json.h>
+
+#include "edge/edge.h"
+
+struct fuzz_rig {
+    struct ld_image *image;
+    struct ndis_adapter *adapter[2];
+    struct edge_loopback *edge[2];
+    UCHAR mac[2][6];
+};
+
+static struct fuzz_rig *fuzz_rig(void)
+{
+    static struct fuzz_rig r;
+    if (r.image != NULL)
+        return &r;
+    char err[512];
+    NDIS_STATUS st;
+    ULONG done, needed, filter = NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_BROADCAST;
+    r.image = ld_load(SAMPLE_DRIVER, err, sizeof err);
+    if (r.image == NULL || !NT_SUCCESS(ld_driver_entry(r.image))) {
+        fprintf(stderr, "fuzz: cannot start %s: %s\n", SAMPLE_DRIVER, r.image ? "DriverEntry failed" : err);
+        abort();
+    }
+    for (int i = 0; i < 2; i++) {
+        if ((r.adapter[i] = ndis_adapter_initialize(r.image, &st)) == NULL)
+            abort();
+        r.edge[i] = edge_loopback_open(r.adapter[i], 256);
+        ndis_adapter_restart(r.adapter[i]);
+        ndis_adapter_oid(r.adapter[i], NdisRequestSetInformation, OID_GEN_CURRENT_PACKET_FILTER, &filter,
+                         sizeof filter, &done, &needed);
+        ndis_adapter_oid(r.adapter[i], NdisRequestQueryInformation, OID_802_3_CURRENT_ADDRESS, r.mac[i], 6, &done,
+                         &needed);
+    }
+    return &r;
+}
+
+/* A rule the driver broke is a finding: stop with the report, like a crash. */
+static void fuzz_no_violations(void)
+{
+    if (vf_violation_count() == 0)
+        return;
+    struct json_object *v = vf_violations_json();
+    fprintf(stderr, "fuzz: rule violated: %s\n", json_object_to_json_string_ext(v, JSON_C_TO_STRING_PRETTY));
+    abort();
+}
+
+#endif
