@@ -4,8 +4,8 @@
 #include "vf.h"
 
 static const struct vf_rule vf_rules[VF_RULE_COUNT] = {
-#define RULE(sym, id_, name_, sev, ref, sum) \
-    [VF_##sym] = { .id = id_, .name = name_, .severity = VF_##sev, .reference = ref, .summary = sum },
+#define RULE(sym, id_, name_, sev, ref, sum, lim) \
+    [VF_##sym] = { .id = id_, .name = name_, .severity = VF_##sev, .reference = ref, .summary = sum, .limits = lim },
 #include "rules.def"
 #undef RULE
 };

@@ -15,7 +15,7 @@ struct json_object;
 enum vf_severity { VF_WARNING, VF_ERROR };
 
 enum vf_rule_id {
-#define RULE(sym, id, name, sev, ref, summary) VF_##sym,
+#define RULE(sym, id, name, sev, ref, summary, limits) VF_##sym,
 #include "rules.def"
 #undef RULE
     VF_RULE_COUNT
@@ -27,6 +27,7 @@ struct vf_rule {
     enum vf_severity severity;
     const char *reference;
     const char *summary;
+    const char *limits; /* what the run-time check cannot see */
 };
 
 /* Where in the driver something happened, resolved while the driver is still loaded. */

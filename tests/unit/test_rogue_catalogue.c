@@ -197,6 +197,9 @@ static void test_every_rule_has_a_rogue(void **state)
     (void)state;
     for (int id = 0; id < VF_RULE_COUNT; id++) {
         const char *rule = vf_rule((enum vf_rule_id)id)->id;
+        const char *limits = vf_rule((enum vf_rule_id)id)->limits;
+        if (limits == NULL || strlen(limits) < 10)
+            fail_msg("rule %s does not say what it cannot see (the limits column of rules.def)", rule);
         bool found = false;
         for (size_t i = 0; i < nmarkers && !found; i++)
             found = strcmp(markers[i].rule, rule) == 0;
