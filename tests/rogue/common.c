@@ -104,3 +104,20 @@ NDIS_STATUS RogueRegister(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryP
 {
     return RogueRegisterWith(DriverObject, RegistryPath, NULL, NULL);
 }
+
+static NDIS_TIMER_FUNCTION RogueTick;
+static VOID RogueTick(PVOID SystemSpecific1, PVOID Context, PVOID SystemSpecific2, PVOID SystemSpecific3)
+{
+    UNREFERENCED_PARAMETER(SystemSpecific1); UNREFERENCED_PARAMETER(Context);
+    UNREFERENCED_PARAMETER(SystemSpecific2); UNREFERENCED_PARAMETER(SystemSpecific3);
+}
+
+VOID RogueTimerCharacteristics(PNDIS_TIMER_CHARACTERISTICS Tc)
+{
+    NdisZeroMemory(Tc, sizeof(*Tc));
+    Tc->Header.Type = NDIS_OBJECT_TYPE_TIMER_CHARACTERISTICS;
+    Tc->Header.Revision = NDIS_TIMER_CHARACTERISTICS_REVISION_1;
+    Tc->Header.Size = NDIS_SIZEOF_TIMER_CHARACTERISTICS_REVISION_1;
+    Tc->AllocationTag = 'mitR';
+    Tc->TimerFunction = RogueTick;
+}

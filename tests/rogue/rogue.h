@@ -15,6 +15,9 @@ NDIS_STATUS RogueRegister(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryP
 NDIS_STATUS RogueRegisterWith(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath,
                               SET_OPTIONS_HANDLER SetOptions, MINIPORT_DRIVER_UNLOAD Unload);
 
+/* Valid timer characteristics with a callback that does nothing. */
+VOID RogueTimerCharacteristics(PNDIS_TIMER_CHARACTERISTICS Tc);
+
 MINIPORT_UNLOAD RogueUnload;
 MINIPORT_CHECK_FOR_HANG RogueCheckForHang;
 MINIPORT_DIRECT_OID_REQUEST RogueDirectOidRequest;

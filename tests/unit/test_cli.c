@@ -37,20 +37,27 @@ static int cli(char **out, const char *fmt, ...)
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-static struct json_object *cli_json(int expect_exit, const char *fmt, ...)
+/* Runs `openndis COMMAND --json ARGS`, expects its exit code, returns its parsed report. */
+static struct json_object *cli_report(int expect_exit, const char *command, const char *fmt, va_list ap)
 {
     char args[1024], *out;
-    va_list ap;
-    va_start(ap, fmt);
     vsnprintf(args, sizeof args, fmt, ap);
-    va_end(ap);
-    int code = cli(&out, "info --json %s", args);
+    int code = cli(&out, "%s --json %s", command, args);
     if (code != expect_exit)
-        fail_msg("openndis info --json %s: exit %d, expected %d\n%s", args, code, expect_exit, out);
+        fail_msg("openndis %s --json %s: exit %d, expected %d\n%s", command, args, code, expect_exit, out);
     struct json_object *j = json_tokener_parse(out);
     if (j == NULL)
         fail_msg("not JSON: %s", out);
     free(out);
+    return j;
+}
+
+static struct json_object *cli_json(int expect_exit, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    struct json_object *j = cli_report(expect_exit, "info", fmt, ap);
+    va_end(ap);
     return j;
 }
 
@@ -279,18 +286,10 @@ static char *slurp(const char *path)
 
 static struct json_object *verify_json(int expect_exit, const char *fmt, ...)
 {
-    char args[1024], *out;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(args, sizeof args, fmt, ap);
+    struct json_object *j = cli_report(expect_exit, "verify", fmt, ap);
     va_end(ap);
-    int code = cli(&out, "verify --json %s", args);
-    if (code != expect_exit)
-        fail_msg("openndis verify --json %s: exit %d, expected %d\n%s", args, code, expect_exit, out);
-    struct json_object *j = json_tokener_parse(out);
-    if (j == NULL)
-        fail_msg("not JSON: %s", out);
-    free(out);
     return j;
 }
 
