@@ -33,6 +33,7 @@ struct ld_image {
     struct ndis_driver *registrations; /* every NdisMRegisterMiniportDriver, kept until free */
     bool in_register;       /* inside NdisMRegisterMiniportDriver (MiniportSetOptions) */
     struct ke_pool pool;    /* driver-wide allocations */
+    bool keep_mapped;       /* unload leaves the code mapped, so DriverEntry can run again */
 };
 
 /* Maps the driver and resolves DriverEntry. On failure returns NULL and a message. */
@@ -43,6 +44,9 @@ OPENNDIS_API NTSTATUS ld_driver_entry(struct ld_image *image);
  * behind, unmaps it. Returns false when the driver could not be unloaded (no unload routine). */
 OPENNDIS_API bool ld_unload(struct ld_image *image);
 OPENNDIS_API void ld_free(struct ld_image *image);
+/* Makes ld_unload leave the image mapped, so that ld_driver_entry may start it again with
+ * its static data as the last life left it (benchmarks; Windows reloads instead). */
+OPENNDIS_API void ld_keep_mapped(struct ld_image *image);
 /* The image that owns `object`, or NULL if OpenNDIS did not create it. */
 struct ld_image *ld_image_from_object(PDRIVER_OBJECT object);
 /* The loaded driver whose code contains `address` (a call site), or NULL. */

@@ -215,6 +215,8 @@ nomem:
 
 NTSTATUS ld_driver_entry(struct ld_image *image)
 {
+    if (image->dl == NULL)
+        return STATUS_INVALID_DEVICE_STATE; /* unloaded and unmapped: load it again */
     image->phase = LD_IN_ENTRY;
     ke_irql_at_most(PASSIVE_LEVEL, "DriverEntry", NULL); /* OpenNDIS's own bug if it fires */
     NTSTATUS status = image->entry(&image->object, &image->registry_path);
@@ -244,10 +246,16 @@ bool ld_unload(struct ld_image *image)
     image->phase = LD_UNLOADED;
     ndis_driver_release(image);
     ke_pool_release(&image->pool, when);
-    if (image->dl != NULL)
+    if (image->dl != NULL && !image->keep_mapped) {
         dlclose(image->dl);
-    image->dl = NULL;
+        image->dl = NULL;
+    }
     return unloaded;
+}
+
+void ld_keep_mapped(struct ld_image *image)
+{
+    image->keep_mapped = true;
 }
 
 void ld_free(struct ld_image *image)
@@ -265,6 +273,8 @@ void ld_free(struct ld_image *image)
             break;
         }
     pthread_mutex_unlock(&ld_lock);
+    if (image->dl != NULL)
+        dlclose(image->dl);
     free(image->path);
     free(image->name);
     free(image->registry_path.Buffer);

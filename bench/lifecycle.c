@@ -1,0 +1,87 @@
+/* bench/lifecycle: whole driver cycles per second —
+ *   DriverEntry -> NdisMRegisterMiniportDriver -> MiniportInitializeEx -> MiniportRestart ->
+ *   MiniportPause -> MiniportHaltEx -> MiniportDriverUnload -> NdisMDeregisterMiniportDriver
+ * re-entering the already loaded image, and with a full dlopen/dlclose of the .so each time.
+ * The baseline, measured in the same run, is the bare dlopen/dlsym/dlclose of the same file:
+ * the floor of the reloading variant. A systematic fault sweep reruns this cycle hundreds
+ * of times, so its speed is the verifier's speed.
+ *
+ * Usage: bench/lifecycle DRIVER.so [cycles, default 20000] */
+#include <dlfcn.h>
+#include <string.h>
+
+#include "bench.h"
+
+static void cycle(struct ld_image *image)
+{
+    NDIS_STATUS st;
+    NTSTATUS entry = ld_driver_entry(image);
+    if (!NT_SUCCESS(entry)) {
+        fprintf(stderr, "bench: DriverEntry failed: 0x%08x\n", (unsigned)entry);
+        exit(2);
+    }
+    struct ndis_adapter *a = ndis_adapter_initialize(image, &st);
+    if (a == NULL) {
+        fprintf(stderr, "bench: MiniportInitializeEx failed: 0x%08x\n", (unsigned)st);
+        exit(2);
+    }
+    ndis_adapter_restart(a);
+    ndis_adapter_pause(a);
+    ndis_adapter_halt(a, NdisHaltDeviceDisabled);
+    ld_unload(image);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: bench/lifecycle DRIVER.so [cycles]\n");
+        return 2;
+    }
+    unsigned long n = argc > 2 ? strtoul(argv[2], NULL, 10) : 20000;
+    if (n < 10)
+        n = 10;
+    char err[512];
+
+    /* re-entered: one image, DriverEntry ... unload again and again */
+    struct ld_image *image = ld_load(argv[1], err, sizeof err);
+    if (image == NULL) {
+        fprintf(stderr, "bench: %s\n", err);
+        return 2;
+    }
+    ld_keep_mapped(image);
+    cycle(image); /* warm up */
+    double t0 = bench_now();
+    for (unsigned long i = 0; i < n; i++)
+        cycle(image);
+    double reentered = bench_now() - t0;
+    ld_free(image);
+
+    /* reloaded: load the .so each time */
+    unsigned long m = n / 10 ? n / 10 : 1;
+    t0 = bench_now();
+    for (unsigned long i = 0; i < m; i++) {
+        if ((image = ld_load(argv[1], err, sizeof err)) == NULL)
+            return 2;
+        cycle(image);
+        ld_free(image);
+    }
+    double reloaded = bench_now() - t0;
+
+    /* baseline: what the dynamic loader alone costs */
+    t0 = bench_now();
+    for (unsigned long i = 0; i < m; i++) {
+        void *h = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
+        if (h == NULL || dlsym(h, "DriverEntry") == NULL)
+            return 2;
+        dlclose(h);
+    }
+    double bare = bench_now() - t0;
+
+    printf("%-34s %12s %12s\n", "cycle", "cycles/s", "us/cycle");
+    printf("%-34s %12.0f %12.2f\n", "re-entered (image kept loaded)", n / reentered, reentered / n * 1e6);
+    printf("%-34s %12.0f %12.2f\n", "reloaded (dlopen/dlclose each)", m / reloaded, reloaded / m * 1e6);
+    printf("%-34s %12.0f %12.2f\n", "baseline: bare dlopen/dlclose", m / bare, bare / m * 1e6);
+    printf("summary: %.0f re-entered cycles/s; a reloaded cycle costs %.2fx a bare dlopen/dlclose\n", n / reentered,
+           (reloaded / m) / (bare / m));
+    return bench_verdict();
+}
