@@ -6,11 +6,28 @@
  * the floor of the reloading variant. A systematic fault sweep reruns this cycle hundreds
  * of times, so its speed is the verifier's speed.
  *
- * Usage: bench/lifecycle DRIVER.so [cycles, default 20000] */
+ * Then memory: resident set per adapter (64 adapters up at once), and the growth of the
+ * resident set over GROWTH re-entered cycles after a warm-up (must be zero beyond noise).
+ *
+ * Usage: bench/lifecycle DRIVER.so [cycles, default 20000] [growth cycles, default 1000000] */
 #include <dlfcn.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bench.h"
+
+/* Resident set size in KiB, from /proc/self/statm. */
+static long rss_kib(void)
+{
+    long pages = 0, resident = 0;
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (f == NULL)
+        return -1;
+    if (fscanf(f, "%ld %ld", &pages, &resident) != 2)
+        resident = -1;
+    fclose(f);
+    return resident < 0 ? -1 : resident * (sysconf(_SC_PAGESIZE) / 1024);
+}
 
 static void cycle(struct ld_image *image)
 {
@@ -83,5 +100,40 @@ int main(int argc, char **argv)
     printf("%-34s %12.0f %12.2f\n", "baseline: bare dlopen/dlclose", m / bare, bare / m * 1e6);
     printf("summary: %.0f re-entered cycles/s; a reloaded cycle costs %.2fx a bare dlopen/dlclose\n", n / reentered,
            (reloaded / m) / (bare / m));
+
+    /* memory per adapter */
+    enum { ADAPTERS = 64 };
+    unsigned long growth = argc > 3 ? strtoul(argv[3], NULL, 10) : 1000000;
+    image = ld_load(argv[1], err, sizeof err);
+    if (image == NULL || !NT_SUCCESS(ld_driver_entry(image)))
+        return 2;
+    ld_keep_mapped(image);
+    struct ndis_adapter *many[ADAPTERS];
+    NDIS_STATUS st;
+    long before = rss_kib();
+    for (int i = 0; i < ADAPTERS; i++) {
+        if ((many[i] = ndis_adapter_initialize(image, &st)) == NULL)
+            return 2;
+        ndis_adapter_restart(many[i]);
+    }
+    long with = rss_kib();
+    for (int i = 0; i < ADAPTERS; i++) {
+        ndis_adapter_pause(many[i]);
+        ndis_adapter_halt(many[i], NdisHaltDeviceDisabled);
+    }
+    ld_unload(image);
+    printf("memory: %.1f KiB resident per running adapter (%d adapters)\n", (double)(with - before) / ADAPTERS,
+           ADAPTERS);
+
+    /* growth over many cycles, after a warm-up that lets the allocator settle */
+    for (unsigned long i = 0; i < growth / 10 + 1; i++)
+        cycle(image);
+    long start = rss_kib();
+    for (unsigned long i = 0; i < growth; i++)
+        cycle(image);
+    long end = rss_kib();
+    ld_free(image);
+    printf("memory: resident set %ld KiB -> %ld KiB over %lu re-entered cycles (growth %ld KiB)\n", start, end, growth,
+           end - start);
     return bench_verdict();
 }
