@@ -251,7 +251,7 @@ NTKERNELAPI VOID KeSetTargetProcessorDpc(PRKDPC Dpc, CCHAR Number)
  * work item, say) does not stall the rest. */
 #define KE_WORKERS 4
 
-static _Thread_local bool ke_is_worker;
+static _Thread_local OPENNDIS_TLS bool ke_is_worker;
 
 bool ke_work_self(void)
 {

@@ -2,7 +2,7 @@
  * every export and after every handler. */
 #include "ke.h"
 
-static _Thread_local KIRQL ke_current_irql = PASSIVE_LEVEL;
+static _Thread_local OPENNDIS_TLS KIRQL ke_current_irql = PASSIVE_LEVEL;
 
 KIRQL ke_irql(void)
 {

@@ -9,6 +9,11 @@
 
 #include "../verifier/vf.h"
 
+/* Per-thread state (IRQL, worker flag) is read on every call: initial-exec TLS avoids a
+ * __tls_get_addr call each time. libopenndis is linked by the programs that use it, so the
+ * static TLS block always has room for these few bytes. */
+#define OPENNDIS_TLS __attribute__((tls_model("initial-exec")))
+
 /* ---- IRQL (irql.c): per thread, as on a real processor ------------------------------- */
 KIRQL ke_irql(void);
 /* Checks that `function`, called from `site`, runs at or below `max`; records

@@ -10,7 +10,7 @@
 #include "ke.h"
 #include "../ndis/ndis.h"
 
-static _Thread_local char ke_thread_tag; /* its address identifies this thread */
+static _Thread_local OPENNDIS_TLS char ke_thread_tag; /* its address identifies this thread */
 #define KE_SELF ((ULONG_PTR)&ke_thread_tag)
 
 static void ke_spin_acquire(PKSPIN_LOCK lock, const char *fn, const void *site)

@@ -8,6 +8,7 @@
 #include <execinfo.h>
 #include <stdlib.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
 #include <stdio.h>
@@ -17,7 +18,11 @@
 #include "vf.h"
 
 static pthread_mutex_t vf_fault_lock = PTHREAD_MUTEX_INITIALIZER;
-static unsigned long vf_fault_nth, vf_fault_calls;
+static unsigned long vf_fault_nth;
+/* Counted on every fallible call, so lock-free; `armed` says whether any mode could fail one
+ * (the common case, a run without injection, then costs one atomic add). */
+static atomic_ulong vf_fault_calls;
+static atomic_bool vf_fault_armed;
 static unsigned long vf_fault_seed;
 static uint64_t vf_fault_rng;        /* 0 = random mode off */
 static uint32_t vf_fault_threshold;  /* fail when the next 32 random bits fall below this */
@@ -30,7 +35,8 @@ static void vf_faults_clear_locked(void)
 {
     vf_fault_nth = 0;
     vf_fault_rng = 0;
-    vf_fault_calls = 0;
+    atomic_store(&vf_fault_calls, 0);
+    atomic_store(&vf_fault_armed, false);
     json_object_put(vf_fault_log);
     vf_fault_log = NULL;
     free(vf_fault_seen);
@@ -44,6 +50,7 @@ void vf_faults_unique_stacks(const uint64_t *seen, size_t n)
     pthread_mutex_lock(&vf_fault_lock);
     vf_faults_clear_locked();
     vf_fault_unique = true;
+    atomic_store(&vf_fault_armed, true);
     if (n > 0 && (vf_fault_seen = malloc(n * sizeof *seen)) != NULL) {
         memcpy(vf_fault_seen, seen, n * sizeof *seen);
         vf_fault_nseen = n;
@@ -76,6 +83,7 @@ void vf_faults_fail_nth(unsigned long n)
     pthread_mutex_lock(&vf_fault_lock);
     vf_faults_clear_locked();
     vf_fault_nth = n;
+    atomic_store(&vf_fault_armed, n != 0);
     pthread_mutex_unlock(&vf_fault_lock);
 }
 
@@ -90,6 +98,7 @@ void vf_faults_random(unsigned long seed, double rate)
         z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
         z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
         vf_fault_rng = (z ^ (z >> 31)) | 1;
+        atomic_store(&vf_fault_armed, true);
         vf_fault_threshold = rate >= 1 ? UINT32_MAX : (uint32_t)(rate * 4294967296.0);
     }
     pthread_mutex_unlock(&vf_fault_lock);
@@ -107,7 +116,7 @@ static uint32_t vf_fault_next_locked(void)
 unsigned long vf_faults_calls(void)
 {
     pthread_mutex_lock(&vf_fault_lock);
-    unsigned long n = vf_fault_calls;
+    unsigned long n = atomic_load(&vf_fault_calls);
     pthread_mutex_unlock(&vf_fault_lock);
     return n;
 }
@@ -115,13 +124,17 @@ unsigned long vf_faults_calls(void)
 bool vf_fault_inject(const char *function, const void *site)
 {
     uint64_t stack = 0;
+    if (!atomic_load_explicit(&vf_fault_armed, memory_order_acquire)) {
+        atomic_fetch_add_explicit(&vf_fault_calls, 1, memory_order_relaxed);
+        return false;
+    }
     pthread_mutex_lock(&vf_fault_lock);
     bool unique = vf_fault_unique && !vf_fault_unique_spent;
     pthread_mutex_unlock(&vf_fault_lock);
     if (unique)
         stack = vf_stack_signature();
     pthread_mutex_lock(&vf_fault_lock);
-    unsigned long call = ++vf_fault_calls;
+    unsigned long call = atomic_fetch_add(&vf_fault_calls, 1) + 1;
     bool fail = vf_fault_nth != 0 && call == vf_fault_nth;
     if (vf_fault_rng != 0)
         fail = vf_fault_next_locked() < vf_fault_threshold;
@@ -169,7 +182,7 @@ struct json_object *vf_faults_json(void)
     } else {
         json_object_object_add(o, "fail_nth", json_object_new_uint64(vf_fault_nth));
     }
-    json_object_object_add(o, "fallible_calls", json_object_new_uint64(vf_fault_calls));
+    json_object_object_add(o, "fallible_calls", json_object_new_uint64(atomic_load(&vf_fault_calls)));
     json_object_object_add(o, "injected",
                            vf_fault_log ? json_object_get(vf_fault_log) : json_object_new_array());
     pthread_mutex_unlock(&vf_fault_lock);
