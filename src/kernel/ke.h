@@ -26,6 +26,20 @@ const char *ke_irql_name(KIRQL irql);
 KIRQL ke_irql_set(KIRQL irql);
 
 /* ---- pool (pool.c): every driver allocation with its owner, tag, size and call site -- */
+/* ---- pointer map (ptrmap.c): pointer -> value, the caller locks ------------------------------ */
+struct ke_ptrmap_slot {
+    uintptr_t key;
+    uintptr_t value;
+};
+struct ke_ptrmap {
+    struct ke_ptrmap_slot *slots;
+    size_t cap, used, filled; /* filled counts removed slots too */
+};
+/* False when the key is NULL or already present, or out of memory. */
+bool ke_ptrmap_put(struct ke_ptrmap *m, const void *key, uintptr_t value);
+bool ke_ptrmap_get(const struct ke_ptrmap *m, const void *key, uintptr_t *value);
+bool ke_ptrmap_remove(struct ke_ptrmap *m, const void *key);
+
 struct ke_pool {
     pthread_mutex_t lock;
     LIST_ENTRY blocks;

@@ -1,6 +1,5 @@
 /* Tracked pool memory. Each block carries a header with its owner, tag, size and call site;
  * a global index of live blocks lets frees be validated without touching freed memory. */
-#include <search.h>
 #include <stdalign.h>
 #include <stdlib.h>
 
@@ -16,13 +15,7 @@ struct ke_block {
 } __attribute__((aligned(MEMORY_ALLOCATION_ALIGNMENT)));
 
 static pthread_mutex_t ke_index_lock = PTHREAD_MUTEX_INITIALIZER;
-static void *ke_index; /* tsearch tree of live struct ke_block * */
-
-static int ke_block_cmp(const void *a, const void *b)
-{
-    uintptr_t x = (uintptr_t)a, y = (uintptr_t)b;
-    return x < y ? -1 : x > y;
-}
+static struct ke_ptrmap ke_index; /* live struct ke_block * */
 
 void ke_pool_init(struct ke_pool *pool)
 {
@@ -41,9 +34,9 @@ void *ke_pool_alloc(struct ke_pool *pool, size_t size, ULONG tag, const void *si
     *b = (struct ke_block){ .pool = pool, .size = size, .site = site, .api = api, .tag = tag };
 
     pthread_mutex_lock(&ke_index_lock);
-    void *slot = tsearch(b, &ke_index, ke_block_cmp);
+    bool indexed = ke_ptrmap_put(&ke_index, b, 0);
     pthread_mutex_unlock(&ke_index_lock);
-    if (slot == NULL) {
+    if (!indexed) {
         free(b);
         return NULL;
     }
@@ -72,7 +65,7 @@ bool ke_pool_free(void *p)
         return false;
     struct ke_block *b = (struct ke_block *)p - 1;
     pthread_mutex_lock(&ke_index_lock);
-    bool live = tdelete(b, &ke_index, ke_block_cmp) != NULL;
+    bool live = ke_ptrmap_remove(&ke_index, b);
     pthread_mutex_unlock(&ke_index_lock);
     if (live)
         ke_block_drop(b);
@@ -110,7 +103,7 @@ void ke_pool_release(struct ke_pool *pool, const char *when)
         vf_violation(VF_MEMORY_LEAK, b->api, b->site, "%zu bytes from %s with tag '%s' (0x%08x) still allocated %s",
                      b->size, b->api, tag, b->tag, when);
         pthread_mutex_lock(&ke_index_lock);
-        tdelete(b, &ke_index, ke_block_cmp);
+        ke_ptrmap_remove(&ke_index, b);
         pthread_mutex_unlock(&ke_index_lock);
         ke_block_drop(b);
     }
