@@ -226,28 +226,36 @@ NDIS_STATUS ndis_adapter_restart(struct ndis_adapter *a)
     return st;
 }
 
-NDISAPI VOID NdisMRestartComplete(NDIS_HANDLE MiniportAdapterHandle, NDIS_STATUS Status)
+/* NdisMRestartComplete and NdisMPauseComplete: end the pended operation if the adapter is
+ * in the state that pended it, else report the completion as unexpected. */
+static void ndis_pended_complete(const char *fn, const void *site, NDIS_HANDLE handle, bool restart,
+                                 NDIS_STATUS status)
 {
-    static const char fn[] = "NdisMRestartComplete";
-    const void *site = VF_CALLER;
     ke_irql_at_most(DISPATCH_LEVEL, fn, site);
-    struct ndis_adapter *a = ndis_adapter_from_handle(MiniportAdapterHandle);
+    struct ndis_adapter *a = ndis_adapter_from_handle(handle);
     if (a == NULL) {
-        vf_violation(VF_INVALID_HANDLE, fn, site, "%p is not a miniport adapter handle", MiniportAdapterHandle);
+        vf_violation(VF_INVALID_HANDLE, fn, site, "%p is not a miniport adapter handle", handle);
         return;
     }
     pthread_mutex_lock(&a->lock);
-    bool expected = a->state == NDIS_STATE_RESTARTING && a->restart_pending;
+    bool *pending = restart ? &a->restart_pending : &a->pause_pending;
+    bool expected = a->state == (restart ? NDIS_STATE_RESTARTING : NDIS_STATE_PAUSING) && *pending;
     if (expected) {
-        a->restart_pending = false;
-        a->restart_status = Status;
+        *pending = false;
+        if (restart)
+            a->restart_status = status;
         pthread_cond_broadcast(&a->changed);
     }
     enum ndis_state state = a->state;
     pthread_mutex_unlock(&a->lock);
     if (!expected)
-        vf_violation(VF_COMPLETION_UNEXPECTED, fn, site, "no restart is pending (adapter %u is %s)", a->index,
-                     ndis_state_name(state));
+        vf_violation(VF_COMPLETION_UNEXPECTED, fn, site, "no %s is pending (adapter %u is %s)",
+                     restart ? "restart" : "pause", a->index, ndis_state_name(state));
+}
+
+NDISAPI VOID NdisMRestartComplete(NDIS_HANDLE MiniportAdapterHandle, NDIS_STATUS Status)
+{
+    ndis_pended_complete("NdisMRestartComplete", VF_CALLER, MiniportAdapterHandle, true, Status);
 }
 
 static bool ndis_pause_done(struct ndis_adapter *a)
@@ -328,25 +336,7 @@ NDIS_STATUS ndis_adapter_pause(struct ndis_adapter *a)
 
 NDISAPI VOID NdisMPauseComplete(NDIS_HANDLE MiniportAdapterHandle)
 {
-    static const char fn[] = "NdisMPauseComplete";
-    const void *site = VF_CALLER;
-    ke_irql_at_most(DISPATCH_LEVEL, fn, site);
-    struct ndis_adapter *a = ndis_adapter_from_handle(MiniportAdapterHandle);
-    if (a == NULL) {
-        vf_violation(VF_INVALID_HANDLE, fn, site, "%p is not a miniport adapter handle", MiniportAdapterHandle);
-        return;
-    }
-    pthread_mutex_lock(&a->lock);
-    bool expected = a->state == NDIS_STATE_PAUSING && a->pause_pending;
-    if (expected) {
-        a->pause_pending = false;
-        pthread_cond_broadcast(&a->changed);
-    }
-    enum ndis_state state = a->state;
-    pthread_mutex_unlock(&a->lock);
-    if (!expected)
-        vf_violation(VF_COMPLETION_UNEXPECTED, fn, site, "no pause is pending (adapter %u is %s)", a->index,
-                     ndis_state_name(state));
+    ndis_pended_complete("NdisMPauseComplete", VF_CALLER, MiniportAdapterHandle, false, NDIS_STATUS_SUCCESS);
 }
 
 NDIS_STATUS ndis_adapter_halt(struct ndis_adapter *a, NDIS_HALT_ACTION action)
