@@ -1,0 +1,291 @@
+/* The ntstrsafe.h functions (include/ntstrsafe.h says what they promise). One routine puts a
+ * known run of characters into a bounded destination with the flags' behaviour; Copy, Cat
+ * and Printf only work out what to put and where. Characters are 1 byte (A) or 2 (W). */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ntstrsafe.h>
+
+#include "ke.h"
+
+#define KE_STR_FLAGS                                                                                            \
+    (0xFFu | STRSAFE_IGNORE_NULLS | STRSAFE_FILL_BEHIND_NULL | STRSAFE_FILL_ON_FAILURE | STRSAFE_NULL_ON_FAILURE | \
+     STRSAFE_NO_TRUNCATION)
+
+static size_t ke_ch(const void *s, size_t i, size_t w)
+{
+    return w == 1 ? ((const unsigned char *)s)[i] : ((const uint16_t *)s)[i];
+}
+
+static void ke_set_ch(void *s, size_t i, size_t c, size_t w)
+{
+    if (w == 1)
+        ((unsigned char *)s)[i] = (unsigned char)c;
+    else
+        ((uint16_t *)s)[i] = (uint16_t)c;
+}
+
+/* Characters before the terminator, looking at most `max`; `max` when there is none. */
+static size_t ke_str_len(const void *s, size_t max, size_t w)
+{
+    size_t n = 0;
+    while (n < max && ke_ch(s, n, w) != 0)
+        n++;
+    return n;
+}
+
+/* Reports the terminator and the characters left, for the Ex forms. */
+static void ke_str_report(void *dest, size_t cch, size_t len, void **end, size_t *remaining, size_t w)
+{
+    if (end)
+        *end = dest ? (char *)dest + len * w : NULL;
+    if (remaining)
+        *remaining = dest ? cch - len : 0;
+}
+
+/* A failure leaves the destination as the flags ask (whole buffer of the fill byte, or
+ * empty) and returns the length of what it holds. */
+static size_t ke_str_fail(void *dest, size_t cch, size_t len, DWORD flags, size_t w)
+{
+    if (flags & STRSAFE_FILL_ON_FAILURE) {
+        memset(dest, (int)(flags & 0xFF), cch * w);
+        ke_set_ch(dest, cch - 1, 0, w);
+        return cch - 1;
+    }
+    if (flags & STRSAFE_NULL_ON_FAILURE) {
+        ke_set_ch(dest, 0, 0, w);
+        return 0;
+    }
+    return len;
+}
+
+/* Puts n characters of src at position `at` (the existing string's end for Cat) of a
+ * destination of cch characters. */
+static NTSTATUS ke_str_put(void *dest, size_t cch, size_t at, const void *src, size_t n, DWORD flags, void **end,
+                           size_t *remaining, size_t w)
+{
+    NTSTATUS st = STATUS_SUCCESS;
+    size_t len;
+    if (at + n < cch) {
+        memmove((char *)dest + at * w, src, n * w);
+        len = at + n;
+        ke_set_ch(dest, len, 0, w);
+        if (flags & STRSAFE_FILL_BEHIND_NULL)
+            memset((char *)dest + (len + 1) * w, (int)(flags & 0xFF), (cch - len - 1) * w);
+    } else {
+        st = STATUS_BUFFER_OVERFLOW;
+        if (flags & STRSAFE_NO_TRUNCATION) {
+            len = at; /* left as it was */
+        } else {
+            memmove((char *)dest + at * w, src, (cch - 1 - at) * w);
+            len = cch - 1;
+            ke_set_ch(dest, len, 0, w);
+        }
+        len = ke_str_fail(dest, cch, len, flags, w);
+    }
+    ke_str_report(dest, cch, len, end, remaining, w);
+    return st;
+}
+
+/* The checks every function makes of its destination; *done is set when the call is over
+ * (an invalid argument, or a NULL destination of size 0 allowed by STRSAFE_IGNORE_NULLS). */
+static NTSTATUS ke_str_check(void *dest, size_t cch, DWORD flags, size_t want, bool *done, void **end,
+                             size_t *remaining, size_t w)
+{
+    *done = true;
+    if ((flags & ~KE_STR_FLAGS) != 0 || cch > NTSTRSAFE_MAX_CCH) {
+        ke_str_report(NULL, 0, 0, end, remaining, w);
+        return STATUS_INVALID_PARAMETER;
+    }
+    if (dest == NULL) {
+        ke_str_report(NULL, 0, 0, end, remaining, w);
+        if ((flags & STRSAFE_IGNORE_NULLS) && cch == 0)
+            return want == 0 ? STATUS_SUCCESS : STATUS_BUFFER_OVERFLOW;
+        return STATUS_INVALID_PARAMETER;
+    }
+    if (cch == 0) {
+        ke_str_report(NULL, 0, 0, end, remaining, w);
+        return STATUS_INVALID_PARAMETER;
+    }
+    *done = false;
+    return STATUS_SUCCESS;
+}
+
+/* An invalid argument with a usable destination: apply the failure flags, or empty it. */
+static NTSTATUS ke_str_invalid(void *dest, size_t cch, DWORD flags, void **end, size_t *remaining, size_t w)
+{
+    size_t len = ke_str_fail(dest, cch, 0, flags | ((flags & STRSAFE_FILL_ON_FAILURE) ? 0 : STRSAFE_NULL_ON_FAILURE), w);
+    ke_str_report(dest, cch, len, end, remaining, w);
+    return STATUS_INVALID_PARAMETER;
+}
+
+static NTSTATUS ke_str_copy(void *dest, size_t cch, const void *src, DWORD flags, void **end, size_t *remaining,
+                            size_t w)
+{
+    static const uint16_t empty = 0;
+    if (src == NULL && (flags & STRSAFE_IGNORE_NULLS))
+        src = &empty;
+    size_t n = src ? ke_str_len(src, NTSTRSAFE_MAX_CCH, w) : 0;
+    bool done;
+    NTSTATUS st = ke_str_check(dest, cch, flags, n, &done, end, remaining, w);
+    if (done)
+        return st;
+    if (src == NULL)
+        return ke_str_invalid(dest, cch, flags, end, remaining, w);
+    return ke_str_put(dest, cch, 0, src, n, flags, end, remaining, w);
+}
+
+static NTSTATUS ke_str_cat(void *dest, size_t cch, const void *src, DWORD flags, size_t w)
+{
+    static const uint16_t empty = 0;
+    if (src == NULL && (flags & STRSAFE_IGNORE_NULLS))
+        src = &empty;
+    size_t n = src ? ke_str_len(src, NTSTRSAFE_MAX_CCH, w) : 0;
+    bool done;
+    NTSTATUS st = ke_str_check(dest, cch, flags, n, &done, NULL, NULL, w);
+    if (done)
+        return st;
+    size_t at = ke_str_len(dest, cch, w);
+    if (src == NULL || at == cch)
+        return STATUS_INVALID_PARAMETER; /* the destination is not a string within cchDest: leave it */
+    return ke_str_put(dest, cch, at, src, n, flags, NULL, NULL, w);
+}
+
+static NTSTATUS ke_str_length(const void *s, size_t cch_max, size_t *out, size_t w)
+{
+    size_t n = s && cch_max > 0 && cch_max <= NTSTRSAFE_MAX_CCH ? ke_str_len(s, cch_max, w) : cch_max;
+    bool ok = s != NULL && cch_max > 0 && cch_max <= NTSTRSAFE_MAX_CCH && n < cch_max;
+    if (out)
+        *out = ok ? n : 0;
+    return ok ? STATUS_SUCCESS : STATUS_INVALID_PARAMETER;
+}
+
+static NTSTATUS ke_str_vprintf(char *dest, size_t cch, DWORD flags, const char *fmt, va_list ap, char **end,
+                               size_t *remaining)
+{
+    if (fmt == NULL && (flags & STRSAFE_IGNORE_NULLS))
+        fmt = "";
+    va_list count;
+    va_copy(count, ap);
+    size_t n = fmt ? ke_vformat(NULL, 0, fmt, count) : 0;
+    va_end(count);
+    bool done;
+    NTSTATUS st = ke_str_check(dest, cch, flags, n, &done, (void **)end, remaining, 1);
+    if (done)
+        return st;
+    if (fmt == NULL)
+        return ke_str_invalid(dest, cch, flags, (void **)end, remaining, 1);
+    char *text = malloc(n + 1);
+    if (text == NULL)
+        return ke_str_invalid(dest, cch, flags, (void **)end, remaining, 1);
+    ke_vformat(text, n + 1, fmt, ap);
+    st = ke_str_put(dest, cch, 0, text, n, flags, (void **)end, remaining, 1);
+    free(text);
+    return st;
+}
+
+/* ---- the exports -------------------------------------------------------------------------- */
+NTSTRSAFEDDI RtlStringCchCopyA(NTSTRSAFE_PSTR d, size_t cch, NTSTRSAFE_PCSTR s)
+{
+    return ke_str_copy(d, cch, s, 0, NULL, NULL, 1);
+}
+NTSTRSAFEDDI RtlStringCchCopyW(NTSTRSAFE_PWSTR d, size_t cch, NTSTRSAFE_PCWSTR s)
+{
+    return ke_str_copy(d, cch, s, 0, NULL, NULL, 2);
+}
+NTSTRSAFEDDI RtlStringCbCopyA(NTSTRSAFE_PSTR d, size_t cb, NTSTRSAFE_PCSTR s)
+{
+    return ke_str_copy(d, cb, s, 0, NULL, NULL, 1);
+}
+NTSTRSAFEDDI RtlStringCbCopyW(NTSTRSAFE_PWSTR d, size_t cb, NTSTRSAFE_PCWSTR s)
+{
+    return ke_str_copy(d, cb / sizeof(WCHAR), s, 0, NULL, NULL, 2);
+}
+NTSTRSAFEDDI RtlStringCchCopyExA(NTSTRSAFE_PSTR d, size_t cch, NTSTRSAFE_PCSTR s, NTSTRSAFE_PSTR *end,
+                                 size_t *remaining, DWORD flags)
+{
+    return ke_str_copy(d, cch, s, flags, (void **)end, remaining, 1);
+}
+NTSTRSAFEDDI RtlStringCchCopyExW(NTSTRSAFE_PWSTR d, size_t cch, NTSTRSAFE_PCWSTR s, NTSTRSAFE_PWSTR *end,
+                                 size_t *remaining, DWORD flags)
+{
+    return ke_str_copy(d, cch, s, flags, (void **)end, remaining, 2);
+}
+
+NTSTRSAFEDDI RtlStringCchCatA(NTSTRSAFE_PSTR d, size_t cch, NTSTRSAFE_PCSTR s)
+{
+    return ke_str_cat(d, cch, s, 0, 1);
+}
+NTSTRSAFEDDI RtlStringCchCatW(NTSTRSAFE_PWSTR d, size_t cch, NTSTRSAFE_PCWSTR s)
+{
+    return ke_str_cat(d, cch, s, 0, 2);
+}
+NTSTRSAFEDDI RtlStringCbCatA(NTSTRSAFE_PSTR d, size_t cb, NTSTRSAFE_PCSTR s)
+{
+    return ke_str_cat(d, cb, s, 0, 1);
+}
+NTSTRSAFEDDI RtlStringCbCatW(NTSTRSAFE_PWSTR d, size_t cb, NTSTRSAFE_PCWSTR s)
+{
+    return ke_str_cat(d, cb / sizeof(WCHAR), s, 0, 2);
+}
+
+NTSTRSAFEDDI RtlStringCchLengthA(NTSTRSAFE_PCSTR s, size_t cch_max, size_t *len)
+{
+    return ke_str_length(s, cch_max, len, 1);
+}
+NTSTRSAFEDDI RtlStringCchLengthW(NTSTRSAFE_PCWSTR s, size_t cch_max, size_t *len)
+{
+    return ke_str_length(s, cch_max, len, 2);
+}
+NTSTRSAFEDDI RtlStringCbLengthA(NTSTRSAFE_PCSTR s, size_t cb_max, size_t *len)
+{
+    return ke_str_length(s, cb_max, len, 1);
+}
+NTSTRSAFEDDI RtlStringCbLengthW(NTSTRSAFE_PCWSTR s, size_t cb_max, size_t *len)
+{
+    size_t cch = 0;
+    NTSTATUS st = ke_str_length(s, cb_max / sizeof(WCHAR), &cch, 2);
+    if (len)
+        *len = cch * sizeof(WCHAR);
+    return st;
+}
+
+NTSTRSAFEDDI RtlStringCchVPrintfA(NTSTRSAFE_PSTR d, size_t cch, NTSTRSAFE_PCSTR fmt, va_list ap)
+{
+    return ke_str_vprintf(d, cch, 0, fmt, ap, NULL, NULL);
+}
+NTSTRSAFEDDI RtlStringCbVPrintfA(NTSTRSAFE_PSTR d, size_t cb, NTSTRSAFE_PCSTR fmt, va_list ap)
+{
+    return ke_str_vprintf(d, cb, 0, fmt, ap, NULL, NULL);
+}
+NTSTRSAFEDDI RtlStringCchVPrintfExA(NTSTRSAFE_PSTR d, size_t cch, NTSTRSAFE_PSTR *end, size_t *remaining,
+                                    DWORD flags, NTSTRSAFE_PCSTR fmt, va_list ap)
+{
+    return ke_str_vprintf(d, cch, flags, fmt, ap, end, remaining);
+}
+NTSTRSAFEDDI RtlStringCchPrintfA(NTSTRSAFE_PSTR d, size_t cch, NTSTRSAFE_PCSTR fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    NTSTATUS st = ke_str_vprintf(d, cch, 0, fmt, ap, NULL, NULL);
+    va_end(ap);
+    return st;
+}
+NTSTRSAFEDDI RtlStringCbPrintfA(NTSTRSAFE_PSTR d, size_t cb, NTSTRSAFE_PCSTR fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    NTSTATUS st = ke_str_vprintf(d, cb, 0, fmt, ap, NULL, NULL);
+    va_end(ap);
+    return st;
+}
+NTSTRSAFEDDI RtlStringCchPrintfExA(NTSTRSAFE_PSTR d, size_t cch, NTSTRSAFE_PSTR *end, size_t *remaining,
+                                   DWORD flags, NTSTRSAFE_PCSTR fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    NTSTATUS st = ke_str_vprintf(d, cch, flags, fmt, ap, end, remaining);
+    va_end(ap);
+    return st;
+}
