@@ -126,10 +126,12 @@ static const struct ndis_upper_edge verify_shaped_edge = { .send_complete = veri
 static struct edge_loopback *verify_shaped_send(struct ndis_adapter *from, struct edge_loopback *edge,
                                                 const UCHAR *dst, const UCHAR *src, struct edge_loopback *to)
 {
+    /* Static, not on the stack: a driver that completes late (or never) must not be left
+     * holding pointers into a dead frame. */
     static UCHAR head[3][20], tail[3][300];
-    MDL m1[3], m2[3];
-    NET_BUFFER nb[3];
-    NET_BUFFER_LIST nbl;
+    static MDL m1[3], m2[3];
+    static NET_BUFFER nb[3];
+    static NET_BUFFER_LIST nbl;
     UCHAR rx[2048];
     memset(nb, 0, sizeof nb);
     memset(&nbl, 0, sizeof nbl);
@@ -152,7 +154,7 @@ static struct edge_loopback *verify_shaped_send(struct ndis_adapter *from, struc
     ndis_adapter_attach(from, &verify_shaped_edge, NULL);
     verify_shaped_completed = NULL;
     ndis_adapter_send(from, &nbl);
-    /* The NBL lives on this stack: wait (briefly) for a driver that completes from a DPC. */
+    /* Wait (briefly) for a driver that completes from a DPC or a timer. */
     for (int spin = 0; verify_shaped_completed == NULL && spin < 1000; spin++)
         usleep(1000);
     while (edge_loopback_recv(to, rx, sizeof rx) >= 0)
