@@ -120,13 +120,21 @@ static NTSTATUS ke_str_invalid(void *dest, size_t cch, DWORD flags, void **end, 
     return STATUS_INVALID_PARAMETER;
 }
 
-static NTSTATUS ke_str_copy(void *dest, size_t cch, const void *src, DWORD flags, void **end, size_t *remaining,
-                            size_t w)
+/* The source as the functions see it: NULL is "" under STRSAFE_IGNORE_NULLS; its length. */
+static const void *ke_str_source(const void *src, DWORD flags, size_t *n, size_t w)
 {
     static const uint16_t empty = 0;
     if (src == NULL && (flags & STRSAFE_IGNORE_NULLS))
         src = &empty;
-    size_t n = src ? ke_str_len(src, NTSTRSAFE_MAX_CCH, w) : 0;
+    *n = src ? ke_str_len(src, NTSTRSAFE_MAX_CCH, w) : 0;
+    return src;
+}
+
+static NTSTATUS ke_str_copy(void *dest, size_t cch, const void *src, DWORD flags, void **end, size_t *remaining,
+                            size_t w)
+{
+    size_t n;
+    src = ke_str_source(src, flags, &n, w);
     bool done;
     NTSTATUS st = ke_str_check(dest, cch, flags, n, &done, end, remaining, w);
     if (done)
@@ -138,10 +146,8 @@ static NTSTATUS ke_str_copy(void *dest, size_t cch, const void *src, DWORD flags
 
 static NTSTATUS ke_str_cat(void *dest, size_t cch, const void *src, DWORD flags, size_t w)
 {
-    static const uint16_t empty = 0;
-    if (src == NULL && (flags & STRSAFE_IGNORE_NULLS))
-        src = &empty;
-    size_t n = src ? ke_str_len(src, NTSTRSAFE_MAX_CCH, w) : 0;
+    size_t n;
+    src = ke_str_source(src, flags, &n, w);
     bool done;
     NTSTATUS st = ke_str_check(dest, cch, flags, n, &done, NULL, NULL, w);
     if (done)
