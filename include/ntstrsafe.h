@@ -9,8 +9,8 @@
  *                            not terminated within the size given.
  * The Ex forms also return where the terminator is and how many characters remain
  * (terminator included), and take flags with a fill byte in the low 8 bits. Printf follows
- * the Windows format rules (`l` is 32 bits, %ws/%S wide strings, %Z, %wZ). Wide printf
- * forms are not provided yet: a driver importing one fails to load naming it. */
+ * the Windows format rules (`l` is 32 bits, %ws wide strings, %Z, %wZ); in the wide (W)
+ * forms %s and %c take WCHARs and %S, %C, %hs take chars, as on Windows. */
 #ifndef OPENNDIS_NTSTRSAFE_H
 #define OPENNDIS_NTSTRSAFE_H
 
@@ -63,6 +63,17 @@ NTSTRSAFEDDI RtlStringCchPrintfExA(NTSTRSAFE_PSTR pszDest, size_t cchDest, NTSTR
                                    size_t *pcchRemaining, DWORD dwFlags, NTSTRSAFE_PCSTR pszFormat, ...);
 NTSTRSAFEDDI RtlStringCchVPrintfExA(NTSTRSAFE_PSTR pszDest, size_t cchDest, NTSTRSAFE_PSTR *ppszDestEnd,
                                     size_t *pcchRemaining, DWORD dwFlags, NTSTRSAFE_PCSTR pszFormat,
+                                    va_list argList);
+
+NTSTRSAFEDDI RtlStringCchPrintfW(NTSTRSAFE_PWSTR pszDest, size_t cchDest, NTSTRSAFE_PCWSTR pszFormat, ...);
+NTSTRSAFEDDI RtlStringCbPrintfW(NTSTRSAFE_PWSTR pszDest, size_t cbDest, NTSTRSAFE_PCWSTR pszFormat, ...);
+NTSTRSAFEDDI RtlStringCchVPrintfW(NTSTRSAFE_PWSTR pszDest, size_t cchDest, NTSTRSAFE_PCWSTR pszFormat,
+                                  va_list argList);
+NTSTRSAFEDDI RtlStringCbVPrintfW(NTSTRSAFE_PWSTR pszDest, size_t cbDest, NTSTRSAFE_PCWSTR pszFormat, va_list argList);
+NTSTRSAFEDDI RtlStringCchPrintfExW(NTSTRSAFE_PWSTR pszDest, size_t cchDest, NTSTRSAFE_PWSTR *ppszDestEnd,
+                                   size_t *pcchRemaining, DWORD dwFlags, NTSTRSAFE_PCWSTR pszFormat, ...);
+NTSTRSAFEDDI RtlStringCchVPrintfExW(NTSTRSAFE_PWSTR pszDest, size_t cchDest, NTSTRSAFE_PWSTR *ppszDestEnd,
+                                    size_t *pcchRemaining, DWORD dwFlags, NTSTRSAFE_PCWSTR pszFormat,
                                     va_list argList);
 
 #endif /* OPENNDIS_NTSTRSAFE_H */

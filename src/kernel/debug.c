@@ -43,6 +43,11 @@ static size_t ke_put_utf16(char *out, size_t cap, size_t pos, const WCHAR *s, si
 
 size_t ke_vformat(char *out, size_t cap, const char *fmt, va_list ap)
 {
+    return ke_vformat_as(out, cap, fmt, ap, false);
+}
+
+size_t ke_vformat_as(char *out, size_t cap, const char *fmt, va_list ap, bool wide_printf)
+{
     size_t pos = 0;
 
     while (*fmt) {
@@ -73,7 +78,7 @@ size_t ke_vformat(char *out, size_t cap, const char *fmt, va_list ap)
         }
         /* Windows length modifiers. */
         int bits = 32;
-        bool wide = false;
+        bool wide = false, narrow = *fmt == 'h'; /* %hs, %hc: always narrow */
         if (strncmp(fmt, "I64", 3) == 0) { bits = 64; fmt += 3; }
         else if (strncmp(fmt, "I32", 3) == 0) { bits = 32; fmt += 3; }
         else if (*fmt == 'I' || *fmt == 'z') { bits = 8 * (int)sizeof(void *); fmt++; }
@@ -112,7 +117,8 @@ size_t ke_vformat(char *out, size_t cap, const char *fmt, va_list ap)
         }
         case 'c': case 'C': {
             int c = va_arg(ap, int);
-            if (wide || conv == 'C') {
+            /* In a wide printf %c and %s are wide and %C and %S narrow; in a narrow one the reverse. */
+            if (wide || (!narrow && (conv == 'C') != wide_printf)) {
                 WCHAR w = (WCHAR)c;
                 pos = ke_put_utf16(out, cap, pos, &w, 1);
             } else {
@@ -122,7 +128,7 @@ size_t ke_vformat(char *out, size_t cap, const char *fmt, va_list ap)
             break;
         }
         case 's': case 'S': {
-            if (wide || conv == 'S') {
+            if (wide || (!narrow && (conv == 'S') != wide_printf)) {
                 const WCHAR *w = va_arg(ap, const WCHAR *);
                 size_t n = 0;
                 if (w == NULL) { pos = ke_put(out, cap, pos, "(null)", 6); break; }

@@ -94,5 +94,7 @@ bool ke_work_self(void);
 #include <stdarg.h>
 /* Formats with the Windows printf rules (l = 32 bits, I64, %ws, %wZ, ...). */
 OPENNDIS_API size_t ke_vformat(char *out, size_t cap, const char *fmt, va_list ap);
+/* The same with a wide printf's defaults (%s and %c take WCHARs, %S and %C chars). */
+size_t ke_vformat_as(char *out, size_t cap, const char *fmt, va_list ap, bool wide_printf);
 
 #endif /* OPENNDIS_KE_H */

@@ -191,6 +191,91 @@ static NTSTATUS ke_str_vprintf(char *dest, size_t cch, DWORD flags, const char *
     return st;
 }
 
+static size_t ke_str_format(char *out, size_t cap, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    size_t n = ke_vformat(out, cap, fmt, ap);
+    va_end(ap);
+    return n;
+}
+
+/* UTF-8 (what the formatter writes) to UTF-16; malformed bytes become U+FFFD. Returns the
+ * number of UTF-16 units written to out (which has room for 2 * len + 1). */
+static size_t ke_utf8_to_utf16(const char *in, size_t len, WCHAR *out)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < len;) {
+        unsigned char b = (unsigned char)in[i];
+        size_t extra = b < 0x80 ? 0 : (b & 0xe0) == 0xc0 ? 1 : (b & 0xf0) == 0xe0 ? 2 : (b & 0xf8) == 0xf0 ? 3 : 4;
+        uint32_t c = 0xfffd;
+        size_t used = 1;
+        if (extra == 0) {
+            c = b;
+        } else if (extra < 4 && i + extra < len) {
+            uint32_t v = b & (0x3fu >> extra);
+            size_t k = 1;
+            for (; k <= extra && ((unsigned char)in[i + k] & 0xc0) == 0x80; k++)
+                v = (v << 6) | ((unsigned char)in[i + k] & 0x3f);
+            if (k > extra) {
+                c = v;
+                used = extra + 1;
+            }
+        }
+        i += used;
+        if (c >= 0x10000) {
+            out[o++] = (WCHAR)(0xd800 + ((c - 0x10000) >> 10));
+            out[o++] = (WCHAR)(0xdc00 + ((c - 0x10000) & 0x3ff));
+        } else {
+            out[o++] = (WCHAR)c;
+        }
+    }
+    return o;
+}
+
+/* Wide printf: the format goes to UTF-8, is formatted with wide defaults, and comes back. */
+static NTSTATUS ke_str_vprintf_w(WCHAR *dest, size_t cch, DWORD flags, const WCHAR *fmt, va_list ap, WCHAR **end,
+                                 size_t *remaining)
+{
+    static const WCHAR empty = 0;
+    if (fmt == NULL && (flags & STRSAFE_IGNORE_NULLS))
+        fmt = &empty;
+    char *nfmt = NULL, *text = NULL;
+    WCHAR *wide = NULL;
+    size_t n = 0, units = 0;
+    NTSTATUS st = STATUS_SUCCESS;
+    if (fmt != NULL) {
+        size_t fl = ke_str_format(NULL, 0, "%ws", fmt);
+        va_list count;
+        if ((nfmt = malloc(fl + 1)) == NULL)
+            goto fail;
+        ke_str_format(nfmt, fl + 1, "%ws", fmt);
+        va_copy(count, ap);
+        n = ke_vformat_as(NULL, 0, nfmt, count, true);
+        va_end(count);
+        if ((text = malloc(n + 1)) == NULL || (wide = malloc((2 * n + 1) * sizeof(WCHAR))) == NULL)
+            goto fail;
+        ke_vformat_as(text, n + 1, nfmt, ap, true);
+        units = ke_utf8_to_utf16(text, n, wide);
+    }
+    bool done;
+    st = ke_str_check(dest, cch, flags, units, &done, (void **)end, remaining, 2);
+    if (!done)
+        st = fmt == NULL ? ke_str_invalid(dest, cch, flags, (void **)end, remaining, 2)
+                         : ke_str_put(dest, cch, 0, wide, units, flags, (void **)end, remaining, 2);
+    free(nfmt);
+    free(text);
+    free(wide);
+    return st;
+fail:
+    free(nfmt);
+    free(text);
+    free(wide);
+    if (dest == NULL || cch == 0 || cch > NTSTRSAFE_MAX_CCH)
+        return STATUS_INVALID_PARAMETER;
+    return ke_str_invalid(dest, cch, flags, (void **)end, remaining, 2);
+}
+
 /* ---- the exports -------------------------------------------------------------------------- */
 NTSTRSAFEDDI RtlStringCchCopyA(NTSTRSAFE_PSTR d, size_t cch, NTSTRSAFE_PCSTR s)
 {
@@ -292,6 +377,45 @@ NTSTRSAFEDDI RtlStringCchPrintfExA(NTSTRSAFE_PSTR d, size_t cch, NTSTRSAFE_PSTR 
     va_list ap;
     va_start(ap, fmt);
     NTSTATUS st = ke_str_vprintf(d, cch, flags, fmt, ap, end, remaining);
+    va_end(ap);
+    return st;
+}
+
+NTSTRSAFEDDI RtlStringCchVPrintfW(NTSTRSAFE_PWSTR d, size_t cch, NTSTRSAFE_PCWSTR fmt, va_list ap)
+{
+    return ke_str_vprintf_w(d, cch, 0, fmt, ap, NULL, NULL);
+}
+NTSTRSAFEDDI RtlStringCbVPrintfW(NTSTRSAFE_PWSTR d, size_t cb, NTSTRSAFE_PCWSTR fmt, va_list ap)
+{
+    return ke_str_vprintf_w(d, cb / sizeof(WCHAR), 0, fmt, ap, NULL, NULL);
+}
+NTSTRSAFEDDI RtlStringCchVPrintfExW(NTSTRSAFE_PWSTR d, size_t cch, NTSTRSAFE_PWSTR *end, size_t *remaining,
+                                    DWORD flags, NTSTRSAFE_PCWSTR fmt, va_list ap)
+{
+    return ke_str_vprintf_w(d, cch, flags, fmt, ap, end, remaining);
+}
+NTSTRSAFEDDI RtlStringCchPrintfW(NTSTRSAFE_PWSTR d, size_t cch, NTSTRSAFE_PCWSTR fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    NTSTATUS st = ke_str_vprintf_w(d, cch, 0, fmt, ap, NULL, NULL);
+    va_end(ap);
+    return st;
+}
+NTSTRSAFEDDI RtlStringCbPrintfW(NTSTRSAFE_PWSTR d, size_t cb, NTSTRSAFE_PCWSTR fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    NTSTATUS st = ke_str_vprintf_w(d, cb / sizeof(WCHAR), 0, fmt, ap, NULL, NULL);
+    va_end(ap);
+    return st;
+}
+NTSTRSAFEDDI RtlStringCchPrintfExW(NTSTRSAFE_PWSTR d, size_t cch, NTSTRSAFE_PWSTR *end, size_t *remaining,
+                                   DWORD flags, NTSTRSAFE_PCWSTR fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    NTSTATUS st = ke_str_vprintf_w(d, cch, flags, fmt, ap, end, remaining);
     va_end(ap);
     return st;
 }

@@ -143,11 +143,36 @@ static void test_printf(void **state)
     assert_int_equal(RtlStringCchPrintfA(d, 0, "x"), STATUS_INVALID_PARAMETER);
 }
 
+static void test_printf_wide(void **state)
+{
+    (void)state;
+    WCHAR d[16], *end;
+    size_t left;
+    /* in a wide printf %s is a wide string, %S and %hs narrow ones */
+    assert_int_equal(RtlStringCchPrintfW(d, 16, L"%s|%S|%hs|%lu", L"w\u00e9", "n", "h", (ULONG)42), STATUS_SUCCESS);
+    assert_memory_equal(d, L"w\u00e9|n|h|42", 10 * sizeof(WCHAR)); /* 9 characters and the terminator */
+    assert_int_equal(RtlStringCchPrintfW(d, 16, L"%s", L"\U0001F600"), STATUS_SUCCESS); /* a surrogate pair */
+    assert_int_equal(d[0], 0xd83d);
+    assert_int_equal(d[1], 0xde00);
+    assert_int_equal(d[2], 0);
+    assert_int_equal(RtlStringCbPrintfW(d, 4 * sizeof(WCHAR), L"%d", 123456), STATUS_BUFFER_OVERFLOW);
+    assert_memory_equal(d, L"123", 4 * sizeof(WCHAR));
+    assert_int_equal(RtlStringCchPrintfExW(d, 16, &end, &left, STRSAFE_FILL_BYTE(0), L"%c%C", L'x', 'y'),
+                     STATUS_SUCCESS);
+    assert_memory_equal(d, L"xy", 3 * sizeof(WCHAR));
+    assert_ptr_equal(end, d + 2);
+    assert_int_equal(left, 14);
+    assert_int_equal(RtlStringCchPrintfW(d, 0, L"x"), STATUS_INVALID_PARAMETER);
+    assert_int_equal(RtlStringCchPrintfW(d, 16, NULL), STATUS_INVALID_PARAMETER);
+    assert_int_equal(d[0], 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_copy),   cmocka_unit_test(test_copy_ex_flags), cmocka_unit_test(test_cat),
         cmocka_unit_test(test_length), cmocka_unit_test(test_wide),          cmocka_unit_test(test_printf),
+        cmocka_unit_test(test_printf_wide),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
