@@ -15,7 +15,8 @@ static inline double bench_now(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static inline struct ld_image *bench_load(const char *path)
+/* Maps the driver, or ends the benchmark saying why. */
+static inline struct ld_image *bench_map(const char *path)
 {
     char err[512];
     struct ld_image *image = ld_load(path, err, sizeof err);
@@ -23,6 +24,13 @@ static inline struct ld_image *bench_load(const char *path)
         fprintf(stderr, "bench: %s\n", err);
         exit(2);
     }
+    return image;
+}
+
+/* Maps the driver and runs its DriverEntry. */
+static inline struct ld_image *bench_load(const char *path)
+{
+    struct ld_image *image = bench_map(path);
     if (!NT_SUCCESS(ld_driver_entry(image))) {
         fprintf(stderr, "bench: DriverEntry of %s failed\n", path);
         exit(2);

@@ -51,20 +51,14 @@ static void cycle(struct ld_image *image)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: bench/lifecycle DRIVER.so [cycles]\n");
+        fprintf(stderr, "usage: bench/lifecycle DRIVER.so [cycles] [growth cycles]\n");
         return 2;
     }
     unsigned long n = argc > 2 ? strtoul(argv[2], NULL, 10) : 20000;
     if (n < 10)
         n = 10;
-    char err[512];
-
     /* re-entered: one image, DriverEntry ... unload again and again */
-    struct ld_image *image = ld_load(argv[1], err, sizeof err);
-    if (image == NULL) {
-        fprintf(stderr, "bench: %s\n", err);
-        return 2;
-    }
+    struct ld_image *image = bench_map(argv[1]);
     ld_keep_mapped(image);
     cycle(image); /* warm up */
     double t0 = bench_now();
@@ -77,8 +71,7 @@ int main(int argc, char **argv)
     unsigned long m = n / 10 ? n / 10 : 1;
     t0 = bench_now();
     for (unsigned long i = 0; i < m; i++) {
-        if ((image = ld_load(argv[1], err, sizeof err)) == NULL)
-            return 2;
+        image = bench_map(argv[1]);
         cycle(image);
         ld_free(image);
     }
@@ -104,9 +97,7 @@ int main(int argc, char **argv)
     /* memory per adapter */
     enum { ADAPTERS = 64 };
     unsigned long growth = argc > 3 ? strtoul(argv[3], NULL, 10) : 1000000;
-    image = ld_load(argv[1], err, sizeof err);
-    if (image == NULL || !NT_SUCCESS(ld_driver_entry(image)))
-        return 2;
+    image = bench_load(argv[1]);
     ld_keep_mapped(image);
     struct ndis_adapter *many[ADAPTERS];
     NDIS_STATUS st;

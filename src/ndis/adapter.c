@@ -39,6 +39,14 @@ struct ndis_adapter *ndis_adapter_from_handle(NDIS_HANDLE handle)
     return ndis_handle_kind(handle) == NDIS_HANDLE_ADAPTER ? handle : NULL;
 }
 
+struct ndis_adapter *ndis_adapter_checked(NDIS_HANDLE handle, const char *fn, const void *site)
+{
+    struct ndis_adapter *a = ndis_adapter_from_handle(handle);
+    if (a == NULL)
+        vf_violation(VF_INVALID_HANDLE, fn, site, "%p is not a miniport adapter handle", handle);
+    return a;
+}
+
 struct ke_pool *ndis_pool_of_handle(NDIS_HANDLE handle)
 {
     switch (ndis_handle_kind(handle)) {
@@ -232,11 +240,9 @@ static void ndis_pended_complete(const char *fn, const void *site, NDIS_HANDLE h
                                  NDIS_STATUS status)
 {
     ke_irql_at_most(DISPATCH_LEVEL, fn, site);
-    struct ndis_adapter *a = ndis_adapter_from_handle(handle);
-    if (a == NULL) {
-        vf_violation(VF_INVALID_HANDLE, fn, site, "%p is not a miniport adapter handle", handle);
+    struct ndis_adapter *a = ndis_adapter_checked(handle, fn, site);
+    if (a == NULL)
         return;
-    }
     pthread_mutex_lock(&a->lock);
     bool *pending = restart ? &a->restart_pending : &a->pause_pending;
     bool expected = a->state == (restart ? NDIS_STATE_RESTARTING : NDIS_STATE_PAUSING) && *pending;
@@ -395,11 +401,9 @@ NDISAPI VOID NdisMGetDeviceProperty(NDIS_HANDLE MiniportAdapterHandle, PDEVICE_O
     static const char fn[] = "NdisMGetDeviceProperty";
     const void *site = VF_CALLER;
     ke_irql_at_most(PASSIVE_LEVEL, fn, site);
-    struct ndis_adapter *a = ndis_adapter_from_handle(MiniportAdapterHandle);
-    if (a == NULL) {
-        vf_violation(VF_INVALID_HANDLE, fn, site, "%p is not a miniport adapter handle", MiniportAdapterHandle);
+    struct ndis_adapter *a = ndis_adapter_checked(MiniportAdapterHandle, fn, site);
+    if (a == NULL)
         return;
-    }
     if (PhysicalDeviceObject)
         *PhysicalDeviceObject = (PDEVICE_OBJECT)a->pdo;
     if (FunctionalDeviceObject)

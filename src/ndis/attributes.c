@@ -102,11 +102,9 @@ NDISAPI NDIS_STATUS NdisMSetMiniportAttributes(NDIS_HANDLE NdisMiniportHandle,
 
     if (!ke_irql_at_most(PASSIVE_LEVEL, fn, site))
         return NDIS_STATUS_FAILURE;
-    struct ndis_adapter *a = ndis_adapter_from_handle(NdisMiniportHandle);
-    if (a == NULL) {
-        vf_violation(VF_INVALID_HANDLE, fn, site, "%p is not a miniport adapter handle", NdisMiniportHandle);
+    struct ndis_adapter *a = ndis_adapter_checked(NdisMiniportHandle, fn, site);
+    if (a == NULL)
         return NDIS_STATUS_INVALID_PARAMETER;
-    }
     if (!a->in_initialize) {
         vf_violation(VF_ATTRIBUTES_OUTSIDE_INITIALIZE, fn, site,
                      "called while adapter %u is %s, outside MiniportInitializeEx", a->index, ndis_state_name(a->state));

@@ -403,11 +403,9 @@ NDISAPI VOID NdisMSendNetBufferListsComplete(NDIS_HANDLE MiniportAdapterHandle, 
     const void *site = VF_CALLER;
     (void)SendCompleteFlags;
     ke_irql_at_most(DISPATCH_LEVEL, fn, site);
-    struct ndis_adapter *a = ndis_adapter_from_handle(MiniportAdapterHandle);
-    if (a == NULL) {
-        vf_violation(VF_INVALID_HANDLE, fn, site, "%p is not a miniport adapter handle", MiniportAdapterHandle);
+    struct ndis_adapter *a = ndis_adapter_checked(MiniportAdapterHandle, fn, site);
+    if (a == NULL)
         return;
-    }
     /* Keep the NBLs this adapter really lent out; report and drop the others. */
     PNET_BUFFER_LIST good = NULL, *tail = &good;
     long n = 0;
@@ -457,11 +455,9 @@ NDISAPI VOID NdisMIndicateReceiveNetBufferLists(NDIS_HANDLE MiniportAdapterHandl
     const void *site = VF_CALLER;
     (void)PortNumber;
     ke_irql_at_most(DISPATCH_LEVEL, fn, site);
-    struct ndis_adapter *a = ndis_adapter_from_handle(MiniportAdapterHandle);
-    if (a == NULL) {
-        vf_violation(VF_INVALID_HANDLE, fn, site, "%p is not a miniport adapter handle", MiniportAdapterHandle);
+    struct ndis_adapter *a = ndis_adapter_checked(MiniportAdapterHandle, fn, site);
+    if (a == NULL)
         return;
-    }
     const bool resources = (ReceiveFlags & NDIS_RECEIVE_FLAGS_RESOURCES) != 0;
     ULONG count = 0;
     for (PNET_BUFFER_LIST nbl = NetBufferLists; nbl; nbl = nbl->Next, count++)

@@ -141,6 +141,8 @@ struct ndis_adapter {
 OPENNDIS_API const char *ndis_state_name(enum ndis_state state);
 /* The adapter behind `handle` (a miniport adapter handle), or NULL. */
 struct ndis_adapter *ndis_adapter_from_handle(NDIS_HANDLE handle);
+/* The same, reporting a handle that is not an adapter's as InvalidNdisHandle (ND1204) for fn. */
+struct ndis_adapter *ndis_adapter_checked(NDIS_HANDLE handle, const char *fn, const void *site);
 /* Allocation owner for a driver or adapter handle, or NULL. */
 struct ke_pool *ndis_pool_of_handle(NDIS_HANDLE handle);
 

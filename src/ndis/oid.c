@@ -220,11 +220,9 @@ static void ndis_oid_complete(const char *fn, NDIS_HANDLE handle, PNDIS_OID_REQU
                               const void *site)
 {
     ke_irql_at_most(DISPATCH_LEVEL, fn, site);
-    struct ndis_adapter *a = ndis_adapter_from_handle(handle);
-    if (a == NULL) {
-        vf_violation(VF_INVALID_HANDLE, fn, site, "%p is not a miniport adapter handle", handle);
+    struct ndis_adapter *a = ndis_adapter_checked(handle, fn, site);
+    if (a == NULL)
         return;
-    }
     pthread_mutex_lock(&a->lock);
     bool pending = request != NULL && a->oid_pending == request && !a->oid_done;
     bool twice = request != NULL && a->oid_pending == request && a->oid_done;

@@ -55,11 +55,9 @@ NDISAPI VOID NdisMResetComplete(NDIS_HANDLE MiniportAdapterHandle, NDIS_STATUS S
     const void *site = VF_CALLER;
     (void)AddressingReset; /* no protocol above to re-send its filter and multicast list */
     ke_irql_at_most(DISPATCH_LEVEL, fn, site);
-    struct ndis_adapter *a = ndis_adapter_from_handle(MiniportAdapterHandle);
-    if (a == NULL) {
-        vf_violation(VF_INVALID_HANDLE, fn, site, "%p is not a miniport adapter handle", MiniportAdapterHandle);
+    struct ndis_adapter *a = ndis_adapter_checked(MiniportAdapterHandle, fn, site);
+    if (a == NULL)
         return;
-    }
     pthread_mutex_lock(&a->lock);
     bool expected = a->reset_pending;
     if (expected) {

@@ -553,7 +553,8 @@ static void verify_usage(FILE *out)
           "  --random SEED        instead of the sweep: fail calls at random (--rate)\n"
           "  --rate R             probability of failing each fallible call (default 0.05)\n"
           "  --runs N             random runs (default 20)\n"
-          "  --timeout S          give up on a step after S seconds (default 20)\n"
+          "  --timeout S          give up on a step after S seconds (default 20, 0 = never)\n"
+          "  --ndis-version X.Y   NDIS version to emulate (default 6.89)\n"
           "  --time-scale S       scale NDIS timeouts (12 s OID, 10 s pause) by S (default 0.05)\n"
           "  --verbose            keep the driver's own output in every step, not only the clean run\n"
           "  --json               print one JSON object\n"
@@ -571,40 +572,38 @@ int cmd_verify(int argc, char **argv)
         { "no-sweep", no_argument, NULL, 'S' },      { "max-steps", required_argument, NULL, 'm' },
         { "random", required_argument, NULL, 'R' },  { "rate", required_argument, NULL, 'r' },
         { "runs", required_argument, NULL, 'u' },    { "time-scale", required_argument, NULL, 's' },
-        { "json", no_argument, NULL, 'j' },          { "junit", required_argument, NULL, 'J' },
-        { "sarif", required_argument, NULL, 'F' },   { "help", no_argument, NULL, 'h' },
-        { "fail-call", required_argument, NULL, 'f' }, { "verbose", no_argument, NULL, 'V' },
-        { "timeout", required_argument, NULL, 't' }, { "unique-stacks", no_argument, NULL, 'U' },
+        { "junit", required_argument, NULL, 'J' },   { "sarif", required_argument, NULL, 'F' },
+        { "help", no_argument, NULL, 'h' },          { "verbose", no_argument, NULL, 'V' },
+        { "unique-stacks", no_argument, NULL, 'U' }, COMMON_LONGOPTS,
         { NULL, 0, NULL, 0 },
     };
-    struct verify_args a = { .sweep = true, .max_steps = 10000, .rate = 0.05, .random_runs = 20, .time_scale = 0.05,
-                            .timeout = 20 };
-    bool json = false;
+    struct verify_args a = { .sweep = true, .max_steps = 10000, .rate = 0.05, .random_runs = 20, .time_scale = 0.05 };
+    struct common_options common = { 0 };
     unsigned long v;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        int k = common_option("verify", c, optarg, &common);
+        if (k < 0)
+            return EXIT_USAGE;
+        if (k > 0)
+            continue;
         switch (c) {
         case 'S': a.sweep = false; break;
         case 'V': a.verbose = true; break;
         case 'U': a.unique = true; break;
-        case 'j': json = true; break;
         case 'J': a.junit = optarg; break;
         case 'F': a.sarif = optarg; break;
         case 'm':
         case 'R':
         case 'u':
-        case 'f':
-        case 't':
             if (!parse_ulong(optarg, &v) || v == 0) {
                 fprintf(stderr, "openndis verify: --%s takes a positive number, not '%s'\n",
-                        c == 'm' ? "max-steps" : c == 'R' ? "random" : c == 'f' ? "fail-call" : c == 't' ? "timeout" : "runs", optarg);
+                        c == 'm' ? "max-steps" : c == 'R' ? "random" : "runs", optarg);
                 return EXIT_USAGE;
             }
             if (c == 'm') a.max_steps = v;
             else if (c == 'R') a.seed = v;
-            else if (c == 'f') a.only_call = v;
-            else if (c == 't') a.timeout = v > 3600 ? 3600 : (unsigned)v;
             else a.random_runs = v;
             break;
         case 'r':
@@ -624,6 +623,13 @@ int cmd_verify(int argc, char **argv)
         default: verify_usage(stderr); return EXIT_USAGE;
         }
     }
+    if (common.sv.in_process) {
+        fprintf(stderr, "openndis verify: --no-fork is not available here: every step needs a process of its own\n");
+        return EXIT_USAGE;
+    }
+    a.only_call = common.fail_nth;
+    a.timeout = common.timeout_given ? common.sv.timeout_seconds : 20;
+    bool json = common.json;
     if (optind != argc - 1) {
         fprintf(stderr, "openndis verify: give exactly one driver file\n");
         verify_usage(stderr);
