@@ -27,6 +27,7 @@ NTSYSAPI DECLSPEC_NORETURN VOID RtlFailFast(ULONG Code)
         vf_violation(VF_LIST_CORRUPTION, "RtlFailFast", VF_CALLER,
                      "corrupt LIST_ENTRY: a neighbour does not point back (fast fail code %u)", Code);
     fprintf(stderr, "openndis: driver failed fast (code %u)\n", Code);
+    vf_note_fail_fast();
     /* Like __fastfail: terminate at once; the supervising process reports it. */
     abort();
 }

@@ -133,3 +133,15 @@ void vf_reset(void)
     vf_nrecords = vf_capacity = 0;
     pthread_mutex_unlock(&vf_lock);
 }
+
+static volatile bool vf_fast_failed;
+
+void vf_note_fail_fast(void)
+{
+    vf_fast_failed = true;
+}
+
+bool vf_failed_fast(void)
+{
+    return vf_fast_failed;
+}

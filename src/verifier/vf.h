@@ -56,6 +56,10 @@ OPENNDIS_HOST size_t vf_violation_count(void);
 OPENNDIS_HOST size_t vf_violation_count_of(enum vf_rule_id id);
 OPENNDIS_HOST struct json_object *vf_violations_json(void);
 OPENNDIS_HOST void vf_reset(void);
+/* RtlFailFast records that it is about to end the process, so the abort that follows is
+ * known for the verifier's own stop (as a bugcheck would be), not a driver crash. */
+void vf_note_fail_fast(void);
+OPENNDIS_HOST bool vf_failed_fast(void);
 
 /* symbolize.c */
 OPENNDIS_HOST void vf_locate(const void *address, bool is_return_address, struct vf_location *out);

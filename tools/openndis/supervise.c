@@ -93,6 +93,8 @@ static void sv_on_crash(int sig, siginfo_t *si, void *context)
         snprintf(addr, sizeof addr, "%p", si->si_addr);
         json_object_object_add(crash, "address", json_object_new_string(addr));
         json_object_object_add(crash, "phase", json_object_new_string(sv_current_phase));
+        if (vf_failed_fast())
+            json_object_object_add(crash, "fail_fast", json_object_new_boolean(true));
 
         vf_locate(pc, false, &loc);
         json_object_array_add(frames, vf_location_json(&loc));

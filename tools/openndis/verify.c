@@ -6,7 +6,6 @@
  * JUnit XML and SARIF. */
 #include <fcntl.h>
 #include <getopt.h>
-#include <signal.h>
 #include <libxml/xmlwriter.h>
 #include <stdlib.h>
 #include <string.h>
@@ -372,8 +371,7 @@ static unsigned long verify_run_step(struct verify_state *vs, const struct verif
             verify_add_finding(vs, json_object_array_get_idx(v, i), name, fault);
     struct json_object *crash;
     bool stopped_by_rule = json_object_object_get_ex(report, "crash", &crash) &&
-                           json_object_get_int(json_object_object_get(crash, "signal")) == SIGABRT &&
-                           json_object_array_length(json_object_object_get(report, "violations")) > 0;
+                           json_object_object_get_ex(crash, "fail_fast", NULL);
     if (stopped_by_rule) {
         vs->crashes++; /* a fail-fast rule (list corruption) ended the run, as the bugcheck would */
     } else if (json_object_object_get_ex(report, "crash", NULL) || json_object_object_get_ex(report, "timeout", NULL)) {
