@@ -15,7 +15,11 @@
 #include <ndis/adapter.h>
 #include <ndis/sync.h>
 #include <ndis/config.h>
+#ifdef OPENNDIS_PORT_ANALYSIS
+#include <ndis/ndis5_legacy.h> /* only when `openndis port` reads NDIS 5.x source */
+#else
 #include <ndis/ndis5_eliminated.h>
+#endif
 
 #define NDIS_INIT_FUNCTION(f)
 #define NDIS_PAGEABLE_FUNCTION(f)

@@ -223,10 +223,17 @@ typedef const GUID *PCGUID, *LPCGUID;
 #endif
 
 /* ---- status classification ---------------------------------------------------------- */
+#ifndef OPENNDIS_PORT_ANALYSIS
 #define NT_SUCCESS(s) (((NTSTATUS)(s)) >= 0)
 #define NT_INFORMATION(s) ((((ULONG)(s)) >> 30) == 1)
 #define NT_WARNING(s) ((((ULONG)(s)) >> 30) == 2)
 #define NT_ERROR(s) ((((ULONG)(s)) >> 30) == 3)
+#else /* `openndis port` follows status tests through calls it understands, not macro bodies */
+BOOLEAN NT_SUCCESS(NTSTATUS s);
+BOOLEAN NT_INFORMATION(NTSTATUS s);
+BOOLEAN NT_WARNING(NTSTATUS s);
+BOOLEAN NT_ERROR(NTSTATUS s);
+#endif
 
 /* ---- counted strings ---------------------------------------------------------------- */
 typedef struct _UNICODE_STRING {

@@ -3,7 +3,7 @@
 #ifndef OPENNDIS_NDIS_VERSION_H
 #define OPENNDIS_NDIS_VERSION_H
 
-#if defined(NDIS50_MINIPORT) || defined(NDIS51_MINIPORT)
+#if (defined(NDIS50_MINIPORT) || defined(NDIS51_MINIPORT)) && !defined(OPENNDIS_PORT_ANALYSIS)
 #error "NDIS 5.x miniports do not build against NDIS 6: register with NdisMRegisterMiniportDriver and define NDIS60_MINIPORT or newer"
 #endif
 
