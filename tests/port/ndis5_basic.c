@@ -35,7 +35,7 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     MPChar.SetInformationHandler = MPSetInformation; /* expect port-handler */
     MPChar.SendPacketsHandler = MPSendPackets; /* expect port-handler */
 
-    Status = NdisMRegisterMiniport(NdisWrapperHandle, &MPChar, sizeof(MPChar)); /* expect port-register-miniport */
+    Status = NdisMRegisterMiniport(NdisWrapperHandle, &MPChar, sizeof(MPChar)); /* expect port-register-miniport port-required-handler */
     if (Status != NDIS_STATUS_SUCCESS) {
         NdisTerminateWrapper(NdisWrapperHandle, NULL); /* expect port-terminate-wrapper */
         return Status;

@@ -248,7 +248,8 @@ struct roles {
     size_t n;
     char *fn_name[256];
     CXType fn_type[256];
-    CXCursor fn_cursor[256];
+    char *fn_role[256]; /* the role type it was declared with (`MINIPORT_PAUSE MPPause;`) */
+    bool fn_used[256];  /* already set in the characteristics */
     size_t nfn;
 };
 
@@ -266,14 +267,24 @@ static enum CXChildVisitResult collect_roles(CXCursor c, CXCursor parent, CXClie
             return CXChildVisit_Continue;
         }
     } else if (k == CXCursor_FunctionDecl && port_in_main_file(c) && r->nfn < 256) {
-        for (size_t i = 0; i < r->nfn; i++)
-            if (!strcmp(r->fn_name[i], name)) {
-                free(name);
-                return CXChildVisit_Continue;
-            }
-        r->fn_name[r->nfn] = name;
-        r->fn_type[r->nfn] = clang_getCanonicalType(clang_getCursorType(c));
-        r->fn_cursor[r->nfn++] = c;
+        CXType t = clang_getCursorType(c);
+        CXString ts = clang_getTypeSpelling(t);
+        char *role = t.kind == CXType_Typedef ? strdup(clang_getCString(ts)) : NULL;
+        clang_disposeString(ts);
+        size_t i = 0;
+        while (i < r->nfn && strcmp(r->fn_name[i], name))
+            i++;
+        if (i == r->nfn) {
+            r->fn_name[r->nfn] = name;
+            r->fn_type[r->nfn] = clang_getCanonicalType(t);
+            r->fn_role[r->nfn++] = NULL;
+        } else {
+            free(name);
+        }
+        if (role && !r->fn_role[i])
+            r->fn_role[i] = role;
+        else
+            free(role);
         return CXChildVisit_Continue;
     }
     free(name);
@@ -294,26 +305,49 @@ static bool fn_has_role(const struct roles *r, CXCursor fn, const char *role)
     return t && clang_equalTypes(clang_getCanonicalType(clang_getCursorType(fn)), *t);
 }
 
-/* The one function in the file with the role's signature, or NULL (none, or ambiguous). */
+/* The one function in the file for a role, or NULL (none, or ambiguous). A function declared
+ * with the role type wins; otherwise the signature decides, among functions the driver has
+ * not already registered for another role (MiniportCancelSend and MiniportCancelOidRequest
+ * share one). */
 static const char *only_candidate(const struct roles *r, const char *role, size_t *count)
 {
     const CXType *t = role_type(r, role);
     const char *found = NULL;
     *count = 0;
+    for (size_t i = 0; i < r->nfn; i++)
+        if (r->fn_role[i] && !strcmp(r->fn_role[i], role)) {
+            found = r->fn_name[i];
+            (*count)++;
+        }
+    if (*count)
+        return *count == 1 ? found : NULL;
     for (size_t i = 0; t && i < r->nfn; i++)
-        if (clang_equalTypes(r->fn_type[i], *t)) {
+        if (!r->fn_used[i] && !r->fn_role[i] && clang_equalTypes(r->fn_type[i], *t)) {
             found = r->fn_name[i];
             (*count)++;
         }
     return *count == 1 ? found : NULL;
 }
 
+static void mark_used(struct roles *r, CXCursor fn)
+{
+    if (clang_Cursor_isNull(fn))
+        return;
+    char *name = port_spelling(fn);
+    for (size_t i = 0; i < r->nfn; i++)
+        if (!strcmp(r->fn_name[i], name))
+            r->fn_used[i] = true;
+    free(name);
+}
+
 static void roles_free(struct roles *r)
 {
     for (size_t i = 0; i < r->n; i++)
         free(r->name[i]);
-    for (size_t i = 0; i < r->nfn; i++)
+    for (size_t i = 0; i < r->nfn; i++) {
         free(r->fn_name[i]);
+        free(r->fn_role[i]);
+    }
 }
 
 /* ---- the rewrite's vocabulary ---- */
@@ -568,7 +602,7 @@ static void check_handler(struct entry *e, const struct roles *roles, size_t idx
     free(fname);
 }
 
-static void check_register(struct entry *e, const struct roles *roles, const bool *fixed)
+static void check_register(struct entry *e)
 {
     if (clang_Cursor_isNull(e->reg) || !e->ndis5_register)
         return;
@@ -607,7 +641,15 @@ static void check_register(struct entry *e, const struct roles *roles, const boo
         insert_before_register(e, d, v);
         free(v);
     }
-    /* Handlers NDIS 6 requires that no NDIS 5 member maps to. */
+}
+
+/* Handlers NDIS 6 requires that no NDIS 5 member maps to: registered from the file when one
+ * function fits the role, else listed as work to do. */
+static void check_required(struct entry *e, const struct roles *roles, const bool *fixed)
+{
+    if (clang_Cursor_isNull(e->reg) || !e->chars_base)
+        return;
+    const char *C = e->chars_base, *A = e->chars_access;
     for (size_t r = 0; r < N_REQUIRED; r++) {
         if (provides(e, required[r].field, fixed))
             continue;
@@ -898,6 +940,8 @@ void port_check_driver_entry(struct port_tu *t)
     }
     struct roles roles = { 0 };
     clang_visitChildren(clang_getTranslationUnitCursor(t->tu), collect_roles, &roles);
+    for (size_t i = 0; i < e.nas; i++)
+        mark_used(&roles, rhs_function(e.as[i].rhs));
 
     check_wrapper(&e);
     check_characteristics_decl(&e);
@@ -910,7 +954,8 @@ void port_check_driver_entry(struct port_tu *t)
         else if (field_of(e.as[i].field))
             check_handler(&e, &roles, i, fixed);
     }
-    check_register(&e, &roles, fixed);
+    check_register(&e);
+    check_required(&e, &roles, fixed);
     check_unload(&e, &roles);
     check_flow(&e);
 

@@ -1,5 +1,8 @@
 /* openndis: run NDIS 6 miniport drivers in Linux user space and check them. */
 #include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,6 +58,23 @@ int common_option(const char *cmd, int c, const char *arg, struct common_options
     }
 }
 
+/* `port` lives in its own program so that only it loads libclang. */
+static int cmd_port(char **argv)
+{
+    char exe[PATH_MAX], path[PATH_MAX + 32];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0) {
+        fprintf(stderr, "openndis port: cannot find my own program: %s\n", strerror(errno));
+        return EXIT_USAGE;
+    }
+    exe[n] = '\0';
+    snprintf(path, sizeof path, "%s/openndis-port", dirname(exe));
+    argv[0] = path;
+    execv(path, argv);
+    fprintf(stderr, "openndis port: cannot run %s: %s\n", path, strerror(errno));
+    return EXIT_USAGE;
+}
+
 static void usage(FILE *out)
 {
     fputs("usage: openndis COMMAND [options]\n"
@@ -68,6 +88,7 @@ static void usage(FILE *out)
           "                   own process; text, JSON, JUnit and SARIF reports\n"
           "  rules            list the rules OpenNDIS checks\n"
           "  exports          list the NDIS and kernel functions OpenNDIS implements\n"
+          "  port FILE.c...   NDIS 5.x -> 6.0 porting diagnostics and fix-its (libclang)\n"
           "  version          print the OpenNDIS version\n"
           "\n"
           "`openndis COMMAND --help` describes each command.\n",
@@ -91,6 +112,8 @@ int main(int argc, char **argv)
         return cmd_rules(argc - 1, argv + 1);
     if (strcmp(cmd, "exports") == 0)
         return cmd_exports(argc - 1, argv + 1);
+    if (strcmp(cmd, "port") == 0)
+        return cmd_port(argv + 1);
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
         printf("openndis %s\n", OPENNDIS_VERSION);
         return EXIT_PASS;

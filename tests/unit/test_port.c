@@ -1,0 +1,230 @@
+/* `openndis port` on NDIS 5.x-style sources written for the tests (tests/port/). Each source
+ * carries its expected diagnostics as comments on the line the report must name:
+ *
+ *     NdisTerminateWrapper(Handle, NULL); / * expect port-terminate-wrapper * /
+ *
+ * The test runs the tool with --json on every source and compares the sets of (id, line) both
+ * ways: nothing expected may be missing and nothing unexpected may appear. Then the command
+ * line itself: exit statuses, the `openndis port` entry point, and no findings on OpenNDIS's
+ * own NDIS 6 sample driver. */
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <cmocka.h>
+
+#include <json-c/json.h>
+
+struct finding {
+    char id[48];
+    int line;
+};
+
+static size_t parse_markers(const char *path, struct finding *out, size_t cap)
+{
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    char line[1024];
+    size_t n = 0;
+    for (int no = 1; fgets(line, sizeof line, f); no++) {
+        const char *m = strstr(line, "/* expect ");
+        if (!m)
+            continue;
+        m += strlen("/* expect ");
+        char id[48];
+        int used;
+        while (sscanf(m, " %47[a-z0-9-]%n", id, &used) == 1) {
+            assert_true(n < cap);
+            snprintf(out[n].id, sizeof out[n].id, "%s", id);
+            out[n++].line = no;
+            m += used;
+        }
+    }
+    fclose(f);
+    return n;
+}
+
+/* Run a shell command; its stdout in *out (malloc'd), its exit status returned. */
+static int run(const char *cmd, char **out)
+{
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap);
+    for (size_t r; (r = fread(buf + n, 1, cap - n - 1, p)) > 0;) {
+        n += r;
+        if (n + 1 == cap)
+            buf = realloc(buf, cap *= 2);
+    }
+    buf[n] = '\0';
+    int st = pclose(p);
+    if (out)
+        *out = buf;
+    else
+        free(buf);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static bool contains(const struct finding *set, size_t n, const struct finding *f)
+{
+    for (size_t i = 0; i < n; i++)
+        if (set[i].line == f->line && !strcmp(set[i].id, f->id))
+            return true;
+    return false;
+}
+
+static void check_source(const char *name)
+{
+    char path[512], cmd[1400];
+    snprintf(path, sizeof path, "%s/%s", PORT_SRC_DIR, name);
+    struct finding want[256], got[256];
+    size_t nwant = parse_markers(path, want, 256), ngot = 0;
+    assert_true(nwant > 0);
+
+    char *json;
+    snprintf(cmd, sizeof cmd, "%s --json %s", OPENNDIS_PORT, path);
+    int rc = run(cmd, &json);
+    assert_int_equal(rc, 1); /* findings */
+    json_object *root = json_tokener_parse(json);
+    assert_non_null(root);
+    json_object *files = json_object_object_get(root, "files");
+    assert_int_equal(json_object_array_length(files), 1);
+    json_object *file = json_object_array_get_idx(files, 0);
+    assert_int_equal(json_object_get_int(json_object_object_get(file, "parse_errors")), 0);
+    json_object *diags = json_object_object_get(file, "diagnostics");
+    for (size_t i = 0; i < json_object_array_length(diags); i++) {
+        json_object *d = json_object_array_get_idx(diags, i);
+        json_object *loc = json_object_object_get(d, "location");
+        assert_non_null(loc);
+        struct finding f;
+        snprintf(f.id, sizeof f.id, "%s", json_object_get_string(json_object_object_get(d, "id")));
+        f.line = json_object_get_int(json_object_object_get(loc, "line"));
+        if (!contains(got, ngot, &f)) {
+            assert_true(ngot < 256);
+            got[ngot++] = f;
+        }
+    }
+    int bad = 0;
+    for (size_t i = 0; i < nwant; i++)
+        if (!contains(got, ngot, &want[i])) {
+            print_error("%s:%d: expected %s, not reported\n", name, want[i].line, want[i].id);
+            bad++;
+        }
+    for (size_t i = 0; i < ngot; i++)
+        if (!contains(want, nwant, &got[i])) {
+            print_error("%s:%d: reported %s, not expected\n", name, got[i].line, got[i].id);
+            bad++;
+        }
+    json_object_put(root);
+    free(json);
+    assert_int_equal(bad, 0);
+}
+
+static void test_ndis5_basic(void **state)
+{
+    (void)state;
+    check_source("ndis5_basic.c");
+}
+
+static void test_ndis5_goto_cleanup(void **state)
+{
+    (void)state;
+    check_source("ndis5_goto.c");
+}
+
+static void test_ndis5_nested_failures(void **state)
+{
+    (void)state;
+    check_source("ndis5_nested.c");
+}
+
+static void test_ndis5_half_ported(void **state)
+{
+    (void)state;
+    check_source("ndis5_ported.c");
+}
+
+static void test_ndis6_entry(void **state)
+{
+    (void)state;
+    check_source("ndis6_entry.c");
+}
+
+/* The rewrite of the goto shape: the cleanup label is reached with and without a
+ * registration, so it deregisters only when there is a handle; the local wrapper handle
+ * becomes a global the generated unload routine can reach. */
+static void test_fix_goto_shape(void **state)
+{
+    (void)state;
+    char cmd[1024], *diff;
+    snprintf(cmd, sizeof cmd, "%s --fix %s/ndis5_goto.c", OPENNDIS_PORT, PORT_SRC_DIR);
+    assert_int_equal(run(cmd, &diff), 1);
+    assert_non_null(strstr(diff, "+static NDIS_HANDLE NdisMiniportDriverHandle;"));
+    assert_non_null(strstr(diff, "+        if (NdisMiniportDriverHandle != NULL) NdisMDeregisterMiniportDriver(NdisMiniportDriverHandle);"));
+    assert_non_null(strstr(diff, "+    NdisMDeregisterMiniportDriver(NdisMiniportDriverHandle);\n+}"));
+    assert_non_null(strstr(diff, "+    Chars.UnloadHandler = DriverUnload;"));
+    assert_non_null(strstr(diff, "NdisMRegisterMiniportDriver(DriverObject, RegistryPath, NULL, &Chars, &NdisMiniportDriverHandle)"));
+    /* The NDIS 5 ISR member has no mechanical rewrite: it stays, and so fails to compile. */
+    assert_null(strstr(diff, "-    Chars.ISRHandler"));
+    free(diff);
+}
+
+static void test_no_findings_on_ndis6_sample(void **state)
+{
+    (void)state;
+    char cmd[2048], *out;
+    snprintf(cmd, sizeof cmd, "%s --json %s/drivers/sample/miniport.c %s/drivers/sample/adapter.c -- -DNDIS630_MINIPORT=1 2>&1",
+             OPENNDIS_PORT, SOURCE_DIR, SOURCE_DIR);
+    int rc = run(cmd, &out);
+    json_object *root = json_tokener_parse(out);
+    assert_non_null(root);
+    assert_int_equal(json_object_get_int(json_object_object_get(root, "findings")), 0);
+    json_object *files = json_object_object_get(root, "files");
+    for (size_t i = 0; i < json_object_array_length(files); i++)
+        assert_int_equal(json_object_get_int(json_object_object_get(json_object_array_get_idx(files, i), "parse_errors")), 0);
+    assert_int_equal(rc, 0);
+    json_object_put(root);
+    free(out);
+}
+
+static void test_command_line(void **state)
+{
+    (void)state;
+    char cmd[1024], *out;
+    snprintf(cmd, sizeof cmd, "%s /nonexistent/driver.c 2>&1", OPENNDIS_PORT);
+    assert_int_equal(run(cmd, &out), 2);
+    assert_non_null(strstr(out, "cannot read /nonexistent/driver.c"));
+    free(out);
+    snprintf(cmd, sizeof cmd, "%s --in-place %s/ndis5_basic.c 2>&1", OPENNDIS_PORT, PORT_SRC_DIR);
+    assert_int_equal(run(cmd, &out), 2);
+    assert_non_null(strstr(out, "--in-place goes with --fix"));
+    free(out);
+    snprintf(cmd, sizeof cmd, "%s 2>&1", OPENNDIS_PORT);
+    assert_int_equal(run(cmd, NULL), 2);
+    /* The main command hands `port` to openndis-port. */
+    snprintf(cmd, sizeof cmd, "%s port %s/ndis6_entry.c 2>&1", OPENNDIS_CLI, PORT_SRC_DIR);
+    assert_int_equal(run(cmd, &out), 1);
+    assert_non_null(strstr(out, "ndis6_entry.c:58:9: warning: DriverEntry fails here after a successful registration"));
+    assert_non_null(strstr(out, "fix-it: 58:9-58:23 \"{ NdisMDeregisterMiniportDriver(DriverHandle); return Status; }\""));
+    free(out);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ndis5_basic),
+        cmocka_unit_test(test_ndis5_goto_cleanup),
+        cmocka_unit_test(test_ndis5_nested_failures),
+        cmocka_unit_test(test_ndis5_half_ported),
+        cmocka_unit_test(test_ndis6_entry),
+        cmocka_unit_test(test_fix_goto_shape),
+        cmocka_unit_test(test_no_findings_on_ndis6_sample),
+        cmocka_unit_test(test_command_line),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
