@@ -257,6 +257,8 @@ static void test_info_imports(void **state)
     assert_non_null(strstr(out, "LOADS"));
     assert_non_null(strstr(out, "memcpy"));
     free(out);
+    assert_int_equal(cli(&out, "info --imports --fail-call 1 %s", SAMPLE_DRIVER), 2); /* runs nothing */
+    free(out);
 }
 
 static void test_usage(void **state)

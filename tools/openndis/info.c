@@ -189,8 +189,14 @@ int cmd_info(int argc, char **argv)
         return EXIT_USAGE;
     }
     args.path = argv[optind];
-    if (imports)
+    if (imports) {
+        if (o.fail_nth || o.timeout_given || o.sv.in_process) {
+            fprintf(stderr, "openndis info: --imports does not run the driver; --fail-call, --timeout and "
+                            "--no-fork do not apply\n");
+            return EXIT_USAGE;
+        }
         return info_imports(args.path, o.json);
+    }
     args.fail_nth = o.fail_nth;
 
     struct json_object *report = sv_run(info_job, &args, &o.sv);
