@@ -330,6 +330,52 @@ static void test_string_cb_ex_and_n(void **state)
     assert_int_equal(left, 3);
 }
 
+/* The remaining A/W twins, one documented edge each. */
+static void test_string_n_twins(void **state)
+{
+    (void)state;
+    char a[4], *aend;
+    WCHAR w[4], *wend;
+    size_t left;
+    assert_int_equal(RtlStringCchCopyNW(w, 4, L"abcdef", 2), STATUS_SUCCESS);
+    assert_memory_equal(w, L"ab", 6);
+    assert_int_equal(RtlStringCbCopyNA(a, sizeof a, "abcdef", 5), STATUS_BUFFER_OVERFLOW);
+    assert_string_equal(a, "abc");
+    assert_int_equal(RtlStringCbCatNW(w, sizeof w, L"cdef", 2 * sizeof(WCHAR)), STATUS_BUFFER_OVERFLOW);
+    assert_memory_equal(w, L"abc", 8);
+    assert_int_equal(RtlStringCchCopyNExW(w, 4, L"xyz", 1, &wend, &left, STRSAFE_FILL_BYTE(0x11)), STATUS_SUCCESS);
+    assert_int_equal(w[2], 0x1111);
+    assert_int_equal(left, 3);
+    assert_int_equal(RtlStringCbCopyNExA(a, sizeof a, NULL, 2, &aend, &left, 0), STATUS_INVALID_PARAMETER);
+    assert_string_equal(a, ""); /* a NULL source without STRSAFE_IGNORE_NULLS empties the destination */
+    assert_int_equal(left, 4);
+    assert_int_equal(RtlStringCchCatNExA(a, sizeof a, "abcd", 4, &aend, &left, STRSAFE_NO_TRUNCATION),
+                     STATUS_BUFFER_OVERFLOW);
+    assert_string_equal(a, "");
+    assert_ptr_equal(aend, a);
+    assert_int_equal(RtlStringCbCatNExW(w, sizeof w, L"yz", 4, &wend, &left, 0), STATUS_SUCCESS);
+    assert_memory_equal(w, L"xyz", 8);
+    assert_int_equal(left, 2); /* bytes */
+}
+
+static NTSTATUS cb_vprintf_ex_a(char *d, size_t cb, size_t *left, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    NTSTATUS st = RtlStringCbVPrintfExA(d, cb, NULL, left, 0, fmt, ap);
+    va_end(ap);
+    return st;
+}
+
+static NTSTATUS cb_vprintf_ex_w(WCHAR *d, size_t cb, size_t *left, const WCHAR *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    NTSTATUS st = RtlStringCbVPrintfExW(d, cb, NULL, left, 0, fmt, ap);
+    va_end(ap);
+    return st;
+}
+
 static void test_string_cb_printf_ex(void **state)
 {
     (void)state;
@@ -347,6 +393,12 @@ static void test_string_cb_printf_ex(void **state)
                      STATUS_BUFFER_OVERFLOW);
     assert_int_equal(w[0], 0);
     assert_int_equal(left, 16);
+    assert_int_equal(cb_vprintf_ex_a(a, 4, &left, "%s", "abcdef"), STATUS_BUFFER_OVERFLOW);
+    assert_string_equal(a, "abc");
+    assert_int_equal(left, 1);
+    assert_int_equal(cb_vprintf_ex_w(w, 8, &left, L"%d", 7), STATUS_SUCCESS);
+    assert_memory_equal(w, L"7", 4);
+    assert_int_equal(left, 6);
 }
 
 int main(void)
@@ -356,7 +408,8 @@ int main(void)
         cmocka_unit_test(test_copy),        cmocka_unit_test(test_copy_ex_flags),
         cmocka_unit_test(test_cat),         cmocka_unit_test(test_copy_string),
         cmocka_unit_test(test_copy_n),      cmocka_unit_test(test_printf),
-        cmocka_unit_test(test_string_cb_ex_and_n), cmocka_unit_test(test_string_cb_printf_ex),
+        cmocka_unit_test(test_string_cb_ex_and_n), cmocka_unit_test(test_string_n_twins),
+        cmocka_unit_test(test_string_cb_printf_ex),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
