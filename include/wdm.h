@@ -457,8 +457,10 @@ NTSYSAPI VOID RtlAssert(PVOID FailedAssertion, PVOID FileName, ULONG LineNumber,
 #define FILE_ANY_ACCESS 0
 #define FILE_READ_ACCESS 1
 #define FILE_WRITE_ACCESS 2
+typedef ULONG DEVICE_TYPE;
 #define FILE_DEVICE_NETWORK 0x00000012
 #define FILE_DEVICE_UNKNOWN 0x00000022
+#define FILE_DEVICE_SECURE_OPEN 0x00000100 /* DeviceCharacteristics */
 #define RtlUshortByteSwap(x) __builtin_bswap16(x)
 #define RtlUlongByteSwap(x) __builtin_bswap32(x)
 #define RtlUlonglongByteSwap(x) __builtin_bswap64(x)

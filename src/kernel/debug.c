@@ -204,3 +204,14 @@ NTSYSAPI ULONG DbgPrintEx(ULONG ComponentId, ULONG Level, PCSTR Format, ...)
     va_end(ap);
     return r;
 }
+
+NTSTATUS ke_unsupported(const char *function, const char *why, const void *site)
+{
+    struct vf_location loc;
+    char where[512];
+    vf_locate(site, true, &loc);
+    vf_location_format(&loc, where, sizeof where);
+    fprintf(stderr, "openndis: %s is not supported (%s); the call from %s fails with STATUS_NOT_IMPLEMENTED\n",
+            function, why, where);
+    return STATUS_NOT_IMPLEMENTED;
+}

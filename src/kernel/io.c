@@ -1,5 +1,7 @@
 /* I/O request completion and handles. There is no I/O manager issuing IRPs yet; what a
  * driver's dispatch routine does with an IRP it is given is still checked. */
+#include <wdmsec.h>
+
 #include "ke.h"
 
 #define KE_IRP_COMPLETED 0x4000000u /* in Irp->Flags: a bit Windows leaves to the I/O manager */
@@ -28,4 +30,19 @@ NTSYSAPI NTSTATUS ZwClose(HANDLE Handle)
     (void)Handle;
     ke_irql_at_most(PASSIVE_LEVEL, "ZwClose", VF_CALLER);
     return STATUS_INVALID_HANDLE;
+}
+
+NTKERNELAPI NTSTATUS IoCreateDeviceSecure(PDRIVER_OBJECT DriverObject, ULONG DeviceExtensionSize,
+                                          PUNICODE_STRING DeviceName, DEVICE_TYPE DeviceType,
+                                          ULONG DeviceCharacteristics, BOOLEAN Exclusive,
+                                          PCUNICODE_STRING DefaultSDDLString, LPCGUID DeviceClassGuid,
+                                          PDEVICE_OBJECT *DeviceObject)
+{
+    const void *site = VF_CALLER;
+    (void)DriverObject, (void)DeviceExtensionSize, (void)DeviceName, (void)DeviceType;
+    (void)DeviceCharacteristics, (void)Exclusive, (void)DefaultSDDLString, (void)DeviceClassGuid;
+    ke_irql_at_most(PASSIVE_LEVEL, "IoCreateDeviceSecure", site);
+    if (DeviceObject != NULL)
+        *DeviceObject = NULL;
+    return ke_unsupported("IoCreateDeviceSecure", "OpenNDIS has no I/O manager to own device objects yet", site);
 }

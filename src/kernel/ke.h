@@ -91,6 +91,9 @@ OPENNDIS_API void ke_work_flush(void);
 bool ke_work_self(void);
 
 /* ---- debug output (debug.c) ---------------------------------------------------------- */
+/* An EXPORT_STUB export was called: says so on stderr, naming the function, why, and the
+ * driver's call site; returns STATUS_NOT_IMPLEMENTED for the stub to return. */
+NTSTATUS ke_unsupported(const char *function, const char *why, const void *site);
 #include <stdarg.h>
 /* Formats with the Windows printf rules (l = 32 bits, I64, %ws, %wZ, ...). */
 OPENNDIS_API size_t ke_vformat(char *out, size_t cap, const char *fmt, va_list ap);

@@ -3,10 +3,15 @@
 
 #include "ndis.h"
 
-static const struct { const char *module, *name; } ndis_exports[] = {
-#define EXPORT_FN(module, name) { #module, #name },
+static const struct {
+    const char *module, *name;
+    bool stub;
+} ndis_exports[] = {
+#define EXPORT_FN(module, name) { #module, #name, false },
+#define EXPORT_STUB(module, name) { #module, #name, true },
 #include "exports.def"
 #undef EXPORT_FN
+#undef EXPORT_STUB
 };
 
 struct json_object *ndis_exports_json(void)
@@ -16,6 +21,7 @@ struct json_object *ndis_exports_json(void)
         struct json_object *o = json_object_new_object();
         json_object_object_add(o, "module", json_object_new_string(ndis_exports[i].module));
         json_object_object_add(o, "name", json_object_new_string(ndis_exports[i].name));
+        json_object_object_add(o, "status", json_object_new_string(ndis_exports[i].stub ? "unsupported" : "implemented"));
         json_object_array_add(list, o);
     }
     return list;

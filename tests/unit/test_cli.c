@@ -195,6 +195,72 @@ static void test_bad_input(void **state)
     json_object_put(j);
 }
 
+/* The import with this name in an `info --imports --json` report, or NULL. */
+static struct json_object *import_named(struct json_object *j, const char *name)
+{
+    struct json_object *list, *o;
+    if (!json_object_object_get_ex(j, "imports", &list))
+        return NULL;
+    for (size_t i = 0; i < json_object_array_length(list); i++)
+        if (strcmp(get(o = json_object_array_get_idx(list, i), "name"), name) == 0)
+            return o;
+    return NULL;
+}
+
+static void test_info_imports(void **state)
+{
+    (void)state;
+    struct json_object *j = cli_json(0, "--imports %s", SAMPLE_DRIVER), *o;
+    assert_string_equal(get(j, "verdict"), "pass");
+    assert_string_equal(get(j, "counts.missing"), "0");
+    assert_non_null(o = import_named(j, "NdisMRegisterMiniportDriver"));
+    assert_string_equal(get(o, "kind"), "implemented");
+    assert_string_equal(get(o, "module"), "NDIS");
+    assert_non_null(o = import_named(j, "KfRaiseIrql"));
+    assert_string_equal(get(o, "module"), "HAL");
+    assert_non_null(o = import_named(j, "memcpy")); /* from libc (libasan under ASan): fine */
+    assert_string_equal(get(o, "kind"), "library");
+    assert_non_null(strstr(get(o, "library"), ".so"));
+    assert_null(import_named(j, "DriverEntry")); /* defined, not imported */
+    json_object_put(j);
+
+    j = cli_json(1, "--imports %s/rogue_missing_import.so", ROGUE_DIR);
+    assert_string_equal(get(j, "verdict"), "fail");
+    assert_string_equal(get(j, "counts.missing"), "1");
+    assert_non_null(o = import_named(j, "NdisOpenNdisXyzzyNotImplemented"));
+    assert_string_equal(get(o, "kind"), "missing");
+    assert_string_equal(get(o, "module"), "NDIS");
+    assert_string_equal(get(o, "module_guessed"), "true");
+    json_object_put(j);
+
+    j = cli_json(0, "--imports %s/rogue_unsupported_import.so", ROGUE_DIR);
+    assert_string_equal(get(j, "counts.unsupported"), "1");
+    assert_non_null(o = import_named(j, "IoCreateDeviceSecure"));
+    assert_string_equal(get(o, "kind"), "unsupported");
+    assert_string_equal(get(o, "module"), "NTOSKRNL");
+    json_object_put(j);
+
+    j = cli_json(2, "--imports %s/README.md", SOURCE_DIR);
+    assert_non_null(strstr(get(j, "error"), "not an ELF file"));
+    json_object_put(j);
+    j = cli_json(2, "--imports /nonexistent/driver.so");
+    assert_non_null(strstr(get(j, "error"), "No such file"));
+    json_object_put(j);
+
+    char *out;
+    assert_int_equal(cli(&out, "info --imports %s/rogue_missing_import.so", ROGUE_DIR), 1);
+    assert_non_null(strstr(out, "MISSING NDIS?"));
+    assert_non_null(strstr(out, "NdisOpenNdisXyzzyNotImplemented"));
+    assert_non_null(strstr(out, "WOULD NOT LOAD"));
+    free(out);
+    assert_int_equal(cli(&out, "info --imports %s", SAMPLE_DRIVER), 0);
+    assert_non_null(strstr(out, "LOADS"));
+    assert_non_null(strstr(out, "memcpy"));
+    free(out);
+    assert_int_equal(cli(&out, "info --imports --fail-call 1 %s", SAMPLE_DRIVER), 2); /* runs nothing */
+    free(out);
+}
+
 static void test_usage(void **state)
 {
     (void)state;
@@ -438,6 +504,7 @@ int main(void)
         cmocka_unit_test(test_fail_fast_reports_rule_and_crash),
         cmocka_unit_test(test_hang_stopped),
         cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_info_imports),
         cmocka_unit_test(test_usage),
         cmocka_unit_test(test_run_sample),
         cmocka_unit_test(test_run_rogue),

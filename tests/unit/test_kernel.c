@@ -9,7 +9,9 @@
 
 #include <json-c/json.h>
 
-#include <ntintsafe.h>
+#include <uchar.h>
+
+#include <wdmsec.h>
 
 #include "kernel/ke.h"
 #include "ndis/ndis.h"
@@ -191,34 +193,25 @@ static void test_irp_completion(void **state)
     assert_int_equal(ZwClose((HANDLE)0x1234), STATUS_INVALID_HANDLE);
 }
 
-/* ntintsafe: results at the edges, and the error value on overflow. */
-static void test_intsafe(void **state)
+/* wdmsec.h: the predefined SDDL strings, and IoCreateDeviceSecure failing honestly while
+ * OpenNDIS has no I/O manager. */
+static void test_wdmsec(void **state)
 {
     (void)state;
-    ULONG u;
-    USHORT us;
-    SIZE_T z;
-    LONG l;
-    assert_int_equal(RtlULongAdd(0xfffffffeU, 1, &u), STATUS_SUCCESS);
-    assert_int_equal(u, 0xffffffffU);
-    assert_int_equal(RtlULongAdd(0xffffffffU, 1, &u), STATUS_INTEGER_OVERFLOW);
-    assert_int_equal(u, ULONG_ERROR);
-    assert_int_equal(RtlULongMult(0x10000, 0x10000, &u), STATUS_INTEGER_OVERFLOW);
-    assert_int_equal(RtlULongMult(0xffff, 0x10001, &u), STATUS_SUCCESS);
-    assert_int_equal(u, 0xffffffffU);
-    assert_int_equal(RtlULongSub(1, 2, &u), STATUS_INTEGER_OVERFLOW);
-    assert_int_equal(RtlUShortAdd(0x8000, 0x8000, &us), STATUS_INTEGER_OVERFLOW);
-    assert_int_equal(us, USHORT_ERROR);
-    assert_int_equal(RtlSizeTMult((SIZE_T)1 << 32, (SIZE_T)1 << 31, &z), STATUS_SUCCESS);
-    assert_int_equal(RtlSizeTMult((SIZE_T)1 << 32, (SIZE_T)1 << 32, &z), STATUS_INTEGER_OVERFLOW);
-    assert_int_equal(z, SIZET_ERROR);
-    assert_int_equal(RtlLongAdd(0x7fffffff, 1, &l), STATUS_INTEGER_OVERFLOW);
-    assert_int_equal(RtlLongSub(-0x7fffffff - 1, 1, &l), STATUS_INTEGER_OVERFLOW);
-    assert_int_equal(RtlULongToUShort(0x10000, &us), STATUS_INTEGER_OVERFLOW);
-    assert_int_equal(RtlULongToUShort(0xffff, &us), STATUS_SUCCESS);
-    assert_int_equal(RtlULongLongToULong(0x100000000ULL, &u), STATUS_INTEGER_OVERFLOW);
-    assert_int_equal(RtlSizeTToULong(7, &u), STATUS_SUCCESS);
-    assert_int_equal(u, 7);
+    static const char16_t want[] = u"D:P(A;;GA;;;SY)(A;;GRGWGX;;;BA)(A;;GRGWGX;;;WD)(A;;GRGWGX;;;RC)";
+    const UNICODE_STRING *s = &SDDL_DEVOBJ_SYS_ALL_ADM_RWX_WORLD_RWX_RES_RWX;
+    assert_int_equal(s->Length, sizeof want - sizeof(WCHAR));
+    assert_int_equal(s->MaximumLength, sizeof want);
+    assert_memory_equal(s->Buffer, want, sizeof want);
+    assert_int_equal(SDDL_DEVOBJ_KERNEL_ONLY.Length, 3 * sizeof(WCHAR));
+    assert_int_equal(SDDL_DEVOBJ_SYS_ALL_ADM_ALL.Length, 27 * sizeof(WCHAR));
+
+    PDEVICE_OBJECT device = (PDEVICE_OBJECT)0x1;
+    UNICODE_STRING name = RTL_CONSTANT_STRING(u"\\Device\\X");
+    assert_int_equal(IoCreateDeviceSecure(NULL, 0, &name, FILE_DEVICE_UNKNOWN, FILE_DEVICE_SECURE_OPEN, FALSE,
+                                          &SDDL_DEVOBJ_SYS_ALL, NULL, &device),
+                     STATUS_NOT_IMPLEMENTED);
+    assert_null(device);
 }
 
 static void test_rule_catalogue(void **state)
@@ -246,7 +239,7 @@ int main(void)
         cmocka_unit_test(test_exports_resolve),
         cmocka_unit_test(test_internals_hidden),
         cmocka_unit_test(test_irp_completion),
-        cmocka_unit_test(test_intsafe),
+        cmocka_unit_test(test_wdmsec),
         cmocka_unit_test(test_rule_catalogue),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

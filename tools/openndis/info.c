@@ -132,7 +132,12 @@ static void info_usage(FILE *out)
           "registered with NdisMRegisterMiniportDriver, unloads it (MiniportDriverUnload)\n"
           "and checks the registration rules on the way.\n"
           "\n"
+          "With --imports, it does not run the driver: it reads the functions the driver\n"
+          "imports from its ELF dynamic symbols and says who provides each (OpenNDIS,\n"
+          "OpenNDIS but unsupported, another library such as libc, or nobody).\n"
+          "\n"
           "options:\n"
+          "  --imports            list the driver's imports instead of loading it\n"
           "  --json               print one JSON object instead of text\n"
           "  --ndis-version X.Y   NDIS version to emulate (default 6.89)\n"
           "  --fail-call N        make the N-th fallible NDIS call the driver makes fail\n"
@@ -143,24 +148,32 @@ static void info_usage(FILE *out)
           "\n"
           "exit status: 0 DriverEntry succeeded, the driver unloaded and no rule was\n"
           "violated; 1 otherwise; 2 bad usage or not a loadable driver; 3 the driver\n"
-          "crashed or hung.\n",
+          "crashed or hung. With --imports: 0 every import is provided, 1 some import\n"
+          "is provided by nobody (loading would fail), 2 bad usage or not an ELF\n"
+          "shared object.\n",
           out);
 }
 
 int cmd_info(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        COMMON_LONGOPTS, { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
+        COMMON_LONGOPTS, { "imports", no_argument, NULL, 'i' }, { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
     };
     struct info_args args = { 0 };
     struct common_options o = { .sv.timeout_seconds = 30 };
     int c, r;
+    bool imports = false;
 
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         if ((r = common_option("info", c, optarg, &o)) != 0) {
             if (r < 0)
                 return EXIT_USAGE;
+            continue;
+        }
+        if (c == 'i') {
+            imports = true;
             continue;
         }
         if (c == 'h') {
@@ -176,6 +189,14 @@ int cmd_info(int argc, char **argv)
         return EXIT_USAGE;
     }
     args.path = argv[optind];
+    if (imports) {
+        if (o.fail_nth || o.timeout_given || o.sv.in_process) {
+            fprintf(stderr, "openndis info: --imports does not run the driver; --fail-call, --timeout and "
+                            "--no-fork do not apply\n");
+            return EXIT_USAGE;
+        }
+        return info_imports(args.path, o.json);
+    }
     args.fail_nth = o.fail_nth;
 
     struct json_object *report = sv_run(info_job, &args, &o.sv);

@@ -40,6 +40,8 @@ int render_report(struct json_object *report, bool json, void (*body)(FILE *out,
 
 /* subcommands */
 int cmd_info(int argc, char **argv);
+/* imports.c: `info --imports`; returns the exit code */
+int info_imports(const char *path, bool json);
 int cmd_run(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
