@@ -21,4 +21,12 @@ echo "== find_package(OpenNDIS)"
 cmake -S "$outside" -B "$work/cmake-build" -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
 cmake --build "$work/cmake-build" >/dev/null
 "$cli" info "$work/cmake-build/outside.so"
+
+echo "== openndis port reads the installed headers"
+status=0
+"$cli" port --json "$outside/../port/ndis6_entry.c" > "$work/port.json" || status=$?
+[ "$status" -eq 1 ] || { echo "FAIL: installed openndis port exited $status"; exit 1; }
+grep -q '"parse_errors":0' "$work/port.json" || { echo "FAIL: openndis port could not parse"; exit 1; }
+grep -q "\"headers\":\"$work/prefix/bin/../include/openndis\"" "$work/port.json" ||
+    { grep headers "$work/port.json"; echo "FAIL: installed openndis port does not use the installed headers"; exit 1; }
 echo "install check passed"

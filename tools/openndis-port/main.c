@@ -474,6 +474,7 @@ int main(int argc, char **argv)
     }
     if (files) {
         json_object *root = json_object_new_object();
+        json_object_object_add(root, "headers", json_object_new_string(include_dir()));
         json_object_object_add(root, "files", files);
         json_object_object_add(root, "findings", json_object_new_int((int)findings));
         puts(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
