@@ -13,6 +13,12 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) && !defined(__SANITIZE_ADDRESS__)
+#define __SANITIZE_ADDRESS__ 1
+#endif
+#endif
+
 #include "kernel/ke.h"
 
 /* ---- catching, filters, codes -------------------------------------------------------------- */
@@ -185,7 +191,7 @@ static void test_return_leaves_chain_clean(void **state)
 static void test_break_continue_goto_reach_driver_loop(void **state)
 {
     (void)state;
-    int i, handled = 0, bodies = 0;
+    volatile int i, handled = 0, bodies = 0; /* volatile: modified in __try bodies (docs/seh.md) */
     /* break in a handler leaves the driver's loop (the do/while(FALSE) pattern). */
     do {
         __try {
@@ -229,7 +235,9 @@ out:
 /* ---- access faults ------------------------------------------------------------------------- */
 static volatile int *volatile null_pointer;
 
-static int __attribute__((noinline)) read_through(volatile int *p)
+/* UBSan's null check would report the NULL load itself before it faults (docs/seh.md):
+ * here the load must reach the hardware, as it does in a driver built without UBSan. */
+static int __attribute__((noinline, no_sanitize("undefined"))) read_through(volatile int *p)
 {
     return *p;
 }
@@ -522,7 +530,8 @@ static void test_loud_failures(void **state)
     struct child_result r = run_child(raise_unhandled);
     assert_int_equal(r.signal, SIGABRT);
     assert_non_null(strstr(r.err, "unhandled exception STATUS_INVALID_USER_BUFFER (0xC00000E8)"));
-    assert_non_null(strstr(r.err, "test_seh.c")); /* the raise site */
+    /* the raise site: file:line, or the function where the symbolizer finds no line */
+    assert_true(strstr(r.err, "test_seh.c") != NULL || strstr(r.err, "raise_unhandled") != NULL);
 
     r = run_child(raise_through_finally_only);
     assert_int_equal(r.signal, SIGABRT);
@@ -541,7 +550,7 @@ static void test_loud_failures(void **state)
     /* Outside every __try the fault is the crash it always was (ASan reports it as its own). */
     r = run_child(fault_outside_try);
 #if defined(__SANITIZE_ADDRESS__)
-    assert_non_null(strstr(r.err, "SEGV"));
+    assert_non_null(strstr(r.err, "AddressSanitizer: SEGV on unknown address"));
 #else
     assert_int_equal(r.signal, SIGSEGV);
 #endif
