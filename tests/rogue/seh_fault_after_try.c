@@ -4,7 +4,9 @@
 
 NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 {
-    PULONG volatile Nowhere = NULL;
+    /* Unmapped but not NULL: UBSan's null check would report a NULL store itself before it
+     * faults (docs/seh.md), and the suite also runs under UBSan. */
+    PULONG volatile Nowhere = (PULONG)(ULONG_PTR)0x40;
     volatile ULONG caught = 0;
     UNREFERENCED_PARAMETER(DriverObject);
     UNREFERENCED_PARAMETER(RegistryPath);
