@@ -283,6 +283,29 @@ static void test_null_deref_is_access_violation(void **state)
     (void)value;
 }
 
+/* SIGBUS too: a mapping past the end of its file. */
+static void test_bus_error_is_access_violation(void **state)
+{
+    (void)state;
+    FILE *file = tmpfile();
+    assert_non_null(file);
+    long page = sysconf(_SC_PAGESIZE);
+    volatile char *beyond = mmap(NULL, (size_t)page, PROT_READ, MAP_SHARED, fileno(file), 0);
+    assert_true(beyond != MAP_FAILED);
+    volatile NTSTATUS code = 0;
+    volatile ULONG_PTR address = 0;
+    __try {
+        (void)beyond[8]; /* the file is empty: no page backs this */
+    } __except (EXCEPTION_EXECUTE_HANDLER) {
+        code = GetExceptionCode();
+        address = GetExceptionInformation()->ExceptionRecord->ExceptionInformation[1];
+    }
+    assert_int_equal(code, STATUS_ACCESS_VIOLATION);
+    assert_int_equal(address, (ULONG_PTR)(beyond + 8));
+    munmap((void *)beyond, (size_t)page);
+    fclose(file);
+}
+
 /* A fault outside every __try still reaches the handler that was there before. */
 static sigjmp_buf previous_jump;
 static volatile sig_atomic_t previous_called;
@@ -568,6 +591,7 @@ int main(void)
         cmocka_unit_test(test_return_leaves_chain_clean),
         cmocka_unit_test(test_break_continue_goto_reach_driver_loop),
         cmocka_unit_test(test_null_deref_is_access_violation),
+        cmocka_unit_test(test_bus_error_is_access_violation),
         cmocka_unit_test(test_fault_outside_try_chains),
         cmocka_unit_test(test_probes),
         cmocka_unit_test(test_probe_and_lock_pages),
