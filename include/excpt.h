@@ -46,6 +46,7 @@ typedef struct _EXCEPTION_POINTERS {
 } EXCEPTION_POINTERS, *PEXCEPTION_POINTERS;
 
 /* ---- the runtime behind the keywords (src/kernel/seh.c) -------------------------------- */
+/* OpenNDIS's own entry points, called only from these macros: not Windows exports. */
 #define OPENNDIS_SEH_EXCEPT 1
 #define OPENNDIS_SEH_FINALLY 2
 
@@ -67,6 +68,7 @@ NTSYSAPI void openndis_seh_kind(int kind);
 NTSYSAPI void openndis_seh_done(void);
 /* Cleanup of the body block: pops the frame when the body was left by a jump. */
 NTSYSAPI void openndis_seh_body_exit(void **frame);
+/* The innermost frame, which the body's cleanup variable remembers. */
 NTSYSAPI void *openndis_seh_top(void);
 /* Evaluates a filter's result: nonzero runs the handler; CONTINUE_SEARCH passes the
  * exception to the next frame out (no return); CONTINUE_EXECUTION stops the process. */

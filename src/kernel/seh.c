@@ -370,8 +370,21 @@ static bool ke_user_range_ok(const void *address, SIZE_T length)
     return end >= start && end <= KE_USER_PROBE_ADDRESS;
 }
 
-/* Touches the first byte of every page of [p, p+length): a read, or an atomic add of zero,
- * which needs write access but cannot lose a concurrent writer's update. A fault lands
+/* A locked OR of zero: a write access that changes nothing, even under a concurrent writer.
+ * In assembly because compilers turn an idempotent atomic (add 0) into a plain load, which
+ * would not fault on a read-only page. */
+static inline void ke_touch_for_write(volatile UCHAR *p)
+{
+#if defined(__x86_64__)
+    __asm__ volatile("lock orb $0, %0" : "+m"(*p) : : "memory");
+#else
+    UCHAR old = *p;
+    while (!__atomic_compare_exchange_n(p, &old, old, false, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+        ;
+#endif
+}
+
+/* Touches the first byte of every page of [p, p+length): a read, or the write above. A fault lands
  * in this function's own __try; returns false and the faulting address. */
 __attribute__((no_sanitize("address"), noinline)) static bool ke_touch_pages(const void *p, SIZE_T length, bool write,
                                                                    ULONG_PTR *bad_address)
@@ -383,7 +396,7 @@ __attribute__((no_sanitize("address"), noinline)) static bool ke_touch_pages(con
         ULONG_PTR a = (ULONG_PTR)p, last = a + length - 1;
         for (;;) {
             if (write)
-                __atomic_fetch_add((volatile UCHAR *)a, 0, __ATOMIC_RELAXED);
+                ke_touch_for_write((volatile UCHAR *)a);
             else
                 (void)*(volatile const UCHAR *)a;
             ULONG_PTR next = (a | (PAGE_SIZE - 1)) + 1;
