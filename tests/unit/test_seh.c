@@ -264,7 +264,7 @@ static void test_null_deref_is_access_violation(void **state)
     long page = sysconf(_SC_PAGESIZE);
     volatile char *ro = mmap(NULL, (size_t)page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     assert_true(ro != MAP_FAILED);
-    for (int round = 0; round < 2; round++) {
+    for (volatile int round = 0; round < 2; round++) { /* volatile: -Wclobbered at -O2 */
         code = 0;
         __try {
             ro[10] = 1;
