@@ -97,6 +97,7 @@
 
 /* ---- base types (LLP64: LONG/ULONG are 32 bits even on 64-bit targets) -------------- */
 #define VOID void
+#define NOTHING /* an empty statement's body: `if (x) NOTHING;` */
 typedef void *PVOID, *LPVOID;
 typedef const void *PCVOID, *LPCVOID;
 typedef void *PVOID64;
@@ -122,6 +123,14 @@ typedef intptr_t LONG_PTR, *PLONG_PTR, INT_PTR, *PINT_PTR, SSIZE_T, *PSSIZE_T;
 typedef uintptr_t ULONG_PTR, *PULONG_PTR, UINT_PTR, *PUINT_PTR, DWORD_PTR, *PDWORD_PTR;
 typedef size_t SIZE_T, *PSIZE_T;
 typedef void *HANDLE, **PHANDLE;
+/* TCHAR follows UNICODE, as in the WDK's ntdef.h. */
+#ifdef UNICODE
+typedef WCHAR TCHAR, *PTCHAR, *PTSTR, *LPTSTR;
+typedef const WCHAR *PCTSTR, *LPCTSTR;
+#else
+typedef char TCHAR, *PTCHAR, *PTSTR, *LPTSTR;
+typedef const char *PCTSTR, *LPCTSTR;
+#endif
 typedef LONG NTSTATUS, *PNTSTATUS;
 typedef char CCHAR, *PCCHAR;
 typedef UCHAR KIRQL, *PKIRQL;
@@ -276,6 +285,8 @@ OPENNDIS_EXTERN_C_BEGIN
 #define FAST_FAIL_CORRUPT_LIST_ENTRY 3
 NTSYSAPI DECLSPEC_NORETURN VOID RtlFailFast(ULONG Code);
 
+/* A list head that starts empty without a call: `static RTL_STATIC_LIST_HEAD(List);` */
+#define RTL_STATIC_LIST_HEAD(x) LIST_ENTRY x = { &x, &x }
 static inline VOID InitializeListHead(PLIST_ENTRY head)
 {
     head->Flink = head->Blink = head;

@@ -232,4 +232,26 @@
 #define __field_ecount(n)
 #define __callback
 
+/* SAL 1.5 buffer annotations (the _bytecount_/_cap_ spellings, still in driver code) */
+#define _In_bytecount_(n)
+#define _In_opt_bytecount_(n)
+#define _In_count_(n)
+#define _In_opt_count_(n)
+#define _Out_bytecap_(n)
+#define _Out_opt_bytecap_(n)
+#define _Out_cap_(n)
+#define _Out_opt_cap_(n)
+#define _Out_bytecapcount_(n)
+#define _Out_capcount_(n)
+#define _Out_bytecap_post_bytecount_(c, n)
+#define _Out_cap_post_count_(c, n)
+#define _Inout_bytecount_(n)
+#define _Inout_opt_bytecount_(n)
+#define _Inout_count_(n)
+#define _Inout_bytecap_(n)
+#define _Inout_cap_(n)
+#define _Deref_out_bytecap_(n)
+#define _Deref_out_
+#define _Deref_out_opt_
+#define _Deref_pre_z_
 #endif /* OPENNDIS_SAL_H */

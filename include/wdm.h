@@ -492,6 +492,490 @@ NTSYSAPI ULONG DbgPrintEx(ULONG ComponentId, ULONG Level, PCSTR Format, ...);
 #define KdPrintEx(args) ((void)0)
 #endif
 
+
+/* ---- access rights ------------------------------------------------------------------------ */
+typedef ULONG ACCESS_MASK, *PACCESS_MASK;
+#define DELETE 0x00010000L
+#define READ_CONTROL 0x00020000L
+#define WRITE_DAC 0x00040000L
+#define WRITE_OWNER 0x00080000L
+#define SYNCHRONIZE 0x00100000L
+#define STANDARD_RIGHTS_REQUIRED 0x000F0000L
+#define STANDARD_RIGHTS_READ READ_CONTROL
+#define STANDARD_RIGHTS_WRITE READ_CONTROL
+#define STANDARD_RIGHTS_EXECUTE READ_CONTROL
+#define STANDARD_RIGHTS_ALL 0x001F0000L
+#define SPECIFIC_RIGHTS_ALL 0x0000FFFFL
+#define ACCESS_SYSTEM_SECURITY 0x01000000L
+#define MAXIMUM_ALLOWED 0x02000000L
+#define GENERIC_READ 0x80000000L
+#define GENERIC_WRITE 0x40000000L
+#define GENERIC_EXECUTE 0x20000000L
+#define GENERIC_ALL 0x10000000L
+#define FILE_READ_DATA 0x0001
+#define FILE_LIST_DIRECTORY 0x0001
+#define FILE_WRITE_DATA 0x0002
+#define FILE_ADD_FILE 0x0002
+#define FILE_APPEND_DATA 0x0004
+#define FILE_READ_EA 0x0008
+#define FILE_WRITE_EA 0x0010
+#define FILE_EXECUTE 0x0020
+#define FILE_READ_ATTRIBUTES 0x0080
+#define FILE_WRITE_ATTRIBUTES 0x0100
+#define FILE_ALL_ACCESS (STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | 0x1FF)
+#define EVENT_QUERY_STATE 0x0001
+#define EVENT_MODIFY_STATE 0x0002
+#define EVENT_ALL_ACCESS (STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | 0x3)
+#define THREAD_ALL_ACCESS (STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | 0xFFFF)
+#define PROCESS_ALL_ACCESS (STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | 0xFFFF)
+#define KEY_QUERY_VALUE 0x0001
+#define KEY_SET_VALUE 0x0002
+#define KEY_CREATE_SUB_KEY 0x0004
+#define KEY_ENUMERATE_SUB_KEYS 0x0008
+#define KEY_NOTIFY 0x0010
+#define KEY_READ ((STANDARD_RIGHTS_READ | KEY_QUERY_VALUE | KEY_ENUMERATE_SUB_KEYS | KEY_NOTIFY) & ~SYNCHRONIZE)
+#define KEY_WRITE ((STANDARD_RIGHTS_WRITE | KEY_SET_VALUE | KEY_CREATE_SUB_KEY) & ~SYNCHRONIZE)
+#define KEY_ALL_ACCESS 0xF003F
+typedef struct _GENERIC_MAPPING {
+    ACCESS_MASK GenericRead;
+    ACCESS_MASK GenericWrite;
+    ACCESS_MASK GenericExecute;
+    ACCESS_MASK GenericAll;
+} GENERIC_MAPPING, *PGENERIC_MAPPING;
+typedef PVOID PSECURITY_DESCRIPTOR;
+
+/* ---- device and file objects (x64 layouts; OpenNDIS creates them for adapters) ------------ */
+typedef struct _KDEVICE_QUEUE {
+    CSHORT Type;
+    CSHORT Size;
+    LIST_ENTRY DeviceListHead;
+    KSPIN_LOCK Lock;
+    union {
+        BOOLEAN Busy;
+        LONG64 Hint;
+    };
+} KDEVICE_QUEUE, *PKDEVICE_QUEUE;
+/* The I/O manager's DMA wait block: nothing here uses its fields, only its size. */
+typedef struct _WAIT_CONTEXT_BLOCK {
+    ULONG_PTR Opaque[9];
+} WAIT_CONTEXT_BLOCK, *PWAIT_CONTEXT_BLOCK;
+typedef struct _VPB *PVPB;
+typedef struct _IO_TIMER *PIO_TIMER;
+typedef struct _DEVOBJ_EXTENSION *PDEVOBJ_EXTENSION;
+
+struct DECLSPEC_ALIGN(16) _DEVICE_OBJECT {
+    CSHORT Type;
+    USHORT Size;
+    LONG ReferenceCount;
+    struct _DRIVER_OBJECT *DriverObject;
+    struct _DEVICE_OBJECT *NextDevice;
+    struct _DEVICE_OBJECT *AttachedDevice;
+    struct _IRP *CurrentIrp;
+    PIO_TIMER Timer;
+    ULONG Flags;
+    ULONG Characteristics;
+    PVPB Vpb;
+    PVOID DeviceExtension;
+    DEVICE_TYPE DeviceType;
+    CCHAR StackSize;
+    union {
+        LIST_ENTRY ListEntry;
+        WAIT_CONTEXT_BLOCK Wcb;
+    } Queue;
+    ULONG AlignmentRequirement;
+    KDEVICE_QUEUE DeviceQueue;
+    KDPC Dpc;
+    ULONG ActiveThreadCount;
+    PSECURITY_DESCRIPTOR SecurityDescriptor;
+    KEVENT DeviceLock;
+    USHORT SectorSize;
+    USHORT Spare1;
+    PDEVOBJ_EXTENSION DeviceObjectExtension;
+    PVOID Reserved;
+};
+#define IO_TYPE_DEVICE 3
+#define IO_TYPE_FILE 5
+/* DEVICE_OBJECT Flags */
+#define DO_VERIFY_VOLUME 0x00000002
+#define DO_BUFFERED_IO 0x00000004
+#define DO_EXCLUSIVE 0x00000008
+#define DO_DIRECT_IO 0x00000010
+#define DO_MAP_IO_BUFFER 0x00000020
+#define DO_DEVICE_INITIALIZING 0x00000080
+#define DO_SHUTDOWN_REGISTERED 0x00000800
+#define DO_BUS_ENUMERATED_DEVICE 0x00001000
+#define DO_POWER_PAGABLE 0x00002000
+#define DO_POWER_INRUSH 0x00004000
+
+typedef struct _SECTION_OBJECT_POINTERS *PSECTION_OBJECT_POINTERS;
+typedef struct _IO_COMPLETION_CONTEXT *PIO_COMPLETION_CONTEXT;
+struct _FILE_OBJECT {
+    CSHORT Type;
+    CSHORT Size;
+    PDEVICE_OBJECT DeviceObject;
+    PVPB Vpb;
+    PVOID FsContext;
+    PVOID FsContext2;
+    PSECTION_OBJECT_POINTERS SectionObjectPointer;
+    PVOID PrivateCacheMap;
+    NTSTATUS FinalStatus;
+    struct _FILE_OBJECT *RelatedFileObject;
+    BOOLEAN LockOperation;
+    BOOLEAN DeletePending;
+    BOOLEAN ReadAccess;
+    BOOLEAN WriteAccess;
+    BOOLEAN DeleteAccess;
+    BOOLEAN SharedRead;
+    BOOLEAN SharedWrite;
+    BOOLEAN SharedDelete;
+    ULONG Flags;
+    UNICODE_STRING FileName;
+    LARGE_INTEGER CurrentByteOffset;
+    volatile ULONG Waiters;
+    volatile ULONG Busy;
+    PVOID LastLock;
+    KEVENT Lock;
+    KEVENT Event;
+    volatile PIO_COMPLETION_CONTEXT CompletionContext;
+    KSPIN_LOCK IrpListLock;
+    LIST_ENTRY IrpList;
+    volatile PVOID FileObjectExtension;
+};
+
+/* A dispatch routine that runs at PASSIVE_LEVEL and may be paged (a SAL role, same type). */
+typedef DRIVER_DISPATCH DRIVER_DISPATCH_PAGED, DRIVER_DISPATCH_RAISED;
+
+/* PnP minor functions (IRP_MJ_PNP) */
+#define IRP_MN_START_DEVICE 0x00
+#define IRP_MN_QUERY_REMOVE_DEVICE 0x01
+#define IRP_MN_REMOVE_DEVICE 0x02
+#define IRP_MN_CANCEL_REMOVE_DEVICE 0x03
+#define IRP_MN_STOP_DEVICE 0x04
+#define IRP_MN_QUERY_STOP_DEVICE 0x05
+#define IRP_MN_CANCEL_STOP_DEVICE 0x06
+#define IRP_MN_QUERY_DEVICE_RELATIONS 0x07
+#define IRP_MN_QUERY_INTERFACE 0x08
+#define IRP_MN_QUERY_CAPABILITIES 0x09
+#define IRP_MN_SURPRISE_REMOVAL 0x17
+#define IRP_MJ_CREATE_NAMED_PIPE 0x01
+#define IRP_MJ_QUERY_INFORMATION 0x05
+#define IRP_MJ_SET_INFORMATION 0x06
+#define IRP_MJ_FLUSH_BUFFERS 0x09
+#define IRP_MJ_SHUTDOWN 0x10
+#define IRP_MJ_POWER 0x16
+#define IRP_MJ_SYSTEM_CONTROL 0x17
+
+/* Swaps in a new cancel routine and returns the old one, atomically (a macro in the WDK). */
+#define IoSetCancelRoutine(irp, routine) \
+    ((PDRIVER_CANCEL)InterlockedExchangePointer((PVOID *)&(irp)->CancelRoutine, (PVOID)(routine)))
+
+/* ---- cancel-safe IRP queue (io_csq.c): the queue is the driver's, through six callbacks -- */
+typedef struct _IO_CSQ IO_CSQ, *PIO_CSQ;
+typedef VOID IO_CSQ_INSERT_IRP(PIO_CSQ Csq, PIRP Irp);
+typedef IO_CSQ_INSERT_IRP *PIO_CSQ_INSERT_IRP;
+typedef NTSTATUS IO_CSQ_INSERT_IRP_EX(PIO_CSQ Csq, PIRP Irp, PVOID InsertContext);
+typedef IO_CSQ_INSERT_IRP_EX *PIO_CSQ_INSERT_IRP_EX;
+typedef VOID IO_CSQ_REMOVE_IRP(PIO_CSQ Csq, PIRP Irp);
+typedef IO_CSQ_REMOVE_IRP *PIO_CSQ_REMOVE_IRP;
+typedef PIRP IO_CSQ_PEEK_NEXT_IRP(PIO_CSQ Csq, PIRP Irp, PVOID PeekContext);
+typedef IO_CSQ_PEEK_NEXT_IRP *PIO_CSQ_PEEK_NEXT_IRP;
+typedef VOID IO_CSQ_ACQUIRE_LOCK(PIO_CSQ Csq, PKIRQL Irql);
+typedef IO_CSQ_ACQUIRE_LOCK *PIO_CSQ_ACQUIRE_LOCK;
+typedef VOID IO_CSQ_RELEASE_LOCK(PIO_CSQ Csq, KIRQL Irql);
+typedef IO_CSQ_RELEASE_LOCK *PIO_CSQ_RELEASE_LOCK;
+typedef VOID IO_CSQ_COMPLETE_CANCELED_IRP(PIO_CSQ Csq, PIRP Irp);
+typedef IO_CSQ_COMPLETE_CANCELED_IRP *PIO_CSQ_COMPLETE_CANCELED_IRP;
+struct _IO_CSQ {
+    ULONG Type;
+    PIO_CSQ_INSERT_IRP CsqInsertIrp;
+    PIO_CSQ_REMOVE_IRP CsqRemoveIrp;
+    PIO_CSQ_PEEK_NEXT_IRP CsqPeekNextIrp;
+    PIO_CSQ_ACQUIRE_LOCK CsqAcquireLock;
+    PIO_CSQ_RELEASE_LOCK CsqReleaseLock;
+    PIO_CSQ_COMPLETE_CANCELED_IRP CsqCompleteCanceledIrp;
+    PVOID ReservePointer;
+};
+typedef struct _IO_CSQ_IRP_CONTEXT {
+    ULONG Type;
+    PIRP Irp;
+    PIO_CSQ Csq;
+} IO_CSQ_IRP_CONTEXT, *PIO_CSQ_IRP_CONTEXT;
+NTKERNELAPI NTSTATUS IoCsqInitialize(PIO_CSQ Csq, PIO_CSQ_INSERT_IRP CsqInsertIrp, PIO_CSQ_REMOVE_IRP CsqRemoveIrp,
+                                     PIO_CSQ_PEEK_NEXT_IRP CsqPeekNextIrp, PIO_CSQ_ACQUIRE_LOCK CsqAcquireLock,
+                                     PIO_CSQ_RELEASE_LOCK CsqReleaseLock,
+                                     PIO_CSQ_COMPLETE_CANCELED_IRP CsqCompleteCanceledIrp);
+NTKERNELAPI VOID IoCsqInsertIrp(PIO_CSQ Csq, PIRP Irp, PIO_CSQ_IRP_CONTEXT Context);
+NTKERNELAPI PIRP IoCsqRemoveNextIrp(PIO_CSQ Csq, PVOID PeekContext);
+NTKERNELAPI PIRP IoCsqRemoveIrp(PIO_CSQ Csq, PIO_CSQ_IRP_CONTEXT Context);
+/* Whether the IRP's requester is a 32-bit process: needs processes, not supported. */
+NTKERNELAPI BOOLEAN IoIs32bitProcess(PIRP Irp);
+
+/* ---- pool (pool.c): allocations are the calling driver's, tracked like NDIS memory -------- */
+NTKERNELAPI PVOID ExAllocatePoolWithTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag);
+NTKERNELAPI VOID ExFreePoolWithTag(PVOID P, ULONG Tag);
+NTKERNELAPI VOID ExFreePool(PVOID P);
+/* POOL_ZERO_DOWN_LEVEL_SUPPORT spellings: header functions in the WDK too. */
+static FORCEINLINE PVOID ExAllocatePoolZero(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag)
+{
+    PVOID p = ExAllocatePoolWithTag(PoolType, NumberOfBytes, Tag);
+    if (p != NULL)
+        RtlZeroMemory(p, NumberOfBytes);
+    return p;
+}
+static FORCEINLINE PVOID ExAllocatePoolUninitialized(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag)
+{
+    return ExAllocatePoolWithTag(PoolType, NumberOfBytes, Tag);
+}
+typedef enum _DRIVER_RUNTIME_INIT_FLAGS { DrvRtPoolNxOptIn = 0x00000001 } DRIVER_RUNTIME_INIT_FLAGS;
+/* Pool here is never executable, so opting in to NX pool changes nothing. */
+static FORCEINLINE VOID ExInitializeDriverRuntime(ULONG RuntimeFlags)
+{
+    (void)RuntimeFlags;
+}
+
+/* ---- executive resources and reader/writer spin locks (resource.c) ------------------------ */
+typedef struct _ERESOURCE {
+    /* OpenNDIS keeps the state here under one global lock; the size is the x64 one. */
+    volatile ULONG_PTR OwnerThread;
+    volatile LONG ExclusiveCount;
+    volatile LONG SharedCount;
+    volatile LONG ExclusiveWaiters;
+    ULONG Magic;
+    ULONG_PTR Reserved[10];
+} ERESOURCE, *PERESOURCE;
+NTKERNELAPI NTSTATUS ExInitializeResourceLite(PERESOURCE Resource);
+NTKERNELAPI NTSTATUS ExDeleteResourceLite(PERESOURCE Resource);
+NTKERNELAPI BOOLEAN ExAcquireResourceSharedLite(PERESOURCE Resource, BOOLEAN Wait);
+NTKERNELAPI BOOLEAN ExAcquireResourceExclusiveLite(PERESOURCE Resource, BOOLEAN Wait);
+NTKERNELAPI BOOLEAN ExAcquireSharedStarveExclusive(PERESOURCE Resource, BOOLEAN Wait);
+NTKERNELAPI VOID ExReleaseResourceLite(PERESOURCE Resource);
+NTKERNELAPI BOOLEAN ExIsResourceAcquiredExclusiveLite(PERESOURCE Resource);
+NTKERNELAPI ULONG ExIsResourceAcquiredSharedLite(PERESOURCE Resource);
+/* Critical regions disable normal kernel APCs: OpenNDIS delivers none, so these keep a
+ * per-thread count that the resource calls check. */
+NTKERNELAPI VOID KeEnterCriticalRegion(VOID);
+NTKERNELAPI VOID KeLeaveCriticalRegion(VOID);
+NTKERNELAPI BOOLEAN KeAreApcsDisabled(VOID);
+
+typedef volatile LONG EX_SPIN_LOCK, *PEX_SPIN_LOCK;
+NTKERNELAPI KIRQL ExAcquireSpinLockShared(PEX_SPIN_LOCK SpinLock);
+NTKERNELAPI VOID ExReleaseSpinLockShared(PEX_SPIN_LOCK SpinLock, KIRQL OldIrql);
+NTKERNELAPI KIRQL ExAcquireSpinLockExclusive(PEX_SPIN_LOCK SpinLock);
+NTKERNELAPI VOID ExReleaseSpinLockExclusive(PEX_SPIN_LOCK SpinLock, KIRQL OldIrql);
+
+/* ---- queued spin locks: the same locks, with the old IRQL kept in the handle --------------- */
+typedef struct _KSPIN_LOCK_QUEUE {
+    struct _KSPIN_LOCK_QUEUE *volatile Next;
+    PKSPIN_LOCK volatile Lock;
+} KSPIN_LOCK_QUEUE, *PKSPIN_LOCK_QUEUE;
+typedef struct _KLOCK_QUEUE_HANDLE {
+    KSPIN_LOCK_QUEUE LockQueue;
+    KIRQL OldIrql;
+} KLOCK_QUEUE_HANDLE, *PKLOCK_QUEUE_HANDLE;
+NTKERNELAPI VOID KeAcquireInStackQueuedSpinLock(PKSPIN_LOCK SpinLock, PKLOCK_QUEUE_HANDLE LockHandle);
+NTKERNELAPI VOID KeReleaseInStackQueuedSpinLock(PKLOCK_QUEUE_HANDLE LockHandle);
+NTKERNELAPI VOID KeAcquireInStackQueuedSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock, PKLOCK_QUEUE_HANDLE LockHandle);
+NTKERNELAPI VOID KeReleaseInStackQueuedSpinLockFromDpcLevel(PKLOCK_QUEUE_HANDLE LockHandle);
+
+/* ---- more memory-model helpers (wdm.h inlines in the WDK) --------------------------------- */
+#define ReadULongAcquire(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
+#define ReadLongAcquire(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
+#define ReadPointerAcquire(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
+#define WriteULongRelease(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
+#define WriteLongRelease(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
+#define WritePointerRelease(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
+#define ReadNoFence64(p) __atomic_load_n((p), __ATOMIC_RELAXED)
+#define ReadULongNoFence(p) __atomic_load_n((p), __ATOMIC_RELAXED)
+#define ReadPointerNoFence(p) __atomic_load_n((p), __ATOMIC_RELAXED)
+#define WriteNoFence64(p, v) __atomic_store_n((p), (v), __ATOMIC_RELAXED)
+#define WriteULongNoFence(p, v) __atomic_store_n((p), (v), __ATOMIC_RELAXED)
+#define WritePointerNoFence(p, v) __atomic_store_n((p), (v), __ATOMIC_RELAXED)
+#define InterlockedAddNoFence(p, v) __atomic_add_fetch((p), (v), __ATOMIC_RELAXED)
+#define InterlockedAddNoFence64(p, v) __atomic_add_fetch((p), (v), __ATOMIC_RELAXED)
+#define InterlockedIncrementNoFence(p) __atomic_add_fetch((p), 1, __ATOMIC_RELAXED)
+#define InterlockedIncrementNoFence64(p) __atomic_add_fetch((p), 1, __ATOMIC_RELAXED)
+#define InterlockedDecrementNoFence(p) __atomic_sub_fetch((p), 1, __ATOMIC_RELAXED)
+
+/* ---- waits on several objects and timing ---------------------------------------------------- */
+typedef enum _WAIT_TYPE { WaitAll, WaitAny, WaitNotification, WaitDequeue, WaitDpc } WAIT_TYPE;
+#define THREAD_WAIT_OBJECTS 3
+#define MAXIMUM_WAIT_OBJECTS 64
+typedef struct _KWAIT_BLOCK {
+    ULONG_PTR Opaque[6];
+} KWAIT_BLOCK, *PKWAIT_BLOCK, *PRKWAIT_BLOCK;
+/* Waits on up to THREAD_WAIT_OBJECTS events (MAXIMUM_WAIT_OBJECTS with a WaitBlockArray);
+ * WaitAny returns STATUS_WAIT_0 + the index of the signalled one. */
+NTKERNELAPI NTSTATUS KeWaitForMultipleObjects(ULONG Count, PVOID Object[], WAIT_TYPE WaitType,
+                                              KWAIT_REASON WaitReason, KPROCESSOR_MODE WaitMode,
+                                              BOOLEAN Alertable, PLARGE_INTEGER Timeout,
+                                              PKWAIT_BLOCK WaitBlockArray);
+/* Monotonic, in ticks of *PerformanceFrequency (10 MHz here). */
+NTKERNELAPI LARGE_INTEGER KeQueryPerformanceCounter(PLARGE_INTEGER PerformanceFrequency);
+NTSYSAPI NTSTATUS ZwYieldExecution(VOID);
+
+/* ---- threads and processes (process.c) ---------------------------------------------------- */
+/* The executive object begins with the kernel one, so both names point at the same object. */
+typedef struct _KTHREAD *PKTHREAD, *PRKTHREAD, *PETHREAD;
+typedef struct _KPROCESS *PKPROCESS, *PRKPROCESS, *PEPROCESS;
+typedef struct _OBJECT_TYPE *POBJECT_TYPE;
+typedef struct _CLIENT_ID {
+    HANDLE UniqueProcess;
+    HANDLE UniqueThread;
+} CLIENT_ID, *PCLIENT_ID;
+typedef VOID KSTART_ROUTINE(PVOID StartContext);
+typedef KSTART_ROUTINE *PKSTART_ROUTINE;
+/* Every thread that runs driver code has a KTHREAD; its priority is kept, not scheduled. */
+NTKERNELAPI PKTHREAD KeGetCurrentThread(VOID);
+#define PsGetCurrentThread() ((PETHREAD)KeGetCurrentThread())
+NTKERNELAPI KPRIORITY KeSetPriorityThread(PKTHREAD Thread, KPRIORITY Priority);
+NTKERNELAPI KPRIORITY KeQueryPriorityThread(PKTHREAD Thread);
+#define LOW_PRIORITY 0
+#define LOW_REALTIME_PRIORITY 16
+#define HIGH_PRIORITY 31
+#define MAXIMUM_PRIORITY 32
+NTKERNELAPI HANDLE PsGetCurrentProcessId(VOID);
+NTKERNELAPI HANDLE PsGetCurrentThreadId(VOID);
+/* Needs an object manager for the thread handle: not supported yet. */
+NTKERNELAPI NTSTATUS PsCreateSystemThread(PHANDLE ThreadHandle, ULONG DesiredAccess,
+                                          struct _OBJECT_ATTRIBUTES *ObjectAttributes, HANDLE ProcessHandle,
+                                          PCLIENT_ID ClientId, PKSTART_ROUTINE StartRoutine, PVOID StartContext);
+NTKERNELAPI NTSTATUS PsTerminateSystemThread(NTSTATUS ExitStatus);
+
+/* ---- objects and handles (ob.c): OpenNDIS has no object manager yet -------------------------- */
+typedef struct _OBJECT_HANDLE_INFORMATION {
+    ULONG HandleAttributes;
+    ACCESS_MASK GrantedAccess;
+} OBJECT_HANDLE_INFORMATION, *POBJECT_HANDLE_INFORMATION;
+NTKERNELAPI NTSTATUS ObReferenceObjectByHandle(HANDLE Handle, ACCESS_MASK DesiredAccess, POBJECT_TYPE ObjectType,
+                                               KPROCESSOR_MODE AccessMode, PVOID *Object,
+                                               POBJECT_HANDLE_INFORMATION HandleInformation);
+NTKERNELAPI LONG_PTR ObfReferenceObject(PVOID Object);
+NTKERNELAPI LONG_PTR ObfDereferenceObject(PVOID Object);
+#define ObReferenceObject(o) ObfReferenceObject(o)
+#define ObDereferenceObject(o) ObfDereferenceObject(o)
+NTKERNELAPI NTSTATUS ObCloseHandle(HANDLE Handle, KPROCESSOR_MODE PreviousMode);
+/* The object types, as the data exports drivers compare against. */
+extern OPENNDIS_API POBJECT_TYPE *ExEventObjectType;
+extern OPENNDIS_API POBJECT_TYPE *PsThreadType;
+extern OPENNDIS_API POBJECT_TYPE *PsProcessType;
+extern OPENNDIS_API POBJECT_TYPE *IoFileObjectType;
+
+/* ---- security (the checks need tokens OpenNDIS does not have) --------------------------------- */
+typedef enum _SECURITY_IMPERSONATION_LEVEL {
+    SecurityAnonymous,
+    SecurityIdentification,
+    SecurityImpersonation,
+    SecurityDelegation
+} SECURITY_IMPERSONATION_LEVEL, *PSECURITY_IMPERSONATION_LEVEL;
+typedef PVOID PACCESS_TOKEN;
+typedef struct _SECURITY_SUBJECT_CONTEXT {
+    PACCESS_TOKEN ClientToken;
+    SECURITY_IMPERSONATION_LEVEL ImpersonationLevel;
+    PACCESS_TOKEN PrimaryToken;
+    PVOID ProcessAuditId;
+} SECURITY_SUBJECT_CONTEXT, *PSECURITY_SUBJECT_CONTEXT;
+typedef struct _PRIVILEGE_SET *PPRIVILEGE_SET;
+NTKERNELAPI VOID SeCaptureSubjectContext(PSECURITY_SUBJECT_CONTEXT SubjectContext);
+NTKERNELAPI VOID SeReleaseSubjectContext(PSECURITY_SUBJECT_CONTEXT SubjectContext);
+NTKERNELAPI BOOLEAN SeAccessCheck(PSECURITY_DESCRIPTOR SecurityDescriptor,
+                                  PSECURITY_SUBJECT_CONTEXT SubjectSecurityContext, BOOLEAN SubjectContextLocked,
+                                  ACCESS_MASK DesiredAccess, ACCESS_MASK PreviouslyGrantedAccess,
+                                  PPRIVILEGE_SET *Privileges, PGENERIC_MAPPING GenericMapping,
+                                  KPROCESSOR_MODE AccessMode, PACCESS_MASK GrantedAccess, PNTSTATUS AccessStatus);
+
+/* ---- registry (the Zw calls need the object manager too) ---------------------------------------- */
+#define REG_NONE 0
+#define REG_SZ 1
+#define REG_EXPAND_SZ 2
+#define REG_BINARY 3
+#define REG_DWORD 4
+#define REG_DWORD_LITTLE_ENDIAN 4
+#define REG_DWORD_BIG_ENDIAN 5
+#define REG_LINK 6
+#define REG_MULTI_SZ 7
+#define REG_QWORD 11
+#define REG_QWORD_LITTLE_ENDIAN 11
+typedef enum _KEY_VALUE_INFORMATION_CLASS {
+    KeyValueBasicInformation,
+    KeyValueFullInformation,
+    KeyValuePartialInformation,
+    KeyValueFullInformationAlign64,
+    KeyValuePartialInformationAlign64,
+    KeyValueLayerInformation,
+    MaxKeyValueInfoClass
+} KEY_VALUE_INFORMATION_CLASS;
+typedef struct _KEY_VALUE_PARTIAL_INFORMATION {
+    ULONG TitleIndex;
+    ULONG Type;
+    ULONG DataLength;
+    UCHAR Data[1];
+} KEY_VALUE_PARTIAL_INFORMATION, *PKEY_VALUE_PARTIAL_INFORMATION;
+NTSYSAPI NTSTATUS ZwOpenKey(PHANDLE KeyHandle, ACCESS_MASK DesiredAccess, struct _OBJECT_ATTRIBUTES *ObjectAttributes);
+NTSYSAPI NTSTATUS ZwQueryValueKey(HANDLE KeyHandle, PUNICODE_STRING ValueName,
+                                  KEY_VALUE_INFORMATION_CLASS KeyValueInformationClass, PVOID KeyValueInformation,
+                                  ULONG Length, PULONG ResultLength);
+
+/* ---- operating system version (rtl.c): OpenNDIS answers as the Windows its NDIS version ships in */
+typedef struct _OSVERSIONINFOW {
+    ULONG dwOSVersionInfoSize;
+    ULONG dwMajorVersion;
+    ULONG dwMinorVersion;
+    ULONG dwBuildNumber;
+    ULONG dwPlatformId;
+    WCHAR szCSDVersion[128];
+} OSVERSIONINFOW, *POSVERSIONINFOW, RTL_OSVERSIONINFOW, *PRTL_OSVERSIONINFOW;
+typedef struct _OSVERSIONINFOEXW {
+    ULONG dwOSVersionInfoSize;
+    ULONG dwMajorVersion;
+    ULONG dwMinorVersion;
+    ULONG dwBuildNumber;
+    ULONG dwPlatformId;
+    WCHAR szCSDVersion[128];
+    USHORT wServicePackMajor;
+    USHORT wServicePackMinor;
+    USHORT wSuiteMask;
+    UCHAR wProductType;
+    UCHAR wReserved;
+} OSVERSIONINFOEXW, *POSVERSIONINFOEXW, RTL_OSVERSIONINFOEXW, *PRTL_OSVERSIONINFOEXW;
+#define VER_EQUAL 1
+#define VER_GREATER 2
+#define VER_GREATER_EQUAL 3
+#define VER_LESS 4
+#define VER_LESS_EQUAL 5
+#define VER_AND 6
+#define VER_OR 7
+#define VER_MINORVERSION 0x0000001
+#define VER_MAJORVERSION 0x0000002
+#define VER_BUILDNUMBER 0x0000004
+#define VER_PLATFORMID 0x0000008
+#define VER_SERVICEPACKMINOR 0x0000010
+#define VER_SERVICEPACKMAJOR 0x0000020
+#define VER_SUITENAME 0x0000040
+#define VER_PRODUCT_TYPE 0x0000080
+#define VER_NT_WORKSTATION 0x0000001
+#define VER_PLATFORM_WIN32_NT 2
+NTSYSAPI ULONGLONG VerSetConditionMask(ULONGLONG ConditionMask, ULONG TypeMask, UCHAR Condition);
+#define VER_SET_CONDITION(mask, type, cond) ((mask) = VerSetConditionMask((mask), (type), (cond)))
+NTSYSAPI NTSTATUS RtlGetVersion(PRTL_OSVERSIONINFOW lpVersionInformation);
+NTSYSAPI NTSTATUS RtlVerifyVersionInfo(PRTL_OSVERSIONINFOEXW VersionInfo, ULONG TypeMask, ULONGLONG ConditionMask);
+
+/* ---- ANSI strings (rtl.c) ------------------------------------------------------------------ */
+NTSYSAPI NTSTATUS RtlUnicodeStringToAnsiString(PANSI_STRING DestinationString, PCUNICODE_STRING SourceString,
+                                               BOOLEAN AllocateDestinationString);
+NTSYSAPI VOID RtlFreeAnsiString(PANSI_STRING AnsiString);
+NTSYSAPI VOID RtlInitAnsiString(PANSI_STRING DestinationString, PCSZ SourceString);
+NTSYSAPI NTSTATUS RtlAppendUnicodeStringToString(PUNICODE_STRING Destination, PCUNICODE_STRING Source);
+NTSYSAPI NTSTATUS RtlAppendUnicodeToString(PUNICODE_STRING Destination, PCWSTR Source);
+
+/* ---- driver verifier ------------------------------------------------------------------------ */
+/* OpenNDIS checks every driver it runs, so the verifier is always on for the caller. */
+NTKERNELAPI NTSTATUS MmIsVerifierEnabled(PULONG VerifierFlags);
+#define DRIVER_VERIFIER_SPECIAL_POOLING 0x0001
+#define DRIVER_VERIFIER_FORCE_IRQL_CHECKING 0x0002
+#define DRIVER_VERIFIER_INJECT_ALLOCATION_FAILURES 0x0004
+#define DRIVER_VERIFIER_TRACK_POOL_ALLOCATIONS 0x0008
+#define DRIVER_VERIFIER_IO_CHECKING 0x0010
+
 #define PAGED_CODE() ((void)0)
 #define PAGED_CODE_LOCKED() ((void)0)
 #define INIT_CODE_SEG
@@ -513,5 +997,14 @@ C_ASSERT(offsetof(DRIVER_OBJECT, DriverName) == 0x38);
 C_ASSERT(offsetof(DRIVER_OBJECT, DriverInit) == 0x58);
 C_ASSERT(offsetof(DRIVER_OBJECT, DriverUnload) == 0x68);
 C_ASSERT(offsetof(DRIVER_OBJECT, MajorFunction) == 0x70 && sizeof(DRIVER_OBJECT) == 0x150);
+
+C_ASSERT(sizeof(DEVICE_OBJECT) == 0x150 && offsetof(DEVICE_OBJECT, Flags) == 0x30);
+C_ASSERT(offsetof(DEVICE_OBJECT, DeviceExtension) == 0x40 && offsetof(DEVICE_OBJECT, Queue) == 0x50);
+C_ASSERT(offsetof(DEVICE_OBJECT, DeviceQueue) == 0xA0 && offsetof(DEVICE_OBJECT, Dpc) == 0xC8);
+C_ASSERT(offsetof(DEVICE_OBJECT, DeviceLock) == 0x118 && offsetof(DEVICE_OBJECT, Reserved) == 0x140);
+C_ASSERT(sizeof(FILE_OBJECT) == 0xD8 && offsetof(FILE_OBJECT, FsContext) == 0x18);
+C_ASSERT(offsetof(FILE_OBJECT, FileName) == 0x58 && offsetof(FILE_OBJECT, Event) == 0x98);
+C_ASSERT(sizeof(IO_CSQ) == 0x40 && sizeof(ERESOURCE) == 0x68 && sizeof(KLOCK_QUEUE_HANDLE) == 0x18);
+C_ASSERT(sizeof(RTL_OSVERSIONINFOEXW) == 0x11C && sizeof(KEY_VALUE_PARTIAL_INFORMATION) == 0x10);
 
 #endif /* OPENNDIS_WDM_H */

@@ -226,6 +226,27 @@ NDISAPI VOID NdisMIndicateStatusEx(NDIS_HANDLE MiniportAdapterHandle,
 /* ---- the adapter's device objects -------------------------------------------------------------- */
 /* A virtual adapter here has a physical and a functional device object (opaque, zeroed) and
  * no device below it; it has no hardware resources. */
+/* A device object for the driver's own I/O control (tap-windows6's per-adapter TAP device).
+ * Needs an I/O manager: NdisRegisterDeviceEx fails with NDIS_STATUS_NOT_SUPPORTED for now. */
+#define NDIS_DEVICE_OBJECT_ATTRIBUTES_REVISION_1 1
+typedef struct _NDIS_DEVICE_OBJECT_ATTRIBUTES {
+    NDIS_OBJECT_HEADER Header;
+    PNDIS_STRING DeviceName;
+    PNDIS_STRING SymbolicName;
+    PDRIVER_DISPATCH *MajorFunctions;
+    ULONG ExtensionSize;
+    PCUNICODE_STRING DefaultSDDLString;
+    LPCGUID DeviceClassGuid;
+} NDIS_DEVICE_OBJECT_ATTRIBUTES, *PNDIS_DEVICE_OBJECT_ATTRIBUTES;
+#define NDIS_SIZEOF_DEVICE_OBJECT_ATTRIBUTES_REVISION_1 \
+    RTL_SIZEOF_THROUGH_FIELD(NDIS_DEVICE_OBJECT_ATTRIBUTES, DeviceClassGuid)
+C_ASSERT(offsetof(NDIS_DEVICE_OBJECT_ATTRIBUTES, MajorFunctions) == 0x18 &&
+         sizeof(NDIS_DEVICE_OBJECT_ATTRIBUTES) == 0x38);
+NDISAPI NDIS_STATUS NdisRegisterDeviceEx(NDIS_HANDLE NdisHandle, PNDIS_DEVICE_OBJECT_ATTRIBUTES DeviceObjectAttributes,
+                                         PDEVICE_OBJECT *pDeviceObject, PNDIS_HANDLE NdisDeviceHandle);
+NDISAPI VOID NdisDeregisterDeviceEx(NDIS_HANDLE NdisDeviceHandle);
+NDISAPI PVOID NdisGetDeviceReservedExtension(PDEVICE_OBJECT DeviceObject);
+
 NDISAPI VOID NdisMGetDeviceProperty(NDIS_HANDLE MiniportAdapterHandle, PDEVICE_OBJECT *PhysicalDeviceObject,
                                     PDEVICE_OBJECT *FunctionalDeviceObject, PDEVICE_OBJECT *NextDeviceObject,
                                     PCM_RESOURCE_LIST *AllocatedResources,

@@ -20,6 +20,8 @@ OPENNDIS_EXTERN_C_BEGIN
 /* NdisHandle is the driver handle or a miniport adapter handle; Tag must be non-zero. */
 NDISAPI PVOID NdisAllocateMemoryWithTagPriority(_In_ NDIS_HANDLE NdisHandle, _In_ UINT Length,
                                                 _In_ ULONG Tag, _In_ EX_POOL_PRIORITY Priority);
+/* The older NDIS 6 form: no handle, so the memory belongs to the calling driver. */
+NDISAPI NDIS_STATUS NdisAllocateMemoryWithTag(_Out_ PVOID *VirtualAddress, _In_ UINT Length, _In_ ULONG Tag);
 NDISAPI VOID NdisFreeMemory(_In_ PVOID VirtualAddress, _In_ UINT Length, _In_ UINT MemoryFlags);
 
 OPENNDIS_EXTERN_C_END

@@ -60,6 +60,21 @@ NTKERNELAPI PVOID MmMapLockedPagesSpecifyCache(PMDL Mdl, KPROCESSOR_MODE AccessM
 typedef enum _LOCK_OPERATION { IoReadAccess, IoWriteAccess, IoModifyAccess } LOCK_OPERATION;
 NTKERNELAPI VOID MmProbeAndLockPages(PMDL MemoryDescriptorList, KPROCESSOR_MODE AccessMode, LOCK_OPERATION Operation);
 NTKERNELAPI VOID MmUnlockPages(PMDL MemoryDescriptorList);
+/* MDLs from the driver's pool (mdl.c). Irp must be NULL: there is no I/O manager to attach to. */
+NTKERNELAPI PMDL IoAllocateMdl(PVOID VirtualAddress, ULONG Length, BOOLEAN SecondaryBuffer, BOOLEAN ChargeQuota,
+                               PIRP Irp);
+NTKERNELAPI VOID IoFreeMdl(PMDL Mdl);
+/* Describes part of SourceMdl's buffer in TargetMdl (Length 0: to the end of the source). */
+NTKERNELAPI VOID IoBuildPartialMdl(PMDL SourceMdl, PMDL TargetMdl, PVOID VirtualAddress, ULONG Length);
+#define MmInitializeMdl(m, va, len)                                                     \
+    do {                                                                                \
+        (m)->Next = NULL;                                                               \
+        (m)->Size = (CSHORT)sizeof(MDL);                                                \
+        (m)->MdlFlags = 0;                                                              \
+        (m)->StartVa = PAGE_ALIGN(va);                                                  \
+        (m)->ByteOffset = BYTE_OFFSET(va);                                              \
+        (m)->ByteCount = (ULONG)(len);                                                  \
+    } while (0)
 
 #define MmGetMdlByteCount(m) ((m)->ByteCount)
 #define MmGetMdlByteOffset(m) ((m)->ByteOffset)
@@ -223,6 +238,18 @@ struct _NET_BUFFER_LIST {
 #define NDIS_NBL_FLAGS_IS_IPV6 0x00000400
 #define NDIS_NBL_FLAGS_IS_TCP 0x00000800
 #define NDIS_NBL_FLAGS_IS_UDP 0x00001000
+/* Who owns which bits of NET_BUFFER_LIST.Flags */
+#define NBL_FLAGS_NDIS_RESERVED 0x00000FFF
+#define NBL_FLAGS_MINIPORT_RESERVED 0x0000F000
+#define NBL_FLAGS_SCRATCH 0x000F0000
+#define NBL_FLAGS_PROTOCOL_RESERVED 0xFFF00000
+/* EtherType values NDIS names (host byte order) */
+#define NDIS_ETH_TYPE_IPV4 0x0800
+#define NDIS_ETH_TYPE_ARP 0x0806
+#define NDIS_ETH_TYPE_IPV6 0x86DD
+#define NDIS_ETH_TYPE_802_1X 0x888E
+#define NDIS_ETH_TYPE_802_1Q 0x8100
+#define NDIS_ETH_TYPE_SLOW_PROTOCOL 0x8809
 #define NdisSetNblFlag(nbl, f) ((nbl)->NblFlags |= (f))
 #define NdisClearNblFlag(nbl, f) ((nbl)->NblFlags &= ~(f))
 #define NdisTestNblFlag(nbl, f) (((nbl)->NblFlags & (f)) != 0)

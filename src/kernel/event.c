@@ -107,6 +107,67 @@ NTKERNELAPI NTSTATUS KeWaitForSingleObject(PVOID Object, KWAIT_REASON WaitReason
     return ke_event_wait(Object, ns) ? STATUS_SUCCESS : STATUS_TIMEOUT;
 }
 
+/* Several events at once, under the shared event lock. WaitAny takes the first signalled one
+ * (and resets it if it is a synchronization event); WaitAll waits until all are signalled. */
+NTKERNELAPI NTSTATUS KeWaitForMultipleObjects(ULONG Count, PVOID Object[], WAIT_TYPE WaitType,
+                                              KWAIT_REASON WaitReason, KPROCESSOR_MODE WaitMode,
+                                              BOOLEAN Alertable, PLARGE_INTEGER Timeout,
+                                              PKWAIT_BLOCK WaitBlockArray)
+{
+    static const char fn[] = "KeWaitForMultipleObjects";
+    const void *site = VF_CALLER;
+    (void)WaitReason, (void)WaitMode, (void)Alertable;
+    bool poll = Timeout != NULL && Timeout->QuadPart == 0;
+    ke_irql_at_most(poll ? DISPATCH_LEVEL : APC_LEVEL, fn, site);
+    if (Count == 0 || Count > MAXIMUM_WAIT_OBJECTS || (Count > THREAD_WAIT_OBJECTS && WaitBlockArray == NULL) ||
+        (WaitType != WaitAny && WaitType != WaitAll)) {
+        vf_violation(VF_KERNEL_OBJECT_MISUSE, fn, site,
+                     "Count %lu needs 1..%d objects (more than %d only with a WaitBlockArray) and WaitAny or WaitAll",
+                     (unsigned long)Count, MAXIMUM_WAIT_OBJECTS, THREAD_WAIT_OBJECTS);
+        return STATUS_INVALID_PARAMETER;
+    }
+    uint64_t timeout_ns = UINT64_MAX;
+    if (Timeout != NULL)
+        timeout_ns = Timeout->QuadPart < 0 ? (uint64_t)(-Timeout->QuadPart) * 100u : 0;
+    pthread_once(&ke_event_once, ke_event_init);
+    uint64_t deadline = timeout_ns == UINT64_MAX ? 0 : ke_now_ns() + timeout_ns;
+    struct timespec until = { .tv_sec = (time_t)(deadline / 1000000000u), .tv_nsec = (long)(deadline % 1000000000u) };
+    NTSTATUS status = STATUS_TIMEOUT;
+    pthread_mutex_lock(&ke_event_lock);
+    for (;;) {
+        ULONG signalled = 0, first = Count;
+        for (ULONG i = 0; i < Count; i++) {
+            if (((PRKEVENT)Object[i])->Header.SignalState != 0) {
+                signalled++;
+                if (first == Count)
+                    first = i;
+            }
+        }
+        if (WaitType == WaitAny && first < Count) {
+            PRKEVENT e = Object[first];
+            if (e->Header.Type == KE_EVENT_SYNCHRONIZATION)
+                e->Header.SignalState = 0;
+            status = STATUS_WAIT_0 + (NTSTATUS)first;
+            break;
+        }
+        if (WaitType == WaitAll && signalled == Count) {
+            for (ULONG i = 0; i < Count; i++) {
+                PRKEVENT e = Object[i];
+                if (e->Header.Type == KE_EVENT_SYNCHRONIZATION)
+                    e->Header.SignalState = 0;
+            }
+            status = STATUS_WAIT_0;
+            break;
+        }
+        int rc = timeout_ns == UINT64_MAX ? pthread_cond_wait(&ke_event_cond, &ke_event_lock)
+                                          : pthread_cond_timedwait(&ke_event_cond, &ke_event_lock, &until);
+        if (rc == ETIMEDOUT)
+            break;
+    }
+    pthread_mutex_unlock(&ke_event_lock);
+    return status;
+}
+
 NDISAPI VOID NdisInitializeEvent(PNDIS_EVENT Event)
 {
     KeInitializeEvent(&Event->Event, NotificationEvent, FALSE);

@@ -57,6 +57,10 @@ struct ke_pool *ke_pool_owner(const void *p);
 /* Reports every block still held as MemoryLeak (`when` says at which point) and frees it. */
 void ke_pool_release(struct ke_pool *pool, const char *when);
 
+/* Memory for the driver whose code is at `site` (or a shared pool outside any driver), with
+ * fault injection: what ExAllocatePoolWithTag and allocating Rtl calls use. */
+void *ke_ex_alloc(size_t size, ULONG tag, const void *site, const char *fn);
+
 /* ---- deferred work (dispatcher.c) --------------------------------------------------------- */
 uint64_t ke_now_ns(void);
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "ke.h"
+#include "../loader/ld.h"
 
 struct ke_block {
     LIST_ENTRY link;
@@ -107,4 +108,53 @@ void ke_pool_release(struct ke_pool *pool, const char *when)
         pthread_mutex_unlock(&ke_index_lock);
         ke_block_drop(b);
     }
+}
+
+/* ---- Ex pool: the calling driver's pool (found from the call site), so a block it never
+ * frees is reported at unload like NDIS memory. Callers outside any driver (tests) share one. */
+static struct ke_pool ke_ex_pool_other;
+static pthread_once_t ke_ex_pool_once = PTHREAD_ONCE_INIT;
+
+static void ke_ex_pool_init(void)
+{
+    ke_pool_init(&ke_ex_pool_other);
+}
+
+void *ke_ex_alloc(size_t size, ULONG tag, const void *site, const char *fn)
+{
+    if (vf_fault_inject(fn, site))
+        return NULL;
+    struct ld_image *image = ld_image_containing(site);
+    pthread_once(&ke_ex_pool_once, ke_ex_pool_init);
+    return ke_pool_alloc(image != NULL ? &image->pool : &ke_ex_pool_other, size, tag, site, fn);
+}
+
+NTKERNELAPI PVOID ExAllocatePoolWithTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag)
+{
+    static const char fn[] = "ExAllocatePoolWithTag";
+    const void *site = VF_CALLER;
+    /* Paged pool may fault, so it needs APC_LEVEL or lower; non-paged pool DISPATCH_LEVEL. */
+    if (!ke_irql_at_most(PoolType == PagedPool ? APC_LEVEL : DISPATCH_LEVEL, fn, site))
+        return NULL;
+    if (Tag == 0)
+        vf_violation(VF_ALLOCATE_ZERO_TAG, fn, site, "Tag is 0; pass a four-character pool tag");
+    return ke_ex_alloc(NumberOfBytes, Tag, site, fn);
+}
+
+static void ke_ex_free(PVOID P, const char *fn, const void *site)
+{
+    ke_irql_at_most(DISPATCH_LEVEL, fn, site);
+    if (!ke_pool_free(P))
+        vf_violation(VF_FREE_INVALID, fn, site, "%p was not returned by ExAllocatePoolWithTag or was already freed", P);
+}
+
+NTKERNELAPI VOID ExFreePoolWithTag(PVOID P, ULONG Tag)
+{
+    (void)Tag; /* Windows checks it only for PROTECTED_POOL tags, which OpenNDIS does not have */
+    ke_ex_free(P, "ExFreePoolWithTag", VF_CALLER);
+}
+
+NTKERNELAPI VOID ExFreePool(PVOID P)
+{
+    ke_ex_free(P, "ExFreePool", VF_CALLER);
 }

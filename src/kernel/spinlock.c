@@ -299,3 +299,37 @@ NDISAPI VOID NdisGetSystemUpTimeEx(PLARGE_INTEGER pSystemUpTime)
 {
     pSystemUpTime->QuadPart = (LONGLONG)(ke_now_ns() / 1000000u); /* milliseconds */
 }
+
+/* In-stack queued spin locks: the same lock; the handle keeps the lock and the old IRQL. */
+NTKERNELAPI VOID KeAcquireInStackQueuedSpinLock(PKSPIN_LOCK SpinLock, PKLOCK_QUEUE_HANDLE LockHandle)
+{
+    static const char fn[] = "KeAcquireInStackQueuedSpinLock";
+    const void *site = VF_CALLER;
+    ke_irql_at_most(DISPATCH_LEVEL, fn, site);
+    LockHandle->LockQueue.Next = NULL;
+    LockHandle->LockQueue.Lock = SpinLock;
+    LockHandle->OldIrql = ke_irql_set(DISPATCH_LEVEL);
+    ke_spin_acquire(SpinLock, fn, site);
+}
+
+NTKERNELAPI VOID KeReleaseInStackQueuedSpinLock(PKLOCK_QUEUE_HANDLE LockHandle)
+{
+    ke_spin_release(LockHandle->LockQueue.Lock, "KeReleaseInStackQueuedSpinLock", VF_CALLER);
+    ke_irql_set(LockHandle->OldIrql);
+}
+
+NTKERNELAPI VOID KeAcquireInStackQueuedSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock, PKLOCK_QUEUE_HANDLE LockHandle)
+{
+    static const char fn[] = "KeAcquireInStackQueuedSpinLockAtDpcLevel";
+    const void *site = VF_CALLER;
+    ke_require_dispatch(fn, site);
+    LockHandle->LockQueue.Next = NULL;
+    LockHandle->LockQueue.Lock = SpinLock;
+    LockHandle->OldIrql = DISPATCH_LEVEL;
+    ke_spin_acquire(SpinLock, fn, site);
+}
+
+NTKERNELAPI VOID KeReleaseInStackQueuedSpinLockFromDpcLevel(PKLOCK_QUEUE_HANDLE LockHandle)
+{
+    ke_spin_release(LockHandle->LockQueue.Lock, "KeReleaseInStackQueuedSpinLockFromDpcLevel", VF_CALLER);
+}

@@ -457,3 +457,32 @@ struct json_object *ndis_adapter_json(struct ndis_adapter *a)
     pthread_mutex_unlock(&a->lock);
     return o;
 }
+
+/* Device objects for a driver's own I/O control need an I/O manager to route IRPs to them:
+ * not supported yet. NdisRegisterDeviceEx fails with a status the driver must handle. */
+NDISAPI NDIS_STATUS NdisRegisterDeviceEx(NDIS_HANDLE NdisHandle, PNDIS_DEVICE_OBJECT_ATTRIBUTES DeviceObjectAttributes,
+                                         PDEVICE_OBJECT *pDeviceObject, PNDIS_HANDLE NdisDeviceHandle)
+{
+    const void *site = VF_CALLER;
+    (void)NdisHandle, (void)DeviceObjectAttributes;
+    ke_irql_at_most(PASSIVE_LEVEL, "NdisRegisterDeviceEx", site);
+    if (pDeviceObject != NULL)
+        *pDeviceObject = NULL;
+    if (NdisDeviceHandle != NULL)
+        *NdisDeviceHandle = NULL;
+    ke_unsupported("NdisRegisterDeviceEx", "OpenNDIS has no I/O manager to route IRPs to device objects yet", site);
+    return NDIS_STATUS_NOT_SUPPORTED;
+}
+
+NDISAPI VOID NdisDeregisterDeviceEx(NDIS_HANDLE NdisDeviceHandle)
+{
+    (void)NdisDeviceHandle;
+    ke_unsupported("NdisDeregisterDeviceEx", "NdisRegisterDeviceEx never registers a device here", VF_CALLER);
+}
+
+NDISAPI PVOID NdisGetDeviceReservedExtension(PDEVICE_OBJECT DeviceObject)
+{
+    (void)DeviceObject;
+    ke_unsupported("NdisGetDeviceReservedExtension", "NdisRegisterDeviceEx never creates a device here", VF_CALLER);
+    return NULL;
+}

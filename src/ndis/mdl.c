@@ -76,3 +76,64 @@ NTKERNELAPI VOID MmUnlockPages(PMDL MemoryDescriptorList)
     ke_irql_at_most(DISPATCH_LEVEL, "MmUnlockPages", VF_CALLER);
     MemoryDescriptorList->MdlFlags &= ~(MDL_PAGES_LOCKED | MDL_WRITE_OPERATION);
 }
+
+/* IoAllocateMdl: an MDL for the calling driver's buffer, from its pool. */
+NTKERNELAPI PMDL IoAllocateMdl(PVOID VirtualAddress, ULONG Length, BOOLEAN SecondaryBuffer, BOOLEAN ChargeQuota,
+                               PIRP Irp)
+{
+    static const char fn[] = "IoAllocateMdl";
+    const void *site = VF_CALLER;
+    (void)SecondaryBuffer, (void)ChargeQuota;
+    if (!ke_irql_at_most(DISPATCH_LEVEL, fn, site))
+        return NULL;
+    if (Irp != NULL) {
+        ke_unsupported("IoAllocateMdl with an IRP", "OpenNDIS has no I/O manager to attach MDLs to IRPs", site);
+        return NULL;
+    }
+    PMDL mdl = ke_ex_alloc(sizeof *mdl, 0x6c644d49u /* 'ldMI' */, site, fn);
+    if (mdl == NULL)
+        return NULL;
+    MmInitializeMdl(mdl, VirtualAddress, Length);
+    return mdl;
+}
+
+NTKERNELAPI VOID IoFreeMdl(PMDL Mdl)
+{
+    static const char fn[] = "IoFreeMdl";
+    const void *site = VF_CALLER;
+    ke_irql_at_most(DISPATCH_LEVEL, fn, site);
+    if (!ke_pool_free(Mdl))
+        vf_violation(VF_FREE_INVALID, fn, site, "%p is not a live MDL from IoAllocateMdl", (void *)Mdl);
+}
+
+NTKERNELAPI VOID IoBuildPartialMdl(PMDL SourceMdl, PMDL TargetMdl, PVOID VirtualAddress, ULONG Length)
+{
+    static const char fn[] = "IoBuildPartialMdl";
+    const void *site = VF_CALLER;
+    PCHAR start = MmGetMdlVirtualAddress(SourceMdl);
+    PCHAR va = VirtualAddress;
+    if (va < start || va > start + SourceMdl->ByteCount) {
+        vf_violation(VF_KERNEL_OBJECT_MISUSE, fn, site, "VirtualAddress %p is outside the source MDL's buffer %p+%lu",
+                     VirtualAddress, (void *)start, (unsigned long)SourceMdl->ByteCount);
+        return;
+    }
+    ULONG left = (ULONG)(start + SourceMdl->ByteCount - va);
+    if (Length == 0)
+        Length = left;
+    if (Length > left) {
+        vf_violation(VF_KERNEL_OBJECT_MISUSE, fn, site, "Length %lu runs past the source MDL's buffer (%lu left)",
+                     (unsigned long)Length, (unsigned long)left);
+        return;
+    }
+    TargetMdl->StartVa = PAGE_ALIGN(va);
+    TargetMdl->ByteOffset = BYTE_OFFSET(va);
+    TargetMdl->ByteCount = Length;
+    TargetMdl->Process = SourceMdl->Process;
+    TargetMdl->MdlFlags = (CSHORT)((TargetMdl->MdlFlags & MDL_ALLOCATED_FIXED_SIZE) | MDL_PARTIAL |
+                                   (SourceMdl->MdlFlags & (MDL_PAGES_LOCKED | MDL_SOURCE_IS_NONPAGED_POOL)));
+    if (SourceMdl->MdlFlags & (MDL_MAPPED_TO_SYSTEM_VA | MDL_SOURCE_IS_NONPAGED_POOL)) {
+        /* every address is mapped in user space: the partial view is mapped too */
+        TargetMdl->MappedSystemVa = va;
+        TargetMdl->MdlFlags |= MDL_MAPPED_TO_SYSTEM_VA;
+    }
+}

@@ -24,6 +24,20 @@ NDISAPI PVOID NdisAllocateMemoryWithTagPriority(NDIS_HANDLE NdisHandle, UINT Len
     return ke_pool_alloc(pool, Length, Tag, site, fn);
 }
 
+/* No handle: the memory is the calling driver's (found from the call site). */
+NDISAPI NDIS_STATUS NdisAllocateMemoryWithTag(PVOID *VirtualAddress, UINT Length, ULONG Tag)
+{
+    static const char fn[] = "NdisAllocateMemoryWithTag";
+    const void *site = VF_CALLER;
+    *VirtualAddress = NULL;
+    if (!ke_irql_at_most(DISPATCH_LEVEL, fn, site))
+        return NDIS_STATUS_FAILURE;
+    if (Tag == 0)
+        vf_violation(VF_ALLOCATE_ZERO_TAG, fn, site, "Tag is 0; pass a four-character pool tag");
+    *VirtualAddress = ke_ex_alloc(Length, Tag, site, fn);
+    return *VirtualAddress != NULL ? NDIS_STATUS_SUCCESS : NDIS_STATUS_RESOURCES;
+}
+
 NDISAPI VOID NdisFreeMemory(PVOID VirtualAddress, UINT Length, UINT MemoryFlags)
 {
     static const char fn[] = "NdisFreeMemory";
