@@ -127,6 +127,12 @@ struct ndis_adapter *ndis_adapter_initialize(struct ld_image *image, NDIS_STATUS
     ke_pool_init(&a->pool);
     a->magic = NDIS_ADAPTER_MAGIC;
     a->driver = d;
+    a->pdo.Type = a->fdo.Type = IO_TYPE_DEVICE;
+    a->pdo.Size = a->fdo.Size = sizeof(DEVICE_OBJECT);
+    a->pdo.StackSize = 1; /* attaching puts the FDO one stack location above the PDO */
+    a->fdo.StackSize = 2;
+    a->fdo.DriverObject = &image->object; /* the FDO is the miniport's; the PDO its bus's */
+    a->pdo.AttachedDevice = &a->fdo;
     pthread_mutex_lock(&ndis_index_lock);
     a->index = ndis_next_index++;
     pthread_mutex_unlock(&ndis_index_lock);
@@ -405,9 +411,9 @@ NDISAPI VOID NdisMGetDeviceProperty(NDIS_HANDLE MiniportAdapterHandle, PDEVICE_O
     if (a == NULL)
         return;
     if (PhysicalDeviceObject)
-        *PhysicalDeviceObject = (PDEVICE_OBJECT)a->pdo;
+        *PhysicalDeviceObject = &a->pdo;
     if (FunctionalDeviceObject)
-        *FunctionalDeviceObject = (PDEVICE_OBJECT)a->fdo;
+        *FunctionalDeviceObject = &a->fdo;
     if (NextDeviceObject)
         *NextDeviceObject = NULL; /* a virtual adapter has no device below it */
     if (AllocatedResources)

@@ -127,8 +127,9 @@ struct ndis_adapter {
     struct ke_timer hang_timer; /* NDIS's CheckForHang interval... */
     struct ke_work hang_work;   /* ...runs the check at PASSIVE_LEVEL */
 
-    /* What NdisMGetDeviceProperty hands out: opaque, zeroed DEVICE_OBJECT-sized blocks. */
-    ULONG_PTR pdo[0x150 / sizeof(ULONG_PTR)], fdo[0x150 / sizeof(ULONG_PTR)];
+    /* What NdisMGetDeviceProperty hands out: device objects with only their identity filled
+     * in (drivers such as Wintun keep their context in the FDO's Reserved field). */
+    DEVICE_OBJECT pdo, fdo;
 
     struct ke_pool pool; /* memory allocated with the adapter handle */
     const struct ndis_upper_edge *edge;

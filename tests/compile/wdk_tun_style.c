@@ -206,12 +206,52 @@ static NDIS_STATUS TunInitializeEx(NDIS_HANDLE AdapterHandle, NDIS_HANDLE Driver
         .InterfaceType = NdisInterfaceInternal,
         .MiniportAdapterContext = Ctx
     };
+    NDIS_STATUS Status = NdisMSetMiniportAttributes(AdapterHandle, (PNDIS_MINIPORT_ADAPTER_ATTRIBUTES)&Registration);
+    if (Status != NDIS_STATUS_SUCCESS)
+        goto cleanup;
+    static NDIS_OID Oids[] = { OID_GEN_VENDOR_DRIVER_VERSION };
+    NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES General = {
+        .Header = { .Type = NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES,
+                    .Revision = NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES_REVISION_2,
+                    .Size = NDIS_SIZEOF_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES_REVISION_2 },
+        .MediaType = NdisMediumIP,
+        .PhysicalMediumType = NdisPhysicalMediumUnspecified,
+        .MtuSize = 0xFFFF,
+        .MaxXmitLinkSpeed = 100000000000ULL,
+        .MaxRcvLinkSpeed = 100000000000ULL,
+        .RcvLinkSpeed = 100000000000ULL,
+        .XmitLinkSpeed = 100000000000ULL,
+        .MediaConnectState = MediaConnectStateDisconnected,
+        .LookaheadSize = 0xFFFF,
+        .MacOptions = NDIS_MAC_OPTION_TRANSFERS_NOT_PEND | NDIS_MAC_OPTION_COPY_LOOKAHEAD_DATA |
+                      NDIS_MAC_OPTION_NO_LOOPBACK,
+        .SupportedPacketFilters = NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_ALL_MULTICAST |
+                                  NDIS_PACKET_TYPE_BROADCAST | NDIS_PACKET_TYPE_ALL_LOCAL |
+                                  NDIS_PACKET_TYPE_ALL_FUNCTIONAL,
+        .AccessType = NET_IF_ACCESS_BROADCAST,
+        .DirectionType = NET_IF_DIRECTION_SENDRECEIVE,
+        .ConnectionType = NET_IF_CONNECTION_DEDICATED,
+        .IfType = IF_TYPE_PROP_VIRTUAL,
+        .IfConnectorPresent = FALSE,
+        .SupportedStatistics = NDIS_STATISTICS_FLAGS_VALID_DIRECTED_FRAMES_RCV,
+        .SupportedOidList = Oids,
+        .SupportedOidListLength = sizeof(Oids)
+    };
+    Status = NdisMSetMiniportAttributes(AdapterHandle, (PNDIS_MINIPORT_ADAPTER_ATTRIBUTES)&General);
+    if (Status != NDIS_STATUS_SUCCESS)
+        goto cleanup;
     KeEnterCriticalRegion();
     ExAcquireResourceExclusiveLite(&DeviceListLock, TRUE);
     InsertTailList(&DeviceList, &Ctx->Entry);
     ExReleaseResourceLite(&DeviceListLock);
     KeLeaveCriticalRegion();
-    return NdisMSetMiniportAttributes(AdapterHandle, (PNDIS_MINIPORT_ADAPTER_ATTRIBUTES)&Registration);
+    return NDIS_STATUS_SUCCESS;
+
+cleanup:
+    ExDeleteResourceLite(&Ctx->RegistrationLock);
+    Ctx->Fdo->Reserved = NULL;
+    ExFreePoolWithTag(Ctx, TUN_TAG);
+    return Status;
 }
 
 _Use_decl_annotations_

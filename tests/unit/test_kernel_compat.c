@@ -534,6 +534,36 @@ static void test_stubs_fail_and_fixed_answers(void **state)
     assert_true(flags & DRIVER_VERIFIER_FORCE_IRQL_CHECKING);
 }
 
+/* ---- the tunnel-style driver: its FDO context and its hooked dispatch table -------------- */
+static void test_tun_style_driver_keeps_context_in_fdo(void **state)
+{
+    (void)state;
+    vf_reset();
+    char err[512];
+    struct ld_image *image = ld_load(TUN_STYLE_DRIVER, err, sizeof err);
+    assert_non_null(image);
+    assert_int_equal(ld_driver_entry(image), STATUS_SUCCESS);
+    /* it hooked IRP_MJ_DEVICE_CONTROL and IRP_MJ_PNP after registering */
+    assert_non_null(image->object.MajorFunction[IRP_MJ_DEVICE_CONTROL]);
+    assert_non_null(image->object.MajorFunction[IRP_MJ_PNP]);
+    NDIS_STATUS st;
+    struct ndis_adapter *a = ndis_adapter_initialize(image, &st);
+    assert_int_equal(st, NDIS_STATUS_SUCCESS);
+    PDEVICE_OBJECT pdo = NULL, fdo = NULL;
+    NdisMGetDeviceProperty((NDIS_HANDLE)a, &pdo, &fdo, NULL, NULL, NULL);
+    assert_non_null(fdo);
+    assert_int_equal((ULONG_PTR)fdo % 16, 0); /* DEVICE_OBJECT is 16-byte aligned */
+    assert_int_equal(fdo->Type, IO_TYPE_DEVICE);
+    assert_int_equal(fdo->Size, sizeof(DEVICE_OBJECT));
+    assert_ptr_equal(fdo->DriverObject, &image->object);
+    assert_ptr_equal(pdo->AttachedDevice, fdo);
+    assert_non_null(fdo->Reserved); /* the driver's context, as Wintun keeps it */
+    assert_int_equal(ndis_adapter_halt(a, NdisHaltDeviceDisabled), NDIS_STATUS_SUCCESS);
+    assert_true(ld_unload(image));
+    ld_free(image);
+    assert_int_equal(vf_violation_count(), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -550,6 +580,7 @@ int main(void)
         cmocka_unit_test(test_io_mdls),
         cmocka_unit_test(test_cancel_safe_queue),
         cmocka_unit_test(test_stubs_fail_and_fixed_answers),
+        cmocka_unit_test(test_tun_style_driver_keeps_context_in_fdo),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
