@@ -102,7 +102,7 @@ typedef void *PVOID, *LPVOID;
 typedef const void *PCVOID, *LPCVOID;
 typedef void *PVOID64;
 typedef char CHAR, *PCHAR, *PSTR, *LPSTR;
-typedef const char *PCSTR, *LPCSTR, *PCSZ;
+typedef const char *PCSTR, *LPCSTR, *PCSZ, *PCCH, *LPCCH;
 typedef signed char SCHAR, *PSCHAR;
 typedef unsigned char UCHAR, *PUCHAR, BYTE, *PBYTE, BOOLEAN, *PBOOLEAN;
 typedef short SHORT, *PSHORT, CSHORT;

@@ -5,6 +5,7 @@
 
 #include <ntdef.h>
 #include <ntstatus.h>
+#include <stdarg.h>
 
 OPENNDIS_EXTERN_C_BEGIN
 
@@ -481,9 +482,19 @@ NTKERNELAPI VOID ProbeForWrite(volatile VOID *Address, SIZE_T Length, ULONG Alig
 #define DPFLTR_WARNING_LEVEL 1
 #define DPFLTR_TRACE_LEVEL 2
 #define DPFLTR_INFO_LEVEL 3
+#define DPFLTR_MASK 0x80000000
+/* The component IDs set aside for third-party drivers */
+#define DPFLTR_IHVDRIVER_ID 77
+#define DPFLTR_IHVVIDEO_ID 78
+#define DPFLTR_IHVAUDIO_ID 79
+#define DPFLTR_IHVNETWORK_ID 80
+#define DPFLTR_IHVSTREAMING_ID 81
+#define DPFLTR_IHVBUS_ID 82
 
 NTSYSAPI ULONG DbgPrint(PCSTR Format, ...);
 NTSYSAPI ULONG DbgPrintEx(ULONG ComponentId, ULONG Level, PCSTR Format, ...);
+NTSYSAPI ULONG vDbgPrintEx(ULONG ComponentId, ULONG Level, PCCH Format, va_list arglist);
+NTSYSAPI ULONG vDbgPrintExWithPrefix(PCCH Prefix, ULONG ComponentId, ULONG Level, PCCH Format, va_list arglist);
 #if DBG
 #define KdPrint(args) DbgPrint args
 #define KdPrintEx(args) DbgPrintEx args

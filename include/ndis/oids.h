@@ -229,6 +229,11 @@
 /* ---- task offload ----------------------------------------------------------------- */
 #define OID_OFFLOAD_ENCAPSULATION                   0x0101010A
 #define OID_TCP_TASK_OFFLOAD                        0xFC010201
+#define OID_TCP_TASK_IPSEC_ADD_SA                   0xFC010202
+#define OID_TCP_TASK_IPSEC_DELETE_SA                0xFC010203
+#define OID_TCP_SAN_SUPPORT                         0xFC010204
+#define OID_TCP_TASK_IPSEC_ADD_UDPESP_SA            0xFC010205
+#define OID_TCP_TASK_IPSEC_DELETE_UDPESP_SA         0xFC010206
 #define OID_TCP4_OFFLOAD_STATS                      0xFC010207
 #define OID_TCP6_OFFLOAD_STATS                      0xFC010208
 #define OID_IP4_OFFLOAD_STATS                       0xFC010209

@@ -192,15 +192,34 @@ NTSYSAPI ULONG DbgPrint(PCSTR Format, ...)
     return r;
 }
 
-NTSYSAPI ULONG DbgPrintEx(ULONG ComponentId, ULONG Level, PCSTR Format, ...)
+NTSYSAPI ULONG vDbgPrintExWithPrefix(PCCH Prefix, ULONG ComponentId, ULONG Level, PCCH Format, va_list arglist)
 {
     (void)ComponentId;
     /* Level is a severity (0-31) or, above 31, a bit mask; show severities up to INFO. */
     if (Level <= 31 && Level > ke_dbg_level)
         return STATUS_SUCCESS;
+    if (Prefix != NULL && Prefix[0] != '\0') {
+        char line[2048];
+        size_t n = strlen(Prefix);
+        if (n >= sizeof line)
+            n = sizeof line - 1;
+        memcpy(line, Prefix, n);
+        ke_vformat(line + n, sizeof line - n, Format, arglist);
+        return DbgPrint("%s", line);
+    }
+    return ke_dbg_vprint(Format, arglist);
+}
+
+NTSYSAPI ULONG vDbgPrintEx(ULONG ComponentId, ULONG Level, PCCH Format, va_list arglist)
+{
+    return vDbgPrintExWithPrefix(NULL, ComponentId, Level, Format, arglist);
+}
+
+NTSYSAPI ULONG DbgPrintEx(ULONG ComponentId, ULONG Level, PCSTR Format, ...)
+{
     va_list ap;
     va_start(ap, Format);
-    ULONG r = ke_dbg_vprint(Format, ap);
+    ULONG r = vDbgPrintEx(ComponentId, Level, Format, ap);
     va_end(ap);
     return r;
 }

@@ -163,6 +163,14 @@ static bool ndis_config_get(const char *section, const char *key, char *out, siz
             }
     }
     pthread_mutex_unlock(&ndis_config_lock);
+    /* Windows' network class installer gives every adapter's key a NetCfgInstanceId, the
+     * adapter's instance GUID (tap-windows6 names its device after it). Without a configured
+     * one, adapter N gets a fixed GUID ending in N + 1. */
+    unsigned n;
+    if (!found && strcasecmp(key, "NetCfgInstanceId") == 0 && sscanf(section, "adapter.%u", &n) == 1) {
+        snprintf(out, len, "{4F70656E-4E44-4953-0000-%012X}", n + 1);
+        found = true;
+    }
     return found;
 }
 

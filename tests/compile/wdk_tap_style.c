@@ -42,6 +42,14 @@ static IO_CSQ_ACQUIRE_LOCK TapCsqLock;
 static IO_CSQ_RELEASE_LOCK TapCsqUnlock;
 static IO_CSQ_COMPLETE_CANCELED_IRP TapCsqCancelled;
 
+static VOID TapDebugPrint(__in ULONG Level, __in PCCH Format, ...)
+{
+    va_list Args;
+    va_start(Args, Format);
+    vDbgPrintEx(DPFLTR_IHVDRIVER_ID, Level, Format, Args);
+    va_end(Args);
+}
+
 static BOOLEAN TapCopyLine(__out_ecount(Length) LPTSTR Buffer, __in ULONG Length)
 {
     if (Length == 0)
@@ -219,6 +227,7 @@ NTSTATUS DriverEntry(__in PDRIVER_OBJECT DriverObject, __in PUNICODE_STRING Regi
     if (NdisVersion > NDIS_RUNTIME_VERSION_620)
         NdisVersion = NDIS_RUNTIME_VERSION_630;
     TapReadDiagLevel(RegistryPath);
+    TapDebugPrint(DPFLTR_INFO_LEVEL, "TAP: diagnostics level %lu\n", DiagLevel);
     TapPrintName(RegistryPath);
 
     RTL_OSVERSIONINFOEXW Version;

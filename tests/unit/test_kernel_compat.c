@@ -534,6 +534,42 @@ static void test_stubs_fail_and_fixed_answers(void **state)
     assert_true(flags & DRIVER_VERIFIER_FORCE_IRQL_CHECKING);
 }
 
+/* ---- debug output with a va_list (tap-windows6's debug builds print through it) ------------ */
+static ULONG print_v(const char *prefix, ULONG level, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    ULONG r = prefix ? vDbgPrintExWithPrefix(prefix, DPFLTR_IHVDRIVER_ID, level, fmt, ap)
+                     : vDbgPrintEx(DPFLTR_IHVNETWORK_ID, level, fmt, ap);
+    va_end(ap);
+    return r;
+}
+
+static void test_va_list_debug_print(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/openndis-dbg-XXXXXX";
+    int fd = mkstemp(path);
+    fflush(stderr);
+    int saved = dup(STDERR_FILENO);
+    dup2(fd, STDERR_FILENO);
+    UNICODE_STRING name = RTL_CONSTANT_STRING(u"tap0");
+    assert_int_equal(print_v("[TAP] ", DPFLTR_ERROR_LEVEL, "%wZ is %lu\n", &name, (ULONG)7), STATUS_SUCCESS);
+    print_v(NULL, DPFLTR_INFO_LEVEL, "shown %s", "too");
+    print_v(NULL, 9, "severity 9 is filtered"); /* above INFO */
+    fflush(stderr);
+    dup2(saved, STDERR_FILENO);
+    close(saved);
+    char out[256] = { 0 };
+    ssize_t n = pread(fd, out, sizeof out - 1, 0);
+    close(fd);
+    unlink(path);
+    assert_true(n > 0);
+    assert_non_null(strstr(out, "[TAP] tap0 is 7\n"));
+    assert_non_null(strstr(out, "shown too\n"));
+    assert_null(strstr(out, "filtered"));
+}
+
 /* ---- the tunnel-style driver: its FDO context and its hooked dispatch table -------------- */
 static void test_tun_style_driver_keeps_context_in_fdo(void **state)
 {
@@ -580,6 +616,7 @@ int main(void)
         cmocka_unit_test(test_io_mdls),
         cmocka_unit_test(test_cancel_safe_queue),
         cmocka_unit_test(test_stubs_fail_and_fixed_answers),
+        cmocka_unit_test(test_va_list_debug_print),
         cmocka_unit_test(test_tun_style_driver_keeps_context_in_fdo),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

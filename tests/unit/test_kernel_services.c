@@ -343,6 +343,22 @@ static void test_inf_defaults(void **state)
     NdisReadConfiguration(&st, &v, c, &duplex, NdisParameterString);
     assert_int_equal(st, NDIS_STATUS_SUCCESS);
     assert_memory_equal(v->ParameterData.StringData.Buffer, u"full", 8);
+    /* every adapter has an instance GUID, as Windows' class installer gives it */
+    NDIS_STRING id = RTL_CONSTANT_STRING(u"NetCfgInstanceId");
+    NdisReadConfiguration(&st, &v, c, &id, NdisParameterString);
+    assert_int_equal(st, NDIS_STATUS_SUCCESS);
+    assert_int_equal(v->ParameterData.StringData.Length, 38 * sizeof(WCHAR));
+    char guid[39], want[39];
+    for (int i = 0; i < 38; i++)
+        guid[i] = (char)v->ParameterData.StringData.Buffer[i];
+    guid[38] = '\0';
+    snprintf(want, sizeof want, "{4F70656E-4E44-4953-0000-%012X}", a->index + 1);
+    assert_string_equal(guid, want);
+    NdisCloseConfiguration(c);
+    o.NdisHandle = driver; /* the driver's key has none */
+    assert_int_equal(NdisOpenConfigurationEx(&o, &c), NDIS_STATUS_SUCCESS);
+    NdisReadConfiguration(&st, &v, c, &id, NdisParameterString);
+    assert_int_equal(st, NDIS_STATUS_FAILURE);
     NdisCloseConfiguration(c);
     ndis_adapter_halt(a, NdisHaltDeviceDisabled);
     ndis_config_clear();
