@@ -836,9 +836,11 @@ static void check_return(struct entry *e, struct port_flow *f, size_t first)
     CXCursor value = n ? k[0] : clang_getNullCursor();
     free(k);
     what = clang_Cursor_isNull(value) ? strdup("") : text_of(e, value);
+    char *fn = port_spelling(e->fn);
     struct port_diag *d = port_diag(e->t->report, PORT_WARNING, "port-missing-deregister", PAGE_DRIVER_ENTRY, ev->cursor,
-                                    "DriverEntry %s here after a successful registration without calling NdisMDeregisterMiniportDriver",
-                                    unknown ? "may fail" : "fails");
+                                    "%s %s here after a successful registration without calling NdisMDeregisterMiniportDriver",
+                                    fn, unknown ? "may fail" : "fails");
+    free(fn);
     if (!clang_Cursor_isNull(e->reg))
         port_note(d, e->reg, "the registration that succeeded on this path");
     if (e->handle && what) {
@@ -877,7 +879,7 @@ static void check_flow(struct entry *e)
     }
     if (f.truncated)
         port_diag(e->t->report, PORT_NOTE, "port-flow-limit", NULL, e->fn,
-                  "DriverEntry has too many paths to follow them all; the deregistration check is partial");
+                  "this routine has too many paths to follow them all; the deregistration check is partial");
     port_flow_free(&f);
 }
 
@@ -905,31 +907,34 @@ static void check_build_defines(struct port_tu *t)
     free(k);
 }
 
-static CXCursor find_driver_entry(CXTranslationUnit tu)
+static bool calls_registration(CXCursor c, CXCursor parent, void *ctx)
 {
-    CXCursor *k;
-    size_t n = port_children(clang_getTranslationUnitCursor(tu), &k);
-    CXCursor found = clang_getNullCursor();
-    for (size_t i = 0; i < n; i++) {
-        if (clang_getCursorKind(k[i]) != CXCursor_FunctionDecl || !clang_isCursorDefinition(k[i]) ||
-            !port_in_main_file(k[i]))
-            continue;
-        char *name = port_spelling(k[i]);
-        if (!strcmp(name, "DriverEntry"))
-            found = k[i];
-        free(name);
-    }
-    free(k);
-    return found;
+    (void)parent;
+    char *name = clang_getCursorKind(c) == CXCursor_CallExpr ? port_callee_name(c) : NULL;
+    bool hit = name && (!strcmp(name, "NdisMRegisterMiniport") || !strcmp(name, "NdisMRegisterMiniportDriver"));
+    free(name);
+    if (hit)
+        *(bool *)ctx = true;
+    return !hit;
 }
 
-void port_check_driver_entry(struct port_tu *t)
+/* DriverEntry, or a routine it delegates the registration to (`DriverEntry5`, `MpRegister`):
+ * the seed page's rules apply to whichever function registers. */
+bool port_is_registration_routine(CXCursor fn)
 {
-    check_build_defines(t);
-    struct entry e = { .t = t };
-    e.fn = find_driver_entry(t->tu);
-    if (clang_Cursor_isNull(e.fn))
-        return;
+    if (clang_getCursorKind(fn) != CXCursor_FunctionDecl || !clang_isCursorDefinition(fn))
+        return false;
+    char *name = port_spelling(fn);
+    bool yes = !strcmp(name, "DriverEntry");
+    free(name);
+    if (!yes)
+        port_walk(fn, calls_registration, &yes);
+    return yes;
+}
+
+static void check_routine(struct port_tu *t, CXCursor fn)
+{
+    struct entry e = { .t = t, .fn = fn };
     e.wrapper = e.reg = e.unload_reg = e.chars_decl = e.handle_decl = clang_getNullCursor();
     struct gather g = { .e = &e };
     gather(&g, e.fn);
@@ -969,4 +974,15 @@ void port_check_driver_entry(struct port_tu *t)
     free(e.chars_base);
     free(e.indent);
     roles_free(&roles);
+}
+
+void port_check_driver_entry(struct port_tu *t)
+{
+    check_build_defines(t);
+    CXCursor *k;
+    size_t n = port_children(clang_getTranslationUnitCursor(t->tu), &k);
+    for (size_t i = 0; i < n; i++)
+        if (port_in_main_file(k[i]) && port_is_registration_routine(k[i]))
+            check_routine(t, k[i]);
+    free(k);
 }

@@ -115,6 +115,7 @@ struct port_tu {
     struct port_report *report;
 };
 void port_check_driver_entry(struct port_tu *t);
+bool port_is_registration_routine(CXCursor fn);
 void port_check_guide(struct port_tu *t);
 
 #endif
