@@ -465,6 +465,17 @@ typedef ULONG DEVICE_TYPE;
 #define RtlUlongByteSwap(x) __builtin_bswap32(x)
 #define RtlUlonglongByteSwap(x) __builtin_bswap64(x)
 
+/* ---- structured exceptions (kernel/seh.c; the keywords are in excpt.h) -------------------- */
+/* Raise a noncontinuable exception to the nearest __except on this thread. */
+NTKERNELAPI DECLSPEC_NORETURN VOID ExRaiseStatus(NTSTATUS Status);
+NTKERNELAPI DECLSPEC_NORETURN VOID ExRaiseAccessViolation(VOID);
+NTKERNELAPI DECLSPEC_NORETURN VOID ExRaiseDatatypeMisalignment(VOID);
+/* Length 0 checks nothing; a misaligned start raises STATUS_DATATYPE_MISALIGNMENT, a range
+ * beyond user space or wrapping STATUS_ACCESS_VIOLATION. ProbeForWrite also touches every
+ * page for write access, as on Windows. */
+NTKERNELAPI VOID ProbeForRead(const volatile VOID *Address, SIZE_T Length, ULONG Alignment);
+NTKERNELAPI VOID ProbeForWrite(volatile VOID *Address, SIZE_T Length, ULONG Alignment);
+
 /* ---- debug output ------------------------------------------------------------------- */
 #define DPFLTR_ERROR_LEVEL 0
 #define DPFLTR_WARNING_LEVEL 1

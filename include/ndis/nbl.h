@@ -54,6 +54,13 @@ NTKERNELAPI PVOID MmMapLockedPagesSpecifyCache(PMDL Mdl, KPROCESSOR_MODE AccessM
                                                MEMORY_CACHING_TYPE CacheType, PVOID RequestedAddress,
                                                ULONG BugCheckOnFailure, ULONG Priority);
 
+/* Probes the MDL's pages for the access asked (raising STATUS_ACCESS_VIOLATION inside the
+ * caller's __try when a page does not allow it) and marks the MDL locked; user memory is
+ * never paged out here, so locking is only the flag. */
+typedef enum _LOCK_OPERATION { IoReadAccess, IoWriteAccess, IoModifyAccess } LOCK_OPERATION;
+NTKERNELAPI VOID MmProbeAndLockPages(PMDL MemoryDescriptorList, KPROCESSOR_MODE AccessMode, LOCK_OPERATION Operation);
+NTKERNELAPI VOID MmUnlockPages(PMDL MemoryDescriptorList);
+
 #define MmGetMdlByteCount(m) ((m)->ByteCount)
 #define MmGetMdlByteOffset(m) ((m)->ByteOffset)
 #define MmGetMdlVirtualAddress(m) ((PVOID)((PCHAR)(m)->StartVa + (m)->ByteOffset))

@@ -90,6 +90,11 @@ bool ke_work_wait_idle(struct ke_work *work, bool *was_queued);
 OPENNDIS_API void ke_work_flush(void);
 bool ke_work_self(void);
 
+/* ---- structured exceptions (seh.c) ----------------------------------------------------- */
+/* Raises STATUS_ACCESS_VIOLATION (at `site`) unless every page of the range allows the
+ * access; `user` also rejects ranges beyond user space. */
+void ke_probe_pages_or_raise(const void *address, SIZE_T length, bool user, bool write, const void *site);
+
 /* ---- debug output (debug.c) ---------------------------------------------------------- */
 /* An EXPORT_STUB export was called: says so on stderr, naming the function, why, and the
  * driver's call site; returns STATUS_NOT_IMPLEMENTED for the stub to return. */

@@ -56,3 +56,23 @@ NTKERNELAPI PVOID MmMapLockedPagesSpecifyCache(PMDL Mdl, KPROCESSOR_MODE AccessM
     Mdl->MdlFlags |= MDL_MAPPED_TO_SYSTEM_VA;
     return Mdl->MappedSystemVa;
 }
+
+NTKERNELAPI VOID MmProbeAndLockPages(PMDL MemoryDescriptorList, KPROCESSOR_MODE AccessMode, LOCK_OPERATION Operation)
+{
+    static const char fn[] = "MmProbeAndLockPages";
+    const void *site = VF_CALLER;
+    /* APC_LEVEL for pageable memory, DISPATCH_LEVEL for nonpaged: OpenNDIS cannot tell them apart. */
+    ke_irql_at_most(DISPATCH_LEVEL, fn, site);
+    PMDL mdl = MemoryDescriptorList;
+    bool write = Operation != IoReadAccess;
+    ke_probe_pages_or_raise(MmGetMdlVirtualAddress(mdl), mdl->ByteCount, AccessMode == UserMode, write, site);
+    mdl->MdlFlags |= MDL_PAGES_LOCKED;
+    if (write)
+        mdl->MdlFlags |= MDL_WRITE_OPERATION;
+}
+
+NTKERNELAPI VOID MmUnlockPages(PMDL MemoryDescriptorList)
+{
+    ke_irql_at_most(DISPATCH_LEVEL, "MmUnlockPages", VF_CALLER);
+    MemoryDescriptorList->MdlFlags &= ~(MDL_PAGES_LOCKED | MDL_WRITE_OPERATION);
+}

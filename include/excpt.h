@@ -1,0 +1,146 @@
+/* OpenNDIS: structured exception handling (__try/__except/__finally/__leave) for drivers
+ * built with gcc or clang, which have no SEH of their own. ntdef.h includes this header,
+ * as the WDK's does, so driver source needs nothing special. docs/seh.md explains the
+ * design and its limits.
+ *
+ * Each __try pushes a frame on a per-thread chain and records a setjmp target. A raise
+ * (ExRaiseStatus, the probe routines, or a SIGSEGV/SIGBUS inside a __try) jumps to the
+ * innermost frame: an __except frame evaluates its filter there, a __finally frame runs
+ * its block and then passes the exception on to the next frame out. Normal completion,
+ * __leave and jumps out of a __try body pop the frame without a jump.
+ *
+ * The shape of the expansion matters: the __except handler and the __finally block are
+ * not inside any loop or switch of OpenNDIS's, so `break` and `continue` in a handler
+ * reach the driver's own loop, as with MSVC. The __try body is a block with a cleanup
+ * variable, so `return`, `goto`, `break` or `continue` out of it still pop its frame. */
+#ifndef OPENNDIS_EXCPT_H
+#define OPENNDIS_EXCPT_H
+
+#include <setjmp.h>
+
+OPENNDIS_EXTERN_C_BEGIN
+
+/* ---- filter results and the exception record ------------------------------------------ */
+#define EXCEPTION_EXECUTE_HANDLER 1
+#define EXCEPTION_CONTINUE_SEARCH 0
+#define EXCEPTION_CONTINUE_EXECUTION (-1)
+
+#define EXCEPTION_NONCONTINUABLE 0x1
+#define EXCEPTION_MAXIMUM_PARAMETERS 15
+
+typedef struct _EXCEPTION_RECORD {
+    NTSTATUS ExceptionCode;
+    ULONG ExceptionFlags;
+    struct _EXCEPTION_RECORD *ExceptionRecord;
+    PVOID ExceptionAddress;
+    ULONG NumberParameters;
+    ULONG_PTR ExceptionInformation[EXCEPTION_MAXIMUM_PARAMETERS];
+} EXCEPTION_RECORD, *PEXCEPTION_RECORD;
+
+/* OpenNDIS captures no register context: CONTEXT stays incomplete, so a filter that reads
+ * ContextRecord->... fails to compile instead of reading nothing. ContextRecord is NULL. */
+typedef struct _CONTEXT CONTEXT, *PCONTEXT;
+typedef struct _EXCEPTION_POINTERS {
+    PEXCEPTION_RECORD ExceptionRecord;
+    PCONTEXT ContextRecord;
+} EXCEPTION_POINTERS, *PEXCEPTION_POINTERS;
+
+/* ---- the runtime behind the keywords (src/kernel/seh.c) -------------------------------- */
+/* OpenNDIS's own entry points, called only from these macros: not Windows exports. */
+#define OPENNDIS_SEH_EXCEPT 1
+#define OPENNDIS_SEH_FINALLY 2
+
+/* What a __finally block needs while it runs: whether it runs for an exception, and that
+ * exception, kept on the block's own stack so a nested raise cannot overwrite it. */
+struct openndis_seh_termination {
+    int abnormal;
+    int state;
+    const char *file; /* the __try's place, for messages */
+    int line;
+    EXCEPTION_RECORD record;
+};
+
+/* Pushes a frame for the __try at file:line; returns its jump buffer. */
+NTSYSAPI jmp_buf *openndis_seh_enter(const char *file, int line);
+/* The innermost frame is an __except or a __finally frame. */
+NTSYSAPI void openndis_seh_kind(int kind);
+/* The __try body reached its end (or __leave): pops its frame. */
+NTSYSAPI void openndis_seh_done(void);
+/* Cleanup of the body block: pops the frame when the body was left by a jump. */
+NTSYSAPI void openndis_seh_body_exit(void **frame);
+/* The innermost frame, which the body's cleanup variable remembers. */
+NTSYSAPI void *openndis_seh_top(void);
+/* Evaluates a filter's result: nonzero runs the handler; CONTINUE_SEARCH passes the
+ * exception to the next frame out (no return); CONTINUE_EXECUTION stops the process. */
+NTSYSAPI int openndis_seh_filter(LONG result);
+NTSYSAPI struct openndis_seh_termination openndis_seh_finally_begin(void);
+NTSYSAPI int openndis_seh_finally_next(struct openndis_seh_termination *t);
+NTSYSAPI void openndis_seh_finally_exit(struct openndis_seh_termination *t);
+NTSYSAPI NTSTATUS openndis_seh_exception_code(void);
+NTSYSAPI PEXCEPTION_POINTERS openndis_seh_exception_pointers(void);
+
+#define OPENNDIS_SEH_CAT_(a, b) a##b
+#define OPENNDIS_SEH_CAT(a, b) OPENNDIS_SEH_CAT_(a, b)
+
+/* ---- the keywords ----------------------------------------------------------------------- */
+#define __try                                                                                  \
+    if (setjmp(*openndis_seh_enter(__FILE__, __LINE__)) == 0) {                                \
+        __label__ openndis_seh_leave, openndis_seh_set_kind, openndis_seh_body;                \
+        void *OPENNDIS_SEH_CAT(openndis_seh_guard_, __COUNTER__)                                \
+            __attribute__((__cleanup__(openndis_seh_body_exit), __unused__)) = openndis_seh_top(); \
+        goto openndis_seh_set_kind;                                                            \
+    openndis_seh_body:
+
+/* The code after the body runs first (kind) and last (end of the body, __leave). */
+#define OPENNDIS_SEH_BODY_END(kind)                                                            \
+    openndis_seh_leave: __attribute__((__unused__));                                           \
+        openndis_seh_done();                                                                   \
+        if (0) {                                                                               \
+        openndis_seh_set_kind:                                                                 \
+            openndis_seh_kind(kind);                                                           \
+            goto openndis_seh_body;                                                            \
+        }
+
+/* Variadic: a filter may be a comma expression, as MSVC allows. */
+#define __except(...)                                                                          \
+        OPENNDIS_SEH_BODY_END(OPENNDIS_SEH_EXCEPT)                                             \
+    } else if (openndis_seh_filter((LONG)(__VA_ARGS__)))
+
+#define __finally OPENNDIS_SEH_FINALLY_(__COUNTER__)
+#define OPENNDIS_SEH_FINALLY_(n) OPENNDIS_SEH_FINALLY__(n)
+#define OPENNDIS_SEH_FINALLY__(n)                                                              \
+        OPENNDIS_SEH_BODY_END(OPENNDIS_SEH_FINALLY)                                            \
+        goto openndis_seh_finally_##n;                                                         \
+    } else                                                                                     \
+    openndis_seh_finally_##n:                                                                  \
+        for (struct openndis_seh_termination openndis_seh_term                                 \
+                 __attribute__((__cleanup__(openndis_seh_finally_exit))) = openndis_seh_finally_begin(); \
+             openndis_seh_finally_next(&openndis_seh_term);)
+
+#define __leave goto openndis_seh_leave
+
+#define _exception_code() openndis_seh_exception_code()
+#define GetExceptionCode _exception_code
+#define exception_code _exception_code
+#define _exception_info() openndis_seh_exception_pointers()
+#define GetExceptionInformation() ((struct _EXCEPTION_POINTERS *)_exception_info())
+#define exception_info() GetExceptionInformation()
+#define _abnormal_termination() (openndis_seh_term.abnormal)
+#define AbnormalTermination _abnormal_termination
+#define abnormal_termination _abnormal_termination
+
+/* The WDK's C spellings (C only: `try` is a C++ keyword). OpenNDIS's own sources do not
+ * get them, so the system headers they include keep these words. */
+#if !defined(__cplusplus) && !defined(OPENNDIS_BUILDING)
+#define try __try
+#define except __except
+#define finally __finally
+#define leave __leave
+#endif
+
+OPENNDIS_EXTERN_C_END
+
+C_ASSERT(sizeof(EXCEPTION_RECORD) == 0x98 && offsetof(EXCEPTION_RECORD, ExceptionAddress) == 0x10);
+C_ASSERT(offsetof(EXCEPTION_RECORD, ExceptionInformation) == 0x20);
+
+#endif /* OPENNDIS_EXCPT_H */
