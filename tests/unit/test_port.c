@@ -213,6 +213,20 @@ static void test_no_findings_on_ndis6_sample(void **state)
     free(out);
 }
 
+/* Wintun's and tap-windows6's shapes: designated initializer, cleanup through the unload
+ * routine, a deregistration guarded by its handle. A correct driver gets no finding. */
+static void test_no_findings_on_correct_shapes(void **state)
+{
+    (void)state;
+    char cmd[1024], *out;
+    snprintf(cmd, sizeof cmd, "%s %s/ndis6_designated.c 2>&1", OPENNDIS_PORT, PORT_SRC_DIR);
+    int rc = run(cmd, &out);
+    if (rc != 0)
+        print_error("%s", out);
+    assert_int_equal(rc, 0);
+    free(out);
+}
+
 static void test_command_line(void **state)
 {
     (void)state;
@@ -247,6 +261,7 @@ int main(void)
         cmocka_unit_test(test_ndis6_entry),
         cmocka_unit_test(test_fix_goto_shape),
         cmocka_unit_test(test_no_findings_on_ndis6_sample),
+        cmocka_unit_test(test_no_findings_on_correct_shapes),
         cmocka_unit_test(test_command_line),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

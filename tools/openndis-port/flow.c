@@ -27,6 +27,7 @@ struct node {
     CXCursor *labels_of; /* NONDET of a switch: the case/default statement of each successor */
     size_t nsucc;
     char *label; /* JUMP to a label: resolved after the build */
+    CXCursor guard; /* the innermost `if` the statement is under, or null */
 };
 
 struct label {
@@ -59,6 +60,7 @@ struct cfg {
     CXCursor *case_stmts;
     size_t ncases;
     bool has_default;
+    CXCursor cur_if;
     const char *const *reg_names, *const *clean_names;
     struct state *seen;
     size_t nseen, capseen;
@@ -80,6 +82,7 @@ static int new_node(struct cfg *g, enum node_kind k, CXCursor c, CXCursor parent
     n->parent = parent;
     n->next = next;
     n->alt = -1;
+    n->guard = g->cur_if;
     return (int)g->count++;
 }
 
@@ -123,8 +126,11 @@ static int build(struct cfg *g, CXCursor c, CXCursor parent, int next, int brk, 
         entry = build_seq(g, k, n, c, next, brk, cont);
         break;
     case CXCursor_IfStmt: {
+        CXCursor outer_if = g->cur_if;
+        g->cur_if = c;
         int t = n > 1 ? build(g, k[1], c, next, brk, cont) : next;
         int f = n > 2 ? build(g, k[2], c, next, brk, cont) : next;
+        g->cur_if = outer_if;
         entry = new_node(g, N_COND, k[0], c, t);
         g->n[entry].alt = f;
         break;
@@ -416,6 +422,7 @@ static void record(struct cfg *g, int kind, CXCursor c, CXCursor stmt, CXCursor 
             abort();
     }
     f->ev[f->n++] = (struct port_flow_event){ .kind = kind, .cursor = c, .stmt = stmt, .parent = parent,
+                                              .guard = g->n[s->node].guard,
                                               .reg = s->reg, .cleaned = s->cleaned,
                                               .returns = returns };
 }
@@ -731,7 +738,8 @@ static void explore(struct cfg *g, struct state s)
 void port_flow_run(CXCursor fn, const char *const *register_names,
                    const char *const *cleanup_names, struct port_flow *out)
 {
-    struct cfg g = { .reg_names = register_names, .clean_names = cleanup_names, .out = out };
+    struct cfg g = { .reg_names = register_names, .clean_names = cleanup_names, .out = out,
+                     .cur_if = clang_getNullCursor() };
     memset(out, 0, sizeof *out);
     CXCursor *k;
     size_t n = port_children(fn, &k);

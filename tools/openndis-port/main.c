@@ -376,7 +376,7 @@ static int port_file(CXIndex index, const char *path, const struct options *o, j
                 path, errors, errors == 1 ? "" : "s");
 
     struct port_report report = { 0 };
-    struct port_tu t = { tu, src, &report };
+    struct port_tu t = { tu, src, &report, errors };
     port_check_driver_entry(&t);
     port_check_guide(&t);
 
