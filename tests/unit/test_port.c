@@ -149,6 +149,27 @@ static void test_ndis5_half_ported(void **state)
     check_source("ndis5_ported.c");
 }
 
+static void test_registration_in_a_helper(void **state)
+{
+    (void)state;
+    check_source("ndis5_helper.c");
+}
+
+/* The status tested inside the condition: the terminate call sits on the failure branch only,
+ * so the rewrite drops it rather than deregistering. */
+static void test_registration_tested_in_condition(void **state)
+{
+    (void)state;
+    check_source("ndis5_direct.c");
+    char cmd[1024], *diff;
+    snprintf(cmd, sizeof cmd, "%s --fix %s/ndis5_direct.c", OPENNDIS_PORT, PORT_SRC_DIR);
+    assert_int_equal(run(cmd, &diff), 1);
+    assert_non_null(strstr(diff, "-        NdisTerminateWrapper(Wrapper, NULL); /* expect port-terminate-wrapper */\n"));
+    assert_non_null(strstr(diff, "\n+        /* expect port-terminate-wrapper */\n"));
+    assert_null(strstr(diff, "+        NdisMDeregisterMiniportDriver"));
+    free(diff);
+}
+
 static void test_ndis6_entry(void **state)
 {
     (void)state;
@@ -192,6 +213,20 @@ static void test_no_findings_on_ndis6_sample(void **state)
     free(out);
 }
 
+/* Wintun's and tap-windows6's shapes: designated initializer, cleanup through the unload
+ * routine, a deregistration guarded by its handle. A correct driver gets no finding. */
+static void test_no_findings_on_correct_shapes(void **state)
+{
+    (void)state;
+    char cmd[1024], *out;
+    snprintf(cmd, sizeof cmd, "%s %s/ndis6_designated.c 2>&1", OPENNDIS_PORT, PORT_SRC_DIR);
+    int rc = run(cmd, &out);
+    if (rc != 0)
+        print_error("%s", out);
+    assert_int_equal(rc, 0);
+    free(out);
+}
+
 static void test_command_line(void **state)
 {
     (void)state;
@@ -221,9 +256,12 @@ int main(void)
         cmocka_unit_test(test_ndis5_goto_cleanup),
         cmocka_unit_test(test_ndis5_nested_failures),
         cmocka_unit_test(test_ndis5_half_ported),
+        cmocka_unit_test(test_registration_in_a_helper),
+        cmocka_unit_test(test_registration_tested_in_condition),
         cmocka_unit_test(test_ndis6_entry),
         cmocka_unit_test(test_fix_goto_shape),
         cmocka_unit_test(test_no_findings_on_ndis6_sample),
+        cmocka_unit_test(test_no_findings_on_correct_shapes),
         cmocka_unit_test(test_command_line),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

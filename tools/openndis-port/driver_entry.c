@@ -83,12 +83,11 @@ struct entry {
     /* the rewrite's vocabulary */
     char *handle, *driver_object, *registry_path, *chars_base, *chars_access;
     CXCursor handle_decl;
-    char *unload_name;
-    CXCursor unload_fn;
     char *indent;
-    /* NDIS 6 handler roles: canonical function types, from the characteristics structure */
-    CXType role_types[N_REQUIRED];
-    bool have_roles;
+    /* members set by the characteristics variable's initializer: `= { .PauseHandler = P }` */
+    char *init_field[64], *init_value[64];
+    size_t ninit;
+    bool init_positional; /* an initializer without designators: members unknown */
 };
 
 /* ---- small text helpers ---- */
@@ -437,6 +436,85 @@ static const struct field_map *field_of(const char *name)
     return NULL;
 }
 
+static bool initialized(struct entry *e, const char *field)
+{
+    for (size_t i = 0; i < e->ninit; i++)
+        if (!strcmp(e->init_field[i], field))
+            return true;
+    return false;
+}
+
+static const char *init_value_of(struct entry *e, const char *field)
+{
+    for (size_t i = 0; i < e->ninit; i++)
+        if (!strcmp(e->init_field[i], field))
+            return e->init_value[i];
+    return NULL;
+}
+
+static CXCursor function_named(struct entry *e, const char *name)
+{
+    CXCursor *k, found = clang_getNullCursor();
+    size_t n = port_children(clang_getTranslationUnitCursor(e->t->tu), &k);
+    for (size_t i = 0; name && i < n; i++) {
+        if (clang_getCursorKind(k[i]) != CXCursor_FunctionDecl)
+            continue;
+        char *s = port_spelling(k[i]);
+        if (!strcmp(s, name) && (clang_Cursor_isNull(found) || clang_isCursorDefinition(k[i])))
+            found = k[i];
+        free(s);
+    }
+    free(k);
+    return found;
+}
+
+/* Designated members of the characteristics' initializer, read from the declaration's tokens
+ * (libclang does not expose designators, and an initializer with an error in it is dropped
+ * from the AST): `.Field = Name` records Name when it is a lone identifier. */
+static void gather_initializer(struct entry *e)
+{
+    if (clang_Cursor_isNull(e->reg))
+        return;
+    CXCursor decl;
+    char *base = strip_address_of(e, arg(e->reg, e->ndis5_register ? 1 : 3), &decl);
+    free(base);
+    if (clang_Cursor_isNull(decl) || clang_getCursorKind(decl) != CXCursor_VarDecl)
+        return;
+    CXTranslationUnit tu = e->t->tu;
+    CXToken *t;
+    unsigned nt;
+    clang_tokenize(tu, clang_getCursorExtent(decl), &t, &nt);
+    char **sp = calloc(nt + 1, sizeof *sp);
+    for (unsigned j = 0; j < nt; j++) {
+        CXString x = clang_getTokenSpelling(tu, t[j]);
+        sp[j] = strdup(clang_getCString(x));
+        clang_disposeString(x);
+    }
+    unsigned start = 0;
+    while (start + 1 < nt && !(strcmp(sp[start], "=") == 0 && strcmp(sp[start + 1], "{") == 0))
+        start++;
+    int depth = 0;
+    for (unsigned j = start + 1; start + 1 < nt && j < nt; j++) {
+        if (!strcmp(sp[j], "{") || !strcmp(sp[j], "("))
+            depth++;
+        else if (!strcmp(sp[j], "}") || !strcmp(sp[j], ")"))
+            depth--;
+        /* a top-level entry that is not `.Member = ...` (nor a lone 0): positional */
+        if (depth == 1 && (!strcmp(sp[j - 1], "{") || !strcmp(sp[j - 1], ",")) && strcmp(sp[j], ".") &&
+            strcmp(sp[j], "}") && strcmp(sp[j], "0"))
+            e->init_positional = true;
+        if (!strcmp(sp[j], ".") && j + 2 < nt && !strcmp(sp[j + 2], "=") && e->ninit < 64) {
+            e->init_field[e->ninit] = strdup(sp[j + 1]);
+            bool lone = j + 4 < nt && (!strcmp(sp[j + 4], ",") || !strcmp(sp[j + 4], "}"));
+            e->init_value[e->ninit++] = lone ? strdup(sp[j + 3]) : NULL;
+        }
+    }
+    for (unsigned j = 0; j < nt; j++)
+        free(sp[j]);
+    free(sp);
+    clang_disposeTokens(tu, t, nt);
+}
+
 static struct assignment *assigned(struct entry *e, const char *field)
 {
     for (size_t i = 0; i < e->nas; i++)
@@ -650,8 +728,10 @@ static void check_required(struct entry *e, const struct roles *roles, const boo
     if (clang_Cursor_isNull(e->reg) || !e->chars_base)
         return;
     const char *C = e->chars_base, *A = e->chars_access;
+    if (e->init_positional || e->t->parse_errors)
+        return; /* `= { 0, x, y }`, or code the front end could not read: absence is unknown */
     for (size_t r = 0; r < N_REQUIRED; r++) {
-        if (provides(e, required[r].field, fixed))
+        if (provides(e, required[r].field, fixed) || initialized(e, required[r].field))
             continue;
         bool mapped = false;
         for (size_t i = 0; i < e->nas; i++) {
@@ -675,6 +755,34 @@ static void check_required(struct entry *e, const struct roles *roles, const boo
                       count > 1 ? " (several candidates have that signature)" : "", C, A, required[r].field);
         }
     }
+}
+
+/* `if (Handle != NULL) NdisMDeregisterMiniportDriver(Handle);` deregisters whenever there is
+ * something to deregister: every deregistration sits in an `if` whose condition names its
+ * handle. */
+static bool guarded_by_handle(struct entry *e, const struct port_flow *f)
+{
+    bool any = false;
+    for (size_t i = 0; i < f->n; i++) {
+        const struct port_flow_event *ev = &f->ev[i];
+        if (ev->kind != EV_CLEANUP_CALL)
+            continue;
+        char *h = text_of(e, arg(ev->cursor, 0));
+        char *cond = NULL;
+        if (!clang_Cursor_isNull(ev->guard)) {
+            CXCursor *k;
+            size_t n = port_children(ev->guard, &k);
+            cond = n ? text_of(e, k[0]) : NULL;
+            free(k);
+        }
+        bool ok = h && *h && cond && strstr(cond, h);
+        free(h);
+        free(cond);
+        if (!ok)
+            return false;
+        any = true;
+    }
+    return any;
 }
 
 static void check_unload_body(struct entry *e, CXCursor unload)
@@ -705,7 +813,7 @@ static void check_unload_body(struct entry *e, CXCursor unload)
                 }
             free(k);
         }
-    } else {
+    } else if (!guarded_by_handle(e, &f)) {
         for (size_t i = 0; i < f.n; i++) {
             struct port_flow_event *ev = &f.ev[i];
             if ((ev->kind == EV_RETURN || ev->kind == EV_FALL_OFF) && !ev->cleaned)
@@ -735,6 +843,10 @@ static void check_unload(struct entry *e, struct roles *roles)
         free(u);
     } else if (assigned(e, "UnloadHandler")) {
         unload = rhs_function(assigned(e, "UnloadHandler")->rhs);
+    } else if (initialized(e, "UnloadHandler")) {
+        unload = function_named(e, init_value_of(e, "UnloadHandler"));
+    } else if (e->init_positional || e->t->parse_errors) {
+        /* a positional initializer, or code the front end could not read: it may be there */
     } else if (!clang_Cursor_isNull(e->reg)) {
         const char *name = "DriverUnload";
         for (size_t i = 0; i < roles->nfn; i++)
@@ -836,9 +948,11 @@ static void check_return(struct entry *e, struct port_flow *f, size_t first)
     CXCursor value = n ? k[0] : clang_getNullCursor();
     free(k);
     what = clang_Cursor_isNull(value) ? strdup("") : text_of(e, value);
+    char *fn = port_spelling(e->fn);
     struct port_diag *d = port_diag(e->t->report, PORT_WARNING, "port-missing-deregister", PAGE_DRIVER_ENTRY, ev->cursor,
-                                    "DriverEntry %s here after a successful registration without calling NdisMDeregisterMiniportDriver",
-                                    unknown ? "may fail" : "fails");
+                                    "%s %s here after a successful registration without calling NdisMDeregisterMiniportDriver",
+                                    fn, unknown ? "may fail" : "fails");
+    free(fn);
     if (!clang_Cursor_isNull(e->reg))
         port_note(d, e->reg, "the registration that succeeded on this path");
     if (e->handle && what) {
@@ -859,10 +973,45 @@ static void check_return(struct entry *e, struct port_flow *f, size_t first)
     free(what);
 }
 
+static bool calls_deregister(CXCursor c, CXCursor parent, void *ctx)
+{
+    (void)parent;
+    if (port_is_call_to(c, "NdisMDeregisterMiniportDriver")) {
+        *(bool *)ctx = true;
+        return false;
+    }
+    return true;
+}
+
+/* NdisTerminateWrapper, NdisMDeregisterMiniportDriver, and the file's own functions that call
+ * the latter (tap-windows6's DriverEntry cleans up through TapDriverUnload). */
+static size_t cleanup_names(struct entry *e, const char **names, size_t cap)
+{
+    size_t n = 0;
+    for (const char *const *c = cleanup_calls; *c && n + 1 < cap; c++)
+        names[n++] = *c;
+    CXCursor *k;
+    size_t nk = port_children(clang_getTranslationUnitCursor(e->t->tu), &k);
+    for (size_t i = 0; i < nk && n + 1 < cap; i++) {
+        if (clang_getCursorKind(k[i]) != CXCursor_FunctionDecl || !clang_isCursorDefinition(k[i]) ||
+            !port_in_main_file(k[i]) || port_cursor_equal(k[i], e->fn))
+            continue;
+        bool yes = false;
+        port_walk(k[i], calls_deregister, &yes);
+        if (yes)
+            names[n++] = port_spelling(k[i]);
+    }
+    free(k);
+    names[n] = NULL;
+    return n;
+}
+
 static void check_flow(struct entry *e)
 {
     struct port_flow f;
-    port_flow_run(e->fn, register_calls, cleanup_calls, &f);
+    const char *names[64];
+    size_t nnames = cleanup_names(e, names, 64);
+    port_flow_run(e->fn, register_calls, names, &f);
     for (size_t i = 0; i < f.n; i++) {
         bool first = true;
         for (size_t j = 0; j < i; j++)
@@ -877,8 +1026,10 @@ static void check_flow(struct entry *e)
     }
     if (f.truncated)
         port_diag(e->t->report, PORT_NOTE, "port-flow-limit", NULL, e->fn,
-                  "DriverEntry has too many paths to follow them all; the deregistration check is partial");
+                  "this routine has too many paths to follow them all; the deregistration check is partial");
     port_flow_free(&f);
+    for (size_t i = sizeof cleanup_calls / sizeof *cleanup_calls - 1; i < nnames; i++)
+        free((char *)names[i]); /* the file's own functions, after the fixed names */
 }
 
 static void check_build_defines(struct port_tu *t)
@@ -905,35 +1056,39 @@ static void check_build_defines(struct port_tu *t)
     free(k);
 }
 
-static CXCursor find_driver_entry(CXTranslationUnit tu)
+static bool calls_registration(CXCursor c, CXCursor parent, void *ctx)
 {
-    CXCursor *k;
-    size_t n = port_children(clang_getTranslationUnitCursor(tu), &k);
-    CXCursor found = clang_getNullCursor();
-    for (size_t i = 0; i < n; i++) {
-        if (clang_getCursorKind(k[i]) != CXCursor_FunctionDecl || !clang_isCursorDefinition(k[i]) ||
-            !port_in_main_file(k[i]))
-            continue;
-        char *name = port_spelling(k[i]);
-        if (!strcmp(name, "DriverEntry"))
-            found = k[i];
-        free(name);
-    }
-    free(k);
-    return found;
+    (void)parent;
+    char *name = clang_getCursorKind(c) == CXCursor_CallExpr ? port_callee_name(c) : NULL;
+    bool hit = name && (!strcmp(name, "NdisMRegisterMiniport") || !strcmp(name, "NdisMRegisterMiniportDriver"));
+    free(name);
+    if (hit)
+        *(bool *)ctx = true;
+    return !hit;
 }
 
-void port_check_driver_entry(struct port_tu *t)
+/* DriverEntry, or a routine it delegates the registration to (`DriverEntry5`, `MpRegister`):
+ * the seed page's rules apply to whichever function registers. */
+bool port_is_registration_routine(CXCursor fn)
 {
-    check_build_defines(t);
-    struct entry e = { .t = t };
-    e.fn = find_driver_entry(t->tu);
-    if (clang_Cursor_isNull(e.fn))
-        return;
+    if (clang_getCursorKind(fn) != CXCursor_FunctionDecl || !clang_isCursorDefinition(fn))
+        return false;
+    char *name = port_spelling(fn);
+    bool yes = !strcmp(name, "DriverEntry");
+    free(name);
+    if (!yes)
+        port_walk(fn, calls_registration, &yes);
+    return yes;
+}
+
+static void check_routine(struct port_tu *t, CXCursor fn)
+{
+    struct entry e = { .t = t, .fn = fn };
     e.wrapper = e.reg = e.unload_reg = e.chars_decl = e.handle_decl = clang_getNullCursor();
     struct gather g = { .e = &e };
     gather(&g, e.fn);
     vocabulary(&e);
+    gather_initializer(&e);
     if (handle_is_local(&e)) {
         free(e.handle);
         e.handle = strdup("NdisMiniportDriverHandle");
@@ -968,5 +1123,20 @@ void port_check_driver_entry(struct port_tu *t)
     free(e.registry_path);
     free(e.chars_base);
     free(e.indent);
+    for (size_t i = 0; i < e.ninit; i++) {
+        free(e.init_field[i]);
+        free(e.init_value[i]);
+    }
     roles_free(&roles);
+}
+
+void port_check_driver_entry(struct port_tu *t)
+{
+    check_build_defines(t);
+    CXCursor *k;
+    size_t n = port_children(clang_getTranslationUnitCursor(t->tu), &k);
+    for (size_t i = 0; i < n; i++)
+        if (port_in_main_file(k[i]) && port_is_registration_routine(k[i]))
+            check_routine(t, k[i]);
+    free(k);
 }

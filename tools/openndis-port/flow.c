@@ -24,8 +24,10 @@ struct node {
     CXCursor c, parent;
     int next, alt; /* COND: next when true, alt when false */
     int *succ;     /* NONDET */
+    CXCursor *labels_of; /* NONDET of a switch: the case/default statement of each successor */
     size_t nsucc;
     char *label; /* JUMP to a label: resolved after the build */
+    CXCursor guard; /* the innermost `if` the statement is under, or null */
 };
 
 struct label {
@@ -55,8 +57,10 @@ struct cfg {
     struct label *labels;
     size_t nlabels;
     int *cases; /* the innermost switch's case entries while its body is built */
+    CXCursor *case_stmts;
     size_t ncases;
     bool has_default;
+    CXCursor cur_if;
     const char *const *reg_names, *const *clean_names;
     struct state *seen;
     size_t nseen, capseen;
@@ -78,6 +82,7 @@ static int new_node(struct cfg *g, enum node_kind k, CXCursor c, CXCursor parent
     n->parent = parent;
     n->next = next;
     n->alt = -1;
+    n->guard = g->cur_if;
     return (int)g->count++;
 }
 
@@ -90,6 +95,16 @@ static bool name_in(const char *name, const char *const *list)
 }
 
 /* ---- building ---- */
+
+static void add_case(struct cfg *g, int entry, CXCursor stmt)
+{
+    g->cases = realloc(g->cases, (g->ncases + 1) * sizeof *g->cases);
+    g->case_stmts = realloc(g->case_stmts, (g->ncases + 1) * sizeof *g->case_stmts);
+    if (!g->cases || !g->case_stmts)
+        abort();
+    g->cases[g->ncases] = entry;
+    g->case_stmts[g->ncases++] = stmt;
+}
 
 static int build(struct cfg *g, CXCursor c, CXCursor parent, int next, int brk, int cont);
 
@@ -111,8 +126,11 @@ static int build(struct cfg *g, CXCursor c, CXCursor parent, int next, int brk, 
         entry = build_seq(g, k, n, c, next, brk, cont);
         break;
     case CXCursor_IfStmt: {
+        CXCursor outer_if = g->cur_if;
+        g->cur_if = c;
         int t = n > 1 ? build(g, k[1], c, next, brk, cont) : next;
         int f = n > 2 ? build(g, k[2], c, next, brk, cont) : next;
+        g->cur_if = outer_if;
         entry = new_node(g, N_COND, k[0], c, t);
         g->n[entry].alt = f;
         break;
@@ -143,21 +161,23 @@ static int build(struct cfg *g, CXCursor c, CXCursor parent, int next, int brk, 
     }
     case CXCursor_SwitchStmt: {
         int *outer = g->cases;
+        CXCursor *outer_stmts = g->case_stmts;
         size_t nouter = g->ncases;
         bool outer_default = g->has_default;
         g->cases = NULL;
+        g->case_stmts = NULL;
         g->ncases = 0;
         g->has_default = false;
         if (n > 1)
             build(g, k[n - 1], c, next, next, cont);
         entry = new_node(g, N_NONDET, n ? k[0] : c, parent, next);
-        if (!g->has_default) {
-            g->cases = realloc(g->cases, (g->ncases + 1) * sizeof(int));
-            g->cases[g->ncases++] = next;
-        }
+        if (!g->has_default) /* no default: a value no case names goes past the switch */
+            add_case(g, next, c);
         g->n[entry].succ = g->cases;
+        g->n[entry].labels_of = g->case_stmts;
         g->n[entry].nsucc = g->ncases;
         g->cases = outer;
+        g->case_stmts = outer_stmts;
         g->ncases = nouter;
         g->has_default = outer_default;
         break;
@@ -167,8 +187,7 @@ static int build(struct cfg *g, CXCursor c, CXCursor parent, int next, int brk, 
         entry = n ? build(g, k[n - 1], c, next, brk, cont) : next;
         if (clang_getCursorKind(c) == CXCursor_DefaultStmt)
             g->has_default = true;
-        g->cases = realloc(g->cases, (g->ncases + 1) * sizeof(int));
-        g->cases[g->ncases++] = entry;
+        add_case(g, entry, c);
         break;
     case CXCursor_LabelStmt:
         entry = n ? build(g, k[0], c, next, brk, cont) : next;
@@ -403,6 +422,7 @@ static void record(struct cfg *g, int kind, CXCursor c, CXCursor stmt, CXCursor 
             abort();
     }
     f->ev[f->n++] = (struct port_flow_event){ .kind = kind, .cursor = c, .stmt = stmt, .parent = parent,
+                                              .guard = g->n[s->node].guard,
                                               .reg = s->reg, .cleaned = s->cleaned,
                                               .returns = returns };
 }
@@ -530,16 +550,22 @@ static void note_symbol(struct symbols *y, bool reg, CXCursor decl)
     y->b.decl = decl;
 }
 
-static bool find_symbols(CXCursor c, CXCursor parent, void *ctx)
+/* The unknowns a condition's value depends on. Arguments of calls do not count (a call's
+ * value is unknown anyway), except for the registration (its value is the status) and the
+ * NT_SUCCESS family (their value is their argument's). */
+static void find_symbols(struct symbols *y, CXCursor c)
 {
-    (void)parent;
-    struct symbols *y = ctx;
     enum CXCursorKind k = clang_getCursorKind(c);
     if (k == CXCursor_CallExpr) {
         char *name = port_callee_name(c);
+        bool recurse = name && !strncmp(name, "NT_", 3);
         if (name_in(name, y->g->reg_names))
             note_symbol(y, true, clang_getNullCursor());
         free(name);
+        if (!recurse)
+            return;
+    } else if (k == CXCursor_UnaryExpr) { /* sizeof, alignof */
+        return;
     } else if (k == CXCursor_DeclRefExpr && is_var(clang_getCursorReferenced(c))) {
         CXCursor d = clang_getCursorReferenced(c);
         struct var *v = var_of(y->s, d, false);
@@ -547,8 +573,13 @@ static bool find_symbols(CXCursor c, CXCursor parent, void *ctx)
             note_symbol(y, false, d);
         else if (v->k == V_REG)
             note_symbol(y, true, clang_getNullCursor());
+        return;
     }
-    return true;
+    CXCursor *kids;
+    size_t n = port_children(c, &kids);
+    for (size_t i = 0; i < n; i++)
+        find_symbols(y, kids[i]);
+    free(kids);
 }
 
 static void explore(struct cfg *g, struct state s);
@@ -568,8 +599,7 @@ static void explore_cond(struct cfg *g, struct state *s, struct node *n)
     effects_of(&x, n->c);
     struct symbols y = { g, s, 0, { 0 } };
     CXCursor cond = n->c;
-    find_symbols(cond, clang_getNullCursor(), &y);
-    port_walk(cond, find_symbols, &y);
+    find_symbols(&y, cond);
     long long v0, v1;
     if (y.count == 0 && eval(g, cond, s, NULL, &v0)) {
         go(g, s, v0 ? n->next : n->alt);
@@ -591,6 +621,42 @@ static void explore_cond(struct cfg *g, struct state *s, struct node *n)
     }
     go(g, s, n->next);
     go(g, s, n->alt);
+}
+
+/* `switch (Status = NdisMRegisterMiniport(...))`: a case of 0 is the success, any other case
+ * a failure, and the default (or no case) a failure when a case of 0 exists. */
+static void explore_switch(struct cfg *g, struct state *s, struct node *n)
+{
+    struct effects x = { g, s, s->node };
+    effects_of(&x, n->c);
+    struct symbols y = { g, s, 0, { 0 } };
+    find_symbols(&y, n->c);
+    bool has_zero = false;
+    long long v;
+    for (size_t i = 0; i < n->nsucc; i++) {
+        CXCursor *k;
+        size_t nk = port_children(n->labels_of[i], &k);
+        if (clang_getCursorKind(n->labels_of[i]) == CXCursor_CaseStmt && nk && constant(port_strip(k[0]), &v) && v == 0)
+            has_zero = true;
+        free(k);
+    }
+    for (size_t i = 0; i < n->nsucc; i++) {
+        struct state t = *s;
+        struct binding b = y.b;
+        b.bound = true;
+        CXCursor *k;
+        size_t nk = port_children(n->labels_of[i], &k);
+        bool is_case = clang_getCursorKind(n->labels_of[i]) == CXCursor_CaseStmt;
+        if (y.count == 1 && is_case && nk && constant(port_strip(k[0]), &v)) {
+            b.value = v == 0 ? 0 : FAIL_VALUE;
+            refine(&t, &b);
+        } else if (y.count == 1 && !is_case && has_zero) {
+            b.value = FAIL_VALUE;
+            refine(&t, &b);
+        }
+        free(k);
+        go(g, &t, n->succ[i]);
+    }
 }
 
 static void explore_return(struct cfg *g, struct state *s, struct node *n)
@@ -653,8 +719,11 @@ static void explore(struct cfg *g, struct state s)
             explore_cond(g, &s, n);
             return;
         case N_NONDET:
-            for (size_t i = 0; i < n->nsucc; i++)
-                go(g, &s, n->succ[i]);
+            if (n->labels_of)
+                explore_switch(g, &s, n);
+            else
+                for (size_t i = 0; i < n->nsucc; i++)
+                    go(g, &s, n->succ[i]);
             return;
         case N_RETURN:
             explore_return(g, &s, n);
@@ -669,7 +738,8 @@ static void explore(struct cfg *g, struct state s)
 void port_flow_run(CXCursor fn, const char *const *register_names,
                    const char *const *cleanup_names, struct port_flow *out)
 {
-    struct cfg g = { .reg_names = register_names, .clean_names = cleanup_names, .out = out };
+    struct cfg g = { .reg_names = register_names, .clean_names = cleanup_names, .out = out,
+                     .cur_if = clang_getNullCursor() };
     memset(out, 0, sizeof *out);
     CXCursor *k;
     size_t n = port_children(fn, &k);
@@ -695,6 +765,7 @@ void port_flow_run(CXCursor fn, const char *const *register_names,
     for (size_t i = 0; i < g.count; i++) {
         free(g.n[i].label);
         free(g.n[i].succ);
+        free(g.n[i].labels_of);
     }
     for (size_t l = 0; l < g.nlabels; l++)
         free(g.labels[l].name);

@@ -137,9 +137,7 @@ void port_check_guide(struct port_tu *t)
     for (size_t i = 0; i < n; i++) {
         if (!port_in_main_file(k[i]))
             continue;
-        char *name = port_spelling(k[i]);
-        s.in_driver_entry = clang_getCursorKind(k[i]) == CXCursor_FunctionDecl && !strcmp(name, "DriverEntry");
-        free(name);
+        s.in_driver_entry = port_is_registration_routine(k[i]);
         scan_node(k[i], clang_getTranslationUnitCursor(t->tu), &s);
         port_walk(k[i], scan_node, &s);
         if (clang_getCursorKind(k[i]) == CXCursor_FunctionDecl && clang_isCursorDefinition(k[i]))

@@ -273,8 +273,9 @@ static int show_diff(const char *path, const struct port_source *src, const char
     int status = -1;
     if (fa >= 0 && fb >= 0 && write_all(fa, src->text, src->len) && write_all(fb, text, len)) {
         char la[PATH_MAX + 8], lb[PATH_MAX + 8];
-        snprintf(la, sizeof la, "a/%s", path);
-        snprintf(lb, sizeof lb, "b/%s", path);
+        const char *sep = path[0] == '/' ? "" : "/"; /* patch -p1 strips the a/ b/ */
+        snprintf(la, sizeof la, "a%s%s", sep, path);
+        snprintf(lb, sizeof lb, "b%s%s", sep, path);
         char *argv[] = { "diff", "-u", "--label", la, "--label", lb, a, b, NULL };
         pid_t pid;
         fflush(stdout);
@@ -375,7 +376,7 @@ static int port_file(CXIndex index, const char *path, const struct options *o, j
                 path, errors, errors == 1 ? "" : "s");
 
     struct port_report report = { 0 };
-    struct port_tu t = { tu, src, &report };
+    struct port_tu t = { tu, src, &report, errors };
     port_check_driver_entry(&t);
     port_check_guide(&t);
 

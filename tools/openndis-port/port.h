@@ -91,6 +91,7 @@ struct port_flow_event {
     CXCursor cursor;   /* the call, the return statement, or the function */
     CXCursor stmt;     /* the statement it is part of */
     CXCursor parent;   /* that statement's parent (for rewrites) */
+    CXCursor guard;    /* the innermost `if` around it, or null */
     enum port_reg reg; /* registration state reaching it */
     bool cleaned;      /* a cleanup call ran before it on this path */
     int returns;       /* EV_RETURN: 0 success, 1 failure, 2 unknown */
@@ -113,8 +114,10 @@ struct port_tu {
     CXTranslationUnit tu;
     struct port_source src;
     struct port_report *report;
+    unsigned parse_errors; /* findings of absence are not made on a broken parse */
 };
 void port_check_driver_entry(struct port_tu *t);
+bool port_is_registration_routine(CXCursor fn);
 void port_check_guide(struct port_tu *t);
 
 #endif
