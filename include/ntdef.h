@@ -28,6 +28,17 @@
 #if !defined(__x86_64__) && !defined(__aarch64__)
 #error "OpenNDIS supports 64-bit targets (x86-64, AArch64) only"
 #endif
+/* MSVC predefines _WIN64 on these targets and the WDK build names the architecture; driver
+ * source tests both (Wintun's 32-bit-process paths hang on _WIN64). */
+#ifndef _WIN64
+#define _WIN64 1
+#endif
+#if defined(__x86_64__) && !defined(_AMD64_)
+#define _AMD64_ 1
+#endif
+#if defined(__aarch64__) && !defined(_ARM64_)
+#define _ARM64_ 1
+#endif
 
 /* ---- MSVC-isms ---------------------------------------------------------------------- */
 #define __stdcall

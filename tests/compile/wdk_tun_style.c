@@ -20,6 +20,9 @@
 #define VERSION_MIN ((NDIS_MINIPORT_MINIMUM_MAJOR_VERSION << 16) | NDIS_MINIPORT_MINIMUM_MINOR_VERSION)
 #define VERSION_MAX ((NDIS_MINIPORT_MAJOR_VERSION << 16) | NDIS_MINIPORT_MINOR_VERSION)
 C_ASSERT(VERSION_MIN == NDIS_RUNTIME_VERSION_620 && VERSION_MAX == NDIS_RUNTIME_VERSION_683);
+#ifndef _WIN64 /* what MSVC predefines; the driver's 32-bit-process paths depend on it */
+#error "_WIN64 is not defined"
+#endif
 
 #if REG_DWORD == REG_DWORD_LITTLE_ENDIAN
 #define TAG_OF(x) ((((ULONG)(x)&0xff) << 24) | (((ULONG)(x)&0xff00) << 8) | (((ULONG)(x)&0xff0000) >> 8) | ((ULONG)(x) >> 24))
