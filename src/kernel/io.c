@@ -116,8 +116,8 @@ NTKERNELAPI VOID IoCsqInsertIrp(PIO_CSQ Csq, PIRP Irp, PIO_CSQ_IRP_CONTEXT Conte
     } else {
         KE_CSQ_IRP_CONTEXT(Irp) = Csq;
     }
-    IoMarkIrpPending(Irp);
     Csq->CsqInsertIrp(Csq, Irp);
+    IoMarkIrpPending(Irp); /* the documented order: lock, insert, mark pending, unlock */
     (void)IoSetCancelRoutine(Irp, ke_csq_cancel);
     if (Irp->Cancel && IoSetCancelRoutine(Irp, NULL) != NULL) {
         /* cancelled before it was queued: take it back out and complete it as cancelled */
