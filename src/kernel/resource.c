@@ -11,6 +11,40 @@ static pthread_mutex_t ke_resource_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t ke_resource_cond = PTHREAD_COND_INITIALIZER;
 static _Thread_local OPENNDIS_TLS LONG ke_critical_region;
 
+/* What this thread holds shared, so that a release, a nested shared acquire and an attempt to
+ * upgrade are judged per thread. A thread holding more than KE_SHARED_SLOTS resources at once
+ * is not followed past that (its extra holds are counted, not attributed). */
+#define KE_SHARED_SLOTS 16
+static _Thread_local struct {
+    PERESOURCE resource;
+    LONG count;
+} ke_shared_held[KE_SHARED_SLOTS];
+
+static _Thread_local LONG ke_shared_overflow; /* holds this thread could not record */
+
+static bool ke_shared_untracked(PERESOURCE r)
+{
+    (void)r;
+    if (ke_shared_overflow == 0)
+        return false;
+    ke_shared_overflow--;
+    return true;
+}
+
+static LONG *ke_shared_slot(PERESOURCE r, bool create)
+{
+    for (int i = 0; i < KE_SHARED_SLOTS; i++)
+        if (ke_shared_held[i].resource == r && ke_shared_held[i].count > 0)
+            return &ke_shared_held[i].count;
+    if (create)
+        for (int i = 0; i < KE_SHARED_SLOTS; i++)
+            if (ke_shared_held[i].count == 0) {
+                ke_shared_held[i].resource = r;
+                return &ke_shared_held[i].count;
+            }
+    return NULL;
+}
+
 /* A thread's identity as an ERESOURCE owner: its KTHREAD. */
 static ULONG_PTR ke_resource_self(void)
 {
@@ -77,7 +111,7 @@ NTKERNELAPI NTSTATUS ExDeleteResourceLite(PERESOURCE Resource)
 }
 
 /* Shared access. `starve_exclusive`: granted even while exclusive waiters queue. A thread
- * that already owns the resource exclusively may take it shared too. */
+ * that already holds the resource (shared or exclusive) gets it again at once. */
 static BOOLEAN ke_resource_shared(PERESOURCE r, BOOLEAN wait, bool starve_exclusive, const char *fn,
                                   const void *site)
 {
@@ -90,8 +124,15 @@ static BOOLEAN ke_resource_shared(PERESOURCE r, BOOLEAN wait, bool starve_exclus
             r->ExclusiveCount++; /* nested inside the exclusive hold: released the same way */
             break;
         }
-        if (r->ExclusiveCount == 0 && (starve_exclusive || r->ExclusiveWaiters == 0 || r->SharedCount != 0)) {
+        LONG *mine = ke_shared_slot(r, false);
+        if (r->ExclusiveCount == 0 && (starve_exclusive || r->ExclusiveWaiters == 0 || mine != NULL)) {
             r->SharedCount++;
+            if (mine == NULL)
+                mine = ke_shared_slot(r, true);
+            if (mine != NULL)
+                (*mine)++;
+            else
+                ke_shared_overflow++;
             break;
         }
         if (!wait) {
@@ -127,6 +168,15 @@ NTKERNELAPI BOOLEAN ExAcquireResourceExclusiveLite(PERESOURCE Resource, BOOLEAN 
         pthread_mutex_unlock(&ke_resource_lock);
         return TRUE;
     }
+    if (ke_shared_slot(Resource, false) != NULL) {
+        /* waiting for every shared holder to leave, itself included, never ends */
+        vf_violation(VF_KERNEL_OBJECT_MISUSE, fn, site,
+                     "this thread holds ERESOURCE %p shared: it cannot be acquired exclusively until released "
+                     "(the wait would never end)",
+                     (void *)Resource);
+        pthread_mutex_unlock(&ke_resource_lock);
+        return FALSE;
+    }
     Resource->ExclusiveWaiters++;
     while (Resource->ExclusiveCount != 0 || Resource->SharedCount != 0) {
         if (!Wait) {
@@ -156,7 +206,10 @@ NTKERNELAPI VOID ExReleaseResourceLite(PERESOURCE Resource)
     if (Resource->ExclusiveCount != 0 && Resource->OwnerThread == ke_resource_self()) {
         if (--Resource->ExclusiveCount == 0)
             Resource->OwnerThread = 0;
-    } else if (Resource->SharedCount != 0) {
+    } else if (Resource->SharedCount != 0 && ke_shared_slot(Resource, false) != NULL) {
+        (*ke_shared_slot(Resource, false))--;
+        Resource->SharedCount--;
+    } else if (Resource->SharedCount != 0 && ke_shared_untracked(Resource)) {
         Resource->SharedCount--;
     } else {
         vf_violation(VF_KERNEL_OBJECT_MISUSE, fn, site, "ERESOURCE %p is not held by this thread", (void *)Resource);
@@ -173,14 +226,14 @@ NTKERNELAPI BOOLEAN ExIsResourceAcquiredExclusiveLite(PERESOURCE Resource)
     return mine;
 }
 
-/* Shared holders are not tracked per thread: this answers whether anyone holds it shared,
- * or the exclusive owner's count when that is the caller. */
+/* How often the caller holds the resource, shared or exclusive (0: not at all). */
 NTKERNELAPI ULONG ExIsResourceAcquiredSharedLite(PERESOURCE Resource)
 {
     pthread_mutex_lock(&ke_resource_lock);
+    LONG *mine = ke_shared_slot(Resource, false);
     ULONG n = Resource->ExclusiveCount != 0 && Resource->OwnerThread == ke_resource_self()
                   ? (ULONG)Resource->ExclusiveCount
-                  : (ULONG)Resource->SharedCount;
+                  : mine != NULL ? (ULONG)*mine : 0;
     pthread_mutex_unlock(&ke_resource_lock);
     return n;
 }

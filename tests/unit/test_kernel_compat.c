@@ -83,6 +83,56 @@ static void test_resource_shared_and_exclusive(void **state)
     assert_int_equal(vf_violation_count(), 0);
 }
 
+static void *wait_exclusive(void *arg)
+{
+    (void)arg;
+    KeEnterCriticalRegion();
+    ExAcquireResourceExclusiveLite(&shared_res, TRUE);
+    ExReleaseResourceLite(&shared_res);
+    KeLeaveCriticalRegion();
+    return NULL;
+}
+
+static void *release_foreign(void *arg)
+{
+    (void)arg;
+    ExReleaseResourceLite(&shared_res); /* held by the main thread, not this one */
+    return NULL;
+}
+
+/* A waiting writer keeps new readers out, but not a thread that already reads (it would
+ * deadlock on itself); only the holder's release counts. */
+static void test_resource_waiting_writer(void **state)
+{
+    (void)state;
+    vf_reset();
+    ExInitializeResourceLite(&shared_res);
+    KeEnterCriticalRegion();
+    assert_true(ExAcquireResourceSharedLite(&shared_res, TRUE));
+    pthread_t writer;
+    pthread_create(&writer, NULL, wait_exclusive, NULL);
+    /* until the writer queues, a new reader still gets in; then it must wait behind it */
+    int tries = 0;
+    while (other_thread(try_shared) && ++tries < 2000)
+        usleep(1000);
+    assert_true(tries < 2000);
+    assert_true(ExAcquireResourceSharedLite(&shared_res, TRUE)); /* the holder does not */
+    assert_int_equal(ExIsResourceAcquiredSharedLite(&shared_res), 2);
+    assert_true(ExAcquireSharedStarveExclusive(&shared_res, FALSE));
+    ExReleaseResourceLite(&shared_res);
+    other_thread(release_foreign);
+    assert_int_equal(vf_violation_count_of(VF_KERNEL_OBJECT_MISUSE), 1);
+    assert_int_equal(shared_res.SharedCount, 2); /* the foreign release took nothing */
+    ExReleaseResourceLite(&shared_res);
+    ExReleaseResourceLite(&shared_res);
+    pthread_join(writer, NULL);
+    assert_int_equal(ExIsResourceAcquiredSharedLite(&shared_res), 0);
+    KeLeaveCriticalRegion();
+    ExDeleteResourceLite(&shared_res);
+    assert_int_equal(vf_violation_count(), 1);
+    vf_reset();
+}
+
 static void test_resource_misuse_is_reported(void **state)
 {
     (void)state;
@@ -100,6 +150,13 @@ static void test_resource_misuse_is_reported(void **state)
     assert_int_equal(vf_violation_count_of(VF_KERNEL_OBJECT_MISUSE), 3);
     KeLeaveCriticalRegion(); /* unbalanced */
     assert_int_equal(vf_violation_count_of(VF_KERNEL_OBJECT_MISUSE), 4);
+    ExInitializeResourceLite(&r);
+    ExAcquireResourceSharedLite(&r, TRUE);
+    assert_false(ExAcquireResourceExclusiveLite(&r, TRUE)); /* an upgrade would wait forever */
+    assert_int_equal(vf_violation_count_of(VF_KERNEL_OBJECT_MISUSE), 5);
+    ExReleaseResourceLite(&r);
+    ExDeleteResourceLite(&r);
+    assert_int_equal(vf_violation_count_of(VF_KERNEL_OBJECT_MISUSE), 5);
     vf_reset();
 }
 
@@ -604,6 +661,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_resource_shared_and_exclusive),
+        cmocka_unit_test(test_resource_waiting_writer),
         cmocka_unit_test(test_resource_misuse_is_reported),
         cmocka_unit_test(test_ex_spin_lock),
         cmocka_unit_test(test_in_stack_queued_spin_lock),
