@@ -171,7 +171,8 @@ static void *rw_reader(void *arg)
         KIRQL old = ExAcquireSpinLockShared(&rw_lock);
         LONG n = InterlockedIncrement(&readers_inside);
         LONG m;
-        while ((m = max_readers) < n && InterlockedCompareExchange(&max_readers, n, m) != m)
+        while ((m = __atomic_load_n(&max_readers, __ATOMIC_RELAXED)) < n &&
+               InterlockedCompareExchange(&max_readers, n, m) != m)
             ;
         InterlockedDecrement(&readers_inside);
         ExReleaseSpinLockShared(&rw_lock, old);
