@@ -48,11 +48,30 @@ size_t ke_vformat(char *out, size_t cap, const char *fmt, va_list ap)
 
 size_t ke_vformat_as(char *out, size_t cap, const char *fmt, va_list ap, bool wide_printf)
 {
+    return ke_vformat_ex(out, cap, fmt, ap, wide_printf, NULL, NULL);
+}
+
+size_t ke_vformat_ex(char *out, size_t cap, const char *fmt, va_list ap_in, bool wide_printf, ke_format_ext ext,
+                     void *ctx)
+{
     size_t pos = 0;
+    va_list ap; /* a local one: an extension takes its argument through a pointer to it */
+    va_copy(ap, ap_in);
 
     while (*fmt) {
         if (*fmt != '%') {
             pos = ke_put(out, cap, pos, fmt++, 1);
+            continue;
+        }
+        /* %!NAME!: a WPP extension, when the caller renders them. */
+        const char *bang_end = fmt[1] == '!' ? strchr(fmt + 2, '!') : NULL;
+        if (ext && bang_end) {
+            char name[32], text[256];
+            size_t len = (size_t)(bang_end - fmt - 2);
+            snprintf(name, sizeof name, "%.*s", (int)(len < sizeof name ? len : sizeof name - 1), fmt + 2);
+            size_t n = ext(text, sizeof text, name, &ap, ctx);
+            pos = ke_put(out, cap, pos, text, n < sizeof text ? n : sizeof text - 1);
+            fmt = bang_end + 1;
             continue;
         }
         /* Collect flags, width and precision as C understands them. */
@@ -167,6 +186,7 @@ size_t ke_vformat_as(char *out, size_t cap, const char *fmt, va_list ap, bool wi
             break;
         }
     }
+    va_end(ap);
     if (cap)
         out[pos < cap ? pos : cap - 1] = '\0';
     return pos;

@@ -108,5 +108,15 @@ NTSTATUS ke_unsupported(const char *function, const char *why, const void *site)
 OPENNDIS_API size_t ke_vformat(char *out, size_t cap, const char *fmt, va_list ap);
 /* The same with a wide printf's defaults (%s and %c take WCHARs, %S and %C chars). */
 size_t ke_vformat_as(char *out, size_t cap, const char *fmt, va_list ap, bool wide_printf);
+/* Renders one %!NAME! extension into out (NUL-terminated), taking its argument from *ap;
+ * returns the length. */
+typedef size_t (*ke_format_ext)(char *out, size_t cap, const char *name, va_list *ap, void *ctx);
+size_t ke_vformat_ex(char *out, size_t cap, const char *fmt, va_list ap, bool wide_printf, ke_format_ext ext,
+                     void *ctx);
+
+/* ---- WPP trace records (wpp.c) ---------------------------------------------------------- */
+/* "verbose", "info", "3", "off", ... -> 0 (off) to 5 (TRACE_LEVEL_VERBOSE). */
+OPENNDIS_API bool ke_wpp_parse_level(const char *text, int *level);
+OPENNDIS_API void ke_wpp_set_level(int level);
 
 #endif /* OPENNDIS_KE_H */

@@ -4,6 +4,12 @@
 #define NDIS620_MINIPORT 1
 #include <ndis.h>
 
+#ifdef OUTSIDE_WPP /* the WPP build of the same driver: openndis_add_driver() makes driver.tmh */
+#define WPP_CONTROL_GUIDS \
+    WPP_DEFINE_CONTROL_GUID(OutsideGuid, (0d1e2f30, 4a5b, 6c7d, 8e9f, 0a1b2c3d4e5f), WPP_DEFINE_BIT(OUT_ALL))
+#include "driver.tmh"
+#endif
+
 static NDIS_HANDLE DriverHandle;
 
 DRIVER_INITIALIZE DriverEntry;
@@ -48,6 +54,10 @@ _Use_decl_annotations_
 NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 {
     NDIS_MINIPORT_DRIVER_CHARACTERISTICS c;
+#ifdef OUTSIDE_WPP
+    WPP_INIT_TRACING(DriverObject, RegistryPath);
+    DoTraceMessage(OUT_ALL, "outside driver %!FUNC! traced");
+#endif
     NdisZeroMemory(&c, sizeof(c));
     c.Header.Type = NDIS_OBJECT_TYPE_MINIPORT_DRIVER_CHARACTERISTICS;
     c.Header.Revision = NDIS_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_2;

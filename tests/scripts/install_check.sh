@@ -21,6 +21,9 @@ echo "== find_package(OpenNDIS)"
 cmake -S "$outside" -B "$work/cmake-build" -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
 cmake --build "$work/cmake-build" >/dev/null
 "$cli" info "$work/cmake-build/outside.so"
+"$cli" info --trace information "$work/cmake-build/outside_wpp.so" 2>&1 | tee "$work/wpp.txt"
+grep -qF "[wpp] INFO  OUT_ALL      DriverEntry:" "$work/wpp.txt" ||
+    { echo "FAIL: the installed openndis-wpp did not make the WPP build's trace visible"; exit 1; }
 
 echo "== openndis port reads the installed headers"
 status=0

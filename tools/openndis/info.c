@@ -142,6 +142,7 @@ static void info_usage(FILE *out)
           "  --ndis-version X.Y   NDIS version to emulate (default 6.89)\n"
           "  --fail-call N        make the N-th fallible NDIS call the driver makes fail\n"
           "  --timeout SECONDS    stop a driver that hangs (default 30, 0 = never)\n"
+          "  --trace LEVEL        show the driver's WPP trace records up to LEVEL\n"
           "  --no-fork            run the driver in this process (for gdb); a crash then\n"
           "                       ends openndis too\n"
           "  -h, --help           this text\n"

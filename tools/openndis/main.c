@@ -8,6 +8,7 @@
 
 #include "openndis.h"
 #include "ndis/ndis.h"
+#include "kernel/ke.h"
 
 bool parse_ulong(const char *s, unsigned long *out)
 {
@@ -36,6 +37,15 @@ int common_option(const char *cmd, int c, const char *arg, struct common_options
     unsigned long n;
     switch (c) {
     case 'j': o->json = true; return 1;
+    case 'T': {
+        int level;
+        if (!ke_wpp_parse_level(arg, &level)) {
+            fprintf(stderr, "openndis %s: --trace takes a WPP level (off, critical, error, warning, information, verbose or 0-5), not '%s'\n", cmd, arg);
+            return -1;
+        }
+        ke_wpp_set_level(level);
+        return 1;
+    }
     case 'n': o->sv.in_process = true; return 1;
     case 'v': return apply_ndis_version(arg) ? 1 : -1;
     case 'f':

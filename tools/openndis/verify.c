@@ -552,6 +552,7 @@ static void verify_usage(FILE *out)
           "  --rate R             probability of failing each fallible call (default 0.05)\n"
           "  --runs N             random runs (default 20)\n"
           "  --timeout S          give up on a step after S seconds (default 20, 0 = never)\n"
+          "  --trace LEVEL        show the driver's WPP trace records up to LEVEL\n"
           "  --ndis-version X.Y   NDIS version to emulate (default 6.89)\n"
           "  --time-scale S       scale NDIS timeouts (12 s OID, 10 s pause) by S (default 0.05)\n"
           "  --verbose            keep the driver's own output in every step, not only the clean run\n"

@@ -1,0 +1,29 @@
+/* WPP software tracing for drivers built with OpenNDIS. Drivers never include this file
+ * themselves: the .tmh headers that openndis-wpp generates from the driver's WPP
+ * configuration do (docs/wpp.md). A trace call becomes an OpenNDIS log record with its
+ * level, flag, function and line; the WPP format extensions (%!STATUS!, %!MACADDR!, ...) are
+ * rendered when the record is shown. */
+#ifndef OPENNDIS_WPP_H
+#define OPENNDIS_WPP_H
+
+#include <ntdef.h>
+
+/* evntrace.h's levels */
+#ifndef TRACE_LEVEL_NONE
+#define TRACE_LEVEL_NONE 0
+#define TRACE_LEVEL_CRITICAL 1
+#define TRACE_LEVEL_FATAL 1
+#define TRACE_LEVEL_ERROR 2
+#define TRACE_LEVEL_WARNING 3
+#define TRACE_LEVEL_INFORMATION 4
+#define TRACE_LEVEL_VERBOSE 5
+#endif
+
+/* WPP_INIT_TRACING: names the driver's control GUIDs (shown once). WPP_CLEANUP: the end. */
+OPENNDIS_API VOID openndis_wpp_init(const char *control_guids);
+OPENNDIS_API VOID openndis_wpp_cleanup(void);
+/* One trace call. `flag` is the WPP_DEFINE_BIT name (or NULL), `level` a TRACE_LEVEL_*. */
+OPENNDIS_API VOID openndis_wpp_trace(const char *macro, const char *flag, int level, const char *function,
+                                     const char *file, int line, const char *format, ...);
+
+#endif

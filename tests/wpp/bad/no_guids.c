@@ -1,0 +1,2 @@
+// no configuration at all
+#include "x.tmh"
