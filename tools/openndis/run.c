@@ -156,7 +156,7 @@ static struct json_object *run_job(void *arg)
     struct edge_pcap *pcap = NULL;
     UCHAR mac[RUN_MAX_ADAPTERS][6] = { { 0 } };
     char err[512];
-    bool ok = true;
+    bool ok = true, ethernet = true;
 
     sv_set_report(r);
     if (a->tap)
@@ -230,9 +230,24 @@ static struct json_object *run_job(void *arg)
         NDIS_STATUS f = ndis_adapter_oid(ad[n], NdisRequestSetInformation, OID_GEN_CURRENT_PACKET_FILTER, &filter,
                                          sizeof filter, &done, &needed);
         step(life, "set OID_GEN_CURRENT_PACKET_FILTER", (int)n, f);
-        NDIS_STATUS m = ndis_adapter_oid(ad[n], NdisRequestQueryInformation, OID_802_3_CURRENT_ADDRESS, mac[n], 6,
-                                         &done, &needed);
-        step(life, "query OID_802_3_CURRENT_ADDRESS", (int)n, m);
+        /* Only an Ethernet adapter has an 802.3 address, and only Ethernet frames cross the
+         * edges; an IP-medium driver (a tunnel such as Wintun) runs its life without traffic. */
+        ULONG medium = NdisMedium802_3;
+        ndis_adapter_oid(ad[n], NdisRequestQueryInformation, OID_GEN_MEDIA_IN_USE, &medium, sizeof medium, &done,
+                         &needed);
+        NDIS_STATUS m = NDIS_STATUS_SUCCESS;
+        if (medium == NdisMedium802_3) {
+            m = ndis_adapter_oid(ad[n], NdisRequestQueryInformation, OID_802_3_CURRENT_ADDRESS, mac[n], 6, &done,
+                                 &needed);
+            step(life, "query OID_802_3_CURRENT_ADDRESS", (int)n, m);
+        } else {
+            ethernet = false;
+            if (a->tap) {
+                json_object_object_add(r, "error", json_object_new_string(
+                    "the TAP edge carries Ethernet frames; this adapter's medium is not 802.3 (OID_GEN_MEDIA_IN_USE)"));
+                ok = false;
+            }
+        }
         ok &= st == NDIS_STATUS_SUCCESS && f == NDIS_STATUS_SUCCESS && m == NDIS_STATUS_SUCCESS;
     }
 
@@ -247,7 +262,9 @@ static struct json_object *run_job(void *arg)
 
     /* Traffic: each adapter sends to the next one's address, in chains of up to 32. */
     uint64_t expected = 0, delivered = 0;
-    if (ok && n > 1 && !a->tap) {
+    if (!ethernet)
+        json_object_object_add(r, "traffic", json_object_new_string("none: the medium is not 802.3, and the edges carry Ethernet frames"));
+    if (ok && n > 1 && !a->tap && ethernet) {
         sv_phase("MiniportSendNetBufferLists");
         UCHAR *frames = calloc(RUN_CHAIN, a->size);
         const void *ptr[RUN_CHAIN];
@@ -368,7 +385,9 @@ static void run_render(FILE *out, struct json_object *r)
                     str(o, "link"), str(o, "sent_frames"), str(o, "sent_bytes"), str(o, "received_frames"),
                     str(o, "received_bytes"));
         }
-        if (str(r, "frames_expected"))
+        if (str(r, "traffic"))
+            fprintf(out, "  traffic: %s\n", str(r, "traffic"));
+        else if (str(r, "frames_expected"))
             fprintf(out, "  frames delivered through the driver: %s of %s\n", str(r, "frames_delivered"),
                     str(r, "frames_expected"));
         for (size_t i = 0; i < json_object_array_length(adapters); i++) {
