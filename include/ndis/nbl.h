@@ -304,7 +304,14 @@ typedef struct _NDIS_NET_BUFFER_LIST_8021Q_INFO {
 #define NET_BUFFER_LIST_STATUS(nbl) ((nbl)->Status)
 #define NET_BUFFER_LIST_INFO(nbl, id) ((nbl)->NetBufferListInfo[(id)])
 #define NET_BUFFER_LIST_PROTOCOL_RESERVED(nbl) ((nbl)->ProtocolReserved)
+#ifdef OPENNDIS_MINIPORT_RESERVED_AS_NBL
+/* Opt-in for sources that keep NET_BUFFER_LIST links in the reserved slots and mix them with
+ * PNET_BUFFER_LIST pointers in one expression (Wintun's `*(c ? &...RESERVED(n)[1] : &Head)`),
+ * which MSVC accepts and C does not: the slots read as PNET_BUFFER_LIST (same size). */
+#define NET_BUFFER_LIST_MINIPORT_RESERVED(nbl) ((PNET_BUFFER_LIST *)(nbl)->MiniportReserved)
+#else
 #define NET_BUFFER_LIST_MINIPORT_RESERVED(nbl) ((nbl)->MiniportReserved)
+#endif
 #define NET_BUFFER_LIST_CONTEXT_DATA_START(nbl) \
     ((PVOID)((nbl)->Context->ContextData + (nbl)->Context->Offset))
 #define NET_BUFFER_LIST_CONTEXT_DATA_SIZE(nbl) ((nbl)->Context->Size)
