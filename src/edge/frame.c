@@ -6,7 +6,7 @@
 
 void edge_frames_init(struct edge_frames *pool)
 {
-    pthread_mutex_init(&pool->lock, NULL);
+    ke_lock_init(&pool->lock);
     pool->free = NULL;
 }
 
@@ -17,18 +17,17 @@ void edge_frames_destroy(struct edge_frames *pool)
         pool->free = f->next_free;
         free(f);
     }
-    pthread_mutex_destroy(&pool->lock);
 }
 
 struct edge_frame *edge_frame_get(struct edge_frames *pool, const void *data, size_t len, void *source)
 {
     if (len > EDGE_FRAME_DATA)
         return NULL;
-    pthread_mutex_lock(&pool->lock);
+    ke_lock(&pool->lock);
     struct edge_frame *f = pool->free;
     if (f != NULL)
         pool->free = f->next_free;
-    pthread_mutex_unlock(&pool->lock);
+    ke_unlock(&pool->lock);
     if (f == NULL && (f = aligned_alloc(16, (sizeof *f + 15) & ~(size_t)15)) == NULL)
         return NULL;
     memset(&f->nbl, 0, sizeof f->nbl);
@@ -45,10 +44,10 @@ struct edge_frame *edge_frame_get(struct edge_frames *pool, const void *data, si
 
 void edge_frame_put(struct edge_frames *pool, struct edge_frame *f)
 {
-    pthread_mutex_lock(&pool->lock);
+    ke_lock(&pool->lock);
     f->next_free = pool->free;
     pool->free = f;
-    pthread_mutex_unlock(&pool->lock);
+    ke_unlock(&pool->lock);
 }
 
 size_t edge_nb_copy(PNET_BUFFER nb, void *out, size_t cap)

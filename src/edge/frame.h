@@ -5,6 +5,8 @@
 
 #include <pthread.h>
 
+#include "../kernel/lock.h"
+
 #include "../ndis/ndis.h"
 
 #define EDGE_FRAME_DATA 2048
@@ -18,7 +20,7 @@ struct edge_frame {
 };
 
 struct edge_frames {
-    pthread_mutex_t lock;
+    struct ke_lock lock;
     struct edge_frame *free;
 };
 

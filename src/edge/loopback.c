@@ -16,7 +16,7 @@ struct edge_rx {
 
 struct edge_loopback {
     struct ndis_adapter *adapter;
-    pthread_mutex_t lock;
+    struct ke_lock lock;
     struct edge_frames frames;
     struct edge_rx *queue;
     size_t queue_len, head, count;
@@ -27,7 +27,7 @@ static void edge_lb_receive(void *ctx, struct ndis_adapter *adapter, PNET_BUFFER
 {
     struct edge_loopback *lb = ctx;
     (void)adapter;
-    pthread_mutex_lock(&lb->lock);
+    ke_lock(&lb->lock);
     for (PNET_BUFFER_LIST nbl = nbls; nbl; nbl = nbl->Next)
         for (PNET_BUFFER nb = nbl->FirstNetBuffer; nb; nb = nb->Next) {
             struct edge_rx *rx = &lb->queue[(lb->head + lb->count) % lb->queue_len];
@@ -40,7 +40,7 @@ static void edge_lb_receive(void *ctx, struct ndis_adapter *adapter, PNET_BUFFER
             lb->count++;
             lb->stats.received++;
         }
-    pthread_mutex_unlock(&lb->lock);
+    ke_unlock(&lb->lock);
 }
 
 static void edge_lb_send_complete(void *ctx, struct ndis_adapter *adapter, PNET_BUFFER_LIST nbls)
@@ -49,12 +49,12 @@ static void edge_lb_send_complete(void *ctx, struct ndis_adapter *adapter, PNET_
     (void)adapter;
     for (PNET_BUFFER_LIST nbl = nbls, next; nbl; nbl = next) {
         next = nbl->Next;
-        pthread_mutex_lock(&lb->lock);
+        ke_lock(&lb->lock);
         if (nbl->Status == NDIS_STATUS_SUCCESS)
             lb->stats.send_completed++;
         else
             lb->stats.send_failed++;
-        pthread_mutex_unlock(&lb->lock);
+        ke_unlock(&lb->lock);
         edge_frame_put(&lb->frames, (struct edge_frame *)nbl);
     }
 }
@@ -64,9 +64,9 @@ static void edge_lb_status(void *ctx, struct ndis_adapter *adapter, const NDIS_S
     struct edge_loopback *lb = ctx;
     (void)adapter;
     if (ind->StatusCode == NDIS_STATUS_LINK_STATE) {
-        pthread_mutex_lock(&lb->lock);
+        ke_lock(&lb->lock);
         lb->stats.link_changes++;
-        pthread_mutex_unlock(&lb->lock);
+        ke_unlock(&lb->lock);
     }
 }
 
@@ -74,9 +74,9 @@ static void edge_lb_detached(void *ctx, struct ndis_adapter *adapter)
 {
     struct edge_loopback *lb = ctx;
     (void)adapter;
-    pthread_mutex_lock(&lb->lock);
+    ke_lock(&lb->lock);
     lb->adapter = NULL;
-    pthread_mutex_unlock(&lb->lock);
+    ke_unlock(&lb->lock);
 }
 
 static const struct ndis_upper_edge edge_lb_ops = {
@@ -95,7 +95,7 @@ struct edge_loopback *edge_loopback_open(struct ndis_adapter *adapter, size_t qu
     }
     lb->adapter = adapter;
     lb->queue_len = queue_len;
-    pthread_mutex_init(&lb->lock, NULL);
+    ke_lock_init(&lb->lock);
     edge_frames_init(&lb->frames);
     ndis_adapter_attach(adapter, &edge_lb_ops, lb);
     return lb;
@@ -108,7 +108,6 @@ void edge_loopback_close(struct edge_loopback *lb)
     if (lb->adapter != NULL) /* still up: detach; a halted adapter already let go */
         ndis_adapter_attach(lb->adapter, NULL, NULL);
     edge_frames_destroy(&lb->frames);
-    pthread_mutex_destroy(&lb->lock);
     free(lb->queue);
     free(lb);
 }
@@ -124,7 +123,7 @@ size_t edge_loopback_send(struct edge_loopback *lb, const void *const *frames, c
         *tail = &f->nbl;
         tail = &f->nbl.Next;
     }
-    pthread_mutex_lock(&lb->lock);
+    ke_lock(&lb->lock);
     struct ndis_adapter *adapter = lb->adapter;
     if (adapter == NULL) { /* halted: nothing to send to */
         for (PNET_BUFFER_LIST nbl = head, next; nbl; nbl = next) {
@@ -135,7 +134,7 @@ size_t edge_loopback_send(struct edge_loopback *lb, const void *const *frames, c
         head = NULL;
     }
     lb->stats.sent += n;
-    pthread_mutex_unlock(&lb->lock);
+    ke_unlock(&lb->lock);
     if (head != NULL)
         ndis_adapter_send(adapter, head);
     return n;
@@ -144,12 +143,12 @@ size_t edge_loopback_send(struct edge_loopback *lb, const void *const *frames, c
 ssize_t edge_loopback_recv(struct edge_loopback *lb, void *buffer, size_t cap)
 {
     /* Returning indicated NBLs is NDIS's part of receiving; do it whenever the host polls. */
-    pthread_mutex_lock(&lb->lock);
+    ke_lock(&lb->lock);
     struct ndis_adapter *adapter = lb->adapter;
-    pthread_mutex_unlock(&lb->lock);
+    ke_unlock(&lb->lock);
     if (adapter != NULL)
         ndis_adapter_return_pending(adapter);
-    pthread_mutex_lock(&lb->lock);
+    ke_lock(&lb->lock);
     ssize_t len = -1;
     if (lb->count > 0 && lb->queue[lb->head].len <= cap) {
         struct edge_rx *rx = &lb->queue[lb->head];
@@ -158,13 +157,13 @@ ssize_t edge_loopback_recv(struct edge_loopback *lb, void *buffer, size_t cap)
         lb->head = (lb->head + 1) % lb->queue_len;
         lb->count--;
     }
-    pthread_mutex_unlock(&lb->lock);
+    ke_unlock(&lb->lock);
     return len;
 }
 
 void edge_loopback_stats(struct edge_loopback *lb, struct edge_loopback_stats *out)
 {
-    pthread_mutex_lock(&lb->lock);
+    ke_lock(&lb->lock);
     *out = lb->stats;
-    pthread_mutex_unlock(&lb->lock);
+    ke_unlock(&lb->lock);
 }

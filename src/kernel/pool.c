@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "ke.h"
+#include "lock.h"
 #include "../loader/ld.h"
 
 struct ke_block {
@@ -15,12 +16,12 @@ struct ke_block {
     ULONG tag;
 } __attribute__((aligned(MEMORY_ALLOCATION_ALIGNMENT)));
 
-static pthread_mutex_t ke_index_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct ke_lock ke_index_lock = KE_LOCK_INIT;
 static struct ke_ptrmap ke_index; /* live struct ke_block * */
 
 void ke_pool_init(struct ke_pool *pool)
 {
-    pthread_mutex_init(&pool->lock, NULL);
+    ke_lock_init(&pool->lock);
     InitializeListHead(&pool->blocks);
     pool->count = pool->bytes = 0;
 }
@@ -34,29 +35,29 @@ void *ke_pool_alloc(struct ke_pool *pool, size_t size, ULONG tag, const void *si
         return NULL;
     *b = (struct ke_block){ .pool = pool, .size = size, .site = site, .api = api, .tag = tag };
 
-    pthread_mutex_lock(&ke_index_lock);
+    ke_lock(&ke_index_lock);
     bool indexed = ke_ptrmap_put(&ke_index, b, 0);
-    pthread_mutex_unlock(&ke_index_lock);
+    ke_unlock(&ke_index_lock);
     if (!indexed) {
         free(b);
         return NULL;
     }
-    pthread_mutex_lock(&pool->lock);
+    ke_lock(&pool->lock);
     InsertTailList(&pool->blocks, &b->link);
     pool->count++;
     pool->bytes += size;
-    pthread_mutex_unlock(&pool->lock);
+    ke_unlock(&pool->lock);
     return b + 1;
 }
 
 static void ke_block_drop(struct ke_block *b)
 {
     struct ke_pool *pool = b->pool;
-    pthread_mutex_lock(&pool->lock);
+    ke_lock(&pool->lock);
     RemoveEntryList(&b->link);
     pool->count--;
     pool->bytes -= b->size;
-    pthread_mutex_unlock(&pool->lock);
+    ke_unlock(&pool->lock);
     free(b);
 }
 
@@ -65,9 +66,9 @@ bool ke_pool_free(void *p)
     if (p == NULL)
         return false;
     struct ke_block *b = (struct ke_block *)p - 1;
-    pthread_mutex_lock(&ke_index_lock);
+    ke_lock(&ke_index_lock);
     bool live = ke_ptrmap_remove(&ke_index, b);
-    pthread_mutex_unlock(&ke_index_lock);
+    ke_unlock(&ke_index_lock);
     if (live)
         ke_block_drop(b);
     return live;
@@ -91,21 +92,21 @@ static void ke_tag_text(ULONG tag, char out[5])
 void ke_pool_release(struct ke_pool *pool, const char *when)
 {
     for (;;) {
-        pthread_mutex_lock(&pool->lock);
+        ke_lock(&pool->lock);
         if (IsListEmpty(&pool->blocks)) {
-            pthread_mutex_unlock(&pool->lock);
+            ke_unlock(&pool->lock);
             return;
         }
         struct ke_block *b = CONTAINING_RECORD(pool->blocks.Flink, struct ke_block, link);
-        pthread_mutex_unlock(&pool->lock);
+        ke_unlock(&pool->lock);
 
         char tag[5];
         ke_tag_text(b->tag, tag);
         vf_violation(VF_MEMORY_LEAK, b->api, b->site, "%zu bytes from %s with tag '%s' (0x%08x) still allocated %s",
                      b->size, b->api, tag, b->tag, when);
-        pthread_mutex_lock(&ke_index_lock);
+        ke_lock(&ke_index_lock);
         ke_ptrmap_remove(&ke_index, b);
-        pthread_mutex_unlock(&ke_index_lock);
+        ke_unlock(&ke_index_lock);
         ke_block_drop(b);
     }
 }
