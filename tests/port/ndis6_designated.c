@@ -1,10 +1,11 @@
 /* NDIS 6 characteristics written as a designated initializer, Wintun's style: every required
- * handler is there; the unload handler deregisters when there is a handle, and DriverEntry's
+ * handler is there; the unload handler deregisters when a flag says it registered, and DriverEntry's
  * late failure cleans up through it, tap-windows6's style. Nothing to report. */
 #define NDIS620_MINIPORT 1
 #include <ndis.h>
 
 NDIS_HANDLE DriverHandle;
+BOOLEAN Registered;
 NDIS_STATUS InitGlobals(void);
 MINIPORT_INITIALIZE MPInitializeEx;
 MINIPORT_HALT MPHaltEx;
@@ -22,9 +23,9 @@ MINIPORT_UNLOAD MPUnload;
 VOID MPUnload(PDRIVER_OBJECT DriverObject)
 {
     UNREFERENCED_PARAMETER(DriverObject);
-    if (DriverHandle != NULL) {
+    if (Registered) { /* netvmini's style: a flag DriverEntry sets */
         NdisMDeregisterMiniportDriver(DriverHandle);
-        DriverHandle = NULL;
+        Registered = FALSE;
     }
 }
 
@@ -54,6 +55,7 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     Status = NdisMRegisterMiniportDriver(DriverObject, RegistryPath, NULL, &Chars, &DriverHandle);
     if (!NT_SUCCESS(Status))
         goto cleanup;
+    Registered = TRUE;
     Status = InitGlobals();
     if (Status != NDIS_STATUS_SUCCESS) {
         MPUnload(DriverObject);

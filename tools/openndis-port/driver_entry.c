@@ -757,32 +757,43 @@ static void check_required(struct entry *e, const struct roles *roles, const boo
     }
 }
 
-/* `if (Handle != NULL) NdisMDeregisterMiniportDriver(Handle);` deregisters whenever there is
- * something to deregister: every deregistration sits in an `if` whose condition names its
- * handle. */
-static bool guarded_by_handle(struct entry *e, const struct port_flow *f)
+/* `if (Handle != NULL) NdisMDeregisterMiniportDriver(Handle);`, or netvmini's
+ * `if (GlobalData.Flags & fGLOBAL_MINIPORT_REGISTERED)`: a deregistration under a condition
+ * is taken to mean "when registered" — NDIS calls MiniportDriverUnload only after a successful
+ * registration. Paths that return before reaching such an `if` are still reported. */
+static bool conditional_deregistration(const struct port_flow *f)
 {
     bool any = false;
     for (size_t i = 0; i < f->n; i++) {
         const struct port_flow_event *ev = &f->ev[i];
         if (ev->kind != EV_CLEANUP_CALL)
             continue;
-        char *h = text_of(e, arg(ev->cursor, 0));
-        char *cond = NULL;
-        if (!clang_Cursor_isNull(ev->guard)) {
-            CXCursor *k;
-            size_t n = port_children(ev->guard, &k);
-            cond = n ? text_of(e, k[0]) : NULL;
-            free(k);
-        }
-        bool ok = h && *h && cond && strstr(cond, h);
-        free(h);
-        free(cond);
-        if (!ok)
+        if (clang_Cursor_isNull(ev->guard))
             return false;
         any = true;
     }
     return any;
+}
+
+static bool returns_before_guard(const struct port_flow *f)
+{
+    /* an early return that no cleanup `if` precedes: its statement comes before them all */
+    unsigned first_guard = ~0u;
+    for (size_t i = 0; i < f->n; i++)
+        if (f->ev[i].kind == EV_CLEANUP_CALL) {
+            unsigned o;
+            clang_getExpansionLocation(clang_getCursorLocation(f->ev[i].guard), NULL, NULL, NULL, &o);
+            if (o < first_guard)
+                first_guard = o;
+        }
+    for (size_t i = 0; i < f->n; i++)
+        if (f->ev[i].kind == EV_RETURN && !f->ev[i].cleaned) {
+            unsigned o;
+            clang_getExpansionLocation(clang_getCursorLocation(f->ev[i].cursor), NULL, NULL, NULL, &o);
+            if (o < first_guard)
+                return true;
+        }
+    return false;
 }
 
 static void check_unload_body(struct entry *e, CXCursor unload)
@@ -813,7 +824,7 @@ static void check_unload_body(struct entry *e, CXCursor unload)
                 }
             free(k);
         }
-    } else if (!guarded_by_handle(e, &f)) {
+    } else if (!conditional_deregistration(&f) || returns_before_guard(&f)) {
         for (size_t i = 0; i < f.n; i++) {
             struct port_flow_event *ev = &f.ev[i];
             if ((ev->kind == EV_RETURN || ev->kind == EV_FALL_OFF) && !ev->cleaned)
