@@ -39,15 +39,20 @@ struct edge_frame *edge_frame_get(struct edge_frames *pool, const void *data, si
     f->nb.DataLength = (ULONG)len;
     f->nbl.FirstNetBuffer = &f->nb;
     f->nbl.SourceHandle = source;
+    f->nbl.ProtocolReserved[0] = pool;
     return f;
 }
 
-void edge_frame_put(struct edge_frames *pool, struct edge_frame *f)
+bool edge_frame_put(struct edge_frames *pool, PNET_BUFFER_LIST nbl)
 {
+    if (nbl->ProtocolReserved[0] != pool)
+        return false;
+    struct edge_frame *f = (struct edge_frame *)nbl;
     ke_lock(&pool->lock);
     f->next_free = pool->free;
     pool->free = f;
     ke_unlock(&pool->lock);
+    return true;
 }
 
 size_t edge_nb_copy(PNET_BUFFER nb, void *out, size_t cap)

@@ -28,7 +28,10 @@ void edge_frames_init(struct edge_frames *pool);
 void edge_frames_destroy(struct edge_frames *pool);
 /* A frame holding a copy of `data`, ready to send; NULL when out of memory. */
 struct edge_frame *edge_frame_get(struct edge_frames *pool, const void *data, size_t len, void *source);
-void edge_frame_put(struct edge_frames *pool, struct edge_frame *frame);
+/* Takes back a completed NBL if it is one of this pool's frames (the edge marks its own in
+ * ProtocolReserved, as a protocol does); false, and untouched, if it is someone else's —
+ * an NBL sent while another upper edge was attached and completed late. */
+bool edge_frame_put(struct edge_frames *pool, PNET_BUFFER_LIST nbl);
 /* Copies the NET_BUFFER's data (from its current MDL and offset) into `out`; returns its
  * length, or 0 when it does not fit or the MDL chain is shorter than DataLength. */
 size_t edge_nb_copy(PNET_BUFFER nb, void *out, size_t cap);

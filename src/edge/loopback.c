@@ -49,13 +49,15 @@ static void edge_lb_send_complete(void *ctx, struct ndis_adapter *adapter, PNET_
     (void)adapter;
     for (PNET_BUFFER_LIST nbl = nbls, next; nbl; nbl = next) {
         next = nbl->Next;
+        NDIS_STATUS status = nbl->Status;
+        if (!edge_frame_put(&lb->frames, nbl))
+            continue; /* not sent by this edge */
         ke_lock(&lb->lock);
-        if (nbl->Status == NDIS_STATUS_SUCCESS)
+        if (status == NDIS_STATUS_SUCCESS)
             lb->stats.send_completed++;
         else
             lb->stats.send_failed++;
         ke_unlock(&lb->lock);
-        edge_frame_put(&lb->frames, (struct edge_frame *)nbl);
     }
 }
 
@@ -128,7 +130,7 @@ size_t edge_loopback_send(struct edge_loopback *lb, const void *const *frames, c
     if (adapter == NULL) { /* halted: nothing to send to */
         for (PNET_BUFFER_LIST nbl = head, next; nbl; nbl = next) {
             next = nbl->Next;
-            edge_frame_put(&lb->frames, (struct edge_frame *)nbl);
+            edge_frame_put(&lb->frames, nbl);
         }
         n = 0;
         head = NULL;

@@ -62,12 +62,14 @@ static void edge_tap_send_complete(void *ctx, struct ndis_adapter *adapter, PNET
     (void)adapter;
     for (PNET_BUFFER_LIST nbl = nbls, next; nbl; nbl = next) {
         next = nbl->Next;
-        if (nbl->Status != NDIS_STATUS_SUCCESS) {
+        NDIS_STATUS status = nbl->Status;
+        if (!edge_frame_put(&t->frames, nbl))
+            continue; /* not sent by this edge */
+        if (status != NDIS_STATUS_SUCCESS) {
             pthread_mutex_lock(&t->lock);
             t->stats.dropped++;
             pthread_mutex_unlock(&t->lock);
         }
-        edge_frame_put(&t->frames, (struct edge_frame *)nbl);
     }
 }
 
@@ -142,7 +144,7 @@ static void *edge_tap_reader(void *arg)
         else
             for (PNET_BUFFER_LIST nbl = head, next; nbl; nbl = next) {
                 next = nbl->Next;
-                edge_frame_put(&t->frames, (struct edge_frame *)nbl);
+                edge_frame_put(&t->frames, nbl);
             }
     }
     return NULL;
