@@ -19,9 +19,14 @@
 #define TRACE_LEVEL_VERBOSE 5
 #endif
 
-/* WPP_INIT_TRACING: names the driver's control GUIDs (shown once). WPP_CLEANUP: the end. */
-OPENNDIS_API VOID openndis_wpp_init(const char *control_guids);
-OPENNDIS_API VOID openndis_wpp_cleanup(void);
+/* WPP_INIT_TRACING: names the driver's control GUIDs (shown once); WPP_CLEANUP: the end.
+ * The driver's arguments (DriverObject, RegistryPath) are passed on and not used, so that a
+ * parameter used only for tracing stays used. */
+OPENNDIS_API VOID openndis_wpp_init(const char *control_guids, ...);
+OPENNDIS_API VOID openndis_wpp_cleanup(int unused, ...);
+/* Whether a record at `level` would be shown: as with WPP, a trace call's arguments are not
+ * evaluated when it is not. */
+OPENNDIS_API BOOLEAN openndis_wpp_enabled(int level);
 /* One trace call. `flag` is the WPP_DEFINE_BIT name (or NULL), `level` a TRACE_LEVEL_*. */
 OPENNDIS_API VOID openndis_wpp_trace(const char *macro, const char *flag, int level, const char *function,
                                      const char *file, int line, const char *format, ...);

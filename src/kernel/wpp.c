@@ -61,14 +61,21 @@ static int ke_wpp_current_level(void)
     return ke_wpp_level;
 }
 
-VOID openndis_wpp_init(const char *control_guids)
+BOOLEAN openndis_wpp_enabled(int level)
+{
+    int shown = ke_wpp_current_level();
+    return shown != 0 && level <= shown;
+}
+
+VOID openndis_wpp_init(const char *control_guids, ...)
 {
     if (ke_wpp_current_level() > 0)
         fprintf(stderr, "[wpp] tracing %s\n", control_guids && *control_guids ? control_guids : "(no control GUID)");
 }
 
-VOID openndis_wpp_cleanup(void)
+VOID openndis_wpp_cleanup(int unused, ...)
 {
+    (void)unused;
 }
 
 /* The WPP format extensions drivers use. An unknown one takes one argument slot (every
@@ -125,8 +132,7 @@ VOID openndis_wpp_trace(const char *macro, const char *flag, int level, const ch
                         int line, const char *format, ...)
 {
     (void)macro;
-    int shown = ke_wpp_current_level();
-    if (shown == 0 || level > shown)
+    if (!openndis_wpp_enabled(level))
         return;
     struct ke_wpp_site site = { function, file, line };
     char text[2048];

@@ -21,7 +21,10 @@ for want in \
     grep -qF -- "$want" "$work/verbose.txt" || { cat "$work/verbose.txt"; fail "missing: $want"; }
 done
 
+grep -qF "[driver] wpp arguments evaluated 1 time(s)" "$work/verbose.txt" || fail "an enabled trace call did not evaluate its arguments"
+
 "$openndis" info --trace error "$driver" > "$work/error.txt" 2>&1 || fail "openndis info --trace error"
+grep -qF "[driver] wpp arguments evaluated 0 time(s)" "$work/error.txt" || fail "a disabled trace call evaluated its arguments"
 [ "$(grep -c '^\[wpp\] [A-Z]' "$work/error.txt")" -eq 1 ] || { cat "$work/error.txt"; fail "--trace error shows more than the error record"; }
 grep -qF "[wpp] ERROR TRACE_DRIVER DriverEntry:24" "$work/error.txt" || fail "--trace error hides the error record"
 

@@ -23,5 +23,9 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     TraceEvents(TRACE_LEVEL_VERBOSE, TRACE_DRIVER, "guid %!GUID! ready %!bool! %d%%", &TestGuid, TRUE, 42);
     TraceError(TRACE_DRIVER, "hr %!HRESULT! at %!FILE!:%!LINE! in %!FUNC!", 0x80004005);
     DoTraceMessage(TRACE_DATAPATH, "plain %s %I64u", "text", 1ULL << 40);
+    /* As with WPP, a disabled trace call does not evaluate its arguments. */
+    static int Evaluated;
+    TraceEvents(TRACE_LEVEL_VERBOSE, TRACE_DRIVER, "evaluated %d", ++Evaluated);
+    DbgPrint("wpp arguments evaluated %d time(s)\n", Evaluated);
     return RogueRegisterWith(DriverObject, RegistryPath, NULL, WppUnload);
 }

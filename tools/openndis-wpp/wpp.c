@@ -367,8 +367,9 @@ static void write_func(FILE *o, const struct func *f)
         snprintf(level_expr, sizeof level_expr, "(LEVEL)");
     else
         snprintf(level_expr, sizeof level_expr, "TRACE_LEVEL_INFORMATION");
-    fprintf(o, "    openndis_wpp_trace(\"%s\", %s, %s, __func__, __FILE__, __LINE__, MSG%s)\n\n", f->name, flag_expr,
-            level_expr, f->varargs ? ", ##__VA_ARGS__" : "");
+    /* as with WPP, the arguments are evaluated only when the record will be shown */
+    fprintf(o, "    (openndis_wpp_enabled(%s) ? openndis_wpp_trace(\"%s\", %s, %s, __func__, __FILE__, __LINE__, MSG%s) : (void)0)\n\n",
+            level_expr, f->name, flag_expr, level_expr, f->varargs ? ", ##__VA_ARGS__" : "");
 }
 
 static int write_tmh(const char *dir, const char *name)
@@ -389,7 +390,7 @@ static int write_tmh(const char *dir, const char *name)
     fprintf(o, "#undef WPP_INIT_TRACING\n#define WPP_INIT_TRACING(...) openndis_wpp_init(\"");
     for (int i = 0; i < nguids; i++)
         fprintf(o, "%s%s", i ? ", " : "", guids[i]);
-    fprintf(o, "\")\n#undef WPP_CLEANUP\n#define WPP_CLEANUP(...) openndis_wpp_cleanup()\n\n");
+    fprintf(o, "\", ##__VA_ARGS__)\n#undef WPP_CLEANUP\n#define WPP_CLEANUP(...) openndis_wpp_cleanup(0, ##__VA_ARGS__)\n\n");
     for (int i = 0; i < nfuncs; i++)
         write_func(o, &funcs[i]);
     fprintf(o, "#endif\n");
