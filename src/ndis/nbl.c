@@ -470,15 +470,6 @@ NDISAPI VOID NdisMIndicateReceiveNetBufferLists(NDIS_HANDLE MiniportAdapterHandl
         vf_violation(VF_DATA_PATH_INVALID, fn, site, "NumberOfNetBufferLists is %u but the chain has %u",
                      NumberOfNetBufferLists, count);
 
-    pthread_mutex_lock(&a->lock);
-    enum ndis_state state = a->state;
-    bool allowed = state == NDIS_STATE_RUNNING || state == NDIS_STATE_RESTARTING || state == NDIS_STATE_PAUSING;
-    pthread_mutex_unlock(&a->lock);
-    if (!allowed)
-        vf_violation(VF_RECEIVE_NOT_RUNNING, fn, site,
-                     "receive indication while adapter %u is %s; only Restarting, Running and Pausing may indicate",
-                     a->index, ndis_state_name(state));
-
     uint64_t frames = 0, bytes = 0;
     for (PNET_BUFFER_LIST nbl = NetBufferLists; nbl; nbl = nbl->Next) {
         if (!resources)
@@ -486,12 +477,19 @@ NDISAPI VOID NdisMIndicateReceiveNetBufferLists(NDIS_HANDLE MiniportAdapterHandl
         for (PNET_BUFFER nb = nbl->FirstNetBuffer; nb; nb = nb->Next, frames++)
             bytes += nb->DataLength;
     }
+    /* One lock round trip for the state, the counters and the observer (every frame). */
     pthread_mutex_lock(&a->lock);
+    enum ndis_state state = a->state;
+    bool allowed = state == NDIS_STATE_RUNNING || state == NDIS_STATE_RESTARTING || state == NDIS_STATE_PAUSING;
     a->counters.received_frames += frames;
     a->counters.received_bytes += bytes;
     ndis_frame_observer *observer = a->observer;
     void *observer_context = a->observer_context;
     pthread_mutex_unlock(&a->lock);
+    if (!allowed)
+        vf_violation(VF_RECEIVE_NOT_RUNNING, fn, site,
+                     "receive indication while adapter %u is %s; only Restarting, Running and Pausing may indicate",
+                     a->index, ndis_state_name(state));
     if (allowed && observer != NULL)
         observer(observer_context, a, NetBufferLists, false);
     if (allowed && a->edge != NULL && a->edge->receive != NULL)
@@ -500,11 +498,13 @@ NDISAPI VOID NdisMIndicateReceiveNetBufferLists(NDIS_HANDLE MiniportAdapterHandl
         return; /* the miniport owns them again as soon as this call returns */
 
     /* Queue for MiniportReturnNetBufferLists, outside this call. */
+    PNET_BUFFER_LIST last = NetBufferLists;
+    while (last->Next)
+        last = last->Next;
     pthread_mutex_lock(&a->lock);
-    PNET_BUFFER_LIST *tail = &a->returns;
-    while (*tail)
-        tail = &(*tail)->Next;
+    PNET_BUFFER_LIST *tail = a->returns_tail != NULL ? a->returns_tail : &a->returns;
     *tail = NetBufferLists;
+    a->returns_tail = &last->Next;
     a->receives_outstanding += count;
     pthread_mutex_unlock(&a->lock);
 }
@@ -514,6 +514,7 @@ void ndis_adapter_return_pending(struct ndis_adapter *a)
     pthread_mutex_lock(&a->lock);
     PNET_BUFFER_LIST nbls = a->returns;
     a->returns = NULL;
+    a->returns_tail = NULL;
     long n = 0;
     for (PNET_BUFFER_LIST nbl = nbls; nbl; nbl = nbl->Next, n++)
         NBL_SET(nbl, NULL, NBL_IDLE);

@@ -120,6 +120,7 @@ struct ndis_adapter {
     long sends_in_call;       /* host threads inside MiniportSendNetBufferLists */
     long receives_outstanding; /* indicated NBLs not yet returned */
     PNET_BUFFER_LIST returns;  /* indicated NBLs waiting to go back to the miniport */
+    PNET_BUFFER_LIST *returns_tail; /* where the next indication is appended (NULL: at returns) */
 
     bool reset_pending;
     NDIS_STATUS reset_status;
