@@ -1,6 +1,7 @@
 /* Tracked pool memory. Each block carries a header with its owner, tag, size and call site;
  * a global index of live blocks lets frees be validated without touching freed memory. */
 #include <stdalign.h>
+#include <stddef.h>
 #include <stdlib.h>
 
 #include "ke.h"
@@ -28,9 +29,12 @@ void ke_pool_init(struct ke_pool *pool)
 
 void *ke_pool_alloc(struct ke_pool *pool, size_t size, ULONG tag, const void *site, const char *api)
 {
-    struct ke_block *b = aligned_alloc(alignof(struct ke_block),
-                                       (sizeof *b + size + alignof(struct ke_block) - 1) &
-                                           ~(alignof(struct ke_block) - 1));
+    /* malloc already aligns for max_align_t (16 bytes on x86-64 and AArch64 glibc), which is
+     * what a block needs; aligned_alloc would only add its own bookkeeping on every frame. */
+    size_t bytes = (sizeof(struct ke_block) + size + alignof(struct ke_block) - 1) & ~(alignof(struct ke_block) - 1);
+    struct ke_block *b = alignof(struct ke_block) <= alignof(max_align_t)
+                             ? malloc(bytes)
+                             : aligned_alloc(alignof(struct ke_block), bytes);
     if (b == NULL)
         return NULL;
     *b = (struct ke_block){ .pool = pool, .size = size, .site = site, .api = api, .tag = tag };

@@ -1,6 +1,7 @@
 /* An open-addressing hash map from pointers to small values, for the tables OpenNDIS
  * consults on every frame (live pool blocks, handles). It replaces tsearch trees, whose
  * insert/delete cost and allocation per entry dominated the data path. The caller locks. */
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "ke.h"
@@ -58,16 +59,23 @@ static bool ke_ptrmap_grow(struct ke_ptrmap *m)
 bool ke_ptrmap_put(struct ke_ptrmap *m, const void *key, uintptr_t value)
 {
     uintptr_t k = (uintptr_t)key;
-    if (k <= KE_SLOT_GONE || ke_ptrmap_find(m, k) != NULL)
-        return false; /* NULL-ish, or already present */
+    if (k <= KE_SLOT_GONE)
+        return false;
     if ((m->filled + 1) * 4 > m->cap * 3 && !ke_ptrmap_grow(m))
         return false;
-    size_t mask = m->cap - 1, i = ke_ptrmap_hash(k, mask);
-    while (m->slots[i].key != KE_SLOT_EMPTY && m->slots[i].key != KE_SLOT_GONE)
-        i = (i + 1) & mask;
-    if (m->slots[i].key == KE_SLOT_EMPTY)
+    /* One pass: the key must not be in its run, and it goes in the run's first free slot. */
+    size_t mask = m->cap - 1, i = ke_ptrmap_hash(k, mask), slot = SIZE_MAX;
+    for (; m->slots[i].key != KE_SLOT_EMPTY; i = (i + 1) & mask) {
+        if (m->slots[i].key == k)
+            return false; /* already present */
+        if (m->slots[i].key == KE_SLOT_GONE && slot == SIZE_MAX)
+            slot = i;
+    }
+    if (slot == SIZE_MAX) {
+        slot = i;
         m->filled++;
-    m->slots[i] = (struct ke_ptrmap_slot){ k, value };
+    }
+    m->slots[slot] = (struct ke_ptrmap_slot){ k, value };
     m->used++;
     return true;
 }
