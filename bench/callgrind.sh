@@ -31,13 +31,16 @@ split() {
 }
 
 valgrind --tool=callgrind --callgrind-out-file="$out/datapath" --toggle-collect=through_driver \
-    "$build/bench/datapath" "$build/drivers/sample.so" "$frames" 64x32 >/dev/null 2>&1
+    "$build/bench/datapath" "$build/drivers/sample.so" "$frames" 64x32 recycle >/dev/null 2>&1
+valgrind --tool=callgrind --callgrind-out-file="$out/datapath-tracked" --toggle-collect=through_driver \
+    "$build/bench/datapath" "$build/drivers/sample.so" "$frames" 64x32 tracked >/dev/null 2>&1
 valgrind --tool=callgrind --callgrind-out-file="$out/lifecycle" --toggle-collect=cycle \
     "$build/bench/lifecycle" "$build/drivers/sample.so" "$cycles" 0 >/dev/null 2>&1
 
 printf "%-28s %10s %10s %14s %10s\n" "instructions per" "total" "driver" "openndis+libc" "harness"
 # datapath: measured frames plus the 10% warm-up run through the same function
 split "$out/datapath" "$(( frames + frames / 10 ))" "frame (64 B, chains of 32)"
+split "$out/datapath-tracked" "$(( frames + frames / 10 ))" "  same, NBLs not recycled"
 # lifecycle: the re-entered cycles, the warm-up cycle, the reloaded ones (a tenth), and the
 # one warm-up cycle of the (here empty) memory-growth run
 split "$out/lifecycle" "$(( cycles + 2 + cycles / 10 ))" "lifecycle cycle"

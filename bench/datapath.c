@@ -62,12 +62,15 @@ static double through_driver(struct edge_loopback *from, struct edge_loopback *t
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: bench/datapath DRIVER.so [frames per measurement]\n");
+        fprintf(stderr, "usage: bench/datapath DRIVER.so [frames per measurement] [SIZExCHAIN] [recycle|tracked]\n");
         return 2;
     }
     unsigned long total = argc > 2 ? strtoul(argv[2], NULL, 10) : 2000000;
     if (total < 64)
         total = 64;
+    /* NBL recycling as `openndis run` does it (the default), or every NBL through tracked
+     * malloc/free as under `verify` ("tracked"). */
+    bool recycling = ndis_nbl_set_recycling(!(argc > 4 && strcmp(argv[4], "tracked") == 0));
     struct ld_image *image = bench_load(argv[1]);
     struct ndis_adapter *ad[2];
     struct edge_loopback *lb[2];
@@ -86,6 +89,7 @@ int main(int argc, char **argv)
         ndis_adapter_oid(ad[i], NdisRequestQueryInformation, OID_802_3_CURRENT_ADDRESS, mac[i], 6, &done, &needed);
     }
 
+    printf("NBL recycling: %s\n", recycling ? "on (as openndis run)" : "off (tracked, as openndis verify)");
     printf("%-6s %-6s %14s %10s %14s %10s %8s\n", "bytes", "chain", "openndis fps", "ns/frame", "baseline fps",
            "ns/frame", "ratio");
     static const size_t sizes[] = { 64, 1514 }, chains[] = { 1, 32 };

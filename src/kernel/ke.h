@@ -49,12 +49,17 @@ struct ke_pool {
 };
 
 void ke_pool_init(struct ke_pool *pool);
+/* Called by ke_pool_release before it reports what is still allocated, so that a layer
+ * holding freed blocks for reuse (NET_BUFFER_LIST recycling) can return them first. */
+extern void (*ke_pool_before_release)(struct ke_pool *pool);
 /* `api` names the NDIS function that allocated, for leak reports. */
 void *ke_pool_alloc(struct ke_pool *pool, size_t size, ULONG tag, const void *site, const char *api);
 /* False when `p` is not a live block of any pool (foreign pointer or double free). */
 bool ke_pool_free(void *p);
 /* The pool a live block belongs to. */
 struct ke_pool *ke_pool_owner(const void *p);
+/* The size a live block was allocated with. */
+size_t ke_pool_size(const void *p);
 /* Reports every block still held as MemoryLeak (`when` says at which point) and frees it. */
 void ke_pool_release(struct ke_pool *pool, const char *when);
 

@@ -83,6 +83,11 @@ struct ke_pool *ke_pool_owner(const void *p)
     return ((const struct ke_block *)p - 1)->pool;
 }
 
+size_t ke_pool_size(const void *p)
+{
+    return ((const struct ke_block *)p - 1)->size;
+}
+
 static void ke_tag_text(ULONG tag, char out[5])
 {
     /* Tags are four characters stored little-endian, e.g. 'pmaS' reads "Samp". */
@@ -93,8 +98,12 @@ static void ke_tag_text(ULONG tag, char out[5])
     out[4] = '\0';
 }
 
+void (*ke_pool_before_release)(struct ke_pool *pool);
+
 void ke_pool_release(struct ke_pool *pool, const char *when)
 {
+    if (ke_pool_before_release != NULL)
+        ke_pool_before_release(pool); /* caches give back what the driver freed */
     for (;;) {
         ke_lock(&pool->lock);
         if (IsListEmpty(&pool->blocks)) {

@@ -3,6 +3,7 @@
  *   sent NBL:      NDIS -> miniport (MiniportSendNetBufferLists) -> NDIS (send complete)
  *   indicated NBL: miniport -> NDIS (indicate) -> miniport (MiniportReturnNetBufferLists)
  * Ownership is recorded in NdisReserved, which belongs to NDIS. */
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +13,7 @@
 #define NDIS_POOL_MAGIC 0x4e44504cu /* "NDPL" */
 #define NBL_OWNER(nbl) ((nbl)->NdisReserved[0])
 #define NBL_STATE(nbl) ((nbl)->NdisReserved[1])
-enum { NBL_IDLE = 0, NBL_AT_MINIPORT = 1, NBL_SEND_COMPLETED = 2, NBL_INDICATED = 3 };
+enum { NBL_IDLE = 0, NBL_AT_MINIPORT = 1, NBL_SEND_COMPLETED = 2, NBL_INDICATED = 3, NBL_RECYCLED = 4 };
 #define NBL_STATE_IS(nbl, s) ((uintptr_t)NBL_STATE(nbl) == (s))
 #define NBL_SET(nbl, owner, s) (NBL_OWNER(nbl) = (owner), NBL_STATE(nbl) = (PVOID)(uintptr_t)(s))
 
@@ -20,12 +21,71 @@ struct ndis_pool {
     uint32_t magic;
     enum ndis_handle_kind kind;
     struct ke_pool *owner;
+    /* Recycling (ndis_nbl_set_recycling): NBLs the driver freed, kept for its next
+     * allocation of the same size instead of going back to malloc. */
+    struct ke_lock recycle_lock;
+    PNET_BUFFER_LIST recycled;
+    unsigned nrecycled;
+    struct ndis_pool *next_pool; /* every NBL pool, for draining before a leak scan */
     UCHAR protocol_id;
     BOOLEAN allocate_net_buffer;
     USHORT context_size;
     ULONG tag;
     ULONG data_size;
 };
+
+/* ---- NET_BUFFER_LIST recycling ----------------------------------------------------------------
+ * Off by default and under `verify`: a recycled NBL is memory the driver may still touch after
+ * freeing it, which ASan would otherwise catch. `openndis run` turns it on (not in sanitizer
+ * builds) for the data path's sake: a freed NBL waits on its pool for the next allocation of
+ * the same size. A recycled NBL freed again is still a double free; every recycled NBL is
+ * given back to the tracked pool before a leak scan and when its pool is freed. */
+#define NDIS_RECYCLE_MAX 1024
+static atomic_bool ndis_recycling;
+static struct ke_lock ndis_pools_lock = KE_LOCK_INIT;
+static struct ndis_pool *ndis_nbl_pools;
+
+bool ndis_nbl_set_recycling(bool on)
+{
+#if defined(__SANITIZE_ADDRESS__)
+    on = false;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+    on = false;
+#endif
+#endif
+    atomic_store(&ndis_recycling, on);
+    return on;
+}
+
+static void ndis_pool_drain(struct ndis_pool *pool)
+{
+    ke_lock(&pool->recycle_lock);
+    PNET_BUFFER_LIST list = pool->recycled;
+    pool->recycled = NULL;
+    pool->nrecycled = 0;
+    ke_unlock(&pool->recycle_lock);
+    for (PNET_BUFFER_LIST nbl = list, next; nbl; nbl = next) {
+        next = nbl->Next;
+        ke_pool_free(nbl);
+    }
+}
+
+/* ke_pool_before_release: the NBL pools charged to `owner` give their recycled NBLs back,
+ * and leave the list — the release frees whatever `owner` still holds, pools included. */
+static void ndis_pools_drain_owned(struct ke_pool *owner)
+{
+    ke_lock(&ndis_pools_lock);
+    for (struct ndis_pool **p = &ndis_nbl_pools; *p;) {
+        if ((*p)->owner == owner) {
+            ndis_pool_drain(*p);
+            *p = (*p)->next_pool;
+        } else {
+            p = &(*p)->next_pool;
+        }
+    }
+    ke_unlock(&ndis_pools_lock);
+}
 
 /* ---- pools --------------------------------------------------------------------------------- */
 static struct ndis_pool *ndis_pool_create(const char *fn, const void *site, NDIS_HANDLE handle,
@@ -68,7 +128,18 @@ static void ndis_pool_destroy(const char *fn, const void *site, NDIS_HANDLE hand
         return;
     }
     ndis_handle_remove(handle);
-    ((struct ndis_pool *)handle)->magic = 0;
+    struct ndis_pool *pool = handle;
+    if (kind == NDIS_HANDLE_NBL_POOL) {
+        ke_lock(&ndis_pools_lock);
+        for (struct ndis_pool **p = &ndis_nbl_pools; *p; p = &(*p)->next_pool)
+            if (*p == pool) {
+                *p = pool->next_pool;
+                break;
+            }
+        ke_unlock(&ndis_pools_lock);
+        ndis_pool_drain(pool);
+    }
+    pool->magic = 0;
     ke_pool_free(handle);
 }
 
@@ -84,6 +155,12 @@ NDISAPI NDIS_HANDLE NdisAllocateNetBufferListPool(NDIS_HANDLE NdisHandle, PNET_B
         pool->context_size = p->ContextSize;
         pool->tag = p->PoolTag;
         pool->data_size = p->DataSize;
+        ke_lock_init(&pool->recycle_lock);
+        ke_lock(&ndis_pools_lock);
+        ke_pool_before_release = ndis_pools_drain_owned;
+        pool->next_pool = ndis_nbl_pools;
+        ndis_nbl_pools = pool;
+        ke_unlock(&ndis_pools_lock);
     }
     return pool;
 }
@@ -170,8 +247,20 @@ static PNET_BUFFER_LIST ndis_nbl_alloc(const char *fn, const void *site, NDIS_HA
     const size_t data_bytes = pool->allocate_net_buffer && pool->data_size ? sizeof(MDL) + pool->data_size : 0;
     const size_t ctx_bytes = context ? sizeof(NET_BUFFER_LIST_CONTEXT) + ((context + 15) & ~(size_t)15) : 0;
     const size_t total = sizeof(NET_BUFFER_LIST) + nb_bytes + data_bytes + ctx_bytes;
-    char *block = ke_pool_alloc(pool->owner, total, pool->tag, site, fn);
-    if (block == NULL)
+    char *block = NULL;
+    if (atomic_load_explicit(&ndis_recycling, memory_order_relaxed)) {
+        ke_lock(&pool->recycle_lock);
+        PNET_BUFFER_LIST *p = &pool->recycled;
+        for (unsigned look = 0; *p && look < 8; p = &(*p)->Next, look++)
+            if (ke_pool_size(*p) == total) {
+                block = (char *)*p;
+                *p = (*p)->Next;
+                pool->nrecycled--;
+                break;
+            }
+        ke_unlock(&pool->recycle_lock);
+    }
+    if (block == NULL && (block = ke_pool_alloc(pool->owner, total, pool->tag, site, fn)) == NULL)
         return NULL;
     memset(block, 0, total);
     PNET_BUFFER_LIST nbl = (PNET_BUFFER_LIST)block;
@@ -228,6 +317,24 @@ NDISAPI VOID NdisFreeNetBufferList(PNET_BUFFER_LIST NetBufferList)
                      NBL_STATE_IS(NetBufferList, NBL_INDICATED) ? "NDIS still holds it (indicated, not returned)"
                                                                 : "it is being sent");
         return;
+    }
+    if (NBL_STATE_IS(NetBufferList, NBL_RECYCLED)) {
+        vf_violation(VF_FREE_INVALID, fn, site, "NET_BUFFER_LIST %p was already freed", NetBufferList);
+        return;
+    }
+    struct ndis_pool *pool = NetBufferList->NdisPoolHandle;
+    if (atomic_load_explicit(&ndis_recycling, memory_order_relaxed)) {
+        ke_lock(&pool->recycle_lock);
+        bool keep = pool->nrecycled < NDIS_RECYCLE_MAX;
+        if (keep) {
+            NBL_SET(NetBufferList, NULL, NBL_RECYCLED);
+            NetBufferList->Next = pool->recycled;
+            pool->recycled = NetBufferList;
+            pool->nrecycled++;
+        }
+        ke_unlock(&pool->recycle_lock);
+        if (keep)
+            return;
     }
     if (!ke_pool_free(NetBufferList))
         vf_violation(VF_FREE_INVALID, fn, site, "NET_BUFFER_LIST %p was already freed", NetBufferList);

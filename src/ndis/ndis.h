@@ -40,6 +40,9 @@ enum ndis_handle_kind {
 bool ndis_handle_add(const void *handle, enum ndis_handle_kind kind);
 void ndis_handle_remove(const void *handle);
 enum ndis_handle_kind ndis_handle_kind(const void *handle);
+/* NET_BUFFER_LIST recycling (nbl.c): freed NBLs kept for reuse. Off by default; `run` turns
+ * it on. Never in sanitizer builds (returns false there). */
+OPENNDIS_API bool ndis_nbl_set_recycling(bool on);
 
 /* driver.c */
 /* NdisMRegisterMiniportDriver's checks of the characteristics, in their documented order.

@@ -29,6 +29,7 @@ struct run_args {
     unsigned duration;     /* --duration seconds, tap mode; 0 = until a signal */
     const char *pcap;
     const char *user;      /* --user: drop privileges to it once the interfaces exist */
+    bool no_recycle;       /* --no-recycle: every freed NBL goes back to malloc */
 };
 
 static uint64_t run_drain(struct edge_loopback *lb, UCHAR *rx, size_t cap)
@@ -422,6 +423,9 @@ static void run_usage(FILE *out)
           "  --tap-name NAME      interface names, %%d numbered (default ndis%%d)\n"
           "  --duration SECONDS   tap: stop after this long\n"
           "  --pcap FILE          write every frame crossing the adapters to a pcap file\n"
+          "  --no-recycle         free every NET_BUFFER_LIST the driver frees at once (by\n"
+          "                       default run reuses them, except in sanitizer builds;\n"
+          "                       verify never does)\n"
           "  --user NAME          tap: drop root for NAME once the interfaces exist\n"
           "                       (SIGUSR1 pauses and restarts every adapter, for tests)\n"
           "  --config FILE        adapter parameters for NdisReadConfiguration (INI:\n"
@@ -450,7 +454,7 @@ int cmd_run(int argc, char **argv)
         { "size", required_argument, NULL, 's' },     { "config", required_argument, NULL, 'c' },
         { "edge", required_argument, NULL, 'e' },     { "tap-name", required_argument, NULL, 'N' },
         { "duration", required_argument, NULL, 'd' }, { "pcap", required_argument, NULL, 'p' },
-        { "user", required_argument, NULL, 'u' },     { "help", no_argument, NULL, 'h' },
+        { "user", required_argument, NULL, 'u' },     { "no-recycle", no_argument, NULL, 'R' },     { "help", no_argument, NULL, 'h' },
         { "inf", required_argument, NULL, 'i' },
         { NULL, 0, NULL, 0 },
     };
@@ -493,6 +497,7 @@ int cmd_run(int argc, char **argv)
         case 'N': args.tap_name = optarg; break;
         case 'p': args.pcap = optarg; break;
         case 'u': args.user = optarg; break;
+        case 'R': args.no_recycle = true; break;
         case 'e':
             if (strcmp(optarg, "tap") != 0 && strcmp(optarg, "loopback") != 0) {
                 fprintf(stderr, "openndis run: --edge is loopback or tap, not '%s'\n", optarg);
@@ -517,6 +522,9 @@ int cmd_run(int argc, char **argv)
         return EXIT_USAGE;
     }
     args.path = argv[optind];
+    /* The data path's fast mode: freed NBLs are reused. Not under verify, and not in
+     * sanitizer builds, where it would hide a driver's use of a freed NBL. */
+    ndis_nbl_set_recycling(!args.no_recycle);
     args.fail_nth = o.fail_nth;
     if (args.tap && !o.timeout_given) /* runs until stopped; --duration bounds it */
         o.sv.timeout_seconds = args.duration ? args.duration + 60 : 0;
