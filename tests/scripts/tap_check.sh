@@ -81,7 +81,11 @@ if command -v tcpdump >/dev/null; then
     tcpdump -nr "$work/capture.pcap" 2>/dev/null | grep -q "ICMP echo request" || fail "the capture has no ICMP"
 fi
 grep -q '"pause (SIGUSR1)"' "$work/run.json" || fail "SIGUSR1 did not pause the adapters"
-grep -q '"packet_filter": *"0x0000002B"' "$work/run.json" || fail "promiscuous mode did not reach the driver"
+# Adapter 0's filter must have NDIS_PACKET_TYPE_PROMISCUOUS. Whether it also has MULTICAST
+# depends on whether the multicast sync ran before the move into the namespace, which the
+# edge cannot follow (docs/tap.md), so only the promiscuous bit is checked.
+pf=$(grep -o '"packet_filter": *"0x[0-9A-Fa-f]*"' "$work/run.json" | head -n 1 | grep -o '0x[0-9A-Fa-f]*')
+[ -n "$pf" ] && [ $((pf & 0x20)) -ne 0 ] || fail "promiscuous mode did not reach the driver (filter ${pf:-none})"
 # The interfaces went with the run: nothing left behind.
 ip -n "$ns1" link show "$if0" >/dev/null 2>&1 && fail "$if0 still exists"
 
