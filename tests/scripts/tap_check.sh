@@ -50,7 +50,7 @@ ip link show "$if1" >/dev/null 2>&1 || fail "the TAP interfaces did not appear"
 [ "$(cat /sys/class/net/$if0/address)" = "02:00:4e:44:00:00" ] || fail "$if0 does not carry the adapter's MAC"
 [ "$(cat /sys/class/net/$if0/mtu)" = "1500" ] || fail "$if0 does not carry the adapter's MTU"
 ip link set "$if0" promisc on  # must reach the driver as NDIS_PACKET_TYPE_PROMISCUOUS (0x20)
-sleep 0.5
+sleep 1  # the run syncs Linux's filter wishes a few times a second
 ip link set "$if0" netns "$ns1" && ip link set "$if1" netns "$ns2" || fail "cannot move the interfaces"
 ip -n "$ns1" addr add 10.77.0.1/24 dev "$if0" && ip -n "$ns1" link set "$if0" up
 ip -n "$ns2" addr add 10.77.0.2/24 dev "$if1" && ip -n "$ns2" link set "$if1" up
