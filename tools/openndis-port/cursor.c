@@ -81,18 +81,34 @@ bool port_is_call_to(CXCursor c, const char *name)
     return yes;
 }
 
-static unsigned begin_offset(CXSourceRange r)
+unsigned port_offset(CXSourceLocation l)
 {
     unsigned o;
-    clang_getExpansionLocation(clang_getRangeStart(r), NULL, NULL, NULL, &o);
+    clang_getExpansionLocation(l, NULL, NULL, NULL, &o);
     return o;
 }
 
-static unsigned end_offset(CXSourceRange r)
+struct calls {
+    const char *const *names;
+    bool found;
+};
+
+static bool find_call(CXCursor c, CXCursor parent, void *ctx)
 {
-    unsigned o;
-    clang_getExpansionLocation(clang_getRangeEnd(r), NULL, NULL, NULL, &o);
-    return o;
+    (void)parent;
+    struct calls *k = ctx;
+    char *name = clang_getCursorKind(c) == CXCursor_CallExpr ? port_callee_name(c) : NULL;
+    for (const char *const *n = k->names; name && *n && !k->found; n++)
+        k->found = strcmp(name, *n) == 0;
+    free(name);
+    return !k->found;
+}
+
+bool port_calls(CXCursor fn, const char *const *names)
+{
+    struct calls k = { names, false };
+    port_walk(fn, find_call, &k);
+    return k.found;
 }
 
 static bool is_operator(const char *t)
@@ -121,10 +137,10 @@ char *port_binary_op(CXCursor c)
     char *op = NULL;
     clang_tokenize(tu, clang_getCursorExtent(c), &toks, &nt);
     if ((k == CXCursor_BinaryOperator || k == CXCursor_CompoundAssignOperator) && n == 2) {
-        unsigned lhs_end = end_offset(clang_getCursorExtent(kids[0]));
-        unsigned rhs_begin = begin_offset(clang_getCursorExtent(kids[1]));
+        unsigned lhs_end = port_offset(clang_getRangeEnd(clang_getCursorExtent(kids[0])));
+        unsigned rhs_begin = port_offset(clang_getRangeStart(clang_getCursorExtent(kids[1])));
         for (unsigned i = 0; i < nt && !op; i++) {
-            unsigned o = begin_offset(clang_getTokenExtent(tu, toks[i]));
+            unsigned o = port_offset(clang_getRangeStart(clang_getTokenExtent(tu, toks[i])));
             if (o >= lhs_end && o <= rhs_begin && clang_getTokenKind(toks[i]) == CXToken_Punctuation) {
                 CXString s = clang_getTokenSpelling(tu, toks[i]);
                 if (is_operator(clang_getCString(s)))
@@ -134,8 +150,8 @@ char *port_binary_op(CXCursor c)
             }
         }
     } else if (k == CXCursor_UnaryOperator && n == 1 && nt > 0) {
-        unsigned sub_begin = begin_offset(clang_getCursorExtent(kids[0]));
-        unsigned first = begin_offset(clang_getTokenExtent(tu, toks[0]));
+        unsigned sub_begin = port_offset(clang_getRangeStart(clang_getCursorExtent(kids[0])));
+        unsigned first = port_offset(clang_getRangeStart(clang_getTokenExtent(tu, toks[0])));
         CXToken t = first < sub_begin ? toks[0] : toks[nt - 1];
         if (clang_getTokenKind(t) == CXToken_Punctuation) {
             CXString s = clang_getTokenSpelling(tu, t);

@@ -92,18 +92,6 @@ struct entry {
 
 /* ---- small text helpers ---- */
 
-static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-static char *fmt(const char *f, ...)
-{
-    va_list ap;
-    char *s;
-    va_start(ap, f);
-    if (vasprintf(&s, f, ap) < 0)
-        abort();
-    va_end(ap);
-    return s;
-}
-
 static char *text_of(struct entry *e, CXCursor c)
 {
     return port_text(&e->t->src, clang_getCursorExtent(c));
@@ -121,12 +109,6 @@ static CXSourceLocation at_offset(struct entry *e, unsigned offset)
     return clang_getLocationForOffset(e->t->tu, f, offset);
 }
 
-static unsigned offset_of(CXSourceLocation l)
-{
-    unsigned o;
-    clang_getExpansionLocation(l, NULL, NULL, NULL, &o);
-    return o;
-}
 
 /* ---- gathering ---- */
 
@@ -229,11 +211,12 @@ static void gather(struct gather *g, CXCursor c)
     CXCursor *kids;
     size_t n = port_children(c, &kids);
     for (size_t i = 0; i < n; i++) {
-        if (g->depth < 64)
+        bool pushed = g->depth < 64; /* deeper than that, statements are found from depth 64 up */
+        if (pushed)
             g->stack[g->depth++] = kids[i];
         gather_node(g, kids[i]);
         gather(g, kids[i]);
-        if (g->depth > 0)
+        if (pushed)
             g->depth--;
     }
     free(kids);
@@ -416,7 +399,7 @@ static void vocabulary(struct entry *e)
             e->chars_base = text_of(e, port_strip(c));
             e->chars_access = "->";
         }
-        unsigned off = offset_of(clang_getRangeStart(clang_getCursorExtent(e->reg_stmt)));
+        unsigned off = port_offset(clang_getRangeStart(clang_getCursorExtent(e->reg_stmt)));
         e->indent = port_line_indent(&e->t->src, off);
     }
 }
@@ -549,15 +532,15 @@ static CXSourceRange member_name_range(struct entry *e, CXCursor member)
 
 static void insert_before_register(struct entry *e, struct port_diag *d, const char *line)
 {
-    unsigned off = port_line_start(&e->t->src, offset_of(clang_getRangeStart(clang_getCursorExtent(e->reg_stmt))));
-    char *text = fmt("%s%s\n", e->indent, line);
+    unsigned off = port_line_start(&e->t->src, port_offset(clang_getRangeStart(clang_getCursorExtent(e->reg_stmt))));
+    char *text = port_format("%s%s\n", e->indent, line);
     port_fix_insert(d, at_offset(e, off), text);
     free(text);
 }
 
 static void insert_before_function(struct entry *e, struct port_diag *d, const char *text)
 {
-    unsigned off = port_line_start(&e->t->src, offset_of(clang_getRangeStart(clang_getCursorExtent(e->fn))));
+    unsigned off = port_line_start(&e->t->src, port_offset(clang_getRangeStart(clang_getCursorExtent(e->fn))));
     port_fix_insert(d, at_offset(e, off), text);
 }
 
@@ -570,7 +553,7 @@ static void check_wrapper(struct entry *e)
     port_fix_remove_statement(d, &e->t->src, e->wrapper_stmt, e->wrapper_parent);
     if (handle_is_local(e)) {
         port_note(d, e->handle_decl, "the driver handle must outlive DriverEntry (MiniportDriverUnload deregisters with it): the rewrite keeps it in a new global, %s", e->handle);
-        char *g = fmt("/* NdisMRegisterMiniportDriver's handle, for NdisMDeregisterMiniportDriver (openndis port) */\nstatic NDIS_HANDLE %s;\n\n", e->handle);
+        char *g = port_format("/* NdisMRegisterMiniportDriver's handle, for NdisMDeregisterMiniportDriver (openndis port) */\nstatic NDIS_HANDLE %s;\n\n", e->handle);
         insert_before_function(e, d, g);
         free(g);
     } else if (e->handle) {
@@ -690,32 +673,32 @@ static void check_register(struct entry *e)
         port_note(d, clang_getNullCursor(), "no mechanical rewrite: the handle, characteristics or DriverEntry parameters could not be told from the source");
         return;
     }
-    char *call = fmt("NdisMRegisterMiniportDriver(%s, %s, NULL, &%s, &%s)", e->driver_object, e->registry_path,
+    char *call = port_format("NdisMRegisterMiniportDriver(%s, %s, NULL, &%s, &%s)", e->driver_object, e->registry_path,
                      e->chars_base, e->handle);
     if (!strcmp(e->chars_access, "->")) {
         free(call);
-        call = fmt("NdisMRegisterMiniportDriver(%s, %s, NULL, %s, &%s)", e->driver_object, e->registry_path,
+        call = port_format("NdisMRegisterMiniportDriver(%s, %s, NULL, %s, &%s)", e->driver_object, e->registry_path,
                    e->chars_base, e->handle);
     }
     port_fix_replace(d, clang_getCursorExtent(e->reg), call);
     free(call);
     const char *C = e->chars_base, *A = e->chars_access;
     char *l[3] = {
-        fmt("%s%sHeader.Type = NDIS_OBJECT_TYPE_MINIPORT_DRIVER_CHARACTERISTICS;", C, A),
-        fmt("%s%sHeader.Revision = NDIS_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_1;", C, A),
-        fmt("%s%sHeader.Size = NDIS_SIZEOF_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_1;", C, A),
+        port_format("%s%sHeader.Type = NDIS_OBJECT_TYPE_MINIPORT_DRIVER_CHARACTERISTICS;", C, A),
+        port_format("%s%sHeader.Revision = NDIS_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_1;", C, A),
+        port_format("%s%sHeader.Size = NDIS_SIZEOF_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_1;", C, A),
     };
     for (int i = 0; i < 3; i++) {
         insert_before_register(e, d, l[i]);
         free(l[i]);
     }
     if (!assigned(e, "MajorNdisVersion")) {
-        char *v = fmt("%s%sMajorNdisVersion = 6;", C, A);
+        char *v = port_format("%s%sMajorNdisVersion = 6;", C, A);
         insert_before_register(e, d, v);
         free(v);
     }
     if (!assigned(e, "MinorNdisVersion")) {
-        char *v = fmt("%s%sMinorNdisVersion = 0;", C, A);
+        char *v = port_format("%s%sMinorNdisVersion = 0;", C, A);
         insert_before_register(e, d, v);
         free(v);
     }
@@ -747,7 +730,7 @@ static void check_required(struct entry *e, const struct roles *roles, const boo
                                         cand ? "" : ": the driver has no such function yet");
         if (cand) {
             port_note(q, clang_getNullCursor(), "%s has the %s signature: the rewrite registers it", cand, required[r].role);
-            char *line = fmt("%s%s%s = %s;", C, A, required[r].field, cand);
+            char *line = port_format("%s%s%s = %s;", C, A, required[r].field, cand);
             insert_before_register(e, q, line);
             free(line);
         } else {
@@ -781,16 +764,13 @@ static bool returns_before_guard(const struct port_flow *f)
     unsigned first_guard = ~0u;
     for (size_t i = 0; i < f->n; i++)
         if (f->ev[i].kind == EV_CLEANUP_CALL) {
-            unsigned o;
-            clang_getExpansionLocation(clang_getCursorLocation(f->ev[i].guard), NULL, NULL, NULL, &o);
+            unsigned o = port_offset(clang_getCursorLocation(f->ev[i].guard));
             if (o < first_guard)
                 first_guard = o;
         }
     for (size_t i = 0; i < f->n; i++)
         if (f->ev[i].kind == EV_RETURN && !f->ev[i].cleaned) {
-            unsigned o;
-            clang_getExpansionLocation(clang_getCursorLocation(f->ev[i].cursor), NULL, NULL, NULL, &o);
-            if (o < first_guard)
+            if (port_offset(clang_getCursorLocation(f->ev[i].cursor)) < first_guard)
                 return true;
         }
     return false;
@@ -817,8 +797,8 @@ static void check_unload_body(struct entry *e, CXCursor unload)
             size_t n = port_children(def, &k);
             for (size_t i = 0; i < n; i++)
                 if (clang_getCursorKind(k[i]) == CXCursor_CompoundStmt) {
-                    unsigned open = offset_of(clang_getRangeStart(clang_getCursorExtent(k[i])));
-                    char *ins = fmt("\n    NdisMDeregisterMiniportDriver(%s);", e->handle);
+                    unsigned open = port_offset(clang_getRangeStart(clang_getCursorExtent(k[i])));
+                    char *ins = port_format("\n    NdisMDeregisterMiniportDriver(%s);", e->handle);
                     port_fix_insert(d, at_offset(e, open + 1), ins);
                     free(ins);
                 }
@@ -847,7 +827,7 @@ static void check_unload(struct entry *e, struct roles *roles)
         char *u = text_of(e, arg(e->unload_reg, 1));
         if (u && e->chars_base && !clang_Cursor_isNull(e->reg)) {
             port_fix_remove_statement(d, &e->t->src, e->unload_reg_stmt, e->unload_reg_parent);
-            char *line = fmt("%s%sUnloadHandler = %s;", e->chars_base, e->chars_access, u);
+            char *line = port_format("%s%sUnloadHandler = %s;", e->chars_base, e->chars_access, u);
             insert_before_register(e, d, line);
             free(line);
         }
@@ -867,7 +847,7 @@ static void check_unload(struct entry *e, struct roles *roles)
                                         "NDIS 6.0 miniports must register an unload handler (MiniportDriverUnload) and it must call NdisMDeregisterMiniportDriver; this driver has none");
         if (e->handle && e->chars_base) {
             port_note(d, clang_getNullCursor(), "the rewrite adds %s, which deregisters; move the driver's own global cleanup into it", name);
-            char *fn = fmt("/* NDIS 6.0 requires an unload handler, and it deregisters (openndis port). */\n"
+            char *fn = port_format("/* NDIS 6.0 requires an unload handler, and it deregisters (openndis port). */\n"
                            "static MINIPORT_UNLOAD %s;\n\n"
                            "static VOID %s(PDRIVER_OBJECT DriverObject)\n{\n"
                            "    UNREFERENCED_PARAMETER(DriverObject);\n"
@@ -875,7 +855,7 @@ static void check_unload(struct entry *e, struct roles *roles)
                            name, name, e->handle);
             insert_before_function(e, d, fn);
             free(fn);
-            char *line = fmt("%s%sUnloadHandler = %s;", e->chars_base, e->chars_access, name);
+            char *line = port_format("%s%sUnloadHandler = %s;", e->chars_base, e->chars_access, name);
             insert_before_register(e, d, line);
             free(line);
         }
@@ -919,14 +899,14 @@ static void check_cleanup_call(struct entry *e, struct port_flow *f, size_t firs
     CXCursor stmt = ev->stmt, parent = ev->parent;
     bool whole_statement = port_cursor_equal(stmt, ev->cursor);
     if (live && !dead) {
-        char *call = fmt("NdisMDeregisterMiniportDriver(%s)", e->handle);
+        char *call = port_format("NdisMDeregisterMiniportDriver(%s)", e->handle);
         port_fix_replace(d, clang_getCursorExtent(ev->cursor), call);
         free(call);
     } else if (!live) {
         if (whole_statement)
             port_fix_remove_statement(d, &e->t->src, stmt, parent);
     } else if (whole_statement) {
-        char *s = fmt("if (%s != NULL) NdisMDeregisterMiniportDriver(%s);", e->handle, e->handle);
+        char *s = port_format("if (%s != NULL) NdisMDeregisterMiniportDriver(%s);", e->handle, e->handle);
         port_fix_replace(d, port_statement_range(&e->t->src, stmt), s);
         free(s);
     }
@@ -970,9 +950,9 @@ static void check_return(struct entry *e, struct port_flow *f, size_t first)
         bool plain_var = !clang_Cursor_isNull(value) && clang_getCursorKind(port_strip(value)) == CXCursor_DeclRefExpr;
         char *fix = NULL;
         if (!success_here && !cleaned_here && !unregistered_here && !unknown)
-            fix = fmt("{ NdisMDeregisterMiniportDriver(%s); return %s; }", e->handle, what);
+            fix = port_format("{ NdisMDeregisterMiniportDriver(%s); return %s; }", e->handle, what);
         else if (!cleaned_here && plain_var)
-            fix = fmt("{ if (!NT_SUCCESS(%s) && %s != NULL) NdisMDeregisterMiniportDriver(%s); return %s; }", what,
+            fix = port_format("{ if (!NT_SUCCESS(%s) && %s != NULL) NdisMDeregisterMiniportDriver(%s); return %s; }", what,
                       e->handle, e->handle, what);
         if (fix)
             port_fix_replace(d, port_statement_range(&e->t->src, ev->cursor), fix);
@@ -982,16 +962,6 @@ static void check_return(struct entry *e, struct port_flow *f, size_t first)
         free(fix);
     }
     free(what);
-}
-
-static bool calls_deregister(CXCursor c, CXCursor parent, void *ctx)
-{
-    (void)parent;
-    if (port_is_call_to(c, "NdisMDeregisterMiniportDriver")) {
-        *(bool *)ctx = true;
-        return false;
-    }
-    return true;
 }
 
 /* NdisTerminateWrapper, NdisMDeregisterMiniportDriver, and the file's own functions that call
@@ -1007,9 +977,7 @@ static size_t cleanup_names(struct entry *e, const char **names, size_t cap)
         if (clang_getCursorKind(k[i]) != CXCursor_FunctionDecl || !clang_isCursorDefinition(k[i]) ||
             !port_in_main_file(k[i]) || port_cursor_equal(k[i], e->fn))
             continue;
-        bool yes = false;
-        port_walk(k[i], calls_deregister, &yes);
-        if (yes)
+        if (port_calls(k[i], deregister_call))
             names[n++] = port_spelling(k[i]);
     }
     free(k);
@@ -1067,17 +1035,6 @@ static void check_build_defines(struct port_tu *t)
     free(k);
 }
 
-static bool calls_registration(CXCursor c, CXCursor parent, void *ctx)
-{
-    (void)parent;
-    char *name = clang_getCursorKind(c) == CXCursor_CallExpr ? port_callee_name(c) : NULL;
-    bool hit = name && (!strcmp(name, "NdisMRegisterMiniport") || !strcmp(name, "NdisMRegisterMiniportDriver"));
-    free(name);
-    if (hit)
-        *(bool *)ctx = true;
-    return !hit;
-}
-
 /* DriverEntry, or a routine it delegates the registration to (`DriverEntry5`, `MpRegister`):
  * the seed page's rules apply to whichever function registers. */
 bool port_is_registration_routine(CXCursor fn)
@@ -1087,9 +1044,7 @@ bool port_is_registration_routine(CXCursor fn)
     char *name = port_spelling(fn);
     bool yes = !strcmp(name, "DriverEntry");
     free(name);
-    if (!yes)
-        port_walk(fn, calls_registration, &yes);
-    return yes;
+    return yes || port_calls(fn, register_calls);
 }
 
 static void check_routine(struct port_tu *t, CXCursor fn)

@@ -50,6 +50,7 @@ struct port_diag *port_diag(struct port_report *r, enum port_severity sev, const
     __attribute__((format(printf, 6, 7)));
 void port_note(struct port_diag *d, CXCursor at, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+char *port_format(const char *fmt, ...) __attribute__((format(printf, 1, 2))); /* malloc'd */
 /* Fix-its only for ranges written in the main file outside macro expansions; false if not. */
 bool port_fix_replace(struct port_diag *d, CXSourceRange range, const char *text);
 bool port_fix_insert(struct port_diag *d, CXSourceLocation at, const char *text);
@@ -76,6 +77,8 @@ size_t port_children(CXCursor c, CXCursor **out); /* malloc'd array */
 CXCursor port_strip(CXCursor c);                  /* through parens, casts, unexposed */
 char *port_callee_name(CXCursor call);            /* malloc'd or NULL */
 bool port_is_call_to(CXCursor c, const char *name);
+bool port_calls(CXCursor fn, const char *const *names); /* fn's body calls one of names */
+unsigned port_offset(CXSourceLocation l);              /* byte offset where it was written */
 char *port_spelling(CXCursor c);                  /* malloc'd */
 char *port_binary_op(CXCursor c);                 /* operator text of a binary/unary op */
 bool port_in_main_file(CXCursor c);

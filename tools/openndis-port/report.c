@@ -25,6 +25,15 @@ static char *vformat(const char *fmt, va_list ap)
     return s;
 }
 
+char *port_format(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = vformat(fmt, ap);
+    va_end(ap);
+    return s;
+}
+
 static bool location_of(CXSourceLocation loc, char **file, unsigned *line, unsigned *col,
                         unsigned *offset, bool *in_macro)
 {
