@@ -3,6 +3,7 @@
 #define OPENNDIS_KE_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 
 #include <ndis.h>
@@ -51,7 +52,7 @@ struct ke_pool {
 void ke_pool_init(struct ke_pool *pool);
 /* Called by ke_pool_release before it reports what is still allocated, so that a layer
  * holding freed blocks for reuse (NET_BUFFER_LIST recycling) can return them first. */
-extern void (*ke_pool_before_release)(struct ke_pool *pool);
+extern void (*_Atomic ke_pool_before_release)(struct ke_pool *pool);
 /* `api` names the NDIS function that allocated, for leak reports. */
 void *ke_pool_alloc(struct ke_pool *pool, size_t size, ULONG tag, const void *site, const char *api);
 /* False when `p` is not a live block of any pool (foreign pointer or double free). */

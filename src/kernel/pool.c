@@ -1,6 +1,7 @@
 /* Tracked pool memory. Each block carries a header with its owner, tag, size and call site;
  * a global index of live blocks lets frees be validated without touching freed memory. */
 #include <stdalign.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdlib.h>
 
@@ -98,12 +99,13 @@ static void ke_tag_text(ULONG tag, char out[5])
     out[4] = '\0';
 }
 
-void (*ke_pool_before_release)(struct ke_pool *pool);
+void (*_Atomic ke_pool_before_release)(struct ke_pool *pool);
 
 void ke_pool_release(struct ke_pool *pool, const char *when)
 {
-    if (ke_pool_before_release != NULL)
-        ke_pool_before_release(pool); /* caches give back what the driver freed */
+    void (*before)(struct ke_pool *) = atomic_load(&ke_pool_before_release);
+    if (before != NULL)
+        before(pool); /* caches give back what the driver freed */
     for (;;) {
         ke_lock(&pool->lock);
         if (IsListEmpty(&pool->blocks)) {

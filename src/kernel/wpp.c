@@ -5,6 +5,7 @@
  *     [wpp] INFO  MP_TRACE  NICInitializeAdapter:512 ---> HWInitialize
  */
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +20,7 @@ struct ke_wpp_site {
     int line;
 };
 
-static int ke_wpp_level = -1; /* -1: not read from the environment yet; 0: off */
+static atomic_int ke_wpp_level = -1; /* -1: not read from the environment yet; 0: off */
 
 static const char *const ke_wpp_level_names[] = { "none", "critical", "error", "warning", "information", "verbose" };
 
@@ -46,19 +47,21 @@ bool ke_wpp_parse_level(const char *text, int *level)
 
 void ke_wpp_set_level(int level)
 {
-    ke_wpp_level = level;
+    atomic_store_explicit(&ke_wpp_level, level, memory_order_relaxed);
 }
 
 static int ke_wpp_current_level(void)
 {
-    if (ke_wpp_level < 0) {
+    int current = atomic_load_explicit(&ke_wpp_level, memory_order_relaxed);
+    if (current < 0) { /* first use, possibly on several threads: each reads the same variable */
         const char *env = getenv("OPENNDIS_TRACE");
         int level = 0;
         if (env && !ke_wpp_parse_level(env, &level))
             fprintf(stderr, "openndis: OPENNDIS_TRACE=%s is not a trace level (off, critical, error, warning, information, verbose or 0-5)\n", env);
-        ke_wpp_level = level;
+        atomic_store_explicit(&ke_wpp_level, level, memory_order_relaxed);
+        current = level;
     }
-    return ke_wpp_level;
+    return current;
 }
 
 BOOLEAN openndis_wpp_enabled(int level)

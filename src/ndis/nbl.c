@@ -157,7 +157,7 @@ NDISAPI NDIS_HANDLE NdisAllocateNetBufferListPool(NDIS_HANDLE NdisHandle, PNET_B
         pool->data_size = p->DataSize;
         ke_lock_init(&pool->recycle_lock);
         ke_lock(&ndis_pools_lock);
-        ke_pool_before_release = ndis_pools_drain_owned;
+        atomic_store(&ke_pool_before_release, ndis_pools_drain_owned);
         pool->next_pool = ndis_nbl_pools;
         ndis_nbl_pools = pool;
         ke_unlock(&ndis_pools_lock);
