@@ -2,19 +2,7 @@
  * every export and after every handler. */
 #include "ke.h"
 
-static _Thread_local OPENNDIS_TLS KIRQL ke_current_irql = PASSIVE_LEVEL;
-
-KIRQL ke_irql(void)
-{
-    return ke_current_irql;
-}
-
-KIRQL ke_irql_set(KIRQL irql)
-{
-    KIRQL old = ke_current_irql;
-    ke_current_irql = irql;
-    return old;
-}
+_Thread_local OPENNDIS_TLS KIRQL ke_current_irql = PASSIVE_LEVEL;
 
 const char *ke_irql_name(KIRQL irql)
 {
@@ -27,21 +15,17 @@ const char *ke_irql_name(KIRQL irql)
     }
 }
 
-bool ke_irql_at_most(KIRQL max, const char *function, const void *site)
+bool ke_irql_too_high(KIRQL max, const char *function, const void *site)
 {
     KIRQL now = ke_current_irql;
-    if (now <= max)
-        return true;
     vf_violation(VF_IRQL_TOO_HIGH, function, site, "%s called at %s (%u); it requires %s%s", function,
                  ke_irql_name(now), now, max == PASSIVE_LEVEL ? "" : "<= ", ke_irql_name(max));
     return false;
 }
 
-void ke_irql_after_handler(KIRQL expected, const char *handler, const void *entry)
+void ke_irql_wrong_after_handler(KIRQL expected, const char *handler, const void *entry)
 {
     KIRQL now = ke_current_irql;
-    if (now == expected)
-        return;
     vf_report(VF_IRQL_NOT_RESTORED, handler, entry, true, "%s returned at %s (%u) but was called at %s (%u)",
               handler, ke_irql_name(now), now, ke_irql_name(expected), expected);
     ke_current_irql = expected;

@@ -17,15 +17,41 @@
 #define OPENNDIS_TLS __attribute__((tls_model("initial-exec")))
 
 /* ---- IRQL (irql.c): per thread, as on a real processor ------------------------------- */
-KIRQL ke_irql(void);
+/* Read and written inline: every export checks it, so a call per check would be most of the
+ * cost of a short export such as NdisDprAcquireSpinLock. */
+OPENNDIS_API extern _Thread_local OPENNDIS_TLS KIRQL ke_current_irql;
+
+static inline KIRQL ke_irql(void)
+{
+    return ke_current_irql;
+}
+
+/* Sets this thread's IRQL for OpenNDIS's own calls into drivers; returns the old one. */
+static inline KIRQL ke_irql_set(KIRQL irql)
+{
+    KIRQL old = ke_current_irql;
+    ke_current_irql = irql;
+    return old;
+}
+
+/* Records IrqlTooHigh for `function` running above `max`; returns false. */
+OPENNDIS_API bool ke_irql_too_high(KIRQL max, const char *function, const void *site);
+
 /* Checks that `function`, called from `site`, runs at or below `max`; records
  * IrqlTooHigh and returns false when it does not. */
-OPENNDIS_API bool ke_irql_at_most(KIRQL max, const char *function, const void *site);
+static inline bool ke_irql_at_most(KIRQL max, const char *function, const void *site)
+{
+    return ke_current_irql <= max || ke_irql_too_high(max, function, site);
+}
+
 /* After a driver handler returns: it must leave the IRQL it was given. Restores it. */
-void ke_irql_after_handler(KIRQL expected, const char *handler, const void *entry);
+void ke_irql_wrong_after_handler(KIRQL expected, const char *handler, const void *entry);
+static inline void ke_irql_after_handler(KIRQL expected, const char *handler, const void *entry)
+{
+    if (ke_current_irql != expected)
+        ke_irql_wrong_after_handler(expected, handler, entry);
+}
 const char *ke_irql_name(KIRQL irql);
-/* Sets this thread's IRQL for OpenNDIS's own calls into drivers; returns the old one. */
-KIRQL ke_irql_set(KIRQL irql);
 
 /* ---- pool (pool.c): every driver allocation with its owner, tag, size and call site -- */
 /* ---- pointer map (ptrmap.c): pointer -> value, the caller locks ------------------------------ */

@@ -13,7 +13,9 @@
 static _Thread_local OPENNDIS_TLS char ke_thread_tag; /* its address identifies this thread */
 #define KE_SELF ((ULONG_PTR)&ke_thread_tag)
 
-static void ke_spin_acquire(PKSPIN_LOCK lock, const char *fn, const void *site)
+/* Contended, or already ours (a recursive acquire). Out of line: the uncontended acquire is
+ * the data path's most frequent call and must stay a handful of instructions. */
+static __attribute__((noinline)) void ke_spin_acquire_slow(PKSPIN_LOCK lock, const char *fn, const void *site)
 {
     if (__atomic_load_n(lock, __ATOMIC_RELAXED) == KE_SELF) {
         vf_violation(VF_SPINLOCK_MISUSE, fn, site,
@@ -29,12 +31,26 @@ static void ke_spin_acquire(PKSPIN_LOCK lock, const char *fn, const void *site)
     }
 }
 
-static void ke_spin_release(PKSPIN_LOCK lock, const char *fn, const void *site)
+static inline void ke_spin_acquire(PKSPIN_LOCK lock, const char *fn, const void *site)
+{
+    ULONG_PTR expected = 0;
+    if (!__builtin_expect(__atomic_compare_exchange_n(lock, &expected, KE_SELF, 0, __ATOMIC_ACQUIRE,
+                                                      __ATOMIC_RELAXED), 1))
+        ke_spin_acquire_slow(lock, fn, site);
+}
+
+static __attribute__((noinline)) void ke_spin_release_bad(PKSPIN_LOCK lock, ULONG_PTR owner, const char *fn,
+                                                          const void *site)
+{
+    vf_violation(VF_SPINLOCK_MISUSE, fn, site, "releasing spin lock %p that %s", (void *)lock,
+                 owner == 0 ? "is not held" : "another thread holds");
+}
+
+static inline void ke_spin_release(PKSPIN_LOCK lock, const char *fn, const void *site)
 {
     ULONG_PTR owner = __atomic_load_n(lock, __ATOMIC_RELAXED);
-    if (owner != KE_SELF) {
-        vf_violation(VF_SPINLOCK_MISUSE, fn, site, "releasing spin lock %p that %s", (void *)lock,
-                     owner == 0 ? "is not held" : "another thread holds");
+    if (__builtin_expect(owner != KE_SELF, 0)) {
+        ke_spin_release_bad(lock, owner, fn, site);
         return;
     }
     __atomic_store_n(lock, 0, __ATOMIC_RELEASE);
@@ -55,10 +71,15 @@ NTHALAPI VOID KfReleaseSpinLock(PKSPIN_LOCK SpinLock, KIRQL NewIrql)
     ke_irql_set(NewIrql);
 }
 
-static void ke_require_dispatch(const char *fn, const void *site)
+static __attribute__((noinline)) void ke_not_dispatch(const char *fn, const void *site)
 {
-    if (ke_irql() != DISPATCH_LEVEL)
-        vf_violation(VF_IRQL_TOO_HIGH, fn, site, "%s requires DISPATCH_LEVEL but runs at %s", fn, ke_irql_name(ke_irql()));
+    vf_violation(VF_IRQL_TOO_HIGH, fn, site, "%s requires DISPATCH_LEVEL but runs at %s", fn, ke_irql_name(ke_irql()));
+}
+
+static inline void ke_require_dispatch(const char *fn, const void *site)
+{
+    if (__builtin_expect(ke_irql() != DISPATCH_LEVEL, 0))
+        ke_not_dispatch(fn, site);
 }
 
 NTKERNELAPI VOID KeAcquireSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock)

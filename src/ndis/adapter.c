@@ -73,10 +73,16 @@ bool ndis_wait(struct ndis_adapter *a, bool (*done)(struct ndis_adapter *), doub
     return true;
 }
 
+/* Under the mutex; atomic because the data path reads the state without it. */
+static void ndis_state_store(struct ndis_adapter *a, enum ndis_state state)
+{
+    __atomic_store_n(&a->state, state, __ATOMIC_SEQ_CST);
+}
+
 static void ndis_set_state(struct ndis_adapter *a, enum ndis_state state)
 {
     pthread_mutex_lock(&a->lock);
-    a->state = state;
+    ndis_state_store(a, state);
     pthread_cond_broadcast(&a->changed);
     pthread_mutex_unlock(&a->lock);
 }
@@ -124,6 +130,7 @@ struct ndis_adapter *ndis_adapter_initialize(struct ld_image *image, NDIS_STATUS
     pthread_cond_init(&a->changed, &attr);
     pthread_condattr_destroy(&attr);
     pthread_mutex_init(&a->lock, NULL);
+    ke_lock_init(&a->returns_lock);
     ke_pool_init(&a->pool);
     a->magic = NDIS_ADAPTER_MAGIC;
     a->driver = d;
@@ -155,7 +162,7 @@ struct ndis_adapter *ndis_adapter_initialize(struct ld_image *image, NDIS_STATUS
     a->next = d->adapters;
     d->adapters = a;
 
-    a->state = NDIS_STATE_INITIALIZING;
+    ndis_state_store(a, NDIS_STATE_INITIALIZING);
     a->in_initialize = true;
     MINIPORT_INITIALIZE_HANDLER init = d->chars.InitializeHandlerEx;
     NDIS_STATUS st = init(a, d->context, p);
@@ -179,7 +186,7 @@ struct ndis_adapter *ndis_adapter_initialize(struct ld_image *image, NDIS_STATUS
         st = NDIS_STATUS_FAILURE;
     }
     if (st != NDIS_STATUS_SUCCESS) {
-        a->state = NDIS_STATE_HALTED;
+        ndis_state_store(a, NDIS_STATE_HALTED);
         ke_pool_release(&a->pool, "after MiniportInitializeEx failed (it must free what it allocated)");
         ndis_adapter_free(a);
         *status = st;
@@ -203,7 +210,7 @@ NDIS_STATUS ndis_adapter_restart(struct ndis_adapter *a)
         pthread_mutex_unlock(&a->lock);
         return NDIS_STATUS_INVALID_STATE;
     }
-    a->state = NDIS_STATE_RESTARTING;
+    ndis_state_store(a, NDIS_STATE_RESTARTING);
     a->restart_pending = true;
     pthread_mutex_unlock(&a->lock);
 
@@ -234,7 +241,7 @@ NDIS_STATUS ndis_adapter_restart(struct ndis_adapter *a)
         pthread_mutex_lock(&a->lock);
     }
     a->restart_pending = false;
-    a->state = st == NDIS_STATUS_SUCCESS ? NDIS_STATE_RUNNING : NDIS_STATE_PAUSED;
+    ndis_state_store(a, st == NDIS_STATUS_SUCCESS ? NDIS_STATE_RUNNING : NDIS_STATE_PAUSED);
     pthread_cond_broadcast(&a->changed);
     pthread_mutex_unlock(&a->lock);
     return st;
@@ -277,7 +284,7 @@ static bool ndis_pause_done(struct ndis_adapter *a)
 
 static bool ndis_no_send_in_call(struct ndis_adapter *a)
 {
-    return a->sends_in_call == 0;
+    return __atomic_load_n(&a->sends_in_call, __ATOMIC_SEQ_CST) == 0;
 }
 
 NDIS_STATUS ndis_adapter_pause(struct ndis_adapter *a)
@@ -287,7 +294,7 @@ NDIS_STATUS ndis_adapter_pause(struct ndis_adapter *a)
         pthread_mutex_unlock(&a->lock);
         return NDIS_STATUS_INVALID_STATE;
     }
-    a->state = NDIS_STATE_PAUSING;
+    ndis_state_store(a, NDIS_STATE_PAUSING);
     a->pause_pending = true;
     /* NDIS pauses the protocols above first: no send call is still being made when
      * MiniportPause runs (new ones now complete at once with NDIS_STATUS_PAUSED). */
@@ -333,16 +340,15 @@ NDIS_STATUS ndis_adapter_pause(struct ndis_adapter *a)
     }
     ndis_adapter_return_pending(a);
     pthread_mutex_lock(&a->lock);
-    long sends = a->sends_outstanding, receives = a->receives_outstanding;
+    long sends = __atomic_load_n(&a->sends_outstanding, __ATOMIC_SEQ_CST);
     a->pause_pending = false;
-    a->state = NDIS_STATE_PAUSED;
+    ndis_state_store(a, NDIS_STATE_PAUSED);
     pthread_cond_broadcast(&a->changed);
     pthread_mutex_unlock(&a->lock);
     if (sends > 0)
         vf_report(VF_PAUSE_WITH_SENDS, "MiniportPause", (const void *)pause, true,
                   "the pause completed with %ld sent NET_BUFFER_LISTs not completed; a miniport completes every send before its pause completes",
                   sends);
-    (void)receives; /* NDIS itself returned them above */
     return NDIS_STATUS_SUCCESS;
 }
 
@@ -430,8 +436,8 @@ NDISAPI ULONG NdisGetSharedDataAlignment(VOID)
 void ndis_adapter_observe(struct ndis_adapter *a, ndis_frame_observer *observer, void *context)
 {
     pthread_mutex_lock(&a->lock);
-    a->observer = observer;
     a->observer_context = context;
+    __atomic_store_n(&a->observer, observer, __ATOMIC_RELEASE); /* the data path peeks at it */
     pthread_mutex_unlock(&a->lock);
 }
 
@@ -456,10 +462,10 @@ struct json_object *ndis_adapter_json(struct ndis_adapter *a)
     json_object_object_add(o, "link", json_object_new_string(
         a->link.MediaConnectState == MediaConnectStateConnected ? "up" :
         a->link.MediaConnectState == MediaConnectStateDisconnected ? "down" : "unknown"));
-    json_object_object_add(o, "sent_frames", json_object_new_uint64(a->counters.sent_frames));
-    json_object_object_add(o, "sent_bytes", json_object_new_uint64(a->counters.sent_bytes));
-    json_object_object_add(o, "received_frames", json_object_new_uint64(a->counters.received_frames));
-    json_object_object_add(o, "received_bytes", json_object_new_uint64(a->counters.received_bytes));
+    json_object_object_add(o, "sent_frames", json_object_new_uint64(__atomic_load_n(&a->counters.sent_frames, __ATOMIC_RELAXED)));
+    json_object_object_add(o, "sent_bytes", json_object_new_uint64(__atomic_load_n(&a->counters.sent_bytes, __ATOMIC_RELAXED)));
+    json_object_object_add(o, "received_frames", json_object_new_uint64(__atomic_load_n(&a->counters.received_frames, __ATOMIC_RELAXED)));
+    json_object_object_add(o, "received_bytes", json_object_new_uint64(__atomic_load_n(&a->counters.received_bytes, __ATOMIC_RELAXED)));
     pthread_mutex_unlock(&a->lock);
     return o;
 }

@@ -248,6 +248,7 @@ static PNET_BUFFER_LIST ndis_nbl_alloc(const char *fn, const void *site, NDIS_HA
     const size_t ctx_bytes = context ? sizeof(NET_BUFFER_LIST_CONTEXT) + ((context + 15) & ~(size_t)15) : 0;
     const size_t total = sizeof(NET_BUFFER_LIST) + nb_bytes + data_bytes + ctx_bytes;
     char *block = NULL;
+    bool recycled = false;
     if (atomic_load_explicit(&ndis_recycling, memory_order_relaxed)) {
         ke_lock(&pool->recycle_lock);
         PNET_BUFFER_LIST *p = &pool->recycled;
@@ -256,13 +257,24 @@ static PNET_BUFFER_LIST ndis_nbl_alloc(const char *fn, const void *site, NDIS_HA
                 block = (char *)*p;
                 *p = (*p)->Next;
                 pool->nrecycled--;
+                recycled = true;
                 break;
             }
         ke_unlock(&pool->recycle_lock);
     }
     if (block == NULL && (block = ke_pool_alloc(pool->owner, total, pool->tag, site, fn)) == NULL)
         return NULL;
-    memset(block, 0, total);
+    /* A fresh block is zeroed whole; a recycled one keeps its old frame data, as a reused
+     * NBL's buffer does on Windows (its contents are undefined until the driver writes it),
+     * and only the structures are cleared. */
+    const size_t header = sizeof(NET_BUFFER_LIST) + nb_bytes + (data_bytes ? sizeof(MDL) : 0);
+    if (recycled) {
+        memset(block, 0, header);
+        if (ctx_bytes)
+            memset(block + header + (data_bytes ? pool->data_size : 0), 0, ctx_bytes);
+    } else {
+        memset(block, 0, total);
+    }
     PNET_BUFFER_LIST nbl = (PNET_BUFFER_LIST)block;
     char *next = block + sizeof *nbl;
     nbl->NdisPoolHandle = pool;
@@ -456,17 +468,55 @@ NDISAPI VOID NdisAdvanceNetBufferListDataStart(PNET_BUFFER_LIST nbl, ULONG DataO
 }
 
 /* ---- send ----------------------------------------------------------------------------------- */
+/* The data path does not take the adapter's mutex: the state is read atomically, the counts
+ * and counters are atomics, and the return queue has its own short lock. The mutex (and its
+ * condition) is only for a pause or halt waiting on the counts; the data path wakes it only
+ * when the adapter is not running, i.e. when someone may be waiting. */
+#define DP_LOAD(x) __atomic_load_n(&(x), __ATOMIC_SEQ_CST)
+#define DP_ADD(x, n) __atomic_add_fetch(&(x), (n), __ATOMIC_SEQ_CST)
+#define DP_COUNT(x, n) __atomic_add_fetch(&(x), (n), __ATOMIC_RELAXED)
+
+static void ndis_dp_wake(struct ndis_adapter *a)
+{
+    if (DP_LOAD(a->state) == NDIS_STATE_RUNNING)
+        return; /* nobody waits on a running adapter's data path */
+    pthread_mutex_lock(&a->lock);
+    pthread_cond_broadcast(&a->changed);
+    pthread_mutex_unlock(&a->lock);
+}
+
+/* The frame observer and its context, read as a pair (NULL when there is none). */
+static ndis_frame_observer *ndis_observer(struct ndis_adapter *a, void **context)
+{
+    if (__atomic_load_n(&a->observer, __ATOMIC_ACQUIRE) == NULL)
+        return NULL;
+    pthread_mutex_lock(&a->lock);
+    ndis_frame_observer *observer = a->observer;
+    *context = a->observer_context;
+    pthread_mutex_unlock(&a->lock);
+    return observer;
+}
+
 static void ndis_deliver_send_complete(struct ndis_adapter *a, PNET_BUFFER_LIST nbls)
 {
     if (nbls != NULL && a->edge != NULL && a->edge->send_complete != NULL)
         a->edge->send_complete(a->edge_context, a, nbls);
 }
 
+static void ndis_send_call_done(struct ndis_adapter *a)
+{
+    if (DP_ADD(a->sends_in_call, -1) == 0)
+        ndis_dp_wake(a);
+}
+
 void ndis_adapter_send(struct ndis_adapter *a, PNET_BUFFER_LIST nbls)
 {
+    /* Counted in before the state is read, and a pause sets the state before it waits for
+     * the count to drain (both sequentially consistent): either this call sees the pause and
+     * does not send, or the pause sees this call and waits for it. */
+    DP_ADD(a->sends_in_call, 1);
+    bool running = DP_LOAD(a->state) == NDIS_STATE_RUNNING;
     long n = 0;
-    pthread_mutex_lock(&a->lock);
-    bool running = a->state == NDIS_STATE_RUNNING;
     for (PNET_BUFFER_LIST nbl = nbls; nbl; nbl = nbl->Next, n++) {
         if (running)
             NBL_SET(nbl, a, NBL_AT_MINIPORT);
@@ -474,14 +524,13 @@ void ndis_adapter_send(struct ndis_adapter *a, PNET_BUFFER_LIST nbls)
             nbl->Status = NDIS_STATUS_PAUSED;
     }
     if (running) {
-        a->sends_outstanding += n;
-        a->sends_in_call++;
+        DP_ADD(a->sends_outstanding, n);
     } else {
-        a->counters.send_failed += (uint64_t)n;
+        DP_COUNT(a->counters.send_failed, (uint64_t)n);
+        ndis_send_call_done(a);
     }
-    ndis_frame_observer *observer = a->observer;
-    void *observer_context = a->observer_context;
-    pthread_mutex_unlock(&a->lock);
+    void *observer_context;
+    ndis_frame_observer *observer = ndis_observer(a, &observer_context);
     if (observer != NULL)
         observer(observer_context, a, nbls, true);
     if (!running) {
@@ -494,10 +543,7 @@ void ndis_adapter_send(struct ndis_adapter *a, PNET_BUFFER_LIST nbls)
     send(a->context, nbls, NDIS_DEFAULT_PORT_NUMBER, NDIS_SEND_FLAGS_DISPATCH_LEVEL);
     ke_irql_after_handler(DISPATCH_LEVEL, "MiniportSendNetBufferLists", (const void *)send);
     ke_irql_set(old);
-    pthread_mutex_lock(&a->lock);
-    if (--a->sends_in_call == 0)
-        pthread_cond_broadcast(&a->changed);
-    pthread_mutex_unlock(&a->lock);
+    ndis_send_call_done(a);
     /* A virtual miniport often indicates on its other adapters while sending. */
     for (struct ndis_adapter *other = a->driver->adapters; other; other = other->next)
         ndis_adapter_return_pending(other);
@@ -535,12 +581,10 @@ NDISAPI VOID NdisMSendNetBufferListsComplete(NDIS_HANDLE MiniportAdapterHandle, 
             for (PNET_BUFFER nb = nbl->FirstNetBuffer; nb; nb = nb->Next, frames++)
                 bytes += nb->DataLength;
     }
-    pthread_mutex_lock(&a->lock);
-    a->sends_outstanding -= n;
-    a->counters.sent_frames += frames;
-    a->counters.sent_bytes += bytes;
-    pthread_cond_broadcast(&a->changed);
-    pthread_mutex_unlock(&a->lock);
+    DP_COUNT(a->counters.sent_frames, frames);
+    DP_COUNT(a->counters.sent_bytes, bytes);
+    if (n != 0 && DP_ADD(a->sends_outstanding, -n) == 0)
+        ndis_dp_wake(a);
     ndis_deliver_send_complete(a, good);
 }
 
@@ -584,20 +628,17 @@ NDISAPI VOID NdisMIndicateReceiveNetBufferLists(NDIS_HANDLE MiniportAdapterHandl
         for (PNET_BUFFER nb = nbl->FirstNetBuffer; nb; nb = nb->Next, frames++)
             bytes += nb->DataLength;
     }
-    /* One lock round trip for the state, the counters and the observer (every frame). */
-    pthread_mutex_lock(&a->lock);
-    enum ndis_state state = a->state;
+    enum ndis_state state = DP_LOAD(a->state);
     bool allowed = state == NDIS_STATE_RUNNING || state == NDIS_STATE_RESTARTING || state == NDIS_STATE_PAUSING;
-    a->counters.received_frames += frames;
-    a->counters.received_bytes += bytes;
-    ndis_frame_observer *observer = a->observer;
-    void *observer_context = a->observer_context;
-    pthread_mutex_unlock(&a->lock);
+    DP_COUNT(a->counters.received_frames, frames);
+    DP_COUNT(a->counters.received_bytes, bytes);
     if (!allowed)
         vf_violation(VF_RECEIVE_NOT_RUNNING, fn, site,
                      "receive indication while adapter %u is %s; only Restarting, Running and Pausing may indicate",
                      a->index, ndis_state_name(state));
-    if (allowed && observer != NULL)
+    void *observer_context;
+    ndis_frame_observer *observer = allowed ? ndis_observer(a, &observer_context) : NULL;
+    if (observer != NULL)
         observer(observer_context, a, NetBufferLists, false);
     if (allowed && a->edge != NULL && a->edge->receive != NULL)
         a->edge->receive(a->edge_context, a, NetBufferLists);
@@ -608,31 +649,36 @@ NDISAPI VOID NdisMIndicateReceiveNetBufferLists(NDIS_HANDLE MiniportAdapterHandl
     PNET_BUFFER_LIST last = NetBufferLists;
     while (last->Next)
         last = last->Next;
-    pthread_mutex_lock(&a->lock);
+    ke_lock(&a->returns_lock);
     PNET_BUFFER_LIST *tail = a->returns_tail != NULL ? a->returns_tail : &a->returns;
     *tail = NetBufferLists;
     a->returns_tail = &last->Next;
-    a->receives_outstanding += count;
-    pthread_mutex_unlock(&a->lock);
+    DP_ADD(a->receives_outstanding, (long)count);
+    __atomic_store_n(&a->returns_waiting, true, __ATOMIC_RELEASE);
+    ke_unlock(&a->returns_lock);
 }
 
 void ndis_adapter_return_pending(struct ndis_adapter *a)
 {
-    pthread_mutex_lock(&a->lock);
+    /* Called on every host poll: nothing to do is the common case, and costs one load. */
+    if (!__atomic_load_n(&a->returns_waiting, __ATOMIC_ACQUIRE))
+        return;
+    ke_lock(&a->returns_lock);
     PNET_BUFFER_LIST nbls = a->returns;
     a->returns = NULL;
     a->returns_tail = NULL;
+    __atomic_store_n(&a->returns_waiting, false, __ATOMIC_RELAXED);
     long n = 0;
     for (PNET_BUFFER_LIST nbl = nbls; nbl; nbl = nbl->Next, n++)
         NBL_SET(nbl, NULL, NBL_IDLE);
-    a->receives_outstanding -= n;
-    pthread_mutex_unlock(&a->lock);
+    ke_unlock(&a->returns_lock);
     if (nbls == NULL)
         return;
+    if (DP_ADD(a->receives_outstanding, -n) == 0)
+        ndis_dp_wake(a);
     KIRQL old = ke_irql_set(DISPATCH_LEVEL);
     MINIPORT_RETURN_NET_BUFFER_LISTS_HANDLER ret = a->driver->chars.ReturnNetBufferListsHandler;
     ret(a->context, nbls, NDIS_RETURN_FLAGS_DISPATCH_LEVEL);
     ke_irql_after_handler(DISPATCH_LEVEL, "MiniportReturnNetBufferLists", (const void *)ret);
     ke_irql_set(old);
 }
-

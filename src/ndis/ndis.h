@@ -7,6 +7,7 @@
 #include <ndis.h>
 
 #include "../loader/ld.h"
+#include "../kernel/lock.h"
 
 struct json_object;
 
@@ -119,9 +120,13 @@ struct ndis_adapter {
     bool oid_done;
     NDIS_STATUS oid_status;
 
+    /* The data path's share (nbl.c): atomics, and the return queue under its own lock; the
+     * state is written atomically (under the mutex) so the data path can read it without. */
     long sends_outstanding;   /* NBLs owned by the miniport */
     long sends_in_call;       /* host threads inside MiniportSendNetBufferLists */
     long receives_outstanding; /* indicated NBLs not yet returned */
+    struct ke_lock returns_lock;
+    bool returns_waiting;      /* returns is not empty (read without the lock) */
     PNET_BUFFER_LIST returns;  /* indicated NBLs waiting to go back to the miniport */
     PNET_BUFFER_LIST *returns_tail; /* where the next indication is appended (NULL: at returns) */
 
