@@ -44,13 +44,12 @@ static VOID SampleCountByDestination(const UCHAR *Destination, PULONG64 Directed
 }
 
 /* Receives are over (returned, or never indicated): a pause waiting for them completes. */
-static VOID SampleReceivesDone(PSAMPLE_ADAPTER Adapter, LONG Count, BOOLEAN NoBuffer)
+static VOID SampleReceivesDone(PSAMPLE_ADAPTER Adapter, LONG Count, ULONG NoBuffer)
 {
     BOOLEAN CompletePause = FALSE;
     NdisAcquireSpinLock(&Adapter->Lock);
     Adapter->ReceivesOutstanding -= Count;
-    if (NoBuffer)
-        Adapter->FramesRcvNoBuffer++;
+    Adapter->FramesRcvNoBuffer += NoBuffer;
     if (Adapter->PausePending && Adapter->ReceivesOutstanding == 0) {
         Adapter->PausePending = FALSE;
         CompletePause = TRUE;
@@ -60,64 +59,149 @@ static VOID SampleReceivesDone(PSAMPLE_ADAPTER Adapter, LONG Count, BOOLEAN NoBu
         NdisMPauseComplete(Adapter->AdapterHandle);
 }
 
-/* Indicates one frame on Receiver (DISPATCH_LEVEL). */
-static VOID SampleReceiveFrame(PSAMPLE_ADAPTER Receiver, const UCHAR *Frame, ULONG Length)
-{
-    PNET_BUFFER_LIST Nbl;
+/* A frame being sent, as the receivers need it. Sends are delivered in batches of up to
+ * SAMPLE_SEND_BATCH frames, so that each receiver takes its lock and indicates once per
+ * batch rather than once per frame, as the NDIS guide advises for receive indications. */
+#define SAMPLE_SEND_BATCH 32
+typedef struct _SAMPLE_FRAME {
     PNET_BUFFER Nb;
-    PUCHAR Buffer;
+    ULONG Length;
+    UCHAR Destination[SAMPLE_ADDRESS_LENGTH];
+} SAMPLE_FRAME, *PSAMPLE_FRAME;
 
-    /* Deciding to receive and counting the receive as outstanding happen under one lock, so
-     * a pause either stops this frame or waits for it to come back. */
-    NdisDprAcquireSpinLock(&Receiver->Lock);
-    BOOLEAN Accept = Receiver->Running && SampleFilterAccepts(Receiver, Frame);
-    if (Accept)
-        Receiver->ReceivesOutstanding++;
-    else
-        Receiver->FramesRcvFiltered++;
-    NdisDprReleaseSpinLock(&Receiver->Lock);
-    if (!Accept)
-        return;
+/* Is the NET_BUFFER a frame we can deliver (an Ethernet length, its MDL chain long enough)?
+ * Fills in Frame if so. */
+static BOOLEAN SampleFrameFromNetBuffer(PNET_BUFFER Nb, PSAMPLE_FRAME Frame)
+{
+    ULONG Length = NET_BUFFER_DATA_LENGTH(Nb), Have = 0, Offset = NET_BUFFER_CURRENT_MDL_OFFSET(Nb);
+    if (Length < ETH_MIN_FRAME || Length > ETH_MAX_FRAME)
+        return FALSE;
+    for (PMDL Mdl = NET_BUFFER_CURRENT_MDL(Nb); Mdl != NULL && Have < Length; Mdl = Mdl->Next, Offset = 0)
+        Have += MmGetMdlByteCount(Mdl) - Offset;
+    if (Have < Length)
+        return FALSE;
+    PUCHAR Destination = NdisGetDataBuffer(Nb, SAMPLE_ADDRESS_LENGTH, Frame->Destination, 1, 0);
+    if (Destination == NULL)
+        return FALSE;
+    if (Destination != Frame->Destination)
+        NdisMoveMemory(Frame->Destination, Destination, SAMPLE_ADDRESS_LENGTH);
+    Frame->Nb = Nb;
+    Frame->Length = Length;
+    return TRUE;
+}
 
-    Nbl = NdisAllocateNetBufferList(Receiver->ReceivePool, 0, 0);
-    if (Nbl == NULL) {
-        SampleReceivesDone(Receiver, 1, TRUE);
-        return;
+/* Copies the frame's data (from its current MDL and offset) into Buffer. */
+static BOOLEAN SampleCopyFrame(const SAMPLE_FRAME *Frame, PUCHAR Buffer)
+{
+    ULONG Left = Frame->Length, Offset = NET_BUFFER_CURRENT_MDL_OFFSET(Frame->Nb);
+    for (PMDL Mdl = NET_BUFFER_CURRENT_MDL(Frame->Nb); Mdl != NULL && Left > 0; Mdl = Mdl->Next, Offset = 0) {
+        PUCHAR Va = MmGetSystemAddressForMdlSafe(Mdl, NormalPagePriority);
+        ULONG Chunk = MmGetMdlByteCount(Mdl) - Offset;
+        if (Va == NULL)
+            return FALSE;
+        if (Chunk > Left)
+            Chunk = Left;
+        NdisMoveMemory(Buffer, Va + Offset, Chunk);
+        Buffer += Chunk;
+        Left -= Chunk;
     }
-    Nb = NET_BUFFER_LIST_FIRST_NB(Nbl);
-    Buffer = MmGetSystemAddressForMdlSafe(NET_BUFFER_FIRST_MDL(Nb), NormalPagePriority);
-    NdisMoveMemory(Buffer, Frame, Length);
-    NET_BUFFER_DATA_LENGTH(Nb) = Length;
-    Nbl->SourceHandle = Receiver->AdapterHandle;
+    return Left == 0;
+}
+
+/* Indicates the frames this receiver's filter accepts, as one chain (DISPATCH_LEVEL). */
+static VOID SampleReceiveFrames(PSAMPLE_ADAPTER Receiver, const SAMPLE_FRAME *Frames, ULONG Count)
+{
+    BOOLEAN Accept[SAMPLE_SEND_BATCH];
+    LONG Accepted = 0;
+    ULONG Indicated = 0, NoBuffer = 0;
+    ULONG64 Bytes = 0, Directed = 0, Multicast = 0, Broadcast = 0;
+    PNET_BUFFER_LIST Head = NULL, *Tail = &Head;
+
+    /* Deciding to receive and counting the receives as outstanding happen under one lock,
+     * so a pause either stops these frames or waits for them to come back. */
+    NdisDprAcquireSpinLock(&Receiver->Lock);
+    for (ULONG i = 0; i < Count; i++) {
+        Accept[i] = Receiver->Running && SampleFilterAccepts(Receiver, Frames[i].Destination);
+        if (Accept[i])
+            Accepted++;
+        else
+            Receiver->FramesRcvFiltered++;
+    }
+    Receiver->ReceivesOutstanding += Accepted;
+    NdisDprReleaseSpinLock(&Receiver->Lock);
+    if (Accepted == 0)
+        return;
+
+    for (ULONG i = 0; i < Count; i++) {
+        if (!Accept[i])
+            continue;
+        PNET_BUFFER_LIST Nbl = NdisAllocateNetBufferList(Receiver->ReceivePool, 0, 0);
+        if (Nbl == NULL) {
+            NoBuffer++;
+            continue;
+        }
+        PNET_BUFFER Nb = NET_BUFFER_LIST_FIRST_NB(Nbl);
+        if (!SampleCopyFrame(&Frames[i], MmGetSystemAddressForMdlSafe(NET_BUFFER_FIRST_MDL(Nb), NormalPagePriority))) {
+            NdisFreeNetBufferList(Nbl);
+            NoBuffer++;
+            continue;
+        }
+        NET_BUFFER_DATA_LENGTH(Nb) = Frames[i].Length;
+        Nbl->SourceHandle = Receiver->AdapterHandle;
+        *Tail = Nbl;
+        Tail = &NET_BUFFER_LIST_NEXT_NBL(Nbl);
+        Indicated++;
+        Bytes += Frames[i].Length;
+        SampleCountByDestination(Frames[i].Destination, &Directed, &Multicast, &Broadcast);
+    }
+    if (NoBuffer != 0)
+        SampleReceivesDone(Receiver, (LONG)NoBuffer, NoBuffer);
+    if (Indicated == 0)
+        return;
 
     NdisDprAcquireSpinLock(&Receiver->Lock);
-    Receiver->FramesRcvOk++;
-    Receiver->BytesRcv += Length;
-    SampleCountByDestination(Frame, &Receiver->DirectedRcv, &Receiver->MulticastRcv, &Receiver->BroadcastRcv);
+    Receiver->FramesRcvOk += Indicated;
+    Receiver->BytesRcv += Bytes;
+    Receiver->DirectedRcv += Directed;
+    Receiver->MulticastRcv += Multicast;
+    Receiver->BroadcastRcv += Broadcast;
     NdisDprReleaseSpinLock(&Receiver->Lock);
 
-    NdisMIndicateReceiveNetBufferLists(Receiver->AdapterHandle, Nbl, NDIS_DEFAULT_PORT_NUMBER, 1,
+    NdisMIndicateReceiveNetBufferLists(Receiver->AdapterHandle, Head, NDIS_DEFAULT_PORT_NUMBER, Indicated,
                                        NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL);
 }
 
-/* Sends one frame into the hub: every other adapter gets a chance to receive it. */
-static VOID SampleHubDeliver(PSAMPLE_ADAPTER Sender, const UCHAR *Frame, ULONG Length)
+/* Sends a batch of frames into the hub: every other adapter gets a chance to receive them. */
+static VOID SampleHubDeliver(PSAMPLE_ADAPTER Sender, const SAMPLE_FRAME *Frames, ULONG Count)
 {
     PSAMPLE_ADAPTER Receivers[SAMPLE_MAX_ADAPTERS];
-    ULONG Count = 0;
+    ULONG Receiving = 0;
+    ULONG64 Bytes = 0, Directed = 0, Multicast = 0, Broadcast = 0;
+
+    for (ULONG i = 0; i < Count; i++) {
+        Bytes += Frames[i].Length;
+        SampleCountByDestination(Frames[i].Destination, &Directed, &Multicast, &Broadcast);
+    }
+    NdisDprAcquireSpinLock(&Sender->Lock);
+    Sender->FramesXmitOk += Count;
+    Sender->BytesXmit += Bytes;
+    Sender->DirectedXmit += Directed;
+    Sender->MulticastXmit += Multicast;
+    Sender->BroadcastXmit += Broadcast;
+    NdisDprReleaseSpinLock(&Sender->Lock);
 
     /* Snapshot the hub, then indicate without holding its lock. Adapters leave the hub only
      * in MiniportHaltEx, which NDIS never runs concurrently with a send on a running adapter. */
     NdisDprAcquireSpinLock(&SampleDriver->HubLock);
-    for (PLIST_ENTRY Entry = SampleDriver->Hub.Flink; Entry != &SampleDriver->Hub && Count < SAMPLE_MAX_ADAPTERS;
+    for (PLIST_ENTRY Entry = SampleDriver->Hub.Flink; Entry != &SampleDriver->Hub && Receiving < SAMPLE_MAX_ADAPTERS;
          Entry = Entry->Flink) {
         PSAMPLE_ADAPTER Other = CONTAINING_RECORD(Entry, SAMPLE_ADAPTER, HubLink);
         if (Other != Sender)
-            Receivers[Count++] = Other;
+            Receivers[Receiving++] = Other;
     }
     NdisDprReleaseSpinLock(&SampleDriver->HubLock);
-    for (ULONG i = 0; i < Count; i++)
-        SampleReceiveFrame(Receivers[i], Frame, Length);
+    for (ULONG i = 0; i < Receiving; i++)
+        SampleReceiveFrames(Receivers[i], Frames, Count);
 }
 
 _Use_decl_annotations_
@@ -126,7 +210,8 @@ SampleSendNetBufferLists(NDIS_HANDLE MiniportAdapterContext, PNET_BUFFER_LIST Ne
                          NDIS_PORT_NUMBER PortNumber, ULONG SendFlags)
 {
     PSAMPLE_ADAPTER Adapter = MiniportAdapterContext;
-    UCHAR Storage[ETH_MAX_FRAME];
+    SAMPLE_FRAME Frames[SAMPLE_SEND_BATCH];
+    ULONG Count = 0, Errors = 0;
     KIRQL OldIrql = DISPATCH_LEVEL;
     BOOLEAN AtDispatch = NDIS_TEST_SEND_AT_DISPATCH_LEVEL(SendFlags);
     UNREFERENCED_PARAMETER(PortNumber);
@@ -141,25 +226,24 @@ SampleSendNetBufferLists(NDIS_HANDLE MiniportAdapterContext, PNET_BUFFER_LIST Ne
     for (PNET_BUFFER_LIST Nbl = NetBufferList; Nbl != NULL; Nbl = NET_BUFFER_LIST_NEXT_NBL(Nbl)) {
         NDIS_STATUS Status = Running ? NDIS_STATUS_SUCCESS : NDIS_STATUS_PAUSED;
         for (PNET_BUFFER Nb = NET_BUFFER_LIST_FIRST_NB(Nbl); Running && Nb != NULL; Nb = NET_BUFFER_NEXT_NB(Nb)) {
-            ULONG Length = NET_BUFFER_DATA_LENGTH(Nb);
-            PUCHAR Frame = Length >= ETH_MIN_FRAME && Length <= ETH_MAX_FRAME
-                               ? NdisGetDataBuffer(Nb, Length, Storage, 1, 0)
-                               : NULL;
-            NdisDprAcquireSpinLock(&Adapter->Lock);
-            if (Frame == NULL) {
-                Adapter->FramesXmitError++;
+            if (!SampleFrameFromNetBuffer(Nb, &Frames[Count])) {
+                Errors++;
                 Status = NDIS_STATUS_INVALID_LENGTH;
-            } else {
-                Adapter->FramesXmitOk++;
-                Adapter->BytesXmit += Length;
-                SampleCountByDestination(Frame, &Adapter->DirectedXmit, &Adapter->MulticastXmit,
-                                         &Adapter->BroadcastXmit);
+                continue;
             }
-            NdisDprReleaseSpinLock(&Adapter->Lock);
-            if (Frame != NULL)
-                SampleHubDeliver(Adapter, Frame, Length);
+            if (++Count == SAMPLE_SEND_BATCH) {
+                SampleHubDeliver(Adapter, Frames, Count);
+                Count = 0;
+            }
         }
         NET_BUFFER_LIST_STATUS(Nbl) = Status;
+    }
+    if (Count != 0)
+        SampleHubDeliver(Adapter, Frames, Count);
+    if (Errors != 0) {
+        NdisDprAcquireSpinLock(&Adapter->Lock);
+        Adapter->FramesXmitError += Errors;
+        NdisDprReleaseSpinLock(&Adapter->Lock);
     }
     NdisMSendNetBufferListsComplete(Adapter->AdapterHandle, NetBufferList, NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL);
 
@@ -181,7 +265,7 @@ SampleReturnNetBufferLists(NDIS_HANDLE MiniportAdapterContext, PNET_BUFFER_LIST 
         NdisFreeNetBufferList(Nbl);
         Returned++;
     }
-    SampleReceivesDone(Adapter, Returned, FALSE);
+    SampleReceivesDone(Adapter, Returned, 0);
 }
 
 _Use_decl_annotations_

@@ -1,4 +1,5 @@
 /* Frame blocks for the edges (see frame.h). */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +20,30 @@ void edge_frames_destroy(struct edge_frames *pool)
     }
 }
 
+/* Makes `f` a one-buffer NBL holding a copy of `data`. */
+static void edge_frame_fill(struct edge_frames *pool, struct edge_frame *f, const void *data, size_t len, void *source)
+{
+    /* The NBL and NET_BUFFER are cleared whole (a driver may have written any field while it
+     * owned them); their size is hidden from the optimizer so this is the C library's vector
+     * memset rather than an inlined rep stos. */
+    size_t structures = offsetof(struct edge_frame, mdl);
+    __asm__("" : "+r"(structures));
+    memset(f, 0, structures);
+    memcpy(f->data, data, len);
+    f->mdl = (MDL){ .Size = sizeof(MDL), .MdlFlags = MDL_SOURCE_IS_NONPAGED_POOL, .MappedSystemVa = f->data,
+                    .StartVa = PAGE_ALIGN(f->data), .ByteOffset = BYTE_OFFSET(f->data), .ByteCount = (ULONG)len };
+    f->nb.MdlChain = f->nb.CurrentMdl = &f->mdl;
+    f->nb.DataLength = (ULONG)len;
+    f->nbl.FirstNetBuffer = &f->nb;
+    f->nbl.SourceHandle = source;
+    f->nbl.ProtocolReserved[0] = pool;
+}
+
+static struct edge_frame *edge_frame_new(void)
+{
+    return aligned_alloc(16, (sizeof(struct edge_frame) + 15) & ~(size_t)15);
+}
+
 struct edge_frame *edge_frame_get(struct edge_frames *pool, const void *data, size_t len, void *source)
 {
     if (len > EDGE_FRAME_DATA)
@@ -28,19 +53,48 @@ struct edge_frame *edge_frame_get(struct edge_frames *pool, const void *data, si
     if (f != NULL)
         pool->free = f->next_free;
     ke_unlock(&pool->lock);
-    if (f == NULL && (f = aligned_alloc(16, (sizeof *f + 15) & ~(size_t)15)) == NULL)
+    if (f == NULL && (f = edge_frame_new()) == NULL)
         return NULL;
-    memset(&f->nbl, 0, sizeof f->nbl);
-    memset(&f->nb, 0, sizeof f->nb);
-    memcpy(f->data, data, len);
-    f->mdl = (MDL){ .Size = sizeof(MDL), .MdlFlags = MDL_SOURCE_IS_NONPAGED_POOL, .MappedSystemVa = f->data,
-                    .StartVa = PAGE_ALIGN(f->data), .ByteOffset = BYTE_OFFSET(f->data), .ByteCount = (ULONG)len };
-    f->nb.MdlChain = f->nb.CurrentMdl = &f->mdl;
-    f->nb.DataLength = (ULONG)len;
-    f->nbl.FirstNetBuffer = &f->nb;
-    f->nbl.SourceHandle = source;
-    f->nbl.ProtocolReserved[0] = pool;
+    edge_frame_fill(pool, f, data, len, source);
     return f;
+}
+
+size_t edge_frames_get_chain(struct edge_frames *pool, const void *const *data, const size_t *len, size_t count,
+                             void *source, PNET_BUFFER_LIST *chain)
+{
+    PNET_BUFFER_LIST *tail = chain;
+    size_t made = 0;
+    *chain = NULL;
+    while (made < count && len[made] <= EDGE_FRAME_DATA) {
+        /* up to a batch of free frames under one lock */
+        struct edge_frame *batch[64];
+        size_t want = count - made < 64 ? count - made : 64, got = 0;
+        ke_lock(&pool->lock);
+        for (; got < want && pool->free != NULL; got++) {
+            batch[got] = pool->free;
+            pool->free = batch[got]->next_free;
+        }
+        ke_unlock(&pool->lock);
+        for (; got < want && (batch[got] = edge_frame_new()) != NULL; got++)
+            ;
+        size_t used = 0;
+        for (; used < got && len[made] <= EDGE_FRAME_DATA; used++, made++) {
+            edge_frame_fill(pool, batch[used], data[made], len[made], source);
+            *tail = &batch[used]->nbl;
+            tail = &batch[used]->nbl.Next;
+        }
+        if (used < got) { /* a payload too big, or out of memory: give the rest back */
+            ke_lock(&pool->lock);
+            for (size_t i = used; i < got; i++) {
+                batch[i]->next_free = pool->free;
+                pool->free = batch[i];
+            }
+            ke_unlock(&pool->lock);
+        }
+        if (got < want)
+            break;
+    }
+    return made;
 }
 
 bool edge_frame_put(struct edge_frames *pool, PNET_BUFFER_LIST nbl)
@@ -53,6 +107,29 @@ bool edge_frame_put(struct edge_frames *pool, PNET_BUFFER_LIST nbl)
     pool->free = f;
     ke_unlock(&pool->lock);
     return true;
+}
+
+void edge_frames_put_chain(struct edge_frames *pool, PNET_BUFFER_LIST nbls, uint64_t *ok, uint64_t *failed)
+{
+    struct edge_frame *head = NULL, **tail = &head;
+    for (PNET_BUFFER_LIST nbl = nbls, next; nbl; nbl = next) {
+        next = nbl->Next;
+        if (nbl->ProtocolReserved[0] != pool)
+            continue; /* not sent by this edge */
+        if (nbl->Status == NDIS_STATUS_SUCCESS)
+            ++*ok;
+        else
+            ++*failed;
+        struct edge_frame *f = (struct edge_frame *)nbl;
+        *tail = f;
+        tail = &f->next_free;
+    }
+    if (head == NULL)
+        return;
+    ke_lock(&pool->lock);
+    *tail = pool->free;
+    pool->free = head;
+    ke_unlock(&pool->lock);
 }
 
 size_t edge_nb_copy(PNET_BUFFER nb, void *out, size_t cap)

@@ -32,6 +32,15 @@ struct edge_frame *edge_frame_get(struct edge_frames *pool, const void *data, si
  * ProtocolReserved, as a protocol does); false, and untouched, if it is someone else's —
  * an NBL sent while another upper edge was attached and completed late. */
 bool edge_frame_put(struct edge_frames *pool, PNET_BUFFER_LIST nbl);
+/* Frames for the first payloads of `data`/`len` (at most `count`) as one NBL chain in
+ * *chain, taking free frames a batch at a time; returns how many were made: fewer than
+ * `count` when a payload is bigger than EDGE_FRAME_DATA or memory ran out (it stops there). */
+size_t edge_frames_get_chain(struct edge_frames *pool, const void *const *data, const size_t *len, size_t count,
+                             void *source, PNET_BUFFER_LIST *chain);
+/* Takes back, under one lock, every NBL of a completed chain that is one of this pool's
+ * frames, adding to *ok those completed with NDIS_STATUS_SUCCESS and to *failed the others;
+ * NBLs that are not this pool's are left untouched. */
+void edge_frames_put_chain(struct edge_frames *pool, PNET_BUFFER_LIST nbls, uint64_t *ok, uint64_t *failed);
 /* Copies the NET_BUFFER's data (from its current MDL and offset) into `out`; returns its
  * length, or 0 when it does not fit or the MDL chain is shorter than DataLength. */
 size_t edge_nb_copy(PNET_BUFFER nb, void *out, size_t cap);

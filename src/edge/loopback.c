@@ -46,19 +46,13 @@ static void edge_lb_receive(void *ctx, struct ndis_adapter *adapter, PNET_BUFFER
 static void edge_lb_send_complete(void *ctx, struct ndis_adapter *adapter, PNET_BUFFER_LIST nbls)
 {
     struct edge_loopback *lb = ctx;
+    uint64_t ok = 0, failed = 0;
     (void)adapter;
-    for (PNET_BUFFER_LIST nbl = nbls, next; nbl; nbl = next) {
-        next = nbl->Next;
-        NDIS_STATUS status = nbl->Status;
-        if (!edge_frame_put(&lb->frames, nbl))
-            continue; /* not sent by this edge */
-        ke_lock(&lb->lock);
-        if (status == NDIS_STATUS_SUCCESS)
-            lb->stats.send_completed++;
-        else
-            lb->stats.send_failed++;
-        ke_unlock(&lb->lock);
-    }
+    edge_frames_put_chain(&lb->frames, nbls, &ok, &failed);
+    ke_lock(&lb->lock);
+    lb->stats.send_completed += ok;
+    lb->stats.send_failed += failed;
+    ke_unlock(&lb->lock);
 }
 
 static void edge_lb_status(void *ctx, struct ndis_adapter *adapter, const NDIS_STATUS_INDICATION *ind)
@@ -77,7 +71,7 @@ static void edge_lb_detached(void *ctx, struct ndis_adapter *adapter)
     struct edge_loopback *lb = ctx;
     (void)adapter;
     ke_lock(&lb->lock);
-    lb->adapter = NULL;
+    __atomic_store_n(&lb->adapter, NULL, __ATOMIC_RELEASE); /* recv peeks at it unlocked */
     ke_unlock(&lb->lock);
 }
 
@@ -116,15 +110,8 @@ void edge_loopback_close(struct edge_loopback *lb)
 
 size_t edge_loopback_send(struct edge_loopback *lb, const void *const *frames, const size_t *lengths, size_t count)
 {
-    PNET_BUFFER_LIST head = NULL, *tail = &head;
-    size_t n = 0;
-    for (; n < count; n++) {
-        struct edge_frame *f = edge_frame_get(&lb->frames, frames[n], lengths[n], lb);
-        if (f == NULL)
-            break;
-        *tail = &f->nbl;
-        tail = &f->nbl.Next;
-    }
+    PNET_BUFFER_LIST head;
+    size_t n = edge_frames_get_chain(&lb->frames, frames, lengths, count, lb, &head);
     ke_lock(&lb->lock);
     struct ndis_adapter *adapter = lb->adapter;
     if (adapter == NULL) { /* halted: nothing to send to */
@@ -144,10 +131,9 @@ size_t edge_loopback_send(struct edge_loopback *lb, const void *const *frames, c
 
 ssize_t edge_loopback_recv(struct edge_loopback *lb, void *buffer, size_t cap)
 {
-    /* Returning indicated NBLs is NDIS's part of receiving; do it whenever the host polls. */
-    ke_lock(&lb->lock);
-    struct ndis_adapter *adapter = lb->adapter;
-    ke_unlock(&lb->lock);
+    /* Returning indicated NBLs is NDIS's part of receiving; do it whenever the host polls
+     * (it costs one load when there is nothing to return). */
+    struct ndis_adapter *adapter = __atomic_load_n(&lb->adapter, __ATOMIC_ACQUIRE);
     if (adapter != NULL)
         ndis_adapter_return_pending(adapter);
     ke_lock(&lb->lock);
@@ -156,7 +142,7 @@ ssize_t edge_loopback_recv(struct edge_loopback *lb, void *buffer, size_t cap)
         struct edge_rx *rx = &lb->queue[lb->head];
         memcpy(buffer, rx->data, rx->len);
         len = (ssize_t)rx->len;
-        lb->head = (lb->head + 1) % lb->queue_len;
+        lb->head = lb->head + 1 == lb->queue_len ? 0 : lb->head + 1;
         lb->count--;
     }
     ke_unlock(&lb->lock);

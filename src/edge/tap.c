@@ -59,17 +59,13 @@ static void edge_tap_receive(void *ctx, struct ndis_adapter *adapter, PNET_BUFFE
 static void edge_tap_send_complete(void *ctx, struct ndis_adapter *adapter, PNET_BUFFER_LIST nbls)
 {
     struct edge_tap *t = ctx;
+    uint64_t ok = 0, failed = 0;
     (void)adapter;
-    for (PNET_BUFFER_LIST nbl = nbls, next; nbl; nbl = next) {
-        next = nbl->Next;
-        NDIS_STATUS status = nbl->Status;
-        if (!edge_frame_put(&t->frames, nbl))
-            continue; /* not sent by this edge */
-        if (status != NDIS_STATUS_SUCCESS) {
-            pthread_mutex_lock(&t->lock);
-            t->stats.dropped++;
-            pthread_mutex_unlock(&t->lock);
-        }
+    edge_frames_put_chain(&t->frames, nbls, &ok, &failed);
+    if (failed != 0) {
+        pthread_mutex_lock(&t->lock);
+        t->stats.dropped += failed;
+        pthread_mutex_unlock(&t->lock);
     }
 }
 

@@ -2,6 +2,7 @@
  * third queries statistics and a periodic timer runs on the DPC thread. Every frame must
  * arrive once and nothing may be reported. Run under ThreadSanitizer by quickstart.sh. */
 #include <pthread.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -179,13 +180,23 @@ static void test_pause_restart_while_sending(void **state)
     struct churn c = { .side = &side[0] };
     pthread_t t;
     pthread_create(&t, NULL, churn_sender, &c);
-    /* Until sends both went through and met a paused adapter (bounded: a few seconds). */
+    /* Each state is held until the sender has met it (bounded), so that on a loaded machine,
+     * where the two threads may share one core, sends meet both a running and a paused
+     * adapter; and the transitions keep coming while sends are in flight. */
     struct edge_loopback_stats now = { 0 };
-    for (int round = 0; round < 200 || ((now.send_completed < 1000 || now.send_failed == 0) && round < 200000);
+    for (int round = 0; round < 200 || ((now.send_completed < 1000 || now.send_failed == 0) && round < 20000);
          round++) {
+        uint64_t failed = now.send_failed, completed = now.send_completed;
         assert_int_equal(ndis_adapter_pause(side[0].adapter), NDIS_STATUS_SUCCESS);
+        for (int spin = 0; spin < 100 && now.send_failed == failed; spin++) {
+            sched_yield();
+            edge_loopback_stats(side[0].edge, &now);
+        }
         assert_int_equal(ndis_adapter_restart(side[0].adapter), NDIS_STATUS_SUCCESS);
-        edge_loopback_stats(side[0].edge, &now);
+        for (int spin = 0; spin < 100 && now.send_completed == completed; spin++) {
+            sched_yield();
+            edge_loopback_stats(side[0].edge, &now);
+        }
     }
     __atomic_store_n(&c.stop, 1, __ATOMIC_RELAXED);
     pthread_join(t, NULL);
