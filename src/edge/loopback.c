@@ -30,7 +30,8 @@ static void edge_lb_receive(void *ctx, struct ndis_adapter *adapter, PNET_BUFFER
     ke_lock(&lb->lock);
     for (PNET_BUFFER_LIST nbl = nbls; nbl; nbl = nbl->Next)
         for (PNET_BUFFER nb = nbl->FirstNetBuffer; nb; nb = nb->Next) {
-            struct edge_rx *rx = &lb->queue[(lb->head + lb->count) % lb->queue_len];
+            size_t at = lb->head + lb->count; /* both < queue_len: no division needed */
+            struct edge_rx *rx = &lb->queue[at >= lb->queue_len ? at - lb->queue_len : at];
             size_t len = lb->count == lb->queue_len ? 0 : edge_nb_copy(nb, rx->data, sizeof rx->data);
             if (len == 0) { /* queue full, frame too big or MDL chain too short */
                 lb->stats.dropped++;

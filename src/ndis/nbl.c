@@ -24,7 +24,8 @@ struct ndis_pool {
     /* Recycling (ndis_nbl_set_recycling): NBLs the driver freed, kept for its next
      * allocation of the same size instead of going back to malloc. */
     struct ke_lock recycle_lock;
-    PNET_BUFFER_LIST recycled;
+    PNET_BUFFER_LIST recycled; /* all of block_size: NBLs allocated without a context of their own */
+    size_t block_size;
     unsigned nrecycled;
     struct ndis_pool *next_pool; /* every NBL pool, for draining before a leak scan */
     UCHAR protocol_id;
@@ -85,6 +86,24 @@ static void ndis_pools_drain_owned(struct ke_pool *owner)
         }
     }
     ke_unlock(&ndis_pools_lock);
+}
+
+/* The one block an NBL lives in: NBL, optional NET_BUFFER + MDL + data (pool DataSize), then
+ * the context area. */
+struct ndis_nbl_layout {
+    size_t context; /* NET_BUFFER_LIST_CONTEXT data bytes (requested + backfill + the pool's) */
+    size_t nb_bytes, data_bytes, ctx_bytes, total;
+};
+
+static struct ndis_nbl_layout ndis_nbl_block_size(const struct ndis_pool *pool, size_t requested_context)
+{
+    struct ndis_nbl_layout l;
+    l.context = requested_context + pool->context_size;
+    l.nb_bytes = pool->allocate_net_buffer ? sizeof(NET_BUFFER) : 0;
+    l.data_bytes = pool->allocate_net_buffer && pool->data_size ? sizeof(MDL) + pool->data_size : 0;
+    l.ctx_bytes = l.context ? sizeof(NET_BUFFER_LIST_CONTEXT) + ((l.context + 15) & ~(size_t)15) : 0;
+    l.total = sizeof(NET_BUFFER_LIST) + l.nb_bytes + l.data_bytes + l.ctx_bytes;
+    return l;
 }
 
 /* ---- pools --------------------------------------------------------------------------------- */
@@ -155,6 +174,7 @@ NDISAPI NDIS_HANDLE NdisAllocateNetBufferListPool(NDIS_HANDLE NdisHandle, PNET_B
         pool->context_size = p->ContextSize;
         pool->tag = p->PoolTag;
         pool->data_size = p->DataSize;
+        pool->block_size = ndis_nbl_block_size(pool, 0).total;
         ke_lock_init(&pool->recycle_lock);
         ke_lock(&ndis_pools_lock);
         atomic_store(&ke_pool_before_release, ndis_pools_drain_owned);
@@ -242,42 +262,34 @@ static PNET_BUFFER_LIST ndis_nbl_alloc(const char *fn, const void *site, NDIS_HA
     }
     if (vf_fault_inject(fn, site))
         return NULL;
-    const size_t context = (size_t)ctx_size + backfill + pool->context_size;
-    const size_t nb_bytes = pool->allocate_net_buffer ? sizeof(NET_BUFFER) : 0;
-    const size_t data_bytes = pool->allocate_net_buffer && pool->data_size ? sizeof(MDL) + pool->data_size : 0;
-    const size_t ctx_bytes = context ? sizeof(NET_BUFFER_LIST_CONTEXT) + ((context + 15) & ~(size_t)15) : 0;
-    const size_t total = sizeof(NET_BUFFER_LIST) + nb_bytes + data_bytes + ctx_bytes;
+    const struct ndis_nbl_layout l = ndis_nbl_block_size(pool, (size_t)ctx_size + backfill);
+    const size_t context = l.context, nb_bytes = l.nb_bytes, data_bytes = l.data_bytes, ctx_bytes = l.ctx_bytes;
     char *block = NULL;
-    bool recycled = false;
-    if (atomic_load_explicit(&ndis_recycling, memory_order_relaxed)) {
+    if (l.total == pool->block_size && atomic_load_explicit(&ndis_recycling, memory_order_relaxed)) {
         ke_lock(&pool->recycle_lock);
-        PNET_BUFFER_LIST *p = &pool->recycled;
-        for (unsigned look = 0; *p && look < 8; p = &(*p)->Next, look++)
-            if (ke_pool_size(*p) == total) {
-                block = (char *)*p;
-                *p = (*p)->Next;
-                pool->nrecycled--;
-                recycled = true;
-                break;
-            }
+        PNET_BUFFER_LIST nbl = pool->recycled;
+        if (nbl != NULL) {
+            pool->recycled = nbl->Next;
+            pool->nrecycled--;
+        }
         ke_unlock(&pool->recycle_lock);
+        if (nbl != NULL) {
+            /* A recycled block keeps its old frame data, as a reused NBL's buffer does on
+             * Windows (undefined until the driver writes it); only the structures and the
+             * context are cleared. The size is hidden from the optimizer, which would inline
+             * each of its few values as a rep stos (one counted instruction per 8 bytes). */
+            block = (char *)nbl;
+            size_t header = sizeof(NET_BUFFER_LIST) + nb_bytes + (data_bytes ? sizeof(MDL) : 0);
+            __asm__("" : "+r"(header));
+            memset(block, 0, header);
+            if (ctx_bytes)
+                memset(block + sizeof(NET_BUFFER_LIST) + nb_bytes + data_bytes, 0, ctx_bytes);
+        }
     }
-    if (block == NULL && (block = ke_pool_alloc(pool->owner, total, pool->tag, site, fn)) == NULL)
-        return NULL;
-    /* A fresh block is zeroed whole; a recycled one keeps its old frame data, as a reused
-     * NBL's buffer does on Windows (its contents are undefined until the driver writes it),
-     * and only the structures are cleared. */
-    if (recycled) {
-        size_t header = sizeof(NET_BUFFER_LIST) + nb_bytes + (data_bytes ? sizeof(MDL) : 0);
-        /* Hide the size from the optimizer: it knows the few values it can take and would
-         * inline each as a rep stos (one counted instruction per 8 bytes); the C library's
-         * vector memset does the same in a fraction of the instructions. */
-        __asm__("" : "+r"(header));
-        memset(block, 0, header);
-        if (ctx_bytes)
-            memset(block + sizeof(NET_BUFFER_LIST) + nb_bytes + data_bytes, 0, ctx_bytes);
-    } else {
-        memset(block, 0, total);
+    if (block == NULL) {
+        if ((block = ke_pool_alloc(pool->owner, l.total, pool->tag, site, fn)) == NULL)
+            return NULL;
+        memset(block, 0, l.total);
     }
     PNET_BUFFER_LIST nbl = (PNET_BUFFER_LIST)block;
     char *next = block + sizeof *nbl;
@@ -341,7 +353,7 @@ NDISAPI VOID NdisFreeNetBufferList(PNET_BUFFER_LIST NetBufferList)
     struct ndis_pool *pool = NetBufferList->NdisPoolHandle;
     if (atomic_load_explicit(&ndis_recycling, memory_order_relaxed)) {
         ke_lock(&pool->recycle_lock);
-        bool keep = pool->nrecycled < NDIS_RECYCLE_MAX;
+        bool keep = pool->nrecycled < NDIS_RECYCLE_MAX && ke_pool_size(NetBufferList) == pool->block_size;
         if (keep) {
             NBL_SET(NetBufferList, NULL, NBL_RECYCLED);
             NetBufferList->Next = pool->recycled;

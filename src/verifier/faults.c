@@ -21,8 +21,8 @@ static pthread_mutex_t vf_fault_lock = PTHREAD_MUTEX_INITIALIZER;
 static unsigned long vf_fault_nth;
 /* Counted on every fallible call, so lock-free; `armed` says whether any mode could fail one
  * (the common case, a run without injection, then costs one atomic add). */
-static atomic_ulong vf_fault_calls;
-static atomic_bool vf_fault_armed;
+atomic_ulong vf_fault_calls;
+atomic_bool vf_fault_armed;
 static unsigned long vf_fault_seed;
 static uint64_t vf_fault_rng;        /* 0 = random mode off */
 static uint32_t vf_fault_threshold;  /* fail when the next 32 random bits fall below this */
@@ -121,13 +121,9 @@ unsigned long vf_faults_calls(void)
     return n;
 }
 
-bool vf_fault_inject(const char *function, const void *site)
+bool vf_fault_inject_armed(const char *function, const void *site)
 {
     uint64_t stack = 0;
-    if (!atomic_load_explicit(&vf_fault_armed, memory_order_acquire)) {
-        atomic_fetch_add_explicit(&vf_fault_calls, 1, memory_order_relaxed);
-        return false;
-    }
     pthread_mutex_lock(&vf_fault_lock);
     bool unique = vf_fault_unique && !vf_fault_unique_spent;
     pthread_mutex_unlock(&vf_fault_lock);

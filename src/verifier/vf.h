@@ -2,6 +2,7 @@
 #ifndef OPENNDIS_VF_H
 #define OPENNDIS_VF_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -78,6 +79,18 @@ OPENNDIS_HOST void vf_faults_random(unsigned long seed, double rate);
 OPENNDIS_HOST void vf_faults_unique_stacks(const uint64_t *seen, size_t n);
 OPENNDIS_HOST unsigned long vf_faults_calls(void);
 OPENNDIS_HOST struct json_object *vf_faults_json(void);
-bool vf_fault_inject(const char *function, const void *site);
+/* Should this fallible call fail? Every fallible export asks, so the unarmed case (every
+ * `run`) is inline: one load and the count of fallible calls. */
+extern atomic_ulong vf_fault_calls;
+extern atomic_bool vf_fault_armed;
+bool vf_fault_inject_armed(const char *function, const void *site);
+static inline bool vf_fault_inject(const char *function, const void *site)
+{
+    if (__builtin_expect(!atomic_load_explicit(&vf_fault_armed, memory_order_acquire), 1)) {
+        atomic_fetch_add_explicit(&vf_fault_calls, 1, memory_order_relaxed);
+        return false;
+    }
+    return vf_fault_inject_armed(function, site);
+}
 
 #endif /* OPENNDIS_VF_H */
