@@ -400,6 +400,42 @@ static void test_nbl_recycling(void **state)
     assert_int_equal(vf_violation_count_of(VF_FREE_INVALID), 1);
     NdisFreeNetBufferList(c);
     NdisFreeNetBufferListPool(pool);
+
+    /* A pool with data buffers and a context of its own: a recycled NBL has its NET_BUFFER,
+     * MDL and context as new, whatever the driver did to them; the buffer may keep old bytes. */
+    pp.DataSize = 128;
+    pp.ContextSize = 32;
+    pool = NdisAllocateNetBufferListPool(driver, &pp);
+    assert_non_null(pool);
+    a = NdisAllocateNetBufferList(pool, 0, 0);
+    assert_non_null(a);
+    PNET_BUFFER nb = NET_BUFFER_LIST_FIRST_NB(a);
+    PMDL mdl = NET_BUFFER_FIRST_MDL(nb);
+    PUCHAR data = MmGetSystemAddressForMdlSafe(mdl, NormalPagePriority);
+    /* the pool's context is reserved space ahead of the (here empty) used part */
+    assert_int_equal(a->Context->Size, 32);
+    assert_int_equal(a->Context->Offset, 32);
+    memset(a->Context->ContextData, 0xAB, a->Context->Size);
+    NET_BUFFER_DATA_LENGTH(nb) = 10;
+    NET_BUFFER_DATA_OFFSET(nb) = 4;
+    mdl->ByteCount = 1;
+    mdl->Next = mdl;
+    NdisFreeNetBufferList(a);
+    b = NdisAllocateNetBufferList(pool, 0, 0);
+    assert_ptr_equal(b, a);
+    nb = NET_BUFFER_LIST_FIRST_NB(b);
+    assert_int_equal(NET_BUFFER_DATA_LENGTH(nb), 128);
+    assert_int_equal(NET_BUFFER_DATA_OFFSET(nb), 0);
+    assert_ptr_equal(NET_BUFFER_FIRST_MDL(nb), mdl);
+    assert_int_equal(mdl->ByteCount, 128);
+    assert_null(mdl->Next);
+    assert_ptr_equal(MmGetSystemAddressForMdlSafe(mdl, NormalPagePriority), data);
+    assert_int_equal(b->Context->Size, 32);
+    assert_int_equal(b->Context->Offset, 32);
+    for (int i = 0; i < 32; i++)
+        assert_int_equal(b->Context->ContextData[i], 0);
+    NdisFreeNetBufferList(b);
+    NdisFreeNetBufferListPool(pool);
     ndis_nbl_set_recycling(false);
     assert_int_equal(vf_violation_count_of(VF_MEMORY_LEAK), 0);
     vf_reset();
