@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "edge.h"
@@ -38,22 +39,44 @@ struct edge_tap {
     struct edge_tap_stats stats;
 };
 
+/* Writes one indicated frame to the TAP descriptor straight from the NET_BUFFER's MDLs (one
+ * writev is one packet); a chain of more MDLs than the iovec holds is gathered into `scratch`. */
+static bool edge_tap_write(struct edge_tap *t, PNET_BUFFER nb, UCHAR *scratch, size_t cap)
+{
+    struct iovec iov[16];
+    int n = 0;
+    ULONG left = nb->DataLength, offset = nb->CurrentMdlOffset;
+    if (left == 0 || left > cap)
+        return false;
+    for (PMDL mdl = nb->CurrentMdl; mdl && left && n < 16; mdl = mdl->Next, offset = 0, n++) {
+        ULONG len = mdl->ByteCount - offset < left ? mdl->ByteCount - offset : left;
+        iov[n] = (struct iovec){ (UCHAR *)MmGetSystemAddressForMdlSafe(mdl, NormalPagePriority) + offset, len };
+        left -= len;
+    }
+    if (left != 0) { /* more MDLs than iovecs, or a chain shorter than DataLength */
+        size_t copied = edge_nb_copy(nb, scratch, cap);
+        return copied > 0 && write(t->fd, scratch, copied) == (ssize_t)copied;
+    }
+    return writev(t->fd, iov, n) == (ssize_t)nb->DataLength;
+}
+
 static void edge_tap_receive(void *ctx, struct ndis_adapter *adapter, PNET_BUFFER_LIST nbls)
 {
     struct edge_tap *t = ctx;
-    UCHAR frame[EDGE_FRAME_DATA];
+    UCHAR scratch[EDGE_FRAME_DATA];
+    uint64_t written = 0, dropped = 0;
     (void)adapter;
     for (PNET_BUFFER_LIST nbl = nbls; nbl; nbl = nbl->Next)
         for (PNET_BUFFER nb = nbl->FirstNetBuffer; nb; nb = nb->Next) {
-            size_t n = edge_nb_copy(nb, frame, sizeof frame);
-            bool ok = n > 0 && write(t->fd, frame, n) == (ssize_t)n;
-            pthread_mutex_lock(&t->lock);
-            if (ok)
-                t->stats.to_linux++;
+            if (edge_tap_write(t, nb, scratch, sizeof scratch))
+                written++;
             else
-                t->stats.dropped++;
-            pthread_mutex_unlock(&t->lock);
+                dropped++;
         }
+    pthread_mutex_lock(&t->lock);
+    t->stats.to_linux += written;
+    t->stats.dropped += dropped;
+    pthread_mutex_unlock(&t->lock);
 }
 
 static void edge_tap_send_complete(void *ctx, struct ndis_adapter *adapter, PNET_BUFFER_LIST nbls)
