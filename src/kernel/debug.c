@@ -21,14 +21,19 @@ static size_t ke_put_utf16(char *out, size_t cap, size_t pos, const WCHAR *s, si
 {
     for (size_t i = 0; i < units; i++) {
         uint32_t c = s[i];
+        if (c < 0x80) { /* ASCII, nearly every character of a registry path or a name */
+            if (pos + 1 < cap)
+                out[pos] = (char)c;
+            pos++;
+            continue;
+        }
         if (c >= 0xd800 && c < 0xdc00 && i + 1 < units && s[i + 1] >= 0xdc00 && s[i + 1] < 0xe000)
             c = 0x10000 + ((c - 0xd800) << 10) + (s[++i] - 0xdc00);
         else if (c >= 0xd800 && c < 0xe000)
             c = 0xfffd;
         char b[4];
         size_t n;
-        if (c < 0x80) { b[0] = (char)c; n = 1; }
-        else if (c < 0x800) { b[0] = (char)(0xc0 | c >> 6); b[1] = (char)(0x80 | (c & 0x3f)); n = 2; }
+        if (c < 0x800) { b[0] = (char)(0xc0 | c >> 6); b[1] = (char)(0x80 | (c & 0x3f)); n = 2; }
         else if (c < 0x10000) {
             b[0] = (char)(0xe0 | c >> 12); b[1] = (char)(0x80 | ((c >> 6) & 0x3f));
             b[2] = (char)(0x80 | (c & 0x3f)); n = 3;
