@@ -126,6 +126,11 @@ static void test_windows_format(void **state)
     /* Truncation keeps the terminator and reports the full length. */
     assert_int_equal(fmt(out, 4, "%s", "abcdef"), 6);
     assert_string_equal(out, "abc");
+    assert_int_equal(fmt(out, 4, "%ws", u"abcdef"), 6);
+    assert_string_equal(out, "abc");
+    /* a surrogate pair becomes one 4-byte character; a lone surrogate U+FFFD */
+    fmt(out, sizeof out, "%ws|%ws", u"a\U0001F600b", (const WCHAR[]){ 'x', 0xd800, 'y', 0 });
+    assert_string_equal(out, "a\xf0\x9f\x98\x80b|x\xef\xbf\xbdy");
 }
 
 /* Every name in src/ndis/exports.def is a real dynamic symbol of libopenndis. */
