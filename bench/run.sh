@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Every benchmark, one after the other, on the sample driver: bench/run.sh BUILD_DIR
+# The TAP benchmark needs root (TAP interfaces, packet sockets) and the instruction counts
+# need valgrind; each is skipped with a note when its need is not met. Figures are never
+# pass/fail; the exit status is non-zero only if a benchmark could not run or the driver
+# broke a rule while being measured.
+set -uo pipefail
+build=${1:?usage: bench/run.sh BUILD_DIR}
+here=$(cd "$(dirname "$0")" && pwd)
+driver=$build/drivers/sample.so
+for f in "$build/bench/datapath" "$build/bench/lifecycle" "$build/bench/verify" "$build/openndis" "$driver"; do
+    [ -e "$f" ] || { echo "bench/run.sh: $f is missing; build first (cmake --build $build)" >&2; exit 2; }
+done
+status=0
+section() { printf '\n== %s\n' "$1"; }
+run() { "$@" 2> >(grep -v '^\[driver\]' >&2) || status=1; }
+
+section "data path (64 and 1514 bytes, chains of 1 and 32)"
+run "$build/bench/datapath" "$driver"
+section "lifecycle and memory"
+run "$build/bench/lifecycle" "$driver"
+section "verify: full systematic fault sweep"
+run "$build/bench/verify" "$build/openndis" "$driver"
+section "TAP edge vs. a bare TAP loop"
+if [ "$(id -u)" -eq 0 ] && [ -c /dev/net/tun ]; then
+    run "$build/bench/tap" "$driver"
+else
+    echo "skipped: needs root and /dev/net/tun"
+fi
+section "instruction counts (callgrind)"
+if command -v valgrind >/dev/null; then
+    run bash "$here/callgrind.sh" "$build"
+else
+    echo "skipped: needs valgrind (apt-get install valgrind)"
+fi
+wait
+exit $status
