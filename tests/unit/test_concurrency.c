@@ -22,6 +22,32 @@ struct side {
 
 static volatile int stop_oids;
 
+/* Loads the sample and starts two adapters on loopback edges, each addressed to the other. */
+static struct ld_image *open_sides(struct side side[2], size_t queue)
+{
+    char err[512];
+    NDIS_STATUS st;
+    vf_reset();
+    struct ld_image *image = ld_load(SAMPLE_DRIVER, err, sizeof err);
+    assert_non_null(image);
+    assert_int_equal(ld_driver_entry(image), NDIS_STATUS_SUCCESS);
+    for (int i = 0; i < 2; i++) {
+        memset(&side[i], 0, sizeof side[i]);
+        side[i].adapter = ndis_adapter_initialize(image, &st);
+        assert_non_null(side[i].adapter);
+        side[i].edge = edge_loopback_open(side[i].adapter, queue);
+        assert_int_equal(ndis_adapter_restart(side[i].adapter), NDIS_STATUS_SUCCESS);
+        ULONG filter = NDIS_PACKET_TYPE_DIRECTED, done, needed;
+        ndis_adapter_oid(side[i].adapter, NdisRequestSetInformation, OID_GEN_CURRENT_PACKET_FILTER, &filter,
+                         sizeof filter, &done, &needed);
+        ndis_adapter_oid(side[i].adapter, NdisRequestQueryInformation, OID_802_3_CURRENT_ADDRESS, side[i].mac, 6,
+                         &done, &needed);
+    }
+    memcpy(side[0].peer, side[1].mac, 6);
+    memcpy(side[1].peer, side[0].mac, 6);
+    return image;
+}
+
 static void *sender(void *arg)
 {
     struct side *s = arg;
@@ -59,27 +85,8 @@ static VOID tick(PVOID s1, PVOID ctx, PVOID s2, PVOID s3)
 static void test_two_senders_and_a_poller(void **state)
 {
     (void)state;
-    char err[512];
-    NDIS_STATUS st;
     struct side side[2];
-    vf_reset();
-    struct ld_image *image = ld_load(SAMPLE_DRIVER, err, sizeof err);
-    assert_non_null(image);
-    assert_int_equal(ld_driver_entry(image), NDIS_STATUS_SUCCESS);
-    for (int i = 0; i < 2; i++) {
-        memset(&side[i], 0, sizeof side[i]);
-        side[i].adapter = ndis_adapter_initialize(image, &st);
-        assert_non_null(side[i].adapter);
-        side[i].edge = edge_loopback_open(side[i].adapter, 1 << 16);
-        assert_int_equal(ndis_adapter_restart(side[i].adapter), NDIS_STATUS_SUCCESS);
-        ULONG filter = NDIS_PACKET_TYPE_DIRECTED, done, needed;
-        ndis_adapter_oid(side[i].adapter, NdisRequestSetInformation, OID_GEN_CURRENT_PACKET_FILTER, &filter,
-                         sizeof filter, &done, &needed);
-        ndis_adapter_oid(side[i].adapter, NdisRequestQueryInformation, OID_802_3_CURRENT_ADDRESS, side[i].mac, 6,
-                         &done, &needed);
-    }
-    memcpy(side[0].peer, side[1].mac, 6);
-    memcpy(side[1].peer, side[0].mac, 6);
+    struct ld_image *image = open_sides(side, 1 << 16);
 
     NDIS_TIMER_CHARACTERISTICS tc = {
         .Header = { NDIS_OBJECT_TYPE_TIMER_CHARACTERISTICS, NDIS_TIMER_CHARACTERISTICS_REVISION_1,
@@ -155,27 +162,8 @@ static void *churn_sender(void *arg)
 static void test_pause_restart_while_sending(void **state)
 {
     (void)state;
-    char err[512];
-    NDIS_STATUS st;
     struct side side[2];
-    vf_reset();
-    struct ld_image *image = ld_load(SAMPLE_DRIVER, err, sizeof err);
-    assert_non_null(image);
-    assert_int_equal(ld_driver_entry(image), NDIS_STATUS_SUCCESS);
-    for (int i = 0; i < 2; i++) {
-        memset(&side[i], 0, sizeof side[i]);
-        side[i].adapter = ndis_adapter_initialize(image, &st);
-        assert_non_null(side[i].adapter);
-        side[i].edge = edge_loopback_open(side[i].adapter, 256);
-        assert_int_equal(ndis_adapter_restart(side[i].adapter), NDIS_STATUS_SUCCESS);
-        ULONG filter = NDIS_PACKET_TYPE_DIRECTED, done, needed;
-        ndis_adapter_oid(side[i].adapter, NdisRequestSetInformation, OID_GEN_CURRENT_PACKET_FILTER, &filter,
-                         sizeof filter, &done, &needed);
-        ndis_adapter_oid(side[i].adapter, NdisRequestQueryInformation, OID_802_3_CURRENT_ADDRESS, side[i].mac, 6,
-                         &done, &needed);
-    }
-    memcpy(side[0].peer, side[1].mac, 6);
-    memcpy(side[1].peer, side[0].mac, 6);
+    struct ld_image *image = open_sides(side, 256);
 
     struct churn c = { .side = &side[0] };
     pthread_t t;
