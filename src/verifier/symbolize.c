@@ -1,5 +1,7 @@
 /* Turns code addresses into module, function and file:line with elfutils' libdwfl, so a
  * violation points at the driver's own source line when it was built with -g. */
+#include <link.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -102,24 +104,60 @@ static void vf_definition_site(Dwfl_Module *mod, Dwarf_Addr pc, struct vf_locati
     free(scopes);
 }
 
-static void vf_locate_as(const void *address, bool is_return_address, bool is_entry, struct vf_location *out)
+/* Symbolizing reads every loaded module's ELF and DWARF; a driver that breaks a rule on every
+ * frame would have that done again a thousand times (seconds under a sanitizer). So one
+ * session, and the answers it gave, are kept for as long as the set of loaded modules stays
+ * the same: the C library counts every load and unload, in this process. */
+#define VF_SYM_REMEMBERED 64
+static pthread_mutex_t vf_sym_lock = PTHREAD_MUTEX_INITIALIZER;
+static Dwfl *vf_sym_dwfl;
+static unsigned long long vf_sym_modules; /* loads + unloads when the session was made */
+static pid_t vf_sym_pid;
+static struct vf_sym_answer {
+    const void *address;
+    unsigned kind;
+    struct vf_location loc;
+} vf_sym_answers[VF_SYM_REMEMBERED];
+static size_t vf_sym_nanswers, vf_sym_next;
+
+static int vf_sym_count_modules(struct dl_phdr_info *info, size_t size, void *data)
 {
-    memset(out, 0, sizeof *out);
-    out->address = address;
-    if (address == NULL)
-        return;
+    if (size < offsetof(struct dl_phdr_info, dlpi_subs) + sizeof info->dlpi_subs)
+        return 1; /* no counts: treated as a change every time */
+    *(unsigned long long *)data = info->dlpi_adds + info->dlpi_subs;
+    return 1; /* the counts are the same in every entry */
+}
 
-    Dwfl *dwfl = dwfl_begin(&vf_dwfl_callbacks);
-    if (dwfl == NULL)
-        return;
-    if (dwfl_linux_proc_report(dwfl, getpid()) != 0 || dwfl_report_end(dwfl, NULL, NULL) != 0)
-        goto out;
+/* The session for the modules loaded now, made afresh when they changed (or after fork);
+ * NULL when libdwfl cannot read them. Called with vf_sym_lock held. */
+static Dwfl *vf_sym_session(void)
+{
+    unsigned long long modules = 0;
+    dl_iterate_phdr(vf_sym_count_modules, &modules);
+    if (vf_sym_dwfl != NULL && modules != 0 && modules == vf_sym_modules && vf_sym_pid == getpid())
+        return vf_sym_dwfl;
+    if (vf_sym_dwfl != NULL)
+        dwfl_end(vf_sym_dwfl);
+    vf_sym_nanswers = vf_sym_next = 0;
+    vf_sym_modules = modules;
+    vf_sym_pid = getpid();
+    vf_sym_dwfl = dwfl_begin(&vf_dwfl_callbacks);
+    if (vf_sym_dwfl != NULL && (dwfl_linux_proc_report(vf_sym_dwfl, vf_sym_pid) != 0 ||
+                                dwfl_report_end(vf_sym_dwfl, NULL, NULL) != 0)) {
+        dwfl_end(vf_sym_dwfl);
+        vf_sym_dwfl = NULL;
+    }
+    return vf_sym_dwfl;
+}
 
+static void vf_symbolize(Dwfl *dwfl, const void *address, bool is_return_address, bool is_entry,
+                         struct vf_location *out)
+{
     /* A return address points after the call; step back into the call instruction. */
     Dwarf_Addr pc = (Dwarf_Addr)(uintptr_t)address - (is_return_address ? 1 : 0);
     Dwfl_Module *mod = dwfl_addrmodule(dwfl, pc);
     if (mod == NULL)
-        goto out;
+        return;
 
     Dwarf_Addr base = 0;
     const char *mainfile = NULL;
@@ -144,8 +182,31 @@ static void vf_locate_as(const void *address, bool is_return_address, bool is_en
     }
     if (is_entry)
         vf_definition_site(mod, pc, out);
-out:
-    dwfl_end(dwfl);
+}
+
+static void vf_locate_as(const void *address, bool is_return_address, bool is_entry, struct vf_location *out)
+{
+    memset(out, 0, sizeof *out);
+    out->address = address;
+    if (address == NULL)
+        return;
+    const unsigned kind = (is_return_address ? 1u : 0u) | (is_entry ? 2u : 0u);
+    pthread_mutex_lock(&vf_sym_lock);
+    Dwfl *dwfl = vf_sym_session();
+    for (size_t i = 0; i < vf_sym_nanswers; i++)
+        if (vf_sym_answers[i].address == address && vf_sym_answers[i].kind == kind) {
+            *out = vf_sym_answers[i].loc;
+            pthread_mutex_unlock(&vf_sym_lock);
+            return;
+        }
+    if (dwfl != NULL) {
+        vf_symbolize(dwfl, address, is_return_address, is_entry, out);
+        vf_sym_answers[vf_sym_next] = (struct vf_sym_answer){ address, kind, *out };
+        vf_sym_next = (vf_sym_next + 1) % VF_SYM_REMEMBERED;
+        if (vf_sym_nanswers < VF_SYM_REMEMBERED)
+            vf_sym_nanswers++;
+    }
+    pthread_mutex_unlock(&vf_sym_lock);
 }
 
 void vf_locate(const void *address, bool is_return_address, struct vf_location *out)

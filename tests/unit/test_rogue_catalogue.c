@@ -90,10 +90,13 @@ static void parse_sources(void)
     closedir(d);
 }
 
+/* A rogue that never completes a pause or an OID spends about 2.5 s in NDIS's timeouts (verify
+ * scales them by 0.05); the hang limit leaves room for that on a loaded machine under a
+ * sanitizer. */
 static int verify(const char *so, bool sweep, struct json_object **out)
 {
     char cmd[1024];
-    snprintf(cmd, sizeof cmd, "%s verify --json --timeout 3 %s %s/%s 2>/dev/null", OPENNDIS_CLI,
+    snprintf(cmd, sizeof cmd, "%s verify --json --timeout 5 %s %s/%s 2>/dev/null", OPENNDIS_CLI,
              sweep ? "--max-steps 200" : "--no-sweep", ROGUE_DIR, so);
     FILE *p = popen(cmd, "r");
     assert_non_null(p);
