@@ -588,7 +588,7 @@ NDISAPI VOID NdisMSendNetBufferListsComplete(NDIS_HANDLE MiniportAdapterHandle, 
                              : "was not sent to this adapter by NDIS");
             continue;
         }
-        NBL_SET(nbl, NULL, NBL_SEND_COMPLETED);
+        NBL_SET(nbl, a, NBL_SEND_COMPLETED); /* the owner stays: a second completion names itself */
         nbl->Next = NULL;
         *tail = nbl;
         tail = &nbl->Next;

@@ -184,7 +184,17 @@ RULE_TEST(test_pause_complete_twice, "pause_complete_twice", VF_COMPLETION_UNEXP
 RULE_TEST(test_pause_never_completes, "pause_never_completes", VF_PAUSE_RESTART_TIMEOUT)
 RULE_TEST(test_pause_with_sends, "pause_with_sends", VF_PAUSE_WITH_SENDS)
 RULE_TEST(test_receive_while_paused, "receive_while_paused", VF_RECEIVE_NOT_RUNNING)
-RULE_TEST(test_send_complete_twice, "send_complete_twice", VF_NBL_NOT_OWNED)
+
+/* A second completion of the same NBLs is reported as what it is, not as a foreign NBL. */
+static void test_send_complete_twice(void **state)
+{
+    (void)state;
+    expect("send_complete_twice", VF_NBL_NOT_OWNED);
+    struct json_object *list = vf_violations_json(), *msg;
+    assert_true(json_object_object_get_ex(json_object_array_get_idx(list, 0), "message", &msg));
+    assert_non_null(strstr(json_object_get_string(msg), "already completed (double completion)"));
+    json_object_put(list);
+}
 RULE_TEST(test_indicate_count, "indicate_count", VF_DATA_PATH_INVALID)
 RULE_TEST(test_oid_complete_twice, "oid_complete_twice", VF_OID_DOUBLE_COMPLETE)
 RULE_TEST(test_oid_never_completes, "oid_never_completes", VF_OID_TIMEOUT)
