@@ -321,6 +321,11 @@ static void test_run_rogue(void **state)
     free(out);
     assert_int_equal(cli(&out, "run %s/rogue_crash.so", ROGUE_DIR), 3);
     free(out);
+    /* no rule broken, but the rogue base has no MAC address to send to: the verdict says so */
+    assert_int_equal(cli(&out, "run %s/rogue_adapter_none.so", ROGUE_DIR), 1);
+    assert_non_null(strstr(out, "verdict         FAIL: query OID_802_3_CURRENT_ADDRESS on adapter 0 returned "
+                                "NDIS_STATUS_NOT_SUPPORTED\n"));
+    free(out);
 }
 
 static void test_rules_and_exports(void **state)

@@ -100,6 +100,8 @@ int render_report(struct json_object *report, bool json, void (*body)(FILE *out,
             printf("verdict         PASS: no rule violated\n");
         else if (code == EXIT_USAGE)
             fprintf(stderr, "openndis: %s\n", str(report, "error") ? str(report, "error") : "failed");
+        else if (nv == 0 && code != EXIT_CRASH && str(report, "failure") != NULL)
+            printf("verdict         FAIL: %s\n", str(report, "failure"));
         else
             printf("verdict         %s: %zu violation%s\n", code == EXIT_CRASH ? "CRASH" : "FAIL", nv, nv == 1 ? "" : "s");
     }

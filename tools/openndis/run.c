@@ -53,6 +53,32 @@ static void step(struct json_object *life, const char *what, int adapter, NDIS_S
     json_object_array_add(life, o);
 }
 
+/* Why a run without violations failed, in one line: the first step that did not succeed, or
+ * the frames that did not arrive, or an image that could not be unloaded. */
+static void run_explain_failure(struct json_object *r, struct json_object *life, uint64_t expected,
+                                uint64_t delivered, bool unloaded)
+{
+    char why[256] = "";
+    for (size_t i = 0; i < json_object_array_length(life) && why[0] == '\0'; i++) {
+        struct json_object *o = json_object_array_get_idx(life, i), *v;
+        const char *status = json_object_get_string(json_object_object_get(o, "status"));
+        if (status == NULL || strcmp(status, "NDIS_STATUS_SUCCESS") == 0)
+            continue;
+        const char *what = json_object_get_string(json_object_object_get(o, "step"));
+        if (json_object_object_get_ex(o, "adapter", &v))
+            snprintf(why, sizeof why, "%s on adapter %d returned %s", what, json_object_get_int(v), status);
+        else
+            snprintf(why, sizeof why, "%s returned %s", what, status);
+    }
+    if (why[0] == '\0' && delivered != expected)
+        snprintf(why, sizeof why, "the driver delivered %llu of %llu frames", (unsigned long long)delivered,
+                 (unsigned long long)expected);
+    if (why[0] == '\0' && !unloaded)
+        snprintf(why, sizeof why, "the driver could not be unloaded (no DriverUnload)");
+    if (why[0] != '\0')
+        json_object_object_add(r, "failure", json_object_new_string(why));
+}
+
 static volatile sig_atomic_t run_stop, run_cycle;
 
 static void run_on_signal(int sig)
@@ -359,6 +385,8 @@ static struct json_object *run_job(void *arg)
     json_object_object_add(r, "violations", vf_violations_json());
     json_object_object_add(r, "faults", vf_faults_json());
     bool pass = ok && unloaded && vf_violation_count() == 0;
+    if (!pass)
+        run_explain_failure(r, life, expected, delivered, unloaded);
     /* A missing privilege or a bad file is the environment's fault, not the driver's. */
     bool env_error = json_object_object_get(r, "error") != NULL && vf_violation_count() == 0;
     json_object_object_add(r, "verdict", json_object_new_string(pass ? "pass" : env_error ? "error" : "fail"));
