@@ -107,12 +107,13 @@ static void vf_definition_site(Dwfl_Module *mod, Dwarf_Addr pc, struct vf_locati
 /* Symbolizing reads every loaded module's ELF and DWARF; a driver that breaks a rule on every
  * frame would have that done again a thousand times (seconds under a sanitizer). So one
  * session, and the answers it gave, are kept for as long as the set of loaded modules stays
- * the same: the C library counts every load and unload, in this process. */
+ * the same: the C library counts every load and unload. A forked child inherits them (its
+ * mappings are its parent's, and libdw reads files at offsets, not through a shared file
+ * position), which is what saves `verify`'s steps from reading the driver's DWARF again. */
 #define VF_SYM_REMEMBERED 64
 static pthread_mutex_t vf_sym_lock = PTHREAD_MUTEX_INITIALIZER;
 static Dwfl *vf_sym_dwfl;
 static unsigned long long vf_sym_modules; /* loads + unloads when the session was made */
-static pid_t vf_sym_pid;
 static struct vf_sym_answer {
     const void *address;
     unsigned kind;
@@ -128,21 +129,20 @@ static int vf_sym_count_modules(struct dl_phdr_info *info, size_t size, void *da
     return 1; /* the counts are the same in every entry */
 }
 
-/* The session for the modules loaded now, made afresh when they changed (or after fork);
- * NULL when libdwfl cannot read them. Called with vf_sym_lock held. */
+/* The session for the modules loaded now, made afresh when they changed; NULL when libdwfl
+ * cannot read them. Called with vf_sym_lock held. */
 static Dwfl *vf_sym_session(void)
 {
     unsigned long long modules = 0;
     dl_iterate_phdr(vf_sym_count_modules, &modules);
-    if (vf_sym_dwfl != NULL && modules != 0 && modules == vf_sym_modules && vf_sym_pid == getpid())
+    if (vf_sym_dwfl != NULL && modules != 0 && modules == vf_sym_modules)
         return vf_sym_dwfl;
     if (vf_sym_dwfl != NULL)
         dwfl_end(vf_sym_dwfl);
     vf_sym_nanswers = vf_sym_next = 0;
     vf_sym_modules = modules;
-    vf_sym_pid = getpid();
     vf_sym_dwfl = dwfl_begin(&vf_dwfl_callbacks);
-    if (vf_sym_dwfl != NULL && (dwfl_linux_proc_report(vf_sym_dwfl, vf_sym_pid) != 0 ||
+    if (vf_sym_dwfl != NULL && (dwfl_linux_proc_report(vf_sym_dwfl, getpid()) != 0 ||
                                 dwfl_report_end(vf_sym_dwfl, NULL, NULL) != 0)) {
         dwfl_end(vf_sym_dwfl);
         vf_sym_dwfl = NULL;

@@ -22,6 +22,7 @@ struct verify_args {
     double rate, time_scale;
     unsigned timeout;
     const char *junit, *sarif;
+    struct ld_image *image; /* mapped in the parent, DriverEntry never run: each step's first life */
 };
 
 struct verify_step {
@@ -190,12 +191,9 @@ static struct json_object *verify_job(void *arg)
         vf_faults_random(step->seed, step->args->rate);
     else
         vf_faults_fail_nth(step->fail_nth);
-    sv_phase("load");
-    struct ld_image *image = ld_load(step->args->path, err, sizeof err);
-    if (image == NULL) {
-        json_object_object_add(r, "error", json_object_new_string(err));
-        return r;
-    }
+    /* The image the parent mapped is this process's own copy, as a fresh load would be:
+     * nothing in it has run. */
+    struct ld_image *image = step->args->image;
     sv_phase("DriverEntry");
     if (NT_SUCCESS(ld_driver_entry(image))) {
         unsigned n = 0;
@@ -636,12 +634,15 @@ int cmd_verify(int argc, char **argv)
     }
     a.path = argv[optind];
     char err[512];
-    struct ld_image *probe = ld_load(a.path, err, sizeof err); /* refuse a non-driver before forking */
-    if (probe == NULL) {
+    /* Loaded once here (a non-driver is refused before anything forks) and never started:
+     * every step forks with it mapped, so no step pays for loading and relocating it, and
+     * the symbolizer, warmed on it, is inherited too. */
+    if ((a.image = ld_load(a.path, err, sizeof err)) == NULL) {
         fprintf(stderr, "openndis verify: %s\n", err);
         return EXIT_USAGE;
     }
-    ld_free(probe);
+    struct vf_location warm;
+    vf_locate((const void *)a.image->entry, false, &warm);
 
     struct verify_state vs = { .findings = json_object_new_array(), .steps = json_object_new_array() };
     bool injected;
@@ -732,5 +733,6 @@ int cmd_verify(int argc, char **argv)
     }
     json_object_put(r);
     free(vs.seen);
+    ld_free(a.image);
     return nf ? EXIT_VERDICT : EXIT_PASS;
 }
