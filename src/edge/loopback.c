@@ -2,6 +2,7 @@
  * NET_BUFFER, one MDL and the data in one block, recycled on send completion); frames
  * indicated up are copied into a bounded queue. */
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,7 +87,10 @@ static const struct ndis_upper_edge edge_lb_ops = {
 struct edge_loopback *edge_loopback_open(struct ndis_adapter *adapter, size_t queue_len)
 {
     struct edge_loopback *lb = calloc(1, sizeof *lb);
-    if (lb == NULL || queue_len == 0 || (lb->queue = calloc(queue_len, sizeof *lb->queue)) == NULL) {
+    /* The slots are not cleared: each is written before it is read, and untouched ones cost
+     * no memory (a cleared 512 KiB queue is 128 pages written for nothing). */
+    if (lb == NULL || queue_len == 0 || queue_len > SIZE_MAX / sizeof *lb->queue ||
+        (lb->queue = malloc(queue_len * sizeof *lb->queue)) == NULL) {
         free(lb);
         return NULL;
     }

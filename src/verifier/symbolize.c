@@ -209,6 +209,23 @@ static void vf_locate_as(const void *address, bool is_return_address, bool is_en
     pthread_mutex_unlock(&vf_sym_lock);
 }
 
+void vf_symbols_preload(const void *address)
+{
+    pthread_mutex_lock(&vf_sym_lock);
+    Dwfl *dwfl = vf_sym_session();
+    Dwfl_Module *mod = dwfl ? dwfl_addrmodule(dwfl, (Dwarf_Addr)(uintptr_t)address) : NULL;
+    if (mod != NULL) {
+        dwfl_module_addrname(mod, (Dwarf_Addr)(uintptr_t)address); /* the symbol table */
+        Dwarf_Die *cu = NULL;
+        Dwarf_Addr bias;
+        size_t nlines;
+        Dwarf_Lines *lines;
+        while ((cu = dwfl_module_nextcu(mod, cu, &bias)) != NULL)
+            dwarf_getsrclines(cu, &lines, &nlines);
+    }
+    pthread_mutex_unlock(&vf_sym_lock);
+}
+
 void vf_locate(const void *address, bool is_return_address, struct vf_location *out)
 {
     vf_locate_as(address, is_return_address, false, out);

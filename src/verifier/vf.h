@@ -64,6 +64,9 @@ OPENNDIS_HOST bool vf_failed_fast(void);
 
 /* symbolize.c */
 OPENNDIS_HOST void vf_locate(const void *address, bool is_return_address, struct vf_location *out);
+/* Reads the symbols and line tables of the module holding `address` now, so that processes
+ * forked from here afterwards find them read. */
+OPENNDIS_HOST void vf_symbols_preload(const void *address);
 /* Where the function at this entry address is defined. */
 void vf_locate_entry(const void *function, struct vf_location *out);
 OPENNDIS_HOST struct json_object *vf_location_json(const struct vf_location *loc);

@@ -434,6 +434,34 @@ static void test_verify_sweep_finds_error_path_leak(void **state)
     json_object_put(j);
 }
 
+/* Several steps at a time give the report one step at a time gives: the same steps in the
+ * same order, the same finding from the same step. */
+static void test_verify_jobs_same_report(void **state)
+{
+    (void)state;
+    struct json_object *one = verify_json(1, "--jobs 1 %s/rogue_adapter_error_path_leak.so", ROGUE_DIR);
+    struct json_object *three = verify_json(1, "--jobs 3 %s/rogue_adapter_error_path_leak.so", ROGUE_DIR);
+    struct json_object *steps1, *steps3;
+    assert_true(json_object_object_get_ex(one, "steps", &steps1));
+    assert_true(json_object_object_get_ex(three, "steps", &steps3));
+    assert_true(json_object_array_length(steps1) > 10);
+    assert_int_equal(json_object_array_length(steps1), json_object_array_length(steps3));
+    for (size_t i = 0; i < json_object_array_length(steps1); i++) {
+        char path[64];
+        snprintf(path, sizeof path, "steps.%zu.name", i);
+        assert_string_equal(get(one, path), get(three, path));
+        snprintf(path, sizeof path, "steps.%zu.new_findings", i);
+        assert_string_equal(get(one, path), get(three, path));
+    }
+    assert_int_equal(count(three, "findings"), 1);
+    assert_string_equal(get(one, "findings.0.step"), get(three, "findings.0.step"));
+    json_object_put(one);
+    json_object_put(three);
+    char *out;
+    assert_int_equal(cli(&out, "verify --jobs 33 %s", SAMPLE_DRIVER), 2);
+    free(out);
+}
+
 /* One failure per distinct call stack: the same finding, in fewer steps than the sweep. */
 static void test_verify_unique_stacks(void **state)
 {
@@ -516,6 +544,7 @@ int main(void)
         cmocka_unit_test(test_rules_and_exports),
         cmocka_unit_test(test_verify_sample_clean),
         cmocka_unit_test(test_verify_sweep_finds_error_path_leak),
+        cmocka_unit_test(test_verify_jobs_same_report),
         cmocka_unit_test(test_verify_unique_stacks),
         cmocka_unit_test(test_verify_random_is_reproducible),
         cmocka_unit_test(test_verify_crash_and_bad_input),

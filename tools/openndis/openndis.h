@@ -23,6 +23,15 @@ struct sv_options {
     bool in_process;          /* --no-fork: run here, for debuggers */
 };
 struct json_object *sv_run(sv_job_fn job, void *arg, const struct sv_options *opt);
+/* The same, several at a time: sv_spawn starts a job's child (NULL if it cannot);
+ * sv_wait_any returns the index of one of `children` that has ended (sent its report,
+ * died, or hung past its timeout); sv_reap collects that child's report (as sv_run returns
+ * it) and frees it. sv_stop kills a child whose report is no longer wanted (reap it still). */
+struct sv_child;
+struct sv_child *sv_spawn(sv_job_fn job, void *arg, const struct sv_options *opt);
+size_t sv_wait_any(struct sv_child *const *children, size_t n);
+struct json_object *sv_reap(struct sv_child *child);
+void sv_stop(struct sv_child *child);
 /* Called by a job: the report a crash handler completes and sends, and the current phase. */
 void sv_set_report(struct json_object *report);
 void sv_phase(const char *phase);

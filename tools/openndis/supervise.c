@@ -18,15 +18,17 @@
 #include "openndis.h"
 #include "verifier/vf.h"
 
+#define SV_SLOTS_MAX 64
 static int sv_fd = -1;
-static volatile pid_t sv_child;
 
-/* The parent passes SIGINT/SIGTERM (stop) and SIGUSR1 (openndis run: pause and restart
- * every adapter) on, then waits for the child's report as usual. */
+/* The children running now. The parent passes SIGINT/SIGTERM (stop) and SIGUSR1 (openndis
+ * run: pause and restart every adapter) on to them, then waits for their reports as usual. */
+static volatile pid_t sv_live[SV_SLOTS_MAX];
 static void sv_forward(int sig)
 {
-    if (sv_child > 0)
-        kill(sv_child, sig);
+    for (size_t i = 0; i < SV_SLOTS_MAX; i++)
+        if (sv_live[i] > 0)
+            kill(sv_live[i], sig);
 }
 static struct json_object *sv_report;
 static char sv_current_phase[64] = "start";
@@ -49,18 +51,20 @@ static void sv_write_all(const char *buf, size_t len)
     }
 }
 
-/* Where the child's current phase is kept for the parent to read once the child is gone: a
- * page shared with every child, so a phase costs no system call (a verify step has twenty).
- * Without it the phase goes down the pipe as a line. */
-static char *sv_shared_phase;
+/* Where each child's current phase is kept for the parent to read once the child is gone:
+ * slots in a page shared with every child, so a phase costs no system call (a verify step
+ * has twenty). Without the page the phase goes down the pipe as a line. */
+static char (*sv_shared_phase)[64]; /* SV_SLOTS_MAX slots */
+static char *sv_my_phase; /* in a child: its slot */
+
 
 void sv_phase(const char *phase)
 {
     snprintf(sv_current_phase, sizeof sv_current_phase, "%s", phase);
     if (sv_fd < 0)
         return;
-    if (sv_shared_phase != NULL) {
-        memcpy(sv_shared_phase, sv_current_phase, sizeof sv_current_phase);
+    if (sv_my_phase != NULL) {
+        memcpy(sv_my_phase, sv_current_phase, sizeof sv_current_phase);
         return;
     }
     char line[96];
@@ -174,22 +178,50 @@ static struct json_object *sv_lost_report(const char *verdict, const char *phase
     return r;
 }
 
-struct json_object *sv_run(sv_job_fn job, void *arg, const struct sv_options *opt)
-{
-    if (opt->in_process)
-        return job(arg);
+struct sv_child {
+    pid_t pid;
+    int fd;
+    size_t slot;
+    unsigned timeout;
+    double deadline;
+    bool timed_out, ended; /* asked for its stack; its pipe closed (or it ignored SIGQUIT) */
+    char phase[64];
+    char *buf;
+    size_t len, cap;
+    struct json_object *report;
+};
 
+static size_t sv_nlive;
+static struct sigaction sv_old_int, sv_old_term, sv_old_usr1;
+
+struct sv_child *sv_spawn(sv_job_fn job, void *arg, const struct sv_options *opt)
+{
+    size_t slot = 0;
+    while (slot < SV_SLOTS_MAX && sv_live[slot] != 0)
+        slot++;
+    if (slot == SV_SLOTS_MAX) {
+        fprintf(stderr, "openndis: more than %d driver processes at once\n", SV_SLOTS_MAX);
+        return NULL;
+    }
+    struct sv_child *c = calloc(1, sizeof *c);
     int fds[2];
+    if (c == NULL || (c->buf = malloc(c->cap = 1 << 16)) == NULL) {
+        free(c);
+        return NULL;
+    }
     if (pipe2(fds, O_CLOEXEC) != 0) {
         perror("openndis: pipe");
+        free(c->buf);
+        free(c);
         return NULL;
     }
     if (sv_shared_phase == NULL) {
-        void *page = mmap(NULL, sizeof sv_current_phase, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+        void *page = mmap(NULL, SV_SLOTS_MAX * sizeof *sv_shared_phase, PROT_READ | PROT_WRITE,
+                          MAP_SHARED | MAP_ANONYMOUS, -1, 0);
         sv_shared_phase = page == MAP_FAILED ? NULL : page;
     }
     if (sv_shared_phase != NULL)
-        snprintf(sv_shared_phase, sizeof sv_current_phase, "start");
+        snprintf(sv_shared_phase[slot], sizeof sv_shared_phase[slot], "start");
     fflush(stdout);
     fflush(stderr);
     pid_t pid = fork();
@@ -197,98 +229,139 @@ struct json_object *sv_run(sv_job_fn job, void *arg, const struct sv_options *op
         perror("openndis: fork");
         close(fds[0]);
         close(fds[1]);
+        free(c->buf);
+        free(c);
         return NULL;
     }
     if (pid == 0) {
         close(fds[0]);
         sv_fd = fds[1];
+        sv_my_phase = sv_shared_phase != NULL ? sv_shared_phase[slot] : NULL;
         sv_install_crash_handlers();
         struct json_object *report = job(arg);
         if (report != NULL)
             sv_send_report(report);
         _exit(0);
     }
-
     close(fds[1]);
-    sv_child = pid;
-    struct sigaction fwd = { .sa_handler = sv_forward }, old_int, old_term, old_usr1;
-    sigemptyset(&fwd.sa_mask);
-    sigaction(SIGINT, &fwd, &old_int);
-    sigaction(SIGTERM, &fwd, &old_term);
-    sigaction(SIGUSR1, &fwd, &old_usr1);
-    char phase[64] = "start";
-    size_t cap = 1 << 16, len = 0;
-    char *buf = malloc(cap);
-    struct json_object *report = NULL;
-    bool timed_out = false;
-    double deadline = sv_now() + opt->timeout_seconds;
-
-    for (;;) {
-        int wait_ms = -1;
-        if (opt->timeout_seconds) {
-            double left = deadline - sv_now();
-            if (left <= 0 && timed_out)
-                break; /* it did not even answer SIGQUIT */
-            if (left <= 0) {
-                /* Ask the child for its stack (it answers with a report), then give up. */
-                timed_out = true;
-                kill(pid, SIGQUIT);
-                deadline = sv_now() + 3;
-                continue;
-            }
-            wait_ms = (int)(left * 1000) + 1;
-        }
-        struct pollfd p = { .fd = fds[0], .events = POLLIN };
-        int r = poll(&p, 1, wait_ms);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r == 0)
-            continue; /* re-check the deadline */
-        if (len + 4096 > cap) {
-            char *grown = realloc(buf, cap * 2);
-            if (grown == NULL)
-                break;
-            buf = grown;
-            cap *= 2;
-        }
-        ssize_t n = read(fds[0], buf + len, cap - len - 1);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        len += (size_t)n;
-        buf[len] = '\0';
-        /* Consume complete lines. */
-        char *line = buf, *nl;
-        while ((nl = memchr(line, '\n', len - (size_t)(line - buf))) != NULL) {
-            *nl = '\0';
-            if (strncmp(line, "phase ", 6) == 0)
-                snprintf(phase, sizeof phase, "%s", line + 6);
-            else if (strncmp(line, "report ", 7) == 0) {
-                json_object_put(report);
-                report = json_tokener_parse(line + 7);
-            }
-            line = nl + 1;
-        }
-        len -= (size_t)(line - buf);
-        memmove(buf, line, len);
+    c->pid = pid;
+    c->fd = fds[0];
+    c->slot = slot;
+    c->timeout = opt->timeout_seconds;
+    c->deadline = sv_now() + opt->timeout_seconds;
+    snprintf(c->phase, sizeof c->phase, "start");
+    sv_live[slot] = pid;
+    if (sv_nlive++ == 0) {
+        struct sigaction fwd = { .sa_handler = sv_forward };
+        sigemptyset(&fwd.sa_mask);
+        sigaction(SIGINT, &fwd, &sv_old_int);
+        sigaction(SIGTERM, &fwd, &sv_old_term);
+        sigaction(SIGUSR1, &fwd, &sv_old_usr1);
     }
-    free(buf);
-    close(fds[0]);
+    return c;
+}
 
-    if (timed_out)
-        kill(pid, SIGKILL);
+/* Takes in what the child wrote: phase lines and its report. */
+static void sv_read(struct sv_child *c)
+{
+    if (c->len + 4096 > c->cap) {
+        char *grown = realloc(c->buf, c->cap * 2);
+        if (grown == NULL) {
+            c->ended = true;
+            return;
+        }
+        c->buf = grown;
+        c->cap *= 2;
+    }
+    ssize_t n = read(c->fd, c->buf + c->len, c->cap - c->len - 1);
+    if (n < 0 && errno == EINTR)
+        return;
+    if (n <= 0) {
+        c->ended = true;
+        return;
+    }
+    c->len += (size_t)n;
+    c->buf[c->len] = '\0';
+    char *line = c->buf, *nl;
+    while ((nl = memchr(line, '\n', c->len - (size_t)(line - c->buf))) != NULL) {
+        *nl = '\0';
+        if (strncmp(line, "phase ", 6) == 0)
+            snprintf(c->phase, sizeof c->phase, "%s", line + 6);
+        else if (strncmp(line, "report ", 7) == 0) {
+            json_object_put(c->report);
+            c->report = json_tokener_parse(line + 7);
+        }
+        line = nl + 1;
+    }
+    c->len -= (size_t)(line - c->buf);
+    memmove(c->buf, line, c->len);
+}
+
+/* A child past its deadline is asked for its stack (it answers with a report); one that
+ * does not answer within 3 s is given up on. */
+static void sv_check_deadline(struct sv_child *c, double now)
+{
+    if (c->ended || c->timeout == 0 || now < c->deadline)
+        return;
+    if (c->timed_out) {
+        c->ended = true;
+        return;
+    }
+    c->timed_out = true;
+    kill(c->pid, SIGQUIT);
+    c->deadline = now + 3;
+}
+
+size_t sv_wait_any(struct sv_child *const *children, size_t n)
+{
+    struct pollfd p[SV_SLOTS_MAX];
+    if (n > SV_SLOTS_MAX)
+        n = SV_SLOTS_MAX;
+    for (;;) {
+        double now = sv_now(), soonest = 0;
+        for (size_t i = 0; i < n; i++) {
+            sv_check_deadline(children[i], now);
+            if (children[i]->ended)
+                return i;
+            if (children[i]->timeout && (soonest == 0 || children[i]->deadline < soonest))
+                soonest = children[i]->deadline;
+            p[i] = (struct pollfd){ .fd = children[i]->fd, .events = POLLIN };
+        }
+        int wait_ms = soonest == 0 ? -1 : (int)((soonest - now) * 1000) + 1;
+        int r = poll(p, n, wait_ms);
+        if (r < 0 && errno != EINTR)
+            return 0; /* cannot happen with valid descriptors; let the caller reap the first */
+        for (size_t i = 0; r > 0 && i < n; i++)
+            if (p[i].revents != 0)
+                sv_read(children[i]);
+    }
+}
+
+void sv_stop(struct sv_child *c)
+{
+    kill(c->pid, SIGKILL);
+    c->ended = true;
+}
+
+struct json_object *sv_reap(struct sv_child *c)
+{
+    close(c->fd);
+    if (c->timed_out)
+        kill(c->pid, SIGKILL);
     int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+    while (waitpid(c->pid, &status, 0) < 0 && errno == EINTR)
         ;
-    sigaction(SIGINT, &old_int, NULL);
-    sigaction(SIGTERM, &old_term, NULL);
-    sigaction(SIGUSR1, &old_usr1, NULL);
-    sv_child = 0;
+    sv_live[c->slot] = 0;
+    if (--sv_nlive == 0) {
+        sigaction(SIGINT, &sv_old_int, NULL);
+        sigaction(SIGTERM, &sv_old_term, NULL);
+        sigaction(SIGUSR1, &sv_old_usr1, NULL);
+    }
     if (sv_shared_phase != NULL) /* the child is gone: its last phase is all there */
-        snprintf(phase, sizeof phase, "%.*s", (int)sizeof sv_current_phase - 1, sv_shared_phase);
-    if (timed_out) {
-        struct json_object *lost = sv_lost_report("timeout", phase, 0, -1, opt->timeout_seconds), *crash, *v;
+        snprintf(c->phase, sizeof c->phase, "%.*s", (int)sizeof c->phase - 1, sv_shared_phase[c->slot]);
+    struct json_object *report = c->report;
+    if (c->timed_out) {
+        struct json_object *lost = sv_lost_report("timeout", c->phase, 0, -1, c->timeout), *crash, *v;
         if (report != NULL && json_object_object_get_ex(report, "crash", &crash)) {
             struct json_object *t = json_object_object_get(lost, "timeout"), *bt;
             if (json_object_object_get_ex(crash, "backtrace", &bt))
@@ -299,12 +372,26 @@ struct json_object *sv_run(sv_job_fn job, void *arg, const struct sv_options *op
                 json_object_object_add(lost, "faults", json_object_get(v));
         }
         json_object_put(report);
-        return lost;
-    }
-    if (report == NULL) {
+        report = lost;
+    } else if (report == NULL) {
         if (WIFSIGNALED(status))
-            return sv_lost_report("crash", phase, WTERMSIG(status), -1, 0);
-        return sv_lost_report("crash", phase, 0, WIFEXITED(status) ? WEXITSTATUS(status) : 255, 0);
+            report = sv_lost_report("crash", c->phase, WTERMSIG(status), -1, 0);
+        else
+            report = sv_lost_report("crash", c->phase, 0, WIFEXITED(status) ? WEXITSTATUS(status) : 255, 0);
     }
+    free(c->buf);
+    free(c);
     return report;
+}
+
+struct json_object *sv_run(sv_job_fn job, void *arg, const struct sv_options *opt)
+{
+    if (opt->in_process)
+        return job(arg);
+    struct sv_child *c = sv_spawn(job, arg, opt);
+    if (c == NULL)
+        return NULL;
+    while (!c->ended)
+        sv_wait_any(&c, 1);
+    return sv_reap(c);
 }

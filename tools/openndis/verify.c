@@ -14,6 +14,8 @@
 #include "edge/edge.h"
 #include "openndis.h"
 
+#define VERIFY_MAX_JOBS 32
+
 struct verify_args {
     const char *path;
     bool sweep, verbose, unique;
@@ -21,6 +23,7 @@ struct verify_args {
     unsigned long seed, random_runs;
     double rate, time_scale;
     unsigned timeout;
+    unsigned jobs; /* steps run at once in the sweep and the random runs */
     const char *junit, *sarif;
     struct ld_image *image; /* mapped in the parent, DriverEntry never run: each step's first life */
 };
@@ -278,6 +281,8 @@ struct verify_state {
     unsigned long clean_calls; /* fallible calls of the clean run */
     uint64_t *seen;            /* unique-stack mode */
     size_t nseen;
+    bool failed_to_start;      /* a step's process could not be started: the run is incomplete */
+    unsigned long fault_steps, skipped;
 };
 
 static void verify_add_finding(struct verify_state *vs, struct json_object *v, const char *step_name,
@@ -339,17 +344,15 @@ static struct json_object *verify_lost_step(struct json_object *report)
     return v;
 }
 
-static unsigned long verify_run_step(struct verify_state *vs, const struct verify_args *a, const char *name,
-                                     unsigned long fail_nth, unsigned long seed, bool unique, bool *injected)
+/* Takes in one step's report (and frees it): its findings, its record in `steps`, the stack it
+ * failed. Returns the number of fallible calls the step made; *injected tells whether the
+ * step's fault was injected. */
+static unsigned long verify_take_report(struct verify_state *vs, struct json_object *report, const char *name,
+                                        unsigned long fail_nth, bool unique, bool *injected)
 {
-    struct verify_step step = { .args = a, .fail_nth = fail_nth, .seed = seed, .unique = unique,
-                                .seen = vs->seen, .nseen = vs->nseen };
-    struct sv_options sv = { .timeout_seconds = a->timeout };
-    struct json_object *report = sv_run(verify_job, &step, &sv), *v, *faults, *inj, *fault = NULL;
+    struct json_object *v, *faults, *inj, *fault = NULL;
     unsigned long calls = 0;
     *injected = false;
-    if (report == NULL)
-        return 0;
     if (json_object_object_get_ex(report, "faults", &faults)) {
         calls = (unsigned long)json_object_get_uint64(json_object_object_get(faults, "fallible_calls"));
         if (json_object_object_get_ex(faults, "injected", &inj) && json_object_array_length(inj) > 0) {
@@ -393,6 +396,21 @@ static unsigned long verify_run_step(struct verify_state *vs, const struct verif
     return calls;
 }
 
+static unsigned long verify_run_step(struct verify_state *vs, const struct verify_args *a, const char *name,
+                                     unsigned long fail_nth, unsigned long seed, bool unique, bool *injected)
+{
+    struct verify_step step = { .args = a, .fail_nth = fail_nth, .seed = seed, .unique = unique,
+                                .seen = vs->seen, .nseen = vs->nseen };
+    struct sv_options sv = { .timeout_seconds = a->timeout };
+    struct json_object *report = sv_run(verify_job, &step, &sv);
+    *injected = false;
+    if (report == NULL) {
+        vs->failed_to_start = true;
+        return 0;
+    }
+    return verify_take_report(vs, report, name, fail_nth, unique, injected);
+}
+
 static void verify_progress(unsigned long done, unsigned long total, size_t findings)
 {
     if (!isatty(STDERR_FILENO))
@@ -403,6 +421,98 @@ static void verify_progress(unsigned long done, unsigned long total, size_t find
     if (done == total)
         fputc('\n', stderr);
     fflush(stderr);
+}
+
+/* ---- the sweep and the random runs, several steps at a time ------------------------------- */
+struct verify_flight {
+    unsigned long k;          /* step k: fail call k, or random seed + k - 1 */
+    struct sv_child *child;   /* running, or NULL once reaped */
+    struct json_object *report;
+};
+
+/* Takes in step k's report. Returns false when the series ends with it. */
+static bool verify_series_take(struct verify_state *vs, const struct verify_args *a, unsigned long k,
+                               struct json_object *report)
+{
+    char name[64];
+    bool injected;
+    if (a->seed) {
+        snprintf(name, sizeof name, "random seed %lu", a->seed + k - 1);
+        verify_take_report(vs, report, name, 0, false, &injected);
+        vs->fault_steps++;
+        verify_progress(k, a->random_runs, json_object_array_length(vs->findings));
+        return true;
+    }
+    snprintf(name, sizeof name, "fail call %lu", k);
+    verify_take_report(vs, report, name, k, false, &injected);
+    if (!injected) {
+        /* This run ended before call k. Runs vary with timing, so go at least as far as the
+         * clean one did before concluding the driver has no more calls. */
+        json_object_array_del_idx(vs->steps, json_object_array_length(vs->steps) - 1, 1);
+        if (k > vs->clean_calls)
+            return false;
+        vs->skipped++;
+        return true;
+    }
+    vs->fault_steps++;
+    unsigned long total = vs->clean_calls < a->max_steps ? vs->clean_calls : a->max_steps;
+    verify_progress(k, total > k ? total : k, json_object_array_length(vs->findings));
+    return true;
+}
+
+/* Runs steps 1, 2, ... up to a->jobs processes at a time and takes their reports in step
+ * order, so that the findings and steps are the ones a run of one step at a time gives. Steps
+ * started beyond the one that ends the series are stopped and their reports dropped. */
+static void verify_series(struct verify_state *vs, const struct verify_args *a)
+{
+    const unsigned long last = a->seed ? a->random_runs : a->max_steps;
+    struct verify_flight flight[VERIFY_MAX_JOBS];
+    size_t nflight = 0;
+    unsigned long next = 1, want = 1;
+    bool more = true;
+    while (more) {
+        while (nflight < a->jobs && next <= last) {
+            struct verify_step step = { .args = a, .fail_nth = a->seed ? 0 : next,
+                                        .seed = a->seed ? a->seed + next - 1 : 0 };
+            struct sv_options sv = { .timeout_seconds = a->timeout };
+            struct sv_child *c = sv_spawn(verify_job, &step, &sv); /* the child has its own copy of `step` */
+            if (c == NULL)
+                break;
+            flight[nflight++] = (struct verify_flight){ next++, c, NULL };
+        }
+        if (nflight == 0) {
+            vs->failed_to_start = next <= last;
+            break;
+        }
+        /* Wait for a running step to end, unless the one wanted next already has. */
+        size_t wanted = 0;
+        for (size_t i = 0; i < nflight; i++)
+            if (flight[i].k == want)
+                wanted = i;
+        if (flight[wanted].child != NULL) {
+            struct sv_child *running[VERIFY_MAX_JOBS];
+            size_t which[VERIFY_MAX_JOBS], n = 0;
+            for (size_t i = 0; i < nflight; i++)
+                if (flight[i].child != NULL) {
+                    running[n] = flight[i].child;
+                    which[n++] = i;
+                }
+            size_t i = which[sv_wait_any(running, n)];
+            flight[i].report = sv_reap(flight[i].child);
+            flight[i].child = NULL;
+            continue;
+        }
+        more = verify_series_take(vs, a, want, flight[wanted].report) && want < last;
+        flight[wanted] = flight[--nflight];
+        want++;
+    }
+    for (size_t i = 0; i < nflight; i++) { /* started past the end */
+        if (flight[i].child != NULL) {
+            sv_stop(flight[i].child);
+            flight[i].report = sv_reap(flight[i].child);
+        }
+        json_object_put(flight[i].report);
+    }
 }
 
 static bool verify_write_junit(const char *path, struct json_object *r)
@@ -550,6 +660,7 @@ static void verify_usage(FILE *out)
           "  --rate R             probability of failing each fallible call (default 0.05)\n"
           "  --runs N             random runs (default 20)\n"
           "  --timeout S          give up on a step after S seconds (default 20, 0 = never)\n"
+          "  --jobs N             run N steps at once (default 1; at most 32)\n"
           "  --trace LEVEL        show the driver's WPP trace records up to LEVEL\n"
           "  --ndis-version X.Y   NDIS version to emulate (default 6.89)\n"
           "  --time-scale S       scale NDIS timeouts (12 s OID, 10 s pause) by S (default 0.05)\n"
@@ -571,10 +682,12 @@ int cmd_verify(int argc, char **argv)
         { "runs", required_argument, NULL, 'u' },    { "time-scale", required_argument, NULL, 's' },
         { "junit", required_argument, NULL, 'J' },   { "sarif", required_argument, NULL, 'F' },
         { "help", no_argument, NULL, 'h' },          { "verbose", no_argument, NULL, 'V' },
-        { "unique-stacks", no_argument, NULL, 'U' }, COMMON_LONGOPTS,
+        { "unique-stacks", no_argument, NULL, 'U' }, { "jobs", required_argument, NULL, 'P' },
+        COMMON_LONGOPTS,
         { NULL, 0, NULL, 0 },
     };
-    struct verify_args a = { .sweep = true, .max_steps = 10000, .rate = 0.05, .random_runs = 20, .time_scale = 0.05 };
+    struct verify_args a = { .sweep = true, .max_steps = 10000, .rate = 0.05, .random_runs = 20, .time_scale = 0.05,
+                             .jobs = 1 };
     struct common_options common = { 0 };
     unsigned long v;
     int c;
@@ -594,14 +707,17 @@ int cmd_verify(int argc, char **argv)
         case 'm':
         case 'R':
         case 'u':
-            if (!parse_ulong(optarg, &v) || v == 0) {
-                fprintf(stderr, "openndis verify: --%s takes a positive number, not '%s'\n",
-                        c == 'm' ? "max-steps" : c == 'R' ? "random" : "runs", optarg);
+        case 'P':
+            if (!parse_ulong(optarg, &v) || v == 0 || (c == 'P' && v > VERIFY_MAX_JOBS)) {
+                fprintf(stderr, "openndis verify: --%s takes a positive number%s, not '%s'\n",
+                        c == 'm' ? "max-steps" : c == 'R' ? "random" : c == 'u' ? "runs" : "jobs",
+                        c == 'P' ? " up to 32" : "", optarg);
                 return EXIT_USAGE;
             }
             if (c == 'm') a.max_steps = v;
             else if (c == 'R') a.seed = v;
-            else a.random_runs = v;
+            else if (c == 'u') a.random_runs = v;
+            else a.jobs = (unsigned)v;
             break;
         case 'r':
         case 's': {
@@ -641,8 +757,7 @@ int cmd_verify(int argc, char **argv)
         fprintf(stderr, "openndis verify: %s\n", err);
         return EXIT_USAGE;
     }
-    struct vf_location warm;
-    vf_locate((const void *)a.image->entry, false, &warm);
+    vf_symbols_preload((const void *)a.image->entry);
 
     struct verify_state vs = { .findings = json_object_new_array(), .steps = json_object_new_array() };
     bool injected;
@@ -674,33 +789,13 @@ int cmd_verify(int argc, char **argv)
             verify_progress(k, k + 1, json_object_array_length(vs.findings));
         }
         verify_progress(fault_steps, fault_steps, json_object_array_length(vs.findings));
-    } else if (a.seed) {
-        for (unsigned long k = 0; k < a.random_runs; k++, fault_steps++) {
-            char name[64];
-            snprintf(name, sizeof name, "random seed %lu", a.seed + k);
-            verify_run_step(&vs, &a, name, 0, a.seed + k, false, &injected);
-            verify_progress(k + 1, a.random_runs, json_object_array_length(vs.findings));
-        }
-    } else if (a.sweep) {
-        /* Fail call 1, 2, ... until a run makes no fallible call that far. */
-        unsigned long total = calls < a.max_steps ? calls : a.max_steps;
-        for (unsigned long n = 1; n <= a.max_steps; n++) {
-            char name[64];
-            snprintf(name, sizeof name, "fail call %lu", n);
-            verify_run_step(&vs, &a, name, n, 0, false, &injected);
-            if (!injected) {
-                /* This run ended before call n. Runs vary with timing, so go at least as far
-                 * as the clean one did before concluding the driver has no more calls. */
-                json_object_array_del_idx(vs.steps, json_object_array_length(vs.steps) - 1, 1);
-                if (n > vs.clean_calls)
-                    break;
-                skipped++;
-                continue;
-            }
-            fault_steps++;
-            verify_progress(n, total > n ? total : n, json_object_array_length(vs.findings));
-        }
+    } else if (a.seed || a.sweep) {
+        verify_series(&vs, &a);
+        fault_steps = vs.fault_steps;
+        skipped = vs.skipped;
     }
+    if (vs.failed_to_start)
+        fprintf(stderr, "openndis verify: could not start a process for every step; the result is incomplete\n");
 
     struct json_object *r = json_object_new_object();
     json_object_object_add(r, "command", json_object_new_string("verify"));
