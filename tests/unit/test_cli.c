@@ -525,6 +525,35 @@ static void test_verify_crash_and_bad_input(void **state)
     free(out);
 }
 
+/* Ctrl-C stops a sweep (here 100,000 random runs): the steps that ended are reported, the
+ * interrupted step is not taken for a crash of the driver, and no finding is not a pass. */
+static void test_verify_interrupted(void **state)
+{
+    (void)state;
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd,
+             "sh -c 'timeout -s KILL 60 %s verify --json --random 1 --runs 100000 %s 2>/dev/null & p=$!; sleep 1; "
+             "kill -INT $p; "
+             "wait $p; echo \"exit $?\"'",
+             OPENNDIS_CLI, SAMPLE_DRIVER);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    static char buf[1 << 20];
+    size_t len = fread(buf, 1, sizeof buf - 1, p);
+    buf[len] = '\0';
+    pclose(p);
+    char *tail = strstr(buf, "exit ");
+    assert_non_null(tail);
+    assert_string_equal(tail, "exit 130\n");
+    *tail = '\0';
+    struct json_object *j = json_tokener_parse(buf);
+    assert_non_null(j);
+    assert_string_equal(get(j, "interrupted"), "true");
+    assert_string_equal(get(j, "verdict"), "interrupted");
+    assert_int_equal(count(j, "findings"), 0);
+    json_object_put(j);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -548,6 +577,7 @@ int main(void)
         cmocka_unit_test(test_verify_unique_stacks),
         cmocka_unit_test(test_verify_random_is_reproducible),
         cmocka_unit_test(test_verify_crash_and_bad_input),
+        cmocka_unit_test(test_verify_interrupted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

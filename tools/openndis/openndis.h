@@ -13,6 +13,7 @@ enum {
     EXIT_VERDICT = 1, /* the driver failed or violated a rule */
     EXIT_USAGE = 2,   /* bad command line, or a file that is not a loadable driver */
     EXIT_CRASH = 3,   /* the driver crashed or hung; OpenNDIS reported it */
+    EXIT_INTERRUPTED = 130, /* verify: stopped by SIGINT/SIGTERM before any finding */
 };
 
 /* supervise.c: runs a job in a child process so that a crashing or hanging driver cannot
@@ -32,6 +33,8 @@ struct sv_child *sv_spawn(sv_job_fn job, void *arg, const struct sv_options *opt
 size_t sv_wait_any(struct sv_child *const *children, size_t n);
 struct json_object *sv_reap(struct sv_child *child);
 void sv_stop(struct sv_child *child);
+/* True once SIGINT or SIGTERM reached the parent while a child ran (and was passed on). */
+bool sv_interrupted(void);
 /* Called by a job: the report a crash handler completes and sends, and the current phase. */
 void sv_set_report(struct json_object *report);
 void sv_phase(const char *phase);

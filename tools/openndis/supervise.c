@@ -24,14 +24,22 @@ static int sv_fd = -1;
 /* The children running now. The parent passes SIGINT/SIGTERM (stop) and SIGUSR1 (openndis
  * run: pause and restart every adapter) on to them, then waits for their reports as usual. */
 static volatile pid_t sv_live[SV_SLOTS_MAX];
+static volatile sig_atomic_t sv_stop_asked;
 static void sv_forward(int sig)
 {
+    if (sig != SIGUSR1)
+        sv_stop_asked = 1;
     for (size_t i = 0; i < SV_SLOTS_MAX; i++)
         if (sv_live[i] > 0)
             kill(sv_live[i], sig);
 }
 static struct json_object *sv_report;
 static char sv_current_phase[64] = "start";
+
+bool sv_interrupted(void)
+{
+    return sv_stop_asked != 0;
+}
 
 void sv_set_report(struct json_object *report)
 {
@@ -235,6 +243,13 @@ struct sv_child *sv_spawn(sv_job_fn job, void *arg, const struct sv_options *opt
     }
     if (pid == 0) {
         close(fds[0]);
+        if (sv_nlive > 0) { /* forwarding is the parent's business: this child takes signals itself */
+            sigaction(SIGINT, &sv_old_int, NULL);
+            sigaction(SIGTERM, &sv_old_term, NULL);
+            sigaction(SIGUSR1, &sv_old_usr1, NULL);
+            memset((void *)sv_live, 0, sizeof sv_live);
+            sv_nlive = 0;
+        }
         sv_fd = fds[1];
         sv_my_phase = sv_shared_phase != NULL ? sv_shared_phase[slot] : NULL;
         sv_install_crash_handlers();

@@ -408,6 +408,10 @@ static unsigned long verify_run_step(struct verify_state *vs, const struct verif
         vs->failed_to_start = true;
         return 0;
     }
+    if (sv_interrupted()) { /* the user stopped it: what the step says now is not the driver's doing */
+        json_object_put(report);
+        return 0;
+    }
     return verify_take_report(vs, report, name, fail_nth, unique, injected);
 }
 
@@ -470,7 +474,7 @@ static void verify_series(struct verify_state *vs, const struct verify_args *a)
     size_t nflight = 0;
     unsigned long next = 1, want = 1;
     bool more = true;
-    while (more) {
+    while (more && !sv_interrupted()) {
         while (nflight < a->jobs && next <= last) {
             struct verify_step step = { .args = a, .fail_nth = a->seed ? 0 : next,
                                         .seed = a->seed ? a->seed + next - 1 : 0 };
@@ -500,13 +504,13 @@ static void verify_series(struct verify_state *vs, const struct verify_args *a)
             size_t i = which[sv_wait_any(running, n)];
             flight[i].report = sv_reap(flight[i].child);
             flight[i].child = NULL;
-            continue;
+            continue; /* an interrupt shows in the loop's test: this report is then dropped too */
         }
         more = verify_series_take(vs, a, want, flight[wanted].report) && want < last;
         flight[wanted] = flight[--nflight];
         want++;
     }
-    for (size_t i = 0; i < nflight; i++) { /* started past the end */
+    for (size_t i = 0; i < nflight; i++) { /* started past the end, or interrupted */
         if (flight[i].child != NULL) {
             sv_stop(flight[i].child);
             flight[i].report = sv_reap(flight[i].child);
@@ -670,7 +674,8 @@ static void verify_usage(FILE *out)
           "  --sarif FILE         also write SARIF 2.1.0\n"
           "  -h, --help           this text\n"
           "\n"
-          "exit status: 0 no finding; 1 findings; 2 bad usage or not a loadable driver.\n",
+          "exit status: 0 no finding; 1 findings; 2 bad usage or not a loadable driver;\n"
+          "130 interrupted (SIGINT/SIGTERM) before any finding.\n",
           out);
 }
 
@@ -764,7 +769,9 @@ int cmd_verify(int argc, char **argv)
     unsigned long calls = verify_run_step(&vs, &a, "clean run", 0, 0, false, &injected), fault_steps = 0;
     vs.clean_calls = calls;
     unsigned long skipped = 0; /* sweep steps whose run made fewer calls than the one to fail */
-    if (vs.crashes) {
+    if (sv_interrupted()) {
+        /* nothing more to run */
+    } else if (vs.crashes) {
         /* Failing calls in a run that already dies says nothing new. */
         fprintf(stderr, "openndis verify: the clean run crashed or hung; no faults injected until it passes\n");
     } else if (a.only_call) {
@@ -781,6 +788,8 @@ int cmd_verify(int argc, char **argv)
             char name[64];
             snprintf(name, sizeof name, "unique stack %lu", k);
             verify_run_step(&vs, &a, name, 0, 0, true, &injected);
+            if (sv_interrupted() || vs.failed_to_start)
+                break; /* the step left no record */
             if (!injected) {
                 json_object_array_del_idx(vs.steps, json_object_array_length(vs.steps) - 1, 1);
                 break;
@@ -812,7 +821,15 @@ int cmd_verify(int argc, char **argv)
     json_object_object_add(r, "steps", vs.steps);
     json_object_object_add(r, "findings", vs.findings);
     size_t nf = json_object_array_length(vs.findings);
-    json_object_object_add(r, "verdict", json_object_new_string(nf ? "fail" : "pass"));
+    /* Interrupted (SIGINT, SIGTERM): the findings of the steps that ended are real, but no
+     * finding does not mean a pass. */
+    const bool interrupted = sv_interrupted();
+    if (interrupted) {
+        json_object_object_add(r, "interrupted", json_object_new_boolean(true));
+        fprintf(stderr, "openndis verify: interrupted; the report covers the %zu steps that ended before\n",
+                json_object_array_length(vs.steps));
+    }
+    json_object_object_add(r, "verdict", json_object_new_string(nf ? "fail" : interrupted ? "interrupted" : "pass"));
     if (a.junit && !verify_write_junit(a.junit, r))
         fprintf(stderr, "openndis verify: cannot write %s\n", a.junit);
     if (a.sarif && !verify_write_sarif(a.sarif, r))
@@ -823,11 +840,13 @@ int cmd_verify(int argc, char **argv)
         verify_render(stdout, r);
         if (nf)
             printf("verdict  FAIL: %zu finding%s (deduplicated)\n", nf, nf == 1 ? "" : "s");
+        else if (interrupted)
+            printf("verdict  INTERRUPTED: no rule violated in the steps that ended\n");
         else
             printf("verdict  PASS: no rule violated in any step\n");
     }
     json_object_put(r);
     free(vs.seen);
     ld_free(a.image);
-    return nf ? EXIT_VERDICT : EXIT_PASS;
+    return nf ? EXIT_VERDICT : interrupted ? EXIT_INTERRUPTED : EXIT_PASS;
 }
