@@ -1,7 +1,9 @@
-/* Crash isolation. The driver runs in a forked child; the child streams its phase and at
- * the end its report over a pipe. If the driver crashes, a signal handler in the child adds
- * the signal, the faulting address and a symbolized backtrace to the report and sends it;
- * if it hangs, the parent kills it after the timeout and says in which phase. */
+/* Crash isolation. The driver runs in a forked child; the child keeps its phase where the
+ * parent can read it and at the end sends its report over a pipe. If the driver crashes, a
+ * signal handler in the child adds the signal, the faulting address and a symbolized
+ * backtrace to the report and sends it; if it hangs, the parent asks it for its stack, kills
+ * it after the timeout and says in which phase. Several children may run at once (verify's
+ * --jobs): the parent waits on all their pipes. */
 #include <errno.h>
 #include <execinfo.h>
 #include <fcntl.h>
@@ -64,7 +66,6 @@ static void sv_write_all(const char *buf, size_t len)
  * has twenty). Without the page the phase goes down the pipe as a line. */
 static char (*sv_shared_phase)[64]; /* SV_SLOTS_MAX slots */
 static char *sv_my_phase; /* in a child: its slot */
-
 
 void sv_phase(const char *phase)
 {
