@@ -2,6 +2,7 @@
  * violation points at the driver's own source line when it was built with -g. */
 #include <link.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -184,19 +185,54 @@ static void vf_symbolize(Dwfl *dwfl, const void *address, bool is_return_address
         vf_definition_site(mod, pc, out);
 }
 
+/* Whether this thread is taking, holding or giving back the lock around the shared session:
+ * a crash handler (or the parent's request for a hung child's stack) may interrupt that very
+ * thread, which must not wait for itself, and find the session half updated. Set before the
+ * lock is taken and cleared after it is given back, so no interruption falls in between. */
+static _Thread_local __attribute__((tls_model("initial-exec"))) volatile sig_atomic_t vf_sym_inside;
+
+static bool vf_sym_lock_unless_mine(void)
+{
+    if (vf_sym_inside)
+        return false;
+    vf_sym_inside = 1;
+    pthread_mutex_lock(&vf_sym_lock);
+    return true;
+}
+
+static void vf_sym_unlock(void)
+{
+    pthread_mutex_unlock(&vf_sym_lock);
+    vf_sym_inside = 0;
+}
+
+/* A session of its own, used once: for a thread interrupted inside the shared one. */
+static void vf_locate_alone(const void *address, bool is_return_address, bool is_entry, struct vf_location *out)
+{
+    Dwfl *dwfl = dwfl_begin(&vf_dwfl_callbacks);
+    if (dwfl == NULL)
+        return;
+    if (dwfl_linux_proc_report(dwfl, getpid()) == 0 && dwfl_report_end(dwfl, NULL, NULL) == 0)
+        vf_symbolize(dwfl, address, is_return_address, is_entry, out);
+    dwfl_end(dwfl);
+}
+
 static void vf_locate_as(const void *address, bool is_return_address, bool is_entry, struct vf_location *out)
 {
     memset(out, 0, sizeof *out);
     out->address = address;
     if (address == NULL)
         return;
+    if (!vf_sym_lock_unless_mine()) {
+        vf_locate_alone(address, is_return_address, is_entry, out);
+        return;
+    }
     const unsigned kind = (is_return_address ? 1u : 0u) | (is_entry ? 2u : 0u);
-    pthread_mutex_lock(&vf_sym_lock);
     Dwfl *dwfl = vf_sym_session();
     for (size_t i = 0; i < vf_sym_nanswers; i++)
         if (vf_sym_answers[i].address == address && vf_sym_answers[i].kind == kind) {
             *out = vf_sym_answers[i].loc;
-            pthread_mutex_unlock(&vf_sym_lock);
+            vf_sym_unlock();
             return;
         }
     if (dwfl != NULL) {
@@ -206,12 +242,13 @@ static void vf_locate_as(const void *address, bool is_return_address, bool is_en
         if (vf_sym_nanswers < VF_SYM_REMEMBERED)
             vf_sym_nanswers++;
     }
-    pthread_mutex_unlock(&vf_sym_lock);
+    vf_sym_unlock();
 }
 
 void vf_symbols_preload(const void *address)
 {
-    pthread_mutex_lock(&vf_sym_lock);
+    if (!vf_sym_lock_unless_mine())
+        return;
     Dwfl *dwfl = vf_sym_session();
     Dwfl_Module *mod = dwfl ? dwfl_addrmodule(dwfl, (Dwarf_Addr)(uintptr_t)address) : NULL;
     if (mod != NULL) {
@@ -223,7 +260,7 @@ void vf_symbols_preload(const void *address)
         while ((cu = dwfl_module_nextcu(mod, cu, &bias)) != NULL)
             dwarf_getsrclines(cu, &lines, &nlines);
     }
-    pthread_mutex_unlock(&vf_sym_lock);
+    vf_sym_unlock();
 }
 
 void vf_locate(const void *address, bool is_return_address, struct vf_location *out)

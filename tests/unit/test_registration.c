@@ -2,10 +2,12 @@
  * mistake its rule describes and OpenNDIS reports exactly that rule, with the driver's
  * source line; correct drivers pass with no violation. */
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <cmocka.h>
+#include <sys/time.h>
 
 #include <json-c/json.h>
 
@@ -298,10 +300,46 @@ static void test_loader_rejects(void **state)
     assert_non_null(strstr(err, "not a regular file"));
 }
 
+/* A crash handler symbolizes its stack; the signal may land on a thread that is inside the
+ * symbolizer already. It must answer (from a session of its own), not wait for itself. The
+ * main thread spends nearly all its time inside, so most of the signals land there. */
+static volatile sig_atomic_t located_in_handler;
+static void locate_in_handler(int sig)
+{
+    (void)sig;
+    struct vf_location loc;
+    vf_locate((const void *)run_path, false, &loc);
+    if (strcmp(loc.function, "run_path") == 0)
+        located_in_handler++;
+}
+
+static void test_symbolize_from_signal_handler(void **state)
+{
+    (void)state;
+    struct vf_location loc;
+    /* Both answers cached first: from then on the main thread's calls allocate nothing, so a
+     * handler that does (with a session of its own) cannot meet it inside malloc. */
+    vf_locate((const void *)expect_only, false, &loc);
+    vf_locate((const void *)run_path, false, &loc);
+    struct sigaction sa = { .sa_handler = locate_in_handler }, old;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGALRM, &sa, &old);
+    /* far apart: a handler that symbolizes on its own takes milliseconds */
+    struct itimerval every = { { 0, 20000 }, { 0, 20000 } }, off = { { 0, 0 }, { 0, 0 } };
+    setitimer(ITIMER_REAL, &every, NULL);
+    while (located_in_handler < 20) {
+        vf_locate((const void *)expect_only, false, &loc);
+        assert_string_equal(loc.function, "expect_only");
+    }
+    setitimer(ITIMER_REAL, &off, NULL);
+    sigaction(SIGALRM, &old, NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sample_passes),
+        cmocka_unit_test(test_symbolize_from_signal_handler),
         cmocka_unit_test(test_sample_every_failure_clean),
         cmocka_unit_test(test_intermediate_registers_twice),
         cmocka_unit_test(test_no_deregister_on_failure),

@@ -33,7 +33,10 @@ struct sv_child *sv_spawn(sv_job_fn job, void *arg, const struct sv_options *opt
 size_t sv_wait_any(struct sv_child *const *children, size_t n);
 struct json_object *sv_reap(struct sv_child *child);
 void sv_stop(struct sv_child *child);
-/* True once SIGINT or SIGTERM reached the parent while a child ran (and was passed on). */
+/* Keeps SIGINT/SIGTERM caught (and passed on to running children) between children as well,
+ * from sv_hold_signals(true) to sv_hold_signals(false): for a caller that runs many. */
+void sv_hold_signals(bool hold);
+/* True once SIGINT or SIGTERM reached the parent while they were caught. */
 bool sv_interrupted(void);
 /* Called by a job: the report a crash handler completes and sends, and the current phase. */
 void sv_set_report(struct json_object *report);

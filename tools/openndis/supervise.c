@@ -193,15 +193,46 @@ struct sv_child {
     size_t slot;
     unsigned timeout;
     double deadline;
-    bool timed_out, ended; /* asked for its stack; its pipe closed (or it ignored SIGQUIT) */
+    bool timed_out, ended; /* asked for its stack; done with (pipe closed, SIGQUIT ignored, ...) */
+    bool eof;              /* its pipe closed: it exited, or is about to */
     char phase[64];
     char *buf;
     size_t len, cap;
     struct json_object *report;
 };
 
-static size_t sv_nlive;
+/* The forwarding handlers stay installed while anyone needs them: each running child, and a
+ * caller that runs many (verify, between its steps too). */
+static size_t sv_forwarding;
 static struct sigaction sv_old_int, sv_old_term, sv_old_usr1;
+
+static void sv_forward_on(void)
+{
+    if (sv_forwarding++ > 0)
+        return;
+    struct sigaction fwd = { .sa_handler = sv_forward };
+    sigemptyset(&fwd.sa_mask);
+    sigaction(SIGINT, &fwd, &sv_old_int);
+    sigaction(SIGTERM, &fwd, &sv_old_term);
+    sigaction(SIGUSR1, &fwd, &sv_old_usr1);
+}
+
+static void sv_forward_off(void)
+{
+    if (--sv_forwarding > 0)
+        return;
+    sigaction(SIGINT, &sv_old_int, NULL);
+    sigaction(SIGTERM, &sv_old_term, NULL);
+    sigaction(SIGUSR1, &sv_old_usr1, NULL);
+}
+
+void sv_hold_signals(bool hold)
+{
+    if (hold)
+        sv_forward_on();
+    else
+        sv_forward_off();
+}
 
 struct sv_child *sv_spawn(sv_job_fn job, void *arg, const struct sv_options *opt)
 {
@@ -233,9 +264,20 @@ struct sv_child *sv_spawn(sv_job_fn job, void *arg, const struct sv_options *opt
         snprintf(sv_shared_phase[slot], sizeof sv_shared_phase[slot], "start");
     fflush(stdout);
     fflush(stderr);
+    /* Forwarding is on before the fork (a signal right after it reaches the child), and the
+     * signals wait until the child has its own handlers and the parent knows its pid. */
+    sigset_t stop, old_mask;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGUSR1);
+    sigprocmask(SIG_BLOCK, &stop, &old_mask);
+    sv_forward_on();
     pid_t pid = fork();
     if (pid < 0) {
         perror("openndis: fork");
+        sv_forward_off();
+        sigprocmask(SIG_SETMASK, &old_mask, NULL);
         close(fds[0]);
         close(fds[1]);
         free(c->buf);
@@ -243,14 +285,14 @@ struct sv_child *sv_spawn(sv_job_fn job, void *arg, const struct sv_options *opt
         return NULL;
     }
     if (pid == 0) {
+        /* forwarding is the parent's business: this child takes signals itself */
+        sigaction(SIGINT, &sv_old_int, NULL);
+        sigaction(SIGTERM, &sv_old_term, NULL);
+        sigaction(SIGUSR1, &sv_old_usr1, NULL);
+        memset((void *)sv_live, 0, sizeof sv_live);
+        sv_forwarding = 0;
+        sigprocmask(SIG_SETMASK, &old_mask, NULL);
         close(fds[0]);
-        if (sv_nlive > 0) { /* forwarding is the parent's business: this child takes signals itself */
-            sigaction(SIGINT, &sv_old_int, NULL);
-            sigaction(SIGTERM, &sv_old_term, NULL);
-            sigaction(SIGUSR1, &sv_old_usr1, NULL);
-            memset((void *)sv_live, 0, sizeof sv_live);
-            sv_nlive = 0;
-        }
         sv_fd = fds[1];
         sv_my_phase = sv_shared_phase != NULL ? sv_shared_phase[slot] : NULL;
         sv_install_crash_handlers();
@@ -267,13 +309,7 @@ struct sv_child *sv_spawn(sv_job_fn job, void *arg, const struct sv_options *opt
     c->deadline = sv_now() + opt->timeout_seconds;
     snprintf(c->phase, sizeof c->phase, "start");
     sv_live[slot] = pid;
-    if (sv_nlive++ == 0) {
-        struct sigaction fwd = { .sa_handler = sv_forward };
-        sigemptyset(&fwd.sa_mask);
-        sigaction(SIGINT, &fwd, &sv_old_int);
-        sigaction(SIGTERM, &fwd, &sv_old_term);
-        sigaction(SIGUSR1, &fwd, &sv_old_usr1);
-    }
+    sigprocmask(SIG_SETMASK, &old_mask, NULL);
     return c;
 }
 
@@ -293,7 +329,7 @@ static void sv_read(struct sv_child *c)
     if (n < 0 && errno == EINTR)
         return;
     if (n <= 0) {
-        c->ended = true;
+        c->ended = c->eof = true;
         return;
     }
     c->len += (size_t)n;
@@ -345,8 +381,12 @@ size_t sv_wait_any(struct sv_child *const *children, size_t n)
         }
         int wait_ms = soonest == 0 ? -1 : (int)((soonest - now) * 1000) + 1;
         int r = poll(p, n, wait_ms);
-        if (r < 0 && errno != EINTR)
-            return 0; /* cannot happen with valid descriptors; let the caller reap the first */
+        if (r < 0 && errno != EINTR) { /* cannot happen with valid descriptors: give them all up */
+            perror("openndis: poll");
+            for (size_t i = 0; i < n; i++)
+                children[i]->ended = true;
+            return 0;
+        }
         for (size_t i = 0; r > 0 && i < n; i++)
             if (p[i].revents != 0)
                 sv_read(children[i]);
@@ -362,17 +402,13 @@ void sv_stop(struct sv_child *c)
 struct json_object *sv_reap(struct sv_child *c)
 {
     close(c->fd);
-    if (c->timed_out)
+    if (c->timed_out || !c->eof) /* given up on while it may still run */
         kill(c->pid, SIGKILL);
+    sv_live[c->slot] = 0; /* before the wait: after it the pid may be someone else's */
     int status = 0;
     while (waitpid(c->pid, &status, 0) < 0 && errno == EINTR)
         ;
-    sv_live[c->slot] = 0;
-    if (--sv_nlive == 0) {
-        sigaction(SIGINT, &sv_old_int, NULL);
-        sigaction(SIGTERM, &sv_old_term, NULL);
-        sigaction(SIGUSR1, &sv_old_usr1, NULL);
-    }
+    sv_forward_off();
     if (sv_shared_phase != NULL) /* the child is gone: its last phase is all there */
         snprintf(c->phase, sizeof c->phase, "%.*s", (int)sizeof c->phase - 1, sv_shared_phase[c->slot]);
     struct json_object *report = c->report;

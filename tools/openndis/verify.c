@@ -763,6 +763,7 @@ int cmd_verify(int argc, char **argv)
         return EXIT_USAGE;
     }
     vf_symbols_preload((const void *)a.image->entry);
+    sv_hold_signals(true); /* Ctrl-C between steps ends the run with a report, as during one */
 
     struct verify_state vs = { .findings = json_object_new_array(), .steps = json_object_new_array() };
     bool injected;
@@ -848,5 +849,6 @@ int cmd_verify(int argc, char **argv)
     json_object_put(r);
     free(vs.seen);
     ld_free(a.image);
+    sv_hold_signals(false);
     return nf ? EXIT_VERDICT : interrupted ? EXIT_INTERRUPTED : EXIT_PASS;
 }
