@@ -282,7 +282,8 @@ struct verify_state {
     uint64_t *seen;            /* unique-stack mode */
     size_t nseen;
     bool failed_to_start;      /* a step's process could not be started: the run is incomplete */
-    unsigned long fault_steps, skipped;
+    unsigned long fault_steps; /* steps with an injected failure */
+    unsigned long skipped;     /* sweep steps whose run made fewer calls than the one to fail */
 };
 
 static void verify_add_finding(struct verify_state *vs, struct json_object *v, const char *step_name,
@@ -767,9 +768,8 @@ int cmd_verify(int argc, char **argv)
 
     struct verify_state vs = { .findings = json_object_new_array(), .steps = json_object_new_array() };
     bool injected;
-    unsigned long calls = verify_run_step(&vs, &a, "clean run", 0, 0, false, &injected), fault_steps = 0;
+    unsigned long calls = verify_run_step(&vs, &a, "clean run", 0, 0, false, &injected);
     vs.clean_calls = calls;
-    unsigned long skipped = 0; /* sweep steps whose run made fewer calls than the one to fail */
     if (sv_interrupted()) {
         /* nothing more to run */
     } else if (vs.crashes) {
@@ -779,7 +779,7 @@ int cmd_verify(int argc, char **argv)
         char name[64];
         snprintf(name, sizeof name, "fail call %lu", a.only_call);
         verify_run_step(&vs, &a, name, a.only_call, 0, false, &injected);
-        fault_steps = injected;
+        vs.fault_steps = injected;
         if (!injected)
             fprintf(stderr, "openndis verify: the driver made fewer than %lu fallible calls; nothing was failed\n",
                     a.only_call);
@@ -795,14 +795,12 @@ int cmd_verify(int argc, char **argv)
                 json_object_array_del_idx(vs.steps, json_object_array_length(vs.steps) - 1, 1);
                 break;
             }
-            fault_steps++;
+            vs.fault_steps++;
             verify_progress(k, k + 1, json_object_array_length(vs.findings));
         }
-        verify_progress(fault_steps, fault_steps, json_object_array_length(vs.findings));
+        verify_progress(vs.fault_steps, vs.fault_steps, json_object_array_length(vs.findings));
     } else if (a.seed || a.sweep) {
         verify_series(&vs, &a);
-        fault_steps = vs.fault_steps;
-        skipped = vs.skipped;
     }
     if (vs.failed_to_start)
         fprintf(stderr, "openndis verify: could not start a process for every step; the result is incomplete\n");
@@ -812,9 +810,9 @@ int cmd_verify(int argc, char **argv)
     json_object_object_add(r, "driver", json_object_new_string(a.path));
     json_object_object_add(r, "fallible_calls", json_object_new_uint64(calls));
     json_object_object_add(r, "step_count", json_object_new_uint64(json_object_array_length(vs.steps)));
-    json_object_object_add(r, "fault_steps", json_object_new_uint64(fault_steps));
-    if (skipped)
-        json_object_object_add(r, "steps_ended_early", json_object_new_uint64(skipped));
+    json_object_object_add(r, "fault_steps", json_object_new_uint64(vs.fault_steps));
+    if (vs.skipped)
+        json_object_object_add(r, "steps_ended_early", json_object_new_uint64(vs.skipped));
     if (a.seed) {
         json_object_object_add(r, "seed", json_object_new_uint64(a.seed));
         json_object_object_add(r, "rate", json_object_new_double(a.rate));
