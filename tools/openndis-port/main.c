@@ -38,33 +38,11 @@ static void usage(FILE *out)
           "  -I DIR, -D NAME[=VALUE]\n"
           "                passed to the C front end, as are the flags after --\n"
           "\n"
-          "exit status: 0 nothing to port, 1 findings, 2 usage error or unreadable source\n",
+          "Sources must be regular text files of at most 16 MiB.\n"
+          "\n"
+          "exit status: 0 nothing to port, 1 findings, 2 usage error, or a source refused or\n"
+          "unreadable\n",
           out);
-}
-
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap + 1);
-    for (size_t r; buf && (r = fread(buf + n, 1, cap - n, f)) > 0;) {
-        n += r;
-        if (n == cap) {
-            cap *= 2;
-            buf = realloc(buf, cap + 1);
-        }
-    }
-    bool err = ferror(f);
-    fclose(f);
-    if (!buf || err) {
-        free(buf);
-        return NULL;
-    }
-    buf[n] = '\0';
-    *len = n;
-    return buf;
 }
 
 /* Installed: <prefix>/bin/openndis-port next to <prefix>/include/openndis; else the source tree. */
@@ -297,14 +275,15 @@ static int show_diff(const char *path, const struct port_source *src, const char
 
 static int rewrite_in_place(const char *path, const struct port_source *src, const char *text, size_t len)
 {
-    size_t now_len;
-    char *now = read_file(path, &now_len);
-    if (!now || now_len != src->len || memcmp(now, src->text, now_len) != 0) {
+    struct port_source now;
+    char why[PATH_MAX + 256];
+    if (port_read_source(path, &now, why, sizeof why) != 0 || now.len != src->len ||
+        memcmp(now.text, src->text, now.len) != 0) {
         fprintf(stderr, "openndis port: %s changed while it was read; not rewritten\n", path);
-        free(now);
+        free(now.text);
         return -1;
     }
-    free(now);
+    free(now.text);
     struct stat st;
     if (stat(path, &st) != 0)
         return -1;
@@ -330,10 +309,10 @@ static int rewrite_in_place(const char *path, const struct port_source *src, con
 static int port_file(CXIndex index, const char *path, const struct options *o, json_object *json_files,
                      size_t *findings)
 {
-    struct port_source src = { .path = (char *)path };
-    src.text = read_file(path, &src.len);
-    if (!src.text) {
-        fprintf(stderr, "openndis port: cannot read %s: %s\n", path, strerror(errno));
+    struct port_source src;
+    char why[PATH_MAX + 256];
+    if (port_read_source(path, &src, why, sizeof why) != 0) {
+        fprintf(stderr, "openndis port: %s\n", why);
         return 2;
     }
     int nargs = 0;
@@ -349,9 +328,11 @@ static int port_file(CXIndex index, const char *path, const struct options *o, j
     args[nargs++] = inc;
     for (int i = 0; i < o->ncflags; i++)
         args[nargs++] = o->cflags[i];
+    /* libclang parses the bytes read and checked above, never the path again. */
+    struct CXUnsavedFile unsaved = { path, src.text, (unsigned long)src.len };
     CXTranslationUnit tu;
     enum CXErrorCode err = clang_parseTranslationUnit2(
-        index, path, args, nargs, NULL, 0,
+        index, path, args, nargs, &unsaved, 1,
         CXTranslationUnit_DetailedPreprocessingRecord | CXTranslationUnit_KeepGoing, &tu);
     free(args);
     if (err != CXError_Success) {

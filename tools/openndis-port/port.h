@@ -64,6 +64,10 @@ struct port_source {
     char *text; /* the file as parsed */
     size_t len;
 };
+/* The largest source read (docs/porting.md): a driver's C file is far below it. */
+#define PORT_MAX_SOURCE (16u << 20)
+/* Read a regular text file of at most PORT_MAX_SOURCE bytes; -1 with why filled if not. */
+int port_read_source(const char *path, struct port_source *src, char *why, size_t why_len);
 char *port_text(const struct port_source *src, CXSourceRange range); /* malloc'd; NULL if not in file */
 char *port_line_indent(const struct port_source *src, unsigned offset);
 unsigned port_line_start(const struct port_source *src, unsigned offset);
