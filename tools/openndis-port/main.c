@@ -34,14 +34,15 @@ static void usage(FILE *out)
           "\n"
           "  --json        the report as JSON\n"
           "  --fix         print the mechanical rewrites as a unified diff\n"
-          "  --in-place    with --fix: rewrite the files instead (each replaced atomically)\n"
+          "  --in-place    with --fix: rewrite the files instead (through symlinks, keeping\n"
+          "                owner, mode and hard links; refused if another process has one open)\n"
           "  -I DIR, -D NAME[=VALUE]\n"
           "                passed to the C front end, as are the flags after --\n"
           "\n"
           "Sources must be regular text files of at most 16 MiB.\n"
           "\n"
-          "exit status: 0 nothing to port, 1 findings, 2 usage error, or a source refused or\n"
-          "unreadable\n",
+          "exit status: 0 nothing to port, 1 findings, 2 usage error, a source refused or\n"
+          "unreadable, or a file --in-place could not rewrite\n",
           out);
 }
 
@@ -273,37 +274,6 @@ static int show_diff(const char *path, const struct port_source *src, const char
     return WIFEXITED(status) && WEXITSTATUS(status) <= 1 ? 0 : -1;
 }
 
-static int rewrite_in_place(const char *path, const struct port_source *src, const char *text, size_t len)
-{
-    struct port_source now;
-    char why[PATH_MAX + 256];
-    if (port_read_source(path, &now, why, sizeof why) != 0 || now.len != src->len ||
-        memcmp(now.text, src->text, now.len) != 0) {
-        fprintf(stderr, "openndis port: %s changed while it was read; not rewritten\n", path);
-        free(now.text);
-        return -1;
-    }
-    free(now.text);
-    struct stat st;
-    if (stat(path, &st) != 0)
-        return -1;
-    char tmp[PATH_MAX];
-    snprintf(tmp, sizeof tmp, "%s.openndis-port.XXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        fprintf(stderr, "openndis port: cannot write next to %s: %s\n", path, strerror(errno));
-        return -1;
-    }
-    bool ok = write_all(fd, text, len) && fchmod(fd, st.st_mode & 07777) == 0 && fsync(fd) == 0;
-    ok = close(fd) == 0 && ok;
-    if (!ok || rename(tmp, path) != 0) {
-        fprintf(stderr, "openndis port: cannot rewrite %s: %s\n", path, strerror(errno));
-        unlink(tmp);
-        return -1;
-    }
-    return 0;
-}
-
 /* ---- one file ---- */
 
 static int port_file(CXIndex index, const char *path, const struct options *o, json_object *json_files,
@@ -369,7 +339,7 @@ static int port_file(CXIndex index, const char *path, const struct options *o, j
         if (skipped)
             fprintf(stderr, "openndis port: %s: %u overlapping fix-its left out\n", path, skipped);
         if (len != src.len || memcmp(fixed, src.text, len) != 0)
-            rc = o->in_place ? rewrite_in_place(path, &src, fixed, len) : show_diff(path, &src, fixed, len);
+            rc = o->in_place ? port_rewrite_in_place(path, &src, fixed, len) : show_diff(path, &src, fixed, len);
         free(fixed);
         if (rc)
             rc = 2;

@@ -76,6 +76,10 @@ CXSourceRange port_statement_range(const struct port_source *src, CXCursor stmt)
 bool port_fix_remove_statement(struct port_diag *d, const struct port_source *src, CXCursor stmt,
                                CXCursor parent);
 
+/* ---- --fix --in-place (rewrite.c) ---- */
+/* Rewrite the file's own inode if it still holds src's text; 0, or -1 with a message. */
+int port_rewrite_in_place(const char *path, const struct port_source *src, const char *text, size_t len);
+
 /* ---- cursor helpers (cursor.c) ---- */
 size_t port_children(CXCursor c, CXCursor **out); /* malloc'd array */
 CXCursor port_strip(CXCursor c);                  /* through parens, casts, unexposed */
