@@ -195,6 +195,57 @@ static void test_fix_goto_shape(void **state)
     free(diff);
 }
 
+/* The whole of stdout is one JSON document (whitespace around it aside); NULL if not. */
+static json_object *one_json_document(const char *out)
+{
+    json_tokener *tok = json_tokener_new();
+    json_object *root = json_tokener_parse_ex(tok, out, (int)strlen(out));
+    size_t used = json_tokener_get_parse_end(tok);
+    json_tokener_free(tok);
+    while (root && (out[used] == '\n' || out[used] == ' '))
+        used++;
+    if (root && out[used] != '\0') {
+        json_object_put(root);
+        return NULL;
+    }
+    return root;
+}
+
+/* --fix --json: the diff is a field of the one JSON document, not text before it (issue 15
+ * #19); with --in-place the document says the file was rewritten. */
+static void test_fix_json_is_one_document(void **state)
+{
+    (void)state;
+    char cmd[1400], *out;
+    snprintf(cmd, sizeof cmd, "%s --fix --json %s/ndis5_basic.c", OPENNDIS_PORT, PORT_SRC_DIR);
+    assert_int_equal(run(cmd, &out), 1);
+    json_object *root = one_json_document(out);
+    if (!root)
+        print_error("not one JSON document:\n%.300s\n", out);
+    assert_non_null(root);
+    json_object *file = json_object_array_get_idx(json_object_object_get(root, "files"), 0);
+    const char *diff = json_object_get_string(json_object_object_get(file, "diff"));
+    assert_non_null(diff);
+    assert_non_null(strstr(diff, "+++ b/"));
+    assert_non_null(strstr(diff, "NdisMRegisterMiniportDriver"));
+    assert_true(json_object_array_length(json_object_object_get(file, "diagnostics")) > 0);
+    json_object_put(root);
+    free(out);
+
+    char dir[] = "/tmp/test_port.XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    snprintf(cmd, sizeof cmd, "cp %s/ndis5_basic.c %s/d.c && %s --fix --in-place --json %s/d.c; st=$?; rm -r %s; exit $st",
+             PORT_SRC_DIR, dir, OPENNDIS_PORT, dir, dir);
+    assert_int_equal(run(cmd, &out), 1);
+    root = one_json_document(out);
+    assert_non_null(root);
+    file = json_object_array_get_idx(json_object_object_get(root, "files"), 0);
+    assert_true(json_object_get_boolean(json_object_object_get(file, "rewritten")));
+    assert_null(json_object_object_get(file, "diff"));
+    json_object_put(root);
+    free(out);
+}
+
 static void test_no_findings_on_ndis6_sample(void **state)
 {
     (void)state;
@@ -260,6 +311,7 @@ int main(void)
         cmocka_unit_test(test_registration_tested_in_condition),
         cmocka_unit_test(test_ndis6_entry),
         cmocka_unit_test(test_fix_goto_shape),
+        cmocka_unit_test(test_fix_json_is_one_document),
         cmocka_unit_test(test_no_findings_on_ndis6_sample),
         cmocka_unit_test(test_no_findings_on_correct_shapes),
         cmocka_unit_test(test_command_line),

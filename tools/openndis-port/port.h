@@ -76,7 +76,8 @@ CXSourceRange port_statement_range(const struct port_source *src, CXCursor stmt)
 bool port_fix_remove_statement(struct port_diag *d, const struct port_source *src, CXCursor stmt,
                                CXCursor parent);
 
-/* ---- --fix --in-place (rewrite.c) ---- */
+/* ---- where --fix goes (rewrite.c) ---- */
+char *port_diff(const char *path, const struct port_source *src, const char *text, size_t len); /* malloc'd */
 /* Rewrite the file's own inode if it still holds src's text; 0, or -1 with a message. */
 int port_rewrite_in_place(const char *path, const struct port_source *src, const char *text, size_t len);
 

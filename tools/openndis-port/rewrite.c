@@ -1,4 +1,4 @@
-/* --fix --in-place: the rewritten text goes into the file itself.
+/* Where --fix puts the rewritten text: a unified diff, or the file itself (--in-place).
  *
  * In place means the same inode: the new text is written over the old through a descriptor of
  * the file, so a symlink is edited through, hard links keep sharing the file, and its owner,
@@ -14,13 +14,32 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "port.h"
+
+extern char **environ;
+
+static bool write_all(int fd, const char *p, size_t n)
+{
+    while (n) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return false;
+        }
+        p += w;
+        n -= (size_t)w;
+    }
+    return true;
+}
 
 static bool pwrite_all(int fd, const char *p, size_t n, off_t at)
 {
@@ -36,6 +55,66 @@ static bool pwrite_all(int fd, const char *p, size_t n, off_t at)
         at += w;
     }
     return true;
+}
+
+char *port_diff(const char *path, const struct port_source *src, const char *text, size_t len)
+{
+    char a[] = "/tmp/openndis-port-a.XXXXXX", b[] = "/tmp/openndis-port-b.XXXXXX";
+    int fa = mkstemp(a), fb = mkstemp(b), pipefd[2] = { -1, -1 };
+    char *out = NULL;
+    size_t n = 0, cap = 0;
+    int status = -1;
+    if (fa >= 0 && fb >= 0 && write_all(fa, src->text, src->len) && write_all(fb, text, len) &&
+        pipe2(pipefd, O_CLOEXEC) == 0) {
+        char la[4096 + 8], lb[4096 + 8];
+        const char *sep = path[0] == '/' ? "" : "/"; /* patch -p1 strips the a/ b/ */
+        snprintf(la, sizeof la, "a%s%s", sep, path);
+        snprintf(lb, sizeof lb, "b%s%s", sep, path);
+        char *argv[] = { "diff", "-u", "--label", la, "--label", lb, a, b, NULL };
+        posix_spawn_file_actions_t fa_act;
+        posix_spawn_file_actions_init(&fa_act);
+        posix_spawn_file_actions_adddup2(&fa_act, pipefd[1], STDOUT_FILENO);
+        pid_t pid;
+        int e = posix_spawnp(&pid, "diff", &fa_act, NULL, argv, environ);
+        posix_spawn_file_actions_destroy(&fa_act);
+        close(pipefd[1]);
+        if (e == 0) {
+            for (;;) {
+                if (n + 4096 + 1 > cap) {
+                    cap = cap ? cap * 2 : 16384;
+                    char *grown = realloc(out, cap);
+                    if (!grown)
+                        break;
+                    out = grown;
+                }
+                ssize_t r = read(pipefd[0], out + n, cap - n - 1);
+                if (r < 0 && errno == EINTR)
+                    continue;
+                if (r <= 0)
+                    break;
+                n += (size_t)r;
+            }
+            while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+                ;
+        } else {
+            fprintf(stderr, "openndis port: cannot run diff (diffutils): %s\n", strerror(e));
+        }
+        close(pipefd[0]);
+    }
+    if (fa >= 0) {
+        close(fa);
+        unlink(a);
+    }
+    if (fb >= 0) {
+        close(fb);
+        unlink(b);
+    }
+    if (!out || !WIFEXITED(status) || WEXITSTATUS(status) > 1) {
+        free(out);
+        return NULL;
+    }
+    out[n] = '\0';
+    return out;
 }
 
 /* The file's current bytes equal the parsed text. */
