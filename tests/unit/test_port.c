@@ -170,6 +170,27 @@ static void test_registration_tested_in_condition(void **state)
     free(diff);
 }
 
+/* Failures after an NDIS 5 registration behind conditions that are not status tests: a flag
+ * set through its address, `== TRUE`, a counter changed with ++ (issue 14 #4). Each return
+ * gets the finding and the deregistering fix-it. */
+static void test_ndis5_late_failure(void **state)
+{
+    (void)state;
+    check_source("ndis5_late_failure.c");
+    char cmd[1024], *out;
+    snprintf(cmd, sizeof cmd, "%s %s/ndis5_late_failure.c 2>&1", OPENNDIS_PORT, PORT_SRC_DIR);
+    assert_int_equal(run(cmd, &out), 1);
+    for (int line = 42; line <= 47; line += line == 44 ? 3 : 2) {
+        char want[160];
+        snprintf(want, sizeof want, "fix-it: %d:9-%d:36 \"{ NdisMDeregisterMiniportDriver(NdisWrapperHandle); return NDIS_STATUS_FAILURE; }\"",
+                 line, line);
+        if (!strstr(out, want))
+            print_error("missing: %s\n", want);
+        assert_non_null(strstr(out, want));
+    }
+    free(out);
+}
+
 static void test_ndis6_entry(void **state)
 {
     (void)state;
@@ -309,6 +330,7 @@ int main(void)
         cmocka_unit_test(test_ndis5_half_ported),
         cmocka_unit_test(test_registration_in_a_helper),
         cmocka_unit_test(test_registration_tested_in_condition),
+        cmocka_unit_test(test_ndis5_late_failure),
         cmocka_unit_test(test_ndis6_entry),
         cmocka_unit_test(test_fix_goto_shape),
         cmocka_unit_test(test_fix_json_is_one_document),
