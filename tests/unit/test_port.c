@@ -191,6 +191,44 @@ static void test_ndis5_late_failure(void **state)
     free(out);
 }
 
+/* port-required-handler names exactly the required handlers of the table
+ * NdisMRegisterMiniportDriver checks (include/ndis/miniport_handlers.def), less the two this
+ * driver maps from NDIS 5 members and the unload handler, which has a rule of its own. */
+static void test_required_handlers_are_the_runtime_table(void **state)
+{
+    (void)state;
+    static const struct { const char *routine; bool required; } table[] = {
+#define NDIS_HANDLER(field, routine, type, rev, req) { #routine, req },
+#include <ndis/miniport_handlers.def>
+#undef NDIS_HANDLER
+    };
+    char cmd[1024], *out;
+    snprintf(cmd, sizeof cmd, "%s --json %s/ndis5_late_failure.c", OPENNDIS_PORT, PORT_SRC_DIR);
+    assert_int_equal(run(cmd, &out), 1);
+    json_object *root = json_tokener_parse(out);
+    assert_non_null(root);
+    json_object *diags = json_object_object_get(json_object_array_get_idx(json_object_object_get(root, "files"), 0),
+                                                "diagnostics");
+    size_t reported = 0, want = 0;
+    for (size_t i = 0; i < json_object_array_length(diags); i++)
+        reported += !strcmp(json_object_get_string(json_object_object_get(json_object_array_get_idx(diags, i), "id")),
+                            "port-required-handler");
+    for (size_t t = 0; t < sizeof table / sizeof table[0]; t++) {
+        if (!table[t].required || !strcmp(table[t].routine, "MiniportInitializeEx") ||
+            !strcmp(table[t].routine, "MiniportHaltEx") || !strcmp(table[t].routine, "MiniportDriverUnload"))
+            continue;
+        want++;
+        char needle[96];
+        snprintf(needle, sizeof needle, "NDIS 6.0 requires %s (", table[t].routine);
+        if (!strstr(out, needle))
+            print_error("not reported: %s\n", table[t].routine);
+        assert_non_null(strstr(out, needle));
+    }
+    assert_int_equal(reported, want);
+    json_object_put(root);
+    free(out);
+}
+
 static void test_ndis6_entry(void **state)
 {
     (void)state;
@@ -331,6 +369,7 @@ int main(void)
         cmocka_unit_test(test_registration_in_a_helper),
         cmocka_unit_test(test_registration_tested_in_condition),
         cmocka_unit_test(test_ndis5_late_failure),
+        cmocka_unit_test(test_required_handlers_are_the_runtime_table),
         cmocka_unit_test(test_ndis6_entry),
         cmocka_unit_test(test_fix_goto_shape),
         cmocka_unit_test(test_fix_json_is_one_document),
