@@ -61,7 +61,9 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
     chmod 0444 "$work/locked/ro.c"
     chmod 0755 "$work/locked"
     for f in root.c ro.c; do
-        run 2 "cannot open $work/locked/$f for writing: Permission denied" setpriv --reuid=nobody --regid=nogroup --clear-groups "$port" --fix --in-place "$work/locked/$f"
+        why="cannot open $work/locked/$f for writing: Permission denied"
+        [ $f = ro.c ] && why="read-only (mode 0444)"
+        run 2 "$why" setpriv --reuid=nobody --regid=nogroup --clear-groups "$port" --fix --in-place "$work/locked/$f"
         pristine "$work/locked/$f" || fail "nobody rewrote root's $f"
         [ "$(stat -c %U "$work/locked/$f")" = root ] || fail "root's $f now belongs to $(stat -c %U "$work/locked/$f")"
     done

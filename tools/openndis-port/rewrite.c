@@ -139,22 +139,22 @@ static bool unchanged(int fd, const struct port_source *src)
 int port_rewrite_in_place(const char *path, const struct port_source *src, const char *text, size_t len)
 {
     const char *keep = "the file is unchanged; `--fix` without --in-place prints the rewrite as a diff";
+    struct stat st, now;
+    /* Root may write anything: a file without write permission is read-only by its owner's
+     * decision, which --in-place respects for every user. */
+    if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && !(st.st_mode & 0222)) {
+        fprintf(stderr, "openndis port: %s is read-only (mode %04o); make it writable to rewrite it; %s\n",
+                path, (unsigned)(st.st_mode & 07777), keep);
+        return -1;
+    }
     int fd = open(path, O_RDWR | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     if (fd < 0) {
         fprintf(stderr, "openndis port: cannot open %s for writing: %s; %s\n", path, strerror(errno), keep);
         return -1;
     }
-    struct stat st, now;
     int rc = -1;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         fprintf(stderr, "openndis port: %s is no longer a regular file; %s\n", path, keep);
-        goto out;
-    }
-    /* Root may write anything: a file without write permission is read-only by its owner's
-     * decision, which --in-place respects for every user. */
-    if (!(st.st_mode & 0222)) {
-        fprintf(stderr, "openndis port: %s is read-only (mode %04o); make it writable to rewrite it; %s\n",
-                path, (unsigned)(st.st_mode & 07777), keep);
         goto out;
     }
     /* A lease break notifies us with SIGIO, whose default action would end the process. */
