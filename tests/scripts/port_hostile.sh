@@ -89,6 +89,11 @@ mkfifo "$work/inc/pause.h"
 { echo '#include "pause.h"'; cat "$source"; } >"$work/raced.c"
 timeout 30 "$port" --fix --in-place "$work/raced.c" -- -I"$work/inc" >"$work/out" 2>"$work/err" &
 pid=$!
+# Should port end without opening the FIFO, this opener (read-write: it never blocks) stands
+# in for it, so that the test fails instead of waiting forever.
+# ($pid is `timeout`, whose name has no space: field 3 of its stat is its state, Z once ended.)
+(while [ "$(cut -d' ' -f3 /proc/$pid/stat 2>/dev/null || echo Z)" != Z ]; do sleep 0.1; done
+ exec 5<>"$work/inc/pause.h") >/dev/null 2>&1 &
 exec 4>"$work/inc/pause.h"
 echo "/* a late edit */" >>"$work/raced.c"
 exec 4>&-
