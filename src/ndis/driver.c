@@ -27,29 +27,12 @@ struct ndis_handler_field {
     bool required;
 };
 
-#define H(field, role, rev, req) \
-    { offsetof(NDIS_MINIPORT_DRIVER_CHARACTERISTICS, field), #field, role, rev, req }
+#define NDIS_HANDLER(field, role, type, rev, req) \
+    { offsetof(NDIS_MINIPORT_DRIVER_CHARACTERISTICS, field), #field, #role, rev, req },
 static const struct ndis_handler_field ndis_handlers[] = {
-    H(SetOptionsHandler, "MiniportSetOptions", 1, false),
-    H(InitializeHandlerEx, "MiniportInitializeEx", 1, true),
-    H(HaltHandlerEx, "MiniportHaltEx", 1, true),
-    H(UnloadHandler, "MiniportDriverUnload", 1, true),
-    H(PauseHandler, "MiniportPause", 1, true),
-    H(RestartHandler, "MiniportRestart", 1, true),
-    H(OidRequestHandler, "MiniportOidRequest", 1, true),
-    H(SendNetBufferListsHandler, "MiniportSendNetBufferLists", 1, true),
-    H(ReturnNetBufferListsHandler, "MiniportReturnNetBufferLists", 1, true),
-    H(CancelSendHandler, "MiniportCancelSend", 1, true),
-    H(CheckForHangHandlerEx, "MiniportCheckForHangEx", 1, false),
-    H(ResetHandlerEx, "MiniportResetEx", 1, false),
-    H(DevicePnPEventNotifyHandler, "MiniportDevicePnPEventNotify", 1, true),
-    H(ShutdownHandlerEx, "MiniportShutdownEx", 1, true),
-    H(CancelOidRequestHandler, "MiniportCancelOidRequest", 1, true),
-    H(DirectOidRequestHandler, "MiniportDirectOidRequest", 2, false),
-    H(CancelDirectOidRequestHandler, "MiniportCancelDirectOidRequest", 2, false),
-    H(SynchronousOidRequestHandler, "MiniportSynchronousOidRequest", 3, false),
+#include <ndis/miniport_handlers.def>
 };
-#undef H
+#undef NDIS_HANDLER
 
 static const size_t ndis_revision_size[] = {
     0,

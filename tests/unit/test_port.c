@@ -170,6 +170,65 @@ static void test_registration_tested_in_condition(void **state)
     free(diff);
 }
 
+/* Failures after an NDIS 5 registration behind conditions that are not status tests: a flag
+ * set through its address, `== TRUE`, a counter changed with ++ (issue 14 #4). Each return
+ * gets the finding and the deregistering fix-it. */
+static void test_ndis5_late_failure(void **state)
+{
+    (void)state;
+    check_source("ndis5_late_failure.c");
+    char cmd[1024], *out;
+    snprintf(cmd, sizeof cmd, "%s %s/ndis5_late_failure.c 2>&1", OPENNDIS_PORT, PORT_SRC_DIR);
+    assert_int_equal(run(cmd, &out), 1);
+    for (int line = 42; line <= 47; line += line == 44 ? 3 : 2) {
+        char want[160];
+        snprintf(want, sizeof want, "fix-it: %d:9-%d:36 \"{ NdisMDeregisterMiniportDriver(NdisWrapperHandle); return NDIS_STATUS_FAILURE; }\"",
+                 line, line);
+        if (!strstr(out, want))
+            print_error("missing: %s\n", want);
+        assert_non_null(strstr(out, want));
+    }
+    free(out);
+}
+
+/* port-required-handler names exactly the required handlers of the table
+ * NdisMRegisterMiniportDriver checks (include/ndis/miniport_handlers.def), less the two this
+ * driver maps from NDIS 5 members and the unload handler, which has a rule of its own. */
+static void test_required_handlers_are_the_runtime_table(void **state)
+{
+    (void)state;
+    static const struct { const char *routine; bool required; } table[] = {
+#define NDIS_HANDLER(field, routine, type, rev, req) { #routine, req },
+#include <ndis/miniport_handlers.def>
+#undef NDIS_HANDLER
+    };
+    char cmd[1024], *out;
+    snprintf(cmd, sizeof cmd, "%s --json %s/ndis5_late_failure.c", OPENNDIS_PORT, PORT_SRC_DIR);
+    assert_int_equal(run(cmd, &out), 1);
+    json_object *root = json_tokener_parse(out);
+    assert_non_null(root);
+    json_object *diags = json_object_object_get(json_object_array_get_idx(json_object_object_get(root, "files"), 0),
+                                                "diagnostics");
+    size_t reported = 0, want = 0;
+    for (size_t i = 0; i < json_object_array_length(diags); i++)
+        reported += !strcmp(json_object_get_string(json_object_object_get(json_object_array_get_idx(diags, i), "id")),
+                            "port-required-handler");
+    for (size_t t = 0; t < sizeof table / sizeof table[0]; t++) {
+        if (!table[t].required || !strcmp(table[t].routine, "MiniportInitializeEx") ||
+            !strcmp(table[t].routine, "MiniportHaltEx") || !strcmp(table[t].routine, "MiniportDriverUnload"))
+            continue;
+        want++;
+        char needle[96];
+        snprintf(needle, sizeof needle, "NDIS 6.0 requires %s (", table[t].routine);
+        if (!strstr(out, needle))
+            print_error("not reported: %s\n", table[t].routine);
+        assert_non_null(strstr(out, needle));
+    }
+    assert_int_equal(reported, want);
+    json_object_put(root);
+    free(out);
+}
+
 static void test_ndis6_entry(void **state)
 {
     (void)state;
@@ -193,6 +252,57 @@ static void test_fix_goto_shape(void **state)
     /* The NDIS 5 ISR member has no mechanical rewrite: it stays, and so fails to compile. */
     assert_null(strstr(diff, "-    Chars.ISRHandler"));
     free(diff);
+}
+
+/* The whole of stdout is one JSON document (whitespace around it aside); NULL if not. */
+static json_object *one_json_document(const char *out)
+{
+    json_tokener *tok = json_tokener_new();
+    json_object *root = json_tokener_parse_ex(tok, out, (int)strlen(out));
+    size_t used = json_tokener_get_parse_end(tok);
+    json_tokener_free(tok);
+    while (root && (out[used] == '\n' || out[used] == ' '))
+        used++;
+    if (root && out[used] != '\0') {
+        json_object_put(root);
+        return NULL;
+    }
+    return root;
+}
+
+/* --fix --json: the diff is a field of the one JSON document, not text before it (issue 15
+ * #19); with --in-place the document says the file was rewritten. */
+static void test_fix_json_is_one_document(void **state)
+{
+    (void)state;
+    char cmd[1400], *out;
+    snprintf(cmd, sizeof cmd, "%s --fix --json %s/ndis5_basic.c", OPENNDIS_PORT, PORT_SRC_DIR);
+    assert_int_equal(run(cmd, &out), 1);
+    json_object *root = one_json_document(out);
+    if (!root)
+        print_error("not one JSON document:\n%.300s\n", out);
+    assert_non_null(root);
+    json_object *file = json_object_array_get_idx(json_object_object_get(root, "files"), 0);
+    const char *diff = json_object_get_string(json_object_object_get(file, "diff"));
+    assert_non_null(diff);
+    assert_non_null(strstr(diff, "+++ b/"));
+    assert_non_null(strstr(diff, "NdisMRegisterMiniportDriver"));
+    assert_true(json_object_array_length(json_object_object_get(file, "diagnostics")) > 0);
+    json_object_put(root);
+    free(out);
+
+    char dir[] = "/tmp/test_port.XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    snprintf(cmd, sizeof cmd, "cp %s/ndis5_basic.c %s/d.c && %s --fix --in-place --json %s/d.c; st=$?; rm -r %s; exit $st",
+             PORT_SRC_DIR, dir, OPENNDIS_PORT, dir, dir);
+    assert_int_equal(run(cmd, &out), 1);
+    root = one_json_document(out);
+    assert_non_null(root);
+    file = json_object_array_get_idx(json_object_object_get(root, "files"), 0);
+    assert_true(json_object_get_boolean(json_object_object_get(file, "rewritten")));
+    assert_null(json_object_object_get(file, "diff"));
+    json_object_put(root);
+    free(out);
 }
 
 static void test_no_findings_on_ndis6_sample(void **state)
@@ -258,8 +368,11 @@ int main(void)
         cmocka_unit_test(test_ndis5_half_ported),
         cmocka_unit_test(test_registration_in_a_helper),
         cmocka_unit_test(test_registration_tested_in_condition),
+        cmocka_unit_test(test_ndis5_late_failure),
+        cmocka_unit_test(test_required_handlers_are_the_runtime_table),
         cmocka_unit_test(test_ndis6_entry),
         cmocka_unit_test(test_fix_goto_shape),
+        cmocka_unit_test(test_fix_json_is_one_document),
         cmocka_unit_test(test_no_findings_on_ndis6_sample),
         cmocka_unit_test(test_no_findings_on_correct_shapes),
         cmocka_unit_test(test_command_line),

@@ -42,24 +42,17 @@ static const struct field_map fields[] = {
     { "AllocateCompleteHandler", NULL, NULL, "MiniportSharedMemoryAllocateComplete pairs with NdisMAllocateSharedMemoryAsyncEx" },
 };
 
-/* What NdisMRegisterMiniportDriver insists on (OpenNDIS checks the same list). */
-struct required {
+/* What NdisMRegisterMiniportDriver insists on: the table it checks. */
+struct handler_role {
     const char *field, *role, *name;
+    bool required;
 };
-static const struct required required[] = {
-    { "InitializeHandlerEx", "MINIPORT_INITIALIZE", "MiniportInitializeEx" },
-    { "HaltHandlerEx", "MINIPORT_HALT", "MiniportHaltEx" },
-    { "PauseHandler", "MINIPORT_PAUSE", "MiniportPause" },
-    { "RestartHandler", "MINIPORT_RESTART", "MiniportRestart" },
-    { "OidRequestHandler", "MINIPORT_OID_REQUEST", "MiniportOidRequest" },
-    { "SendNetBufferListsHandler", "MINIPORT_SEND_NET_BUFFER_LISTS", "MiniportSendNetBufferLists" },
-    { "ReturnNetBufferListsHandler", "MINIPORT_RETURN_NET_BUFFER_LISTS", "MiniportReturnNetBufferLists" },
-    { "CancelSendHandler", "MINIPORT_CANCEL_SEND", "MiniportCancelSend" },
-    { "DevicePnPEventNotifyHandler", "MINIPORT_DEVICE_PNP_EVENT_NOTIFY", "MiniportDevicePnPEventNotify" },
-    { "ShutdownHandlerEx", "MINIPORT_SHUTDOWN", "MiniportShutdownEx" },
-    { "CancelOidRequestHandler", "MINIPORT_CANCEL_OID_REQUEST", "MiniportCancelOidRequest" },
+#define NDIS_HANDLER(field, routine, type, rev, req) { #field, #type, #routine, req },
+static const struct handler_role handlers[] = {
+#include <ndis/miniport_handlers.def>
 };
-#define N_REQUIRED (sizeof required / sizeof required[0])
+#undef NDIS_HANDLER
+#define N_HANDLERS (sizeof handlers / sizeof handlers[0])
 
 static const char *const register_calls[] = { "NdisMRegisterMiniport", "NdisMRegisterMiniportDriver", NULL };
 static const char *const cleanup_calls[] = { "NdisTerminateWrapper", "NdisMDeregisterMiniportDriver", NULL };
@@ -713,29 +706,32 @@ static void check_required(struct entry *e, const struct roles *roles, const boo
     const char *C = e->chars_base, *A = e->chars_access;
     if (e->init_positional || e->t->parse_errors)
         return; /* `= { 0, x, y }`, or code the front end could not read: absence is unknown */
-    for (size_t r = 0; r < N_REQUIRED; r++) {
-        if (provides(e, required[r].field, fixed) || initialized(e, required[r].field))
+    for (size_t i = 0; i < N_HANDLERS; i++) {
+        const struct handler_role *h = &handlers[i];
+        /* The unload handler has a rule of its own (port-unload-handler). */
+        if (!h->required || !strcmp(h->field, "UnloadHandler") || provides(e, h->field, fixed) ||
+            initialized(e, h->field))
             continue;
         bool mapped = false;
         for (size_t i = 0; i < e->nas; i++) {
             const struct field_map *fm = field_of(e->as[i].field);
-            mapped |= fm && fm->ndis6 && !strcmp(fm->ndis6, required[r].field);
+            mapped |= fm && fm->ndis6 && !strcmp(fm->ndis6, h->field);
         }
         if (mapped)
             continue; /* reported at that member */
         size_t count;
-        const char *cand = only_candidate(roles, required[r].role, &count);
+        const char *cand = only_candidate(roles, h->role, &count);
         struct port_diag *q = port_diag(e->t->report, PORT_WARNING, "port-required-handler", PAGE_CHARS, e->reg,
-                                        "NDIS 6.0 requires %s (%s)%s", required[r].name, required[r].field,
+                                        "NDIS 6.0 requires %s (%s)%s", h->name, h->field,
                                         cand ? "" : ": the driver has no such function yet");
         if (cand) {
-            port_note(q, clang_getNullCursor(), "%s has the %s signature: the rewrite registers it", cand, required[r].role);
-            char *line = port_format("%s%s%s = %s;", C, A, required[r].field, cand);
+            port_note(q, clang_getNullCursor(), "%s has the %s signature: the rewrite registers it", cand, h->role);
+            char *line = port_format("%s%s%s = %s;", C, A, h->field, cand);
             insert_before_register(e, q, line);
             free(line);
         } else {
-            port_note(q, clang_getNullCursor(), "write a %s%s and set %s%s%s", required[r].role,
-                      count > 1 ? " (several candidates have that signature)" : "", C, A, required[r].field);
+            port_note(q, clang_getNullCursor(), "write a %s%s and set %s%s%s", h->role,
+                      count > 1 ? " (several candidates have that signature)" : "", C, A, h->field);
         }
     }
 }

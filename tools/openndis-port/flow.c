@@ -472,6 +472,28 @@ static void effect(struct effects *x, CXCursor c)
             assign(x->g, x->s, clang_getCursorReferenced(lhs), kids[1]);
         free(op);
         free(kids);
+    } else if (k == CXCursor_CompoundAssignOperator || k == CXCursor_UnaryOperator) {
+        /* `x += 1`, `x++`, `&x` (the address passed to a call that sets it): x's value is no
+         * longer the one last assigned. */
+        CXCursor *kids;
+        size_t n = port_children(c, &kids);
+        char *op = k == CXCursor_UnaryOperator ? port_binary_op(c) : NULL;
+        CXCursor target = n ? port_strip(kids[0]) : c;
+        /* `&x` by its type, since a macro argument (NdisZeroMemory(&x, ...)) has no tokens. */
+        CXType t = clang_getCanonicalType(clang_getCursorType(c));
+        bool address_of = n == 1 && t.kind == CXType_Pointer &&
+                          clang_equalTypes(clang_getCanonicalType(clang_getPointeeType(t)),
+                                           clang_getCanonicalType(clang_getCursorType(kids[0])));
+        bool changes = k == CXCursor_CompoundAssignOperator || address_of ||
+                       (op && (!strcmp(op, "++") || !strcmp(op, "--")));
+        if (changes && clang_getCursorKind(target) == CXCursor_DeclRefExpr &&
+            is_var(clang_getCursorReferenced(target))) {
+            struct var *v = var_of(x->s, clang_getCursorReferenced(target), true);
+            if (v)
+                v->k = V_UNKNOWN;
+        }
+        free(op);
+        free(kids);
     } else if (k == CXCursor_VarDecl) {
         CXCursor *kids;
         size_t n = port_children(c, &kids);
@@ -610,7 +632,9 @@ static void explore_cond(struct cfg *g, struct state *s, struct node *n)
         ok.bound = bad.bound = true;
         ok.value = 0;
         bad.value = FAIL_VALUE;
-        if (eval(g, cond, s, &ok, &v0) && eval(g, cond, s, &bad, &v1)) {
+        /* The two values stand for success and failure; when both take one branch the test
+         * is not of that kind (`x == TRUE`, `Count > 4`) and both branches stay possible. */
+        if (eval(g, cond, s, &ok, &v0) && eval(g, cond, s, &bad, &v1) && !v0 != !v1) {
             struct state a = *s, b = *s;
             refine(&a, &ok);
             refine(&b, &bad);

@@ -1,23 +1,18 @@
 /* openndis port FILE.c... [-- compiler flags]: NDIS 5.x -> NDIS 6.0 migration diagnostics and
  * fix-its, from a real C front end (libclang). */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <libgen.h>
 #include <limits.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
 
 #include "port.h"
-
-extern char **environ;
 
 struct options {
     bool json, fix, in_place;
@@ -34,37 +29,17 @@ static void usage(FILE *out)
           "\n"
           "  --json        the report as JSON\n"
           "  --fix         print the mechanical rewrites as a unified diff\n"
-          "  --in-place    with --fix: rewrite the files instead (each replaced atomically)\n"
+          "  --in-place    with --fix: rewrite the files instead (through symlinks, keeping\n"
+          "                owner, mode and hard links; refused if another process has one open)\n"
           "  -I DIR, -D NAME[=VALUE]\n"
           "                passed to the C front end, as are the flags after --\n"
           "\n"
-          "exit status: 0 nothing to port, 1 findings, 2 usage error or unreadable source\n",
+          "With --fix --json the diff is each file's \"diff\" string in the JSON document.\n"
+          "Sources must be regular text files of at most 16 MiB.\n"
+          "\n"
+          "exit status: 0 nothing to port, 1 findings, 2 usage error, a source refused or\n"
+          "unreadable, or a file --in-place could not rewrite\n",
           out);
-}
-
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap + 1);
-    for (size_t r; buf && (r = fread(buf + n, 1, cap - n, f)) > 0;) {
-        n += r;
-        if (n == cap) {
-            cap *= 2;
-            buf = realloc(buf, cap + 1);
-        }
-    }
-    bool err = ferror(f);
-    fclose(f);
-    if (!buf || err) {
-        free(buf);
-        return NULL;
-    }
-    buf[n] = '\0';
-    *len = n;
-    return buf;
 }
 
 /* Installed: <prefix>/bin/openndis-port next to <prefix>/include/openndis; else the source tree. */
@@ -251,89 +226,15 @@ static char *apply_fixits(const struct port_report *r, const struct port_source 
     return out;
 }
 
-static bool write_all(int fd, const char *p, size_t n)
-{
-    while (n) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            return false;
-        }
-        p += w;
-        n -= (size_t)w;
-    }
-    return true;
-}
-
-static int show_diff(const char *path, const struct port_source *src, const char *text, size_t len)
-{
-    char a[] = "/tmp/openndis-port-a.XXXXXX", b[] = "/tmp/openndis-port-b.XXXXXX";
-    int fa = mkstemp(a), fb = mkstemp(b);
-    int status = -1;
-    if (fa >= 0 && fb >= 0 && write_all(fa, src->text, src->len) && write_all(fb, text, len)) {
-        char la[PATH_MAX + 8], lb[PATH_MAX + 8];
-        const char *sep = path[0] == '/' ? "" : "/"; /* patch -p1 strips the a/ b/ */
-        snprintf(la, sizeof la, "a%s%s", sep, path);
-        snprintf(lb, sizeof lb, "b%s%s", sep, path);
-        char *argv[] = { "diff", "-u", "--label", la, "--label", lb, a, b, NULL };
-        pid_t pid;
-        fflush(stdout);
-        if (posix_spawnp(&pid, "diff", NULL, NULL, argv, environ) == 0)
-            waitpid(pid, &status, 0);
-        else
-            fprintf(stderr, "openndis port: cannot run diff (diffutils): %s\n", strerror(errno));
-    }
-    if (fa >= 0) {
-        close(fa);
-        unlink(a);
-    }
-    if (fb >= 0) {
-        close(fb);
-        unlink(b);
-    }
-    return WIFEXITED(status) && WEXITSTATUS(status) <= 1 ? 0 : -1;
-}
-
-static int rewrite_in_place(const char *path, const struct port_source *src, const char *text, size_t len)
-{
-    size_t now_len;
-    char *now = read_file(path, &now_len);
-    if (!now || now_len != src->len || memcmp(now, src->text, now_len) != 0) {
-        fprintf(stderr, "openndis port: %s changed while it was read; not rewritten\n", path);
-        free(now);
-        return -1;
-    }
-    free(now);
-    struct stat st;
-    if (stat(path, &st) != 0)
-        return -1;
-    char tmp[PATH_MAX];
-    snprintf(tmp, sizeof tmp, "%s.openndis-port.XXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        fprintf(stderr, "openndis port: cannot write next to %s: %s\n", path, strerror(errno));
-        return -1;
-    }
-    bool ok = write_all(fd, text, len) && fchmod(fd, st.st_mode & 07777) == 0 && fsync(fd) == 0;
-    ok = close(fd) == 0 && ok;
-    if (!ok || rename(tmp, path) != 0) {
-        fprintf(stderr, "openndis port: cannot rewrite %s: %s\n", path, strerror(errno));
-        unlink(tmp);
-        return -1;
-    }
-    return 0;
-}
-
 /* ---- one file ---- */
 
 static int port_file(CXIndex index, const char *path, const struct options *o, json_object *json_files,
                      size_t *findings)
 {
-    struct port_source src = { .path = (char *)path };
-    src.text = read_file(path, &src.len);
-    if (!src.text) {
-        fprintf(stderr, "openndis port: cannot read %s: %s\n", path, strerror(errno));
+    struct port_source src;
+    char why[PATH_MAX + 256];
+    if (port_read_source(path, &src, why, sizeof why) != 0) {
+        fprintf(stderr, "openndis port: %s\n", why);
         return 2;
     }
     int nargs = 0;
@@ -349,9 +250,11 @@ static int port_file(CXIndex index, const char *path, const struct options *o, j
     args[nargs++] = inc;
     for (int i = 0; i < o->ncflags; i++)
         args[nargs++] = o->cflags[i];
+    /* libclang parses the bytes read and checked above, never the path again. */
+    struct CXUnsavedFile unsaved = { path, src.text, (unsigned long)src.len };
     CXTranslationUnit tu;
     enum CXErrorCode err = clang_parseTranslationUnit2(
-        index, path, args, nargs, NULL, 0,
+        index, path, args, nargs, &unsaved, 1,
         CXTranslationUnit_DetailedPreprocessingRecord | CXTranslationUnit_KeepGoing, &tu);
     free(args);
     if (err != CXError_Success) {
@@ -381,30 +284,42 @@ static int port_file(CXIndex index, const char *path, const struct options *o, j
     port_check_guide(&t);
 
     int rc = 0;
+    char *diff = NULL;
+    bool rewritten = false;
     if (o->fix) {
         unsigned skipped;
         size_t len;
         char *fixed = apply_fixits(&report, &src, &len, &skipped);
         if (skipped)
             fprintf(stderr, "openndis port: %s: %u overlapping fix-its left out\n", path, skipped);
-        if (len != src.len || memcmp(fixed, src.text, len) != 0)
-            rc = o->in_place ? rewrite_in_place(path, &src, fixed, len) : show_diff(path, &src, fixed, len);
+        if (len != src.len || memcmp(fixed, src.text, len) != 0) {
+            if (o->in_place) {
+                rc = port_rewrite_in_place(path, &src, fixed, len) ? 2 : 0;
+                rewritten = rc == 0;
+            } else if (!(diff = port_diff(path, &src, fixed, len))) {
+                rc = 2;
+            } else if (!json_files) {
+                fputs(diff, stdout);
+            }
+        }
         free(fixed);
-        if (rc)
-            rc = 2;
     }
     port_report_sort(&report);
-    if (!o->fix || o->json) {
-        if (json_files) {
-            json_object *f = json_object_new_object();
-            json_object_object_add(f, "file", json_object_new_string(path));
-            json_object_object_add(f, "parse_errors", json_object_new_int((int)errors));
-            json_object_object_add(f, "diagnostics", report_json(&report));
-            json_object_array_add(json_files, f);
-        } else {
-            print_text(&report, &src);
-        }
+    if (json_files) {
+        json_object *f = json_object_new_object();
+        json_object_object_add(f, "file", json_object_new_string(path));
+        json_object_object_add(f, "parse_errors", json_object_new_int((int)errors));
+        json_object_object_add(f, "diagnostics", report_json(&report));
+        /* --fix --json: the rewrite rides in the one JSON document (stdout carries nothing else). */
+        if (o->fix && !o->in_place)
+            json_object_object_add(f, "diff", json_object_new_string(diff ? diff : ""));
+        if (o->in_place)
+            json_object_object_add(f, "rewritten", json_object_new_boolean(rewritten));
+        json_object_array_add(json_files, f);
+    } else if (!o->fix) {
+        print_text(&report, &src);
     }
+    free(diff);
     *findings += report.n;
     port_report_free(&report);
     clang_disposeTranslationUnit(tu);

@@ -64,6 +64,10 @@ struct port_source {
     char *text; /* the file as parsed */
     size_t len;
 };
+/* The largest source read (docs/porting.md): a driver's C file is far below it. */
+#define PORT_MAX_SOURCE (16u << 20)
+/* Read a regular text file of at most PORT_MAX_SOURCE bytes; -1 with why filled if not. */
+int port_read_source(const char *path, struct port_source *src, char *why, size_t why_len);
 char *port_text(const struct port_source *src, CXSourceRange range); /* malloc'd; NULL if not in file */
 char *port_line_indent(const struct port_source *src, unsigned offset);
 unsigned port_line_start(const struct port_source *src, unsigned offset);
@@ -71,6 +75,11 @@ CXSourceRange port_statement_range(const struct port_source *src, CXCursor stmt)
 /* Replace (delete) a statement: an empty line disappears, a lone sub-statement becomes ';'. */
 bool port_fix_remove_statement(struct port_diag *d, const struct port_source *src, CXCursor stmt,
                                CXCursor parent);
+
+/* ---- where --fix goes (rewrite.c) ---- */
+char *port_diff(const char *path, const struct port_source *src, const char *text, size_t len); /* malloc'd */
+/* Rewrite the file's own inode if it still holds src's text; 0, or -1 with a message. */
+int port_rewrite_in_place(const char *path, const struct port_source *src, const char *text, size_t len);
 
 /* ---- cursor helpers (cursor.c) ---- */
 size_t port_children(CXCursor c, CXCursor **out); /* malloc'd array */
