@@ -61,6 +61,17 @@ report_unwritable)
     expect 2 "$OPENNDIS" run --pcap /nonexistent/dir/c.pcap "$SAMPLE"
     has err.txt "cannot create a file in /nonexistent/dir"
     grep -q "INVALID_STATE" out.txt err.txt && fail "a bad --pcap path looks like a driver failure"
+    # a write that fails after the run (here: past RLIMIT_FSIZE) exits 4 and keeps the old file
+    for o in --junit --sarif; do
+        echo old >report
+        # (stderr through a pipe: the limit applies to every regular file the process writes)
+        { sh -c "trap '' XFSZ; ulimit -f 0; exec \"$OPENNDIS\" verify --no-sweep $o report \"$SAMPLE\"" \
+            2>&1 >/dev/null; echo "exit=$?"; } | cat >err.txt
+        code=$(sed -n 's/^exit=//p' err.txt)
+        [ "$code" = 4 ] || fail "verify $o past the file size limit: exit $code, expected 4"
+        has err.txt "cannot write the report"
+        [ "$(cat report)" = old ] || fail "$o: a failed write replaced the old report"
+    done
     for cmd in "info" "run --frames 10" "verify --no-sweep" "info --json" "verify --no-sweep --json"; do
         # shellcheck disable=SC2086
         "$OPENNDIS" $cmd "$SAMPLE" >/dev/full 2>err.txt

@@ -22,7 +22,7 @@ char *junit_report(struct json_object *r)
     xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL);
     xmlTextWriterStartElement(w, BAD_CAST "testsuite");
     xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST "openndis verify");
-    snprintf(count, sizeof count, "%zu", json_object_array_length(steps));
+    snprintf(count, sizeof count, "%zu", json_object_array_length(steps) + (interrupted ? 1 : 0));
     xmlTextWriterWriteAttribute(w, BAD_CAST "tests", BAD_CAST count);
     snprintf(count, sizeof count, "%zu", json_object_array_length(findings));
     xmlTextWriterWriteAttribute(w, BAD_CAST "failures", BAD_CAST count);
