@@ -72,6 +72,13 @@ report_unwritable)
         has err.txt "cannot write the report"
         [ "$(cat report)" = old ] || fail "$o: a failed write replaced the old report"
     done
+    echo old >c.pcap
+    { sh -c "trap '' XFSZ; ulimit -f 8; exec \"$OPENNDIS\" run --frames 100 --pcap c.pcap \"$SAMPLE\"" \
+        2>&1 >/dev/null; echo "exit=$?"; } | cat >err.txt
+    code=$(sed -n 's/^exit=//p' err.txt)
+    [ "$code" = 4 ] || fail "run --pcap past the file size limit: exit $code, expected 4"
+    has err.txt "captured frames could be written"
+    [ "$(cat c.pcap)" = old ] || fail "--pcap: a cut-short capture replaced the old file"
     for cmd in "info" "run --frames 10" "verify --no-sweep" "info --json" "verify --no-sweep --json"; do
         # shellcheck disable=SC2086
         "$OPENNDIS" $cmd "$SAMPLE" >/dev/full 2>err.txt

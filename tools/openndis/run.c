@@ -454,7 +454,7 @@ static void run_render(FILE *out, struct json_object *r)
     }
 }
 
-static bool run_commit_pcap(struct out_file *pcap);
+static bool run_commit_pcap(struct out_file *pcap, struct json_object *report);
 static bool run_tap_usable(char *err, size_t len);
 
 static void run_usage(FILE *out)
@@ -617,19 +617,56 @@ int cmd_run(int argc, char **argv)
     }
     if (!json_object_object_get_ex(report, "driver", NULL))
         json_object_object_add(report, "driver", json_object_new_string(args.path));
-    bool written = run_commit_pcap(pcap);
+    bool written = run_commit_pcap(pcap, report);
     int code = render_report(report, o.json, run_render);
     return written ? code : EXIT_WRITE;
 }
 
+/* The number of whole records in a pcap file (its 24-byte header, then per record a
+ * 16-byte header whose third field is the captured length); (uint64_t)-1 if unreadable. */
+static uint64_t run_pcap_records(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    struct stat st;
+    uint32_t h[6];
+    uint64_t n = 0;
+    if (f == NULL || fstat(fileno(f), &st) != 0 || fread(h, sizeof h, 1, f) != 1) {
+        if (f != NULL)
+            fclose(f);
+        return (uint64_t)-1;
+    }
+    const bool swapped = h[0] == 0xd4c3b2a1u || h[0] == 0x4d3cb2a1u;
+    off_t at = sizeof h;
+    for (uint32_t r[4]; fread(r, sizeof r, 1, f) == 1; n++) {
+        uint32_t caplen = swapped ? __builtin_bswap32(r[2]) : r[2];
+        at += (off_t)sizeof r + caplen;
+        if (at > st.st_size || fseeko(f, at, SEEK_SET) != 0)
+            break; /* the record's data is cut short */
+    }
+    fclose(f);
+    return n;
+}
+
 /* The capture the driver's process wrote into the temporary file goes over --pcap's target;
  * a run that never opened it (it ended before the first adapter) leaves the target alone. */
-static bool run_commit_pcap(struct out_file *pcap)
+static bool run_commit_pcap(struct out_file *pcap, struct json_object *report)
 {
     struct stat st;
     char err[512];
     if (pcap == NULL)
         return true;
+    /* libpcap's writes report no error: count the records that reached the file. */
+    struct json_object *v;
+    if (json_object_object_get_ex(report, "captured_frames", &v)) {
+        uint64_t want = json_object_get_uint64(v), got = run_pcap_records(out_temp_path(pcap));
+        if (got != want) {
+            fprintf(stderr, "openndis run: --pcap %s: only %llu of %llu captured frames could be written (is the disk "
+                            "full?); the file is left as it was\n", out_path(pcap), (unsigned long long)got,
+                    (unsigned long long)want);
+            out_discard(pcap);
+            return false;
+        }
+    }
     if (stat(out_temp_path(pcap), &st) == 0 && st.st_size == 0) {
         fprintf(stderr, "openndis run: --pcap %s: no capture was written (the run ended before the first adapter); "
                         "the file is left as it was\n", out_path(pcap));
