@@ -166,9 +166,9 @@ static void info_usage(FILE *out)
           "\n"
           "exit status: 0 DriverEntry succeeded, the driver unloaded and no rule was\n"
           "violated; 1 otherwise; 2 bad usage or not a loadable driver; 3 the driver\n"
-          "crashed or hung. With --imports: 0 every import is provided, 1 some import\n"
-          "is provided by nobody (loading would fail), 2 bad usage or not an ELF\n"
-          "shared object.\n",
+          "crashed or hung; 4 the report could not be written to stdout. With\n"
+          "--imports: 0 every import is provided, 1 some import is provided by nobody\n"
+          "(loading would fail), 2 bad usage or not an ELF shared object.\n",
           out);
 }
 
