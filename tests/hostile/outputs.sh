@@ -1,9 +1,9 @@
 #!/bin/sh
-# outputs.sh CASE OPENNDIS SAMPLE PRINTF_DRIVER ROGUE_DIR CLI_MD WORKDIR
+# outputs.sh CASE OPENNDIS SAMPLE PRINTF_DRIVER ROGUE_DIR CLI_MD WORKDIR JSON_CHECK
 # One hostile-input case about reports, options and verdicts (tests/hostile/outputs.cmake).
 # Prints what went wrong and exits 1 on the first failed expectation.
 set -u
-case_name=$1 OPENNDIS=$2 SAMPLE=$3 PRINTF_DRIVER=$4 ROGUE=$5 CLI_MD=$6 WORK=$7
+case_name=$1 OPENNDIS=$2 SAMPLE=$3 PRINTF_DRIVER=$4 ROGUE=$5 CLI_MD=$6 WORK=$7 JSON_CHECK=$8
 rm -rf "$WORK" && mkdir -p "$WORK" && cd "$WORK" || exit 1
 
 fail() { echo "FAIL [$case_name]: $*" >&2; exit 1; }
@@ -18,7 +18,7 @@ expect() {
 # has FILE TEXT: the file contains the text.
 has() { grep -qF -- "$2" "$1" || { cat "$1" >&2; fail "$1 lacks '$2'"; }; }
 # json FILE: the file is one JSON value.
-json() { python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$1" 2>/dev/null || { cat "$1" >&2; fail "$1 is not JSON"; }; }
+json() { "$JSON_CHECK" "$1" || { cat "$1" >&2; fail "$1 is not JSON"; }; }
 
 case $case_name in
 report_not_input)
@@ -133,13 +133,9 @@ partial_sweep)
     has out.txt "--max-steps 3 ended the sweep"
     expect 0 "$OPENNDIS" verify --max-steps 3 --json "$SAMPLE"
     json out.txt
-    python3 - out.txt <<'EOF' || fail "coverage in JSON"
-import json, sys
-r = json.load(open(sys.argv[1]))
-c = r["coverage"]
-assert c["complete"] is False and c["failed_calls"] == 3 and c["fallible_calls"] > 3, c
-assert "max-steps" in c["not_covered"]
-EOF
+    has out.txt '"complete":false'
+    has out.txt '"failed_calls":3'
+    grep -q '"not_covered":".*--max-steps 3 ended the sweep' out.txt || fail "coverage.not_covered in JSON"
     expect 2 "$OPENNDIS" verify --fail-call 99999 "$SAMPLE"
     has out.txt "NOT TESTED"
     has err.txt "never reached"
