@@ -30,7 +30,7 @@ int cmd_exports(int argc, char **argv)
             struct json_object *e = json_object_array_get_idx(list, i), *m, *n;
             json_object_object_get_ex(e, "module", &m);
             json_object_object_get_ex(e, "name", &n);
-            printf("| %s | %s | %s |\n", json_object_get_string(m), json_object_get_string(n), str(e, "status"));
+            printf("| %s | %s | %s |\n", json_object_get_string(m), json_object_get_string(n), json_str_field(e, "status"));
         }
     } else
         for (size_t i = 0; i < json_object_array_length(list); i++) {
@@ -38,7 +38,7 @@ int cmd_exports(int argc, char **argv)
             json_object_object_get_ex(e, "module", &m);
             json_object_object_get_ex(e, "name", &n);
             printf("%-10s %s%s\n", json_object_get_string(m), json_object_get_string(n),
-                   strcmp(str(e, "status"), "implemented") ? " (unsupported: always fails)" : "");
+                   strcmp(json_str_field(e, "status"), "implemented") ? " (unsupported: always fails)" : "");
         }
     json_object_put(list);
     return EXIT_PASS;

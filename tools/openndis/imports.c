@@ -129,7 +129,7 @@ static struct json_object *find_export(struct json_object *exports, const char *
 {
     for (size_t i = 0; i < json_object_array_length(exports); i++) {
         struct json_object *e = json_object_array_get_idx(exports, i);
-        if (strcmp(str(e, "name"), name) == 0)
+        if (strcmp(json_str_field(e, "name"), name) == 0)
             return e;
     }
     return NULL;
@@ -196,12 +196,12 @@ static int cmp_str(const char *a, const char *b)
 static int cmp_import(const void *a, const void *b)
 {
     struct json_object *x = *(struct json_object *const *)a, *y = *(struct json_object *const *)b;
-    int d = kind_rank(str(x, "kind")) - kind_rank(str(y, "kind"));
+    int d = kind_rank(json_str_field(x, "kind")) - kind_rank(json_str_field(y, "kind"));
     if (d == 0)
-        d = cmp_str(str(x, "module"), str(y, "module"));
+        d = cmp_str(json_str_field(x, "module"), json_str_field(y, "module"));
     if (d == 0)
-        d = cmp_str(str(x, "library"), str(y, "library"));
-    return d ? d : strcmp(str(x, "name"), str(y, "name"));
+        d = cmp_str(json_str_field(x, "library"), json_str_field(y, "library"));
+    return d ? d : strcmp(json_str_field(x, "name"), json_str_field(y, "name"));
 }
 
 static struct json_object *imports_report(const char *path)
@@ -221,11 +221,11 @@ static struct json_object *imports_report(const char *path)
     size_t counts[5] = { 0 };
     for (size_t i = 0; i < json_object_array_length(list); i++) {
         struct json_object *o = json_object_array_get_idx(list, i), *e, *weak;
-        const char *name = str(o, "name"), *lib = str(o, "library");
+        const char *name = json_str_field(o, "name"), *lib = json_str_field(o, "library");
         json_object_object_get_ex(o, "weak", &weak);
         if ((e = find_export(exports, name)) != NULL) {
-            bool stub = strcmp(str(e, "status"), "implemented") != 0;
-            add_kind(o, stub ? "unsupported" : "implemented", str(e, "module"), false, NULL);
+            bool stub = strcmp(json_str_field(e, "status"), "implemented") != 0;
+            add_kind(o, stub ? "unsupported" : "implemented", json_str_field(e, "module"), false, NULL);
         } else if (lib != NULL || (lib = find_provider(elf.needed, name)) != NULL) {
             add_kind(o, "library", NULL, false, lib);
         } else if (json_object_get_boolean(weak)) {
@@ -234,7 +234,7 @@ static struct json_object *imports_report(const char *path)
             const char *m = guess_module(name);
             add_kind(o, "missing", m, m != NULL, NULL);
         }
-        counts[kind_rank(str(o, "kind"))]++;
+        counts[kind_rank(json_str_field(o, "kind"))]++;
     }
     json_object_array_sort(list, cmp_import);
     struct json_object *c = json_object_new_object();
@@ -255,9 +255,9 @@ static void print_group(FILE *out, const char *label, struct json_object *list, 
     size_t col = 0, shown = 0;
     for (size_t i = 0; i < json_object_array_length(list); i++) {
         struct json_object *o = json_object_array_get_idx(list, i);
-        if (strcmp(str(o, "kind"), kind) != 0 || (key && cmp_str(str(o, key), value) != 0))
+        if (strcmp(json_str_field(o, "kind"), kind) != 0 || (key && cmp_str(json_str_field(o, key), value) != 0))
             continue;
-        const char *name = str(o, "name");
+        const char *name = json_str_field(o, "name");
         if (shown++ == 0)
             col = (size_t)fprintf(out, "%-22s", label);
         else if (col + 1 + strlen(name) > 100)
@@ -275,20 +275,20 @@ static void imports_render(FILE *out, struct json_object *r)
     struct json_object *list, *c;
     json_object_object_get_ex(r, "imports", &list);
     json_object_object_get_ex(r, "counts", &c);
-    fprintf(out, "driver                %s\n", str(r, "driver"));
+    fprintf(out, "driver                %s\n", json_str_field(r, "driver"));
     fprintf(out,
             "imports               %zu: %s implemented by OpenNDIS, %s unsupported, %s missing, %s from other "
             "libraries, %s weak and unresolved (allowed)\n",
-            json_object_array_length(list), str(c, "implemented"), str(c, "unsupported"), str(c, "missing"),
-            str(c, "library"), str(c, "weak_unresolved"));
+            json_object_array_length(list), json_str_field(c, "implemented"), json_str_field(c, "unsupported"), json_str_field(c, "missing"),
+            json_str_field(c, "library"), json_str_field(c, "weak_unresolved"));
     /* every group once, in the order the list is sorted in */
     const char *last_kind = "", *last_group = NULL;
     char label[64];
     for (size_t i = 0; i < json_object_array_length(list); i++) {
         struct json_object *o = json_object_array_get_idx(list, i);
-        const char *kind = str(o, "kind");
+        const char *kind = json_str_field(o, "kind");
         const char *key = strcmp(kind, "library") == 0 ? "library" : "module";
-        const char *group = str(o, key);
+        const char *group = json_str_field(o, key);
         if (strcmp(kind, last_kind) == 0 && cmp_str(group, last_group) == 0)
             continue;
         last_kind = kind;
@@ -305,15 +305,15 @@ static void imports_render(FILE *out, struct json_object *r)
             snprintf(label, sizeof label, "weak, unresolved");
         print_group(out, label, list, kind, strcmp(kind, "weak_unresolved") ? key : NULL, group);
     }
-    if (strcmp(str(c, "unsupported"), "0") != 0)
+    if (strcmp(json_str_field(c, "unsupported"), "0") != 0)
         fputs("                      (unsupported: the driver loads, but every call fails with "
               "STATUS_NOT_IMPLEMENTED)\n",
               out);
-    if (strcmp(str(r, "verdict"), "pass") == 0)
+    if (strcmp(json_str_field(r, "verdict"), "pass") == 0)
         fputs("verdict               LOADS: every function the driver imports is provided\n", out);
     else
-        fprintf(out, "verdict               WOULD NOT LOAD: %s function%s nobody provides\n", str(c, "missing"),
-                strcmp(str(c, "missing"), "1") ? "s" : "");
+        fprintf(out, "verdict               WOULD NOT LOAD: %s function%s nobody provides\n", json_str_field(c, "missing"),
+                strcmp(json_str_field(c, "missing"), "1") ? "s" : "");
 }
 
 int info_imports(const char *path, bool json)
@@ -323,7 +323,7 @@ int info_imports(const char *path, bool json)
     if (json)
         render_json(stdout, r);
     else if (code == EXIT_USAGE)
-        fprintf(stderr, "openndis: %s\n", str(r, "error"));
+        fprintf(stderr, "openndis: %s\n", json_str_field(r, "error"));
     else
         imports_render(stdout, r);
     json_object_put(r);

@@ -22,7 +22,7 @@ static struct json_object *utf16_json(const UNICODE_STRING *u)
     return json_object_new_string(buf);
 }
 
-static struct json_object *info_job(void *arg)
+static struct json_object *info_life(void *arg)
 {
     const struct info_args *a = arg;
     struct json_object *r = json_object_new_object();
@@ -65,7 +65,24 @@ static struct json_object *info_job(void *arg)
     json_object_object_add(r, "violations", vf_violations_json());
     json_object_object_add(r, "faults", vf_faults_json());
     bool pass = NT_SUCCESS(status) && unloaded && vf_violation_count() == 0;
+    /* A failure without a violation still says what failed, on the verdict line. */
+    if (!NT_SUCCESS(status)) {
+        snprintf(err, sizeof err, "DriverEntry returned %s (%s)", name ? name : hex, hex);
+        json_object_object_add(r, "failure", json_object_new_string(err));
+    }
+    else if (!unloaded)
+        json_object_object_add(r, "failure", json_object_new_string("the driver has no unload routine and stays loaded"));
     json_object_object_add(r, "verdict", json_object_new_string(pass ? "pass" : "fail"));
+    return r;
+}
+
+/* The driver's life, with what the driver prints kept out of the report's stream. */
+static struct json_object *info_job(void *arg)
+{
+    struct driver_output out;
+    driver_output_begin(&out, false);
+    struct json_object *r = info_life(arg);
+    driver_output_end(&out);
     return r;
 }
 
@@ -82,17 +99,17 @@ static void info_render(FILE *out, struct json_object *r)
 {
     struct json_object *regs, *o, *faults, *injected;
 
-    fprintf(out, "driver          %s\n", str(r, "driver"));
-    if (str(r, "error")) {
-        fprintf(out, "error           %s\n", str(r, "error"));
+    fprintf(out, "driver          %s\n", json_str_field(r, "driver"));
+    if (json_str_field(r, "error")) {
+        fprintf(out, "error           %s\n", json_str_field(r, "error"));
         return;
     }
-    if (str(r, "service"))
-        fprintf(out, "service         %s (%s)\n", str(r, "service"), str(r, "registry_path"));
-    if (str(r, "ndis_version"))
-        fprintf(out, "emulated NDIS   %s\n", str(r, "ndis_version"));
-    if (str(r, "status"))
-        fprintf(out, "DriverEntry     %s (%s)\n", str(r, "status"), str(r, "status_value"));
+    if (json_str_field(r, "service"))
+        fprintf(out, "service         %s (%s)\n", json_str_field(r, "service"), json_str_field(r, "registry_path"));
+    if (json_str_field(r, "ndis_version"))
+        fprintf(out, "emulated NDIS   %s\n", json_str_field(r, "ndis_version"));
+    if (json_str_field(r, "status"))
+        fprintf(out, "DriverEntry     %s (%s)\n", json_str_field(r, "status"), json_str_field(r, "status_value"));
     if (json_object_object_get_ex(r, "registrations", &regs)) {
         for (size_t i = 0; i < json_object_array_length(regs); i++) {
             struct json_object *g = json_object_array_get_idx(regs, i), *flags, *h, *absent;
@@ -100,7 +117,7 @@ static void info_render(FILE *out, struct json_object *r)
             json_object_object_get_ex(g, "handlers", &h);
             json_object_object_get_ex(g, "absent", &absent);
             fprintf(out, "registered      NDIS %s miniport, driver version %s, characteristics revision %s (%s bytes)",
-                    str(g, "ndis_version"), str(g, "driver_version"), str(g, "revision"), str(g, "size"));
+                    json_str_field(g, "ndis_version"), json_str_field(g, "driver_version"), json_str_field(g, "revision"), json_str_field(g, "size"));
             for (size_t k = 0; k < json_object_array_length(flags); k++)
                 fprintf(out, ", %s", json_object_get_string(json_object_array_get_idx(flags, k)));
             fputc('\n', out);
@@ -117,9 +134,9 @@ static void info_render(FILE *out, struct json_object *r)
         for (size_t i = 0; i < json_object_array_length(injected); i++) {
             struct json_object *f = json_object_array_get_idx(injected, i), *loc;
             json_object_object_get_ex(f, "location", &loc);
-            fprintf(out, "fault injected  fallible call #%s, %s", str(f, "call"), str(f, "function"));
-            if (str(loc, "file"))
-                fprintf(out, " at %s:%s", str(loc, "file"), str(loc, "line"));
+            fprintf(out, "fault injected  fallible call #%s, %s", json_str_field(f, "call"), json_str_field(f, "function"));
+            if (json_str_field(loc, "file"))
+                fprintf(out, " at %s:%s", json_str_field(loc, "file"), json_str_field(loc, "line"));
             fputs(", failed on purpose (--fail-call)\n", out);
         }
 }
@@ -149,9 +166,9 @@ static void info_usage(FILE *out)
           "\n"
           "exit status: 0 DriverEntry succeeded, the driver unloaded and no rule was\n"
           "violated; 1 otherwise; 2 bad usage or not a loadable driver; 3 the driver\n"
-          "crashed or hung. With --imports: 0 every import is provided, 1 some import\n"
-          "is provided by nobody (loading would fail), 2 bad usage or not an ELF\n"
-          "shared object.\n",
+          "crashed or hung; 4 the report could not be written to stdout. With\n"
+          "--imports: 0 every import is provided, 1 some import is provided by nobody\n"
+          "(loading would fail), 2 bad usage or not an ELF shared object.\n",
           out);
 }
 

@@ -105,7 +105,7 @@ static void usage(FILE *out)
           out);
 }
 
-int main(int argc, char **argv)
+static int dispatch(int argc, char **argv)
 {
     if (argc < 2) {
         usage(stderr);
@@ -135,4 +135,12 @@ int main(int argc, char **argv)
     fprintf(stderr, "openndis: unknown command '%s'\n\n", cmd);
     usage(stderr);
     return EXIT_USAGE;
+}
+
+/* Every command's report ends on stdout: one that did not get there whole (a full disk, a
+ * closed pipe) is not a result CI may read as one. */
+int main(int argc, char **argv)
+{
+    int code = dispatch(argc, argv);
+    return out_stdout_ok() ? code : EXIT_WRITE;
 }

@@ -13,8 +13,33 @@ enum {
     EXIT_VERDICT = 1, /* the driver failed or violated a rule */
     EXIT_USAGE = 2,   /* bad command line, or a file that is not a loadable driver */
     EXIT_CRASH = 3,   /* the driver crashed or hung; OpenNDIS reported it */
+    EXIT_WRITE = 4,   /* the run ended but a report (stdout, --junit, --sarif, --pcap) could not be written */
     EXIT_INTERRUPTED = 130, /* verify: stopped by SIGINT/SIGTERM before any finding */
 };
+
+/* outfile.c: report files written whole or not at all (a temporary file beside the target,
+ * renamed over it). out_open checks, before anything runs, that `path` is a regular file or
+ * absent, is none of `inputs` (by device and inode) and that its directory takes a file;
+ * `option` names it in messages. out_commit writes `data` (NULL: someone else wrote the
+ * temporary file, out_temp_path) and renames; both free `f`, as out_discard does. */
+struct out_file;
+struct out_file *out_open(const char *option, const char *path, const char *const *inputs, size_t ninputs,
+                          char *err, size_t len);
+const char *out_temp_path(const struct out_file *f);
+const char *out_path(const struct out_file *f);
+bool out_commit(struct out_file *f, const char *data, size_t n, char *err, size_t len);
+void out_discard(struct out_file *f);
+/* Flushes and closes stdout; false (with a message) if any of the report was lost. */
+bool out_stdout_ok(void);
+
+/* driver_output.c: what the driver writes to stdout never lands in the report stream. In the
+ * driver's process, fd 1 goes to stderr (or, `silent`, both go to /dev/null) until
+ * driver_output_end, which flushes the driver's buffered output and puts fd 1 (and 2) back. */
+struct driver_output {
+    int saved_out, saved_err;
+};
+void driver_output_begin(struct driver_output *d, bool silent);
+void driver_output_end(struct driver_output *d);
 
 /* supervise.c: runs a job in a child process so that a crashing or hanging driver cannot
  * take the report with it. The job builds its report object and returns it. */
@@ -44,7 +69,7 @@ void sv_phase(const char *phase);
 
 /* render.c */
 /* The string form of `key` in object `o`, or NULL. */
-const char *str(struct json_object *o, const char *key);
+const char *json_str_field(struct json_object *o, const char *key);
 void render_violations(FILE *out, struct json_object *violations);
 void render_crash(FILE *out, struct json_object *report);
 int render_exit_code(struct json_object *report);
@@ -59,6 +84,10 @@ int cmd_info(int argc, char **argv);
 int info_imports(const char *path, bool json);
 int cmd_run(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+/* junit.c, sarif.c: verify's report as JUnit XML and SARIF 2.1.0 text (malloc'd; NULL if out
+ * of memory). */
+char *junit_report(struct json_object *verify_report);
+char *sarif_report(struct json_object *verify_report);
 int cmd_rules(int argc, char **argv);
 int cmd_exports(int argc, char **argv);
 

@@ -4,7 +4,7 @@
 
 #include "openndis.h"
 
-const char *str(struct json_object *o, const char *key)
+const char *json_str_field(struct json_object *o, const char *key)
 {
     struct json_object *v;
     return json_object_object_get_ex(o, key, &v) ? json_object_get_string(v) : NULL;
@@ -12,14 +12,14 @@ const char *str(struct json_object *o, const char *key)
 
 static void render_location(FILE *out, struct json_object *loc)
 {
-    const char *file = str(loc, "file"), *fn = str(loc, "function"), *mod = str(loc, "module");
+    const char *file = json_str_field(loc, "file"), *fn = json_str_field(loc, "function"), *mod = json_str_field(loc, "module");
     struct json_object *line;
     if (file && json_object_object_get_ex(loc, "line", &line))
         fprintf(out, "%s:%d", file, json_object_get_int(line));
     else if (fn)
         fprintf(out, "%s (%s)", fn, mod ? mod : "?");
     else if (mod)
-        fprintf(out, "%s@%s", mod, str(loc, "address") ? str(loc, "address") : "?");
+        fprintf(out, "%s@%s", mod, json_str_field(loc, "address") ? json_str_field(loc, "address") : "?");
     else
         fputs("openndis", out);
 }
@@ -33,8 +33,8 @@ void render_violations(FILE *out, struct json_object *violations)
             render_location(out, loc);
         else
             fputs("openndis", out);
-        fprintf(out, ": %s: %s: %s [%s %s]\n", str(v, "severity"), str(v, "function"), str(v, "message"),
-                str(v, "rule"), str(v, "name"));
+        fprintf(out, ": %s: %s: %s [%s %s]\n", json_str_field(v, "severity"), json_str_field(v, "function"), json_str_field(v, "message"),
+                json_str_field(v, "rule"), json_str_field(v, "name"));
     }
 }
 
@@ -42,26 +42,26 @@ void render_crash(FILE *out, struct json_object *report)
 {
     struct json_object *c, *frames;
     if (json_object_object_get_ex(report, "timeout", &c)) {
-        fprintf(out, "the driver did not finish %s within %s s; OpenNDIS stopped it%s\n", str(c, "phase"),
-                str(c, "seconds"), json_object_object_get_ex(c, "backtrace", NULL) ? " here:" : "");
+        fprintf(out, "the driver did not finish %s within %s s; OpenNDIS stopped it%s\n", json_str_field(c, "phase"),
+                json_str_field(c, "seconds"), json_object_object_get_ex(c, "backtrace", NULL) ? " here:" : "");
     } else {
         if (!json_object_object_get_ex(report, "crash", &c))
             return;
-        if (str(c, "exit_status")) {
-            fprintf(out, "the driver process exited with status %s during %s: %s\n", str(c, "exit_status"),
-                    str(c, "phase"), str(c, "description"));
+        if (json_str_field(c, "exit_status")) {
+            fprintf(out, "the driver process exited with status %s during %s: %s\n", json_str_field(c, "exit_status"),
+                    json_str_field(c, "phase"), json_str_field(c, "description"));
             return;
         }
-        fprintf(out, "the driver crashed during %s: SIG%s (%s)", str(c, "phase"), str(c, "name"),
-                str(c, "description"));
-        if (str(c, "address"))
-            fprintf(out, " at address %s", str(c, "address"));
+        fprintf(out, "the driver crashed during %s: SIG%s (%s)", json_str_field(c, "phase"), json_str_field(c, "name"),
+                json_str_field(c, "description"));
+        if (json_str_field(c, "address"))
+            fprintf(out, " at address %s", json_str_field(c, "address"));
         fputc('\n', out);
     }
     if (json_object_object_get_ex(c, "backtrace", &frames))
         for (size_t i = 0; i < json_object_array_length(frames); i++) {
             struct json_object *f = json_object_array_get_idx(frames, i);
-            fprintf(out, "  #%zu %s ", i, str(f, "function") ? str(f, "function") : "??");
+            fprintf(out, "  #%zu %s ", i, json_str_field(f, "function") ? json_str_field(f, "function") : "??");
             render_location(out, f);
             fputc('\n', out);
         }
@@ -69,7 +69,7 @@ void render_crash(FILE *out, struct json_object *report)
 
 int render_exit_code(struct json_object *report)
 {
-    const char *verdict = report ? str(report, "verdict") : NULL;
+    const char *verdict = report ? json_str_field(report, "verdict") : NULL;
     if (verdict == NULL || strcmp(verdict, "error") == 0)
         return EXIT_USAGE;
     if (strcmp(verdict, "pass") == 0)
@@ -99,9 +99,9 @@ int render_report(struct json_object *report, bool json, void (*body)(FILE *out,
         if (code == EXIT_PASS)
             printf("verdict         PASS: no rule violated\n");
         else if (code == EXIT_USAGE)
-            fprintf(stderr, "openndis: %s\n", str(report, "error") ? str(report, "error") : "failed");
-        else if (nv == 0 && code != EXIT_CRASH && str(report, "failure") != NULL)
-            printf("verdict         FAIL: %s\n", str(report, "failure"));
+            fprintf(stderr, "openndis: %s\n", json_str_field(report, "error") ? json_str_field(report, "error") : "failed");
+        else if (nv == 0 && code != EXIT_CRASH && json_str_field(report, "failure") != NULL)
+            printf("verdict         FAIL: %s\n", json_str_field(report, "failure"));
         else
             printf("verdict         %s: %zu violation%s\n", code == EXIT_CRASH ? "CRASH" : "FAIL", nv, nv == 1 ? "" : "s");
     }

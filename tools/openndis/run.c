@@ -1,12 +1,17 @@
 /* `openndis run DRIVER`: the driver's whole life on the loopback edge: DriverEntry, N
  * adapters initialized and restarted, traffic between them, pause, halt, unload, with every
  * step and the traffic counted and every rule checked. */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <grp.h>
+#include <linux/capability.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -15,6 +20,12 @@
 
 #define RUN_MAX_ADAPTERS 16
 #define RUN_CHAIN 32
+/* The traffic is bounded so that a run ends in minutes; OpenNDIS's own pumping is given
+ * time on top of --timeout's default (RUN_FRAMES_PER_SECOND is a fifth of what a 2-core CI
+ * machine does with the sample driver), so the timeout never takes OpenNDIS's slowness
+ * for the driver's hang. */
+#define RUN_MAX_FRAMES 10000000
+#define RUN_FRAMES_PER_SECOND 1000000
 
 struct run_args {
     const char *path;
@@ -173,7 +184,7 @@ static const char *run_wait(const struct run_args *a, struct ndis_adapter **ad, 
     return why;
 }
 
-static struct json_object *run_job(void *arg)
+static struct json_object *run_life(void *arg)
 {
     const struct run_args *a = arg;
     struct json_object *r = json_object_new_object(), *life = json_object_new_array();
@@ -393,45 +404,58 @@ static struct json_object *run_job(void *arg)
     return r;
 }
 
+/* The driver's life, with what the driver prints kept out of the report's stream. */
+static struct json_object *run_job(void *arg)
+{
+    struct driver_output out;
+    driver_output_begin(&out, false);
+    struct json_object *r = run_life(arg);
+    driver_output_end(&out);
+    return r;
+}
+
 static void run_render(FILE *out, struct json_object *r)
 {
     struct json_object *life, *adapters;
-    fprintf(out, "driver   %s (edge: %s)\n", str(r, "driver"), str(r, "edge") ? str(r, "edge") : "loopback");
+    fprintf(out, "driver   %s (edge: %s)\n", json_str_field(r, "driver"), json_str_field(r, "edge") ? json_str_field(r, "edge") : "loopback");
     if (json_object_object_get_ex(r, "life", &life))
         for (size_t i = 0; i < json_object_array_length(life); i++) {
             struct json_object *s = json_object_array_get_idx(life, i);
             char who[16] = "";
-            if (str(s, "adapter"))
-                snprintf(who, sizeof who, "adapter %s", str(s, "adapter"));
-            fprintf(out, "  %-34s %-10s %s\n", str(s, "step"), who, str(s, "status"));
+            if (json_str_field(s, "adapter"))
+                snprintf(who, sizeof who, "adapter %s", json_str_field(s, "adapter"));
+            fprintf(out, "  %-34s %-10s %s\n", json_str_field(s, "step"), who, json_str_field(s, "status"));
         }
     if (json_object_object_get_ex(r, "adapters", &adapters) && json_object_array_length(adapters) > 0) {
         fprintf(out, "\n  %-3s %-17s %-6s %-5s %10s %12s %10s %12s\n", "#", "mac", "mtu", "link", "tx frames",
                 "tx bytes", "rx frames", "rx bytes");
         for (size_t i = 0; i < json_object_array_length(adapters); i++) {
             struct json_object *o = json_object_array_get_idx(adapters, i);
-            fprintf(out, "  %-3s %-17s %-6s %-5s %10s %12s %10s %12s\n", str(o, "index"), str(o, "mac"), str(o, "mtu"),
-                    str(o, "link"), str(o, "sent_frames"), str(o, "sent_bytes"), str(o, "received_frames"),
-                    str(o, "received_bytes"));
+            fprintf(out, "  %-3s %-17s %-6s %-5s %10s %12s %10s %12s\n", json_str_field(o, "index"), json_str_field(o, "mac"), json_str_field(o, "mtu"),
+                    json_str_field(o, "link"), json_str_field(o, "sent_frames"), json_str_field(o, "sent_bytes"), json_str_field(o, "received_frames"),
+                    json_str_field(o, "received_bytes"));
         }
-        if (str(r, "traffic"))
-            fprintf(out, "  traffic: %s\n", str(r, "traffic"));
-        else if (str(r, "frames_expected"))
-            fprintf(out, "  frames delivered through the driver: %s of %s\n", str(r, "frames_delivered"),
-                    str(r, "frames_expected"));
+        if (json_str_field(r, "traffic"))
+            fprintf(out, "  traffic: %s\n", json_str_field(r, "traffic"));
+        else if (json_str_field(r, "frames_expected"))
+            fprintf(out, "  frames delivered through the driver: %s of %s\n", json_str_field(r, "frames_delivered"),
+                    json_str_field(r, "frames_expected"));
         for (size_t i = 0; i < json_object_array_length(adapters); i++) {
             struct json_object *o = json_object_array_get_idx(adapters, i);
-            if (str(o, "interface"))
-                fprintf(out, "  %s: %s frames from Linux, %s to Linux, %s dropped\n", str(o, "interface"),
-                        str(o, "from_linux"), str(o, "to_linux"), str(o, "dropped"));
+            if (json_str_field(o, "interface"))
+                fprintf(out, "  %s: %s frames from Linux, %s to Linux, %s dropped\n", json_str_field(o, "interface"),
+                        json_str_field(o, "from_linux"), json_str_field(o, "to_linux"), json_str_field(o, "dropped"));
         }
-        if (str(r, "captured_frames"))
-            fprintf(out, "  %s frames captured\n", str(r, "captured_frames"));
-        if (str(r, "stopped_by"))
-            fprintf(out, "  stopped by: %s\n", str(r, "stopped_by"));
+        if (json_str_field(r, "captured_frames"))
+            fprintf(out, "  %s frames captured\n", json_str_field(r, "captured_frames"));
+        if (json_str_field(r, "stopped_by"))
+            fprintf(out, "  stopped by: %s\n", json_str_field(r, "stopped_by"));
         fputc('\n', out);
     }
 }
+
+static bool run_commit_pcap(struct out_file *pcap, struct json_object *report);
+static bool run_tap_usable(char *err, size_t len);
 
 static void run_usage(FILE *out)
 {
@@ -443,14 +467,16 @@ static void run_usage(FILE *out)
           "\n"
           "options:\n"
           "  --adapters N         adapters to create (default 2, at most 16)\n"
-          "  --frames N           frames each adapter sends (default 1000)\n"
+          "  --frames N           frames each adapter sends (default 1000, at most\n"
+          "                       10000000)\n"
           "  --size BYTES         frame size, 14-1514 (default 64)\n"
           "  --edge loopback|tap  loopback (default): frames between the adapters in\n"
           "                       process; tap: each adapter a Linux interface, run until\n"
           "                       SIGINT/SIGTERM (or --duration); needs CAP_NET_ADMIN\n"
-          "  --tap-name NAME      interface names, %%d numbered (default ndis%%d)\n"
+          "  --tap-name NAME      interface names, %d numbered (default ndis%d)\n"
           "  --duration SECONDS   tap: stop after this long\n"
           "  --pcap FILE          write every frame crossing the adapters to a pcap file\n"
+          "                       (written beside FILE and renamed over it at the end)\n"
           "  --no-recycle         free every NET_BUFFER_LIST the driver frees at once (by\n"
           "                       default run reuses them, except in sanitizer builds;\n"
           "                       verify never does)\n"
@@ -463,14 +489,16 @@ static void run_usage(FILE *out)
           "  --json               print one JSON object instead of text\n"
           "  --ndis-version X.Y   NDIS version to emulate (default 6.89)\n"
           "  --fail-call N        make the N-th fallible NDIS call the driver makes fail\n"
-          "  --timeout SECONDS    stop a driver that hangs (default 60, 0 = never)\n"
+          "  --timeout SECONDS    stop a driver that hangs (default 60, plus 1 s per\n"
+          "                       million frames the adapters send; 0 = never)\n"
           "  --trace LEVEL        show the driver's WPP trace records up to LEVEL\n"
           "  --no-fork            run the driver in this process (for gdb)\n"
           "  -h, --help           this text\n"
           "\n"
           "exit status: 0 every step succeeded, every frame arrived and no rule was\n"
-          "violated; 1 otherwise; 2 bad usage or not a loadable driver; 3 the driver\n"
-          "crashed or hung.\n",
+          "violated; 1 otherwise; 2 bad usage, not a loadable driver, or a --pcap file\n"
+          "or TAP device that cannot be used; 3 the driver crashed or hung; 4 a report\n"
+          "could not be written after the run.\n",
           out);
 }
 
@@ -507,8 +535,9 @@ int cmd_run(int argc, char **argv)
             args.adapters = (unsigned)v;
             break;
         case 'r':
-            if (!parse_ulong(optarg, &v)) {
-                fprintf(stderr, "openndis run: --frames takes a number, not '%s'\n", optarg);
+            if (!parse_ulong(optarg, &v) || v > RUN_MAX_FRAMES) {
+                fprintf(stderr, "openndis run: --frames takes 0-%d (frames each adapter sends), not '%s'\n",
+                        RUN_MAX_FRAMES, optarg);
                 return EXIT_USAGE;
             }
             args.frames = v;
@@ -554,12 +583,122 @@ int cmd_run(int argc, char **argv)
      * sanitizer builds, where it would hide a driver's use of a freed NBL. */
     ndis_nbl_set_recycling(!args.no_recycle);
     args.fail_nth = o.fail_nth;
+    const unsigned long traffic_seconds = args.tap ? 0 : args.adapters * args.frames / RUN_FRAMES_PER_SECOND;
     if (args.tap && !o.timeout_given) /* runs until stopped; --duration bounds it */
         o.sv.timeout_seconds = args.duration ? args.duration + 60 : 0;
-    struct json_object *report = sv_run(run_job, &args, &o.sv);
-    if (report == NULL)
+    else if (!o.timeout_given)
+        o.sv.timeout_seconds += (unsigned)traffic_seconds;
+    else if (o.sv.timeout_seconds != 0 && o.sv.timeout_seconds < traffic_seconds + 10) {
+        fprintf(stderr, "openndis run: --timeout %u is too short for %lu frames on %u adapters: sending them alone "
+                        "may take %lu s; give at least --timeout %lu, or fewer --frames\n",
+                o.sv.timeout_seconds, args.frames, args.adapters, traffic_seconds, traffic_seconds + 10);
         return EXIT_USAGE;
+    }
+    /* What can be checked before the driver runs is: a failure there is not the driver's. */
+    char err[512];
+    struct out_file *pcap = NULL;
+    const char *inputs[] = { args.path, args.config, args.inf };
+    if (args.pcap != NULL) {
+        if ((pcap = out_open("--pcap", args.pcap, inputs, 3, err, sizeof err)) == NULL) {
+            fprintf(stderr, "openndis run: %s\n", err);
+            return EXIT_USAGE;
+        }
+        args.pcap = out_temp_path(pcap); /* renamed over the target once the run has ended */
+    }
+    if (args.tap && !run_tap_usable(err, sizeof err)) {
+        fprintf(stderr, "openndis run: %s\n", err);
+        out_discard(pcap);
+        return EXIT_USAGE;
+    }
+    struct json_object *report = sv_run(run_job, &args, &o.sv);
+    if (report == NULL) {
+        out_discard(pcap);
+        return EXIT_USAGE;
+    }
     if (!json_object_object_get_ex(report, "driver", NULL))
         json_object_object_add(report, "driver", json_object_new_string(args.path));
-    return render_report(report, o.json, run_render);
+    bool written = run_commit_pcap(pcap, report);
+    int code = render_report(report, o.json, run_render);
+    return written ? code : EXIT_WRITE;
+}
+
+/* The number of whole records in a pcap file (its 24-byte header, then per record a
+ * 16-byte header whose third field is the captured length); (uint64_t)-1 if unreadable. */
+static uint64_t run_pcap_records(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    struct stat st;
+    uint32_t h[6];
+    uint64_t n = 0;
+    if (f == NULL || fstat(fileno(f), &st) != 0 || fread(h, sizeof h, 1, f) != 1) {
+        if (f != NULL)
+            fclose(f);
+        return (uint64_t)-1;
+    }
+    const bool swapped = h[0] == 0xd4c3b2a1u || h[0] == 0x4d3cb2a1u;
+    off_t at = sizeof h;
+    for (uint32_t r[4]; fread(r, sizeof r, 1, f) == 1; n++) {
+        uint32_t caplen = swapped ? __builtin_bswap32(r[2]) : r[2];
+        at += (off_t)sizeof r + caplen;
+        if (at > st.st_size || fseeko(f, at, SEEK_SET) != 0)
+            break; /* the record's data is cut short */
+    }
+    fclose(f);
+    return n;
+}
+
+/* The capture the driver's process wrote into the temporary file goes over --pcap's target;
+ * a run that never opened it (it ended before the first adapter) leaves the target alone. */
+static bool run_commit_pcap(struct out_file *pcap, struct json_object *report)
+{
+    struct stat st;
+    char err[512];
+    if (pcap == NULL)
+        return true;
+    /* libpcap's writes report no error: count the records that reached the file. */
+    struct json_object *v;
+    if (json_object_object_get_ex(report, "captured_frames", &v)) {
+        uint64_t want = json_object_get_uint64(v), got = run_pcap_records(out_temp_path(pcap));
+        if (got != want) {
+            fprintf(stderr, "openndis run: --pcap %s: only %llu of %llu captured frames could be written (is the disk "
+                            "full?); the file is left as it was\n", out_path(pcap), (unsigned long long)got,
+                    (unsigned long long)want);
+            out_discard(pcap);
+            return false;
+        }
+    }
+    if (stat(out_temp_path(pcap), &st) == 0 && st.st_size == 0) {
+        fprintf(stderr, "openndis run: --pcap %s: no capture was written (the run ended before the first adapter); "
+                        "the file is left as it was\n", out_path(pcap));
+        out_discard(pcap);
+        return true;
+    }
+    if (out_commit(pcap, NULL, 0, err, sizeof err))
+        return true;
+    fprintf(stderr, "openndis run: %s\n", err);
+    return false;
+}
+
+/* The TAP edge needs /dev/net/tun and CAP_NET_ADMIN: checked before the driver runs, so that
+ * their absence is not reported as a failed adapter. */
+static bool run_tap_usable(char *err, size_t len)
+{
+    int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOENT)
+            snprintf(err, len, "--edge tap: /dev/net/tun is missing: load the tun module (modprobe tun) or use --edge loopback");
+        else
+            snprintf(err, len, "--edge tap: cannot open /dev/net/tun: %s (creating a TAP interface needs root or "
+                     "CAP_NET_ADMIN; --edge loopback needs neither)", strerror(errno));
+        return false;
+    }
+    close(fd);
+    struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+    struct __user_cap_data_struct caps[2] = { 0 };
+    if (syscall(SYS_capget, &hdr, caps) == 0 && !(caps[CAP_NET_ADMIN / 32].effective & (1u << (CAP_NET_ADMIN % 32)))) {
+        snprintf(err, len, "--edge tap: creating a TAP interface needs root or CAP_NET_ADMIN, which this process does "
+                 "not have; run as root or use --edge loopback");
+        return false;
+    }
+    return true;
 }

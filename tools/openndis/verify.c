@@ -4,9 +4,8 @@
  * clean and then again failing each fallible call in turn (a systematic sweep) or at random,
  * each step in its own process. Findings are deduplicated and reported as text, JSON,
  * JUnit XML and SARIF. */
-#include <fcntl.h>
 #include <getopt.h>
-#include <libxml/xmlwriter.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -179,14 +178,9 @@ static struct json_object *verify_job(void *arg)
     UCHAR mac[N][6] = { { 0 } };
 
     sv_set_report(r);
-    if (!step->args->verbose && (step->fail_nth || step->seed || step->unique)) {
-        /* Hundreds of runs of the same driver log: keep only the clean run's. */
-        int null = open("/dev/null", O_WRONLY);
-        if (null >= 0) {
-            dup2(null, STDERR_FILENO);
-            close(null);
-        }
-    }
+    /* Hundreds of runs of the same driver log: keep only the clean run's. */
+    struct driver_output out;
+    driver_output_begin(&out, !step->args->verbose && (step->fail_nth || step->seed || step->unique));
     ndis_set_time_scale(step->args->time_scale);
     if (step->unique)
         vf_faults_unique_stacks(step->seen, step->nseen);
@@ -270,6 +264,7 @@ static struct json_object *verify_job(void *arg)
     }
     json_object_object_add(r, "violations", vf_violations_json());
     json_object_object_add(r, "faults", vf_faults_json());
+    driver_output_end(&out);
     return r;
 }
 
@@ -282,6 +277,7 @@ struct verify_state {
     uint64_t *seen;            /* unique-stack mode */
     size_t nseen;
     bool failed_to_start;      /* a step's process could not be started: the run is incomplete */
+    bool stopped_by_max;       /* --max-steps ended the sweep or the unique-stack run early */
     unsigned long fault_steps; /* steps with an injected failure */
     unsigned long skipped;     /* sweep steps whose run made fewer calls than the one to fail */
 };
@@ -289,16 +285,16 @@ struct verify_state {
 static void verify_add_finding(struct verify_state *vs, struct json_object *v, const char *step_name,
                                struct json_object *fault)
 {
-    const char *rule = str(v, "rule"), *msg = str(v, "message");
+    const char *rule = json_str_field(v, "rule"), *msg = json_str_field(v, "message");
     struct json_object *loc;
     json_object_object_get_ex(v, "location", &loc);
-    const char *file = loc ? str(loc, "file") : NULL, *line = loc ? str(loc, "line") : NULL;
+    const char *file = loc ? json_str_field(loc, "file") : NULL, *line = loc ? json_str_field(loc, "line") : NULL;
     for (size_t i = 0; i < json_object_array_length(vs->findings); i++) {
         struct json_object *f = json_object_array_get_idx(vs->findings, i), *floc;
         json_object_object_get_ex(f, "location", &floc);
-        const char *ff = floc ? str(floc, "file") : NULL, *fl = floc ? str(floc, "line") : NULL;
-        if (strcmp(str(f, "rule"), rule) == 0 && (ff == file || (ff && file && strcmp(ff, file) == 0)) &&
-            (fl == line || (fl && line && strcmp(fl, line) == 0)) && (file || strcmp(str(f, "message"), msg) == 0))
+        const char *ff = floc ? json_str_field(floc, "file") : NULL, *fl = floc ? json_str_field(floc, "line") : NULL;
+        if (strcmp(json_str_field(f, "rule"), rule) == 0 && (ff == file || (ff && file && strcmp(ff, file) == 0)) &&
+            (fl == line || (fl && line && strcmp(fl, line) == 0)) && (file || strcmp(json_str_field(f, "message"), msg) == 0))
             return; /* seen in an earlier step */
     }
     struct json_object *f = json_object_get(v);
@@ -318,14 +314,14 @@ static struct json_object *verify_lost_step(struct json_object *report)
     const struct vf_rule *rule = vf_rule(hang ? VF_DRIVER_HANG : VF_DRIVER_CRASH);
     char msg[256];
     if (hang)
-        snprintf(msg, sizeof msg, "the driver hung in %s", str(c, "phase"));
+        snprintf(msg, sizeof msg, "the driver hung in %s", json_str_field(c, "phase"));
     else
-        snprintf(msg, sizeof msg, "the driver crashed in %s: SIG%s (%s)", str(c, "phase"),
-                 str(c, "name") ? str(c, "name") : "?", str(c, "description") ? str(c, "description") : "");
+        snprintf(msg, sizeof msg, "the driver crashed in %s: SIG%s (%s)", json_str_field(c, "phase"),
+                 json_str_field(c, "name") ? json_str_field(c, "name") : "?", json_str_field(c, "description") ? json_str_field(c, "description") : "");
     json_object_object_add(v, "rule", json_object_new_string(rule->id));
     json_object_object_add(v, "name", json_object_new_string(rule->name));
     json_object_object_add(v, "severity", json_object_new_string("error"));
-    json_object_object_add(v, "function", json_object_new_string(str(c, "phase") ? str(c, "phase") : ""));
+    json_object_object_add(v, "function", json_object_new_string(json_str_field(c, "phase") ? json_str_field(c, "phase") : ""));
     json_object_object_add(v, "message", json_object_new_string(msg));
     json_object_object_add(v, "reference", json_object_new_string(rule->reference));
     if (json_object_object_get_ex(c, "backtrace", &frames) && json_object_array_length(frames) > 0) {
@@ -333,8 +329,8 @@ static struct json_object *verify_lost_step(struct json_object *report)
         struct json_object *where = json_object_array_get_idx(frames, 0);
         for (size_t i = 0; i < json_object_array_length(frames); i++) {
             struct json_object *f = json_object_array_get_idx(frames, i);
-            const char *module = str(f, "module") ? str(f, "module") : "";
-            if (str(f, "file") && strncmp(module, "libopenndis", 11) != 0 && strncmp(module, "libc.", 5) != 0 &&
+            const char *module = json_str_field(f, "module") ? json_str_field(f, "module") : "";
+            if (json_str_field(f, "file") && strncmp(module, "libopenndis", 11) != 0 && strncmp(module, "libc.", 5) != 0 &&
                 strcmp(module, "openndis") != 0) {
                 where = f;
                 break;
@@ -359,7 +355,7 @@ static unsigned long verify_take_report(struct verify_state *vs, struct json_obj
         if (json_object_object_get_ex(faults, "injected", &inj) && json_object_array_length(inj) > 0) {
             *injected = true;
             fault = json_object_array_get_idx(inj, 0);
-            const char *stack = str(fault, "stack");
+            const char *stack = json_str_field(fault, "stack");
             uint64_t *grown;
             if (unique && stack && (grown = realloc(vs->seen, (vs->nseen + 1) * sizeof *grown)) != NULL) {
                 vs->seen = grown;
@@ -390,8 +386,8 @@ static unsigned long verify_take_report(struct verify_state *vs, struct json_obj
                            json_object_new_int((int)(json_object_array_length(vs->findings) - before)));
     if (fault)
         json_object_object_add(s, "injected_fault", json_object_get(fault));
-    if (str(report, "error"))
-        json_object_object_add(s, "error", json_object_new_string(str(report, "error")));
+    if (json_str_field(report, "error"))
+        json_object_object_add(s, "error", json_object_new_string(json_str_field(report, "error")));
     json_object_array_add(vs->steps, s);
     json_object_put(report);
     return calls;
@@ -507,7 +503,11 @@ static void verify_series(struct verify_state *vs, const struct verify_args *a)
             flight[i].child = NULL;
             continue; /* an interrupt shows in the loop's test: this report is then dropped too */
         }
-        more = verify_series_take(vs, a, want, flight[wanted].report) && want < last;
+        more = verify_series_take(vs, a, want, flight[wanted].report);
+        if (more && want >= last) {
+            more = false;
+            vs->stopped_by_max = !a->seed && want < vs->clean_calls;
+        }
         flight[wanted] = flight[--nflight];
         want++;
     }
@@ -520,107 +520,17 @@ static void verify_series(struct verify_state *vs, const struct verify_args *a)
     }
 }
 
-static bool verify_write_junit(const char *path, struct json_object *r)
-{
-    xmlTextWriterPtr w = xmlNewTextWriterFilename(path, 0);
-    if (w == NULL)
-        return false;
-    struct json_object *steps, *findings;
-    json_object_object_get_ex(r, "steps", &steps);
-    json_object_object_get_ex(r, "findings", &findings);
-    char count[32];
-    xmlTextWriterSetIndent(w, 1);
-    xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL);
-    xmlTextWriterStartElement(w, BAD_CAST "testsuite");
-    xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST "openndis verify");
-    snprintf(count, sizeof count, "%zu", json_object_array_length(steps));
-    xmlTextWriterWriteAttribute(w, BAD_CAST "tests", BAD_CAST count);
-    snprintf(count, sizeof count, "%zu", json_object_array_length(findings));
-    xmlTextWriterWriteAttribute(w, BAD_CAST "failures", BAD_CAST count);
-    for (size_t i = 0; i < json_object_array_length(steps); i++) {
-        const char *name = str(json_object_array_get_idx(steps, i), "name");
-        xmlTextWriterStartElement(w, BAD_CAST "testcase");
-        xmlTextWriterWriteAttribute(w, BAD_CAST "classname", BAD_CAST str(r, "driver"));
-        xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST name);
-        for (size_t k = 0; k < json_object_array_length(findings); k++) {
-            struct json_object *f = json_object_array_get_idx(findings, k), *loc;
-            if (strcmp(str(f, "step"), name) != 0)
-                continue;
-            char text[1024], where[300] = "";
-            if (json_object_object_get_ex(f, "location", &loc) && str(loc, "file"))
-                snprintf(where, sizeof where, "%s:%s: ", str(loc, "file"), str(loc, "line"));
-            snprintf(text, sizeof text, "%s%s", where, str(f, "message"));
-            xmlTextWriterStartElement(w, BAD_CAST "failure");
-            xmlTextWriterWriteFormatAttribute(w, BAD_CAST "type", "%s %s", str(f, "rule"), str(f, "name"));
-            xmlTextWriterWriteAttribute(w, BAD_CAST "message", BAD_CAST text);
-            xmlTextWriterEndElement(w);
-        }
-        xmlTextWriterEndElement(w);
-    }
-    xmlTextWriterEndDocument(w);
-    xmlFreeTextWriter(w);
-    return true;
-}
-
-/* SARIF 2.1.0: the catalogue as the tool's rules, each finding a result at its source line. */
-static bool verify_write_sarif(const char *path, struct json_object *r)
-{
-    struct json_object *log = json_object_new_object(), *run = json_object_new_object(),
-                       *tool = json_object_new_object(), *driver = json_object_new_object(),
-                       *rules = json_object_new_array(), *results = json_object_new_array(), *findings;
-    json_object_object_add(log, "version", json_object_new_string("2.1.0"));
-    json_object_object_add(log, "$schema", json_object_new_string("https://json.schemastore.org/sarif-2.1.0.json"));
-    json_object_object_add(driver, "name", json_object_new_string("openndis verify"));
-    json_object_object_add(driver, "version", json_object_new_string(OPENNDIS_VERSION));
-    for (int i = 0; i < VF_RULE_COUNT; i++) {
-        const struct vf_rule *rule = vf_rule((enum vf_rule_id)i);
-        struct json_object *o = json_object_new_object(), *d = json_object_new_object();
-        json_object_object_add(o, "id", json_object_new_string(rule->id));
-        json_object_object_add(o, "name", json_object_new_string(rule->name));
-        json_object_object_add(d, "text", json_object_new_string(rule->summary));
-        json_object_object_add(o, "shortDescription", d);
-        json_object_array_add(rules, o);
-    }
-    json_object_object_add(driver, "rules", rules);
-    json_object_object_add(tool, "driver", driver);
-    json_object_object_add(run, "tool", tool);
-    json_object_object_get_ex(r, "findings", &findings);
-    for (size_t i = 0; i < json_object_array_length(findings); i++) {
-        struct json_object *f = json_object_array_get_idx(findings, i), *loc, *res = json_object_new_object(),
-                           *m = json_object_new_object();
-        json_object_object_add(res, "ruleId", json_object_new_string(str(f, "rule")));
-        json_object_object_add(res, "level", json_object_new_string(strcmp(str(f, "severity"), "error") ? "warning" : "error"));
-        json_object_object_add(m, "text", json_object_new_string(str(f, "message")));
-        json_object_object_add(res, "message", m);
-        if (json_object_object_get_ex(f, "location", &loc) && str(loc, "file")) {
-            struct json_object *locs = json_object_new_array(), *l = json_object_new_object(),
-                               *phys = json_object_new_object(), *art = json_object_new_object(),
-                               *region = json_object_new_object();
-            json_object_object_add(art, "uri", json_object_new_string(str(loc, "file")));
-            json_object_object_add(phys, "artifactLocation", art);
-            json_object_object_add(region, "startLine", json_object_new_int(atoi(str(loc, "line"))));
-            json_object_object_add(phys, "region", region);
-            json_object_object_add(l, "physicalLocation", phys);
-            json_object_array_add(locs, l);
-            json_object_object_add(res, "locations", locs);
-        }
-        json_object_array_add(results, res);
-    }
-    json_object_object_add(run, "results", results);
-    struct json_object *runs = json_object_new_array();
-    json_object_array_add(runs, run);
-    json_object_object_add(log, "runs", runs);
-    bool ok = json_object_to_file_ext(path, log, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE) == 0;
-    json_object_put(log);
-    return ok;
-}
-
 static void verify_render(FILE *out, struct json_object *r)
 {
     struct json_object *findings;
-    fprintf(out, "driver   %s\n", str(r, "driver"));
-    fprintf(out, "steps    %s (1 clean run, %s with an injected failure), %s fallible calls in the clean run\n",
-            str(r, "step_count"), str(r, "fault_steps"), str(r, "fallible_calls"));
+    fprintf(out, "driver   %s\n", json_str_field(r, "driver"));
+    if (json_object_get_int64(json_object_object_get(r, "step_count")) == 0)
+        fprintf(out, "steps    none ended: interrupted during the clean run\n");
+    else
+        fprintf(out, "steps    %s%s (1 clean run, %s with an injected failure), %s fallible calls in the clean run\n",
+                json_str_field(r, "step_count"),
+                json_object_get_boolean(json_object_object_get(r, "interrupted")) ? " ended before the interrupt" : "",
+                json_str_field(r, "fault_steps"), json_str_field(r, "fallible_calls"));
     if (!json_object_object_get_ex(r, "findings", &findings))
         return;
     for (size_t i = 0; i < json_object_array_length(findings); i++) {
@@ -631,15 +541,15 @@ static void verify_render(FILE *out, struct json_object *r)
         json_object_put(one);
         if (json_object_object_get_ex(f, "injected_fault", &fault)) {
             json_object_object_get_ex(fault, "location", &floc);
-            fprintf(out, "  note: after OpenNDIS failed call #%s (%s", str(fault, "call"), str(fault, "function"));
-            if (floc && str(floc, "file"))
-                fprintf(out, " at %s:%s", str(floc, "file"), str(floc, "line"));
-            if (str(r, "seed"))
+            fprintf(out, "  note: after OpenNDIS failed call #%s (%s", json_str_field(fault, "call"), json_str_field(fault, "function"));
+            if (floc && json_str_field(floc, "file"))
+                fprintf(out, " at %s:%s", json_str_field(floc, "file"), json_str_field(floc, "line"));
+            if (json_str_field(r, "seed"))
                 fprintf(out, "); reproduce with: openndis verify --random %s --runs 1 --rate %s %s\n",
-                        str(f, "step") + strlen("random seed "), str(r, "rate"), str(r, "driver"));
+                        json_str_field(f, "step") + strlen("random seed "), json_str_field(r, "rate"), json_str_field(r, "driver"));
             else
-                fprintf(out, "); reproduce with: openndis verify --fail-call %s %s\n", str(fault, "call"),
-                        str(r, "driver"));
+                fprintf(out, "); reproduce with: openndis verify --fail-call %s %s\n", json_str_field(fault, "call"),
+                        json_str_field(r, "driver"));
         }
     }
 }
@@ -673,11 +583,127 @@ static void verify_usage(FILE *out)
           "  --json               print one JSON object\n"
           "  --junit FILE         also write JUnit XML\n"
           "  --sarif FILE         also write SARIF 2.1.0\n"
+          "\n"
+          "--no-sweep, --fail-call, --unique-stacks and --random exclude each other; --runs\n"
+          "and --rate need --random. Report files must not be the driver; they are written\n"
+          "beside the target and renamed over it when complete.\n"
           "  -h, --help           this text\n"
           "\n"
-          "exit status: 0 no finding; 1 findings; 2 bad usage or not a loadable driver;\n"
-          "130 interrupted (SIGINT/SIGTERM) before any finding.\n",
+          "exit status: 0 no finding; 1 findings; 2 bad usage, not a loadable driver,\n"
+          "a report file that cannot be written, or --fail-call beyond the driver's calls;\n"
+          "4 a report could not be written after the run; 130 interrupted (SIGINT/SIGTERM)\n"
+          "before any finding.\n",
           out);
+}
+
+/* Which options the command line gave, for the checks that they fit together. */
+struct verify_given {
+    bool no_sweep, max_steps, runs, rate;
+};
+
+/* One way to choose the failed calls, and options only where they mean something: an option
+ * that another silently overrides is refused. */
+static bool verify_options_agree(const struct verify_args *a, const struct verify_given *g)
+{
+    const char *modes[4];
+    size_t n = 0;
+    if (g->no_sweep)
+        modes[n++] = "--no-sweep";
+    if (a->only_call)
+        modes[n++] = "--fail-call";
+    if (a->unique)
+        modes[n++] = "--unique-stacks";
+    if (a->seed)
+        modes[n++] = "--random";
+    if (n > 1) {
+        fprintf(stderr, "openndis verify: %s and %s choose different steps; give one of --no-sweep, --fail-call, "
+                        "--unique-stacks and --random\n", modes[0], modes[1]);
+        return false;
+    }
+    if ((g->runs || g->rate) && !a->seed) {
+        fprintf(stderr, "openndis verify: %s applies to --random only; add --random SEED or drop it\n",
+                g->runs ? "--runs" : "--rate");
+        return false;
+    }
+    if (g->max_steps && !(a->unique || n == 0)) {
+        fprintf(stderr, "openndis verify: --max-steps bounds the sweep and --unique-stacks; it does nothing with %s\n",
+                modes[0]);
+        return false;
+    }
+    return true;
+}
+
+/* A driver verify cannot load: the message, and with --json a report saying so. */
+static int verify_load_error(const struct verify_args *a, const char *err, bool json)
+{
+    fprintf(stderr, "openndis verify: %s\n", err);
+    if (json) {
+        struct json_object *r = json_object_new_object();
+        json_object_object_add(r, "command", json_object_new_string("verify"));
+        json_object_object_add(r, "driver", json_object_new_string(a->path));
+        json_object_object_add(r, "error", json_object_new_string(err));
+        json_object_object_add(r, "verdict", json_object_new_string("error"));
+        render_json(stdout, r);
+        json_object_put(r);
+    }
+    return EXIT_USAGE;
+}
+
+/* What the steps did not cover, in `coverage` of the report; returns it as one phrase for the
+ * verdict line, or NULL when every fallible call of the clean run was failed (or the random
+ * runs ran). */
+static const char *verify_coverage(struct json_object *r, const struct verify_state *vs, const struct verify_args *a,
+                                   bool interrupted, bool not_reached)
+{
+    static char text[256];
+    text[0] = '\0';
+    if (interrupted || vs->crashes) {
+        /* said by the verdict itself, or by the findings */
+    } else if (not_reached) {
+        snprintf(text, sizeof text, "--fail-call %lu: the driver made %lu fallible calls in the clean run, so call %lu "
+                 "was never reached and nothing was failed; give a number from 1 to %lu",
+                 a->only_call, vs->clean_calls, a->only_call, vs->clean_calls);
+    } else if (a->only_call) {
+        snprintf(text, sizeof text, "only call %lu of %lu fallible calls failed (--fail-call)", a->only_call,
+                 vs->clean_calls);
+    } else if (!a->sweep && !a->unique && !a->seed) {
+        snprintf(text, sizeof text, "clean run only, none of %lu fallible calls failed (--no-sweep)", vs->clean_calls);
+    } else if (vs->stopped_by_max && a->unique) {
+        snprintf(text, sizeof text, "--max-steps %lu ended the unique-stack run before every stack was failed",
+                 a->max_steps);
+    } else if (vs->stopped_by_max) {
+        snprintf(text, sizeof text, "%lu of %lu fallible calls failed; --max-steps %lu ended the sweep",
+                 vs->fault_steps, vs->clean_calls, a->max_steps);
+    }
+    struct json_object *cov = json_object_new_object();
+    json_object_object_add(cov, "fallible_calls", json_object_new_uint64(vs->clean_calls));
+    json_object_object_add(cov, "failed_calls", json_object_new_uint64(vs->fault_steps));
+    json_object_object_add(cov, "complete", json_object_new_boolean(text[0] == '\0' && !interrupted && !vs->crashes));
+    if (text[0])
+        json_object_object_add(cov, "not_covered", json_object_new_string(text));
+    json_object_object_add(r, "coverage", cov);
+    if (not_reached)
+        json_object_object_add(r, "error", json_object_new_string(text));
+    return text[0] ? text : NULL;
+}
+
+/* Writes one report file (if asked for) through outfile.c; false, with a message, if it could
+ * not be written whole. */
+static bool verify_write_report(struct out_file *f, char *(*format)(struct json_object *), struct json_object *r)
+{
+    if (f == NULL)
+        return true;
+    char err[512], *text = format(r);
+    if (text == NULL) {
+        fprintf(stderr, "openndis verify: %s: out of memory formatting the report\n", out_path(f));
+        out_discard(f);
+        return false;
+    }
+    bool ok = out_commit(f, text, strlen(text), err, sizeof err);
+    if (!ok)
+        fprintf(stderr, "openndis verify: %s\n", err);
+    free(text);
+    return ok;
 }
 
 int cmd_verify(int argc, char **argv)
@@ -695,6 +721,7 @@ int cmd_verify(int argc, char **argv)
     struct verify_args a = { .sweep = true, .max_steps = 10000, .rate = 0.05, .random_runs = 20, .time_scale = 0.05,
                              .jobs = 1 };
     struct common_options common = { 0 };
+    struct verify_given given = { 0 };
     unsigned long v;
     int c;
     optind = 1;
@@ -705,7 +732,7 @@ int cmd_verify(int argc, char **argv)
         if (k > 0)
             continue;
         switch (c) {
-        case 'S': a.sweep = false; break;
+        case 'S': a.sweep = false; given.no_sweep = true; break;
         case 'V': a.verbose = true; break;
         case 'U': a.unique = true; break;
         case 'J': a.junit = optarg; break;
@@ -720,21 +747,21 @@ int cmd_verify(int argc, char **argv)
                         c == 'P' ? " up to 32" : "", optarg);
                 return EXIT_USAGE;
             }
-            if (c == 'm') a.max_steps = v;
+            if (c == 'm') a.max_steps = v, given.max_steps = true;
             else if (c == 'R') a.seed = v;
-            else if (c == 'u') a.random_runs = v;
+            else if (c == 'u') a.random_runs = v, given.runs = true;
             else a.jobs = (unsigned)v;
             break;
         case 'r':
         case 's': {
             char *end;
             double d = strtod(optarg, &end);
-            if (*end || d <= 0 || (c == 'r' && d > 1)) {
+            if (end == optarg || *end || !isfinite(d) || d <= 0 || (c == 'r' && d > 1)) {
                 fprintf(stderr, "openndis verify: --%s takes a number%s, not '%s'\n", c == 'r' ? "rate" : "time-scale",
                         c == 'r' ? " in (0, 1]" : " > 0", optarg);
                 return EXIT_USAGE;
             }
-            if (c == 'r') a.rate = d;
+            if (c == 'r') a.rate = d, given.rate = true;
             else a.time_scale = d;
             break;
         }
@@ -749,6 +776,8 @@ int cmd_verify(int argc, char **argv)
     a.only_call = common.fail_nth;
     a.timeout = common.timeout_given ? common.sv.timeout_seconds : 20;
     bool json = common.json;
+    if (!verify_options_agree(&a, &given))
+        return EXIT_USAGE;
     if (optind != argc - 1) {
         fprintf(stderr, "openndis verify: give exactly one driver file\n");
         verify_usage(stderr);
@@ -756,12 +785,27 @@ int cmd_verify(int argc, char **argv)
     }
     a.path = argv[optind];
     char err[512];
+    /* The report files are checked (and created, empty, beside their targets) before
+     * anything runs: a bad path costs nothing, and no report replaces the driver. */
+    struct out_file *junit = NULL, *sarif = NULL;
+    const char *inputs[] = { a.path, a.junit };
+    if (a.junit && a.sarif && strcmp(a.junit, a.sarif) == 0) {
+        fprintf(stderr, "openndis verify: --junit and --sarif name the same file, %s; give two\n", a.junit);
+        return EXIT_USAGE;
+    }
+    if ((a.junit && (junit = out_open("--junit", a.junit, inputs, 1, err, sizeof err)) == NULL) ||
+        (a.sarif && (sarif = out_open("--sarif", a.sarif, inputs, 2, err, sizeof err)) == NULL)) {
+        fprintf(stderr, "openndis verify: %s\n", err);
+        out_discard(junit);
+        return EXIT_USAGE;
+    }
     /* Loaded once here (a non-driver is refused before anything forks) and never started:
      * every step forks with it mapped, so no step pays for loading and relocating it, and
      * the symbolizer, warmed on it, is inherited too. */
     if ((a.image = ld_load(a.path, err, sizeof err)) == NULL) {
-        fprintf(stderr, "openndis verify: %s\n", err);
-        return EXIT_USAGE;
+        out_discard(junit);
+        out_discard(sarif);
+        return verify_load_error(&a, err, json);
     }
     vf_symbols_preload((const void *)a.image->entry);
     sv_hold_signals(true); /* Ctrl-C between steps ends the run with a report, as during one */
@@ -780,9 +824,7 @@ int cmd_verify(int argc, char **argv)
         snprintf(name, sizeof name, "fail call %lu", a.only_call);
         verify_run_step(&vs, &a, name, a.only_call, 0, false, &injected);
         vs.fault_steps = injected;
-        if (!injected)
-            fprintf(stderr, "openndis verify: the driver made fewer than %lu fallible calls; nothing was failed\n",
-                    a.only_call);
+
     } else if (a.unique) {
         /* Each run fails the first call with a stack not failed before, until none is left. */
         for (unsigned long k = 1; k <= a.max_steps; k++) {
@@ -797,6 +839,7 @@ int cmd_verify(int argc, char **argv)
             }
             vs.fault_steps++;
             verify_progress(k, k + 1, json_object_array_length(vs.findings));
+            vs.stopped_by_max = k == a.max_steps;
         }
         verify_progress(vs.fault_steps, vs.fault_steps, json_object_array_length(vs.findings));
     } else if (a.seed || a.sweep) {
@@ -828,25 +871,35 @@ int cmd_verify(int argc, char **argv)
         fprintf(stderr, "openndis verify: interrupted; the report covers the %zu steps that ended before\n",
                 json_object_array_length(vs.steps));
     }
-    json_object_object_add(r, "verdict", json_object_new_string(nf ? "fail" : interrupted ? "interrupted" : "pass"));
-    if (a.junit && !verify_write_junit(a.junit, r))
-        fprintf(stderr, "openndis verify: cannot write %s\n", a.junit);
-    if (a.sarif && !verify_write_sarif(a.sarif, r))
-        fprintf(stderr, "openndis verify: cannot write %s\n", a.sarif);
+    /* --fail-call beyond the driver's calls tested nothing: that is not a pass. */
+    const bool not_reached = a.only_call && !vs.crashes && !interrupted && vs.fault_steps == 0;
+    const char *caveat = verify_coverage(r, &vs, &a, interrupted, not_reached);
+    json_object_object_add(r, "verdict",
+                           json_object_new_string(nf ? "fail" : interrupted ? "interrupted" : not_reached ? "error" : "pass"));
+    int code = nf ? EXIT_VERDICT : interrupted ? EXIT_INTERRUPTED : not_reached ? EXIT_USAGE : EXIT_PASS;
+    if (!verify_write_report(junit, junit_report, r) | !verify_write_report(sarif, sarif_report, r))
+        code = EXIT_WRITE;
     if (json) {
         render_json(stdout, r);
     } else {
         verify_render(stdout, r);
         if (nf)
-            printf("verdict  FAIL: %zu finding%s (deduplicated)\n", nf, nf == 1 ? "" : "s");
+            printf("verdict  FAIL: %zu finding%s (deduplicated)%s%s%s\n", nf, nf == 1 ? "" : "s",
+                   caveat ? " (" : "", caveat ? caveat : "", caveat ? ")" : "");
         else if (interrupted)
             printf("verdict  INTERRUPTED: no rule violated in the steps that ended\n");
+        else if (not_reached)
+            printf("verdict  NOT TESTED: %s\n", caveat);
+        else if (caveat)
+            printf("verdict  PASS (partial: %s): no rule violated in any step\n", caveat);
         else
             printf("verdict  PASS: no rule violated in any step\n");
     }
+    if (not_reached && !json)
+        fprintf(stderr, "openndis verify: %s\n", caveat);
     json_object_put(r);
     free(vs.seen);
     ld_free(a.image);
     sv_hold_signals(false);
-    return nf ? EXIT_VERDICT : interrupted ? EXIT_INTERRUPTED : EXIT_PASS;
+    return code;
 }
