@@ -36,6 +36,11 @@ struct ld_image {
     bool keep_mapped;       /* unload leaves the code mapped, so DriverEntry can run again */
 };
 
+/* Whether `path` can be loaded as a driver, decided from the file alone without running
+ * any of it: a regular, complete 64-bit ELF shared object for this machine (not a program),
+ * whose needed libraries are found and that exports DriverEntry. On false, `err` says why
+ * and what to do. ld_load asks this first; `info --imports` asks the same. */
+OPENNDIS_API bool ld_check(const char *path, char *err, size_t errlen);
 /* Maps the driver and resolves DriverEntry. On failure returns NULL and a message. */
 OPENNDIS_API struct ld_image *ld_load(const char *path, char *err, size_t errlen);
 /* Calls DriverEntry at PASSIVE_LEVEL with the image's DRIVER_OBJECT and registry path. */

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "openndis.h"
+#include "loader/ld.h"
 #include "ndis/ndis.h"
 
 /* What the ELF file says about its imports. */
@@ -68,12 +69,7 @@ static bool read_imports(const char *path, struct elf_imports *out, char *err, s
     GElf_Ehdr eh;
     bool ok = false;
     if (elf == NULL || elf_kind(elf) != ELF_K_ELF || gelf_getehdr(elf, &eh) == NULL) {
-        snprintf(err, errlen, "%s: not an ELF file (a .sys PE image is not supported yet)", path);
-        goto done;
-    }
-    if (eh.e_type != ET_DYN) {
-        snprintf(err, errlen, "%s: an ELF %s, not a shared object (link the driver with -shared)", path,
-                 eh.e_type == ET_REL ? "object file" : eh.e_type == ET_EXEC ? "executable" : "file");
+        snprintf(err, errlen, "%s: changed while it was read (libelf: %s)", path, elf_errmsg(-1));
         goto done;
     }
     GElf_Shdr symsh, versh, dynsh;
@@ -212,7 +208,8 @@ static struct json_object *imports_report(const char *path)
     json_object_object_add(r, "driver", json_object_new_string(path));
     struct elf_imports elf = { 0 };
     char err[512];
-    if (!read_imports(path, &elf, err, sizeof err)) {
+    /* the loader's own decision first: what it refuses, this report refuses the same way */
+    if (!ld_check(path, err, sizeof err) || !read_imports(path, &elf, err, sizeof err)) {
         json_object_object_add(r, "error", json_object_new_string(err));
         json_object_object_add(r, "verdict", json_object_new_string("error"));
         return r;
