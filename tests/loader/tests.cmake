@@ -2,3 +2,7 @@
 add_test(NAME loader_refusals_agree
   COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/loader/refusals.sh $<TARGET_FILE:openndis-cli>
           $<TARGET_FILE:sample> ${CMAKE_C_COMPILER} ${CMAKE_CURRENT_BINARY_DIR})
+add_test(NAME loader_seh_imports_either_link_order
+  COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/loader/seh_imports.sh $<TARGET_FILE:openndis-cli> ${CMAKE_C_COMPILER}
+          ${PROJECT_SOURCE_DIR}/include $<TARGET_LINKER_FILE_DIR:openndis> ${CMAKE_CURRENT_BINARY_DIR}
+          ${CMAKE_CURRENT_SOURCE_DIR}/loader/seh_driver.c)

@@ -131,6 +131,24 @@ static struct json_object *find_export(struct json_object *exports, const char *
     return NULL;
 }
 
+/* The rest of the driver interface: helpers OpenNDIS's headers call. The loader provides
+ * them however the driver was linked (even when the linker dropped libopenndis as not
+ * needed), so they never depend on the driver's DT_NEEDED list. */
+static const char *runtime_export_module(const char *name)
+{
+    static const struct {
+        const char *module, *name;
+    } runtime[] = {
+#define RUNTIME_EXPORT(module, name) { #module, #name },
+#include "ndis/runtime_exports.def"
+#undef RUNTIME_EXPORT
+    };
+    for (size_t i = 0; i < sizeof runtime / sizeof runtime[0]; i++)
+        if (strcmp(runtime[i].name, name) == 0)
+            return runtime[i].module;
+    return NULL;
+}
+
 /* An unversioned symbol OpenNDIS does not export: which of the driver's other libraries
  * defines it. libopenndis itself counts (its host API), under its own name. */
 static const char *find_provider(struct json_object *needed, const char *name)
@@ -220,9 +238,12 @@ static struct json_object *imports_report(const char *path)
         struct json_object *o = json_object_array_get_idx(list, i), *e, *weak;
         const char *name = str(o, "name"), *lib = str(o, "library");
         json_object_object_get_ex(o, "weak", &weak);
+        const char *runtime = runtime_export_module(name);
         if ((e = find_export(exports, name)) != NULL) {
             bool stub = strcmp(str(e, "status"), "implemented") != 0;
             add_kind(o, stub ? "unsupported" : "implemented", str(e, "module"), false, NULL);
+        } else if (runtime != NULL) {
+            add_kind(o, "implemented", runtime, false, NULL);
         } else if (lib != NULL || (lib = find_provider(elf.needed, name)) != NULL) {
             add_kind(o, "library", NULL, false, lib);
         } else if (json_object_get_boolean(weak)) {
