@@ -79,6 +79,15 @@ static char *ld_service_name(const char *path)
     return name;
 }
 
+bool ld_host_only_name(const char *name)
+{
+    static const char *const prefixes[] = { "ndis_", "ke_", "ld_", "vf_", "edge_", "sv_", "port_" };
+    for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
+        if (strncmp(name, prefixes[i], strlen(prefixes[i])) == 0)
+            return true;
+    return false;
+}
+
 struct ld_image *ld_load(const char *path, char *err, size_t errlen)
 {
     if (!ld_check(path, err, errlen))
@@ -91,9 +100,12 @@ struct ld_image *ld_load(const char *path, char *err, size_t errlen)
     if (dl == NULL) {
         const char *e = dlerror();
         const char *undef = e ? strstr(e, "undefined symbol: ") : NULL;
-        if (undef != NULL)
-            snprintf(err, errlen, "%s: the driver imports %s, which OpenNDIS does not implement yet", path,
-                     undef + strlen("undefined symbol: "));
+        const char *name = undef ? undef + strlen("undefined symbol: ") : NULL;
+        if (name != NULL && ld_host_only_name(name))
+            snprintf(err, errlen, "%s: the driver imports %s, one of OpenNDIS's own host functions, which drivers "
+                     "cannot call (the driver interface is listed in docs/exports.md)", path, name);
+        else if (name != NULL)
+            snprintf(err, errlen, "%s: the driver imports %s, which OpenNDIS does not implement yet", path, name);
         else
             snprintf(err, errlen, "%s: cannot load: %s", path, e ? e : "unknown dlopen error");
         return NULL;

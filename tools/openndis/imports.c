@@ -248,6 +248,8 @@ static struct json_object *imports_report(const char *path)
             add_kind(o, "library", NULL, false, lib);
         } else if (json_object_get_boolean(weak)) {
             add_kind(o, "weak_unresolved", NULL, false, NULL); /* the loader leaves it NULL */
+        } else if (ld_host_only_name(name)) {
+            add_kind(o, "missing", "OpenNDIS host only", false, NULL); /* not for drivers */
         } else {
             const char *m = guess_module(name);
             add_kind(o, "missing", m, m != NULL, NULL);
