@@ -94,12 +94,13 @@ static bool ld_check_header(struct ld_file *f)
     ld_pread(f, offsetof(Elf64_Ehdr, e_machine), m, sizeof m); /* same offset in both classes */
     bool big = id[EI_DATA] == ELFDATA2MSB;
     unsigned machine = big ? (unsigned)(m[0] << 8 | m[1]) : (unsigned)(m[1] << 8 | m[0]);
-    const char *built = ld_machine_name(machine);
-    char what[96];
-    snprintf(what, sizeof what, "%s%s%s%s", id[EI_CLASS] == ELFCLASS32 ? "32-bit " : "",
-             big ? "big-endian " : "", built ? built : "ELF machine ", built ? "" : "?");
-    if (built == NULL)
-        snprintf(what + strlen(what) - 1, sizeof what - strlen(what) + 1, "%u", machine);
+    char built[32], what[96];
+    if (ld_machine_name(machine) != NULL)
+        snprintf(built, sizeof built, "%s", ld_machine_name(machine));
+    else
+        snprintf(built, sizeof built, "ELF machine %u", machine);
+    snprintf(what, sizeof what, "%s%s%s", id[EI_CLASS] == ELFCLASS32 ? "32-bit " : "", big ? "big-endian " : "",
+             built);
     if (id[EI_CLASS] != ELFCLASS64 || id[EI_DATA] != ELFDATA2LSB || machine != LD_HOST_MACHINE)
         return ld_fail(f, "an ELF file built for %s; OpenNDIS loads 64-bit little-endian %s drivers (rebuild the "
                           "driver for this machine)", what, ld_machine_name(LD_HOST_MACHINE));
