@@ -36,6 +36,15 @@ struct ld_image {
     bool keep_mapped;       /* unload leaves the code mapped, so DriverEntry can run again */
 };
 
+/* Whether `path` can be loaded as a driver, decided from the file alone without running
+ * any of it: a regular, complete 64-bit ELF shared object for this machine (not a program),
+ * whose needed libraries are found and that exports DriverEntry. On false, `err` says why
+ * and what to do. ld_load asks this first; `info --imports` asks the same. */
+OPENNDIS_API bool ld_check(const char *path, char *err, size_t errlen);
+/* Whether an import that nothing provides names one of OpenNDIS's own host functions (a
+ * layer prefix: ndis_, ke_, ld_, vf_, edge_, ...). The driver interface is Windows names and
+ * openndis_* helpers only, so such a driver reached for internals. */
+OPENNDIS_API bool ld_host_only_name(const char *name);
 /* Maps the driver and resolves DriverEntry. On failure returns NULL and a message. */
 OPENNDIS_API struct ld_image *ld_load(const char *path, char *err, size_t errlen);
 /* Calls DriverEntry at PASSIVE_LEVEL with the image's DRIVER_OBJECT and registry path. */

@@ -2,15 +2,10 @@
  * headers. The loader plays the I/O manager: it builds the DRIVER_OBJECT and the registry
  * path, calls DriverEntry and later DriverUnload. */
 #include <dlfcn.h>
-#include <elf.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "ld.h"
 #include "../ndis/ndis.h"
@@ -55,51 +50,6 @@ struct ld_image *ld_image_containing(const void *address)
     return found;
 }
 
-/* Says in plain words why `path` cannot be a driver, before dlopen gives a terser answer. */
-static bool ld_check_elf(const char *path, char *err, size_t errlen)
-{
-    struct stat st;
-    if (stat(path, &st) != 0) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        return false;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        snprintf(err, errlen, "%s: not a regular file", path);
-        return false;
-    }
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        return false;
-    }
-    Elf64_Ehdr eh;
-    ssize_t n = read(fd, &eh, sizeof eh);
-    close(fd);
-    if (n < (ssize_t)EI_NIDENT || memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0) {
-        snprintf(err, errlen, "%s: not an ELF shared object (a .sys PE image is not supported yet; build the driver with `cc -shared -fPIC $(pkg-config --cflags --libs openndis)`)", path);
-        return false;
-    }
-    if (n < (ssize_t)sizeof eh || eh.e_ident[EI_CLASS] != ELFCLASS64) {
-        snprintf(err, errlen, "%s: a 32-bit ELF file; OpenNDIS loads 64-bit drivers", path);
-        return false;
-    }
-    if (eh.e_type != ET_DYN) {
-        snprintf(err, errlen, "%s: an ELF %s, not a shared object (link the driver with -shared)", path,
-                 eh.e_type == ET_REL ? "object file" : eh.e_type == ET_EXEC ? "executable" : "file");
-        return false;
-    }
-#if defined(__x86_64__)
-    const unsigned machine = EM_X86_64;
-#else
-    const unsigned machine = EM_AARCH64;
-#endif
-    if (eh.e_machine != machine) {
-        snprintf(err, errlen, "%s: built for another architecture (ELF machine %u)", path, eh.e_machine);
-        return false;
-    }
-    return true;
-}
-
 static PWCH ld_widen(const char *prefix, const char *name, USHORT *bytes)
 {
     size_t n = strlen(prefix) + strlen(name);
@@ -129,9 +79,18 @@ static char *ld_service_name(const char *path)
     return name;
 }
 
+bool ld_host_only_name(const char *name)
+{
+    static const char *const prefixes[] = { "ndis_", "ke_", "ld_", "vf_", "edge_", "sv_", "port_" };
+    for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
+        if (strncmp(name, prefixes[i], strlen(prefixes[i])) == 0)
+            return true;
+    return false;
+}
+
 struct ld_image *ld_load(const char *path, char *err, size_t errlen)
 {
-    if (!ld_check_elf(path, err, errlen))
+    if (!ld_check(path, err, errlen))
         return NULL;
 
     /* dlopen searches the library path for a bare file name: give it the file itself. */
@@ -141,9 +100,12 @@ struct ld_image *ld_load(const char *path, char *err, size_t errlen)
     if (dl == NULL) {
         const char *e = dlerror();
         const char *undef = e ? strstr(e, "undefined symbol: ") : NULL;
-        if (undef != NULL)
-            snprintf(err, errlen, "%s: the driver imports %s, which OpenNDIS does not implement yet", path,
-                     undef + strlen("undefined symbol: "));
+        const char *name = undef ? undef + strlen("undefined symbol: ") : NULL;
+        if (name != NULL && ld_host_only_name(name))
+            snprintf(err, errlen, "%s: the driver imports %s, one of OpenNDIS's own host functions, which drivers "
+                     "cannot call (the driver interface is listed in docs/exports.md)", path, name);
+        else if (name != NULL)
+            snprintf(err, errlen, "%s: the driver imports %s, which OpenNDIS does not implement yet", path, name);
         else
             snprintf(err, errlen, "%s: cannot load: %s", path, e ? e : "unknown dlopen error");
         return NULL;

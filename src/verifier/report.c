@@ -1,4 +1,5 @@
 /* Violation records. Checks call vf_report(); the host turns the records into reports. */
+#include <dlfcn.h>
 #include <execinfo.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -42,6 +43,15 @@ static void vf_locate_beyond_headers(const void *site, struct vf_location *where
     }
 }
 
+/* Whether `address` lies in the module the runtime is linked into: libopenndis.so, or the
+ * program that links the runtime in (openndis, a test), whatever either is called. */
+static bool vf_in_runtime(const void *address)
+{
+    Dl_info site, self;
+    return address != NULL && dladdr(address, &site) != 0 && dladdr((const void *)vf_in_runtime, &self) != 0 &&
+           site.dli_fbase == self.dli_fbase;
+}
+
 void vf_report(enum vf_rule_id id, const char *function, const void *site, bool site_is_entry,
                const char *fmt, ...)
 {
@@ -59,7 +69,7 @@ void vf_report(enum vf_rule_id id, const char *function, const void *site, bool 
         vf_locate(site, true, &rec.where);
     if (!site_is_entry && vf_in_openndis_header(&rec.where))
         vf_locate_beyond_headers(site, &rec.where);
-    if (strncmp(rec.where.module, "libopenndis", 11) == 0) {
+    if (vf_in_runtime(rec.where.address)) {
         /* The driver tail-called the NDIS function, so no return address points into it. */
         snprintf(rec.where.function, sizeof rec.where.function,
                  "(call site lost to a tail call in the driver; build it with -fno-optimize-sibling-calls)");

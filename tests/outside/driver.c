@@ -1,5 +1,5 @@
 /* A driver outside the OpenNDIS tree, built the way its README says:
- *   cc -shared -fPIC $(pkg-config --cflags --libs openndis) driver.c -o driver.so
+ *   cc -shared -fPIC $(pkg-config --cflags openndis) driver.c $(pkg-config --libs openndis) -o driver.so
  * or with find_package(OpenNDIS) + openndis_add_driver(). */
 #define NDIS620_MINIPORT 1
 #include <ndis.h>

@@ -14,7 +14,7 @@ cli="$work/prefix/bin/openndis"
 
 echo "== pkg-config: $(pkg-config --cflags --libs openndis)"
 # shellcheck disable=SC2046 # word splitting of the pkg-config flags is intended
-cc -shared -fPIC $(pkg-config --cflags --libs openndis) "$outside/driver.c" -o "$work/driver.so"
+cc -shared -fPIC $(pkg-config --cflags openndis) "$outside/driver.c" $(pkg-config --libs openndis) -o "$work/driver.so"
 (cd "$work" && "$cli" info driver.so) # a bare file name is the file, not a library search
 
 echo "== find_package(OpenNDIS)"

@@ -241,7 +241,7 @@ static void test_info_imports(void **state)
     json_object_put(j);
 
     j = cli_json(2, "--imports %s/README.md", SOURCE_DIR);
-    assert_non_null(strstr(get(j, "error"), "not an ELF file"));
+    assert_non_null(strstr(get(j, "error"), "not an ELF"));
     json_object_put(j);
     j = cli_json(2, "--imports /nonexistent/driver.so");
     assert_non_null(strstr(get(j, "error"), "No such file"));

@@ -151,7 +151,7 @@ static void test_exports_resolve(void **state)
     dlclose(self);
 }
 
-/* Internal helpers stay hidden: the library exports only the driver API and the host API. */
+/* Internal helpers stay hidden: only the driver interface is exported (tests/loader checks it whole). */
 static void test_internals_hidden(void **state)
 {
     (void)state;

@@ -24,7 +24,12 @@ int cmd_exports(int argc, char **argv)
                "functions OpenNDIS exports to drivers. Those marked *unsupported* are exported so that a\n"
                "driver importing them loads, but every call fails with STATUS_NOT_IMPLEMENTED and says so\n"
                "on stderr, naming the function and its caller. A driver that imports anything else fails\n"
-               "to load, and the message names the missing function.\n\n| Module | Function | Status |\n|---|---|---|\n",
+               "to load, and the message names the missing function.\n\n"
+               "With the helpers OpenNDIS's headers expand to (`src/ndis/runtime_exports.def`: `__try`'s\n"
+               "`openndis_seh_*`, WPP's `openndis_wpp_enabled`, the kernel's object types) this is the\n"
+               "whole driver interface: libopenndis.so exports nothing else (its version script is\n"
+               "generated from the two files), so OpenNDIS's host functions (`ndis_adapter_send`,\n"
+               "`vf_reset`, ...) are out of a driver's reach.\n\n| Module | Function | Status |\n|---|---|---|\n",
                json_object_array_length(list));
         for (size_t i = 0; i < json_object_array_length(list); i++) {
             struct json_object *e = json_object_array_get_idx(list, i), *m, *n;

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "openndis.h"
+#include "loader/ld.h"
 #include "ndis/ndis.h"
 
 /* What the ELF file says about its imports. */
@@ -68,12 +69,7 @@ static bool read_imports(const char *path, struct elf_imports *out, char *err, s
     GElf_Ehdr eh;
     bool ok = false;
     if (elf == NULL || elf_kind(elf) != ELF_K_ELF || gelf_getehdr(elf, &eh) == NULL) {
-        snprintf(err, errlen, "%s: not an ELF file (a .sys PE image is not supported yet)", path);
-        goto done;
-    }
-    if (eh.e_type != ET_DYN) {
-        snprintf(err, errlen, "%s: an ELF %s, not a shared object (link the driver with -shared)", path,
-                 eh.e_type == ET_REL ? "object file" : eh.e_type == ET_EXEC ? "executable" : "file");
+        snprintf(err, errlen, "%s: changed while it was read (libelf: %s)", path, elf_errmsg(-1));
         goto done;
     }
     GElf_Shdr symsh, versh, dynsh;
@@ -132,6 +128,24 @@ static struct json_object *find_export(struct json_object *exports, const char *
         if (strcmp(json_str_field(e, "name"), name) == 0)
             return e;
     }
+    return NULL;
+}
+
+/* The rest of the driver interface: helpers OpenNDIS's headers call. The loader provides
+ * them however the driver was linked (even when the linker dropped libopenndis as not
+ * needed), so they never depend on the driver's DT_NEEDED list. */
+static const char *runtime_export_module(const char *name)
+{
+    static const struct {
+        const char *module, *name;
+    } runtime[] = {
+#define RUNTIME_EXPORT(module, name) { #module, #name },
+#include "ndis/runtime_exports.def"
+#undef RUNTIME_EXPORT
+    };
+    for (size_t i = 0; i < sizeof runtime / sizeof runtime[0]; i++)
+        if (strcmp(runtime[i].name, name) == 0)
+            return runtime[i].module;
     return NULL;
 }
 
@@ -212,7 +226,8 @@ static struct json_object *imports_report(const char *path)
     json_object_object_add(r, "driver", json_object_new_string(path));
     struct elf_imports elf = { 0 };
     char err[512];
-    if (!read_imports(path, &elf, err, sizeof err)) {
+    /* the loader's own decision first: what it refuses, this report refuses the same way */
+    if (!ld_check(path, err, sizeof err) || !read_imports(path, &elf, err, sizeof err)) {
         json_object_object_add(r, "error", json_object_new_string(err));
         json_object_object_add(r, "verdict", json_object_new_string("error"));
         return r;
@@ -223,13 +238,18 @@ static struct json_object *imports_report(const char *path)
         struct json_object *o = json_object_array_get_idx(list, i), *e, *weak;
         const char *name = json_str_field(o, "name"), *lib = json_str_field(o, "library");
         json_object_object_get_ex(o, "weak", &weak);
+        const char *runtime = runtime_export_module(name);
         if ((e = find_export(exports, name)) != NULL) {
             bool stub = strcmp(json_str_field(e, "status"), "implemented") != 0;
             add_kind(o, stub ? "unsupported" : "implemented", json_str_field(e, "module"), false, NULL);
+        } else if (runtime != NULL) {
+            add_kind(o, "implemented", runtime, false, NULL);
         } else if (lib != NULL || (lib = find_provider(elf.needed, name)) != NULL) {
             add_kind(o, "library", NULL, false, lib);
         } else if (json_object_get_boolean(weak)) {
             add_kind(o, "weak_unresolved", NULL, false, NULL); /* the loader leaves it NULL */
+        } else if (ld_host_only_name(name)) {
+            add_kind(o, "missing", "OpenNDIS host only", false, NULL); /* not for drivers */
         } else {
             const char *m = guess_module(name);
             add_kind(o, "missing", m, m != NULL, NULL);
