@@ -8,6 +8,7 @@
 #include <json-c/json.h>
 
 #include "edge/edge.h"
+#include "serialize.h"
 
 struct fuzz_rig {
     struct ld_image *image;
@@ -47,7 +48,7 @@ static void fuzz_no_violations(void)
 {
     if (vf_violation_count() == 0)
         return;
-    struct json_object *v = vf_violations_json();
+    struct json_object *v = violations_json();
     fprintf(stderr, "fuzz: rule violated: %s\n", json_object_to_json_string_ext(v, JSON_C_TO_STRING_PRETTY));
     abort();
 }

@@ -5,9 +5,8 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
-
-#include <json-c/json.h>
 
 #include "ndis.h"
 
@@ -448,26 +447,23 @@ void ndis_driver_halt_adapters(struct ndis_driver *d)
         ndis_adapter_halt(d->adapters, NdisHaltDeviceDisabled);
 }
 
-struct json_object *ndis_adapter_json(struct ndis_adapter *a)
+void ndis_adapter_stats(struct ndis_adapter *a, struct ndis_adapter_stats *out)
 {
-    struct json_object *o = json_object_new_object();
-    char mac[3 * NDIS_MAX_PHYS_ADDRESS_LENGTH + 1] = "";
     pthread_mutex_lock(&a->lock);
-    for (unsigned i = 0, at = 0; i < a->general.MacAddressLength && i < NDIS_MAX_PHYS_ADDRESS_LENGTH; i++)
-        at += (unsigned)snprintf(mac + at, sizeof mac - at, "%s%02x", i ? ":" : "", a->general.CurrentMacAddress[i]);
-    json_object_object_add(o, "index", json_object_new_int((int)a->index));
-    json_object_object_add(o, "state", json_object_new_string(ndis_state_name(a->state)));
-    json_object_object_add(o, "mac", json_object_new_string(mac));
-    json_object_object_add(o, "mtu", json_object_new_int((int)a->general.MtuSize));
-    json_object_object_add(o, "link", json_object_new_string(
-        a->link.MediaConnectState == MediaConnectStateConnected ? "up" :
-        a->link.MediaConnectState == MediaConnectStateDisconnected ? "down" : "unknown"));
-    json_object_object_add(o, "sent_frames", json_object_new_uint64(__atomic_load_n(&a->counters.sent_frames, __ATOMIC_RELAXED)));
-    json_object_object_add(o, "sent_bytes", json_object_new_uint64(__atomic_load_n(&a->counters.sent_bytes, __ATOMIC_RELAXED)));
-    json_object_object_add(o, "received_frames", json_object_new_uint64(__atomic_load_n(&a->counters.received_frames, __ATOMIC_RELAXED)));
-    json_object_object_add(o, "received_bytes", json_object_new_uint64(__atomic_load_n(&a->counters.received_bytes, __ATOMIC_RELAXED)));
+    *out = (struct ndis_adapter_stats){
+        .index = a->index,
+        .state = a->state,
+        .mac_length = a->general.MacAddressLength < NDIS_MAX_PHYS_ADDRESS_LENGTH ? a->general.MacAddressLength
+                                                                               : NDIS_MAX_PHYS_ADDRESS_LENGTH,
+        .mtu = a->general.MtuSize,
+        .link = a->link.MediaConnectState,
+        .sent_frames = __atomic_load_n(&a->counters.sent_frames, __ATOMIC_RELAXED),
+        .sent_bytes = __atomic_load_n(&a->counters.sent_bytes, __ATOMIC_RELAXED),
+        .received_frames = __atomic_load_n(&a->counters.received_frames, __ATOMIC_RELAXED),
+        .received_bytes = __atomic_load_n(&a->counters.received_bytes, __ATOMIC_RELAXED),
+    };
+    memcpy(out->mac, a->general.CurrentMacAddress, out->mac_length);
     pthread_mutex_unlock(&a->lock);
-    return o;
 }
 
 /* Device objects for a driver's own I/O control need an I/O manager to route IRPs to them:

@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include <json-c/json.h>
 
 #include "ndis.h"
 
@@ -86,8 +85,8 @@ NDIS_STATUS ndis_check_characteristics(const NDIS_MINIPORT_DRIVER_CHARACTERISTIC
     }
     ndis_get_version(&major, &minor);
     if (c->MinorNdisVersion > minor) {
-        snprintf(why, len, "the driver is built for NDIS 6.%u but OpenNDIS emulates NDIS %u.%u (see --ndis-version)",
-                 c->MinorNdisVersion, major, minor);
+        snprintf(why, len, "the driver is built for NDIS 6.%u but OpenNDIS emulates NDIS %u.%u; emulate NDIS 6.%u or "
+                 "later to load it", c->MinorNdisVersion, major, minor, c->MinorNdisVersion);
         return NDIS_STATUS_BAD_VERSION;
     }
     if (rev > ndis_max_revision(c->MinorNdisVersion)) {
@@ -343,37 +342,23 @@ void ndis_driver_release(struct ld_image *image)
     }
 }
 
-struct json_object *ndis_registrations_json(const struct ld_image *image)
-{
-    struct json_object *list = json_object_new_array();
-    char buf[32];
+_Static_assert(sizeof ndis_handlers / sizeof ndis_handlers[0] <= NDIS_HANDLER_ROLES_MAX,
+               "raise NDIS_HANDLER_ROLES_MAX");
 
+void ndis_registrations_each(const struct ld_image *image,
+                             void (*fn)(const struct ndis_registration_info *r, void *arg), void *arg)
+{
     for (const struct ndis_driver *d = image->registrations; d; d = d->next) {
-        const NDIS_MINIPORT_DRIVER_CHARACTERISTICS *c = &d->chars;
-        struct json_object *o = json_object_new_object(), *present = json_object_new_array(),
-                           *absent = json_object_new_array(), *flags = json_object_new_array();
-        snprintf(buf, sizeof buf, "%u.%u", c->MajorNdisVersion, c->MinorNdisVersion);
-        json_object_object_add(o, "ndis_version", json_object_new_string(buf));
-        snprintf(buf, sizeof buf, "%u.%u", c->MajorDriverVersion, c->MinorDriverVersion);
-        json_object_object_add(o, "driver_version", json_object_new_string(buf));
-        json_object_object_add(o, "revision", json_object_new_int(c->Header.Revision));
-        json_object_object_add(o, "size", json_object_new_int(c->Header.Size));
-        if (c->Flags & NDIS_INTERMEDIATE_DRIVER)
-            json_object_array_add(flags, json_object_new_string("NDIS_INTERMEDIATE_DRIVER"));
-        if (c->Flags & NDIS_WDM_DRIVER)
-            json_object_array_add(flags, json_object_new_string("NDIS_WDM_DRIVER"));
-        json_object_object_add(o, "flags", flags);
+        struct ndis_registration_info r = { .chars = &d->chars, .deregistered = d->deregistered };
         for (size_t i = 0; i < sizeof ndis_handlers / sizeof ndis_handlers[0]; i++) {
             const struct ndis_handler_field *h = &ndis_handlers[i];
-            if (h->revision > c->Header.Revision)
+            if (h->revision > d->chars.Header.Revision)
                 continue;
-            json_object_array_add(ndis_handler_at(c, h) ? present : absent,
-                                  json_object_new_string(h->role));
+            if (ndis_handler_at(&d->chars, h))
+                r.present[r.npresent++] = h->role;
+            else
+                r.absent[r.nabsent++] = h->role;
         }
-        json_object_object_add(o, "handlers", present);
-        json_object_object_add(o, "absent", absent);
-        json_object_object_add(o, "deregistered", json_object_new_boolean(d->deregistered));
-        json_object_array_add(list, o);
+        fn(&r, arg);
     }
-    return list;
 }

@@ -9,8 +9,6 @@
 #include "../loader/ld.h"
 #include "../kernel/lock.h"
 
-struct json_object;
-
 /* One NdisMRegisterMiniportDriver: its handle points here. Kept (marked deregistered)
  * until the image is freed so that a second deregistration is recognised, not a crash. */
 struct ndis_driver {
@@ -56,9 +54,27 @@ void ndis_driver_entry_returned(struct ld_image *image, NTSTATUS status);
 void ndis_driver_release(struct ld_image *image);
 /* The driver handle `handle`, or NULL when it is not one (never dereferences it). */
 struct ndis_driver *ndis_driver_from_handle(NDIS_HANDLE handle);
-OPENNDIS_API struct json_object *ndis_registrations_json(const struct ld_image *image);
+/* One NdisMRegisterMiniportDriver as reports show it. */
+#define NDIS_HANDLER_ROLES_MAX 32
+struct ndis_registration_info {
+    const NDIS_MINIPORT_DRIVER_CHARACTERISTICS *chars;
+    const char *present[NDIS_HANDLER_ROLES_MAX]; /* handler roles given, in catalogue order */
+    size_t npresent;
+    const char *absent[NDIS_HANDLER_ROLES_MAX]; /* roles the revision knows that were NULL */
+    size_t nabsent;
+    bool deregistered;
+};
+/* Calls `fn` for each registration the image made, in order. */
+OPENNDIS_API void ndis_registrations_each(const struct ld_image *image,
+                                          void (*fn)(const struct ndis_registration_info *r, void *arg), void *arg);
 
-OPENNDIS_API struct json_object *ndis_exports_json(void);
+/* exports.c: the export table from exports.def; `unsupported` marks stubs. */
+struct ndis_export_info {
+    const char *module, *name;
+    bool unsupported;
+};
+OPENNDIS_API size_t ndis_export_count(void);
+OPENNDIS_API const struct ndis_export_info *ndis_export_at(size_t i);
 
 /* ---- adapters (adapter.c, attributes.c, oid.c, nbl.c, status.c) ----------------------- */
 enum ndis_state {
@@ -190,7 +206,17 @@ OPENNDIS_API NDIS_STATUS ndis_adapter_oid_path(struct ndis_adapter *adapter, enu
  * hang timer does every CheckForHangTimeInSeconds). Returns whether a reset ran. */
 OPENNDIS_API bool ndis_adapter_check_for_hang(struct ndis_adapter *adapter);
 OPENNDIS_API NDIS_STATUS ndis_adapter_reset(struct ndis_adapter *adapter);
-OPENNDIS_API struct json_object *ndis_adapter_json(struct ndis_adapter *adapter);
+/* What a report or a status line shows of an adapter, read in one go. */
+struct ndis_adapter_stats {
+    unsigned index;
+    enum ndis_state state;
+    UCHAR mac[NDIS_MAX_PHYS_ADDRESS_LENGTH];
+    unsigned mac_length;
+    ULONG mtu;
+    NDIS_MEDIA_CONNECT_STATE link;
+    uint64_t sent_frames, sent_bytes, received_frames, received_bytes;
+};
+OPENNDIS_API void ndis_adapter_stats(struct ndis_adapter *adapter, struct ndis_adapter_stats *out);
 
 /* Waits, with the adapter lock held, until `done` holds or `seconds` pass. */
 bool ndis_wait(struct ndis_adapter *adapter, bool (*done)(struct ndis_adapter *), double seconds);

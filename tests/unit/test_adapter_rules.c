@@ -10,6 +10,7 @@
 #include <json-c/json.h>
 
 #include "edge/edge.h"
+#include "serialize.h"
 
 static void life(const char *variant)
 {
@@ -45,7 +46,7 @@ static void expect(const char *variant, enum vf_rule_id rule)
     life(variant);
     size_t mine = vf_violation_count_of(rule), all = vf_violation_count();
     if (mine == 0 || mine != all) {
-        struct json_object *v = vf_violations_json();
+        struct json_object *v = violations_json();
         fail_msg("%s: expected only %s, got %zu of it among %zu: %s", variant, vf_rule(rule)->id, mine, all,
                  json_object_to_json_string(v));
     }
@@ -190,7 +191,7 @@ static void test_send_complete_twice(void **state)
 {
     (void)state;
     expect("send_complete_twice", VF_NBL_NOT_OWNED);
-    struct json_object *list = vf_violations_json(), *msg;
+    struct json_object *list = violations_json(), *msg;
     assert_true(json_object_object_get_ex(json_object_array_get_idx(list, 0), "message", &msg));
     assert_non_null(strstr(json_object_get_string(msg), "already completed (double completion)"));
     json_object_put(list);

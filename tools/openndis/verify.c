@@ -12,6 +12,7 @@
 
 #include "edge/edge.h"
 #include "openndis.h"
+#include "serialize.h"
 
 #define VERIFY_MAX_JOBS 32
 
@@ -262,8 +263,8 @@ static struct json_object *verify_job(void *arg)
         ld_unload(image);
         ld_free(image);
     }
-    json_object_object_add(r, "violations", vf_violations_json());
-    json_object_object_add(r, "faults", vf_faults_json());
+    json_object_object_add(r, "violations", violations_json());
+    json_object_object_add(r, "faults", faults_json());
     driver_output_end(&out);
     return r;
 }
