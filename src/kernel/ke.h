@@ -53,6 +53,19 @@ static inline void ke_irql_after_handler(KIRQL expected, const char *handler, co
 }
 const char *ke_irql_name(KIRQL irql);
 
+/* status.c: the name of a status value (NULL when unknown), and the value of a name. */
+const char *ke_status_name(NTSTATUS status);
+bool ke_status_from_name(const char *name, NTSTATUS *out);
+
+/* Checks that `function` runs at exactly DISPATCH_LEVEL (the ...AtDpcLevel calls and
+ * NDIS_RWL_AT_DISPATCH_LEVEL); records IrqlTooHigh when it does not. */
+void ke_not_dispatch(const char *fn, const void *site);
+static inline void ke_require_dispatch(const char *fn, const void *site)
+{
+    if (__builtin_expect(ke_irql() != DISPATCH_LEVEL, 0))
+        ke_not_dispatch(fn, site);
+}
+
 /* ---- pool (pool.c): every driver allocation with its owner, tag, size and call site -- */
 /* ---- pointer map (ptrmap.c): pointer -> value, the caller locks ------------------------------ */
 struct ke_ptrmap_slot {
