@@ -7,6 +7,7 @@
 
 #include <json-c/json.h>
 
+#include "loader/ld.h"
 #include "edge/edge.h"
 #include "serialize.h"
 
@@ -31,7 +32,7 @@ static struct fuzz_rig *fuzz_rig(void)
         abort();
     }
     for (int i = 0; i < 2; i++) {
-        if ((r.adapter[i] = ndis_adapter_initialize(r.image, &st)) == NULL)
+        if ((r.adapter[i] = ndis_adapter_initialize(&r.image->object, &st)) == NULL)
             abort();
         r.edge[i] = edge_loopback_open(r.adapter[i], 256);
         ndis_adapter_restart(r.adapter[i]);

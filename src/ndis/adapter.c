@@ -49,7 +49,7 @@ struct ndis_adapter *ndis_adapter_checked(NDIS_HANDLE handle, const char *fn, co
 struct ke_pool *ndis_pool_of_handle(NDIS_HANDLE handle)
 {
     switch (ndis_handle_kind(handle)) {
-    case NDIS_HANDLE_DRIVER: return &((struct ndis_driver *)handle)->image->pool;
+    case NDIS_HANDLE_DRIVER: return ((struct ndis_driver *)handle)->block->pool;
     case NDIS_HANDLE_ADAPTER: return &((struct ndis_adapter *)handle)->pool;
     default: return NULL;
     }
@@ -86,14 +86,6 @@ static void ndis_set_state(struct ndis_adapter *a, enum ndis_state state)
     pthread_mutex_unlock(&a->lock);
 }
 
-static struct ndis_driver *ndis_live_registration(struct ld_image *image)
-{
-    for (struct ndis_driver *d = image->registrations; d; d = d->next)
-        if (!d->deregistered && !(d->chars.Flags & NDIS_INTERMEDIATE_DRIVER))
-            return d;
-    return NULL;
-}
-
 static void ndis_adapter_free(struct ndis_adapter *a)
 {
     struct ndis_driver *d = a->driver;
@@ -111,9 +103,9 @@ static void ndis_adapter_free(struct ndis_adapter *a)
     free(a);
 }
 
-struct ndis_adapter *ndis_adapter_initialize(struct ld_image *image, NDIS_STATUS *status)
+struct ndis_adapter *ndis_adapter_initialize(PDRIVER_OBJECT object, NDIS_STATUS *status)
 {
-    struct ndis_driver *d = ndis_live_registration(image);
+    struct ndis_driver *d = ndis_registration_of(object);
     if (d == NULL) {
         *status = NDIS_STATUS_ADAPTER_NOT_FOUND;
         return NULL;
@@ -137,7 +129,7 @@ struct ndis_adapter *ndis_adapter_initialize(struct ld_image *image, NDIS_STATUS
     a->pdo.Size = a->fdo.Size = sizeof(DEVICE_OBJECT);
     a->pdo.StackSize = 1; /* attaching puts the FDO one stack location above the PDO */
     a->fdo.StackSize = 2;
-    a->fdo.DriverObject = &image->object; /* the FDO is the miniport's; the PDO its bus's */
+    a->fdo.DriverObject = object; /* the FDO is the miniport's; the PDO its bus's */
     a->pdo.AttachedDevice = &a->fdo;
     pthread_mutex_lock(&ndis_index_lock);
     a->index = ndis_next_index++;

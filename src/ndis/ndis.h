@@ -6,16 +6,29 @@
 
 #include <ndis.h>
 
-#include "../loader/ld.h"
+#include "../kernel/ke.h"
 #include "../kernel/lock.h"
 
+/* What NDIS keeps per DRIVER_OBJECT from DriverEntry until the driver is unloaded, told by
+ * the loader through the kernel's driver events (driver.c). ndis_driver_lock guards the
+ * list of blocks and each block's registrations. */
+struct ndis_driver_block {
+    struct ndis_driver_block *next;
+    PDRIVER_OBJECT object;
+    struct ke_pool *pool;  /* driver-wide allocations */
+    bool in_entry;         /* inside DriverEntry */
+    bool in_unload;        /* inside the DriverUnload routine */
+    bool in_register;      /* inside NdisMRegisterMiniportDriver (MiniportSetOptions) */
+    struct ndis_driver *registrations; /* every NdisMRegisterMiniportDriver, kept until unload */
+};
+
 /* One NdisMRegisterMiniportDriver: its handle points here. Kept (marked deregistered)
- * until the image is freed so that a second deregistration is recognised, not a crash. */
+ * until the driver is unloaded so that a second deregistration is recognised, not a crash. */
 struct ndis_driver {
     uint32_t magic;
-    struct ndis_driver *next; /* in image->registrations */
+    struct ndis_driver *next; /* in block->registrations */
     struct ndis_adapter *adapters;
-    struct ld_image *image;
+    struct ndis_driver_block *block;
     NDIS_MINIPORT_DRIVER_CHARACTERISTICS chars; /* NDIS's own copy, zero beyond Header.Size */
     NDIS_HANDLE context;                        /* MiniportDriverContext */
     bool deregistered;
@@ -48,10 +61,9 @@ OPENNDIS_API bool ndis_nbl_set_recycling(bool on);
  * Returns NDIS_STATUS_SUCCESS or the status to fail with, and says why in `why`. */
 OPENNDIS_API NDIS_STATUS ndis_check_characteristics(const NDIS_MINIPORT_DRIVER_CHARACTERISTICS *c,
                                                     char *why, size_t len);
-/* The loader reports DriverEntry's return; the seed's rules are checked here. */
-void ndis_driver_entry_returned(struct ld_image *image, NTSTATUS status);
-/* Called by the loader before it unmaps the image (after unload or a failed DriverEntry). */
-void ndis_driver_release(struct ld_image *image);
+/* The driver's first live, non-intermediate registration (what adapters are created
+ * for), or NULL. */
+OPENNDIS_API struct ndis_driver *ndis_registration_of(PDRIVER_OBJECT object);
 /* The driver handle `handle`, or NULL when it is not one (never dereferences it). */
 struct ndis_driver *ndis_driver_from_handle(NDIS_HANDLE handle);
 /* One NdisMRegisterMiniportDriver as reports show it. */
@@ -64,8 +76,8 @@ struct ndis_registration_info {
     size_t nabsent;
     bool deregistered;
 };
-/* Calls `fn` for each registration the image made, in order. */
-OPENNDIS_API void ndis_registrations_each(const struct ld_image *image,
+/* Calls `fn` for each registration the driver made, in order. */
+OPENNDIS_API void ndis_registrations_each(PDRIVER_OBJECT object,
                                           void (*fn)(const struct ndis_registration_info *r, void *arg), void *arg);
 
 /* exports.c: the export table from exports.def; `unsupported` marks stubs. */
@@ -174,7 +186,7 @@ struct ke_pool *ndis_pool_of_handle(NDIS_HANDLE handle);
 
 /* The life of an adapter, driven by the host (edges, tests, the command line). Each call
  * checks the state machine; a call in the wrong state returns NDIS_STATUS_INVALID_STATE. */
-OPENNDIS_API struct ndis_adapter *ndis_adapter_initialize(struct ld_image *image, NDIS_STATUS *status);
+OPENNDIS_API struct ndis_adapter *ndis_adapter_initialize(PDRIVER_OBJECT object, NDIS_STATUS *status);
 OPENNDIS_API NDIS_STATUS ndis_adapter_restart(struct ndis_adapter *adapter);
 OPENNDIS_API NDIS_STATUS ndis_adapter_pause(struct ndis_adapter *adapter);
 OPENNDIS_API NDIS_STATUS ndis_adapter_halt(struct ndis_adapter *adapter, NDIS_HALT_ACTION action);

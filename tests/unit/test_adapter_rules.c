@@ -9,6 +9,7 @@
 
 #include <json-c/json.h>
 
+#include "loader/ld.h"
 #include "edge/edge.h"
 #include "serialize.h"
 
@@ -22,7 +23,7 @@ static void life(const char *variant)
     if (image == NULL)
         fail_msg("%s", err);
     assert_int_equal(ld_driver_entry(image), NDIS_STATUS_SUCCESS);
-    struct ndis_adapter *a = ndis_adapter_initialize(image, &st);
+    struct ndis_adapter *a = ndis_adapter_initialize(&image->object, &st);
     if (a != NULL) {
         struct edge_loopback *lb = edge_loopback_open(a, 16);
         ndis_adapter_restart(a);
@@ -63,7 +64,7 @@ static unsigned hang_life(const char *variant)
     struct ld_image *image = ld_load(path, err, sizeof err);
     assert_non_null(image);
     assert_int_equal(ld_driver_entry(image), NDIS_STATUS_SUCCESS);
-    struct ndis_adapter *a = ndis_adapter_initialize(image, &st);
+    struct ndis_adapter *a = ndis_adapter_initialize(&image->object, &st);
     assert_non_null(a);
     assert_int_equal(ndis_adapter_restart(a), NDIS_STATUS_SUCCESS);
     NdisMSleep(300 * 1000); /* the scaled 2 s interval is 20 ms; the scaled reset limit 100 ms */
@@ -101,7 +102,7 @@ static void oid_paths(const char *variant, NDIS_STATUS expect_sync)
     vf_reset();
     struct ld_image *image = ld_load(path, err, sizeof err);
     assert_int_equal(ld_driver_entry(image), NDIS_STATUS_SUCCESS);
-    struct ndis_adapter *a = ndis_adapter_initialize(image, &st);
+    struct ndis_adapter *a = ndis_adapter_initialize(&image->object, &st);
     assert_non_null(a);
     assert_int_equal(ndis_adapter_oid_path(a, NDIS_OID_DIRECT, NdisRequestQueryInformation, OID_GEN_STATISTICS, &buf,
                                            sizeof buf, &done, &needed), NDIS_STATUS_SUCCESS);
@@ -125,7 +126,7 @@ static void test_ndis_answers_cached_oids(void **state)
     vf_reset();
     struct ld_image *image = ld_load(path, err, sizeof err);
     assert_int_equal(ld_driver_entry(image), NDIS_STATUS_SUCCESS);
-    struct ndis_adapter *a = ndis_adapter_initialize(image, &st);
+    struct ndis_adapter *a = ndis_adapter_initialize(&image->object, &st);
     assert_non_null(a);
     assert_int_equal(ndis_adapter_oid(a, NdisRequestQueryInformation, OID_GEN_MEDIA_IN_USE, &value, 4, &done, &needed),
                      NDIS_STATUS_SUCCESS);

@@ -11,6 +11,7 @@
 
 #include <json-c/json.h>
 
+#include "loader/ld.h"
 #include "ndis/ndis.h"
 #include "serialize.h"
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "openndis.h"
+#include "loader/ld.h"
 #include "ndis/ndis.h"
 #include "serialize.h"
 

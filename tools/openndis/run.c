@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "loader/ld.h"
 #include "edge/edge.h"
 #include "openndis.h"
 #include "serialize.h"
@@ -228,7 +229,7 @@ static struct json_object *run_life(void *arg)
     unsigned n = 0;
     for (; ok && n < a->adapters; n++) {
         sv_phase("MiniportInitializeEx");
-        ad[n] = ndis_adapter_initialize(image, &st);
+        ad[n] = ndis_adapter_initialize(&image->object, &st);
         step(life, "initialize", (int)n, st);
         if (ad[n] == NULL) {
             ok = false;

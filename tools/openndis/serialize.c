@@ -142,7 +142,7 @@ static void registration_add(const struct ndis_registration_info *r, void *list)
 struct json_object *registrations_json(const struct ld_image *image)
 {
     struct json_object *list = json_object_new_array();
-    ndis_registrations_each(image, registration_add, list);
+    ndis_registrations_each((PDRIVER_OBJECT)&image->object, registration_add, list);
     return list;
 }
 

@@ -3,6 +3,7 @@
 #ifndef OPENNDIS_SERIALIZE_H
 #define OPENNDIS_SERIALIZE_H
 
+#include "loader/ld.h"
 #include "ndis/ndis.h"
 #include "verifier/vf.h"
 

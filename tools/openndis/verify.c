@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "loader/ld.h"
 #include "edge/edge.h"
 #include "openndis.h"
 #include "serialize.h"
@@ -197,7 +198,7 @@ static struct json_object *verify_job(void *arg)
         unsigned n = 0;
         for (; n < N; n++) {
             sv_phase("MiniportInitializeEx");
-            if ((ad[n] = ndis_adapter_initialize(image, &st)) == NULL)
+            if ((ad[n] = ndis_adapter_initialize(&image->object, &st)) == NULL)
                 break;
             lb[n] = edge_loopback_open(ad[n], 256);
             sv_phase("MiniportRestart");
@@ -240,7 +241,7 @@ static struct json_object *verify_job(void *arg)
         /* Repeated initialize and halt: anything not freed shows as a leak each time. */
         for (int cycle = 0; cycle < 3 && n == N; cycle++) {
             sv_phase("conformance: initialize and halt again");
-            struct ndis_adapter *again = ndis_adapter_initialize(image, &st);
+            struct ndis_adapter *again = ndis_adapter_initialize(&image->object, &st);
             if (again != NULL)
                 ndis_adapter_halt(again, NdisHaltDeviceDisabled);
         }
@@ -254,7 +255,7 @@ static struct json_object *verify_job(void *arg)
         if ((image = ld_load(step->args->path, err, sizeof err)) == NULL)
             break;
         if (NT_SUCCESS(ld_driver_entry(image))) {
-            struct ndis_adapter *again = ndis_adapter_initialize(image, &st);
+            struct ndis_adapter *again = ndis_adapter_initialize(&image->object, &st);
             if (again != NULL) {
                 ndis_adapter_restart(again);
                 ndis_adapter_halt(again, NdisHaltDeviceDisabled);
