@@ -98,11 +98,13 @@ static struct ndis_driver *ndis_live_registration(struct ld_image *image)
 static void ndis_adapter_free(struct ndis_adapter *a)
 {
     struct ndis_driver *d = a->driver;
+    pthread_rwlock_wrlock(&d->adapters_lock);
     for (struct ndis_adapter **p = &d->adapters; *p; p = &(*p)->next)
         if (*p == a) {
             *p = a->next;
             break;
         }
+    pthread_rwlock_unlock(&d->adapters_lock);
     ndis_handle_remove(a);
     free(a->oid_pending); /* a request the driver never completed */
     free(a->supported_oids);
@@ -159,8 +161,10 @@ struct ndis_adapter *ndis_adapter_initialize(struct ld_image *image, NDIS_STATUS
         free(a);
         return NULL;
     }
+    pthread_rwlock_wrlock(&d->adapters_lock);
     a->next = d->adapters;
     d->adapters = a;
+    pthread_rwlock_unlock(&d->adapters_lock);
 
     ndis_state_store(a, NDIS_STATE_INITIALIZING);
     a->in_initialize = true;
@@ -444,8 +448,14 @@ void ndis_adapter_observe(struct ndis_adapter *a, ndis_frame_observer *observer,
 /* NDIS halts whatever adapters a driver still has before it unloads the driver. */
 void ndis_driver_halt_adapters(struct ndis_driver *d)
 {
-    while (d->adapters != NULL)
-        ndis_adapter_halt(d->adapters, NdisHaltDeviceDisabled);
+    for (;;) {
+        pthread_rwlock_rdlock(&d->adapters_lock);
+        struct ndis_adapter *a = d->adapters;
+        pthread_rwlock_unlock(&d->adapters_lock);
+        if (a == NULL)
+            return;
+        ndis_adapter_halt(a, NdisHaltDeviceDisabled);
+    }
 }
 
 struct json_object *ndis_adapter_json(struct ndis_adapter *a)

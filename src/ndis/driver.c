@@ -144,6 +144,13 @@ static void ndis_driver_unlink(struct ndis_driver *d)
     ndis_handle_remove(d);
 }
 
+static void ndis_driver_free(struct ndis_driver *d)
+{
+    pthread_rwlock_destroy(&d->adapters_lock);
+    d->magic = 0;
+    free(d);
+}
+
 NDISAPI NDIS_STATUS NdisMRegisterMiniportDriver(PDRIVER_OBJECT DriverObject,
                                                 PUNICODE_STRING RegistryPath,
                                                 NDIS_HANDLE MiniportDriverContext,
@@ -193,6 +200,7 @@ NDISAPI NDIS_STATUS NdisMRegisterMiniportDriver(PDRIVER_OBJECT DriverObject,
         return NDIS_STATUS_RESOURCES;
     /* NDIS keeps its own copy: the caller's structure may live on DriverEntry's stack. */
     memcpy(&d->chars, chars, ndis_revision_size[chars->Header.Revision]);
+    pthread_rwlock_init(&d->adapters_lock, NULL);
     d->magic = NDIS_DRIVER_MAGIC;
     d->image = image;
     d->context = MiniportDriverContext;
@@ -206,7 +214,7 @@ NDISAPI NDIS_STATUS NdisMRegisterMiniportDriver(PDRIVER_OBJECT DriverObject,
     pthread_mutex_unlock(&ndis_driver_lock);
     if (!ndis_handle_add(d, NDIS_HANDLE_DRIVER)) {
         ndis_driver_unlink(d);
-        free(d);
+        ndis_driver_free(d);
         return NDIS_STATUS_RESOURCES;
     }
 
@@ -223,7 +231,7 @@ NDISAPI NDIS_STATUS NdisMRegisterMiniportDriver(PDRIVER_OBJECT DriverObject,
                 status = NDIS_STATUS_FAILURE;
             }
             ndis_driver_unlink(d);
-            free(d);
+            ndis_driver_free(d);
             return status;
         }
     }
@@ -338,8 +346,7 @@ void ndis_driver_release(struct ld_image *image)
         if (!d->deregistered)
             vf_report(VF_UNLOAD_DEREGISTERS, "DriverUnload", (const void *)image->object.DriverUnload, true,
                       "the driver was unloaded while still registered (its DriverUnload routine bypassed NDIS's, so MiniportDriverUnload never ran)");
-        d->magic = 0;
-        free(d);
+        ndis_driver_free(d);
     }
 }
 

@@ -16,6 +16,11 @@ struct json_object;
 struct ndis_driver {
     uint32_t magic;
     struct ndis_driver *next; /* in image->registrations */
+    /* The adapters list and every adapter's `next`: written (insert, unlink) under the write
+     * lock on the control thread; walked under the read lock by any thread, the senders
+     * included (ndis_adapter_send returns what the driver indicated on its other adapters),
+     * so that a halt on one thread cannot free an adapter another thread is walking. */
+    pthread_rwlock_t adapters_lock;
     struct ndis_adapter *adapters;
     struct ld_image *image;
     NDIS_MINIPORT_DRIVER_CHARACTERISTICS chars; /* NDIS's own copy, zero beyond Header.Size */
@@ -96,7 +101,7 @@ struct ndis_adapter_counters {
 struct ndis_adapter {
     uint32_t magic;
     struct ndis_driver *driver;
-    struct ndis_adapter *next; /* in driver->adapters */
+    struct ndis_adapter *next; /* in driver->adapters, under driver->adapters_lock */
     unsigned index;
     NDIS_HANDLE context; /* MiniportAdapterContext */
     enum ndis_state state;

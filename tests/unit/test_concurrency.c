@@ -206,12 +206,52 @@ static void test_pause_restart_while_sending(void **state)
     assert_int_equal(vf_violation_count(), 0); /* no pause completed with a send outstanding */
 }
 
+/* Adapters come and go while another sends: every send walks the driver's adapters (to give
+ * back what the sample indicated on them), so a third adapter initialized and halted over and
+ * over on this thread must never be inserted or freed under that walk (ThreadSanitizer reports
+ * the race, AddressSanitizer the freed adapter, when the list is not guarded). */
+static void test_adapters_come_and_go_while_sending(void **state)
+{
+    (void)state;
+    struct side side[2];
+    struct ld_image *image = open_sides(side, 256);
+
+    struct churn c = { .side = &side[0] };
+    pthread_t t;
+    pthread_create(&t, NULL, churn_sender, &c);
+    struct edge_loopback_stats before, after;
+    edge_loopback_stats(side[0].edge, &before);
+    for (int round = 0; round < 300; round++) {
+        NDIS_STATUS st;
+        struct ndis_adapter *third = ndis_adapter_initialize(image, &st);
+        assert_non_null(third);
+        assert_int_equal(ndis_adapter_restart(third), NDIS_STATUS_SUCCESS);
+        sched_yield();
+        assert_int_equal(ndis_adapter_halt(third, NdisHaltDeviceDisabled), NDIS_STATUS_SUCCESS);
+    }
+    /* The sender really ran during the churn (on a loaded machine, give it time to). */
+    do {
+        sched_yield();
+        edge_loopback_stats(side[0].edge, &after);
+    } while (after.send_completed < before.send_completed + 1000);
+    __atomic_store_n(&c.stop, 1, __ATOMIC_RELAXED);
+    pthread_join(t, NULL);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(ndis_adapter_halt(side[i].adapter, NdisHaltDeviceDisabled), NDIS_STATUS_SUCCESS);
+        edge_loopback_close(side[i].edge);
+    }
+    assert_true(ld_unload(image));
+    ld_free(image);
+    assert_int_equal(vf_violation_count(), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_two_senders_and_a_poller),
         cmocka_unit_test(test_two_senders_recycling),
         cmocka_unit_test(test_pause_restart_while_sending),
+        cmocka_unit_test(test_adapters_come_and_go_while_sending),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
