@@ -83,6 +83,15 @@ diagnostics)
     printf '\357\273\277; parameters\r\n[driver]   ; the driver key\r\n# note\r\nA = 1 ; one\r\nB =\r\nC: x;y\r\n[adapter.1]\r\nA = 2\r\n' >good.ini
     expect 0 "$OPENNDIS" run --frames 10 --config good.ini "$SAMPLE"
     ;;
+trace_env)
+    # unclear message: OPENNDIS_TRACE=bogus was ignored unless the driver traced.
+    for cmd in info run verify; do
+        OPENNDIS_TRACE=bogus expect 2 "$OPENNDIS" $cmd "$SAMPLE"
+        has err.txt "openndis $cmd: OPENNDIS_TRACE=bogus is not a trace level: set it to off"
+    done
+    OPENNDIS_TRACE=warning expect 0 "$OPENNDIS" info "$SAMPLE"
+    OPENNDIS_TRACE= expect 0 "$OPENNDIS" info "$SAMPLE" # empty is unset
+    ;;
 *)
     fail "unknown case"
     ;;
