@@ -1,6 +1,7 @@
 # Hostile-input regressions for the parameter file and the INF (issue 15: items 9 and 21 and
-# the parameter-file messages) and a bad OPENNDIS_TRACE (another unclear message). Each case is one run of config.sh.
-set(HOSTILE_CONFIG_CASES not_regular many_keys long_value diagnostics trace_env)
+# the parameter-file messages), OPENNDIS_TRACE and the service name a driver is given (more
+# unclear messages of the issue). Each case is one run of config.sh.
+set(HOSTILE_CONFIG_CASES not_regular many_keys long_value diagnostics trace_env service_name)
 foreach(case ${HOSTILE_CONFIG_CASES})
   add_test(NAME hostile_config_${case}
     COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/hostile/config.sh ${case} $<TARGET_FILE:openndis-cli>

@@ -92,6 +92,16 @@ trace_env)
     OPENNDIS_TRACE=warning expect 0 "$OPENNDIS" info "$SAMPLE"
     OPENNDIS_TRACE= expect 0 "$OPENNDIS" info "$SAMPLE" # empty is unset
     ;;
+service_name)
+    # unclear message: a non-ASCII file name became the service name "sp__ ce_____".
+    cp "$SAMPLE" "spä ce_😀.so" && cp "$SAMPLE" "$(printf 'ctl\tx\351.so')"
+    expect 0 "$OPENNDIS" info "spä ce_😀.so"
+    has out.txt "service         spä ce_😀 (\\Registry\\Machine\\System\\CurrentControlSet\\Services\\spä ce_😀)"
+    has err.txt "DriverEntry for \\Registry\\Machine\\System\\CurrentControlSet\\Services\\spä ce_😀"
+    # a control character or a byte that is not UTF-8 has no faithful form: '_'
+    expect 0 "$OPENNDIS" info "$(printf 'ctl\tx\351.so')"
+    has out.txt "service         ctl_x_ ("
+    ;;
 *)
     fail "unknown case"
     ;;
