@@ -174,12 +174,27 @@ static char *ndis_config_read_file(const char *path, const char *what, size_t *s
         close(fd);
         return NULL;
     }
-    char *text = malloc(NDIS_CONFIG_MAX_FILE + 1);
-    size_t n = 0;
+    /* Room for the size fstat gave and a byte more, to see a file that grew; doubled as it
+     * grows, up to one byte past the limit. */
+    size_t cap = st.st_size < NDIS_CONFIG_MAX_FILE ? (size_t)st.st_size + 1 : NDIS_CONFIG_MAX_FILE + 1, n = 0;
+    char *text = malloc(cap + 1);
     ssize_t got = 1;
-    while (text != NULL && n <= NDIS_CONFIG_MAX_FILE &&
-           ((got = read(fd, text + n, NDIS_CONFIG_MAX_FILE + 1 - n)) > 0 || (got < 0 && errno == EINTR)))
-        n += got > 0 ? (size_t)got : 0;
+    while (text != NULL && n <= NDIS_CONFIG_MAX_FILE) {
+        if (n == cap) {
+            cap = cap * 2 < NDIS_CONFIG_MAX_FILE + 1 ? cap * 2 : NDIS_CONFIG_MAX_FILE + 1;
+            char *more = realloc(text, cap + 1);
+            if (more == NULL) {
+                free(text);
+                text = NULL;
+                break;
+            }
+            text = more;
+        }
+        if ((got = read(fd, text + n, cap - n)) > 0)
+            n += (size_t)got;
+        else if (got == 0 || errno != EINTR)
+            break;
+    }
     int read_errno = errno;
     close(fd);
     if (text == NULL)
