@@ -212,7 +212,12 @@ void ndis_adapter_stop_hang_checks(struct ndis_adapter *adapter);
 OPENNDIS_API void ndis_set_time_scale(double scale);
 double ndis_timeout_seconds(double documented);
 
-/* config.c: the parameter file behind NdisReadConfiguration (docs/configuration.md). */
+/* config.c: the parameter file behind NdisReadConfiguration (docs/configuration.md). Only
+ * regular files are read; a file, key or value over its limit is refused, with file:line. */
+#define NDIS_CONFIG_MAX_FILE (16u << 20) /* bytes of a parameter file or INF */
+#define NDIS_CONFIG_MAX_KEYS 1000000u    /* keys in a parameter file */
+#define NDIS_CONFIG_MAX_KEY 127u         /* bytes of a key (a registry value name) */
+#define NDIS_CONFIG_MAX_VALUE 4095u      /* bytes of a value */
 OPENNDIS_API bool ndis_config_load(const char *path, char *err, size_t len);
 OPENNDIS_API void ndis_config_clear(void);
 /* Reads the defaults of a driver's INF: every "HKR, Ndi\params\<Key>, default, ..., <value>"

@@ -209,12 +209,6 @@ static struct json_object *run_life(void *arg)
     else
         json_object_put(interfaces);
     vf_faults_fail_nth(a->fail_nth);
-    if ((a->config != NULL && !ndis_config_load(a->config, err, sizeof err)) ||
-        (a->inf != NULL && !ndis_config_load_inf(a->inf, err, sizeof err))) {
-        json_object_object_add(r, "error", json_object_new_string(err));
-        json_object_object_add(r, "verdict", json_object_new_string("error"));
-        return r;
-    }
 
     sv_phase("load");
     struct ld_image *image = ld_load(a->path, err, sizeof err);
@@ -604,6 +598,15 @@ int cmd_run(int argc, char **argv)
             return EXIT_USAGE;
         }
         args.pcap = out_temp_path(pcap); /* renamed over the target once the run has ended */
+    }
+    /* The parameter files are read here, before the driver's process starts (it inherits
+     * them): a bad or unreadable file is a usage error, never the driver's failure. */
+    const char *bad = args.config != NULL && !ndis_config_load(args.config, err, sizeof err) ? "--config"
+                    : args.inf != NULL && !ndis_config_load_inf(args.inf, err, sizeof err) ? "--inf" : NULL;
+    if (bad != NULL) {
+        fprintf(stderr, "openndis run: %s %s\n", bad, err);
+        out_discard(pcap);
+        return EXIT_USAGE;
     }
     if (args.tap && !run_tap_usable(err, sizeof err)) {
         fprintf(stderr, "openndis run: %s\n", err);
