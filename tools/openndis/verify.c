@@ -877,7 +877,10 @@ int cmd_verify(int argc, char **argv)
     json_object_object_add(r, "verdict",
                            json_object_new_string(nf ? "fail" : interrupted ? "interrupted" : not_reached ? "error" : "pass"));
     int code = nf ? EXIT_VERDICT : interrupted ? EXIT_INTERRUPTED : not_reached ? EXIT_USAGE : EXIT_PASS;
-    if (!verify_write_report(junit, junit_report, r) | !verify_write_report(sarif, sarif_report, r))
+    /* Both reports are attempted even when the first cannot be written. */
+    const bool junit_ok = verify_write_report(junit, junit_report, r);
+    const bool sarif_ok = verify_write_report(sarif, sarif_report, r);
+    if (!junit_ok || !sarif_ok)
         code = EXIT_WRITE;
     if (json) {
         render_json(stdout, r);
