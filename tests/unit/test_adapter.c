@@ -32,13 +32,12 @@ static void rig_up(struct rig *r)
         r->edge[i] = edge_loopback_open(r->adapter[i], 256);
         assert_non_null(r->edge[i]);
         assert_int_equal(ndis_adapter_restart(r->adapter[i]), NDIS_STATUS_SUCCESS);
-        ULONG filter = NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_BROADCAST, done = 0, needed = 0;
-        assert_int_equal(ndis_adapter_oid(r->adapter[i], NdisRequestSetInformation, OID_GEN_CURRENT_PACKET_FILTER,
-                                          &filter, sizeof filter, &done, &needed), NDIS_STATUS_SUCCESS);
-        assert_int_equal(done, sizeof filter);
-        assert_int_equal(ndis_adapter_oid(r->adapter[i], NdisRequestQueryInformation, OID_802_3_CURRENT_ADDRESS,
-                                          r->mac[i], 6, &done, &needed), NDIS_STATUS_SUCCESS);
-        assert_int_equal(done, 6);
+        struct edge_bring_up up;
+        edge_bring_up(r->adapter[i], NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_BROADCAST, &up);
+        assert_int_equal(up.filter_status, NDIS_STATUS_SUCCESS);
+        assert_true(up.ethernet);
+        assert_int_equal(up.mac_status, NDIS_STATUS_SUCCESS);
+        memcpy(r->mac[i], up.mac, 6);
     }
 }
 

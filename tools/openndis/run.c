@@ -261,22 +261,18 @@ static struct json_object *run_life(void *arg)
         st = ndis_adapter_restart(ad[n]);
         step(life, "restart", (int)n, st);
         /* What a protocol does after binding: set the filter, learn the address. */
-        ULONG filter = NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_BROADCAST, done, needed;
+        ULONG filter = NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_BROADCAST;
         if (a->tap) /* until the first sync with Linux's wishes (edge_tap_sync_filter) */
             filter |= NDIS_PACKET_TYPE_ALL_MULTICAST;
         sv_phase("MiniportOidRequest");
-        NDIS_STATUS f = ndis_adapter_oid(ad[n], NdisRequestSetInformation, OID_GEN_CURRENT_PACKET_FILTER, &filter,
-                                         sizeof filter, &done, &needed);
+        struct edge_bring_up up;
+        edge_bring_up(ad[n], filter, &up);
+        NDIS_STATUS f = up.filter_status, m = up.mac_status;
         step(life, "set OID_GEN_CURRENT_PACKET_FILTER", (int)n, f);
         /* Only an Ethernet adapter has an 802.3 address, and only Ethernet frames cross the
          * edges; an IP-medium driver (a tunnel such as Wintun) runs its life without traffic. */
-        ULONG medium = NdisMedium802_3;
-        ndis_adapter_oid(ad[n], NdisRequestQueryInformation, OID_GEN_MEDIA_IN_USE, &medium, sizeof medium, &done,
-                         &needed);
-        NDIS_STATUS m = NDIS_STATUS_SUCCESS;
-        if (medium == NdisMedium802_3) {
-            m = ndis_adapter_oid(ad[n], NdisRequestQueryInformation, OID_802_3_CURRENT_ADDRESS, mac[n], 6, &done,
-                                 &needed);
+        if (up.ethernet) {
+            memcpy(mac[n], up.mac, 6);
             step(life, "query OID_802_3_CURRENT_ADDRESS", (int)n, m);
         } else {
             ethernet = false;
