@@ -30,6 +30,8 @@ struct edge_tap {
     UCHAR mcast[EDGE_TAP_MAX_MCAST][6];
     unsigned mcast_count;
     int fd;
+    int tx_dropped_fd; /* the netdev's sysfs tx_dropped, opened at creation: still readable after
+                        * the interface moves to another namespace or the run drops root */
     int wake[2]; /* writing a byte stops the reader */
     char name[IFNAMSIZ];
     pthread_t reader;
@@ -243,6 +245,9 @@ struct edge_tap *edge_tap_open(struct ndis_adapter *adapter, const char *name, c
         return NULL;
     }
     snprintf(t->name, sizeof t->name, "%s", ifr.ifr_name);
+    char path[64 + IFNAMSIZ];
+    snprintf(path, sizeof path, "/sys/class/net/%s/statistics/tx_dropped", t->name);
+    t->tx_dropped_fd = open(path, O_RDONLY | O_CLOEXEC);
 
     UCHAR mac[NDIS_MAX_PHYS_ADDRESS_LENGTH];
     pthread_mutex_lock(&adapter->lock);
@@ -252,6 +257,8 @@ struct edge_tap *edge_tap_open(struct ndis_adapter *adapter, const char *name, c
     NDIS_MEDIA_CONNECT_STATE link = adapter->link.MediaConnectState;
     pthread_mutex_unlock(&adapter->lock);
     if (!edge_tap_configure(t, mac, mac_len, mtu, err, len) || pipe2(t->wake, O_CLOEXEC) != 0) {
+        if (t->tx_dropped_fd >= 0)
+            close(t->tx_dropped_fd);
         close(t->fd);
         free(t);
         return NULL;
@@ -345,9 +352,24 @@ const char *edge_tap_name(const struct edge_tap *t)
     return t->name;
 }
 
+/* Frames Linux queued on the interface that never reached the reader: the TAP's transmit
+ * ring was full (or the interface could not take them). The open sysfs attribute follows the
+ * device across namespaces; once the device is gone the read fails and the last value stays. */
+static void edge_tap_read_kernel_drops(struct edge_tap *t)
+{
+    char buf[32];
+    ssize_t n = t->tx_dropped_fd >= 0 ? pread(t->tx_dropped_fd, buf, sizeof buf - 1, 0) : -1;
+    if (n <= 0)
+        return;
+    buf[n] = 0;
+    t->stats.kernel_tx_dropped = strtoull(buf, NULL, 10);
+    t->stats.kernel_counted = true;
+}
+
 void edge_tap_stats(struct edge_tap *t, struct edge_tap_stats *out)
 {
     pthread_mutex_lock(&t->lock);
+    edge_tap_read_kernel_drops(t);
     *out = t->stats;
     pthread_mutex_unlock(&t->lock);
 }
@@ -367,6 +389,8 @@ void edge_tap_close(struct edge_tap *t)
         ndis_adapter_attach(adapter, NULL, NULL);
     close(t->wake[0]);
     close(t->wake[1]);
+    if (t->tx_dropped_fd >= 0)
+        close(t->tx_dropped_fd);
     close(t->fd); /* the last descriptor: the kernel deletes the interface */
     edge_frames_destroy(&t->frames);
     pthread_mutex_destroy(&t->lock);

@@ -361,6 +361,8 @@ static struct json_object *run_life(void *arg)
             json_object_object_add(o, "from_linux", json_object_new_uint64(s.from_linux));
             json_object_object_add(o, "to_linux", json_object_new_uint64(s.to_linux));
             json_object_object_add(o, "dropped", json_object_new_uint64(s.dropped));
+            if (s.kernel_counted) /* frames Linux queued that the kernel dropped before OpenNDIS read them */
+                json_object_object_add(o, "kernel_tx_dropped", json_object_new_uint64(s.kernel_tx_dropped));
             char hex[16];
             snprintf(hex, sizeof hex, "0x%08X", (unsigned)edge_tap_sync_filter(tap[i]));
             json_object_object_add(o, "packet_filter", json_object_new_string(hex));
@@ -439,8 +441,10 @@ static void run_render(FILE *out, struct json_object *r)
         for (size_t i = 0; i < json_object_array_length(adapters); i++) {
             struct json_object *o = json_object_array_get_idx(adapters, i);
             if (json_str_field(o, "interface"))
-                fprintf(out, "  %s: %s frames from Linux, %s to Linux, %s dropped\n", json_str_field(o, "interface"),
-                        json_str_field(o, "from_linux"), json_str_field(o, "to_linux"), json_str_field(o, "dropped"));
+                fprintf(out, "  %s: %s frames from Linux, %s to Linux, %s dropped, %s dropped by the kernel\n",
+                        json_str_field(o, "interface"), json_str_field(o, "from_linux"), json_str_field(o, "to_linux"),
+                        json_str_field(o, "dropped"),
+                        json_str_field(o, "kernel_tx_dropped") ? json_str_field(o, "kernel_tx_dropped") : "unknown (no sysfs)");
         }
         if (json_str_field(r, "captured_frames"))
             fprintf(out, "  %s frames captured\n", json_str_field(r, "captured_frames"));
