@@ -7,3 +7,5 @@ foreach(mode drops order)
             $<TARGET_FILE:sample> ${CMAKE_CURRENT_BINARY_DIR}/tap_frames_${mode} $<TARGET_FILE:framecheck>)
   set_tests_properties(tap_frames_${mode} PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 120 RUN_SERIAL TRUE)
 endforeach()
+# The loopback edge's counterpart of tap_frames_order: a flow never reordered.
+openndis_unit_test(test_edge_order)
