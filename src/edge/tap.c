@@ -23,6 +23,12 @@
 
 #define EDGE_TAP_BATCH 32
 #define EDGE_TAP_MAX_MCAST 32
+/* The TAP's transmit ring (txqueuelen): Linux drops what does not fit, and tun releases a
+ * frame's socket accounting as it queues it, so TCP is not held back before the ring fills.
+ * A ring that holds the send windows of a few TCP flows (net.ipv4.tcp_wmem's 4 MiB is ~2800
+ * full frames each) lets TCP run at the reader's pace without loss; Linux's 1000 lost
+ * thousands of frames a second under one iperf3 flow (docs/benchmarks.md). */
+#define EDGE_TAP_TXQUEUELEN 10000
 
 struct edge_tap {
     struct ndis_adapter *adapter;
@@ -176,7 +182,7 @@ gone:
     return NULL;
 }
 
-/* Sets MAC, MTU and IFF_UP through an ordinary socket's interface ioctls. */
+/* Sets MAC, MTU, transmit queue length and IFF_UP through an ordinary socket's interface ioctls. */
 static bool edge_tap_configure(struct edge_tap *t, const UCHAR *mac, unsigned mac_len, ULONG mtu, char *err,
                                size_t len)
 {
@@ -201,6 +207,14 @@ static bool edge_tap_configure(struct edge_tap *t, const UCHAR *mac, unsigned ma
         ifr.ifr_mtu = (int)mtu;
         if (ioctl(s, SIOCSIFMTU, &ifr) < 0) {
             snprintf(err, len, "%s: setting the MTU to %u: %s", t->name, mtu, strerror(errno));
+            ok = false;
+        }
+    }
+    if (ok) {
+        ifr.ifr_qlen = EDGE_TAP_TXQUEUELEN;
+        if (ioctl(s, SIOCSIFTXQLEN, &ifr) < 0) {
+            snprintf(err, len, "%s: setting the transmit queue to %d frames: %s", t->name, EDGE_TAP_TXQUEUELEN,
+                     strerror(errno));
             ok = false;
         }
     }

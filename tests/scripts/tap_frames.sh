@@ -1,5 +1,5 @@
 #!/bin/sh
-# tap_frames.sh drops|order OPENNDIS SAMPLE.so WORKDIR FRAMECHECK
+# tap_frames.sh drops|order|tcp OPENNDIS SAMPLE.so WORKDIR FRAMECHECK TCPCHECK
 # Frames Linux sends on the sample's first TAP interface, counted and ordered. The run lives
 # in a network namespace of its own with IPv6 off, so the only frames on its interfaces are
 # the test's (ethertype 0x88B5, sequence-numbered, sent straight to the driver).
@@ -10,9 +10,12 @@
 #          another namespace, as users run it.
 #   order: paced frames from ndis0 arrive on ndis1, through the driver's hub, in the order
 #          sent (loss is allowed, reordering never).
+#   tcp:   a 512 MB TCP transfer between the two interfaces, content checked, loses no frame
+#          in the kernel: the TAP transmit queue holds what TCP sends ahead (kernel_tx_dropped
+#          is 0 on both adapters).
 # Needs root and /dev/net/tun; exits 77 (skipped) without them.
 set -u
-mode=$1 cli=$2 driver=$3 work=$4 framecheck=$5
+mode=$1 cli=$2 driver=$3 work=$4 framecheck=$5 tcpcheck=$6
 [ "$(id -u)" = 0 ] && [ -c /dev/net/tun ] && command -v ip >/dev/null && command -v jq >/dev/null || {
     echo "skipped: needs root, /dev/net/tun, ip and jq"
     exit 77
@@ -69,7 +72,18 @@ order)
     [ "${got:-0}" -ge $((n / 2)) ] || fail "only ${got:-0} of $sent frames arrived: $(cat "$work/recv.out")"
     echo "order: $got of $sent frames arrived, in order"
     ;;
-*) fail "mode is drops or order, not $mode" ;;
+tcp)
+    ip -n "$ns" link set "$if0" netns "$ns2" || fail "cannot move $if0"
+    ip -n "$ns2" addr add 10.79.0.1/24 dev "$if0" && ip -n "$ns2" link set "$if0" up
+    in_ns ip addr add 10.79.0.2/24 dev "$if1" || fail "cannot address $if1"
+    ip netns exec "$ns" "$tcpcheck" serve 10.79.0.2 5001 512000000 >"$work/serve.out" 2>&1 &
+    server=$!
+    sleep 0.3
+    ip netns exec "$ns2" "$tcpcheck" send 10.79.0.2 5001 512000000 >"$work/send.out" 2>&1 ||
+        fail "the TCP sender failed: $(cat "$work/send.out")"
+    wait "$server" || fail "the TCP transfer was not intact: $(cat "$work/serve.out")"
+    ;;
+*) fail "mode is drops, order or tcp, not $mode" ;;
 esac
 
 kill -TERM "$pid"
@@ -87,5 +101,12 @@ if [ "$mode" = drops ]; then
     [ "$kernel" -gt 0 ] || fail "the blast did not overflow the TAP queue: the test proves nothing"
     [ $((to_driver + edge + kernel)) = "$sent" ] ||
         fail "$sent frames sent, $to_driver reached the driver, $edge dropped by the edge, $kernel by the kernel"
+fi
+if [ "$mode" = tcp ]; then
+    for i in 0 1; do
+        kernel=$(jq -r ".adapters[$i].kernel_tx_dropped" "$work/run.json")
+        echo "tcp: adapter $i: $(jq -r ".adapters[$i].from_linux" "$work/run.json") frames from Linux, $kernel dropped by the kernel"
+        [ "$kernel" = 0 ] || fail "adapter $i: $kernel frames dropped by the kernel under one TCP flow"
+    done
 fi
 echo "tap $mode check passed"
