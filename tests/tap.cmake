@@ -8,5 +8,3 @@ foreach(mode drops order tcp)
             $<TARGET_FILE:tcpcheck>)
   set_tests_properties(tap_frames_${mode} PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 120 RUN_SERIAL TRUE)
 endforeach()
-# The loopback edge's counterpart of tap_frames_order: a flow never reordered.
-openndis_unit_test(test_edge_order)
