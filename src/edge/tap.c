@@ -369,21 +369,26 @@ const char *edge_tap_name(const struct edge_tap *t)
 /* Frames Linux queued on the interface that never reached the reader: the TAP's transmit
  * ring was full (or the interface could not take them). The open sysfs attribute follows the
  * device across namespaces; once the device is gone the read fails and the last value stays. */
-static void edge_tap_read_kernel_drops(struct edge_tap *t)
+static bool edge_tap_read_kernel_drops(struct edge_tap *t, uint64_t *out)
 {
     char buf[32];
     ssize_t n = t->tx_dropped_fd >= 0 ? pread(t->tx_dropped_fd, buf, sizeof buf - 1, 0) : -1;
     if (n <= 0)
-        return;
+        return false;
     buf[n] = 0;
-    t->stats.kernel_tx_dropped = strtoull(buf, NULL, 10);
-    t->stats.kernel_counted = true;
+    *out = strtoull(buf, NULL, 10);
+    return true;
 }
 
 void edge_tap_stats(struct edge_tap *t, struct edge_tap_stats *out)
 {
+    uint64_t kernel;
+    bool counted = edge_tap_read_kernel_drops(t, &kernel); /* outside the lock the reader takes */
     pthread_mutex_lock(&t->lock);
-    edge_tap_read_kernel_drops(t);
+    if (counted) {
+        t->stats.kernel_tx_dropped = kernel;
+        t->stats.kernel_counted = true;
+    }
     *out = t->stats;
     pthread_mutex_unlock(&t->lock);
 }
