@@ -32,7 +32,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 for n in "$ns1" "$ns2"; do
-    ip netns add "$n" && ip netns exec "$n" sysctl -qw net.ipv6.conf.default.disable_ipv6=1 || exit 1
+    ip netns add "$n" || exit 1
+    f=/proc/sys/net/ipv6/conf/default/disable_ipv6
+    ip netns exec "$n" sh -c "[ ! -e $f ] || echo 1 >$f"
 done
 
 # One measurement of link $1: prints "Gbit/s retransmits tx_dropped".
