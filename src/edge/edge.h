@@ -61,7 +61,7 @@ struct edge_tap_stats {
     uint64_t dropped;       /* sent while the adapter was not running, or not writable */
     uint64_t kernel_tx_dropped; /* queued by Linux but dropped by the kernel before the edge read
                                  * them (the TAP transmit queue was full): the netdev's tx_dropped */
-    bool kernel_counted;    /* kernel_tx_dropped could be read (sysfs is mounted) */
+    bool kernel_counted;    /* kernel_tx_dropped could be read (/sys shows our namespace) */
     bool gone;              /* the interface was deleted from outside */
 };
 /* Creates the TAP interface (`name` may hold %d, e.g. "ndis%d"), gives it the adapter's MAC

@@ -229,6 +229,25 @@ static bool edge_tap_configure(struct edge_tap *t, const UCHAR *mac, unsigned ma
     return ok;
 }
 
+/* The interface's sysfs tx_dropped, if /sys shows this network namespace: a /sys mounted for
+ * another one (unshare -n without a remount) may hold a namesake, told apart by ifindex. */
+static int edge_tap_open_kernel_drops(const char *name)
+{
+    char path[64 + IFNAMSIZ], buf[32];
+    snprintf(path, sizeof path, "/sys/class/net/%s/ifindex", name);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+    if (fd >= 0)
+        close(fd);
+    if (n <= 0)
+        return -1;
+    buf[n] = 0;
+    if (strtoul(buf, NULL, 10) != if_nametoindex(name))
+        return -1;
+    snprintf(path, sizeof path, "/sys/class/net/%s/statistics/tx_dropped", name);
+    return open(path, O_RDONLY | O_CLOEXEC);
+}
+
 struct edge_tap *edge_tap_open(struct ndis_adapter *adapter, const char *name, char *err, size_t len)
 {
     struct edge_tap *t = calloc(1, sizeof *t);
@@ -259,9 +278,7 @@ struct edge_tap *edge_tap_open(struct ndis_adapter *adapter, const char *name, c
         return NULL;
     }
     snprintf(t->name, sizeof t->name, "%s", ifr.ifr_name);
-    char path[64 + IFNAMSIZ];
-    snprintf(path, sizeof path, "/sys/class/net/%s/statistics/tx_dropped", t->name);
-    t->tx_dropped_fd = open(path, O_RDONLY | O_CLOEXEC);
+    t->tx_dropped_fd = edge_tap_open_kernel_drops(t->name);
 
     UCHAR mac[NDIS_MAX_PHYS_ADDRESS_LENGTH];
     pthread_mutex_lock(&adapter->lock);

@@ -441,10 +441,11 @@ static void run_render(FILE *out, struct json_object *r)
         for (size_t i = 0; i < json_object_array_length(adapters); i++) {
             struct json_object *o = json_object_array_get_idx(adapters, i);
             if (json_str_field(o, "interface"))
-                fprintf(out, "  %s: %s frames from Linux, %s to Linux, %s dropped, %s dropped by the kernel\n",
-                        json_str_field(o, "interface"), json_str_field(o, "from_linux"), json_str_field(o, "to_linux"),
-                        json_str_field(o, "dropped"),
-                        json_str_field(o, "kernel_tx_dropped") ? json_str_field(o, "kernel_tx_dropped") : "unknown (no sysfs)");
+                fprintf(out, "  %s: %s frames from Linux, %s to Linux, %s dropped, %s%s\n", json_str_field(o, "interface"),
+                        json_str_field(o, "from_linux"), json_str_field(o, "to_linux"), json_str_field(o, "dropped"),
+                        json_str_field(o, "kernel_tx_dropped") ? json_str_field(o, "kernel_tx_dropped") : "",
+                        json_str_field(o, "kernel_tx_dropped") ? " dropped by the kernel"
+                                                               : "kernel drops unknown (/sys shows another network namespace)");
         }
         if (json_str_field(r, "captured_frames"))
             fprintf(out, "  %s frames captured\n", json_str_field(r, "captured_frames"));
