@@ -37,11 +37,9 @@ static struct ld_image *open_sides(struct side side[2], size_t queue)
         assert_non_null(side[i].adapter);
         side[i].edge = edge_loopback_open(side[i].adapter, queue);
         assert_int_equal(ndis_adapter_restart(side[i].adapter), NDIS_STATUS_SUCCESS);
-        ULONG filter = NDIS_PACKET_TYPE_DIRECTED, done, needed;
-        ndis_adapter_oid(side[i].adapter, NdisRequestSetInformation, OID_GEN_CURRENT_PACKET_FILTER, &filter,
-                         sizeof filter, &done, &needed);
-        ndis_adapter_oid(side[i].adapter, NdisRequestQueryInformation, OID_802_3_CURRENT_ADDRESS, side[i].mac, 6,
-                         &done, &needed);
+        struct edge_bring_up up;
+        edge_bring_up(side[i].adapter, NDIS_PACKET_TYPE_DIRECTED, &up);
+        memcpy(side[i].mac, up.mac, 6);
     }
     memcpy(side[0].peer, side[1].mac, 6);
     memcpy(side[1].peer, side[0].mac, 6);

@@ -201,11 +201,10 @@ static struct json_object *verify_job(void *arg)
             lb[n] = edge_loopback_open(ad[n], 256);
             sv_phase("MiniportRestart");
             ndis_adapter_restart(ad[n]);
-            ULONG filter = NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_BROADCAST, done, needed;
             sv_phase("MiniportOidRequest");
-            ndis_adapter_oid(ad[n], NdisRequestSetInformation, OID_GEN_CURRENT_PACKET_FILTER, &filter, sizeof filter,
-                             &done, &needed);
-            ndis_adapter_oid(ad[n], NdisRequestQueryInformation, OID_802_3_CURRENT_ADDRESS, mac[n], 6, &done, &needed);
+            struct edge_bring_up up;
+            edge_bring_up(ad[n], NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_BROADCAST, &up);
+            memcpy(mac[n], up.mac, 6);
         }
         if (n == N) {
             sv_phase("conformance: OIDs");
