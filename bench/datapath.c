@@ -77,16 +77,15 @@ int main(int argc, char **argv)
     UCHAR mac[2][6];
     for (int i = 0; i < 2; i++) {
         NDIS_STATUS st;
-        ULONG done, needed, filter = NDIS_PACKET_TYPE_DIRECTED;
         if ((ad[i] = ndis_adapter_initialize(&image->object, &st)) == NULL) {
             fprintf(stderr, "bench: MiniportInitializeEx failed: 0x%08x\n", (unsigned)st);
             return 2;
         }
         lb[i] = edge_loopback_open(ad[i], 64);
         ndis_adapter_restart(ad[i]);
-        ndis_adapter_oid(ad[i], NdisRequestSetInformation, OID_GEN_CURRENT_PACKET_FILTER, &filter, sizeof filter,
-                         &done, &needed);
-        ndis_adapter_oid(ad[i], NdisRequestQueryInformation, OID_802_3_CURRENT_ADDRESS, mac[i], 6, &done, &needed);
+        struct edge_bring_up up;
+        edge_bring_up(ad[i], NDIS_PACKET_TYPE_DIRECTED, &up);
+        memcpy(mac[i], up.mac, 6);
     }
 
     printf("NBL recycling: %s\n", recycling ? "on (as openndis run)" : "off (tracked, as openndis verify)");

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every benchmark, one after the other, on the sample driver: bench/run.sh BUILD_DIR
-# The TAP benchmark needs root (TAP interfaces, packet sockets) and the instruction counts
-# need valgrind; each is skipped with a note when its need is not met. Figures are never
+# The TAP benchmarks need root (TAP interfaces, packet sockets, namespaces), the iperf3 row
+# needs iperf3 and ethtool, and the instruction counts need valgrind; each is skipped with a note when its need is not met. Figures are never
 # pass/fail; the exit status is non-zero only if a benchmark could not run or the driver
 # broke a rule while being measured.
 set -uo pipefail
@@ -27,6 +27,9 @@ if [ "$(id -u)" -eq 0 ] && [ -c /dev/net/tun ]; then
 else
     echo "skipped: needs root and /dev/net/tun"
 fi
+section "iperf3: the sample vs. a bare TAP forwarder vs. veth (offloads off)"
+for f in "$build/bench/tapfwd"; do [ -e "$f" ] || { echo "bench/run.sh: $f is missing" >&2; exit 2; }; done
+run bash "$here/iperf.sh" "$build" # says why and skips when not root or iperf3/ethtool is missing
 section "instruction counts (callgrind)"
 if command -v valgrind >/dev/null; then
     run bash "$here/callgrind.sh" "$build"

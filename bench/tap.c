@@ -191,10 +191,9 @@ int main(int argc, char **argv)
             return 2;
         }
         ndis_adapter_restart(ad[i]);
-        ULONG filter = NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_BROADCAST, done, needed;
-        ndis_adapter_oid(ad[i], NdisRequestSetInformation, OID_GEN_CURRENT_PACKET_FILTER, &filter, sizeof filter,
-                         &done, &needed);
-        ndis_adapter_oid(ad[i], NdisRequestQueryInformation, OID_802_3_CURRENT_ADDRESS, mac[i], 6, &done, &needed);
+        struct edge_bring_up up;
+        edge_bring_up(ad[i], NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_BROADCAST, &up);
+        memcpy(mac[i], up.mac, 6);
     }
 
     /* Alternate the two so that drift on a shared machine hits both alike; keep medians. */

@@ -25,7 +25,6 @@ static struct fuzz_rig *fuzz_rig(void)
         return &r;
     char err[512];
     NDIS_STATUS st;
-    ULONG done, needed, filter = NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_BROADCAST;
     r.image = ld_load(SAMPLE_DRIVER, err, sizeof err);
     if (r.image == NULL || !NT_SUCCESS(ld_driver_entry(r.image))) {
         fprintf(stderr, "fuzz: cannot start %s: %s\n", SAMPLE_DRIVER, r.image ? "DriverEntry failed" : err);
@@ -36,10 +35,9 @@ static struct fuzz_rig *fuzz_rig(void)
             abort();
         r.edge[i] = edge_loopback_open(r.adapter[i], 256);
         ndis_adapter_restart(r.adapter[i]);
-        ndis_adapter_oid(r.adapter[i], NdisRequestSetInformation, OID_GEN_CURRENT_PACKET_FILTER, &filter,
-                         sizeof filter, &done, &needed);
-        ndis_adapter_oid(r.adapter[i], NdisRequestQueryInformation, OID_802_3_CURRENT_ADDRESS, r.mac[i], 6, &done,
-                         &needed);
+        struct edge_bring_up up;
+        edge_bring_up(r.adapter[i], NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_BROADCAST, &up);
+        memcpy(r.mac[i], up.mac, 6);
     }
     return &r;
 }

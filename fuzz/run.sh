@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every libFuzzer target for SECONDS (default 10) over its corpus in fuzz/corpus/<name>.
+# Runs every libFuzzer target for SECONDS (default 10) over its corpus in fuzz/corpus/<name>,
+# with fuzz/<name>.dict as its dictionary where there is one.
 # New inputs go to a scratch directory, so the kept corpus only changes when you copy them in
 # (add -merge=1 runs by hand). A crash or rule violation fails the run and names the input.
 #   fuzz/run.sh BUILD_DIR [SECONDS]
@@ -14,7 +15,9 @@ for target in characteristics config oid send; do
     bin="$build/fuzz/fuzz_$target"
     [ -x "$bin" ] || { echo "fuzz: $bin not built (configure with CC=clang -DOPENNDIS_FUZZ=ON)" >&2; exit 2; }
     mkdir -p "$scratch/$target"
-    if "$bin" -max_total_time="$secs" -timeout=10 -print_final_stats=1 -artifact_prefix="$scratch/$target-" \
+    dict=()
+    [ -f "$here/$target.dict" ] && dict=(-dict="$here/$target.dict")
+    if "$bin" -max_total_time="$secs" -timeout=10 -print_final_stats=1 -artifact_prefix="$scratch/$target-" "${dict[@]}" \
         "$scratch/$target" "$here/corpus/$target" >"$scratch/$target.log" 2>&1; then
         echo "fuzz: $target: $(grep -o 'stat::number_of_executed_units: [0-9]*' "$scratch/$target.log" || true)" \
              "$(grep -E 'DONE' "$scratch/$target.log" | grep -o 'cov: [0-9]*' | tail -1)"

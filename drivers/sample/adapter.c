@@ -153,6 +153,9 @@ SampleHaltEx(NDIS_HANDLE MiniportAdapterContext, NDIS_HALT_ACTION HaltAction)
     NdisAcquireSpinLock(&SampleDriver->HubLock);
     RemoveEntryList(&Adapter->HubLink);
     NdisReleaseSpinLock(&SampleDriver->HubLock);
+    /* Out of the hub, so no new sender finds it; wait for those still indicating on it. */
+    while (InterlockedCompareExchange(&Adapter->HubDeliveries, 0, 0) != 0)
+        NdisMSleep(10);
     SampleFreeAdapter(Adapter);
 }
 

@@ -190,18 +190,23 @@ static VOID SampleHubDeliver(PSAMPLE_ADAPTER Sender, const SAMPLE_FRAME *Frames,
     Sender->BroadcastXmit += Broadcast;
     NdisDprReleaseSpinLock(&Sender->Lock);
 
-    /* Snapshot the hub, then indicate without holding its lock. Adapters leave the hub only
-     * in MiniportHaltEx, which NDIS never runs concurrently with a send on a running adapter. */
+    /* Snapshot the hub, then indicate without holding its lock. Another adapter may be
+     * halting meanwhile (NDIS serializes a halt only with its own adapter's sends): each
+     * receiver taken is counted, and its MiniportHaltEx waits for the count to drain. */
     NdisDprAcquireSpinLock(&SampleDriver->HubLock);
     for (PLIST_ENTRY Entry = SampleDriver->Hub.Flink; Entry != &SampleDriver->Hub && Receiving < SAMPLE_MAX_ADAPTERS;
          Entry = Entry->Flink) {
         PSAMPLE_ADAPTER Other = CONTAINING_RECORD(Entry, SAMPLE_ADAPTER, HubLink);
-        if (Other != Sender)
+        if (Other != Sender) {
+            InterlockedIncrement(&Other->HubDeliveries);
             Receivers[Receiving++] = Other;
+        }
     }
     NdisDprReleaseSpinLock(&SampleDriver->HubLock);
-    for (ULONG i = 0; i < Receiving; i++)
+    for (ULONG i = 0; i < Receiving; i++) {
         SampleReceiveFrames(Receivers[i], Frames, Count);
+        InterlockedDecrement(&Receivers[i]->HubDeliveries);
+    }
 }
 
 _Use_decl_annotations_

@@ -25,6 +25,7 @@
 
 typedef struct _SAMPLE_ADAPTER {
     LIST_ENTRY HubLink;
+    LONG HubDeliveries;        /* senders indicating on this adapter now (taken under HubLock) */
     NDIS_HANDLE AdapterHandle;
     ULONG Index;
     BOOLEAN Running;           /* between restart and pause: sends and receives flow */

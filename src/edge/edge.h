@@ -34,6 +34,17 @@ OPENNDIS_API size_t edge_loopback_send(struct edge_loopback *lb, const void *con
 OPENNDIS_API ssize_t edge_loopback_recv(struct edge_loopback *lb, void *buffer, size_t cap);
 OPENNDIS_API void edge_loopback_stats(struct edge_loopback *lb, struct edge_loopback_stats *out);
 
+/* ---- bring-up (bring_up.c) --------------------------------------------------------------- */
+struct edge_bring_up {
+    NDIS_STATUS filter_status; /* setting OID_GEN_CURRENT_PACKET_FILTER */
+    bool ethernet;             /* OID_GEN_MEDIA_IN_USE said 802.3 (or did not answer) */
+    NDIS_STATUS mac_status;    /* querying OID_802_3_CURRENT_ADDRESS; success when not Ethernet */
+    UCHAR mac[6];              /* the adapter's current address (zero when not Ethernet) */
+};
+/* What a protocol does after binding a restarted adapter: sets `filter` as the packet filter,
+ * asks the medium and, for 802.3, learns the current MAC address. */
+OPENNDIS_API void edge_bring_up(struct ndis_adapter *adapter, ULONG filter, struct edge_bring_up *out);
+
 /* ---- pcap capture (pcap.c) ---------------------------------------------------------------- */
 struct edge_pcap;
 OPENNDIS_API struct edge_pcap *edge_pcap_open(const char *path, char *err, size_t len);
@@ -48,6 +59,9 @@ struct edge_tap_stats {
     uint64_t from_linux;    /* frames Linux sent, handed to the driver */
     uint64_t to_linux;      /* frames the driver indicated, written to the interface */
     uint64_t dropped;       /* sent while the adapter was not running, or not writable */
+    uint64_t kernel_tx_dropped; /* queued by Linux but dropped by the kernel before the edge read
+                                 * them (the TAP transmit queue was full): the netdev's tx_dropped */
+    bool kernel_counted;    /* kernel_tx_dropped could be read (/sys shows our namespace) */
     bool gone;              /* the interface was deleted from outside */
 };
 /* Creates the TAP interface (`name` may hold %d, e.g. "ndis%d"), gives it the adapter's MAC

@@ -23,6 +23,12 @@
 
 #define EDGE_TAP_BATCH 32
 #define EDGE_TAP_MAX_MCAST 32
+/* The TAP's transmit ring (txqueuelen): Linux drops what does not fit, and tun releases a
+ * frame's socket accounting as it queues it, so TCP is not held back before the ring fills.
+ * A ring that holds the send windows of a few TCP flows (net.ipv4.tcp_wmem's 4 MiB is ~2800
+ * full frames each) lets TCP run at the reader's pace without loss; Linux's 1000 lost
+ * thousands of frames a second under one iperf3 flow (docs/benchmarks.md). */
+#define EDGE_TAP_TXQUEUELEN 10000
 
 struct edge_tap {
     struct ndis_adapter *adapter;
@@ -30,6 +36,8 @@ struct edge_tap {
     UCHAR mcast[EDGE_TAP_MAX_MCAST][6];
     unsigned mcast_count;
     int fd;
+    int tx_dropped_fd; /* the netdev's sysfs tx_dropped, opened at creation: still readable after
+                        * the interface moves to another namespace or the run drops root */
     int wake[2]; /* writing a byte stops the reader */
     char name[IFNAMSIZ];
     pthread_t reader;
@@ -174,7 +182,7 @@ gone:
     return NULL;
 }
 
-/* Sets MAC, MTU and IFF_UP through an ordinary socket's interface ioctls. */
+/* Sets MAC, MTU, transmit queue length and IFF_UP through an ordinary socket's interface ioctls. */
 static bool edge_tap_configure(struct edge_tap *t, const UCHAR *mac, unsigned mac_len, ULONG mtu, char *err,
                                size_t len)
 {
@@ -202,6 +210,14 @@ static bool edge_tap_configure(struct edge_tap *t, const UCHAR *mac, unsigned ma
             ok = false;
         }
     }
+    if (ok) {
+        ifr.ifr_qlen = EDGE_TAP_TXQUEUELEN;
+        if (ioctl(s, SIOCSIFTXQLEN, &ifr) < 0) {
+            snprintf(err, len, "%s: setting the transmit queue to %d frames: %s", t->name, EDGE_TAP_TXQUEUELEN,
+                     strerror(errno));
+            ok = false;
+        }
+    }
     if (ok && ioctl(s, SIOCGIFFLAGS, &ifr) == 0) {
         ifr.ifr_flags |= IFF_UP;
         if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0) {
@@ -211,6 +227,25 @@ static bool edge_tap_configure(struct edge_tap *t, const UCHAR *mac, unsigned ma
     }
     close(s);
     return ok;
+}
+
+/* The interface's sysfs tx_dropped, if /sys shows this network namespace: a /sys mounted for
+ * another one (unshare -n without a remount) may hold a namesake, told apart by ifindex. */
+static int edge_tap_open_kernel_drops(const char *name)
+{
+    char path[64 + IFNAMSIZ], buf[32];
+    snprintf(path, sizeof path, "/sys/class/net/%s/ifindex", name);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+    if (fd >= 0)
+        close(fd);
+    if (n <= 0)
+        return -1;
+    buf[n] = 0;
+    if (strtoul(buf, NULL, 10) != if_nametoindex(name))
+        return -1;
+    snprintf(path, sizeof path, "/sys/class/net/%s/statistics/tx_dropped", name);
+    return open(path, O_RDONLY | O_CLOEXEC);
 }
 
 struct edge_tap *edge_tap_open(struct ndis_adapter *adapter, const char *name, char *err, size_t len)
@@ -243,6 +278,7 @@ struct edge_tap *edge_tap_open(struct ndis_adapter *adapter, const char *name, c
         return NULL;
     }
     snprintf(t->name, sizeof t->name, "%s", ifr.ifr_name);
+    t->tx_dropped_fd = edge_tap_open_kernel_drops(t->name);
 
     UCHAR mac[NDIS_MAX_PHYS_ADDRESS_LENGTH];
     pthread_mutex_lock(&adapter->lock);
@@ -252,6 +288,8 @@ struct edge_tap *edge_tap_open(struct ndis_adapter *adapter, const char *name, c
     NDIS_MEDIA_CONNECT_STATE link = adapter->link.MediaConnectState;
     pthread_mutex_unlock(&adapter->lock);
     if (!edge_tap_configure(t, mac, mac_len, mtu, err, len) || pipe2(t->wake, O_CLOEXEC) != 0) {
+        if (t->tx_dropped_fd >= 0)
+            close(t->tx_dropped_fd);
         close(t->fd);
         free(t);
         return NULL;
@@ -345,9 +383,29 @@ const char *edge_tap_name(const struct edge_tap *t)
     return t->name;
 }
 
+/* Frames Linux queued on the interface that never reached the reader: the TAP's transmit
+ * ring was full (or the interface could not take them). The open sysfs attribute follows the
+ * device across namespaces; once the device is gone the read fails and the last value stays. */
+static bool edge_tap_read_kernel_drops(struct edge_tap *t, uint64_t *out)
+{
+    char buf[32];
+    ssize_t n = t->tx_dropped_fd >= 0 ? pread(t->tx_dropped_fd, buf, sizeof buf - 1, 0) : -1;
+    if (n <= 0)
+        return false;
+    buf[n] = 0;
+    *out = strtoull(buf, NULL, 10);
+    return true;
+}
+
 void edge_tap_stats(struct edge_tap *t, struct edge_tap_stats *out)
 {
+    uint64_t kernel;
+    bool counted = edge_tap_read_kernel_drops(t, &kernel); /* outside the lock the reader takes */
     pthread_mutex_lock(&t->lock);
+    if (counted) {
+        t->stats.kernel_tx_dropped = kernel;
+        t->stats.kernel_counted = true;
+    }
     *out = t->stats;
     pthread_mutex_unlock(&t->lock);
 }
@@ -367,6 +425,8 @@ void edge_tap_close(struct edge_tap *t)
         ndis_adapter_attach(adapter, NULL, NULL);
     close(t->wake[0]);
     close(t->wake[1]);
+    if (t->tx_dropped_fd >= 0)
+        close(t->tx_dropped_fd);
     close(t->fd); /* the last descriptor: the kernel deletes the interface */
     edge_frames_destroy(&t->frames);
     pthread_mutex_destroy(&t->lock);

@@ -186,5 +186,7 @@ size_t ke_vformat_ex(char *out, size_t cap, const char *fmt, va_list ap, bool wi
 /* "verbose", "info", "3", "off", ... -> 0 (off) to 5 (TRACE_LEVEL_VERBOSE). */
 OPENNDIS_API bool ke_wpp_parse_level(const char *text, int *level);
 OPENNDIS_API void ke_wpp_set_level(int level);
+/* Takes the level from OPENNDIS_TRACE (unset: off); false, and why in err, for a bad value. */
+OPENNDIS_API bool ke_wpp_level_from_env(char *err, size_t len);
 
 #endif /* OPENNDIS_KE_H */

@@ -49,16 +49,29 @@ void ke_wpp_set_level(int level)
     atomic_store_explicit(&ke_wpp_level, level, memory_order_relaxed);
 }
 
+bool ke_wpp_level_from_env(char *err, size_t len)
+{
+    const char *env = getenv("OPENNDIS_TRACE");
+    int level = 0;
+    if (env != NULL && *env != '\0' && !ke_wpp_parse_level(env, &level)) { /* empty: unset */
+        snprintf(err, len, "OPENNDIS_TRACE=%.64s is not a trace level: set it to off, critical, error, warning, "
+                 "information, verbose or 0-5, or unset it", env);
+        return false;
+    }
+    atomic_store_explicit(&ke_wpp_level, level, memory_order_relaxed);
+    return true;
+}
+
 static int ke_wpp_current_level(void)
 {
     int current = atomic_load_explicit(&ke_wpp_level, memory_order_relaxed);
-    if (current < 0) { /* first use, possibly on several threads: each reads the same variable */
-        const char *env = getenv("OPENNDIS_TRACE");
-        int level = 0;
-        if (env && !ke_wpp_parse_level(env, &level))
-            fprintf(stderr, "openndis: OPENNDIS_TRACE=%s is not a trace level (off, critical, error, warning, information, verbose or 0-5)\n", env);
-        atomic_store_explicit(&ke_wpp_level, level, memory_order_relaxed);
-        current = level;
+    if (current < 0) { /* a host that did not ask ke_wpp_level_from_env: ask on first use */
+        char err[160];
+        if (!ke_wpp_level_from_env(err, sizeof err)) {
+            fprintf(stderr, "openndis: %s (tracing stays off)\n", err);
+            atomic_store_explicit(&ke_wpp_level, 0, memory_order_relaxed);
+        }
+        current = atomic_load_explicit(&ke_wpp_level, memory_order_relaxed);
     }
     return current;
 }

@@ -56,21 +56,52 @@ struct ld_image *ld_image_containing(const void *address)
     return found;
 }
 
+/* The code point of the UTF-8 sequence at p and its length in *n, or -1 when it is not
+ * valid UTF-8 (a stray or missing continuation byte, an overlong form, a surrogate). */
+static long ld_utf8(const unsigned char *p, size_t *n)
+{
+    static const long min[] = { 0, 0, 0x80, 0x800, 0x10000 };
+    size_t len = p[0] < 0x80 ? 1 : (p[0] & 0xe0) == 0xc0 ? 2 : (p[0] & 0xf0) == 0xe0 ? 3 : (p[0] & 0xf8) == 0xf0 ? 4 : 0;
+    if (len == 0)
+        return -1;
+    long c = len == 1 ? p[0] : p[0] & (0x7f >> len);
+    for (size_t i = 1; i < len; i++) {
+        if ((p[i] & 0xc0) != 0x80)
+            return -1;
+        c = c << 6 | (p[i] & 0x3f);
+    }
+    if (c < min[len] || c > 0x10ffff || (c >= 0xd800 && c < 0xe000))
+        return -1;
+    *n = len;
+    return c;
+}
+
+/* prefix + name in UTF-16 (name is valid UTF-8: ld_service_name made it so). */
 static PWCH ld_widen(const char *prefix, const char *name, USHORT *bytes)
 {
-    size_t n = strlen(prefix) + strlen(name);
+    size_t n = strlen(prefix) + strlen(name); /* UTF-16 never needs more units than UTF-8 bytes */
     PWCH w = calloc(n + 1, sizeof(WCHAR));
     if (w == NULL)
         return NULL;
-    size_t i = 0;
+    size_t i = 0, step;
     for (const char *p = prefix; *p; p++)
         w[i++] = (unsigned char)*p;
-    for (const char *p = name; *p; p++)
-        w[i++] = (unsigned char)*p; /* service names are ASCII */
-    *bytes = (USHORT)(n * sizeof(WCHAR));
+    for (const unsigned char *p = (const unsigned char *)name; *p; p += step) {
+        long c = ld_utf8(p, &step);
+        if (c >= 0x10000) { /* a surrogate pair */
+            w[i++] = (WCHAR)(0xd800 + ((c - 0x10000) >> 10));
+            w[i++] = (WCHAR)(0xdc00 + ((c - 0x10000) & 0x3ff));
+        } else {
+            w[i++] = (WCHAR)c;
+        }
+    }
+    *bytes = (USHORT)(i * sizeof(WCHAR));
     return w;
 }
 
+/* The service name Windows would take from the file name "libname.so": "name", in UTF-8 as
+ * Linux file names are. A control character (it would break report lines) or a byte that is
+ * not UTF-8 (it has no UTF-16 form) becomes '_'. */
 static char *ld_service_name(const char *path)
 {
     const char *base = strrchr(path, '/');
@@ -79,9 +110,12 @@ static char *ld_service_name(const char *path)
         base += 3;
     size_t len = strcspn(base, ".");
     char *name = strndup(base, len ? len : strlen(base));
-    for (char *p = name; p && *p; p++)
-        if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
+    size_t step;
+    for (unsigned char *p = (unsigned char *)name; p && *p; p += step)
+        if (*p < 0x20 || *p == 0x7f || ld_utf8(p, &step) < 0) {
             *p = '_';
+            step = 1;
+        }
     return name;
 }
 

@@ -89,11 +89,13 @@ static void ndis_set_state(struct ndis_adapter *a, enum ndis_state state)
 static void ndis_adapter_free(struct ndis_adapter *a)
 {
     struct ndis_driver *d = a->driver;
+    pthread_rwlock_wrlock(&d->adapters_lock);
     for (struct ndis_adapter **p = &d->adapters; *p; p = &(*p)->next)
         if (*p == a) {
             *p = a->next;
             break;
         }
+    pthread_rwlock_unlock(&d->adapters_lock);
     ndis_handle_remove(a);
     free(a->oid_pending); /* a request the driver never completed */
     free(a->supported_oids);
@@ -150,8 +152,10 @@ struct ndis_adapter *ndis_adapter_initialize(PDRIVER_OBJECT object, NDIS_STATUS 
         free(a);
         return NULL;
     }
+    pthread_rwlock_wrlock(&d->adapters_lock);
     a->next = d->adapters;
     d->adapters = a;
+    pthread_rwlock_unlock(&d->adapters_lock);
 
     ndis_state_store(a, NDIS_STATE_INITIALIZING);
     a->in_initialize = true;
@@ -435,8 +439,14 @@ void ndis_adapter_observe(struct ndis_adapter *a, ndis_frame_observer *observer,
 /* NDIS halts whatever adapters a driver still has before it unloads the driver. */
 void ndis_driver_halt_adapters(struct ndis_driver *d)
 {
-    while (d->adapters != NULL)
-        ndis_adapter_halt(d->adapters, NdisHaltDeviceDisabled);
+    for (;;) {
+        pthread_rwlock_rdlock(&d->adapters_lock);
+        struct ndis_adapter *a = d->adapters;
+        pthread_rwlock_unlock(&d->adapters_lock);
+        if (a == NULL)
+            return;
+        ndis_adapter_halt(a, NdisHaltDeviceDisabled);
+    }
 }
 
 void ndis_adapter_stats(struct ndis_adapter *a, struct ndis_adapter_stats *out)

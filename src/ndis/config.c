@@ -1,22 +1,30 @@
 /* Configuration: what a driver reads with NdisReadConfiguration comes from a parameter file
  * (INI: [driver], [adapter] for every adapter, [adapter.N] for adapter N; keys are
- * case-insensitive), loaded by the host. Writes change the in-memory copy for this run. An
+ * case-insensitive) and a driver's INF, loaded by the host before the driver runs, in time
+ * linear in their size and within the limits in ndis.h. Writes change the in-memory copy for this run. An
  * open configuration handle is an allocation: one left open at halt is a leak. */
 #include <ctype.h>
-#include <ini.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "ndis.h"
 
+/* The values, by section and key: a hash table, so that loading n keys costs O(n). */
 struct ndis_config_entry {
     char *section, *key, *value;
+    unsigned line; /* where the parameter file set it; 0 if the INF or the driver did */
+    size_t hash;
     struct ndis_config_entry *next;
 };
 
 static pthread_mutex_t ndis_config_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct ndis_config_entry *ndis_config;
+static struct ndis_config_entry **ndis_config_buckets;
+static size_t ndis_config_nbuckets, ndis_config_count;
 
 /* One open configuration handle and the parameters it handed out. */
 struct ndis_config_handle {
@@ -28,24 +36,74 @@ struct ndis_config_handle {
     } *params;
 };
 
-static bool ndis_config_put(const char *section, const char *key, const char *value)
+/* FNV-1a over the lower-cased section and key: keys are case-insensitive. */
+static size_t ndis_config_hash(const char *section, const char *key)
 {
-    pthread_mutex_lock(&ndis_config_lock);
-    for (struct ndis_config_entry *e = ndis_config; e; e = e->next)
-        if (strcasecmp(e->section, section) == 0 && strcasecmp(e->key, key) == 0) {
-            char *v = strdup(value);
-            if (v != NULL) {
-                free(e->value);
-                e->value = v;
-            }
-            pthread_mutex_unlock(&ndis_config_lock);
-            return v != NULL;
+    size_t h = 14695981039346656037ull;
+    for (const char *p = section; *p; p++)
+        h = (h ^ (unsigned char)tolower((unsigned char)*p)) * 1099511628211ull;
+    h = (h ^ 0xff) * 1099511628211ull; /* no section/key split is ambiguous */
+    for (const char *p = key; *p; p++)
+        h = (h ^ (unsigned char)tolower((unsigned char)*p)) * 1099511628211ull;
+    return h;
+}
+
+/* The entry for section/key; the lock is held. */
+static struct ndis_config_entry *ndis_config_find(const char *section, const char *key, size_t hash)
+{
+    if (ndis_config_nbuckets == 0)
+        return NULL;
+    for (struct ndis_config_entry *e = ndis_config_buckets[hash % ndis_config_nbuckets]; e; e = e->next)
+        if (e->hash == hash && strcasecmp(e->section, section) == 0 && strcasecmp(e->key, key) == 0)
+            return e;
+    return NULL;
+}
+
+/* Doubles the table once it is three quarters full; the lock is held. */
+static bool ndis_config_grow(void)
+{
+    if (ndis_config_count < ndis_config_nbuckets / 4 * 3)
+        return true;
+    size_t n = ndis_config_nbuckets ? ndis_config_nbuckets * 2 : 64;
+    struct ndis_config_entry **b = calloc(n, sizeof *b);
+    if (b == NULL)
+        return false;
+    for (size_t i = 0; i < ndis_config_nbuckets; i++)
+        while (ndis_config_buckets[i]) {
+            struct ndis_config_entry *e = ndis_config_buckets[i];
+            ndis_config_buckets[i] = e->next;
+            e->next = b[e->hash % n];
+            b[e->hash % n] = e;
         }
-    struct ndis_config_entry *e = calloc(1, sizeof *e);
-    bool ok = e && (e->section = strdup(section)) && (e->key = strdup(key)) && (e->value = strdup(value));
+    free(ndis_config_buckets);
+    ndis_config_buckets = b;
+    ndis_config_nbuckets = n;
+    return true;
+}
+
+/* Sets section/key (a new key, or a new value for a known one); false without memory. */
+static bool ndis_config_put(const char *section, const char *key, const char *value, unsigned line)
+{
+    size_t hash = ndis_config_hash(section, key);
+    pthread_mutex_lock(&ndis_config_lock);
+    struct ndis_config_entry *e = ndis_config_find(section, key, hash);
+    if (e != NULL) {
+        char *v = strdup(value);
+        if (v != NULL) {
+            free(e->value);
+            e->value = v;
+        }
+        pthread_mutex_unlock(&ndis_config_lock);
+        return v != NULL;
+    }
+    bool ok = ndis_config_grow() && (e = calloc(1, sizeof *e)) != NULL && (e->section = strdup(section)) &&
+              (e->key = strdup(key)) && (e->value = strdup(value));
     if (ok) {
-        e->next = ndis_config;
-        ndis_config = e;
+        e->line = line;
+        e->hash = hash;
+        e->next = ndis_config_buckets[hash % ndis_config_nbuckets];
+        ndis_config_buckets[hash % ndis_config_nbuckets] = e;
+        ndis_config_count++;
     } else if (e) {
         free(e->section);
         free(e->key);
@@ -55,41 +113,257 @@ static bool ndis_config_put(const char *section, const char *key, const char *va
     return ok;
 }
 
-static int ndis_config_ini_line(void *user, const char *section, const char *key, const char *value)
+/* The line of the parameter file that set section/key, 0 if none did. */
+static unsigned ndis_config_line(const char *section, const char *key)
 {
-    (void)user;
-    return ndis_config_put(section, key, value) ? 1 : 0;
+    pthread_mutex_lock(&ndis_config_lock);
+    struct ndis_config_entry *e = ndis_config_find(section, key, ndis_config_hash(section, key));
+    unsigned line = e ? e->line : 0;
+    pthread_mutex_unlock(&ndis_config_lock);
+    return line;
 }
-
-bool ndis_config_load(const char *path, char *err, size_t len)
-{
-    int rc = ini_parse(path, ndis_config_ini_line, NULL);
-    if (rc == 0)
-        return true;
-    if (rc < 0)
-        snprintf(err, len, "%s: cannot read the parameter file", path);
-    else
-        snprintf(err, len, "%s:%d: not a valid parameter line (expected [section] or key = value)", path, rc);
-    return false;
-}
-
-static bool ndis_config_get(const char *section, const char *key, char *out, size_t len);
 
 /* Does `section`/`key` already have a value? */
 static bool ndis_config_has(const char *section, const char *key)
 {
-    char value[8];
-    return ndis_config_get(section, key, value, sizeof value);
+    pthread_mutex_lock(&ndis_config_lock);
+    bool found = ndis_config_find(section, key, ndis_config_hash(section, key)) != NULL;
+    pthread_mutex_unlock(&ndis_config_lock);
+    return found;
 }
 
-static char *ndis_trim(char *s)
+void ndis_config_clear(void)
+{
+    pthread_mutex_lock(&ndis_config_lock);
+    for (size_t i = 0; i < ndis_config_nbuckets; i++)
+        while (ndis_config_buckets[i]) {
+            struct ndis_config_entry *e = ndis_config_buckets[i];
+            ndis_config_buckets[i] = e->next;
+            free(e->section);
+            free(e->key);
+            free(e->value);
+            free(e);
+        }
+    free(ndis_config_buckets);
+    ndis_config_buckets = NULL;
+    ndis_config_nbuckets = ndis_config_count = 0;
+    pthread_mutex_unlock(&ndis_config_lock);
+}
+
+/* ---- reading the files (limits: docs/configuration.md) ---------------------------------- */
+
+static const char *ndis_file_kind(mode_t mode)
+{
+    return S_ISDIR(mode) ? "a directory" : S_ISFIFO(mode) ? "a FIFO" : S_ISCHR(mode) ? "a character device"
+         : S_ISBLK(mode) ? "a block device" : S_ISSOCK(mode) ? "a socket" : "not a regular file";
+}
+
+/* The whole of a regular text file, NUL-terminated, or NULL and why in err. Opened without
+ * blocking, so that a FIFO cannot hang the caller, and read to at most the size limit, so
+ * that a growing or endless file cannot either. */
+static char *ndis_config_read_file(const char *path, const char *what, size_t *size, char *err, size_t len)
+{
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0) {
+        snprintf(err, len, "%s: cannot open the %s: %s", path, what, strerror(errno));
+        return NULL;
+    }
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        snprintf(err, len, "%s is %s, not a regular file: give the %s itself", path, ndis_file_kind(st.st_mode), what);
+        close(fd);
+        return NULL;
+    }
+    /* Room for the size fstat gave and a byte more, to see a file that grew; doubled as it
+     * grows, up to one byte past the limit. */
+    size_t cap = st.st_size < NDIS_CONFIG_MAX_FILE ? (size_t)st.st_size + 1 : NDIS_CONFIG_MAX_FILE + 1, n = 0;
+    char *text = malloc(cap + 1);
+    ssize_t got = 1;
+    while (text != NULL && n <= NDIS_CONFIG_MAX_FILE) {
+        if (n == cap) {
+            cap = cap * 2 < NDIS_CONFIG_MAX_FILE + 1 ? cap * 2 : NDIS_CONFIG_MAX_FILE + 1;
+            char *more = realloc(text, cap + 1);
+            if (more == NULL) {
+                free(text);
+                text = NULL;
+                break;
+            }
+            text = more;
+        }
+        if ((got = read(fd, text + n, cap - n)) > 0)
+            n += (size_t)got;
+        else if (got == 0 || errno != EINTR)
+            break;
+    }
+    int read_errno = errno;
+    close(fd);
+    if (text == NULL)
+        snprintf(err, len, "%s: out of memory", path);
+    else if (n > NDIS_CONFIG_MAX_FILE)
+        snprintf(err, len, "%s is larger than %u bytes, the limit for a %s", path, NDIS_CONFIG_MAX_FILE, what);
+    else if (got < 0)
+        snprintf(err, len, "%s: cannot read the %s: %s", path, what, strerror(read_errno));
+    else if (memchr(text, '\0', n) != NULL)
+        snprintf(err, len, "%s: contains a NUL byte: a %s is text", path, what);
+    else {
+        text[n] = '\0';
+        *size = n;
+        return text;
+    }
+    free(text);
+    return NULL;
+}
+
+/* Cuts the next line (without "\n" or "\r\n") from *at; NULL at the end of the text. */
+static char *ndis_next_line(char **at, char *end)
+{
+    char *line = *at;
+    if (line >= end)
+        return NULL;
+    char *nl = memchr(line, '\n', (size_t)(end - line));
+    *at = nl ? nl + 1 : end;
+    if (nl == NULL)
+        nl = end;
+    *nl = '\0';
+    if (nl > line && nl[-1] == '\r')
+        nl[-1] = '\0';
+    return line;
+}
+
+static char *ndis_trim_space(char *s)
 {
     while (isspace((unsigned char)*s))
         s++;
     char *end = s + strlen(s);
     while (end > s && isspace((unsigned char)end[-1]))
         *--end = '\0';
-    if (end - s >= 2 && *s == '"' && end[-1] == '"') { /* a quoted INF string */
+    return s;
+}
+
+/* Drops an inline comment: ';' at the start or after white space (as inih did). */
+static void ndis_cut_comment(char *s)
+{
+    for (char *p = s; *p; p++)
+        if (*p == ';' && (p == s || isspace((unsigned char)p[-1]))) {
+            *p = '\0';
+            return;
+        }
+}
+
+/* [driver], [adapter] or [adapter.N], written canonically into out; false otherwise. */
+static bool ndis_config_section(const char *name, char *out, size_t len)
+{
+    if (strcasecmp(name, "driver") == 0 || strcasecmp(name, "adapter") == 0) {
+        snprintf(out, len, "%s", strcasecmp(name, "driver") == 0 ? "driver" : "adapter");
+        return true;
+    }
+    const char *digits = name + 8;
+    if (strncasecmp(name, "adapter.", 8) != 0 || *digits == '\0' || strlen(digits) > 4 ||
+        strspn(digits, "0123456789") != strlen(digits))
+        return false;
+    snprintf(out, len, "adapter.%u", (unsigned)strtoul(digits, NULL, 10));
+    return true;
+}
+
+/* One "key = value" line of section (the file's line `line`) into the store. */
+static bool ndis_config_key_line(const char *path, unsigned line, const char *section, char *text, char *err,
+                                 size_t len)
+{
+    char *eq = strpbrk(text, "=:");
+    if (eq == NULL) {
+        snprintf(err, len, "%s:%u: not a valid parameter line (expected [section] or key = value)", path, line);
+        return false;
+    }
+    const char sep = *eq;
+    *eq = '\0';
+    char *key = ndis_trim_space(text), *value = eq + 1;
+    ndis_cut_comment(value);
+    value = ndis_trim_space(value);
+    size_t klen = strlen(key), vlen = strlen(value);
+    if (klen == 0) {
+        snprintf(err, len, "%s:%u: a key is missing before '%c'", path, line, sep);
+        return false;
+    }
+    if (klen > NDIS_CONFIG_MAX_KEY) {
+        snprintf(err, len, "%s:%u: the key is %zu bytes long; a key holds at most %u bytes", path, line, klen,
+                 NDIS_CONFIG_MAX_KEY);
+        return false;
+    }
+    if (vlen > NDIS_CONFIG_MAX_VALUE) {
+        snprintf(err, len, "%s:%u: the value of %s is %zu bytes long; a value holds at most %u bytes", path, line,
+                 key, vlen, NDIS_CONFIG_MAX_VALUE);
+        return false;
+    }
+    if (vlen > 0 && (value[0] == '"' || value[0] == '\'')) {
+        snprintf(err, len, "%s:%u: the value of %s is in quotes, which would be part of the value: write %s = text "
+                 "without quotes", path, line, key, key);
+        return false;
+    }
+    unsigned first = ndis_config_line(section, key);
+    if (first != 0) {
+        snprintf(err, len, "%s:%u: %s is set twice in [%s] (first on line %u): keep one", path, line, key, section,
+                 first);
+        return false;
+    }
+    if (ndis_config_count >= NDIS_CONFIG_MAX_KEYS) {
+        snprintf(err, len, "%s:%u: more than %u keys, the limit for a parameter file", path, line,
+                 NDIS_CONFIG_MAX_KEYS);
+        return false;
+    }
+    if (!ndis_config_put(section, key, value, line)) {
+        snprintf(err, len, "%s:%u: out of memory", path, line);
+        return false;
+    }
+    return true;
+}
+
+bool ndis_config_load(const char *path, char *err, size_t len)
+{
+    size_t size;
+    char *text = ndis_config_read_file(path, "parameter file", &size, err, len);
+    if (text == NULL)
+        return false;
+    char *at = text, *end = text + size, *raw, section[32] = "";
+    if (size >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) /* a UTF-8 byte order mark */
+        at += 3;
+    bool ok = true;
+    for (unsigned line = 1; ok && (raw = ndis_next_line(&at, end)) != NULL; line++) {
+        char *s = ndis_trim_space(raw);
+        if (*s == '\0' || *s == ';' || *s == '#')
+            continue;
+        if (*s == '[') {
+            char *close = strchr(s, ']');
+            if (close != NULL) {
+                *close = '\0';
+                ndis_cut_comment(close + 1);
+            }
+            if (close == NULL || *ndis_trim_space(close + 1) != '\0') {
+                snprintf(err, len, "%s:%u: a section line is [name] alone (a comment after it starts with ';')",
+                         path, line);
+                ok = false;
+            } else if (!ndis_config_section(ndis_trim_space(s + 1), section, sizeof section)) {
+                snprintf(err, len, "%s:%u: unknown section [%.40s]: the sections are [driver], [adapter] and "
+                         "[adapter.N]", path, line, ndis_trim_space(s + 1));
+                ok = false;
+            }
+        } else if (section[0] == '\0') {
+            snprintf(err, len, "%s:%u: a key before any section: start with [driver], [adapter] or [adapter.N]",
+                     path, line);
+            ok = false;
+        } else {
+            ok = ndis_config_key_line(path, line, section, s, err, len);
+        }
+    }
+    free(text);
+    return ok;
+}
+
+/* An INF field without its white space and its quotes (INF strings are quoted). */
+static char *ndis_trim(char *s)
+{
+    s = ndis_trim_space(s);
+    char *end = s + strlen(s);
+    if (end - s >= 2 && *s == '"' && end[-1] == '"') {
         end[-1] = '\0';
         s++;
     }
@@ -98,13 +372,13 @@ static char *ndis_trim(char *s)
 
 bool ndis_config_load_inf(const char *path, char *err, size_t len)
 {
-    FILE *f = fopen(path, "r");
-    if (f == NULL) {
-        snprintf(err, len, "%s: cannot read the INF file", path);
+    size_t size;
+    char *text = ndis_config_read_file(path, "INF file", &size, err, len);
+    if (text == NULL)
         return false;
-    }
-    char line[1024];
-    while (fgets(line, sizeof line, f)) {
+    char *at = text, *end = text + size, *line;
+    bool ok = true;
+    for (unsigned n_line = 1; ok && (line = ndis_next_line(&at, end)) != NULL; n_line++) {
         char *semi = strchr(line, ';'); /* INF comments (no quoted ';' in these lines) */
         if (semi)
             *semi = '\0';
@@ -123,30 +397,22 @@ bool ndis_config_load_inf(const char *path, char *err, size_t len)
         if (strcasecmp(root, "HKR") != 0 || strncasecmp(subkey, "Ndi\\params\\", 11) != 0 ||
             strcasecmp(name, "default") != 0)
             continue;
-        const char *key = subkey + 11;
-        if (*key != '\0' && !strchr(key, '\\') && !ndis_config_has("adapter", key) &&
-            !ndis_config_put("adapter", key, ndis_trim(field[4]))) {
-            fclose(f);
+        const char *key = subkey + 11, *value = ndis_trim(field[4]);
+        if (*key == '\0' || strchr(key, '\\'))
+            continue;
+        if (strlen(key) > NDIS_CONFIG_MAX_KEY || strlen(value) > NDIS_CONFIG_MAX_VALUE) {
+            snprintf(err, len, "%s:%u: the %s of Ndi\\params\\%.40s is %zu bytes long; it holds at most %u bytes",
+                     path, n_line, strlen(key) > NDIS_CONFIG_MAX_KEY ? "name" : "default value", key,
+                     strlen(key) > NDIS_CONFIG_MAX_KEY ? strlen(key) : strlen(value),
+                     strlen(key) > NDIS_CONFIG_MAX_KEY ? NDIS_CONFIG_MAX_KEY : NDIS_CONFIG_MAX_VALUE);
+            ok = false;
+        } else if (!ndis_config_has("adapter", key) && !ndis_config_put("adapter", key, value, 0)) {
             snprintf(err, len, "%s: out of memory", path);
-            return false;
+            ok = false;
         }
     }
-    fclose(f);
-    return true;
-}
-
-void ndis_config_clear(void)
-{
-    pthread_mutex_lock(&ndis_config_lock);
-    while (ndis_config) {
-        struct ndis_config_entry *e = ndis_config;
-        ndis_config = e->next;
-        free(e->section);
-        free(e->key);
-        free(e->value);
-        free(e);
-    }
-    pthread_mutex_unlock(&ndis_config_lock);
+    free(text);
+    return ok;
 }
 
 /* Looks `key` up in `section`, then in "adapter" for adapter sections. Copies the value. */
@@ -156,11 +422,11 @@ static bool ndis_config_get(const char *section, const char *key, char *out, siz
     pthread_mutex_lock(&ndis_config_lock);
     for (int pass = 0; pass < 2 && !found; pass++) {
         const char *want = pass == 0 ? section : (strncasecmp(section, "adapter.", 8) == 0 ? "adapter" : NULL);
-        for (struct ndis_config_entry *e = ndis_config; want && e && !found; e = e->next)
-            if (strcasecmp(e->section, want) == 0 && strcasecmp(e->key, key) == 0) {
-                snprintf(out, len, "%s", e->value);
-                found = true;
-            }
+        struct ndis_config_entry *e = want ? ndis_config_find(want, key, ndis_config_hash(want, key)) : NULL;
+        if (e != NULL) {
+            snprintf(out, len, "%s", e->value);
+            found = true;
+        }
     }
     pthread_mutex_unlock(&ndis_config_lock);
     /* Windows' network class installer gives every adapter's key a NetCfgInstanceId, the
@@ -254,7 +520,7 @@ NDISAPI VOID NdisReadConfiguration(PNDIS_STATUS Status, PNDIS_CONFIGURATION_PARA
 {
     static const char fn[] = "NdisReadConfiguration";
     const void *site = VF_CALLER;
-    char key[128], value[512];
+    char key[NDIS_CONFIG_MAX_KEY + 1], value[NDIS_CONFIG_MAX_VALUE + 1];
     *Status = NDIS_STATUS_FAILURE;
     if (!ke_irql_at_most(PASSIVE_LEVEL, fn, site))
         return;
@@ -303,7 +569,7 @@ NDISAPI VOID NdisWriteConfiguration(PNDIS_STATUS Status, NDIS_HANDLE Configurati
 {
     static const char fn[] = "NdisWriteConfiguration";
     const void *site = VF_CALLER;
-    char key[128], value[512];
+    char key[NDIS_CONFIG_MAX_KEY + 1], value[NDIS_CONFIG_MAX_VALUE + 1];
     *Status = NDIS_STATUS_FAILURE;
     if (!ke_irql_at_most(PASSIVE_LEVEL, fn, site))
         return;
@@ -324,7 +590,7 @@ NDISAPI VOID NdisWriteConfiguration(PNDIS_STATUS Status, NDIS_HANDLE Configurati
     default:
         return;
     }
-    *Status = ndis_config_put(c->section, key, value) ? NDIS_STATUS_SUCCESS : NDIS_STATUS_RESOURCES;
+    *Status = ndis_config_put(c->section, key, value, 0) ? NDIS_STATUS_SUCCESS : NDIS_STATUS_RESOURCES;
 }
 
 NDISAPI VOID NdisReadNetworkAddress(PNDIS_STATUS Status, PVOID *NetworkAddress, PUINT NetworkAddressLength,

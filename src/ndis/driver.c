@@ -167,6 +167,13 @@ static void ndis_driver_unlink(struct ndis_driver *d)
     ndis_handle_remove(d);
 }
 
+static void ndis_driver_free(struct ndis_driver *d)
+{
+    pthread_rwlock_destroy(&d->adapters_lock);
+    d->magic = 0;
+    free(d);
+}
+
 NDISAPI NDIS_STATUS NdisMRegisterMiniportDriver(PDRIVER_OBJECT DriverObject,
                                                 PUNICODE_STRING RegistryPath,
                                                 NDIS_HANDLE MiniportDriverContext,
@@ -216,6 +223,7 @@ NDISAPI NDIS_STATUS NdisMRegisterMiniportDriver(PDRIVER_OBJECT DriverObject,
         return NDIS_STATUS_RESOURCES;
     /* NDIS keeps its own copy: the caller's structure may live on DriverEntry's stack. */
     memcpy(&d->chars, chars, ndis_revision_size[chars->Header.Revision]);
+    pthread_rwlock_init(&d->adapters_lock, NULL);
     d->magic = NDIS_DRIVER_MAGIC;
     d->block = block;
     d->context = MiniportDriverContext;
@@ -229,7 +237,7 @@ NDISAPI NDIS_STATUS NdisMRegisterMiniportDriver(PDRIVER_OBJECT DriverObject,
     pthread_mutex_unlock(&ndis_driver_lock);
     if (!ndis_handle_add(d, NDIS_HANDLE_DRIVER)) {
         ndis_driver_unlink(d);
-        free(d);
+        ndis_driver_free(d);
         return NDIS_STATUS_RESOURCES;
     }
 
@@ -246,7 +254,7 @@ NDISAPI NDIS_STATUS NdisMRegisterMiniportDriver(PDRIVER_OBJECT DriverObject,
                 status = NDIS_STATUS_FAILURE;
             }
             ndis_driver_unlink(d);
-            free(d);
+            ndis_driver_free(d);
             return status;
         }
     }
@@ -371,8 +379,7 @@ static void ndis_driver_unloaded(PDRIVER_OBJECT object)
         if (!d->deregistered)
             vf_report(VF_UNLOAD_DEREGISTERS, "DriverUnload", (const void *)object->DriverUnload, true,
                       "the driver was unloaded while still registered (its DriverUnload routine bypassed NDIS's, so MiniportDriverUnload never ran)");
-        d->magic = 0;
-        free(d);
+        ndis_driver_free(d);
     }
     pthread_mutex_lock(&ndis_driver_lock);
     for (struct ndis_driver_block **p = &ndis_blocks; *p; p = &(*p)->next)

@@ -560,9 +560,13 @@ void ndis_adapter_send(struct ndis_adapter *a, PNET_BUFFER_LIST nbls)
     ke_irql_after_handler(DISPATCH_LEVEL, "MiniportSendNetBufferLists", (const void *)send);
     ke_irql_set(old);
     ndis_send_call_done(a);
-    /* A virtual miniport often indicates on its other adapters while sending. */
-    for (struct ndis_adapter *other = a->driver->adapters; other; other = other->next)
+    /* A virtual miniport often indicates on its other adapters while sending. The read lock
+     * keeps a halt on another thread from freeing the one being visited. */
+    struct ndis_driver *d = a->driver;
+    pthread_rwlock_rdlock(&d->adapters_lock);
+    for (struct ndis_adapter *other = d->adapters; other; other = other->next)
         ndis_adapter_return_pending(other);
+    pthread_rwlock_unlock(&d->adapters_lock);
 }
 
 NDISAPI VOID NdisMSendNetBufferListsComplete(NDIS_HANDLE MiniportAdapterHandle, PNET_BUFFER_LIST NetBufferLists,

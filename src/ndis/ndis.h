@@ -27,6 +27,11 @@ struct ndis_driver_block {
 struct ndis_driver {
     uint32_t magic;
     struct ndis_driver *next; /* in block->registrations */
+    /* The adapters list and every adapter's `next`: written (insert, unlink) under the write
+     * lock on the control thread; walked under the read lock by any thread, the senders
+     * included (ndis_adapter_send returns what the driver indicated on its other adapters),
+     * so that a halt on one thread cannot free an adapter another thread is walking. */
+    pthread_rwlock_t adapters_lock;
     struct ndis_adapter *adapters;
     struct ndis_driver_block *block;
     NDIS_MINIPORT_DRIVER_CHARACTERISTICS chars; /* NDIS's own copy, zero beyond Header.Size */
@@ -124,7 +129,7 @@ struct ndis_adapter_counters {
 struct ndis_adapter {
     uint32_t magic;
     struct ndis_driver *driver;
-    struct ndis_adapter *next; /* in driver->adapters */
+    struct ndis_adapter *next; /* in driver->adapters, under driver->adapters_lock */
     unsigned index;
     NDIS_HANDLE context; /* MiniportAdapterContext */
     enum ndis_state state;
@@ -245,7 +250,12 @@ void ndis_adapter_stop_hang_checks(struct ndis_adapter *adapter);
 OPENNDIS_API void ndis_set_time_scale(double scale);
 double ndis_timeout_seconds(double documented);
 
-/* config.c: the parameter file behind NdisReadConfiguration (docs/configuration.md). */
+/* config.c: the parameter file behind NdisReadConfiguration (docs/configuration.md). Only
+ * regular files are read; a file, key or value over its limit is refused, with file:line. */
+#define NDIS_CONFIG_MAX_FILE (16u << 20) /* bytes of a parameter file or INF */
+#define NDIS_CONFIG_MAX_KEYS 1000000u    /* keys in a parameter file */
+#define NDIS_CONFIG_MAX_KEY 127u         /* bytes of a key (a registry value name) */
+#define NDIS_CONFIG_MAX_VALUE 4095u      /* bytes of a value */
 OPENNDIS_API bool ndis_config_load(const char *path, char *err, size_t len);
 OPENNDIS_API void ndis_config_clear(void);
 /* Reads the defaults of a driver's INF: every "HKR, Ndi\params\<Key>, default, ..., <value>"

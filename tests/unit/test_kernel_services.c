@@ -305,6 +305,52 @@ static void test_configuration(void **state)
     assert_int_equal(vf_violation_count(), 0);
 }
 
+/* Every key of a big file is found (hash table, case-insensitive), and a value up to the
+ * documented limit (NDIS_CONFIG_MAX_VALUE) reads whole: it was cut at 511 bytes. */
+static void test_configuration_many_keys_long_value(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/openndis-config-XXXXXX", err[256];
+    FILE *f = fdopen(mkstemp(path), "w");
+    fputs("[driver]\n", f);
+    for (int i = 0; i < 20000; i++)
+        fprintf(f, "Key%d = %d\n", i, i);
+    fputs("Long = ", f);
+    for (unsigned i = 0; i < NDIS_CONFIG_MAX_VALUE; i++)
+        fputc('a' + i % 26, f);
+    fputc('\n', f);
+    fclose(f);
+    assert_true(ndis_config_load(path, err, sizeof err));
+    unlink(path);
+    NDIS_CONFIGURATION_OBJECT o = { .Header = { NDIS_OBJECT_TYPE_CONFIGURATION_OBJECT,
+                                                NDIS_CONFIGURATION_OBJECT_REVISION_1,
+                                                NDIS_SIZEOF_CONFIGURATION_OBJECT_REVISION_1 },
+                                    .NdisHandle = driver };
+    NDIS_HANDLE c;
+    NDIS_STATUS st;
+    PNDIS_CONFIGURATION_PARAMETER v;
+    assert_int_equal(NdisOpenConfigurationEx(&o, &c), NDIS_STATUS_SUCCESS);
+    for (int i = 0; i < 20000; i += 997) {
+        WCHAR name[16];
+        char text[16];
+        int n = snprintf(text, sizeof text, "kEY%d", i);
+        for (int k = 0; k <= n; k++)
+            name[k] = (WCHAR)text[k];
+        NDIS_STRING key = { (USHORT)(n * sizeof(WCHAR)), (USHORT)(n * sizeof(WCHAR)), name };
+        NdisReadConfiguration(&st, &v, c, &key, NdisParameterInteger);
+        assert_int_equal(st, NDIS_STATUS_SUCCESS);
+        assert_int_equal(v->ParameterData.IntegerData, i);
+    }
+    NDIS_STRING lng = RTL_CONSTANT_STRING(u"long");
+    NdisReadConfiguration(&st, &v, c, &lng, NdisParameterString);
+    assert_int_equal(st, NDIS_STATUS_SUCCESS);
+    assert_int_equal(v->ParameterData.StringData.Length, NDIS_CONFIG_MAX_VALUE * sizeof(WCHAR));
+    assert_int_equal(v->ParameterData.StringData.Buffer[NDIS_CONFIG_MAX_VALUE - 1], 'a' + (NDIS_CONFIG_MAX_VALUE - 1) % 26);
+    NdisCloseConfiguration(c);
+    ndis_config_clear();
+    assert_int_equal(vf_violation_count(), 0);
+}
+
 /* An INF's Ndi\params defaults apply to every adapter unless the parameter file says otherwise. */
 static void test_inf_defaults(void **state)
 {
@@ -455,6 +501,7 @@ int main(void)
         cmocka_unit_test(test_rw_lock),
         cmocka_unit_test(test_configuration),
         cmocka_unit_test(test_inf_defaults),
+        cmocka_unit_test(test_configuration_many_keys_long_value),
         cmocka_unit_test(test_nbl_recycling),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,6 +1,7 @@
 /* `openndis info DRIVER`: load the driver, run DriverEntry, show what it registered,
  * unload it and give the verdict of the registration rules. */
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,13 +15,20 @@ struct info_args {
     unsigned long fail_nth;
 };
 
+static size_t info_format(char *out, size_t cap, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    size_t n = ke_vformat(out, cap, fmt, ap);
+    va_end(ap);
+    return n;
+}
+
+/* A UNICODE_STRING in UTF-8 (a service name may be any file name). */
 static struct json_object *utf16_json(const UNICODE_STRING *u)
 {
-    char buf[512];
-    size_t n = 0;
-    for (size_t i = 0; i < u->Length / sizeof(WCHAR) && n + 1 < sizeof buf; i++)
-        buf[n++] = u->Buffer[i] < 0x80 ? (char)u->Buffer[i] : '?';
-    buf[n] = '\0';
+    char buf[1024];
+    info_format(buf, sizeof buf, "%wZ", u);
     return json_object_new_string(buf);
 }
 

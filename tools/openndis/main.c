@@ -112,6 +112,12 @@ static int dispatch(int argc, char **argv)
         return EXIT_USAGE;
     }
     const char *cmd = argv[1];
+    char err[256];
+    bool runs_driver = strcmp(cmd, "info") == 0 || strcmp(cmd, "run") == 0 || strcmp(cmd, "verify") == 0;
+    if (runs_driver && !ke_wpp_level_from_env(err, sizeof err)) { /* read first: a --trace option overrides it */
+        fprintf(stderr, "openndis %s: %s\n", cmd, err);
+        return EXIT_USAGE;
+    }
     if (strcmp(cmd, "info") == 0)
         return cmd_info(argc - 1, argv + 1);
     if (strcmp(cmd, "run") == 0)

@@ -207,12 +207,6 @@ static struct json_object *run_life(void *arg)
     else
         json_object_put(interfaces);
     vf_faults_fail_nth(a->fail_nth);
-    if ((a->config != NULL && !ndis_config_load(a->config, err, sizeof err)) ||
-        (a->inf != NULL && !ndis_config_load_inf(a->inf, err, sizeof err))) {
-        json_object_object_add(r, "error", json_object_new_string(err));
-        json_object_object_add(r, "verdict", json_object_new_string("error"));
-        return r;
-    }
 
     sv_phase("load");
     struct ld_image *image = ld_load(a->path, err, sizeof err);
@@ -259,22 +253,18 @@ static struct json_object *run_life(void *arg)
         st = ndis_adapter_restart(ad[n]);
         step(life, "restart", (int)n, st);
         /* What a protocol does after binding: set the filter, learn the address. */
-        ULONG filter = NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_BROADCAST, done, needed;
+        ULONG filter = NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_BROADCAST;
         if (a->tap) /* until the first sync with Linux's wishes (edge_tap_sync_filter) */
             filter |= NDIS_PACKET_TYPE_ALL_MULTICAST;
         sv_phase("MiniportOidRequest");
-        NDIS_STATUS f = ndis_adapter_oid(ad[n], NdisRequestSetInformation, OID_GEN_CURRENT_PACKET_FILTER, &filter,
-                                         sizeof filter, &done, &needed);
+        struct edge_bring_up up;
+        edge_bring_up(ad[n], filter, &up);
+        NDIS_STATUS f = up.filter_status, m = up.mac_status;
         step(life, "set OID_GEN_CURRENT_PACKET_FILTER", (int)n, f);
         /* Only an Ethernet adapter has an 802.3 address, and only Ethernet frames cross the
          * edges; an IP-medium driver (a tunnel such as Wintun) runs its life without traffic. */
-        ULONG medium = NdisMedium802_3;
-        ndis_adapter_oid(ad[n], NdisRequestQueryInformation, OID_GEN_MEDIA_IN_USE, &medium, sizeof medium, &done,
-                         &needed);
-        NDIS_STATUS m = NDIS_STATUS_SUCCESS;
-        if (medium == NdisMedium802_3) {
-            m = ndis_adapter_oid(ad[n], NdisRequestQueryInformation, OID_802_3_CURRENT_ADDRESS, mac[n], 6, &done,
-                                 &needed);
+        if (up.ethernet) {
+            memcpy(mac[n], up.mac, 6);
             step(life, "query OID_802_3_CURRENT_ADDRESS", (int)n, m);
         } else {
             ethernet = false;
@@ -363,6 +353,8 @@ static struct json_object *run_life(void *arg)
             json_object_object_add(o, "from_linux", json_object_new_uint64(s.from_linux));
             json_object_object_add(o, "to_linux", json_object_new_uint64(s.to_linux));
             json_object_object_add(o, "dropped", json_object_new_uint64(s.dropped));
+            if (s.kernel_counted) /* frames Linux queued that the kernel dropped before OpenNDIS read them */
+                json_object_object_add(o, "kernel_tx_dropped", json_object_new_uint64(s.kernel_tx_dropped));
             char hex[16];
             snprintf(hex, sizeof hex, "0x%08X", (unsigned)edge_tap_sync_filter(tap[i]));
             json_object_object_add(o, "packet_filter", json_object_new_string(hex));
@@ -441,8 +433,11 @@ static void run_render(FILE *out, struct json_object *r)
         for (size_t i = 0; i < json_object_array_length(adapters); i++) {
             struct json_object *o = json_object_array_get_idx(adapters, i);
             if (json_str_field(o, "interface"))
-                fprintf(out, "  %s: %s frames from Linux, %s to Linux, %s dropped\n", json_str_field(o, "interface"),
-                        json_str_field(o, "from_linux"), json_str_field(o, "to_linux"), json_str_field(o, "dropped"));
+                fprintf(out, "  %s: %s frames from Linux, %s to Linux, %s dropped, %s%s\n", json_str_field(o, "interface"),
+                        json_str_field(o, "from_linux"), json_str_field(o, "to_linux"), json_str_field(o, "dropped"),
+                        json_str_field(o, "kernel_tx_dropped") ? json_str_field(o, "kernel_tx_dropped") : "",
+                        json_str_field(o, "kernel_tx_dropped") ? " dropped by the kernel"
+                                                               : "kernel drops unknown (/sys shows another network namespace)");
         }
         if (json_str_field(r, "captured_frames"))
             fprintf(out, "  %s frames captured\n", json_str_field(r, "captured_frames"));
@@ -602,6 +597,15 @@ int cmd_run(int argc, char **argv)
             return EXIT_USAGE;
         }
         args.pcap = out_temp_path(pcap); /* renamed over the target once the run has ended */
+    }
+    /* The parameter files are read here, before the driver's process starts (it inherits
+     * them): a bad or unreadable file is a usage error, never the driver's failure. */
+    const char *bad = args.config != NULL && !ndis_config_load(args.config, err, sizeof err) ? "--config"
+                    : args.inf != NULL && !ndis_config_load_inf(args.inf, err, sizeof err) ? "--inf" : NULL;
+    if (bad != NULL) {
+        fprintf(stderr, "openndis run: %s %s\n", bad, err);
+        out_discard(pcap);
+        return EXIT_USAGE;
     }
     if (args.tap && !run_tap_usable(err, sizeof err)) {
         fprintf(stderr, "openndis run: %s\n", err);

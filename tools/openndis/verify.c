@@ -203,11 +203,10 @@ static struct json_object *verify_job(void *arg)
             lb[n] = edge_loopback_open(ad[n], 256);
             sv_phase("MiniportRestart");
             ndis_adapter_restart(ad[n]);
-            ULONG filter = NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_BROADCAST, done, needed;
             sv_phase("MiniportOidRequest");
-            ndis_adapter_oid(ad[n], NdisRequestSetInformation, OID_GEN_CURRENT_PACKET_FILTER, &filter, sizeof filter,
-                             &done, &needed);
-            ndis_adapter_oid(ad[n], NdisRequestQueryInformation, OID_802_3_CURRENT_ADDRESS, mac[n], 6, &done, &needed);
+            struct edge_bring_up up;
+            edge_bring_up(ad[n], NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_BROADCAST, &up);
+            memcpy(mac[n], up.mac, 6);
         }
         if (n == N) {
             sv_phase("conformance: OIDs");
@@ -879,7 +878,10 @@ int cmd_verify(int argc, char **argv)
     json_object_object_add(r, "verdict",
                            json_object_new_string(nf ? "fail" : interrupted ? "interrupted" : not_reached ? "error" : "pass"));
     int code = nf ? EXIT_VERDICT : interrupted ? EXIT_INTERRUPTED : not_reached ? EXIT_USAGE : EXIT_PASS;
-    if (!verify_write_report(junit, junit_report, r) | !verify_write_report(sarif, sarif_report, r))
+    /* Both reports are attempted even when the first cannot be written. */
+    const bool junit_ok = verify_write_report(junit, junit_report, r);
+    const bool sarif_ok = verify_write_report(sarif, sarif_report, r);
+    if (!junit_ok || !sarif_ok)
         code = EXIT_WRITE;
     if (json) {
         render_json(stdout, r);

@@ -1,0 +1,21 @@
+/* Adapter bring-up as a protocol does it once bound: set the packet filter, ask the medium,
+ * learn the current 802.3 address. Every edge user (run, verify, tests, benches, fuzzers)
+ * brings adapters up through this one sequence. */
+#include <string.h>
+
+#include "edge.h"
+
+void edge_bring_up(struct ndis_adapter *adapter, ULONG filter, struct edge_bring_up *out)
+{
+    ULONG done, needed, medium = NdisMedium802_3;
+    memset(out, 0, sizeof *out);
+    out->filter_status = ndis_adapter_oid(adapter, NdisRequestSetInformation, OID_GEN_CURRENT_PACKET_FILTER,
+                                          &filter, sizeof filter, &done, &needed);
+    /* A driver that does not answer is taken for Ethernet, as before this query existed. */
+    ndis_adapter_oid(adapter, NdisRequestQueryInformation, OID_GEN_MEDIA_IN_USE, &medium, sizeof medium, &done,
+                     &needed);
+    out->ethernet = medium == NdisMedium802_3;
+    out->mac_status = out->ethernet ? ndis_adapter_oid(adapter, NdisRequestQueryInformation, OID_802_3_CURRENT_ADDRESS,
+                                                       out->mac, sizeof out->mac, &done, &needed)
+                                    : NDIS_STATUS_SUCCESS;
+}

@@ -1,0 +1,10 @@
+# ---- TAP edge: frame accounting and ordering through real interfaces (root only) -----------
+add_executable(framecheck tools/framecheck.c)
+target_compile_definitions(framecheck PRIVATE _GNU_SOURCE)
+foreach(mode drops order tcp)
+  add_test(NAME tap_frames_${mode}
+    COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/scripts/tap_frames.sh ${mode} $<TARGET_FILE:openndis-cli>
+            $<TARGET_FILE:sample> ${CMAKE_CURRENT_BINARY_DIR}/tap_frames_${mode} $<TARGET_FILE:framecheck>
+            $<TARGET_FILE:tcpcheck>)
+  set_tests_properties(tap_frames_${mode} PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 120 RUN_SERIAL TRUE)
+endforeach()
