@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "loader/ld.h"
 #include "edge/edge.h"
 
 static inline double bench_now(void)

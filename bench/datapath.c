@@ -77,7 +77,7 @@ int main(int argc, char **argv)
     UCHAR mac[2][6];
     for (int i = 0; i < 2; i++) {
         NDIS_STATUS st;
-        if ((ad[i] = ndis_adapter_initialize(image, &st)) == NULL) {
+        if ((ad[i] = ndis_adapter_initialize(&image->object, &st)) == NULL) {
             fprintf(stderr, "bench: MiniportInitializeEx failed: 0x%08x\n", (unsigned)st);
             return 2;
         }

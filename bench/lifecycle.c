@@ -37,7 +37,7 @@ static void cycle(struct ld_image *image)
         fprintf(stderr, "bench: DriverEntry failed: 0x%08x\n", (unsigned)entry);
         exit(2);
     }
-    struct ndis_adapter *a = ndis_adapter_initialize(image, &st);
+    struct ndis_adapter *a = ndis_adapter_initialize(&image->object, &st);
     if (a == NULL) {
         fprintf(stderr, "bench: MiniportInitializeEx failed: 0x%08x\n", (unsigned)st);
         exit(2);
@@ -103,7 +103,7 @@ int main(int argc, char **argv)
     NDIS_STATUS st;
     long before = rss_kib();
     for (int i = 0; i < ADAPTERS; i++) {
-        if ((many[i] = ndis_adapter_initialize(image, &st)) == NULL)
+        if ((many[i] = ndis_adapter_initialize(&image->object, &st)) == NULL)
             return 2;
         ndis_adapter_restart(many[i]);
     }

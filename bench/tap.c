@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "loader/ld.h"
 #include "edge/edge.h"
 
 static atomic_bool stop;
@@ -183,7 +184,7 @@ int main(int argc, char **argv)
     struct edge_tap *tap[2];
     UCHAR mac[2][6];
     for (int i = 0; i < 2; i++) {
-        ad[i] = ndis_adapter_initialize(image, &st);
+        ad[i] = ndis_adapter_initialize(&image->object, &st);
         tap[i] = ad[i] ? edge_tap_open(ad[i], "obndis%d", err, sizeof err) : NULL;
         if (tap[i] == NULL) {
             fprintf(stderr, "bench/tap: %s\n", err);

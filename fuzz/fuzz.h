@@ -7,7 +7,9 @@
 
 #include <json-c/json.h>
 
+#include "loader/ld.h"
 #include "edge/edge.h"
+#include "serialize.h"
 
 struct fuzz_rig {
     struct ld_image *image;
@@ -29,7 +31,7 @@ static struct fuzz_rig *fuzz_rig(void)
         abort();
     }
     for (int i = 0; i < 2; i++) {
-        if ((r.adapter[i] = ndis_adapter_initialize(r.image, &st)) == NULL)
+        if ((r.adapter[i] = ndis_adapter_initialize(&r.image->object, &st)) == NULL)
             abort();
         r.edge[i] = edge_loopback_open(r.adapter[i], 256);
         ndis_adapter_restart(r.adapter[i]);
@@ -45,7 +47,7 @@ static void fuzz_no_violations(void)
 {
     if (vf_violation_count() == 0)
         return;
-    struct json_object *v = vf_violations_json();
+    struct json_object *v = violations_json();
     fprintf(stderr, "fuzz: rule violated: %s\n", json_object_to_json_string_ext(v, JSON_C_TO_STRING_PRETTY));
     abort();
 }

@@ -258,9 +258,9 @@ struct edge_tap *edge_tap_open(struct ndis_adapter *adapter, const char *name, c
     t->fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC | O_NONBLOCK);
     if (t->fd < 0) {
         if (errno == ENOENT || errno == ENODEV)
-            snprintf(err, len, "/dev/net/tun is missing: load the tun module (modprobe tun) or use --edge loopback");
+            snprintf(err, len, "/dev/net/tun is missing: load the tun module (modprobe tun) or use the loopback edge");
         else
-            snprintf(err, len, "cannot open /dev/net/tun: %s (creating a TAP interface needs root or CAP_NET_ADMIN; --edge loopback needs neither)",
+            snprintf(err, len, "cannot open /dev/net/tun: %s (creating a TAP interface needs root or CAP_NET_ADMIN; the loopback edge needs neither)",
                      strerror(errno));
         free(t);
         return NULL;
@@ -271,7 +271,7 @@ struct edge_tap *edge_tap_open(struct ndis_adapter *adapter, const char *name, c
     snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", name ? name : "ndis%d");
     if (ioctl(t->fd, TUNSETIFF, &ifr) < 0) {
         snprintf(err, len, "cannot create TAP interface %s: %s%s", ifr.ifr_name, strerror(errno),
-                 errno == EPERM ? " (it needs root or CAP_NET_ADMIN; --edge loopback needs neither)"
+                 errno == EPERM ? " (it needs root or CAP_NET_ADMIN; the loopback edge needs neither)"
                  : errno == EBUSY ? " (the name is taken)" : "");
         close(t->fd);
         free(t);

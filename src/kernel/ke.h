@@ -53,6 +53,19 @@ static inline void ke_irql_after_handler(KIRQL expected, const char *handler, co
 }
 const char *ke_irql_name(KIRQL irql);
 
+/* status.c: the name of a status value (NULL when unknown), and the value of a name. */
+const char *ke_status_name(NTSTATUS status);
+bool ke_status_from_name(const char *name, NTSTATUS *out);
+
+/* Checks that `function` runs at exactly DISPATCH_LEVEL (the ...AtDpcLevel calls and
+ * NDIS_RWL_AT_DISPATCH_LEVEL); records IrqlTooHigh when it does not. */
+void ke_not_dispatch(const char *fn, const void *site);
+static inline void ke_require_dispatch(const char *fn, const void *site)
+{
+    if (__builtin_expect(ke_irql() != DISPATCH_LEVEL, 0))
+        ke_not_dispatch(fn, site);
+}
+
 /* ---- pool (pool.c): every driver allocation with its owner, tag, size and call site -- */
 /* ---- pointer map (ptrmap.c): pointer -> value, the caller locks ------------------------------ */
 struct ke_ptrmap_slot {
@@ -90,9 +103,31 @@ size_t ke_pool_size(const void *p);
 /* Reports every block still held as MemoryLeak (`when` says at which point) and frees it. */
 void ke_pool_release(struct ke_pool *pool, const char *when);
 
+/* The pool of the driver whose code holds `site`, or NULL: the loader sets this, since only
+ * it knows where each driver was mapped. */
+extern struct ke_pool *(*_Atomic ke_pool_of_site)(const void *site);
+struct ke_pool *ke_driver_pool_at(const void *site);
+
 /* Memory for the driver whose code is at `site` (or a shared pool outside any driver), with
  * fault injection: what ExAllocatePoolWithTag and allocating Rtl calls use. */
 void *ke_ex_alloc(size_t size, ULONG tag, const void *site, const char *fn);
+
+/* ---- a driver's life (driver_events.c) ----------------------------------------------------
+ * The loader reports each step of a DRIVER_OBJECT's life here, and the layers that keep
+ * per-driver state (NDIS) listen: the kernel relays without knowing either of them. */
+struct ke_driver_events {
+    /* DriverEntry is about to run; `pool` takes the driver's driver-wide allocations. */
+    void (*entry_calling)(PDRIVER_OBJECT object, struct ke_pool *pool);
+    void (*entry_returned)(PDRIVER_OBJECT object, NTSTATUS status);
+    void (*unload_calling)(PDRIVER_OBJECT object); /* the DriverUnload routine is about to run */
+    void (*unloaded)(PDRIVER_OBJECT object);       /* before the pool is released and the code unmapped */
+};
+/* Adds a listener (static storage; a few at most, added before drivers load). */
+OPENNDIS_API void ke_driver_listen(const struct ke_driver_events *events);
+void ke_driver_entry_calling(PDRIVER_OBJECT object, struct ke_pool *pool);
+void ke_driver_entry_returned(PDRIVER_OBJECT object, NTSTATUS status);
+void ke_driver_unload_calling(PDRIVER_OBJECT object);
+void ke_driver_unloaded(PDRIVER_OBJECT object);
 
 /* ---- deferred work (dispatcher.c) --------------------------------------------------------- */
 uint64_t ke_now_ns(void);

@@ -2,7 +2,6 @@
  * the driver that initialized the list (found from the call site), so entries never freed
  * show up as leaks at unload. A driver's own Allocate/Free routines are honoured. */
 #include "ke.h"
-#include "../loader/ld.h"
 
 NDISAPI VOID NdisInitializeNPagedLookasideList(PNPAGED_LOOKASIDE_LIST Lookaside, PALLOCATE_FUNCTION Allocate,
                                                PFREE_FUNCTION Free, ULONG Flags, ULONG Size, ULONG Tag, USHORT Depth)
@@ -10,7 +9,6 @@ NDISAPI VOID NdisInitializeNPagedLookasideList(PNPAGED_LOOKASIDE_LIST Lookaside,
     const void *site = VF_CALLER;
     (void)Flags;
     ke_irql_at_most(DISPATCH_LEVEL, "NdisInitializeNPagedLookasideList", site);
-    struct ld_image *image = ld_image_containing(site);
     memset(Lookaside, 0, sizeof *Lookaside);
     Lookaside->Allocate = Allocate;
     Lookaside->Free = Free;
@@ -18,7 +16,7 @@ NDISAPI VOID NdisInitializeNPagedLookasideList(PNPAGED_LOOKASIDE_LIST Lookaside,
     Lookaside->Tag = Tag;
     Lookaside->MaximumDepth = Depth ? Depth : 256;
     Lookaside->Type = NonPagedPool;
-    Lookaside->OwnerPool = image ? &image->pool : NULL;
+    Lookaside->OwnerPool = ke_driver_pool_at(site);
     KeInitializeSpinLock(&Lookaside->Lock);
 }
 

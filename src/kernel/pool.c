@@ -7,7 +7,6 @@
 
 #include "ke.h"
 #include "lock.h"
-#include "../loader/ld.h"
 
 struct ke_block {
     LIST_ENTRY link;
@@ -100,6 +99,13 @@ static void ke_tag_text(ULONG tag, char out[5])
 }
 
 void (*_Atomic ke_pool_before_release)(struct ke_pool *pool);
+struct ke_pool *(*_Atomic ke_pool_of_site)(const void *site);
+
+struct ke_pool *ke_driver_pool_at(const void *site)
+{
+    struct ke_pool *(*of_site)(const void *) = atomic_load(&ke_pool_of_site);
+    return of_site != NULL ? of_site(site) : NULL;
+}
 
 void ke_pool_release(struct ke_pool *pool, const char *when)
 {
@@ -140,9 +146,9 @@ void *ke_ex_alloc(size_t size, ULONG tag, const void *site, const char *fn)
 {
     if (vf_fault_inject(fn, site))
         return NULL;
-    struct ld_image *image = ld_image_containing(site);
+    struct ke_pool *pool = ke_driver_pool_at(site);
     pthread_once(&ke_ex_pool_once, ke_ex_pool_init);
-    return ke_pool_alloc(image != NULL ? &image->pool : &ke_ex_pool_other, size, tag, site, fn);
+    return ke_pool_alloc(pool != NULL ? pool : &ke_ex_pool_other, size, tag, site, fn);
 }
 
 NTKERNELAPI PVOID ExAllocatePoolWithTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag)

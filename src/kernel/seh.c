@@ -11,8 +11,6 @@
 
 #include "ke.h"
 
-OPENNDIS_API const char *ndis_status_name(NDIS_STATUS status);
-
 /* Exceptions carry NTSTATUS values: name them by their NT names first (the NDIS table
  * would call 0xC0000001 NDIS_STATUS_FAILURE). */
 static const char *ke_seh_status_name(NTSTATUS status)
@@ -28,7 +26,7 @@ static const char *ke_seh_status_name(NTSTATUS status)
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (names[i].value == status)
             return names[i].name;
-    return ndis_status_name(status);
+    return ke_status_name(status);
 }
 
 /* Frames live in a per-thread array, not on the C stack: the __try expansion has no

@@ -12,7 +12,6 @@
 #include <strings.h>
 
 #include "ke.h"
-#include "../ndis/ndis.h"
 #include "openndis_wpp.h"
 
 struct ke_wpp_site {
@@ -109,7 +108,7 @@ static size_t ke_wpp_ext(char *out, size_t cap, const char *name, va_list *ap, v
         n = snprintf(out, cap, "%s", slash ? slash + 1 : site->file);
     } else if (!strcmp(name, "STATUS") || !strcmp(name, "NTSTATUS") || !strcmp(name, "NDIS_STATUS")) {
         int v = va_arg(*ap, int);
-        const char *s = ndis_status_name((NDIS_STATUS)v);
+        const char *s = ke_status_name((NTSTATUS)v);
         n = s ? snprintf(out, cap, "%s (0x%08X)", s, (unsigned)v) : snprintf(out, cap, "0x%08X", (unsigned)v);
     } else if (!strcmp(name, "HRESULT")) {
         unsigned v = va_arg(*ap, unsigned);

@@ -17,10 +17,8 @@ enum ld_phase {
     LD_UNLOADED,
 };
 
-struct ndis_driver;
-
 struct ld_image {
-    DRIVER_OBJECT object; /* handed to the driver; NDIS finds the image from it */
+    DRIVER_OBJECT object; /* handed to the driver; what the layers above key their state by */
     DRIVER_EXTENSION extension;
     UNICODE_STRING registry_path;
     uint32_t magic;
@@ -30,8 +28,6 @@ struct ld_image {
     void *dl;
     char *path;
     char *name;             /* service name: the file name without directory and suffix */
-    struct ndis_driver *registrations; /* every NdisMRegisterMiniportDriver, kept until free */
-    bool in_register;       /* inside NdisMRegisterMiniportDriver (MiniportSetOptions) */
     struct ke_pool pool;    /* driver-wide allocations */
     bool keep_mapped;       /* unload leaves the code mapped, so DriverEntry can run again */
 };

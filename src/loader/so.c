@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "ld.h"
-#include "../ndis/ndis.h"
 
 #define LD_IMAGE_MAGIC 0x4c44494du /* "LDIM" */
 
@@ -34,6 +33,13 @@ struct ld_image *ld_image_from_object(PDRIVER_OBJECT object)
             found = n->image;
     pthread_mutex_unlock(&ld_lock);
     return found;
+}
+
+/* ke_pool_of_site: allocations from a driver's code are charged to that driver. */
+static struct ke_pool *ld_pool_of_site(const void *site)
+{
+    struct ld_image *image = ld_image_containing(site);
+    return image != NULL ? &image->pool : NULL;
 }
 
 struct ld_image *ld_image_containing(const void *address)
@@ -187,6 +193,7 @@ struct ld_image *ld_load(const char *path, char *err, size_t errlen)
     image->extension.DriverObject = &image->object;
     ke_pool_init(&image->pool);
 
+    atomic_store(&ke_pool_of_site, ld_pool_of_site);
     pthread_mutex_lock(&ld_lock);
     node->image = image;
     node->next = ld_images;
@@ -214,12 +221,13 @@ NTSTATUS ld_driver_entry(struct ld_image *image)
     if (image->dl == NULL)
         return STATUS_INVALID_DEVICE_STATE; /* unloaded and unmapped: load it again */
     image->phase = LD_IN_ENTRY;
+    ke_driver_entry_calling(&image->object, &image->pool);
     ke_irql_at_most(PASSIVE_LEVEL, "DriverEntry", NULL); /* OpenNDIS's own bug if it fires */
     NTSTATUS status = image->entry(&image->object, &image->registry_path);
     ke_irql_after_handler(PASSIVE_LEVEL, "DriverEntry", (const void *)image->entry);
     image->entry_status = status;
     image->phase = NT_SUCCESS(status) ? LD_RUNNING : LD_ENTRY_FAILED;
-    ndis_driver_entry_returned(image, status);
+    ke_driver_entry_returned(&image->object, status);
     return status;
 }
 
@@ -233,6 +241,7 @@ bool ld_unload(struct ld_image *image)
         PDRIVER_UNLOAD unload = image->object.DriverUnload;
         if (unload != NULL) {
             image->phase = LD_IN_UNLOAD;
+            ke_driver_unload_calling(&image->object);
             unload(&image->object);
             ke_irql_after_handler(PASSIVE_LEVEL, "DriverUnload", (const void *)unload);
         } else {
@@ -240,7 +249,7 @@ bool ld_unload(struct ld_image *image)
         }
     }
     image->phase = LD_UNLOADED;
-    ndis_driver_release(image);
+    ke_driver_unloaded(&image->object);
     ke_pool_release(&image->pool, when);
     if (image->dl != NULL && !image->keep_mapped) {
         dlclose(image->dl);

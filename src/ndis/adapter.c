@@ -5,9 +5,8 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
-
-#include <json-c/json.h>
 
 #include "ndis.h"
 
@@ -50,7 +49,7 @@ struct ndis_adapter *ndis_adapter_checked(NDIS_HANDLE handle, const char *fn, co
 struct ke_pool *ndis_pool_of_handle(NDIS_HANDLE handle)
 {
     switch (ndis_handle_kind(handle)) {
-    case NDIS_HANDLE_DRIVER: return &((struct ndis_driver *)handle)->image->pool;
+    case NDIS_HANDLE_DRIVER: return ((struct ndis_driver *)handle)->block->pool;
     case NDIS_HANDLE_ADAPTER: return &((struct ndis_adapter *)handle)->pool;
     default: return NULL;
     }
@@ -87,14 +86,6 @@ static void ndis_set_state(struct ndis_adapter *a, enum ndis_state state)
     pthread_mutex_unlock(&a->lock);
 }
 
-static struct ndis_driver *ndis_live_registration(struct ld_image *image)
-{
-    for (struct ndis_driver *d = image->registrations; d; d = d->next)
-        if (!d->deregistered && !(d->chars.Flags & NDIS_INTERMEDIATE_DRIVER))
-            return d;
-    return NULL;
-}
-
 static void ndis_adapter_free(struct ndis_adapter *a)
 {
     struct ndis_driver *d = a->driver;
@@ -114,9 +105,9 @@ static void ndis_adapter_free(struct ndis_adapter *a)
     free(a);
 }
 
-struct ndis_adapter *ndis_adapter_initialize(struct ld_image *image, NDIS_STATUS *status)
+struct ndis_adapter *ndis_adapter_initialize(PDRIVER_OBJECT object, NDIS_STATUS *status)
 {
-    struct ndis_driver *d = ndis_live_registration(image);
+    struct ndis_driver *d = ndis_registration_of(object);
     if (d == NULL) {
         *status = NDIS_STATUS_ADAPTER_NOT_FOUND;
         return NULL;
@@ -140,7 +131,7 @@ struct ndis_adapter *ndis_adapter_initialize(struct ld_image *image, NDIS_STATUS
     a->pdo.Size = a->fdo.Size = sizeof(DEVICE_OBJECT);
     a->pdo.StackSize = 1; /* attaching puts the FDO one stack location above the PDO */
     a->fdo.StackSize = 2;
-    a->fdo.DriverObject = &image->object; /* the FDO is the miniport's; the PDO its bus's */
+    a->fdo.DriverObject = object; /* the FDO is the miniport's; the PDO its bus's */
     a->pdo.AttachedDevice = &a->fdo;
     pthread_mutex_lock(&ndis_index_lock);
     a->index = ndis_next_index++;
@@ -458,26 +449,23 @@ void ndis_driver_halt_adapters(struct ndis_driver *d)
     }
 }
 
-struct json_object *ndis_adapter_json(struct ndis_adapter *a)
+void ndis_adapter_stats(struct ndis_adapter *a, struct ndis_adapter_stats *out)
 {
-    struct json_object *o = json_object_new_object();
-    char mac[3 * NDIS_MAX_PHYS_ADDRESS_LENGTH + 1] = "";
     pthread_mutex_lock(&a->lock);
-    for (unsigned i = 0, at = 0; i < a->general.MacAddressLength && i < NDIS_MAX_PHYS_ADDRESS_LENGTH; i++)
-        at += (unsigned)snprintf(mac + at, sizeof mac - at, "%s%02x", i ? ":" : "", a->general.CurrentMacAddress[i]);
-    json_object_object_add(o, "index", json_object_new_int((int)a->index));
-    json_object_object_add(o, "state", json_object_new_string(ndis_state_name(a->state)));
-    json_object_object_add(o, "mac", json_object_new_string(mac));
-    json_object_object_add(o, "mtu", json_object_new_int((int)a->general.MtuSize));
-    json_object_object_add(o, "link", json_object_new_string(
-        a->link.MediaConnectState == MediaConnectStateConnected ? "up" :
-        a->link.MediaConnectState == MediaConnectStateDisconnected ? "down" : "unknown"));
-    json_object_object_add(o, "sent_frames", json_object_new_uint64(__atomic_load_n(&a->counters.sent_frames, __ATOMIC_RELAXED)));
-    json_object_object_add(o, "sent_bytes", json_object_new_uint64(__atomic_load_n(&a->counters.sent_bytes, __ATOMIC_RELAXED)));
-    json_object_object_add(o, "received_frames", json_object_new_uint64(__atomic_load_n(&a->counters.received_frames, __ATOMIC_RELAXED)));
-    json_object_object_add(o, "received_bytes", json_object_new_uint64(__atomic_load_n(&a->counters.received_bytes, __ATOMIC_RELAXED)));
+    *out = (struct ndis_adapter_stats){
+        .index = a->index,
+        .state = a->state,
+        .mac_length = a->general.MacAddressLength < NDIS_MAX_PHYS_ADDRESS_LENGTH ? a->general.MacAddressLength
+                                                                               : NDIS_MAX_PHYS_ADDRESS_LENGTH,
+        .mtu = a->general.MtuSize,
+        .link = a->link.MediaConnectState,
+        .sent_frames = __atomic_load_n(&a->counters.sent_frames, __ATOMIC_RELAXED),
+        .sent_bytes = __atomic_load_n(&a->counters.sent_bytes, __ATOMIC_RELAXED),
+        .received_frames = __atomic_load_n(&a->counters.received_frames, __ATOMIC_RELAXED),
+        .received_bytes = __atomic_load_n(&a->counters.received_bytes, __ATOMIC_RELAXED),
+    };
+    memcpy(out->mac, a->general.CurrentMacAddress, out->mac_length);
     pthread_mutex_unlock(&a->lock);
-    return o;
 }
 
 /* Device objects for a driver's own I/O control need an I/O manager to route IRPs to them:

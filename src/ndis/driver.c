@@ -10,13 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include <json-c/json.h>
 
 #include "ndis.h"
 
 #define NDIS_DRIVER_MAGIC 0x4e444456u /* "NDDV" */
 
-/* Guards the image's registration list. */
+/* Guards the list of driver blocks and each block's registrations. */
 static pthread_mutex_t ndis_driver_lock = PTHREAD_MUTEX_INITIALIZER;
 
 struct ndis_handler_field {
@@ -86,8 +85,8 @@ NDIS_STATUS ndis_check_characteristics(const NDIS_MINIPORT_DRIVER_CHARACTERISTIC
     }
     ndis_get_version(&major, &minor);
     if (c->MinorNdisVersion > minor) {
-        snprintf(why, len, "the driver is built for NDIS 6.%u but OpenNDIS emulates NDIS %u.%u (see --ndis-version)",
-                 c->MinorNdisVersion, major, minor);
+        snprintf(why, len, "the driver is built for NDIS 6.%u but OpenNDIS emulates NDIS %u.%u; emulate NDIS 6.%u or "
+                 "later to load it", c->MinorNdisVersion, major, minor, c->MinorNdisVersion);
         return NDIS_STATUS_BAD_VERSION;
     }
     if (rev > ndis_max_revision(c->MinorNdisVersion)) {
@@ -132,10 +131,34 @@ static const char *ndis_status_text(NDIS_STATUS status, char buf[64])
 
 static void ndis_unload_dispatch(PDRIVER_OBJECT object);
 
+static struct ndis_driver_block *ndis_blocks;
+
+/* The block of the driver `object`, or NULL if NDIS never heard of it (never dereferences
+ * `object`: a driver may pass anything). */
+static struct ndis_driver_block *ndis_block_of(PDRIVER_OBJECT object)
+{
+    struct ndis_driver_block *found = NULL;
+    pthread_mutex_lock(&ndis_driver_lock);
+    for (struct ndis_driver_block *b = ndis_blocks; b && !found; b = b->next)
+        if (b->object == object)
+            found = b;
+    pthread_mutex_unlock(&ndis_driver_lock);
+    return found;
+}
+
+struct ndis_driver *ndis_registration_of(PDRIVER_OBJECT object)
+{
+    struct ndis_driver_block *b = ndis_block_of(object);
+    for (struct ndis_driver *d = b ? b->registrations : NULL; d; d = d->next)
+        if (!d->deregistered && !(d->chars.Flags & NDIS_INTERMEDIATE_DRIVER))
+            return d;
+    return NULL;
+}
+
 static void ndis_driver_unlink(struct ndis_driver *d)
 {
     pthread_mutex_lock(&ndis_driver_lock);
-    for (struct ndis_driver **p = &d->image->registrations; *p; p = &(*p)->next)
+    for (struct ndis_driver **p = &d->block->registrations; *p; p = &(*p)->next)
         if (*p == d) {
             *p = d->next;
             break;
@@ -164,20 +187,20 @@ NDISAPI NDIS_STATUS NdisMRegisterMiniportDriver(PDRIVER_OBJECT DriverObject,
     if (!ke_irql_at_most(PASSIVE_LEVEL, fn, site))
         return NDIS_STATUS_FAILURE;
 
-    struct ld_image *image = ld_image_from_object(DriverObject);
-    if (image == NULL || RegistryPath == NULL || NdisMiniportDriverHandle == NULL) {
+    struct ndis_driver_block *block = ndis_block_of(DriverObject);
+    if (block == NULL || RegistryPath == NULL || NdisMiniportDriverHandle == NULL) {
         vf_violation(VF_REGISTER_BAD_ARGUMENT, fn, site, "%s is %s", 
-                     image == NULL ? "DriverObject" : RegistryPath == NULL ? "RegistryPath" : "NdisMiniportDriverHandle",
-                     image == NULL && DriverObject != NULL ? "not the DRIVER_OBJECT DriverEntry received" : "NULL");
+                     block == NULL ? "DriverObject" : RegistryPath == NULL ? "RegistryPath" : "NdisMiniportDriverHandle",
+                     block == NULL && DriverObject != NULL ? "not the DRIVER_OBJECT DriverEntry received" : "NULL");
         return NDIS_STATUS_FAILURE;
     }
     if (chars == NULL) {
         vf_violation(VF_REGISTER_BAD_ARGUMENT, fn, site, "MiniportDriverCharacteristics is NULL");
         return NDIS_STATUS_BAD_CHARACTERISTICS;
     }
-    if (image->phase != LD_IN_ENTRY || image->in_register) {
+    if (!block->in_entry || block->in_register) {
         vf_violation(VF_REGISTER_OUT_OF_CONTEXT, fn, site, "called %s; NDIS 6 miniports register only from DriverEntry",
-                     image->in_register ? "from MiniportSetOptions" : "after DriverEntry returned");
+                     block->in_register ? "from MiniportSetOptions" : "after DriverEntry returned");
         return NDIS_STATUS_FAILURE;
     }
 
@@ -188,7 +211,7 @@ NDISAPI NDIS_STATUS NdisMRegisterMiniportDriver(PDRIVER_OBJECT DriverObject,
     }
 
     const bool intermediate = (chars->Flags & NDIS_INTERMEDIATE_DRIVER) != 0;
-    for (struct ndis_driver *d = image->registrations; d; d = d->next)
+    for (struct ndis_driver *d = block->registrations; d; d = d->next)
         if (!d->deregistered && ((d->chars.Flags & NDIS_INTERMEDIATE_DRIVER) != 0) == intermediate) {
             vf_violation(VF_REGISTER_TWICE, fn, site, "the driver already registered%s; only a miniport-intermediate driver registers a second time, with NDIS_INTERMEDIATE_DRIVER",
                          intermediate ? " an intermediate miniport" : "");
@@ -202,12 +225,12 @@ NDISAPI NDIS_STATUS NdisMRegisterMiniportDriver(PDRIVER_OBJECT DriverObject,
     memcpy(&d->chars, chars, ndis_revision_size[chars->Header.Revision]);
     pthread_rwlock_init(&d->adapters_lock, NULL);
     d->magic = NDIS_DRIVER_MAGIC;
-    d->image = image;
+    d->block = block;
     d->context = MiniportDriverContext;
     d->register_site = site;
 
     pthread_mutex_lock(&ndis_driver_lock);
-    struct ndis_driver **tail = &image->registrations;
+    struct ndis_driver **tail = &block->registrations;
     while (*tail)
         tail = &(*tail)->next;
     *tail = d;
@@ -219,10 +242,10 @@ NDISAPI NDIS_STATUS NdisMRegisterMiniportDriver(PDRIVER_OBJECT DriverObject,
     }
 
     if (d->chars.SetOptionsHandler != NULL) {
-        image->in_register = true;
+        block->in_register = true;
         status = d->chars.SetOptionsHandler((NDIS_HANDLE)d, MiniportDriverContext);
         ke_irql_after_handler(PASSIVE_LEVEL, "MiniportSetOptions", (const void *)d->chars.SetOptionsHandler);
-        image->in_register = false;
+        block->in_register = false;
         if (status != NDIS_STATUS_SUCCESS) {
             if (NT_SUCCESS(status)) {
                 vf_report(VF_SET_OPTIONS_STATUS, "MiniportSetOptions", (const void *)d->chars.SetOptionsHandler, true,
@@ -237,7 +260,7 @@ NDISAPI NDIS_STATUS NdisMRegisterMiniportDriver(PDRIVER_OBJECT DriverObject,
     }
 
     /* The I/O manager's unload call now reaches NDIS, which calls MiniportDriverUnload. */
-    image->object.DriverUnload = ndis_unload_dispatch;
+    DriverObject->DriverUnload = ndis_unload_dispatch;
     *NdisMiniportDriverHandle = (NDIS_HANDLE)d;
     return NDIS_STATUS_SUCCESS;
 }
@@ -267,27 +290,32 @@ NDISAPI VOID NdisMDeregisterMiniportDriver(NDIS_HANDLE NdisMiniportDriverHandle)
         return;
     }
 
-    struct ld_image *image = d->image;
-    const bool in_entry = image->phase == LD_IN_ENTRY && !image->in_register;
-    if (!in_entry && image->phase != LD_IN_UNLOAD)
+    struct ndis_driver_block *block = d->block;
+    const bool in_entry = block->in_entry && !block->in_register;
+    if (!in_entry && !block->in_unload)
         vf_violation(VF_DEREGISTER_OUT_OF_CONTEXT, fn, site, "called %s; deregister only on DriverEntry's failure path or in MiniportDriverUnload",
-                     image->in_register ? "from MiniportSetOptions, inside NdisMRegisterMiniportDriver"
+                     block->in_register ? "from MiniportSetOptions, inside NdisMRegisterMiniportDriver"
                                         : "after DriverEntry returned, outside MiniportDriverUnload");
     d->deregistered = true;
     d->deregister_site = site;
 }
 
-void ndis_driver_entry_returned(struct ld_image *image, NTSTATUS status)
+/* DriverEntry returned: the registration rules that depend on its status. */
+static void ndis_driver_entry_returned(PDRIVER_OBJECT object, NTSTATUS status)
 {
+    struct ndis_driver_block *block = ndis_block_of(object);
+    if (block == NULL)
+        return;
+    block->in_entry = false;
     char st[64], where[300];
     struct vf_location loc;
     bool live = false, deregistered_in_entry = false;
 
-    for (struct ndis_driver *d = image->registrations; d; d = d->next) {
+    for (struct ndis_driver *d = block->registrations; d; d = d->next) {
         if (!NT_SUCCESS(status) && !d->deregistered) {
             vf_locate(d->register_site, true, &loc);
             vf_location_format(&loc, where, sizeof where);
-            vf_report(VF_DEREGISTER_ON_ENTRY_FAILURE, "DriverEntry", (const void *)image->entry, true,
+            vf_report(VF_DEREGISTER_ON_ENTRY_FAILURE, "DriverEntry", (const void *)object->DriverInit, true,
                       "DriverEntry returned %s after NdisMRegisterMiniportDriver succeeded (at %s) without calling NdisMDeregisterMiniportDriver; OpenNDIS deregistered the driver itself",
                       ndis_status_text(status, st), where);
             d->deregistered = true; /* clean up in the driver's place */
@@ -298,12 +326,12 @@ void ndis_driver_entry_returned(struct ld_image *image, NTSTATUS status)
     if (!NT_SUCCESS(status) || live)
         return;
     if (deregistered_in_entry) {
-        for (struct ndis_driver *d = image->registrations; d; d = d->next)
+        for (struct ndis_driver *d = block->registrations; d; d = d->next)
             vf_violation(VF_DEREGISTER_OUT_OF_CONTEXT, "NdisMDeregisterMiniportDriver", d->deregister_site,
                          "deregistered during DriverEntry, which then returned %s: a deregistered driver cannot be loaded",
                          ndis_status_text(status, st));
     } else {
-        vf_report(VF_ENTRY_SUCCESS_UNREGISTERED, "DriverEntry", (const void *)image->entry, true,
+        vf_report(VF_ENTRY_SUCCESS_UNREGISTERED, "DriverEntry", (const void *)object->DriverInit, true,
                   "DriverEntry returned %s without a successful NdisMRegisterMiniportDriver",
                   ndis_status_text(status, st));
     }
@@ -313,14 +341,14 @@ void ndis_driver_entry_returned(struct ld_image *image, NTSTATUS status)
  * that every registration was deregistered there. */
 static void ndis_unload_dispatch(PDRIVER_OBJECT object)
 {
-    struct ld_image *image = ld_image_from_object(object);
-    if (image == NULL)
+    struct ndis_driver_block *block = ndis_block_of(object);
+    if (block == NULL)
         return;
 
     /* MiniportDriverUnload runs only after every adapter was halted. */
-    for (struct ndis_driver *d = image->registrations; d; d = d->next)
+    for (struct ndis_driver *d = block->registrations; d; d = d->next)
         ndis_driver_halt_adapters(d);
-    for (struct ndis_driver *d = image->registrations; d; d = d->next) {
+    for (struct ndis_driver *d = block->registrations; d; d = d->next) {
         MINIPORT_DRIVER_UNLOAD unload = d->chars.UnloadHandler;
         if (d->unload_called || d->deregistered || unload == NULL)
             continue; /* NDIS has nothing to unload for a registration already gone */
@@ -330,7 +358,7 @@ static void ndis_unload_dispatch(PDRIVER_OBJECT object)
         unload(object);
         ke_irql_after_handler(PASSIVE_LEVEL, "MiniportDriverUnload", (const void *)unload);
     }
-    for (struct ndis_driver *d = image->registrations; d; d = d->next)
+    for (struct ndis_driver *d = block->registrations; d; d = d->next)
         if (!d->deregistered) {
             vf_report(VF_UNLOAD_DEREGISTERS, "MiniportDriverUnload", (const void *)d->chars.UnloadHandler, true,
                       "MiniportDriverUnload returned without calling NdisMDeregisterMiniportDriver; OpenNDIS deregistered the driver itself");
@@ -338,49 +366,91 @@ static void ndis_unload_dispatch(PDRIVER_OBJECT object)
         }
 }
 
-void ndis_driver_release(struct ld_image *image)
+/* The loader is about to release the driver's pool and unmap it: whatever registration is
+ * left goes, and with it NDIS's block. */
+static void ndis_driver_unloaded(PDRIVER_OBJECT object)
 {
-    while (image->registrations) {
-        struct ndis_driver *d = image->registrations;
+    struct ndis_driver_block *block = ndis_block_of(object);
+    if (block == NULL)
+        return;
+    while (block->registrations) {
+        struct ndis_driver *d = block->registrations;
         ndis_driver_unlink(d);
         if (!d->deregistered)
-            vf_report(VF_UNLOAD_DEREGISTERS, "DriverUnload", (const void *)image->object.DriverUnload, true,
+            vf_report(VF_UNLOAD_DEREGISTERS, "DriverUnload", (const void *)object->DriverUnload, true,
                       "the driver was unloaded while still registered (its DriverUnload routine bypassed NDIS's, so MiniportDriverUnload never ran)");
         ndis_driver_free(d);
     }
+    pthread_mutex_lock(&ndis_driver_lock);
+    for (struct ndis_driver_block **p = &ndis_blocks; *p; p = &(*p)->next)
+        if (*p == block) {
+            *p = block->next;
+            break;
+        }
+    pthread_mutex_unlock(&ndis_driver_lock);
+    free(block);
 }
 
-struct json_object *ndis_registrations_json(const struct ld_image *image)
+/* DriverEntry is about to run: NDIS keeps the driver's state from here until it is unloaded. */
+static void ndis_driver_entry_calling(PDRIVER_OBJECT object, struct ke_pool *pool)
 {
-    struct json_object *list = json_object_new_array();
-    char buf[32];
+    struct ndis_driver_block *block = ndis_block_of(object);
+    if (block == NULL) {
+        block = calloc(1, sizeof *block);
+        if (block == NULL) {
+            /* NdisMRegisterMiniportDriver will then refuse the DRIVER_OBJECT, in words */
+            fprintf(stderr, "openndis: out of memory keeping NDIS's state for a driver\n");
+            return;
+        }
+        block->object = object;
+        block->pool = pool;
+        pthread_mutex_lock(&ndis_driver_lock);
+        block->next = ndis_blocks;
+        ndis_blocks = block;
+        pthread_mutex_unlock(&ndis_driver_lock);
+    }
+    block->in_entry = true;
+}
 
-    for (const struct ndis_driver *d = image->registrations; d; d = d->next) {
-        const NDIS_MINIPORT_DRIVER_CHARACTERISTICS *c = &d->chars;
-        struct json_object *o = json_object_new_object(), *present = json_object_new_array(),
-                           *absent = json_object_new_array(), *flags = json_object_new_array();
-        snprintf(buf, sizeof buf, "%u.%u", c->MajorNdisVersion, c->MinorNdisVersion);
-        json_object_object_add(o, "ndis_version", json_object_new_string(buf));
-        snprintf(buf, sizeof buf, "%u.%u", c->MajorDriverVersion, c->MinorDriverVersion);
-        json_object_object_add(o, "driver_version", json_object_new_string(buf));
-        json_object_object_add(o, "revision", json_object_new_int(c->Header.Revision));
-        json_object_object_add(o, "size", json_object_new_int(c->Header.Size));
-        if (c->Flags & NDIS_INTERMEDIATE_DRIVER)
-            json_object_array_add(flags, json_object_new_string("NDIS_INTERMEDIATE_DRIVER"));
-        if (c->Flags & NDIS_WDM_DRIVER)
-            json_object_array_add(flags, json_object_new_string("NDIS_WDM_DRIVER"));
-        json_object_object_add(o, "flags", flags);
+static void ndis_driver_unload_calling(PDRIVER_OBJECT object)
+{
+    struct ndis_driver_block *block = ndis_block_of(object);
+    if (block != NULL)
+        block->in_unload = true;
+}
+
+static const struct ke_driver_events ndis_driver_events = {
+    .entry_calling = ndis_driver_entry_calling,
+    .entry_returned = ndis_driver_entry_returned,
+    .unload_calling = ndis_driver_unload_calling,
+    .unloaded = ndis_driver_unloaded,
+};
+
+/* NDIS listens from the start: every program that links the runtime loads drivers through
+ * the loader, which knows nothing of NDIS. */
+__attribute__((constructor)) static void ndis_driver_listen(void)
+{
+    ke_driver_listen(&ndis_driver_events);
+}
+
+_Static_assert(sizeof ndis_handlers / sizeof ndis_handlers[0] <= NDIS_HANDLER_ROLES_MAX,
+               "raise NDIS_HANDLER_ROLES_MAX");
+
+void ndis_registrations_each(PDRIVER_OBJECT object,
+                             void (*fn)(const struct ndis_registration_info *r, void *arg), void *arg)
+{
+    struct ndis_driver_block *block = ndis_block_of(object);
+    for (const struct ndis_driver *d = block ? block->registrations : NULL; d; d = d->next) {
+        struct ndis_registration_info r = { .chars = &d->chars, .deregistered = d->deregistered };
         for (size_t i = 0; i < sizeof ndis_handlers / sizeof ndis_handlers[0]; i++) {
             const struct ndis_handler_field *h = &ndis_handlers[i];
-            if (h->revision > c->Header.Revision)
+            if (h->revision > d->chars.Header.Revision)
                 continue;
-            json_object_array_add(ndis_handler_at(c, h) ? present : absent,
-                                  json_object_new_string(h->role));
+            if (ndis_handler_at(&d->chars, h))
+                r.present[r.npresent++] = h->role;
+            else
+                r.absent[r.nabsent++] = h->role;
         }
-        json_object_object_add(o, "handlers", present);
-        json_object_object_add(o, "absent", absent);
-        json_object_object_add(o, "deregistered", json_object_new_boolean(d->deregistered));
-        json_object_array_add(list, o);
+        fn(&r, arg);
     }
-    return list;
 }

@@ -6,23 +6,34 @@
 
 #include <ndis.h>
 
-#include "../loader/ld.h"
+#include "../kernel/ke.h"
 #include "../kernel/lock.h"
 
-struct json_object;
+/* What NDIS keeps per DRIVER_OBJECT from DriverEntry until the driver is unloaded, told by
+ * the loader through the kernel's driver events (driver.c). ndis_driver_lock guards the
+ * list of blocks and each block's registrations. */
+struct ndis_driver_block {
+    struct ndis_driver_block *next;
+    PDRIVER_OBJECT object;
+    struct ke_pool *pool;  /* driver-wide allocations */
+    bool in_entry;         /* inside DriverEntry */
+    bool in_unload;        /* inside the DriverUnload routine */
+    bool in_register;      /* inside NdisMRegisterMiniportDriver (MiniportSetOptions) */
+    struct ndis_driver *registrations; /* every NdisMRegisterMiniportDriver, kept until unload */
+};
 
 /* One NdisMRegisterMiniportDriver: its handle points here. Kept (marked deregistered)
- * until the image is freed so that a second deregistration is recognised, not a crash. */
+ * until the driver is unloaded so that a second deregistration is recognised, not a crash. */
 struct ndis_driver {
     uint32_t magic;
-    struct ndis_driver *next; /* in image->registrations */
+    struct ndis_driver *next; /* in block->registrations */
     /* The adapters list and every adapter's `next`: written (insert, unlink) under the write
      * lock on the control thread; walked under the read lock by any thread, the senders
      * included (ndis_adapter_send returns what the driver indicated on its other adapters),
      * so that a halt on one thread cannot free an adapter another thread is walking. */
     pthread_rwlock_t adapters_lock;
     struct ndis_adapter *adapters;
-    struct ld_image *image;
+    struct ndis_driver_block *block;
     NDIS_MINIPORT_DRIVER_CHARACTERISTICS chars; /* NDIS's own copy, zero beyond Header.Size */
     NDIS_HANDLE context;                        /* MiniportDriverContext */
     bool deregistered;
@@ -55,15 +66,32 @@ OPENNDIS_API bool ndis_nbl_set_recycling(bool on);
  * Returns NDIS_STATUS_SUCCESS or the status to fail with, and says why in `why`. */
 OPENNDIS_API NDIS_STATUS ndis_check_characteristics(const NDIS_MINIPORT_DRIVER_CHARACTERISTICS *c,
                                                     char *why, size_t len);
-/* The loader reports DriverEntry's return; the seed's rules are checked here. */
-void ndis_driver_entry_returned(struct ld_image *image, NTSTATUS status);
-/* Called by the loader before it unmaps the image (after unload or a failed DriverEntry). */
-void ndis_driver_release(struct ld_image *image);
+/* The driver's first live, non-intermediate registration (what adapters are created
+ * for), or NULL. */
+OPENNDIS_API struct ndis_driver *ndis_registration_of(PDRIVER_OBJECT object);
 /* The driver handle `handle`, or NULL when it is not one (never dereferences it). */
 struct ndis_driver *ndis_driver_from_handle(NDIS_HANDLE handle);
-OPENNDIS_API struct json_object *ndis_registrations_json(const struct ld_image *image);
+/* One NdisMRegisterMiniportDriver as reports show it. */
+#define NDIS_HANDLER_ROLES_MAX 32
+struct ndis_registration_info {
+    const NDIS_MINIPORT_DRIVER_CHARACTERISTICS *chars;
+    const char *present[NDIS_HANDLER_ROLES_MAX]; /* handler roles given, in catalogue order */
+    size_t npresent;
+    const char *absent[NDIS_HANDLER_ROLES_MAX]; /* roles the revision knows that were NULL */
+    size_t nabsent;
+    bool deregistered;
+};
+/* Calls `fn` for each registration the driver made, in order. */
+OPENNDIS_API void ndis_registrations_each(PDRIVER_OBJECT object,
+                                          void (*fn)(const struct ndis_registration_info *r, void *arg), void *arg);
 
-OPENNDIS_API struct json_object *ndis_exports_json(void);
+/* exports.c: the export table from exports.def; `unsupported` marks stubs. */
+struct ndis_export_info {
+    const char *module, *name;
+    bool unsupported;
+};
+OPENNDIS_API size_t ndis_export_count(void);
+OPENNDIS_API const struct ndis_export_info *ndis_export_at(size_t i);
 
 /* ---- adapters (adapter.c, attributes.c, oid.c, nbl.c, status.c) ----------------------- */
 enum ndis_state {
@@ -163,7 +191,7 @@ struct ke_pool *ndis_pool_of_handle(NDIS_HANDLE handle);
 
 /* The life of an adapter, driven by the host (edges, tests, the command line). Each call
  * checks the state machine; a call in the wrong state returns NDIS_STATUS_INVALID_STATE. */
-OPENNDIS_API struct ndis_adapter *ndis_adapter_initialize(struct ld_image *image, NDIS_STATUS *status);
+OPENNDIS_API struct ndis_adapter *ndis_adapter_initialize(PDRIVER_OBJECT object, NDIS_STATUS *status);
 OPENNDIS_API NDIS_STATUS ndis_adapter_restart(struct ndis_adapter *adapter);
 OPENNDIS_API NDIS_STATUS ndis_adapter_pause(struct ndis_adapter *adapter);
 OPENNDIS_API NDIS_STATUS ndis_adapter_halt(struct ndis_adapter *adapter, NDIS_HALT_ACTION action);
@@ -195,7 +223,17 @@ OPENNDIS_API NDIS_STATUS ndis_adapter_oid_path(struct ndis_adapter *adapter, enu
  * hang timer does every CheckForHangTimeInSeconds). Returns whether a reset ran. */
 OPENNDIS_API bool ndis_adapter_check_for_hang(struct ndis_adapter *adapter);
 OPENNDIS_API NDIS_STATUS ndis_adapter_reset(struct ndis_adapter *adapter);
-OPENNDIS_API struct json_object *ndis_adapter_json(struct ndis_adapter *adapter);
+/* What a report or a status line shows of an adapter, read in one go. */
+struct ndis_adapter_stats {
+    unsigned index;
+    enum ndis_state state;
+    UCHAR mac[NDIS_MAX_PHYS_ADDRESS_LENGTH];
+    unsigned mac_length;
+    ULONG mtu;
+    NDIS_MEDIA_CONNECT_STATE link;
+    uint64_t sent_frames, sent_bytes, received_frames, received_bytes;
+};
+OPENNDIS_API void ndis_adapter_stats(struct ndis_adapter *adapter, struct ndis_adapter_stats *out);
 
 /* Waits, with the adapter lock held, until `done` holds or `seconds` pass. */
 bool ndis_wait(struct ndis_adapter *adapter, bool (*done)(struct ndis_adapter *), double seconds);

@@ -13,8 +13,6 @@
 #include <string.h>
 #include <stdio.h>
 
-#include <json-c/json.h>
-
 #include "vf.h"
 
 static pthread_mutex_t vf_fault_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -26,7 +24,8 @@ atomic_bool vf_fault_armed;
 static unsigned long vf_fault_seed;
 static uint64_t vf_fault_rng;        /* 0 = random mode off */
 static uint32_t vf_fault_threshold;  /* fail when the next 32 random bits fall below this */
-static struct json_object *vf_fault_log;
+static struct vf_injection *vf_fault_log; /* every injected failure, in order */
+static size_t vf_fault_nlog, vf_fault_log_cap;
 static uint64_t *vf_fault_seen;      /* unique-stack mode: stacks already failed */
 static size_t vf_fault_nseen;
 static bool vf_fault_unique, vf_fault_unique_spent;
@@ -37,8 +36,9 @@ static void vf_faults_clear_locked(void)
     vf_fault_rng = 0;
     atomic_store(&vf_fault_calls, 0);
     atomic_store(&vf_fault_armed, false);
-    json_object_put(vf_fault_log);
+    free(vf_fault_log);
     vf_fault_log = NULL;
+    vf_fault_nlog = vf_fault_log_cap = 0;
     free(vf_fault_seen);
     vf_fault_seen = NULL;
     vf_fault_nseen = 0;
@@ -144,43 +144,46 @@ bool vf_fault_inject_armed(const char *function, const void *site)
     if (!fail)
         return false;
 
-    struct vf_location where;
-    vf_locate(site, true, &where);
-    struct json_object *o = json_object_new_object();
-    json_object_object_add(o, "call", json_object_new_uint64(call));
-    json_object_object_add(o, "function", json_object_new_string(function));
-    if (unique) {
-        char hex[20];
-        snprintf(hex, sizeof hex, "%016llx", (unsigned long long)stack);
-        json_object_object_add(o, "stack", json_object_new_string(hex));
-    }
-    json_object_object_add(o, "location", vf_location_json(&where));
+    struct vf_injection f = { .call = call, .has_stack = unique, .stack = stack };
+    snprintf(f.function, sizeof f.function, "%s", function);
+    vf_locate(site, true, &f.where);
 
     pthread_mutex_lock(&vf_fault_lock);
-    if (vf_fault_log == NULL)
-        vf_fault_log = json_object_new_array();
-    json_object_array_add(vf_fault_log, o);
+    if (vf_fault_nlog == vf_fault_log_cap) {
+        size_t cap = vf_fault_log_cap ? vf_fault_log_cap * 2 : 16;
+        struct vf_injection *grown = realloc(vf_fault_log, cap * sizeof *grown);
+        if (grown == NULL) {
+            pthread_mutex_unlock(&vf_fault_lock);
+            fprintf(stderr, "openndis: out of memory recording the injected failure of %s (call %lu)\n",
+                    function, call);
+            return true;
+        }
+        vf_fault_log = grown;
+        vf_fault_log_cap = cap;
+    }
+    vf_fault_log[vf_fault_nlog++] = f;
     pthread_mutex_unlock(&vf_fault_lock);
     return true;
 }
 
-struct json_object *vf_faults_json(void)
+void vf_faults_summary(struct vf_fault_summary *out)
 {
-    struct json_object *o = json_object_new_object();
-
     pthread_mutex_lock(&vf_fault_lock);
-    if (vf_fault_unique) {
-        json_object_object_add(o, "unique_stacks_known", json_object_new_uint64(vf_fault_nseen));
-    } else if (vf_fault_rng != 0) {
-        json_object_object_add(o, "random_seed", json_object_new_uint64(vf_fault_seed));
-        json_object_object_add(o, "random_rate",
-                               json_object_new_double(vf_fault_threshold / 4294967296.0));
-    } else {
-        json_object_object_add(o, "fail_nth", json_object_new_uint64(vf_fault_nth));
-    }
-    json_object_object_add(o, "fallible_calls", json_object_new_uint64(atomic_load(&vf_fault_calls)));
-    json_object_object_add(o, "injected",
-                           vf_fault_log ? json_object_get(vf_fault_log) : json_object_new_array());
+    *out = (struct vf_fault_summary){
+        .mode = vf_fault_unique ? VF_FAULTS_UNIQUE_STACKS : vf_fault_rng != 0 ? VF_FAULTS_RANDOM : VF_FAULTS_NTH,
+        .fail_nth = vf_fault_nth,
+        .random_seed = vf_fault_seed,
+        .random_rate = vf_fault_threshold / 4294967296.0,
+        .unique_stacks_known = vf_fault_nseen,
+        .fallible_calls = atomic_load(&vf_fault_calls),
+    };
     pthread_mutex_unlock(&vf_fault_lock);
-    return o;
+}
+
+void vf_faults_each(void (*fn)(const struct vf_injection *f, void *arg), void *arg)
+{
+    pthread_mutex_lock(&vf_fault_lock);
+    for (size_t i = 0; i < vf_fault_nlog; i++)
+        fn(&vf_fault_log[i], arg);
+    pthread_mutex_unlock(&vf_fault_lock);
 }

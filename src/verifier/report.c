@@ -7,19 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <json-c/json.h>
-
 #include "vf.h"
 
-struct vf_record {
-    enum vf_rule_id rule;
-    char function[64];
-    char message[512];
-    struct vf_location where;
-};
-
 static pthread_mutex_t vf_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct vf_record *vf_records;
+static struct vf_violation *vf_records;
 static size_t vf_nrecords, vf_capacity;
 
 /* The site is in a header helper the compiler did not inline (e.g. at -O0): walk the
@@ -55,7 +46,7 @@ static bool vf_in_runtime(const void *address)
 void vf_report(enum vf_rule_id id, const char *function, const void *site, bool site_is_entry,
                const char *fmt, ...)
 {
-    struct vf_record rec = { .rule = id };
+    struct vf_violation rec = { .rule = id };
     va_list ap;
 
     snprintf(rec.function, sizeof rec.function, "%s", function ? function : "");
@@ -80,7 +71,7 @@ void vf_report(enum vf_rule_id id, const char *function, const void *site, bool 
     pthread_mutex_lock(&vf_lock);
     if (vf_nrecords == vf_capacity) {
         size_t cap = vf_capacity ? vf_capacity * 2 : 16;
-        struct vf_record *grown = realloc(vf_records, cap * sizeof *grown);
+        struct vf_violation *grown = realloc(vf_records, cap * sizeof *grown);
         if (grown == NULL) {
             pthread_mutex_unlock(&vf_lock);
             fprintf(stderr, "openndis: out of memory recording %s: %s\n", vf_rule(id)->name,
@@ -112,27 +103,12 @@ size_t vf_violation_count_of(enum vf_rule_id id)
     return n;
 }
 
-struct json_object *vf_violations_json(void)
+void vf_violations_each(void (*fn)(const struct vf_violation *v, void *arg), void *arg)
 {
-    struct json_object *list = json_object_new_array();
-
     pthread_mutex_lock(&vf_lock);
-    for (size_t i = 0; i < vf_nrecords; i++) {
-        const struct vf_record *r = &vf_records[i];
-        const struct vf_rule *rule = vf_rule(r->rule);
-        struct json_object *o = json_object_new_object();
-        json_object_object_add(o, "rule", json_object_new_string(rule->id));
-        json_object_object_add(o, "name", json_object_new_string(rule->name));
-        json_object_object_add(o, "severity",
-                               json_object_new_string(rule->severity == VF_ERROR ? "error" : "warning"));
-        json_object_object_add(o, "function", json_object_new_string(r->function));
-        json_object_object_add(o, "message", json_object_new_string(r->message));
-        json_object_object_add(o, "reference", json_object_new_string(rule->reference));
-        json_object_object_add(o, "location", vf_location_json(&r->where));
-        json_object_array_add(list, o);
-    }
+    for (size_t i = 0; i < vf_nrecords; i++)
+        fn(&vf_records[i], arg);
     pthread_mutex_unlock(&vf_lock);
-    return list;
 }
 
 void vf_reset(void)

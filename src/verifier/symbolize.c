@@ -11,7 +11,6 @@
 #include <elfutils/libdwfl.h>
 #include <dwarf.h>
 #include <stdlib.h>
-#include <json-c/json.h>
 
 #include "vf.h"
 
@@ -283,24 +282,4 @@ void vf_location_format(const struct vf_location *loc, char *buf, size_t len)
         snprintf(buf, len, "%s@%p", loc->module[0] ? loc->module : "?", loc->address);
     else
         snprintf(buf, len, "openndis");
-}
-
-struct json_object *vf_location_json(const struct vf_location *loc)
-{
-    struct json_object *o = json_object_new_object();
-    char addr[32];
-
-    if (loc->file[0]) {
-        json_object_object_add(o, "file", json_object_new_string(loc->file));
-        json_object_object_add(o, "line", json_object_new_int(loc->line));
-    }
-    if (loc->function[0])
-        json_object_object_add(o, "function", json_object_new_string(loc->function));
-    if (loc->module[0])
-        json_object_object_add(o, "module", json_object_new_string(loc->module));
-    if (loc->address) {
-        snprintf(addr, sizeof addr, "%p", loc->address);
-        json_object_object_add(o, "address", json_object_new_string(addr));
-    }
-    return o;
 }

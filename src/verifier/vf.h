@@ -9,8 +9,6 @@
 
 #include <ndis.h>
 
-struct json_object;
-
 #define OPENNDIS_HOST OPENNDIS_API /* host-side API used by the command and the tests */
 
 enum vf_severity { VF_WARNING, VF_ERROR };
@@ -55,7 +53,16 @@ OPENNDIS_HOST void vf_report(enum vf_rule_id id, const char *function, const voi
 
 OPENNDIS_HOST size_t vf_violation_count(void);
 OPENNDIS_HOST size_t vf_violation_count_of(enum vf_rule_id id);
-OPENNDIS_HOST struct json_object *vf_violations_json(void);
+/* One recorded violation, symbolized when it was recorded. */
+struct vf_violation {
+    enum vf_rule_id rule;
+    char function[64]; /* the NDIS function or handler involved */
+    char message[512];
+    struct vf_location where;
+};
+/* Calls `fn` for each recorded violation in order, with the record list locked: `fn` must
+ * not report a violation itself. */
+OPENNDIS_HOST void vf_violations_each(void (*fn)(const struct vf_violation *v, void *arg), void *arg);
 OPENNDIS_HOST void vf_reset(void);
 /* RtlFailFast records that it is about to end the process, so the abort that follows is
  * known for the verifier's own stop (as a bugcheck would be), not a driver crash. */
@@ -69,7 +76,6 @@ OPENNDIS_HOST void vf_locate(const void *address, bool is_return_address, struct
 OPENNDIS_HOST void vf_symbols_preload(const void *address);
 /* Where the function at this entry address is defined. */
 void vf_locate_entry(const void *function, struct vf_location *out);
-OPENNDIS_HOST struct json_object *vf_location_json(const struct vf_location *loc);
 /* True when the location is inside one of OpenNDIS's driver-facing headers. */
 bool vf_in_openndis_header(const struct vf_location *loc);
 OPENNDIS_HOST void vf_location_format(const struct vf_location *loc, char *buf, size_t len);
@@ -81,7 +87,27 @@ OPENNDIS_HOST void vf_faults_random(unsigned long seed, double rate);
 /* Fail the first call whose stack signature is not among seen[0..n) (and no other). */
 OPENNDIS_HOST void vf_faults_unique_stacks(const uint64_t *seen, size_t n);
 OPENNDIS_HOST unsigned long vf_faults_calls(void);
-OPENNDIS_HOST struct json_object *vf_faults_json(void);
+/* How faults were being injected, for the report. */
+enum vf_fault_mode { VF_FAULTS_NTH, VF_FAULTS_RANDOM, VF_FAULTS_UNIQUE_STACKS };
+struct vf_fault_summary {
+    enum vf_fault_mode mode;
+    unsigned long fail_nth;     /* VF_FAULTS_NTH: the call failed (0 = none) */
+    unsigned long random_seed;  /* VF_FAULTS_RANDOM */
+    double random_rate;
+    size_t unique_stacks_known; /* VF_FAULTS_UNIQUE_STACKS: stacks failed by earlier runs */
+    unsigned long fallible_calls;
+};
+/* One injected failure: the call's number, the function failed and where the driver called it. */
+struct vf_injection {
+    unsigned long call;
+    char function[64];
+    bool has_stack; /* unique-stack mode: the stack signature that made it new */
+    uint64_t stack;
+    struct vf_location where;
+};
+OPENNDIS_HOST void vf_faults_summary(struct vf_fault_summary *out);
+/* Calls `fn` for each injected failure in order, with the fault state locked. */
+OPENNDIS_HOST void vf_faults_each(void (*fn)(const struct vf_injection *f, void *arg), void *arg);
 /* Should this fallible call fail? Every fallible export asks, so the unarmed case (every
  * `run`) is inline: one load and the count of fallible calls. */
 extern atomic_ulong vf_fault_calls;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <cmocka.h>
 
+#include "loader/ld.h"
 #include "edge/edge.h"
 
 struct rig {
@@ -27,7 +28,7 @@ static void rig_up(struct rig *r)
     assert_non_null(r->image);
     assert_int_equal(ld_driver_entry(r->image), NDIS_STATUS_SUCCESS);
     for (int i = 0; i < 2; i++) {
-        r->adapter[i] = ndis_adapter_initialize(r->image, &st);
+        r->adapter[i] = ndis_adapter_initialize(&r->image->object, &st);
         assert_int_equal(st, NDIS_STATUS_SUCCESS);
         assert_non_null(r->adapter[i]);
         r->edge[i] = edge_loopback_open(r->adapter[i], 256);
@@ -315,7 +316,7 @@ static void test_unload_halts_adapters(void **state)
     vf_reset();
     struct ld_image *image = ld_load(SAMPLE_DRIVER, err, sizeof err);
     assert_int_equal(ld_driver_entry(image), NDIS_STATUS_SUCCESS);
-    struct ndis_adapter *a = ndis_adapter_initialize(image, &st);
+    struct ndis_adapter *a = ndis_adapter_initialize(&image->object, &st);
     assert_non_null(a);
     assert_int_equal(ndis_adapter_restart(a), NDIS_STATUS_SUCCESS);
     assert_true(ld_unload(image));
@@ -335,7 +336,7 @@ static void test_initialize_failures_clean(void **state)
         struct ld_image *image = ld_load(SAMPLE_DRIVER, err, sizeof err);
         assert_int_equal(ld_driver_entry(image), NDIS_STATUS_SUCCESS);
         NDIS_STATUS st;
-        struct ndis_adapter *a = ndis_adapter_initialize(image, &st);
+        struct ndis_adapter *a = ndis_adapter_initialize(&image->object, &st);
         bool injected = vf_faults_calls() >= n;
         if (a != NULL)
             ndis_adapter_halt(a, NdisHaltDeviceDisabled);

@@ -9,7 +9,9 @@
 
 #include <json-c/json.h>
 
+#include "loader/ld.h"
 #include "edge/edge.h"
+#include "serialize.h"
 
 static void life(const char *variant)
 {
@@ -21,7 +23,7 @@ static void life(const char *variant)
     if (image == NULL)
         fail_msg("%s", err);
     assert_int_equal(ld_driver_entry(image), NDIS_STATUS_SUCCESS);
-    struct ndis_adapter *a = ndis_adapter_initialize(image, &st);
+    struct ndis_adapter *a = ndis_adapter_initialize(&image->object, &st);
     if (a != NULL) {
         struct edge_loopback *lb = edge_loopback_open(a, 16);
         ndis_adapter_restart(a);
@@ -45,7 +47,7 @@ static void expect(const char *variant, enum vf_rule_id rule)
     life(variant);
     size_t mine = vf_violation_count_of(rule), all = vf_violation_count();
     if (mine == 0 || mine != all) {
-        struct json_object *v = vf_violations_json();
+        struct json_object *v = violations_json();
         fail_msg("%s: expected only %s, got %zu of it among %zu: %s", variant, vf_rule(rule)->id, mine, all,
                  json_object_to_json_string(v));
     }
@@ -62,7 +64,7 @@ static unsigned hang_life(const char *variant)
     struct ld_image *image = ld_load(path, err, sizeof err);
     assert_non_null(image);
     assert_int_equal(ld_driver_entry(image), NDIS_STATUS_SUCCESS);
-    struct ndis_adapter *a = ndis_adapter_initialize(image, &st);
+    struct ndis_adapter *a = ndis_adapter_initialize(&image->object, &st);
     assert_non_null(a);
     assert_int_equal(ndis_adapter_restart(a), NDIS_STATUS_SUCCESS);
     NdisMSleep(300 * 1000); /* the scaled 2 s interval is 20 ms; the scaled reset limit 100 ms */
@@ -100,7 +102,7 @@ static void oid_paths(const char *variant, NDIS_STATUS expect_sync)
     vf_reset();
     struct ld_image *image = ld_load(path, err, sizeof err);
     assert_int_equal(ld_driver_entry(image), NDIS_STATUS_SUCCESS);
-    struct ndis_adapter *a = ndis_adapter_initialize(image, &st);
+    struct ndis_adapter *a = ndis_adapter_initialize(&image->object, &st);
     assert_non_null(a);
     assert_int_equal(ndis_adapter_oid_path(a, NDIS_OID_DIRECT, NdisRequestQueryInformation, OID_GEN_STATISTICS, &buf,
                                            sizeof buf, &done, &needed), NDIS_STATUS_SUCCESS);
@@ -124,7 +126,7 @@ static void test_ndis_answers_cached_oids(void **state)
     vf_reset();
     struct ld_image *image = ld_load(path, err, sizeof err);
     assert_int_equal(ld_driver_entry(image), NDIS_STATUS_SUCCESS);
-    struct ndis_adapter *a = ndis_adapter_initialize(image, &st);
+    struct ndis_adapter *a = ndis_adapter_initialize(&image->object, &st);
     assert_non_null(a);
     assert_int_equal(ndis_adapter_oid(a, NdisRequestQueryInformation, OID_GEN_MEDIA_IN_USE, &value, 4, &done, &needed),
                      NDIS_STATUS_SUCCESS);
@@ -190,7 +192,7 @@ static void test_send_complete_twice(void **state)
 {
     (void)state;
     expect("send_complete_twice", VF_NBL_NOT_OWNED);
-    struct json_object *list = vf_violations_json(), *msg;
+    struct json_object *list = violations_json(), *msg;
     assert_true(json_object_object_get_ex(json_object_array_get_idx(list, 0), "message", &msg));
     assert_non_null(strstr(json_object_get_string(msg), "already completed (double completion)"));
     json_object_put(list);

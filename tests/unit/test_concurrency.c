@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <cmocka.h>
 
+#include "loader/ld.h"
 #include "edge/edge.h"
 
 #define FRAMES 20000
@@ -33,7 +34,7 @@ static struct ld_image *open_sides(struct side side[2], size_t queue)
     assert_int_equal(ld_driver_entry(image), NDIS_STATUS_SUCCESS);
     for (int i = 0; i < 2; i++) {
         memset(&side[i], 0, sizeof side[i]);
-        side[i].adapter = ndis_adapter_initialize(image, &st);
+        side[i].adapter = ndis_adapter_initialize(&image->object, &st);
         assert_non_null(side[i].adapter);
         side[i].edge = edge_loopback_open(side[i].adapter, queue);
         assert_int_equal(ndis_adapter_restart(side[i].adapter), NDIS_STATUS_SUCCESS);
@@ -92,7 +93,7 @@ static void test_two_senders_and_a_poller(void **state)
         .AllocationTag = 0x6b636954, .TimerFunction = tick,
     };
     NDIS_HANDLE timer;
-    assert_int_equal(NdisAllocateTimerObject(image->registrations, &tc, &timer), NDIS_STATUS_SUCCESS);
+    assert_int_equal(NdisAllocateTimerObject(ndis_registration_of(&image->object), &tc, &timer), NDIS_STATUS_SUCCESS);
     LARGE_INTEGER due = { .QuadPart = -10000 };
     NdisSetTimerObject(timer, due, 1, NULL);
 
@@ -221,7 +222,7 @@ static void test_adapters_come_and_go_while_sending(void **state)
     edge_loopback_stats(side[0].edge, &before);
     for (int round = 0; round < 300; round++) {
         NDIS_STATUS st;
-        struct ndis_adapter *third = ndis_adapter_initialize(image, &st);
+        struct ndis_adapter *third = ndis_adapter_initialize(&image->object, &st);
         assert_non_null(third);
         assert_int_equal(ndis_adapter_restart(third), NDIS_STATUS_SUCCESS);
         sched_yield();

@@ -15,6 +15,7 @@
 
 #include "kernel/ke.h"
 #include "ndis/ndis.h"
+#include "serialize.h"
 
 static void test_lists(void **state)
 {
@@ -139,7 +140,7 @@ static void test_exports_resolve(void **state)
     (void)state;
     void *self = dlopen("libopenndis.so.0", RTLD_NOW | RTLD_NOLOAD);
     assert_non_null(self);
-    struct json_object *list = ndis_exports_json();
+    struct json_object *list = exports_json();
     assert_true(json_object_array_length(list) > 10);
     for (size_t i = 0; i < json_object_array_length(list); i++) {
         struct json_object *name;

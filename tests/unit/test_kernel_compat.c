@@ -13,6 +13,7 @@
 
 #include <ntifs.h>
 
+#include "loader/ld.h"
 #include "ndis/ndis.h"
 
 /* ---- ERESOURCE ---------------------------------------------------------------------------- */
@@ -641,7 +642,7 @@ static void test_tun_style_driver_keeps_context_in_fdo(void **state)
     assert_non_null(image->object.MajorFunction[IRP_MJ_DEVICE_CONTROL]);
     assert_non_null(image->object.MajorFunction[IRP_MJ_PNP]);
     NDIS_STATUS st;
-    struct ndis_adapter *a = ndis_adapter_initialize(image, &st);
+    struct ndis_adapter *a = ndis_adapter_initialize(&image->object, &st);
     assert_int_equal(st, NDIS_STATUS_SUCCESS);
     PDEVICE_OBJECT pdo = NULL, fdo = NULL;
     NdisMGetDeviceProperty((NDIS_HANDLE)a, &pdo, &fdo, NULL, NULL, NULL);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "loader/ld.h"
 #include "ndis/ndis.h"
 
 static struct ld_image *image;
@@ -23,7 +24,7 @@ static int setup(void **state)
     image = ld_load(SAMPLE_DRIVER, err, sizeof err);
     if (image == NULL || ld_driver_entry(image) != NDIS_STATUS_SUCCESS)
         return -1;
-    driver = image->registrations;
+    driver = ndis_registration_of(&image->object);
     return 0;
 }
 
@@ -376,7 +377,7 @@ static void test_inf_defaults(void **state)
     NDIS_CONFIGURATION_OBJECT o = { .Header = { NDIS_OBJECT_TYPE_CONFIGURATION_OBJECT,
                                                 NDIS_CONFIGURATION_OBJECT_REVISION_1,
                                                 NDIS_SIZEOF_CONFIGURATION_OBJECT_REVISION_1 } };
-    struct ndis_adapter *a = ndis_adapter_initialize(image, &st);
+    struct ndis_adapter *a = ndis_adapter_initialize(&image->object, &st);
     assert_non_null(a);
     o.NdisHandle = a;
     NDIS_HANDLE c;

@@ -11,7 +11,9 @@
 
 #include <json-c/json.h>
 
+#include "loader/ld.h"
 #include "ndis/ndis.h"
+#include "serialize.h"
 
 struct outcome {
     NTSTATUS status;
@@ -51,7 +53,7 @@ static void expect_only(enum vf_rule_id rule, const char *source)
 {
     assert_int_equal(vf_violation_count(), 1);
     assert_int_equal(vf_violation_count_of(rule), 1);
-    struct json_object *list = vf_violations_json(), *loc, *file;
+    struct json_object *list = violations_json(), *loc, *file;
     struct json_object *v = json_object_array_get_idx(list, 0);
     assert_true(json_object_object_get_ex(v, "location", &loc));
     assert_true(json_object_object_get_ex(loc, "file", &file));
@@ -220,7 +222,7 @@ static void test_memory_leak(void **state)
     (void)state;
     run("memory_leak");
     expect_only(VF_MEMORY_LEAK, "memory_leak.c");
-    struct json_object *list = vf_violations_json(), *msg;
+    struct json_object *list = violations_json(), *msg;
     json_object_object_get_ex(json_object_array_get_idx(list, 0), "message", &msg);
     assert_non_null(strstr(json_object_get_string(msg), "64 bytes from NdisAllocateMemoryWithTagPriority with tag 'Leak'"));
     json_object_put(list);

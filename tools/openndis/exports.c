@@ -3,6 +3,7 @@
 
 #include "openndis.h"
 #include "ndis/ndis.h"
+#include "serialize.h"
 
 int cmd_exports(int argc, char **argv)
 {
@@ -16,7 +17,7 @@ int cmd_exports(int argc, char **argv)
              "A driver importing anything else fails to load with the missing name.");
         return strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ? EXIT_PASS : EXIT_USAGE;
     }
-    struct json_object *list = ndis_exports_json();
+    struct json_object *list = exports_json();
     if (json) {
         render_json(stdout, list);
     } else if (markdown) {

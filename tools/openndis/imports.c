@@ -13,6 +13,7 @@
 #include "openndis.h"
 #include "loader/ld.h"
 #include "ndis/ndis.h"
+#include "serialize.h"
 
 /* What the ELF file says about its imports. */
 struct elf_imports {
@@ -232,7 +233,7 @@ static struct json_object *imports_report(const char *path)
         json_object_object_add(r, "verdict", json_object_new_string("error"));
         return r;
     }
-    struct json_object *exports = ndis_exports_json(), *list = elf.undefined;
+    struct json_object *exports = exports_json(), *list = elf.undefined;
     size_t counts[5] = { 0 };
     for (size_t i = 0; i < json_object_array_length(list); i++) {
         struct json_object *o = json_object_array_get_idx(list, i), *e, *weak;

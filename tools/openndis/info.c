@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include "openndis.h"
+#include "loader/ld.h"
 #include "ndis/ndis.h"
+#include "serialize.h"
 
 struct info_args {
     const char *path;
@@ -61,7 +63,7 @@ static struct json_object *info_life(void *arg)
     snprintf(hex, sizeof hex, "0x%08X", (unsigned)status);
     json_object_object_add(r, "status", json_object_new_string(name ? name : hex));
     json_object_object_add(r, "status_value", json_object_new_string(hex));
-    json_object_object_add(r, "registrations", ndis_registrations_json(image));
+    json_object_object_add(r, "registrations", registrations_json(image));
 
     sv_phase("DriverUnload");
     bool had_unload = image->phase == LD_RUNNING;
@@ -70,8 +72,8 @@ static struct json_object *info_life(void *arg)
     json_object_object_add(r, "unloaded", json_object_new_boolean(unloaded));
     ld_free(image);
 
-    json_object_object_add(r, "violations", vf_violations_json());
-    json_object_object_add(r, "faults", vf_faults_json());
+    json_object_object_add(r, "violations", violations_json());
+    json_object_object_add(r, "faults", faults_json());
     bool pass = NT_SUCCESS(status) && unloaded && vf_violation_count() == 0;
     /* A failure without a violation still says what failed, on the verdict line. */
     if (!NT_SUCCESS(status)) {

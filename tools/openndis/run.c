@@ -15,8 +15,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "loader/ld.h"
 #include "edge/edge.h"
 #include "openndis.h"
+#include "serialize.h"
 
 #define RUN_MAX_ADAPTERS 16
 #define RUN_CHAIN 32
@@ -164,15 +166,11 @@ static const char *run_wait(const struct run_args *a, struct ndis_adapter **ad, 
         if (tty && tick % 5 == 0) {
             fputc('\r', stderr);
             for (unsigned i = 0; i < n; i++) {
-                struct json_object *o = ndis_adapter_json(ad[i]);
-                struct json_object *v;
-                const char *state = json_object_object_get_ex(o, "state", &v) ? json_object_get_string(v) : "?";
-                const char *link = json_object_object_get_ex(o, "link", &v) ? json_object_get_string(v) : "?";
-                uint64_t tx = json_object_object_get_ex(o, "sent_frames", &v) ? json_object_get_uint64(v) : 0;
-                uint64_t rx = json_object_object_get_ex(o, "received_frames", &v) ? json_object_get_uint64(v) : 0;
-                fprintf(stderr, "%s %s %s tx %llu rx %llu  ", edge_tap_name(tap[i]), state, link,
-                        (unsigned long long)tx, (unsigned long long)rx);
-                json_object_put(o);
+                struct ndis_adapter_stats s;
+                ndis_adapter_stats(ad[i], &s);
+                fprintf(stderr, "%s %s %s tx %llu rx %llu  ", edge_tap_name(tap[i]), ndis_state_name(s.state),
+                        link_state_name(s.link), (unsigned long long)s.sent_frames,
+                        (unsigned long long)s.received_frames);
             }
             fflush(stderr);
         }
@@ -225,7 +223,7 @@ static struct json_object *run_life(void *arg)
     unsigned n = 0;
     for (; ok && n < a->adapters; n++) {
         sv_phase("MiniportInitializeEx");
-        ad[n] = ndis_adapter_initialize(image, &st);
+        ad[n] = ndis_adapter_initialize(&image->object, &st);
         step(life, "initialize", (int)n, st);
         if (ad[n] == NULL) {
             ok = false;
@@ -339,7 +337,7 @@ static struct json_object *run_life(void *arg)
     }
     struct json_object *adapters = json_object_new_array();
     for (unsigned i = 0; i < n; i++) {
-        struct json_object *o = ndis_adapter_json(ad[i]);
+        struct json_object *o = adapter_json(ad[i]);
         if (lb[i] != NULL) {
             struct edge_loopback_stats s;
             edge_loopback_stats(lb[i], &s);
@@ -385,8 +383,8 @@ static struct json_object *run_life(void *arg)
     step(life, "unload", -1, unloaded ? NDIS_STATUS_SUCCESS : NDIS_STATUS_FAILURE);
     ld_free(image);
     json_object_object_add(r, "unloaded", json_object_new_boolean(unloaded));
-    json_object_object_add(r, "violations", vf_violations_json());
-    json_object_object_add(r, "faults", vf_faults_json());
+    json_object_object_add(r, "violations", violations_json());
+    json_object_object_add(r, "faults", faults_json());
     bool pass = ok && unloaded && vf_violation_count() == 0;
     if (!pass)
         run_explain_failure(r, life, expected, delivered, unloaded);

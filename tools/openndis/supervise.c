@@ -19,6 +19,7 @@
 
 #include "openndis.h"
 #include "verifier/vf.h"
+#include "serialize.h"
 
 #define SV_SLOTS_MAX 64
 static int sv_fd = -1;
@@ -120,7 +121,7 @@ static void sv_on_crash(int sig, siginfo_t *si, void *context)
             json_object_object_add(crash, "fail_fast", json_object_new_boolean(true));
 
         vf_locate(pc, false, &loc);
-        json_object_array_add(frames, vf_location_json(&loc));
+        json_object_array_add(frames, location_json(&loc));
         void *trace[48];
         int n = backtrace(trace, 48), start = n;
         for (int i = 0; i < n; i++)
@@ -130,12 +131,12 @@ static void sv_on_crash(int sig, siginfo_t *si, void *context)
             }
         for (int i = start; i < n; i++) {
             vf_locate(trace[i], true, &loc);
-            json_object_array_add(frames, vf_location_json(&loc));
+            json_object_array_add(frames, location_json(&loc));
         }
         json_object_object_add(crash, "backtrace", frames);
         json_object_object_add(sv_report, "crash", crash);
-        json_object_object_add(sv_report, "violations", vf_violations_json());
-        json_object_object_add(sv_report, "faults", vf_faults_json());
+        json_object_object_add(sv_report, "violations", violations_json());
+        json_object_object_add(sv_report, "faults", faults_json());
         json_object_object_add(sv_report, "verdict", json_object_new_string("crash"));
         sv_send_report(sv_report);
     }

@@ -10,8 +10,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "loader/ld.h"
 #include "edge/edge.h"
 #include "openndis.h"
+#include "serialize.h"
 
 #define VERIFY_MAX_JOBS 32
 
@@ -196,7 +198,7 @@ static struct json_object *verify_job(void *arg)
         unsigned n = 0;
         for (; n < N; n++) {
             sv_phase("MiniportInitializeEx");
-            if ((ad[n] = ndis_adapter_initialize(image, &st)) == NULL)
+            if ((ad[n] = ndis_adapter_initialize(&image->object, &st)) == NULL)
                 break;
             lb[n] = edge_loopback_open(ad[n], 256);
             sv_phase("MiniportRestart");
@@ -238,7 +240,7 @@ static struct json_object *verify_job(void *arg)
         /* Repeated initialize and halt: anything not freed shows as a leak each time. */
         for (int cycle = 0; cycle < 3 && n == N; cycle++) {
             sv_phase("conformance: initialize and halt again");
-            struct ndis_adapter *again = ndis_adapter_initialize(image, &st);
+            struct ndis_adapter *again = ndis_adapter_initialize(&image->object, &st);
             if (again != NULL)
                 ndis_adapter_halt(again, NdisHaltDeviceDisabled);
         }
@@ -252,7 +254,7 @@ static struct json_object *verify_job(void *arg)
         if ((image = ld_load(step->args->path, err, sizeof err)) == NULL)
             break;
         if (NT_SUCCESS(ld_driver_entry(image))) {
-            struct ndis_adapter *again = ndis_adapter_initialize(image, &st);
+            struct ndis_adapter *again = ndis_adapter_initialize(&image->object, &st);
             if (again != NULL) {
                 ndis_adapter_restart(again);
                 ndis_adapter_halt(again, NdisHaltDeviceDisabled);
@@ -261,8 +263,8 @@ static struct json_object *verify_job(void *arg)
         ld_unload(image);
         ld_free(image);
     }
-    json_object_object_add(r, "violations", vf_violations_json());
-    json_object_object_add(r, "faults", vf_faults_json());
+    json_object_object_add(r, "violations", violations_json());
+    json_object_object_add(r, "faults", faults_json());
     driver_output_end(&out);
     return r;
 }
