@@ -193,10 +193,14 @@ struct ndis_adapter *ndis_adapter_initialize(PDRIVER_OBJECT object, NDIS_STATUS 
     return a;
 }
 
-static bool ndis_restart_done(struct ndis_adapter *a)
-{
-    return !a->restart_pending;
-}
+static const struct ndis_pending_kind ndis_restart_kind = {
+    "MiniportRestart", "NdisMRestartComplete", VF_PAUSE_RESTART_TIMEOUT, VF_COMPLETION_UNEXPECTED,
+    NDIS_RESTART_TIMEOUT_SECONDS,
+};
+static const struct ndis_pending_kind ndis_pause_kind = {
+    "MiniportPause", "NdisMPauseComplete", VF_PAUSE_RESTART_TIMEOUT, VF_COMPLETION_UNEXPECTED,
+    NDIS_PAUSE_TIMEOUT_SECONDS,
+};
 
 NDIS_STATUS ndis_adapter_restart(struct ndis_adapter *a)
 {
@@ -206,7 +210,7 @@ NDIS_STATUS ndis_adapter_restart(struct ndis_adapter *a)
         return NDIS_STATUS_INVALID_STATE;
     }
     ndis_state_store(a, NDIS_STATE_RESTARTING);
-    a->restart_pending = true;
+    ndis_pending_arm(&a->restart);
     pthread_mutex_unlock(&a->lock);
 
     NDIS_MINIPORT_RESTART_PARAMETERS params = {
@@ -216,26 +220,11 @@ NDIS_STATUS ndis_adapter_restart(struct ndis_adapter *a)
     MINIPORT_RESTART_HANDLER restart = a->driver->chars.RestartHandler;
     NDIS_STATUS st = restart(a->context, &params);
     ke_irql_after_handler(PASSIVE_LEVEL, "MiniportRestart", (const void *)restart);
+    if (ndis_pending_finish(a, &a->restart, &ndis_restart_kind, (const void *)restart, st, NULL, NULL, &st) ==
+        NDIS_PENDING_TIMED_OUT)
+        ndis_pending_disarm(a, &a->restart);
 
     pthread_mutex_lock(&a->lock);
-    if (st == NDIS_STATUS_PENDING) {
-        if (!ndis_wait(a, ndis_restart_done, ndis_timeout_seconds(NDIS_RESTART_TIMEOUT_SECONDS))) {
-            pthread_mutex_unlock(&a->lock);
-            vf_report(VF_PAUSE_RESTART_TIMEOUT, "MiniportRestart", (const void *)restart, true,
-                      "MiniportRestart returned NDIS_STATUS_PENDING and NdisMRestartComplete was not called within %.3g s",
-                      ndis_timeout_seconds(NDIS_RESTART_TIMEOUT_SECONDS));
-            pthread_mutex_lock(&a->lock);
-            a->restart_pending = false;
-            a->restart_status = NDIS_STATUS_FAILURE;
-        }
-        st = a->restart_status;
-    } else if (!a->restart_pending) {
-        pthread_mutex_unlock(&a->lock);
-        vf_report(VF_COMPLETION_UNEXPECTED, "NdisMRestartComplete", (const void *)restart, true,
-                  "MiniportRestart called NdisMRestartComplete and returned a status other than NDIS_STATUS_PENDING: the restart completed twice");
-        pthread_mutex_lock(&a->lock);
-    }
-    a->restart_pending = false;
     ndis_state_store(a, st == NDIS_STATUS_SUCCESS ? NDIS_STATE_RUNNING : NDIS_STATE_PAUSED);
     pthread_cond_broadcast(&a->changed);
     pthread_mutex_unlock(&a->lock);
@@ -252,14 +241,8 @@ static void ndis_pended_complete(const char *fn, const void *site, NDIS_HANDLE h
     if (a == NULL)
         return;
     pthread_mutex_lock(&a->lock);
-    bool *pending = restart ? &a->restart_pending : &a->pause_pending;
-    bool expected = a->state == (restart ? NDIS_STATE_RESTARTING : NDIS_STATE_PAUSING) && *pending;
-    if (expected) {
-        *pending = false;
-        if (restart)
-            a->restart_status = status;
-        pthread_cond_broadcast(&a->changed);
-    }
+    bool expected = a->state == (restart ? NDIS_STATE_RESTARTING : NDIS_STATE_PAUSING) &&
+                    ndis_pending_complete(a, restart ? &a->restart : &a->pause, status);
     enum ndis_state state = a->state;
     pthread_mutex_unlock(&a->lock);
     if (!expected)
@@ -270,11 +253,6 @@ static void ndis_pended_complete(const char *fn, const void *site, NDIS_HANDLE h
 NDISAPI VOID NdisMRestartComplete(NDIS_HANDLE MiniportAdapterHandle, NDIS_STATUS Status)
 {
     ndis_pended_complete("NdisMRestartComplete", VF_CALLER, MiniportAdapterHandle, true, Status);
-}
-
-static bool ndis_pause_done(struct ndis_adapter *a)
-{
-    return !a->pause_pending;
 }
 
 static bool ndis_no_send_in_call(struct ndis_adapter *a)
@@ -290,7 +268,7 @@ NDIS_STATUS ndis_adapter_pause(struct ndis_adapter *a)
         return NDIS_STATUS_INVALID_STATE;
     }
     ndis_state_store(a, NDIS_STATE_PAUSING);
-    a->pause_pending = true;
+    ndis_pending_arm(&a->pause);
     /* NDIS pauses the protocols above first: no send call is still being made when
      * MiniportPause runs (new ones now complete at once with NDIS_STATUS_PAUSED). */
     ndis_wait(a, ndis_no_send_in_call, 1e9);
@@ -305,38 +283,16 @@ NDIS_STATUS ndis_adapter_pause(struct ndis_adapter *a)
     MINIPORT_PAUSE_HANDLER pause = a->driver->chars.PauseHandler;
     NDIS_STATUS st = pause(a->context, &params);
     ke_irql_after_handler(PASSIVE_LEVEL, "MiniportPause", (const void *)pause);
-
-    if (st == NDIS_STATUS_PENDING) {
-        /* Keep returning what the driver indicates meanwhile: it may wait for that. */
-        double left = ndis_timeout_seconds(NDIS_PAUSE_TIMEOUT_SECONDS);
-        bool done = false;
-        while (!done && left > 0) {
-            ndis_adapter_return_pending(a);
-            pthread_mutex_lock(&a->lock);
-            done = ndis_wait(a, ndis_pause_done, left < 0.01 ? left : 0.01);
-            pthread_mutex_unlock(&a->lock);
-            left -= 0.01;
-        }
-        if (!done)
-            vf_report(VF_PAUSE_RESTART_TIMEOUT, "MiniportPause", (const void *)pause, true,
-                      "MiniportPause returned NDIS_STATUS_PENDING and NdisMPauseComplete was not called within %.3g s",
-                      ndis_timeout_seconds(NDIS_PAUSE_TIMEOUT_SECONDS));
-    } else {
-        if (st != NDIS_STATUS_SUCCESS)
-            vf_report(VF_PAUSE_STATUS, "MiniportPause", (const void *)pause, true,
-                      "MiniportPause returned 0x%08X; pause cannot fail: only NDIS_STATUS_SUCCESS or NDIS_STATUS_PENDING",
-                      (unsigned)st);
-        pthread_mutex_lock(&a->lock);
-        bool completed_twice = !a->pause_pending;
-        pthread_mutex_unlock(&a->lock);
-        if (completed_twice)
-            vf_report(VF_COMPLETION_UNEXPECTED, "NdisMPauseComplete", (const void *)pause, true,
-                      "MiniportPause called NdisMPauseComplete and returned a status other than NDIS_STATUS_PENDING: the pause completed twice");
-    }
+    if (st != NDIS_STATUS_SUCCESS && st != NDIS_STATUS_PENDING)
+        vf_report(VF_PAUSE_STATUS, "MiniportPause", (const void *)pause, true,
+                  "MiniportPause returned 0x%08X; pause cannot fail: only NDIS_STATUS_SUCCESS or NDIS_STATUS_PENDING",
+                  (unsigned)st);
+    /* While it pends, keep returning what the driver indicates: it may wait for that. */
+    ndis_pending_finish(a, &a->pause, &ndis_pause_kind, (const void *)pause, st, NULL, ndis_adapter_return_pending, &st);
     ndis_adapter_return_pending(a);
     pthread_mutex_lock(&a->lock);
     long sends = __atomic_load_n(&a->sends_outstanding, __ATOMIC_SEQ_CST);
-    a->pause_pending = false;
+    a->pause.armed = false;
     ndis_state_store(a, NDIS_STATE_PAUSED);
     pthread_cond_broadcast(&a->changed);
     pthread_mutex_unlock(&a->lock);

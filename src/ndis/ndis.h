@@ -121,6 +121,22 @@ struct ndis_upper_edge {
 /* Sees every frame crossing the upper edge: to_driver for sends, !to_driver for receives. */
 typedef void ndis_frame_observer(void *ctx, struct ndis_adapter *adapter, PNET_BUFFER_LIST nbls, bool to_driver);
 
+/* pending.c: an operation the driver may pend (restart, pause, reset, an OID request). NDIS
+ * arms it before calling the handler; the driver's Ndis*Complete completes it; NDIS finishes
+ * it once the handler returned. Guarded by the adapter's lock. */
+struct ndis_pending {
+    bool armed;         /* a completion is expected */
+    bool completed;     /* ...and came */
+    NDIS_STATUS status; /* the completion's status */
+};
+struct ndis_pending_kind {
+    const char *handler;  /* the Miniport* handler that may pend */
+    const char *complete; /* the Ndis*Complete that finishes it */
+    enum vf_rule_id timeout_rule, twice_rule;
+    double timeout; /* documented seconds, before scaling */
+};
+enum ndis_pending_end { NDIS_PENDING_RETURNED, NDIS_PENDING_COMPLETED, NDIS_PENDING_TIMED_OUT };
+
 struct ndis_adapter_counters {
     uint64_t sent_frames, sent_bytes, send_failed;
     uint64_t received_frames, received_bytes;
@@ -145,13 +161,10 @@ struct ndis_adapter {
     ULONG supported_oid_count;
     NDIS_LINK_STATE link;
 
-    /* pended operations */
-    bool pause_pending, restart_pending;
-    NDIS_STATUS restart_status;
-    PNDIS_OID_REQUEST oid_pending;
+    /* pended operations (pending.c), under `lock` */
+    struct ndis_pending pause, restart, reset, oid;
+    PNDIS_OID_REQUEST oid_pending; /* the request `oid` is about */
     bool oid_abandoned; /* oid_pending timed out, was cancelled, and still never completed */
-    bool oid_done;
-    NDIS_STATUS oid_status;
 
     /* The data path's share (nbl.c): atomics, and the return queue under its own lock; the
      * state is written atomically (under the mutex) so the data path can read it without. */
@@ -163,8 +176,6 @@ struct ndis_adapter {
     PNET_BUFFER_LIST returns;  /* indicated NBLs waiting to go back to the miniport */
     PNET_BUFFER_LIST *returns_tail; /* where the next indication is appended (NULL: at returns) */
 
-    bool reset_pending;
-    NDIS_STATUS reset_status;
     unsigned resets;
     struct ke_timer hang_timer; /* NDIS's CheckForHang interval... */
     struct ke_work hang_work;   /* ...runs the check at PASSIVE_LEVEL */
@@ -240,6 +251,23 @@ bool ndis_wait(struct ndis_adapter *adapter, bool (*done)(struct ndis_adapter *)
 void ndis_driver_halt_adapters(struct ndis_driver *driver);
 void ndis_adapter_start_hang_checks(struct ndis_adapter *adapter);
 void ndis_adapter_stop_hang_checks(struct ndis_adapter *adapter);
+
+/* pending.c. arm and complete: with the adapter lock held; complete returns false when no
+ * completion is expected (not armed, or completed already). The others take the lock. */
+void ndis_pending_arm(struct ndis_pending *pending);
+bool ndis_pending_complete(struct ndis_adapter *adapter, struct ndis_pending *pending, NDIS_STATUS status);
+void ndis_pending_disarm(struct ndis_adapter *adapter, struct ndis_pending *pending);
+/* Waits up to `seconds` for the completion; `meanwhile`, if given, runs every 10 ms. */
+bool ndis_pending_await(struct ndis_adapter *adapter, struct ndis_pending *pending, double seconds,
+                        void (*meanwhile)(struct ndis_adapter *));
+/* After the handler returned `returned`: waits for a pended completion (reporting a timeout;
+ * the operation then stays armed for the caller to decide), or reports a completion that came
+ * on top of a returned status. `what` prefixes the reports (or NULL); *status is the final
+ * status (NDIS_STATUS_FAILURE on a timeout). */
+enum ndis_pending_end ndis_pending_finish(struct ndis_adapter *adapter, struct ndis_pending *pending,
+                                          const struct ndis_pending_kind *kind, const void *handler,
+                                          NDIS_STATUS returned, const char *what,
+                                          void (*meanwhile)(struct ndis_adapter *), NDIS_STATUS *status);
 
 /* Timeouts NDIS documents or Driver Verifier applies (seconds, before scaling). */
 #define NDIS_PAUSE_TIMEOUT_SECONDS 10.0

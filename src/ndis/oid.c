@@ -1,16 +1,12 @@
 /* OID requests: NDIS issues one request at a time to MiniportOidRequest; the miniport
  * completes it synchronously or returns NDIS_STATUS_PENDING and calls
  * NdisMOidRequestComplete once. Driver Verifier's NdisTimedOidComplete gives it 12 s. */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "ndis.h"
 
 #define NDIS_OID_TIMEOUT_SECONDS 12.0
-
-static bool ndis_oid_done(struct ndis_adapter *a)
-{
-    return a->oid_done;
-}
 
 static bool ndis_oid_idle(struct ndis_adapter *a)
 {
@@ -160,7 +156,7 @@ NDIS_STATUS ndis_adapter_oid_path(struct ndis_adapter *a, enum ndis_oid_path pat
         r->DATA.QUERY_INFORMATION.InformationBufferLength = length;
     }
     a->oid_pending = r;
-    a->oid_done = false;
+    ndis_pending_arm(&a->oid);
     pthread_mutex_unlock(&a->lock);
 
     NDIS_STATUS st = handler(a->context, r);
@@ -171,33 +167,27 @@ NDIS_STATUS ndis_adapter_oid_path(struct ndis_adapter *a, enum ndis_oid_path pat
         st = NDIS_STATUS_FAILURE;
     }
 
+    const struct ndis_pending_kind kind = {
+        role, path == NDIS_OID_DIRECT ? "NdisMDirectOidRequestComplete" : "NdisMOidRequestComplete",
+        VF_OID_TIMEOUT, VF_OID_DOUBLE_COMPLETE, NDIS_OID_TIMEOUT_SECONDS,
+    };
+    char what[48];
+    snprintf(what, sizeof what, "OID 0x%08X on adapter %u", (unsigned)oid, a->index);
     bool keep = false; /* a request the driver may still complete must stay valid */
-    pthread_mutex_lock(&a->lock);
-    if (st == NDIS_STATUS_PENDING) {
-        double limit = ndis_timeout_seconds(NDIS_OID_TIMEOUT_SECONDS);
-        if (ndis_wait(a, ndis_oid_done, limit)) {
-            st = a->oid_status;
-        } else {
-            pthread_mutex_unlock(&a->lock);
-            vf_report(VF_OID_TIMEOUT, role, (const void *)handler, true,
-                      "OID 0x%08X on adapter %u pended and was not completed within %.3g s", oid, a->index, limit);
-            cancel(a->context, r->RequestId);
-            ke_irql_after_handler(PASSIVE_LEVEL, "MiniportCancelOidRequest", (const void *)cancel);
+    if (ndis_pending_finish(a, &a->oid, &kind, (const void *)handler, st, what, NULL, &st) == NDIS_PENDING_TIMED_OUT) {
+        cancel(a->context, r->RequestId);
+        ke_irql_after_handler(PASSIVE_LEVEL, "MiniportCancelOidRequest", (const void *)cancel);
+        if (ndis_pending_await(a, &a->oid, ndis_timeout_seconds(NDIS_OID_TIMEOUT_SECONDS), NULL)) {
             pthread_mutex_lock(&a->lock);
-            if (ndis_wait(a, ndis_oid_done, limit))
-                st = a->oid_status;
-            else {
-                st = NDIS_STATUS_REQUEST_ABORTED;
-                keep = true;
-            }
+            st = a->oid.status;
+            pthread_mutex_unlock(&a->lock);
+        } else {
+            st = NDIS_STATUS_REQUEST_ABORTED;
+            keep = true;
         }
-    } else if (a->oid_done) {
-        pthread_mutex_unlock(&a->lock);
-        vf_report(VF_OID_DOUBLE_COMPLETE, "NdisMOidRequestComplete", (const void *)handler, true,
-                  "OID 0x%08X: the miniport called NdisMOidRequestComplete and also returned 0x%08X from MiniportOidRequest",
-                  oid, (unsigned)st);
-        pthread_mutex_lock(&a->lock);
     }
+    pthread_mutex_lock(&a->lock);
+    a->oid.armed = keep;
     a->oid_pending = keep ? r : NULL;
     a->oid_abandoned = keep;
     pthread_cond_broadcast(&a->changed);
@@ -224,17 +214,17 @@ static void ndis_oid_complete(const char *fn, NDIS_HANDLE handle, PNDIS_OID_REQU
     if (a == NULL)
         return;
     pthread_mutex_lock(&a->lock);
-    bool pending = request != NULL && a->oid_pending == request && !a->oid_done;
-    bool twice = request != NULL && a->oid_pending == request && a->oid_done;
-    bool late = pending && a->oid_abandoned; /* nobody waits for it any more: NDIS frees it */
+    bool ours = request != NULL && a->oid_pending == request;
+    bool late = ours && a->oid_abandoned; /* nobody waits for it any more: NDIS frees it */
+    bool twice = ours && !late && a->oid.completed;
+    bool pending = late;
     if (late) {
         a->oid_pending = NULL;
         a->oid_abandoned = false;
+        a->oid.armed = false;
         pthread_cond_broadcast(&a->changed);
-    } else if (pending) {
-        a->oid_done = true;
-        a->oid_status = status == NDIS_STATUS_PENDING ? NDIS_STATUS_FAILURE : status;
-        pthread_cond_broadcast(&a->changed);
+    } else if (ours) {
+        pending = ndis_pending_complete(a, &a->oid, status == NDIS_STATUS_PENDING ? NDIS_STATUS_FAILURE : status);
     }
     pthread_mutex_unlock(&a->lock);
     if (late)

@@ -3,10 +3,9 @@
  * completes at once or later with NdisMResetComplete. A reset does not change the state. */
 #include "ndis.h"
 
-static bool ndis_reset_done(struct ndis_adapter *a)
-{
-    return !a->reset_pending;
-}
+static const struct ndis_pending_kind ndis_reset_kind = {
+    "MiniportResetEx", "NdisMResetComplete", VF_RESET_TIMEOUT, VF_COMPLETION_UNEXPECTED, NDIS_RESET_TIMEOUT_SECONDS,
+};
 
 NDIS_STATUS ndis_adapter_reset(struct ndis_adapter *a)
 {
@@ -14,38 +13,20 @@ NDIS_STATUS ndis_adapter_reset(struct ndis_adapter *a)
     if (reset == NULL)
         return NDIS_STATUS_NOT_RESETTABLE;
     pthread_mutex_lock(&a->lock);
-    if (a->reset_pending || a->state == NDIS_STATE_HALTED || a->state == NDIS_STATE_INITIALIZING) {
+    if (a->reset.armed || a->state == NDIS_STATE_HALTED || a->state == NDIS_STATE_INITIALIZING) {
         pthread_mutex_unlock(&a->lock);
         return NDIS_STATUS_RESET_IN_PROGRESS;
     }
-    a->reset_pending = true;
+    ndis_pending_arm(&a->reset);
     a->resets++;
     pthread_mutex_unlock(&a->lock);
 
     BOOLEAN addressing = FALSE;
     NDIS_STATUS st = reset(a->context, &addressing);
     ke_irql_after_handler(PASSIVE_LEVEL, "MiniportResetEx", (const void *)reset);
-    pthread_mutex_lock(&a->lock);
-    if (st == NDIS_STATUS_PENDING) {
-        double limit = ndis_timeout_seconds(NDIS_RESET_TIMEOUT_SECONDS);
-        if (ndis_wait(a, ndis_reset_done, limit)) {
-            st = a->reset_status;
-        } else {
-            pthread_mutex_unlock(&a->lock);
-            vf_report(VF_RESET_TIMEOUT, "MiniportResetEx", (const void *)reset, true,
-                      "MiniportResetEx returned NDIS_STATUS_PENDING and NdisMResetComplete was not called within %.3g s",
-                      limit);
-            pthread_mutex_lock(&a->lock);
-            st = NDIS_STATUS_FAILURE;
-        }
-    } else if (!a->reset_pending) {
-        pthread_mutex_unlock(&a->lock);
-        vf_report(VF_COMPLETION_UNEXPECTED, "NdisMResetComplete", (const void *)reset, true,
-                  "MiniportResetEx called NdisMResetComplete and returned a status other than NDIS_STATUS_PENDING");
-        pthread_mutex_lock(&a->lock);
-    }
-    a->reset_pending = false;
-    pthread_mutex_unlock(&a->lock);
+    if (ndis_pending_finish(a, &a->reset, &ndis_reset_kind, (const void *)reset, st, NULL, NULL, &st) ==
+        NDIS_PENDING_TIMED_OUT)
+        ndis_pending_disarm(a, &a->reset);
     return st;
 }
 
@@ -59,12 +40,7 @@ NDISAPI VOID NdisMResetComplete(NDIS_HANDLE MiniportAdapterHandle, NDIS_STATUS S
     if (a == NULL)
         return;
     pthread_mutex_lock(&a->lock);
-    bool expected = a->reset_pending;
-    if (expected) {
-        a->reset_pending = false;
-        a->reset_status = Status;
-        pthread_cond_broadcast(&a->changed);
-    }
+    bool expected = ndis_pending_complete(a, &a->reset, Status);
     pthread_mutex_unlock(&a->lock);
     if (!expected)
         vf_violation(VF_COMPLETION_UNEXPECTED, fn, site, "no reset is pending on adapter %u", a->index);
