@@ -55,6 +55,15 @@ struct ke_pool *ndis_pool_of_handle(NDIS_HANDLE handle)
     }
 }
 
+struct ke_pool *ndis_owner_checked(NDIS_HANDLE handle, const char *param, const char *fn, const void *site)
+{
+    struct ke_pool *pool = ndis_pool_of_handle(handle);
+    if (pool == NULL)
+        vf_violation(VF_INVALID_HANDLE, fn, site, "%s %p is neither a driver nor a miniport adapter handle", param,
+                     handle);
+    return pool;
+}
+
 /* Waits (lock held) until `done` holds, for at most `seconds`. Returns whether it did. */
 bool ndis_wait(struct ndis_adapter *a, bool (*done)(struct ndis_adapter *), double seconds)
 {

@@ -475,12 +475,9 @@ NDISAPI NDIS_STATUS NdisOpenConfigurationEx(PNDIS_CONFIGURATION_OBJECT ConfigObj
                      "the configuration object needs NDIS_OBJECT_TYPE_CONFIGURATION_OBJECT, revision 1 and its size");
         return NDIS_STATUS_INVALID_PARAMETER;
     }
-    struct ke_pool *owner = ndis_pool_of_handle(ConfigObject->NdisHandle);
-    if (owner == NULL) {
-        vf_violation(VF_INVALID_HANDLE, fn, site, "NdisHandle %p is neither a driver nor a miniport adapter handle",
-                     ConfigObject->NdisHandle);
+    struct ke_pool *owner = ndis_owner_checked(ConfigObject->NdisHandle, "NdisHandle", fn, site);
+    if (owner == NULL)
         return NDIS_STATUS_INVALID_PARAMETER;
-    }
     if (vf_fault_inject(fn, site))
         return NDIS_STATUS_RESOURCES;
     struct ndis_config_handle *c = ke_pool_alloc(owner, sizeof *c, 0, site, fn);

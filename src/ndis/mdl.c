@@ -8,12 +8,9 @@ NDISAPI PMDL NdisAllocateMdl(NDIS_HANDLE NdisHandle, PVOID VirtualAddress, UINT 
     const void *site = VF_CALLER;
     if (!ke_irql_at_most(DISPATCH_LEVEL, fn, site))
         return NULL;
-    struct ke_pool *owner = ndis_pool_of_handle(NdisHandle);
-    if (owner == NULL) {
-        vf_violation(VF_INVALID_HANDLE, fn, site, "NdisHandle %p is neither a driver nor a miniport adapter handle",
-                     NdisHandle);
+    struct ke_pool *owner = ndis_owner_checked(NdisHandle, "NdisHandle", fn, site);
+    if (owner == NULL)
         return NULL;
-    }
     if (vf_fault_inject(fn, site))
         return NULL;
     PMDL mdl = ke_pool_alloc(owner, sizeof *mdl, 0, site, fn);

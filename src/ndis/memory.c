@@ -11,12 +11,9 @@ NDISAPI PVOID NdisAllocateMemoryWithTagPriority(NDIS_HANDLE NdisHandle, UINT Len
 
     if (!ke_irql_at_most(DISPATCH_LEVEL, fn, site))
         return NULL;
-    struct ke_pool *pool = ndis_pool_of_handle(NdisHandle);
-    if (pool == NULL) {
-        vf_violation(VF_INVALID_HANDLE, fn, site,
-                     "NdisHandle %p is neither a driver handle nor a miniport adapter handle", NdisHandle);
+    struct ke_pool *pool = ndis_owner_checked(NdisHandle, "NdisHandle", fn, site);
+    if (pool == NULL)
         return NULL;
-    }
     if (Tag == 0)
         vf_violation(VF_ALLOCATE_ZERO_TAG, fn, site, "Tag is 0; pass a four-character pool tag");
     if (vf_fault_inject(fn, site))

@@ -113,11 +113,9 @@ static struct ndis_pool *ndis_pool_create(const char *fn, const void *site, NDIS
 {
     if (!ke_irql_at_most(DISPATCH_LEVEL, fn, site))
         return NULL;
-    struct ke_pool *owner = ndis_pool_of_handle(handle);
-    if (owner == NULL) {
-        vf_violation(VF_INVALID_HANDLE, fn, site, "NdisHandle %p is neither a driver nor a miniport adapter handle", handle);
+    struct ke_pool *owner = ndis_owner_checked(handle, "NdisHandle", fn, site);
+    if (owner == NULL)
         return NULL;
-    }
     if (h == NULL || h->Type != NDIS_OBJECT_TYPE_DEFAULT || h->Revision < 1 || h->Size < min_size) {
         vf_violation(VF_DATA_PATH_INVALID, fn, site,
                      "pool parameters: header must be NDIS_OBJECT_TYPE_DEFAULT, revision 1, size >= %u", min_size);

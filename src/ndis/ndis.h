@@ -199,6 +199,8 @@ struct ndis_adapter *ndis_adapter_from_handle(NDIS_HANDLE handle);
 struct ndis_adapter *ndis_adapter_checked(NDIS_HANDLE handle, const char *fn, const void *site);
 /* Allocation owner for a driver or adapter handle, or NULL. */
 struct ke_pool *ndis_pool_of_handle(NDIS_HANDLE handle);
+/* The same, reporting a handle that is neither (InvalidNdisHandle, ND1204) as fn's `param`. */
+struct ke_pool *ndis_owner_checked(NDIS_HANDLE handle, const char *param, const char *fn, const void *site);
 
 /* The life of an adapter, driven by the host (edges, tests, the command line). Each call
  * checks the state machine; a call in the wrong state returns NDIS_STATUS_INVALID_STATE. */

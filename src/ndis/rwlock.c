@@ -68,12 +68,9 @@ NDISAPI PNDIS_RW_LOCK_EX NdisAllocateRWLock(NDIS_HANDLE NdisHandle)
 {
     const void *site = VF_CALLER;
     ke_irql_at_most(DISPATCH_LEVEL, "NdisAllocateRWLock", site);
-    struct ke_pool *owner = ndis_pool_of_handle(NdisHandle);
-    if (owner == NULL) {
-        vf_violation(VF_INVALID_HANDLE, "NdisAllocateRWLock", site,
-                     "NdisHandle %p is neither a driver nor a miniport adapter handle", NdisHandle);
+    struct ke_pool *owner = ndis_owner_checked(NdisHandle, "NdisHandle", "NdisAllocateRWLock", site);
+    if (owner == NULL)
         return NULL;
-    }
     if (vf_fault_inject("NdisAllocateRWLock", site))
         return NULL;
     struct ndis_rw_lock *l = ke_pool_alloc(owner, sizeof *l, 0, site, "NdisAllocateRWLock");

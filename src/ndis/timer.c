@@ -40,12 +40,9 @@ NDISAPI NDIS_STATUS NdisAllocateTimerObject(NDIS_HANDLE NdisHandle, PNDIS_TIMER_
     const void *site = VF_CALLER;
     if (!ke_irql_at_most(PASSIVE_LEVEL, fn, site))
         return NDIS_STATUS_FAILURE;
-    struct ke_pool *owner = ndis_pool_of_handle(NdisHandle);
-    if (owner == NULL) {
-        vf_violation(VF_INVALID_HANDLE, fn, site, "NdisHandle %p is neither a driver nor a miniport adapter handle",
-                     NdisHandle);
+    struct ke_pool *owner = ndis_owner_checked(NdisHandle, "NdisHandle", fn, site);
+    if (owner == NULL)
         return NDIS_STATUS_INVALID_PARAMETER;
-    }
     if (tc == NULL || pTimerObject == NULL || tc->Header.Type != NDIS_OBJECT_TYPE_TIMER_CHARACTERISTICS ||
         tc->Header.Revision < NDIS_TIMER_CHARACTERISTICS_REVISION_1 ||
         tc->Header.Size < NDIS_SIZEOF_TIMER_CHARACTERISTICS_REVISION_1 || tc->TimerFunction == NULL) {

@@ -20,12 +20,9 @@ NDISAPI NDIS_HANDLE NdisAllocateIoWorkItem(NDIS_HANDLE NdisObjectHandle)
     const void *site = VF_CALLER;
     if (!ke_irql_at_most(DISPATCH_LEVEL, fn, site))
         return NULL;
-    struct ke_pool *owner = ndis_pool_of_handle(NdisObjectHandle);
-    if (owner == NULL) {
-        vf_violation(VF_INVALID_HANDLE, fn, site, "NdisObjectHandle %p is neither a driver nor a miniport adapter handle",
-                     NdisObjectHandle);
+    struct ke_pool *owner = ndis_owner_checked(NdisObjectHandle, "NdisObjectHandle", fn, site);
+    if (owner == NULL)
         return NULL;
-    }
     if (vf_fault_inject(fn, site))
         return NULL;
     struct ndis_work_item *item = ke_pool_alloc(owner, sizeof *item, 0, site, fn);
