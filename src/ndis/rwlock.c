@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "ndis.h"
+#include "../common/array.h"
 #include "../kernel/ke.h"
 
 struct ndis_rw_holder {
@@ -139,18 +140,14 @@ static void ndis_rw_acquire(PNDIS_RW_LOCK_EX Lock, PLOCK_STATE_EX State, UCHAR F
     if (writes == 0 && reads == 0) /* a recursive acquisition never waits */
         while (write ? ndis_rw_others_hold(l) : ndis_rw_others_write(l))
             pthread_cond_wait(&l->released, &l->mutex);
-    if (l->nholders == l->capacity) {
-        size_t cap = l->capacity ? 2 * l->capacity : 4;
-        struct ndis_rw_holder *grown = realloc(l->holders, cap * sizeof *grown);
-        if (grown == NULL) {
-            pthread_mutex_unlock(&l->mutex);
-            vf_violation(VF_RW_LOCK_MISUSE, fn, site, "OpenNDIS is out of memory recording an acquisition of %p",
-                         (void *)Lock);
-            return;
-        }
-        l->holders = grown;
-        l->capacity = cap;
+    struct ndis_rw_holder *grown = array_reserve(l->holders, &l->capacity, l->nholders + 1, sizeof *grown);
+    if (grown == NULL) {
+        pthread_mutex_unlock(&l->mutex);
+        vf_violation(VF_RW_LOCK_MISUSE, fn, site, "OpenNDIS is out of memory recording an acquisition of %p",
+                     (void *)Lock);
+        return;
     }
+    l->holders = grown;
     l->holders[l->nholders++] = (struct ndis_rw_holder){ State, pthread_self(), write };
     pthread_mutex_unlock(&l->mutex);
     State->OldIrql = ke_irql_set(DISPATCH_LEVEL);

@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "vf.h"
+#include "../common/array.h"
 
 static pthread_mutex_t vf_fault_lock = PTHREAD_MUTEX_INITIALIZER;
 static unsigned long vf_fault_nth;
@@ -149,18 +150,14 @@ bool vf_fault_inject_armed(const char *function, const void *site)
     vf_locate(site, true, &f.where);
 
     pthread_mutex_lock(&vf_fault_lock);
-    if (vf_fault_nlog == vf_fault_log_cap) {
-        size_t cap = vf_fault_log_cap ? vf_fault_log_cap * 2 : 16;
-        struct vf_injection *grown = realloc(vf_fault_log, cap * sizeof *grown);
-        if (grown == NULL) {
-            pthread_mutex_unlock(&vf_fault_lock);
-            fprintf(stderr, "openndis: out of memory recording the injected failure of %s (call %lu)\n",
-                    function, call);
-            return true;
-        }
-        vf_fault_log = grown;
-        vf_fault_log_cap = cap;
+    struct vf_injection *grown = array_reserve(vf_fault_log, &vf_fault_log_cap, vf_fault_nlog + 1, sizeof *grown);
+    if (grown == NULL) {
+        pthread_mutex_unlock(&vf_fault_lock);
+        fprintf(stderr, "openndis: out of memory recording the injected failure of %s (call %lu)\n", function,
+                call);
+        return true;
     }
+    vf_fault_log = grown;
     vf_fault_log[vf_fault_nlog++] = f;
     pthread_mutex_unlock(&vf_fault_lock);
     return true;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "vf.h"
+#include "../common/array.h"
 
 static pthread_mutex_t vf_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct vf_violation *vf_records;
@@ -69,18 +70,13 @@ void vf_report(enum vf_rule_id id, const char *function, const void *site, bool 
     }
 
     pthread_mutex_lock(&vf_lock);
-    if (vf_nrecords == vf_capacity) {
-        size_t cap = vf_capacity ? vf_capacity * 2 : 16;
-        struct vf_violation *grown = realloc(vf_records, cap * sizeof *grown);
-        if (grown == NULL) {
-            pthread_mutex_unlock(&vf_lock);
-            fprintf(stderr, "openndis: out of memory recording %s: %s\n", vf_rule(id)->name,
-                    rec.message);
-            return;
-        }
-        vf_records = grown;
-        vf_capacity = cap;
+    struct vf_violation *grown = array_reserve(vf_records, &vf_capacity, vf_nrecords + 1, sizeof *grown);
+    if (grown == NULL) {
+        pthread_mutex_unlock(&vf_lock);
+        fprintf(stderr, "openndis: out of memory recording %s: %s\n", vf_rule(id)->name, rec.message);
+        return;
     }
+    vf_records = grown;
     vf_records[vf_nrecords++] = rec;
     pthread_mutex_unlock(&vf_lock);
 }

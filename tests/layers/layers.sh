@@ -5,6 +5,7 @@
 #
 #   tools/openndis  ->  edge  ->  ndis  ->  kernel  ->  verifier
 #                      loader  ---------->  kernel
+# src/common holds header-only helpers below every layer (each may include it).
 # A layer may use itself and the layers below it; ndis and loader are siblings (neither
 # uses the other: the loader reports to the kernel, NDIS listens). Only tools/ knows JSON,
 # the command line and the report formats.
@@ -18,22 +19,22 @@ cd "$root" || exit 2
 # allowed LAYER: the layers LAYER may include or call (besides itself and include/)
 allowed() {
     case $1 in
-    verifier) echo "" ;;
-    kernel) echo "verifier" ;;
-    loader) echo "kernel verifier" ;;
-    ndis) echo "kernel verifier" ;;
-    edge) echo "ndis kernel verifier" ;;
-    openndis) echo "edge ndis loader kernel verifier json" ;;
-    openndis-port) echo "json" ;;
+    verifier) echo "common" ;;
+    kernel) echo "verifier common" ;;
+    loader) echo "kernel verifier common" ;;
+    ndis) echo "kernel verifier common" ;;
+    edge) echo "ndis kernel verifier common" ;;
+    openndis) echo "edge ndis loader kernel verifier json common" ;;
+    openndis-port) echo "json common" ;;
     *) echo "" ;;
     esac
 }
 prefix_of() {
     case $1 in
-    verifier) echo vf ;; kernel) echo ke ;; loader) echo ld ;; ndis) echo ndis ;; edge) echo edge ;;
+    verifier) echo vf ;; kernel) echo ke ;; loader) echo ld ;; ndis) echo ndis ;; edge) echo edge ;; common) echo array ;;
     esac
 }
-layers="verifier kernel loader ndis edge"
+layers="verifier kernel loader ndis edge common"
 
 # The code of a C file without comments and with string literals emptied.
 code_of() {
@@ -66,6 +67,7 @@ for file in $(find src tools -name '*.[ch]' | sort); do
         *) [ -e "include/$name" ] && continue ;; # the public driver headers: everyone's
         esac
         case $name in
+        ../../src/*/*) target=$(echo "$name" | cut -d/ -f4) ;;
         ../../*) target=tools ;;
         ../*/*) target=$(echo "$name" | cut -d/ -f2) ;;
         */*) first=${name%%/*}; for l in $layers; do [ "$first" = "$l" ] && target=$l; done ;;

@@ -55,10 +55,10 @@ struct cfg {
     struct node *n;
     size_t count, cap;
     struct label *labels;
-    size_t nlabels;
+    size_t nlabels, caplabels;
     int *cases; /* the innermost switch's case entries while its body is built */
     CXCursor *case_stmts;
-    size_t ncases;
+    size_t ncases, capcases, capcase_stmts;
     bool has_default;
     CXCursor cur_if;
     const char *const *reg_names, *const *clean_names;
@@ -69,12 +69,7 @@ struct cfg {
 
 static int new_node(struct cfg *g, enum node_kind k, CXCursor c, CXCursor parent, int next)
 {
-    if (g->count == g->cap) {
-        g->cap = g->cap ? g->cap * 2 : 64;
-        g->n = realloc(g->n, g->cap * sizeof *g->n);
-        if (!g->n)
-            abort();
-    }
+    g->n = port_reserve(g->n, &g->cap, g->count + 1, sizeof *g->n);
     struct node *n = &g->n[g->count];
     memset(n, 0, sizeof *n);
     n->kind = k;
@@ -98,10 +93,8 @@ static bool name_in(const char *name, const char *const *list)
 
 static void add_case(struct cfg *g, int entry, CXCursor stmt)
 {
-    g->cases = realloc(g->cases, (g->ncases + 1) * sizeof *g->cases);
-    g->case_stmts = realloc(g->case_stmts, (g->ncases + 1) * sizeof *g->case_stmts);
-    if (!g->cases || !g->case_stmts)
-        abort();
+    g->cases = port_reserve(g->cases, &g->capcases, g->ncases + 1, sizeof *g->cases);
+    g->case_stmts = port_reserve(g->case_stmts, &g->capcase_stmts, g->ncases + 1, sizeof *g->case_stmts);
     g->cases[g->ncases] = entry;
     g->case_stmts[g->ncases++] = stmt;
 }
@@ -162,11 +155,11 @@ static int build(struct cfg *g, CXCursor c, CXCursor parent, int next, int brk, 
     case CXCursor_SwitchStmt: {
         int *outer = g->cases;
         CXCursor *outer_stmts = g->case_stmts;
-        size_t nouter = g->ncases;
+        size_t nouter = g->ncases, outer_cap = g->capcases, outer_cap_stmts = g->capcase_stmts;
         bool outer_default = g->has_default;
         g->cases = NULL;
         g->case_stmts = NULL;
-        g->ncases = 0;
+        g->ncases = g->capcases = g->capcase_stmts = 0;
         g->has_default = false;
         if (n > 1)
             build(g, k[n - 1], c, next, next, cont);
@@ -179,6 +172,8 @@ static int build(struct cfg *g, CXCursor c, CXCursor parent, int next, int brk, 
         g->cases = outer;
         g->case_stmts = outer_stmts;
         g->ncases = nouter;
+        g->capcases = outer_cap;
+        g->capcase_stmts = outer_cap_stmts;
         g->has_default = outer_default;
         break;
     }
@@ -191,7 +186,7 @@ static int build(struct cfg *g, CXCursor c, CXCursor parent, int next, int brk, 
         break;
     case CXCursor_LabelStmt:
         entry = n ? build(g, k[0], c, next, brk, cont) : next;
-        g->labels = realloc(g->labels, (g->nlabels + 1) * sizeof *g->labels);
+        g->labels = port_reserve(g->labels, &g->caplabels, g->nlabels + 1, sizeof *g->labels);
         g->labels[g->nlabels].name = port_spelling(c);
         g->labels[g->nlabels++].node = entry;
         break;
@@ -415,12 +410,7 @@ static void record(struct cfg *g, int kind, CXCursor c, CXCursor stmt, CXCursor 
             e->cleaned == s->cleaned && e->returns == returns)
             return;
     }
-    if (f->n == f->cap) {
-        f->cap = f->cap ? f->cap * 2 : 16;
-        f->ev = realloc(f->ev, f->cap * sizeof *f->ev);
-        if (!f->ev)
-            abort();
-    }
+    f->ev = port_reserve(f->ev, &f->cap, f->n + 1, sizeof *f->ev);
     f->ev[f->n++] = (struct port_flow_event){ .kind = kind, .cursor = c, .stmt = stmt, .parent = parent,
                                               .guard = g->n[s->node].guard,
                                               .reg = s->reg, .cleaned = s->cleaned,
@@ -530,12 +520,7 @@ static bool seen_before(struct cfg *g, const struct state *s)
         if (same)
             return true;
     }
-    if (g->nseen == g->capseen) {
-        g->capseen = g->capseen ? g->capseen * 2 : 256;
-        g->seen = realloc(g->seen, g->capseen * sizeof *g->seen);
-        if (!g->seen)
-            abort();
-    }
+    g->seen = port_reserve(g->seen, &g->capseen, g->nseen + 1, sizeof *g->seen);
     g->seen[g->nseen++] = *s;
     return false;
 }

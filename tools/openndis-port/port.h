@@ -27,6 +27,10 @@ struct port_note {
     char *message;
 };
 
+/* report.c: array_reserve (src/common/array.h) that ends the program with a message when
+ * memory runs out. */
+void *port_reserve(void *items, size_t *cap, size_t need, size_t size);
+
 struct port_diag {
     enum port_severity severity;
     const char *id;   /* port-xxx */
@@ -34,9 +38,9 @@ struct port_diag {
     struct port_span at;
     char *message;
     struct port_note *notes;
-    size_t n_notes;
+    size_t n_notes, cap_notes;
     struct port_fixit *fixits;
-    size_t n_fixits;
+    size_t n_fixits, cap_fixits;
 };
 
 struct port_report {

@@ -5,16 +5,16 @@
 #include <string.h>
 
 #include "port.h"
+#include "../../src/common/array.h"
 
-static void *grow(void *v, size_t n, size_t *cap, size_t size)
+void *port_reserve(void *items, size_t *cap, size_t need, size_t size)
 {
-    if (n < *cap)
-        return v;
-    *cap = *cap ? *cap * 2 : 4;
-    v = realloc(v, *cap * size);
-    if (!v)
-        abort();
-    return v;
+    void *grown = array_reserve(items, cap, need, size);
+    if (grown == NULL) {
+        fprintf(stderr, "openndis port: out of memory\n");
+        exit(2);
+    }
+    return grown;
 }
 
 static char *vformat(const char *fmt, va_list ap)
@@ -69,7 +69,7 @@ bool port_span_of(CXSourceRange range, struct port_span *out)
 struct port_diag *port_diag(struct port_report *r, enum port_severity sev, const char *id,
                             const char *page, CXCursor at, const char *fmt, ...)
 {
-    r->diags = grow(r->diags, r->n, &r->cap, sizeof *r->diags);
+    r->diags = port_reserve(r->diags, &r->cap, r->n + 1, sizeof *r->diags);
     struct port_diag *d = &r->diags[r->n++];
     memset(d, 0, sizeof *d);
     d->severity = sev;
@@ -86,10 +86,7 @@ struct port_diag *port_diag(struct port_report *r, enum port_severity sev, const
 
 void port_note(struct port_diag *d, CXCursor at, const char *fmt, ...)
 {
-    size_t cap = d->n_notes; /* exact-size growth: notes are few */
-    d->notes = realloc(d->notes, (cap + 1) * sizeof *d->notes);
-    if (!d->notes)
-        abort();
+    d->notes = port_reserve(d->notes, &d->cap_notes, d->n_notes + 1, sizeof *d->notes);
     struct port_note *n = &d->notes[d->n_notes++];
     memset(n, 0, sizeof *n);
     if (!clang_Cursor_isNull(at))
@@ -116,9 +113,7 @@ static bool add_fixit(struct port_diag *d, CXSourceLocation b, CXSourceLocation 
         return false; /* inside a macro expansion: not a mechanical rewrite */
     }
     free(fe);
-    d->fixits = realloc(d->fixits, (d->n_fixits + 1) * sizeof *d->fixits);
-    if (!d->fixits)
-        abort();
+    d->fixits = port_reserve(d->fixits, &d->cap_fixits, d->n_fixits + 1, sizeof *d->fixits);
     d->fixits[d->n_fixits].at = s;
     d->fixits[d->n_fixits].text = strdup(text);
     static unsigned seq;
