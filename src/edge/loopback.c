@@ -16,7 +16,7 @@ struct edge_rx {
 
 
 struct edge_loopback {
-    struct ndis_adapter *adapter;
+    struct ndis_adapter *_Atomic adapter; /* NULL once detached; recv peeks without the lock */
     struct ke_lock lock;
     struct edge_frames frames;
     struct edge_rx *queue;
@@ -73,7 +73,7 @@ static void edge_lb_detached(void *ctx, struct ndis_adapter *adapter)
     struct edge_loopback *lb = ctx;
     (void)adapter;
     ke_lock(&lb->lock);
-    __atomic_store_n(&lb->adapter, NULL, __ATOMIC_RELEASE); /* recv peeks at it unlocked */
+    atomic_store_explicit(&lb->adapter, NULL, memory_order_release);
     ke_unlock(&lb->lock);
 }
 
@@ -138,7 +138,7 @@ ssize_t edge_loopback_recv(struct edge_loopback *lb, void *buffer, size_t cap)
 {
     /* Returning indicated NBLs is NDIS's part of receiving; do it whenever the host polls
      * (it costs one load when there is nothing to return). */
-    struct ndis_adapter *adapter = __atomic_load_n(&lb->adapter, __ATOMIC_ACQUIRE);
+    struct ndis_adapter *adapter = atomic_load_explicit(&lb->adapter, memory_order_acquire);
     if (adapter != NULL)
         ndis_adapter_return_pending(adapter);
     ke_lock(&lb->lock);

@@ -84,7 +84,7 @@ bool ndis_wait(struct ndis_adapter *a, bool (*done)(struct ndis_adapter *), doub
 /* Under the mutex; atomic because the data path reads the state without it. */
 static void ndis_state_store(struct ndis_adapter *a, enum ndis_state state)
 {
-    __atomic_store_n(&a->state, state, __ATOMIC_SEQ_CST);
+    atomic_store(&a->state, state);
 }
 
 static void ndis_set_state(struct ndis_adapter *a, enum ndis_state state)
@@ -266,7 +266,7 @@ NDISAPI VOID NdisMRestartComplete(NDIS_HANDLE MiniportAdapterHandle, NDIS_STATUS
 
 static bool ndis_no_send_in_call(struct ndis_adapter *a)
 {
-    return __atomic_load_n(&a->sends_in_call, __ATOMIC_SEQ_CST) == 0;
+    return atomic_load(&a->sends_in_call) == 0;
 }
 
 NDIS_STATUS ndis_adapter_pause(struct ndis_adapter *a)
@@ -300,7 +300,7 @@ NDIS_STATUS ndis_adapter_pause(struct ndis_adapter *a)
     ndis_pending_finish(a, &a->pause, &ndis_pause_kind, (const void *)pause, st, NULL, ndis_adapter_return_pending, &st);
     ndis_adapter_return_pending(a);
     pthread_mutex_lock(&a->lock);
-    long sends = __atomic_load_n(&a->sends_outstanding, __ATOMIC_SEQ_CST);
+    long sends = atomic_load(&a->sends_outstanding);
     a->pause.armed = false;
     ndis_state_store(a, NDIS_STATE_PAUSED);
     pthread_cond_broadcast(&a->changed);
@@ -397,7 +397,7 @@ void ndis_adapter_observe(struct ndis_adapter *a, ndis_frame_observer *observer,
 {
     pthread_mutex_lock(&a->lock);
     a->observer_context = context;
-    __atomic_store_n(&a->observer, observer, __ATOMIC_RELEASE); /* the data path peeks at it */
+    atomic_store_explicit(&a->observer, observer, memory_order_release); /* the data path peeks at it */
     pthread_mutex_unlock(&a->lock);
 }
 
@@ -424,10 +424,10 @@ void ndis_adapter_stats(struct ndis_adapter *a, struct ndis_adapter_stats *out)
                                                                                : NDIS_MAX_PHYS_ADDRESS_LENGTH,
         .mtu = a->general.MtuSize,
         .link = a->link.MediaConnectState,
-        .sent_frames = __atomic_load_n(&a->counters.sent_frames, __ATOMIC_RELAXED),
-        .sent_bytes = __atomic_load_n(&a->counters.sent_bytes, __ATOMIC_RELAXED),
-        .received_frames = __atomic_load_n(&a->counters.received_frames, __ATOMIC_RELAXED),
-        .received_bytes = __atomic_load_n(&a->counters.received_bytes, __ATOMIC_RELAXED),
+        .sent_frames = atomic_load_explicit(&a->counters.sent_frames, memory_order_relaxed),
+        .sent_bytes = atomic_load_explicit(&a->counters.sent_bytes, memory_order_relaxed),
+        .received_frames = atomic_load_explicit(&a->counters.received_frames, memory_order_relaxed),
+        .received_bytes = atomic_load_explicit(&a->counters.received_bytes, memory_order_relaxed),
     };
     memcpy(out->mac, a->general.CurrentMacAddress, out->mac_length);
     pthread_mutex_unlock(&a->lock);

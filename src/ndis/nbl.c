@@ -486,9 +486,13 @@ NDISAPI VOID NdisAdvanceNetBufferListDataStart(PNET_BUFFER_LIST nbl, ULONG DataO
  * and counters are atomics, and the return queue has its own short lock. The mutex (and its
  * condition) is only for a pause or halt waiting on the counts; the data path wakes it only
  * when the adapter is not running, i.e. when someone may be waiting. */
-#define DP_LOAD(x) __atomic_load_n(&(x), __ATOMIC_SEQ_CST)
-#define DP_ADD(x, n) __atomic_add_fetch(&(x), (n), __ATOMIC_SEQ_CST)
-#define DP_COUNT(x, n) __atomic_add_fetch(&(x), (n), __ATOMIC_RELAXED)
+#define DP_LOAD(x) atomic_load(&(x))
+#define DP_ADD(x, n) ndis_dp_add(&(x), (n))
+static inline long ndis_dp_add(_Atomic long *count, long n)
+{
+    return atomic_fetch_add(count, n) + n; /* the new value */
+}
+#define DP_COUNT(x, n) atomic_fetch_add_explicit(&(x), (n), memory_order_relaxed)
 
 static void ndis_dp_wake(struct ndis_adapter *a)
 {
@@ -502,7 +506,7 @@ static void ndis_dp_wake(struct ndis_adapter *a)
 /* The frame observer and its context, read as a pair (NULL when there is none). */
 static ndis_frame_observer *ndis_observer(struct ndis_adapter *a, void **context)
 {
-    if (__atomic_load_n(&a->observer, __ATOMIC_ACQUIRE) == NULL)
+    if (atomic_load_explicit(&a->observer, memory_order_acquire) == NULL)
         return NULL;
     pthread_mutex_lock(&a->lock);
     ndis_frame_observer *observer = a->observer;
@@ -672,20 +676,20 @@ NDISAPI VOID NdisMIndicateReceiveNetBufferLists(NDIS_HANDLE MiniportAdapterHandl
     *tail = NetBufferLists;
     a->returns_tail = &last->Next;
     DP_ADD(a->receives_outstanding, (long)count);
-    __atomic_store_n(&a->returns_waiting, true, __ATOMIC_RELEASE);
+    atomic_store_explicit(&a->returns_waiting, true, memory_order_release);
     ke_unlock(&a->returns_lock);
 }
 
 void ndis_adapter_return_pending(struct ndis_adapter *a)
 {
     /* Called on every host poll: nothing to do is the common case, and costs one load. */
-    if (!__atomic_load_n(&a->returns_waiting, __ATOMIC_ACQUIRE))
+    if (!atomic_load_explicit(&a->returns_waiting, memory_order_acquire))
         return;
     ke_lock(&a->returns_lock);
     PNET_BUFFER_LIST nbls = a->returns;
     a->returns = NULL;
     a->returns_tail = NULL;
-    __atomic_store_n(&a->returns_waiting, false, __ATOMIC_RELAXED);
+    atomic_store_explicit(&a->returns_waiting, false, memory_order_relaxed);
     long n = 0;
     for (PNET_BUFFER_LIST nbl = nbls; nbl; nbl = nbl->Next, n++)
         NBL_SET(nbl, NULL, NBL_IDLE);

@@ -2,6 +2,7 @@
 #ifndef OPENNDIS_NDIS_INTERNAL_H
 #define OPENNDIS_NDIS_INTERNAL_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 
 #include <ndis.h>
@@ -137,9 +138,10 @@ struct ndis_pending_kind {
 };
 enum ndis_pending_end { NDIS_PENDING_RETURNED, NDIS_PENDING_COMPLETED, NDIS_PENDING_TIMED_OUT };
 
+/* Counted on the data path without a lock (relaxed: totals, not orderings). */
 struct ndis_adapter_counters {
-    uint64_t sent_frames, sent_bytes, send_failed;
-    uint64_t received_frames, received_bytes;
+    _Atomic uint64_t sent_frames, sent_bytes, send_failed;
+    _Atomic uint64_t received_frames, received_bytes;
 };
 
 struct ndis_adapter {
@@ -148,7 +150,7 @@ struct ndis_adapter {
     struct ndis_adapter *next; /* in driver->adapters, under driver->adapters_lock */
     unsigned index;
     NDIS_HANDLE context; /* MiniportAdapterContext */
-    enum ndis_state state;
+    _Atomic enum ndis_state state; /* written under `lock`; the data path reads it without */
     pthread_mutex_t lock;
     pthread_cond_t changed;
     NDIS_MINIPORT_INIT_PARAMETERS init_parameters;
@@ -168,11 +170,11 @@ struct ndis_adapter {
 
     /* The data path's share (nbl.c): atomics, and the return queue under its own lock; the
      * state is written atomically (under the mutex) so the data path can read it without. */
-    long sends_outstanding;   /* NBLs owned by the miniport */
-    long sends_in_call;       /* host threads inside MiniportSendNetBufferLists */
-    long receives_outstanding; /* indicated NBLs not yet returned */
-    struct ke_lock returns_lock;
-    bool returns_waiting;      /* returns is not empty (read without the lock) */
+    _Atomic long sends_outstanding;    /* NBLs owned by the miniport */
+    _Atomic long sends_in_call;        /* host threads inside MiniportSendNetBufferLists */
+    _Atomic long receives_outstanding; /* indicated NBLs not yet returned */
+    struct ke_lock returns_lock;       /* guards returns and returns_tail */
+    _Atomic bool returns_waiting;      /* returns is not empty (read without the lock) */
     PNET_BUFFER_LIST returns;  /* indicated NBLs waiting to go back to the miniport */
     PNET_BUFFER_LIST *returns_tail; /* where the next indication is appended (NULL: at returns) */
 
@@ -187,8 +189,8 @@ struct ndis_adapter {
     struct ke_pool pool; /* memory allocated with the adapter handle */
     const struct ndis_upper_edge *edge;
     void *edge_context;
-    ndis_frame_observer *observer;
-    void *observer_context;
+    ndis_frame_observer *_Atomic observer; /* set under `lock`; the data path peeks without */
+    void *observer_context;                /* under `lock` */
     struct ndis_adapter_counters counters;
 };
 

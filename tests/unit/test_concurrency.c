@@ -195,7 +195,7 @@ static void test_pause_restart_while_sending(void **state)
     assert_int_equal(stats.sent, stats.send_completed + stats.send_failed);
     /* Every failure was NDIS's own (the adapter was not running when the call came); had a
      * send reached the sample after its MiniportPause, the sample would have failed it. */
-    assert_int_equal(stats.send_failed, __atomic_load_n(&side[0].adapter->counters.send_failed, __ATOMIC_RELAXED));
+    assert_int_equal(stats.send_failed, atomic_load(&side[0].adapter->counters.send_failed));
     for (int i = 0; i < 2; i++) {
         assert_int_equal(ndis_adapter_halt(side[i].adapter, NdisHaltDeviceDisabled), NDIS_STATUS_SUCCESS);
         edge_loopback_close(side[i].edge);
