@@ -67,6 +67,7 @@ struct ke_pool *ndis_owner_checked(NDIS_HANDLE handle, const char *param, const 
 /* Waits (lock held) until `done` holds, for at most `seconds`. Returns whether it did. */
 bool ndis_wait(struct ndis_adapter *a, bool (*done)(struct ndis_adapter *), double seconds)
 {
+    ndis_assert_locked(a);
     struct timespec until;
     clock_gettime(CLOCK_MONOTONIC, &until);
     until.tv_sec += (time_t)seconds;
@@ -76,7 +77,7 @@ bool ndis_wait(struct ndis_adapter *a, bool (*done)(struct ndis_adapter *), doub
         until.tv_nsec -= 1000000000L;
     }
     while (!done(a))
-        if (pthread_cond_timedwait(&a->changed, &a->lock, &until) == ETIMEDOUT)
+        if (ndis_adapter_wait_until(a, &until) == ETIMEDOUT)
             return done(a);
     return true;
 }
@@ -84,15 +85,16 @@ bool ndis_wait(struct ndis_adapter *a, bool (*done)(struct ndis_adapter *), doub
 /* Under the mutex; atomic because the data path reads the state without it. */
 static void ndis_state_store(struct ndis_adapter *a, enum ndis_state state)
 {
+    ndis_assert_locked(a);
     atomic_store(&a->state, state);
 }
 
 static void ndis_set_state(struct ndis_adapter *a, enum ndis_state state)
 {
-    pthread_mutex_lock(&a->lock);
+    ndis_adapter_lock(a);
     ndis_state_store(a, state);
     pthread_cond_broadcast(&a->changed);
-    pthread_mutex_unlock(&a->lock);
+    ndis_adapter_unlock(a);
 }
 
 static void ndis_adapter_free(struct ndis_adapter *a)
@@ -166,7 +168,7 @@ struct ndis_adapter *ndis_adapter_initialize(PDRIVER_OBJECT object, NDIS_STATUS 
     d->adapters = a;
     pthread_rwlock_unlock(&d->adapters_lock);
 
-    ndis_state_store(a, NDIS_STATE_INITIALIZING);
+    ndis_set_state(a, NDIS_STATE_INITIALIZING);
     a->in_initialize = true;
     MINIPORT_INITIALIZE_HANDLER init = d->chars.InitializeHandlerEx;
     NDIS_STATUS st = init(a, d->context, p);
@@ -190,7 +192,7 @@ struct ndis_adapter *ndis_adapter_initialize(PDRIVER_OBJECT object, NDIS_STATUS 
         st = NDIS_STATUS_FAILURE;
     }
     if (st != NDIS_STATUS_SUCCESS) {
-        ndis_state_store(a, NDIS_STATE_HALTED);
+        ndis_set_state(a, NDIS_STATE_HALTED);
         ke_pool_release(&a->pool, "after MiniportInitializeEx failed (it must free what it allocated)");
         ndis_adapter_free(a);
         *status = st;
@@ -213,14 +215,14 @@ static const struct ndis_pending_kind ndis_pause_kind = {
 
 NDIS_STATUS ndis_adapter_restart(struct ndis_adapter *a)
 {
-    pthread_mutex_lock(&a->lock);
+    ndis_adapter_lock(a);
     if (a->state != NDIS_STATE_PAUSED) {
-        pthread_mutex_unlock(&a->lock);
+        ndis_adapter_unlock(a);
         return NDIS_STATUS_INVALID_STATE;
     }
     ndis_state_store(a, NDIS_STATE_RESTARTING);
     ndis_pending_arm(&a->restart);
-    pthread_mutex_unlock(&a->lock);
+    ndis_adapter_unlock(a);
 
     NDIS_MINIPORT_RESTART_PARAMETERS params = {
         .Header = { NDIS_OBJECT_TYPE_DEFAULT, NDIS_MINIPORT_RESTART_PARAMETERS_REVISION_1,
@@ -233,10 +235,10 @@ NDIS_STATUS ndis_adapter_restart(struct ndis_adapter *a)
         NDIS_PENDING_TIMED_OUT)
         ndis_pending_disarm(a, &a->restart);
 
-    pthread_mutex_lock(&a->lock);
+    ndis_adapter_lock(a);
     ndis_state_store(a, st == NDIS_STATUS_SUCCESS ? NDIS_STATE_RUNNING : NDIS_STATE_PAUSED);
     pthread_cond_broadcast(&a->changed);
-    pthread_mutex_unlock(&a->lock);
+    ndis_adapter_unlock(a);
     return st;
 }
 
@@ -249,11 +251,11 @@ static void ndis_pended_complete(const char *fn, const void *site, NDIS_HANDLE h
     struct ndis_adapter *a = ndis_adapter_checked(handle, fn, site);
     if (a == NULL)
         return;
-    pthread_mutex_lock(&a->lock);
+    ndis_adapter_lock(a);
     bool expected = a->state == (restart ? NDIS_STATE_RESTARTING : NDIS_STATE_PAUSING) &&
                     ndis_pending_complete(a, restart ? &a->restart : &a->pause, status);
     enum ndis_state state = a->state;
-    pthread_mutex_unlock(&a->lock);
+    ndis_adapter_unlock(a);
     if (!expected)
         vf_violation(VF_COMPLETION_UNEXPECTED, fn, site, "no %s is pending (adapter %u is %s)",
                      restart ? "restart" : "pause", a->index, ndis_state_name(state));
@@ -271,9 +273,9 @@ static bool ndis_no_send_in_call(struct ndis_adapter *a)
 
 NDIS_STATUS ndis_adapter_pause(struct ndis_adapter *a)
 {
-    pthread_mutex_lock(&a->lock);
+    ndis_adapter_lock(a);
     if (a->state != NDIS_STATE_RUNNING) {
-        pthread_mutex_unlock(&a->lock);
+        ndis_adapter_unlock(a);
         return NDIS_STATUS_INVALID_STATE;
     }
     ndis_state_store(a, NDIS_STATE_PAUSING);
@@ -281,7 +283,7 @@ NDIS_STATUS ndis_adapter_pause(struct ndis_adapter *a)
     /* NDIS pauses the protocols above first: no send call is still being made when
      * MiniportPause runs (new ones now complete at once with NDIS_STATUS_PAUSED). */
     ndis_wait(a, ndis_no_send_in_call, 1e9);
-    pthread_mutex_unlock(&a->lock);
+    ndis_adapter_unlock(a);
 
     /* Part of pausing is NDIS returning every indicated NBL. */
     ndis_adapter_return_pending(a);
@@ -299,12 +301,12 @@ NDIS_STATUS ndis_adapter_pause(struct ndis_adapter *a)
     /* While it pends, keep returning what the driver indicates: it may wait for that. */
     ndis_pending_finish(a, &a->pause, &ndis_pause_kind, (const void *)pause, st, NULL, ndis_adapter_return_pending, &st);
     ndis_adapter_return_pending(a);
-    pthread_mutex_lock(&a->lock);
+    ndis_adapter_lock(a);
     long sends = atomic_load(&a->sends_outstanding);
     a->pause.armed = false;
     ndis_state_store(a, NDIS_STATE_PAUSED);
     pthread_cond_broadcast(&a->changed);
-    pthread_mutex_unlock(&a->lock);
+    ndis_adapter_unlock(a);
     if (sends > 0)
         vf_report(VF_PAUSE_WITH_SENDS, "MiniportPause", (const void *)pause, true,
                   "the pause completed with %ld sent NET_BUFFER_LISTs not completed; a miniport completes every send before its pause completes",
@@ -359,10 +361,10 @@ void ndis_adapter_pnp_event(struct ndis_adapter *a, NDIS_DEVICE_PNP_EVENT event,
 
 void ndis_adapter_attach(struct ndis_adapter *a, const struct ndis_upper_edge *edge, void *context)
 {
-    pthread_mutex_lock(&a->lock);
+    ndis_adapter_lock(a);
     a->edge = edge;
     a->edge_context = context;
-    pthread_mutex_unlock(&a->lock);
+    ndis_adapter_unlock(a);
 }
 
 NDISAPI VOID NdisMGetDeviceProperty(NDIS_HANDLE MiniportAdapterHandle, PDEVICE_OBJECT *PhysicalDeviceObject,
@@ -395,10 +397,10 @@ NDISAPI ULONG NdisGetSharedDataAlignment(VOID)
 
 void ndis_adapter_observe(struct ndis_adapter *a, ndis_frame_observer *observer, void *context)
 {
-    pthread_mutex_lock(&a->lock);
+    ndis_adapter_lock(a);
     a->observer_context = context;
     atomic_store_explicit(&a->observer, observer, memory_order_release); /* the data path peeks at it */
-    pthread_mutex_unlock(&a->lock);
+    ndis_adapter_unlock(a);
 }
 
 /* NDIS halts whatever adapters a driver still has before it unloads the driver. */
@@ -416,7 +418,7 @@ void ndis_driver_halt_adapters(struct ndis_driver *d)
 
 void ndis_adapter_stats(struct ndis_adapter *a, struct ndis_adapter_stats *out)
 {
-    pthread_mutex_lock(&a->lock);
+    ndis_adapter_lock(a);
     *out = (struct ndis_adapter_stats){
         .index = a->index,
         .state = a->state,
@@ -430,7 +432,7 @@ void ndis_adapter_stats(struct ndis_adapter *a, struct ndis_adapter_stats *out)
         .received_bytes = atomic_load_explicit(&a->counters.received_bytes, memory_order_relaxed),
     };
     memcpy(out->mac, a->general.CurrentMacAddress, out->mac_length);
-    pthread_mutex_unlock(&a->lock);
+    ndis_adapter_unlock(a);
 }
 
 /* Device objects for a driver's own I/O control need an I/O manager to route IRPs to them:

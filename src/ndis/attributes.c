@@ -71,7 +71,7 @@ static NDIS_STATUS ndis_set_general(struct ndis_adapter *a, const NDIS_MINIPORT_
             return NDIS_STATUS_RESOURCES;
         memcpy(oids, g->SupportedOidList, count * sizeof *oids);
     }
-    pthread_mutex_lock(&a->lock);
+    ndis_adapter_lock(a);
     free(a->supported_oids);
     a->supported_oids = oids;
     a->supported_oid_count = count;
@@ -90,7 +90,7 @@ static NDIS_STATUS ndis_set_general(struct ndis_adapter *a, const NDIS_MINIPORT_
     a->link.XmitLinkSpeed = g->XmitLinkSpeed;
     a->link.RcvLinkSpeed = g->RcvLinkSpeed;
     a->has_general = true;
-    pthread_mutex_unlock(&a->lock);
+    ndis_adapter_unlock(a);
     return NDIS_STATUS_SUCCESS;
 }
 

@@ -498,9 +498,9 @@ static void ndis_dp_wake(struct ndis_adapter *a)
 {
     if (DP_LOAD(a->state) == NDIS_STATE_RUNNING)
         return; /* nobody waits on a running adapter's data path */
-    pthread_mutex_lock(&a->lock);
+    ndis_adapter_lock(a);
     pthread_cond_broadcast(&a->changed);
-    pthread_mutex_unlock(&a->lock);
+    ndis_adapter_unlock(a);
 }
 
 /* The frame observer and its context, read as a pair (NULL when there is none). */
@@ -508,10 +508,10 @@ static ndis_frame_observer *ndis_observer(struct ndis_adapter *a, void **context
 {
     if (atomic_load_explicit(&a->observer, memory_order_acquire) == NULL)
         return NULL;
-    pthread_mutex_lock(&a->lock);
+    ndis_adapter_lock(a);
     ndis_frame_observer *observer = a->observer;
     *context = a->observer_context;
-    pthread_mutex_unlock(&a->lock);
+    ndis_adapter_unlock(a);
     return observer;
 }
 

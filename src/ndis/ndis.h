@@ -2,7 +2,10 @@
 #ifndef OPENNDIS_NDIS_INTERNAL_H
 #define OPENNDIS_NDIS_INTERNAL_H
 
+#include <assert.h>
+#include <pthread.h>
 #include <stdatomic.h>
+#include <time.h>
 #include <stdbool.h>
 
 #include <ndis.h>
@@ -151,7 +154,8 @@ struct ndis_adapter {
     unsigned index;
     NDIS_HANDLE context; /* MiniportAdapterContext */
     _Atomic enum ndis_state state; /* written under `lock`; the data path reads it without */
-    pthread_mutex_t lock;
+    pthread_mutex_t lock;          /* ndis_adapter_lock(); guards what says "under `lock`" */
+    _Atomic pthread_t lock_owner;  /* who holds `lock` (0: nobody), for ndis_assert_locked */
     pthread_cond_t changed;
     NDIS_MINIPORT_INIT_PARAMETERS init_parameters;
 
@@ -249,6 +253,29 @@ struct ndis_adapter_stats {
     uint64_t sent_frames, sent_bytes, received_frames, received_bytes;
 };
 OPENNDIS_API void ndis_adapter_stats(struct ndis_adapter *adapter, struct ndis_adapter_stats *out);
+
+/* The adapter's lock, with its holder recorded so that functions documented to run under
+ * it can assert so (ndis_assert_locked, live in debug builds). */
+static inline void ndis_adapter_lock(struct ndis_adapter *a)
+{
+    pthread_mutex_lock(&a->lock);
+    atomic_store_explicit(&a->lock_owner, pthread_self(), memory_order_relaxed);
+}
+static inline void ndis_adapter_unlock(struct ndis_adapter *a)
+{
+    atomic_store_explicit(&a->lock_owner, (pthread_t)0, memory_order_relaxed);
+    pthread_mutex_unlock(&a->lock);
+}
+/* Waits on `changed` (lock held; the wait drops and retakes it). Returns pthread's answer. */
+static inline int ndis_adapter_wait_until(struct ndis_adapter *a, const struct timespec *until)
+{
+    atomic_store_explicit(&a->lock_owner, (pthread_t)0, memory_order_relaxed);
+    int rc = pthread_cond_timedwait(&a->changed, &a->lock, until);
+    atomic_store_explicit(&a->lock_owner, pthread_self(), memory_order_relaxed);
+    return rc;
+}
+#define ndis_assert_locked(a) \
+    assert(pthread_equal(atomic_load_explicit(&(a)->lock_owner, memory_order_relaxed), pthread_self()))
 
 /* Waits, with the adapter lock held, until `done` holds or `seconds` pass. */
 bool ndis_wait(struct ndis_adapter *adapter, bool (*done)(struct ndis_adapter *), double seconds);

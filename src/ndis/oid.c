@@ -93,9 +93,9 @@ NDIS_STATUS ndis_adapter_oid(struct ndis_adapter *a, NDIS_REQUEST_TYPE type, NDI
 {
     ULONG done = 0, needed = 0;
     NDIS_STATUS st;
-    pthread_mutex_lock(&a->lock);
+    ndis_adapter_lock(a);
     bool ready = a->state != NDIS_STATE_HALTED && a->state != NDIS_STATE_INITIALIZING && a->state != NDIS_STATE_SHUTDOWN;
-    pthread_mutex_unlock(&a->lock);
+    ndis_adapter_unlock(a);
     if (ready && (type == NdisRequestQueryInformation || type == NdisRequestQueryStatistics) &&
         ndis_oid_answer(a, oid, buffer, length, &done, &needed, &st)) {
         if (bytes_done)
@@ -121,22 +121,22 @@ NDIS_STATUS ndis_adapter_oid_path(struct ndis_adapter *a, enum ndis_oid_path pat
                                                       : "MiniportOidRequest";
     if (handler == NULL)
         return NDIS_STATUS_NOT_SUPPORTED; /* the driver registered no handler for this path */
-    pthread_mutex_lock(&a->lock);
+    ndis_adapter_lock(a);
     if (a->state == NDIS_STATE_HALTED || a->state == NDIS_STATE_INITIALIZING ||
         a->state == NDIS_STATE_SHUTDOWN) {
-        pthread_mutex_unlock(&a->lock);
+        ndis_adapter_unlock(a);
         return NDIS_STATUS_INVALID_STATE;
     }
     /* One request at a time, as NDIS does (NdisOidDoubleRequest). A request the driver
      * abandoned (already reported) would block every later one: fail those instead. */
     ndis_wait(a, ndis_oid_idle, a->oid_abandoned ? 0 : 1e9);
     if (a->oid_pending != NULL && a->oid_abandoned) {
-        pthread_mutex_unlock(&a->lock);
+        ndis_adapter_unlock(a);
         return NDIS_STATUS_FAILURE;
     }
     NDIS_OID_REQUEST *r = calloc(1, sizeof *r);
     if (r == NULL) {
-        pthread_mutex_unlock(&a->lock);
+        ndis_adapter_unlock(a);
         return NDIS_STATUS_RESOURCES;
     }
     r->Header.Type = NDIS_OBJECT_TYPE_OID_REQUEST;
@@ -157,7 +157,7 @@ NDIS_STATUS ndis_adapter_oid_path(struct ndis_adapter *a, enum ndis_oid_path pat
     }
     a->oid_pending = r;
     ndis_pending_arm(&a->oid);
-    pthread_mutex_unlock(&a->lock);
+    ndis_adapter_unlock(a);
 
     NDIS_STATUS st = handler(a->context, r);
     ke_irql_after_handler(PASSIVE_LEVEL, role, (const void *)handler);
@@ -178,20 +178,20 @@ NDIS_STATUS ndis_adapter_oid_path(struct ndis_adapter *a, enum ndis_oid_path pat
         cancel(a->context, r->RequestId);
         ke_irql_after_handler(PASSIVE_LEVEL, "MiniportCancelOidRequest", (const void *)cancel);
         if (ndis_pending_await(a, &a->oid, ndis_timeout_seconds(NDIS_OID_TIMEOUT_SECONDS), NULL)) {
-            pthread_mutex_lock(&a->lock);
+            ndis_adapter_lock(a);
             st = a->oid.status;
-            pthread_mutex_unlock(&a->lock);
+            ndis_adapter_unlock(a);
         } else {
             st = NDIS_STATUS_REQUEST_ABORTED;
             keep = true;
         }
     }
-    pthread_mutex_lock(&a->lock);
+    ndis_adapter_lock(a);
     a->oid.armed = keep;
     a->oid_pending = keep ? r : NULL;
     a->oid_abandoned = keep;
     pthread_cond_broadcast(&a->changed);
-    pthread_mutex_unlock(&a->lock);
+    ndis_adapter_unlock(a);
 
     ndis_oid_check_result(a, r, st, (const void *)handler, role);
     if (bytes_done)
@@ -213,7 +213,7 @@ static void ndis_oid_complete(const char *fn, NDIS_HANDLE handle, PNDIS_OID_REQU
     struct ndis_adapter *a = ndis_adapter_checked(handle, fn, site);
     if (a == NULL)
         return;
-    pthread_mutex_lock(&a->lock);
+    ndis_adapter_lock(a);
     bool ours = request != NULL && a->oid_pending == request;
     bool late = ours && a->oid_abandoned; /* nobody waits for it any more: NDIS frees it */
     bool twice = ours && !late && a->oid.completed;
@@ -226,7 +226,7 @@ static void ndis_oid_complete(const char *fn, NDIS_HANDLE handle, PNDIS_OID_REQU
     } else if (ours) {
         pending = ndis_pending_complete(a, &a->oid, status == NDIS_STATUS_PENDING ? NDIS_STATUS_FAILURE : status);
     }
-    pthread_mutex_unlock(&a->lock);
+    ndis_adapter_unlock(a);
     if (late)
         free(request);
     if (!pending)

@@ -18,6 +18,7 @@ void ndis_pending_arm(struct ndis_pending *p)
 
 bool ndis_pending_complete(struct ndis_adapter *a, struct ndis_pending *p, NDIS_STATUS status)
 {
+    ndis_assert_locked(a);
     if (!p->armed || p->completed)
         return false;
     p->completed = true;
@@ -28,10 +29,10 @@ bool ndis_pending_complete(struct ndis_adapter *a, struct ndis_pending *p, NDIS_
 
 void ndis_pending_disarm(struct ndis_adapter *a, struct ndis_pending *p)
 {
-    pthread_mutex_lock(&a->lock);
+    ndis_adapter_lock(a);
     p->armed = false;
     pthread_cond_broadcast(&a->changed);
-    pthread_mutex_unlock(&a->lock);
+    ndis_adapter_unlock(a);
 }
 
 bool ndis_pending_await(struct ndis_adapter *a, struct ndis_pending *p, double seconds,
@@ -53,11 +54,11 @@ bool ndis_pending_await(struct ndis_adapter *a, struct ndis_pending *p, double s
             until.tv_sec++;
             until.tv_nsec -= 1000000000L;
         }
-        pthread_mutex_lock(&a->lock);
-        while (!p->completed && pthread_cond_timedwait(&a->changed, &a->lock, &until) != ETIMEDOUT)
+        ndis_adapter_lock(a);
+        while (!p->completed && ndis_adapter_wait_until(a, &until) != ETIMEDOUT)
             ;
         done = p->completed;
-        pthread_mutex_unlock(&a->lock);
+        ndis_adapter_unlock(a);
     }
     return done;
 }
@@ -76,16 +77,16 @@ enum ndis_pending_end ndis_pending_finish(struct ndis_adapter *a, struct ndis_pe
             *status = NDIS_STATUS_FAILURE;
             return NDIS_PENDING_TIMED_OUT; /* still armed: the caller decides */
         }
-        pthread_mutex_lock(&a->lock);
+        ndis_adapter_lock(a);
         *status = p->status;
         p->armed = false;
-        pthread_mutex_unlock(&a->lock);
+        ndis_adapter_unlock(a);
         return NDIS_PENDING_COMPLETED;
     }
-    pthread_mutex_lock(&a->lock);
+    ndis_adapter_lock(a);
     bool twice = p->completed;
     p->armed = false;
-    pthread_mutex_unlock(&a->lock);
+    ndis_adapter_unlock(a);
     if (twice) {
         char hex[16];
         const char *name = ndis_status_name(returned);

@@ -12,14 +12,14 @@ NDIS_STATUS ndis_adapter_reset(struct ndis_adapter *a)
     MINIPORT_RESET_HANDLER reset = a->driver->chars.ResetHandlerEx;
     if (reset == NULL)
         return NDIS_STATUS_NOT_RESETTABLE;
-    pthread_mutex_lock(&a->lock);
+    ndis_adapter_lock(a);
     if (a->reset.armed || a->state == NDIS_STATE_HALTED || a->state == NDIS_STATE_INITIALIZING) {
-        pthread_mutex_unlock(&a->lock);
+        ndis_adapter_unlock(a);
         return NDIS_STATUS_RESET_IN_PROGRESS;
     }
     ndis_pending_arm(&a->reset);
     a->resets++;
-    pthread_mutex_unlock(&a->lock);
+    ndis_adapter_unlock(a);
 
     BOOLEAN addressing = FALSE;
     NDIS_STATUS st = reset(a->context, &addressing);
@@ -39,9 +39,9 @@ NDISAPI VOID NdisMResetComplete(NDIS_HANDLE MiniportAdapterHandle, NDIS_STATUS S
     struct ndis_adapter *a = ndis_adapter_checked(MiniportAdapterHandle, fn, site);
     if (a == NULL)
         return;
-    pthread_mutex_lock(&a->lock);
+    ndis_adapter_lock(a);
     bool expected = ndis_pending_complete(a, &a->reset, Status);
-    pthread_mutex_unlock(&a->lock);
+    ndis_adapter_unlock(a);
     if (!expected)
         vf_violation(VF_COMPLETION_UNEXPECTED, fn, site, "no reset is pending on adapter %u", a->index);
 }

@@ -50,9 +50,9 @@ NDISAPI VOID NdisMIndicateStatusEx(NDIS_HANDLE MiniportAdapterHandle, PNDIS_STAT
                          (size_t)NDIS_SIZEOF_LINK_STATE_REVISION_1);
             return;
         }
-        pthread_mutex_lock(&a->lock);
+        ndis_adapter_lock(a);
         a->link = *link;
-        pthread_mutex_unlock(&a->lock);
+        ndis_adapter_unlock(a);
     }
     if (a->edge != NULL && a->edge->status != NULL)
         a->edge->status(a->edge_context, a, ind);

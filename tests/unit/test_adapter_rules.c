@@ -68,9 +68,9 @@ static unsigned hang_life(const char *variant)
     assert_non_null(a);
     assert_int_equal(ndis_adapter_restart(a), NDIS_STATUS_SUCCESS);
     NdisMSleep(300 * 1000); /* the scaled 2 s interval is 20 ms; the scaled reset limit 100 ms */
-    pthread_mutex_lock(&a->lock);
+    ndis_adapter_lock(a);
     unsigned resets = a->resets;
-    pthread_mutex_unlock(&a->lock);
+    ndis_adapter_unlock(a);
     ndis_adapter_pause(a);
     ndis_adapter_halt(a, NdisHaltDeviceDisabled);
     ld_unload(image);
