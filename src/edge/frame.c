@@ -7,7 +7,7 @@
 
 void edge_frames_init(struct edge_frames *pool)
 {
-    ke_lock_init(&pool->lock);
+    quick_lock_init(&pool->lock);
     pool->free = NULL;
 }
 
@@ -48,11 +48,11 @@ struct edge_frame *edge_frame_get(struct edge_frames *pool, const void *data, si
 {
     if (len > EDGE_FRAME_DATA)
         return NULL;
-    ke_lock(&pool->lock);
+    quick_lock_acquire(&pool->lock);
     struct edge_frame *f = pool->free;
     if (f != NULL)
         pool->free = f->next_free;
-    ke_unlock(&pool->lock);
+    quick_lock_release(&pool->lock);
     if (f == NULL && (f = edge_frame_new()) == NULL)
         return NULL;
     edge_frame_fill(pool, f, data, len, source);
@@ -69,12 +69,12 @@ size_t edge_frames_get_chain(struct edge_frames *pool, const void *const *data, 
         /* up to a batch of free frames under one lock */
         struct edge_frame *batch[64];
         size_t want = count - made < 64 ? count - made : 64, got = 0;
-        ke_lock(&pool->lock);
+        quick_lock_acquire(&pool->lock);
         for (; got < want && pool->free != NULL; got++) {
             batch[got] = pool->free;
             pool->free = batch[got]->next_free;
         }
-        ke_unlock(&pool->lock);
+        quick_lock_release(&pool->lock);
         for (; got < want && (batch[got] = edge_frame_new()) != NULL; got++)
             ;
         size_t used = 0;
@@ -84,12 +84,12 @@ size_t edge_frames_get_chain(struct edge_frames *pool, const void *const *data, 
             tail = &batch[used]->nbl.Next;
         }
         if (used < got) { /* a payload too big, or out of memory: give the rest back */
-            ke_lock(&pool->lock);
+            quick_lock_acquire(&pool->lock);
             for (size_t i = used; i < got; i++) {
                 batch[i]->next_free = pool->free;
                 pool->free = batch[i];
             }
-            ke_unlock(&pool->lock);
+            quick_lock_release(&pool->lock);
         }
         if (got < want)
             break;
@@ -102,10 +102,10 @@ bool edge_frame_put(struct edge_frames *pool, PNET_BUFFER_LIST nbl)
     if (nbl->ProtocolReserved[0] != pool)
         return false;
     struct edge_frame *f = (struct edge_frame *)nbl;
-    ke_lock(&pool->lock);
+    quick_lock_acquire(&pool->lock);
     f->next_free = pool->free;
     pool->free = f;
-    ke_unlock(&pool->lock);
+    quick_lock_release(&pool->lock);
     return true;
 }
 
@@ -126,10 +126,10 @@ void edge_frames_put_chain(struct edge_frames *pool, PNET_BUFFER_LIST nbls, uint
     }
     if (head == NULL)
         return;
-    ke_lock(&pool->lock);
+    quick_lock_acquire(&pool->lock);
     *tail = pool->free;
     pool->free = head;
-    ke_unlock(&pool->lock);
+    quick_lock_release(&pool->lock);
 }
 
 size_t edge_nb_copy(PNET_BUFFER nb, void *out, size_t cap)

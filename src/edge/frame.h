@@ -5,7 +5,7 @@
 
 #include <pthread.h>
 
-#include "../kernel/lock.h"
+#include "../common/quick_lock.h"
 
 #include "../ndis/ndis.h"
 
@@ -20,7 +20,7 @@ struct edge_frame {
 };
 
 struct edge_frames {
-    struct ke_lock lock;
+    struct quick_lock lock;
     struct edge_frame *free;
 };
 

@@ -17,7 +17,7 @@ struct edge_rx {
 
 struct edge_loopback {
     struct ndis_adapter *_Atomic adapter; /* NULL once detached; recv peeks without the lock */
-    struct ke_lock lock;
+    struct quick_lock lock;
     struct edge_frames frames;
     struct edge_rx *queue;
     size_t queue_len, head, count;
@@ -28,7 +28,7 @@ static void edge_lb_receive(void *ctx, struct ndis_adapter *adapter, PNET_BUFFER
 {
     struct edge_loopback *lb = ctx;
     (void)adapter;
-    ke_lock(&lb->lock);
+    quick_lock_acquire(&lb->lock);
     for (PNET_BUFFER_LIST nbl = nbls; nbl; nbl = nbl->Next)
         for (PNET_BUFFER nb = nbl->FirstNetBuffer; nb; nb = nb->Next) {
             size_t at = lb->head + lb->count; /* both < queue_len: no division needed */
@@ -42,7 +42,7 @@ static void edge_lb_receive(void *ctx, struct ndis_adapter *adapter, PNET_BUFFER
             lb->count++;
             lb->stats.received++;
         }
-    ke_unlock(&lb->lock);
+    quick_lock_release(&lb->lock);
 }
 
 static void edge_lb_send_complete(void *ctx, struct ndis_adapter *adapter, PNET_BUFFER_LIST nbls)
@@ -51,10 +51,10 @@ static void edge_lb_send_complete(void *ctx, struct ndis_adapter *adapter, PNET_
     uint64_t ok = 0, failed = 0;
     (void)adapter;
     edge_frames_put_chain(&lb->frames, nbls, &ok, &failed);
-    ke_lock(&lb->lock);
+    quick_lock_acquire(&lb->lock);
     lb->stats.send_completed += ok;
     lb->stats.send_failed += failed;
-    ke_unlock(&lb->lock);
+    quick_lock_release(&lb->lock);
 }
 
 static void edge_lb_status(void *ctx, struct ndis_adapter *adapter, const NDIS_STATUS_INDICATION *ind)
@@ -62,9 +62,9 @@ static void edge_lb_status(void *ctx, struct ndis_adapter *adapter, const NDIS_S
     struct edge_loopback *lb = ctx;
     (void)adapter;
     if (ind->StatusCode == NDIS_STATUS_LINK_STATE) {
-        ke_lock(&lb->lock);
+        quick_lock_acquire(&lb->lock);
         lb->stats.link_changes++;
-        ke_unlock(&lb->lock);
+        quick_lock_release(&lb->lock);
     }
 }
 
@@ -72,9 +72,9 @@ static void edge_lb_detached(void *ctx, struct ndis_adapter *adapter)
 {
     struct edge_loopback *lb = ctx;
     (void)adapter;
-    ke_lock(&lb->lock);
+    quick_lock_acquire(&lb->lock);
     atomic_store_explicit(&lb->adapter, NULL, memory_order_release);
-    ke_unlock(&lb->lock);
+    quick_lock_release(&lb->lock);
 }
 
 static const struct ndis_upper_edge edge_lb_ops = {
@@ -96,7 +96,7 @@ struct edge_loopback *edge_loopback_open(struct ndis_adapter *adapter, size_t qu
     }
     lb->adapter = adapter;
     lb->queue_len = queue_len;
-    ke_lock_init(&lb->lock);
+    quick_lock_init(&lb->lock);
     edge_frames_init(&lb->frames);
     ndis_adapter_attach(adapter, &edge_lb_ops, lb);
     return lb;
@@ -117,7 +117,7 @@ size_t edge_loopback_send(struct edge_loopback *lb, const void *const *frames, c
 {
     PNET_BUFFER_LIST head;
     size_t n = edge_frames_get_chain(&lb->frames, frames, lengths, count, lb, &head);
-    ke_lock(&lb->lock);
+    quick_lock_acquire(&lb->lock);
     struct ndis_adapter *adapter = lb->adapter;
     if (adapter == NULL) { /* halted: nothing to send to */
         for (PNET_BUFFER_LIST nbl = head, next; nbl; nbl = next) {
@@ -128,7 +128,7 @@ size_t edge_loopback_send(struct edge_loopback *lb, const void *const *frames, c
         head = NULL;
     }
     lb->stats.sent += n;
-    ke_unlock(&lb->lock);
+    quick_lock_release(&lb->lock);
     if (head != NULL)
         ndis_adapter_send(adapter, head);
     return n;
@@ -141,7 +141,7 @@ ssize_t edge_loopback_recv(struct edge_loopback *lb, void *buffer, size_t cap)
     struct ndis_adapter *adapter = atomic_load_explicit(&lb->adapter, memory_order_acquire);
     if (adapter != NULL)
         ndis_adapter_return_pending(adapter);
-    ke_lock(&lb->lock);
+    quick_lock_acquire(&lb->lock);
     ssize_t len = -1;
     if (lb->count > 0 && lb->queue[lb->head].len <= cap) {
         struct edge_rx *rx = &lb->queue[lb->head];
@@ -152,13 +152,13 @@ ssize_t edge_loopback_recv(struct edge_loopback *lb, void *buffer, size_t cap)
         lb->head = lb->head + 1 == lb->queue_len || lb->count == 1 ? 0 : lb->head + 1;
         lb->count--;
     }
-    ke_unlock(&lb->lock);
+    quick_lock_release(&lb->lock);
     return len;
 }
 
 void edge_loopback_stats(struct edge_loopback *lb, struct edge_loopback_stats *out)
 {
-    ke_lock(&lb->lock);
+    quick_lock_acquire(&lb->lock);
     *out = lb->stats;
-    ke_unlock(&lb->lock);
+    quick_lock_release(&lb->lock);
 }

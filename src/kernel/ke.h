@@ -9,7 +9,7 @@
 #include <ndis.h>
 
 #include "../verifier/vf.h"
-#include "lock.h"
+#include "../common/quick_lock.h"
 
 /* Per-thread state (IRQL, worker flag) is read on every call: initial-exec TLS avoids a
  * __tls_get_addr call each time. libopenndis is linked by the programs that use it, so the
@@ -82,7 +82,7 @@ bool ke_ptrmap_get(const struct ke_ptrmap *m, const void *key, uintptr_t *value)
 bool ke_ptrmap_remove(struct ke_ptrmap *m, const void *key);
 
 struct ke_pool {
-    struct ke_lock lock;
+    struct quick_lock lock;
     LIST_ENTRY blocks;
     size_t count;
     size_t bytes;

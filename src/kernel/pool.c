@@ -6,7 +6,7 @@
 #include <stdlib.h>
 
 #include "ke.h"
-#include "lock.h"
+#include "../common/quick_lock.h"
 
 struct ke_block {
     LIST_ENTRY link;
@@ -17,12 +17,12 @@ struct ke_block {
     ULONG tag;
 } __attribute__((aligned(MEMORY_ALLOCATION_ALIGNMENT)));
 
-static struct ke_lock ke_index_lock = KE_LOCK_INIT;
+static struct quick_lock ke_index_lock = QUICK_LOCK_INIT;
 static struct ke_ptrmap ke_index; /* live struct ke_block * */
 
 void ke_pool_init(struct ke_pool *pool)
 {
-    ke_lock_init(&pool->lock);
+    quick_lock_init(&pool->lock);
     InitializeListHead(&pool->blocks);
     pool->count = pool->bytes = 0;
 }
@@ -39,29 +39,29 @@ void *ke_pool_alloc(struct ke_pool *pool, size_t size, ULONG tag, const void *si
         return NULL;
     *b = (struct ke_block){ .pool = pool, .size = size, .site = site, .api = api, .tag = tag };
 
-    ke_lock(&ke_index_lock);
+    quick_lock_acquire(&ke_index_lock);
     bool indexed = ke_ptrmap_put(&ke_index, b, 0);
-    ke_unlock(&ke_index_lock);
+    quick_lock_release(&ke_index_lock);
     if (!indexed) {
         free(b);
         return NULL;
     }
-    ke_lock(&pool->lock);
+    quick_lock_acquire(&pool->lock);
     InsertTailList(&pool->blocks, &b->link);
     pool->count++;
     pool->bytes += size;
-    ke_unlock(&pool->lock);
+    quick_lock_release(&pool->lock);
     return b + 1;
 }
 
 static void ke_block_drop(struct ke_block *b)
 {
     struct ke_pool *pool = b->pool;
-    ke_lock(&pool->lock);
+    quick_lock_acquire(&pool->lock);
     RemoveEntryList(&b->link);
     pool->count--;
     pool->bytes -= b->size;
-    ke_unlock(&pool->lock);
+    quick_lock_release(&pool->lock);
     free(b);
 }
 
@@ -70,9 +70,9 @@ bool ke_pool_free(void *p)
     if (p == NULL)
         return false;
     struct ke_block *b = (struct ke_block *)p - 1;
-    ke_lock(&ke_index_lock);
+    quick_lock_acquire(&ke_index_lock);
     bool live = ke_ptrmap_remove(&ke_index, b);
-    ke_unlock(&ke_index_lock);
+    quick_lock_release(&ke_index_lock);
     if (live)
         ke_block_drop(b);
     return live;
@@ -113,21 +113,21 @@ void ke_pool_release(struct ke_pool *pool, const char *when)
     if (before != NULL)
         before(pool); /* caches give back what the driver freed */
     for (;;) {
-        ke_lock(&pool->lock);
+        quick_lock_acquire(&pool->lock);
         if (IsListEmpty(&pool->blocks)) {
-            ke_unlock(&pool->lock);
+            quick_lock_release(&pool->lock);
             return;
         }
         struct ke_block *b = CONTAINING_RECORD(pool->blocks.Flink, struct ke_block, link);
-        ke_unlock(&pool->lock);
+        quick_lock_release(&pool->lock);
 
         char tag[5];
         ke_tag_text(b->tag, tag);
         vf_violation(VF_MEMORY_LEAK, b->api, b->site, "%zu bytes from %s with tag '%s' (0x%08x) still allocated %s",
                      b->size, b->api, tag, b->tag, when);
-        ke_lock(&ke_index_lock);
+        quick_lock_acquire(&ke_index_lock);
         ke_ptrmap_remove(&ke_index, b);
-        ke_unlock(&ke_index_lock);
+        quick_lock_release(&ke_index_lock);
         ke_block_drop(b);
     }
 }

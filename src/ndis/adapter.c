@@ -134,7 +134,7 @@ struct ndis_adapter *ndis_adapter_initialize(PDRIVER_OBJECT object, NDIS_STATUS 
     pthread_cond_init(&a->changed, &attr);
     pthread_condattr_destroy(&attr);
     pthread_mutex_init(&a->lock, NULL);
-    ke_lock_init(&a->returns_lock);
+    quick_lock_init(&a->returns_lock);
     ke_pool_init(&a->pool);
     a->magic = NDIS_ADAPTER_MAGIC;
     a->driver = d;

@@ -10,9 +10,9 @@
 
 #include "ndis.h"
 #include "../kernel/ke.h"
-#include "../kernel/lock.h"
+#include "../common/quick_lock.h"
 
-static struct ke_lock ndis_handle_lock = KE_LOCK_INIT;
+static struct quick_lock ndis_handle_lock = QUICK_LOCK_INIT;
 static struct ke_ptrmap ndis_handles; /* handle -> enum ndis_handle_kind */
 static atomic_ulong ndis_handle_generation = 1;
 
@@ -26,18 +26,18 @@ static _Thread_local OPENNDIS_TLS struct ndis_seen ndis_seen[1u << NDIS_SEEN_BIT
 
 bool ndis_handle_add(const void *handle, enum ndis_handle_kind kind)
 {
-    ke_lock(&ndis_handle_lock);
+    quick_lock_acquire(&ndis_handle_lock);
     bool ok = ke_ptrmap_put(&ndis_handles, handle, (uintptr_t)kind);
-    ke_unlock(&ndis_handle_lock);
+    quick_lock_release(&ndis_handle_lock);
     return ok;
 }
 
 void ndis_handle_remove(const void *handle)
 {
-    ke_lock(&ndis_handle_lock);
+    quick_lock_acquire(&ndis_handle_lock);
     ke_ptrmap_remove(&ndis_handles, handle);
     atomic_fetch_add_explicit(&ndis_handle_generation, 1, memory_order_release);
-    ke_unlock(&ndis_handle_lock);
+    quick_lock_release(&ndis_handle_lock);
 }
 
 /* The table lookup, remembered in `seen` if it found the handle; kept out of line so the
@@ -46,9 +46,9 @@ static __attribute__((noinline)) enum ndis_handle_kind ndis_handle_lookup(const 
                                                                           unsigned long generation)
 {
     uintptr_t kind = NDIS_HANDLE_NONE;
-    ke_lock(&ndis_handle_lock);
+    quick_lock_acquire(&ndis_handle_lock);
     ke_ptrmap_get(&ndis_handles, handle, &kind);
-    ke_unlock(&ndis_handle_lock);
+    quick_lock_release(&ndis_handle_lock);
     if (kind != NDIS_HANDLE_NONE)
         *seen = (struct ndis_seen){ handle, generation, (enum ndis_handle_kind)kind };
     return (enum ndis_handle_kind)kind;

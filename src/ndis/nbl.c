@@ -23,7 +23,7 @@ struct ndis_pool {
     struct ke_pool *owner;
     /* Recycling (ndis_nbl_set_recycling): NBLs the driver freed, kept for its next
      * allocation of the same size instead of going back to malloc. */
-    struct ke_lock recycle_lock;
+    struct quick_lock recycle_lock;
     PNET_BUFFER_LIST recycled; /* all of block_size: NBLs allocated without a context of their own */
     size_t block_size;
     unsigned nrecycled;
@@ -43,7 +43,7 @@ struct ndis_pool {
  * given back to the tracked pool before a leak scan and when its pool is freed. */
 #define NDIS_RECYCLE_MAX 1024
 static atomic_bool ndis_recycling;
-static struct ke_lock ndis_pools_lock = KE_LOCK_INIT;
+static struct quick_lock ndis_pools_lock = QUICK_LOCK_INIT;
 static struct ndis_pool *ndis_nbl_pools;
 
 bool ndis_nbl_set_recycling(bool on)
@@ -61,11 +61,11 @@ bool ndis_nbl_set_recycling(bool on)
 
 static void ndis_pool_drain(struct ndis_pool *pool)
 {
-    ke_lock(&pool->recycle_lock);
+    quick_lock_acquire(&pool->recycle_lock);
     PNET_BUFFER_LIST list = pool->recycled;
     pool->recycled = NULL;
     pool->nrecycled = 0;
-    ke_unlock(&pool->recycle_lock);
+    quick_lock_release(&pool->recycle_lock);
     for (PNET_BUFFER_LIST nbl = list, next; nbl; nbl = next) {
         next = nbl->Next;
         ke_pool_free(nbl);
@@ -76,7 +76,7 @@ static void ndis_pool_drain(struct ndis_pool *pool)
  * and leave the list — the release frees whatever `owner` still holds, pools included. */
 static void ndis_pools_drain_owned(struct ke_pool *owner)
 {
-    ke_lock(&ndis_pools_lock);
+    quick_lock_acquire(&ndis_pools_lock);
     for (struct ndis_pool **p = &ndis_nbl_pools; *p;) {
         if ((*p)->owner == owner) {
             ndis_pool_drain(*p);
@@ -85,7 +85,7 @@ static void ndis_pools_drain_owned(struct ke_pool *owner)
             p = &(*p)->next_pool;
         }
     }
-    ke_unlock(&ndis_pools_lock);
+    quick_lock_release(&ndis_pools_lock);
 }
 
 /* The one block an NBL lives in: NBL, optional NET_BUFFER + MDL + data (pool DataSize), then
@@ -147,13 +147,13 @@ static void ndis_pool_destroy(const char *fn, const void *site, NDIS_HANDLE hand
     ndis_handle_remove(handle);
     struct ndis_pool *pool = handle;
     if (kind == NDIS_HANDLE_NBL_POOL) {
-        ke_lock(&ndis_pools_lock);
+        quick_lock_acquire(&ndis_pools_lock);
         for (struct ndis_pool **p = &ndis_nbl_pools; *p; p = &(*p)->next_pool)
             if (*p == pool) {
                 *p = pool->next_pool;
                 break;
             }
-        ke_unlock(&ndis_pools_lock);
+        quick_lock_release(&ndis_pools_lock);
         ndis_pool_drain(pool);
     }
     pool->magic = 0;
@@ -173,12 +173,12 @@ NDISAPI NDIS_HANDLE NdisAllocateNetBufferListPool(NDIS_HANDLE NdisHandle, PNET_B
         pool->tag = p->PoolTag;
         pool->data_size = p->DataSize;
         pool->block_size = ndis_nbl_block_size(pool, 0).total;
-        ke_lock_init(&pool->recycle_lock);
-        ke_lock(&ndis_pools_lock);
+        quick_lock_init(&pool->recycle_lock);
+        quick_lock_acquire(&ndis_pools_lock);
         atomic_store(&ke_pool_before_release, ndis_pools_drain_owned);
         pool->next_pool = ndis_nbl_pools;
         ndis_nbl_pools = pool;
-        ke_unlock(&ndis_pools_lock);
+        quick_lock_release(&ndis_pools_lock);
     }
     return pool;
 }
@@ -264,13 +264,13 @@ static PNET_BUFFER_LIST ndis_nbl_alloc(const char *fn, const void *site, NDIS_HA
     const size_t context = l.context, nb_bytes = l.nb_bytes, data_bytes = l.data_bytes, ctx_bytes = l.ctx_bytes;
     char *block = NULL;
     if (l.total == pool->block_size && atomic_load_explicit(&ndis_recycling, memory_order_relaxed)) {
-        ke_lock(&pool->recycle_lock);
+        quick_lock_acquire(&pool->recycle_lock);
         PNET_BUFFER_LIST nbl = pool->recycled;
         if (nbl != NULL) {
             pool->recycled = nbl->Next;
             pool->nrecycled--;
         }
-        ke_unlock(&pool->recycle_lock);
+        quick_lock_release(&pool->recycle_lock);
         if (nbl != NULL) {
             /* A recycled block keeps its old frame data, as a reused NBL's buffer does on
              * Windows (undefined until the driver writes it); only the structures and the
@@ -350,7 +350,7 @@ NDISAPI VOID NdisFreeNetBufferList(PNET_BUFFER_LIST NetBufferList)
     }
     struct ndis_pool *pool = NetBufferList->NdisPoolHandle;
     if (atomic_load_explicit(&ndis_recycling, memory_order_relaxed)) {
-        ke_lock(&pool->recycle_lock);
+        quick_lock_acquire(&pool->recycle_lock);
         bool keep = pool->nrecycled < NDIS_RECYCLE_MAX && ke_pool_size(NetBufferList) == pool->block_size;
         if (keep) {
             NBL_SET(NetBufferList, NULL, NBL_RECYCLED);
@@ -358,7 +358,7 @@ NDISAPI VOID NdisFreeNetBufferList(PNET_BUFFER_LIST NetBufferList)
             pool->recycled = NetBufferList;
             pool->nrecycled++;
         }
-        ke_unlock(&pool->recycle_lock);
+        quick_lock_release(&pool->recycle_lock);
         if (keep)
             return;
     }
@@ -671,13 +671,13 @@ NDISAPI VOID NdisMIndicateReceiveNetBufferLists(NDIS_HANDLE MiniportAdapterHandl
     PNET_BUFFER_LIST last = NetBufferLists;
     while (last->Next)
         last = last->Next;
-    ke_lock(&a->returns_lock);
+    quick_lock_acquire(&a->returns_lock);
     PNET_BUFFER_LIST *tail = a->returns_tail != NULL ? a->returns_tail : &a->returns;
     *tail = NetBufferLists;
     a->returns_tail = &last->Next;
     DP_ADD(a->receives_outstanding, (long)count);
     atomic_store_explicit(&a->returns_waiting, true, memory_order_release);
-    ke_unlock(&a->returns_lock);
+    quick_lock_release(&a->returns_lock);
 }
 
 void ndis_adapter_return_pending(struct ndis_adapter *a)
@@ -685,7 +685,7 @@ void ndis_adapter_return_pending(struct ndis_adapter *a)
     /* Called on every host poll: nothing to do is the common case, and costs one load. */
     if (!atomic_load_explicit(&a->returns_waiting, memory_order_acquire))
         return;
-    ke_lock(&a->returns_lock);
+    quick_lock_acquire(&a->returns_lock);
     PNET_BUFFER_LIST nbls = a->returns;
     a->returns = NULL;
     a->returns_tail = NULL;
@@ -693,7 +693,7 @@ void ndis_adapter_return_pending(struct ndis_adapter *a)
     long n = 0;
     for (PNET_BUFFER_LIST nbl = nbls; nbl; nbl = nbl->Next, n++)
         NBL_SET(nbl, NULL, NBL_IDLE);
-    ke_unlock(&a->returns_lock);
+    quick_lock_release(&a->returns_lock);
     if (nbls == NULL)
         return;
     if (DP_ADD(a->receives_outstanding, -n) == 0)

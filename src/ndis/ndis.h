@@ -11,7 +11,7 @@
 #include <ndis.h>
 
 #include "../kernel/ke.h"
-#include "../kernel/lock.h"
+#include "../common/quick_lock.h"
 
 /* What NDIS keeps per DRIVER_OBJECT from DriverEntry until the driver is unloaded, told by
  * the loader through the kernel's driver events (driver.c). ndis_driver_lock guards the
@@ -177,7 +177,7 @@ struct ndis_adapter {
     _Atomic long sends_outstanding;    /* NBLs owned by the miniport */
     _Atomic long sends_in_call;        /* host threads inside MiniportSendNetBufferLists */
     _Atomic long receives_outstanding; /* indicated NBLs not yet returned */
-    struct ke_lock returns_lock;       /* guards returns and returns_tail */
+    struct quick_lock returns_lock;       /* guards returns and returns_tail */
     _Atomic bool returns_waiting;      /* returns is not empty (read without the lock) */
     PNET_BUFFER_LIST returns;  /* indicated NBLs waiting to go back to the miniport */
     PNET_BUFFER_LIST *returns_tail; /* where the next indication is appended (NULL: at returns) */

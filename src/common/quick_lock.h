@@ -3,23 +3,23 @@
  * frame. Held only around a table operation; after a short spin it yields, so a holder that
  * was preempted on the 2-core machines this runs on is not starved. Not for waiting on
  * conditions: those keep pthread mutexes. */
-#ifndef OPENNDIS_KE_LOCK_H
-#define OPENNDIS_KE_LOCK_H
+#ifndef OPENNDIS_COMMON_QUICK_LOCK_H
+#define OPENNDIS_COMMON_QUICK_LOCK_H
 
 #include <sched.h>
 #include <stdatomic.h>
 
-struct ke_lock {
+struct quick_lock {
     atomic_flag held;
 };
-#define KE_LOCK_INIT { ATOMIC_FLAG_INIT }
+#define QUICK_LOCK_INIT { ATOMIC_FLAG_INIT }
 
-static inline void ke_lock_init(struct ke_lock *l)
+static inline void quick_lock_init(struct quick_lock *l)
 {
     atomic_flag_clear_explicit(&l->held, memory_order_relaxed);
 }
 
-static inline void ke_lock(struct ke_lock *l)
+static inline void quick_lock_acquire(struct quick_lock *l)
 {
     for (unsigned spin = 0; atomic_flag_test_and_set_explicit(&l->held, memory_order_acquire); spin++) {
         if (spin < 64) {
@@ -34,7 +34,7 @@ static inline void ke_lock(struct ke_lock *l)
     }
 }
 
-static inline void ke_unlock(struct ke_lock *l)
+static inline void quick_lock_release(struct quick_lock *l)
 {
     atomic_flag_clear_explicit(&l->held, memory_order_release);
 }
