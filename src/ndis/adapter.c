@@ -12,56 +12,14 @@
 
 #define NDIS_ADAPTER_MAGIC 0x4e444150u /* "NDAP" */
 
-static double ndis_time_scale = 1.0;
 static pthread_mutex_t ndis_index_lock = PTHREAD_MUTEX_INITIALIZER;
 static unsigned ndis_next_index;
-
-void ndis_set_time_scale(double scale)
-{
-    ndis_time_scale = scale > 0 ? scale : 1.0;
-}
-
-double ndis_timeout_seconds(double documented)
-{
-    return documented * ndis_time_scale;
-}
 
 const char *ndis_state_name(enum ndis_state state)
 {
     static const char *const names[] = { "Halted", "Initializing", "Paused", "Restarting",
                                          "Running", "Pausing", "Shutdown" };
     return (unsigned)state < sizeof names / sizeof names[0] ? names[state] : "?";
-}
-
-struct ndis_adapter *ndis_adapter_from_handle(NDIS_HANDLE handle)
-{
-    return ndis_handle_kind(handle) == NDIS_HANDLE_ADAPTER ? handle : NULL;
-}
-
-struct ndis_adapter *ndis_adapter_checked(NDIS_HANDLE handle, const char *fn, const void *site)
-{
-    struct ndis_adapter *a = ndis_adapter_from_handle(handle);
-    if (a == NULL)
-        vf_violation(VF_INVALID_HANDLE, fn, site, "%p is not a miniport adapter handle", handle);
-    return a;
-}
-
-struct ke_pool *ndis_pool_of_handle(NDIS_HANDLE handle)
-{
-    switch (ndis_handle_kind(handle)) {
-    case NDIS_HANDLE_DRIVER: return ((struct ndis_driver *)handle)->block->pool;
-    case NDIS_HANDLE_ADAPTER: return &((struct ndis_adapter *)handle)->pool;
-    default: return NULL;
-    }
-}
-
-struct ke_pool *ndis_owner_checked(NDIS_HANDLE handle, const char *param, const char *fn, const void *site)
-{
-    struct ke_pool *pool = ndis_pool_of_handle(handle);
-    if (pool == NULL)
-        vf_violation(VF_INVALID_HANDLE, fn, site, "%s %p is neither a driver nor a miniport adapter handle", param,
-                     handle);
-    return pool;
 }
 
 /* Waits (lock held) until `done` holds, for at most `seconds`. Returns whether it did. */
@@ -367,34 +325,6 @@ void ndis_adapter_attach(struct ndis_adapter *a, const struct ndis_upper_edge *e
     ndis_adapter_unlock(a);
 }
 
-NDISAPI VOID NdisMGetDeviceProperty(NDIS_HANDLE MiniportAdapterHandle, PDEVICE_OBJECT *PhysicalDeviceObject,
-                                    PDEVICE_OBJECT *FunctionalDeviceObject, PDEVICE_OBJECT *NextDeviceObject,
-                                    PCM_RESOURCE_LIST *AllocatedResources,
-                                    PCM_RESOURCE_LIST *AllocatedResourcesTranslated)
-{
-    static const char fn[] = "NdisMGetDeviceProperty";
-    const void *site = VF_CALLER;
-    ke_irql_at_most(PASSIVE_LEVEL, fn, site);
-    struct ndis_adapter *a = ndis_adapter_checked(MiniportAdapterHandle, fn, site);
-    if (a == NULL)
-        return;
-    if (PhysicalDeviceObject)
-        *PhysicalDeviceObject = &a->pdo;
-    if (FunctionalDeviceObject)
-        *FunctionalDeviceObject = &a->fdo;
-    if (NextDeviceObject)
-        *NextDeviceObject = NULL; /* a virtual adapter has no device below it */
-    if (AllocatedResources)
-        *AllocatedResources = NULL;
-    if (AllocatedResourcesTranslated)
-        *AllocatedResourcesTranslated = NULL;
-}
-
-NDISAPI ULONG NdisGetSharedDataAlignment(VOID)
-{
-    return 64;
-}
-
 void ndis_adapter_observe(struct ndis_adapter *a, ndis_frame_observer *observer, void *context)
 {
     ndis_adapter_lock(a);
@@ -433,33 +363,4 @@ void ndis_adapter_stats(struct ndis_adapter *a, struct ndis_adapter_stats *out)
     };
     memcpy(out->mac, a->general.CurrentMacAddress, out->mac_length);
     ndis_adapter_unlock(a);
-}
-
-/* Device objects for a driver's own I/O control need an I/O manager to route IRPs to them:
- * not supported yet. NdisRegisterDeviceEx fails with a status the driver must handle. */
-NDISAPI NDIS_STATUS NdisRegisterDeviceEx(NDIS_HANDLE NdisHandle, PNDIS_DEVICE_OBJECT_ATTRIBUTES DeviceObjectAttributes,
-                                         PDEVICE_OBJECT *pDeviceObject, PNDIS_HANDLE NdisDeviceHandle)
-{
-    const void *site = VF_CALLER;
-    (void)NdisHandle, (void)DeviceObjectAttributes;
-    ke_irql_at_most(PASSIVE_LEVEL, "NdisRegisterDeviceEx", site);
-    if (pDeviceObject != NULL)
-        *pDeviceObject = NULL;
-    if (NdisDeviceHandle != NULL)
-        *NdisDeviceHandle = NULL;
-    ke_unsupported("NdisRegisterDeviceEx", "OpenNDIS has no I/O manager to route IRPs to device objects yet", site);
-    return NDIS_STATUS_NOT_SUPPORTED;
-}
-
-NDISAPI VOID NdisDeregisterDeviceEx(NDIS_HANDLE NdisDeviceHandle)
-{
-    (void)NdisDeviceHandle;
-    ke_unsupported("NdisDeregisterDeviceEx", "NdisRegisterDeviceEx never registers a device here", VF_CALLER);
-}
-
-NDISAPI PVOID NdisGetDeviceReservedExtension(PDEVICE_OBJECT DeviceObject)
-{
-    (void)DeviceObject;
-    ke_unsupported("NdisGetDeviceReservedExtension", "NdisRegisterDeviceEx never creates a device here", VF_CALLER);
-    return NULL;
 }

@@ -66,3 +66,35 @@ enum ndis_handle_kind ndis_handle_kind(const void *handle)
         return seen->kind;
     return ndis_handle_lookup(handle, seen, generation);
 }
+
+/* ---- what a handle stands for, checked ----------------------------------------------------- */
+struct ndis_adapter *ndis_adapter_from_handle(NDIS_HANDLE handle)
+{
+    return ndis_handle_kind(handle) == NDIS_HANDLE_ADAPTER ? handle : NULL;
+}
+
+struct ndis_adapter *ndis_adapter_checked(NDIS_HANDLE handle, const char *fn, const void *site)
+{
+    struct ndis_adapter *a = ndis_adapter_from_handle(handle);
+    if (a == NULL)
+        vf_violation(VF_INVALID_HANDLE, fn, site, "%p is not a miniport adapter handle", handle);
+    return a;
+}
+
+struct ke_pool *ndis_pool_of_handle(NDIS_HANDLE handle)
+{
+    switch (ndis_handle_kind(handle)) {
+    case NDIS_HANDLE_DRIVER: return ((struct ndis_driver *)handle)->block->pool;
+    case NDIS_HANDLE_ADAPTER: return &((struct ndis_adapter *)handle)->pool;
+    default: return NULL;
+    }
+}
+
+struct ke_pool *ndis_owner_checked(NDIS_HANDLE handle, const char *param, const char *fn, const void *site)
+{
+    struct ke_pool *pool = ndis_pool_of_handle(handle);
+    if (pool == NULL)
+        vf_violation(VF_INVALID_HANDLE, fn, site, "%s %p is neither a driver nor a miniport adapter handle", param,
+                     handle);
+    return pool;
+}

@@ -1,4 +1,4 @@
-/* Pended operations. Restart, pause, reset and OID requests share one shape: NDIS arms the
+/* Pended operations and the timeouts NDIS gives them. Restart, pause, reset and OID requests share one shape: NDIS arms the
  * operation, calls the handler, and the handler either finishes it by returning a status or
  * returns NDIS_STATUS_PENDING and finishes it later with the matching Ndis*Complete. NDIS
  * then waits, within the documented (scaled) time, and a completion that comes on top of a
@@ -10,6 +10,19 @@
 #include <time.h>
 
 #include "ndis.h"
+
+/* Every timeout NDIS applies, scaled together (tests and verify shrink them). */
+static double ndis_time_scale = 1.0;
+
+void ndis_set_time_scale(double scale)
+{
+    ndis_time_scale = scale > 0 ? scale : 1.0;
+}
+
+double ndis_timeout_seconds(double documented)
+{
+    return documented * ndis_time_scale;
+}
 
 void ndis_pending_arm(struct ndis_pending *p)
 {
