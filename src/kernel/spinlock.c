@@ -128,34 +128,6 @@ NDISAPI VOID NdisDprReleaseSpinLock(PNDIS_SPIN_LOCK SpinLock)
     ke_spin_release(&SpinLock->SpinLock, "NdisDprReleaseSpinLock", VF_CALLER);
 }
 
-NDISAPI VOID NdisMSleep(ULONG MicrosecondsToSleep)
-{
-    ke_irql_at_most(PASSIVE_LEVEL, "NdisMSleep", VF_CALLER);
-    struct timespec ts = { MicrosecondsToSleep / 1000000, (long)(MicrosecondsToSleep % 1000000) * 1000 };
-    while (nanosleep(&ts, &ts) != 0)
-        ;
-}
-
-NDISAPI VOID NdisStallExecution(ULONG MicrosecondsToStall)
-{
-    if (MicrosecondsToStall > 50)
-        vf_violation(VF_STALL_TOO_LONG, "NdisStallExecution", VF_CALLER,
-                     "stalling %u us; NdisStallExecution is for delays of at most 50 us", MicrosecondsToStall);
-    struct timespec start, now;
-    clock_gettime(CLOCK_MONOTONIC, &start);
-    do /* busy-wait, as the real one does */
-        clock_gettime(CLOCK_MONOTONIC, &now);
-    while ((now.tv_sec - start.tv_sec) * 1000000L + (now.tv_nsec - start.tv_nsec) / 1000 < (long)MicrosecondsToStall);
-}
-
-NDISAPI VOID NdisGetCurrentSystemTime(PLARGE_INTEGER SystemTime)
-{
-    /* 100 ns units since 1601-01-01, like KeQuerySystemTime. */
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    SystemTime->QuadPart = ((LONGLONG)ts.tv_sec + 11644473600LL) * 10000000LL + ts.tv_nsec / 100;
-}
-
 NTKERNELAPI BOOLEAN KeTryToAcquireSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock)
 {
     ke_require_dispatch("KeTryToAcquireSpinLockAtDpcLevel", VF_CALLER);
@@ -194,56 +166,6 @@ NDISAPI VOID NdisReleaseReadWriteLock(PNDIS_RW_LOCK Lock, PLOCK_STATE LockState)
         vf_violation(VF_SPINLOCK_MISUSE, "NdisReleaseReadWriteLock", VF_CALLER, "releasing a lock not acquired");
     LockState->LockState = 0;
     ke_irql_set(LockState->OldIrql);
-}
-
-/* ---- interlocked lists --------------------------------------------------------------------- */
-NDISAPI PLIST_ENTRY NdisInterlockedInsertHeadList(PLIST_ENTRY ListHead, PLIST_ENTRY ListEntry, PNDIS_SPIN_LOCK SpinLock)
-{
-    NdisAcquireSpinLock(SpinLock);
-    PLIST_ENTRY first = IsListEmpty(ListHead) ? NULL : ListHead->Flink;
-    InsertHeadList(ListHead, ListEntry);
-    NdisReleaseSpinLock(SpinLock);
-    return first;
-}
-
-NDISAPI PLIST_ENTRY NdisInterlockedInsertTailList(PLIST_ENTRY ListHead, PLIST_ENTRY ListEntry, PNDIS_SPIN_LOCK SpinLock)
-{
-    NdisAcquireSpinLock(SpinLock);
-    PLIST_ENTRY last = IsListEmpty(ListHead) ? NULL : ListHead->Blink;
-    InsertTailList(ListHead, ListEntry);
-    NdisReleaseSpinLock(SpinLock);
-    return last;
-}
-
-NDISAPI PLIST_ENTRY NdisInterlockedRemoveHeadList(PLIST_ENTRY ListHead, PNDIS_SPIN_LOCK SpinLock)
-{
-    NdisAcquireSpinLock(SpinLock);
-    PLIST_ENTRY first = IsListEmpty(ListHead) ? NULL : RemoveHeadList(ListHead);
-    NdisReleaseSpinLock(SpinLock);
-    return first;
-}
-
-/* ---- time ------------------------------------------------------------------------------------ */
-#define KE_TICK_100NS 156250 /* 15.625 ms, the usual Windows clock tick */
-
-NTKERNELAPI ULONG KeQueryTimeIncrement(VOID)
-{
-    return KE_TICK_100NS;
-}
-
-NTKERNELAPI VOID KeQueryTickCount(PLARGE_INTEGER TickCount)
-{
-    TickCount->QuadPart = (LONGLONG)(ke_now_ns() / 100u / KE_TICK_100NS);
-}
-
-NTKERNELAPI VOID KeQuerySystemTime(PLARGE_INTEGER CurrentTime)
-{
-    NdisGetCurrentSystemTime(CurrentTime);
-}
-
-NDISAPI VOID NdisGetSystemUpTimeEx(PLARGE_INTEGER pSystemUpTime)
-{
-    pSystemUpTime->QuadPart = (LONGLONG)(ke_now_ns() / 1000000u); /* milliseconds */
 }
 
 /* In-stack queued spin locks: the same lock; the handle keeps the lock and the old IRQL. */
