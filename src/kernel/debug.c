@@ -51,6 +51,15 @@ size_t ke_vformat(char *out, size_t cap, const char *fmt, va_list ap)
     return ke_vformat_as(out, cap, fmt, ap, false);
 }
 
+size_t ke_format(char *out, size_t cap, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    size_t n = ke_vformat(out, cap, fmt, ap);
+    va_end(ap);
+    return n;
+}
+
 size_t ke_vformat_as(char *out, size_t cap, const char *fmt, va_list ap, bool wide_printf)
 {
     return ke_vformat_ex(out, cap, fmt, ap, wide_printf, NULL, NULL);

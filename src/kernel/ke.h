@@ -174,6 +174,7 @@ NTSTATUS ke_unsupported(const char *function, const char *why, const void *site)
 #include <stdarg.h>
 /* Formats with the Windows printf rules (l = 32 bits, I64, %ws, %wZ, ...). */
 OPENNDIS_API size_t ke_vformat(char *out, size_t cap, const char *fmt, va_list ap);
+OPENNDIS_API size_t ke_format(char *out, size_t cap, const char *fmt, ...);
 /* The same with a wide printf's defaults (%s and %c take WCHARs, %S and %C chars). */
 size_t ke_vformat_as(char *out, size_t cap, const char *fmt, va_list ap, bool wide_printf);
 /* Renders one %!NAME! extension into out (NUL-terminated), taking its argument from *ap;

@@ -222,15 +222,6 @@ static NTSTATUS ke_str_vprintf(char *dest, size_t cch, DWORD flags, const char *
     return st;
 }
 
-static size_t ke_str_format(char *out, size_t cap, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    size_t n = ke_vformat(out, cap, fmt, ap);
-    va_end(ap);
-    return n;
-}
-
 /* UTF-8 (what the formatter writes) to UTF-16; malformed bytes become U+FFFD. Returns the
  * number of UTF-16 units written to out (which has room for 2 * len + 1). */
 static size_t ke_utf8_to_utf16(const char *in, size_t len, WCHAR *out)
@@ -270,11 +261,11 @@ static WCHAR *ke_wformat(const WCHAR *fmt, va_list ap, size_t *units)
 {
     char *nfmt = NULL, *text = NULL;
     WCHAR *wide = NULL;
-    size_t fl = ke_str_format(NULL, 0, "%ws", fmt), n;
+    size_t fl = ke_format(NULL, 0, "%ws", fmt), n;
     va_list count;
     if ((nfmt = malloc(fl + 1)) == NULL)
         return NULL;
-    ke_str_format(nfmt, fl + 1, "%ws", fmt);
+    ke_format(nfmt, fl + 1, "%ws", fmt);
     va_copy(count, ap);
     n = ke_vformat_as(NULL, 0, nfmt, count, true);
     va_end(count);

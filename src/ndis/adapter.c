@@ -26,14 +26,7 @@ const char *ndis_state_name(enum ndis_state state)
 bool ndis_wait(struct ndis_adapter *a, bool (*done)(struct ndis_adapter *), double seconds)
 {
     ndis_assert_locked(a);
-    struct timespec until;
-    clock_gettime(CLOCK_MONOTONIC, &until);
-    until.tv_sec += (time_t)seconds;
-    until.tv_nsec += (long)((seconds - (double)(time_t)seconds) * 1e9);
-    if (until.tv_nsec >= 1000000000L) {
-        until.tv_sec++;
-        until.tv_nsec -= 1000000000L;
-    }
+    struct timespec until = ndis_deadline(seconds);
     while (!done(a))
         if (ndis_adapter_wait_until(a, &until) == ETIMEDOUT)
             return done(a);

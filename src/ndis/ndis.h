@@ -266,6 +266,19 @@ static inline void ndis_adapter_unlock(struct ndis_adapter *a)
     atomic_store_explicit(&a->lock_owner, (pthread_t)0, memory_order_relaxed);
     pthread_mutex_unlock(&a->lock);
 }
+/* The CLOCK_MONOTONIC time `seconds` from now, for ndis_adapter_wait_until. */
+static inline struct timespec ndis_deadline(double seconds)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    t.tv_sec += (time_t)seconds;
+    t.tv_nsec += (long)((seconds - (double)(time_t)seconds) * 1e9);
+    if (t.tv_nsec >= 1000000000L) {
+        t.tv_sec++;
+        t.tv_nsec -= 1000000000L;
+    }
+    return t;
+}
 /* Waits on `changed` (lock held; the wait drops and retakes it). Returns pthread's answer. */
 static inline int ndis_adapter_wait_until(struct ndis_adapter *a, const struct timespec *until)
 {

@@ -59,14 +59,7 @@ bool ndis_pending_await(struct ndis_adapter *a, struct ndis_pending *p, double s
         if (meanwhile)
             meanwhile(a);
         double wait = left < slice ? left : slice;
-        struct timespec until;
-        clock_gettime(CLOCK_MONOTONIC, &until);
-        until.tv_sec += (time_t)wait;
-        until.tv_nsec += (long)((wait - (double)(time_t)wait) * 1e9);
-        if (until.tv_nsec >= 1000000000L) {
-            until.tv_sec++;
-            until.tv_nsec -= 1000000000L;
-        }
+        struct timespec until = ndis_deadline(wait);
         ndis_adapter_lock(a);
         while (!p->completed && ndis_adapter_wait_until(a, &until) != ETIMEDOUT)
             ;

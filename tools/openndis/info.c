@@ -15,20 +15,11 @@ struct info_args {
     unsigned long fail_nth;
 };
 
-static size_t info_format(char *out, size_t cap, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    size_t n = ke_vformat(out, cap, fmt, ap);
-    va_end(ap);
-    return n;
-}
-
 /* A UNICODE_STRING in UTF-8 (a service name may be any file name). */
 static struct json_object *utf16_json(const UNICODE_STRING *u)
 {
     char buf[1024];
-    info_format(buf, sizeof buf, "%wZ", u);
+    ke_format(buf, sizeof buf, "%wZ", u);
     return json_object_new_string(buf);
 }
 
