@@ -149,7 +149,7 @@ static void info_usage(FILE *out)
           "\n"
           "exit status: 0 DriverEntry succeeded, the driver unloaded and no rule was\n"
           "violated; 1 otherwise; 2 bad usage or not a loadable driver; 3 the driver\n"
-          "crashed or hung. With --imports: 0 every import is provided, 1 some import\n"
+          "crashed or hung; 130 stopped by SIGINT/SIGTERM/SIGHUP. With --imports: 0 every import is provided, 1 some import\n"
           "is provided by nobody (loading would fail), 2 bad usage or not an ELF\n"
           "shared object.\n",
           out);

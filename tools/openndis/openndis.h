@@ -13,15 +13,16 @@ enum {
     EXIT_VERDICT = 1, /* the driver failed or violated a rule */
     EXIT_USAGE = 2,   /* bad command line, or a file that is not a loadable driver */
     EXIT_CRASH = 3,   /* the driver crashed or hung; OpenNDIS reported it */
-    EXIT_INTERRUPTED = 130, /* verify: stopped by SIGINT/SIGTERM before any finding */
+    EXIT_INTERRUPTED = 130, /* stopped by SIGINT/SIGTERM/SIGHUP before any finding */
 };
 
 /* supervise.c: runs a job in a child process so that a crashing or hanging driver cannot
  * take the report with it. The job builds its report object and returns it. */
 typedef struct json_object *(*sv_job_fn)(void *arg);
 struct sv_options {
-    unsigned timeout_seconds; /* 0: no limit */
-    bool in_process;          /* --no-fork: run here, for debuggers */
+    unsigned timeout_seconds;    /* 0: no limit */
+    unsigned stop_grace_seconds; /* after SIGINT/SIGTERM/SIGHUP, before SIGKILL; 0: 3 s */
+    bool in_process;             /* --no-fork: run here, for debuggers */
 };
 struct json_object *sv_run(sv_job_fn job, void *arg, const struct sv_options *opt);
 /* The same, several at a time: sv_spawn starts a job's child (NULL if it cannot);
@@ -33,11 +34,14 @@ struct sv_child *sv_spawn(sv_job_fn job, void *arg, const struct sv_options *opt
 size_t sv_wait_any(struct sv_child *const *children, size_t n);
 struct json_object *sv_reap(struct sv_child *child);
 void sv_stop(struct sv_child *child);
-/* Keeps SIGINT/SIGTERM caught (and passed on to running children) between children as well,
- * from sv_hold_signals(true) to sv_hold_signals(false): for a caller that runs many. */
-void sv_hold_signals(bool hold);
-/* True once SIGINT or SIGTERM reached the parent while they were caught. */
+/* Installs the handlers that pass SIGINT/SIGTERM/SIGHUP/SIGUSR1 on to running children, and
+ * keeps them installed between children too, until sv_forwarding_end(): for a caller that
+ * runs many (sv_spawn installs them for each child anyway). */
+void sv_forwarding_begin(void);
+void sv_forwarding_end(void);
+/* True once SIGINT, SIGTERM or SIGHUP reached the parent while they were caught. */
 bool sv_interrupted(void);
+
 /* Called by a job: the report a crash handler completes and sends, and the current phase. */
 void sv_set_report(struct json_object *report);
 void sv_phase(const char *phase);

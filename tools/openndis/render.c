@@ -41,6 +41,12 @@ void render_violations(FILE *out, struct json_object *violations)
 void render_crash(FILE *out, struct json_object *report)
 {
     struct json_object *c, *frames;
+    if (json_object_object_get_ex(report, "interrupted", &c) && json_object_is_type(c, json_type_object)) {
+        fprintf(out, "OpenNDIS was stopped by SIG%s during %s, before the driver's run ended; no verdict on the "
+                     "driver (run it again to the end for one)\n",
+                str(c, "name"), str(c, "phase"));
+        return;
+    }
     if (json_object_object_get_ex(report, "timeout", &c)) {
         fprintf(out, "the driver did not finish %s within %s s; OpenNDIS stopped it%s\n", str(c, "phase"),
                 str(c, "seconds"), json_object_object_get_ex(c, "backtrace", NULL) ? " here:" : "");
@@ -76,6 +82,8 @@ int render_exit_code(struct json_object *report)
         return EXIT_PASS;
     if (strcmp(verdict, "crash") == 0 || strcmp(verdict, "timeout") == 0)
         return EXIT_CRASH;
+    if (strcmp(verdict, "interrupted") == 0)
+        return EXIT_INTERRUPTED;
     return EXIT_VERDICT;
 }
 
@@ -100,6 +108,8 @@ int render_report(struct json_object *report, bool json, void (*body)(FILE *out,
             printf("verdict         PASS: no rule violated\n");
         else if (code == EXIT_USAGE)
             fprintf(stderr, "openndis: %s\n", str(report, "error") ? str(report, "error") : "failed");
+        else if (code == EXIT_INTERRUPTED)
+            printf("verdict         INTERRUPTED: %zu violation%s before the stop\n", nv, nv == 1 ? "" : "s");
         else if (nv == 0 && code != EXIT_CRASH && str(report, "failure") != NULL)
             printf("verdict         FAIL: %s\n", str(report, "failure"));
         else

@@ -470,7 +470,8 @@ static void run_usage(FILE *out)
           "\n"
           "exit status: 0 every step succeeded, every frame arrived and no rule was\n"
           "violated; 1 otherwise; 2 bad usage or not a loadable driver; 3 the driver\n"
-          "crashed or hung.\n",
+          "crashed or hung; 130 stopped by SIGINT/SIGTERM/SIGHUP before the end (with\n"
+          "--edge tap, a stop signal ends the run normally instead).\n",
           out);
 }
 
@@ -556,6 +557,8 @@ int cmd_run(int argc, char **argv)
     args.fail_nth = o.fail_nth;
     if (args.tap && !o.timeout_given) /* runs until stopped; --duration bounds it */
         o.sv.timeout_seconds = args.duration ? args.duration + 60 : 0;
+    if (args.tap) /* SIGINT is how a tap run ends: time to halt and unload before the kill */
+        o.sv.stop_grace_seconds = 15;
     struct json_object *report = sv_run(run_job, &args, &o.sv);
     if (report == NULL)
         return EXIT_USAGE;

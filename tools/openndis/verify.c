@@ -676,7 +676,7 @@ static void verify_usage(FILE *out)
           "  -h, --help           this text\n"
           "\n"
           "exit status: 0 no finding; 1 findings; 2 bad usage or not a loadable driver;\n"
-          "130 interrupted (SIGINT/SIGTERM) before any finding.\n",
+          "130 interrupted (SIGINT/SIGTERM/SIGHUP) before any finding.\n",
           out);
 }
 
@@ -764,7 +764,7 @@ int cmd_verify(int argc, char **argv)
         return EXIT_USAGE;
     }
     vf_symbols_preload((const void *)a.image->entry);
-    sv_hold_signals(true); /* Ctrl-C between steps ends the run with a report, as during one */
+    sv_forwarding_begin(); /* Ctrl-C between steps ends the run with a report, as during one */
 
     struct verify_state vs = { .findings = json_object_new_array(), .steps = json_object_new_array() };
     bool injected;
@@ -847,6 +847,6 @@ int cmd_verify(int argc, char **argv)
     json_object_put(r);
     free(vs.seen);
     ld_free(a.image);
-    sv_hold_signals(false);
+    sv_forwarding_end();
     return nf ? EXIT_VERDICT : interrupted ? EXIT_INTERRUPTED : EXIT_PASS;
 }
