@@ -59,6 +59,18 @@ has() { grep -q -- "$1" "$out" || fail "the report does not say '$1'"; }
 hasnt() { ! grep -q -- "$1" "$out" "$err" || fail "the output says '$1'"; }
 
 case $case_name in
+ctor_verify) # #4: a constructor's crash, hang or exit is reported, as info and run do
+    for c in segv abort; do
+        expect 3 verify --no-sweep --timeout 3 "$dir/hostile_ctor_$c.so"
+        has "crashed during load"
+    done
+    expect 3 verify --no-sweep --timeout 2 "$dir/hostile_ctor_loop.so"
+    has "did not finish load"
+    expect 3 verify --no-sweep --timeout 3 "$dir/hostile_ctor_exit0.so"
+    has "exited with status 0 during load"
+    expect 3 verify --json --no-sweep --timeout 3 "$dir/hostile_ctor_exit0.so"
+    has '"verdict":"crash"'
+    ;;
 fork_info) # #6: the job ends with the driver's process, not with the pipe
     SECONDS=0
     expect 0 info --timeout 5 "$dir/hostile_forks.so"

@@ -41,7 +41,9 @@ void sv_forwarding_begin(void);
 void sv_forwarding_end(void);
 /* True once SIGINT, SIGTERM or SIGHUP reached the parent while they were caught. */
 bool sv_interrupted(void);
-
+/* Called by a job: its timeout no longer applies (verify's sweep process, once the driver is
+ * loaded; its steps have timeouts of their own). */
+void sv_timeout_done(void);
 /* Called by a job: the report a crash handler completes and sends, and the current phase. */
 void sv_set_report(struct json_object *report);
 void sv_phase(const char *phase);

@@ -261,6 +261,12 @@ void sv_forwarding_end(void)
     sv_forward_off();
 }
 
+void sv_timeout_done(void)
+{
+    if (sv_fd >= 0)
+        sv_write_all("untimed\n", 8);
+}
+
 static void sv_forwarded_mask(sigset_t *set)
 {
     sigemptyset(set);
@@ -396,6 +402,8 @@ static ssize_t sv_read(struct sv_child *c)
         *nl = '\0';
         if (strncmp(line, "phase ", 6) == 0)
             snprintf(c->phase, sizeof c->phase, "%s", line + 6);
+        else if (strcmp(line, "untimed") == 0)
+            c->timeout = 0;
         else if (strncmp(line, "report ", 7) == 0) {
             json_object_put(c->report);
             c->report = json_tokener_parse(line + 7);
