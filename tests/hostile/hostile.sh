@@ -71,6 +71,17 @@ ctor_verify) # #4: a constructor's crash, hang or exit is reported, as info and 
     expect 3 verify --json --no-sweep --timeout 3 "$dir/hostile_ctor_exit0.so"
     has '"verdict":"crash"'
     ;;
+messages) # each lost run says what happened and what to do
+    expect 3 info "$dir/hostile_ctor_exit0.so"
+    has "called exit()"
+    hasnt "--verbose"
+    expect 1 verify --no-sweep "$dir/hostile_exits.so"
+    has "exited with status 3 in DriverEntry"
+    hasnt "SIG?"
+    expect 3 info --timeout 1 "$rogue/rogue_hang.so"
+    has "HUNG"
+    hasnt "CRASH: 0 violations"
+    ;;
 fork_info) # #6: the job ends with the driver's process, not with the pipe
     SECONDS=0
     expect 0 info --timeout 5 "$dir/hostile_forks.so"

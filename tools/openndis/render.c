@@ -54,7 +54,7 @@ void render_crash(FILE *out, struct json_object *report)
         if (!json_object_object_get_ex(report, "crash", &c))
             return;
         if (str(c, "exit_status")) {
-            fprintf(out, "the driver process exited with status %s during %s: %s\n", str(c, "exit_status"),
+            fprintf(out, "the driver's process exited with status %s during %s: %s\n", str(c, "exit_status"),
                     str(c, "phase"), str(c, "description"));
             return;
         }
@@ -110,6 +110,12 @@ int render_report(struct json_object *report, bool json, void (*body)(FILE *out,
             fprintf(stderr, "openndis: %s\n", str(report, "error") ? str(report, "error") : "failed");
         else if (code == EXIT_INTERRUPTED)
             printf("verdict         INTERRUPTED: %zu violation%s before the stop\n", nv, nv == 1 ? "" : "s");
+        else if (code == EXIT_CRASH && json_object_object_get_ex(report, "timeout", NULL))
+            printf("verdict         HUNG: the driver did not finish in time (--timeout raises the limit for a "
+                   "driver that is only slow); %zu violation%s before\n", nv, nv == 1 ? "" : "s");
+        else if (code == EXIT_CRASH && str(json_object_object_get(report, "crash"), "exit_status") != NULL)
+            printf("verdict         CRASH: the driver's process exited on its own; %zu violation%s before\n", nv,
+                   nv == 1 ? "" : "s");
         else if (nv == 0 && code != EXIT_CRASH && str(report, "failure") != NULL)
             printf("verdict         FAIL: %s\n", str(report, "failure"));
         else

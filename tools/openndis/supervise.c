@@ -194,7 +194,9 @@ static struct json_object *sv_lost_report(const char *verdict, const char *phase
     if (exit_status >= 0) {
         json_object_object_add(what, "exit_status", json_object_new_int(exit_status));
         json_object_object_add(what, "description",
-                               json_object_new_string("the driver process exited on its own: exit() called, or a sanitizer stopped it (its report is on stderr; rerun the step with --verbose)"));
+                               json_object_new_string("the driver (or a library it calls) called exit(), which a driver "
+                                                      "must never do, or a sanitizer stopped it (its own report is then on "
+                                                      "stderr above)"));
     } else if (sig) {
         json_object_object_add(what, "signal", json_object_new_int(sig));
         json_object_object_add(what, "name", json_object_new_string(sigabbrev_np(sig) ? sigabbrev_np(sig) : "?"));

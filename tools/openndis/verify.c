@@ -319,6 +319,9 @@ static struct json_object *verify_lost_step(struct json_object *report)
     char msg[512];
     if (hang)
         snprintf(msg, sizeof msg, "the driver hung in %s", str(c, "phase"));
+    else if (str(c, "exit_status"))
+        snprintf(msg, sizeof msg, "the driver's process exited with status %s in %s: %s; rerun with --verbose to "
+                 "see its output", str(c, "exit_status"), str(c, "phase"), str(c, "description"));
     else
         snprintf(msg, sizeof msg, "the driver crashed in %s: SIG%s (%s)", str(c, "phase"),
                  str(c, "name") ? str(c, "name") : "?", str(c, "description") ? str(c, "description") : "");
