@@ -82,6 +82,16 @@ messages) # each lost run says what happened and what to do
     has "HUNG"
     hasnt "CRASH: 0 violations"
     ;;
+thread_after_unload) # #15: reported by its start routine, every run, not PASS or ND1901 by chance
+    for i in 1 2 3 4 5 6 7 8; do
+        expect 1 verify --no-sweep "$rogue/rogue_thread_after_unload.so"
+        has "ND1903"
+        has "started in RogueWorker"
+        hasnt "ND1901"
+    done
+    expect 1 info "$rogue/rogue_thread_after_unload.so"
+    has "thread_after_unload.c:13: error: MiniportDriverUnload: a thread started in RogueWorker"
+    ;;
 fork_info) # #6: the job ends with the driver's process, not with the pipe
     SECONDS=0
     expect 0 info --timeout 5 "$dir/hostile_forks.so"

@@ -57,10 +57,9 @@ static struct json_object *info_job(void *arg)
 
     sv_phase("DriverUnload");
     bool had_unload = image->phase == LD_RUNNING;
-    bool unloaded = ld_unload(image);
+    bool unloaded = sv_unload(image);
     json_object_object_add(r, "unload_called", json_object_new_boolean(had_unload && unloaded));
     json_object_object_add(r, "unloaded", json_object_new_boolean(unloaded));
-    ld_free(image);
 
     json_object_object_add(r, "violations", vf_violations_json());
     json_object_object_add(r, "faults", vf_faults_json());

@@ -47,6 +47,11 @@ void sv_timeout_done(void);
 /* Called by a job: the report a crash handler completes and sends, and the current phase. */
 void sv_set_report(struct json_object *report);
 void sv_phase(const char *phase);
+/* Called by a job: unloads the driver (ld_unload's answer) and frees the image, unless a
+ * thread still runs the driver's code: that is reported (ND1903) and the code stays mapped,
+ * so the thread cannot crash in unmapped memory at a moment that depends on timing. */
+struct ld_image;
+bool sv_unload(struct ld_image *image);
 
 /* render.c */
 /* The string form of `key` in object `o`, or NULL. */

@@ -378,9 +378,8 @@ static struct json_object *run_job(void *arg)
     if (pcap != NULL)
         json_object_object_add(r, "captured_frames", json_object_new_uint64(edge_pcap_close(pcap)));
     sv_phase("DriverUnload");
-    bool unloaded = ld_unload(image);
+    bool unloaded = sv_unload(image);
     step(life, "unload", -1, unloaded ? NDIS_STATUS_SUCCESS : NDIS_STATUS_FAILURE);
-    ld_free(image);
     json_object_object_add(r, "unloaded", json_object_new_boolean(unloaded));
     json_object_object_add(r, "violations", vf_violations_json());
     json_object_object_add(r, "faults", vf_faults_json());

@@ -27,6 +27,7 @@
 #include <ucontext.h>
 #include <unistd.h>
 
+#include "loader/ld.h"
 #include "openndis.h"
 #include "verifier/vf.h"
 
@@ -581,6 +582,15 @@ struct json_object *sv_reap(struct sv_child *c)
     free(c->buf);
     free(c);
     return report;
+}
+
+bool sv_unload(struct ld_image *image)
+{
+    ld_keep_mapped(image); /* until the check below says no thread runs its code */
+    bool unloaded = ld_unload(image);
+    if (vf_threads_after_unload((const void *)image->entry) == 0)
+        ld_free(image);
+    return unloaded;
 }
 
 struct json_object *sv_run(sv_job_fn job, void *arg, const struct sv_options *opt)

@@ -251,8 +251,7 @@ static struct json_object *verify_job(void *arg)
         }
     }
     sv_phase("DriverUnload");
-    ld_unload(image);
-    ld_free(image);
+    sv_unload(image);
     /* Load and unload again: anything the driver keeps across unloads shows as a leak. */
     for (int cycle = 0; cycle < 2 && vf_violation_count() == 0; cycle++) {
         sv_phase("conformance: load and unload again");
@@ -265,8 +264,7 @@ static struct json_object *verify_job(void *arg)
                 ndis_adapter_halt(again, NdisHaltDeviceDisabled);
             }
         }
-        ld_unload(image);
-        ld_free(image);
+        sv_unload(image);
     }
     json_object_object_add(r, "violations", vf_violations_json());
     json_object_object_add(r, "faults", vf_faults_json());
