@@ -1,9 +1,9 @@
 #!/bin/bash
-# hostile.sh CASE OPENNDIS HOSTILE_DIR ROGUE_DIR: one hostile case against openndis's
+# hostile.sh CASE OPENNDIS HOSTILE_DIR ROGUE_DIR SAMPLE: one hostile case against openndis's
 # supervision of the driver's process. Every process openndis starts carries a marker in its
 # environment, so that anything left running afterwards is found (and then killed).
 set -u
-case_name=$1 cli=$2 dir=$3 rogue=$4
+case_name=$1 cli=$2 dir=$3 rogue=$4 sample=${5:-}
 export OPENNDIS_HOSTILE_MARK="hostile-$case_name-$$"
 out=$(mktemp) err=$(mktemp)
 trap 'leftovers kill; rm -f "$out" "$err"' EXIT
@@ -104,6 +104,13 @@ fork_verify)
     ;;
 kill_parent) # #7: SIGKILL to openndis kills the driver's processes too
     started run --timeout 0 "$dir/hostile_blocks_signals.so"
+    kill -KILL $pid
+    ended any 3
+    ;;
+kill_parent_user) # #7: also after run --user dropped root (which clears PR_SET_PDEATHSIG)
+    [ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 77; }
+    started run --user nobody --timeout 0 --frames 4000000000 "$sample"
+    sleep 1 # past DriverEntry and initialize: the driver's process is nobody's now
     kill -KILL $pid
     ended any 3
     ;;

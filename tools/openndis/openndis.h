@@ -52,6 +52,9 @@ void sv_phase(const char *phase);
  * so the thread cannot crash in unmapped memory at a moment that depends on timing. */
 struct ld_image;
 bool sv_unload(struct ld_image *image);
+/* Called by a job after it changes its user ID, which clears PR_SET_PDEATHSIG: it dies with
+ * openndis again (and at once if openndis has already ended). */
+void sv_die_with_parent(void);
 
 /* render.c */
 /* The string form of `key` in object `o`, or NULL. */

@@ -113,6 +113,7 @@ static bool run_drop_privileges(const char *user, char *err, size_t len)
         snprintf(err, len, "--user %s: cannot switch to it (dropping privileges needs root)", user);
         return false;
     }
+    sv_die_with_parent(); /* the switch cleared it */
     return true;
 }
 

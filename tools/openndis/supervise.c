@@ -52,6 +52,7 @@ static const int sv_forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGUSR1 };
 
 /* Set in every supervised process: whatever it forks (a driver calling fork()) dies with it. */
 static bool sv_supervised;
+static pid_t sv_parent; /* in a supervised process: the one supervising it */
 static void sv_child_dies_with_parent(void)
 {
     if (sv_supervised)
@@ -277,6 +278,16 @@ static void sv_forwarded_mask(sigset_t *set)
         sigaddset(set, sv_forwarded[i]);
 }
 
+void sv_die_with_parent(void)
+{
+    if (!sv_supervised) /* --no-fork: no parent to die with */
+        return;
+    /* Checked after asking, in case the parent is already gone. */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != sv_parent)
+        _exit(EXIT_INTERRUPTED);
+}
+
 static void sv_register_atfork(void)
 {
     pthread_atfork(NULL, NULL, sv_child_dies_with_parent);
@@ -333,12 +344,10 @@ struct sv_child *sv_spawn(sv_job_fn job, void *arg, const struct sv_options *opt
         return NULL;
     }
     if (pid == 0) {
-        /* Dies with the parent, whatever ends it; checked after asking, in case it already
-         * has. Its own process group: the parent kills the job and all it started at once. */
+        /* Its own process group: the parent kills the job and all it started at once. */
         sv_supervised = true;
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (getppid() != parent)
-            _exit(EXIT_INTERRUPTED);
+        sv_parent = parent;
+        sv_die_with_parent();
         setpgid(0, 0);
         /* forwarding is the parent's business: this child takes signals itself, by default
          * (not ignored because openndis was) */
