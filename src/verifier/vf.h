@@ -74,6 +74,9 @@ OPENNDIS_HOST void vf_locate(const void *address, bool is_return_address, struct
 /* Reads the symbols and line tables of the module holding `address` now, so that processes
  * forked from here afterwards find them read. */
 OPENNDIS_HOST void vf_symbols_preload(const void *address);
+/* ND1903: reports each thread still running code of the driver that `driver_code` is part
+ * of, by its start routine; returns how many. Call after unload, before unmapping it. */
+OPENNDIS_HOST size_t vf_threads_after_unload(const void *driver_code);
 /* Where the function at this entry address is defined. */
 void vf_locate_entry(const void *function, struct vf_location *out);
 /* True when the location is inside one of OpenNDIS's driver-facing headers. */

@@ -58,10 +58,9 @@ static struct json_object *info_life(void *arg)
 
     sv_phase("DriverUnload");
     bool had_unload = image->phase == LD_RUNNING;
-    bool unloaded = ld_unload(image);
+    bool unloaded = sv_unload(image);
     json_object_object_add(r, "unload_called", json_object_new_boolean(had_unload && unloaded));
     json_object_object_add(r, "unloaded", json_object_new_boolean(unloaded));
-    ld_free(image);
 
     json_object_object_add(r, "violations", violations_json());
     json_object_object_add(r, "faults", faults_json());
@@ -167,9 +166,9 @@ static void info_usage(FILE *out)
           "\n"
           "exit status: 0 DriverEntry succeeded, the driver unloaded and no rule was\n"
           "violated; 1 otherwise; 2 bad usage or not a loadable driver; 3 the driver\n"
-          "crashed or hung; 4 the report could not be written to stdout. With\n"
-          "--imports: 0 every import is provided, 1 some import is provided by nobody\n"
-          "(loading would fail), 2 bad usage or not an ELF shared object.\n",
+          "crashed or hung; 4 the report could not be written to stdout; 130 stopped by\n"
+          "SIGINT/SIGTERM/SIGHUP. With --imports: 0 every import is provided, 1 some import\n"
+          "is provided by nobody (loading would fail), 2 bad usage or not a loadable driver.\n",
           out);
 }
 

@@ -14,7 +14,7 @@ enum {
     EXIT_USAGE = 2,   /* bad command line, or a file that is not a loadable driver */
     EXIT_CRASH = 3,   /* the driver crashed or hung; OpenNDIS reported it */
     EXIT_WRITE = 4,   /* the run ended but a report (stdout, --junit, --sarif, --pcap) could not be written */
-    EXIT_INTERRUPTED = 130, /* verify: stopped by SIGINT/SIGTERM before any finding */
+    EXIT_INTERRUPTED = 130, /* stopped by SIGINT/SIGTERM/SIGHUP before any finding */
 };
 
 /* outfile.c: report files written whole or not at all (a temporary file beside the target,
@@ -45,8 +45,9 @@ void driver_output_end(struct driver_output *d);
  * take the report with it. The job builds its report object and returns it. */
 typedef struct json_object *(*sv_job_fn)(void *arg);
 struct sv_options {
-    unsigned timeout_seconds; /* 0: no limit */
-    bool in_process;          /* --no-fork: run here, for debuggers */
+    unsigned timeout_seconds;    /* 0: no limit */
+    unsigned stop_grace_seconds; /* after SIGINT/SIGTERM/SIGHUP, before SIGKILL; 0: 3 s */
+    bool in_process;             /* --no-fork: run here, for debuggers */
 };
 struct json_object *sv_run(sv_job_fn job, void *arg, const struct sv_options *opt);
 /* The same, several at a time: sv_spawn starts a job's child (NULL if it cannot);
@@ -58,14 +59,27 @@ struct sv_child *sv_spawn(sv_job_fn job, void *arg, const struct sv_options *opt
 size_t sv_wait_any(struct sv_child *const *children, size_t n);
 struct json_object *sv_reap(struct sv_child *child);
 void sv_stop(struct sv_child *child);
-/* Keeps SIGINT/SIGTERM caught (and passed on to running children) between children as well,
- * from sv_hold_signals(true) to sv_hold_signals(false): for a caller that runs many. */
-void sv_hold_signals(bool hold);
-/* True once SIGINT or SIGTERM reached the parent while they were caught. */
+/* Installs the handlers that pass SIGINT/SIGTERM/SIGHUP/SIGUSR1 on to running children, and
+ * keeps them installed between children too, until sv_forwarding_end(): for a caller that
+ * runs many (sv_spawn installs them for each child anyway). */
+void sv_forwarding_begin(void);
+void sv_forwarding_end(void);
+/* True once SIGINT, SIGTERM or SIGHUP reached the parent while they were caught. */
 bool sv_interrupted(void);
+/* Called by a job: its timeout no longer applies (verify's sweep process, once the driver is
+ * loaded; its steps have timeouts of their own). */
+void sv_timeout_done(void);
 /* Called by a job: the report a crash handler completes and sends, and the current phase. */
 void sv_set_report(struct json_object *report);
 void sv_phase(const char *phase);
+/* Called by a job: unloads the driver (ld_unload's answer) and frees the image, unless a
+ * thread still runs the driver's code: that is reported (ND1903) and the code stays mapped,
+ * so the thread cannot crash in unmapped memory at a moment that depends on timing. */
+struct ld_image;
+bool sv_unload(struct ld_image *image);
+/* Called by a job after it changes its user ID, which clears PR_SET_PDEATHSIG: it dies with
+ * openndis again (and at once if openndis has already ended). */
+void sv_die_with_parent(void);
 
 /* render.c */
 /* The string form of `key` in object `o`, or NULL. */

@@ -41,6 +41,12 @@ void render_violations(FILE *out, struct json_object *violations)
 void render_crash(FILE *out, struct json_object *report)
 {
     struct json_object *c, *frames;
+    if (json_object_object_get_ex(report, "interrupted", &c) && json_object_is_type(c, json_type_object)) {
+        fprintf(out, "OpenNDIS was stopped by SIG%s during %s, before the driver's run ended; no verdict on the "
+                     "driver (run it again to the end for one)\n",
+                json_str_field(c, "name"), json_str_field(c, "phase"));
+        return;
+    }
     if (json_object_object_get_ex(report, "timeout", &c)) {
         fprintf(out, "the driver did not finish %s within %s s; OpenNDIS stopped it%s\n", json_str_field(c, "phase"),
                 json_str_field(c, "seconds"), json_object_object_get_ex(c, "backtrace", NULL) ? " here:" : "");
@@ -48,7 +54,7 @@ void render_crash(FILE *out, struct json_object *report)
         if (!json_object_object_get_ex(report, "crash", &c))
             return;
         if (json_str_field(c, "exit_status")) {
-            fprintf(out, "the driver process exited with status %s during %s: %s\n", json_str_field(c, "exit_status"),
+            fprintf(out, "the driver's process exited with status %s during %s: %s\n", json_str_field(c, "exit_status"),
                     json_str_field(c, "phase"), json_str_field(c, "description"));
             return;
         }
@@ -76,6 +82,8 @@ int render_exit_code(struct json_object *report)
         return EXIT_PASS;
     if (strcmp(verdict, "crash") == 0 || strcmp(verdict, "timeout") == 0)
         return EXIT_CRASH;
+    if (strcmp(verdict, "interrupted") == 0)
+        return EXIT_INTERRUPTED;
     return EXIT_VERDICT;
 }
 
@@ -100,6 +108,14 @@ int render_report(struct json_object *report, bool json, void (*body)(FILE *out,
             printf("verdict         PASS: no rule violated\n");
         else if (code == EXIT_USAGE)
             fprintf(stderr, "openndis: %s\n", json_str_field(report, "error") ? json_str_field(report, "error") : "failed");
+        else if (code == EXIT_INTERRUPTED)
+            printf("verdict         INTERRUPTED: %zu violation%s before the stop\n", nv, nv == 1 ? "" : "s");
+        else if (code == EXIT_CRASH && json_object_object_get_ex(report, "timeout", NULL))
+            printf("verdict         HUNG: the driver did not finish in time (--timeout raises the limit for a "
+                   "driver that is only slow); %zu violation%s before\n", nv, nv == 1 ? "" : "s");
+        else if (code == EXIT_CRASH && json_str_field(json_object_object_get(report, "crash"), "exit_status") != NULL)
+            printf("verdict         CRASH: the driver's process exited on its own; %zu violation%s before\n", nv,
+                   nv == 1 ? "" : "s");
         else if (nv == 0 && code != EXIT_CRASH && json_str_field(report, "failure") != NULL)
             printf("verdict         FAIL: %s\n", json_str_field(report, "failure"));
         else

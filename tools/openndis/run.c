@@ -126,6 +126,7 @@ static bool run_drop_privileges(const char *user, char *err, size_t len)
         snprintf(err, len, "--user %s: cannot switch to it (dropping privileges needs root)", user);
         return false;
     }
+    sv_die_with_parent(); /* the switch cleared it */
     return true;
 }
 
@@ -379,9 +380,8 @@ static struct json_object *run_life(void *arg)
     if (pcap != NULL)
         json_object_object_add(r, "captured_frames", json_object_new_uint64(edge_pcap_close(pcap)));
     sv_phase("DriverUnload");
-    bool unloaded = ld_unload(image);
+    bool unloaded = sv_unload(image);
     step(life, "unload", -1, unloaded ? NDIS_STATUS_SUCCESS : NDIS_STATUS_FAILURE);
-    ld_free(image);
     json_object_object_add(r, "unloaded", json_object_new_boolean(unloaded));
     json_object_object_add(r, "violations", violations_json());
     json_object_object_add(r, "faults", faults_json());
@@ -491,7 +491,8 @@ static void run_usage(FILE *out)
           "exit status: 0 every step succeeded, every frame arrived and no rule was\n"
           "violated; 1 otherwise; 2 bad usage, not a loadable driver, or a --pcap file\n"
           "or TAP device that cannot be used; 3 the driver crashed or hung; 4 a report\n"
-          "could not be written after the run.\n",
+          "could not be written after the run; 130 stopped by SIGINT/SIGTERM/SIGHUP\n"
+          "before the end (with --edge tap, a stop signal ends the run normally instead).\n",
           out);
 }
 
@@ -612,6 +613,8 @@ int cmd_run(int argc, char **argv)
         out_discard(pcap);
         return EXIT_USAGE;
     }
+    if (args.tap) /* SIGINT is how a tap run ends: time to halt and unload before the kill */
+        o.sv.stop_grace_seconds = 15;
     struct json_object *report = sv_run(run_job, &args, &o.sv);
     if (report == NULL) {
         out_discard(pcap);

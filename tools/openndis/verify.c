@@ -246,8 +246,7 @@ static struct json_object *verify_job(void *arg)
         }
     }
     sv_phase("DriverUnload");
-    ld_unload(image);
-    ld_free(image);
+    sv_unload(image);
     /* Load and unload again: anything the driver keeps across unloads shows as a leak. */
     for (int cycle = 0; cycle < 2 && vf_violation_count() == 0; cycle++) {
         sv_phase("conformance: load and unload again");
@@ -260,8 +259,7 @@ static struct json_object *verify_job(void *arg)
                 ndis_adapter_halt(again, NdisHaltDeviceDisabled);
             }
         }
-        ld_unload(image);
-        ld_free(image);
+        sv_unload(image);
     }
     json_object_object_add(r, "violations", violations_json());
     json_object_object_add(r, "faults", faults_json());
@@ -313,9 +311,12 @@ static struct json_object *verify_lost_step(struct json_object *report)
     if (!hang)
         json_object_object_get_ex(report, "crash", &c);
     const struct vf_rule *rule = vf_rule(hang ? VF_DRIVER_HANG : VF_DRIVER_CRASH);
-    char msg[256];
+    char msg[512];
     if (hang)
         snprintf(msg, sizeof msg, "the driver hung in %s", json_str_field(c, "phase"));
+    else if (json_str_field(c, "exit_status"))
+        snprintf(msg, sizeof msg, "the driver's process exited with status %s in %s: %s; rerun with --verbose to "
+                 "see its output", json_str_field(c, "exit_status"), json_str_field(c, "phase"), json_str_field(c, "description"));
     else
         snprintf(msg, sizeof msg, "the driver crashed in %s: SIG%s (%s)", json_str_field(c, "phase"),
                  json_str_field(c, "name") ? json_str_field(c, "name") : "?", json_str_field(c, "description") ? json_str_field(c, "description") : "");
@@ -555,6 +556,108 @@ static void verify_render(FILE *out, struct json_object *r)
     }
 }
 
+/* The sweep process, supervised by openndis: loads the driver, runs the steps (each forked
+ * from here, supervised by this process) and returns the whole verify report. */
+static const char *verify_coverage(struct json_object *r, const struct verify_state *vs, const struct verify_args *a,
+                                   bool interrupted, bool not_reached);
+
+static struct json_object *verify_sweep(void *arg)
+{
+    struct verify_args a = *(struct verify_args *)arg;
+    struct json_object *r = json_object_new_object();
+    char err[512];
+    json_object_object_add(r, "command", json_object_new_string("verify"));
+    json_object_object_add(r, "driver", json_object_new_string(a.path));
+    sv_set_report(r); /* a crash while loading (a constructor) is reported as one */
+    /* Loaded once here and never started: every step forks with it mapped, so no step pays
+     * for loading and relocating it, and the symbolizer, warmed on it, is inherited too. */
+    sv_phase("load");
+    if ((a.image = ld_load(a.path, err, sizeof err)) == NULL) {
+        json_object_object_add(r, "error", json_object_new_string(err));
+        json_object_object_add(r, "verdict", json_object_new_string("error"));
+        return r;
+    }
+    sv_timeout_done(); /* from here on each step has its own timeout */
+    sv_phase("sweep");
+    vf_symbols_preload((const void *)a.image->entry);
+    sv_forwarding_begin(); /* Ctrl-C between steps ends the run with a report, as during one */
+
+    struct verify_state vs = { .findings = json_object_new_array(), .steps = json_object_new_array() };
+    bool injected;
+    unsigned long calls = verify_run_step(&vs, &a, "clean run", 0, 0, false, &injected);
+    vs.clean_calls = calls;
+    if (sv_interrupted()) {
+        /* nothing more to run */
+    } else if (vs.crashes) {
+        /* Failing calls in a run that already dies says nothing new. */
+        fprintf(stderr, "openndis verify: the clean run crashed or hung; no faults injected until it passes\n");
+    } else if (a.only_call) {
+        char name[64];
+        snprintf(name, sizeof name, "fail call %lu", a.only_call);
+        verify_run_step(&vs, &a, name, a.only_call, 0, false, &injected);
+        vs.fault_steps = injected;
+    } else if (a.unique) {
+        /* Each run fails the first call with a stack not failed before, until none is left. */
+        for (unsigned long k = 1; k <= a.max_steps; k++) {
+            char name[64];
+            snprintf(name, sizeof name, "unique stack %lu", k);
+            verify_run_step(&vs, &a, name, 0, 0, true, &injected);
+            if (sv_interrupted() || vs.failed_to_start)
+                break; /* the step left no record */
+            if (!injected) {
+                json_object_array_del_idx(vs.steps, json_object_array_length(vs.steps) - 1, 1);
+                break;
+            }
+            vs.fault_steps++;
+            verify_progress(k, k + 1, json_object_array_length(vs.findings));
+            vs.stopped_by_max = k == a.max_steps;
+        }
+        verify_progress(vs.fault_steps, vs.fault_steps, json_object_array_length(vs.findings));
+    } else if (a.seed || a.sweep) {
+        verify_series(&vs, &a);
+    }
+    if (vs.failed_to_start)
+        fprintf(stderr, "openndis verify: could not start a process for every step; the result is incomplete\n");
+
+    json_object_object_add(r, "fallible_calls", json_object_new_uint64(calls));
+    json_object_object_add(r, "step_count", json_object_new_uint64(json_object_array_length(vs.steps)));
+    json_object_object_add(r, "fault_steps", json_object_new_uint64(vs.fault_steps));
+    if (vs.skipped)
+        json_object_object_add(r, "steps_ended_early", json_object_new_uint64(vs.skipped));
+    if (a.seed) {
+        json_object_object_add(r, "seed", json_object_new_uint64(a.seed));
+        json_object_object_add(r, "rate", json_object_new_double(a.rate));
+    }
+    json_object_object_add(r, "steps", vs.steps);
+    json_object_object_add(r, "findings", vs.findings);
+    size_t nf = json_object_array_length(vs.findings);
+    /* Interrupted (SIGINT, SIGTERM, SIGHUP): the findings of the steps that ended are real,
+     * but no finding does not mean a pass. */
+    const bool interrupted = sv_interrupted();
+    if (interrupted) {
+        json_object_object_add(r, "interrupted", json_object_new_boolean(true));
+        fprintf(stderr, "openndis verify: interrupted; the report covers the %zu steps that ended before\n",
+                json_object_array_length(vs.steps));
+    }
+    /* --fail-call beyond the driver's calls tested nothing: that is not a pass. */
+    const bool not_reached = a.only_call && !vs.crashes && !interrupted && vs.fault_steps == 0;
+    verify_coverage(r, &vs, &a, interrupted, not_reached);
+    json_object_object_add(r, "verdict",
+                           json_object_new_string(nf ? "fail" : interrupted ? "interrupted" : not_reached ? "error" : "pass"));
+    sv_set_report(NULL);
+    free(vs.seen);
+    ld_free(a.image);
+    sv_forwarding_end();
+    return r;
+}
+
+/* A verify that ended before its steps: the driver is not loadable, or its load-time code
+ * crashed, hung or exited. */
+static void verify_render_lost(FILE *out, struct json_object *r)
+{
+    fprintf(out, "driver   %s\n", json_str_field(r, "driver"));
+}
+
 static void verify_usage(FILE *out)
 {
     fputs("usage: openndis verify [options] DRIVER.so\n"
@@ -592,8 +695,9 @@ static void verify_usage(FILE *out)
           "\n"
           "exit status: 0 no finding; 1 findings; 2 bad usage, not a loadable driver,\n"
           "a report file that cannot be written, or --fail-call beyond the driver's calls;\n"
-          "4 a report could not be written after the run; 130 interrupted (SIGINT/SIGTERM)\n"
-          "before any finding.\n",
+          "3 the driver crashed or hung while loading (its ELF constructors), before any\n"
+          "step; 4 a report could not be written after the run; 130 interrupted\n"
+          "(SIGINT/SIGTERM/SIGHUP) before any finding.\n",
           out);
 }
 
@@ -632,22 +736,6 @@ static bool verify_options_agree(const struct verify_args *a, const struct verif
         return false;
     }
     return true;
-}
-
-/* A driver verify cannot load: the message, and with --json a report saying so. */
-static int verify_load_error(const struct verify_args *a, const char *err, bool json)
-{
-    fprintf(stderr, "openndis verify: %s\n", err);
-    if (json) {
-        struct json_object *r = json_object_new_object();
-        json_object_object_add(r, "command", json_object_new_string("verify"));
-        json_object_object_add(r, "driver", json_object_new_string(a->path));
-        json_object_object_add(r, "error", json_object_new_string(err));
-        json_object_object_add(r, "verdict", json_object_new_string("error"));
-        render_json(stdout, r);
-        json_object_put(r);
-    }
-    return EXIT_USAGE;
 }
 
 /* What the steps did not cover, in `coverage` of the report; returns it as one phrase for the
@@ -800,83 +888,24 @@ int cmd_verify(int argc, char **argv)
         out_discard(junit);
         return EXIT_USAGE;
     }
-    /* Loaded once here (a non-driver is refused before anything forks) and never started:
-     * every step forks with it mapped, so no step pays for loading and relocating it, and
-     * the symbolizer, warmed on it, is inherited too. */
-    if ((a.image = ld_load(a.path, err, sizeof err)) == NULL) {
+    /* The sweep process loads the driver and forks every step from itself; this one only
+     * supervises it, so that load-time code (ELF constructors) runs under supervision too.
+     * Its grace period after Ctrl-C outlasts its steps' (3 s), so it can still report. */
+    struct sv_options sv = { .timeout_seconds = a.timeout, .stop_grace_seconds = 6 };
+    struct json_object *r = sv_run(verify_sweep, &a, &sv);
+    if (r == NULL || !json_object_object_get_ex(r, "steps", NULL)) { /* not loadable, or lost while loading */
         out_discard(junit);
         out_discard(sarif);
-        return verify_load_error(&a, err, json);
+        if (r == NULL)
+            return EXIT_USAGE;
+        if (!json_object_object_get_ex(r, "driver", NULL))
+            json_object_object_add(r, "driver", json_object_new_string(a.path));
+        return render_report(r, json, verify_render_lost);
     }
-    vf_symbols_preload((const void *)a.image->entry);
-    sv_hold_signals(true); /* Ctrl-C between steps ends the run with a report, as during one */
-
-    struct verify_state vs = { .findings = json_object_new_array(), .steps = json_object_new_array() };
-    bool injected;
-    unsigned long calls = verify_run_step(&vs, &a, "clean run", 0, 0, false, &injected);
-    vs.clean_calls = calls;
-    if (sv_interrupted()) {
-        /* nothing more to run */
-    } else if (vs.crashes) {
-        /* Failing calls in a run that already dies says nothing new. */
-        fprintf(stderr, "openndis verify: the clean run crashed or hung; no faults injected until it passes\n");
-    } else if (a.only_call) {
-        char name[64];
-        snprintf(name, sizeof name, "fail call %lu", a.only_call);
-        verify_run_step(&vs, &a, name, a.only_call, 0, false, &injected);
-        vs.fault_steps = injected;
-
-    } else if (a.unique) {
-        /* Each run fails the first call with a stack not failed before, until none is left. */
-        for (unsigned long k = 1; k <= a.max_steps; k++) {
-            char name[64];
-            snprintf(name, sizeof name, "unique stack %lu", k);
-            verify_run_step(&vs, &a, name, 0, 0, true, &injected);
-            if (sv_interrupted() || vs.failed_to_start)
-                break; /* the step left no record */
-            if (!injected) {
-                json_object_array_del_idx(vs.steps, json_object_array_length(vs.steps) - 1, 1);
-                break;
-            }
-            vs.fault_steps++;
-            verify_progress(k, k + 1, json_object_array_length(vs.findings));
-            vs.stopped_by_max = k == a.max_steps;
-        }
-        verify_progress(vs.fault_steps, vs.fault_steps, json_object_array_length(vs.findings));
-    } else if (a.seed || a.sweep) {
-        verify_series(&vs, &a);
-    }
-    if (vs.failed_to_start)
-        fprintf(stderr, "openndis verify: could not start a process for every step; the result is incomplete\n");
-
-    struct json_object *r = json_object_new_object();
-    json_object_object_add(r, "command", json_object_new_string("verify"));
-    json_object_object_add(r, "driver", json_object_new_string(a.path));
-    json_object_object_add(r, "fallible_calls", json_object_new_uint64(calls));
-    json_object_object_add(r, "step_count", json_object_new_uint64(json_object_array_length(vs.steps)));
-    json_object_object_add(r, "fault_steps", json_object_new_uint64(vs.fault_steps));
-    if (vs.skipped)
-        json_object_object_add(r, "steps_ended_early", json_object_new_uint64(vs.skipped));
-    if (a.seed) {
-        json_object_object_add(r, "seed", json_object_new_uint64(a.seed));
-        json_object_object_add(r, "rate", json_object_new_double(a.rate));
-    }
-    json_object_object_add(r, "steps", vs.steps);
-    json_object_object_add(r, "findings", vs.findings);
-    size_t nf = json_object_array_length(vs.findings);
-    /* Interrupted (SIGINT, SIGTERM): the findings of the steps that ended are real, but no
-     * finding does not mean a pass. */
-    const bool interrupted = sv_interrupted();
-    if (interrupted) {
-        json_object_object_add(r, "interrupted", json_object_new_boolean(true));
-        fprintf(stderr, "openndis verify: interrupted; the report covers the %zu steps that ended before\n",
-                json_object_array_length(vs.steps));
-    }
-    /* --fail-call beyond the driver's calls tested nothing: that is not a pass. */
-    const bool not_reached = a.only_call && !vs.crashes && !interrupted && vs.fault_steps == 0;
-    const char *caveat = verify_coverage(r, &vs, &a, interrupted, not_reached);
-    json_object_object_add(r, "verdict",
-                           json_object_new_string(nf ? "fail" : interrupted ? "interrupted" : not_reached ? "error" : "pass"));
+    size_t nf = json_object_array_length(json_object_object_get(r, "findings"));
+    const bool interrupted = json_object_object_get_ex(r, "interrupted", NULL);
+    const bool not_reached = strcmp(json_str_field(r, "verdict"), "error") == 0;
+    const char *caveat = json_str_field(json_object_object_get(r, "coverage"), "not_covered");
     int code = nf ? EXIT_VERDICT : interrupted ? EXIT_INTERRUPTED : not_reached ? EXIT_USAGE : EXIT_PASS;
     /* Both reports are attempted even when the first cannot be written. */
     const bool junit_ok = verify_write_report(junit, junit_report, r);
@@ -902,8 +931,5 @@ int cmd_verify(int argc, char **argv)
     if (not_reached && !json)
         fprintf(stderr, "openndis verify: %s\n", caveat);
     json_object_put(r);
-    free(vs.seen);
-    ld_free(a.image);
-    sv_hold_signals(false);
     return code;
 }
