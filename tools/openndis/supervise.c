@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "loader/ld.h"
+#include "common/array.h"
 #include "openndis.h"
 #include "verifier/vf.h"
 #include "serialize.h"
@@ -390,15 +391,12 @@ struct sv_child *sv_spawn(sv_job_fn job, void *arg, const struct sv_options *opt
 /* Takes in what the child wrote: phase lines and its report. Returns what read() did. */
 static ssize_t sv_read(struct sv_child *c)
 {
-    if (c->len + 4096 > c->cap) {
-        char *grown = realloc(c->buf, c->cap * 2);
-        if (grown == NULL) {
-            c->ended = true;
-            return -1;
-        }
-        c->buf = grown;
-        c->cap *= 2;
+    char *grown = array_reserve(c->buf, &c->cap, c->len + 4096, 1); /* room for one more read */
+    if (grown == NULL) {
+        c->ended = true;
+        return -1;
     }
+    c->buf = grown;
     ssize_t n = read(c->fd, c->buf + c->len, c->cap - c->len - 1);
     if (n < 0 && (errno == EINTR || errno == EAGAIN))
         return n;

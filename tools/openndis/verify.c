@@ -12,6 +12,7 @@
 
 #include "loader/ld.h"
 #include "edge/edge.h"
+#include "common/array.h"
 #include "openndis.h"
 #include "serialize.h"
 
@@ -274,7 +275,7 @@ struct verify_state {
     unsigned long crashes;
     unsigned long clean_calls; /* fallible calls of the clean run */
     uint64_t *seen;            /* unique-stack mode */
-    size_t nseen;
+    size_t nseen, capseen;
     bool failed_to_start;      /* a step's process could not be started: the run is incomplete */
     bool stopped_by_max;       /* --max-steps ended the sweep or the unique-stack run early */
     unsigned long fault_steps; /* steps with an injected failure */
@@ -359,7 +360,7 @@ static unsigned long verify_take_report(struct verify_state *vs, struct json_obj
             fault = json_object_array_get_idx(inj, 0);
             const char *stack = json_str_field(fault, "stack");
             uint64_t *grown;
-            if (unique && stack && (grown = realloc(vs->seen, (vs->nseen + 1) * sizeof *grown)) != NULL) {
+            if (unique && stack && (grown = array_reserve(vs->seen, &vs->capseen, vs->nseen + 1, sizeof *grown)) != NULL) {
                 vs->seen = grown;
                 vs->seen[vs->nseen++] = strtoull(stack, NULL, 16);
             }
