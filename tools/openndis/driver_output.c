@@ -39,3 +39,12 @@ void driver_output_end(struct driver_output *d)
     }
     d->saved_out = d->saved_err = -1;
 }
+
+struct json_object *driver_output_around(sv_job_fn life, void *arg)
+{
+    struct driver_output out;
+    driver_output_begin(&out, false);
+    struct json_object *r = life(arg);
+    driver_output_end(&out);
+    return r;
+}

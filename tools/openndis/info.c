@@ -79,11 +79,7 @@ static struct json_object *info_life(void *arg)
 /* The driver's life, with what the driver prints kept out of the report's stream. */
 static struct json_object *info_job(void *arg)
 {
-    struct driver_output out;
-    driver_output_begin(&out, false);
-    struct json_object *r = info_life(arg);
-    driver_output_end(&out);
-    return r;
+    return driver_output_around(info_life, arg);
 }
 
 static void print_names(FILE *out, const char *label, struct json_object *list)

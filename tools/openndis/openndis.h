@@ -40,10 +40,13 @@ struct driver_output {
 };
 void driver_output_begin(struct driver_output *d, bool silent);
 void driver_output_end(struct driver_output *d);
+/* Runs a job's `life` between the two (its report kept; the driver's output not in it). */
+struct json_object;
+typedef struct json_object *(*sv_job_fn)(void *arg);
+struct json_object *driver_output_around(sv_job_fn life, void *arg);
 
 /* supervise.c: runs a job in a child process so that a crashing or hanging driver cannot
  * take the report with it. The job builds its report object and returns it. */
-typedef struct json_object *(*sv_job_fn)(void *arg);
 struct sv_options {
     unsigned timeout_seconds;    /* 0: no limit */
     unsigned stop_grace_seconds; /* after SIGINT/SIGTERM/SIGHUP, before SIGKILL; 0: 3 s */

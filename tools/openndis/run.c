@@ -397,11 +397,7 @@ static struct json_object *run_life(void *arg)
 /* The driver's life, with what the driver prints kept out of the report's stream. */
 static struct json_object *run_job(void *arg)
 {
-    struct driver_output out;
-    driver_output_begin(&out, false);
-    struct json_object *r = run_life(arg);
-    driver_output_end(&out);
-    return r;
+    return driver_output_around(run_life, arg);
 }
 
 static void run_render(FILE *out, struct json_object *r)
