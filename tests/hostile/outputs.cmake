@@ -6,7 +6,7 @@ target_compile_definitions(hostile_printf_driver PRIVATE NDIS680_MINIPORT=1)
 set_target_properties(hostile_printf_driver PROPERTIES LIBRARY_OUTPUT_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/hostile)
 add_executable(hostile_json_check hostile/json_check.c)
 target_link_libraries(hostile_json_check PRIVATE PkgConfig::JSONC)
-set(HOSTILE_OUTPUT_CASES report_not_input report_unwritable driver_stdout verify_options partial_sweep
+set(HOSTILE_OUTPUT_CASES report_not_input report_targets report_unwritable driver_stdout verify_options partial_sweep
   frames_bound verify_json_load_error messages exit_code_table)
 foreach(case ${HOSTILE_OUTPUT_CASES})
   add_test(NAME hostile_${case}

@@ -87,6 +87,18 @@ report_unwritable)
         has err.txt "cannot write the report to standard output"
     done
     ;;
+report_targets)
+    # --junit and --sarif may not name one file under two spellings, existing or not; a
+    # short --timeout is a normal request for a run with little traffic.
+    for pair in "r.xml ./r.xml" "./sub/../r.xml r.xml"; do
+        mkdir -p sub
+        set -- $pair
+        expect 2 "$OPENNDIS" verify --no-sweep --junit "$1" --sarif "$2" "$SAMPLE"
+        has err.txt "name the same file"
+        [ ! -e r.xml ] || fail "a refused report was written"
+    done
+    expect 0 "$OPENNDIS" run --timeout 3 "$SAMPLE"
+    ;;
 driver_stdout)
     # item 14: the driver's printf reaches stderr, never the report's stream, and is not lost.
     for cmd in "info" "info --json" "run --frames 10 --json" "verify --no-sweep --json"; do

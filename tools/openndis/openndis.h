@@ -26,6 +26,8 @@ struct out_file;
 struct out_file *out_open(const char *option, const char *path, const char *const *inputs, size_t ninputs,
                           char *err, size_t len);
 const char *out_temp_path(const struct out_file *f);
+/* Whether two report paths name one file, existing or not (./r.xml and r.xml, a link). */
+bool out_same_target(const char *a, const char *b);
 const char *out_path(const struct out_file *f);
 bool out_commit(struct out_file *f, const char *data, size_t n, char *err, size_t len);
 void out_discard(struct out_file *f);

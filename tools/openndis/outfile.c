@@ -27,6 +27,19 @@ static bool out_same_file(const struct stat *a, const struct stat *b)
     return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
 }
 
+bool out_same_target(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
+        return out_same_file(&sa, &sb);
+    /* Not there yet: the same file name in the same directory, however each was spelt. */
+    char *ca = strdup(a), *cb = strdup(b), *na = strdup(a), *nb = strdup(b);
+    bool same = ca && cb && na && nb && strcmp(basename(na), basename(nb)) == 0 && stat(dirname(ca), &sa) == 0 &&
+                stat(dirname(cb), &sb) == 0 && out_same_file(&sa, &sb);
+    free(ca), free(cb), free(na), free(nb);
+    return same;
+}
+
 struct out_file *out_open(const char *option, const char *path, const char *const *inputs, size_t ninputs,
                           char *err, size_t len)
 {

@@ -578,7 +578,7 @@ int cmd_run(int argc, char **argv)
         o.sv.timeout_seconds = args.duration ? args.duration + 60 : 0;
     else if (!o.timeout_given)
         o.sv.timeout_seconds += (unsigned)traffic_seconds;
-    else if (o.sv.timeout_seconds != 0 && o.sv.timeout_seconds < traffic_seconds + 10) {
+    else if (o.sv.timeout_seconds != 0 && traffic_seconds > 0 && o.sv.timeout_seconds < traffic_seconds + 10) {
         fprintf(stderr, "openndis run: --timeout %u is too short for %lu frames on %u adapters: sending them alone "
                         "may take %lu s; give at least --timeout %lu, or fewer --frames\n",
                 o.sv.timeout_seconds, args.frames, args.adapters, traffic_seconds, traffic_seconds + 10);

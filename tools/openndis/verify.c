@@ -879,7 +879,7 @@ int cmd_verify(int argc, char **argv)
      * anything runs: a bad path costs nothing, and no report replaces the driver. */
     struct out_file *junit = NULL, *sarif = NULL;
     const char *inputs[] = { a.path, a.junit };
-    if (a.junit && a.sarif && strcmp(a.junit, a.sarif) == 0) {
+    if (a.junit && a.sarif && out_same_target(a.junit, a.sarif)) {
         fprintf(stderr, "openndis verify: --junit and --sarif name the same file, %s; give two\n", a.junit);
         return EXIT_USAGE;
     }
