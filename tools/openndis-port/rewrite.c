@@ -80,13 +80,7 @@ char *port_diff(const char *path, const struct port_source *src, const char *tex
         close(pipefd[1]);
         if (e == 0) {
             for (;;) {
-                if (n + 4096 + 1 > cap) {
-                    cap = cap ? cap * 2 : 16384;
-                    char *grown = realloc(out, cap);
-                    if (!grown)
-                        break;
-                    out = grown;
-                }
+                out = port_reserve(out, &cap, n + 4096 + 1, 1);
                 ssize_t r = read(pipefd[0], out + n, cap - n - 1);
                 if (r < 0 && errno == EINTR)
                     continue;
