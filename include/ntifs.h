@@ -58,8 +58,8 @@ typedef struct _KAPC_STATE {
     BOOLEAN UserApcPendingAll;
 } KAPC_STATE, *PKAPC_STATE, *PRKAPC_STATE;
 C_ASSERT(sizeof(KAPC_STATE) == 0x30);
-/* Attaching to a process's address space, and finding a process by id, need processes
- * OpenNDIS does not model: not supported (PsLookupProcessByProcessId fails). */
+/* A live process (a connected client, or the driver's own) by pid, referenced; attaching
+ * makes it the thread's current process until the matching detach. */
 NTKERNELAPI NTSTATUS PsLookupProcessByProcessId(HANDLE ProcessId, PEPROCESS *Process);
 NTKERNELAPI VOID KeStackAttachProcess(PRKPROCESS Process, PRKAPC_STATE ApcState);
 NTKERNELAPI VOID KeUnstackDetachProcess(PRKAPC_STATE ApcState);

@@ -128,7 +128,8 @@ NTKERNELAPI LONG KeSetEvent(PRKEVENT Event, KPRIORITY Increment, BOOLEAN Wait);
 NTKERNELAPI VOID KeClearEvent(PRKEVENT Event);
 NTKERNELAPI LONG KeResetEvent(PRKEVENT Event);
 NTKERNELAPI LONG KeReadStateEvent(PRKEVENT Event);
-/* Waits on a KEVENT (the only dispatcher object OpenNDIS has). Timeout: NULL = forever,
+/* Waits on an event, a thread (signalled when it ends) or a process (when the client is
+ * gone). Timeout: NULL = forever,
  * negative = relative in 100 ns units. */
 NTKERNELAPI NTSTATUS KeWaitForSingleObject(PVOID Object, KWAIT_REASON WaitReason, KPROCESSOR_MODE WaitMode,
                                            BOOLEAN Alertable, PLARGE_INTEGER Timeout);
@@ -409,9 +410,13 @@ typedef struct _OBJECT_ATTRIBUTES {
         (p)->SecurityDescriptor = (s);                 \
         (p)->SecurityQualityOfService = NULL;          \
     } while (0)
-/* OpenNDIS has no object manager yet: no handle is ever open, so every close fails with
- * STATUS_INVALID_HANDLE, as Windows answers for a handle that is not in the table. */
+/* Closes a handle of the current process (kernel handles: the driver's own table);
+ * STATUS_INVALID_HANDLE for one that is not open. */
 NTSYSAPI NTSTATUS ZwClose(HANDLE Handle);
+#define NtCurrentProcess() ((HANDLE)(LONG_PTR)-1)
+#define ZwCurrentProcess() NtCurrentProcess()
+#define NtCurrentThread() ((HANDLE)(LONG_PTR)-2)
+#define ZwCurrentThread() NtCurrentThread()
 
 /* DriverEntry is the driver's to declare (netvmini declares it with PVOID parameters). The
  * loader finds it by name, so it must keep default visibility: openndis_add_driver() and
@@ -718,7 +723,7 @@ NTKERNELAPI NTSTATUS IoCsqInitialize(PIO_CSQ Csq, PIO_CSQ_INSERT_IRP CsqInsertIr
 NTKERNELAPI VOID IoCsqInsertIrp(PIO_CSQ Csq, PIRP Irp, PIO_CSQ_IRP_CONTEXT Context);
 NTKERNELAPI PIRP IoCsqRemoveNextIrp(PIO_CSQ Csq, PVOID PeekContext);
 NTKERNELAPI PIRP IoCsqRemoveIrp(PIO_CSQ Csq, PIO_CSQ_IRP_CONTEXT Context);
-/* Whether the IRP's requester is a 32-bit process: needs processes, not supported. */
+/* Whether the IRP's requester is a 32-bit process: never (clients speak the 64-bit layouts). */
 NTKERNELAPI BOOLEAN IoIs32bitProcess(PIRP Irp);
 
 /* ---- pool (pool.c): allocations are the calling driver's, tracked like NDIS memory -------- */
@@ -846,13 +851,19 @@ NTKERNELAPI KPRIORITY KeQueryPriorityThread(PKTHREAD Thread);
 #define MAXIMUM_PRIORITY 32
 NTKERNELAPI HANDLE PsGetCurrentProcessId(VOID);
 NTKERNELAPI HANDLE PsGetCurrentThreadId(VOID);
-/* Needs an object manager for the thread handle: not supported yet. */
+/* A real thread, in the driver's own process, at PASSIVE_LEVEL; its handle (a kernel handle
+ * with OBJ_KERNEL_HANDLE) references a waitable thread object. ProcessHandle must be NULL. */
 NTKERNELAPI NTSTATUS PsCreateSystemThread(PHANDLE ThreadHandle, ULONG DesiredAccess,
                                           struct _OBJECT_ATTRIBUTES *ObjectAttributes, HANDLE ProcessHandle,
                                           PCLIENT_ID ClientId, PKSTART_ROUTINE StartRoutine, PVOID StartContext);
 NTKERNELAPI NTSTATUS PsTerminateSystemThread(NTSTATUS ExitStatus);
 
-/* ---- objects and handles (ob.c): OpenNDIS has no object manager yet -------------------------- */
+/* The current process: a connected client while OpenNDIS works on its behalf, else the
+ * driver's own ("System"). */
+NTKERNELAPI PEPROCESS IoGetCurrentProcess(VOID);
+#define PsGetCurrentProcess() IoGetCurrentProcess()
+
+/* ---- objects and handles (ob.c): per-process handle tables, counted references ------------- */
 typedef struct _OBJECT_HANDLE_INFORMATION {
     ULONG HandleAttributes;
     ACCESS_MASK GrantedAccess;
@@ -865,13 +876,17 @@ NTKERNELAPI LONG_PTR ObfDereferenceObject(PVOID Object);
 #define ObReferenceObject(o) ObfReferenceObject(o)
 #define ObDereferenceObject(o) ObfDereferenceObject(o)
 NTKERNELAPI NTSTATUS ObCloseHandle(HANDLE Handle, KPROCESSOR_MODE PreviousMode);
+/* An event object behind a handle (kernel handle with OBJ_KERNEL_HANDLE); unnamed only. */
+NTSYSAPI NTSTATUS ZwCreateEvent(PHANDLE EventHandle, ACCESS_MASK DesiredAccess,
+                                struct _OBJECT_ATTRIBUTES *ObjectAttributes, EVENT_TYPE EventType,
+                                BOOLEAN InitialState);
 /* The object types, as the data exports drivers compare against. */
 extern OPENNDIS_API POBJECT_TYPE *ExEventObjectType;
 extern OPENNDIS_API POBJECT_TYPE *PsThreadType;
 extern OPENNDIS_API POBJECT_TYPE *PsProcessType;
 extern OPENNDIS_API POBJECT_TYPE *IoFileObjectType;
 
-/* ---- security (the checks need tokens OpenNDIS does not have) --------------------------------- */
+/* ---- security (security.c): decided from the client's Linux credentials -------------------- */
 typedef enum _SECURITY_IMPERSONATION_LEVEL {
     SecurityAnonymous,
     SecurityIdentification,
@@ -893,6 +908,30 @@ NTKERNELAPI BOOLEAN SeAccessCheck(PSECURITY_DESCRIPTOR SecurityDescriptor,
                                   ACCESS_MASK DesiredAccess, ACCESS_MASK PreviouslyGrantedAccess,
                                   PPRIVILEGE_SET *Privileges, PGENERIC_MAPPING GenericMapping,
                                   KPROCESSOR_MODE AccessMode, PACCESS_MASK GrantedAccess, PNTSTATUS AccessStatus);
+NTKERNELAPI BOOLEAN SeSinglePrivilegeCheck(LUID PrivilegeValue, KPROCESSOR_MODE PreviousMode);
+#define SE_MIN_WELL_KNOWN_PRIVILEGE 2
+#define SE_CREATE_TOKEN_PRIVILEGE 2
+#define SE_ASSIGNPRIMARYTOKEN_PRIVILEGE 3
+#define SE_LOCK_MEMORY_PRIVILEGE 4
+#define SE_INCREASE_QUOTA_PRIVILEGE 5
+#define SE_TCB_PRIVILEGE 7
+#define SE_SECURITY_PRIVILEGE 8
+#define SE_TAKE_OWNERSHIP_PRIVILEGE 9
+#define SE_LOAD_DRIVER_PRIVILEGE 10
+#define SE_SYSTEMTIME_PRIVILEGE 12
+#define SE_DEBUG_PRIVILEGE 20
+#define SE_AUDIT_PRIVILEGE 21
+#define SE_SYSTEM_ENVIRONMENT_PRIVILEGE 22
+#define SE_CHANGE_NOTIFY_PRIVILEGE 23
+#define SE_IMPERSONATE_PRIVILEGE 29
+#define SE_CREATE_GLOBAL_PRIVILEGE 30
+static inline LUID RtlConvertLongToLuid(LONG Long)
+{
+    LUID l;
+    l.LowPart = (ULONG)Long;
+    l.HighPart = Long < 0 ? -1 : 0;
+    return l;
+}
 
 /* ---- registry (the Zw calls need the object manager too) ---------------------------------------- */
 #define REG_NONE 0

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "ke.h"
+#include "ob.h"
 
 #define KE_DRIVER_LISTENERS 4
 static const struct ke_driver_events *_Atomic ke_listeners[KE_DRIVER_LISTENERS];
@@ -27,8 +28,17 @@ void ke_driver_listen(const struct ke_driver_events *events)
             l->event(__VA_ARGS__);                                             \
     }
 
+/* Each driver's pool, so that what it still holds at unload (handles, object references)
+ * can be found: the kernel's own check, made before the listeners hear of the unload. */
+static pthread_mutex_t ke_driver_pool_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct ke_ptrmap ke_driver_pools; /* DRIVER_OBJECT -> pool */
+
 void ke_driver_entry_calling(PDRIVER_OBJECT object, struct ke_pool *pool)
 {
+    pthread_mutex_lock(&ke_driver_pool_lock);
+    ke_ptrmap_remove(&ke_driver_pools, object);
+    ke_ptrmap_put(&ke_driver_pools, object, (uintptr_t)pool);
+    pthread_mutex_unlock(&ke_driver_pool_lock);
     KE_RELAY(entry_calling, object, pool)
 }
 
@@ -44,5 +54,11 @@ void ke_driver_unload_calling(PDRIVER_OBJECT object)
 
 void ke_driver_unloaded(PDRIVER_OBJECT object)
 {
+    uintptr_t pool = 0;
+    pthread_mutex_lock(&ke_driver_pool_lock);
+    if (ke_ptrmap_get(&ke_driver_pools, object, &pool))
+        ke_ptrmap_remove(&ke_driver_pools, object);
+    pthread_mutex_unlock(&ke_driver_pool_lock);
+    ke_ob_driver_unloaded((struct ke_pool *)pool);
     KE_RELAY(unloaded, object)
 }

@@ -1,9 +1,19 @@
 /* Events. A KEVENT lives in driver memory and is too small for a pthread condition, so all
- * events share one: setting any event wakes every waiter, which rechecks its own. */
+ * events share one: setting any event wakes every waiter, which rechecks its own. The same
+ * waits take threads and processes (signalled when they end) and events a client passed as
+ * eventfds: their state is the eventfd's counter, and a watcher thread wakes the waiters
+ * when the client writes to one. */
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <string.h>
+#include <stdio.h>
+#include <sys/epoll.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "ke.h"
+#include "ob.h"
 
 #define KE_EVENT_NOTIFICATION 0
 #define KE_EVENT_SYNCHRONIZATION 1
@@ -19,6 +29,109 @@ static void ke_event_init(void)
     pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
     pthread_cond_init(&ke_event_cond, &attr);
     pthread_condattr_destroy(&attr);
+}
+
+static bool ke_is_user_event(const DISPATCHER_HEADER *h)
+{
+    return h->Type == KE_EVENT_USER_NOTIFICATION || h->Type == KE_EVENT_USER_SYNCHRONIZATION;
+}
+
+static int ke_user_fd(const DISPATCHER_HEADER *h)
+{
+    return CONTAINING_RECORD(h, struct ke_user_event, event.Header)->fd;
+}
+
+/* Whether a dispatcher object is signalled; the caller holds ke_event_lock. */
+static bool ke_signalled(const DISPATCHER_HEADER *h)
+{
+    if (!ke_is_user_event(h))
+        return h->SignalState != 0;
+    struct pollfd pfd = { .fd = ke_user_fd(h), .events = POLLIN };
+    return poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLIN);
+}
+
+/* A wait on it was satisfied: an auto-reset event goes back to non-signalled. */
+static void ke_consume(DISPATCHER_HEADER *h)
+{
+    uint64_t count;
+    if (h->Type == KE_EVENT_SYNCHRONIZATION)
+        h->SignalState = 0;
+    else if (h->Type == KE_EVENT_USER_SYNCHRONIZATION)
+        (void)!read(ke_user_fd(h), &count, sizeof count);
+}
+
+void ke_dispatcher_signal(DISPATCHER_HEADER *header)
+{
+    pthread_once(&ke_event_once, ke_event_init);
+    pthread_mutex_lock(&ke_event_lock);
+    header->SignalState = 1;
+    pthread_cond_broadcast(&ke_event_cond);
+    pthread_mutex_unlock(&ke_event_lock);
+}
+
+/* ---- the eventfd watcher: one thread, edge-triggered, wakes every waiter on each write ---- */
+static int ke_watch_fd = -1;
+static pthread_once_t ke_watch_once = PTHREAD_ONCE_INIT;
+
+static void *ke_watch_thread(void *unused)
+{
+    (void)unused;
+    struct epoll_event ev[16];
+    for (;;) {
+        int n = epoll_wait(ke_watch_fd, ev, 16, -1);
+        if (n < 0 && errno != EINTR)
+            return NULL;
+        if (n <= 0)
+            continue;
+        pthread_mutex_lock(&ke_event_lock);
+        pthread_cond_broadcast(&ke_event_cond);
+        pthread_mutex_unlock(&ke_event_lock);
+    }
+}
+
+static void ke_watch_start(void)
+{
+    pthread_once(&ke_event_once, ke_event_init);
+    ke_watch_fd = epoll_create1(EPOLL_CLOEXEC);
+    if (ke_watch_fd < 0)
+        return;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    pthread_t tid;
+    if (pthread_create(&tid, &attr, ke_watch_thread, NULL) != 0) {
+        close(ke_watch_fd);
+        ke_watch_fd = -1;
+    }
+    pthread_attr_destroy(&attr);
+}
+
+bool ke_user_event_init(struct ke_user_event *e, int fd, bool synchronization)
+{
+    pthread_once(&ke_watch_once, ke_watch_start);
+    /* only an eventfd behaves like an event: 8-byte counter reads and writes */
+    char link[64], target[64];
+    snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+    ssize_t n = readlink(link, target, sizeof target - 1);
+    if (ke_watch_fd < 0 || n <= 0 || (target[n] = 0, strcmp(target, "anon_inode:[eventfd]") != 0))
+        return false;
+    int flags = fcntl(fd, F_GETFL);
+    if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
+        return false;
+    KeInitializeEvent(&e->event, synchronization ? SynchronizationEvent : NotificationEvent, FALSE);
+    e->event.Header.Type = synchronization ? KE_EVENT_USER_SYNCHRONIZATION : KE_EVENT_USER_NOTIFICATION;
+    e->fd = fd;
+    struct epoll_event ev = { .events = EPOLLIN | EPOLLET, .data.ptr = e };
+    return epoll_ctl(ke_watch_fd, EPOLL_CTL_ADD, fd, &ev) == 0;
+}
+
+void ke_user_event_close(struct ke_user_event *e)
+{
+    if (e->fd < 0)
+        return;
+    epoll_ctl(ke_watch_fd, EPOLL_CTL_DEL, e->fd, NULL);
+    close(e->fd);
+    e->fd = -1;
 }
 
 NTKERNELAPI VOID KeInitializeEvent(PRKEVENT Event, EVENT_TYPE Type, BOOLEAN State)
@@ -39,7 +152,11 @@ NTKERNELAPI LONG KeSetEvent(PRKEVENT Event, KPRIORITY Increment, BOOLEAN Wait)
     ke_irql_at_most(DISPATCH_LEVEL, "KeSetEvent", VF_CALLER);
     pthread_once(&ke_event_once, ke_event_init);
     pthread_mutex_lock(&ke_event_lock);
-    LONG old = Event->Header.SignalState;
+    LONG old = ke_signalled(&Event->Header) ? 1 : 0;
+    if (ke_is_user_event(&Event->Header)) {
+        uint64_t one = 1;
+        (void)!write(ke_user_fd(&Event->Header), &one, sizeof one);
+    }
     Event->Header.SignalState = 1;
     pthread_cond_broadcast(&ke_event_cond);
     pthread_mutex_unlock(&ke_event_lock);
@@ -49,7 +166,11 @@ NTKERNELAPI LONG KeSetEvent(PRKEVENT Event, KPRIORITY Increment, BOOLEAN Wait)
 NTKERNELAPI LONG KeResetEvent(PRKEVENT Event)
 {
     pthread_mutex_lock(&ke_event_lock);
-    LONG old = Event->Header.SignalState;
+    LONG old = ke_signalled(&Event->Header) ? 1 : 0;
+    if (ke_is_user_event(&Event->Header)) {
+        uint64_t count;
+        (void)!read(ke_user_fd(&Event->Header), &count, sizeof count);
+    }
     Event->Header.SignalState = 0;
     pthread_mutex_unlock(&ke_event_lock);
     return old;
@@ -63,7 +184,7 @@ NTKERNELAPI VOID KeClearEvent(PRKEVENT Event)
 NTKERNELAPI LONG KeReadStateEvent(PRKEVENT Event)
 {
     pthread_mutex_lock(&ke_event_lock);
-    LONG state = Event->Header.SignalState;
+    LONG state = ke_signalled(&Event->Header) ? 1 : 0;
     pthread_mutex_unlock(&ke_event_lock);
     return state;
 }
@@ -78,15 +199,15 @@ static bool ke_event_wait(PRKEVENT event, uint64_t timeout_ns)
     until.tv_sec = (time_t)(deadline / 1000000000u);
     until.tv_nsec = (long)(deadline % 1000000000u);
     pthread_mutex_lock(&ke_event_lock);
-    while (event->Header.SignalState == 0) {
+    while (!ke_signalled(&event->Header)) {
         int rc = timeout_ns == UINT64_MAX ? pthread_cond_wait(&ke_event_cond, &ke_event_lock)
                                           : pthread_cond_timedwait(&ke_event_cond, &ke_event_lock, &until);
         if (rc == ETIMEDOUT)
             break;
     }
-    bool signalled = event->Header.SignalState != 0;
-    if (signalled && event->Header.Type == KE_EVENT_SYNCHRONIZATION)
-        event->Header.SignalState = 0;
+    bool signalled = ke_signalled(&event->Header);
+    if (signalled)
+        ke_consume(&event->Header);
     pthread_mutex_unlock(&ke_event_lock);
     return signalled;
 }
@@ -137,25 +258,20 @@ NTKERNELAPI NTSTATUS KeWaitForMultipleObjects(ULONG Count, PVOID Object[], WAIT_
     for (;;) {
         ULONG signalled = 0, first = Count;
         for (ULONG i = 0; i < Count; i++) {
-            if (((PRKEVENT)Object[i])->Header.SignalState != 0) {
+            if (ke_signalled(&((PRKEVENT)Object[i])->Header)) {
                 signalled++;
                 if (first == Count)
                     first = i;
             }
         }
         if (WaitType == WaitAny && first < Count) {
-            PRKEVENT e = Object[first];
-            if (e->Header.Type == KE_EVENT_SYNCHRONIZATION)
-                e->Header.SignalState = 0;
+            ke_consume(&((PRKEVENT)Object[first])->Header);
             status = STATUS_WAIT_0 + (NTSTATUS)first;
             break;
         }
         if (WaitType == WaitAll && signalled == Count) {
-            for (ULONG i = 0; i < Count; i++) {
-                PRKEVENT e = Object[i];
-                if (e->Header.Type == KE_EVENT_SYNCHRONIZATION)
-                    e->Header.SignalState = 0;
-            }
+            for (ULONG i = 0; i < Count; i++)
+                ke_consume(&((PRKEVENT)Object[i])->Header);
             status = STATUS_WAIT_0;
             break;
         }

@@ -25,13 +25,6 @@ NTKERNELAPI VOID IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost)
         KeSetEvent(Irp->UserEvent, 0, FALSE);
 }
 
-NTSYSAPI NTSTATUS ZwClose(HANDLE Handle)
-{
-    (void)Handle;
-    ke_irql_at_most(PASSIVE_LEVEL, "ZwClose", VF_CALLER);
-    return STATUS_INVALID_HANDLE;
-}
-
 NTKERNELAPI NTSTATUS IoCreateDeviceSecure(PDRIVER_OBJECT DriverObject, ULONG DeviceExtensionSize,
                                           PUNICODE_STRING DeviceName, DEVICE_TYPE DeviceType,
                                           ULONG DeviceCharacteristics, BOOLEAN Exclusive,
@@ -45,15 +38,6 @@ NTKERNELAPI NTSTATUS IoCreateDeviceSecure(PDRIVER_OBJECT DriverObject, ULONG Dev
     if (DeviceObject != NULL)
         *DeviceObject = NULL;
     return ke_unsupported("IoCreateDeviceSecure", "OpenNDIS has no I/O manager to own device objects yet", site);
-}
-
-/* Without processes there is no requester to ask about; FALSE is the 64-bit answer, but it
- * would be a guess, so the call also says it is unsupported. */
-NTKERNELAPI BOOLEAN IoIs32bitProcess(PIRP Irp)
-{
-    (void)Irp;
-    ke_unsupported("IoIs32bitProcess", "OpenNDIS does not model processes", VF_CALLER);
-    return FALSE;
 }
 
 /* ---- cancel-safe queue. The queue, its lock and its cancel handling are the driver's (six

@@ -10,6 +10,7 @@
 #include <ucontext.h>
 
 #include "ke.h"
+#include "ob.h"
 
 /* Exceptions carry NTSTATUS values: name them by their NT names first (the NDIS table
  * would call 0xC0000001 NDIS_STATUS_FAILURE). */
@@ -430,7 +431,7 @@ static void ke_probe_or_raise(const void *address, SIZE_T length, ULONG alignmen
         return; /* documented: no check at all */
     if (alignment != 0 && ((ULONG_PTR)address & (alignment - 1)) != 0)
         ke_seh_raise_status(STATUS_DATATYPE_MISALIGNMENT, site);
-    if (!ke_user_range_ok(address, length))
+    if (!ke_user_range_ok(address, length) || !ke_usermem_current_ok(address, length, write))
         ke_raise_access_violation(site, (ULONG_PTR)address, write);
     ULONG_PTR bad;
     if (write && !ke_touch_pages(address, length, true, &bad))
@@ -450,7 +451,7 @@ NTKERNELAPI VOID ProbeForWrite(volatile VOID *Address, SIZE_T Length, ULONG Alig
 /* For MmProbeAndLockPages: raises STATUS_ACCESS_VIOLATION unless every page allows the access. */
 void ke_probe_pages_or_raise(const void *address, SIZE_T length, bool user, bool write, const void *site)
 {
-    if (user && length != 0 && !ke_user_range_ok(address, length))
+    if (user && length != 0 && (!ke_user_range_ok(address, length) || !ke_usermem_current_ok(address, length, write)))
         ke_raise_access_violation(site, (ULONG_PTR)address, write);
     ULONG_PTR bad;
     if (!ke_touch_pages(address, length, write, &bad))

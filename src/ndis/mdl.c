@@ -1,6 +1,7 @@
 /* MDLs. In user space every buffer is mapped, so an MDL is its virtual address and length;
  * the physical page array a kernel MDL carries is absent. */
 #include "ndis.h"
+#include "../kernel/ob.h"
 
 NDISAPI PMDL NdisAllocateMdl(NDIS_HANDLE NdisHandle, PVOID VirtualAddress, UINT Length)
 {
@@ -63,6 +64,9 @@ NTKERNELAPI VOID MmProbeAndLockPages(PMDL MemoryDescriptorList, KPROCESSOR_MODE 
     PMDL mdl = MemoryDescriptorList;
     bool write = Operation != IoReadAccess;
     ke_probe_pages_or_raise(MmGetMdlVirtualAddress(mdl), mdl->ByteCount, AccessMode == UserMode, write, site);
+    /* a client's pages stay mapped while locked, even if the client goes away */
+    if (AccessMode == UserMode && !(mdl->MdlFlags & MDL_PAGES_LOCKED))
+        mdl->Process = ke_usermem_lock_pages();
     mdl->MdlFlags |= MDL_PAGES_LOCKED;
     if (write)
         mdl->MdlFlags |= MDL_WRITE_OPERATION;
@@ -71,7 +75,12 @@ NTKERNELAPI VOID MmProbeAndLockPages(PMDL MemoryDescriptorList, KPROCESSOR_MODE 
 NTKERNELAPI VOID MmUnlockPages(PMDL MemoryDescriptorList)
 {
     ke_irql_at_most(DISPATCH_LEVEL, "MmUnlockPages", VF_CALLER);
-    MemoryDescriptorList->MdlFlags &= ~(MDL_PAGES_LOCKED | MDL_WRITE_OPERATION);
+    PMDL mdl = MemoryDescriptorList;
+    if ((mdl->MdlFlags & MDL_PAGES_LOCKED) && !(mdl->MdlFlags & MDL_PARTIAL) && mdl->Process != NULL) {
+        ke_usermem_unlock_pages(mdl->Process);
+        mdl->Process = NULL;
+    }
+    mdl->MdlFlags &= ~(MDL_PAGES_LOCKED | MDL_WRITE_OPERATION);
 }
 
 /* IoAllocateMdl: an MDL for the calling driver's buffer, from its pool. */

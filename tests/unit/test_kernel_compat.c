@@ -557,14 +557,14 @@ static void test_stubs_fail_and_fixed_answers(void **state)
     (void)state;
     HANDLE h = (HANDLE)1;
     PVOID obj = (PVOID)1;
+    /* no start routine, no handle value: the calls now exist and refuse bad arguments */
     assert_int_equal(PsCreateSystemThread(&h, THREAD_ALL_ACCESS, NULL, NULL, NULL, NULL, NULL),
-                     STATUS_NOT_IMPLEMENTED);
-    assert_null(h);
-    assert_int_equal(ObReferenceObjectByHandle(h, SYNCHRONIZE, *ExEventObjectType, UserMode, &obj, NULL),
-                     STATUS_NOT_IMPLEMENTED);
+                     STATUS_INVALID_PARAMETER);
+    assert_int_equal(ObReferenceObjectByHandle(NULL, SYNCHRONIZE, *ExEventObjectType, UserMode, &obj, NULL),
+                     STATUS_INVALID_HANDLE);
     assert_null(obj);
     PEPROCESS p = (PEPROCESS)1;
-    assert_int_equal(PsLookupProcessByProcessId((HANDLE)4, &p), STATUS_NOT_IMPLEMENTED);
+    assert_int_equal(PsLookupProcessByProcessId((HANDLE)4, &p), STATUS_INVALID_PARAMETER); /* no such client */
     assert_null(p);
     h = (HANDLE)1;
     assert_int_equal(ZwOpenKey(&h, KEY_READ, NULL), STATUS_NOT_IMPLEMENTED);
@@ -573,7 +573,7 @@ static void test_stubs_fail_and_fixed_answers(void **state)
     ACCESS_MASK granted = 1;
     assert_false(SeAccessCheck(NULL, NULL, FALSE, FILE_READ_DATA, 0, NULL, IoGetFileObjectGenericMapping(), UserMode,
                                &granted, &access));
-    assert_int_equal(access, STATUS_NOT_IMPLEMENTED);
+    assert_int_equal(access, STATUS_INVALID_PARAMETER); /* no descriptor */
     assert_int_equal(granted, 0);
     PDEVICE_OBJECT dev = (PDEVICE_OBJECT)1;
     NDIS_HANDLE dh = (NDIS_HANDLE)1;
