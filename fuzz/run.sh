@@ -11,10 +11,12 @@ here=$(cd "$(dirname "$0")" && pwd)
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 status=0
-for target in characteristics config oid send; do
+for target in characteristics config oid send pe; do
     bin="$build/fuzz/fuzz_$target"
     [ -x "$bin" ] || { echo "fuzz: $bin not built (configure with CC=clang -DOPENNDIS_FUZZ=ON)" >&2; exit 2; }
     mkdir -p "$scratch/$target"
+    # the PE parser's seed is the repository's own sample built as a .sys (no binary is kept)
+    [ "$target" = pe ] && [ -f "$build/drivers/sample_pe.sys" ] && cp "$build/drivers/sample_pe.sys" "$scratch/$target/"
     dict=()
     [ -f "$here/$target.dict" ] && dict=(-dict="$here/$target.dict")
     if "$bin" -max_total_time="$secs" -timeout=10 -print_final_stats=1 -artifact_prefix="$scratch/$target-" "${dict[@]}" \

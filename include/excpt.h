@@ -16,7 +16,9 @@
 #ifndef OPENNDIS_EXCPT_H
 #define OPENNDIS_EXCPT_H
 
+#ifndef OPENNDIS_PE_DRIVER
 #include <setjmp.h>
+#endif
 
 OPENNDIS_EXTERN_C_BEGIN
 
@@ -45,6 +47,19 @@ typedef struct _EXCEPTION_POINTERS {
     PCONTEXT ContextRecord;
 } EXCEPTION_POINTERS, *PEXCEPTION_POINTERS;
 
+#ifdef OPENNDIS_PE_DRIVER
+/* A PE image: the compiler's own __try/__except/__finally, with scope tables in .xdata
+ * that ntoskrnl's __C_specific_handler walks (docs/pe.md says how far OpenNDIS does). */
+unsigned long __cdecl _exception_code(void);
+void *__cdecl _exception_info(void);
+int __cdecl _abnormal_termination(void);
+#define GetExceptionCode _exception_code
+#define exception_code _exception_code
+#define GetExceptionInformation() ((struct _EXCEPTION_POINTERS *)_exception_info())
+#define exception_info() GetExceptionInformation()
+#define AbnormalTermination _abnormal_termination
+#define abnormal_termination _abnormal_termination
+#else
 /* ---- the runtime behind the keywords (src/kernel/seh.c) -------------------------------- */
 /* OpenNDIS's own entry points, called only from these macros: not Windows exports. */
 #define OPENNDIS_SEH_EXCEPT 1
@@ -137,6 +152,7 @@ NTSYSAPI PEXCEPTION_POINTERS openndis_seh_exception_pointers(void);
 #define finally __finally
 #define leave __leave
 #endif
+#endif /* OPENNDIS_PE_DRIVER */
 
 OPENNDIS_EXTERN_C_END
 

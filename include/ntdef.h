@@ -5,7 +5,23 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#if defined(_MSC_VER) && !defined(OPENNDIS_BUILDING)
+/* A driver built as a PE image (clang --target=x86_64-pc-windows-msvc, freestanding: no C
+ * library headers): the C run-time functions a driver calls are ntoskrnl's exports. */
+#define OPENNDIS_PE_DRIVER 1
+void *__cdecl memcpy(void *dst, const void *src, size_t n);
+void *__cdecl memmove(void *dst, const void *src, size_t n);
+void *__cdecl memset(void *dst, int c, size_t n);
+int __cdecl memcmp(const void *a, const void *b, size_t n);
+size_t __cdecl strlen(const char *s);
+int __cdecl strcmp(const char *a, const char *b);
+int __cdecl strncmp(const char *a, const char *b, size_t n);
+char *__cdecl strcpy(char *dst, const char *src);
+char *__cdecl strncpy(char *dst, const char *src, size_t n);
+char *__cdecl strchr(const char *s, int c);
+#else
 #include <string.h>
+#endif
 
 #include <sal.h>
 
@@ -41,6 +57,17 @@
 #endif
 
 /* ---- MSVC-isms ---------------------------------------------------------------------- */
+#ifdef OPENNDIS_PE_DRIVER
+/* clang in MSVC mode knows them: __declspec, __int64, __stdcall, __forceinline ... */
+#define UNALIGNED __unaligned
+#define UNALIGNED64 __unaligned
+#define IN
+#define OUT
+#define OPTIONAL
+#define CONST const
+#define __fallthrough
+#define OPENNDIS_API
+#else
 #define __stdcall
 #define __cdecl
 #define __fastcall
@@ -77,6 +104,7 @@
 /* Functions OpenNDIS exports to drivers keep default visibility even when the library
  * (or a driver) is built with -fvisibility=hidden. */
 #define OPENNDIS_API __attribute__((__visibility__("default")))
+#endif
 #define NTAPI
 #define NTSYSAPI OPENNDIS_API
 #define NTSYSCALLAPI OPENNDIS_API

@@ -57,7 +57,7 @@ static void *ke_dpc_thread(void *unused)
             ke_dpc_running = dpc;
             ke_running_dpc = true;
             pthread_mutex_unlock(&ke_dpc_lock);
-            dpc->DeferredRoutine(dpc, dpc->DeferredContext, a1, a2);
+            KE_DRIVER_CALL(dpc->DeferredRoutine, dpc, dpc->DeferredContext, a1, a2);
             ke_irql_after_handler(DISPATCH_LEVEL, "DPC routine", (const void *)dpc->DeferredRoutine);
             pthread_mutex_lock(&ke_dpc_lock);
             ke_dpc_running = NULL;

@@ -58,13 +58,13 @@ static VOID ke_csq_cancel(PDEVICE_OBJECT DeviceObject, PIRP Irp)
         csq = irp_ctx->Csq;
     }
     KIRQL irql;
-    csq->CsqAcquireLock(csq, &irql);
-    csq->CsqRemoveIrp(csq, Irp);
+    KE_DRIVER_CALL(csq->CsqAcquireLock, csq, &irql);
+    KE_DRIVER_CALL(csq->CsqRemoveIrp, csq, Irp);
     if (irp_ctx != NULL)
         irp_ctx->Irp = NULL;
     KE_CSQ_IRP_CONTEXT(Irp) = NULL;
-    csq->CsqReleaseLock(csq, irql);
-    csq->CsqCompleteCanceledIrp(csq, Irp);
+    KE_DRIVER_CALL(csq->CsqReleaseLock, csq, irql);
+    KE_DRIVER_CALL(csq->CsqCompleteCanceledIrp, csq, Irp);
 }
 
 NTKERNELAPI NTSTATUS IoCsqInitialize(PIO_CSQ Csq, PIO_CSQ_INSERT_IRP CsqInsertIrp, PIO_CSQ_REMOVE_IRP CsqRemoveIrp,
@@ -93,27 +93,27 @@ NTKERNELAPI VOID IoCsqInsertIrp(PIO_CSQ Csq, PIRP Irp, PIO_CSQ_IRP_CONTEXT Conte
         return;
     }
     KIRQL irql;
-    Csq->CsqAcquireLock(Csq, &irql);
+    KE_DRIVER_CALL(Csq->CsqAcquireLock, Csq, &irql);
     if (Context != NULL) {
         *Context = (IO_CSQ_IRP_CONTEXT){ .Type = KE_CSQ_CONTEXT_TYPE, .Irp = Irp, .Csq = Csq };
         KE_CSQ_IRP_CONTEXT(Irp) = Context;
     } else {
         KE_CSQ_IRP_CONTEXT(Irp) = Csq;
     }
-    Csq->CsqInsertIrp(Csq, Irp);
+    KE_DRIVER_CALL(Csq->CsqInsertIrp, Csq, Irp);
     IoMarkIrpPending(Irp); /* the documented order: lock, insert, mark pending, unlock */
     (void)IoSetCancelRoutine(Irp, ke_csq_cancel);
     if (Irp->Cancel && IoSetCancelRoutine(Irp, NULL) != NULL) {
         /* cancelled before it was queued: take it back out and complete it as cancelled */
-        Csq->CsqRemoveIrp(Csq, Irp);
+        KE_DRIVER_CALL(Csq->CsqRemoveIrp, Csq, Irp);
         if (Context != NULL)
             Context->Irp = NULL;
         KE_CSQ_IRP_CONTEXT(Irp) = NULL;
-        Csq->CsqReleaseLock(Csq, irql);
-        Csq->CsqCompleteCanceledIrp(Csq, Irp);
+        KE_DRIVER_CALL(Csq->CsqReleaseLock, Csq, irql);
+        KE_DRIVER_CALL(Csq->CsqCompleteCanceledIrp, Csq, Irp);
         return;
     }
-    Csq->CsqReleaseLock(Csq, irql);
+    KE_DRIVER_CALL(Csq->CsqReleaseLock, Csq, irql);
 }
 
 /* Takes an IRP out unless its cancellation already owns it (the cancel routine is gone). */
@@ -121,7 +121,7 @@ static bool ke_csq_claim(PIO_CSQ csq, PIRP irp)
 {
     if (IoSetCancelRoutine(irp, NULL) == NULL)
         return false;
-    csq->CsqRemoveIrp(csq, irp);
+    KE_DRIVER_CALL(csq->CsqRemoveIrp, csq, irp);
     PVOID ctx = KE_CSQ_IRP_CONTEXT(irp);
     if (ctx != NULL && *(ULONG *)ctx == KE_CSQ_CONTEXT_TYPE)
         ((PIO_CSQ_IRP_CONTEXT)ctx)->Irp = NULL;
@@ -133,11 +133,11 @@ NTKERNELAPI PIRP IoCsqRemoveNextIrp(PIO_CSQ Csq, PVOID PeekContext)
 {
     ke_irql_at_most(DISPATCH_LEVEL, "IoCsqRemoveNextIrp", VF_CALLER);
     KIRQL irql;
-    Csq->CsqAcquireLock(Csq, &irql);
-    PIRP irp = Csq->CsqPeekNextIrp(Csq, NULL, PeekContext);
+    KE_DRIVER_CALL(Csq->CsqAcquireLock, Csq, &irql);
+    PIRP irp = KE_DRIVER_CALL(Csq->CsqPeekNextIrp, Csq, NULL, PeekContext);
     while (irp != NULL && !ke_csq_claim(Csq, irp))
-        irp = Csq->CsqPeekNextIrp(Csq, irp, PeekContext);
-    Csq->CsqReleaseLock(Csq, irql);
+        irp = KE_DRIVER_CALL(Csq->CsqPeekNextIrp, Csq, irp, PeekContext);
+    KE_DRIVER_CALL(Csq->CsqReleaseLock, Csq, irql);
     return irp;
 }
 
@@ -145,10 +145,10 @@ NTKERNELAPI PIRP IoCsqRemoveIrp(PIO_CSQ Csq, PIO_CSQ_IRP_CONTEXT Context)
 {
     ke_irql_at_most(DISPATCH_LEVEL, "IoCsqRemoveIrp", VF_CALLER);
     KIRQL irql;
-    Csq->CsqAcquireLock(Csq, &irql);
+    KE_DRIVER_CALL(Csq->CsqAcquireLock, Csq, &irql);
     PIRP irp = Context->Irp;
     if (irp != NULL && !ke_csq_claim(Csq, irp))
         irp = NULL;
-    Csq->CsqReleaseLock(Csq, irql);
+    KE_DRIVER_CALL(Csq->CsqReleaseLock, Csq, irql);
     return irp;
 }

@@ -112,6 +112,29 @@ struct ke_pool *ke_driver_pool_at(const void *site);
  * fault injection: what ExAllocatePoolWithTag and allocating Rtl calls use. */
 void *ke_ex_alloc(size_t size, ULONG tag, const void *site, const char *fn);
 
+/* ---- the driver's calling convention (abi.c) -------------------------------------------
+ * A driver built as a Linux .so uses the System V ABI, a PE image the Microsoft x64 ABI.
+ * The loader registers each PE image's range; every call OpenNDIS makes into a driver goes
+ * through KE_DRIVER_CALL, which picks the convention from the address called. */
+OPENNDIS_API void ke_ms_abi_code_add(const void *start, size_t size);
+OPENNDIS_API void ke_ms_abi_code_remove(const void *start);
+OPENNDIS_API extern atomic_uint ke_ms_abi_ranges; /* how many are registered: 0 on the .so path */
+bool ke_ms_abi_code_slow(const void *address);
+static inline bool ke_ms_abi_code(const void *address)
+{
+    return atomic_load_explicit(&ke_ms_abi_ranges, memory_order_relaxed) != 0 && ke_ms_abi_code_slow(address);
+}
+/* Calls driver function pointer `fn` (typed as the header declares it) with its arguments,
+ * in the convention of the code it points to. */
+#define KE_DRIVER_CALL(fn, ...)                                                                     \
+    (ke_ms_abi_code((const void *)(fn))                                                             \
+         ? ((__typeof__(*(fn)) __attribute__((ms_abi)) *)(fn))(__VA_ARGS__)                         \
+         : (fn)(__VA_ARGS__))
+/* Binds a PE image's imports: the Microsoft-ABI entry point of export `name` of `module`
+ * ("NDIS", "NTOSKRNL"), `*stub` when it only fails. Installed by NDIS, which owns the
+ * export table. */
+OPENNDIS_API extern void *(*_Atomic ke_export_resolver)(const char *module, const char *name, bool *stub);
+
 /* ---- a driver's life (driver_events.c) ----------------------------------------------------
  * The loader reports each step of a DRIVER_OBJECT's life here, and the layers that keep
  * per-driver state (NDIS) listen: the kernel relays without knowing either of them. */

@@ -88,7 +88,7 @@ static bool ld_check_header(struct ld_file *f)
 {
     unsigned char *id = f->eh.e_ident;
     if (f->size < EI_NIDENT || !ld_pread(f, 0, id, EI_NIDENT) || memcmp(id, ELFMAG, SELFMAG) != 0)
-        return ld_fail(f, "not an ELF shared object (a .sys PE image is not supported yet; build the driver with "
+        return ld_fail(f, "neither an ELF shared object nor a PE image (build the driver with "
                           "`cc -shared -fPIC driver.c $(pkg-config --cflags --libs openndis)`)");
     unsigned char m[2] = { 0, 0 };
     ld_pread(f, offsetof(Elf64_Ehdr, e_machine), m, sizeof m); /* same offset in both classes */
@@ -270,8 +270,26 @@ static bool ld_check_entry(struct ld_file *f)
                                "visibility)");
 }
 
+bool ld_is_pe_file(const char *path)
+{
+    uint8_t head[2];
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    struct stat st;
+    bool pe = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && pread(fd, head, 2, 0) == 2 &&
+              ld_pe_magic(head, 2);
+    if (fd >= 0)
+        close(fd);
+    return pe;
+}
+
 bool ld_check(const char *path, char *err, size_t errlen)
 {
+    if (ld_is_pe_file(path)) {
+        struct ld_pe pe;
+        bool ok = ld_pe_read(path, &pe, err, errlen);
+        ld_pe_free(&pe);
+        return ok;
+    }
     struct ld_file f = { .path = path, .fd = -1, .err = err, .errlen = errlen };
     struct stat st;
     bool ok = false;

@@ -7,6 +7,7 @@
 #include <ndis.h>
 
 #include "../kernel/ke.h"
+#include "pe.h"
 
 enum ld_phase {
     LD_LOADED,        /* mapped, DriverEntry not called yet */
@@ -25,7 +26,9 @@ struct ld_image {
     enum ld_phase phase;
     NTSTATUS entry_status;
     PDRIVER_INITIALIZE entry;
-    void *dl;
+    void *dl;               /* a .so driver: its dlopen handle */
+    struct ld_pe_mapping pe; /* a PE driver: its mapped image (pe.base NULL otherwise) */
+    bool is_pe;
     char *path;
     char *name;             /* service name: the file name without directory and suffix */
     struct ke_pool pool;    /* driver-wide allocations */
@@ -34,9 +37,12 @@ struct ld_image {
 
 /* Whether `path` can be loaded as a driver, decided from the file alone without running
  * any of it: a regular, complete 64-bit ELF shared object for this machine (not a program),
- * whose needed libraries are found and that exports DriverEntry. On false, `err` says why
+ * whose needed libraries are found and that exports DriverEntry; or a complete, undamaged
+ * x64 PE driver image (native subsystem, an entry point, imports, NDIS 6). On false, `err` says why
  * and what to do. ld_load asks this first; `info --imports` asks the same. */
 OPENNDIS_API bool ld_check(const char *path, char *err, size_t errlen);
+/* Whether the file at `path` starts like a PE image (ld_check then judges it as one). */
+OPENNDIS_API bool ld_is_pe_file(const char *path);
 /* Whether an import that nothing provides names one of OpenNDIS's own host functions (a
  * layer prefix: ndis_, ke_, ld_, vf_, edge_, ...). The driver interface is Windows names and
  * openndis_* helpers only, so such a driver reached for internals. */

@@ -46,7 +46,18 @@ struct ld_image *ld_image_containing(const void *address)
 {
     Dl_info info;
     struct ld_image *found = NULL;
-    if (address == NULL || dladdr(address, &info) == 0)
+    if (address == NULL)
+        return NULL;
+    if (ke_ms_abi_code(address)) { /* a PE image: its mapped range, which dladdr does not know */
+        pthread_mutex_lock(&ld_lock);
+        for (struct ld_image_node *n = ld_images; n; n = n->next)
+            if (n->image->pe.base != NULL && (const uint8_t *)address >= n->image->pe.base &&
+                (const uint8_t *)address < n->image->pe.base + n->image->pe.size)
+                found = n->image;
+        pthread_mutex_unlock(&ld_lock);
+        return found;
+    }
+    if (dladdr(address, &info) == 0)
         return NULL;
     pthread_mutex_lock(&ld_lock);
     for (struct ld_image_node *n = ld_images; n; n = n->next)
@@ -119,6 +130,10 @@ static char *ld_service_name(const char *path)
     return name;
 }
 
+static struct ld_image *ld_load_pe(const char *path, char *err, size_t errlen);
+static struct ld_image *ld_new_image(const char *path, void *dl, const struct ld_pe_mapping *pe,
+                                     PDRIVER_INITIALIZE entry, void *start, ULONG size, char *err, size_t errlen);
+
 bool ld_host_only_name(const char *name)
 {
     static const char *const prefixes[] = { "ndis_", "ke_", "ld_", "vf_", "edge_", "sv_", "port_" };
@@ -133,6 +148,8 @@ struct ld_image *ld_load(const char *path, char *err, size_t errlen)
     if (!ld_check(path, err, errlen))
         return NULL;
 
+    if (ld_is_pe_file(path))
+        return ld_load_pe(path, err, errlen);
     /* dlopen searches the library path for a bare file name: give it the file itself. */
     char *resolved = realpath(path, NULL);
     void *dl = resolved ? dlopen(resolved, RTLD_NOW | RTLD_LOCAL) : NULL;
@@ -164,6 +181,32 @@ struct ld_image *ld_load(const char *path, char *err, size_t errlen)
         return NULL;
     }
 
+    struct ld_image *image = ld_new_image(path, dl, NULL, entry, info.dli_fbase, 0, err, errlen);
+    if (image == NULL)
+        dlclose(dl);
+    return image;
+}
+
+/* A PE driver: mapped by pe.c, its code registered as Microsoft x64 ABI code. */
+static struct ld_image *ld_load_pe(const char *path, char *err, size_t errlen)
+{
+    struct ld_pe_mapping m;
+    if (!ld_pe_map(path, &m, err, errlen))
+        return NULL;
+    PDRIVER_INITIALIZE entry;
+    *(void **)&entry = m.entry;
+    ke_ms_abi_code_add(m.base, m.size);
+    struct ld_image *image = ld_new_image(path, NULL, &m, entry, m.base, m.image_size, err, errlen);
+    if (image == NULL) {
+        ke_ms_abi_code_remove(m.base);
+        ld_pe_unmap(&m);
+    }
+    return image;
+}
+
+static struct ld_image *ld_new_image(const char *path, void *dl, const struct ld_pe_mapping *pe,
+                                     PDRIVER_INITIALIZE entry, void *start, ULONG size, char *err, size_t errlen)
+{
     struct ld_image *image = calloc(1, sizeof *image);
     struct ld_image_node *node = calloc(1, sizeof *node);
     if (image == NULL || node == NULL || (image->path = strdup(path)) == NULL ||
@@ -183,11 +226,19 @@ struct ld_image *ld_load(const char *path, char *err, size_t errlen)
 
     image->magic = LD_IMAGE_MAGIC;
     image->dl = dl;
+    if (pe != NULL) {
+        image->pe = *pe;
+        image->is_pe = true;
+        /* Windows points DriverSection at its loader's record of the module (an undocumented
+         * structure): here the loader's own record, opaque to the driver as there. */
+        image->object.DriverSection = image;
+    }
+    image->object.DriverSize = size;
     image->entry = entry;
     image->phase = LD_LOADED;
     image->object.Type = IO_TYPE_DRIVER;
     image->object.Size = sizeof image->object;
-    image->object.DriverStart = info.dli_fbase;
+    image->object.DriverStart = start;
     image->object.DriverExtension = &image->extension;
     image->object.DriverInit = entry;
     image->extension.DriverObject = &image->object;
@@ -212,23 +263,33 @@ nomem:
     }
     free(image);
     free(node);
-    dlclose(dl);
     return NULL;
 }
 
 NTSTATUS ld_driver_entry(struct ld_image *image)
 {
-    if (image->dl == NULL)
+    if (image->dl == NULL && image->pe.base == NULL)
         return STATUS_INVALID_DEVICE_STATE; /* unloaded and unmapped: load it again */
     image->phase = LD_IN_ENTRY;
     ke_driver_entry_calling(&image->object, &image->pool);
     ke_irql_at_most(PASSIVE_LEVEL, "DriverEntry", NULL); /* OpenNDIS's own bug if it fires */
-    NTSTATUS status = image->entry(&image->object, &image->registry_path);
+    NTSTATUS status = KE_DRIVER_CALL(image->entry, &image->object, &image->registry_path);
     ke_irql_after_handler(PASSIVE_LEVEL, "DriverEntry", (const void *)image->entry);
     image->entry_status = status;
     image->phase = NT_SUCCESS(status) ? LD_RUNNING : LD_ENTRY_FAILED;
     ke_driver_entry_returned(&image->object, status);
     return status;
+}
+
+static void ld_unmap(struct ld_image *image)
+{
+    if (image->dl != NULL)
+        dlclose(image->dl);
+    image->dl = NULL;
+    if (image->pe.base != NULL) {
+        ke_ms_abi_code_remove(image->pe.base);
+        ld_pe_unmap(&image->pe);
+    }
 }
 
 bool ld_unload(struct ld_image *image)
@@ -242,7 +303,7 @@ bool ld_unload(struct ld_image *image)
         if (unload != NULL) {
             image->phase = LD_IN_UNLOAD;
             ke_driver_unload_calling(&image->object);
-            unload(&image->object);
+            KE_DRIVER_CALL(unload, &image->object);
             ke_irql_after_handler(PASSIVE_LEVEL, "DriverUnload", (const void *)unload);
         } else {
             unloaded = false; /* Windows keeps a driver without an unload routine loaded */
@@ -251,10 +312,8 @@ bool ld_unload(struct ld_image *image)
     image->phase = LD_UNLOADED;
     ke_driver_unloaded(&image->object);
     ke_pool_release(&image->pool, when);
-    if (image->dl != NULL && !image->keep_mapped) {
-        dlclose(image->dl);
-        image->dl = NULL;
-    }
+    if (!image->keep_mapped)
+        ld_unmap(image);
     return unloaded;
 }
 
@@ -278,8 +337,7 @@ void ld_free(struct ld_image *image)
             break;
         }
     pthread_mutex_unlock(&ld_lock);
-    if (image->dl != NULL)
-        dlclose(image->dl);
+    ld_unmap(image);
     free(image->path);
     free(image->name);
     free(image->registry_path.Buffer);

@@ -122,7 +122,7 @@ struct ndis_adapter *ndis_adapter_initialize(PDRIVER_OBJECT object, NDIS_STATUS 
     ndis_set_state(a, NDIS_STATE_INITIALIZING);
     a->in_initialize = true;
     MINIPORT_INITIALIZE_HANDLER init = d->chars.InitializeHandlerEx;
-    NDIS_STATUS st = init(a, d->context, p);
+    NDIS_STATUS st = KE_DRIVER_CALL(init, a, d->context, p);
     ke_irql_after_handler(PASSIVE_LEVEL, "MiniportInitializeEx", (const void *)init);
     a->in_initialize = false;
 
@@ -134,7 +134,7 @@ struct ndis_adapter *ndis_adapter_initialize(PDRIVER_OBJECT object, NDIS_STATUS 
         /* NDIS failed an initialize the driver thinks succeeded: it halts the adapter. */
         if (a->has_registration) {
             MINIPORT_HALT_HANDLER halt = d->chars.HaltHandlerEx;
-            halt(a->context, NdisHaltDeviceInitializationFailed);
+            KE_DRIVER_CALL(halt, a->context, NdisHaltDeviceInitializationFailed);
             ke_irql_after_handler(PASSIVE_LEVEL, "MiniportHaltEx", (const void *)halt);
         }
     } else if (st == NDIS_STATUS_PENDING) {
@@ -180,7 +180,7 @@ NDIS_STATUS ndis_adapter_restart(struct ndis_adapter *a)
                     NDIS_SIZEOF_MINIPORT_RESTART_PARAMETERS_REVISION_1 },
     };
     MINIPORT_RESTART_HANDLER restart = a->driver->chars.RestartHandler;
-    NDIS_STATUS st = restart(a->context, &params);
+    NDIS_STATUS st = KE_DRIVER_CALL(restart, a->context, &params);
     ke_irql_after_handler(PASSIVE_LEVEL, "MiniportRestart", (const void *)restart);
     if (ndis_pending_finish(a, &a->restart, &ndis_restart_kind, (const void *)restart, st, NULL, NULL, &st) ==
         NDIS_PENDING_TIMED_OUT)
@@ -243,7 +243,7 @@ NDIS_STATUS ndis_adapter_pause(struct ndis_adapter *a)
                     NDIS_SIZEOF_MINIPORT_PAUSE_PARAMETERS_REVISION_1 },
     };
     MINIPORT_PAUSE_HANDLER pause = a->driver->chars.PauseHandler;
-    NDIS_STATUS st = pause(a->context, &params);
+    NDIS_STATUS st = KE_DRIVER_CALL(pause, a->context, &params);
     ke_irql_after_handler(PASSIVE_LEVEL, "MiniportPause", (const void *)pause);
     if (st != NDIS_STATUS_SUCCESS && st != NDIS_STATUS_PENDING)
         vf_report(VF_PAUSE_STATUS, "MiniportPause", (const void *)pause, true,
@@ -279,7 +279,7 @@ NDIS_STATUS ndis_adapter_halt(struct ndis_adapter *a, NDIS_HALT_ACTION action)
     ndis_adapter_return_pending(a);
     ndis_adapter_stop_hang_checks(a); /* NDIS never checks for hangs during or after halt */
     MINIPORT_HALT_HANDLER halt = a->driver->chars.HaltHandlerEx;
-    halt(a->context, action);
+    KE_DRIVER_CALL(halt, a->context, action);
     ke_irql_after_handler(PASSIVE_LEVEL, "MiniportHaltEx", (const void *)halt);
     ndis_set_state(a, NDIS_STATE_HALTED);
     ke_pool_release(&a->pool, "when MiniportHaltEx returned (halt frees everything initialize allocated)");
@@ -292,7 +292,7 @@ NDIS_STATUS ndis_adapter_halt(struct ndis_adapter *a, NDIS_HALT_ACTION action)
 void ndis_adapter_shutdown(struct ndis_adapter *a, NDIS_SHUTDOWN_ACTION action)
 {
     MINIPORT_SHUTDOWN_HANDLER shutdown = a->driver->chars.ShutdownHandlerEx;
-    shutdown(a->context, action);
+    KE_DRIVER_CALL(shutdown, a->context, action);
     ke_irql_after_handler(PASSIVE_LEVEL, "MiniportShutdownEx", (const void *)shutdown);
     ndis_set_state(a, NDIS_STATE_SHUTDOWN);
 }
@@ -306,7 +306,7 @@ void ndis_adapter_pnp_event(struct ndis_adapter *a, NDIS_DEVICE_PNP_EVENT event,
         .InformationBufferLength = length,
     };
     MINIPORT_DEVICE_PNP_EVENT_NOTIFY_HANDLER notify = a->driver->chars.DevicePnPEventNotifyHandler;
-    notify(a->context, &e);
+    KE_DRIVER_CALL(notify, a->context, &e);
     ke_irql_after_handler(PASSIVE_LEVEL, "MiniportDevicePnPEventNotify", (const void *)notify);
 }
 

@@ -83,7 +83,7 @@ void ndis_adapter_send(struct ndis_adapter *a, PNET_BUFFER_LIST nbls)
     }
     KIRQL old = ke_irql_set(DISPATCH_LEVEL);
     MINIPORT_SEND_NET_BUFFER_LISTS_HANDLER send = a->driver->chars.SendNetBufferListsHandler;
-    send(a->context, nbls, NDIS_DEFAULT_PORT_NUMBER, NDIS_SEND_FLAGS_DISPATCH_LEVEL);
+    KE_DRIVER_CALL(send, a->context, nbls, NDIS_DEFAULT_PORT_NUMBER, NDIS_SEND_FLAGS_DISPATCH_LEVEL);
     ke_irql_after_handler(DISPATCH_LEVEL, "MiniportSendNetBufferLists", (const void *)send);
     ke_irql_set(old);
     ndis_send_call_done(a);
@@ -139,7 +139,7 @@ void ndis_adapter_cancel_send(struct ndis_adapter *a, PVOID cancel_id)
 {
     KIRQL old = ke_irql_set(DISPATCH_LEVEL);
     MINIPORT_CANCEL_SEND_HANDLER cancel = a->driver->chars.CancelSendHandler;
-    cancel(a->context, cancel_id);
+    KE_DRIVER_CALL(cancel, a->context, cancel_id);
     ke_irql_after_handler(DISPATCH_LEVEL, "MiniportCancelSend", (const void *)cancel);
     ke_irql_set(old);
 }
@@ -225,7 +225,7 @@ void ndis_adapter_return_pending(struct ndis_adapter *a)
         ndis_dp_wake(a);
     KIRQL old = ke_irql_set(DISPATCH_LEVEL);
     MINIPORT_RETURN_NET_BUFFER_LISTS_HANDLER ret = a->driver->chars.ReturnNetBufferListsHandler;
-    ret(a->context, nbls, NDIS_RETURN_FLAGS_DISPATCH_LEVEL);
+    KE_DRIVER_CALL(ret, a->context, nbls, NDIS_RETURN_FLAGS_DISPATCH_LEVEL);
     ke_irql_after_handler(DISPATCH_LEVEL, "MiniportReturnNetBufferLists", (const void *)ret);
     ke_irql_set(old);
 }

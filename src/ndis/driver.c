@@ -243,7 +243,7 @@ NDISAPI NDIS_STATUS NdisMRegisterMiniportDriver(PDRIVER_OBJECT DriverObject,
 
     if (d->chars.SetOptionsHandler != NULL) {
         block->in_register = true;
-        status = d->chars.SetOptionsHandler((NDIS_HANDLE)d, MiniportDriverContext);
+        status = KE_DRIVER_CALL(d->chars.SetOptionsHandler, (NDIS_HANDLE)d, MiniportDriverContext);
         ke_irql_after_handler(PASSIVE_LEVEL, "MiniportSetOptions", (const void *)d->chars.SetOptionsHandler);
         block->in_register = false;
         if (status != NDIS_STATUS_SUCCESS) {
@@ -355,7 +355,7 @@ static void ndis_unload_dispatch(PDRIVER_OBJECT object)
         for (struct ndis_driver *same = d; same; same = same->next)
             if (same->chars.UnloadHandler == unload)
                 same->unload_called = true;
-        unload(object);
+        KE_DRIVER_CALL(unload, object);
         ke_irql_after_handler(PASSIVE_LEVEL, "MiniportDriverUnload", (const void *)unload);
     }
     for (struct ndis_driver *d = block->registrations; d; d = d->next)

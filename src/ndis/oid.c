@@ -159,7 +159,7 @@ NDIS_STATUS ndis_adapter_oid_path(struct ndis_adapter *a, enum ndis_oid_path pat
     ndis_pending_arm(&a->oid);
     ndis_adapter_unlock(a);
 
-    NDIS_STATUS st = handler(a->context, r);
+    NDIS_STATUS st = KE_DRIVER_CALL(handler, a->context, r);
     ke_irql_after_handler(PASSIVE_LEVEL, role, (const void *)handler);
     if (st == NDIS_STATUS_PENDING && path == NDIS_OID_SYNCHRONOUS) {
         vf_report(VF_OID_DOUBLE_COMPLETE, role, (const void *)handler, true,
@@ -175,7 +175,7 @@ NDIS_STATUS ndis_adapter_oid_path(struct ndis_adapter *a, enum ndis_oid_path pat
     snprintf(what, sizeof what, "OID 0x%08X on adapter %u", (unsigned)oid, a->index);
     bool keep = false; /* a request the driver may still complete must stay valid */
     if (ndis_pending_finish(a, &a->oid, &kind, (const void *)handler, st, what, NULL, &st) == NDIS_PENDING_TIMED_OUT) {
-        cancel(a->context, r->RequestId);
+        KE_DRIVER_CALL(cancel, a->context, r->RequestId);
         ke_irql_after_handler(PASSIVE_LEVEL, "MiniportCancelOidRequest", (const void *)cancel);
         if (ndis_pending_await(a, &a->oid, ndis_timeout_seconds(NDIS_OID_TIMEOUT_SECONDS), NULL)) {
             ndis_adapter_lock(a);

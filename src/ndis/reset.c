@@ -22,7 +22,7 @@ NDIS_STATUS ndis_adapter_reset(struct ndis_adapter *a)
     ndis_adapter_unlock(a);
 
     BOOLEAN addressing = FALSE;
-    NDIS_STATUS st = reset(a->context, &addressing);
+    NDIS_STATUS st = KE_DRIVER_CALL(reset, a->context, &addressing);
     ke_irql_after_handler(PASSIVE_LEVEL, "MiniportResetEx", (const void *)reset);
     if (ndis_pending_finish(a, &a->reset, &ndis_reset_kind, (const void *)reset, st, NULL, NULL, &st) ==
         NDIS_PENDING_TIMED_OUT)
@@ -51,7 +51,7 @@ bool ndis_adapter_check_for_hang(struct ndis_adapter *a)
     MINIPORT_CHECK_FOR_HANG_HANDLER check = a->driver->chars.CheckForHangHandlerEx;
     if (check == NULL)
         return false;
-    BOOLEAN hung = check(a->context);
+    BOOLEAN hung = KE_DRIVER_CALL(check, a->context);
     ke_irql_after_handler(PASSIVE_LEVEL, "MiniportCheckForHangEx", (const void *)check);
     if (!hung)
         return false;

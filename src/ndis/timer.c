@@ -20,7 +20,7 @@ static void ndis_timer_fire(struct ke_timer *t)
 {
     struct ndis_timer *nt = (struct ndis_timer *)t;
     PVOID context = nt->set_context ? nt->set_context : nt->context;
-    nt->function(NULL, context, NULL, NULL);
+    KE_DRIVER_CALL(nt->function, NULL, context, NULL, NULL);
     ke_irql_after_handler(DISPATCH_LEVEL, "NDIS timer function", (const void *)nt->function);
 }
 

@@ -10,7 +10,7 @@ static void ndis_work_run(struct ke_work *w)
 {
     NDIS_IO_WORKITEM_ROUTINE routine;
     *(void **)&routine = w->arg1;
-    routine(w->arg2, w);
+    KE_DRIVER_CALL(routine, w->arg2, w);
     ke_irql_after_handler(PASSIVE_LEVEL, "NDIS work item routine", w->arg1);
 }
 

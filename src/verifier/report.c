@@ -10,6 +10,8 @@
 #include "vf.h"
 #include "../common/array.h"
 
+_Thread_local __attribute__((tls_model("initial-exec"))) const void *vf_ms_caller;
+
 static pthread_mutex_t vf_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct vf_violation *vf_records;
 static size_t vf_nrecords, vf_capacity;

@@ -38,8 +38,19 @@ struct vf_location {
     int line;
 };
 
+/* A PE driver calls the exports through the Microsoft-ABI wrappers of src/ndis/ms_abi.c
+ * (their own section): a return address in there stands for the driver's return address,
+ * which the wrapper keeps in vf_ms_caller for the length of the call. */
+extern _Thread_local __attribute__((tls_model("initial-exec"))) const void *vf_ms_caller;
+extern const char vf_ms_thunks_start[] __asm__("__start_openndis_ms_thunks") __attribute__((visibility("hidden")));
+extern const char vf_ms_thunks_stop[] __asm__("__stop_openndis_ms_thunks") __attribute__((visibility("hidden")));
+static inline const void *vf_caller_of(const void *return_address)
+{
+    const char *a = (const char *)return_address;
+    return a >= vf_ms_thunks_start && a < vf_ms_thunks_stop ? vf_ms_caller : return_address;
+}
 /* The return address of the current exported function: the driver's call site. */
-#define VF_CALLER __builtin_extract_return_addr(__builtin_return_address(0))
+#define VF_CALLER vf_caller_of(__builtin_extract_return_addr(__builtin_return_address(0)))
 
 OPENNDIS_HOST const struct vf_rule *vf_rule(enum vf_rule_id id);
 OPENNDIS_HOST const struct vf_rule *vf_rule_by_id(const char *id);

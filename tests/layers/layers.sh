@@ -64,6 +64,7 @@ for file in $(find src tools -name '*.[ch]' | sort); do
         target=
         case $name in
         json-c/*|json.h) target=json ;;
+        *.gen.h) continue ;; # generated at build time from the layer's own files (ms_abi_thunks.gen.h)
         *) [ -e "include/$name" ] && continue ;; # the public driver headers: everyone's
         esac
         case $name in

@@ -219,6 +219,49 @@ static int cmp_import(const void *a, const void *b)
     return d ? d : strcmp(json_str_field(x, "name"), json_str_field(y, "name"));
 }
 
+/* A PE image's imports, bound as the loader would bind them: by module and name. */
+static bool pe_imports(const char *path, struct json_object *r, char *err, size_t errlen)
+{
+    struct ld_pe pe;
+    if (!ld_pe_read(path, &pe, err, errlen))
+        return false;
+    struct json_object *list = json_object_new_array(), *needed = json_object_new_array();
+    size_t counts[5] = { 0 };
+    const char *last = NULL;
+    for (size_t i = 0; i < pe.nimports; i++) {
+        const struct ld_pe_import *im = &pe.imports[i];
+        if (im->module != last)
+            json_object_array_add(needed, json_object_new_string(last = im->module));
+        char ordinal[16];
+        snprintf(ordinal, sizeof ordinal, "#%u", im->ordinal);
+        struct json_object *o = json_object_new_object();
+        json_object_object_add(o, "name", json_object_new_string(im->name ? im->name : ordinal));
+        json_object_object_add(o, "weak", json_object_new_boolean(false));
+        void *address;
+        bool stub = false;
+        const char *why = ld_pe_import_resolve(im, &address, &stub);
+        const char *kind = why == NULL ? (stub ? "unsupported" : "implemented") : "missing";
+        add_kind(o, kind, im->module, false, NULL);
+        if (why != NULL)
+            json_object_object_add(o, "reason", json_object_new_string(strcmp(why, "module") == 0    ? "module not provided"
+                                                                       : strcmp(why, "ordinal") == 0 ? "imported by ordinal"
+                                                                                                     : "not implemented"));
+        counts[kind_rank(kind)]++;
+        json_object_array_add(list, o);
+    }
+    ld_pe_free(&pe);
+    json_object_array_sort(list, cmp_import);
+    struct json_object *c = json_object_new_object();
+    for (int k = 0; k < 5; k++)
+        json_object_object_add(c, kinds[k], json_object_new_int64((int64_t)counts[k]));
+    json_object_object_add(r, "format", json_object_new_string("pe"));
+    json_object_object_add(r, "needed", needed);
+    json_object_object_add(r, "imports", list);
+    json_object_object_add(r, "counts", c);
+    json_object_object_add(r, "verdict", json_object_new_string(counts[2] ? "fail" : "pass"));
+    return true;
+}
+
 static struct json_object *imports_report(const char *path)
 {
     struct json_object *r = json_object_new_object();
@@ -228,7 +271,9 @@ static struct json_object *imports_report(const char *path)
     struct elf_imports elf = { 0 };
     char err[512];
     /* the loader's own decision first: what it refuses, this report refuses the same way */
-    if (!ld_check(path, err, sizeof err) || !read_imports(path, &elf, err, sizeof err)) {
+    if (ld_check(path, err, sizeof err) && ld_is_pe_file(path) && pe_imports(path, r, err, sizeof err))
+        return r;
+    if (!ld_check(path, err, sizeof err) || ld_is_pe_file(path) || !read_imports(path, &elf, err, sizeof err)) {
         json_object_object_add(r, "error", json_object_new_string(err));
         json_object_object_add(r, "verdict", json_object_new_string("error"));
         return r;
@@ -319,7 +364,8 @@ static void imports_render(FILE *out, struct json_object *r)
         else if (strcmp(kind, "unsupported") == 0)
             snprintf(label, sizeof label, "unsupported %s", group);
         else if (strcmp(kind, "missing") == 0)
-            snprintf(label, sizeof label, "MISSING %s%s", group ? group : "?", group ? "?" : "");
+            snprintf(label, sizeof label, "MISSING %s%s", group ? group : "?",
+                     group && json_object_get_boolean(json_object_object_get(o, "module_guessed")) ? "?" : "");
         else if (strcmp(kind, "library") == 0)
             snprintf(label, sizeof label, "%s", group);
         else

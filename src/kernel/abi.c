@@ -1,0 +1,50 @@
+/* Which code follows the Microsoft x64 calling convention: the PE images the loader mapped.
+ * A handful of ranges at most, read on every call into a driver without a lock. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "ke.h"
+
+#define KE_MS_ABI_MAX 16
+
+static struct {
+    _Atomic(uintptr_t) start, end;
+} ke_ms_abi[KE_MS_ABI_MAX];
+atomic_uint ke_ms_abi_ranges;
+void *(*_Atomic ke_export_resolver)(const char *module, const char *name, bool *stub);
+
+void ke_ms_abi_code_add(const void *start, size_t size)
+{
+    for (size_t i = 0; i < KE_MS_ABI_MAX; i++) {
+        uintptr_t expected = 0;
+        if (atomic_compare_exchange_strong(&ke_ms_abi[i].start, &expected, (uintptr_t)start)) {
+            atomic_store(&ke_ms_abi[i].end, (uintptr_t)start + size);
+            atomic_fetch_add(&ke_ms_abi_ranges, 1);
+            return;
+        }
+    }
+    /* more PE drivers than slots in one process: OpenNDIS runs one driver per process */
+    fprintf(stderr, "OpenNDIS: more than %d PE images in one process\n", KE_MS_ABI_MAX);
+    abort();
+}
+
+void ke_ms_abi_code_remove(const void *start)
+{
+    for (size_t i = 0; i < KE_MS_ABI_MAX; i++)
+        if (atomic_load(&ke_ms_abi[i].start) == (uintptr_t)start) {
+            atomic_store(&ke_ms_abi[i].end, 0);
+            atomic_store(&ke_ms_abi[i].start, 0);
+            atomic_fetch_sub(&ke_ms_abi_ranges, 1);
+            return;
+        }
+}
+
+bool ke_ms_abi_code_slow(const void *address)
+{
+    uintptr_t a = (uintptr_t)address;
+    for (size_t i = 0; i < KE_MS_ABI_MAX; i++)
+        if (a >= atomic_load_explicit(&ke_ms_abi[i].start, memory_order_relaxed) &&
+            a < atomic_load_explicit(&ke_ms_abi[i].end, memory_order_relaxed))
+            return true;
+    return false;
+}

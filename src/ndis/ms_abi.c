@@ -1,0 +1,137 @@
+/* The exports as a PE image calls them: one __attribute__((ms_abi)) C wrapper per export of
+ * exports.def, generated at build time (cmake/MsAbiThunks.cmake reads each prototype) and
+ * expanded here. A wrapper takes the Microsoft x64 convention's integer arguments (RCX, RDX,
+ * R8, R9, then the stack) and calls the export in the host's System V convention; it
+ * records the driver's return address for the verifier's call-site attribution (VF_CALLER)
+ * and restores it after, since the export may call back into the driver.
+ *
+ * Every export takes integers and pointers only (the generator refuses a floating-point
+ * parameter). Twelve arguments are forwarded whatever the prototype: the extra ones read
+ * the caller's own stack frame and are ignored by the callee. "..." exports forward as a
+ * variadic call; a va_list parameter (the Microsoft va_list is a pointer to 8-byte slots)
+ * becomes a System V va_list whose register areas are marked used, so every va_arg reads the
+ * same slots in order. */
+#include <stdint.h>
+#include <string.h>
+
+#include "ndis.h"
+
+typedef uint64_t ms_u64;
+
+#define MS_PARAMS                                                                                        \
+    ms_u64 a0, ms_u64 a1, ms_u64 a2, ms_u64 a3, ms_u64 a4, ms_u64 a5, ms_u64 a6, ms_u64 a7, ms_u64 a8, \
+        ms_u64 a9, ms_u64 a10, ms_u64 a11
+#define MS_TYPES ms_u64, ms_u64, ms_u64, ms_u64, ms_u64, ms_u64, ms_u64, ms_u64, ms_u64, ms_u64, ms_u64, ms_u64
+#define MS_ARGS a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11
+#define MS_WRAPPER __attribute__((ms_abi, section("openndis_ms_thunks"), noinline)) static ms_u64
+#define MS_ENTER                                                                                        \
+    const void *ms_prev = vf_ms_caller;                                                                 \
+    vf_ms_caller = __builtin_extract_return_addr(__builtin_return_address(0))
+#define MS_LEAVE vf_ms_caller = ms_prev
+
+/* The System V AMD64 va_list (psABI 3.5.7): offsets 48 and 304 mean "no register
+ * arguments left", so va_arg takes every argument from overflow_arg_area. */
+struct ms_host_va_list {
+    unsigned gp_offset, fp_offset;
+    void *overflow_arg_area, *reg_save_area;
+};
+_Static_assert(sizeof(va_list) == sizeof(struct ms_host_va_list), "System V va_list layout");
+
+#define MS_THUNK(module, name)                                                                          \
+    extern char ms_target_##name[] __asm__(#name);                                                      \
+    MS_WRAPPER ms_##name(MS_PARAMS)                                                                     \
+    {                                                                                                   \
+        MS_ENTER;                                                                                       \
+        ms_u64 r = ((ms_u64(*)(MS_TYPES))(void *)ms_target_##name)(MS_ARGS);                            \
+        MS_LEAVE;                                                                                       \
+        return r;                                                                                       \
+    }
+#define MS_THUNK_VARIADIC(module, name)                                                                 \
+    extern char ms_target_##name[] __asm__(#name);                                                      \
+    MS_WRAPPER ms_##name(MS_PARAMS)                                                                     \
+    {                                                                                                   \
+        MS_ENTER;                                                                                       \
+        ms_u64 r = ((ms_u64(*)(ms_u64, ...))(void *)ms_target_##name)(MS_ARGS);                         \
+        MS_LEAVE;                                                                                       \
+        return r;                                                                                       \
+    }
+#define MS_THUNK_VALIST(module, name, index)                                                            \
+    extern char ms_target_##name[] __asm__(#name);                                                      \
+    MS_WRAPPER ms_##name(MS_PARAMS)                                                                     \
+    {                                                                                                   \
+        MS_ENTER;                                                                                       \
+        ms_u64 a[12] = { MS_ARGS };                                                                     \
+        va_list host;                                                                                   \
+        struct ms_host_va_list *v = (struct ms_host_va_list *)(void *)host;                             \
+        v->gp_offset = 48;                                                                              \
+        v->fp_offset = 304;                                                                             \
+        v->overflow_arg_area = (void *)(uintptr_t)a[index];                                             \
+        v->reg_save_area = NULL;                                                                        \
+        a[index] = (ms_u64)(uintptr_t)host;                                                             \
+        ms_u64 r = ((ms_u64(*)(MS_TYPES))(void *)ms_target_##name)(a[0], a[1], a[2], a[3], a[4], a[5], \
+                                                                   a[6], a[7], a[8], a[9], a[10], a[11]); \
+        MS_LEAVE;                                                                                       \
+        return r;                                                                                       \
+    }
+#include "ms_abi_thunks.gen.h"
+#define CRT_EXPORT(module, name) MS_THUNK(module, name)
+#include "crt_exports.def"
+#undef CRT_EXPORT
+#undef MS_THUNK
+#undef MS_THUNK_VARIADIC
+#undef MS_THUNK_VALIST
+
+struct ms_entry {
+    const char *module, *name;
+    void *address;
+};
+
+static const struct ms_entry ms_table[] = {
+#define MS_THUNK(module, name) { #module, #name, (void *)ms_##name },
+#define MS_THUNK_VARIADIC(module, name) MS_THUNK(module, name)
+#define MS_THUNK_VALIST(module, name, index) MS_THUNK(module, name)
+#include "ms_abi_thunks.gen.h"
+#define CRT_EXPORT(module, name) MS_THUNK(module, name)
+#include "crt_exports.def"
+#undef CRT_EXPORT
+#undef MS_THUNK
+#undef MS_THUNK_VARIADIC
+#undef MS_THUNK_VALIST
+};
+
+/* The kernel's exported variables (ExEventObjectType, ...): an import of data binds to the
+ * variable itself. OpenNDIS's own helpers of runtime_exports.def are for .so drivers only. */
+#define RUNTIME_EXPORT(module, name) extern char ms_data_##name[] __asm__(#name);
+#include "runtime_exports.def"
+#undef RUNTIME_EXPORT
+static const struct ms_entry ms_data[] = {
+#define RUNTIME_EXPORT(module, name) { #module, #name, (void *)ms_data_##name },
+#include "runtime_exports.def"
+#undef RUNTIME_EXPORT
+};
+
+static void *ms_resolve(const char *module, const char *name, bool *stub)
+{
+    for (size_t i = 0; i < sizeof ms_table / sizeof ms_table[0]; i++)
+        if (strcmp(ms_table[i].name, name) == 0) {
+            if (strcmp(ms_table[i].module, module) != 0 &&
+                !(strcmp(module, "NTOSKRNL") == 0 && strcmp(ms_table[i].module, "HAL") == 0))
+                return NULL;
+            *stub = false;
+            for (size_t k = 0; k < ndis_export_count(); k++)
+                if (strcmp(ndis_export_at(k)->name, name) == 0)
+                    *stub = ndis_export_at(k)->unsupported;
+            return ms_table[i].address;
+        }
+    for (size_t i = 0; i < sizeof ms_data / sizeof ms_data[0]; i++)
+        if (strcmp(ms_data[i].name, name) == 0 && strcmp(ms_data[i].module, module) == 0) {
+            *stub = false;
+            return ms_data[i].address;
+        }
+    return NULL;
+}
+
+__attribute__((constructor)) static void ms_install(void)
+{
+    atomic_store(&ke_export_resolver, ms_resolve);
+}

@@ -1,0 +1,15 @@
+# PE images (tests/pe/): the sample built as a .sys in the Windows ABI runs like its .so
+# build, and bad images are refused in one line before anything runs. Needs the PE
+# toolchain (clang, lld-link, llvm-dlltool); without it the tests are not added.
+if(OPENNDIS_PE_TOOLCHAIN)
+  add_test(NAME pe_refusals_agree
+    COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/pe/refusals.sh $<TARGET_FILE:openndis-cli>
+            ${PROJECT_BINARY_DIR}/drivers/sample_pe.sys ${OPENNDIS_CLANG} ${OPENNDIS_LLD_LINK} ${OPENNDIS_DLLTOOL}
+            ${CMAKE_CURRENT_BINARY_DIR})
+  add_test(NAME pe_sample_info COMMAND $<TARGET_FILE:openndis-cli> info ${PROJECT_BINARY_DIR}/drivers/sample_pe.sys)
+  set_tests_properties(pe_sample_info PROPERTIES PASS_REGULAR_EXPRESSION "registered +NDIS 6.30 miniport.*PASS: no rule violated")
+  add_test(NAME pe_sample_imports COMMAND $<TARGET_FILE:openndis-cli> info --imports ${PROJECT_BINARY_DIR}/drivers/sample_pe.sys)
+  set_tests_properties(pe_sample_imports PROPERTIES PASS_REGULAR_EXPRESSION "ndis.sys +NdisAcquireSpinLock.*LOADS")
+  add_test(NAME pe_sample_run COMMAND $<TARGET_FILE:openndis-cli> run --frames 300 ${PROJECT_BINARY_DIR}/drivers/sample_pe.sys)
+  set_tests_properties(pe_sample_run PROPERTIES PASS_REGULAR_EXPRESSION "frames delivered through the driver: 600 of 600.*PASS: no rule violated")
+endif()
