@@ -185,7 +185,7 @@ static void test_bad_input(void **state)
     assert_non_null(strstr(get(j, "error"), "no DriverEntry"));
     json_object_put(j);
     j = cli_json(2, "%s/README.md", SOURCE_DIR);
-    assert_non_null(strstr(get(j, "error"), "not an ELF shared object"));
+    assert_non_null(strstr(get(j, "error"), "neither an ELF shared object nor a PE image"));
     json_object_put(j);
     j = cli_json(2, "%s/rogue_missing_import.so", ROGUE_DIR);
     assert_non_null(strstr(get(j, "error"), "imports NdisOpenNdisXyzzyNotImplemented"));
@@ -241,7 +241,7 @@ static void test_info_imports(void **state)
     json_object_put(j);
 
     j = cli_json(2, "--imports %s/README.md", SOURCE_DIR);
-    assert_non_null(strstr(get(j, "error"), "not an ELF"));
+    assert_non_null(strstr(get(j, "error"), "neither an ELF shared object nor a PE image"));
     json_object_put(j);
     j = cli_json(2, "--imports /nonexistent/driver.so");
     assert_non_null(strstr(get(j, "error"), "No such file"));
