@@ -78,7 +78,8 @@ static bool rva_to_off(const struct pe_in *in, uint32_t rva, uint32_t len, uint6
     return false;
 }
 
-/* A NUL-terminated string at `rva` of at most `max` bytes, or NULL. */
+/* A NUL-terminated string of printable ASCII at `rva` of at most `max` bytes, or NULL:
+ * module and function names end up in one-line messages and symbol lookups. */
 static const char *rva_string(const struct pe_in *in, uint32_t rva, size_t max)
 {
     uint64_t off;
@@ -92,6 +93,9 @@ static const char *rva_string(const struct pe_in *in, uint32_t rva, size_t max)
     uint64_t end;
     if (!rva_to_off(in, rva, (uint32_t)(nul - (in->p + off)) + 1, &end))
         return NULL;
+    for (const uint8_t *c = in->p + off; c < nul; c++)
+        if (*c < 0x20 || *c > 0x7e)
+            return NULL;
     return (const char *)in->p + off;
 }
 
@@ -274,7 +278,7 @@ static bool parse_imports(struct pe_in *in, uint32_t rva, uint32_t size)
             break;
         const char *module = rva_string(in, name_rva, 256);
         if (module == NULL)
-            return pe_fail(in, "damaged: an imported module's name lies outside the file");
+            return pe_fail(in, "damaged: an imported module's name lies outside the file or is not printable ASCII");
         pe->nmodules++;
         uint32_t lookup = ilt ? ilt : iat; /* old linkers leave the lookup table out */
         for (uint32_t k = 0;; k++) {
@@ -300,7 +304,7 @@ static bool parse_imports(struct pe_in *in, uint32_t rva, uint32_t size)
                 return pe_fail(in, "damaged: an import lookup entry of %s with reserved bits set", module);
             const char *name = rva_string(in, (uint32_t)e + 2, 512);
             if (name == NULL || *name == '\0')
-                return pe_fail(in, "damaged: an imported function's name from %s lies outside the file", module);
+                return pe_fail(in, "damaged: an imported function's name from %s lies outside the file or is not printable ASCII", module);
             if (!add_import(in, &cap, module, name, 0, (uint32_t)slot))
                 return false;
         }
