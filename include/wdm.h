@@ -960,6 +960,32 @@ typedef struct _KEY_VALUE_PARTIAL_INFORMATION {
     ULONG DataLength;
     UCHAR Data[1];
 } KEY_VALUE_PARTIAL_INFORMATION, *PKEY_VALUE_PARTIAL_INFORMATION;
+typedef struct _KEY_VALUE_BASIC_INFORMATION {
+    ULONG TitleIndex;
+    ULONG Type;
+    ULONG NameLength; /* bytes */
+    WCHAR Name[1];
+} KEY_VALUE_BASIC_INFORMATION, *PKEY_VALUE_BASIC_INFORMATION;
+typedef struct _KEY_VALUE_FULL_INFORMATION {
+    ULONG TitleIndex;
+    ULONG Type;
+    ULONG DataOffset; /* from the start of the structure */
+    ULONG DataLength;
+    ULONG NameLength; /* bytes */
+    WCHAR Name[1];
+} KEY_VALUE_FULL_INFORMATION, *PKEY_VALUE_FULL_INFORMATION;
+#define REG_OPTION_NON_VOLATILE 0x00000000L
+#define REG_OPTION_VOLATILE 0x00000001L
+#define REG_CREATED_NEW_KEY 0x00000001L
+#define REG_OPENED_EXISTING_KEY 0x00000002L
+NTSYSAPI NTSTATUS ZwCreateKey(PHANDLE KeyHandle, ACCESS_MASK DesiredAccess, struct _OBJECT_ATTRIBUTES *ObjectAttributes,
+                              ULONG TitleIndex, PUNICODE_STRING Class, ULONG CreateOptions, PULONG Disposition);
+NTSYSAPI NTSTATUS ZwSetValueKey(HANDLE KeyHandle, PUNICODE_STRING ValueName, ULONG TitleIndex, ULONG Type, PVOID Data,
+                                ULONG DataSize);
+NTSYSAPI NTSTATUS ZwEnumerateValueKey(HANDLE KeyHandle, ULONG Index,
+                                      KEY_VALUE_INFORMATION_CLASS KeyValueInformationClass,
+                                      PVOID KeyValueInformation, ULONG Length, PULONG ResultLength);
+NTSYSAPI NTSTATUS ZwDeleteValueKey(HANDLE KeyHandle, PUNICODE_STRING ValueName);
 NTSYSAPI NTSTATUS ZwOpenKey(PHANDLE KeyHandle, ACCESS_MASK DesiredAccess, struct _OBJECT_ATTRIBUTES *ObjectAttributes);
 NTSYSAPI NTSTATUS ZwQueryValueKey(HANDLE KeyHandle, PUNICODE_STRING ValueName,
                                   KEY_VALUE_INFORMATION_CLASS KeyValueInformationClass, PVOID KeyValueInformation,
@@ -1056,5 +1082,7 @@ C_ASSERT(sizeof(FILE_OBJECT) == 0xD8 && offsetof(FILE_OBJECT, FsContext) == 0x18
 C_ASSERT(offsetof(FILE_OBJECT, FileName) == 0x58 && offsetof(FILE_OBJECT, Event) == 0x98);
 C_ASSERT(sizeof(IO_CSQ) == 0x40 && sizeof(ERESOURCE) == 0x68 && sizeof(KLOCK_QUEUE_HANDLE) == 0x18);
 C_ASSERT(sizeof(RTL_OSVERSIONINFOEXW) == 0x11C && sizeof(KEY_VALUE_PARTIAL_INFORMATION) == 0x10);
+C_ASSERT(sizeof(KEY_VALUE_BASIC_INFORMATION) == 0x10 && FIELD_OFFSET(KEY_VALUE_BASIC_INFORMATION, Name) == 12);
+C_ASSERT(sizeof(KEY_VALUE_FULL_INFORMATION) == 0x18 && FIELD_OFFSET(KEY_VALUE_FULL_INFORMATION, Name) == 20);
 
 #endif /* OPENNDIS_WDM_H */

@@ -198,6 +198,11 @@ static ACCESS_MASK ke_map_generic(ACCESS_MASK m, const GENERIC_MAPPING *g)
     return m & ~(ACCESS_MASK)(GENERIC_READ | GENERIC_WRITE | GENERIC_EXECUTE | GENERIC_ALL);
 }
 
+ACCESS_MASK ke_object_access(POBJECT_TYPE type, ACCESS_MASK desired)
+{
+    return ke_map_generic(desired, &type->mapping);
+}
+
 NTSTATUS ke_handle_reference(struct ke_process *p, HANDLE handle, POBJECT_TYPE type, bool user_mode, void **body,
                              ACCESS_MASK *granted)
 {

@@ -1,28 +1,9 @@
-/* What is left of the object and security calls outside ob.c and security.c: the registry
- * stubs, the system-information query, the file generic mapping and the verifier query. */
+/* What is left of the object and security calls outside ob.c and security.c: the
+ * system-information query, the file generic mapping and the verifier query. */
 #include <ntifs.h>
 
 #include "ke.h"
 
-
-NTSYSAPI NTSTATUS ZwOpenKey(PHANDLE KeyHandle, ACCESS_MASK DesiredAccess, struct _OBJECT_ATTRIBUTES *ObjectAttributes)
-{
-    (void)DesiredAccess, (void)ObjectAttributes;
-    if (KeyHandle != NULL)
-        *KeyHandle = NULL;
-    return ke_unsupported("ZwOpenKey", "OpenNDIS has no registry behind handles yet (NdisReadConfiguration works)",
-                          VF_CALLER);
-}
-
-NTSYSAPI NTSTATUS ZwQueryValueKey(HANDLE KeyHandle, PUNICODE_STRING ValueName,
-                                  KEY_VALUE_INFORMATION_CLASS KeyValueInformationClass, PVOID KeyValueInformation,
-                                  ULONG Length, PULONG ResultLength)
-{
-    (void)KeyHandle, (void)ValueName, (void)KeyValueInformationClass, (void)KeyValueInformation, (void)Length;
-    if (ResultLength != NULL)
-        *ResultLength = 0;
-    return ke_unsupported("ZwQueryValueKey", "ZwOpenKey never opens a key here", VF_CALLER);
-}
 
 /* Undocumented, but Wintun declares and imports them; the prototypes are here, not in a header. */
 NTSYSAPI NTSTATUS ZwQuerySystemInformation(ULONG SystemInformationClass, PVOID SystemInformation,

@@ -18,6 +18,7 @@
 struct ndis_config_entry {
     char *section, *key, *value;
     unsigned line; /* where the parameter file set it; 0 if the INF or the driver did */
+    ULONG type;    /* REG_SZ from the files; what ZwSetValueKey said otherwise (registry.c) */
     size_t hash;
     struct ndis_config_entry *next;
 };
@@ -82,7 +83,8 @@ static bool ndis_config_grow(void)
 }
 
 /* Sets section/key (a new key, or a new value for a known one); false without memory. */
-static bool ndis_config_put(const char *section, const char *key, const char *value, unsigned line)
+static bool ndis_config_put_typed(const char *section, const char *key, const char *value, unsigned line,
+                                  ULONG type)
 {
     size_t hash = ndis_config_hash(section, key);
     pthread_mutex_lock(&ndis_config_lock);
@@ -92,6 +94,7 @@ static bool ndis_config_put(const char *section, const char *key, const char *va
         if (v != NULL) {
             free(e->value);
             e->value = v;
+            e->type = type;
         }
         pthread_mutex_unlock(&ndis_config_lock);
         return v != NULL;
@@ -100,6 +103,7 @@ static bool ndis_config_put(const char *section, const char *key, const char *va
               (e->key = strdup(key)) && (e->value = strdup(value));
     if (ok) {
         e->line = line;
+        e->type = type;
         e->hash = hash;
         e->next = ndis_config_buckets[hash % ndis_config_nbuckets];
         ndis_config_buckets[hash % ndis_config_nbuckets] = e;
@@ -111,6 +115,11 @@ static bool ndis_config_put(const char *section, const char *key, const char *va
     }
     pthread_mutex_unlock(&ndis_config_lock);
     return ok;
+}
+
+static bool ndis_config_put(const char *section, const char *key, const char *value, unsigned line)
+{
+    return ndis_config_put_typed(section, key, value, line, REG_SZ);
 }
 
 /* The line of the parameter file that set section/key, 0 if none did. */
@@ -416,8 +425,9 @@ bool ndis_config_load_inf(const char *path, char *err, size_t len)
 }
 
 /* Looks `key` up in `section`, then in "adapter" for adapter sections. Copies the value. */
-static bool ndis_config_get(const char *section, const char *key, char *out, size_t len)
+bool ndis_config_lookup(const char *section, const char *key, char *out, size_t len, ULONG *type)
 {
+    *type = REG_SZ;
     bool found = false;
     pthread_mutex_lock(&ndis_config_lock);
     for (int pass = 0; pass < 2 && !found; pass++) {
@@ -425,6 +435,7 @@ static bool ndis_config_get(const char *section, const char *key, char *out, siz
         struct ndis_config_entry *e = want ? ndis_config_find(want, key, ndis_config_hash(want, key)) : NULL;
         if (e != NULL) {
             snprintf(out, len, "%s", e->value);
+            *type = e->type;
             found = true;
         }
     }
@@ -437,6 +448,71 @@ static bool ndis_config_get(const char *section, const char *key, char *out, siz
         snprintf(out, len, "{4F70656E-4E44-4953-0000-%012X}", n + 1);
         found = true;
     }
+    return found;
+}
+
+static bool ndis_config_get(const char *section, const char *key, char *out, size_t len)
+{
+    ULONG type;
+    return ndis_config_lookup(section, key, out, len, &type);
+}
+
+/* ---- the registry view's other needs (registry.c) ---- */
+bool ndis_config_store(const char *section, const char *key, const char *value, ULONG type)
+{
+    return ndis_config_put_typed(section, key, value, 0, type);
+}
+
+bool ndis_config_delete(const char *section, const char *key)
+{
+    size_t hash = ndis_config_hash(section, key);
+    bool found = false;
+    pthread_mutex_lock(&ndis_config_lock);
+    if (ndis_config_nbuckets != 0)
+        for (struct ndis_config_entry **pe = &ndis_config_buckets[hash % ndis_config_nbuckets]; *pe;
+             pe = &(*pe)->next) {
+            struct ndis_config_entry *e = *pe;
+            if (e->hash == hash && strcasecmp(e->section, section) == 0 && strcasecmp(e->key, key) == 0) {
+                *pe = e->next;
+                free(e->section);
+                free(e->key);
+                free(e->value);
+                free(e);
+                ndis_config_count--;
+                found = true;
+                break;
+            }
+        }
+    pthread_mutex_unlock(&ndis_config_lock);
+    return found;
+}
+
+static int ndis_config_name_order(const void *a, const void *b)
+{
+    return strcasecmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The `index`th value name that `section` shows (for adapter.N: its own and the [adapter] ones
+ * it does not override), in case-insensitive order so that an enumeration is stable. */
+bool ndis_config_name_at(const char *section, size_t index, char *out, size_t len)
+{
+    bool adapter = strncasecmp(section, "adapter.", 8) == 0, found = false;
+    pthread_mutex_lock(&ndis_config_lock);
+    const char **names = ndis_config_count ? malloc(ndis_config_count * sizeof *names) : NULL;
+    size_t n = 0;
+    for (size_t i = 0; names != NULL && i < ndis_config_nbuckets; i++)
+        for (struct ndis_config_entry *e = ndis_config_buckets[i]; e; e = e->next)
+            if (strcasecmp(e->section, section) == 0 ||
+                (adapter && strcasecmp(e->section, "adapter") == 0 &&
+                 ndis_config_find(section, e->key, ndis_config_hash(section, e->key)) == NULL))
+                names[n++] = e->key;
+    if (names != NULL && index < n) {
+        qsort(names, n, sizeof *names, ndis_config_name_order);
+        snprintf(out, len, "%s", names[index]);
+        found = true;
+    }
+    pthread_mutex_unlock(&ndis_config_lock);
+    free(names);
     return found;
 }
 
@@ -525,12 +601,15 @@ NDISAPI VOID NdisReadConfiguration(PNDIS_STATUS Status, PNDIS_CONFIGURATION_PARA
     if (c == NULL)
         return;
     ndis_keyword_text(Keyword, key, sizeof key);
-    if (!ndis_config_get(c->section, key, value, sizeof value))
+    ULONG type;
+    if (!ndis_config_lookup(c->section, key, value, sizeof value, &type))
         return; /* not configured: the driver uses its default */
     PNDIS_CONFIGURATION_PARAMETER p;
     if (ParameterType == NdisParameterInteger || ParameterType == NdisParameterHexInteger) {
         char *end;
-        unsigned long v = strtoul(value, &end, ParameterType == NdisParameterHexInteger ? 16 : 10);
+        /* a REG_DWORD set through ZwSetValueKey is a number whatever base is asked for */
+        int base = type == REG_DWORD || type == REG_QWORD ? 10 : ParameterType == NdisParameterHexInteger ? 16 : 10;
+        unsigned long v = strtoul(value, &end, base);
         if (end == value || *end != '\0')
             return; /* not a number of that base */
         if ((p = ndis_config_param(c, ParameterType, 0, site)) == NULL) {

@@ -333,6 +333,13 @@ OPENNDIS_API void ndis_config_clear(void);
 /* Reads the defaults of a driver's INF: every "HKR, Ndi\params\<Key>, default, ..., <value>"
  * becomes <Key> for every adapter, unless the parameter file sets it. */
 OPENNDIS_API bool ndis_config_load_inf(const char *path, char *err, size_t len);
+/* The same store seen as registry values (registry.c): `section` is "driver" or "adapter.N";
+ * values are kept as text (REG_DWORD/REG_QWORD in decimal, REG_BINARY in hex, REG_MULTI_SZ
+ * with its strings joined by '\x1f') with their registry type. */
+bool ndis_config_lookup(const char *section, const char *key, char *out, size_t len, ULONG *type);
+bool ndis_config_store(const char *section, const char *key, const char *value, ULONG type);
+bool ndis_config_delete(const char *section, const char *key);
+bool ndis_config_name_at(const char *section, size_t index, char *out, size_t len);
 
 /* version.c: the NDIS version OpenNDIS reports and accepts (default 6.89). */
 OPENNDIS_API bool ndis_set_version(unsigned major, unsigned minor);
