@@ -11,6 +11,8 @@ static VOID SampleReadConfiguration(PSAMPLE_ADAPTER Adapter)
     NDIS_STATUS Status;
     PUCHAR Address;
     UINT Length;
+    PNDIS_CONFIGURATION_PARAMETER Value;
+    NDIS_STRING MediumKeyword = NDIS_STRING_CONST("Medium");
 
     NdisZeroMemory(&ConfigObject, sizeof(ConfigObject));
     ConfigObject.Header.Type = NDIS_OBJECT_TYPE_CONFIGURATION_OBJECT;
@@ -19,6 +21,12 @@ static VOID SampleReadConfiguration(PSAMPLE_ADAPTER Adapter)
     ConfigObject.NdisHandle = Adapter->AdapterHandle;
     if (NdisOpenConfigurationEx(&ConfigObject, &Config) != NDIS_STATUS_SUCCESS)
         return;
+    /* Medium = IP makes the adapter a tunnel's: NdisMediumIP, IP packets without a MAC header */
+    NdisReadConfiguration(&Status, &Value, Config, &MediumKeyword, NdisParameterString);
+    if (Status == NDIS_STATUS_SUCCESS && Value->ParameterData.StringData.Length == 2 * sizeof(WCHAR) &&
+        (Value->ParameterData.StringData.Buffer[0] | 0x20) == 'i' &&
+        (Value->ParameterData.StringData.Buffer[1] | 0x20) == 'p')
+        Adapter->IpMedium = TRUE;
     NdisReadNetworkAddress(&Status, (PVOID *)&Address, &Length, Config);
     if (Status == NDIS_STATUS_SUCCESS && Length == SAMPLE_ADDRESS_LENGTH && !(Address[0] & 1))
         NdisMoveMemory(Adapter->CurrentAddress, Address, SAMPLE_ADDRESS_LENGTH);
@@ -85,7 +93,7 @@ SampleInitializeEx(NDIS_HANDLE NdisMiniportHandle, NDIS_HANDLE MiniportDriverCon
     General.Header.Type = NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES;
     General.Header.Revision = NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES_REVISION_2;
     General.Header.Size = NDIS_SIZEOF_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES_REVISION_2;
-    General.MediaType = NdisMedium802_3;
+    General.MediaType = Adapter->IpMedium ? NdisMediumIP : NdisMedium802_3;
     General.PhysicalMediumType = NdisPhysicalMediumUnspecified;
     General.MtuSize = ETH_MAX_DATA;
     General.MaxXmitLinkSpeed = General.XmitLinkSpeed = SAMPLE_LINK_SPEED;
@@ -97,13 +105,13 @@ SampleInitializeEx(NDIS_HANDLE NdisMiniportHandle, NDIS_HANDLE MiniportDriverCon
                          NDIS_MAC_OPTION_NO_LOOPBACK;
     General.SupportedPacketFilters = SAMPLE_SUPPORTED_FILTERS;
     General.MaxMulticastListSize = SAMPLE_MAX_MULTICAST;
-    General.MacAddressLength = SAMPLE_ADDRESS_LENGTH;
+    General.MacAddressLength = Adapter->IpMedium ? 0 : SAMPLE_ADDRESS_LENGTH;
     NdisMoveMemory(General.PermanentMacAddress, Adapter->PermanentAddress, SAMPLE_ADDRESS_LENGTH);
     NdisMoveMemory(General.CurrentMacAddress, Adapter->CurrentAddress, SAMPLE_ADDRESS_LENGTH);
-    General.AccessType = NET_IF_ACCESS_BROADCAST;
+    General.AccessType = Adapter->IpMedium ? NET_IF_ACCESS_POINT_TO_POINT : NET_IF_ACCESS_BROADCAST;
     General.DirectionType = NET_IF_DIRECTION_SENDRECEIVE;
     General.ConnectionType = NET_IF_CONNECTION_DEDICATED;
-    General.IfType = IF_TYPE_ETHERNET_CSMACD;
+    General.IfType = Adapter->IpMedium ? IF_TYPE_PROP_VIRTUAL : IF_TYPE_ETHERNET_CSMACD;
     General.IfConnectorPresent = FALSE; /* virtual */
     General.SupportedStatistics = NDIS_STATISTICS_XMIT_OK_SUPPORTED | NDIS_STATISTICS_RCV_OK_SUPPORTED |
                                   NDIS_STATISTICS_XMIT_ERROR_SUPPORTED | NDIS_STATISTICS_RCV_NO_BUFFER_SUPPORTED |

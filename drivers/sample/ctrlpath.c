@@ -55,7 +55,7 @@ static NDIS_STATUS SampleQuery(PSAMPLE_ADAPTER Adapter, PNDIS_OID_REQUEST Reques
         break;
     case OID_GEN_MEDIA_SUPPORTED:
     case OID_GEN_MEDIA_IN_USE:
-        Value = NdisMedium802_3;
+        Value = Adapter->IpMedium ? NdisMediumIP : NdisMedium802_3;
         break;
     case OID_GEN_PHYSICAL_MEDIUM:
         Value = NdisPhysicalMediumUnspecified;

@@ -15,6 +15,8 @@ static BOOLEAN SampleIsBroadcast(const UCHAR *Address)
 static BOOLEAN SampleFilterAccepts(PSAMPLE_ADAPTER Adapter, const UCHAR *Destination)
 {
     ULONG Filter = Adapter->PacketFilter;
+    if (Adapter->IpMedium) /* a tunnel's packets have no MAC: every one is for the other ends */
+        return Filter != 0;
     if (Filter & NDIS_PACKET_TYPE_PROMISCUOUS)
         return TRUE;
     if (SampleIsBroadcast(Destination))
@@ -32,10 +34,12 @@ static BOOLEAN SampleFilterAccepts(PSAMPLE_ADAPTER Adapter, const UCHAR *Destina
            NdisEqualMemory(Adapter->CurrentAddress, Destination, SAMPLE_ADDRESS_LENGTH);
 }
 
-static VOID SampleCountByDestination(const UCHAR *Destination, PULONG64 Directed, PULONG64 Multicast,
+static VOID SampleCountByDestination(BOOLEAN Ip, const UCHAR *Destination, PULONG64 Directed, PULONG64 Multicast,
                                      PULONG64 Broadcast)
 {
-    if (SampleIsBroadcast(Destination))
+    if (Ip)
+        (*Directed)++;
+    else if (SampleIsBroadcast(Destination))
         (*Broadcast)++;
     else if (Destination[0] & 1)
         (*Multicast)++;
@@ -152,7 +156,7 @@ static VOID SampleReceiveFrames(PSAMPLE_ADAPTER Receiver, const SAMPLE_FRAME *Fr
         Tail = &NET_BUFFER_LIST_NEXT_NBL(Nbl);
         Indicated++;
         Bytes += Frames[i].Length;
-        SampleCountByDestination(Frames[i].Destination, &Directed, &Multicast, &Broadcast);
+        SampleCountByDestination(Receiver->IpMedium, Frames[i].Destination, &Directed, &Multicast, &Broadcast);
     }
     if (NoBuffer != 0)
         SampleReceivesDone(Receiver, (LONG)NoBuffer, NoBuffer);
@@ -180,7 +184,7 @@ static VOID SampleHubDeliver(PSAMPLE_ADAPTER Sender, const SAMPLE_FRAME *Frames,
 
     for (ULONG i = 0; i < Count; i++) {
         Bytes += Frames[i].Length;
-        SampleCountByDestination(Frames[i].Destination, &Directed, &Multicast, &Broadcast);
+        SampleCountByDestination(Sender->IpMedium, Frames[i].Destination, &Directed, &Multicast, &Broadcast);
     }
     NdisDprAcquireSpinLock(&Sender->Lock);
     Sender->FramesXmitOk += Count;

@@ -35,6 +35,7 @@ typedef struct _SAMPLE_ADAPTER {
     UCHAR PermanentAddress[SAMPLE_ADDRESS_LENGTH];
     UCHAR CurrentAddress[SAMPLE_ADDRESS_LENGTH];
     ULONG PacketFilter;
+    BOOLEAN IpMedium;          /* Medium = IP in its configuration: IP packets, no MAC (a tunnel) */
     ULONG Lookahead;
     ULONG MulticastCount;
     UCHAR MulticastList[SAMPLE_MAX_MULTICAST][SAMPLE_ADDRESS_LENGTH];
