@@ -8,3 +8,8 @@ foreach(mode drops order tcp)
             $<TARGET_FILE:tcpcheck>)
   set_tests_properties(tap_frames_${mode} PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 120 RUN_SERIAL TRUE)
 endforeach()
+# ---- an IP-medium adapter as a TUN interface: ping both ways (root only) ------------------
+add_test(NAME tun_ping
+  COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/scripts/tun_check.sh $<TARGET_FILE:openndis-cli> $<TARGET_FILE:sample>
+          ${CMAKE_CURRENT_BINARY_DIR}/tun_check)
+set_tests_properties(tun_ping PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 120 RUN_SERIAL TRUE)

@@ -15,6 +15,7 @@ void edge_bring_up(struct ndis_adapter *adapter, ULONG filter, struct edge_bring
     ndis_adapter_oid(adapter, NdisRequestQueryInformation, OID_GEN_MEDIA_IN_USE, &medium, sizeof medium, &done,
                      &needed);
     out->ethernet = medium == NdisMedium802_3;
+    out->ip = medium == NdisMediumIP;
     out->mac_status = out->ethernet ? ndis_adapter_oid(adapter, NdisRequestQueryInformation, OID_802_3_CURRENT_ADDRESS,
                                                        out->mac, sizeof out->mac, &done, &needed)
                                     : NDIS_STATUS_SUCCESS;

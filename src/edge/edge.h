@@ -38,6 +38,7 @@ OPENNDIS_API void edge_loopback_stats(struct edge_loopback *lb, struct edge_loop
 struct edge_bring_up {
     NDIS_STATUS filter_status; /* setting OID_GEN_CURRENT_PACKET_FILTER */
     bool ethernet;             /* OID_GEN_MEDIA_IN_USE said 802.3 (or did not answer) */
+    bool ip;                   /* it said NdisMediumIP: the TAP edge makes a TUN interface */
     NDIS_STATUS mac_status;    /* querying OID_802_3_CURRENT_ADDRESS; success when not Ethernet */
     UCHAR mac[6];              /* the adapter's current address (zero when not Ethernet) */
 };

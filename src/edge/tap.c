@@ -2,7 +2,9 @@
  * from the TAP descriptor (several per wake-up) and handed to MiniportSendNetBufferLists as
  * one chain; frames the driver indicates are written back. The interface gets the adapter's
  * MAC address and MTU, and its carrier follows NDIS_STATUS_LINK_STATE indications. While the
- * adapter is not running, frames from Linux are dropped and counted. */
+ * adapter is not running, frames from Linux are dropped and counted. An adapter whose medium
+ * is IP (NdisMediumIP: a tunnel such as Wintun) becomes a TUN interface instead: IP packets
+ * without an Ethernet header, no MAC address and no multicast list. */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/if_tun.h>
@@ -35,6 +37,7 @@ struct edge_tap {
     ULONG filter;               /* what the last sync set */
     UCHAR mcast[EDGE_TAP_MAX_MCAST][6];
     unsigned mcast_count;
+    bool ip; /* a TUN interface for an NdisMediumIP adapter */
     int fd;
     int tx_dropped_fd; /* the netdev's sysfs tx_dropped, opened at creation: still readable after
                         * the interface moves to another namespace or the run drops root */
@@ -265,12 +268,15 @@ struct edge_tap *edge_tap_open(struct ndis_adapter *adapter, const char *name, c
         free(t);
         return NULL;
     }
+    pthread_mutex_lock(&adapter->lock);
+    t->ip = adapter->general.MediaType == NdisMediumIP;
+    pthread_mutex_unlock(&adapter->lock);
     struct ifreq ifr;
     memset(&ifr, 0, sizeof ifr);
-    ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+    ifr.ifr_flags = (t->ip ? IFF_TUN : IFF_TAP) | IFF_NO_PI;
     snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", name ? name : "ndis%d");
     if (ioctl(t->fd, TUNSETIFF, &ifr) < 0) {
-        snprintf(err, len, "cannot create TAP interface %s: %s%s", ifr.ifr_name, strerror(errno),
+        snprintf(err, len, "cannot create %s interface %s: %s%s", t->ip ? "TUN" : "TAP", ifr.ifr_name, strerror(errno),
                  errno == EPERM ? " (it needs root or CAP_NET_ADMIN; the loopback edge needs neither)"
                  : errno == EBUSY ? " (the name is taken)" : "");
         close(t->fd);
@@ -282,7 +288,7 @@ struct edge_tap *edge_tap_open(struct ndis_adapter *adapter, const char *name, c
 
     UCHAR mac[NDIS_MAX_PHYS_ADDRESS_LENGTH];
     pthread_mutex_lock(&adapter->lock);
-    unsigned mac_len = adapter->general.MacAddressLength;
+    unsigned mac_len = t->ip ? 0 : adapter->general.MacAddressLength;
     memcpy(mac, adapter->general.CurrentMacAddress, sizeof mac);
     ULONG mtu = adapter->general.MtuSize;
     NDIS_MEDIA_CONNECT_STATE link = adapter->link.MediaConnectState;
@@ -336,8 +342,8 @@ ULONG edge_tap_sync_filter(struct edge_tap *t)
     struct ndis_adapter *adapter = t->adapter;
     ULONG current = t->filter;
     pthread_mutex_unlock(&t->lock);
-    if (ifindex == 0 || adapter == NULL)
-        return current; /* moved to another namespace, or halted: keep what was set */
+    if (ifindex == 0 || adapter == NULL || t->ip)
+        return current; /* moved to another namespace, or halted, or IP: keep what was set */
     int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     struct ifreq ifr;
     memset(&ifr, 0, sizeof ifr);

@@ -193,7 +193,7 @@ static struct json_object *run_life(void *arg)
     struct edge_pcap *pcap = NULL;
     UCHAR mac[RUN_MAX_ADAPTERS][6] = { { 0 } };
     char err[512];
-    bool ok = true, ethernet = true;
+    bool ok = true, ethernet = true, ip = false;
 
     sv_set_report(r);
     if (a->tap)
@@ -269,9 +269,10 @@ static struct json_object *run_life(void *arg)
             step(life, "query OID_802_3_CURRENT_ADDRESS", (int)n, m);
         } else {
             ethernet = false;
-            if (a->tap) {
+            ip |= up.ip;
+            if (a->tap && !up.ip) {
                 json_object_object_add(r, "error", json_object_new_string(
-                    "the TAP edge carries Ethernet frames; this adapter's medium is not 802.3 (OID_GEN_MEDIA_IN_USE)"));
+                    "the TAP edge carries Ethernet frames or IP packets; this adapter's medium is neither 802.3 nor IP (OID_GEN_MEDIA_IN_USE)"));
                 ok = false;
             }
         }
@@ -289,8 +290,10 @@ static struct json_object *run_life(void *arg)
 
     /* Traffic: each adapter sends to the next one's address, in chains of up to 32. */
     uint64_t expected = 0, delivered = 0;
-    if (!ethernet)
-        json_object_object_add(r, "traffic", json_object_new_string("none: the medium is not 802.3, and the edges carry Ethernet frames"));
+    if (!ethernet && !a->tap)
+        json_object_object_add(r, "traffic", json_object_new_string(
+            ip ? "none: the medium is IP and this run's own traffic is Ethernet frames; the TAP edge carries its IP packets as a TUN interface"
+               : "none: the medium is not 802.3, and the edges carry Ethernet frames"));
     if (ok && n > 1 && !a->tap && ethernet) {
         sv_phase("MiniportSendNetBufferLists");
         UCHAR *frames = calloc(RUN_CHAIN, a->size);
