@@ -622,6 +622,14 @@ struct DECLSPEC_ALIGN(16) _DEVICE_OBJECT {
 #define DO_BUS_ENUMERATED_DEVICE 0x00001000
 #define DO_POWER_PAGABLE 0x00002000
 #define DO_POWER_INRUSH 0x00004000
+/* Device objects and their user-mode names (the I/O manager's namespace: device.c). Device
+ * names are \Device\X; links \DosDevices\X, \??\X and \GLOBAL??\X are one namespace. */
+NTKERNELAPI NTSTATUS IoCreateDevice(PDRIVER_OBJECT DriverObject, ULONG DeviceExtensionSize, PUNICODE_STRING DeviceName,
+                                    DEVICE_TYPE DeviceType, ULONG DeviceCharacteristics, BOOLEAN Exclusive,
+                                    PDEVICE_OBJECT *DeviceObject);
+NTKERNELAPI VOID IoDeleteDevice(PDEVICE_OBJECT DeviceObject);
+NTKERNELAPI NTSTATUS IoCreateSymbolicLink(PUNICODE_STRING SymbolicLinkName, PUNICODE_STRING DeviceName);
+NTKERNELAPI NTSTATUS IoDeleteSymbolicLink(PUNICODE_STRING SymbolicLinkName);
 
 typedef struct _SECTION_OBJECT_POINTERS *PSECTION_OBJECT_POINTERS;
 typedef struct _IO_COMPLETION_CONTEXT *PIO_COMPLETION_CONTEXT;

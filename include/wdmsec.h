@@ -23,9 +23,8 @@ OPENNDIS_SDDL(SDDL_DEVOBJ_SYS_ALL_ADM_RWX_WORLD_RWX_RES_RWX,
               "D:P(A;;GA;;;SY)(A;;GRGWGX;;;BA)(A;;GRGWGX;;;WD)(A;;GRGWGX;;;RC)");
 #undef OPENNDIS_SDDL
 
-/* Not supported yet: OpenNDIS has no I/O manager to own device objects. Every call fails
- * with STATUS_NOT_IMPLEMENTED, sets *DeviceObject to NULL and says so on stderr, naming
- * itself and the caller; the driver's own error path then runs. */
+/* IoCreateDevice with a security descriptor in SDDL (required; an unparsable one gives
+ * STATUS_INVALID_PARAMETER). DeviceClassGuid is accepted and not used. */
 NTKERNELAPI NTSTATUS IoCreateDeviceSecure(PDRIVER_OBJECT DriverObject, ULONG DeviceExtensionSize,
                                           PUNICODE_STRING DeviceName, DEVICE_TYPE DeviceType,
                                           ULONG DeviceCharacteristics, BOOLEAN Exclusive,

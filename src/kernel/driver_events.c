@@ -59,6 +59,7 @@ void ke_driver_unloaded(PDRIVER_OBJECT object)
     if (ke_ptrmap_get(&ke_driver_pools, object, &pool))
         ke_ptrmap_remove(&ke_driver_pools, object);
     pthread_mutex_unlock(&ke_driver_pool_lock);
+    ke_io_driver_unloaded(object, (struct ke_pool *)pool);
     ke_ob_driver_unloaded((struct ke_pool *)pool);
     KE_RELAY(unloaded, object)
 }

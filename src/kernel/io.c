@@ -1,5 +1,6 @@
 /* I/O request completion and handles. There is no I/O manager issuing IRPs yet; what a
- * driver's dispatch routine does with an IRP it is given is still checked. */
+ * driver's dispatch routine does with an IRP it is given is still checked. Device objects
+ * and symbolic links are in device.c. */
 #include <wdmsec.h>
 
 #include "ke.h"
@@ -23,21 +24,6 @@ NTKERNELAPI VOID IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost)
         *Irp->UserIosb = Irp->IoStatus;
     if (Irp->UserEvent != NULL)
         KeSetEvent(Irp->UserEvent, 0, FALSE);
-}
-
-NTKERNELAPI NTSTATUS IoCreateDeviceSecure(PDRIVER_OBJECT DriverObject, ULONG DeviceExtensionSize,
-                                          PUNICODE_STRING DeviceName, DEVICE_TYPE DeviceType,
-                                          ULONG DeviceCharacteristics, BOOLEAN Exclusive,
-                                          PCUNICODE_STRING DefaultSDDLString, LPCGUID DeviceClassGuid,
-                                          PDEVICE_OBJECT *DeviceObject)
-{
-    const void *site = VF_CALLER;
-    (void)DriverObject, (void)DeviceExtensionSize, (void)DeviceName, (void)DeviceType;
-    (void)DeviceCharacteristics, (void)Exclusive, (void)DefaultSDDLString, (void)DeviceClassGuid;
-    ke_irql_at_most(PASSIVE_LEVEL, "IoCreateDeviceSecure", site);
-    if (DeviceObject != NULL)
-        *DeviceObject = NULL;
-    return ke_unsupported("IoCreateDeviceSecure", "OpenNDIS has no I/O manager to own device objects yet", site);
 }
 
 /* ---- cancel-safe queue. The queue, its lock and its cancel handling are the driver's (six

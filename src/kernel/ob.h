@@ -142,6 +142,19 @@ OPENNDIS_API bool ke_process_is_admin(const struct ke_process *p);
 OPENNDIS_API NTSTATUS ke_access_check_sddl(const WCHAR *sddl, const struct ke_process *p, ACCESS_MASK desired,
                                            PGENERIC_MAPPING mapping, ACCESS_MASK *granted);
 
+/* ---- device objects and symbolic links (device.c) ------------------------------------------ */
+bool ke_device_exists(const DEVICE_OBJECT *object);
+/* The device a name leads to: a symbolic link (\DosDevices\X, \??\X, \GLOBAL??\X) or a device
+ * name (\Device\X), case-insensitive; NULL when none. */
+OPENNDIS_API PDEVICE_OBJECT ke_device_lookup(const char *name);
+void ke_io_driver_unloaded(PDRIVER_OBJECT object, struct ke_pool *pool);
+/* IoCreateDevice(Secure) and IoCreateSymbolicLink on behalf of the driver code at `site` (NDIS's
+ * NdisRegisterDeviceEx), so findings name the driver's line. Sddl NULL: IoCreateDevice. */
+NTSTATUS ke_io_create_device(PDRIVER_OBJECT DriverObject, ULONG DeviceExtensionSize, PUNICODE_STRING DeviceName,
+                             DEVICE_TYPE DeviceType, ULONG DeviceCharacteristics, BOOLEAN Exclusive,
+                             PCUNICODE_STRING Sddl, PDEVICE_OBJECT *DeviceObject, const char *fn, const void *site);
+NTSTATUS ke_io_create_symlink(PUNICODE_STRING SymbolicLinkName, PUNICODE_STRING DeviceName, const void *site);
+
 /* ---- driver bookkeeping (ob.c): what a driver still holds at unload ----------------------- */
 struct ke_pool;
 void ke_ob_driver_unloaded(struct ke_pool *pool);

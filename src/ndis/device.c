@@ -1,6 +1,10 @@
 /* The adapter's device objects (NdisMGetDeviceProperty) and the driver's own control devices
- * (NdisRegisterDeviceEx, which needs an I/O manager OpenNDIS does not have yet). */
+ * (NdisRegisterDeviceEx). */
+#include <stdlib.h>
+#include <wdmsec.h>
+
 #include "ndis.h"
+#include "../kernel/ob.h"
 
 NDISAPI VOID NdisMGetDeviceProperty(NDIS_HANDLE MiniportAdapterHandle, PDEVICE_OBJECT *PhysicalDeviceObject,
                                     PDEVICE_OBJECT *FunctionalDeviceObject, PDEVICE_OBJECT *NextDeviceObject,
@@ -30,31 +34,128 @@ NDISAPI ULONG NdisGetSharedDataAlignment(VOID)
     return 64;
 }
 
-/* Device objects for a driver's own I/O control need an I/O manager to route IRPs to them:
- * not supported yet. NdisRegisterDeviceEx fails with a status the driver must handle. */
+/* A driver's own control device (tap-windows6's per-adapter TAP device): a device object
+ * made by the I/O manager (kernel/device.c) on the miniport driver's DRIVER_OBJECT, its
+ * symbolic link, and the dispatch table NDIS keeps for it. The device extension starts with
+ * NDIS's record; NdisGetDeviceReservedExtension hands out what follows. IRPs are not routed
+ * to these devices yet (docs/control-devices.md). */
+#define NDIS_DEVICE_MAGIC 0x4e444556u /* "NDEV" */
+struct ndis_device {
+    uint32_t magic;
+    PDRIVER_DISPATCH major[IRP_MJ_MAXIMUM_FUNCTION + 1];
+    UNICODE_STRING link; /* Buffer NULL: no symbolic link */
+    DECLSPEC_ALIGN(16) UCHAR reserved[];
+};
+
+/* The NDIS record of a device NdisRegisterDeviceEx made, or NULL. */
+static struct ndis_device *ndis_device_of(PDEVICE_OBJECT d)
+{
+    if (d == NULL || !ke_device_exists(d) || d->DeviceExtension == NULL)
+        return NULL;
+    struct ndis_device *n = d->DeviceExtension;
+    return n->magic == NDIS_DEVICE_MAGIC ? n : NULL;
+}
+
+/* What the driver's dispatch routine for `major` is on a device NdisRegisterDeviceEx made
+ * (NULL: NDIS completes it with STATUS_INVALID_DEVICE_REQUEST). */
+PDRIVER_DISPATCH ndis_device_dispatch(PDEVICE_OBJECT d, UCHAR major)
+{
+    struct ndis_device *n = ndis_device_of(d);
+    return n != NULL && major <= IRP_MJ_MAXIMUM_FUNCTION ? n->major[major] : NULL;
+}
+
 NDISAPI NDIS_STATUS NdisRegisterDeviceEx(NDIS_HANDLE NdisHandle, PNDIS_DEVICE_OBJECT_ATTRIBUTES DeviceObjectAttributes,
                                          PDEVICE_OBJECT *pDeviceObject, PNDIS_HANDLE NdisDeviceHandle)
 {
+    static const char fn[] = "NdisRegisterDeviceEx";
     const void *site = VF_CALLER;
-    (void)NdisHandle, (void)DeviceObjectAttributes;
-    ke_irql_at_most(PASSIVE_LEVEL, "NdisRegisterDeviceEx", site);
     if (pDeviceObject != NULL)
         *pDeviceObject = NULL;
     if (NdisDeviceHandle != NULL)
         *NdisDeviceHandle = NULL;
-    ke_unsupported("NdisRegisterDeviceEx", "OpenNDIS has no I/O manager to route IRPs to device objects yet", site);
-    return NDIS_STATUS_NOT_SUPPORTED;
+    if (!ke_irql_at_most(PASSIVE_LEVEL, fn, site))
+        return NDIS_STATUS_FAILURE;
+    struct ndis_driver *drv = ndis_driver_from_handle(NdisHandle);
+    /* The DDI asks for the driver handle; tap-windows6 passes its adapter handle, which
+     * Windows accepts, so its driver's is taken here too. */
+    struct ndis_adapter *adapter = drv == NULL ? ndis_adapter_from_handle(NdisHandle) : NULL;
+    if (adapter != NULL)
+        drv = adapter->driver;
+    PNDIS_DEVICE_OBJECT_ATTRIBUTES a = DeviceObjectAttributes;
+    if (drv == NULL) {
+        vf_violation(VF_INVALID_HANDLE, fn, site, "%p is neither a driver handle from NdisMRegisterMiniportDriver nor a miniport adapter handle",
+                     NdisHandle);
+        return NDIS_STATUS_INVALID_PARAMETER;
+    }
+    if (a == NULL || pDeviceObject == NULL || NdisDeviceHandle == NULL ||
+        a->Header.Type != NDIS_OBJECT_TYPE_DEVICE_OBJECT_ATTRIBUTES || a->Header.Revision < NDIS_DEVICE_OBJECT_ATTRIBUTES_REVISION_1 ||
+        a->Header.Size < NDIS_SIZEOF_DEVICE_OBJECT_ATTRIBUTES_REVISION_1 || a->DeviceName == NULL) {
+        vf_violation(VF_KERNEL_OBJECT_MISUSE, fn, site,
+                     "the attributes need NDIS_OBJECT_TYPE_DEVICE_OBJECT_ATTRIBUTES, revision 1, its size and a DeviceName; "
+                     "the two out pointers must not be NULL");
+        return NDIS_STATUS_INVALID_PARAMETER;
+    }
+    if (a->ExtensionSize > (1u << 28))
+        return NDIS_STATUS_INVALID_PARAMETER;
+    PDEVICE_OBJECT d;
+    NTSTATUS s = ke_io_create_device(drv->block->object, (ULONG)(sizeof(struct ndis_device) + a->ExtensionSize),
+                                     a->DeviceName, FILE_DEVICE_NETWORK, FILE_DEVICE_SECURE_OPEN, FALSE,
+                                     a->DefaultSDDLString, &d, fn, site);
+    if (!NT_SUCCESS(s))
+        return s == STATUS_INSUFFICIENT_RESOURCES ? NDIS_STATUS_RESOURCES : (NDIS_STATUS)s;
+    struct ndis_device *n = d->DeviceExtension;
+    n->magic = NDIS_DEVICE_MAGIC;
+    if (a->MajorFunctions != NULL)
+        memcpy(n->major, a->MajorFunctions, sizeof n->major);
+    if (a->SymbolicName != NULL && a->SymbolicName->Length != 0) {
+        size_t len = a->SymbolicName->Length;
+        n->link.Buffer = malloc(len + sizeof(WCHAR));
+        if (n->link.Buffer == NULL) {
+            IoDeleteDevice(d);
+            return NDIS_STATUS_RESOURCES;
+        }
+        memcpy(n->link.Buffer, a->SymbolicName->Buffer, len);
+        n->link.Length = (USHORT)len;
+        n->link.MaximumLength = (USHORT)(len + sizeof(WCHAR));
+        s = ke_io_create_symlink(&n->link, a->DeviceName, site);
+        if (!NT_SUCCESS(s)) {
+            free(n->link.Buffer);
+            IoDeleteDevice(d);
+            return s == STATUS_INSUFFICIENT_RESOURCES ? NDIS_STATUS_RESOURCES : (NDIS_STATUS)s;
+        }
+    }
+    d->Flags &= ~(ULONG)DO_DEVICE_INITIALIZING; /* NDIS finishes the device for the driver */
+    *pDeviceObject = d;
+    *NdisDeviceHandle = d;
+    return NDIS_STATUS_SUCCESS;
 }
 
 NDISAPI VOID NdisDeregisterDeviceEx(NDIS_HANDLE NdisDeviceHandle)
 {
-    (void)NdisDeviceHandle;
-    ke_unsupported("NdisDeregisterDeviceEx", "NdisRegisterDeviceEx never registers a device here", VF_CALLER);
+    static const char fn[] = "NdisDeregisterDeviceEx";
+    const void *site = VF_CALLER;
+    ke_irql_at_most(PASSIVE_LEVEL, fn, site);
+    struct ndis_device *n = ndis_device_of(NdisDeviceHandle);
+    if (n == NULL) {
+        vf_violation(VF_INVALID_HANDLE, fn, site, "%p is not a handle from NdisRegisterDeviceEx (or it was deregistered)",
+                     NdisDeviceHandle);
+        return;
+    }
+    if (n->link.Buffer != NULL) {
+        IoDeleteSymbolicLink(&n->link);
+        free(n->link.Buffer);
+    }
+    n->magic = 0;
+    IoDeleteDevice(NdisDeviceHandle);
 }
 
 NDISAPI PVOID NdisGetDeviceReservedExtension(PDEVICE_OBJECT DeviceObject)
 {
-    (void)DeviceObject;
-    ke_unsupported("NdisGetDeviceReservedExtension", "NdisRegisterDeviceEx never creates a device here", VF_CALLER);
-    return NULL;
+    struct ndis_device *n = ndis_device_of(DeviceObject);
+    if (n == NULL) {
+        vf_violation(VF_INVALID_HANDLE, "NdisGetDeviceReservedExtension", VF_CALLER,
+                     "%p is not a device object NdisRegisterDeviceEx made", (void *)DeviceObject);
+        return NULL;
+    }
+    return n->reserved;
 }

@@ -14,6 +14,7 @@
 #include <wdmsec.h>
 
 #include "kernel/ke.h"
+#include "kernel/ob.h"
 #include "ndis/ndis.h"
 #include "serialize.h"
 
@@ -199,8 +200,7 @@ static void test_irp_completion(void **state)
     assert_int_equal(ZwClose((HANDLE)0x1234), STATUS_INVALID_HANDLE);
 }
 
-/* wdmsec.h: the predefined SDDL strings, and IoCreateDeviceSecure failing honestly while
- * OpenNDIS has no I/O manager. */
+/* wdmsec.h: the predefined SDDL strings; device objects and symbolic links (kernel/device.c). */
 static void test_wdmsec(void **state)
 {
     (void)state;
@@ -211,13 +211,67 @@ static void test_wdmsec(void **state)
     assert_memory_equal(s->Buffer, want, sizeof want);
     assert_int_equal(SDDL_DEVOBJ_KERNEL_ONLY.Length, 3 * sizeof(WCHAR));
     assert_int_equal(SDDL_DEVOBJ_SYS_ALL_ADM_ALL.Length, 27 * sizeof(WCHAR));
+}
 
-    PDEVICE_OBJECT device = (PDEVICE_OBJECT)0x1;
-    UNICODE_STRING name = RTL_CONSTANT_STRING(u"\\Device\\X");
+static void test_devices(void **state)
+{
+    (void)state;
+    static DRIVER_OBJECT driver;
+    PDEVICE_OBJECT a = (PDEVICE_OBJECT)0x1, b, c;
+    UNICODE_STRING name = RTL_CONSTANT_STRING(u"\\Device\\OpenNdisTestA");
+    UNICODE_STRING same = RTL_CONSTANT_STRING(u"\\DEVICE\\openndistesta");
+    UNICODE_STRING other = RTL_CONSTANT_STRING(u"\\Device\\OpenNdisTestB");
+    UNICODE_STRING bad_sddl = RTL_CONSTANT_STRING(u"D:P(X;;;)");
+    /* no driver object, no SDDL for the secure form, an SDDL that does not parse */
     assert_int_equal(IoCreateDeviceSecure(NULL, 0, &name, FILE_DEVICE_UNKNOWN, FILE_DEVICE_SECURE_OPEN, FALSE,
-                                          &SDDL_DEVOBJ_SYS_ALL, NULL, &device),
-                     STATUS_NOT_IMPLEMENTED);
-    assert_null(device);
+                                          &SDDL_DEVOBJ_SYS_ALL, NULL, &a),
+                     STATUS_INVALID_PARAMETER);
+    assert_null(a);
+    assert_int_equal(IoCreateDeviceSecure(&driver, 0, &name, FILE_DEVICE_UNKNOWN, 0, FALSE, NULL, NULL, &a),
+                     STATUS_INVALID_PARAMETER);
+    assert_int_equal(IoCreateDeviceSecure(&driver, 0, &name, FILE_DEVICE_UNKNOWN, 0, FALSE, &bad_sddl, NULL, &a),
+                     STATUS_INVALID_PARAMETER);
+    /* a device with its extension, linked into the driver's list; names collide case-insensitively */
+    assert_int_equal(IoCreateDeviceSecure(&driver, 40, &name, FILE_DEVICE_NETWORK, FILE_DEVICE_SECURE_OPEN, TRUE,
+                                          &SDDL_DEVOBJ_SYS_ALL_ADM_ALL, NULL, &a),
+                     STATUS_SUCCESS);
+    assert_int_equal(a->Type, IO_TYPE_DEVICE);
+    assert_ptr_equal(a->DriverObject, &driver);
+    assert_ptr_equal(driver.DeviceObject, a);
+    assert_non_null(a->DeviceExtension);
+    assert_int_equal((uintptr_t)a->DeviceExtension % 16, 0);
+    assert_int_equal(((UCHAR *)a->DeviceExtension)[39], 0);
+    assert_true(a->Flags & DO_DEVICE_INITIALIZING);
+    assert_true(a->Flags & DO_EXCLUSIVE);
+    assert_int_equal(IoCreateDevice(&driver, 0, &same, FILE_DEVICE_UNKNOWN, 0, FALSE, &b), STATUS_OBJECT_NAME_COLLISION);
+    assert_int_equal(IoCreateDevice(&driver, 0, &other, FILE_DEVICE_UNKNOWN, 0, FALSE, &b), STATUS_SUCCESS);
+    assert_int_equal(IoCreateDevice(&driver, 0, NULL, FILE_DEVICE_UNKNOWN, 0, FALSE, &c), STATUS_SUCCESS);
+    assert_ptr_equal(driver.DeviceObject, c);
+    assert_ptr_equal(c->NextDevice, b);
+    assert_ptr_equal(b->NextDevice, a);
+    /* links: the DOS spellings are one namespace, and lead to the device */
+    UNICODE_STRING link = RTL_CONSTANT_STRING(u"\\DosDevices\\OpenNdisTest");
+    UNICODE_STRING link2 = RTL_CONSTANT_STRING(u"\\??\\OPENNDISTEST");
+    UNICODE_STRING link3 = RTL_CONSTANT_STRING(u"\\GLOBAL??\\OpenNdisTest");
+    assert_int_equal(IoCreateSymbolicLink(&link, &name), STATUS_SUCCESS);
+    assert_int_equal(IoCreateSymbolicLink(&link2, &other), STATUS_OBJECT_NAME_COLLISION);
+    assert_ptr_equal(ke_device_lookup("\\??\\openndistest"), a);
+    assert_ptr_equal(ke_device_lookup("\\Device\\OpenNdisTestB"), b);
+    assert_null(ke_device_lookup("\\??\\Nothing"));
+    assert_int_equal(IoDeleteSymbolicLink(&link3), STATUS_SUCCESS);
+    assert_int_equal(IoDeleteSymbolicLink(&link), STATUS_OBJECT_NAME_NOT_FOUND);
+    assert_null(ke_device_lookup("\\??\\OpenNdisTest"));
+    /* deletion unlinks; deleting twice is a finding, not a crash */
+    size_t before = vf_violation_count();
+    IoDeleteDevice(b);
+    assert_ptr_equal(c->NextDevice, a);
+    IoDeleteDevice(c);
+    IoDeleteDevice(a);
+    assert_null(driver.DeviceObject);
+    assert_int_equal(vf_violation_count(), before);
+    IoDeleteDevice(a);
+    assert_int_equal(vf_violation_count(), before + 1);
+    assert_null(ke_device_lookup("\\Device\\OpenNdisTestA"));
 }
 
 static void test_rule_catalogue(void **state)
@@ -246,6 +300,7 @@ int main(void)
         cmocka_unit_test(test_internals_hidden),
         cmocka_unit_test(test_irp_completion),
         cmocka_unit_test(test_wdmsec),
+        cmocka_unit_test(test_devices),
         cmocka_unit_test(test_rule_catalogue),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -580,7 +580,7 @@ static void test_stubs_fail_and_fixed_answers(void **state)
     NDIS_DEVICE_OBJECT_ATTRIBUTES attrs = { .Header = { NDIS_OBJECT_TYPE_DEVICE_OBJECT_ATTRIBUTES,
                                                         NDIS_DEVICE_OBJECT_ATTRIBUTES_REVISION_1,
                                                         NDIS_SIZEOF_DEVICE_OBJECT_ATTRIBUTES_REVISION_1 } };
-    assert_int_equal(NdisRegisterDeviceEx(NULL, &attrs, &dev, &dh), NDIS_STATUS_NOT_SUPPORTED);
+    assert_int_equal(NdisRegisterDeviceEx(NULL, &attrs, &dev, &dh), NDIS_STATUS_INVALID_PARAMETER);
     assert_null(dev);
     assert_null(dh);
 
