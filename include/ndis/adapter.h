@@ -226,8 +226,8 @@ NDISAPI VOID NdisMIndicateStatusEx(NDIS_HANDLE MiniportAdapterHandle,
 /* ---- the adapter's device objects -------------------------------------------------------------- */
 /* A virtual adapter here has a physical and a functional device object (opaque, zeroed) and
  * no device below it; it has no hardware resources. */
-/* A device object for the driver's own I/O control (tap-windows6's per-adapter TAP device).
- * Needs an I/O manager: NdisRegisterDeviceEx fails with NDIS_STATUS_NOT_SUPPORTED for now. */
+/* A device object for the driver's own I/O control (tap-windows6's per-adapter TAP device):
+ * docs/control-devices.md. */
 #define NDIS_DEVICE_OBJECT_ATTRIBUTES_REVISION_1 1
 typedef struct _NDIS_DEVICE_OBJECT_ATTRIBUTES {
     NDIS_OBJECT_HEADER Header;
