@@ -185,8 +185,10 @@ NTSTATUS ke_handle_insert(struct ke_process *p, void *body, ACCESS_MASK access, 
     return STATUS_SUCCESS;
 }
 
-static ACCESS_MASK ke_map_generic(ACCESS_MASK m, const GENERIC_MAPPING *g)
+ACCESS_MASK ke_map_generic(ACCESS_MASK m, const GENERIC_MAPPING *g)
 {
+    if (g == NULL)
+        return m;
     if (m & GENERIC_READ)
         m |= g->GenericRead;
     if (m & GENERIC_WRITE)

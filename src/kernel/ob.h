@@ -26,6 +26,7 @@ void ke_object_ref(void *body);
 void ke_object_unref(void *body);
 POBJECT_TYPE ke_object_type(const void *body);
 ACCESS_MASK ke_object_access(POBJECT_TYPE type, ACCESS_MASK desired); /* GENERIC_* mapped for the type */
+ACCESS_MASK ke_map_generic(ACCESS_MASK m, const GENERIC_MAPPING *g);   /* GENERIC_* bits mapped; g NULL: as is */
 /* The types (ExEventObjectType and the others point at these). */
 extern struct _OBJECT_TYPE ke_type_event, ke_type_thread, ke_type_process, ke_type_file, ke_type_key;
 

@@ -333,21 +333,6 @@ static void *ke_sd_build(const struct ke_sddl *sd, size_t *size_out, void *(*all
     return b;
 }
 
-static ACCESS_MASK ke_generic(ACCESS_MASK m, const GENERIC_MAPPING *g)
-{
-    if (g == NULL)
-        return m;
-    if (m & GENERIC_READ)
-        m |= g->GenericRead;
-    if (m & GENERIC_WRITE)
-        m |= g->GenericWrite;
-    if (m & GENERIC_EXECUTE)
-        m |= g->GenericExecute;
-    if (m & GENERIC_ALL)
-        m |= g->GenericAll;
-    return m & ~(ACCESS_MASK)(GENERIC_READ | GENERIC_WRITE | GENERIC_EXECUTE | GENERIC_ALL);
-}
-
 /* The access check over a self-relative descriptor of `size` bytes (0: trusted, ours). */
 static NTSTATUS ke_check(const UCHAR *sd, const struct ke_process *p, ACCESS_MASK desired, ACCESS_MASK previous,
                          const GENERIC_MAPPING *mapping, ACCESS_MASK *granted_out)
@@ -357,7 +342,7 @@ static NTSTATUS ke_check(const UCHAR *sd, const struct ke_process *p, ACCESS_MAS
     if (h.Revision != SECURITY_DESCRIPTOR_REVISION || !(h.Control & SE_SELF_RELATIVE))
         return STATUS_INVALID_PARAMETER;
     bool maximum = desired & MAXIMUM_ALLOWED;
-    ACCESS_MASK want = ke_generic(desired & ~(ACCESS_MASK)MAXIMUM_ALLOWED, mapping);
+    ACCESS_MASK want = ke_map_generic(desired & ~(ACCESS_MASK)MAXIMUM_ALLOWED, mapping);
     ACCESS_MASK all = mapping != NULL ? mapping->GenericAll | STANDARD_RIGHTS_ALL : 0xffffffu;
     ACCESS_MASK granted = previous, denied = 0;
     if (!(h.Control & SE_DACL_PRESENT) || h.Dacl == 0) {
@@ -373,7 +358,7 @@ static NTSTATUS ke_check(const UCHAR *sd, const struct ke_process *p, ACCESS_MAS
             ACCESS_MASK mask;
             memcpy(&ace_size, a + 2, 2);
             memcpy(&mask, a + 4, 4);
-            mask = ke_generic(mask, mapping);
+            mask = ke_map_generic(mask, mapping);
             if (!(a[1] & 8) && ke_token_has(p, a + 8)) { /* not inherit-only, and ours */
                 if (a[0] == 0)
                     granted |= mask & ~denied;
@@ -403,7 +388,7 @@ NTSTATUS ke_access_check_sddl(const WCHAR *sddl, const struct ke_process *p, ACC
                               PGENERIC_MAPPING mapping, ACCESS_MASK *granted)
 {
     if (sddl == NULL) {
-        *granted = ke_generic(desired & ~(ACCESS_MASK)MAXIMUM_ALLOWED, mapping);
+        *granted = ke_map_generic(desired & ~(ACCESS_MASK)MAXIMUM_ALLOWED, mapping);
         return STATUS_SUCCESS;
     }
     size_t len = 0;
@@ -487,7 +472,7 @@ NTKERNELAPI BOOLEAN SeAccessCheck(PSECURITY_DESCRIPTOR SecurityDescriptor,
     NTSTATUS status;
     ACCESS_MASK granted = 0;
     if (AccessMode == KernelMode) {
-        granted = PreviouslyGrantedAccess | ke_generic(DesiredAccess & ~(ACCESS_MASK)MAXIMUM_ALLOWED, GenericMapping);
+        granted = PreviouslyGrantedAccess | ke_map_generic(DesiredAccess & ~(ACCESS_MASK)MAXIMUM_ALLOWED, GenericMapping);
         status = STATUS_SUCCESS;
     } else if (SecurityDescriptor == NULL) {
         status = STATUS_INVALID_PARAMETER;
