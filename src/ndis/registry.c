@@ -280,13 +280,14 @@ static NTSTATUS ndis_reg_fill(const char *name, const char *text, ULONG type, KE
     return STATUS_SUCCESS;
 }
 
-NTSYSAPI NTSTATUS ZwQueryValueKey(HANDLE KeyHandle, PUNICODE_STRING ValueName,
-                                  KEY_VALUE_INFORMATION_CLASS KeyValueInformationClass, PVOID KeyValueInformation,
-                                  ULONG Length, PULONG ResultLength)
+/* A value's KEY_VALUE_*_INFORMATION: by name (ZwQueryValueKey) or, name NULL, by its place in
+ * the key's sorted value list (ZwEnumerateValueKey). */
+static NTSTATUS ndis_reg_value_info(HANDLE KeyHandle, const char *fn, const void *site, PUNICODE_STRING ValueName,
+                                    ULONG Index, KEY_VALUE_INFORMATION_CLASS cls, PVOID info, ULONG Length,
+                                    PULONG ResultLength)
 {
-    static const char fn[] = "ZwQueryValueKey";
     char name[NDIS_CONFIG_MAX_KEY + 1], text[NDIS_CONFIG_MAX_VALUE + 1];
-    ke_irql_at_most(PASSIVE_LEVEL, fn, VF_CALLER);
+    ke_irql_at_most(PASSIVE_LEVEL, fn, site);
     if (ResultLength != NULL)
         *ResultLength = 0;
     NTSTATUS status;
@@ -294,35 +295,32 @@ NTSYSAPI NTSTATUS ZwQueryValueKey(HANDLE KeyHandle, PUNICODE_STRING ValueName,
     if (k == NULL)
         return status;
     ULONG type;
-    if (!ndis_reg_ascii(ValueName, name, sizeof name) || !ndis_config_lookup(k->section, name, text, sizeof text, &type))
-        status = STATUS_OBJECT_NAME_NOT_FOUND;
+    bool named = ValueName != NULL ? ndis_reg_ascii(ValueName, name, sizeof name)
+                                   : ndis_config_name_at(k->section, Index, name, sizeof name);
+    if (!named || !ndis_config_lookup(k->section, name, text, sizeof text, &type))
+        status = ValueName != NULL ? STATUS_OBJECT_NAME_NOT_FOUND : STATUS_NO_MORE_ENTRIES;
     else
-        status = ndis_reg_fill(name, text, type, KeyValueInformationClass, KeyValueInformation, Length, ResultLength);
+        status = ndis_reg_fill(name, text, type, cls, info, Length, ResultLength);
     ke_object_unref(k);
     return status;
+}
+
+NTSYSAPI NTSTATUS ZwQueryValueKey(HANDLE KeyHandle, PUNICODE_STRING ValueName,
+                                  KEY_VALUE_INFORMATION_CLASS KeyValueInformationClass, PVOID KeyValueInformation,
+                                  ULONG Length, PULONG ResultLength)
+{
+    static WCHAR none;
+    UNICODE_STRING empty = { 0, 0, &none }; /* a NULL name is the key's default value: none here */
+    return ndis_reg_value_info(KeyHandle, "ZwQueryValueKey", VF_CALLER, ValueName ? ValueName : &empty, 0,
+                               KeyValueInformationClass, KeyValueInformation, Length, ResultLength);
 }
 
 NTSYSAPI NTSTATUS ZwEnumerateValueKey(HANDLE KeyHandle, ULONG Index,
                                       KEY_VALUE_INFORMATION_CLASS KeyValueInformationClass,
                                       PVOID KeyValueInformation, ULONG Length, PULONG ResultLength)
 {
-    static const char fn[] = "ZwEnumerateValueKey";
-    char name[NDIS_CONFIG_MAX_KEY + 1], text[NDIS_CONFIG_MAX_VALUE + 1];
-    ke_irql_at_most(PASSIVE_LEVEL, fn, VF_CALLER);
-    if (ResultLength != NULL)
-        *ResultLength = 0;
-    NTSTATUS status;
-    struct ndis_regkey *k = ndis_reg_key(KeyHandle, KEY_QUERY_VALUE, &status);
-    if (k == NULL)
-        return status;
-    ULONG type;
-    if (!ndis_config_name_at(k->section, Index, name, sizeof name) ||
-        !ndis_config_lookup(k->section, name, text, sizeof text, &type))
-        status = STATUS_NO_MORE_ENTRIES;
-    else
-        status = ndis_reg_fill(name, text, type, KeyValueInformationClass, KeyValueInformation, Length, ResultLength);
-    ke_object_unref(k);
-    return status;
+    return ndis_reg_value_info(KeyHandle, "ZwEnumerateValueKey", VF_CALLER, NULL, Index, KeyValueInformationClass,
+                               KeyValueInformation, Length, ResultLength);
 }
 
 /* The store's text for registry data; false when the data is malformed or too long. */
