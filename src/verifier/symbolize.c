@@ -86,22 +86,25 @@ static void vf_definition_site(Dwfl_Module *mod, Dwarf_Addr pc, struct vf_locati
 {
     Dwarf_Addr bias = 0;
     Dwarf_Die *cu = dwfl_module_addrdie(mod, pc, &bias);
-    Dwarf_Die *scopes = NULL;
     if (cu == NULL)
         return;
-    int n = dwarf_getscopes(cu, pc - bias, &scopes);
-    for (int i = 0; i < n; i++) {
+    /* The subprogram that starts at pc. Not through the scopes at pc: when the first
+     * instruction is inlined code, libdw lists the inlined function's own definition there. */
+    Dwarf_Die die;
+    if (dwarf_child(cu, &die) != 0)
+        return;
+    do {
+        Dwarf_Addr low;
         int line;
         const char *file;
-        if (dwarf_tag(&scopes[i]) != DW_TAG_subprogram)
-            continue;
-        if (dwarf_decl_line(&scopes[i], &line) == 0 && (file = dwarf_decl_file(&scopes[i])) != NULL) {
-            snprintf(out->file, sizeof out->file, "%s", file);
-            out->line = line;
+        if (dwarf_tag(&die) == DW_TAG_subprogram && dwarf_lowpc(&die, &low) == 0 && low == pc - bias) {
+            if (dwarf_decl_line(&die, &line) == 0 && (file = dwarf_decl_file(&die)) != NULL) {
+                snprintf(out->file, sizeof out->file, "%s", file);
+                out->line = line;
+            }
+            return;
         }
-        break;
-    }
-    free(scopes);
+    } while (dwarf_siblingof(&die, &die) == 0);
 }
 
 /* Symbolizing reads every loaded module's ELF and DWARF; a driver that breaks a rule on every
