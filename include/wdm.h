@@ -270,8 +270,8 @@ struct _DRIVER_OBJECT {
     PDRIVER_DISPATCH MajorFunction[IRP_MJ_MAXIMUM_FUNCTION + 1];
 };
 
-/* ---- I/O requests (io.c). OpenNDIS has no I/O manager sending IRPs yet; these let a
- * driver's dispatch code compile and complete the IRPs tests hand it. ------------------- */
+/* ---- I/O requests (irp.c): what a client's CreateFile, ReadFile, WriteFile, DeviceIoControl
+ * and CloseHandle become, with the Windows x64 layouts (docs/control-devices.md). --------- */
 typedef struct _IO_STATUS_BLOCK {
     union {
         NTSTATUS Status;
@@ -385,9 +385,18 @@ static inline VOID IoMarkIrpPending(PIRP Irp)
 {
     IoGetCurrentIrpStackLocation(Irp)->Control |= 0x01; /* SL_PENDING_RETURNED */
 }
-/* Completes an IRP once: copies IoStatus to the requester's block and signals its event. */
+/* Completes an IRP once: the requester gets IoStatus and, for buffered and direct output,
+ * IoStatus.Information bytes of the buffer. */
 NTKERNELAPI VOID IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost);
 #define IoCompleteRequest(irp, boost) IofCompleteRequest((irp), (boost))
+/* The cancel spin lock: IoCancelIrp holds it while it calls a cancel routine, which must
+ * release it (IoReleaseCancelSpinLock(Irp->CancelIrql)). */
+NTKERNELAPI VOID IoAcquireCancelSpinLock(PKIRQL Irql);
+NTKERNELAPI VOID IoReleaseCancelSpinLock(KIRQL Irql);
+/* Irp->Flags the I/O manager sets */
+#define IRP_BUFFERED_IO 0x00000010
+#define IRP_DEALLOCATE_BUFFER 0x00000020
+#define IRP_INPUT_OPERATION 0x00000040
 
 /* ---- object attributes and handles ------------------------------------------------------ */
 typedef struct _OBJECT_ATTRIBUTES {

@@ -46,6 +46,12 @@ struct edge_bring_up {
  * asks the medium and, for 802.3, learns the current MAC address. */
 OPENNDIS_API void edge_bring_up(struct ndis_adapter *adapter, ULONG filter, struct edge_bring_up *out);
 
+/* ---- control devices (control.c) ---------------------------------------------------------- */
+/* Opens each device the driver made and sends it what any program may: control codes of each
+ * method, a write, a read then cancelled, a close. For verify: the IRP rules run on the
+ * driver's own dispatch code. */
+OPENNDIS_API void edge_control_exercise(PDRIVER_OBJECT driver);
+
 /* ---- pcap capture (pcap.c) ---------------------------------------------------------------- */
 struct edge_pcap;
 OPENNDIS_API struct edge_pcap *edge_pcap_open(const char *path, char *err, size_t len);

@@ -2,10 +2,12 @@
  * makes a DEVICE_OBJECT with its extension, linked into the driver's DriverObject->DeviceObject
  * list and, when named, into the namespace; IoCreateSymbolicLink names it for user mode
  * (\DosDevices\X, \??\X and \GLOBAL??\X are one namespace). Whatever a driver leaves at unload
- * is reported (ND2001, ND2002) and removed. IRPs to these devices are not routed yet. */
+ * is reported (ND2001, ND2002) and removed. Opens (irp.c) hold the device: one deleted while
+ * a client has it open is unlinked at once and freed when its last file closes. */
 #include <stdlib.h>
 #include <wdmsec.h>
 
+#include "irp.h"
 #include "ke.h"
 #include "ob.h"
 
@@ -15,8 +17,10 @@ struct ke_device {
     DEVICE_OBJECT object; /* first: a PDEVICE_OBJECT is a struct ke_device * */
     uint32_t magic;
     WCHAR *name;          /* NUL-terminated NT name; NULL when unnamed */
-    WCHAR *sddl;          /* the security descriptor's SDDL; NULL: default (System and Administrators) */
+    WCHAR *sddl;          /* the security descriptor's SDDL; NULL (IoCreateDevice): no restriction */
     const void *site;     /* where the driver created it */
+    unsigned opens;       /* files open on it (ke_io_lock) */
+    bool deleted;         /* IoDeleteDevice ran while files were open: freed at the last close */
     LIST_ENTRY link;      /* ke_io_devices */
 };
 
@@ -234,15 +238,51 @@ NTKERNELAPI VOID IoDeleteDevice(PDEVICE_OBJECT DeviceObject)
     ke_irql_at_most(PASSIVE_LEVEL, fn, site);
     pthread_mutex_lock(&ke_io_lock);
     bool live = DeviceObject != NULL && ke_device_live(DeviceObject);
-    if (live)
+    bool in_use = false;
+    if (live) {
         ke_device_unlink(DeviceObject);
+        struct ke_device *d = CONTAINING_RECORD(DeviceObject, struct ke_device, object);
+        in_use = d->opens != 0;
+        d->deleted = in_use;
+    }
     pthread_mutex_unlock(&ke_io_lock);
     if (!live) {
         vf_violation(VF_KERNEL_OBJECT_MISUSE, fn, site, "%p is not a device object IoCreateDevice made (or it was deleted)",
                      (void *)DeviceObject);
         return;
     }
-    ke_device_free(CONTAINING_RECORD(DeviceObject, struct ke_device, object));
+    if (!in_use)
+        ke_device_free(CONTAINING_RECORD(DeviceObject, struct ke_device, object));
+}
+
+NTSTATUS ke_device_open(PDEVICE_OBJECT o, struct ke_process *p, ACCESS_MASK desired, ACCESS_MASK *granted)
+{
+    pthread_mutex_lock(&ke_io_lock);
+    NTSTATUS s = STATUS_NO_SUCH_DEVICE;
+    if (ke_device_live(o)) {
+        struct ke_device *d = CONTAINING_RECORD(o, struct ke_device, object);
+        if ((o->Flags & DO_EXCLUSIVE) && d->opens != 0)
+            s = STATUS_ACCESS_DENIED; /* an exclusive device has one open file at most */
+        else
+            s = ke_access_check_sddl(d->sddl, p, desired, IoGetFileObjectGenericMapping(), granted);
+        if (NT_SUCCESS(s)) {
+            d->opens++;
+            o->ReferenceCount++;
+        }
+    }
+    pthread_mutex_unlock(&ke_io_lock);
+    return s;
+}
+
+void ke_device_close(PDEVICE_OBJECT o)
+{
+    struct ke_device *d = CONTAINING_RECORD(o, struct ke_device, object);
+    pthread_mutex_lock(&ke_io_lock);
+    o->ReferenceCount--;
+    bool last = --d->opens == 0 && d->deleted;
+    pthread_mutex_unlock(&ke_io_lock);
+    if (last)
+        ke_device_free(d);
 }
 
 NTKERNELAPI NTSTATUS IoCreateSymbolicLink(PUNICODE_STRING SymbolicLinkName, PUNICODE_STRING DeviceName)
@@ -330,8 +370,12 @@ void ke_io_driver_unloaded(PDRIVER_OBJECT object, struct ke_pool *pool)
     for (;;) {
         pthread_mutex_lock(&ke_io_lock);
         PDEVICE_OBJECT o = object->DeviceObject;
-        if (o != NULL)
+        bool in_use = false;
+        if (o != NULL) {
             ke_device_unlink(o);
+            struct ke_device *d = CONTAINING_RECORD(o, struct ke_device, object);
+            in_use = d->deleted = d->opens != 0;
+        }
         pthread_mutex_unlock(&ke_io_lock);
         if (o == NULL)
             break;
@@ -342,7 +386,8 @@ void ke_io_driver_unloaded(PDRIVER_OBJECT object, struct ke_pool *pool)
         vf_violation(VF_DEVICE_NOT_DELETED, "DriverUnload", d->site,
                      "device object %s, created here, still exists at unload (IoDeleteDevice or NdisDeregisterDeviceEx)",
                      name);
-        ke_device_free(d);
+        if (!in_use)
+            ke_device_free(d);
     }
     for (;;) {
         struct ke_symlink *l = NULL;

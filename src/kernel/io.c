@@ -1,30 +1,8 @@
-/* I/O request completion and handles. There is no I/O manager issuing IRPs yet; what a
- * driver's dispatch routine does with an IRP it is given is still checked. Device objects
- * and symbolic links are in device.c. */
+/* The cancel-safe IRP queue (IoCsq*). Requests, files and completion are in irp.c, device
+ * objects and symbolic links in device.c. */
 #include <wdmsec.h>
 
 #include "ke.h"
-
-#define KE_IRP_COMPLETED 0x4000000u /* in Irp->Flags: a bit Windows leaves to the I/O manager */
-
-NTKERNELAPI VOID IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost)
-{
-    const void *site = VF_CALLER;
-    (void)PriorityBoost;
-    ke_irql_at_most(DISPATCH_LEVEL, "IoCompleteRequest", site);
-    if (Irp->Flags & KE_IRP_COMPLETED) {
-        vf_violation(VF_KERNEL_OBJECT_MISUSE, "IoCompleteRequest", site, "IRP %p completed twice", (void *)Irp);
-        return;
-    }
-    if (Irp->IoStatus.Status == STATUS_PENDING)
-        vf_violation(VF_KERNEL_OBJECT_MISUSE, "IoCompleteRequest", site,
-                     "IRP %p completed with STATUS_PENDING, which is not a final status", (void *)Irp);
-    Irp->Flags |= KE_IRP_COMPLETED;
-    if (Irp->UserIosb != NULL)
-        *Irp->UserIosb = Irp->IoStatus;
-    if (Irp->UserEvent != NULL)
-        KeSetEvent(Irp->UserEvent, 0, FALSE);
-}
 
 /* ---- cancel-safe queue. The queue, its lock and its cancel handling are the driver's (six
  * callbacks); the IRP's cancel routine here finds the queue through the context stored in
@@ -36,6 +14,7 @@ NTKERNELAPI VOID IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost)
 static VOID ke_csq_cancel(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {
     (void)DeviceObject;
+    IoReleaseCancelSpinLock(Irp->CancelIrql); /* the queue's own lock guards it, not this one */
     PVOID ctx = KE_CSQ_IRP_CONTEXT(Irp);
     PIO_CSQ csq = ctx;
     PIO_CSQ_IRP_CONTEXT irp_ctx = NULL;

@@ -4,6 +4,7 @@
 #include <wdmsec.h>
 
 #include "ndis.h"
+#include "../kernel/irp.h"
 #include "../kernel/ob.h"
 
 NDISAPI VOID NdisMGetDeviceProperty(NDIS_HANDLE MiniportAdapterHandle, PDEVICE_OBJECT *PhysicalDeviceObject,
@@ -37,8 +38,8 @@ NDISAPI ULONG NdisGetSharedDataAlignment(VOID)
 /* A driver's own control device (tap-windows6's per-adapter TAP device): a device object
  * made by the I/O manager (kernel/device.c) on the miniport driver's DRIVER_OBJECT, its
  * symbolic link, and the dispatch table NDIS keeps for it. The device extension starts with
- * NDIS's record; NdisGetDeviceReservedExtension hands out what follows. IRPs are not routed
- * to these devices yet (docs/control-devices.md). */
+ * NDIS's record; NdisGetDeviceReservedExtension hands out what follows. NDIS owns the miniport
+ * driver's MajorFunction table and forwards each IRP to the table of the device it is for. */
 #define NDIS_DEVICE_MAGIC 0x4e444556u /* "NDEV" */
 struct ndis_device {
     uint32_t magic;
@@ -58,10 +59,43 @@ static struct ndis_device *ndis_device_of(PDEVICE_OBJECT d)
 
 /* What the driver's dispatch routine for `major` is on a device NdisRegisterDeviceEx made
  * (NULL: NDIS completes it with STATUS_INVALID_DEVICE_REQUEST). */
-PDRIVER_DISPATCH ndis_device_dispatch(PDEVICE_OBJECT d, UCHAR major)
+static PDRIVER_DISPATCH ndis_device_dispatch(PDEVICE_OBJECT d, UCHAR major)
 {
     struct ndis_device *n = ndis_device_of(d);
     return n != NULL && major <= IRP_MJ_MAXIMUM_FUNCTION ? n->major[major] : NULL;
+}
+
+/* What NDIS puts in every MajorFunction slot of a miniport driver: the IRP goes to the routine
+ * the device's NdisRegisterDeviceEx table names. Without one, opening and closing succeed and
+ * anything else is STATUS_INVALID_DEVICE_REQUEST. */
+static NTSTATUS ndis_device_forward(PDEVICE_OBJECT d, PIRP irp)
+{
+    UCHAR major = IoGetCurrentIrpStackLocation(irp)->MajorFunction;
+    PDRIVER_DISPATCH fn = ndis_device_dispatch(d, major);
+    if (fn != NULL)
+        return KE_DRIVER_CALL(fn, d, irp);
+    NTSTATUS s = major == IRP_MJ_CREATE || major == IRP_MJ_CLEANUP || major == IRP_MJ_CLOSE ? STATUS_SUCCESS
+                                                                                           : STATUS_INVALID_DEVICE_REQUEST;
+    irp->IoStatus.Status = s;
+    irp->IoStatus.Information = 0;
+    IofCompleteRequest(irp, IO_NO_INCREMENT);
+    return s;
+}
+
+/* For findings: the driver routine behind NDIS's forwarder. */
+static PDRIVER_DISPATCH ndis_device_target(PDEVICE_OBJECT d, UCHAR major, PDRIVER_DISPATCH installed)
+{
+    if (installed != ndis_device_forward)
+        return installed;
+    PDRIVER_DISPATCH fn = ndis_device_dispatch(d, major);
+    return fn != NULL ? fn : installed;
+}
+
+void ndis_device_take_dispatch(PDRIVER_OBJECT object)
+{
+    for (size_t i = 0; i <= IRP_MJ_MAXIMUM_FUNCTION; i++)
+        object->MajorFunction[i] = ndis_device_forward;
+    atomic_store(&ke_io_dispatch_target, ndis_device_target);
 }
 
 NDISAPI NDIS_STATUS NdisRegisterDeviceEx(NDIS_HANDLE NdisHandle, PNDIS_DEVICE_OBJECT_ATTRIBUTES DeviceObjectAttributes,

@@ -261,6 +261,7 @@ NDISAPI NDIS_STATUS NdisMRegisterMiniportDriver(PDRIVER_OBJECT DriverObject,
 
     /* The I/O manager's unload call now reaches NDIS, which calls MiniportDriverUnload. */
     DriverObject->DriverUnload = ndis_unload_dispatch;
+    ndis_device_take_dispatch(DriverObject); /* and IRPs reach the devices' NdisRegisterDeviceEx tables */
     *NdisMiniportDriverHandle = (NDIS_HANDLE)d;
     return NDIS_STATUS_SUCCESS;
 }

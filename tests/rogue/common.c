@@ -121,3 +121,47 @@ VOID RogueTimerCharacteristics(PNDIS_TIMER_CHARACTERISTICS Tc)
     Tc->AllocationTag = 'mitR';
     Tc->TimerFunction = RogueTick;
 }
+
+/* ---- a control device (the IRP rules' rogues) ---------------------------------------------- */
+static NDIS_HANDLE RogueDeviceHandle;
+
+static VOID RogueUnloadWithDevice(PDRIVER_OBJECT DriverObject)
+{
+    UNREFERENCED_PARAMETER(DriverObject);
+    NdisDeregisterDeviceEx(RogueDeviceHandle);
+    NdisMDeregisterMiniportDriver(RogueHandle);
+}
+
+NDIS_STATUS RogueRegisterWithDevice(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath,
+                                    PDRIVER_DISPATCH *MajorFunctions, ULONG DeviceFlags)
+{
+    static NDIS_STRING Name = NDIS_STRING_CONST("\\Device\\Rogue");
+    static NDIS_STRING Link = NDIS_STRING_CONST("\\DosDevices\\Rogue");
+    NDIS_STATUS Status = RogueRegisterWith(DriverObject, RegistryPath, NULL, RogueUnloadWithDevice);
+    if (Status != NDIS_STATUS_SUCCESS)
+        return Status;
+    NDIS_DEVICE_OBJECT_ATTRIBUTES Attributes;
+    PDEVICE_OBJECT Device;
+    NdisZeroMemory(&Attributes, sizeof(Attributes));
+    Attributes.Header.Type = NDIS_OBJECT_TYPE_DEVICE_OBJECT_ATTRIBUTES;
+    Attributes.Header.Revision = NDIS_DEVICE_OBJECT_ATTRIBUTES_REVISION_1;
+    Attributes.Header.Size = NDIS_SIZEOF_DEVICE_OBJECT_ATTRIBUTES_REVISION_1;
+    Attributes.DeviceName = &Name;
+    Attributes.SymbolicName = &Link;
+    Attributes.MajorFunctions = MajorFunctions;
+    Status = NdisRegisterDeviceEx(RogueHandle, &Attributes, &Device, &RogueDeviceHandle);
+    if (Status != NDIS_STATUS_SUCCESS) {
+        NdisMDeregisterMiniportDriver(RogueHandle);
+        return Status;
+    }
+    Device->Flags |= DeviceFlags;
+    return NDIS_STATUS_SUCCESS;
+}
+
+NTSTATUS RogueCompleteIrp(PIRP Irp, NTSTATUS Status, ULONG_PTR Information)
+{
+    Irp->IoStatus.Status = Status;
+    Irp->IoStatus.Information = Information;
+    IoCompleteRequest(Irp, IO_NO_INCREMENT);
+    return Status;
+}

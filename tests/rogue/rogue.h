@@ -15,6 +15,14 @@ NDIS_STATUS RogueRegister(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryP
 NDIS_STATUS RogueRegisterWith(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath,
                               SET_OPTIONS_HANDLER SetOptions, MINIPORT_DRIVER_UNLOAD Unload);
 
+/* RogueRegister plus a control device \Device\Rogue (link \DosDevices\Rogue) with this
+ * dispatch table and DEVICE_OBJECT flags (DO_BUFFERED_IO, DO_DIRECT_IO); the unload handler
+ * deregisters both. */
+NDIS_STATUS RogueRegisterWithDevice(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath,
+                                    PDRIVER_DISPATCH *MajorFunctions, ULONG DeviceFlags);
+/* Sets the IRP's status block and completes it; returns Status. */
+NTSTATUS RogueCompleteIrp(PIRP Irp, NTSTATUS Status, ULONG_PTR Information);
+
 /* Valid timer characteristics with a callback that does nothing. */
 VOID RogueTimerCharacteristics(PNDIS_TIMER_CHARACTERISTICS Tc);
 

@@ -189,7 +189,7 @@ static void test_irp_completion(void **state)
     assert_int_equal(KeReadStateEvent(&done), 1);
     assert_int_equal(vf_violation_count(), 0);
     IoCompleteRequest(&irp, IO_NO_INCREMENT);
-    assert_int_equal(vf_violation_count_of(VF_KERNEL_OBJECT_MISUSE), 1);
+    assert_int_equal(vf_violation_count_of(VF_IRP_COMPLETED_TWICE), 1);
     vf_reset();
 
     OBJECT_ATTRIBUTES oa;

@@ -529,9 +529,13 @@ static void test_cancel_safe_queue(void **state)
     assert_non_null(a.CancelRoutine);
 
     /* cancelling a queued IRP runs the queue's cancel path */
+    KIRQL irql;
+    IoAcquireCancelSpinLock(&irql); /* as IoCancelIrp calls it: the routine releases the lock */
     c.Cancel = TRUE;
+    c.CancelIrql = irql;
     PDRIVER_CANCEL cancel = IoSetCancelRoutine(&c, NULL);
     cancel(NULL, &c);
+    assert_int_equal(KeGetCurrentIrql(), PASSIVE_LEVEL);
     assert_int_equal(q.completed_cancelled, 1);
     assert_int_equal(c.IoStatus.Status, STATUS_CANCELLED);
 

@@ -14,6 +14,7 @@
 #include "edge/edge.h"
 #include "common/array.h"
 #include "openndis.h"
+#include "kernel/irp.h"
 #include "serialize.h"
 
 #define VERIFY_MAX_JOBS 32
@@ -185,6 +186,7 @@ static struct json_object *verify_job(void *arg)
     struct driver_output out;
     driver_output_begin(&out, !step->args->verbose && (step->fail_nth || step->seed || step->unique));
     ndis_set_time_scale(step->args->time_scale);
+    ke_io_set_close_wait(250); /* a driver that never completes an IRP costs each step this much */
     if (step->unique)
         vf_faults_unique_stacks(step->seen, step->nseen);
     else if (step->seed)
@@ -209,6 +211,9 @@ static struct json_object *verify_job(void *arg)
             edge_bring_up(ad[n], NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_BROADCAST, &up);
             memcpy(mac[n], up.mac, 6);
         }
+        /* devices made in DriverEntry or by the adapters that came up */
+        sv_phase("conformance: control devices");
+        edge_control_exercise(&image->object);
         if (n == N) {
             sv_phase("conformance: OIDs");
             verify_oids(ad[0]);
