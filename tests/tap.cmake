@@ -13,3 +13,8 @@ add_test(NAME tun_ping
   COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/scripts/tun_check.sh $<TARGET_FILE:openndis-cli> $<TARGET_FILE:sample>
           ${CMAKE_CURRENT_BINARY_DIR}/tun_check)
 set_tests_properties(tun_ping PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 120 RUN_SERIAL TRUE)
+# ---- a Linux program as the driver's user-mode half: ping through the control device ------
+add_test(NAME control_ping
+  COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/scripts/control_ping.sh $<TARGET_FILE:openndis-cli> $<TARGET_FILE:sample>
+          $<TARGET_FILE:bridge> ${CMAKE_CURRENT_BINARY_DIR}/control_ping)
+set_tests_properties(control_ping PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 120 RUN_SERIAL TRUE)

@@ -1,6 +1,7 @@
 /* The sample's adapter life: initialize (attributes, receive pool, address), restart and
  * pause (pause waits until every indicated frame came back), halt, PnP and shutdown. */
 #include "sample.h"
+#include "sample_ioctl.h"
 
 /* A configured "NetworkAddress" overrides the generated address, if it is a usable unicast
  * address, as on any Windows NIC. */
@@ -245,4 +246,52 @@ SampleShutdownEx(NDIS_HANDLE MiniportAdapterContext, NDIS_SHUTDOWN_ACTION Shutdo
     /* No hardware to quiesce; shutdown must not call NDIS or free anything. */
     UNREFERENCED_PARAMETER(MiniportAdapterContext);
     UNREFERENCED_PARAMETER(ShutdownAction);
+}
+
+/* Finds adapter Index on the hub and holds it there (its halt waits) until SampleAdapterPut. */
+static PSAMPLE_ADAPTER SampleAdapterTake(ULONG Index)
+{
+    PSAMPLE_ADAPTER Found = NULL;
+    NdisAcquireSpinLock(&SampleDriver->HubLock);
+    for (PLIST_ENTRY Entry = SampleDriver->Hub.Flink; Entry != &SampleDriver->Hub; Entry = Entry->Flink) {
+        PSAMPLE_ADAPTER Adapter = CONTAINING_RECORD(Entry, SAMPLE_ADAPTER, HubLink);
+        if (Adapter->Index == Index) {
+            InterlockedIncrement(&Adapter->HubDeliveries);
+            Found = Adapter;
+            break;
+        }
+    }
+    NdisReleaseSpinLock(&SampleDriver->HubLock);
+    return Found;
+}
+
+BOOLEAN SampleAdapterStats(ULONG Index, struct sample_stats *Stats)
+{
+    PSAMPLE_ADAPTER Adapter = SampleAdapterTake(Index);
+    if (Adapter == NULL)
+        return FALSE;
+    NdisAcquireSpinLock(&Adapter->Lock);
+    Stats->frames_sent = Adapter->FramesXmitOk;
+    Stats->frames_received = Adapter->FramesRcvOk;
+    Stats->bytes_sent = Adapter->BytesXmit;
+    Stats->bytes_received = Adapter->BytesRcv;
+    Stats->frames_filtered = Adapter->FramesRcvFiltered;
+    Stats->link_up = !Adapter->LinkDown;
+    Stats->running = Adapter->Running;
+    NdisReleaseSpinLock(&Adapter->Lock);
+    InterlockedDecrement(&Adapter->HubDeliveries);
+    return TRUE;
+}
+
+BOOLEAN SampleAdapterSetLink(ULONG Index, BOOLEAN Up)
+{
+    PSAMPLE_ADAPTER Adapter = SampleAdapterTake(Index);
+    if (Adapter == NULL)
+        return FALSE;
+    NdisAcquireSpinLock(&Adapter->Lock);
+    Adapter->LinkDown = !Up;
+    NdisReleaseSpinLock(&Adapter->Lock);
+    SampleIndicateLinkState(Adapter, Up ? MediaConnectStateConnected : MediaConnectStateDisconnected);
+    InterlockedDecrement(&Adapter->HubDeliveries);
+    return TRUE;
 }

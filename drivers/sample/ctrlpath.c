@@ -98,7 +98,7 @@ static NDIS_STATUS SampleQuery(PSAMPLE_ADAPTER Adapter, PNDIS_OID_REQUEST Reques
         Value = 64;
         break;
     case OID_GEN_MEDIA_CONNECT_STATUS:
-        Value = NdisMediaStateConnected;
+        Value = Adapter->LinkDown ? NdisMediaStateDisconnected : NdisMediaStateConnected;
         break;
     case OID_GEN_TRANSMIT_QUEUE_LENGTH:
         Value = 0; /* sends complete at once */

@@ -68,7 +68,8 @@ static VOID SampleReceivesDone(PSAMPLE_ADAPTER Adapter, LONG Count, ULONG NoBuff
  * batch rather than once per frame, as the NDIS guide advises for receive indications. */
 #define SAMPLE_SEND_BATCH 32
 typedef struct _SAMPLE_FRAME {
-    PNET_BUFFER Nb;
+    PNET_BUFFER Nb;        /* a send's frame; NULL for one a control-device port wrote */
+    const UCHAR *Data;     /* the port's frame */
     ULONG Length;
     UCHAR Destination[SAMPLE_ADDRESS_LENGTH];
 } SAMPLE_FRAME, *PSAMPLE_FRAME;
@@ -97,6 +98,10 @@ static BOOLEAN SampleFrameFromNetBuffer(PNET_BUFFER Nb, PSAMPLE_FRAME Frame)
 /* Copies the frame's data (from its current MDL and offset) into Buffer. */
 static BOOLEAN SampleCopyFrame(const SAMPLE_FRAME *Frame, PUCHAR Buffer)
 {
+    if (Frame->Nb == NULL) {
+        NdisMoveMemory(Buffer, Frame->Data, Frame->Length);
+        return TRUE;
+    }
     ULONG Left = Frame->Length, Offset = NET_BUFFER_CURRENT_MDL_OFFSET(Frame->Nb);
     for (PMDL Mdl = NET_BUFFER_CURRENT_MDL(Frame->Nb); Mdl != NULL && Left > 0; Mdl = Mdl->Next, Offset = 0) {
         PUCHAR Va = MmGetSystemAddressForMdlSafe(Mdl, NormalPagePriority);
@@ -175,24 +180,27 @@ static VOID SampleReceiveFrames(PSAMPLE_ADAPTER Receiver, const SAMPLE_FRAME *Fr
                                        NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL);
 }
 
-/* Sends a batch of frames into the hub: every other adapter gets a chance to receive them. */
+/* Sends a batch of frames into the hub: every other adapter gets a chance to receive them,
+ * and the control device's ports see them. */
 static VOID SampleHubDeliver(PSAMPLE_ADAPTER Sender, const SAMPLE_FRAME *Frames, ULONG Count)
 {
     PSAMPLE_ADAPTER Receivers[SAMPLE_MAX_ADAPTERS];
     ULONG Receiving = 0;
     ULONG64 Bytes = 0, Directed = 0, Multicast = 0, Broadcast = 0;
 
-    for (ULONG i = 0; i < Count; i++) {
-        Bytes += Frames[i].Length;
-        SampleCountByDestination(Sender->IpMedium, Frames[i].Destination, &Directed, &Multicast, &Broadcast);
+    if (Sender != NULL) { /* NULL: a frame from a control-device port */
+        for (ULONG i = 0; i < Count; i++) {
+            Bytes += Frames[i].Length;
+            SampleCountByDestination(Sender->IpMedium, Frames[i].Destination, &Directed, &Multicast, &Broadcast);
+        }
+        NdisDprAcquireSpinLock(&Sender->Lock);
+        Sender->FramesXmitOk += Count;
+        Sender->BytesXmit += Bytes;
+        Sender->DirectedXmit += Directed;
+        Sender->MulticastXmit += Multicast;
+        Sender->BroadcastXmit += Broadcast;
+        NdisDprReleaseSpinLock(&Sender->Lock);
     }
-    NdisDprAcquireSpinLock(&Sender->Lock);
-    Sender->FramesXmitOk += Count;
-    Sender->BytesXmit += Bytes;
-    Sender->DirectedXmit += Directed;
-    Sender->MulticastXmit += Multicast;
-    Sender->BroadcastXmit += Broadcast;
-    NdisDprReleaseSpinLock(&Sender->Lock);
 
     /* Snapshot the hub, then indicate without holding its lock. Another adapter may be
      * halting meanwhile (NDIS serializes a halt only with its own adapter's sends): each
@@ -211,6 +219,26 @@ static VOID SampleHubDeliver(PSAMPLE_ADAPTER Sender, const SAMPLE_FRAME *Frames,
         SampleReceiveFrames(Receivers[i], Frames, Count);
         InterlockedDecrement(&Receivers[i]->HubDeliveries);
     }
+    /* and to the control device's ports, if any file is open on it */
+    if (Sender != NULL && InterlockedCompareExchange(&SampleDriver->PortCount, 0, 0) != 0) {
+        UCHAR Copy[ETH_MAX_FRAME];
+        for (ULONG i = 0; i < Count; i++)
+            if (SampleCopyFrame(&Frames[i], Copy))
+                SampleControlSeeFrame(Copy, Frames[i].Length);
+    }
+}
+
+VOID SampleHubInject(const UCHAR *Frame, ULONG Length)
+{
+    SAMPLE_FRAME F;
+    KIRQL OldIrql;
+    NdisZeroMemory(&F, sizeof(F));
+    F.Data = Frame;
+    F.Length = Length;
+    NdisMoveMemory(F.Destination, Frame, SAMPLE_ADDRESS_LENGTH);
+    KeRaiseIrql(DISPATCH_LEVEL, &OldIrql);
+    SampleHubDeliver(NULL, &F, 1);
+    KeLowerIrql(OldIrql);
 }
 
 _Use_decl_annotations_

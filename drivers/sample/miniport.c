@@ -69,6 +69,9 @@ DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     SampleDriver->NdisDriverHandle = SampleDriverHandle;
     NdisAllocateSpinLock(&SampleDriver->HubLock);
     InitializeListHead(&SampleDriver->Hub);
+    NdisAllocateSpinLock(&SampleDriver->PortLock);
+    InitializeListHead(&SampleDriver->Ports);
+    SampleControlCreate();
     return NDIS_STATUS_SUCCESS;
 }
 
@@ -91,7 +94,9 @@ SampleDriverUnload(PDRIVER_OBJECT DriverObject)
     UNREFERENCED_PARAMETER(DriverObject);
     PAGED_CODE();
 
+    SampleControlDelete();
     if (SampleDriver != NULL) {
+        NdisFreeSpinLock(&SampleDriver->PortLock);
         NdisFreeSpinLock(&SampleDriver->HubLock);
         NdisFreeMemory(SampleDriver, sizeof(*SampleDriver), 0);
         SampleDriver = NULL;

@@ -36,6 +36,7 @@ typedef struct _SAMPLE_ADAPTER {
     UCHAR CurrentAddress[SAMPLE_ADDRESS_LENGTH];
     ULONG PacketFilter;
     BOOLEAN IpMedium;          /* Medium = IP in its configuration: IP packets, no MAC (a tunnel) */
+    BOOLEAN LinkDown;          /* set through the control device (IOCTL_SAMPLE_SET_LINK) */
     ULONG Lookahead;
     ULONG MulticastCount;
     UCHAR MulticastList[SAMPLE_MAX_MULTICAST][SAMPLE_ADDRESS_LENGTH];
@@ -51,6 +52,9 @@ typedef struct _SAMPLE_DRIVER {
     NDIS_SPIN_LOCK HubLock;
     LIST_ENTRY Hub;            /* every initialized adapter */
     ULONG NextIndex;
+    NDIS_SPIN_LOCK PortLock;   /* the control device's open files: more ports on the hub */
+    LIST_ENTRY Ports;
+    LONG PortCount;
 } SAMPLE_DRIVER, *PSAMPLE_DRIVER;
 
 extern NDIS_HANDLE SampleDriverHandle;
@@ -64,6 +68,16 @@ MINIPORT_RESTART SampleRestart;
 MINIPORT_DEVICE_PNP_EVENT_NOTIFY SampleDevicePnPEventNotify;
 MINIPORT_SHUTDOWN SampleShutdownEx;
 VOID SampleIndicateLinkState(PSAMPLE_ADAPTER Adapter, NDIS_MEDIA_CONNECT_STATE State);
+/* For the control device: adapter Index's counters, and its link going up or down. FALSE
+ * when no adapter has that index. */
+struct sample_stats;
+BOOLEAN SampleAdapterStats(ULONG Index, struct sample_stats *Stats);
+BOOLEAN SampleAdapterSetLink(ULONG Index, BOOLEAN Up);
+
+/* control.c */
+VOID SampleControlCreate(VOID);
+VOID SampleControlDelete(VOID);
+VOID SampleControlSeeFrame(const UCHAR *Frame, ULONG Length);
 
 /* ctrlpath.c */
 MINIPORT_OID_REQUEST SampleOidRequest;
@@ -73,6 +87,8 @@ extern const ULONG SampleSupportedOidCount;
 
 /* datapath.c */
 MINIPORT_SEND_NET_BUFFER_LISTS SampleSendNetBufferLists;
+/* Puts a frame from a control-device port on the hub, for every adapter (PASSIVE_LEVEL). */
+VOID SampleHubInject(const UCHAR *Frame, ULONG Length);
 MINIPORT_RETURN_NET_BUFFER_LISTS SampleReturnNetBufferLists;
 MINIPORT_CANCEL_SEND SampleCancelSend;
 

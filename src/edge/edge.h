@@ -51,6 +51,14 @@ OPENNDIS_API void edge_bring_up(struct ndis_adapter *adapter, ULONG filter, stru
  * method, a write, a read then cancelled, a close. For verify: the IRP rules run on the
  * driver's own dispatch code. */
 OPENNDIS_API void edge_control_exercise(PDRIVER_OBJECT driver);
+/* Serves the driver's devices to Linux programs (libopenndis-client) on a Unix socket at
+ * `path` (mode 0666: each device's SDDL decides who may open it). A stale socket there is
+ * replaced; anything else at the path, or a live server, is refused with a message in err. */
+struct edge_control;
+OPENNDIS_API struct edge_control *edge_control_listen(const char *path, char *err, size_t len);
+/* Disconnects every client (their requests cancelled, their files closed) and removes the
+ * socket. Before the devices go away (halt, unload). */
+OPENNDIS_API void edge_control_close(struct edge_control *control);
 
 /* ---- pcap capture (pcap.c) ---------------------------------------------------------------- */
 struct edge_pcap;

@@ -4,6 +4,7 @@
  * (\DosDevices\X, \??\X and \GLOBAL??\X are one namespace). Whatever a driver leaves at unload
  * is reported (ND2001, ND2002) and removed. Opens (irp.c) hold the device: one deleted while
  * a client has it open is unlinked at once and freed when its last file closes. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <wdmsec.h>
 
@@ -69,6 +70,9 @@ static WCHAR *ke_name_copy(PCUNICODE_STRING u, bool link)
     static const char canon[] = "\\??\\";
     bool dos = link && (ke_name_prefix(u->Buffer, n, "\\DosDevices\\", &skip) ||
                         ke_name_prefix(u->Buffer, n, "\\GLOBAL??\\", &skip) || ke_name_prefix(u->Buffer, n, "\\??\\", &skip));
+    size_t more;
+    if (dos && ke_name_prefix(u->Buffer + skip, n - skip, "Global\\", &more))
+        skip += more; /* \??\Global is the global namespace itself: \DosDevices\Global\X is \??\X */
     size_t head = dos ? sizeof canon - 1 : 0;
     if (n - skip == 0)
         return NULL;
@@ -411,4 +415,40 @@ void ke_io_driver_unloaded(PDRIVER_OBJECT object, struct ke_pool *pool)
         free(l->target);
         free(l);
     }
+}
+
+static size_t ke_name_put(char *out, size_t cap, size_t at, const WCHAR *w)
+{
+    for (; w != NULL && *w && at + 1 < cap; w++)
+        out[at++] = *w < 0x80 && *w >= 0x20 ? (char)*w : '?';
+    if (at < cap)
+        out[at] = 0;
+    return at;
+}
+
+size_t ke_io_describe(char *out, size_t cap)
+{
+    size_t at = 0;
+    if (cap == 0)
+        return 0;
+    out[0] = 0;
+    pthread_mutex_lock(&ke_io_lock);
+    for (PLIST_ENTRY e = ke_io_devices.Flink; e != &ke_io_devices && at + 64 < cap; e = e->Flink) {
+        struct ke_device *d = CONTAINING_RECORD(e, struct ke_device, link);
+        if (d->name == NULL)
+            continue; /* nothing can open an unnamed device */
+        at = ke_name_put(out, cap, at, d->name);
+        for (PLIST_ENTRY l = ke_io_links.Flink; l != &ke_io_links && at + 64 < cap; l = l->Flink) {
+            struct ke_symlink *s = CONTAINING_RECORD(l, struct ke_symlink, link);
+            if (ke_name_equal(s->target, d->name)) {
+                at = ke_name_put(out, cap, at, u"  link ");
+                at = ke_name_put(out, cap, at, s->name);
+            }
+        }
+        int n = snprintf(out + at, cap - at, "  open %u%s\n", d->opens,
+                         d->object.Flags & DO_EXCLUSIVE ? "  exclusive" : "");
+        at = n < 0 || (size_t)n >= cap - at ? cap - 1 : at + (size_t)n;
+    }
+    pthread_mutex_unlock(&ke_io_lock);
+    return at < cap ? at : cap - 1;
 }

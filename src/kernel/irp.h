@@ -55,6 +55,9 @@ OPENNDIS_API void ke_io_set_close_wait(unsigned ms);
  * MajorFunction table (NDIS) installs this to see through its own forwarder. */
 extern PDRIVER_DISPATCH (*_Atomic ke_io_dispatch_target)(PDEVICE_OBJECT d, UCHAR major, PDRIVER_DISPATCH installed);
 
+/* device.c: one line per named device: its name, the links to it, how many files are open
+ * on it. Returns the length written (at most cap - 1, NUL-terminated). */
+OPENNDIS_API size_t ke_io_describe(char *out, size_t cap);
 /* device.c: an open on a device: its security check, exclusivity and reference. */
 NTSTATUS ke_device_open(PDEVICE_OBJECT d, struct ke_process *p, ACCESS_MASK desired, ACCESS_MASK *granted);
 void ke_device_close(PDEVICE_OBJECT d);

@@ -6,6 +6,8 @@
 #   tools/openndis  ->  edge  ->  ndis  ->  kernel  ->  verifier
 #                      loader  ---------->  kernel
 # src/common holds header-only helpers below every layer (each may include it).
+# src/client (libopenndis-client, linked into user programs) stands apart: it speaks the
+# control socket's protocol (common/wire.h) and uses no layer of the runtime.
 # A layer may use itself and the layers below it; ndis and loader are siblings (neither
 # uses the other: the loader reports to the kernel, NDIS listens). Only tools/ knows JSON,
 # the command line and the report formats.
@@ -24,7 +26,8 @@ allowed() {
     loader) echo "kernel verifier common" ;;
     ndis) echo "kernel verifier common" ;;
     edge) echo "ndis kernel verifier common" ;;
-    openndis) echo "edge ndis loader kernel verifier json common" ;;
+    openndis) echo "edge ndis loader kernel verifier json common client" ;;
+    client) echo "common" ;;
     openndis-port) echo "json common" ;;
     *) echo "" ;;
     esac

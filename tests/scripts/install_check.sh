@@ -17,6 +17,12 @@ echo "== pkg-config: $(pkg-config --cflags --libs openndis)"
 cc -shared -fPIC $(pkg-config --cflags openndis) "$outside/driver.c" $(pkg-config --libs openndis) -o "$work/driver.so"
 (cd "$work" && "$cli" info driver.so) # a bare file name is the file, not a library search
 
+echo "== a client program: pkg-config openndis-client, the examples' bridge"
+# shellcheck disable=SC2046
+cc $(pkg-config --cflags openndis-client) "$outside/../../examples/bridge.c" $(pkg-config --libs openndis-client) \
+    -lpthread -Wl,-rpath,"$work/prefix/lib" -o "$work/bridge"
+"$work/bridge" 2>&1 | grep -q "usage: bridge" || { echo "FAIL: the client built against the installed library does not run"; exit 1; }
+
 echo "== find_package(OpenNDIS)"
 cmake -S "$outside" -B "$work/cmake-build" -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
 cmake --build "$work/cmake-build" >/dev/null

@@ -258,6 +258,12 @@ static void test_devices(void **state)
     assert_ptr_equal(ke_device_lookup("\\??\\openndistest"), a);
     assert_ptr_equal(ke_device_lookup("\\Device\\OpenNdisTestB"), b);
     assert_null(ke_device_lookup("\\??\\Nothing"));
+    /* \??\Global is the global namespace: tap-windows6 names its links \DosDevices\Global\X */
+    UNICODE_STRING global = RTL_CONSTANT_STRING(u"\\DosDevices\\Global\\OpenNdisTestG");
+    assert_int_equal(IoCreateSymbolicLink(&global, &other), STATUS_SUCCESS);
+    assert_ptr_equal(ke_device_lookup("\\??\\OpenNdisTestG"), b);
+    assert_ptr_equal(ke_device_lookup("\\GLOBAL??\\openndistestg"), b);
+    assert_int_equal(IoDeleteSymbolicLink(&global), STATUS_SUCCESS);
     assert_int_equal(IoDeleteSymbolicLink(&link3), STATUS_SUCCESS);
     assert_int_equal(IoDeleteSymbolicLink(&link), STATUS_OBJECT_NAME_NOT_FOUND);
     assert_null(ke_device_lookup("\\??\\OpenNdisTest"));

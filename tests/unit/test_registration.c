@@ -68,7 +68,8 @@ static void test_sample_passes(void **state)
     assert_int_equal(o.status, NDIS_STATUS_SUCCESS);
     assert_true(o.unloaded);
     assert_int_equal(o.violations, 0);
-    assert_int_equal(o.fallible_calls, 2); /* registration + one allocation */
+    /* registration, one allocation, the control device and its symbolic link */
+    assert_int_equal(o.fallible_calls, 4);
 }
 
 /* SQLite-style: fail each fallible call of the sample in turn; it must fail cleanly each
@@ -79,6 +80,13 @@ static void test_sample_every_failure_clean(void **state)
     for (unsigned long n = 1; n <= 2; n++) {
         struct outcome o = run_path(SAMPLE_DRIVER, n);
         assert_int_equal(o.status, NDIS_STATUS_RESOURCES);
+        assert_int_equal(o.violations, 0);
+    }
+    /* the control device is optional: without it DriverEntry still succeeds */
+    for (unsigned long n = 3; n <= 4; n++) {
+        struct outcome o = run_path(SAMPLE_DRIVER, n);
+        assert_int_equal(o.status, NDIS_STATUS_SUCCESS);
+        assert_true(o.unloaded);
         assert_int_equal(o.violations, 0);
     }
 }

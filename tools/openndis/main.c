@@ -99,6 +99,8 @@ static void usage(FILE *out)
           "  rules            list the rules OpenNDIS checks\n"
           "  exports          list the NDIS and kernel functions OpenNDIS implements\n"
           "  port FILE.c...   NDIS 5.x -> 6.0 porting diagnostics and fix-its (libclang)\n"
+          "  devices          list the control devices a running driver exposes\n"
+          "  ioctl DEV CODE   send a DeviceIoControl to a running driver's device\n"
           "  version          print the OpenNDIS version\n"
           "\n"
           "`openndis COMMAND --help` describes each command.\n",
@@ -130,6 +132,10 @@ static int dispatch(int argc, char **argv)
         return cmd_exports(argc - 1, argv + 1);
     if (strcmp(cmd, "port") == 0)
         return cmd_port(argv + 1);
+    if (strcmp(cmd, "devices") == 0)
+        return cmd_devices(argc - 1, argv + 1);
+    if (strcmp(cmd, "ioctl") == 0)
+        return cmd_ioctl(argc - 1, argv + 1);
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
         printf("openndis %s\n", OPENNDIS_VERSION);
         return EXIT_PASS;

@@ -109,6 +109,8 @@ char *junit_report(struct json_object *verify_report);
 char *sarif_report(struct json_object *verify_report);
 int cmd_rules(int argc, char **argv);
 int cmd_exports(int argc, char **argv);
+int cmd_devices(int argc, char **argv); /* client_cmds.c */
+int cmd_ioctl(int argc, char **argv);
 
 /* main.c */
 bool parse_ulong(const char *s, unsigned long *out);

@@ -43,6 +43,7 @@ struct run_args {
     const char *pcap;
     const char *user;      /* --user: drop privileges to it once the interfaces exist */
     bool no_recycle;       /* --no-recycle: every freed NBL goes back to malloc */
+    const char *control;   /* --control: serve the driver's devices on this socket */
 };
 
 static uint64_t run_drain(struct edge_loopback *lb, UCHAR *rx, size_t cap)
@@ -153,7 +154,7 @@ static const char *run_wait(const struct run_args *a, struct ndis_adapter **ad, 
             break;
         }
         bool gone = false;
-        for (unsigned i = 0; i < n; i++) {
+        for (unsigned i = 0; i < n && tap[i] != NULL; i++) {
             struct edge_tap_stats s;
             edge_tap_stats(tap[i], &s);
             gone |= s.gone;
@@ -162,14 +163,14 @@ static const char *run_wait(const struct run_args *a, struct ndis_adapter **ad, 
             why = "interface deleted";
             break;
         }
-        for (unsigned i = 0; i < n; i++) /* follow Linux's promiscuous and multicast wishes */
+        for (unsigned i = 0; i < n && tap[i] != NULL; i++) /* follow Linux's promiscuous and multicast wishes */
             edge_tap_sync_filter(tap[i]);
         if (tty && tick % 5 == 0) {
             fputc('\r', stderr);
             for (unsigned i = 0; i < n; i++) {
                 struct ndis_adapter_stats s;
                 ndis_adapter_stats(ad[i], &s);
-                fprintf(stderr, "%s %s %s tx %llu rx %llu  ", edge_tap_name(tap[i]), ndis_state_name(s.state),
+                fprintf(stderr, "%s %s %s tx %llu rx %llu  ", tap[i] ? edge_tap_name(tap[i]) : "adapter", ndis_state_name(s.state),
                         link_state_name(s.link), (unsigned long long)s.sent_frames,
                         (unsigned long long)s.received_frames);
             }
@@ -196,7 +197,7 @@ static struct json_object *run_life(void *arg)
     bool ok = true, ethernet = true, ip = false;
 
     sv_set_report(r);
-    if (a->tap)
+    if (a->tap || a->control)
         run_catch_signals();
     json_object_object_add(r, "command", json_object_new_string("run"));
     json_object_object_add(r, "driver", json_object_new_string(a->path));
@@ -283,6 +284,16 @@ static struct json_object *run_life(void *arg)
         json_object_object_add(r, "error", json_object_new_string(err));
         ok = false;
     }
+    /* Clients may open the driver's devices from here until the adapters halt. */
+    struct edge_control *control = NULL;
+    if (ok && a->control != NULL) {
+        if ((control = edge_control_listen(a->control, err, sizeof err)) == NULL) {
+            json_object_object_add(r, "error", json_object_new_string(err));
+            ok = false;
+        } else {
+            json_object_object_add(r, "control", json_object_new_string(a->control));
+        }
+    }
     if (ok && a->tap && !run_stop) {
         sv_phase("running");
         json_object_object_add(r, "stopped_by", json_object_new_string(run_wait(a, ad, tap, n, life)));
@@ -339,6 +350,11 @@ static struct json_object *run_life(void *arg)
         }
         free(frames);
     }
+    if (ok && control != NULL && !a->tap && !run_stop) { /* loopback: serve after the traffic */
+        sv_phase("running");
+        json_object_object_add(r, "stopped_by", json_object_new_string(run_wait(a, ad, tap, n, life)));
+    }
+    edge_control_close(control); /* every client's files closed while the devices exist */
     struct json_object *adapters = json_object_new_array();
     for (unsigned i = 0; i < n; i++) {
         struct json_object *o = adapter_json(ad[i]);
@@ -466,7 +482,10 @@ static void run_usage(FILE *out)
           "                       process; tap: each adapter a Linux interface, run until\n"
           "                       SIGINT/SIGTERM (or --duration); needs CAP_NET_ADMIN\n"
           "  --tap-name NAME      interface names, %d numbered (default ndis%d)\n"
-          "  --duration SECONDS   tap: stop after this long\n"
+          "  --duration SECONDS   tap or --control: stop after this long\n"
+          "  --control SOCKET     serve the driver's control devices to Linux programs\n"
+          "                       (libopenndis-client, openndis ioctl) on this Unix\n"
+          "                       socket, then run until SIGINT/SIGTERM (or --duration)\n"
           "  --pcap FILE          write every frame crossing the adapters to a pcap file\n"
           "                       (written beside FILE and renamed over it at the end)\n"
           "  --no-recycle         free every NET_BUFFER_LIST the driver frees at once (by\n"
@@ -491,7 +510,8 @@ static void run_usage(FILE *out)
           "violated; 1 otherwise; 2 bad usage, not a loadable driver, or a --pcap file\n"
           "or TAP device that cannot be used; 3 the driver crashed or hung; 4 a report\n"
           "could not be written after the run; 130 stopped by SIGINT/SIGTERM/SIGHUP\n"
-          "before the end (with --edge tap, a stop signal ends the run normally instead).\n",
+          "before the end (with --edge tap or --control, a stop signal ends the run\n"
+          "normally instead).\n",
           out);
 }
 
@@ -504,7 +524,7 @@ int cmd_run(int argc, char **argv)
         { "edge", required_argument, NULL, 'e' },     { "tap-name", required_argument, NULL, 'N' },
         { "duration", required_argument, NULL, 'd' }, { "pcap", required_argument, NULL, 'p' },
         { "user", required_argument, NULL, 'u' },     { "no-recycle", no_argument, NULL, 'R' },     { "help", no_argument, NULL, 'h' },
-        { "inf", required_argument, NULL, 'i' },
+        { "inf", required_argument, NULL, 'i' },      { "control", required_argument, NULL, 'C' },
         { NULL, 0, NULL, 0 },
     };
     struct run_args args = { .adapters = 2, .frames = 1000, .size = 64 };
@@ -548,6 +568,7 @@ int cmd_run(int argc, char **argv)
         case 'p': args.pcap = optarg; break;
         case 'u': args.user = optarg; break;
         case 'R': args.no_recycle = true; break;
+        case 'C': args.control = optarg; break;
         case 'e':
             if (strcmp(optarg, "tap") != 0 && strcmp(optarg, "loopback") != 0) {
                 fprintf(stderr, "openndis run: --edge is loopback or tap, not '%s'\n", optarg);
@@ -577,7 +598,7 @@ int cmd_run(int argc, char **argv)
     ndis_nbl_set_recycling(!args.no_recycle);
     args.fail_nth = o.fail_nth;
     const unsigned long traffic_seconds = args.tap ? 0 : args.adapters * args.frames / RUN_FRAMES_PER_SECOND;
-    if (args.tap && !o.timeout_given) /* runs until stopped; --duration bounds it */
+    if ((args.tap || args.control) && !o.timeout_given) /* runs until stopped; --duration bounds it */
         o.sv.timeout_seconds = args.duration ? args.duration + 60 : 0;
     else if (!o.timeout_given)
         o.sv.timeout_seconds += (unsigned)traffic_seconds;
