@@ -83,6 +83,31 @@ static const char *ke_major_name(UCHAR major)
 
 /* ---- buffers with a guard page after their end ------------------------------------------- */
 
+/* Small buffers (one page and its guard) are kept for reuse: mapping, protecting and unmapping
+ * them for each request would cost more than the request itself. */
+#define KE_GUARD_CACHE 64
+static pthread_mutex_t ke_guard_lock = PTHREAD_MUTEX_INITIALIZER;
+static void *ke_guard_cache[KE_GUARD_CACHE];
+static size_t ke_guard_cached;
+
+static void *ke_guard_cache_take(void)
+{
+    pthread_mutex_lock(&ke_guard_lock);
+    void *m = ke_guard_cached ? ke_guard_cache[--ke_guard_cached] : NULL;
+    pthread_mutex_unlock(&ke_guard_lock);
+    return m;
+}
+
+static bool ke_guard_cache_put(void *m)
+{
+    pthread_mutex_lock(&ke_guard_lock);
+    bool kept = ke_guard_cached < KE_GUARD_CACHE;
+    if (kept)
+        ke_guard_cache[ke_guard_cached++] = m;
+    pthread_mutex_unlock(&ke_guard_lock);
+    return kept;
+}
+
 static bool ke_irp_buffer(struct ke_irp *k, size_t len)
 {
     if (len == 0)
@@ -94,12 +119,17 @@ static bool ke_irp_buffer(struct ke_irp *k, size_t len)
         return k->buffer != NULL;
     }
     size_t data = (rounded + PAGE_SIZE - 1) & ~(size_t)(PAGE_SIZE - 1);
-    void *m = mmap(NULL, data + PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (m == MAP_FAILED)
-        return false;
-    if (mprotect((char *)m + data, PAGE_SIZE, PROT_NONE) != 0) {
-        munmap(m, data + PAGE_SIZE);
-        return false;
+    void *m = data == PAGE_SIZE ? ke_guard_cache_take() : NULL;
+    if (m == NULL) {
+        m = mmap(NULL, data + PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (m == MAP_FAILED)
+            return false;
+        if (mprotect((char *)m + data, PAGE_SIZE, PROT_NONE) != 0) {
+            munmap(m, data + PAGE_SIZE);
+            return false;
+        }
+    } else {
+        memset((char *)m + data - rounded, 0, rounded); /* what the last request left is not this one's */
     }
     k->map = m;
     k->map_len = data + PAGE_SIZE;
@@ -112,9 +142,10 @@ static void ke_irp_free(struct ke_irp *k)
     pthread_mutex_lock(&ke_irps_lock);
     ke_ptrmap_remove(&ke_irps, k);
     pthread_mutex_unlock(&ke_irps_lock);
-    if (k->map_len != 0)
+    bool cached = k->map_len == 2 * PAGE_SIZE && ke_guard_cache_put(k->map);
+    if (!cached && k->map_len != 0)
         munmap(k->map, k->map_len);
-    else
+    else if (k->map_len == 0)
         free(k->map);
     k->magic = 0;
     free(k);
