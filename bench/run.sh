@@ -8,7 +8,7 @@ set -uo pipefail
 build=${1:?usage: bench/run.sh BUILD_DIR}
 here=$(cd "$(dirname "$0")" && pwd)
 driver=$build/drivers/sample.so
-for f in "$build/bench/datapath" "$build/bench/lifecycle" "$build/bench/verify" "$build/openndis" "$driver"; do
+for f in "$build/bench/datapath" "$build/bench/lifecycle" "$build/bench/control" "$build/bench/verify" "$build/openndis" "$driver"; do
     [ -e "$f" ] || { echo "bench/run.sh: $f is missing; build first (cmake --build $build)" >&2; exit 2; }
 done
 status=0
@@ -19,6 +19,8 @@ section "data path (64 and 1514 bytes, chains of 1 and 32)"
 run "$build/bench/datapath" "$driver"
 section "lifecycle and memory"
 run "$build/bench/lifecycle" "$driver"
+section "control device: DeviceIoControl round trip vs. a bare socket round trip, ReadFile/WriteFile"
+run "$build/bench/control" "$driver"
 section "verify: full systematic fault sweep"
 run "$build/bench/verify" "$build/openndis" "$driver"
 section "TAP edge vs. a bare TAP loop"
