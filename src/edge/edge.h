@@ -51,6 +51,9 @@ OPENNDIS_API void edge_bring_up(struct ndis_adapter *adapter, ULONG filter, stru
  * method, a write, a read then cancelled, a close. For verify: the IRP rules run on the
  * driver's own dispatch code. */
 OPENNDIS_API void edge_control_exercise(PDRIVER_OBJECT driver);
+/* ioctl_fuzz.c: `requests` mutated control requests, reads and writes to each device the
+ * driver made, chosen by `seed` (the same seed sends the same requests). */
+OPENNDIS_API void edge_control_fuzz(PDRIVER_OBJECT driver, uint64_t seed, unsigned requests);
 /* Serves the driver's devices to Linux programs (libopenndis-client) on a Unix socket at
  * `path` (mode 0666: each device's SDDL decides who may open it). A stale socket there is
  * replaced; anything else at the path, or a live server, is refused with a message in err. */

@@ -87,9 +87,14 @@ void ndis_adapter_send(struct ndis_adapter *a, PNET_BUFFER_LIST nbls)
     ke_irql_after_handler(DISPATCH_LEVEL, "MiniportSendNetBufferLists", (const void *)send);
     ke_irql_set(old);
     ndis_send_call_done(a);
-    /* A virtual miniport often indicates on its other adapters while sending. The read lock
-     * keeps a halt on another thread from freeing the one being visited. */
-    struct ndis_driver *d = a->driver;
+    /* A virtual miniport often indicates on its other adapters while sending. */
+    ndis_driver_return_pending(a->driver);
+}
+
+/* Hands back what the upper edges returned on every adapter of the driver. The read lock keeps
+ * a halt on another thread from freeing the one being visited. */
+void ndis_driver_return_pending(struct ndis_driver *d)
+{
     pthread_rwlock_rdlock(&d->adapters_lock);
     for (struct ndis_adapter *other = d->adapters; other; other = other->next)
         ndis_adapter_return_pending(other);

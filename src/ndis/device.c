@@ -72,8 +72,15 @@ static NTSTATUS ndis_device_forward(PDEVICE_OBJECT d, PIRP irp)
 {
     UCHAR major = IoGetCurrentIrpStackLocation(irp)->MajorFunction;
     PDRIVER_DISPATCH fn = ndis_device_dispatch(d, major);
-    if (fn != NULL)
-        return KE_DRIVER_CALL(fn, d, irp);
+    if (fn != NULL) {
+        NTSTATUS s = KE_DRIVER_CALL(fn, d, irp);
+        /* a write to a virtual NIC's device is often a receive indication (tap-windows6 keeps
+         * the IRP until the frame comes back): what the edges returned goes back now */
+        struct ndis_driver *drv = ndis_registration_of(d->DriverObject);
+        if (drv != NULL)
+            ndis_driver_return_pending(drv);
+        return s;
+    }
     NTSTATUS s = major == IRP_MJ_CREATE || major == IRP_MJ_CLEANUP || major == IRP_MJ_CLOSE ? STATUS_SUCCESS
                                                                                            : STATUS_INVALID_DEVICE_REQUEST;
     irp->IoStatus.Status = s;

@@ -230,6 +230,7 @@ OPENNDIS_API void ndis_adapter_send(struct ndis_adapter *adapter, PNET_BUFFER_LI
 OPENNDIS_API void ndis_adapter_cancel_send(struct ndis_adapter *adapter, PVOID cancel_id);
 /* Gives indicated NBLs back to the miniport (MiniportReturnNetBufferLists). */
 OPENNDIS_API void ndis_adapter_return_pending(struct ndis_adapter *adapter);
+void ndis_driver_return_pending(struct ndis_driver *driver);
 OPENNDIS_API NDIS_STATUS ndis_adapter_oid(struct ndis_adapter *adapter, NDIS_REQUEST_TYPE type,
                                           NDIS_OID oid, PVOID buffer, ULONG length,
                                           ULONG *bytes_done, ULONG *bytes_needed);

@@ -19,7 +19,9 @@ cc -shared -fPIC $(pkg-config --cflags openndis) "$outside/driver.c" $(pkg-confi
 
 echo "== a client program: pkg-config openndis-client, the examples' bridge"
 # shellcheck disable=SC2046
-cc $(pkg-config --cflags openndis-client) "$outside/../../examples/bridge.c" $(pkg-config --libs openndis-client) \
+san=
+readelf -d "$work/prefix/lib/libopenndis-client.so" | grep -q libasan && san=-fsanitize=address,undefined # an ASan build's
+cc $san $(pkg-config --cflags openndis-client) "$outside/../../examples/bridge.c" $(pkg-config --libs openndis-client) \
     -lpthread -Wl,-rpath,"$work/prefix/lib" -o "$work/bridge"
 "$work/bridge" 2>&1 | grep -q "usage: bridge" || { echo "FAIL: the client built against the installed library does not run"; exit 1; }
 

@@ -18,12 +18,14 @@
 #include "serialize.h"
 
 #define VERIFY_MAX_JOBS 32
+#define VERIFY_FUZZ_REQUESTS 400 /* per device and step of --fuzz-ioctl */
 
 struct verify_args {
     const char *path;
     bool sweep, verbose, unique;
     unsigned long max_steps, only_call;
     unsigned long seed, random_runs;
+    bool fuzz_ioctl;   /* the seeded steps fuzz the driver's devices instead of failing calls */
     double rate, time_scale;
     unsigned timeout;
     unsigned jobs; /* steps run at once in the sweep and the random runs */
@@ -189,7 +191,7 @@ static struct json_object *verify_job(void *arg)
     ke_io_set_close_wait(250); /* a driver that never completes an IRP costs each step this much */
     if (step->unique)
         vf_faults_unique_stacks(step->seen, step->nseen);
-    else if (step->seed)
+    else if (step->seed && !step->args->fuzz_ioctl)
         vf_faults_random(step->seed, step->args->rate);
     else
         vf_faults_fail_nth(step->fail_nth);
@@ -213,7 +215,12 @@ static struct json_object *verify_job(void *arg)
         }
         /* devices made in DriverEntry or by the adapters that came up */
         sv_phase("conformance: control devices");
-        edge_control_exercise(&image->object);
+        if (step->args->fuzz_ioctl && step->seed) {
+            sv_phase("IOCTL fuzzing");
+            edge_control_fuzz(&image->object, step->seed, VERIFY_FUZZ_REQUESTS);
+        } else {
+            edge_control_exercise(&image->object);
+        }
         if (n == N) {
             sv_phase("conformance: OIDs");
             verify_oids(ad[0]);
@@ -446,7 +453,7 @@ static bool verify_series_take(struct verify_state *vs, const struct verify_args
     char name[64];
     bool injected;
     if (a->seed) {
-        snprintf(name, sizeof name, "random seed %lu", a->seed + k - 1);
+        snprintf(name, sizeof name, "%s seed %lu", a->fuzz_ioctl ? "IOCTL fuzz" : "random", a->seed + k - 1);
         verify_take_report(vs, report, name, 0, false, &injected);
         vs->fault_steps++;
         verify_progress(k, a->random_runs, json_object_array_length(vs->findings));
@@ -535,10 +542,13 @@ static void verify_render(FILE *out, struct json_object *r)
     if (json_object_get_int64(json_object_object_get(r, "step_count")) == 0)
         fprintf(out, "steps    none ended: interrupted during the clean run\n");
     else
-        fprintf(out, "steps    %s%s (1 clean run, %s with an injected failure), %s fallible calls in the clean run\n",
+        fprintf(out, "steps    %s%s (1 clean run, %s %s), %s fallible calls in the clean run\n",
                 json_str_field(r, "step_count"),
                 json_object_get_boolean(json_object_object_get(r, "interrupted")) ? " ended before the interrupt" : "",
-                json_str_field(r, "fault_steps"), json_str_field(r, "fallible_calls"));
+                json_str_field(r, "fault_steps"),
+                json_object_get_boolean(json_object_object_get(r, "fuzz_ioctl")) ? "sending mutated requests to its devices"
+                                                                                 : "with an injected failure",
+                json_str_field(r, "fallible_calls"));
     if (!json_object_object_get_ex(r, "findings", &findings))
         return;
     for (size_t i = 0; i < json_object_array_length(findings); i++) {
@@ -559,6 +569,11 @@ static void verify_render(FILE *out, struct json_object *r)
                 fprintf(out, "); reproduce with: openndis verify --fail-call %s %s\n", json_str_field(fault, "call"),
                         json_str_field(r, "driver"));
         }
+        const char *step = json_str_field(f, "step");
+        static const char fuzz[] = "IOCTL fuzz seed ";
+        if (step != NULL && strncmp(step, fuzz, sizeof fuzz - 1) == 0)
+            fprintf(out, "  note: in the requests of %s; reproduce with: openndis verify --fuzz-ioctl %s --runs 1 %s\n",
+                    step, step + sizeof fuzz - 1, json_str_field(r, "driver"));
     }
 }
 
@@ -632,7 +647,10 @@ static struct json_object *verify_sweep(void *arg)
         json_object_object_add(r, "steps_ended_early", json_object_new_uint64(vs.skipped));
     if (a.seed) {
         json_object_object_add(r, "seed", json_object_new_uint64(a.seed));
-        json_object_object_add(r, "rate", json_object_new_double(a.rate));
+        if (a.fuzz_ioctl)
+            json_object_object_add(r, "fuzz_ioctl", json_object_new_boolean(true));
+        else
+            json_object_object_add(r, "rate", json_object_new_double(a.rate));
     }
     json_object_object_add(r, "steps", vs.steps);
     json_object_object_add(r, "findings", vs.findings);
@@ -684,6 +702,9 @@ static void verify_usage(FILE *out)
           "  --random SEED        instead of the sweep: fail calls at random (--rate)\n"
           "  --rate R             probability of failing each fallible call (default 0.05)\n"
           "  --runs N             random runs (default 20)\n"
+          "  --fuzz-ioctl SEED    instead of the sweep: --runs steps (seeds SEED, SEED+1, ...)\n"
+          "                       each sending 400 mutated control requests, reads and\n"
+          "                       writes to every device the driver made\n"
           "  --timeout S          give up on a step after S seconds (default 20, 0 = never)\n"
           "  --jobs N             run N steps at once (default 1; at most 32)\n"
           "  --trace LEVEL        show the driver's WPP trace records up to LEVEL\n"
@@ -694,8 +715,8 @@ static void verify_usage(FILE *out)
           "  --junit FILE         also write JUnit XML\n"
           "  --sarif FILE         also write SARIF 2.1.0\n"
           "\n"
-          "--no-sweep, --fail-call, --unique-stacks and --random exclude each other; --runs\n"
-          "and --rate need --random. Report files must not be the driver; they are written\n"
+          "--no-sweep, --fail-call, --unique-stacks, --random and --fuzz-ioctl exclude each\n"
+          "other; --runs needs --random or --fuzz-ioctl, --rate needs --random. Report files must not be the driver; they are written\n"
           "beside the target and renamed over it when complete.\n"
           "  -h, --help           this text\n"
           "\n"
@@ -709,14 +730,14 @@ static void verify_usage(FILE *out)
 
 /* Which options the command line gave, for the checks that they fit together. */
 struct verify_given {
-    bool no_sweep, max_steps, runs, rate;
+    bool no_sweep, max_steps, runs, rate, random;
 };
 
 /* One way to choose the failed calls, and options only where they mean something: an option
  * that another silently overrides is refused. */
 static bool verify_options_agree(const struct verify_args *a, const struct verify_given *g)
 {
-    const char *modes[4];
+    const char *modes[5];
     size_t n = 0;
     if (g->no_sweep)
         modes[n++] = "--no-sweep";
@@ -724,16 +745,21 @@ static bool verify_options_agree(const struct verify_args *a, const struct verif
         modes[n++] = "--fail-call";
     if (a->unique)
         modes[n++] = "--unique-stacks";
-    if (a->seed)
+    if (g->random)
         modes[n++] = "--random";
+    if (a->fuzz_ioctl)
+        modes[n++] = "--fuzz-ioctl";
     if (n > 1) {
         fprintf(stderr, "openndis verify: %s and %s choose different steps; give one of --no-sweep, --fail-call, "
-                        "--unique-stacks and --random\n", modes[0], modes[1]);
+                        "--unique-stacks, --random and --fuzz-ioctl\n", modes[0], modes[1]);
         return false;
     }
-    if ((g->runs || g->rate) && !a->seed) {
-        fprintf(stderr, "openndis verify: %s applies to --random only; add --random SEED or drop it\n",
-                g->runs ? "--runs" : "--rate");
+    if (g->runs && !a->seed) {
+        fprintf(stderr, "openndis verify: --runs applies to --random and --fuzz-ioctl only; add one or drop it\n");
+        return false;
+    }
+    if (g->rate && !g->random) {
+        fprintf(stderr, "openndis verify: --rate applies to --random only; add --random SEED or drop it\n");
         return false;
     }
     if (g->max_steps && !(a->unique || n == 0)) {
@@ -810,6 +836,7 @@ int cmd_verify(int argc, char **argv)
         { "junit", required_argument, NULL, 'J' },   { "sarif", required_argument, NULL, 'F' },
         { "help", no_argument, NULL, 'h' },          { "verbose", no_argument, NULL, 'V' },
         { "unique-stacks", no_argument, NULL, 'U' }, { "jobs", required_argument, NULL, 'P' },
+        { "fuzz-ioctl", required_argument, NULL, 'Z' },
         COMMON_LONGOPTS,
         { NULL, 0, NULL, 0 },
     };
@@ -834,16 +861,18 @@ int cmd_verify(int argc, char **argv)
         case 'F': a.sarif = optarg; break;
         case 'm':
         case 'R':
+        case 'Z':
         case 'u':
         case 'P':
             if (!parse_ulong(optarg, &v) || v == 0 || (c == 'P' && v > VERIFY_MAX_JOBS)) {
                 fprintf(stderr, "openndis verify: --%s takes a positive number%s, not '%s'\n",
-                        c == 'm' ? "max-steps" : c == 'R' ? "random" : c == 'u' ? "runs" : "jobs",
+                        c == 'm' ? "max-steps" : c == 'R' ? "random" : c == 'Z' ? "fuzz-ioctl" : c == 'u' ? "runs" : "jobs",
                         c == 'P' ? " up to 32" : "", optarg);
                 return EXIT_USAGE;
             }
             if (c == 'm') a.max_steps = v, given.max_steps = true;
-            else if (c == 'R') a.seed = v;
+            else if (c == 'R') a.seed = v, given.random = true;
+            else if (c == 'Z') a.seed = v, a.fuzz_ioctl = true;
             else if (c == 'u') a.random_runs = v, given.runs = true;
             else a.jobs = (unsigned)v;
             break;
