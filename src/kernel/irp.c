@@ -39,6 +39,7 @@ struct ke_irp {
     MDL mdl;
     struct ke_file *file;
     void *buffer;          /* the system buffer or the MDL's pages */
+    void *input;           /* direct I/O's separate system buffer for the input, or NULL */
     void *map;             /* the buffer's mapping, guard page included */
     size_t map_len;
     size_t out_len;        /* what may go back to the requester */
@@ -244,7 +245,7 @@ static bool ke_irp_buffers(struct ke_irp *k, const struct ke_io_request *r, PDEV
             if (b == NULL)
                 return false;
             memcpy(b, r->in, sys);
-            irp->AssociatedIrp.SystemBuffer = b;
+            irp->AssociatedIrp.SystemBuffer = k->input = b;
             irp->Flags = IRP_BUFFERED_IO | IRP_DEALLOCATE_BUFFER;
         }
         if (mdl != 0) {
@@ -267,12 +268,11 @@ static bool ke_irp_buffers(struct ke_irp *k, const struct ke_io_request *r, PDEV
     }
 }
 
-/* The system buffer of direct control requests was malloc'd apart from the MDL's. */
+/* The system buffer of direct control requests was allocated apart from the MDL's pages. */
 static void ke_irp_release_buffers(struct ke_irp *k)
 {
-    if (k->irp.MdlAddress != NULL && k->irp.AssociatedIrp.SystemBuffer != NULL &&
-        k->irp.AssociatedIrp.SystemBuffer != k->buffer)
-        free(k->irp.AssociatedIrp.SystemBuffer);
+    free(k->input);
+    k->input = NULL;
     k->irp.AssociatedIrp.SystemBuffer = NULL;
 }
 
