@@ -61,7 +61,7 @@ test)
     echo "quickstart: short libFuzzer runs (clang, ASan+UBSan) over fuzz/corpus"
     CC=clang cmake -S . -B build-fuzz -DBUILD_TESTING=OFF -DOPENNDIS_FUZZ=ON \
         -DOPENNDIS_SANITIZE=address,undefined -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-    cmake --build build-fuzz -j"$JOBS" --target fuzz_characteristics fuzz_config fuzz_oid fuzz_send fuzz_pe sample_pe
+    cmake --build build-fuzz -j"$JOBS" --target fuzz_characteristics fuzz_config fuzz_oid fuzz_send fuzz_pe fuzz_ioctl sample_pe
     fuzz/run.sh build-fuzz "${OPENNDIS_FUZZ_SECONDS:-5}"
     echo "quickstart: all tests passed"
     ;;

@@ -11,7 +11,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 status=0
-for target in characteristics config oid send pe; do
+for target in characteristics config oid send pe ioctl; do
     bin="$build/fuzz/fuzz_$target"
     [ -x "$bin" ] || { echo "fuzz: $bin not built (configure with CC=clang -DOPENNDIS_FUZZ=ON)" >&2; exit 2; }
     mkdir -p "$scratch/$target"
