@@ -474,6 +474,7 @@ NTSYSAPI VOID RtlAssert(PVOID FailedAssertion, PVOID FileName, ULONG LineNumber,
 #define FILE_WRITE_ACCESS 2
 typedef ULONG DEVICE_TYPE;
 #define FILE_DEVICE_NETWORK 0x00000012
+#define FILE_DEVICE_PHYSICAL_NETCARD 0x00000017
 #define FILE_DEVICE_UNKNOWN 0x00000022
 #define FILE_DEVICE_SECURE_OPEN 0x00000100 /* DeviceCharacteristics */
 #define RtlUshortByteSwap(x) __builtin_bswap16(x)

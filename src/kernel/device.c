@@ -141,7 +141,8 @@ NTSTATUS ke_io_create_device(PDRIVER_OBJECT DriverObject, ULONG DeviceExtensionS
                                  DEVICE_TYPE DeviceType, ULONG DeviceCharacteristics, BOOLEAN Exclusive,
                                  PCUNICODE_STRING Sddl, PDEVICE_OBJECT *DeviceObject, const char *fn, const void *site)
 {
-    ke_irql_at_most(PASSIVE_LEVEL, fn, site);
+    if (fn != NULL)
+        ke_irql_at_most(PASSIVE_LEVEL, fn, site);
     if (DeviceObject != NULL)
         *DeviceObject = NULL;
     if (DriverObject == NULL || DeviceObject == NULL || DeviceExtensionSize > (1u << 30))
@@ -159,7 +160,7 @@ NTSTATUS ke_io_create_device(PDRIVER_OBJECT DriverObject, ULONG DeviceExtensionS
             return STATUS_INVALID_PARAMETER; /* an SDDL string Windows would not parse either */
         }
     }
-    if (vf_fault_inject(fn, site)) {
+    if (fn != NULL && vf_fault_inject(fn, site)) { /* fn NULL: a device OpenNDIS makes for itself */
         free(name);
         free(sddl);
         return STATUS_INSUFFICIENT_RESOURCES;
@@ -374,6 +375,8 @@ void ke_io_driver_unloaded(PDRIVER_OBJECT object, struct ke_pool *pool)
     for (;;) {
         pthread_mutex_lock(&ke_io_lock);
         PDEVICE_OBJECT o = object->DeviceObject;
+        while (o != NULL && CONTAINING_RECORD(o, struct ke_device, object)->site == NULL)
+            o = o->NextDevice; /* NDIS's own (an adapter's FDO): its owner deletes it */
         bool in_use = false;
         if (o != NULL) {
             ke_device_unlink(o);

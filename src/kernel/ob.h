@@ -150,7 +150,9 @@ bool ke_device_exists(const DEVICE_OBJECT *object);
 OPENNDIS_API PDEVICE_OBJECT ke_device_lookup(const char *name);
 void ke_io_driver_unloaded(PDRIVER_OBJECT object, struct ke_pool *pool);
 /* IoCreateDevice(Secure) and IoCreateSymbolicLink on behalf of the driver code at `site` (NDIS's
- * NdisRegisterDeviceEx), so findings name the driver's line. Sddl NULL: IoCreateDevice. */
+ * NdisRegisterDeviceEx), so findings name the driver's line. Sddl NULL: IoCreateDevice. fn
+ * NULL: a device OpenNDIS makes on the driver's object for itself (an adapter's FDO): no fault
+ * injection, and not the driver's to delete at unload. */
 NTSTATUS ke_io_create_device(PDRIVER_OBJECT DriverObject, ULONG DeviceExtensionSize, PUNICODE_STRING DeviceName,
                              DEVICE_TYPE DeviceType, ULONG DeviceCharacteristics, BOOLEAN Exclusive,
                              PCUNICODE_STRING Sddl, PDEVICE_OBJECT *DeviceObject, const char *fn, const void *site);

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "ndis.h"
+#include "../kernel/ob.h"
 
 #define NDIS_ADAPTER_MAGIC 0x4e444150u /* "NDAP" */
 
@@ -59,12 +60,44 @@ static void ndis_adapter_free(struct ndis_adapter *a)
         }
     pthread_rwlock_unlock(&d->adapters_lock);
     ndis_handle_remove(a);
+    IoDeleteDevice(a->fdo); /* freed when the last client's file on it closes */
     free(a->oid_pending); /* a request the driver never completed */
     free(a->supported_oids);
     pthread_cond_destroy(&a->changed);
     pthread_mutex_destroy(&a->lock);
     a->magic = 0;
     free(a);
+}
+
+/* The adapter's device objects: a PDO of its (virtual) bus, and the FDO on the miniport
+ * driver's object that NDIS dispatches IRPs to, named \Device\{NetCfgInstanceId} so that a
+ * client can open the adapter (Wintun's rings are registered on it). */
+static bool ndis_adapter_make_fdo(struct ndis_adapter *a, PDRIVER_OBJECT object)
+{
+    char section[32], id[80], name[96];
+    ULONG type;
+    snprintf(section, sizeof section, "adapter.%u", a->index);
+    if (!ndis_config_lookup(section, "NetCfgInstanceId", id, sizeof id, &type))
+        snprintf(id, sizeof id, "{4F70656E-4E44-4953-0000-%012X}", a->index + 1);
+    int n = snprintf(name, sizeof name, "\\Device\\%s", id);
+    WCHAR wide[96];
+    for (int i = 0; i < n && i < 96; i++)
+        wide[i] = (unsigned char)name[i];
+    UNICODE_STRING u = { (USHORT)(n * sizeof(WCHAR)), (USHORT)(n * sizeof(WCHAR)), wide };
+    NTSTATUS s = ke_io_create_device(object, 0, &u, FILE_DEVICE_PHYSICAL_NETCARD, FILE_DEVICE_SECURE_OPEN, FALSE,
+                                     NULL, &a->fdo, NULL, NULL);
+    if (s == STATUS_OBJECT_NAME_COLLISION) /* two adapters configured with one instance id */
+        s = ke_io_create_device(object, 0, NULL, FILE_DEVICE_PHYSICAL_NETCARD, FILE_DEVICE_SECURE_OPEN, FALSE, NULL,
+                                &a->fdo, NULL, NULL);
+    if (!NT_SUCCESS(s))
+        return false;
+    a->fdo->Flags &= ~(ULONG)DO_DEVICE_INITIALIZING;
+    a->fdo->StackSize = 2; /* attaching puts the FDO one stack location above the PDO */
+    a->pdo.Type = IO_TYPE_DEVICE;
+    a->pdo.Size = sizeof(DEVICE_OBJECT);
+    a->pdo.StackSize = 1;
+    a->pdo.AttachedDevice = a->fdo; /* the FDO is the miniport's; the PDO its bus's */
+    return true;
 }
 
 struct ndis_adapter *ndis_adapter_initialize(PDRIVER_OBJECT object, NDIS_STATUS *status)
@@ -89,15 +122,16 @@ struct ndis_adapter *ndis_adapter_initialize(PDRIVER_OBJECT object, NDIS_STATUS 
     ke_pool_init(&a->pool);
     a->magic = NDIS_ADAPTER_MAGIC;
     a->driver = d;
-    a->pdo.Type = a->fdo.Type = IO_TYPE_DEVICE;
-    a->pdo.Size = a->fdo.Size = sizeof(DEVICE_OBJECT);
-    a->pdo.StackSize = 1; /* attaching puts the FDO one stack location above the PDO */
-    a->fdo.StackSize = 2;
-    a->fdo.DriverObject = object; /* the FDO is the miniport's; the PDO its bus's */
-    a->pdo.AttachedDevice = &a->fdo;
     pthread_mutex_lock(&ndis_index_lock);
     a->index = ndis_next_index++;
     pthread_mutex_unlock(&ndis_index_lock);
+    if (!ndis_adapter_make_fdo(a, object)) {
+        *status = NDIS_STATUS_RESOURCES;
+        pthread_cond_destroy(&a->changed);
+        pthread_mutex_destroy(&a->lock);
+        free(a);
+        return NULL;
+    }
 
     /* What PnP would give a virtual adapter: an interface index and a LUID of type
      * Ethernet (IF_TYPE_ETHERNET_CSMACD), no hardware resources. */

@@ -21,7 +21,7 @@ NDISAPI VOID NdisMGetDeviceProperty(NDIS_HANDLE MiniportAdapterHandle, PDEVICE_O
     if (PhysicalDeviceObject)
         *PhysicalDeviceObject = &a->pdo;
     if (FunctionalDeviceObject)
-        *FunctionalDeviceObject = &a->fdo;
+        *FunctionalDeviceObject = a->fdo;
     if (NextDeviceObject)
         *NextDeviceObject = NULL; /* a virtual adapter has no device below it */
     if (AllocatedResources)

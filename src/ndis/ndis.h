@@ -188,7 +188,8 @@ struct ndis_adapter {
 
     /* What NdisMGetDeviceProperty hands out: device objects with only their identity filled
      * in (drivers such as Wintun keep their context in the FDO's Reserved field). */
-    DEVICE_OBJECT pdo, fdo;
+    DEVICE_OBJECT pdo;
+    PDEVICE_OBJECT fdo; /* the I/O manager's: \Device\{NetCfgInstanceId}, openable by clients */
 
     struct ke_pool pool; /* memory allocated with the adapter handle */
     const struct ndis_upper_edge *edge;
