@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -35,6 +36,9 @@ struct openndis_client {
     bool receiving; /* a thread is in recv: the others wait for it */
     bool dead;
     uint64_t next_id;
+    uintptr_t window, window_size, window_used; /* the shared-memory slice, reserved on first use */
+    bool window_reserved;
+    pid_t server_pid;
     struct client_request *requests;
     size_t cap;
     union {
@@ -75,6 +79,9 @@ openndis_client *openndis_connect(const char *socket_path)
     pthread_mutex_init(&c->lock, NULL);
     pthread_cond_init(&c->cond, NULL);
     c->next_id = 1;
+    c->server_pid = (pid_t)w.server_pid;
+    c->window = (uintptr_t)w.window;
+    c->window_size = (uintptr_t)w.window_size;
     return c;
 fail:;
     int e = errno;
@@ -373,6 +380,85 @@ int openndis_reap(openndis_client *c, int wait, uint64_t *id, openndis_status *s
     }
     pthread_mutex_unlock(&c->lock);
     return got;
+}
+
+/* Sends a message with one file descriptor and waits for its answer. Lock held. */
+static openndis_status client_with_fd(openndis_client *c, struct wire_header *h, size_t len, int fd, size_t *info)
+{
+    struct client_request *r = client_new(c, NULL, 0, false);
+    if (r == NULL)
+        return 0xC000009Au;
+    h->tag = r->id;
+    union {
+        struct cmsghdr align;
+        char bytes[CMSG_SPACE(sizeof(int))];
+    } control;
+    memset(&control, 0, sizeof control);
+    struct iovec iov = { h, len };
+    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = &control, .msg_controllen = sizeof control };
+    struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+    cm->cmsg_level = SOL_SOCKET;
+    cm->cmsg_type = SCM_RIGHTS;
+    cm->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(cm), &fd, sizeof fd);
+    if (c->dead || sendmsg(c->fd, &msg, MSG_NOSIGNAL) != (ssize_t)len) {
+        client_forget(c, r);
+        return OPENNDIS_STATUS_DISCONNECTED;
+    }
+    return client_finish(c, r, info, NULL);
+}
+
+void *openndis_alloc_shared(openndis_client *c, size_t len)
+{
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    len = (len + page - 1) & ~(page - 1);
+    pthread_mutex_lock(&c->lock);
+    void *result = NULL;
+    if (c->window_size == 0 || len == 0 || len > c->window_size - c->window_used) {
+        errno = c->window_size == 0 ? ENOTSUP : ENOMEM;
+        goto out;
+    }
+    if (!c->window_reserved) { /* the slice is ours alone: nothing else of this process may land there */
+        void *r = mmap((void *)c->window, c->window_size, PROT_NONE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
+        /* a server in this very process (tests) has reserved the window already */
+        if (r != (void *)c->window && !(r == MAP_FAILED && errno == EEXIST && c->server_pid == getpid()))
+            goto out;
+        c->window_reserved = true;
+    }
+    int fd = memfd_create("openndis-shared", MFD_CLOEXEC);
+    void *at = (void *)(c->window + c->window_used);
+    if (fd < 0 || ftruncate(fd, (off_t)len) != 0 ||
+        mmap(at, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, 0) != at) {
+        if (fd >= 0)
+            close(fd);
+        goto out;
+    }
+    struct wire_share m = { .h = WIRE_HEADER_INIT(WIRE_SHARE, 0, 0, 0), .address = (uint64_t)(uintptr_t)at,
+                            .length = len, .writable = 1 };
+    openndis_status s = client_with_fd(c, &m.h, sizeof m, fd, NULL);
+    close(fd);
+    if (s != OPENNDIS_STATUS_SUCCESS) {
+        mmap(at, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
+        errno = EIO;
+        goto out;
+    }
+    c->window_used += len;
+    result = at;
+out:
+    pthread_mutex_unlock(&c->lock);
+    return result;
+}
+
+openndis_status openndis_share_event(openndis_client *c, int eventfd, int auto_reset, uint64_t *handle)
+{
+    struct wire_event m = { .h = WIRE_HEADER_INIT(WIRE_EVENT, 0, 0, 0), .synchronization = auto_reset != 0 };
+    size_t info = 0;
+    pthread_mutex_lock(&c->lock);
+    openndis_status s = client_with_fd(c, &m.h, sizeof m, eventfd, &info);
+    pthread_mutex_unlock(&c->lock);
+    *handle = s == OPENNDIS_STATUS_SUCCESS ? info : 0;
+    return s;
 }
 
 static openndis_status client_simple(openndis_client *c, struct wire_header *h, size_t head_len, const void *a,

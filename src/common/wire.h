@@ -4,7 +4,10 @@
  * along as SCM_RIGHTS. Both ends are built from this one header, so there is one version.
  *
  *   client                          server
- *   ------                          WELCOME   (on connect: version, the client's pid as seen)
+ *   ------                          WELCOME   (on connect: version, the client's pid as seen,
+ *                                              its slice of the shared-memory window)
+ *   SHARE   address, length + memfd COMPLETE  status (mapped at the same address in the driver)
+ *   EVENT   auto-reset? + eventfd   COMPLETE  status, information: the event's HANDLE
  *   OPEN    access, name            COMPLETE  status, handle
  *   IOCTL   handle, code, lengths   COMPLETE  status, information, output bytes
  *   READ    handle, length          COMPLETE  status, information, the bytes read
@@ -36,6 +39,8 @@ enum wire_type {
     WIRE_CLOSE,
     WIRE_DEVICES,
     WIRE_COMPLETE,
+    WIRE_SHARE,
+    WIRE_EVENT,
 };
 
 struct wire_header {
@@ -78,6 +83,22 @@ struct wire_welcome {
     struct wire_header h;
     uint32_t pid;        /* the client as the server sees it */
     uint32_t server_pid;
+    uint64_t window;     /* the client's slice of the shared window: memory it shares goes there */
+    uint64_t window_size;
+};
+
+struct wire_share {
+    struct wire_header h; /* with one file descriptor: a memfd of at least `length` bytes */
+    uint64_t address;     /* page aligned, inside the client's slice, where the client mapped it */
+    uint64_t length;
+    uint32_t writable;
+    uint32_t reserved;
+};
+
+struct wire_event {
+    struct wire_header h; /* with one file descriptor: an eventfd */
+    uint32_t synchronization; /* 1: auto-reset (CreateEvent bManualReset FALSE) */
+    uint32_t reserved;
 };
 
 struct wire_complete {

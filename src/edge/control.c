@@ -159,6 +159,10 @@ static void edge_object_name(const char *name, size_t len, char *out, size_t cap
 {
     if (len >= 4 && memcmp(name, "\\\\.\\", 4) == 0) {
         name += 4, len -= 4;
+        if (len >= 11 && strncasecmp(name, "GLOBALROOT\\", 11) == 0) { /* \\.\GLOBALROOT\Device\X is \Device\X */
+            snprintf(out, cap, "%.*s", (int)(len - 10), name + 10);
+            return;
+        }
         if (len >= 7 && strncasecmp(name, "Global\\", 7) == 0)
             name += 7, len -= 7;
         snprintf(out, cap, "\\??\\%.*s", (int)len, name);
@@ -251,6 +255,28 @@ static void edge_on_request(struct edge_client *c, const struct wire_header *h, 
     edge_submit(c, f, &r, h->tag);
 }
 
+/* Memory and events the client brings (SCM_RIGHTS): its shared pages mapped at the same
+ * address here, its eventfd an Event object in its handle table. Takes fd in every case. */
+static void edge_on_share(struct edge_client *c, const struct wire_header *h, size_t n, int fd)
+{
+    NTSTATUS s = STATUS_INVALID_PARAMETER;
+    if (h->type == WIRE_SHARE && n == sizeof(struct wire_share) && fd >= 0) {
+        const struct wire_share *m = (const void *)h;
+        s = ke_process_map_shared(c->process, fd, (uintptr_t)m->address, (size_t)m->length, m->writable != 0);
+        fd = -1; /* taken */
+    } else if (h->type == WIRE_EVENT && n == sizeof(struct wire_event) && fd >= 0) {
+        const struct wire_event *m = (const void *)h;
+        HANDLE handle = NULL;
+        s = ke_process_insert_eventfd(c->process, fd, m->synchronization != 0, &handle);
+        fd = -1;
+        edge_send(c, h->tag, 0, s, NT_SUCCESS(s) ? (ULONG_PTR)handle : 0, NULL, 0);
+        return;
+    }
+    if (fd >= 0)
+        close(fd);
+    edge_send(c, h->tag, 0, s, 0, NULL, 0);
+}
+
 /* `openndis devices`: what is exposed and who has it open. */
 static void edge_on_devices(struct edge_client *c, const struct wire_header *h)
 {
@@ -289,11 +315,48 @@ static void *edge_client_thread(void *arg)
     } *buf = malloc(cap);
     struct wire_welcome w = { .h = WIRE_HEADER_INIT(WIRE_WELCOME, 0, 0, 0), .pid = (uint32_t)c->pid,
                               .server_pid = (uint32_t)getpid() };
+    uintptr_t window = 0;
+    size_t window_size = 0;
+    if (ke_process_window(c->process, &window, &window_size)) {
+        w.window = window;
+        w.window_size = window_size;
+    }
     if (buf != NULL && send(c->fd, &w, sizeof w, MSG_NOSIGNAL) == (ssize_t)sizeof w)
         for (;;) {
-            ssize_t n = recv(c->fd, buf, cap, MSG_TRUNC);
-            if (n <= 0)
+            /* a file descriptor may ride along (SHARE, EVENT); any other message's is closed */
+            union {
+                struct cmsghdr align;
+                char bytes[CMSG_SPACE(sizeof(int))];
+            } control;
+            struct iovec iov = { buf, cap };
+            struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = &control,
+                                  .msg_controllen = sizeof control };
+            ssize_t n = recvmsg(c->fd, &msg, MSG_TRUNC | MSG_CMSG_CLOEXEC);
+            int fd = -1;
+            for (struct cmsghdr *cm = CMSG_FIRSTHDR(&msg); cm != NULL; cm = CMSG_NXTHDR(&msg, cm))
+                if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS) {
+                    int *fds = (int *)CMSG_DATA(cm);
+                    size_t nfds = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+                    for (size_t i = 0; i < nfds; i++) {
+                        if (fd < 0)
+                            fd = fds[i];
+                        else
+                            close(fds[i]);
+                    }
+                }
+            if (n <= 0 || (msg.msg_flags & MSG_CTRUNC)) {
+                if (fd >= 0)
+                    close(fd);
                 break;
+            }
+            const struct wire_header *hd = &buf->h;
+            if (fd >= 0 && (size_t)n >= sizeof *hd && hd->magic == WIRE_MAGIC &&
+                (hd->type == WIRE_SHARE || hd->type == WIRE_EVENT) && (size_t)n <= cap) {
+                edge_on_share(c, hd, (size_t)n, fd);
+                continue;
+            }
+            if (fd >= 0)
+                close(fd); /* a descriptor with a message that takes none */
             const struct wire_header *h = &buf->h;
             if ((size_t)n > cap || (size_t)n < sizeof *h || h->magic != WIRE_MAGIC || h->version != WIRE_VERSION) {
                 fprintf(stderr, "openndis: control client %d sent a malformed message (%zd bytes); disconnected\n",

@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -26,6 +28,7 @@
 #include "common/wire.h"
 #include "edge/edge.h"
 #include "kernel/irp.h"
+#include "kernel/ob.h"
 #include "verifier/vf.h"
 
 static DRIVER_OBJECT driver;
@@ -90,16 +93,42 @@ static NTSTATUS d_read(PDEVICE_OBJECT d, PIRP irp)
     return STATUS_PENDING;
 }
 
-/* control code 1: echo */
+/* control code 1: echo; 2: Wintun-style registration: fill the client's shared memory the
+ * request points at and set the client's event it names */
+struct share_request {
+    uint64_t address, length, event;
+};
+
 static NTSTATUS d_ioctl(PDEVICE_OBJECT d, PIRP irp)
 {
     (void)d;
     PIO_STACK_LOCATION sl = IoGetCurrentIrpStackLocation(irp);
     ULONG in = sl->Parameters.DeviceIoControl.InputBufferLength, out = sl->Parameters.DeviceIoControl.OutputBufferLength;
+    if (((sl->Parameters.DeviceIoControl.IoControlCode >> 2) & 0xfff) == 2) {
+        struct share_request r;
+        if (in != sizeof r)
+            return complete(irp, STATUS_INVALID_PARAMETER, 0);
+        memcpy(&r, irp->AssociatedIrp.SystemBuffer, sizeof r);
+        PVOID event;
+        NTSTATUS s = ObReferenceObjectByHandle((HANDLE)(ULONG_PTR)r.event, EVENT_MODIFY_STATE, *ExEventObjectType,
+                                               UserMode, &event, NULL);
+        if (!NT_SUCCESS(s))
+            return complete(irp, s, 0);
+        /* what ProbeForWrite decides: the current client's own shared memory only */
+        if (!ke_usermem_current_ok((void *)(ULONG_PTR)r.address, (size_t)r.length, true)) {
+            ObDereferenceObject(event);
+            return complete(irp, STATUS_ACCESS_VIOLATION, 0);
+        }
+        memset((void *)(ULONG_PTR)r.address, 0x5a, (size_t)r.length);
+        KeSetEvent(event, IO_NO_INCREMENT, FALSE);
+        ObDereferenceObject(event);
+        return complete(irp, STATUS_SUCCESS, 0);
+    }
     return complete(irp, STATUS_SUCCESS, in < out ? in : out);
 }
 
 #define ECHO CTL_CODE(FILE_DEVICE_UNKNOWN, 1, METHOD_BUFFERED, FILE_ANY_ACCESS)
+#define SHARE CTL_CODE(FILE_DEVICE_UNKNOWN, 2, METHOD_BUFFERED, FILE_ANY_ACCESS)
 
 static int setup(void **state)
 {
@@ -303,6 +332,56 @@ static void test_request_flood(void **state)
     assert_int_equal(vf_violation_count(), 0);
 }
 
+/* Memory and an event the client shares, used by the driver through a request's pointers. */
+static void test_shared_memory_and_events(void **state)
+{
+    (void)state;
+    uint32_t h;
+    openndis_client *c = connect_open(&h), *other = openndis_connect(sock);
+    unsigned char *mem = openndis_alloc_shared(c, 3000);
+    assert_non_null(mem);
+    assert_int_equal((uintptr_t)mem % 4096, 0);
+    int efd = eventfd(0, EFD_CLOEXEC);
+    uint64_t handle = 0;
+    assert_int_equal(openndis_share_event(c, efd, 1, &handle), OPENNDIS_STATUS_SUCCESS);
+    assert_true(handle != 0);
+    struct share_request r = { (uintptr_t)mem, 3000, handle };
+    size_t n;
+    assert_int_equal(openndis_ioctl(c, h, SHARE, &r, sizeof r, NULL, 0, &n), OPENNDIS_STATUS_SUCCESS);
+    assert_int_equal(mem[0], 0x5a);
+    assert_int_equal(mem[2999], 0x5a); /* the driver wrote the client's very pages */
+    struct pollfd p = { efd, POLLIN, 0 };
+    assert_int_equal(poll(&p, 1, 1000), 1); /* and its KeSetEvent reached the client's eventfd */
+    /* memory that is not shared, a handle that is not the client's, another client's handle */
+    static unsigned char mine[64];
+    r = (struct share_request){ (uintptr_t)mine, sizeof mine, handle };
+    assert_int_equal(openndis_ioctl(c, h, SHARE, &r, sizeof r, NULL, 0, &n), 0xC0000005u);
+    r = (struct share_request){ (uintptr_t)mem, 16, 0x1234 };
+    assert_int_equal(openndis_ioctl(c, h, SHARE, &r, sizeof r, NULL, 0, &n), OPENNDIS_STATUS_INVALID_HANDLE);
+    uint32_t h2;
+    assert_int_equal(openndis_open(other, "\\??\\OpenNdisControlTest", OPENNDIS_GENERIC_READ, &h2), 0);
+    r = (struct share_request){ (uintptr_t)mem, 16, handle };
+    assert_int_equal(openndis_ioctl(other, h2, SHARE, &r, sizeof r, NULL, 0, &n), OPENNDIS_STATUS_INVALID_HANDLE);
+    /* a SHARE message without its descriptor */
+    int fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    strcpy(sa.sun_path, sock);
+    assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    struct wire_welcome w;
+    assert_int_equal(recv(fd, &w, sizeof w, 0), sizeof w);
+    assert_true(w.window != 0 && w.window_size != 0);
+    struct wire_share m = { .h = WIRE_HEADER_INIT(WIRE_SHARE, 9, 0, 0), .address = w.window, .length = 4096 };
+    assert_int_equal(send(fd, &m, sizeof m, 0), sizeof m);
+    struct wire_complete cm;
+    assert_int_equal(recv(fd, &cm, sizeof cm, 0), sizeof cm);
+    assert_int_equal(cm.status, (uint32_t)STATUS_INVALID_PARAMETER);
+    close(fd);
+    close(efd);
+    openndis_disconnect(other);
+    openndis_disconnect(c);
+    assert_int_equal(vf_violation_count(), 0);
+}
+
 static void test_socket_paths(void **state)
 {
     (void)state;
@@ -343,6 +422,7 @@ int main(void)
         cmocka_unit_test(test_malformed_messages),
         cmocka_unit_test(test_client_killed_mid_request),
         cmocka_unit_test(test_request_flood),
+        cmocka_unit_test(test_shared_memory_and_events),
         cmocka_unit_test(test_socket_paths),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -74,6 +74,17 @@ int openndis_fd(const openndis_client *c);
  * finished (wait = 0) ; -1 when the connection is gone. With wait != 0, blocks until one is. */
 int openndis_reap(openndis_client *c, int wait, uint64_t *id, openndis_status *status, size_t *returned);
 
+/* Memory the driver sees at the same address (for requests that carry pointers, such as
+ * Wintun's ring registration): `len` bytes, zeroed, page aligned, in this connection's slice of
+ * the window the server reserves; NULL with errno on failure. It stays until the connection
+ * ends (the driver may keep it locked longer). */
+void *openndis_alloc_shared(openndis_client *c, size_t len);
+/* Gives the driver an eventfd as an Event object in this client's handle table (CreateEvent
+ * and passing the handle in a request): *handle is the value to put in requests. The driver's
+ * KeSetEvent makes the eventfd readable; writing 1 to it is SetEvent. `auto_reset` as
+ * CreateEvent's bManualReset == FALSE. The eventfd stays the caller's. */
+openndis_status openndis_share_event(openndis_client *c, int eventfd, int auto_reset, uint64_t *handle);
+
 /* What the server exposes: one line per device (its name, links, open files). Returns the
  * length written into text (NUL-terminated, truncated to cap). */
 openndis_status openndis_devices(openndis_client *c, char *text, size_t cap, size_t *len);
