@@ -32,7 +32,10 @@ static void ke_window_reserve(void)
 {
     size_t size = KE_SLICE_SIZE * KE_SLICES;
     int flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE;
-    void *p = mmap((void *)KE_WINDOW_HINT, size, PROT_NONE, flags | MAP_FIXED_NOREPLACE, -1, 0);
+    void *p = MAP_FAILED;
+#if !defined(__SANITIZE_THREAD__) /* the hint lies in ThreadSanitizer's shadow, which it may not touch */
+    p = mmap((void *)KE_WINDOW_HINT, size, PROT_NONE, flags | MAP_FIXED_NOREPLACE, -1, 0);
+#endif
     if (p == MAP_FAILED)
         p = mmap(NULL, size, PROT_NONE, flags, -1, 0); /* anywhere: clients then try the same */
     if (p != MAP_FAILED)
