@@ -16,6 +16,7 @@
 #include "include/openndis/client.h"
 
 #define CLIENT_METHOD_IN_DIRECT 1
+#define CLIENT_METHOD_NEITHER 3
 
 struct client_request {
     uint64_t id;
@@ -242,6 +243,15 @@ static bool client_issue(openndis_client *c, struct client_request *r, struct wi
 
 /* ---- the calls -------------------------------------------------------------------------------- */
 
+/* The address of a buffer that lies in memory this client shared, for neither I/O; else 0. */
+static uint64_t client_shared(const openndis_client *c, const void *p, size_t len)
+{
+    uintptr_t a = (uintptr_t)p;
+    return len != 0 && a >= c->window && a - c->window <= c->window_used && len <= c->window_used - (a - c->window)
+               ? (uint64_t)a
+               : 0;
+}
+
 static uint64_t client_submit(openndis_client *c, uint32_t type, uint32_t handle, uint32_t code, const void *in,
                               size_t in_len, void *out, size_t out_len, bool overlapped, struct client_request **req)
 {
@@ -254,17 +264,25 @@ static uint64_t client_submit(openndis_client *c, uint32_t type, uint32_t handle
     if (r == NULL)
         return 0;
     bool sent = false;
+    uint64_t in_addr = client_shared(c, in, in_len), out_addr = client_shared(c, out, out_len);
     if (type == WIRE_IOCTL) {
+        /* METHOD_NEITHER: the driver works on the client's own (shared) buffers: no bytes travel */
+        bool neither = (code & 3) == CLIENT_METHOD_NEITHER;
         bool out_in = (code & 3) == CLIENT_METHOD_IN_DIRECT && out_len != 0;
         struct wire_ioctl m = { .h = WIRE_HEADER_INIT(WIRE_IOCTL, 0, handle, (uint32_t)in_len), .code = code,
-                                .out_len = (uint32_t)out_len, .in_len = (uint32_t)in_len, .out_in = out_in };
-        sent = client_issue(c, r, &m.h, sizeof m, in, in_len, out_in ? out : NULL, out_in ? out_len : 0);
+                                .out_len = (uint32_t)out_len, .in_len = (uint32_t)in_len, .out_in = out_in,
+                                .in_addr = in_addr, .out_addr = out_addr };
+        if (neither)
+            r->cap = 0; /* the answer carries no bytes: the driver wrote `out` itself */
+        sent = client_issue(c, r, &m.h, sizeof m, neither ? NULL : in, neither ? 0 : in_len,
+                            out_in && !neither ? out : NULL, out_in && !neither ? out_len : 0);
     } else if (type == WIRE_READ) {
-        struct wire_read m = { .h = WIRE_HEADER_INIT(WIRE_READ, 0, handle, 0), .length = (uint32_t)out_len };
+        struct wire_read m = { .h = WIRE_HEADER_INIT(WIRE_READ, 0, handle, 0), .length = (uint32_t)out_len,
+                               .address = out_addr };
         sent = client_issue(c, r, &m.h, sizeof m, NULL, 0, NULL, 0);
     } else {
-        struct wire_header h = WIRE_HEADER_INIT(WIRE_WRITE, 0, handle, (uint32_t)in_len);
-        sent = client_issue(c, r, &h, sizeof h, in, in_len, NULL, 0);
+        struct wire_write m = { .h = WIRE_HEADER_INIT(WIRE_WRITE, 0, handle, (uint32_t)in_len), .address = in_addr };
+        sent = client_issue(c, r, &m.h, sizeof m, in, in_len, NULL, 0);
     }
     if (!sent)
         return 0;

@@ -63,8 +63,10 @@ struct wire_ioctl {
     struct wire_header h;
     uint32_t code;
     uint32_t out_len;   /* output buffer size */
-    uint32_t in_len;    /* input bytes that follow */
+    uint32_t in_len;    /* input bytes that follow (none for METHOD_NEITHER: see the addresses) */
     uint32_t out_in;    /* METHOD_IN_DIRECT: 1 when the output buffer's contents follow the input */
+    uint64_t in_addr;   /* the client's buffers, when they lie in memory it shared: what neither */
+    uint64_t out_addr;  /* I/O hands the driver; 0 otherwise */
     /* then in_len input bytes, then (out_in) out_len bytes */
 };
 
@@ -72,6 +74,12 @@ struct wire_read {
     struct wire_header h;
     uint32_t length;
     uint32_t reserved;
+    uint64_t address;   /* as in_addr/out_addr above */
+};
+
+struct wire_write {
+    struct wire_header h; /* h.length: the bytes that follow */
+    uint64_t address;
 };
 
 struct wire_cancel {

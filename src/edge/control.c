@@ -225,14 +225,16 @@ static void edge_on_request(struct edge_client *c, const struct wire_header *h, 
     switch (h->type) {
     case WIRE_IOCTL: {
         const struct wire_ioctl *m = (const void *)h;
-        size_t want = sizeof *m + (size_t)m->in_len + (m->out_in ? m->out_len : 0);
+        bool neither = (m->code & 3) == METHOD_NEITHER; /* the addresses, not the bytes */
+        size_t want = sizeof *m + (neither ? 0 : (size_t)m->in_len + (m->out_in ? m->out_len : 0));
         if (n < sizeof *m || m->in_len > WIRE_MAX_DATA || m->out_len > WIRE_MAX_DATA || n != want) {
             edge_send(c, h->tag, 0, STATUS_INVALID_PARAMETER, 0, NULL, 0);
             return;
         }
-        r = (struct ke_io_request){ .major = IRP_MJ_DEVICE_CONTROL, .code = m->code, .in = m + 1, .in_len = m->in_len,
-                                    .out_len = m->out_len,
-                                    .out_in = m->out_in ? (const char *)(m + 1) + m->in_len : NULL };
+        r = (struct ke_io_request){ .major = IRP_MJ_DEVICE_CONTROL, .code = m->code, .in = neither ? NULL : m + 1,
+                                    .in_len = m->in_len, .out_len = m->out_len,
+                                    .out_in = m->out_in && !neither ? (const char *)(m + 1) + m->in_len : NULL,
+                                    .user_in = (uintptr_t)m->in_addr, .user_out = (uintptr_t)m->out_addr };
         break;
     }
     case WIRE_READ: {
@@ -241,16 +243,19 @@ static void edge_on_request(struct edge_client *c, const struct wire_header *h, 
             edge_send(c, h->tag, 0, STATUS_INVALID_PARAMETER, 0, NULL, 0);
             return;
         }
-        r = (struct ke_io_request){ .major = IRP_MJ_READ, .out_len = m->length };
+        r = (struct ke_io_request){ .major = IRP_MJ_READ, .out_len = m->length, .user_out = (uintptr_t)m->address };
         break;
     }
-    case WIRE_WRITE:
-        if (n != sizeof *h + h->length || h->length > WIRE_MAX_DATA) {
+    case WIRE_WRITE: {
+        const struct wire_write *m = (const void *)h;
+        if (n < sizeof *m || n != sizeof *m + h->length || h->length > WIRE_MAX_DATA) {
             edge_send(c, h->tag, 0, STATUS_INVALID_PARAMETER, 0, NULL, 0);
             return;
         }
-        r = (struct ke_io_request){ .major = IRP_MJ_WRITE, .in = h + 1, .in_len = h->length };
+        r = (struct ke_io_request){ .major = IRP_MJ_WRITE, .in = m + 1, .in_len = h->length,
+                                    .user_in = (uintptr_t)m->address };
         break;
+    }
     }
     edge_submit(c, f, &r, h->tag);
 }

@@ -263,8 +263,17 @@ static bool ke_irp_buffers(struct ke_irp *k, const struct ke_io_request *r, PDEV
         k->copy_back = k->out_len != 0;
         return true;
     }
-    default: /* neither: the driver gets the caller's addresses, which only its shared memory gives */
-        return false;
+    default: /* neither: the driver gets the client's own addresses (in memory it shared) */
+        if (r->major == IRP_MJ_WRITE) {
+            irp->UserBuffer = (PVOID)r->user_in;
+        } else if (r->major == IRP_MJ_READ) {
+            irp->UserBuffer = (PVOID)r->user_out;
+        } else {
+            sl->Parameters.DeviceIoControl.Type3InputBuffer = (PVOID)r->user_in;
+            irp->UserBuffer = (PVOID)r->user_out;
+        }
+        k->out_len = 0; /* the driver writes the client's pages itself: nothing to copy back */
+        return true;
     }
 }
 
@@ -538,13 +547,24 @@ size_t ke_io_file_outstanding(struct ke_file *f)
     return n;
 }
 
+/* Neither I/O hands the driver the client's own addresses. Windows passes any address and
+ * leaves the probe to the driver; here they must lie in memory the client shared (the only
+ * memory of its that exists in this process), or a hostile client could make a driver that
+ * probes correctly touch the host's own memory. */
+static bool ke_io_user_buffers_ok(const struct ke_file *f, const struct ke_io_request *r, size_t in, size_t out)
+{
+    return (in == 0 || ke_process_range_ok(f->process, (const void *)r->user_in, in, false)) &&
+           (out == 0 || ke_process_range_ok(f->process, (const void *)r->user_out, out, true));
+}
+
 void ke_io_submit(struct ke_file *f, const struct ke_io_request *r)
 {
     NTSTATUS refused = STATUS_SUCCESS;
     bool control = r->major == IRP_MJ_DEVICE_CONTROL || r->major == IRP_MJ_INTERNAL_DEVICE_CONTROL;
     if (!control && r->major != IRP_MJ_READ && r->major != IRP_MJ_WRITE)
         refused = STATUS_INVALID_PARAMETER;
-    else if (r->in_len > KE_IO_MAX_BUFFER || r->out_len > KE_IO_MAX_BUFFER || (r->in_len && r->in == NULL))
+    else if (r->in_len > KE_IO_MAX_BUFFER || r->out_len > KE_IO_MAX_BUFFER ||
+             (r->in_len && r->in == NULL && !(control && (r->code & 3) == METHOD_NEITHER)))
         refused = STATUS_INVALID_USER_BUFFER;
     else if (control) {
         /* the code's access bits ask for what the file was opened with */
@@ -552,14 +572,16 @@ void ke_io_submit(struct ke_file *f, const struct ke_io_request *r)
         if (((access & FILE_READ_ACCESS) && !(f->granted & FILE_READ_DATA)) ||
             ((access & FILE_WRITE_ACCESS) && !(f->granted & FILE_WRITE_DATA)))
             refused = STATUS_ACCESS_DENIED;
-        else if ((r->code & 3) == METHOD_NEITHER)
-            refused = STATUS_INVALID_USER_BUFFER; /* client addresses: not carried over the socket */
+        else if ((r->code & 3) == METHOD_NEITHER && !ke_io_user_buffers_ok(f, r, r->in_len, r->out_len))
+            refused = STATUS_ACCESS_VIOLATION;
     } else if (!(f->granted & (r->major == IRP_MJ_READ ? FILE_READ_DATA : FILE_WRITE_DATA)))
         refused = STATUS_ACCESS_DENIED;
     else {
         ULONG flags = f->object.DeviceObject->Flags;
-        if (!(flags & (DO_BUFFERED_IO | DO_DIRECT_IO)))
-            refused = STATUS_INVALID_USER_BUFFER; /* neither I/O: the same as METHOD_NEITHER */
+        if (!(flags & (DO_BUFFERED_IO | DO_DIRECT_IO)) &&
+            !ke_io_user_buffers_ok(f, r, r->major == IRP_MJ_WRITE ? r->in_len : 0,
+                                   r->major == IRP_MJ_READ ? r->out_len : 0))
+            refused = STATUS_ACCESS_VIOLATION;
     }
     struct ke_irp *k = NULL;
     if (refused == STATUS_SUCCESS) {

@@ -21,6 +21,8 @@ struct ke_io_request {
     size_t in_len;
     size_t out_len;     /* output buffer size (DeviceIoControl output, ReadFile length) */
     const void *out_in; /* METHOD_IN_DIRECT: the output buffer's contents, which the driver reads */
+    uintptr_t user_in;  /* neither I/O (METHOD_NEITHER, devices with neither DO_ flag): the client's */
+    uintptr_t user_out; /* own input and output addresses, which must lie in memory it shared */
     uint64_t tag;       /* the requester's name for it (ke_io_cancel) */
     ke_io_done *done;
     void *context;

@@ -30,6 +30,25 @@ NDISAPI VOID NdisMGetDeviceProperty(NDIS_HANDLE MiniportAdapterHandle, PDEVICE_O
         *AllocatedResourcesTranslated = NULL;
 }
 
+struct ndis_adapter *ndis_adapter_of_device(PDEVICE_OBJECT d)
+{
+    if (d == NULL)
+        return NULL;
+    /* the PDO lives in the adapter; the FDO is the I/O manager's, on the miniport's object */
+    struct ndis_adapter *a = ndis_adapter_from_handle(CONTAINING_RECORD(d, struct ndis_adapter, pdo));
+    if (a != NULL)
+        return a;
+    struct ndis_driver *drv = ke_device_exists(d) ? ndis_registration_of(d->DriverObject) : NULL;
+    if (drv == NULL)
+        return NULL;
+    pthread_rwlock_rdlock(&drv->adapters_lock);
+    for (struct ndis_adapter *x = drv->adapters; x != NULL && a == NULL; x = x->next)
+        if (x->fdo == d)
+            a = x;
+    pthread_rwlock_unlock(&drv->adapters_lock);
+    return a;
+}
+
 NDISAPI ULONG NdisGetSharedDataAlignment(VOID)
 {
     return 64;

@@ -204,6 +204,8 @@ OPENNDIS_API const char *ndis_state_name(enum ndis_state state);
 struct ndis_adapter *ndis_adapter_from_handle(NDIS_HANDLE handle);
 /* device.c: NDIS takes a miniport driver's MajorFunction table and forwards IRPs to its devices. */
 void ndis_device_take_dispatch(PDRIVER_OBJECT object);
+/* The adapter whose PDO or FDO `d` is, or NULL. */
+struct ndis_adapter *ndis_adapter_of_device(PDEVICE_OBJECT d);
 /* The same, reporting a handle that is not an adapter's as InvalidNdisHandle (ND1204) for fn. */
 struct ndis_adapter *ndis_adapter_checked(NDIS_HANDLE handle, const char *fn, const void *site);
 /* Allocation owner for a driver or adapter handle, or NULL. */

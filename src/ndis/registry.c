@@ -412,3 +412,243 @@ NTSYSAPI NTSTATUS ZwDeleteValueKey(HANDLE KeyHandle, PUNICODE_STRING ValueName)
     ke_object_unref(k);
     return status;
 }
+
+/* ---- RtlQueryRegistryValues ----------------------------------------------------------------- */
+
+static size_t ndis_wlen(const WCHAR *w)
+{
+    size_t n = 0;
+    while (w[n] != 0)
+        n++;
+    return n;
+}
+
+/* The section RelativeTo and Path name; STATUS_OBJECT_NAME_NOT_FOUND when it does not exist. */
+static NTSTATUS ndis_rqv_key(ULONG relative, PCWSTR path, char *section, size_t len)
+{
+    if (relative & RTL_REGISTRY_HANDLE) {
+        NTSTATUS status;
+        struct ndis_regkey *k = ndis_reg_key((HANDLE)path, KEY_QUERY_VALUE, &status);
+        if (k == NULL)
+            return status;
+        snprintf(section, len, "%s", k->section);
+        ke_object_unref(k);
+        return STATUS_SUCCESS;
+    }
+    static const char *const roots[RTL_REGISTRY_MAXIMUM] = {
+        "", NDIS_REG_SERVICES, "\\registry\\machine\\system\\currentcontrolset\\control\\",
+        "\\registry\\machine\\software\\microsoft\\windows nt\\currentversion\\",
+        "\\registry\\machine\\hardware\\devicemap\\", "\\registry\\user\\currentuser\\",
+    };
+    ULONG base = relative & 0xffff;
+    if (base >= RTL_REGISTRY_MAXIMUM || path == NULL)
+        return STATUS_INVALID_PARAMETER;
+    char full[512];
+    size_t n = strlen(roots[base]);
+    memcpy(full, roots[base], n);
+    for (; *path; path++) {
+        if (*path >= 0x80 || n + 1 >= sizeof full)
+            return STATUS_OBJECT_NAME_INVALID;
+        full[n++] = (char)*path;
+    }
+    full[n] = '\0';
+    return ndis_reg_resolve(NULL, full, section, len) ? STATUS_SUCCESS : STATUS_OBJECT_NAME_NOT_FOUND;
+}
+
+/* DIRECT: the value stored where EntryContext says, as the DDI's table describes by type. */
+static NTSTATUS ndis_rqv_direct(const RTL_QUERY_REGISTRY_TABLE *e, ULONG type, const UCHAR *data, ULONG size,
+                                const void *site)
+{
+    if (type == REG_SZ || type == REG_EXPAND_SZ || type == REG_MULTI_SZ) {
+        PUNICODE_STRING u = e->EntryContext;
+        ULONG bytes = size; /* with its terminator */
+        if (u->Buffer == NULL) {
+            u->Buffer = ke_ex_alloc(bytes ? bytes : sizeof(WCHAR), 0x52747247u /* "GrtR" */, site, "RtlQueryRegistryValues");
+            if (u->Buffer == NULL)
+                return STATUS_INSUFFICIENT_RESOURCES;
+            u->MaximumLength = (USHORT)(bytes ? bytes : sizeof(WCHAR));
+        } else if (bytes > u->MaximumLength) {
+            return STATUS_BUFFER_TOO_SMALL;
+        }
+        memcpy(u->Buffer, data, bytes);
+        u->Length = (USHORT)(bytes >= sizeof(WCHAR) ? bytes - sizeof(WCHAR) : 0);
+        if (type == REG_MULTI_SZ) /* one string holding the list, its own NULs inside */
+            u->Length = (USHORT)bytes;
+        else if (u->MaximumLength > u->Length)
+            u->Buffer[u->Length / sizeof(WCHAR)] = 0;
+        return STATUS_SUCCESS;
+    }
+    if (size <= sizeof(ULONG)) {
+        memcpy(e->EntryContext, data, size);
+        return STATUS_SUCCESS;
+    }
+    LONG room;
+    memcpy(&room, e->EntryContext, sizeof room);
+    ULONG have = (ULONG)(room < 0 ? -(int64_t)room : room);
+    if (room < 0) { /* the data alone */
+        if (size > have)
+            return STATUS_BUFFER_TOO_SMALL;
+        memcpy(e->EntryContext, data, size);
+    } else { /* length, type, then the data */
+        if ((uint64_t)size + 2 * sizeof(ULONG) > have)
+            return STATUS_BUFFER_TOO_SMALL;
+        ULONG head[2] = { size, type };
+        memcpy(e->EntryContext, head, sizeof head);
+        memcpy((UCHAR *)e->EntryContext + sizeof head, data, size);
+    }
+    return STATUS_SUCCESS;
+}
+
+/* One value to the entry: its routine (per string of a REG_MULTI_SZ unless NOEXPAND) or DIRECT. */
+static NTSTATUS ndis_rqv_value(const RTL_QUERY_REGISTRY_TABLE *e, const char *name, ULONG type, const UCHAR *data,
+                               ULONG size, PVOID context, const void *site)
+{
+    if ((e->Flags & RTL_QUERY_REGISTRY_TYPECHECK) && (e->DefaultType >> RTL_QUERY_REGISTRY_TYPECHECK_SHIFT) != type)
+        return STATUS_OBJECT_TYPE_MISMATCH;
+    if (e->Flags & RTL_QUERY_REGISTRY_DIRECT)
+        return ndis_rqv_direct(e, type, data, size, site);
+    WCHAR wname[NDIS_CONFIG_MAX_KEY + 1];
+    size_t n = strlen(name);
+    for (size_t i = 0; i <= n; i++)
+        wname[i] = (unsigned char)name[i];
+    NTSTATUS s;
+    if (type == REG_MULTI_SZ && !(e->Flags & RTL_QUERY_REGISTRY_NOEXPAND)) {
+        const WCHAR *w = (const WCHAR *)data;
+        size_t count = size / sizeof(WCHAR);
+        for (size_t i = 0; i < count && w[i] != 0;) {
+            size_t len = 0;
+            while (i + len < count && w[i + len] != 0)
+                len++;
+            s = KE_DRIVER_CALL(e->QueryRoutine, wname, REG_SZ, (PVOID)(w + i), (ULONG)((len + 1) * sizeof(WCHAR)),
+                               context, e->EntryContext);
+            if (!NT_SUCCESS(s) && s != STATUS_BUFFER_TOO_SMALL)
+                return s;
+            i += len + 1;
+        }
+        return STATUS_SUCCESS;
+    }
+    s = KE_DRIVER_CALL(e->QueryRoutine, wname, type, (PVOID)data, size, context, e->EntryContext);
+    return NT_SUCCESS(s) || s == STATUS_BUFFER_TOO_SMALL ? STATUS_SUCCESS : s;
+}
+
+/* Reads the configuration store as the registry: `name`'s data in its registry type. */
+static bool ndis_rqv_read(const char *section, const char *name, ULONG *type, UCHAR *data, ULONG *size)
+{
+    char text[NDIS_CONFIG_MAX_VALUE + 1];
+    if (!ndis_config_lookup(section, name, text, sizeof text, type))
+        return false;
+    *size = (ULONG)ndis_reg_data(text, *type, data, 2 * (NDIS_CONFIG_MAX_VALUE + 2));
+    return true;
+}
+
+NTSYSAPI NTSTATUS RtlQueryRegistryValues(ULONG RelativeTo, PCWSTR Path, PRTL_QUERY_REGISTRY_TABLE QueryTable,
+                                         PVOID Context, PVOID Environment)
+{
+    static const char fn[] = "RtlQueryRegistryValues";
+    const void *site = VF_CALLER;
+    (void)Environment; /* REG_EXPAND_SZ values are stored without variables to expand */
+    ke_irql_at_most(PASSIVE_LEVEL, fn, site);
+    char top[32], section[32], name[NDIS_CONFIG_MAX_KEY + 1];
+    NTSTATUS status = ndis_rqv_key(RelativeTo, Path, top, sizeof top);
+    if (!NT_SUCCESS(status))
+        return status == STATUS_OBJECT_NAME_NOT_FOUND && (RelativeTo & RTL_REGISTRY_OPTIONAL) ? STATUS_SUCCESS : status;
+    if (QueryTable == NULL)
+        return STATUS_INVALID_PARAMETER;
+    snprintf(section, sizeof section, "%s", top);
+    static _Thread_local UCHAR data[2 * (NDIS_CONFIG_MAX_VALUE + 2)];
+    bool in_subkey_missing = false;
+    for (PRTL_QUERY_REGISTRY_TABLE e = QueryTable; e->QueryRoutine != NULL || e->Name != NULL; e++) {
+        if (e->Name != NULL && !ndis_reg_ascii(&(UNICODE_STRING){ (USHORT)(ndis_wlen(e->Name) * sizeof(WCHAR)), 0, e->Name },
+                                               name, sizeof name))
+            return STATUS_OBJECT_NAME_INVALID;
+        if (e->Flags & RTL_QUERY_REGISTRY_TOPKEY) {
+            snprintf(section, sizeof section, "%s", top);
+            in_subkey_missing = false;
+        }
+        if (e->Flags & RTL_QUERY_REGISTRY_SUBKEY) {
+            struct ndis_regkey parent;
+            snprintf(parent.section, sizeof parent.section, "%s", top);
+            in_subkey_missing = e->Name == NULL || !ndis_reg_resolve(&parent, name, section, sizeof section);
+            if (in_subkey_missing && (e->Flags & RTL_QUERY_REGISTRY_REQUIRED))
+                return STATUS_OBJECT_NAME_NOT_FOUND;
+            if (e->QueryRoutine == NULL)
+                continue;
+        }
+        if (in_subkey_missing)
+            continue;
+        if ((e->Flags & RTL_QUERY_REGISTRY_DIRECT) ? e->Name == NULL || e->EntryContext == NULL : e->QueryRoutine == NULL)
+            return STATUS_INVALID_PARAMETER;
+        if (e->Flags & RTL_QUERY_REGISTRY_NOVALUE) {
+            status = KE_DRIVER_CALL(e->QueryRoutine, e->Name, REG_NONE, NULL, 0, Context, e->EntryContext);
+            if (!NT_SUCCESS(status) && status != STATUS_BUFFER_TOO_SMALL)
+                return status;
+            continue;
+        }
+        if (e->Name == NULL || (e->Flags & RTL_QUERY_REGISTRY_SUBKEY)) { /* every value of the key */
+            bool any = false;
+            for (ULONG i = 0; ndis_config_name_at(section, i, name, sizeof name); i++) {
+                ULONG type, size;
+                if (!ndis_rqv_read(section, name, &type, data, &size))
+                    continue;
+                any = true;
+                if (!NT_SUCCESS(status = ndis_rqv_value(e, name, type, data, size, Context, site)))
+                    return status;
+            }
+            if (!any && (e->Flags & RTL_QUERY_REGISTRY_REQUIRED))
+                return STATUS_OBJECT_NAME_NOT_FOUND;
+            continue;
+        }
+        ULONG type, size;
+        if (ndis_rqv_read(section, name, &type, data, &size)) {
+            status = ndis_rqv_value(e, name, type, data, size, Context, site);
+            if (NT_SUCCESS(status) && (e->Flags & RTL_QUERY_REGISTRY_DELETE))
+                ndis_config_delete(section, name);
+        } else if ((e->DefaultType & 0xff) != REG_NONE) {
+            ULONG dtype = e->DefaultType & 0xff, dlen = e->DefaultLength;
+            if (dlen == 0 && e->DefaultData != NULL && (dtype == REG_SZ || dtype == REG_EXPAND_SZ))
+                dlen = (ULONG)((ndis_wlen(e->DefaultData) + 1) * sizeof(WCHAR));
+            else if (dlen == 0 && e->DefaultData != NULL && dtype == REG_MULTI_SZ) {
+                const WCHAR *w = e->DefaultData;
+                size_t k = 0;
+                while (w[k] != 0 || w[k + 1] != 0)
+                    k++;
+                dlen = (ULONG)((k + 2) * sizeof(WCHAR));
+            }
+            status = ndis_rqv_value(e, name, dtype, e->DefaultData, dlen, Context, site);
+        } else if (e->Flags & RTL_QUERY_REGISTRY_REQUIRED) {
+            return STATUS_OBJECT_NAME_NOT_FOUND;
+        } else {
+            status = STATUS_SUCCESS;
+        }
+        if (!NT_SUCCESS(status))
+            return status;
+    }
+    return STATUS_SUCCESS;
+}
+
+/* ---- IoOpenDeviceRegistryKey: an adapter's class key --------------------------------------------- */
+NTKERNELAPI NTSTATUS IoOpenDeviceRegistryKey(PDEVICE_OBJECT DeviceObject, ULONG DevInstKeyType,
+                                             ACCESS_MASK DesiredAccess, PHANDLE DeviceRegKey)
+{
+    static const char fn[] = "IoOpenDeviceRegistryKey";
+    const void *site = VF_CALLER;
+    ke_irql_at_most(PASSIVE_LEVEL, fn, site);
+    if (DeviceRegKey != NULL)
+        *DeviceRegKey = NULL;
+    ULONG kind = DevInstKeyType & (PLUGPLAY_REGKEY_DEVICE | PLUGPLAY_REGKEY_DRIVER);
+    if (DeviceRegKey == NULL || kind == 0 || kind == (PLUGPLAY_REGKEY_DEVICE | PLUGPLAY_REGKEY_DRIVER))
+        return STATUS_INVALID_PARAMETER;
+    struct ndis_adapter *a = ndis_adapter_of_device(DeviceObject);
+    if (a == NULL) /* only adapters have Plug and Play keys here */
+        return STATUS_INVALID_DEVICE_REQUEST;
+    char path[160];
+    WCHAR wide[160];
+    int n = snprintf(path, sizeof path, "%s%04u", NDIS_REG_NET_CLASS, a->index);
+    for (int i = 0; i <= n; i++)
+        wide[i] = (unsigned char)path[i];
+    UNICODE_STRING u = { (USHORT)(n * sizeof(WCHAR)), (USHORT)((n + 1) * sizeof(WCHAR)), wide };
+    OBJECT_ATTRIBUTES oa;
+    InitializeObjectAttributes(&oa, &u, OBJ_KERNEL_HANDLE | OBJ_CASE_INSENSITIVE, NULL, NULL);
+    bool opened;
+    return ndis_reg_open(DeviceRegKey, DesiredAccess, &oa, fn, site, &opened);
+}

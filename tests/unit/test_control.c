@@ -124,11 +124,22 @@ static NTSTATUS d_ioctl(PDEVICE_OBJECT d, PIRP irp)
         ObDereferenceObject(event);
         return complete(irp, STATUS_SUCCESS, 0);
     }
+    if (((sl->Parameters.DeviceIoControl.IoControlCode >> 2) & 0xfff) == 3) { /* METHOD_NEITHER */
+        ULONG *count = sl->Parameters.DeviceIoControl.Type3InputBuffer;
+        UCHAR *dst = irp->UserBuffer;
+        if (in < sizeof *count || !ke_usermem_current_ok(count, sizeof *count, false) ||
+            !ke_usermem_current_ok(dst, out, true)) /* the probes a driver makes */
+            return complete(irp, STATUS_ACCESS_VIOLATION, 0);
+        ULONG n = *count < out ? *count : out;
+        memset(dst, 0x77, n);
+        return complete(irp, STATUS_SUCCESS, n);
+    }
     return complete(irp, STATUS_SUCCESS, in < out ? in : out);
 }
 
 #define ECHO CTL_CODE(FILE_DEVICE_UNKNOWN, 1, METHOD_BUFFERED, FILE_ANY_ACCESS)
 #define SHARE CTL_CODE(FILE_DEVICE_UNKNOWN, 2, METHOD_BUFFERED, FILE_ANY_ACCESS)
+#define NEITHER CTL_CODE(FILE_DEVICE_UNKNOWN, 3, METHOD_NEITHER, FILE_ANY_ACCESS)
 
 static int setup(void **state)
 {
@@ -362,6 +373,17 @@ static void test_shared_memory_and_events(void **state)
     assert_int_equal(openndis_open(other, "\\??\\OpenNdisControlTest", OPENNDIS_GENERIC_READ, &h2), 0);
     r = (struct share_request){ (uintptr_t)mem, 16, handle };
     assert_int_equal(openndis_ioctl(other, h2, SHARE, &r, sizeof r, NULL, 0, &n), OPENNDIS_STATUS_INVALID_HANDLE);
+    /* METHOD_NEITHER: the driver reads and writes the client's shared buffers themselves */
+    uint32_t want = 100;
+    memcpy(mem, &want, 4);
+    memset(mem + 512, 0, 256);
+    assert_int_equal(openndis_ioctl(c, h, NEITHER, mem, 4, mem + 512, 256, &n), OPENNDIS_STATUS_SUCCESS);
+    assert_int_equal(n, 100);
+    assert_int_equal(mem[512], 0x77);
+    assert_int_equal(mem[611], 0x77);
+    assert_int_equal(mem[612], 0);
+    /* buffers outside shared memory never reach the driver */
+    assert_int_equal(openndis_ioctl(c, h, NEITHER, &want, 4, mine, sizeof mine, &n), 0xC0000005u);
     /* a SHARE message without its descriptor */
     int fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
     struct sockaddr_un sa = { .sun_family = AF_UNIX };

@@ -295,12 +295,15 @@ static void test_buffered_and_direct(void **state)
     ke_io_submit(f, &q);
     assert_int_equal(r3.status, STATUS_INVALID_DEVICE_REQUEST);
     assert_int_equal(r3.out_len, 0);
-    /* refused before the driver sees them: neither I/O, oversized buffers */
+    /* refused before the driver sees them: neither I/O on memory the client did not share,
+     * oversized buffers */
     struct result r4 = RESULT_INIT;
+    UCHAR mine[8];
     q = (struct ke_io_request){ .major = IRP_MJ_DEVICE_CONTROL, .code = CODE(1, METHOD_NEITHER, FILE_ANY_ACCESS),
-                                .out_len = 8, .done = done, .context = &r4 };
+                                .out_len = 8, .user_out = (uintptr_t)mine, .done = done, .context = &r4 };
     ke_io_submit(f, &q);
-    assert_int_equal(r4.status, STATUS_INVALID_USER_BUFFER);
+    assert_int_equal(r4.status, STATUS_ACCESS_VIOLATION);
+    q.user_out = 0;
     q.code = CODE(1, METHOD_BUFFERED, FILE_ANY_ACCESS);
     q.out_len = KE_IO_MAX_BUFFER + 1;
     ke_io_submit(f, &q);

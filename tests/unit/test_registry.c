@@ -222,12 +222,136 @@ static void test_set_enumerate_delete(void **state)
     assert_int_equal(ZwClose(h), STATUS_SUCCESS);
 }
 
+/* A QueryRoutine that records what it was given. */
+static int calls;
+static char seen_names[8][32];
+static ULONG seen_types[8];
+static NTSTATUS record(PWSTR ValueName, ULONG ValueType, PVOID ValueData, ULONG ValueLength, PVOID Context,
+                       PVOID EntryContext)
+{
+    (void)ValueData, (void)ValueLength, (void)EntryContext;
+    assert_ptr_equal(Context, &calls);
+    if (calls < 8) {
+        size_t i = 0;
+        for (; ValueName && ValueName[i] && i + 1 < sizeof seen_names[0]; i++)
+            seen_names[calls][i] = (char)ValueName[i];
+        seen_names[calls][i] = 0;
+        seen_types[calls] = ValueType;
+    }
+    calls++;
+    return STATUS_SUCCESS;
+}
+
+static void test_query_registry_values(void **state)
+{
+    (void)state;
+    /* DIRECT with TYPECHECK: a DWORD set through ZwSetValueKey, a string the file gave */
+    HANDLE h;
+    assert_int_equal(open_key("\\Registry\\Machine\\System\\CurrentControlSet\\Services\\sample", NULL, KEY_ALL_ACCESS, &h),
+                     STATUS_SUCCESS);
+    ULONG seven = 7;
+    assert_int_equal(set(h, "Counter", REG_DWORD, &seven, sizeof seven), STATUS_SUCCESS);
+    ULONG counter = 0, fallback = 0;
+    UNICODE_STRING name = { 0, 0, NULL };
+    ULONG dflt = 42;
+    RTL_QUERY_REGISTRY_TABLE t[5];
+    memset(t, 0, sizeof t);
+    t[0] = (RTL_QUERY_REGISTRY_TABLE){ NULL, RTL_QUERY_REGISTRY_DIRECT | RTL_QUERY_REGISTRY_TYPECHECK, u"Counter",
+                                       &counter, (REG_DWORD << RTL_QUERY_REGISTRY_TYPECHECK_SHIFT) | REG_NONE, NULL, 0 };
+    t[1] = (RTL_QUERY_REGISTRY_TABLE){ NULL, RTL_QUERY_REGISTRY_DIRECT | RTL_QUERY_REGISTRY_TYPECHECK, u"Name", &name,
+                                       (REG_SZ << RTL_QUERY_REGISTRY_TYPECHECK_SHIFT) | REG_NONE, NULL, 0 };
+    t[2] = (RTL_QUERY_REGISTRY_TABLE){ NULL, RTL_QUERY_REGISTRY_DIRECT, u"Missing", &fallback, REG_DWORD, &dflt,
+                                       sizeof dflt };
+    assert_int_equal(RtlQueryRegistryValues(RTL_REGISTRY_SERVICES, u"sample\\Parameters", t, NULL, NULL), STATUS_SUCCESS);
+    assert_int_equal(counter, 7);
+    assert_int_equal(fallback, 42); /* the default, since the value is not there */
+    assert_non_null(name.Buffer);   /* allocated for the caller */
+    assert_int_equal(name.Length, 7 * sizeof(WCHAR));
+    assert_memory_equal(name.Buffer, u"tap0901", 8 * sizeof(WCHAR));
+    ExFreePool(name.Buffer);
+    /* the type the caller expects is checked; a too small caller buffer is refused */
+    t[0].DefaultType = (REG_SZ << RTL_QUERY_REGISTRY_TYPECHECK_SHIFT) | REG_NONE;
+    memset(&t[1], 0, sizeof t[1]);
+    assert_int_equal(RtlQueryRegistryValues(RTL_REGISTRY_SERVICES, u"sample", t, NULL, NULL), STATUS_OBJECT_TYPE_MISMATCH);
+    WCHAR small[3];
+    name = (UNICODE_STRING){ 0, sizeof small, small };
+    t[0] = (RTL_QUERY_REGISTRY_TABLE){ NULL, RTL_QUERY_REGISTRY_DIRECT, u"Name", &name, REG_NONE, NULL, 0 };
+    assert_int_equal(RtlQueryRegistryValues(RTL_REGISTRY_SERVICES, u"sample", t, NULL, NULL), STATUS_BUFFER_TOO_SMALL);
+    /* REQUIRED and missing; a key that is not there, optional or not */
+    t[0] = (RTL_QUERY_REGISTRY_TABLE){ record, RTL_QUERY_REGISTRY_REQUIRED, u"Missing", NULL, REG_NONE, NULL, 0 };
+    assert_int_equal(RtlQueryRegistryValues(RTL_REGISTRY_SERVICES, u"sample", t, &calls, NULL),
+                     STATUS_OBJECT_NAME_NOT_FOUND);
+    assert_int_equal(RtlQueryRegistryValues(RTL_REGISTRY_SERVICES, u"nothing", t, &calls, NULL),
+                     STATUS_OBJECT_NAME_NOT_FOUND);
+    assert_int_equal(RtlQueryRegistryValues(RTL_REGISTRY_SERVICES | RTL_REGISTRY_OPTIONAL, u"nothing", t, &calls, NULL),
+                     STATUS_SUCCESS);
+    /* no name: the routine sees every value of the key (through a handle) */
+    calls = 0;
+    t[0] = (RTL_QUERY_REGISTRY_TABLE){ record, 0, NULL, NULL, REG_NONE, NULL, 0 };
+    t[0].QueryRoutine = record;
+    assert_int_equal(RtlQueryRegistryValues(RTL_REGISTRY_HANDLE, (PCWSTR)h, t, &calls, NULL), STATUS_SUCCESS);
+    assert_true(calls >= 3); /* TraceLevel, Name, Counter */
+    bool saw_counter = false;
+    for (int i = 0; i < calls && i < 8; i++)
+        saw_counter |= strcmp(seen_names[i], "Counter") == 0 && seen_types[i] == REG_DWORD;
+    assert_true(saw_counter);
+    /* a REG_MULTI_SZ reaches the routine one string at a time, unless NOEXPAND */
+    static const WCHAR list[] = u"one\0two\0";
+    assert_int_equal(set(h, "List", REG_MULTI_SZ, list, sizeof list), STATUS_SUCCESS);
+    calls = 0;
+    t[0] = (RTL_QUERY_REGISTRY_TABLE){ record, 0, u"List", NULL, REG_NONE, NULL, 0 };
+    assert_int_equal(RtlQueryRegistryValues(RTL_REGISTRY_SERVICES, u"sample", t, &calls, NULL), STATUS_SUCCESS);
+    assert_int_equal(calls, 2);
+    assert_int_equal(seen_types[0], REG_SZ);
+    calls = 0;
+    t[0].Flags = RTL_QUERY_REGISTRY_NOEXPAND;
+    assert_int_equal(RtlQueryRegistryValues(RTL_REGISTRY_SERVICES, u"sample", t, &calls, NULL), STATUS_SUCCESS);
+    assert_int_equal(calls, 1);
+    assert_int_equal(seen_types[0], REG_MULTI_SZ);
+    /* DELETE removes what was read */
+    t[0] = (RTL_QUERY_REGISTRY_TABLE){ NULL, RTL_QUERY_REGISTRY_DIRECT | RTL_QUERY_REGISTRY_DELETE, u"Counter",
+                                       &counter, REG_NONE, NULL, 0 };
+    assert_int_equal(RtlQueryRegistryValues(RTL_REGISTRY_SERVICES, u"sample", t, NULL, NULL), STATUS_SUCCESS);
+    ULONG res;
+    UCHAR info[64];
+    assert_int_equal(query(h, "Counter", KeyValuePartialInformation, info, sizeof info, &res), STATUS_OBJECT_NAME_NOT_FOUND);
+    ZwDeleteValueKey(h, &(UNICODE_STRING){ 8, 10, (PWCH)u"List" });
+    assert_int_equal(ZwClose(h), STATUS_SUCCESS);
+}
+
+/* IoOpenDeviceRegistryKey on an adapter's device object opens its class key. */
+static void test_device_registry_key(void **state)
+{
+    (void)state;
+    NDIS_STATUS st;
+    struct ndis_adapter *a = ndis_adapter_initialize(&image->object, &st);
+    assert_non_null(a);
+    PDEVICE_OBJECT pdo, fdo;
+    NdisMGetDeviceProperty((NDIS_HANDLE)a, &pdo, &fdo, NULL, NULL, NULL);
+    HANDLE h = NULL;
+    assert_int_equal(IoOpenDeviceRegistryKey(pdo, PLUGPLAY_REGKEY_DRIVER, KEY_READ, &h), STATUS_SUCCESS);
+    ULONG res;
+    UCHAR info[64];
+    assert_int_equal(query(h, "MTU", KeyValuePartialInformation, info, sizeof info, &res), STATUS_SUCCESS);
+    assert_int_equal(ZwClose(h), STATUS_SUCCESS);
+    assert_int_equal(IoOpenDeviceRegistryKey(fdo, PLUGPLAY_REGKEY_DEVICE, KEY_READ, &h), STATUS_SUCCESS);
+    assert_int_equal(ZwClose(h), STATUS_SUCCESS);
+    assert_int_equal(IoOpenDeviceRegistryKey(fdo, PLUGPLAY_REGKEY_DEVICE | PLUGPLAY_REGKEY_DRIVER, KEY_READ, &h),
+                     STATUS_INVALID_PARAMETER);
+    static DEVICE_OBJECT stranger;
+    assert_int_equal(IoOpenDeviceRegistryKey(&stranger, PLUGPLAY_REGKEY_DRIVER, KEY_READ, &h),
+                     STATUS_INVALID_DEVICE_REQUEST);
+    ndis_adapter_halt(a, NdisHaltDeviceDisabled);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_open),
         cmocka_unit_test(test_query_statuses),
         cmocka_unit_test(test_set_enumerate_delete),
+        cmocka_unit_test(test_query_registry_values),
+        cmocka_unit_test(test_device_registry_key),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

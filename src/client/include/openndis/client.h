@@ -53,7 +53,11 @@ openndis_status openndis_open(openndis_client *c, const char *name, uint32_t acc
 openndis_status openndis_close(openndis_client *c, uint32_t handle);
 
 /* Blocking forms: wait for the driver to complete the request. *returned (may be NULL) is
- * IoStatus.Information. Output is copied only for a success or warning status. */
+ * IoStatus.Information. Output is copied only for a success or warning status. A METHOD_NEITHER
+ * control code (and any request to a device without buffered or direct I/O) hands the driver
+ * the caller's own buffer addresses: they must lie in openndis_alloc_shared memory (the
+ * driver then reads and writes them there), else the request ends with
+ * STATUS_ACCESS_VIOLATION. */
 openndis_status openndis_ioctl(openndis_client *c, uint32_t handle, uint32_t code, const void *in, size_t in_len,
                                void *out, size_t out_len, size_t *returned);
 openndis_status openndis_read(openndis_client *c, uint32_t handle, void *buf, size_t len, size_t *returned);
