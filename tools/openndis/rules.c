@@ -1,20 +1,46 @@
 /* `openndis rules`: the rule catalogue, as a table, JSON or the Markdown of docs/rules.md. */
 #include <string.h>
+#include <strings.h>
 
 #include "openndis.h"
 #include "verifier/vf.h"
 
+/* Whether rule r is among the IDs or names asked for (all when none were). */
+static bool rules_wanted(const struct vf_rule *r, char **wanted, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (strcasecmp(wanted[i], r->id) == 0 || strcasecmp(wanted[i], r->name) == 0)
+            return true;
+    return n == 0;
+}
+
 int cmd_rules(int argc, char **argv)
 {
     const char *format = "text";
+    char *wanted[64];
+    int nwanted = 0;
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--json") == 0)
+        if (argv[i][0] != '-') {
+            bool known = false;
+            for (int id = 0; id < VF_RULE_COUNT && !known; id++)
+                known = rules_wanted(vf_rule((enum vf_rule_id)id), &argv[i], 1);
+            if (!known || nwanted == 64) {
+                fprintf(stderr, "openndis rules: '%s' is no rule ID or name (openndis rules lists them)\n", argv[i]);
+                return EXIT_USAGE;
+            }
+            wanted[nwanted++] = argv[i];
+        } else if (strcmp(argv[i], "--json") == 0)
             format = "json";
         else if (strcmp(argv[i], "--markdown") == 0)
             format = "markdown";
         else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-            puts("usage: openndis rules [--json | --markdown]\n\n"
-                 "Lists every rule OpenNDIS checks: ID, name, severity, meaning and source.");
+            puts("usage: openndis rules [--json | --markdown] [RULE...]\n\n"
+                 "Lists the rules OpenNDIS checks (every one, or those RULE names by ID or name):\n"
+                 "ID, name, severity, meaning and source.\n\n"
+                 "options:\n"
+                 "  --json      one JSON array\n"
+                 "  --markdown  the table of docs/rules.md\n"
+                 "  -h, --help  this text");
             return EXIT_PASS;
         } else {
             fprintf(stderr, "openndis rules: unknown option '%s'\n", argv[i]);
@@ -30,6 +56,8 @@ int cmd_rules(int argc, char **argv)
              "| ID | Name | Severity | Meaning | Source | Cannot see |\n|---|---|---|---|---|---|");
     for (int id = 0; id < VF_RULE_COUNT; id++) {
         const struct vf_rule *r = vf_rule((enum vf_rule_id)id);
+        if (!rules_wanted(r, wanted, nwanted))
+            continue;
         const char *sev = r->severity == VF_ERROR ? "error" : "warning";
         if (strcmp(format, "text") == 0)
             printf("%s  %-40s %-8s %s\n", r->id, r->name, sev, r->summary);
