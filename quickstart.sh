@@ -59,10 +59,16 @@ test)
     cmake --build build-tsan -j"$JOBS" --target test_concurrency test_kernel_services test_adapter_rules test_kernel_compat test_irp test_control sample
     (cd build-tsan && TSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure -L concurrency)
     echo "quickstart: short libFuzzer runs (clang, ASan+UBSan) over fuzz/corpus"
-    CC=clang cmake -S . -B build-fuzz -DBUILD_TESTING=OFF -DOPENNDIS_FUZZ=ON \
-        -DOPENNDIS_SANITIZE=address,undefined -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-    cmake --build build-fuzz -j"$JOBS" --target fuzz_characteristics fuzz_config fuzz_oid fuzz_send fuzz_pe fuzz_ioctl sample_pe
+    # through the OSS-Fuzz/ClusterFuzzLite build script, as that infrastructure would build them
+    OUT=$PWD/build-fuzz/out OPENNDIS_FUZZ_BUILD=$PWD/build-fuzz CC=clang LIB_FUZZING_ENGINE=-fsanitize=fuzzer \
+        CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+        bash .clusterfuzzlite/build.sh
     fuzz/run.sh build-fuzz "${OPENNDIS_FUZZ_SECONDS:-5}"
+    for t in characteristics config oid send pe ioctl; do # from $OUT, with the sample copied beside
+        rm -rf build-fuzz/out-corpus && mkdir -p build-fuzz/out-corpus # new inputs go here, not to fuzz/corpus
+        build-fuzz/out/fuzz_$t -runs=50 build-fuzz/out-corpus "fuzz/corpus/$t" >/dev/null 2>&1 ||
+            { echo "quickstart: fuzz_$t does not run from its \$OUT" >&2; exit 1; }
+    done
     echo "quickstart: all tests passed"
     ;;
 *)

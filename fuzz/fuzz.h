@@ -4,6 +4,8 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 
@@ -18,6 +20,20 @@ struct fuzz_rig {
     UCHAR mac[2][6];
 };
 
+/* The sample driver: beside the fuzzer (OSS-Fuzz and ClusterFuzzLite run the fuzzers from
+ * $OUT, where .clusterfuzzlite/build.sh copies it), else where the build put it. */
+static const char *fuzz_sample_path(void)
+{
+    static char beside[4096];
+    ssize_t n = readlink("/proc/self/exe", beside, sizeof beside - 16);
+    if (n <= 0)
+        return SAMPLE_DRIVER;
+    beside[n] = '\0';
+    char *slash = strrchr(beside, '/');
+    strcpy(slash ? slash + 1 : beside, "sample.so");
+    return access(beside, R_OK) == 0 ? beside : SAMPLE_DRIVER;
+}
+
 static struct fuzz_rig *fuzz_rig(void)
 {
     static struct fuzz_rig r;
@@ -25,9 +41,10 @@ static struct fuzz_rig *fuzz_rig(void)
         return &r;
     char err[512];
     NDIS_STATUS st;
-    r.image = ld_load(SAMPLE_DRIVER, err, sizeof err);
+    const char *sample = fuzz_sample_path();
+    r.image = ld_load(sample, err, sizeof err);
     if (r.image == NULL || !NT_SUCCESS(ld_driver_entry(r.image))) {
-        fprintf(stderr, "fuzz: cannot start %s: %s\n", SAMPLE_DRIVER, r.image ? "DriverEntry failed" : err);
+        fprintf(stderr, "fuzz: cannot start %s: %s\n", sample, r.image ? "DriverEntry failed" : err);
         abort();
     }
     for (int i = 0; i < 2; i++) {
