@@ -555,7 +555,7 @@ NTSYSAPI NTSTATUS RtlQueryRegistryValues(ULONG RelativeTo, PCWSTR Path, PRTL_QUE
     if (QueryTable == NULL)
         return STATUS_INVALID_PARAMETER;
     snprintf(section, sizeof section, "%s", top);
-    static _Thread_local UCHAR data[2 * (NDIS_CONFIG_MAX_VALUE + 2)];
+    static _Thread_local DECLSPEC_ALIGN(8) UCHAR data[2 * (NDIS_CONFIG_MAX_VALUE + 2)]; /* read as WCHARs too */
     bool in_subkey_missing = false;
     for (PRTL_QUERY_REGISTRY_TABLE e = QueryTable; e->QueryRoutine != NULL || e->Name != NULL; e++) {
         if (e->Name != NULL && !ndis_reg_ascii(&(UNICODE_STRING){ (USHORT)(ndis_wlen(e->Name) * sizeof(WCHAR)), 0, e->Name },
