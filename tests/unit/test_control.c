@@ -226,15 +226,22 @@ static void test_requests_and_bad_handles(void **state)
 
 /* Raw messages a broken client could send: the server answers or disconnects that client,
  * and goes on serving the others. */
-static void test_malformed_messages(void **state)
+/* A connection without the client library, its WELCOME read into *w. */
+static int raw_connect(struct wire_welcome *w)
 {
-    (void)state;
     int fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
     struct sockaddr_un sa = { .sun_family = AF_UNIX };
     strcpy(sa.sun_path, sock);
     assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    assert_int_equal(recv(fd, w, sizeof *w, 0), sizeof *w);
+    return fd;
+}
+
+static void test_malformed_messages(void **state)
+{
+    (void)state;
     struct wire_welcome w;
-    assert_int_equal(recv(fd, &w, sizeof w, 0), sizeof w);
+    int fd = raw_connect(&w);
     assert_int_equal(w.pid, getpid());
     /* a READ whose length field disagrees with the message, an unknown type */
     struct wire_read r = { .h = WIRE_HEADER_INIT(WIRE_READ, 5, 1, 0), .length = 1u << 30 };
@@ -254,9 +261,7 @@ static void test_malformed_messages(void **state)
     assert_int_equal(recv(fd, &c, sizeof c, 0), 0);
     close(fd);
     /* a short message */
-    fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
-    assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
-    assert_int_equal(recv(fd, &w, sizeof w, 0), sizeof w);
+    fd = raw_connect(&w);
     assert_int_equal(send(fd, "x", 1, 0), 1);
     assert_int_equal(recv(fd, &c, sizeof c, 0), 0);
     close(fd);
@@ -385,12 +390,8 @@ static void test_shared_memory_and_events(void **state)
     /* buffers outside shared memory never reach the driver */
     assert_int_equal(openndis_ioctl(c, h, NEITHER, &want, 4, mine, sizeof mine, &n), 0xC0000005u);
     /* a SHARE message without its descriptor */
-    int fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
-    struct sockaddr_un sa = { .sun_family = AF_UNIX };
-    strcpy(sa.sun_path, sock);
-    assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
     struct wire_welcome w;
-    assert_int_equal(recv(fd, &w, sizeof w, 0), sizeof w);
+    int fd = raw_connect(&w);
     assert_true(w.window != 0 && w.window_size != 0);
     struct wire_share m = { .h = WIRE_HEADER_INIT(WIRE_SHARE, 9, 0, 0), .address = w.window, .length = 4096 };
     assert_int_equal(send(fd, &m, sizeof m, 0), sizeof m);
