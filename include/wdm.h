@@ -1091,6 +1091,15 @@ typedef struct _OSVERSIONINFOEXW {
 NTSYSAPI ULONGLONG VerSetConditionMask(ULONGLONG ConditionMask, ULONG TypeMask, UCHAR Condition);
 #define VER_SET_CONDITION(mask, type, cond) ((mask) = VerSetConditionMask((mask), (type), (cond)))
 NTSYSAPI NTSTATUS RtlGetVersion(PRTL_OSVERSIONINFOW lpVersionInformation);
+/* Obsolete since Windows XP (RtlGetVersion): the version numbers; TRUE for a checked build. */
+NTKERNELAPI BOOLEAN PsGetVersion(PULONG MajorVersion, PULONG MinorVersion, PULONG BuildNumber,
+                                 PUNICODE_STRING CSDVersion);
+/* Creates (signalled) or opens the named notification event; a kernel handle to it. */
+NTKERNELAPI PKEVENT IoCreateNotificationEvent(PUNICODE_STRING EventName, PHANDLE EventHandle);
+/* KeAcquireSpinLock's faster form: the same here. */
+NTKERNELAPI KIRQL KeAcquireSpinLockRaiseToDpc(PKSPIN_LOCK SpinLock);
+/* The C run-time's upper-casing of an ASCII string in place (ntoskrnl exports it). */
+NTSYSAPI char *_strupr(char *String);
 NTSYSAPI NTSTATUS RtlVerifyVersionInfo(PRTL_OSVERSIONINFOEXW VersionInfo, ULONG TypeMask, ULONGLONG ConditionMask);
 
 /* ---- ANSI strings (rtl.c) ------------------------------------------------------------------ */

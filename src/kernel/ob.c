@@ -333,6 +333,59 @@ NTSYSAPI NTSTATUS ZwCreateEvent(PHANDLE EventHandle, ACCESS_MASK DesiredAccess, 
     return status;
 }
 
+/* Named notification events (IoCreateNotificationEvent): the name leads to the event while it
+ * lives; the table holds no reference, the handles do. */
+#define KE_NAMED_EVENTS 64
+static struct {
+    WCHAR name[64];
+    PKEVENT event;
+} ke_named_events[KE_NAMED_EVENTS];
+static pthread_mutex_t ke_named_lock = PTHREAD_MUTEX_INITIALIZER;
+
+NTKERNELAPI PKEVENT IoCreateNotificationEvent(PUNICODE_STRING EventName, PHANDLE EventHandle)
+{
+    static const char fn[] = "IoCreateNotificationEvent";
+    const void *site = VF_CALLER;
+    ke_irql_at_most(PASSIVE_LEVEL, fn, site);
+    size_t n = EventName && EventName->Buffer ? EventName->Length / sizeof(WCHAR) : 0;
+    if (EventHandle == NULL || n == 0 || n >= 64)
+        return NULL; /* the DDI's only failure report */
+    *EventHandle = NULL;
+    pthread_mutex_lock(&ke_named_lock);
+    PKEVENT e = NULL;
+    size_t free_slot = KE_NAMED_EVENTS;
+    for (size_t i = 0; i < KE_NAMED_EVENTS; i++) {
+        PKEVENT c = ke_named_events[i].event;
+        if (c != NULL && !ke_object_live(c, &ke_type_event))
+            ke_named_events[i].event = c = NULL; /* its last handle was closed */
+        if (c == NULL) {
+            if (free_slot == KE_NAMED_EVENTS)
+                free_slot = i;
+            continue;
+        }
+        if (memcmp(ke_named_events[i].name, EventName->Buffer, n * sizeof(WCHAR)) == 0 &&
+            ke_named_events[i].name[n] == 0) {
+            e = c;
+            ke_object_ref(e);
+            break;
+        }
+    }
+    if (e == NULL && free_slot < KE_NAMED_EVENTS && !vf_fault_inject(fn, site) &&
+        (e = ke_object_create(&ke_type_event, sizeof *e, NULL)) != NULL) {
+        KeInitializeEvent(e, NotificationEvent, TRUE); /* created signalled, as the DDI says */
+        memcpy(ke_named_events[free_slot].name, EventName->Buffer, n * sizeof(WCHAR));
+        ke_named_events[free_slot].name[n] = 0;
+        ke_named_events[free_slot].event = e;
+    }
+    pthread_mutex_unlock(&ke_named_lock);
+    if (e == NULL)
+        return NULL;
+    NTSTATUS status = ke_handle_insert(ke_process_current(), e, ke_map_generic(EVENT_ALL_ACCESS, &ke_type_event.mapping),
+                                       true, site, EventHandle);
+    ke_object_unref(e); /* the handle holds it now */
+    return NT_SUCCESS(status) ? e : NULL;
+}
+
 /* ---- the Ob calls --------------------------------------------------------------------------------- */
 NTKERNELAPI NTSTATUS ObReferenceObjectByHandle(HANDLE Handle, ACCESS_MASK DesiredAccess, POBJECT_TYPE ObjectType,
                                                KPROCESSOR_MODE AccessMode, PVOID *Object,

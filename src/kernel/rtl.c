@@ -120,6 +120,32 @@ NTSYSAPI NTSTATUS RtlGetVersion(PRTL_OSVERSIONINFOW lpVersionInformation)
     return STATUS_SUCCESS;
 }
 
+NTKERNELAPI BOOLEAN PsGetVersion(PULONG MajorVersion, PULONG MinorVersion, PULONG BuildNumber,
+                                 PUNICODE_STRING CSDVersion)
+{
+    ULONG major, minor, build;
+    rtl_current_version(&major, &minor, &build);
+    if (MajorVersion)
+        *MajorVersion = major;
+    if (MinorVersion)
+        *MinorVersion = minor;
+    if (BuildNumber)
+        *BuildNumber = build;
+    if (CSDVersion && CSDVersion->Buffer && CSDVersion->MaximumLength >= sizeof(WCHAR)) {
+        CSDVersion->Length = 0; /* no service pack */
+        CSDVersion->Buffer[0] = 0;
+    }
+    return FALSE; /* a free (not a checked) build */
+}
+
+NTSYSAPI char *_strupr(char *String)
+{
+    for (char *p = String; p && *p; p++)
+        if (*p >= 'a' && *p <= 'z')
+            *p = (char)(*p - 'a' + 'A');
+    return String;
+}
+
 /* Each VER_ type bit has a 3-bit condition in the mask: bit n of the type -> bits 3n..3n+2. */
 static unsigned rtl_type_index(ULONG type)
 {

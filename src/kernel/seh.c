@@ -457,3 +457,17 @@ void ke_probe_pages_or_raise(const void *address, SIZE_T length, bool user, bool
     if (!ke_touch_pages(address, length, write, &bad))
         ke_raise_access_violation(site, bad, write);
 }
+
+/* The language handler of MSVC's __try scopes in PE images. OpenNDIS does not dispatch
+ * exceptions through an image's .pdata yet (docs/pe.md): a fault in a PE image is reported as
+ * a crash, its __except blocks do not run, and nothing calls this. If something does, it says
+ * so and lets the search go on (ExceptionContinueSearch). */
+NTSYSAPI int __C_specific_handler(void *ExceptionRecord, void *EstablisherFrame, void *ContextRecord,
+                                  void *DispatcherContext);
+NTSYSAPI int __C_specific_handler(void *ExceptionRecord, void *EstablisherFrame, void *ContextRecord,
+                                  void *DispatcherContext)
+{
+    (void)ExceptionRecord, (void)EstablisherFrame, (void)ContextRecord, (void)DispatcherContext;
+    ke_unsupported("__C_specific_handler", "exceptions are not dispatched through a PE image's .pdata", VF_CALLER);
+    return 1;
+}

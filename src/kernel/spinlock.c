@@ -64,7 +64,26 @@ NTHALAPI KIRQL KfAcquireSpinLock(PKSPIN_LOCK SpinLock)
     return old;
 }
 
+NTKERNELAPI KIRQL KeAcquireSpinLockRaiseToDpc(PKSPIN_LOCK SpinLock)
+{
+    const void *site = VF_CALLER;
+    ke_irql_at_most(DISPATCH_LEVEL, "KeAcquireSpinLockRaiseToDpc", site);
+    KIRQL old = ke_irql_set(DISPATCH_LEVEL);
+    ke_spin_acquire(SpinLock, "KeAcquireSpinLockRaiseToDpc", site);
+    return old;
+}
+
 NTHALAPI VOID KfReleaseSpinLock(PKSPIN_LOCK SpinLock, KIRQL NewIrql)
+{
+    ke_spin_release(SpinLock, "KeReleaseSpinLock", VF_CALLER);
+    ke_irql_set(NewIrql);
+}
+
+/* x64 Windows exports KeReleaseSpinLock as a function (PE images import it); the headers have
+ * it as a macro for KfReleaseSpinLock. */
+#undef KeReleaseSpinLock
+NTKERNELAPI VOID KeReleaseSpinLock(PKSPIN_LOCK SpinLock, KIRQL NewIrql);
+NTKERNELAPI VOID KeReleaseSpinLock(PKSPIN_LOCK SpinLock, KIRQL NewIrql)
 {
     ke_spin_release(SpinLock, "KeReleaseSpinLock", VF_CALLER);
     ke_irql_set(NewIrql);

@@ -48,3 +48,27 @@ NDISAPI VOID NdisFreeMemory(PVOID VirtualAddress, UINT Length, UINT MemoryFlags)
                      "%p was not returned by NdisAllocateMemoryWithTagPriority or was already freed",
                      VirtualAddress);
 }
+
+NDISAPI VOID NdisInitializeString(PNDIS_STRING Destination, PUCHAR Source)
+{
+    static const char fn[] = "NdisInitializeString";
+    const void *site = VF_CALLER;
+    Destination->Length = Destination->MaximumLength = 0;
+    Destination->Buffer = NULL;
+    if (Source == NULL) {
+        vf_violation(VF_KERNEL_OBJECT_MISUSE, fn, site, "Source is NULL; it must be a NUL-terminated string");
+        return;
+    }
+    size_t n = strlen((const char *)Source);
+    if (n > 0x7ffe) /* a UNICODE_STRING counts bytes in a USHORT */
+        n = 0x7ffe;
+    WCHAR *w = ke_ex_alloc((n + 1) * sizeof(WCHAR), 0x53646e4eu /* "NndS" */, site, fn);
+    if (w == NULL)
+        return; /* the DDI has no status: the string stays empty, as on a failed allocation there */
+    for (size_t i = 0; i < n; i++)
+        w[i] = Source[i]; /* the system-default code page is taken as Latin-1 */
+    w[n] = 0;
+    Destination->Buffer = w;
+    Destination->Length = (USHORT)(n * sizeof(WCHAR));
+    Destination->MaximumLength = (USHORT)((n + 1) * sizeof(WCHAR));
+}

@@ -75,8 +75,10 @@ _Static_assert(sizeof(va_list) == sizeof(struct ms_host_va_list), "System V va_l
     }
 #include "ms_abi_thunks.gen.h"
 #define CRT_EXPORT(module, name) MS_THUNK(module, name)
+#define CRT_EXPORT_VARIADIC(module, name) MS_THUNK_VARIADIC(module, name)
 #include "crt_exports.def"
 #undef CRT_EXPORT
+#undef CRT_EXPORT_VARIADIC
 #undef MS_THUNK
 #undef MS_THUNK_VARIADIC
 #undef MS_THUNK_VALIST
@@ -92,8 +94,10 @@ static const struct ms_entry ms_table[] = {
 #define MS_THUNK_VALIST(module, name, index) MS_THUNK(module, name)
 #include "ms_abi_thunks.gen.h"
 #define CRT_EXPORT(module, name) MS_THUNK(module, name)
+#define CRT_EXPORT_VARIADIC(module, name) MS_THUNK(module, name)
 #include "crt_exports.def"
 #undef CRT_EXPORT
+#undef CRT_EXPORT_VARIADIC
 #undef MS_THUNK
 #undef MS_THUNK_VARIADIC
 #undef MS_THUNK_VALIST

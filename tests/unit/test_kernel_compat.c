@@ -663,6 +663,57 @@ static void test_tun_style_driver_keeps_context_in_fdo(void **state)
     assert_int_equal(vf_violation_count(), 0);
 }
 
+/* What SoftEther's shipped Neo6_x64.sys imports beyond the rest (issue 19). */
+NTKERNELAPI VOID KeReleaseSpinLock_x64(PKSPIN_LOCK SpinLock, KIRQL NewIrql) __asm__("KeReleaseSpinLock");
+int __C_specific_handler(void *, void *, void *, void *);
+static void test_shipped_sys_imports(void **state)
+{
+    (void)state;
+    vf_reset();
+    /* a named notification event: created signalled, opened again by name */
+    UNICODE_STRING name = RTL_CONSTANT_STRING(u"\\BaseNamedObjects\\NEO_EVENT_TEST");
+    UNICODE_STRING other = RTL_CONSTANT_STRING(u"\\BaseNamedObjects\\NEO_EVENT_OTHER");
+    HANDLE h1, h2, h3;
+    PKEVENT e1 = IoCreateNotificationEvent(&name, &h1);
+    assert_non_null(e1);
+    assert_int_equal(KeReadStateEvent(e1), 1);
+    KeClearEvent(e1);
+    PKEVENT e2 = IoCreateNotificationEvent(&name, &h2);
+    assert_ptr_equal(e2, e1);
+    assert_int_equal(KeReadStateEvent(e2), 0); /* opened, not created again */
+    PKEVENT e3 = IoCreateNotificationEvent(&other, &h3);
+    assert_ptr_not_equal(e3, e1);
+    assert_null(IoCreateNotificationEvent(NULL, &h3));
+    assert_int_equal(ZwClose(h1), STATUS_SUCCESS);
+    assert_int_equal(ZwClose(h2), STATUS_SUCCESS);
+    assert_int_equal(ZwClose(h3), STATUS_SUCCESS);
+    /* the x64 spin lock functions */
+    KSPIN_LOCK lock;
+    KeInitializeSpinLock(&lock);
+    KIRQL old = KeAcquireSpinLockRaiseToDpc(&lock);
+    assert_int_equal(old, PASSIVE_LEVEL);
+    assert_int_equal(KeGetCurrentIrql(), DISPATCH_LEVEL);
+    KeReleaseSpinLock_x64(&lock, old);
+    assert_int_equal(KeGetCurrentIrql(), PASSIVE_LEVEL);
+    /* PsGetVersion agrees with RtlGetVersion */
+    ULONG major = 0, minor = 0, build = 0;
+    RTL_OSVERSIONINFOW v = { .dwOSVersionInfoSize = sizeof v };
+    assert_false(PsGetVersion(&major, &minor, &build, NULL));
+    assert_int_equal(RtlGetVersion(&v), STATUS_SUCCESS);
+    assert_int_equal(major, v.dwMajorVersion);
+    assert_int_equal(build, v.dwBuildNumber);
+    char text[] = "neoadapter_vpn";
+    assert_string_equal(_strupr(text), "NEOADAPTER_VPN");
+    NDIS_STRING s;
+    NdisInitializeString(&s, (PUCHAR) "VPN");
+    assert_int_equal(s.Length, 3 * sizeof(WCHAR));
+    assert_memory_equal(s.Buffer, u"VPN", 4 * sizeof(WCHAR));
+    NdisFreeString(s);
+    assert_int_equal(vf_violation_count(), 0);
+    /* the SEH language handler is there to be imported, and says it is not implemented */
+    assert_int_equal(__C_specific_handler(NULL, NULL, NULL, NULL), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -682,6 +733,7 @@ int main(void)
         cmocka_unit_test(test_stubs_fail_and_fixed_answers),
         cmocka_unit_test(test_va_list_debug_print),
         cmocka_unit_test(test_tun_style_driver_keeps_context_in_fdo),
+        cmocka_unit_test(test_shipped_sys_imports),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
