@@ -18,7 +18,8 @@ set(OPENNDIS_MAN_COMMANDS
   "exports:list the NDIS and kernel functions OpenNDIS implements"
   "port:NDIS 5.x to 6.0 porting diagnostics and fix-its"
   "devices:list the control devices a running driver exposes"
-  "ioctl:send a DeviceIoControl to a running driver's device")
+  "ioctl:send a DeviceIoControl to a running driver's device"
+  "report:join the JSON reports of the shards of one verify run")
 foreach(entry ${OPENNDIS_MAN_COMMANDS})
   string(REGEX MATCH "^[^:]+" cmd "${entry}")
   string(REGEX REPLACE "^[^:]+:" "" summary "${entry}")

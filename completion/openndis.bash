@@ -3,7 +3,7 @@
 _openndis()
 {
     local cur=${COMP_WORDS[COMP_CWORD]} cmd=${COMP_WORDS[1]:-}
-    local commands="info run verify rules exports port devices ioctl version help"
+    local commands="info run verify rules exports port devices ioctl report version help"
     if [ "$COMP_CWORD" -eq 1 ]; then
         COMPREPLY=($(compgen -W "$commands" -- "$cur"))
         return

@@ -7,7 +7,7 @@ set -u
 cli=$1 man=$2 src=$3
 status=0
 fail() { echo "FAIL: $*"; status=1; }
-for cmd in openndis info run verify rules exports port devices ioctl; do
+for cmd in openndis info run verify rules exports port devices ioctl report; do
     if [ "$cmd" = openndis ]; then page=$man/openndis.1; help=$("$cli" --help 2>&1)
     else page=$man/openndis-$cmd.1; help=$("$cli" "$cmd" --help 2>&1); fi
     [ -s "$page" ] || { fail "no man page $page"; continue; }

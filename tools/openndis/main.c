@@ -99,6 +99,7 @@ static void usage(FILE *out)
           "  rules            list the rules OpenNDIS checks\n"
           "  exports          list the NDIS and kernel functions OpenNDIS implements\n"
           "  port FILE.c...   NDIS 5.x -> 6.0 porting diagnostics and fix-its (libclang)\n"
+          "  report merge     join the JSON reports of verify --shard K/N into one\n"
           "  devices          list the control devices a running driver exposes\n"
           "  ioctl DEV CODE   send a DeviceIoControl to a running driver's device\n"
           "  version          print the OpenNDIS version\n"
@@ -132,6 +133,8 @@ static int dispatch(int argc, char **argv)
         return cmd_exports(argc - 1, argv + 1);
     if (strcmp(cmd, "port") == 0)
         return cmd_port(argv + 1);
+    if (strcmp(cmd, "report") == 0)
+        return cmd_report(argc - 1, argv + 1);
     if (strcmp(cmd, "devices") == 0)
         return cmd_devices(argc - 1, argv + 1);
     if (strcmp(cmd, "ioctl") == 0)

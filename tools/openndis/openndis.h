@@ -109,6 +109,7 @@ char *junit_report(struct json_object *verify_report);
 char *sarif_report(struct json_object *verify_report);
 int cmd_rules(int argc, char **argv);
 int cmd_exports(int argc, char **argv);
+int cmd_report(int argc, char **argv); /* verify.c: report merge */
 int cmd_devices(int argc, char **argv); /* client_cmds.c */
 int cmd_ioctl(int argc, char **argv);
 

@@ -8,6 +8,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "loader/ld.h"
@@ -26,6 +28,7 @@ struct verify_args {
     unsigned long max_steps, only_call;
     unsigned long seed, random_runs;
     bool fuzz_ioctl;   /* the seeded steps fuzz the driver's devices instead of failing calls */
+    unsigned shard, shards; /* --shard K/N: steps K, K+N, K+2N, ... of the series; shards 0: all */
     double rate, time_scale;
     unsigned timeout;
     unsigned jobs; /* steps run at once in the sweep and the random runs */
@@ -282,6 +285,7 @@ static struct json_object *verify_job(void *arg)
 
 /* ---- the parent: steps, findings, reports ---------------------------------------------------- */
 struct verify_state {
+    struct json_object *raw;      /* --shard: every step's own report, for `report merge` */
     struct json_object *findings; /* deduplicated */
     struct json_object *steps;    /* one record per step */
     unsigned long crashes;
@@ -292,6 +296,7 @@ struct verify_state {
     bool stopped_by_max;       /* --max-steps ended the sweep or the unique-stack run early */
     unsigned long fault_steps; /* steps with an injected failure */
     unsigned long skipped;     /* sweep steps whose run made fewer calls than the one to fail */
+    unsigned long step_k;      /* the series' number of the step being taken (0: the clean run) */
 };
 
 static void verify_add_finding(struct verify_state *vs, struct json_object *v, const char *step_name,
@@ -404,7 +409,14 @@ static unsigned long verify_take_report(struct verify_state *vs, struct json_obj
     if (json_str_field(report, "error"))
         json_object_object_add(s, "error", json_object_new_string(json_str_field(report, "error")));
     json_object_array_add(vs->steps, s);
-    json_object_put(report);
+    if (vs->raw != NULL) {
+        struct json_object *raw = json_object_new_object();
+        json_object_object_add(raw, "k", json_object_new_uint64(vs->step_k));
+        json_object_object_add(raw, "report", report); /* kept, not freed */
+        json_object_array_add(vs->raw, raw);
+    } else {
+        json_object_put(report);
+    }
     return calls;
 }
 
@@ -452,6 +464,7 @@ static bool verify_series_take(struct verify_state *vs, const struct verify_args
 {
     char name[64];
     bool injected;
+    vs->step_k = k;
     if (a->seed) {
         snprintf(name, sizeof name, "%s seed %lu", a->fuzz_ioctl ? "IOCTL fuzz" : "random", a->seed + k - 1);
         verify_take_report(vs, report, name, 0, false, &injected);
@@ -482,9 +495,10 @@ static bool verify_series_take(struct verify_state *vs, const struct verify_args
 static void verify_series(struct verify_state *vs, const struct verify_args *a)
 {
     const unsigned long last = a->seed ? a->random_runs : a->max_steps;
+    const unsigned long stride = a->shards ? a->shards : 1; /* a shard runs every Nth step */
     struct verify_flight flight[VERIFY_MAX_JOBS];
     size_t nflight = 0;
-    unsigned long next = 1, want = 1;
+    unsigned long next = a->shards ? a->shard : 1, want = next;
     bool more = true;
     while (more && !sv_interrupted()) {
         while (nflight < a->jobs && next <= last) {
@@ -494,7 +508,8 @@ static void verify_series(struct verify_state *vs, const struct verify_args *a)
             struct sv_child *c = sv_spawn(verify_job, &step, &sv); /* the child has its own copy of `step` */
             if (c == NULL)
                 break;
-            flight[nflight++] = (struct verify_flight){ next++, c, NULL };
+            flight[nflight++] = (struct verify_flight){ next, c, NULL };
+            next += stride;
         }
         if (nflight == 0) {
             vs->failed_to_start = next <= last;
@@ -519,12 +534,12 @@ static void verify_series(struct verify_state *vs, const struct verify_args *a)
             continue; /* an interrupt shows in the loop's test: this report is then dropped too */
         }
         more = verify_series_take(vs, a, want, flight[wanted].report);
-        if (more && want >= last) {
+        if (more && want + stride > last) {
             more = false;
             vs->stopped_by_max = !a->seed && want < vs->clean_calls;
         }
         flight[wanted] = flight[--nflight];
-        want++;
+        want += stride;
     }
     for (size_t i = 0; i < nflight; i++) { /* started past the end, or interrupted */
         if (flight[i].child != NULL) {
@@ -582,6 +597,40 @@ static void verify_render(FILE *out, struct json_object *r)
 static const char *verify_coverage(struct json_object *r, const struct verify_state *vs, const struct verify_args *a,
                                    bool interrupted, bool not_reached);
 
+/* The report's totals, coverage and verdict from the steps taken: the end of a verify run, and
+ * of `report merge`, which rebuilds the unsharded run's report from its shards. */
+static void verify_finish(struct json_object *r, struct verify_state *vs, const struct verify_args *a,
+                          unsigned long calls, bool interrupted)
+{
+    json_object_object_add(r, "fallible_calls", json_object_new_uint64(calls));
+    json_object_object_add(r, "step_count", json_object_new_uint64(json_object_array_length(vs->steps)));
+    json_object_object_add(r, "fault_steps", json_object_new_uint64(vs->fault_steps));
+    if (vs->skipped)
+        json_object_object_add(r, "steps_ended_early", json_object_new_uint64(vs->skipped));
+    if (a->seed) {
+        json_object_object_add(r, "seed", json_object_new_uint64(a->seed));
+        if (a->fuzz_ioctl)
+            json_object_object_add(r, "fuzz_ioctl", json_object_new_boolean(true));
+        else
+            json_object_object_add(r, "rate", json_object_new_double(a->rate));
+    }
+    json_object_object_add(r, "steps", vs->steps);
+    json_object_object_add(r, "findings", vs->findings);
+    size_t nf = json_object_array_length(vs->findings);
+    /* Interrupted (SIGINT, SIGTERM, SIGHUP): the findings of the steps that ended are real,
+     * but no finding does not mean a pass. */
+    if (interrupted) {
+        json_object_object_add(r, "interrupted", json_object_new_boolean(true));
+        fprintf(stderr, "openndis verify: interrupted; the report covers the %zu steps that ended before\n",
+                json_object_array_length(vs->steps));
+    }
+    /* --fail-call beyond the driver's calls tested nothing: that is not a pass. */
+    const bool not_reached = a->only_call && !vs->crashes && !interrupted && vs->fault_steps == 0;
+    verify_coverage(r, vs, a, interrupted, not_reached);
+    json_object_object_add(r, "verdict",
+                           json_object_new_string(nf ? "fail" : interrupted ? "interrupted" : not_reached ? "error" : "pass"));
+}
+
 static struct json_object *verify_sweep(void *arg)
 {
     struct verify_args a = *(struct verify_args *)arg;
@@ -603,7 +652,8 @@ static struct json_object *verify_sweep(void *arg)
     vf_symbols_preload((const void *)a.image->entry);
     sv_forwarding_begin(); /* Ctrl-C between steps ends the run with a report, as during one */
 
-    struct verify_state vs = { .findings = json_object_new_array(), .steps = json_object_new_array() };
+    struct verify_state vs = { .findings = json_object_new_array(), .steps = json_object_new_array(),
+                               .raw = a.shards ? json_object_new_array() : NULL };
     bool injected;
     unsigned long calls = verify_run_step(&vs, &a, "clean run", 0, 0, false, &injected);
     vs.clean_calls = calls;
@@ -639,35 +689,16 @@ static struct json_object *verify_sweep(void *arg)
     }
     if (vs.failed_to_start)
         fprintf(stderr, "openndis verify: could not start a process for every step; the result is incomplete\n");
-
-    json_object_object_add(r, "fallible_calls", json_object_new_uint64(calls));
-    json_object_object_add(r, "step_count", json_object_new_uint64(json_object_array_length(vs.steps)));
-    json_object_object_add(r, "fault_steps", json_object_new_uint64(vs.fault_steps));
-    if (vs.skipped)
-        json_object_object_add(r, "steps_ended_early", json_object_new_uint64(vs.skipped));
-    if (a.seed) {
-        json_object_object_add(r, "seed", json_object_new_uint64(a.seed));
-        if (a.fuzz_ioctl)
-            json_object_object_add(r, "fuzz_ioctl", json_object_new_boolean(true));
-        else
-            json_object_object_add(r, "rate", json_object_new_double(a.rate));
+    if (a.shards) { /* what `report merge` needs to rebuild the unsharded report */
+        struct json_object *sh = json_object_new_object();
+        json_object_object_add(sh, "index", json_object_new_uint64(a.shard));
+        json_object_object_add(sh, "count", json_object_new_uint64(a.shards));
+        json_object_object_add(sh, "max_steps", json_object_new_uint64(a.max_steps));
+        json_object_object_add(sh, "runs", json_object_new_uint64(a.random_runs));
+        json_object_object_add(sh, "raw_steps", vs.raw);
+        json_object_object_add(r, "shard", sh);
     }
-    json_object_object_add(r, "steps", vs.steps);
-    json_object_object_add(r, "findings", vs.findings);
-    size_t nf = json_object_array_length(vs.findings);
-    /* Interrupted (SIGINT, SIGTERM, SIGHUP): the findings of the steps that ended are real,
-     * but no finding does not mean a pass. */
-    const bool interrupted = sv_interrupted();
-    if (interrupted) {
-        json_object_object_add(r, "interrupted", json_object_new_boolean(true));
-        fprintf(stderr, "openndis verify: interrupted; the report covers the %zu steps that ended before\n",
-                json_object_array_length(vs.steps));
-    }
-    /* --fail-call beyond the driver's calls tested nothing: that is not a pass. */
-    const bool not_reached = a.only_call && !vs.crashes && !interrupted && vs.fault_steps == 0;
-    verify_coverage(r, &vs, &a, interrupted, not_reached);
-    json_object_object_add(r, "verdict",
-                           json_object_new_string(nf ? "fail" : interrupted ? "interrupted" : not_reached ? "error" : "pass"));
+    verify_finish(r, &vs, &a, calls, sv_interrupted());
     sv_set_report(NULL);
     free(vs.seen);
     ld_free(a.image);
@@ -707,6 +738,8 @@ static void verify_usage(FILE *out)
           "                       writes to every device the driver made\n"
           "  --timeout S          give up on a step after S seconds (default 20, 0 = never)\n"
           "  --jobs N             run N steps at once (default 1; at most 32)\n"
+          "  --shard K/N          run only steps K, K+N, K+2N, ... (and the clean run): one of\n"
+          "                       N machines; openndis report merge joins the N --json reports\n"
           "  --trace LEVEL        show the driver's WPP trace records up to LEVEL\n"
           "  --ndis-version X.Y   NDIS version to emulate (default 6.89)\n"
           "  --time-scale S       scale NDIS timeouts (12 s OID, 10 s pause) by S (default 0.05)\n"
@@ -827,6 +860,40 @@ static bool verify_write_report(struct out_file *f, char *(*format)(struct json_
     return ok;
 }
 
+/* Prints the report (text or JSON) and writes the JUnit and SARIF files; the exit code. */
+static int verify_output(struct json_object *r, bool json, struct out_file *junit, struct out_file *sarif)
+{
+    size_t nf = json_object_array_length(json_object_object_get(r, "findings"));
+    const bool interrupted = json_object_object_get_ex(r, "interrupted", NULL);
+    const bool not_reached = strcmp(json_str_field(r, "verdict"), "error") == 0;
+    const char *caveat = json_str_field(json_object_object_get(r, "coverage"), "not_covered");
+    int code = nf ? EXIT_VERDICT : interrupted ? EXIT_INTERRUPTED : not_reached ? EXIT_USAGE : EXIT_PASS;
+    /* Both reports are attempted even when the first cannot be written. */
+    const bool junit_ok = verify_write_report(junit, junit_report, r);
+    const bool sarif_ok = verify_write_report(sarif, sarif_report, r);
+    if (!junit_ok || !sarif_ok)
+        code = EXIT_WRITE;
+    if (json) {
+        render_json(stdout, r);
+    } else {
+        verify_render(stdout, r);
+        if (nf)
+            printf("verdict  FAIL: %zu finding%s (deduplicated)%s%s%s\n", nf, nf == 1 ? "" : "s",
+                   caveat ? " (" : "", caveat ? caveat : "", caveat ? ")" : "");
+        else if (interrupted)
+            printf("verdict  INTERRUPTED: no rule violated in the steps that ended\n");
+        else if (not_reached)
+            printf("verdict  NOT TESTED: %s\n", caveat);
+        else if (caveat)
+            printf("verdict  PASS (partial: %s): no rule violated in any step\n", caveat);
+        else
+            printf("verdict  PASS: no rule violated in any step\n");
+    }
+    if (not_reached && !json)
+        fprintf(stderr, "openndis verify: %s\n", caveat);
+    return code;
+}
+
 int cmd_verify(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -836,7 +903,7 @@ int cmd_verify(int argc, char **argv)
         { "junit", required_argument, NULL, 'J' },   { "sarif", required_argument, NULL, 'F' },
         { "help", no_argument, NULL, 'h' },          { "verbose", no_argument, NULL, 'V' },
         { "unique-stacks", no_argument, NULL, 'U' }, { "jobs", required_argument, NULL, 'P' },
-        { "fuzz-ioctl", required_argument, NULL, 'Z' },
+        { "fuzz-ioctl", required_argument, NULL, 'Z' }, { "shard", required_argument, NULL, 'K' },
         COMMON_LONGOPTS,
         { NULL, 0, NULL, 0 },
     };
@@ -889,9 +956,25 @@ int cmd_verify(int argc, char **argv)
             else a.time_scale = d;
             break;
         }
+        case 'K': {
+            unsigned k, n;
+            char tail;
+            if (sscanf(optarg, "%u/%u%c", &k, &n, &tail) != 2 || n == 0 || n > 1000 || k == 0 || k > n) {
+                fprintf(stderr, "openndis verify: --shard takes K/N with 1 <= K <= N <= 1000 (this run is shard K of "
+                                "N), not '%s'\n", optarg);
+                return EXIT_USAGE;
+            }
+            a.shard = k, a.shards = n;
+            break;
+        }
         case 'h': verify_usage(stdout); return EXIT_PASS;
         default: verify_usage(stderr); return EXIT_USAGE;
         }
+    }
+    if (a.shards && (given.no_sweep || common.fail_nth || a.unique)) {
+        fprintf(stderr, "openndis verify: --shard splits the sweep, --random and --fuzz-ioctl runs; it does nothing with "
+                        "%s\n", given.no_sweep ? "--no-sweep" : common.fail_nth ? "--fail-call" : "--unique-stacks");
+        return EXIT_USAGE;
     }
     if (common.sv.in_process) {
         fprintf(stderr, "openndis verify: --no-fork is not available here: every step needs a process of its own\n");
@@ -937,34 +1020,230 @@ int cmd_verify(int argc, char **argv)
             json_object_object_add(r, "driver", json_object_new_string(a.path));
         return render_report(r, json, verify_render_lost);
     }
-    size_t nf = json_object_array_length(json_object_object_get(r, "findings"));
-    const bool interrupted = json_object_object_get_ex(r, "interrupted", NULL);
-    const bool not_reached = strcmp(json_str_field(r, "verdict"), "error") == 0;
-    const char *caveat = json_str_field(json_object_object_get(r, "coverage"), "not_covered");
-    int code = nf ? EXIT_VERDICT : interrupted ? EXIT_INTERRUPTED : not_reached ? EXIT_USAGE : EXIT_PASS;
-    /* Both reports are attempted even when the first cannot be written. */
-    const bool junit_ok = verify_write_report(junit, junit_report, r);
-    const bool sarif_ok = verify_write_report(sarif, sarif_report, r);
-    if (!junit_ok || !sarif_ok)
-        code = EXIT_WRITE;
-    if (json) {
-        render_json(stdout, r);
-    } else {
-        verify_render(stdout, r);
-        if (nf)
-            printf("verdict  FAIL: %zu finding%s (deduplicated)%s%s%s\n", nf, nf == 1 ? "" : "s",
-                   caveat ? " (" : "", caveat ? caveat : "", caveat ? ")" : "");
-        else if (interrupted)
-            printf("verdict  INTERRUPTED: no rule violated in the steps that ended\n");
-        else if (not_reached)
-            printf("verdict  NOT TESTED: %s\n", caveat);
-        else if (caveat)
-            printf("verdict  PASS (partial: %s): no rule violated in any step\n", caveat);
-        else
-            printf("verdict  PASS: no rule violated in any step\n");
-    }
-    if (not_reached && !json)
-        fprintf(stderr, "openndis verify: %s\n", caveat);
+    int code = verify_output(r, json, junit, sarif);
     json_object_put(r);
+    return code;
+}
+
+/* ---- openndis report merge: the shards of one verify run, joined ---------------------------- */
+
+static struct json_object *report_read(const char *path, char *err, size_t len)
+{
+    struct stat st;
+    FILE *f = fopen(path, "re");
+    if (f == NULL || fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > (1 << 28)) {
+        snprintf(err, len, "%s: %s", path, f == NULL ? strerror(errno) : "not a regular file of at most 256 MiB");
+        if (f)
+            fclose(f);
+        return NULL;
+    }
+    char *text = malloc((size_t)st.st_size + 1);
+    size_t n = text ? fread(text, 1, (size_t)st.st_size, f) : 0;
+    fclose(f);
+    if (text == NULL) {
+        snprintf(err, len, "%s: out of memory", path);
+        return NULL;
+    }
+    text[n] = '\0';
+    struct json_object *r = json_tokener_parse(text);
+    free(text);
+    if (r == NULL || !json_object_is_type(r, json_type_object))
+        snprintf(err, len, "%s: not a JSON report (openndis verify --json --shard K/N writes one)", path);
+    return r;
+}
+
+static int report_cmp_k(const void *x, const void *y)
+{
+    uint64_t a = json_object_get_uint64(json_object_object_get(*(struct json_object *const *)x, "k"));
+    uint64_t b = json_object_get_uint64(json_object_object_get(*(struct json_object *const *)y, "k"));
+    return a < b ? -1 : a > b;
+}
+
+static void report_usage(FILE *out)
+{
+    fputs("usage: openndis report merge [options] SHARD.json...\n"
+          "\n"
+          "Joins the JSON reports of the N shards of one verify run (openndis verify --json\n"
+          "--shard K/N, K = 1..N, same driver and options) into the report the unsharded\n"
+          "run gives: the same steps, findings, coverage and verdict.\n"
+          "\n"
+          "options:\n"
+          "  --json         print the merged JSON report instead of text\n"
+          "  --junit FILE   also write JUnit XML\n"
+          "  --sarif FILE   also write SARIF 2.1.0\n"
+          "  -h, --help     this text\n"
+          "\n"
+          "exit status: as openndis verify's: 0 no finding, 1 findings, 2 bad usage or shards\n"
+          "that do not make one run (missing, repeated, of another driver or options), 4 a\n"
+          "report could not be written.\n",
+          out);
+}
+
+int cmd_report(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "json", no_argument, NULL, 'j' }, { "junit", required_argument, NULL, 'J' },
+        { "sarif", required_argument, NULL, 'F' }, { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
+    };
+    if (argc < 2 || strcmp(argv[1], "merge") != 0) {
+        if (argc >= 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
+            report_usage(stdout);
+            return EXIT_PASS;
+        }
+        report_usage(stderr);
+        return EXIT_USAGE;
+    }
+    bool json = false;
+    const char *junit_path = NULL, *sarif_path = NULL;
+    int c;
+    optind = 2;
+    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'j': json = true; break;
+        case 'J': junit_path = optarg; break;
+        case 'F': sarif_path = optarg; break;
+        case 'h': report_usage(stdout); return EXIT_PASS;
+        default: report_usage(stderr); return EXIT_USAGE;
+        }
+    }
+    int nfiles = argc - optind;
+    if (nfiles < 1) {
+        fprintf(stderr, "openndis report merge: give the shards' JSON reports\n");
+        return EXIT_USAGE;
+    }
+    char err[512];
+    struct json_object **shards = calloc((size_t)nfiles, sizeof *shards);
+    unsigned count = 0;
+    const char *driver = NULL;
+    bool *seen = NULL;
+    int code = EXIT_USAGE;
+    for (int i = 0; i < nfiles; i++) {
+        const char *path = argv[optind + i];
+        struct json_object *r = report_read(path, err, sizeof err), *sh;
+        if (r == NULL) {
+            fprintf(stderr, "openndis report merge: %s\n", err);
+            goto out;
+        }
+        shards[i] = r;
+        if (!json_object_object_get_ex(r, "shard", &sh) || !json_object_object_get_ex(sh, "raw_steps", NULL)) {
+            fprintf(stderr, "openndis report merge: %s is not a shard's report (run verify with --json --shard K/N)\n", path);
+            goto out;
+        }
+        unsigned k = (unsigned)json_object_get_uint64(json_object_object_get(sh, "index"));
+        unsigned n = (unsigned)json_object_get_uint64(json_object_object_get(sh, "count"));
+        if (i == 0) {
+            count = n;
+            driver = json_str_field(r, "driver");
+            seen = calloc(n + 1, sizeof *seen);
+        }
+        /* one run: the same driver, mode and bounds in every shard */
+        static const char *const same[] = { "seed", "rate", "fuzz_ioctl" };
+        bool alike = n == count && driver && json_str_field(r, "driver") && strcmp(driver, json_str_field(r, "driver")) == 0;
+        for (size_t f = 0; alike && f < sizeof same / sizeof *same; f++) {
+            const char *x = json_str_field(r, same[f]), *y = json_str_field(shards[0], same[f]);
+            alike = (x == NULL) == (y == NULL) && (x == NULL || strcmp(x, y) == 0);
+        }
+        struct json_object *sh0 = json_object_object_get(shards[0], "shard");
+        alike = alike && json_object_get_uint64(json_object_object_get(sh, "max_steps")) ==
+                             json_object_get_uint64(json_object_object_get(sh0, "max_steps")) &&
+                json_object_get_uint64(json_object_object_get(sh, "runs")) ==
+                    json_object_get_uint64(json_object_object_get(sh0, "runs"));
+        if (!alike) {
+            fprintf(stderr, "openndis report merge: %s is a shard of another run than %s (driver, shard count, "
+                            "seed, rate or step bounds differ)\n", path, argv[optind]);
+            goto out;
+        }
+        if (k == 0 || k > count || seen[k]) {
+            fprintf(stderr, "openndis report merge: %s is shard %u of %u, %s\n", path, k, count,
+                    k == 0 || k > count ? "which does not exist" : "given twice");
+            goto out;
+        }
+        seen[k] = true;
+    }
+    for (unsigned k = 1; k <= count; k++)
+        if (!seen[k]) {
+            fprintf(stderr, "openndis report merge: shard %u of %u is missing; give all %u\n", k, count, count);
+            goto out;
+        }
+
+    /* The run as verify would have taken it: the clean run, then the series in step order. */
+    struct json_object *sh0 = json_object_object_get(shards[0], "shard");
+    struct verify_args a = { .path = driver, .sweep = true, .max_steps = json_object_get_uint64(json_object_object_get(sh0, "max_steps")),
+                             .random_runs = json_object_get_uint64(json_object_object_get(sh0, "runs")),
+                             .seed = json_object_get_uint64(json_object_object_get(shards[0], "seed")),
+                             .fuzz_ioctl = json_object_get_boolean(json_object_object_get(shards[0], "fuzz_ioctl")),
+                             .rate = json_object_get_double(json_object_object_get(shards[0], "rate")) };
+    struct verify_state vs = { .findings = json_object_new_array(), .steps = json_object_new_array() };
+    struct json_object **steps = NULL;
+    size_t nsteps = 0, cap = 0;
+    struct json_object *clean = NULL;
+    for (int i = 0; i < nfiles; i++) {
+        struct json_object *raw = json_object_object_get(json_object_object_get(shards[i], "shard"), "raw_steps");
+        for (size_t j = 0; j < json_object_array_length(raw); j++) {
+            struct json_object *st = json_object_array_get_idx(raw, j);
+            if (json_object_get_uint64(json_object_object_get(st, "k")) == 0) {
+                if (clean == NULL)
+                    clean = st; /* every shard ran it; the first one's stands */
+                continue;
+            }
+            struct json_object **grown = array_reserve(steps, &cap, nsteps + 1, sizeof *steps);
+            if (grown == NULL) {
+                fprintf(stderr, "openndis report merge: out of memory\n");
+                goto out;
+            }
+            steps = grown;
+            steps[nsteps++] = st;
+        }
+    }
+    if (clean == NULL) {
+        fprintf(stderr, "openndis report merge: no shard has the clean run's report\n");
+        free(steps);
+        goto out;
+    }
+    qsort(steps, nsteps, sizeof *steps, report_cmp_k);
+    bool injected;
+    vs.step_k = 0;
+    unsigned long calls =
+        verify_take_report(&vs, json_object_get(json_object_object_get(clean, "report")), "clean run", 0, false, &injected);
+    vs.clean_calls = calls;
+    const unsigned long last = a.seed ? a.random_runs : a.max_steps;
+    for (size_t i = 0; i < nsteps && !vs.crashes; i++) {
+        unsigned long k = json_object_get_uint64(json_object_object_get(steps[i], "k"));
+        if (k != i + 1)
+            break; /* steps past the one that ended the series (or a gap: that shard ended earlier) */
+        bool more = verify_series_take(&vs, &a, k, json_object_get(json_object_object_get(steps[i], "report")));
+        if (more && k >= last) {
+            more = false;
+            vs.stopped_by_max = !a.seed && k < vs.clean_calls;
+        }
+        if (!more)
+            break;
+    }
+    free(steps);
+    struct json_object *r = json_object_new_object();
+    json_object_object_add(r, "command", json_object_new_string("verify"));
+    json_object_object_add(r, "driver", json_object_new_string(driver));
+    verify_finish(r, &vs, &a, calls, false);
+    free(vs.seen);
+
+    struct out_file *junit = NULL, *sarif = NULL;
+    const char *inputs[64];
+    size_t ninputs = 0;
+    for (int i = 0; i < nfiles && ninputs < 64; i++)
+        inputs[ninputs++] = argv[optind + i];
+    if ((junit_path && (junit = out_open("--junit", junit_path, inputs, ninputs, err, sizeof err)) == NULL) ||
+        (sarif_path && (sarif = out_open("--sarif", sarif_path, inputs, ninputs, err, sizeof err)) == NULL)) {
+        fprintf(stderr, "openndis report merge: %s\n", err);
+        out_discard(junit);
+        json_object_put(r);
+        goto out;
+    }
+    code = verify_output(r, json, junit, sarif);
+    json_object_put(r);
+out:
+    for (int i = 0; i < nfiles; i++)
+        json_object_put(shards[i]);
+    free(shards);
+    free(seen);
     return code;
 }
