@@ -1,8 +1,8 @@
 #!/bin/sh
 # deb_package.sh BUILD_DIR SOURCE_DIR WORK_DIR
 # The Debian packages build (cpack -G DEB), carry the dependencies they should, unpack into a
-# clean root (dpkg -x), and the sample-style driver of tests/outside builds against the
-# unpacked files only (pkg-config) and runs under the unpacked openndis; its man page is there.
+# clean root (dpkg -x), and the driver of tests/outside and the bundled sample build against the
+# unpacked files only (pkg-config) and pass under the unpacked openndis; its man page is there.
 set -u
 build=$1 src=$2 work=$3
 for t in cpack dpkg-deb dpkg-shlibdeps; do
@@ -33,7 +33,12 @@ cc -shared -fPIC $(pkg-config --cflags openndis) "$src/tests/outside/driver.c" $
     -o "$work/driver.so" || fail "the driver does not build against the unpacked -dev package"
 pkg-config --cflags openndis | grep -q "$work/root" || fail "pkg-config points outside the unpacked root"
 "$r/bin/openndis" info "$work/driver.so" >"$work/info.txt" 2>&1 || { cat "$work/info.txt"; fail "the unpacked openndis does not pass the driver"; }
+# the bundled sample driver too, from its sources, against the unpacked files only
+# shellcheck disable=SC2046
+cc -shared -fPIC -DNDIS630_MINIPORT=1 $(pkg-config --cflags openndis) "$src"/drivers/sample/*.c $(pkg-config --libs openndis) \
+    -o "$work/sample.so" || fail "the sample driver does not build against the unpacked -dev package"
+"$r/bin/openndis" run "$work/sample.so" >"$work/run.txt" 2>&1 || { cat "$work/run.txt"; fail "the sample does not pass under the unpacked openndis"; }
 if command -v man >/dev/null; then
     MANPATH="$r/share/man" man openndis-verify 2>/dev/null | grep -q -- '--fuzz-ioctl' || fail "man openndis-verify does not show the page"
 fi
-echo "PASS: three packages, unpacked into a clean root, build and run a driver"
+echo "PASS: three packages, unpacked into a clean root, build and run the sample and a driver"
