@@ -46,9 +46,30 @@ struct edge_tap {
     pthread_t reader;
     bool reader_running;
     pthread_mutex_t lock;
+    pthread_cond_t idle;        /* the reader stopped using `adapter` */
+    unsigned users;             /* reader calls into the adapter under way (lock) */
     struct edge_frames frames;
     struct edge_tap_stats stats;
 };
+
+/* The adapter, held until edge_tap_put: its detach (at halt) waits for the reader to let go. */
+static struct ndis_adapter *edge_tap_take(struct edge_tap *t)
+{
+    pthread_mutex_lock(&t->lock);
+    struct ndis_adapter *adapter = t->adapter;
+    if (adapter != NULL)
+        t->users++;
+    pthread_mutex_unlock(&t->lock);
+    return adapter;
+}
+
+static void edge_tap_put(struct edge_tap *t)
+{
+    pthread_mutex_lock(&t->lock);
+    if (--t->users == 0)
+        pthread_cond_broadcast(&t->idle);
+    pthread_mutex_unlock(&t->lock);
+}
 
 /* Writes one indicated frame to the TAP descriptor straight from the NET_BUFFER's MDLs (one
  * writev is one packet); a chain of more MDLs than the iovec holds is gathered into `scratch`. */
@@ -127,6 +148,8 @@ static void edge_tap_detached(void *ctx, struct ndis_adapter *adapter)
     (void)adapter;
     pthread_mutex_lock(&t->lock);
     t->adapter = NULL;
+    while (t->users != 0) /* the reader may be handing the adapter frames or returns */
+        pthread_cond_wait(&t->idle, &t->lock);
     pthread_mutex_unlock(&t->lock);
 }
 
@@ -137,14 +160,28 @@ static const struct ndis_upper_edge edge_tap_ops = {
     .detached = edge_tap_detached,
 };
 
+#define EDGE_TAP_RETURN_MS 20 /* how long receive returns may wait while Linux sends nothing */
+
 static void *edge_tap_reader(void *arg)
 {
     struct edge_tap *t = arg;
     UCHAR buf[EDGE_FRAME_DATA];
     struct pollfd p[2] = { { .fd = t->fd, .events = POLLIN }, { .fd = t->wake[0], .events = POLLIN } };
     for (;;) {
-        if (poll(p, 2, -1) < 0 && errno != EINTR)
+        int ready = poll(p, 2, EDGE_TAP_RETURN_MS);
+        if (ready < 0 && errno != EINTR)
             break;
+        if (ready == 0) {
+            /* Quiet: what the kernel side took of the driver's receives still goes back. A
+             * driver may wait for its NBLs (Wintun, closing a client's rings) while Linux
+             * sends nothing that would carry the returns along. */
+            struct ndis_adapter *adapter = edge_tap_take(t);
+            if (adapter != NULL) {
+                ndis_adapter_return_pending(adapter);
+                edge_tap_put(t);
+            }
+            continue;
+        }
         if (p[1].revents)
             break;
         if (p[0].revents & (POLLERR | POLLHUP | POLLNVAL))
@@ -301,6 +338,7 @@ struct edge_tap *edge_tap_open(struct ndis_adapter *adapter, const char *name, c
         return NULL;
     }
     pthread_mutex_init(&t->lock, NULL);
+    pthread_cond_init(&t->idle, NULL);
     edge_frames_init(&t->frames);
     t->adapter = adapter;
     edge_tap_carrier(t, link);
@@ -435,6 +473,7 @@ void edge_tap_close(struct edge_tap *t)
         close(t->tx_dropped_fd);
     close(t->fd); /* the last descriptor: the kernel deletes the interface */
     edge_frames_destroy(&t->frames);
+    pthread_cond_destroy(&t->idle);
     pthread_mutex_destroy(&t->lock);
     free(t);
 }

@@ -165,6 +165,8 @@ static const char *run_wait(const struct run_args *a, struct ndis_adapter **ad, 
         }
         for (unsigned i = 0; i < n && tap[i] != NULL; i++) /* follow Linux's promiscuous and multicast wishes */
             edge_tap_sync_filter(tap[i]);
+        for (unsigned i = 0; i < n; i++) /* a driver may wait for its receives (a control client closing) */
+            ndis_adapter_return_pending(ad[i]);
         if (tty && tick % 5 == 0) {
             fputc('\r', stderr);
             for (unsigned i = 0; i < n; i++) {
