@@ -430,6 +430,20 @@ static void ke_sync_done(void *context, NTSTATUS status, ULONG_PTR information, 
     pthread_mutex_unlock(&s->lock);
 }
 
+/* An absolute CLOCK_REALTIME time `ms` from now, for pthread_cond_timedwait. */
+static struct timespec ke_io_deadline(unsigned ms)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_REALTIME, &t);
+    t.tv_sec += ms / 1000;
+    t.tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (t.tv_nsec >= 1000000000L) {
+        t.tv_sec++;
+        t.tv_nsec -= 1000000000L;
+    }
+    return t;
+}
+
 static NTSTATUS ke_io_sync(struct ke_file *f, UCHAR major)
 {
     struct ke_sync s = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, false, STATUS_PENDING };
@@ -654,42 +668,29 @@ void ke_io_close(struct ke_file *f)
 {
     ke_io_sync(f, IRP_MJ_CLEANUP);
     /* what the driver still holds after CLEANUP: Windows waits; here the wait is bounded */
-    struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
     unsigned ms = atomic_load(&ke_io_close_wait_ms);
-    until.tv_sec += ms / 1000;
-    until.tv_nsec += (long)(ms % 1000) * 1000000L;
-    if (until.tv_nsec >= 1000000000L) {
-        until.tv_sec++;
-        until.tv_nsec -= 1000000000L;
-    }
+    struct timespec until = ke_io_deadline(ms);
     pthread_mutex_lock(&f->lock);
     while (f->outstanding != 0)
         if (pthread_cond_timedwait(&f->idle, &f->lock, &until) != 0)
             break;
-    /* never completed: reported once each, answered as cancelled, left to the driver */
-    struct ke_irp *late[16];
-    size_t nlate = 0;
+    /* never completed: each reported, answered as cancelled, and left to the driver */
     while (!IsListEmpty(&f->irps)) {
         struct ke_irp *k = CONTAINING_RECORD(RemoveHeadList(&f->irps), struct ke_irp, link);
         k->abandoned = true;
         f->outstanding--;
         f->abandoned++;
-        if (nlate < sizeof late / sizeof *late) {
-            atomic_fetch_add(&k->refs, 1);
-            late[nlate++] = k;
-        }
-    }
-    pthread_mutex_unlock(&f->lock);
-    for (size_t i = 0; i < nlate; i++) {
-        struct ke_irp *k = late[i];
+        atomic_fetch_add(&k->refs, 1);
+        pthread_mutex_unlock(&f->lock);
         vf_report(VF_IRP_NEVER_COMPLETED, ke_major_name(k->stack.MajorFunction), (const void *)k->dispatch, true,
                   "an %s IRP this routine pended was still not completed %u ms after IRP_MJ_CLEANUP",
                   ke_major_name(k->stack.MajorFunction), ms);
         if (k->done != NULL)
             k->done(k->context, STATUS_CANCELLED, 0, NULL, 0);
         ke_irp_unref(k);
+        pthread_mutex_lock(&f->lock);
     }
+    pthread_mutex_unlock(&f->lock);
     ke_io_sync(f, IRP_MJ_CLOSE);
     PDEVICE_OBJECT d = f->object.DeviceObject;
     ke_process_unref(f->process);

@@ -395,6 +395,45 @@ static void test_device_deleted_while_open(void **state)
     assert_int_equal(vf_violation_count(), 0);
 }
 
+/* A driver that keeps every read and never completes it: at close each one is reported and
+ * answered as cancelled, however many there are. */
+static NTSTATUS keep_read(PDEVICE_OBJECT d, PIRP irp)
+{
+    (void)d;
+    IoMarkIrpPending(irp);
+    return STATUS_PENDING;
+}
+
+static void test_close_answers_every_abandoned_request(void **state)
+{
+    (void)state;
+    static DRIVER_OBJECT keeper;
+    PDEVICE_OBJECT d;
+    UNICODE_STRING name = RTL_CONSTANT_STRING(u"\\Device\\OpenNdisIrpKeeper");
+    keeper.MajorFunction[IRP_MJ_CREATE] = d_create;
+    keeper.MajorFunction[IRP_MJ_CLOSE] = d_close;
+    keeper.MajorFunction[IRP_MJ_READ] = keep_read;
+    assert_int_equal(IoCreateDevice(&keeper, 0, &name, FILE_DEVICE_UNKNOWN, 0, FALSE, &d), STATUS_SUCCESS);
+    d->Flags |= DO_BUFFERED_IO;
+    struct ke_file *f;
+    assert_int_equal(ke_io_open(client, "\\Device\\OpenNdisIrpKeeper", FILE_READ_DATA, &f), STATUS_SUCCESS);
+    static struct result r[20];
+    for (int i = 0; i < 20; i++) {
+        r[i] = (struct result)RESULT_INIT;
+        struct ke_io_request q = { .major = IRP_MJ_READ, .out_len = 8, .done = done, .context = &r[i] };
+        ke_io_submit(f, &q);
+    }
+    vf_reset();
+    ke_io_close(f);
+    for (int i = 0; i < 20; i++) {
+        assert_int_equal(r[i].ended, 1);
+        assert_int_equal(r[i].status, STATUS_CANCELLED);
+    }
+    assert_int_equal(vf_violation_count_of(VF_IRP_NEVER_COMPLETED), 20);
+    vf_reset();
+    IoDeleteDevice(d);
+}
+
 /* The driver writes past its output buffer: it faults at once, in the guard page. */
 static void on_segv(int sig)
 {
@@ -433,6 +472,7 @@ int main(void)
         cmocka_unit_test(test_access_bits),
         cmocka_unit_test(test_pending_and_cancel),
         cmocka_unit_test(test_device_deleted_while_open),
+        cmocka_unit_test(test_close_answers_every_abandoned_request),
         cmocka_unit_test(test_guard_page),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
