@@ -15,14 +15,11 @@
 #include "irp.h"
 #include "ke.h"
 
-#define KE_IRP_MAGIC 0x4b495250u  /* "KIRP" */
-#define KE_FILE_MAGIC 0x4b46494cu /* "KFIL" */
 #define KE_SL_PENDING_RETURNED 0x01
 #define KE_IRP_COMPLETED 0x4000000u /* in Irp->Flags of IRPs not ours: a bit Windows leaves to the I/O manager */
 
 struct ke_file {
     FILE_OBJECT object; /* first: a PFILE_OBJECT is a struct ke_file * */
-    uint32_t magic;
     struct ke_process *process;
     ACCESS_MASK granted;
     pthread_mutex_t lock;
@@ -35,7 +32,6 @@ struct ke_file {
 struct ke_irp {
     IRP irp; /* first, with its stack location after it, as Windows lays them out */
     IO_STACK_LOCATION stack;
-    uint32_t magic;
     MDL mdl;
     struct ke_file *file;
     void *buffer;          /* the system buffer or the MDL's pages */
@@ -148,7 +144,6 @@ static void ke_irp_free(struct ke_irp *k)
         munmap(k->map, k->map_len);
     else if (k->map_len == 0)
         free(k->map);
-    k->magic = 0;
     free(k);
 }
 
@@ -167,6 +162,11 @@ static struct ke_irp *ke_irp_of(PIRP irp)
     return ours ? (struct ke_irp *)irp : NULL;
 }
 
+static bool ke_io_control(UCHAR major)
+{
+    return major == IRP_MJ_DEVICE_CONTROL || major == IRP_MJ_INTERNAL_DEVICE_CONTROL;
+}
+
 /* ---- building and sending ------------------------------------------------------------------ */
 
 static struct ke_irp *ke_irp_new(struct ke_file *f, UCHAR major)
@@ -181,7 +181,6 @@ static struct ke_irp *ke_irp_new(struct ke_file *f, UCHAR major)
         free(k);
         return NULL;
     }
-    k->magic = KE_IRP_MAGIC;
     k->file = f;
     PIRP irp = &k->irp;
     irp->Type = 6; /* IO_TYPE_IRP */
@@ -208,7 +207,8 @@ static bool ke_irp_buffers(struct ke_irp *k, const struct ke_io_request *r, PDEV
     PIO_STACK_LOCATION sl = &k->stack;
     ULONG method = METHOD_BUFFERED;
     size_t in = r->in_len, out = r->out_len;
-    if (r->major == IRP_MJ_DEVICE_CONTROL || r->major == IRP_MJ_INTERNAL_DEVICE_CONTROL) {
+    bool control = ke_io_control(r->major);
+    if (control) {
         method = r->code & 3;
         sl->Parameters.DeviceIoControl.IoControlCode = r->code;
         sl->Parameters.DeviceIoControl.InputBufferLength = (ULONG)in;
@@ -238,7 +238,6 @@ static bool ke_irp_buffers(struct ke_irp *k, const struct ke_io_request *r, PDEV
     case METHOD_OUT_DIRECT: {
         /* control requests: input buffered, the output buffer behind an MDL; reads and writes:
          * the one buffer behind the MDL */
-        bool control = r->major == IRP_MJ_DEVICE_CONTROL || r->major == IRP_MJ_INTERNAL_DEVICE_CONTROL;
         size_t sys = control ? in : 0, mdl = control ? out : in + out;
         if (sys != 0) {
             void *b = malloc(sys);
@@ -452,9 +451,7 @@ static NTSTATUS ke_io_sync(struct ke_file *f, UCHAR major)
         return STATUS_INSUFFICIENT_RESOURCES;
     ke_irp_track(k, UINT64_MAX, ke_sync_done, &s);
     ke_irp_dispatch(k);
-    struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_sec += (atomic_load(&ke_io_close_wait_ms) + 999) / 1000;
+    struct timespec until = ke_io_deadline(atomic_load(&ke_io_close_wait_ms));
     pthread_mutex_lock(&s.lock);
     while (!s.done)
         if (pthread_cond_timedwait(&s.cond, &s.lock, &until) != 0)
@@ -494,7 +491,6 @@ static void ke_file_free(struct ke_file *f)
     pthread_mutex_unlock(&f->lock);
     if (keep)
         return;
-    f->magic = 0;
     pthread_mutex_destroy(&f->lock);
     pthread_cond_destroy(&f->idle);
     free(f);
@@ -521,7 +517,6 @@ NTSTATUS ke_io_open_device(struct ke_process *p, PDEVICE_OBJECT d, ACCESS_MASK d
         ke_device_close(d);
         return STATUS_INSUFFICIENT_RESOURCES;
     }
-    f->magic = KE_FILE_MAGIC;
     f->object.Type = IO_TYPE_FILE;
     f->object.Size = (CSHORT)sizeof f->object;
     f->object.DeviceObject = d;
@@ -574,7 +569,7 @@ static bool ke_io_user_buffers_ok(const struct ke_file *f, const struct ke_io_re
 void ke_io_submit(struct ke_file *f, const struct ke_io_request *r)
 {
     NTSTATUS refused = STATUS_SUCCESS;
-    bool control = r->major == IRP_MJ_DEVICE_CONTROL || r->major == IRP_MJ_INTERNAL_DEVICE_CONTROL;
+    bool control = ke_io_control(r->major);
     if (!control && r->major != IRP_MJ_READ && r->major != IRP_MJ_WRITE)
         refused = STATUS_INVALID_PARAMETER;
     else if (r->in_len > KE_IO_MAX_BUFFER || r->out_len > KE_IO_MAX_BUFFER ||
