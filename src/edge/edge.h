@@ -46,12 +46,12 @@ struct edge_bring_up {
  * asks the medium and, for 802.3, learns the current MAC address. */
 OPENNDIS_API void edge_bring_up(struct ndis_adapter *adapter, ULONG filter, struct edge_bring_up *out);
 
-/* ---- control devices (control.c) ---------------------------------------------------------- */
+/* ---- control devices: verify's clients (device_checks.c), the socket (control.c) ------------ */
 /* Opens each device the driver made and sends it what any program may: control codes of each
  * method, a write, a read then cancelled, a close. For verify: the IRP rules run on the
  * driver's own dispatch code. */
 OPENNDIS_API void edge_control_exercise(PDRIVER_OBJECT driver);
-/* ioctl_fuzz.c: `requests` mutated control requests, reads and writes to each device the
+/* `requests` mutated control requests, reads and writes to each device the
  * driver made, chosen by `seed` (the same seed sends the same requests). */
 OPENNDIS_API void edge_control_fuzz(PDRIVER_OBJECT driver, uint64_t seed, unsigned requests);
 /* Serves the driver's devices to Linux programs (libopenndis-client) on a Unix socket at

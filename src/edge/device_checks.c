@@ -1,7 +1,12 @@
-/* verify's IOCTL fuzzer: a hostile client of the driver's own devices. From one seed it opens
- * each device and sends control requests with mutated codes, lengths and contents, plus reads
- * and writes of odd sizes, reopening the device now and then. The same seed sends the same
- * requests, so a step that crashes is reproduced by its seed.
+/* verify's clients of the driver's own devices, so that the IRP rules run on its dispatch code.
+ *
+ * edge_control_exercise sends what any program may: control codes of each method, a write, a
+ * read it then cancels, a close.
+ *
+ * edge_control_fuzz is a hostile client. From one seed it opens each device and sends control
+ * requests with mutated codes, lengths and contents, plus reads and writes of odd sizes,
+ * reopening the device now and then. The same seed sends the same requests, so a step that
+ * crashes is reproduced by its seed.
  *
  * Control codes come from a dictionary read out of the driver's own image: every 32-bit value
  * in its readable segments that looks like a control code of one of its devices' types (or the
@@ -9,20 +14,73 @@
  * to compare against. Buffers end at guard pages (irp.c), so an out-of-bounds access faults at
  * the driver's instruction and verify reports its line. */
 #include <link.h>
-#include <stdatomic.h>
 #include <unistd.h>
 
 #include "edge.h"
 #include "../kernel/irp.h"
 
 #define FUZZ_DICT 256
-#define FUZZ_MAX_DEVICES 16
+#define EDGE_MAX_DEVICES 16
+
+/* Calls fn for each device the driver has, as one client process ("openndis verify"). The list
+ * is a snapshot: a dispatch routine may create or delete devices. */
+static void edge_each_device(PDRIVER_OBJECT driver, void (*fn)(struct ke_process *client, PDEVICE_OBJECT d, void *ctx),
+                             void *ctx)
+{
+    struct ke_process *client = ke_process_create(getpid(), getuid(), getgid(), "openndis verify");
+    if (client == NULL)
+        return;
+    PDEVICE_OBJECT list[EDGE_MAX_DEVICES];
+    size_t n = 0;
+    for (PDEVICE_OBJECT d = driver->DeviceObject; d != NULL && n < EDGE_MAX_DEVICES; d = d->NextDevice)
+        list[n++] = d;
+    for (size_t i = 0; i < n; i++)
+        if (ke_device_exists(list[i]))
+            fn(client, list[i], ctx);
+    ke_process_destroy(client);
+}
+
+/* ---- the conformance requests ------------------------------------------------------------ */
+
+static void edge_exercise_device(struct ke_process *client, PDEVICE_OBJECT d, void *unused)
+{
+    (void)unused;
+    struct ke_file *f;
+    if (!NT_SUCCESS(ke_io_open_device(client, d, FILE_READ_DATA | FILE_WRITE_DATA, &f)))
+        return;
+    UCHAR in[64], out_in[64];
+    for (size_t i = 0; i < sizeof in; i++)
+        in[i] = (UCHAR)(i * 7 + 1), out_in[i] = (UCHAR)~i;
+    uint64_t tag = 1;
+    for (ULONG method = METHOD_BUFFERED; method <= METHOD_OUT_DIRECT; method++)
+        for (size_t len = 0; len <= 16; len += 16) {
+            struct ke_io_request r = { .major = IRP_MJ_DEVICE_CONTROL,
+                                       .code = CTL_CODE(d->DeviceType, 0x800, method, FILE_ANY_ACCESS),
+                                       .in = in, .in_len = len, .out_len = len, .out_in = out_in, .tag = tag++ };
+            ke_io_submit(f, &r);
+        }
+    if (d->Flags & (DO_BUFFERED_IO | DO_DIRECT_IO)) {
+        struct ke_io_request w = { .major = IRP_MJ_WRITE, .in = in, .in_len = sizeof in, .tag = tag++ };
+        ke_io_submit(f, &w);
+        struct ke_io_request r = { .major = IRP_MJ_READ, .out_len = sizeof in, .tag = tag++ };
+        ke_io_submit(f, &r);
+        ke_io_cancel(f, r.tag, false); /* a read with nothing to read waits: cancel it as CancelIoEx does */
+    }
+    ke_io_close(f);
+}
+
+void edge_control_exercise(PDRIVER_OBJECT driver)
+{
+    edge_each_device(driver, edge_exercise_device, NULL);
+}
+
+/* ---- the fuzzer -------------------------------------------------------------------------- */
 
 struct fuzz {
     uint64_t state;
     ULONG dict[FUZZ_DICT];
     size_t ndict;
-    ULONG types[FUZZ_MAX_DEVICES + 2];
+    ULONG types[EDGE_MAX_DEVICES + 2];
     size_t ntypes;
     const void *base;
 };
@@ -114,16 +172,16 @@ static ULONG fuzz_code(struct fuzz *z, const DEVICE_OBJECT *d)
     return (ULONG)fuzz_next(z);
 }
 
-static void fuzz_done(void *context, NTSTATUS status, ULONG_PTR information, const void *out, size_t out_len)
-{
-    (void)status, (void)information, (void)out, (void)out_len;
-    atomic_fetch_add((atomic_uint *)context, 1);
-}
+struct fuzz_run {
+    struct fuzz z;
+    unsigned requests; /* per device */
+};
 
-static void fuzz_device(struct fuzz *z, struct ke_process *client, PDEVICE_OBJECT d, unsigned requests)
+static void fuzz_device(struct ke_process *client, PDEVICE_OBJECT d, void *ctx)
 {
+    struct fuzz *z = &((struct fuzz_run *)ctx)->z;
+    const unsigned requests = ((struct fuzz_run *)ctx)->requests;
     static UCHAR in[8192], out_in[8192];
-    atomic_uint ended = 0;
     struct ke_file *f = NULL;
     for (unsigned i = 0; i < requests; i++) {
         if (f != NULL && fuzz_below(z, 50) == 0) { /* now and then a new open: create and close paths */
@@ -133,7 +191,7 @@ static void fuzz_device(struct fuzz *z, struct ke_process *client, PDEVICE_OBJEC
         }
         if (f == NULL && !NT_SUCCESS(ke_io_open_device(client, d, FILE_READ_DATA | FILE_WRITE_DATA, &f)))
             return;
-        struct ke_io_request r = { .tag = i + 1, .done = fuzz_done, .context = &ended };
+        struct ke_io_request r = { .tag = i + 1 };
         ULONG kind = fuzz_below(z, 10);
         r.in_len = fuzz_length(z);
         r.out_len = fuzz_length(z);
@@ -161,24 +219,16 @@ static void fuzz_device(struct fuzz *z, struct ke_process *client, PDEVICE_OBJEC
 
 void edge_control_fuzz(PDRIVER_OBJECT driver, uint64_t seed, unsigned requests)
 {
-    struct ke_process *client = ke_process_create(getpid(), getuid(), getgid(), "openndis verify");
-    if (client == NULL)
-        return;
-    struct fuzz z = { .state = seed * 0x9E3779B97F4A7C15ULL + 1, .base = driver->DriverStart };
-    PDEVICE_OBJECT list[FUZZ_MAX_DEVICES];
-    size_t n = 0;
-    for (PDEVICE_OBJECT d = driver->DeviceObject; d != NULL && n < FUZZ_MAX_DEVICES; d = d->NextDevice) {
-        list[n++] = d;
-        if (!fuzz_type_known(&z, d->DeviceType))
-            z.types[z.ntypes++] = d->DeviceType;
-    }
-    if (!fuzz_type_known(&z, FILE_DEVICE_UNKNOWN))
-        z.types[z.ntypes++] = FILE_DEVICE_UNKNOWN;
-    if (!fuzz_type_known(&z, FILE_DEVICE_NETWORK))
-        z.types[z.ntypes++] = FILE_DEVICE_NETWORK;
-    dl_iterate_phdr(fuzz_scan_module, &z);
-    for (size_t i = 0; i < n; i++)
-        if (ke_device_exists(list[i]))
-            fuzz_device(&z, client, list[i], requests);
-    ke_process_destroy(client);
+    struct fuzz_run run = { .z = { .state = seed * 0x9E3779B97F4A7C15ULL + 1, .base = driver->DriverStart },
+                            .requests = requests };
+    struct fuzz *z = &run.z;
+    for (PDEVICE_OBJECT d = driver->DeviceObject; d != NULL && z->ntypes < EDGE_MAX_DEVICES; d = d->NextDevice)
+        if (!fuzz_type_known(z, d->DeviceType))
+            z->types[z->ntypes++] = d->DeviceType;
+    if (!fuzz_type_known(z, FILE_DEVICE_UNKNOWN))
+        z->types[z->ntypes++] = FILE_DEVICE_UNKNOWN;
+    if (!fuzz_type_known(z, FILE_DEVICE_NETWORK))
+        z->types[z->ntypes++] = FILE_DEVICE_NETWORK;
+    dl_iterate_phdr(fuzz_scan_module, z);
+    edge_each_device(driver, fuzz_device, &run);
 }
