@@ -212,8 +212,9 @@ static openndis_status client_finish(openndis_client *c, struct client_request *
     return s;
 }
 
+/* One message: a head and up to two payload pieces, and a file descriptor when fd >= 0. */
 static bool client_send(openndis_client *c, const void *head, size_t head_len, const void *a, size_t a_len,
-                        const void *b, size_t b_len)
+                        const void *b, size_t b_len, int fd)
 {
     if (c->dead) {
         errno = ENOTCONN;
@@ -221,6 +222,20 @@ static bool client_send(openndis_client *c, const void *head, size_t head_len, c
     }
     struct iovec iov[3] = { { (void *)head, head_len }, { (void *)a, a_len }, { (void *)b, b_len } };
     struct msghdr msg = { .msg_iov = iov, .msg_iovlen = 3 };
+    union {
+        struct cmsghdr align;
+        char bytes[CMSG_SPACE(sizeof(int))];
+    } control;
+    if (fd >= 0) {
+        memset(&control, 0, sizeof control);
+        msg.msg_control = &control;
+        msg.msg_controllen = sizeof control;
+        struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+        cm->cmsg_level = SOL_SOCKET;
+        cm->cmsg_type = SCM_RIGHTS;
+        cm->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(cm), &fd, sizeof fd);
+    }
     ssize_t n = sendmsg(c->fd, &msg, MSG_NOSIGNAL);
     if (n != (ssize_t)(head_len + a_len + b_len)) {
         if (n >= 0)
@@ -232,10 +247,10 @@ static bool client_send(openndis_client *c, const void *head, size_t head_len, c
 
 /* Sends a request for `r`; false (and r forgotten) when it could not be sent. */
 static bool client_issue(openndis_client *c, struct client_request *r, struct wire_header *h, size_t head_len,
-                         const void *a, size_t a_len, const void *b, size_t b_len)
+                         const void *a, size_t a_len, const void *b, size_t b_len, int fd)
 {
     h->tag = r->id;
-    if (client_send(c, h, head_len, a, a_len, b, b_len))
+    if (client_send(c, h, head_len, a, a_len, b, b_len, fd))
         return true;
     client_forget(c, r);
     return false;
@@ -275,14 +290,14 @@ static uint64_t client_submit(openndis_client *c, uint32_t type, uint32_t handle
         if (neither)
             r->cap = 0; /* the answer carries no bytes: the driver wrote `out` itself */
         sent = client_issue(c, r, &m.h, sizeof m, neither ? NULL : in, neither ? 0 : in_len,
-                            out_in && !neither ? out : NULL, out_in && !neither ? out_len : 0);
+                            out_in && !neither ? out : NULL, out_in && !neither ? out_len : 0, -1);
     } else if (type == WIRE_READ) {
         struct wire_read m = { .h = WIRE_HEADER_INIT(WIRE_READ, 0, handle, 0), .length = (uint32_t)out_len,
                                .address = out_addr };
-        sent = client_issue(c, r, &m.h, sizeof m, NULL, 0, NULL, 0);
+        sent = client_issue(c, r, &m.h, sizeof m, NULL, 0, NULL, 0, -1);
     } else {
         struct wire_write m = { .h = WIRE_HEADER_INIT(WIRE_WRITE, 0, handle, (uint32_t)in_len), .address = in_addr };
-        sent = client_issue(c, r, &m.h, sizeof m, in, in_len, NULL, 0);
+        sent = client_issue(c, r, &m.h, sizeof m, in, in_len, NULL, 0, -1);
     }
     if (!sent)
         return 0;
@@ -359,7 +374,7 @@ int openndis_cancel(openndis_client *c, uint32_t handle, uint64_t id)
 {
     struct wire_cancel m = { .h = WIRE_HEADER_INIT(WIRE_CANCEL, 0, handle, 0), .target = id };
     pthread_mutex_lock(&c->lock);
-    bool sent = client_send(c, &m, sizeof m, NULL, 0, NULL, 0);
+    bool sent = client_send(c, &m, sizeof m, NULL, 0, NULL, 0, -1);
     pthread_mutex_unlock(&c->lock);
     return sent ? 0 : -1;
 }
@@ -400,30 +415,18 @@ int openndis_reap(openndis_client *c, int wait, uint64_t *id, openndis_status *s
     return got;
 }
 
-/* Sends a message with one file descriptor and waits for its answer. Lock held. */
-static openndis_status client_with_fd(openndis_client *c, struct wire_header *h, size_t len, int fd, size_t *info)
+/* One request with its answer awaited: a message (and a descriptor when fd >= 0), its reply's
+ * bytes into out. Lock held. */
+static openndis_status client_exchange(openndis_client *c, struct wire_header *h, size_t head_len, const void *a,
+                                       size_t a_len, int fd, void *out, size_t cap, size_t *returned,
+                                       uint32_t *handle)
 {
-    struct client_request *r = client_new(c, NULL, 0, false);
+    struct client_request *r = client_new(c, out, cap, false);
     if (r == NULL)
-        return 0xC000009Au;
-    h->tag = r->id;
-    union {
-        struct cmsghdr align;
-        char bytes[CMSG_SPACE(sizeof(int))];
-    } control;
-    memset(&control, 0, sizeof control);
-    struct iovec iov = { h, len };
-    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = &control, .msg_controllen = sizeof control };
-    struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-    cm->cmsg_level = SOL_SOCKET;
-    cm->cmsg_type = SCM_RIGHTS;
-    cm->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(cm), &fd, sizeof fd);
-    if (c->dead || sendmsg(c->fd, &msg, MSG_NOSIGNAL) != (ssize_t)len) {
-        client_forget(c, r);
+        return 0xC000009Au; /* STATUS_INSUFFICIENT_RESOURCES */
+    if (!client_issue(c, r, h, head_len, a, a_len, NULL, 0, fd))
         return OPENNDIS_STATUS_DISCONNECTED;
-    }
-    return client_finish(c, r, info, NULL);
+    return client_finish(c, r, returned, handle);
 }
 
 void *openndis_alloc_shared(openndis_client *c, size_t len)
@@ -454,7 +457,7 @@ void *openndis_alloc_shared(openndis_client *c, size_t len)
     }
     struct wire_share m = { .h = WIRE_HEADER_INIT(WIRE_SHARE, 0, 0, 0), .address = (uint64_t)(uintptr_t)at,
                             .length = len, .writable = 1 };
-    openndis_status s = client_with_fd(c, &m.h, sizeof m, fd, NULL);
+    openndis_status s = client_exchange(c, &m.h, sizeof m, NULL, 0, fd, NULL, 0, NULL, NULL);
     close(fd);
     if (s != OPENNDIS_STATUS_SUCCESS) {
         mmap(at, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
@@ -473,7 +476,7 @@ openndis_status openndis_share_event(openndis_client *c, int eventfd, int auto_r
     struct wire_event m = { .h = WIRE_HEADER_INIT(WIRE_EVENT, 0, 0, 0), .synchronization = auto_reset != 0 };
     size_t info = 0;
     pthread_mutex_lock(&c->lock);
-    openndis_status s = client_with_fd(c, &m.h, sizeof m, eventfd, &info);
+    openndis_status s = client_exchange(c, &m.h, sizeof m, NULL, 0, eventfd, NULL, 0, &info, NULL);
     pthread_mutex_unlock(&c->lock);
     *handle = s == OPENNDIS_STATUS_SUCCESS ? info : 0;
     return s;
@@ -485,12 +488,7 @@ static openndis_status client_simple(openndis_client *c, struct wire_header *h, 
     if (c == NULL)
         return OPENNDIS_STATUS_INVALID_PARAMETER;
     pthread_mutex_lock(&c->lock);
-    openndis_status s = OPENNDIS_STATUS_DISCONNECTED;
-    struct client_request *r = client_new(c, out, cap, false);
-    if (r == NULL)
-        s = 0xC000009Au; /* STATUS_INSUFFICIENT_RESOURCES */
-    else if (client_issue(c, r, h, head_len, a, a_len, NULL, 0))
-        s = client_finish(c, r, returned, handle);
+    openndis_status s = client_exchange(c, h, head_len, a, a_len, -1, out, cap, returned, handle);
     pthread_mutex_unlock(&c->lock);
     return s;
 }
