@@ -354,19 +354,19 @@ static void ke_irp_complete(struct ke_irp *k, const void *site)
         }
     }
     struct ke_file *f = k->file;
+    /* off the list at once (close no longer finds it), but still outstanding until the
+     * requester has its answer: close must not free the file under this thread */
     pthread_mutex_lock(&f->lock);
     bool abandoned = k->abandoned;
-    if (!abandoned) {
+    if (!abandoned)
         RemoveEntryList(&k->link);
-        f->outstanding--;
-    }
     pthread_mutex_unlock(&f->lock);
     if (!abandoned && k->done != NULL)
         k->done(k->context, status, info, back ? k->buffer : NULL, back);
     ke_irp_release_buffers(k);
     if (!abandoned) {
         pthread_mutex_lock(&f->lock);
-        if (f->outstanding == 0)
+        if (--f->outstanding == 0)
             pthread_cond_broadcast(&f->idle);
         pthread_mutex_unlock(&f->lock);
     }
@@ -659,6 +659,17 @@ bool ke_io_cancel(struct ke_file *f, uint64_t tag, bool all)
     }
 }
 
+/* Under the file's lock. */
+static struct ke_irp *ke_file_first_uncompleted(struct ke_file *f)
+{
+    for (PLIST_ENTRY e = f->irps.Flink; e != &f->irps; e = e->Flink) {
+        struct ke_irp *k = CONTAINING_RECORD(e, struct ke_irp, link);
+        if (!atomic_load(&k->completed))
+            return k;
+    }
+    return NULL;
+}
+
 void ke_io_close(struct ke_file *f)
 {
     ke_io_sync(f, IRP_MJ_CLEANUP);
@@ -669,9 +680,11 @@ void ke_io_close(struct ke_file *f)
     while (f->outstanding != 0)
         if (pthread_cond_timedwait(&f->idle, &f->lock, &until) != 0)
             break;
-    /* never completed: each reported, answered as cancelled, and left to the driver */
-    while (!IsListEmpty(&f->irps)) {
-        struct ke_irp *k = CONTAINING_RECORD(RemoveHeadList(&f->irps), struct ke_irp, link);
+    /* never completed: each reported, answered as cancelled, and left to the driver (one the
+     * driver is completing this instant is its completer's to answer) */
+    struct ke_irp *k;
+    while ((k = ke_file_first_uncompleted(f)) != NULL) {
+        RemoveEntryList(&k->link);
         k->abandoned = true;
         f->outstanding--;
         f->abandoned++;
@@ -685,6 +698,9 @@ void ke_io_close(struct ke_file *f)
         ke_irp_unref(k);
         pthread_mutex_lock(&f->lock);
     }
+    /* what is left is being completed right now, on another thread: wait for it */
+    while (f->outstanding != 0)
+        pthread_cond_wait(&f->idle, &f->lock);
     pthread_mutex_unlock(&f->lock);
     ke_io_sync(f, IRP_MJ_CLOSE);
     PDEVICE_OBJECT d = f->object.DeviceObject;
