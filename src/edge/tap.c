@@ -47,7 +47,7 @@ struct edge_tap {
     bool reader_running;
     pthread_mutex_t lock;
     pthread_cond_t idle;        /* the reader stopped using `adapter` */
-    unsigned users;             /* reader calls into the adapter under way (lock) */
+    unsigned users;             /* reader calls into the adapter under way (lock): sends, returns */
     struct edge_frames frames;
     struct edge_tap_stats stats;
 };
@@ -203,16 +203,18 @@ static void *edge_tap_reader(void *arg)
             n++;
         }
         pthread_mutex_lock(&t->lock);
-        struct ndis_adapter *adapter = t->adapter;
         t->stats.from_linux += n;
         pthread_mutex_unlock(&t->lock);
-        if (head != NULL && adapter != NULL)
+        struct ndis_adapter *adapter = head != NULL ? edge_tap_take(t) : NULL;
+        if (adapter != NULL) {
             ndis_adapter_send(adapter, head);
-        else
+            edge_tap_put(t);
+        } else {
             for (PNET_BUFFER_LIST nbl = head, next; nbl; nbl = next) {
                 next = nbl->Next;
                 edge_frame_put(&t->frames, nbl);
             }
+        }
     }
     return NULL;
 gone:
