@@ -15,6 +15,9 @@
 #include <ndis/adapter.h>
 #include <ndis/sync.h>
 #include <ndis/config.h>
+#include <ndis/rss.h>
+#include <ndis/vmq.h>
+#include <ndis/qos.h>
 #ifdef OPENNDIS_PORT_ANALYSIS
 #include <ndis/ndis5_legacy.h> /* only when `openndis port` reads NDIS 5.x source */
 #else

@@ -93,6 +93,14 @@ typedef union _NET_LUID_LH {
     } Info;
 } NET_LUID_LH, *PNET_LUID_LH, NET_LUID, *PNET_LUID, IF_LUID, *PIF_LUID;
 
+/* A counted UTF-16 string of up to IF_MAX_STRING_SIZE characters (interface and VM names). */
+#define IF_MAX_STRING_SIZE 256
+typedef struct _IF_COUNTED_STRING_LH {
+    USHORT Length; /* bytes */
+    WCHAR String[IF_MAX_STRING_SIZE + 1];
+} IF_COUNTED_STRING_LH, *PIF_COUNTED_STRING_LH, IF_COUNTED_STRING, *PIF_COUNTED_STRING;
+typedef IF_COUNTED_STRING NDIS_IF_COUNTED_STRING, *PNDIS_IF_COUNTED_STRING;
+
 typedef enum _NDIS_MEDIUM {
     NdisMedium802_3,
     NdisMedium802_5,

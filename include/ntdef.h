@@ -100,6 +100,11 @@ char *__cdecl strchr(const char *s, int c);
 #define OPENNDIS_DECLSPEC_deprecated __attribute__((__deprecated__))
 #define OPENNDIS_DECLSPEC_code_seg(seg)
 #define OPENNDIS_DECLSPEC_allocate(seg)
+/* MSVC's operator form of #pragma: pack and the like keep working, warning(...) is ignored
+ * (clang -fms-extensions has its own) */
+#ifndef __pragma
+#define __pragma(x) _Pragma(#x)
+#endif
 
 /* Functions OpenNDIS exports to drivers keep default visibility even when the library
  * (or a driver) is built with -fvisibility=hidden. */
@@ -175,6 +180,21 @@ typedef char CCHAR, *PCCHAR;
 typedef UCHAR KIRQL, *PKIRQL;
 typedef ULONG LOGICAL, *PLOGICAL;
 typedef ULONG_PTR KAFFINITY, *PKAFFINITY;
+
+/* Processors come in groups of up to 64 (one KAFFINITY bit each). */
+#define MAXIMUM_PROC_PER_GROUP 64
+#define MAXIMUM_PROCESSORS MAXIMUM_PROC_PER_GROUP
+#define ALL_PROCESSOR_GROUPS 0xffff
+typedef struct _PROCESSOR_NUMBER {
+    USHORT Group;
+    UCHAR Number;
+    UCHAR Reserved;
+} PROCESSOR_NUMBER, *PPROCESSOR_NUMBER;
+typedef struct _GROUP_AFFINITY {
+    KAFFINITY Mask;
+    USHORT Group;
+    USHORT Reserved[3];
+} GROUP_AFFINITY, *PGROUP_AFFINITY;
 typedef LONG KPRIORITY;
 typedef CCHAR KPROCESSOR_MODE;
 

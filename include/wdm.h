@@ -108,6 +108,19 @@ NTKERNELAPI VOID KeFlushQueuedDpcs(VOID);
 NTKERNELAPI VOID KeSetImportanceDpc(PRKDPC Dpc, KDPC_IMPORTANCE Importance);
 NTKERNELAPI VOID KeSetTargetProcessorDpc(PRKDPC Dpc, CCHAR Number);
 NTKERNELAPI BOOLEAN KeTryToAcquireSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock);
+NTKERNELAPI NTSTATUS KeSetTargetProcessorDpcEx(PKDPC Dpc, PPROCESSOR_NUMBER ProcNumber);
+
+/* ---- processors (processor.c): OpenNDIS models one group of processors; today one ------- */
+NTKERNELAPI ULONG KeQueryActiveProcessorCount(PKAFFINITY ActiveProcessors);
+NTKERNELAPI ULONG KeQueryActiveProcessorCountEx(USHORT GroupNumber);
+NTKERNELAPI ULONG KeQueryMaximumProcessorCountEx(USHORT GroupNumber);
+NTKERNELAPI USHORT KeQueryActiveGroupCount(VOID);
+NTKERNELAPI KAFFINITY KeQueryGroupAffinity(USHORT GroupNumber);
+NTKERNELAPI ULONG KeGetCurrentProcessorNumberEx(PPROCESSOR_NUMBER ProcNumber);
+NTKERNELAPI NTSTATUS KeGetProcessorNumberFromIndex(ULONG ProcIndex, PPROCESSOR_NUMBER ProcNumber);
+NTKERNELAPI ULONG KeGetProcessorIndexFromNumber(PPROCESSOR_NUMBER ProcNumber);
+#define KeGetCurrentProcessorNumber() KeGetCurrentProcessorNumberEx(NULL)
+#define INVALID_PROCESSOR_INDEX 0xffffffff
 
 /* ---- events (event.c) ------------------------------------------------------------------- */
 typedef enum _EVENT_TYPE { NotificationEvent, SynchronizationEvent } EVENT_TYPE;
@@ -167,6 +180,18 @@ typedef struct _KDPC_WATCHDOG_INFORMATION {
     ULONG Reserved;
 } KDPC_WATCHDOG_INFORMATION, *PKDPC_WATCHDOG_INFORMATION;
 NTKERNELAPI NTSTATUS KeQueryDpcWatchdogInformation(PKDPC_WATCHDOG_INFORMATION WatchdogInformation);
+
+/* ---- scatter/gather lists (what a buffer looks like to a device) ------------------------- */
+typedef struct _SCATTER_GATHER_ELEMENT {
+    PHYSICAL_ADDRESS Address;
+    ULONG Length;
+    ULONG_PTR Reserved;
+} SCATTER_GATHER_ELEMENT, *PSCATTER_GATHER_ELEMENT;
+typedef struct _SCATTER_GATHER_LIST {
+    ULONG NumberOfElements;
+    ULONG_PTR Reserved;
+    SCATTER_GATHER_ELEMENT Elements[];
+} SCATTER_GATHER_LIST, *PSCATTER_GATHER_LIST;
 
 /* ---- hardware resources (empty for a virtual adapter) ------------------------------------- */
 #define CmResourceTypeNull 0
@@ -451,6 +476,18 @@ typedef enum _EX_POOL_PRIORITY {
 #define RtlEqualMemory(a, b, len) (!memcmp((a), (b), (len)))
 #define RtlSecureZeroMemory(dst, len) RtlZeroMemory(dst, len)
 
+/* Bit scans of a 64-bit set: the bit's index, or -1 when the set is empty. */
+NTSYSAPI CCHAR RtlFindLeastSignificantBit(ULONGLONG Set);
+NTSYSAPI CCHAR RtlFindMostSignificantBit(ULONGLONG Set);
+static FORCEINLINE CCHAR RtlNumberOfSetBitsUlongPtr(ULONG_PTR Target)
+{
+    return (CCHAR)__builtin_popcountll((unsigned long long)Target);
+}
+static FORCEINLINE CCHAR RtlNumberOfSetBitsInRange(ULONG_PTR Target, UCHAR Offset, UCHAR Length)
+{
+    ULONG_PTR mask = Length >= 64 ? ~(ULONG_PTR)0 : (((ULONG_PTR)1 << Length) - 1);
+    return RtlNumberOfSetBitsUlongPtr((Target >> Offset) & mask);
+}
 NTSYSAPI VOID RtlInitUnicodeString(PUNICODE_STRING DestinationString, PCWSTR SourceString);
 NTSYSAPI VOID RtlCopyUnicodeString(PUNICODE_STRING DestinationString, PCUNICODE_STRING SourceString);
 NTSYSAPI BOOLEAN RtlEqualUnicodeString(PCUNICODE_STRING String1, PCUNICODE_STRING String2, BOOLEAN CaseInSensitive);
@@ -749,6 +786,18 @@ NTKERNELAPI PVOID ExAllocatePoolWithTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes
 NTKERNELAPI VOID ExFreePoolWithTag(PVOID P, ULONG Tag);
 NTKERNELAPI VOID ExFreePool(PVOID P);
 /* POOL_ZERO_DOWN_LEVEL_SUPPORT spellings: header functions in the WDK too. */
+/* ExAllocatePool2 (Windows 10 2004): zeroed unless POOL_FLAG_UNINITIALIZED. */
+typedef ULONG64 POOL_FLAGS;
+#define POOL_FLAG_USE_QUOTA 0x0000000000000001ULL
+#define POOL_FLAG_UNINITIALIZED 0x0000000000000002ULL
+#define POOL_FLAG_SESSION 0x0000000000000004ULL
+#define POOL_FLAG_CACHE_ALIGNED 0x0000000000000008ULL
+#define POOL_FLAG_RAISE_ON_FAILURE 0x0000000000000020ULL
+#define POOL_FLAG_NON_PAGED 0x0000000000000040ULL
+#define POOL_FLAG_NON_PAGED_EXECUTE 0x0000000000000080ULL
+#define POOL_FLAG_PAGED 0x0000000000000100ULL
+NTKERNELAPI PVOID ExAllocatePool2(POOL_FLAGS Flags, SIZE_T NumberOfBytes, ULONG Tag);
+
 static FORCEINLINE PVOID ExAllocatePoolZero(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag)
 {
     PVOID p = ExAllocatePoolWithTag(PoolType, NumberOfBytes, Tag);

@@ -23,6 +23,8 @@ NDISAPI PVOID NdisAllocateMemoryWithTagPriority(_In_ NDIS_HANDLE NdisHandle, _In
 /* The older NDIS 6 form: no handle, so the memory belongs to the calling driver. */
 NDISAPI NDIS_STATUS NdisAllocateMemoryWithTag(_Out_ PVOID *VirtualAddress, _In_ UINT Length, _In_ ULONG Tag);
 NDISAPI VOID NdisFreeMemory(_In_ PVOID VirtualAddress, _In_ UINT Length, _In_ UINT MemoryFlags);
+/* 6.20: the counterpart of NdisAllocateMemoryWithTagPriority, naming the owner and tag. */
+NDISAPI VOID NdisFreeMemoryWithTagPriority(_In_ NDIS_HANDLE NdisHandle, _In_ PVOID VirtualAddress, _In_ ULONG Tag);
 /* A counted Unicode copy of an ANSI C string, in the driver's memory; NdisFreeString frees it. */
 NDISAPI VOID NdisInitializeString(_Out_ PNDIS_STRING Destination, _In_ PUCHAR Source);
 #define NdisFreeString(String) NdisFreeMemory((String).Buffer, (String).MaximumLength, 0)
