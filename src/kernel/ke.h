@@ -111,6 +111,7 @@ struct ke_pool *ke_driver_pool_at(const void *site);
 /* Memory for the driver whose code is at `site` (or a shared pool outside any driver), with
  * fault injection: what ExAllocatePoolWithTag and allocating Rtl calls use. */
 void *ke_ex_alloc(size_t size, ULONG tag, const void *site, const char *fn);
+ULONG ke_processor_count(void); /* processors modelled (processor.c) */
 
 /* ---- the driver's calling convention (abi.c) -------------------------------------------
  * A driver built as a Linux .so uses the System V ABI, a PE image the Microsoft x64 ABI.

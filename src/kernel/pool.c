@@ -163,6 +163,28 @@ NTKERNELAPI PVOID ExAllocatePoolWithTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes
     return ke_ex_alloc(NumberOfBytes, Tag, site, fn);
 }
 
+NTKERNELAPI PVOID ExAllocatePool2(POOL_FLAGS Flags, SIZE_T NumberOfBytes, ULONG Tag)
+{
+    static const char fn[] = "ExAllocatePool2";
+    const void *site = VF_CALLER;
+    POOL_FLAGS kinds = Flags & (POOL_FLAG_NON_PAGED | POOL_FLAG_NON_PAGED_EXECUTE | POOL_FLAG_PAGED);
+    if (kinds == 0 || (kinds & (kinds - 1)) != 0) {
+        vf_violation(VF_KERNEL_OBJECT_MISUSE, fn, site,
+                     "Flags 0x%llx name %s pool type; pass exactly one of POOL_FLAG_NON_PAGED, "
+                     "POOL_FLAG_NON_PAGED_EXECUTE, POOL_FLAG_PAGED",
+                     (unsigned long long)Flags, kinds == 0 ? "no" : "more than one");
+        return NULL;
+    }
+    if (!ke_irql_at_most(kinds == POOL_FLAG_PAGED ? APC_LEVEL : DISPATCH_LEVEL, fn, site))
+        return NULL;
+    if (Tag == 0)
+        vf_violation(VF_ALLOCATE_ZERO_TAG, fn, site, "Tag is 0; pass a four-character pool tag");
+    PVOID p = ke_ex_alloc(NumberOfBytes, Tag, site, fn);
+    if (p != NULL && !(Flags & POOL_FLAG_UNINITIALIZED))
+        memset(p, 0, NumberOfBytes);
+    return p;
+}
+
 static void ke_ex_free(PVOID P, const char *fn, const void *site)
 {
     ke_irql_at_most(DISPATCH_LEVEL, fn, site);

@@ -298,3 +298,13 @@ NTSYSAPI NTSTATUS RtlAppendUnicodeToString(PUNICODE_STRING Destination, PCWSTR S
             n++;
     return rtl_append(Destination, Source, n * sizeof(WCHAR));
 }
+
+NTSYSAPI CCHAR RtlFindLeastSignificantBit(ULONGLONG Set)
+{
+    return Set == 0 ? -1 : (CCHAR)__builtin_ctzll(Set);
+}
+
+NTSYSAPI CCHAR RtlFindMostSignificantBit(ULONGLONG Set)
+{
+    return Set == 0 ? -1 : (CCHAR)(63 - __builtin_clzll(Set));
+}

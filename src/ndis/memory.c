@@ -49,6 +49,19 @@ NDISAPI VOID NdisFreeMemory(PVOID VirtualAddress, UINT Length, UINT MemoryFlags)
                      VirtualAddress);
 }
 
+NDISAPI VOID NdisFreeMemoryWithTagPriority(NDIS_HANDLE NdisHandle, PVOID VirtualAddress, ULONG Tag)
+{
+    static const char fn[] = "NdisFreeMemoryWithTagPriority";
+    const void *site = VF_CALLER;
+    (void)Tag;
+    ke_irql_at_most(DISPATCH_LEVEL, fn, site);
+    if (ndis_owner_checked(NdisHandle, "NdisHandle", fn, site) == NULL)
+        return;
+    if (!ke_pool_free(VirtualAddress))
+        vf_violation(VF_FREE_INVALID, fn, site,
+                     "%p was not returned by NdisAllocateMemoryWithTagPriority or was already freed", VirtualAddress);
+}
+
 NDISAPI VOID NdisInitializeString(PNDIS_STRING Destination, PUCHAR Source)
 {
     static const char fn[] = "NdisInitializeString";

@@ -57,6 +57,7 @@ enum ndis_handle_kind {
     NDIS_HANDLE_WORK_ITEM,
     NDIS_HANDLE_RW_LOCK,
     NDIS_HANDLE_CONFIGURATION,
+    NDIS_HANDLE_SHARED_MEMORY,
 };
 bool ndis_handle_add(const void *handle, enum ndis_handle_kind kind);
 void ndis_handle_remove(const void *handle);

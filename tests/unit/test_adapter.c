@@ -352,6 +352,55 @@ static void test_initialize_failures_clean(void **state)
     }
 }
 
+/* NDIS 6.20 hardware-assist services on an adapter handle: the RSS processor set (size
+ * query, then the set), and shared memory: zeroed, described by a one-element SG list, freed
+ * once; a second free and a block left at halt are both reported. */
+static void test_rss_processors_and_shared_memory(void **state)
+{
+    (void)state;
+    struct rig r;
+    rig_up(&r);
+    SIZE_T size = 0;
+    assert_int_equal(NdisGetRssProcessorInformation(r.adapter[0], NULL, &size), NDIS_STATUS_BUFFER_TOO_SHORT);
+    assert_true(size >= sizeof(NDIS_RSS_PROCESSOR_INFO) + sizeof(NDIS_RSS_PROCESSOR));
+    UCHAR buf[256];
+    SIZE_T small = size - 1;
+    assert_int_equal(NdisGetRssProcessorInformation(r.adapter[0], (PNDIS_RSS_PROCESSOR_INFO)buf, &small),
+                     NDIS_STATUS_BUFFER_TOO_SHORT);
+    PNDIS_RSS_PROCESSOR_INFO info = (PNDIS_RSS_PROCESSOR_INFO)buf;
+    assert_int_equal(NdisGetRssProcessorInformation(r.adapter[0], info, &size), NDIS_STATUS_SUCCESS);
+    assert_int_equal(info->Header.Type, NDIS_OBJECT_TYPE_RSS_PROCESSOR_INFO);
+    assert_int_equal(info->RssProcessorCount, KeQueryActiveProcessorCountEx(ALL_PROCESSOR_GROUPS));
+    PNDIS_RSS_PROCESSOR p = (PNDIS_RSS_PROCESSOR)(buf + info->RssProcessorArrayOffset);
+    PROCESSOR_NUMBER pn;
+    assert_int_equal(KeGetProcessorNumberFromIndex(info->RssProcessorCount - 1, &pn), STATUS_SUCCESS);
+    assert_int_equal(p[info->RssProcessorCount - 1].ProcNum.Number, pn.Number);
+
+    UCHAR sg[sizeof(SCATTER_GATHER_LIST) + sizeof(SCATTER_GATHER_ELEMENT)];
+    NDIS_SHARED_MEMORY_PARAMETERS sm = { .Header = { NDIS_OBJECT_TYPE_DEFAULT, NDIS_SHARED_MEMORY_PARAMETERS_REVISION_1,
+                                                     NDIS_SIZEOF_SHARED_MEMORY_PARAMETERS_REVISION_1 },
+                                         .Usage = NdisSharedMemoryUsageReceive, .Length = 4096,
+                                         .SGListBufferLength = sizeof sg, .SGListBuffer = (PSCATTER_GATHER_LIST)sg };
+    NDIS_HANDLE h1 = NULL, h2 = NULL;
+    assert_int_equal(NdisAllocateSharedMemory(r.adapter[0], &sm, &h1), NDIS_STATUS_SUCCESS);
+    assert_non_null(sm.VirtualAddress);
+    assert_ptr_equal(sm.SharedMemoryHandle, h1);
+    assert_int_equal(((PUCHAR)sm.VirtualAddress)[4095], 0);
+    assert_int_equal(sm.SGListBuffer->NumberOfElements, 1);
+    assert_int_equal(sm.SGListBuffer->Elements[0].Length, 4096);
+    sm.SGListBufferLength = 8; /* too short for one element */
+    assert_int_equal(NdisAllocateSharedMemory(r.adapter[0], &sm, &h2), NDIS_STATUS_BUFFER_TOO_SHORT);
+    NdisFreeSharedMemory(r.adapter[0], h1);
+    assert_int_equal(vf_violation_count(), 0);
+    NdisFreeSharedMemory(r.adapter[0], h1);
+    assert_int_equal(vf_violation_count_of(VF_FREE_INVALID), 1);
+    sm.SGListBuffer = NULL;
+    assert_int_equal(NdisAllocateSharedMemory(r.adapter[0], &sm, &h2), NDIS_STATUS_SUCCESS);
+    rig_down(&r); /* h2 is still allocated at halt */
+    assert_true(vf_violation_count_of(VF_MEMORY_LEAK) >= 1);
+    vf_reset();
+}
+
 int main(void)
 {
     ndis_set_time_scale(0.05);
@@ -365,6 +414,7 @@ int main(void)
         cmocka_unit_test(test_state_machine),
         cmocka_unit_test(test_unload_halts_adapters),
         cmocka_unit_test(test_initialize_failures_clean),
+        cmocka_unit_test(test_rss_processors_and_shared_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

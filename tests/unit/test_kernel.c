@@ -294,6 +294,50 @@ static void test_rule_catalogue(void **state)
     assert_null(vf_rule_by_id("ND9999"));
 }
 
+/* The processor model answers consistently (one group; index <-> number round-trips; a
+ * processor that does not exist is refused), ExAllocatePool2 zeroes and insists on exactly
+ * one pool type, and the bit scans find the ends of a set. */
+static void test_processors_pool2_bits(void **state)
+{
+    (void)state;
+    vf_reset();
+    ULONG n = KeQueryActiveProcessorCountEx(ALL_PROCESSOR_GROUPS);
+    assert_true(n >= 1);
+    assert_int_equal(KeQueryActiveProcessorCountEx(0), n);
+    assert_int_equal(KeQueryActiveProcessorCountEx(1), 0);
+    KAFFINITY mask = 0;
+    assert_int_equal(KeQueryActiveProcessorCount(&mask), n);
+    assert_int_equal(RtlNumberOfSetBitsUlongPtr(mask), (CCHAR)n);
+    PROCESSOR_NUMBER pn;
+    ULONG index = KeGetCurrentProcessorNumberEx(&pn);
+    assert_true(index < n);
+    assert_int_equal(KeGetProcessorIndexFromNumber(&pn), index);
+    assert_int_equal(KeGetProcessorNumberFromIndex(n, &pn), STATUS_INVALID_PARAMETER);
+    PROCESSOR_NUMBER nowhere = { 0, (UCHAR)n, 0 };
+    assert_int_equal(KeGetProcessorIndexFromNumber(&nowhere), INVALID_PROCESSOR_INDEX);
+    KDPC dpc;
+    KeInitializeDpc(&dpc, NULL, NULL);
+    assert_int_equal(KeSetTargetProcessorDpcEx(&dpc, &nowhere), STATUS_INVALID_PARAMETER);
+    assert_int_equal(KeSetTargetProcessorDpcEx(&dpc, &pn), STATUS_SUCCESS);
+
+    PUCHAR p = ExAllocatePool2(POOL_FLAG_NON_PAGED, 64, 0x54736554u);
+    assert_non_null(p);
+    for (int i = 0; i < 64; i++)
+        assert_int_equal(p[i], 0);
+    ExFreePoolWithTag(p, 0x54736554u);
+    assert_int_equal(vf_violation_count(), 0);
+    assert_null(ExAllocatePool2(POOL_FLAG_UNINITIALIZED, 64, 0x54736554u));
+    assert_null(ExAllocatePool2(POOL_FLAG_NON_PAGED | POOL_FLAG_PAGED, 64, 0x54736554u));
+    assert_int_equal(vf_violation_count_of(VF_KERNEL_OBJECT_MISUSE), 2);
+    vf_reset();
+
+    assert_int_equal(RtlFindLeastSignificantBit(0), -1);
+    assert_int_equal(RtlFindMostSignificantBit(0), -1);
+    assert_int_equal(RtlFindLeastSignificantBit(0x8000000000000100ULL), 8);
+    assert_int_equal(RtlFindMostSignificantBit(0x8000000000000100ULL), 63);
+    assert_int_equal(RtlNumberOfSetBitsInRange(0xF0F0, 4, 8), 4);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -308,6 +352,7 @@ int main(void)
         cmocka_unit_test(test_wdmsec),
         cmocka_unit_test(test_devices),
         cmocka_unit_test(test_rule_catalogue),
+        cmocka_unit_test(test_processors_pool2_bits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
