@@ -27,6 +27,9 @@ function(openndis_add_driver name)
   # tags (multi-character constants, same value as with MSVC). No sibling calls: every NDIS
   # call keeps a return address in the driver, so a violation names the driver's line.
   target_compile_options(${name} PRIVATE -Wno-unknown-pragmas -Wno-multichar -fno-optimize-sibling-calls)
+  # clang understands more of MSVC's C with -fms-extensions: 1ui64 literals, __pragma, an
+  # extern __forceinline prototype whose body is in another file (gcc has none of these).
+  target_compile_options(${name} PRIVATE $<$<C_COMPILER_ID:Clang>:-fms-extensions>)
   set_target_properties(${name} PROPERTIES PREFIX "" C_VISIBILITY_PRESET default)
 
   # WPP: which .tmh files do the sources include?
