@@ -38,7 +38,9 @@ NDISAPI VOID NdisMIndicateStatusEx(NDIS_HANDLE MiniportAdapterHandle, PNDIS_STAT
                      (size_t)NDIS_SIZEOF_STATUS_INDICATION_REVISION_1);
         return;
     }
-    if (ind->SourceHandle != MiniportAdapterHandle)
+    /* The DDI says a miniport "should" set SourceHandle; Microsoft's netvmini leaves it NULL and
+     * NDIS knows the source from MiniportAdapterHandle. Another adapter's handle is a bug. */
+    if (ind->SourceHandle != NULL && ind->SourceHandle != MiniportAdapterHandle)
         vf_violation(VF_STATUS_INDICATION_INVALID, fn, site,
                      "SourceHandle %p is not the miniport adapter handle %p", ind->SourceHandle, MiniportAdapterHandle);
     if (ind->StatusCode == NDIS_STATUS_LINK_STATE) {
