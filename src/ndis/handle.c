@@ -27,6 +27,13 @@ static _Thread_local OPENNDIS_TLS struct ndis_seen ndis_seen[1u << NDIS_SEEN_BIT
 bool ndis_handle_add(const void *handle, enum ndis_handle_kind kind)
 {
     quick_lock_acquire(&ndis_handle_lock);
+    /* A handle already at a new object's address is stale: its object was reclaimed as a leak
+     * at halt or unload, never freed through NDIS. The new object takes the address. */
+    uintptr_t stale;
+    if (ke_ptrmap_get(&ndis_handles, handle, &stale)) {
+        ke_ptrmap_remove(&ndis_handles, handle);
+        atomic_fetch_add_explicit(&ndis_handle_generation, 1, memory_order_release);
+    }
     bool ok = ke_ptrmap_put(&ndis_handles, handle, (uintptr_t)kind);
     quick_lock_release(&ndis_handle_lock);
     return ok;
