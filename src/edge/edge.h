@@ -46,6 +46,20 @@ struct edge_bring_up {
  * asks the medium and, for 802.3, learns the current MAC address. */
 OPENNDIS_API void edge_bring_up(struct ndis_adapter *adapter, ULONG filter, struct edge_bring_up *out);
 
+/* hw_assist.c: what the adapter advertises, set up as a protocol does after bring-up: a VM
+ * queue filtering the adapter's own address (`mac`), RSS parameters, QoS parameters. Each
+ * status is that step's (0 when not tried). Stop clears the filter and frees the queue, as
+ * a protocol must before the adapter pauses or halts. */
+struct edge_hw_assist {
+    bool vmq, rss, qos; /* advertised, so tried */
+    ULONG queue, filter; /* the IDs NDIS assigned */
+    bool queue_allocated, filter_set; /* still set up: stop undoes them */
+    bool cleared, freed;              /* stop did, with clear_status and free_status */
+    NDIS_STATUS queue_status, filter_status, complete_status, rss_status, qos_status, clear_status, free_status;
+};
+OPENNDIS_API void edge_hw_assist_start(struct ndis_adapter *adapter, const UCHAR mac[6], struct edge_hw_assist *out);
+OPENNDIS_API void edge_hw_assist_stop(struct ndis_adapter *adapter, struct edge_hw_assist *state);
+
 /* ---- control devices: verify's clients (device_checks.c), the socket (control.c) ------------ */
 /* Opens each device the driver made and sends it what any program may: control codes of each
  * method, a write, a read then cancelled, a close. For verify: the IRP rules run on the

@@ -62,6 +62,9 @@ static NDIS_STATUS ndis_set_general(struct ndis_adapter *a, const NDIS_MINIPORT_
                      g->SupportedOidListLength);
         return NDIS_STATUS_INVALID_PARAMETER;
     }
+    st = ndis_hw_assist_rss(a, g->RecvScaleCapabilities, site);
+    if (st != NDIS_STATUS_SUCCESS)
+        return st;
     /* NDIS copies the OID list: the driver may free or reuse its array. */
     NDIS_OID *oids = NULL;
     ULONG count = g->SupportedOidListLength / sizeof(NDIS_OID);
@@ -130,13 +133,14 @@ NDISAPI NDIS_STATUS NdisMSetMiniportAttributes(NDIS_HANDLE NdisMiniportHandle,
         return NDIS_STATUS_FAILURE;
     }
     switch (type) {
-    case NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_OFFLOAD_ATTRIBUTES:
     case NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_HARDWARE_ASSIST_ATTRIBUTES:
+        return ndis_hw_assist_attributes(a, &MiniportAttributes->HardwareAssistAttributes, site);
+    case NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_OFFLOAD_ATTRIBUTES:
     case NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_NATIVE_802_11_ATTRIBUTES:
     case NDIS_OBJECT_TYPE_HD_SPLIT_ATTRIBUTES:
     case NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_NDK_ATTRIBUTES:
     case NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_PACKET_DIRECT_ATTRIBUTES:
-        /* Accepted; OpenNDIS offers no offloads or hardware assists to use them yet. */
+        /* Accepted; OpenNDIS offers no offloads to use them yet. */
         return NDIS_STATUS_SUCCESS;
     default:
         vf_violation(VF_ATTRIBUTES_INVALID, fn, site, "Header.Type 0x%02X is not a miniport adapter attributes type", type);

@@ -177,6 +177,7 @@ NDISAPI VOID NdisMIndicateReceiveNetBufferLists(NDIS_HANDLE MiniportAdapterHandl
     for (PNET_BUFFER_LIST nbl = NetBufferLists; nbl; nbl = nbl->Next) {
         if (!resources)
             NBL_SET(nbl, a, NBL_INDICATED);
+        ndis_hw_assist_check_receive(a, nbl, fn, site);
         for (PNET_BUFFER nb = nbl->FirstNetBuffer; nb; nb = nb->Next, frames++)
             bytes += nb->DataLength;
     }

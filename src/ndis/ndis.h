@@ -148,6 +148,22 @@ struct ndis_adapter_counters {
     _Atomic uint64_t received_frames, received_bytes;
 };
 
+/* hw_assist.c: the hardware assists an adapter advertised and what the upper layer set up.
+ * Written under the adapter's `lock`; the atomics are what the data path reads without it. */
+#define NDIS_HW_MAX_QUEUES 64 /* VM queue IDs NDIS hands out: 1..63 (0 is the default queue) */
+struct ndis_hw_assist {
+    bool rss_advertised, vmq_advertised, qos_advertised;
+    NDIS_RECEIVE_SCALE_CAPABILITIES rss_caps;
+    NDIS_RECEIVE_FILTER_CAPABILITIES vmq_caps; /* the current ones */
+    NDIS_QOS_CAPABILITIES qos_caps;            /* the current ones */
+    _Atomic uint64_t queues;                   /* bit n: queue n allocated */
+    _Atomic bool rss_enabled;
+    _Atomic ULONG rss_hash_types;              /* NDIS_HASH_* the protocol enabled */
+    unsigned queues_allocated, filters_set, rss_set, qos_set;
+    ULONG last_filter_id; /* filter IDs NDIS handed out */
+    _Atomic uint64_t queue_frames, hashed_frames; /* NBLs indicated on a VM queue, with a hash */
+};
+
 struct ndis_adapter {
     uint32_t magic;
     struct ndis_driver *driver;
@@ -198,9 +214,28 @@ struct ndis_adapter {
     ndis_frame_observer *_Atomic observer; /* set under `lock`; the data path peeks without */
     void *observer_context;                /* under `lock` */
     struct ndis_adapter_counters counters;
+    struct ndis_hw_assist hw;
 };
 
 OPENNDIS_API const char *ndis_state_name(enum ndis_state state);
+NDIS_STATUS ndis_hw_assist_rss(struct ndis_adapter *a, const NDIS_RECEIVE_SCALE_CAPABILITIES *caps, const void *site);
+NDIS_STATUS ndis_hw_assist_attributes(struct ndis_adapter *a, const NDIS_MINIPORT_ADAPTER_HARDWARE_ASSIST_ATTRIBUTES *h,
+                                      const void *site);
+void ndis_hw_assist_before_oid(struct ndis_adapter *a, NDIS_REQUEST_TYPE type, NDIS_OID oid, PVOID buffer, ULONG length);
+void ndis_hw_assist_after_oid(struct ndis_adapter *a, NDIS_REQUEST_TYPE type, NDIS_OID oid, PVOID buffer, ULONG length,
+                              NDIS_STATUS status);
+void ndis_hw_assist_check_receive(struct ndis_adapter *a, PNET_BUFFER_LIST nbl, const char *fn, const void *site);
+/* What an adapter advertised and what has been set up on it, for edges and reports. */
+struct ndis_hw_assist_info {
+    USHORT ndis_minor; /* the NDIS 6 minor version the driver declared */
+    bool rss, vmq, qos;
+    NDIS_RECEIVE_SCALE_CAPABILITIES rss_caps;
+    NDIS_RECEIVE_FILTER_CAPABILITIES vmq_caps;
+    NDIS_QOS_CAPABILITIES qos_caps;
+    unsigned queues_allocated, filters_set, rss_set, qos_set;
+    uint64_t queue_frames, hashed_frames;
+};
+OPENNDIS_API void ndis_adapter_hw_assist(struct ndis_adapter *adapter, struct ndis_hw_assist_info *out);
 /* The adapter behind `handle` (a miniport adapter handle), or NULL. */
 struct ndis_adapter *ndis_adapter_from_handle(NDIS_HANDLE handle);
 /* device.c: NDIS takes a miniport driver's MajorFunction table and forwards IRPs to its devices. */

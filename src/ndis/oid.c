@@ -155,6 +155,7 @@ NDIS_STATUS ndis_adapter_oid_path(struct ndis_adapter *a, enum ndis_oid_path pat
         r->DATA.QUERY_INFORMATION.InformationBuffer = buffer;
         r->DATA.QUERY_INFORMATION.InformationBufferLength = length;
     }
+    ndis_hw_assist_before_oid(a, type, oid, buffer, length);
     a->oid_pending = r;
     ndis_pending_arm(&a->oid);
     ndis_adapter_unlock(a);
@@ -174,10 +175,13 @@ NDIS_STATUS ndis_adapter_oid_path(struct ndis_adapter *a, enum ndis_oid_path pat
     char what[48];
     snprintf(what, sizeof what, "OID 0x%08X on adapter %u", (unsigned)oid, a->index);
     bool keep = false; /* a request the driver may still complete must stay valid */
-    if (ndis_pending_finish(a, &a->oid, &kind, (const void *)handler, st, what, NULL, &st) == NDIS_PENDING_TIMED_OUT) {
+    /* While the request pends, protocols keep giving back what they were indicated (a
+     * miniport freeing a VM queue completes only when the queue's NBLs are back). */
+    if (ndis_pending_finish(a, &a->oid, &kind, (const void *)handler, st, what, ndis_adapter_return_pending, &st) ==
+        NDIS_PENDING_TIMED_OUT) {
         KE_DRIVER_CALL(cancel, a->context, r->RequestId);
         ke_irql_after_handler(PASSIVE_LEVEL, "MiniportCancelOidRequest", (const void *)cancel);
-        if (ndis_pending_await(a, &a->oid, ndis_timeout_seconds(NDIS_OID_TIMEOUT_SECONDS), NULL)) {
+        if (ndis_pending_await(a, &a->oid, ndis_timeout_seconds(NDIS_OID_TIMEOUT_SECONDS), ndis_adapter_return_pending)) {
             ndis_adapter_lock(a);
             st = a->oid.status;
             ndis_adapter_unlock(a);
@@ -194,6 +198,8 @@ NDIS_STATUS ndis_adapter_oid_path(struct ndis_adapter *a, enum ndis_oid_path pat
     ndis_adapter_unlock(a);
 
     ndis_oid_check_result(a, r, st, (const void *)handler, role);
+    if (!keep)
+        ndis_hw_assist_after_oid(a, type, oid, buffer, length, st);
     if (bytes_done)
         *bytes_done = type == NdisRequestSetInformation ? r->DATA.SET_INFORMATION.BytesRead
                       : type == NdisRequestMethod        ? r->DATA.METHOD_INFORMATION.BytesWritten

@@ -206,6 +206,64 @@ RULE_TEST(test_spinlock_release_unheld, "spinlock_release_unheld", VF_SPINLOCK_M
 RULE_TEST(test_long_stall, "long_stall", VF_STALL_TOO_LONG)
 RULE_TEST(test_halt_leaks_pool, "halt_leaks_pool", VF_MEMORY_LEAK)
 
+/* The VMQ rogue's unbroken build, set up as a protocol does (edge_hw_assist_start): a queue
+ * NDIS numbered, a filter for the adapter's own address, and frames to that address arrive
+ * on the queue; frames to another address on the default queue. Stop frees both. */
+static void test_vmq_queue_receives(void **state)
+{
+    (void)state;
+    char path[512], err[512];
+    NDIS_STATUS st;
+    snprintf(path, sizeof path, "%s/rogue_vmq_none.so", ROGUE_DIR);
+    vf_reset();
+    struct ld_image *image = ld_load(path, err, sizeof err);
+    if (image == NULL)
+        fail_msg("%s", err);
+    assert_int_equal(ld_driver_entry(image), NDIS_STATUS_SUCCESS);
+    struct ndis_adapter *a = ndis_adapter_initialize(&image->object, &st);
+    if (a == NULL)
+        fail_msg("initialize: 0x%08x %s", (unsigned)st, json_object_to_json_string(violations_json()));
+    struct edge_loopback *lb = edge_loopback_open(a, 64);
+    assert_int_equal(ndis_adapter_restart(a), NDIS_STATUS_SUCCESS);
+    struct edge_bring_up up;
+    edge_bring_up(a, NDIS_PACKET_TYPE_DIRECTED, &up);
+    assert_int_equal(up.mac_status, NDIS_STATUS_SUCCESS);
+    struct edge_hw_assist hw;
+    edge_hw_assist_start(a, up.mac, &hw);
+    assert_true(hw.vmq);
+    assert_int_equal(hw.queue_status, NDIS_STATUS_SUCCESS);
+    assert_int_equal(hw.queue, 1); /* NDIS's first queue ID */
+    assert_int_equal(hw.filter_status, NDIS_STATUS_SUCCESS);
+    assert_int_equal(hw.filter, 1);
+    assert_int_equal(hw.complete_status, NDIS_STATUS_SUCCESS);
+    UCHAR mine[60] = { 0 }, other[60] = { 0x02, 0, 0, 0, 0, 0x77 };
+    memcpy(mine, up.mac, 6);
+    const void *frames[3] = { mine, mine, other };
+    size_t len[3] = { sizeof mine, sizeof mine, sizeof other };
+    edge_loopback_send(lb, frames, len, 3);
+    UCHAR rx[128];
+    int received = 0;
+    while (edge_loopback_recv(lb, rx, sizeof rx) >= 0)
+        received++;
+    assert_int_equal(received, 3);
+    struct ndis_hw_assist_info info;
+    ndis_adapter_hw_assist(a, &info);
+    assert_true(info.vmq);
+    assert_int_equal(info.queues_allocated, 1);
+    assert_int_equal(info.filters_set, 1);
+    assert_int_equal(info.queue_frames, 2);
+    edge_hw_assist_stop(a, &hw);
+    assert_true(hw.cleared && hw.freed);
+    assert_int_equal(hw.clear_status, NDIS_STATUS_SUCCESS);
+    assert_int_equal(hw.free_status, NDIS_STATUS_SUCCESS);
+    ndis_adapter_pause(a);
+    ndis_adapter_halt(a, NdisHaltDeviceDisabled);
+    edge_loopback_close(lb);
+    ld_unload(image);
+    ld_free(image);
+    assert_int_equal(vf_violation_count(), 0);
+}
+
 int main(void)
 {
     ndis_set_time_scale(0.01); /* 12 s OID and 10 s pause limits become 0.12 s and 0.1 s */
@@ -235,6 +293,7 @@ int main(void)
         cmocka_unit_test(test_spinlock_release_unheld),
         cmocka_unit_test(test_long_stall),
         cmocka_unit_test(test_halt_leaks_pool),
+        cmocka_unit_test(test_vmq_queue_receives),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -67,6 +67,22 @@ static void step(struct json_object *life, const char *what, int adapter, NDIS_S
     json_object_array_add(life, o);
 }
 
+/* The hardware-assist setup of one adapter, a step per OID tried. */
+static void run_hw_steps(struct json_object *life, int i, const struct edge_hw_assist *hw)
+{
+    if (hw->vmq) {
+        step(life, "method OID_RECEIVE_FILTER_ALLOCATE_QUEUE", i, hw->queue_status);
+        if (hw->queue_status == NDIS_STATUS_SUCCESS) {
+            step(life, "method OID_RECEIVE_FILTER_SET_FILTER", i, hw->filter_status);
+            step(life, "method OID_RECEIVE_FILTER_QUEUE_ALLOCATION_COMPLETE", i, hw->complete_status);
+        }
+    }
+    if (hw->rss)
+        step(life, "set OID_GEN_RECEIVE_SCALE_PARAMETERS", i, hw->rss_status);
+    if (hw->qos)
+        step(life, "method OID_QOS_PARAMETERS", i, hw->qos_status);
+}
+
 /* Why a run without violations failed, in one line: the first step that did not succeed, or
  * the frames that did not arrive, or an image that could not be unloaded. */
 static void run_explain_failure(struct json_object *r, struct json_object *life, uint64_t expected,
@@ -195,6 +211,8 @@ static struct json_object *run_life(void *arg)
     struct edge_tap *tap[RUN_MAX_ADAPTERS] = { 0 };
     struct edge_pcap *pcap = NULL;
     UCHAR mac[RUN_MAX_ADAPTERS][6] = { { 0 } };
+    struct edge_hw_assist hw[RUN_MAX_ADAPTERS];
+    memset(hw, 0, sizeof hw);
     char err[512];
     bool ok = true, ethernet = true, ip = false;
 
@@ -270,6 +288,9 @@ static struct json_object *run_life(void *arg)
         if (up.ethernet) {
             memcpy(mac[n], up.mac, 6);
             step(life, "query OID_802_3_CURRENT_ADDRESS", (int)n, m);
+            /* what it advertises, set up as a protocol would: its unicast frames on a VM queue */
+            edge_hw_assist_start(ad[n], mac[n], &hw[n]);
+            run_hw_steps(life, (int)n, &hw[n]);
         } else {
             ethernet = false;
             ip |= up.ip;
@@ -360,6 +381,21 @@ static struct json_object *run_life(void *arg)
     struct json_object *adapters = json_object_new_array();
     for (unsigned i = 0; i < n; i++) {
         struct json_object *o = adapter_json(ad[i]);
+        struct ndis_hw_assist_info info;
+        ndis_adapter_hw_assist(ad[i], &info);
+        if (info.vmq || info.rss || info.qos) {
+            struct json_object *h = json_object_new_object();
+            json_object_object_add(h, "vmq", json_object_new_boolean(info.vmq));
+            json_object_object_add(h, "rss", json_object_new_boolean(info.rss));
+            json_object_object_add(h, "qos", json_object_new_boolean(info.qos));
+            json_object_object_add(h, "queues_allocated", json_object_new_int((int)info.queues_allocated));
+            json_object_object_add(h, "filters_set", json_object_new_int((int)info.filters_set));
+            json_object_object_add(h, "queue_frames", json_object_new_uint64(info.queue_frames));
+            json_object_object_add(h, "rss_parameters_set", json_object_new_int((int)info.rss_set));
+            json_object_object_add(h, "hashed_frames", json_object_new_uint64(info.hashed_frames));
+            json_object_object_add(h, "qos_parameters_set", json_object_new_int((int)info.qos_set));
+            json_object_object_add(o, "hardware_assists", h);
+        }
         if (lb[i] != NULL) {
             struct edge_loopback_stats s;
             edge_loopback_stats(lb[i], &s);
@@ -391,6 +427,12 @@ static struct json_object *run_life(void *arg)
     }
 
     for (unsigned i = 0; i < n; i++) {
+        sv_phase("MiniportOidRequest");
+        edge_hw_assist_stop(ad[i], &hw[i]);
+        if (hw[i].cleared)
+            step(life, "set OID_RECEIVE_FILTER_CLEAR_FILTER", (int)i, hw[i].clear_status);
+        if (hw[i].freed)
+            step(life, "set OID_RECEIVE_FILTER_FREE_QUEUE", (int)i, hw[i].free_status);
         sv_phase("MiniportPause");
         step(life, "pause", (int)i, ndis_adapter_pause(ad[i]));
         sv_phase("MiniportHaltEx");
@@ -455,6 +497,18 @@ static void run_render(FILE *out, struct json_object *r)
                         json_str_field(o, "kernel_tx_dropped") ? json_str_field(o, "kernel_tx_dropped") : "",
                         json_str_field(o, "kernel_tx_dropped") ? " dropped by the kernel"
                                                                : "kernel drops unknown (/sys shows another network namespace)");
+        }
+        for (size_t i = 0; i < json_object_array_length(adapters); i++) {
+            struct json_object *o = json_object_array_get_idx(adapters, i), *h;
+            if (json_object_object_get_ex(o, "hardware_assists", &h))
+                fprintf(out, "  adapter %s hardware assists: VMQ %s (%s queues allocated, %s filters set, %s frames on "
+                             "them); RSS %s (%s parameter sets, %s hashed frames); QoS %s (%s parameter sets)\n",
+                        json_str_field(o, "index"), json_object_get_boolean(json_object_object_get(h, "vmq")) ? "advertised" : "not advertised",
+                        json_str_field(h, "queues_allocated"), json_str_field(h, "filters_set"), json_str_field(h, "queue_frames"),
+                        json_object_get_boolean(json_object_object_get(h, "rss")) ? "advertised" : "not advertised",
+                        json_str_field(h, "rss_parameters_set"), json_str_field(h, "hashed_frames"),
+                        json_object_get_boolean(json_object_object_get(h, "qos")) ? "advertised" : "not advertised",
+                        json_str_field(h, "qos_parameters_set"));
         }
         if (json_str_field(r, "captured_frames"))
             fprintf(out, "  %s frames captured\n", json_str_field(r, "captured_frames"));

@@ -33,6 +33,7 @@ struct verify_args {
     unsigned timeout;
     unsigned jobs; /* steps run at once in the sweep and the random runs */
     const char *junit, *sarif;
+    const char *config, *inf; /* parameter files for NdisReadConfiguration, as `run` takes them */
     struct ld_image *image; /* mapped in the parent, DriverEntry never run: each step's first life */
 };
 
@@ -175,6 +176,35 @@ static struct edge_loopback *verify_shaped_send(struct ndis_adapter *from, struc
     return edge_loopback_open(from, 256);
 }
 
+/* What the adapters advertised and what of it the run exercised, summed over adapters; the
+ * queues and filters are taken down, as a protocol does before the adapters halt. */
+static struct json_object *verify_hw_assists(struct ndis_adapter **ad, struct edge_hw_assist *hw, unsigned n)
+{
+    bool vmq = false, rss = false, qos = false;
+    unsigned queues = 0, filters = 0, rss_set = 0, qos_set = 0;
+    uint64_t queue_frames = 0, hashed = 0;
+    for (unsigned i = 0; i < n; i++) {
+        struct ndis_hw_assist_info info;
+        ndis_adapter_hw_assist(ad[i], &info);
+        vmq |= info.vmq, rss |= info.rss, qos |= info.qos;
+        queues += info.queues_allocated, filters += info.filters_set;
+        rss_set += info.rss_set, qos_set += info.qos_set;
+        queue_frames += info.queue_frames, hashed += info.hashed_frames;
+        edge_hw_assist_stop(ad[i], &hw[i]);
+    }
+    struct json_object *h = json_object_new_object();
+    json_object_object_add(h, "vmq", json_object_new_boolean(vmq));
+    json_object_object_add(h, "rss", json_object_new_boolean(rss));
+    json_object_object_add(h, "qos", json_object_new_boolean(qos));
+    json_object_object_add(h, "queues_allocated", json_object_new_int((int)queues));
+    json_object_object_add(h, "filters_set", json_object_new_int((int)filters));
+    json_object_object_add(h, "queue_frames", json_object_new_uint64(queue_frames));
+    json_object_object_add(h, "rss_parameters_set", json_object_new_int((int)rss_set));
+    json_object_object_add(h, "hashed_frames", json_object_new_uint64(hashed));
+    json_object_object_add(h, "qos_parameters_set", json_object_new_int((int)qos_set));
+    return h;
+}
+
 static struct json_object *verify_job(void *arg)
 {
     const struct verify_step *step = arg;
@@ -185,6 +215,8 @@ static struct json_object *verify_job(void *arg)
     struct ndis_adapter *ad[N] = { 0 };
     struct edge_loopback *lb[N] = { 0 };
     UCHAR mac[N][6] = { { 0 } };
+    struct edge_hw_assist hw[N];
+    memset(hw, 0, sizeof hw);
 
     sv_set_report(r);
     /* Hundreds of runs of the same driver log: keep only the clean run's. */
@@ -225,6 +257,11 @@ static struct json_object *verify_job(void *arg)
             edge_control_exercise(&image->object);
         }
         if (n == N) {
+            /* what the adapters advertise, set up as a protocol would: each one's unicast
+             * frames then arrive on a VM queue through all the traffic below */
+            sv_phase("conformance: hardware assists");
+            for (unsigned i = 0; i < N; i++)
+                edge_hw_assist_start(ad[i], mac[i], &hw[i]);
             sv_phase("conformance: OIDs");
             verify_oids(ad[0]);
             sv_phase("conformance: send and receive");
@@ -244,6 +281,8 @@ static struct json_object *verify_job(void *arg)
             verify_traffic(lb[0], mac[1], mac[0], lb[1]);
             ndis_adapter_reset(ad[0]);
             verify_traffic(lb[0], mac[1], mac[0], lb[1]);
+            sv_phase("conformance: hardware assists");
+            json_object_object_add(r, "hardware_assists", verify_hw_assists(ad, hw, N));
             sv_phase("conformance: surprise removal");
             ndis_adapter_pnp_event(ad[1], NdisDevicePnPEventSurpriseRemoved, NULL, 0);
         }
@@ -297,6 +336,7 @@ struct verify_state {
     unsigned long fault_steps; /* steps with an injected failure */
     unsigned long skipped;     /* sweep steps whose run made fewer calls than the one to fail */
     unsigned long step_k;      /* the series' number of the step being taken (0: the clean run) */
+    struct json_object *hw;    /* the clean run's hardware assists, if it got that far */
 };
 
 static void verify_add_finding(struct verify_state *vs, struct json_object *v, const char *step_name,
@@ -383,6 +423,9 @@ static unsigned long verify_take_report(struct verify_state *vs, struct json_obj
             }
         }
     }
+    struct json_object *hw;
+    if (vs->step_k == 0 && vs->hw == NULL && json_object_object_get_ex(report, "hardware_assists", &hw))
+        vs->hw = json_object_get(hw);
     size_t before = json_object_array_length(vs->findings);
     if (json_object_object_get_ex(report, "violations", &v))
         for (size_t i = 0; i < json_object_array_length(v); i++)
@@ -564,6 +607,22 @@ static void verify_render(FILE *out, struct json_object *r)
                 json_object_get_boolean(json_object_object_get(r, "fuzz_ioctl")) ? "sending mutated requests to its devices"
                                                                                  : "with an injected failure",
                 json_str_field(r, "fallible_calls"));
+    struct json_object *h;
+    if (json_object_object_get_ex(r, "hardware_assists", &h)) {
+        bool vmq = json_object_get_boolean(json_object_object_get(h, "vmq"));
+        bool rss = json_object_get_boolean(json_object_object_get(h, "rss"));
+        bool qos = json_object_get_boolean(json_object_object_get(h, "qos"));
+        if (!vmq && !rss && !qos)
+            fprintf(out, "assists  none advertised (VMQ, RSS, QoS)\n");
+        if (vmq)
+            fprintf(out, "assists  VMQ: %s queues allocated, %s filters set, %s frames indicated on them\n",
+                    json_str_field(h, "queues_allocated"), json_str_field(h, "filters_set"), json_str_field(h, "queue_frames"));
+        if (rss)
+            fprintf(out, "assists  RSS: %s parameter sets, %s frames with a hash\n", json_str_field(h, "rss_parameters_set"),
+                    json_str_field(h, "hashed_frames"));
+        if (qos)
+            fprintf(out, "assists  QoS: %s parameter sets\n", json_str_field(h, "qos_parameters_set"));
+    }
     if (!json_object_object_get_ex(r, "findings", &findings))
         return;
     for (size_t i = 0; i < json_object_array_length(findings); i++) {
@@ -614,6 +673,8 @@ static void verify_finish(struct json_object *r, struct verify_state *vs, const 
         else
             json_object_object_add(r, "rate", json_object_new_double(a->rate));
     }
+    if (vs->hw != NULL)
+        json_object_object_add(r, "hardware_assists", vs->hw);
     json_object_object_add(r, "steps", vs->steps);
     json_object_object_add(r, "findings", vs->findings);
     size_t nf = json_object_array_length(vs->findings);
@@ -740,6 +801,9 @@ static void verify_usage(FILE *out)
           "  --jobs N             run N steps at once (default 1; at most 32)\n"
           "  --shard K/N          run only steps K, K+N, K+2N, ... (and the clean run): one of\n"
           "                       N machines; openndis report merge joins the N --json reports\n"
+          "  --config FILE        adapter parameters for NdisReadConfiguration (as for run;\n"
+          "                       docs/configuration.md), e.g. *VMQ = 1 to exercise VMQ\n"
+          "  --inf FILE           the driver's INF: its parameter defaults\n"
           "  --trace LEVEL        show the driver's WPP trace records up to LEVEL\n"
           "  --ndis-version X.Y   NDIS version to emulate (default 6.89)\n"
           "  --time-scale S       scale NDIS timeouts (12 s OID, 10 s pause) by S (default 0.05)\n"
@@ -904,6 +968,7 @@ int cmd_verify(int argc, char **argv)
         { "help", no_argument, NULL, 'h' },          { "verbose", no_argument, NULL, 'V' },
         { "unique-stacks", no_argument, NULL, 'U' }, { "jobs", required_argument, NULL, 'P' },
         { "fuzz-ioctl", required_argument, NULL, 'Z' }, { "shard", required_argument, NULL, 'K' },
+        { "config", required_argument, NULL, 'c' },  { "inf", required_argument, NULL, 'i' },
         COMMON_LONGOPTS,
         { NULL, 0, NULL, 0 },
     };
@@ -925,6 +990,8 @@ int cmd_verify(int argc, char **argv)
         case 'V': a.verbose = true; break;
         case 'U': a.unique = true; break;
         case 'J': a.junit = optarg; break;
+        case 'c': a.config = optarg; break;
+        case 'i': a.inf = optarg; break;
         case 'F': a.sarif = optarg; break;
         case 'm':
         case 'R':
@@ -995,13 +1062,21 @@ int cmd_verify(int argc, char **argv)
     /* The report files are checked (and created, empty, beside their targets) before
      * anything runs: a bad path costs nothing, and no report replaces the driver. */
     struct out_file *junit = NULL, *sarif = NULL;
-    const char *inputs[] = { a.path, a.junit };
+    const char *inputs[] = { a.path, a.config, a.inf, a.junit };
     if (a.junit && a.sarif && out_same_target(a.junit, a.sarif)) {
         fprintf(stderr, "openndis verify: --junit and --sarif name the same file, %s; give two\n", a.junit);
         return EXIT_USAGE;
     }
-    if ((a.junit && (junit = out_open("--junit", a.junit, inputs, 1, err, sizeof err)) == NULL) ||
-        (a.sarif && (sarif = out_open("--sarif", a.sarif, inputs, 2, err, sizeof err)) == NULL)) {
+    /* The parameter files are read before any step starts (every step inherits them): a bad
+     * one is a usage error, never the driver's failure. */
+    const char *bad = a.config != NULL && !ndis_config_load(a.config, err, sizeof err) ? "--config"
+                    : a.inf != NULL && !ndis_config_load_inf(a.inf, err, sizeof err) ? "--inf" : NULL;
+    if (bad != NULL) {
+        fprintf(stderr, "openndis verify: %s %s\n", bad, err);
+        return EXIT_USAGE;
+    }
+    if ((a.junit && (junit = out_open("--junit", a.junit, inputs, 3, err, sizeof err)) == NULL) ||
+        (a.sarif && (sarif = out_open("--sarif", a.sarif, inputs, 4, err, sizeof err)) == NULL)) {
         fprintf(stderr, "openndis verify: %s\n", err);
         out_discard(junit);
         return EXIT_USAGE;

@@ -1,0 +1,210 @@
+/* The hardware assists an adapter advertises, driven as a protocol (or the virtual switch)
+ * drives them once bound (design guide: Allocating a VM Queue, Setting a VMQ Filter, RSS
+ * parameters, NDIS QoS): a VM queue with a filter for the adapter's own address, so its
+ * unicast receives arrive on that queue; RSS with the hash types it supports; QoS with one
+ * traffic class. edge_hw_assist_stop undoes the queue and filter before a pause or halt. */
+#include <string.h>
+
+#include "edge.h"
+
+static NDIS_STATUS edge_hw_method(struct ndis_adapter *a, NDIS_OID oid, void *buf, ULONG len)
+{
+    ULONG done, needed;
+    return ndis_adapter_oid(a, NdisRequestMethod, oid, buf, len, &done, &needed);
+}
+
+static NDIS_STATUS edge_hw_set(struct ndis_adapter *a, NDIS_OID oid, void *buf, ULONG len)
+{
+    ULONG done, needed;
+    return ndis_adapter_oid(a, NdisRequestSetInformation, oid, buf, len, &done, &needed);
+}
+
+static void edge_hw_name(IF_COUNTED_STRING *s, const char *text)
+{
+    USHORT n = 0;
+    for (; text[n] != '\0' && n < IF_MAX_STRING_SIZE; n++)
+        s->String[n] = (WCHAR)text[n];
+    s->Length = (USHORT)(n * sizeof(WCHAR));
+}
+
+static void edge_hw_vmq(struct ndis_adapter *a, const struct ndis_hw_assist_info *info, const UCHAR mac[6],
+                        struct edge_hw_assist *out)
+{
+    NDIS_RECEIVE_QUEUE_PARAMETERS q;
+    memset(&q, 0, sizeof q);
+    q.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
+    q.Header.Revision = info->ndis_minor >= 50   ? NDIS_RECEIVE_QUEUE_PARAMETERS_REVISION_3
+                        : info->ndis_minor >= 30 ? NDIS_RECEIVE_QUEUE_PARAMETERS_REVISION_2
+                                                 : NDIS_RECEIVE_QUEUE_PARAMETERS_REVISION_1;
+    q.Header.Size = info->ndis_minor >= 50   ? NDIS_SIZEOF_RECEIVE_QUEUE_PARAMETERS_REVISION_3
+                    : info->ndis_minor >= 30 ? NDIS_SIZEOF_RECEIVE_QUEUE_PARAMETERS_REVISION_2
+                                             : NDIS_SIZEOF_RECEIVE_QUEUE_PARAMETERS_REVISION_1;
+    q.QueueType = NdisReceiveQueueTypeVMQueue;
+    q.ProcessorAffinity.Mask = 1;
+    q.NumSuggestedReceiveBuffers = 512;
+    edge_hw_name(&q.VmName, "openndis");
+    edge_hw_name(&q.QueueName, "openndis queue");
+    out->queue_status = edge_hw_method(a, OID_RECEIVE_FILTER_ALLOCATE_QUEUE, &q, q.Header.Size);
+    if (out->queue_status != NDIS_STATUS_SUCCESS)
+        return;
+    out->queue = q.QueueId;
+    out->queue_allocated = true;
+
+    /* one test: destination address equals the adapter's own */
+    struct {
+        NDIS_RECEIVE_FILTER_PARAMETERS p;
+        NDIS_RECEIVE_FILTER_FIELD_PARAMETERS f;
+    } filter;
+    memset(&filter, 0, sizeof filter);
+    filter.p.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
+    filter.p.Header.Revision = info->ndis_minor >= 30 ? NDIS_RECEIVE_FILTER_PARAMETERS_REVISION_2
+                                                      : NDIS_RECEIVE_FILTER_PARAMETERS_REVISION_1;
+    filter.p.Header.Size = info->ndis_minor >= 30 ? NDIS_SIZEOF_RECEIVE_FILTER_PARAMETERS_REVISION_2
+                                                  : NDIS_SIZEOF_RECEIVE_FILTER_PARAMETERS_REVISION_1;
+    filter.p.FilterType = NdisReceiveFilterTypeVMQueue;
+    filter.p.QueueId = q.QueueId;
+    filter.p.FieldParametersArrayOffset = offsetof(__typeof__(filter), f);
+    filter.p.FieldParametersArrayNumElements = 1;
+    filter.p.FieldParametersArrayElementSize = sizeof filter.f;
+    filter.f.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
+    filter.f.Header.Revision = NDIS_RECEIVE_FILTER_FIELD_PARAMETERS_REVISION_1;
+    filter.f.Header.Size = NDIS_SIZEOF_RECEIVE_FILTER_FIELD_PARAMETERS_REVISION_1;
+    filter.f.FrameHeader = NdisFrameHeaderMac;
+    filter.f.ReceiveFilterTest = NdisReceiveFilterTestEqual;
+    filter.f.HeaderField.MacHeaderField = NdisMacHeaderFieldDestinationAddress;
+    filter.f.Flags = NDIS_RECEIVE_FILTER_FIELD_MAC_HEADER_VLAN_UNTAGGED_OR_ZERO; /* no VLAN filter: untagged */
+    memcpy(filter.f.FieldValue.FieldByteArrayValue, mac, 6);
+    out->filter_status = edge_hw_method(a, OID_RECEIVE_FILTER_SET_FILTER, &filter, sizeof filter);
+    if (out->filter_status == NDIS_STATUS_SUCCESS) {
+        out->filter = filter.p.FilterId;
+        out->filter_set = true;
+    }
+
+    /* the batch is complete: the queue may start indicating */
+    struct {
+        NDIS_RECEIVE_QUEUE_ALLOCATION_COMPLETE_ARRAY array;
+        NDIS_RECEIVE_QUEUE_ALLOCATION_COMPLETE_PARAMETERS one;
+    } complete;
+    memset(&complete, 0, sizeof complete);
+    complete.array.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
+    complete.array.Header.Revision = NDIS_RECEIVE_QUEUE_ALLOCATION_COMPLETE_ARRAY_REVISION_1;
+    complete.array.Header.Size = NDIS_SIZEOF_RECEIVE_QUEUE_ALLOCATION_COMPLETE_ARRAY_REVISION_1;
+    complete.array.FirstElementOffset = offsetof(__typeof__(complete), one);
+    complete.array.NumElements = 1;
+    complete.array.ElementSize = sizeof complete.one;
+    complete.one.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
+    complete.one.Header.Revision = NDIS_RECEIVE_QUEUE_ALLOCATION_COMPLETE_PARAMETERS_REVISION_1;
+    complete.one.Header.Size = NDIS_SIZEOF_RECEIVE_QUEUE_ALLOCATION_COMPLETE_PARAMETERS_REVISION_1;
+    complete.one.QueueId = q.QueueId;
+    out->complete_status = edge_hw_method(a, OID_RECEIVE_FILTER_QUEUE_ALLOCATION_COMPLETE, &complete, sizeof complete);
+    if (out->complete_status == NDIS_STATUS_SUCCESS && complete.one.CompletionStatus != NDIS_STATUS_SUCCESS)
+        out->complete_status = complete.one.CompletionStatus;
+}
+
+/* The hash types a set of RSS capability flags supports, as NDIS_HASH_* bits. */
+static ULONG edge_hw_hash_types(ULONG caps)
+{
+    ULONG t = 0;
+    if (caps & NDIS_RSS_CAPS_HASH_TYPE_TCP_IPV4)
+        t |= NDIS_HASH_TCP_IPV4 | NDIS_HASH_IPV4;
+    if (caps & NDIS_RSS_CAPS_HASH_TYPE_TCP_IPV6)
+        t |= NDIS_HASH_TCP_IPV6 | NDIS_HASH_IPV6;
+    if (caps & NDIS_RSS_CAPS_HASH_TYPE_TCP_IPV6_EX)
+        t |= NDIS_HASH_TCP_IPV6_EX | NDIS_HASH_IPV6_EX;
+    if (caps & NDIS_RSS_CAPS_HASH_TYPE_UDP_IPV4)
+        t |= NDIS_HASH_UDP_IPV4;
+    if (caps & NDIS_RSS_CAPS_HASH_TYPE_UDP_IPV6)
+        t |= NDIS_HASH_UDP_IPV6;
+    if (caps & NDIS_RSS_CAPS_HASH_TYPE_UDP_IPV6_EX)
+        t |= NDIS_HASH_UDP_IPV6_EX;
+    return t;
+}
+
+/* RSS v1 parameters: every indirection entry on processor 0 (the one OpenNDIS models), a
+ * fixed Toeplitz key, the hash types the adapter supports. */
+static void edge_hw_rss(struct ndis_adapter *a, const struct ndis_hw_assist_info *info, struct edge_hw_assist *out)
+{
+    enum { ENTRIES = 128, KEY = 40 };
+    struct {
+        NDIS_RECEIVE_SCALE_PARAMETERS p;
+        PROCESSOR_NUMBER table[ENTRIES];
+        UCHAR key[KEY];
+    } rss;
+    memset(&rss, 0, sizeof rss);
+    rss.p.Header.Type = NDIS_OBJECT_TYPE_RSS_PARAMETERS;
+    rss.p.Header.Revision = NDIS_RECEIVE_SCALE_PARAMETERS_REVISION_2;
+    rss.p.Header.Size = NDIS_SIZEOF_RECEIVE_SCALE_PARAMETERS_REVISION_2;
+    rss.p.HashInformation =
+        NDIS_RSS_HASH_INFO_FROM_TYPE_AND_FUNC(edge_hw_hash_types(info->rss_caps.CapabilitiesFlags), NdisHashFunctionToeplitz);
+    rss.p.IndirectionTableSize = sizeof rss.table;
+    rss.p.IndirectionTableOffset = offsetof(__typeof__(rss), table);
+    rss.p.HashSecretKeySize = KEY;
+    rss.p.HashSecretKeyOffset = offsetof(__typeof__(rss), key);
+    for (int i = 0; i < KEY; i++)
+        rss.key[i] = (UCHAR)(0x6d + 7 * i);
+    out->rss_status = edge_hw_set(a, OID_GEN_RECEIVE_SCALE_PARAMETERS, &rss, sizeof rss);
+}
+
+/* One traffic class with all the bandwidth, every priority on it. */
+static void edge_hw_qos(struct ndis_adapter *a, struct edge_hw_assist *out)
+{
+    NDIS_QOS_PARAMETERS q;
+    memset(&q, 0, sizeof q);
+    q.Header.Type = NDIS_OBJECT_TYPE_QOS_PARAMETERS;
+    q.Header.Revision = NDIS_QOS_PARAMETERS_REVISION_1;
+    q.Header.Size = NDIS_SIZEOF_QOS_PARAMETERS_REVISION_1;
+    q.Flags = NDIS_QOS_PARAMETERS_ETS_CHANGED | NDIS_QOS_PARAMETERS_ETS_CONFIGURED | NDIS_QOS_PARAMETERS_PFC_CHANGED |
+              NDIS_QOS_PARAMETERS_PFC_CONFIGURED; /* PfcEnable 0: no priority paused */
+    q.NumTrafficClasses = 1;
+    q.TcBandwidthAssignmentTable[0] = 100;
+    q.TsaAssignmentTable[0] = NDIS_QOS_TSA_ETS;
+    q.FirstClassificationElementOffset = sizeof q;
+    q.ClassificationElementSize = sizeof(NDIS_QOS_CLASSIFICATION_ELEMENT);
+    out->qos_status = edge_hw_method(a, OID_QOS_PARAMETERS, &q, sizeof q);
+}
+
+void edge_hw_assist_start(struct ndis_adapter *adapter, const UCHAR mac[6], struct edge_hw_assist *out)
+{
+    struct ndis_hw_assist_info info;
+    ndis_adapter_hw_assist(adapter, &info);
+    memset(out, 0, sizeof *out);
+    out->vmq = info.vmq;
+    out->rss = info.rss;
+    out->qos = info.qos;
+    if (info.vmq)
+        edge_hw_vmq(adapter, &info, mac, out);
+    if (info.rss)
+        edge_hw_rss(adapter, &info, out);
+    if (info.qos)
+        edge_hw_qos(adapter, out);
+}
+
+void edge_hw_assist_stop(struct ndis_adapter *adapter, struct edge_hw_assist *st)
+{
+    /* a protocol gives back what it holds first: a miniport may finish freeing a queue only
+     * when every NBL indicated on it has come back */
+    ndis_adapter_return_pending(adapter);
+    if (st->filter_set) {
+        NDIS_RECEIVE_FILTER_CLEAR_PARAMETERS c;
+        memset(&c, 0, sizeof c);
+        c.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
+        c.Header.Revision = NDIS_RECEIVE_FILTER_CLEAR_PARAMETERS_REVISION_1;
+        c.Header.Size = NDIS_SIZEOF_RECEIVE_FILTER_CLEAR_PARAMETERS_REVISION_1;
+        c.QueueId = st->queue;
+        c.FilterId = st->filter;
+        st->clear_status = edge_hw_set(adapter, OID_RECEIVE_FILTER_CLEAR_FILTER, &c, sizeof c);
+        st->cleared = true;
+        st->filter_set = false;
+    }
+    if (st->queue_allocated) {
+        NDIS_RECEIVE_QUEUE_FREE_PARAMETERS f;
+        memset(&f, 0, sizeof f);
+        f.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
+        f.Header.Revision = NDIS_RECEIVE_QUEUE_FREE_PARAMETERS_REVISION_1;
+        f.Header.Size = NDIS_SIZEOF_RECEIVE_QUEUE_FREE_PARAMETERS_REVISION_1;
+        f.QueueId = st->queue;
+        st->free_status = edge_hw_set(adapter, OID_RECEIVE_FILTER_FREE_QUEUE, &f, sizeof f);
+        st->freed = true;
+        st->queue_allocated = false;
+    }
+}

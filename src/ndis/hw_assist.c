@@ -1,0 +1,218 @@
+/* Hardware assists (NDIS 6.20+), NDIS's side: what an adapter advertises (RSS capabilities
+ * in its general attributes, receive-filter and QoS capabilities in its hardware-assist
+ * attributes), what the upper layer has set up through OIDs (VM queues NDIS numbers, filters,
+ * RSS parameters, QoS parameters), and the checks of each receive indication against that:
+ * a queue must be allocated, a hash type enabled. */
+#include "ndis.h"
+
+/* The newest hardware-assist attributes revision a driver of this NDIS version may use. */
+static UCHAR ndis_hw_revision_max(USHORT minor)
+{
+    return minor >= 60 ? 4 : minor >= 30 ? 3 : minor >= 20 ? 2 : 1;
+}
+
+static bool ndis_hw_header_ok(const NDIS_OBJECT_HEADER *h, UCHAR type, UCHAR max_revision, USHORT min_size,
+                              const char *what, const void *site)
+{
+    if (h->Type != type || h->Revision < 1 || h->Revision > max_revision || h->Size < min_size) {
+        vf_violation(VF_HARDWARE_ASSIST_REVISION, "NdisMSetMiniportAttributes", site,
+                     "%s: header Type 0x%02X Revision %u Size %u; expected Type 0x%02X, revision 1..%u for the "
+                     "driver's NDIS version, size >= %u",
+                     what, h->Type, h->Revision, h->Size, type, max_revision, min_size);
+        return false;
+    }
+    return true;
+}
+
+/* Copies as much of `src` as its header says exists, no more than `size`. */
+static void ndis_hw_copy(void *dst, const void *src, size_t size)
+{
+    const NDIS_OBJECT_HEADER *h = src;
+    memset(dst, 0, size);
+    memcpy(dst, src, h->Size < size ? h->Size : size);
+}
+
+NDIS_STATUS ndis_hw_assist_rss(struct ndis_adapter *a, const NDIS_RECEIVE_SCALE_CAPABILITIES *caps, const void *site)
+{
+    if (caps == NULL)
+        return NDIS_STATUS_SUCCESS;
+    UCHAR max = a->driver->chars.MinorNdisVersion >= 60 ? 3 : a->driver->chars.MinorNdisVersion >= 30 ? 2 : 1;
+    if (!ndis_hw_header_ok(&caps->Header, NDIS_OBJECT_TYPE_RSS_CAPABILITIES, max,
+                           NDIS_SIZEOF_RECEIVE_SCALE_CAPABILITIES_REVISION_1, "RSS capabilities", site))
+        return NDIS_STATUS_INVALID_PARAMETER;
+    ndis_adapter_lock(a);
+    ndis_hw_copy(&a->hw.rss_caps, caps, sizeof a->hw.rss_caps);
+    a->hw.rss_advertised = true;
+    ndis_adapter_unlock(a);
+    return NDIS_STATUS_SUCCESS;
+}
+
+NDIS_STATUS ndis_hw_assist_attributes(struct ndis_adapter *a, const NDIS_MINIPORT_ADAPTER_HARDWARE_ASSIST_ATTRIBUTES *h,
+                                      const void *site)
+{
+    static const USHORT sizes[] = { 0, NDIS_SIZEOF_MINIPORT_ADAPTER_HARDWARE_ASSIST_ATTRIBUTES_REVISION_1,
+                                    NDIS_SIZEOF_MINIPORT_ADAPTER_HARDWARE_ASSIST_ATTRIBUTES_REVISION_2,
+                                    NDIS_SIZEOF_MINIPORT_ADAPTER_HARDWARE_ASSIST_ATTRIBUTES_REVISION_3,
+                                    NDIS_SIZEOF_MINIPORT_ADAPTER_HARDWARE_ASSIST_ATTRIBUTES_REVISION_4 };
+    UCHAR max = ndis_hw_revision_max(a->driver->chars.MinorNdisVersion);
+    UCHAR rev = h->Header.Revision;
+    if (!ndis_hw_header_ok(&h->Header, NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_HARDWARE_ASSIST_ATTRIBUTES, max,
+                           sizes[rev >= 1 && rev <= 4 ? rev : 1], "hardware-assist attributes", site))
+        return rev > max ? NDIS_STATUS_BAD_VERSION : NDIS_STATUS_INVALID_PARAMETER;
+    struct { bool vmq_advertised, qos_advertised; NDIS_RECEIVE_FILTER_CAPABILITIES vmq_caps; NDIS_QOS_CAPABILITIES qos_caps; } hw = { 0 };
+    const NDIS_RECEIVE_FILTER_CAPABILITIES *rf = rev >= 2 ? h->CurrentReceiveFilterCapabilities : NULL;
+    if (rf != NULL) {
+        if (!ndis_hw_header_ok(&rf->Header, NDIS_OBJECT_TYPE_DEFAULT, a->driver->chars.MinorNdisVersion >= 30 ? 2 : 1,
+                               NDIS_SIZEOF_RECEIVE_FILTER_CAPABILITIES_REVISION_1, "current receive-filter capabilities",
+                               site))
+            return NDIS_STATUS_INVALID_PARAMETER;
+        ndis_hw_copy(&hw.vmq_caps, rf, sizeof hw.vmq_caps);
+        hw.vmq_advertised = (rf->EnabledQueueTypes & NDIS_RECEIVE_FILTER_VM_QUEUES_ENABLED) && rf->NumQueues != 0 &&
+                            (rf->SupportedQueueProperties & NDIS_RECEIVE_FILTER_VM_QUEUE_SUPPORTED);
+    }
+    const NDIS_QOS_CAPABILITIES *qos = rev >= 3 ? h->CurrentQosCapabilities : NULL;
+    if (qos != NULL) {
+        if (!ndis_hw_header_ok(&qos->Header, NDIS_OBJECT_TYPE_QOS_CAPABILITIES, 1, NDIS_SIZEOF_QOS_CAPABILITIES_REVISION_1,
+                               "current QoS capabilities", site))
+            return NDIS_STATUS_INVALID_PARAMETER;
+        ndis_hw_copy(&hw.qos_caps, qos, sizeof hw.qos_caps);
+        hw.qos_advertised = qos->MaxNumTrafficClasses != 0;
+    }
+    /* Drivers set these attributes once per feature (netvmini: one call for VMQ, one for QoS):
+     * a NULL pointer leaves what an earlier call said. */
+    ndis_adapter_lock(a);
+    if (rf != NULL) {
+        a->hw.vmq_advertised = hw.vmq_advertised;
+        a->hw.vmq_caps = hw.vmq_caps;
+    }
+    if (qos != NULL) {
+        a->hw.qos_advertised = hw.qos_advertised;
+        a->hw.qos_caps = hw.qos_caps;
+    }
+    ndis_adapter_unlock(a);
+    return NDIS_STATUS_SUCCESS;
+}
+
+/* Under `lock`, before the request reaches the miniport: NDIS numbers a new queue or filter. */
+void ndis_hw_assist_before_oid(struct ndis_adapter *a, NDIS_REQUEST_TYPE type, NDIS_OID oid, PVOID buffer, ULONG length)
+{
+    if (type == NdisRequestMethod && oid == OID_RECEIVE_FILTER_SET_FILTER &&
+        length >= NDIS_SIZEOF_RECEIVE_FILTER_PARAMETERS_REVISION_1) {
+        ((PNDIS_RECEIVE_FILTER_PARAMETERS)buffer)->FilterId = ++a->hw.last_filter_id;
+        return;
+    }
+    if (type != NdisRequestMethod || oid != OID_RECEIVE_FILTER_ALLOCATE_QUEUE ||
+        length < NDIS_SIZEOF_RECEIVE_QUEUE_PARAMETERS_REVISION_1)
+        return;
+    PNDIS_RECEIVE_QUEUE_PARAMETERS q = buffer;
+    q->QueueId = 0;
+    for (ULONG id = 1; id < NDIS_HW_MAX_QUEUES; id++)
+        if (!(a->hw.queues & (1ull << id))) {
+            q->QueueId = id;
+            break;
+        }
+}
+
+/* After a request completed: what the upper layer now has set up. */
+void ndis_hw_assist_after_oid(struct ndis_adapter *a, NDIS_REQUEST_TYPE type, NDIS_OID oid, PVOID buffer, ULONG length,
+                              NDIS_STATUS status)
+{
+    if (status != NDIS_STATUS_SUCCESS)
+        return;
+    ndis_adapter_lock(a);
+    switch (oid) {
+    case OID_RECEIVE_FILTER_ALLOCATE_QUEUE:
+        if (type == NdisRequestMethod && length >= NDIS_SIZEOF_RECEIVE_QUEUE_PARAMETERS_REVISION_1) {
+            ULONG id = ((PNDIS_RECEIVE_QUEUE_PARAMETERS)buffer)->QueueId;
+            if (id != 0 && id < NDIS_HW_MAX_QUEUES) {
+                a->hw.queues |= 1ull << id;
+                a->hw.queues_allocated++;
+            }
+        }
+        break;
+    case OID_RECEIVE_FILTER_FREE_QUEUE:
+        if (length >= NDIS_SIZEOF_RECEIVE_QUEUE_FREE_PARAMETERS_REVISION_1) {
+            ULONG id = ((PNDIS_RECEIVE_QUEUE_FREE_PARAMETERS)buffer)->QueueId;
+            if (id < NDIS_HW_MAX_QUEUES)
+                a->hw.queues &= ~(1ull << id);
+        }
+        break;
+    case OID_RECEIVE_FILTER_SET_FILTER:
+        a->hw.filters_set++;
+        break;
+    case OID_GEN_RECEIVE_SCALE_PARAMETERS:
+        if (type == NdisRequestSetInformation && length >= NDIS_SIZEOF_RECEIVE_SCALE_PARAMETERS_REVISION_1) {
+            const NDIS_RECEIVE_SCALE_PARAMETERS *p = buffer;
+            a->hw.rss_enabled = !(p->Flags & NDIS_RSS_PARAM_FLAG_DISABLE_RSS);
+            if (!(p->Flags & NDIS_RSS_PARAM_FLAG_HASH_INFO_UNCHANGED))
+                a->hw.rss_hash_types = NDIS_RSS_HASH_TYPE_FROM_HASH_INFO(p->HashInformation);
+            a->hw.rss_set++;
+        }
+        break;
+    case OID_GEN_RECEIVE_SCALE_PARAMETERS_V2:
+        if (length >= NDIS_SIZEOF_RECEIVE_SCALE_PARAMETERS_V2_REVISION_1) {
+            const NDIS_RECEIVE_SCALE_PARAMETERS_V2 *p = buffer;
+            a->hw.rss_enabled = (p->Flags & NDIS_RECEIVE_SCALE_PARAM_ENABLE_RSS) != 0;
+            if (p->Flags & NDIS_RECEIVE_SCALE_PARAM_HASH_INFO_CHANGED)
+                a->hw.rss_hash_types = NDIS_RSS_HASH_TYPE_FROM_HASH_INFO(p->HashInformation);
+            a->hw.rss_set++;
+        }
+        break;
+    case OID_QOS_PARAMETERS:
+        a->hw.qos_set++;
+        break;
+    default:
+        break;
+    }
+    ndis_adapter_unlock(a);
+}
+
+/* Each NBL of a receive indication: its queue must exist, its hash type be enabled. The data
+ * path reads the setup atomically, without the lock; it changes only when an OID completes. */
+void ndis_hw_assist_check_receive(struct ndis_adapter *a, PNET_BUFFER_LIST nbl, const char *fn, const void *site)
+{
+    USHORT queue = NET_BUFFER_LIST_RECEIVE_QUEUE_ID(nbl);
+    if (queue != NDIS_DEFAULT_RECEIVE_QUEUE_ID) {
+        uint64_t queues = atomic_load_explicit(&a->hw.queues, memory_order_relaxed);
+        if (queue >= NDIS_HW_MAX_QUEUES || !(queues & (1ull << queue)))
+            vf_violation(VF_RECEIVE_QUEUE_NOT_ALLOCATED, fn, site,
+                         "NET_BUFFER_LIST %p is indicated on receive queue %u, which NDIS has not allocated on adapter "
+                         "%u (or has freed)",
+                         (void *)nbl, queue, a->index);
+        else
+            atomic_fetch_add_explicit(&a->hw.queue_frames, 1, memory_order_relaxed);
+    }
+    ULONG type = NET_BUFFER_LIST_GET_HASH_TYPE(nbl);
+    if (type != 0) {
+        bool enabled = atomic_load_explicit(&a->hw.rss_enabled, memory_order_relaxed);
+        ULONG types = atomic_load_explicit(&a->hw.rss_hash_types, memory_order_relaxed);
+        if (!enabled || (type & ~types) != 0)
+            vf_violation(VF_RSS_HASH_NOT_ENABLED, fn, site,
+                         "NET_BUFFER_LIST %p carries RSS hash type 0x%x, but %s on adapter %u", (void *)nbl,
+                         (unsigned)type, enabled ? "the protocol enabled only other types" : "RSS is not enabled",
+                         a->index);
+        else
+            atomic_fetch_add_explicit(&a->hw.hashed_frames, 1, memory_order_relaxed);
+    }
+}
+
+void ndis_adapter_hw_assist(struct ndis_adapter *a, struct ndis_hw_assist_info *out)
+{
+    ndis_adapter_lock(a);
+    *out = (struct ndis_hw_assist_info){
+        .ndis_minor = a->driver->chars.MinorNdisVersion,
+        .rss = a->hw.rss_advertised,
+        .rss_caps = a->hw.rss_caps,
+        .vmq = a->hw.vmq_advertised,
+        .vmq_caps = a->hw.vmq_caps,
+        .qos = a->hw.qos_advertised,
+        .qos_caps = a->hw.qos_caps,
+        .queues_allocated = a->hw.queues_allocated,
+        .filters_set = a->hw.filters_set,
+        .rss_set = a->hw.rss_set,
+        .qos_set = a->hw.qos_set,
+        .queue_frames = atomic_load(&a->hw.queue_frames),
+        .hashed_frames = atomic_load(&a->hw.hashed_frames),
+    };
+    ndis_adapter_unlock(a);
+}

@@ -1,0 +1,311 @@
+/* A miniport with one VM queue (NDIS 6.20 VMQ), built once per BREAK_* macro: unbroken, it
+ * advertises the queue in its hardware-assist attributes, takes the queue, filter and
+ * allocation-complete requests, and reflects every frame it is sent back up as a receive on
+ * the same adapter: on the queue when the destination matches the queue's filter, else on
+ * the default queue. Each broken build makes one hardware-assist mistake. */
+#include "rogue.h"
+
+#define ROGUE_FRAME_MAX 1514
+
+typedef struct _VMQ_ADAPTER {
+    NDIS_HANDLE Handle;
+    NDIS_HANDLE Pool;
+    UCHAR Mac[6];
+    NDIS_SPIN_LOCK Lock;
+    NDIS_RECEIVE_QUEUE_ID Queue; /* 0: none allocated */
+    NDIS_RECEIVE_FILTER_ID Filter;
+    UCHAR FilterMac[6];
+} VMQ_ADAPTER, *PVMQ_ADAPTER;
+
+static NDIS_OID VmqOids[] = { OID_GEN_CURRENT_PACKET_FILTER, OID_802_3_CURRENT_ADDRESS };
+static LONG AdapterCount;
+
+static NDIS_STATUS SetAttributes(PVMQ_ADAPTER Adapter)
+{
+    NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES Registration;
+    NdisZeroMemory(&Registration, sizeof(Registration));
+    Registration.Header.Type = NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES;
+    Registration.Header.Revision = NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES_REVISION_1;
+    Registration.Header.Size = NDIS_SIZEOF_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES_REVISION_1;
+    Registration.MiniportAdapterContext = Adapter;
+    NDIS_STATUS Status = NdisMSetMiniportAttributes(Adapter->Handle, (PNDIS_MINIPORT_ADAPTER_ATTRIBUTES)&Registration);
+    if (Status != NDIS_STATUS_SUCCESS)
+        return Status;
+
+    NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES General;
+    NdisZeroMemory(&General, sizeof(General));
+    General.Header.Type = NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES;
+    General.Header.Revision = NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES_REVISION_1;
+    General.Header.Size = NDIS_SIZEOF_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES_REVISION_1;
+    General.MediaType = NdisMedium802_3;
+    General.MtuSize = 1500;
+    General.MediaConnectState = MediaConnectStateConnected;
+    General.MacAddressLength = 6;
+    NdisMoveMemory(General.CurrentMacAddress, Adapter->Mac, 6);
+    NdisMoveMemory(General.PermanentMacAddress, Adapter->Mac, 6);
+    General.SupportedOidList = VmqOids;
+    General.SupportedOidListLength = sizeof(VmqOids);
+    Status = NdisMSetMiniportAttributes(Adapter->Handle, (PNDIS_MINIPORT_ADAPTER_ATTRIBUTES)&General);
+    if (Status != NDIS_STATUS_SUCCESS)
+        return Status;
+
+    NDIS_RECEIVE_FILTER_CAPABILITIES Caps;
+    NdisZeroMemory(&Caps, sizeof(Caps));
+    Caps.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
+    Caps.Header.Revision = NDIS_RECEIVE_FILTER_CAPABILITIES_REVISION_1;
+    Caps.Header.Size = NDIS_SIZEOF_RECEIVE_FILTER_CAPABILITIES_REVISION_1;
+    Caps.EnabledFilterTypes = NDIS_RECEIVE_FILTER_VMQ_FILTERS_ENABLED;
+    Caps.EnabledQueueTypes = NDIS_RECEIVE_FILTER_VM_QUEUES_ENABLED;
+    Caps.NumQueues = 1;
+    Caps.SupportedQueueProperties = NDIS_RECEIVE_FILTER_VM_QUEUE_SUPPORTED;
+    Caps.SupportedFilterTests = NDIS_RECEIVE_FILTER_TEST_HEADER_FIELD_EQUAL_SUPPORTED;
+    Caps.SupportedHeaders = NDIS_RECEIVE_FILTER_MAC_HEADER_SUPPORTED;
+    Caps.SupportedMacHeaderFields = NDIS_RECEIVE_FILTER_MAC_HEADER_DEST_ADDR_SUPPORTED;
+    Caps.MaxMacHeaderFilters = 1;
+    NDIS_MINIPORT_ADAPTER_HARDWARE_ASSIST_ATTRIBUTES Assist;
+    NdisZeroMemory(&Assist, sizeof(Assist));
+    Assist.Header.Type = NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_HARDWARE_ASSIST_ATTRIBUTES;
+    Assist.Header.Revision = NDIS_MINIPORT_ADAPTER_HARDWARE_ASSIST_ATTRIBUTES_REVISION_2;
+    Assist.Header.Size = NDIS_SIZEOF_MINIPORT_ADAPTER_HARDWARE_ASSIST_ATTRIBUTES_REVISION_2;
+#if defined(BREAK_ASSIST_REVISION) /* ND2203: revision 2's receive-filter members, revision 1's size */
+    Assist.Header.Size = NDIS_SIZEOF_MINIPORT_ADAPTER_HARDWARE_ASSIST_ATTRIBUTES_REVISION_1;
+#endif
+    Assist.HardwareReceiveFilterCapabilities = &Caps;
+    Assist.CurrentReceiveFilterCapabilities = &Caps;
+    Status = NdisMSetMiniportAttributes(Adapter->Handle, (PNDIS_MINIPORT_ADAPTER_ATTRIBUTES)&Assist); /* expect ND2203: rogue_vmq_assist_revision */
+#if defined(BREAK_ASSIST_REVISION)
+    Status = NDIS_STATUS_SUCCESS; /* runs on without VMQ, as a driver that ignores the failure would */
+#endif
+    return Status;
+}
+
+static NDIS_STATUS VmqInitializeEx(NDIS_HANDLE Handle, NDIS_HANDLE DriverContext, PNDIS_MINIPORT_INIT_PARAMETERS Params)
+{
+    UNREFERENCED_PARAMETER(DriverContext);
+    UNREFERENCED_PARAMETER(Params);
+    PVMQ_ADAPTER Adapter = NdisAllocateMemoryWithTagPriority(Handle, sizeof(*Adapter), 'qmVR', NormalPoolPriority);
+    if (Adapter == NULL)
+        return NDIS_STATUS_RESOURCES;
+    NdisZeroMemory(Adapter, sizeof(*Adapter));
+    Adapter->Handle = Handle;
+    Adapter->Mac[0] = 0x02;
+    Adapter->Mac[5] = (UCHAR)InterlockedIncrement(&AdapterCount);
+    NdisAllocateSpinLock(&Adapter->Lock);
+    NDIS_STATUS Status = SetAttributes(Adapter);
+    if (Status != NDIS_STATUS_SUCCESS)
+        goto fail;
+    NET_BUFFER_LIST_POOL_PARAMETERS PoolParams;
+    NdisZeroMemory(&PoolParams, sizeof(PoolParams));
+    PoolParams.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
+    PoolParams.Header.Revision = NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1;
+    PoolParams.Header.Size = NDIS_SIZEOF_NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1;
+    PoolParams.fAllocateNetBuffer = TRUE;
+    PoolParams.PoolTag = 'qmVR';
+    PoolParams.DataSize = ROGUE_FRAME_MAX;
+    Adapter->Pool = NdisAllocateNetBufferListPool(Handle, &PoolParams);
+    if (Adapter->Pool == NULL) {
+        Status = NDIS_STATUS_RESOURCES;
+        goto fail;
+    }
+    return NDIS_STATUS_SUCCESS;
+fail:
+    NdisFreeSpinLock(&Adapter->Lock);
+    NdisFreeMemory(Adapter, 0, 0);
+    return Status;
+}
+
+static VOID VmqHaltEx(NDIS_HANDLE Context, NDIS_HALT_ACTION Action)
+{
+    PVMQ_ADAPTER Adapter = Context;
+    UNREFERENCED_PARAMETER(Action);
+    NdisFreeNetBufferListPool(Adapter->Pool);
+    NdisFreeSpinLock(&Adapter->Lock);
+    NdisFreeMemory(Adapter, 0, 0);
+}
+
+static NDIS_STATUS VmqPause(NDIS_HANDLE Context, PNDIS_MINIPORT_PAUSE_PARAMETERS Params)
+{
+    UNREFERENCED_PARAMETER(Context);
+    UNREFERENCED_PARAMETER(Params);
+    return NDIS_STATUS_SUCCESS;
+}
+
+static NDIS_STATUS VmqRestart(NDIS_HANDLE Context, PNDIS_MINIPORT_RESTART_PARAMETERS Params)
+{
+    UNREFERENCED_PARAMETER(Context);
+    UNREFERENCED_PARAMETER(Params);
+    return NDIS_STATUS_SUCCESS;
+}
+
+/* The queue requests NDIS sends (ALLOCATE_QUEUE, SET_FILTER, QUEUE_ALLOCATION_COMPLETE are
+ * methods; CLEAR_FILTER and FREE_QUEUE sets), each checked for its structure's size. */
+static NDIS_STATUS VmqMethod(PVMQ_ADAPTER Adapter, PNDIS_OID_REQUEST Request)
+{
+    struct _METHOD *M = &Request->DATA.METHOD_INFORMATION;
+    switch (M->Oid) {
+    case OID_RECEIVE_FILTER_ALLOCATE_QUEUE: {
+        PNDIS_RECEIVE_QUEUE_PARAMETERS Q = M->InformationBuffer;
+        if (M->InputBufferLength < NDIS_SIZEOF_RECEIVE_QUEUE_PARAMETERS_REVISION_1)
+            return NDIS_STATUS_INVALID_LENGTH;
+        if (Adapter->Queue != 0)
+            return NDIS_STATUS_RESOURCES; /* one queue */
+        Adapter->Queue = Q->QueueId;
+        M->BytesRead = M->BytesWritten = M->InputBufferLength;
+        return NDIS_STATUS_SUCCESS;
+    }
+    case OID_RECEIVE_FILTER_SET_FILTER: {
+        PNDIS_RECEIVE_FILTER_PARAMETERS F = M->InformationBuffer;
+        if (M->InputBufferLength < NDIS_SIZEOF_RECEIVE_FILTER_PARAMETERS_REVISION_1 ||
+            F->FieldParametersArrayNumElements != 1 ||
+            F->FieldParametersArrayOffset + sizeof(NDIS_RECEIVE_FILTER_FIELD_PARAMETERS) > M->InputBufferLength)
+            return NDIS_STATUS_INVALID_PARAMETER;
+        PNDIS_RECEIVE_FILTER_FIELD_PARAMETERS Field =
+            (PNDIS_RECEIVE_FILTER_FIELD_PARAMETERS)((PUCHAR)F + F->FieldParametersArrayOffset);
+        if (F->QueueId != Adapter->Queue || Field->HeaderField.MacHeaderField != NdisMacHeaderFieldDestinationAddress)
+            return NDIS_STATUS_INVALID_PARAMETER;
+        NdisAcquireSpinLock(&Adapter->Lock);
+        Adapter->Filter = F->FilterId;
+        NdisMoveMemory(Adapter->FilterMac, Field->FieldValue.FieldByteArrayValue, 6);
+        NdisReleaseSpinLock(&Adapter->Lock);
+        M->BytesRead = M->BytesWritten = M->InputBufferLength;
+        return NDIS_STATUS_SUCCESS;
+    }
+    case OID_RECEIVE_FILTER_QUEUE_ALLOCATION_COMPLETE: {
+        PNDIS_RECEIVE_QUEUE_ALLOCATION_COMPLETE_ARRAY A = M->InformationBuffer;
+        if (M->InputBufferLength < NDIS_SIZEOF_RECEIVE_QUEUE_ALLOCATION_COMPLETE_ARRAY_REVISION_1)
+            return NDIS_STATUS_INVALID_LENGTH;
+        for (ULONG i = 0; i < A->NumElements; i++) {
+            ULONG At = A->FirstElementOffset + i * A->ElementSize;
+            if (At + sizeof(NDIS_RECEIVE_QUEUE_ALLOCATION_COMPLETE_PARAMETERS) > M->InputBufferLength)
+                return NDIS_STATUS_INVALID_LENGTH;
+            ((PNDIS_RECEIVE_QUEUE_ALLOCATION_COMPLETE_PARAMETERS)((PUCHAR)A + At))->CompletionStatus = NDIS_STATUS_SUCCESS;
+        }
+        M->BytesRead = M->BytesWritten = M->InputBufferLength;
+        return NDIS_STATUS_SUCCESS;
+    }
+    default:
+        return NDIS_STATUS_NOT_SUPPORTED;
+    }
+}
+
+static NDIS_STATUS VmqOidRequest(NDIS_HANDLE Context, PNDIS_OID_REQUEST Request)
+{
+    PVMQ_ADAPTER Adapter = Context;
+    if (Request->RequestType == NdisRequestMethod)
+        return VmqMethod(Adapter, Request);
+    struct _SET *S = &Request->DATA.SET_INFORMATION;
+    if (Request->RequestType == NdisRequestSetInformation) {
+        switch (S->Oid) {
+        case OID_RECEIVE_FILTER_CLEAR_FILTER: {
+            PNDIS_RECEIVE_FILTER_CLEAR_PARAMETERS C = S->InformationBuffer;
+            if (S->InformationBufferLength < NDIS_SIZEOF_RECEIVE_FILTER_CLEAR_PARAMETERS_REVISION_1)
+                return NDIS_STATUS_INVALID_LENGTH;
+            if (C->FilterId != Adapter->Filter)
+                return NDIS_STATUS_INVALID_PARAMETER;
+            NdisAcquireSpinLock(&Adapter->Lock);
+            Adapter->Filter = 0;
+            NdisReleaseSpinLock(&Adapter->Lock);
+            break;
+        }
+        case OID_RECEIVE_FILTER_FREE_QUEUE: {
+            PNDIS_RECEIVE_QUEUE_FREE_PARAMETERS F = S->InformationBuffer;
+            if (S->InformationBufferLength < NDIS_SIZEOF_RECEIVE_QUEUE_FREE_PARAMETERS_REVISION_1)
+                return NDIS_STATUS_INVALID_LENGTH;
+            if (F->QueueId != Adapter->Queue)
+                return NDIS_STATUS_INVALID_PARAMETER;
+            Adapter->Queue = 0;
+            break;
+        }
+        default:
+            break;
+        }
+        S->BytesRead = S->InformationBufferLength;
+        return NDIS_STATUS_SUCCESS;
+    }
+    struct _QUERY *Q = &Request->DATA.QUERY_INFORMATION;
+    if (Q->Oid == OID_802_3_CURRENT_ADDRESS) {
+        Q->BytesNeeded = 6;
+        if (Q->InformationBufferLength < 6)
+            return NDIS_STATUS_BUFFER_TOO_SHORT;
+        NdisMoveMemory(Q->InformationBuffer, Adapter->Mac, 6);
+        Q->BytesWritten = 6;
+        return NDIS_STATUS_SUCCESS;
+    }
+    return NDIS_STATUS_NOT_SUPPORTED;
+}
+
+/* Every frame sent comes back up on this adapter, on the queue its filter names. */
+static VOID VmqReflect(PVMQ_ADAPTER Adapter, PNET_BUFFER Nb)
+{
+    ULONG Length = NET_BUFFER_DATA_LENGTH(Nb);
+    if (Length > ROGUE_FRAME_MAX || Length < 6)
+        return;
+    PNET_BUFFER_LIST Rx = NdisAllocateNetBufferList(Adapter->Pool, 0, 0);
+    if (Rx == NULL)
+        return;
+    PNET_BUFFER RxNb = NET_BUFFER_LIST_FIRST_NB(Rx);
+    PUCHAR To = MmGetSystemAddressForMdlSafe(NET_BUFFER_CURRENT_MDL(RxNb), NormalPagePriority);
+    PUCHAR From = NdisGetDataBuffer(Nb, Length, To + NET_BUFFER_CURRENT_MDL_OFFSET(RxNb), 1, 0);
+    if (To == NULL || From == NULL) {
+        NdisFreeNetBufferList(Rx);
+        return;
+    }
+    if (From != To + NET_BUFFER_CURRENT_MDL_OFFSET(RxNb))
+        NdisMoveMemory(To + NET_BUFFER_CURRENT_MDL_OFFSET(RxNb), From, Length);
+    NET_BUFFER_DATA_LENGTH(RxNb) = Length;
+    NdisAcquireSpinLock(&Adapter->Lock);
+    BOOLEAN OnQueue = Adapter->Filter != 0 && NdisEqualMemory(From, Adapter->FilterMac, 6);
+    NdisReleaseSpinLock(&Adapter->Lock);
+    NET_BUFFER_LIST_RECEIVE_QUEUE_ID(Rx) = (USHORT)(OnQueue ? Adapter->Queue : NDIS_DEFAULT_RECEIVE_QUEUE_ID);
+    NET_BUFFER_LIST_RECEIVE_FILTER_ID(Rx) = (USHORT)(OnQueue ? Adapter->Filter : 0);
+#if defined(BREAK_UNALLOCATED_QUEUE) /* ND2201: a queue NDIS never handed out */
+    NET_BUFFER_LIST_RECEIVE_QUEUE_ID(Rx) = 7;
+#elif defined(BREAK_HASH_NOT_ENABLED) /* ND2202: a hash although nobody enabled RSS */
+    NET_BUFFER_LIST_SET_HASH_VALUE(Rx, 0x12345678);
+    NET_BUFFER_LIST_SET_HASH_TYPE(Rx, NDIS_HASH_TCP_IPV4);
+    NET_BUFFER_LIST_SET_HASH_FUNCTION(Rx, NdisHashFunctionToeplitz);
+#endif
+    Rx->SourceHandle = Adapter->Handle;
+    NdisMIndicateReceiveNetBufferLists(Adapter->Handle, Rx, 0, 1, NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL); /* expect ND2201: rogue_vmq_unallocated_queue; expect ND2202: rogue_vmq_hash_not_enabled */
+}
+
+static VOID VmqSend(NDIS_HANDLE Context, PNET_BUFFER_LIST Nbls, NDIS_PORT_NUMBER Port, ULONG Flags)
+{
+    PVMQ_ADAPTER Adapter = Context;
+    UNREFERENCED_PARAMETER(Port);
+    UNREFERENCED_PARAMETER(Flags);
+    for (PNET_BUFFER_LIST Nbl = Nbls; Nbl; Nbl = NET_BUFFER_LIST_NEXT_NBL(Nbl)) {
+        for (PNET_BUFFER Nb = NET_BUFFER_LIST_FIRST_NB(Nbl); Nb; Nb = NET_BUFFER_NEXT_NB(Nb))
+            VmqReflect(Adapter, Nb);
+        NET_BUFFER_LIST_STATUS(Nbl) = NDIS_STATUS_SUCCESS;
+    }
+    NdisMSendNetBufferListsComplete(Adapter->Handle, Nbls, 0);
+}
+
+static VOID VmqReturn(NDIS_HANDLE Context, PNET_BUFFER_LIST Nbls, ULONG Flags)
+{
+    UNREFERENCED_PARAMETER(Context);
+    UNREFERENCED_PARAMETER(Flags);
+    for (PNET_BUFFER_LIST Nbl = Nbls, Next; Nbl; Nbl = Next) {
+        Next = NET_BUFFER_LIST_NEXT_NBL(Nbl);
+        NdisFreeNetBufferList(Nbl);
+    }
+}
+
+NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
+{
+    NDIS_MINIPORT_DRIVER_CHARACTERISTICS Chars;
+    RogueCharacteristics(&Chars);
+    Chars.Header.Revision = NDIS_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_2;
+    Chars.Header.Size = NDIS_SIZEOF_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_2;
+    Chars.MinorNdisVersion = 20;
+    Chars.InitializeHandlerEx = VmqInitializeEx;
+    Chars.HaltHandlerEx = VmqHaltEx;
+    Chars.PauseHandler = VmqPause;
+    Chars.RestartHandler = VmqRestart;
+    Chars.OidRequestHandler = VmqOidRequest;
+    Chars.SendNetBufferListsHandler = VmqSend;
+    Chars.ReturnNetBufferListsHandler = VmqReturn;
+    return NdisMRegisterMiniportDriver(DriverObject, RegistryPath, NULL, &Chars, &RogueHandle);
+}
+/* expect clean: rogue_vmq_none */
