@@ -120,6 +120,10 @@ SampleInitializeEx(NDIS_HANDLE NdisMiniportHandle, NDIS_HANDLE MiniportDriverCon
                                   NDIS_STATISTICS_MULTICAST_FRAMES_RCV_SUPPORTED |
                                   NDIS_STATISTICS_BROADCAST_FRAMES_RCV_SUPPORTED;
     General.SupportedPauseFunctions = NdisPauseFunctionsUnsupported;
+    if (!Adapter->IpMedium) { /* the hash reads IPv4 headers behind an Ethernet header */
+        SampleRssCapabilities(&Adapter->RssCapabilities);
+        General.RecvScaleCapabilities = &Adapter->RssCapabilities;
+    }
     General.SupportedOidList = (PNDIS_OID)SampleSupportedOids;
     General.SupportedOidListLength = SampleSupportedOidCount * sizeof(NDIS_OID);
     General.AutoNegotiationFlags = NDIS_LINK_STATE_DUPLEX_AUTO_NEGOTIATED;

@@ -213,6 +213,8 @@ static NDIS_STATUS SampleSet(PSAMPLE_ADAPTER Adapter, PNDIS_OID_REQUEST Request)
         return NDIS_STATUS_SUCCESS;
     case OID_GEN_INTERRUPT_MODERATION:
         return NDIS_STATUS_INVALID_DATA; /* reported as not supported in the query */
+    case OID_GEN_RECEIVE_SCALE_PARAMETERS:
+        return Adapter->IpMedium ? NDIS_STATUS_NOT_SUPPORTED : SampleRssSetParameters(Adapter, Request);
     default:
         return NDIS_STATUS_NOT_SUPPORTED;
     }

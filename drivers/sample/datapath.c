@@ -128,7 +128,9 @@ static VOID SampleReceiveFrames(PSAMPLE_ADAPTER Receiver, const SAMPLE_FRAME *Fr
 
     /* Deciding to receive and counting the receives as outstanding happen under one lock,
      * so a pause either stops these frames or waits for them to come back. */
+    SAMPLE_RSS Rss;
     NdisDprAcquireSpinLock(&Receiver->Lock);
+    Rss = Receiver->Rss;
     for (ULONG i = 0; i < Count; i++) {
         Accept[i] = Receiver->Running && SampleFilterAccepts(Receiver, Frames[i].Destination);
         if (Accept[i])
@@ -150,12 +152,14 @@ static VOID SampleReceiveFrames(PSAMPLE_ADAPTER Receiver, const SAMPLE_FRAME *Fr
             continue;
         }
         PNET_BUFFER Nb = NET_BUFFER_LIST_FIRST_NB(Nbl);
-        if (!SampleCopyFrame(&Frames[i], MmGetSystemAddressForMdlSafe(NET_BUFFER_FIRST_MDL(Nb), NormalPagePriority))) {
+        PUCHAR Data = MmGetSystemAddressForMdlSafe(NET_BUFFER_FIRST_MDL(Nb), NormalPagePriority);
+        if (Data == NULL || !SampleCopyFrame(&Frames[i], Data)) {
             NdisFreeNetBufferList(Nbl);
             NoBuffer++;
             continue;
         }
         NET_BUFFER_DATA_LENGTH(Nb) = Frames[i].Length;
+        SampleRssHash(&Rss, Nbl, Data, Frames[i].Length);
         Nbl->SourceHandle = Receiver->AdapterHandle;
         *Tail = Nbl;
         Tail = &NET_BUFFER_LIST_NEXT_NBL(Nbl);

@@ -23,6 +23,12 @@
     (NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_MULTICAST | NDIS_PACKET_TYPE_ALL_MULTICAST | \
      NDIS_PACKET_TYPE_BROADCAST | NDIS_PACKET_TYPE_PROMISCUOUS)
 
+/* What the protocol set with OID_GEN_RECEIVE_SCALE_PARAMETERS (rss.c). */
+typedef struct _SAMPLE_RSS {
+    BOOLEAN Enabled;
+    ULONG HashTypes; /* NDIS_HASH_* */
+    UCHAR Key[NDIS_RSS_HASH_SECRET_KEY_SIZE_REVISION_1];
+} SAMPLE_RSS;
 typedef struct _SAMPLE_ADAPTER {
     LIST_ENTRY HubLink;
     LONG HubDeliveries;        /* senders indicating on this adapter now (taken under HubLock) */
@@ -40,7 +46,9 @@ typedef struct _SAMPLE_ADAPTER {
     ULONG Lookahead;
     ULONG MulticastCount;
     UCHAR MulticastList[SAMPLE_MAX_MULTICAST][SAMPLE_ADDRESS_LENGTH];
-    NDIS_SPIN_LOCK Lock;       /* filter, multicast list, counters */
+    SAMPLE_RSS Rss;            /* under Lock */
+    NDIS_RECEIVE_SCALE_CAPABILITIES RssCapabilities;
+    NDIS_SPIN_LOCK Lock;       /* filter, multicast list, counters, RSS */
     ULONG64 FramesXmitOk, FramesRcvOk, FramesXmitError, FramesRcvNoBuffer, FramesRcvFiltered;
     ULONG64 BytesXmit, BytesRcv;
     ULONG64 DirectedXmit, MulticastXmit, BroadcastXmit, DirectedRcv, MulticastRcv, BroadcastRcv;
@@ -85,6 +93,11 @@ MINIPORT_CANCEL_OID_REQUEST SampleCancelOidRequest;
 extern const NDIS_OID SampleSupportedOids[];
 extern const ULONG SampleSupportedOidCount;
 
+/* rss.c */
+VOID SampleRssCapabilities(PNDIS_RECEIVE_SCALE_CAPABILITIES Caps);
+NDIS_STATUS SampleRssSetParameters(PSAMPLE_ADAPTER Adapter, PNDIS_OID_REQUEST Request);
+/* Sets the NBL's hash for a received frame (or clears it): IPv4, and TCP or UDP ports. */
+VOID SampleRssHash(const SAMPLE_RSS *Rss, PNET_BUFFER_LIST Nbl, const UCHAR *Frame, ULONG Length);
 /* datapath.c */
 MINIPORT_SEND_NET_BUFFER_LISTS SampleSendNetBufferLists;
 /* Puts a frame from a control-device port on the hub, for every adapter (PASSIVE_LEVEL). */

@@ -120,28 +120,37 @@ static ULONG edge_hw_hash_types(ULONG caps)
     return t;
 }
 
-/* RSS v1 parameters: every indirection entry on processor 0 (the one OpenNDIS models), a
- * fixed Toeplitz key, the hash types the adapter supports. */
+/* The secret key the design guide gives for verifying a Toeplitz implementation ("Verifying
+ * the RSS Hash Calculation"): with it, a driver's hashes can be checked against the guide's. */
+static const UCHAR edge_hw_rss_key[40] = {
+    0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2, 0x41, 0x67, 0x25, 0x3d, 0x43, 0xa3,
+    0x8f, 0xb0, 0xd0, 0xca, 0x2b, 0xcb, 0xae, 0x7b, 0x30, 0xb4, 0x77, 0xcb, 0x2d, 0xa3,
+    0x80, 0x30, 0xf2, 0x0c, 0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa,
+};
+
+/* RSS v1 parameters: every indirection entry on processor 0 (the one OpenNDIS models), the
+ * guide's key, the hash types the adapter supports. NDIS 6.0/6.1 drivers get revision 1 (a
+ * table of CCHARs), later ones revision 2 (PROCESSOR_NUMBERs). */
 static void edge_hw_rss(struct ndis_adapter *a, const struct ndis_hw_assist_info *info, struct edge_hw_assist *out)
 {
-    enum { ENTRIES = 128, KEY = 40 };
+    enum { ENTRIES = 128 };
     struct {
         NDIS_RECEIVE_SCALE_PARAMETERS p;
-        PROCESSOR_NUMBER table[ENTRIES];
-        UCHAR key[KEY];
+        PROCESSOR_NUMBER table[ENTRIES]; /* or, in revision 1, ENTRIES CCHARs at its start */
+        UCHAR key[sizeof edge_hw_rss_key];
     } rss;
     memset(&rss, 0, sizeof rss);
+    bool v1 = info->ndis_minor < 20;
     rss.p.Header.Type = NDIS_OBJECT_TYPE_RSS_PARAMETERS;
-    rss.p.Header.Revision = NDIS_RECEIVE_SCALE_PARAMETERS_REVISION_2;
-    rss.p.Header.Size = NDIS_SIZEOF_RECEIVE_SCALE_PARAMETERS_REVISION_2;
+    rss.p.Header.Revision = v1 ? NDIS_RECEIVE_SCALE_PARAMETERS_REVISION_1 : NDIS_RECEIVE_SCALE_PARAMETERS_REVISION_2;
+    rss.p.Header.Size = v1 ? NDIS_SIZEOF_RECEIVE_SCALE_PARAMETERS_REVISION_1 : NDIS_SIZEOF_RECEIVE_SCALE_PARAMETERS_REVISION_2;
     rss.p.HashInformation =
         NDIS_RSS_HASH_INFO_FROM_TYPE_AND_FUNC(edge_hw_hash_types(info->rss_caps.CapabilitiesFlags), NdisHashFunctionToeplitz);
-    rss.p.IndirectionTableSize = sizeof rss.table;
+    rss.p.IndirectionTableSize = v1 ? ENTRIES * sizeof(CCHAR) : sizeof rss.table;
     rss.p.IndirectionTableOffset = offsetof(__typeof__(rss), table);
-    rss.p.HashSecretKeySize = KEY;
+    rss.p.HashSecretKeySize = sizeof rss.key;
     rss.p.HashSecretKeyOffset = offsetof(__typeof__(rss), key);
-    for (int i = 0; i < KEY; i++)
-        rss.key[i] = (UCHAR)(0x6d + 7 * i);
+    memcpy(rss.key, edge_hw_rss_key, sizeof rss.key);
     out->rss_status = edge_hw_set(a, OID_GEN_RECEIVE_SCALE_PARAMETERS, &rss, sizeof rss);
 }
 

@@ -401,6 +401,78 @@ static void test_rss_processors_and_shared_memory(void **state)
     vf_reset();
 }
 
+/* RSS on the sample: set up as a protocol does, it hashes received IPv4 frames with the
+ * Toeplitz function, and the hashes match the design guide's verification table ("Verifying
+ * the RSS Hash Calculation", whose key edge_hw_assist_start uses). */
+static ULONG rss_seen[4], rss_types[4];
+static unsigned rss_count;
+static void rss_observe(void *ctx, struct ndis_adapter *a, PNET_BUFFER_LIST nbls, bool to_driver)
+{
+    (void)ctx, (void)a;
+    for (PNET_BUFFER_LIST nbl = nbls; nbl && !to_driver && rss_count < 4; nbl = nbl->Next, rss_count++) {
+        rss_seen[rss_count] = NET_BUFFER_LIST_GET_HASH_VALUE(nbl);
+        rss_types[rss_count] = NET_BUFFER_LIST_GET_HASH_TYPE(nbl);
+    }
+}
+
+static size_t ipv4_frame(UCHAR *f, const UCHAR *dst, const UCHAR *src, UCHAR protocol, const UCHAR ip_src[4],
+                         const UCHAR ip_dst[4], USHORT port_src, USHORT port_dst)
+{
+    memset(f, 0, 54);
+    memcpy(f, dst, 6);
+    memcpy(f + 6, src, 6);
+    f[12] = 0x08; /* IPv4 */
+    UCHAR *ip = f + 14;
+    ip[0] = 0x45;
+    ip[3] = 40; /* total length: 20 + 20 */
+    ip[6] = 0x40; /* don't fragment */
+    ip[8] = 64;
+    ip[9] = protocol;
+    memcpy(ip + 12, ip_src, 4);
+    memcpy(ip + 16, ip_dst, 4);
+    ip[20] = (UCHAR)(port_src >> 8), ip[21] = (UCHAR)port_src;
+    ip[22] = (UCHAR)(port_dst >> 8), ip[23] = (UCHAR)port_dst;
+    return 54;
+}
+
+static void test_rss_hashes_match_the_guide(void **state)
+{
+    (void)state;
+    struct rig r;
+    rig_up(&r);
+    struct edge_hw_assist hw;
+    edge_hw_assist_start(r.adapter[1], r.mac[1], &hw);
+    assert_true(hw.rss);
+    assert_int_equal(hw.rss_status, NDIS_STATUS_SUCCESS);
+    rss_count = 0;
+    ndis_adapter_observe(r.adapter[1], rss_observe, NULL);
+    static const UCHAR src1[4] = { 66, 9, 149, 187 }, dst1[4] = { 161, 142, 100, 80 };
+    static const UCHAR src2[4] = { 199, 92, 111, 2 }, dst2[4] = { 65, 69, 140, 83 };
+    UCHAR f[3][64];
+    const void *frames[3] = { f[0], f[1], f[2] };
+    size_t len[3] = {
+        ipv4_frame(f[0], r.mac[1], r.mac[0], 6, src1, dst1, 2794, 1766),   /* TCP */
+        ipv4_frame(f[1], r.mac[1], r.mac[0], 1, src1, dst1, 0, 0),         /* ICMP: addresses only */
+        ipv4_frame(f[2], r.mac[1], r.mac[0], 6, src2, dst2, 14230, 4739),  /* TCP */
+    };
+    assert_int_equal(edge_loopback_send(r.edge[0], frames, len, 3), 3);
+    UCHAR rx[128];
+    while (edge_loopback_recv(r.edge[1], rx, sizeof rx) >= 0)
+        ;
+    ndis_adapter_observe(r.adapter[1], NULL, NULL);
+    assert_int_equal(rss_count, 3);
+    assert_int_equal(rss_seen[0], 0x51ccc178);
+    assert_int_equal(rss_types[0], NDIS_HASH_TCP_IPV4);
+    assert_int_equal(rss_seen[1], 0x323e8fc2);
+    assert_int_equal(rss_types[1], NDIS_HASH_IPV4);
+    assert_int_equal(rss_seen[2], 0xc626b0ea);
+    struct ndis_hw_assist_info info;
+    ndis_adapter_hw_assist(r.adapter[1], &info);
+    assert_int_equal(info.hashed_frames, 3);
+    rig_down(&r);
+    assert_int_equal(vf_violation_count(), 0);
+}
+
 int main(void)
 {
     ndis_set_time_scale(0.05);
@@ -415,6 +487,7 @@ int main(void)
         cmocka_unit_test(test_unload_halts_adapters),
         cmocka_unit_test(test_initialize_failures_clean),
         cmocka_unit_test(test_rss_processors_and_shared_memory),
+        cmocka_unit_test(test_rss_hashes_match_the_guide),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

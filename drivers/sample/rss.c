@@ -1,0 +1,127 @@
+/* Receive side scaling: the capabilities the sample advertises, the parameters the protocol
+ * sets with OID_GEN_RECEIVE_SCALE_PARAMETERS, and the Toeplitz hash that each received IPv4
+ * frame carries up (the NDIS design guide's "RSS Hashing Functions" and "RSS Hashing
+ * Types"). The sample has one receive queue, so every indirection entry is honoured by
+ * receiving on the one processor there is; the entries are still checked. */
+#include "sample.h"
+
+#define SAMPLE_RSS_HASH_TYPES (NDIS_HASH_IPV4 | NDIS_HASH_TCP_IPV4 | NDIS_HASH_UDP_IPV4)
+#define SAMPLE_RSS_TABLE_ENTRIES 128
+
+VOID SampleRssCapabilities(PNDIS_RECEIVE_SCALE_CAPABILITIES Caps)
+{
+    NdisZeroMemory(Caps, sizeof(*Caps));
+    Caps->Header.Type = NDIS_OBJECT_TYPE_RSS_CAPABILITIES;
+    Caps->Header.Revision = NDIS_RECEIVE_SCALE_CAPABILITIES_REVISION_2;
+    Caps->Header.Size = NDIS_SIZEOF_RECEIVE_SCALE_CAPABILITIES_REVISION_2;
+    Caps->CapabilitiesFlags = NDIS_RSS_CAPS_CLASSIFICATION_AT_DPC | NDIS_RSS_CAPS_HASH_TYPE_TCP_IPV4 |
+                              NDIS_RSS_CAPS_HASH_TYPE_UDP_IPV4;
+    Caps->NumberOfInterruptMessages = 1;
+    Caps->NumberOfReceiveQueues = 1;
+    Caps->NumberOfIndirectionTableEntries = SAMPLE_RSS_TABLE_ENTRIES;
+}
+
+/* Is [Offset, Offset + Size) inside a buffer of Length bytes? */
+static BOOLEAN SampleRssInside(ULONG Offset, ULONG Size, ULONG Length)
+{
+    return Offset <= Length && Size <= Length - Offset;
+}
+
+NDIS_STATUS SampleRssSetParameters(PSAMPLE_ADAPTER Adapter, PNDIS_OID_REQUEST Request)
+{
+    struct _SET *Set = &Request->DATA.SET_INFORMATION;
+    const NDIS_RECEIVE_SCALE_PARAMETERS *P = Set->InformationBuffer;
+    ULONG Length = Set->InformationBufferLength;
+    if (Length < NDIS_SIZEOF_RECEIVE_SCALE_PARAMETERS_REVISION_1) {
+        Set->BytesNeeded = NDIS_SIZEOF_RECEIVE_SCALE_PARAMETERS_REVISION_1;
+        return NDIS_STATUS_INVALID_LENGTH;
+    }
+    if (P->Header.Type != NDIS_OBJECT_TYPE_RSS_PARAMETERS || P->Header.Revision < NDIS_RECEIVE_SCALE_PARAMETERS_REVISION_1)
+        return NDIS_STATUS_INVALID_PARAMETER;
+    BOOLEAN Disable = (P->Flags & NDIS_RSS_PARAM_FLAG_DISABLE_RSS) != 0;
+    ULONG Types = 0;
+    if (!Disable && !(P->Flags & NDIS_RSS_PARAM_FLAG_HASH_INFO_UNCHANGED)) {
+        Types = NDIS_RSS_HASH_TYPE_FROM_HASH_INFO(P->HashInformation);
+        if (NDIS_RSS_HASH_FUNC_FROM_HASH_INFO(P->HashInformation) != NdisHashFunctionToeplitz ||
+            (Types & ~(ULONG)SAMPLE_RSS_HASH_TYPES) != 0)
+            return NDIS_STATUS_INVALID_PARAMETER;
+    }
+    if (!Disable && !(P->Flags & NDIS_RSS_PARAM_FLAG_HASH_KEY_UNCHANGED) &&
+        (P->HashSecretKeySize != NDIS_RSS_HASH_SECRET_KEY_SIZE_REVISION_1 ||
+         !SampleRssInside(P->HashSecretKeyOffset, P->HashSecretKeySize, Length)))
+        return NDIS_STATUS_INVALID_PARAMETER;
+    if (!Disable && !(P->Flags & NDIS_RSS_PARAM_FLAG_ITABLE_UNCHANGED)) {
+        /* revision 1 lists processors as CCHARs, later revisions as PROCESSOR_NUMBERs */
+        ULONG Entry = P->Header.Revision == NDIS_RECEIVE_SCALE_PARAMETERS_REVISION_1 ? sizeof(CCHAR)
+                                                                                       : sizeof(PROCESSOR_NUMBER);
+        if (P->IndirectionTableSize == 0 || P->IndirectionTableSize % Entry != 0 ||
+            P->IndirectionTableSize / Entry > SAMPLE_RSS_TABLE_ENTRIES ||
+            !SampleRssInside(P->IndirectionTableOffset, P->IndirectionTableSize, Length))
+            return NDIS_STATUS_INVALID_PARAMETER;
+        const UCHAR *Table = (const UCHAR *)P + P->IndirectionTableOffset;
+        for (ULONG i = 0; i < P->IndirectionTableSize / Entry; i++) {
+            PROCESSOR_NUMBER Proc = { 0, 0, 0 };
+            if (Entry == sizeof(CCHAR))
+                Proc.Number = Table[i];
+            else
+                NdisMoveMemory(&Proc, Table + i * Entry, sizeof(Proc));
+            if (KeGetProcessorIndexFromNumber(&Proc) == INVALID_PROCESSOR_INDEX)
+                return NDIS_STATUS_INVALID_PARAMETER;
+        }
+    }
+    NdisAcquireSpinLock(&Adapter->Lock);
+    Adapter->Rss.Enabled = !Disable;
+    if (!Disable && !(P->Flags & NDIS_RSS_PARAM_FLAG_HASH_INFO_UNCHANGED))
+        Adapter->Rss.HashTypes = Types;
+    if (!Disable && !(P->Flags & NDIS_RSS_PARAM_FLAG_HASH_KEY_UNCHANGED))
+        NdisMoveMemory(Adapter->Rss.Key, (const UCHAR *)P + P->HashSecretKeyOffset, sizeof(Adapter->Rss.Key));
+    NdisReleaseSpinLock(&Adapter->Lock);
+    Set->BytesRead = Length;
+    return NDIS_STATUS_SUCCESS;
+}
+
+/* The Toeplitz hash of Input under Key: each set input bit XORs in the 32 key bits that
+ * start at its position. */
+static ULONG SampleToeplitz(const UCHAR Key[NDIS_RSS_HASH_SECRET_KEY_SIZE_REVISION_1], const UCHAR *Input, ULONG Length)
+{
+    ULONG Result = 0;
+    ULONG Window = ((ULONG)Key[0] << 24) | ((ULONG)Key[1] << 16) | ((ULONG)Key[2] << 8) | Key[3];
+    for (ULONG i = 0; i < Length; i++)
+        for (int Bit = 7; Bit >= 0; Bit--) {
+            if (Input[i] & (1u << Bit))
+                Result ^= Window;
+            Window = (Window << 1) | ((Key[i + 4] >> Bit) & 1u);
+        }
+    return Result;
+}
+
+VOID SampleRssHash(const SAMPLE_RSS *Rss, PNET_BUFFER_LIST Nbl, const UCHAR *Frame, ULONG Length)
+{
+    NET_BUFFER_LIST_INFO(Nbl, NetBufferListHashValue) = NULL;
+    NET_BUFFER_LIST_INFO(Nbl, NetBufferListHashInfo) = NULL;
+    if (!Rss->Enabled || Length < ETH_HEADER_SIZE + 20 || Frame[12] != 0x08 || Frame[13] != 0x00)
+        return;
+    const UCHAR *Ip = Frame + ETH_HEADER_SIZE;
+    ULONG HeaderLength = (ULONG)(Ip[0] & 0x0f) * 4;
+    if ((Ip[0] >> 4) != 4 || HeaderLength < 20 || Length < ETH_HEADER_SIZE + HeaderLength)
+        return;
+    /* source address, destination address, then (TCP, UDP) source and destination port */
+    UCHAR Input[12];
+    NdisMoveMemory(Input, Ip + 12, 8);
+    ULONG InputLength = 8, Type = NDIS_HASH_IPV4;
+    BOOLEAN Fragment = ((Ip[6] & 0x3f) | Ip[7]) != 0; /* more fragments, or an offset */
+    BOOLEAN PortsThere = !Fragment && Length >= ETH_HEADER_SIZE + HeaderLength + 4;
+    if (PortsThere && Ip[9] == 6 && (Rss->HashTypes & NDIS_HASH_TCP_IPV4))
+        Type = NDIS_HASH_TCP_IPV4;
+    else if (PortsThere && Ip[9] == 17 && (Rss->HashTypes & NDIS_HASH_UDP_IPV4))
+        Type = NDIS_HASH_UDP_IPV4;
+    else if (!(Rss->HashTypes & NDIS_HASH_IPV4))
+        return;
+    if (Type != NDIS_HASH_IPV4) {
+        NdisMoveMemory(Input + 8, Ip + HeaderLength, 4);
+        InputLength = 12;
+    }
+    NET_BUFFER_LIST_SET_HASH_VALUE(Nbl, SampleToeplitz(Rss->Key, Input, InputLength));
+    NET_BUFFER_LIST_SET_HASH_TYPE(Nbl, Type);
+    NET_BUFFER_LIST_SET_HASH_FUNCTION(Nbl, NdisHashFunctionToeplitz);
+}
