@@ -25,7 +25,8 @@ struct ke_file {
     pthread_mutex_t lock;
     pthread_cond_t idle; /* signalled when the last outstanding request ends */
     LIST_ENTRY irps;     /* outstanding requests */
-    size_t outstanding;
+    size_t outstanding;  /* requests the driver has not completed (in `irps`) */
+    size_t completing;   /* completed, their requester being answered: the file must live on */
     size_t abandoned;    /* requests the driver never completed: they still point here */
 };
 
@@ -354,20 +355,23 @@ static void ke_irp_complete(struct ke_irp *k, const void *site)
         }
     }
     struct ke_file *f = k->file;
-    /* off the list at once (close no longer finds it), but still outstanding until the
+    /* off the list at once (close no longer finds it), but counted as completing until the
      * requester has its answer: close must not free the file under this thread */
     pthread_mutex_lock(&f->lock);
     bool abandoned = k->abandoned;
-    if (!abandoned)
+    if (!abandoned) {
         RemoveEntryList(&k->link);
+        f->outstanding--;
+        f->completing++;
+    }
     pthread_mutex_unlock(&f->lock);
     if (!abandoned && k->done != NULL)
         k->done(k->context, status, info, back ? k->buffer : NULL, back);
     ke_irp_release_buffers(k);
     if (!abandoned) {
         pthread_mutex_lock(&f->lock);
-        if (--f->outstanding == 0)
-            pthread_cond_broadcast(&f->idle);
+        f->completing--;
+        pthread_cond_broadcast(&f->idle);
         pthread_mutex_unlock(&f->lock);
     }
     ke_irp_unref(k);
@@ -699,7 +703,7 @@ void ke_io_close(struct ke_file *f)
         pthread_mutex_lock(&f->lock);
     }
     /* what is left is being completed right now, on another thread: wait for it */
-    while (f->outstanding != 0)
+    while (f->outstanding != 0 || f->completing != 0)
         pthread_cond_wait(&f->idle, &f->lock);
     pthread_mutex_unlock(&f->lock);
     ke_io_sync(f, IRP_MJ_CLOSE);
