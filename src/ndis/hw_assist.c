@@ -130,15 +130,57 @@ void ndis_hw_assist_after_oid(struct ndis_adapter *a, NDIS_REQUEST_TYPE type, ND
             }
         }
         break;
+    case OID_RECEIVE_FILTER_QUEUE_ALLOCATION_COMPLETE:
+        if (type == NdisRequestMethod && length >= NDIS_SIZEOF_RECEIVE_QUEUE_ALLOCATION_COMPLETE_ARRAY_REVISION_1) {
+            const NDIS_RECEIVE_QUEUE_ALLOCATION_COMPLETE_ARRAY *arr = buffer;
+            for (ULONG i = 0; i < arr->NumElements; i++) {
+                uint64_t at = arr->FirstElementOffset + (uint64_t)i * arr->ElementSize;
+                if (at + sizeof(NDIS_RECEIVE_QUEUE_ALLOCATION_COMPLETE_PARAMETERS) > length)
+                    break;
+                const NDIS_RECEIVE_QUEUE_ALLOCATION_COMPLETE_PARAMETERS *e =
+                    (const void *)((const UCHAR *)buffer + at);
+                if (e->CompletionStatus == NDIS_STATUS_SUCCESS && e->QueueId < NDIS_HW_MAX_QUEUES)
+                    a->hw.queues_complete |= a->hw.queues & (1ull << e->QueueId);
+            }
+        }
+        break;
     case OID_RECEIVE_FILTER_FREE_QUEUE:
         if (length >= NDIS_SIZEOF_RECEIVE_QUEUE_FREE_PARAMETERS_REVISION_1) {
             ULONG id = ((PNDIS_RECEIVE_QUEUE_FREE_PARAMETERS)buffer)->QueueId;
-            if (id < NDIS_HW_MAX_QUEUES)
+            if (id != 0 && id < NDIS_HW_MAX_QUEUES) {
                 a->hw.queues &= ~(1ull << id);
+                a->hw.queues_complete &= ~(1ull << id);
+                a->hw.queues_filtered &= ~(1ull << id);
+                a->hw.queue_filters[id] = 0;
+                for (unsigned f = 1; f < NDIS_HW_MAX_FILTERS; f++)
+                    if (a->hw.filter_queue[f] == id + 1)
+                        a->hw.filter_queue[f] = 0;
+            }
         }
         break;
     case OID_RECEIVE_FILTER_SET_FILTER:
+        if (type == NdisRequestMethod && length >= NDIS_SIZEOF_RECEIVE_FILTER_PARAMETERS_REVISION_1) {
+            const NDIS_RECEIVE_FILTER_PARAMETERS *p = buffer;
+            if (p->QueueId < NDIS_HW_MAX_QUEUES) {
+                if (p->FilterId < NDIS_HW_MAX_FILTERS)
+                    a->hw.filter_queue[p->FilterId] = (unsigned char)(p->QueueId + 1);
+                if (a->hw.queue_filters[p->QueueId]++ == 0)
+                    a->hw.queues_filtered |= 1ull << p->QueueId;
+            }
+        }
         a->hw.filters_set++;
+        break;
+    case OID_RECEIVE_FILTER_CLEAR_FILTER:
+        if (length >= NDIS_SIZEOF_RECEIVE_FILTER_CLEAR_PARAMETERS_REVISION_1) {
+            const NDIS_RECEIVE_FILTER_CLEAR_PARAMETERS *c = buffer;
+            ULONG q = c->FilterId < NDIS_HW_MAX_FILTERS && a->hw.filter_queue[c->FilterId] != 0
+                          ? a->hw.filter_queue[c->FilterId] - 1u
+                          : c->QueueId;
+            if (c->FilterId < NDIS_HW_MAX_FILTERS)
+                a->hw.filter_queue[c->FilterId] = 0;
+            if (q < NDIS_HW_MAX_QUEUES && a->hw.queue_filters[q] != 0 && --a->hw.queue_filters[q] == 0)
+                a->hw.queues_filtered &= ~(1ull << q);
+        }
         break;
     case OID_GEN_RECEIVE_SCALE_PARAMETERS:
         if (type == NdisRequestSetInformation && length >= NDIS_SIZEOF_RECEIVE_SCALE_PARAMETERS_REVISION_1) {
@@ -172,15 +214,33 @@ void ndis_hw_assist_after_oid(struct ndis_adapter *a, NDIS_REQUEST_TYPE type, ND
 void ndis_hw_assist_check_receive(struct ndis_adapter *a, PNET_BUFFER_LIST nbl, const char *fn, const void *site)
 {
     USHORT queue = NET_BUFFER_LIST_RECEIVE_QUEUE_ID(nbl);
+    USHORT filter = NET_BUFFER_LIST_RECEIVE_FILTER_ID(nbl);
     if (queue != NDIS_DEFAULT_RECEIVE_QUEUE_ID) {
-        uint64_t queues = atomic_load_explicit(&a->hw.queues, memory_order_relaxed);
-        if (queue >= NDIS_HW_MAX_QUEUES || !(queues & (1ull << queue)))
+        uint64_t bit = queue < NDIS_HW_MAX_QUEUES ? 1ull << queue : 0;
+        if (!(atomic_load_explicit(&a->hw.queues, memory_order_relaxed) & bit))
             vf_violation(VF_RECEIVE_QUEUE_NOT_ALLOCATED, fn, site,
                          "NET_BUFFER_LIST %p is indicated on receive queue %u, which NDIS has not allocated on adapter "
                          "%u (or has freed)",
                          (void *)nbl, queue, a->index);
+        else if (!(atomic_load_explicit(&a->hw.queues_complete, memory_order_relaxed) & bit))
+            vf_violation(VF_RECEIVE_QUEUE_NOT_RUNNING, fn, site,
+                         "NET_BUFFER_LIST %p is indicated on receive queue %u of adapter %u before "
+                         "OID_RECEIVE_FILTER_QUEUE_ALLOCATION_COMPLETE completed its allocation",
+                         (void *)nbl, queue, a->index);
+        else if (!(atomic_load_explicit(&a->hw.queues_filtered, memory_order_relaxed) & bit))
+            vf_violation(VF_RECEIVE_QUEUE_NOT_RUNNING, fn, site,
+                         "NET_BUFFER_LIST %p is indicated on receive queue %u of adapter %u, which has no filter set "
+                         "(a queue without filters must discard what it holds)",
+                         (void *)nbl, queue, a->index);
         else
             atomic_fetch_add_explicit(&a->hw.queue_frames, 1, memory_order_relaxed);
+    }
+    if (filter != 0 && filter < NDIS_HW_MAX_FILTERS) {
+        unsigned owner = atomic_load_explicit(&a->hw.filter_queue[filter], memory_order_relaxed);
+        if (owner != (unsigned)queue + 1)
+            vf_violation(VF_RECEIVE_FILTER_WRONG_QUEUE, fn, site,
+                         "NET_BUFFER_LIST %p names receive filter %u but is indicated on queue %u; %s", (void *)nbl,
+                         filter, queue, owner == 0 ? "no such filter is set on this adapter" : "the filter is set on another queue");
     }
     ULONG type = NET_BUFFER_LIST_GET_HASH_TYPE(nbl);
     if (type != 0) {
@@ -194,6 +254,23 @@ void ndis_hw_assist_check_receive(struct ndis_adapter *a, PNET_BUFFER_LIST nbl, 
         else
             atomic_fetch_add_explicit(&a->hw.hashed_frames, 1, memory_order_relaxed);
     }
+}
+
+void ndis_hw_assist_check_queue_state(struct ndis_adapter *a, const NDIS_STATUS_INDICATION *ind, const char *fn,
+                                      const void *site)
+{
+    const NDIS_RECEIVE_QUEUE_STATE *q = ind->StatusBuffer;
+    if (q == NULL || ind->StatusBufferSize < NDIS_SIZEOF_NDIS_RECEIVE_QUEUE_STATE_REVISION_1) {
+        vf_violation(VF_STATUS_INDICATION_INVALID, fn, site,
+                     "NDIS_STATUS_RECEIVE_QUEUE_STATE needs an NDIS_RECEIVE_QUEUE_STATE buffer of at least %zu bytes",
+                     (size_t)NDIS_SIZEOF_NDIS_RECEIVE_QUEUE_STATE_REVISION_1);
+        return;
+    }
+    uint64_t bit = q->QueueId < NDIS_HW_MAX_QUEUES ? 1ull << q->QueueId : 0;
+    if (q->QueueId != NDIS_DEFAULT_RECEIVE_QUEUE_ID && !(atomic_load(&a->hw.queues) & bit))
+        vf_violation(VF_RECEIVE_QUEUE_NOT_ALLOCATED, fn, site,
+                     "NDIS_STATUS_RECEIVE_QUEUE_STATE for queue %u, which NDIS has not allocated on adapter %u (or has freed)",
+                     (unsigned)q->QueueId, a->index);
 }
 
 void ndis_adapter_hw_assist(struct ndis_adapter *a, struct ndis_hw_assist_info *out)

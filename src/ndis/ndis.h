@@ -151,12 +151,17 @@ struct ndis_adapter_counters {
 /* hw_assist.c: the hardware assists an adapter advertised and what the upper layer set up.
  * Written under the adapter's `lock`; the atomics are what the data path reads without it. */
 #define NDIS_HW_MAX_QUEUES 64 /* VM queue IDs NDIS hands out: 1..63 (0 is the default queue) */
+#define NDIS_HW_MAX_FILTERS 256 /* filter IDs whose queue is checked: 1..255 */
 struct ndis_hw_assist {
     bool rss_advertised, vmq_advertised, qos_advertised;
     NDIS_RECEIVE_SCALE_CAPABILITIES rss_caps;
     NDIS_RECEIVE_FILTER_CAPABILITIES vmq_caps; /* the current ones */
     NDIS_QOS_CAPABILITIES qos_caps;            /* the current ones */
     _Atomic uint64_t queues;                   /* bit n: queue n allocated */
+    _Atomic uint64_t queues_complete;          /* ... and its allocation completed */
+    _Atomic uint64_t queues_filtered;          /* ... and at least one filter set on it */
+    unsigned char queue_filters[NDIS_HW_MAX_QUEUES]; /* filters set on each queue */
+    _Atomic unsigned char filter_queue[NDIS_HW_MAX_FILTERS]; /* filter ID -> its queue + 1 (0: none) */
     _Atomic bool rss_enabled;
     _Atomic ULONG rss_hash_types;              /* NDIS_HASH_* the protocol enabled */
     unsigned queues_allocated, filters_set, rss_set, qos_set;
@@ -225,6 +230,9 @@ void ndis_hw_assist_before_oid(struct ndis_adapter *a, NDIS_REQUEST_TYPE type, N
 void ndis_hw_assist_after_oid(struct ndis_adapter *a, NDIS_REQUEST_TYPE type, NDIS_OID oid, PVOID buffer, ULONG length,
                               NDIS_STATUS status);
 void ndis_hw_assist_check_receive(struct ndis_adapter *a, PNET_BUFFER_LIST nbl, const char *fn, const void *site);
+/* An NDIS_STATUS_RECEIVE_QUEUE_STATE indication must name a queue NDIS allocated. */
+void ndis_hw_assist_check_queue_state(struct ndis_adapter *a, const NDIS_STATUS_INDICATION *ind, const char *fn,
+                                      const void *site);
 /* What an adapter advertised and what has been set up on it, for edges and reports. */
 struct ndis_hw_assist_info {
     USHORT ndis_minor; /* the NDIS 6 minor version the driver declared */

@@ -43,6 +43,8 @@ NDISAPI VOID NdisMIndicateStatusEx(NDIS_HANDLE MiniportAdapterHandle, PNDIS_STAT
     if (ind->SourceHandle != NULL && ind->SourceHandle != MiniportAdapterHandle)
         vf_violation(VF_STATUS_INDICATION_INVALID, fn, site,
                      "SourceHandle %p is not the miniport adapter handle %p", ind->SourceHandle, MiniportAdapterHandle);
+    if (ind->StatusCode == NDIS_STATUS_RECEIVE_QUEUE_STATE)
+        ndis_hw_assist_check_queue_state(a, ind, fn, site);
     if (ind->StatusCode == NDIS_STATUS_LINK_STATE) {
         const NDIS_LINK_STATE *link = ind->StatusBuffer;
         if (link == NULL || ind->StatusBufferSize < NDIS_SIZEOF_LINK_STATE_REVISION_1 ||

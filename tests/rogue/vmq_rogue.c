@@ -137,6 +137,30 @@ static NDIS_STATUS VmqRestart(NDIS_HANDLE Context, PNDIS_MINIPORT_RESTART_PARAME
     return NDIS_STATUS_SUCCESS;
 }
 
+#if defined(BREAK_BEFORE_COMPLETE) || defined(BREAK_QUEUE_WITHOUT_FILTER)
+/* One small frame to this adapter, indicated on Queue as Filter's (the broken builds' way to
+ * indicate where they should not). */
+static VOID VmqIndicateOn(PVMQ_ADAPTER Adapter, NDIS_RECEIVE_QUEUE_ID Queue, NDIS_RECEIVE_FILTER_ID Filter)
+{
+    PNET_BUFFER_LIST Rx = NdisAllocateNetBufferList(Adapter->Pool, 0, 0);
+    if (Rx == NULL)
+        return;
+    PNET_BUFFER Nb = NET_BUFFER_LIST_FIRST_NB(Rx);
+    PUCHAR Data = MmGetSystemAddressForMdlSafe(NET_BUFFER_CURRENT_MDL(Nb), NormalPagePriority);
+    if (Data == NULL) {
+        NdisFreeNetBufferList(Rx);
+        return;
+    }
+    NdisZeroMemory(Data + NET_BUFFER_CURRENT_MDL_OFFSET(Nb), 60);
+    NdisMoveMemory(Data + NET_BUFFER_CURRENT_MDL_OFFSET(Nb), Adapter->Mac, 6);
+    NET_BUFFER_DATA_LENGTH(Nb) = 60;
+    NET_BUFFER_LIST_RECEIVE_QUEUE_ID(Rx) = (USHORT)Queue;
+    NET_BUFFER_LIST_RECEIVE_FILTER_ID(Rx) = (USHORT)Filter;
+    Rx->SourceHandle = Adapter->Handle;
+    NdisMIndicateReceiveNetBufferLists(Adapter->Handle, Rx, 0, 1, 0); /* expect ND2204: rogue_vmq_before_complete rogue_vmq_queue_without_filter */
+}
+#endif
+
 /* The queue requests NDIS sends (ALLOCATE_QUEUE, SET_FILTER, QUEUE_ALLOCATION_COMPLETE are
  * methods; CLEAR_FILTER and FREE_QUEUE sets), each checked for its structure's size. */
 static NDIS_STATUS VmqMethod(PVMQ_ADAPTER Adapter, PNDIS_OID_REQUEST Request)
@@ -167,6 +191,9 @@ static NDIS_STATUS VmqMethod(PVMQ_ADAPTER Adapter, PNDIS_OID_REQUEST Request)
         Adapter->Filter = F->FilterId;
         NdisMoveMemory(Adapter->FilterMac, Field->FieldValue.FieldByteArrayValue, 6);
         NdisReleaseSpinLock(&Adapter->Lock);
+#if defined(BREAK_BEFORE_COMPLETE) /* ND2204: the allocation is not complete yet */
+        VmqIndicateOn(Adapter, Adapter->Queue, 0);
+#endif
         M->BytesRead = M->BytesWritten = M->InputBufferLength;
         return NDIS_STATUS_SUCCESS;
     }
@@ -180,6 +207,25 @@ static NDIS_STATUS VmqMethod(PVMQ_ADAPTER Adapter, PNDIS_OID_REQUEST Request)
                 return NDIS_STATUS_INVALID_LENGTH;
             ((PNDIS_RECEIVE_QUEUE_ALLOCATION_COMPLETE_PARAMETERS)((PUCHAR)A + At))->CompletionStatus = NDIS_STATUS_SUCCESS;
         }
+#if defined(BREAK_QUEUE_STATE_UNKNOWN) /* ND2201: a state change for a queue NDIS never allocated */
+        NDIS_RECEIVE_QUEUE_STATE State;
+        NDIS_STATUS_INDICATION Indication;
+        NdisZeroMemory(&State, sizeof(State));
+        State.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
+        State.Header.Revision = NDIS_RECEIVE_QUEUE_STATE_REVISION_1;
+        State.Header.Size = NDIS_SIZEOF_NDIS_RECEIVE_QUEUE_STATE_REVISION_1;
+        State.QueueId = 9;
+        State.QueueState = NdisReceiveQueueOperationalStateDmaStopped;
+        NdisZeroMemory(&Indication, sizeof(Indication));
+        Indication.Header.Type = NDIS_OBJECT_TYPE_STATUS_INDICATION;
+        Indication.Header.Revision = NDIS_STATUS_INDICATION_REVISION_1;
+        Indication.Header.Size = NDIS_SIZEOF_STATUS_INDICATION_REVISION_1;
+        Indication.SourceHandle = Adapter->Handle;
+        Indication.StatusCode = NDIS_STATUS_RECEIVE_QUEUE_STATE;
+        Indication.StatusBuffer = &State;
+        Indication.StatusBufferSize = sizeof(State);
+        NdisMIndicateStatusEx(Adapter->Handle, &Indication); /* expect ND2201: rogue_vmq_queue_state_unknown */
+#endif
         M->BytesRead = M->BytesWritten = M->InputBufferLength;
         return NDIS_STATUS_SUCCESS;
     }
@@ -213,6 +259,9 @@ static NDIS_STATUS VmqOidRequest(NDIS_HANDLE Context, PNDIS_OID_REQUEST Request)
                 return NDIS_STATUS_INVALID_LENGTH;
             if (F->QueueId != Adapter->Queue)
                 return NDIS_STATUS_INVALID_PARAMETER;
+#if defined(BREAK_QUEUE_WITHOUT_FILTER) /* ND2204: its last filter was cleared before the free */
+            VmqIndicateOn(Adapter, Adapter->Queue, 0);
+#endif
             Adapter->Queue = 0;
             break;
         }
@@ -260,13 +309,18 @@ static VOID VmqReflect(PVMQ_ADAPTER Adapter, PNET_BUFFER Nb)
     NET_BUFFER_LIST_RECEIVE_FILTER_ID(Rx) = (USHORT)(OnQueue ? Adapter->Filter : 0);
 #if defined(BREAK_UNALLOCATED_QUEUE) /* ND2201: a queue NDIS never handed out */
     NET_BUFFER_LIST_RECEIVE_QUEUE_ID(Rx) = 7;
+#elif defined(BREAK_FILTER_WRONG_QUEUE) /* ND2205: on the queue, but naming a filter nobody set */
+    if (Adapter->Filter != 0) {
+        NET_BUFFER_LIST_RECEIVE_QUEUE_ID(Rx) = (USHORT)Adapter->Queue;
+        NET_BUFFER_LIST_RECEIVE_FILTER_ID(Rx) = (USHORT)(Adapter->Filter + 1);
+    }
 #elif defined(BREAK_HASH_NOT_ENABLED) /* ND2202: a hash although nobody enabled RSS */
     NET_BUFFER_LIST_SET_HASH_VALUE(Rx, 0x12345678);
     NET_BUFFER_LIST_SET_HASH_TYPE(Rx, NDIS_HASH_TCP_IPV4);
     NET_BUFFER_LIST_SET_HASH_FUNCTION(Rx, NdisHashFunctionToeplitz);
 #endif
     Rx->SourceHandle = Adapter->Handle;
-    NdisMIndicateReceiveNetBufferLists(Adapter->Handle, Rx, 0, 1, NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL); /* expect ND2201: rogue_vmq_unallocated_queue; expect ND2202: rogue_vmq_hash_not_enabled */
+    NdisMIndicateReceiveNetBufferLists(Adapter->Handle, Rx, 0, 1, NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL); /* expect ND2201: rogue_vmq_unallocated_queue; expect ND2202: rogue_vmq_hash_not_enabled; expect ND2205: rogue_vmq_filter_wrong_queue */
 }
 
 static VOID VmqSend(NDIS_HANDLE Context, PNET_BUFFER_LIST Nbls, NDIS_PORT_NUMBER Port, ULONG Flags)
