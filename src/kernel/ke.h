@@ -111,6 +111,8 @@ struct ke_pool *ke_driver_pool_at(const void *site);
 /* Memory for the driver whose code is at `site` (or a shared pool outside any driver), with
  * fault injection: what ExAllocatePoolWithTag and allocating Rtl calls use. */
 void *ke_ex_alloc(size_t size, ULONG tag, const void *site, const char *fn);
+/* The calling driver's pool (from the call site), or the one shared by callers outside any driver. */
+struct ke_pool *ke_caller_pool(const void *site);
 ULONG ke_processor_count(void); /* processors modelled (processor.c) */
 
 /* ---- the driver's calling convention (abi.c) -------------------------------------------

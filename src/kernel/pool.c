@@ -142,13 +142,18 @@ static void ke_ex_pool_init(void)
     ke_pool_init(&ke_ex_pool_other);
 }
 
+struct ke_pool *ke_caller_pool(const void *site)
+{
+    struct ke_pool *pool = ke_driver_pool_at(site);
+    pthread_once(&ke_ex_pool_once, ke_ex_pool_init);
+    return pool != NULL ? pool : &ke_ex_pool_other;
+}
+
 void *ke_ex_alloc(size_t size, ULONG tag, const void *site, const char *fn)
 {
     if (vf_fault_inject(fn, site))
         return NULL;
-    struct ke_pool *pool = ke_driver_pool_at(site);
-    pthread_once(&ke_ex_pool_once, ke_ex_pool_init);
-    return ke_pool_alloc(pool != NULL ? pool : &ke_ex_pool_other, size, tag, site, fn);
+    return ke_pool_alloc(ke_caller_pool(site), size, tag, site, fn);
 }
 
 NTKERNELAPI PVOID ExAllocatePoolWithTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag)

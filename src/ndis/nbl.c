@@ -107,7 +107,9 @@ static struct ndis_pool *ndis_pool_create(const char *fn, const void *site, NDIS
 {
     if (!ke_irql_at_most(DISPATCH_LEVEL, fn, site))
         return NULL;
-    struct ke_pool *owner = ndis_owner_checked(handle, "NdisHandle", fn, site);
+    /* NdisHandle is optional for both pool kinds (DDI: [in, optional]): without one, the pool
+     * is the calling driver's, and a pool it never frees shows as a leak at its unload. */
+    struct ke_pool *owner = handle == NULL ? ke_caller_pool(site) : ndis_owner_checked(handle, "NdisHandle", fn, site);
     if (owner == NULL)
         return NULL;
     if (h == NULL || h->Type != NDIS_OBJECT_TYPE_DEFAULT || h->Revision < 1 || h->Size < min_size) {

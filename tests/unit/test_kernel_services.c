@@ -417,6 +417,31 @@ static void test_inf_defaults(void **state)
 /* NET_BUFFER_LIST recycling (run's fast path): a freed NBL comes back, zeroed, for the next
  * allocation of its size; freeing it twice is still a double free; freeing the pool gives
  * every recycled NBL back, so nothing shows as a leak. Sanitizer builds never recycle. */
+/* NdisHandle is optional for both pool kinds (DDI: [in, optional]); SoftEther's Neo6 passes
+ * NULL. The pool works and belongs to the caller. */
+static void test_pools_without_handle(void **state)
+{
+    (void)state;
+    vf_reset();
+    NET_BUFFER_LIST_POOL_PARAMETERS lp = { .Header = { NDIS_OBJECT_TYPE_DEFAULT, NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1,
+                                                       NDIS_SIZEOF_NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1 },
+                                           .fAllocateNetBuffer = TRUE, .PoolTag = 0x6c6f6f50u, .DataSize = 128 };
+    NDIS_HANDLE pool = NdisAllocateNetBufferListPool(NULL, &lp);
+    assert_non_null(pool);
+    PNET_BUFFER_LIST nbl = NdisAllocateNetBufferList(pool, 0, 0);
+    assert_non_null(nbl);
+    assert_int_equal(NET_BUFFER_DATA_LENGTH(NET_BUFFER_LIST_FIRST_NB(nbl)), 128);
+    NdisFreeNetBufferList(nbl);
+    NdisFreeNetBufferListPool(pool);
+    NET_BUFFER_POOL_PARAMETERS bp = { .Header = { NDIS_OBJECT_TYPE_DEFAULT, NET_BUFFER_POOL_PARAMETERS_REVISION_1,
+                                                  NDIS_SIZEOF_NET_BUFFER_POOL_PARAMETERS_REVISION_1 },
+                                      .PoolTag = 0x6c6f6f50u };
+    NDIS_HANDLE nb_pool = NdisAllocateNetBufferPool(NULL, &bp);
+    assert_non_null(nb_pool);
+    NdisFreeNetBufferPool(nb_pool);
+    assert_int_equal(vf_violation_count(), 0);
+}
+
 static void test_nbl_recycling(void **state)
 {
     (void)state;
@@ -503,6 +528,7 @@ int main(void)
         cmocka_unit_test(test_inf_defaults),
         cmocka_unit_test(test_configuration_many_keys_long_value),
         cmocka_unit_test(test_nbl_recycling),
+        cmocka_unit_test(test_pools_without_handle),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
