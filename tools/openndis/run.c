@@ -383,19 +383,8 @@ static struct json_object *run_life(void *arg)
         struct json_object *o = adapter_json(ad[i]);
         struct ndis_hw_assist_info info;
         ndis_adapter_hw_assist(ad[i], &info);
-        if (info.vmq || info.rss || info.qos) {
-            struct json_object *h = json_object_new_object();
-            json_object_object_add(h, "vmq", json_object_new_boolean(info.vmq));
-            json_object_object_add(h, "rss", json_object_new_boolean(info.rss));
-            json_object_object_add(h, "qos", json_object_new_boolean(info.qos));
-            json_object_object_add(h, "queues_allocated", json_object_new_int((int)info.queues_allocated));
-            json_object_object_add(h, "filters_set", json_object_new_int((int)info.filters_set));
-            json_object_object_add(h, "queue_frames", json_object_new_uint64(info.queue_frames));
-            json_object_object_add(h, "rss_parameters_set", json_object_new_int((int)info.rss_set));
-            json_object_object_add(h, "hashed_frames", json_object_new_uint64(info.hashed_frames));
-            json_object_object_add(h, "qos_parameters_set", json_object_new_int((int)info.qos_set));
-            json_object_object_add(o, "hardware_assists", h);
-        }
+        if (info.vmq || info.rss || info.qos)
+            json_object_object_add(o, "hardware_assists", hw_assist_json(&info));
         if (lb[i] != NULL) {
             struct edge_loopback_stats s;
             edge_loopback_stats(lb[i], &s);

@@ -90,6 +90,29 @@ const char *link_state_name(NDIS_MEDIA_CONNECT_STATE state)
     return state == MediaConnectStateConnected ? "up" : state == MediaConnectStateDisconnected ? "down" : "unknown";
 }
 
+struct json_object *hw_assist_json(const struct ndis_hw_assist_info *info)
+{
+    struct json_object *h = json_object_new_object();
+    json_object_object_add(h, "vmq", json_object_new_boolean(info->vmq));
+    json_object_object_add(h, "rss", json_object_new_boolean(info->rss));
+    json_object_object_add(h, "qos", json_object_new_boolean(info->qos));
+    json_object_object_add(h, "queues_allocated", json_object_new_int((int)info->queues_allocated));
+    json_object_object_add(h, "filters_set", json_object_new_int((int)info->filters_set));
+    json_object_object_add(h, "queue_frames", json_object_new_uint64(info->queue_frames));
+    json_object_object_add(h, "rss_parameters_set", json_object_new_int((int)info->rss_set));
+    json_object_object_add(h, "hashed_frames", json_object_new_uint64(info->hashed_frames));
+    json_object_object_add(h, "qos_parameters_set", json_object_new_int((int)info->qos_set));
+    return h;
+}
+
+void hw_assist_sum(struct ndis_hw_assist_info *a, const struct ndis_hw_assist_info *b)
+{
+    a->vmq |= b->vmq, a->rss |= b->rss, a->qos |= b->qos;
+    a->queues_allocated += b->queues_allocated, a->filters_set += b->filters_set;
+    a->rss_set += b->rss_set, a->qos_set += b->qos_set;
+    a->queue_frames += b->queue_frames, a->hashed_frames += b->hashed_frames;
+}
+
 struct json_object *adapter_json(struct ndis_adapter *adapter)
 {
     struct json_object *o = json_object_new_object();

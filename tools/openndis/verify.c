@@ -180,29 +180,14 @@ static struct edge_loopback *verify_shaped_send(struct ndis_adapter *from, struc
  * queues and filters are taken down, as a protocol does before the adapters halt. */
 static struct json_object *verify_hw_assists(struct ndis_adapter **ad, struct edge_hw_assist *hw, unsigned n)
 {
-    bool vmq = false, rss = false, qos = false;
-    unsigned queues = 0, filters = 0, rss_set = 0, qos_set = 0;
-    uint64_t queue_frames = 0, hashed = 0;
+    struct ndis_hw_assist_info all = { 0 };
     for (unsigned i = 0; i < n; i++) {
         struct ndis_hw_assist_info info;
         ndis_adapter_hw_assist(ad[i], &info);
-        vmq |= info.vmq, rss |= info.rss, qos |= info.qos;
-        queues += info.queues_allocated, filters += info.filters_set;
-        rss_set += info.rss_set, qos_set += info.qos_set;
-        queue_frames += info.queue_frames, hashed += info.hashed_frames;
+        hw_assist_sum(&all, &info);
         edge_hw_assist_stop(ad[i], &hw[i]);
     }
-    struct json_object *h = json_object_new_object();
-    json_object_object_add(h, "vmq", json_object_new_boolean(vmq));
-    json_object_object_add(h, "rss", json_object_new_boolean(rss));
-    json_object_object_add(h, "qos", json_object_new_boolean(qos));
-    json_object_object_add(h, "queues_allocated", json_object_new_int((int)queues));
-    json_object_object_add(h, "filters_set", json_object_new_int((int)filters));
-    json_object_object_add(h, "queue_frames", json_object_new_uint64(queue_frames));
-    json_object_object_add(h, "rss_parameters_set", json_object_new_int((int)rss_set));
-    json_object_object_add(h, "hashed_frames", json_object_new_uint64(hashed));
-    json_object_object_add(h, "qos_parameters_set", json_object_new_int((int)qos_set));
-    return h;
+    return hw_assist_json(&all);
 }
 
 static struct json_object *verify_job(void *arg)
