@@ -27,18 +27,24 @@ static void edge_hw_name(IF_COUNTED_STRING *s, const char *text)
     s->Length = (USHORT)(n * sizeof(WCHAR));
 }
 
+static void edge_hw_header(NDIS_OBJECT_HEADER *h, UCHAR type, UCHAR revision, USHORT size)
+{
+    h->Type = type;
+    h->Revision = revision;
+    h->Size = size;
+}
+
 static void edge_hw_vmq(struct ndis_adapter *a, const struct ndis_hw_assist_info *info, const UCHAR mac[6],
                         struct edge_hw_assist *out)
 {
     NDIS_RECEIVE_QUEUE_PARAMETERS q;
     memset(&q, 0, sizeof q);
-    q.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
-    q.Header.Revision = info->ndis_minor >= 50   ? NDIS_RECEIVE_QUEUE_PARAMETERS_REVISION_3
-                        : info->ndis_minor >= 30 ? NDIS_RECEIVE_QUEUE_PARAMETERS_REVISION_2
-                                                 : NDIS_RECEIVE_QUEUE_PARAMETERS_REVISION_1;
-    q.Header.Size = info->ndis_minor >= 50   ? NDIS_SIZEOF_RECEIVE_QUEUE_PARAMETERS_REVISION_3
-                    : info->ndis_minor >= 30 ? NDIS_SIZEOF_RECEIVE_QUEUE_PARAMETERS_REVISION_2
-                                             : NDIS_SIZEOF_RECEIVE_QUEUE_PARAMETERS_REVISION_1;
+    /* the newest revision the driver's NDIS version has: 6.30 added PortId, 6.50 QosSqId */
+    static const USHORT queue_sizes[] = { 0, NDIS_SIZEOF_RECEIVE_QUEUE_PARAMETERS_REVISION_1,
+                                          NDIS_SIZEOF_RECEIVE_QUEUE_PARAMETERS_REVISION_2,
+                                          NDIS_SIZEOF_RECEIVE_QUEUE_PARAMETERS_REVISION_3 };
+    UCHAR queue_rev = info->ndis_minor >= 50 ? 3 : info->ndis_minor >= 30 ? 2 : 1;
+    edge_hw_header(&q.Header, NDIS_OBJECT_TYPE_DEFAULT, queue_rev, queue_sizes[queue_rev]);
     q.QueueType = NdisReceiveQueueTypeVMQueue;
     q.ProcessorAffinity.Mask = 1;
     q.NumSuggestedReceiveBuffers = 512;
@@ -56,19 +62,19 @@ static void edge_hw_vmq(struct ndis_adapter *a, const struct ndis_hw_assist_info
         NDIS_RECEIVE_FILTER_FIELD_PARAMETERS f;
     } filter;
     memset(&filter, 0, sizeof filter);
-    filter.p.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
-    filter.p.Header.Revision = info->ndis_minor >= 30 ? NDIS_RECEIVE_FILTER_PARAMETERS_REVISION_2
-                                                      : NDIS_RECEIVE_FILTER_PARAMETERS_REVISION_1;
-    filter.p.Header.Size = info->ndis_minor >= 30 ? NDIS_SIZEOF_RECEIVE_FILTER_PARAMETERS_REVISION_2
-                                                  : NDIS_SIZEOF_RECEIVE_FILTER_PARAMETERS_REVISION_1;
+    bool rev2 = info->ndis_minor >= 30; /* 6.30 added MaxCoalescingDelay and VPortId */
+    edge_hw_header(&filter.p.Header, NDIS_OBJECT_TYPE_DEFAULT,
+                   rev2 ? NDIS_RECEIVE_FILTER_PARAMETERS_REVISION_2 : NDIS_RECEIVE_FILTER_PARAMETERS_REVISION_1,
+                   rev2 ? NDIS_SIZEOF_RECEIVE_FILTER_PARAMETERS_REVISION_2
+                        : NDIS_SIZEOF_RECEIVE_FILTER_PARAMETERS_REVISION_1);
     filter.p.FilterType = NdisReceiveFilterTypeVMQueue;
     filter.p.QueueId = q.QueueId;
     filter.p.FieldParametersArrayOffset = offsetof(__typeof__(filter), f);
     filter.p.FieldParametersArrayNumElements = 1;
     filter.p.FieldParametersArrayElementSize = sizeof filter.f;
-    filter.f.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
-    filter.f.Header.Revision = NDIS_RECEIVE_FILTER_FIELD_PARAMETERS_REVISION_1;
-    filter.f.Header.Size = NDIS_SIZEOF_RECEIVE_FILTER_FIELD_PARAMETERS_REVISION_1;
+    edge_hw_header(&filter.f.Header, NDIS_OBJECT_TYPE_DEFAULT,
+                   NDIS_RECEIVE_FILTER_FIELD_PARAMETERS_REVISION_1,
+                   NDIS_SIZEOF_RECEIVE_FILTER_FIELD_PARAMETERS_REVISION_1);
     filter.f.FrameHeader = NdisFrameHeaderMac;
     filter.f.ReceiveFilterTest = NdisReceiveFilterTestEqual;
     filter.f.HeaderField.MacHeaderField = NdisMacHeaderFieldDestinationAddress;
@@ -86,15 +92,15 @@ static void edge_hw_vmq(struct ndis_adapter *a, const struct ndis_hw_assist_info
         NDIS_RECEIVE_QUEUE_ALLOCATION_COMPLETE_PARAMETERS one;
     } complete;
     memset(&complete, 0, sizeof complete);
-    complete.array.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
-    complete.array.Header.Revision = NDIS_RECEIVE_QUEUE_ALLOCATION_COMPLETE_ARRAY_REVISION_1;
-    complete.array.Header.Size = NDIS_SIZEOF_RECEIVE_QUEUE_ALLOCATION_COMPLETE_ARRAY_REVISION_1;
+    edge_hw_header(&complete.array.Header, NDIS_OBJECT_TYPE_DEFAULT,
+                   NDIS_RECEIVE_QUEUE_ALLOCATION_COMPLETE_ARRAY_REVISION_1,
+                   NDIS_SIZEOF_RECEIVE_QUEUE_ALLOCATION_COMPLETE_ARRAY_REVISION_1);
     complete.array.FirstElementOffset = offsetof(__typeof__(complete), one);
     complete.array.NumElements = 1;
     complete.array.ElementSize = sizeof complete.one;
-    complete.one.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
-    complete.one.Header.Revision = NDIS_RECEIVE_QUEUE_ALLOCATION_COMPLETE_PARAMETERS_REVISION_1;
-    complete.one.Header.Size = NDIS_SIZEOF_RECEIVE_QUEUE_ALLOCATION_COMPLETE_PARAMETERS_REVISION_1;
+    edge_hw_header(&complete.one.Header, NDIS_OBJECT_TYPE_DEFAULT,
+                   NDIS_RECEIVE_QUEUE_ALLOCATION_COMPLETE_PARAMETERS_REVISION_1,
+                   NDIS_SIZEOF_RECEIVE_QUEUE_ALLOCATION_COMPLETE_PARAMETERS_REVISION_1);
     complete.one.QueueId = q.QueueId;
     out->complete_status = edge_hw_method(a, OID_RECEIVE_FILTER_QUEUE_ALLOCATION_COMPLETE, &complete, sizeof complete);
     if (out->complete_status == NDIS_STATUS_SUCCESS && complete.one.CompletionStatus != NDIS_STATUS_SUCCESS)
@@ -141,9 +147,10 @@ static void edge_hw_rss(struct ndis_adapter *a, const struct ndis_hw_assist_info
     } rss;
     memset(&rss, 0, sizeof rss);
     bool v1 = info->ndis_minor < 20;
-    rss.p.Header.Type = NDIS_OBJECT_TYPE_RSS_PARAMETERS;
-    rss.p.Header.Revision = v1 ? NDIS_RECEIVE_SCALE_PARAMETERS_REVISION_1 : NDIS_RECEIVE_SCALE_PARAMETERS_REVISION_2;
-    rss.p.Header.Size = v1 ? NDIS_SIZEOF_RECEIVE_SCALE_PARAMETERS_REVISION_1 : NDIS_SIZEOF_RECEIVE_SCALE_PARAMETERS_REVISION_2;
+    edge_hw_header(&rss.p.Header, NDIS_OBJECT_TYPE_RSS_PARAMETERS,
+                   v1 ? NDIS_RECEIVE_SCALE_PARAMETERS_REVISION_1 : NDIS_RECEIVE_SCALE_PARAMETERS_REVISION_2,
+                   v1 ? NDIS_SIZEOF_RECEIVE_SCALE_PARAMETERS_REVISION_1
+                      : NDIS_SIZEOF_RECEIVE_SCALE_PARAMETERS_REVISION_2);
     rss.p.HashInformation =
         NDIS_RSS_HASH_INFO_FROM_TYPE_AND_FUNC(edge_hw_hash_types(info->rss_caps.CapabilitiesFlags), NdisHashFunctionToeplitz);
     rss.p.IndirectionTableSize = v1 ? ENTRIES * sizeof(CCHAR) : sizeof rss.table;
@@ -159,9 +166,9 @@ static void edge_hw_qos(struct ndis_adapter *a, struct edge_hw_assist *out)
 {
     NDIS_QOS_PARAMETERS q;
     memset(&q, 0, sizeof q);
-    q.Header.Type = NDIS_OBJECT_TYPE_QOS_PARAMETERS;
-    q.Header.Revision = NDIS_QOS_PARAMETERS_REVISION_1;
-    q.Header.Size = NDIS_SIZEOF_QOS_PARAMETERS_REVISION_1;
+    edge_hw_header(&q.Header, NDIS_OBJECT_TYPE_QOS_PARAMETERS,
+                   NDIS_QOS_PARAMETERS_REVISION_1,
+                   NDIS_SIZEOF_QOS_PARAMETERS_REVISION_1);
     q.Flags = NDIS_QOS_PARAMETERS_ETS_CHANGED | NDIS_QOS_PARAMETERS_ETS_CONFIGURED | NDIS_QOS_PARAMETERS_PFC_CHANGED |
               NDIS_QOS_PARAMETERS_PFC_CONFIGURED; /* PfcEnable 0: no priority paused */
     q.NumTrafficClasses = 1;
@@ -196,9 +203,9 @@ void edge_hw_assist_stop(struct ndis_adapter *adapter, struct edge_hw_assist *st
     if (st->filter_set) {
         NDIS_RECEIVE_FILTER_CLEAR_PARAMETERS c;
         memset(&c, 0, sizeof c);
-        c.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
-        c.Header.Revision = NDIS_RECEIVE_FILTER_CLEAR_PARAMETERS_REVISION_1;
-        c.Header.Size = NDIS_SIZEOF_RECEIVE_FILTER_CLEAR_PARAMETERS_REVISION_1;
+        edge_hw_header(&c.Header, NDIS_OBJECT_TYPE_DEFAULT,
+                       NDIS_RECEIVE_FILTER_CLEAR_PARAMETERS_REVISION_1,
+                       NDIS_SIZEOF_RECEIVE_FILTER_CLEAR_PARAMETERS_REVISION_1);
         c.QueueId = st->queue;
         c.FilterId = st->filter;
         st->clear_status = edge_hw_set(adapter, OID_RECEIVE_FILTER_CLEAR_FILTER, &c, sizeof c);
@@ -208,9 +215,9 @@ void edge_hw_assist_stop(struct ndis_adapter *adapter, struct edge_hw_assist *st
     if (st->queue_allocated) {
         NDIS_RECEIVE_QUEUE_FREE_PARAMETERS f;
         memset(&f, 0, sizeof f);
-        f.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
-        f.Header.Revision = NDIS_RECEIVE_QUEUE_FREE_PARAMETERS_REVISION_1;
-        f.Header.Size = NDIS_SIZEOF_RECEIVE_QUEUE_FREE_PARAMETERS_REVISION_1;
+        edge_hw_header(&f.Header, NDIS_OBJECT_TYPE_DEFAULT,
+                       NDIS_RECEIVE_QUEUE_FREE_PARAMETERS_REVISION_1,
+                       NDIS_SIZEOF_RECEIVE_QUEUE_FREE_PARAMETERS_REVISION_1);
         f.QueueId = st->queue;
         st->free_status = edge_hw_set(adapter, OID_RECEIVE_FILTER_FREE_QUEUE, &f, sizeof f);
         st->freed = true;
