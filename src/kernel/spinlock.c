@@ -55,22 +55,24 @@ static inline void ke_spin_release(PKSPIN_LOCK lock, const char *fn, const void 
     __atomic_store_n(lock, 0, __ATOMIC_RELEASE);
 }
 
-NTHALAPI KIRQL KfAcquireSpinLock(PKSPIN_LOCK SpinLock)
+/* Raise to DISPATCH_LEVEL, then take the lock; the old IRQL goes back to the caller. */
+static inline KIRQL ke_spin_acquire_raise(PKSPIN_LOCK lock, const char *fn, const void *site)
 {
-    const void *site = VF_CALLER;
-    ke_irql_at_most(DISPATCH_LEVEL, "KeAcquireSpinLock", site);
+    ke_irql_at_most(DISPATCH_LEVEL, fn, site);
     KIRQL old = ke_irql_set(DISPATCH_LEVEL);
-    ke_spin_acquire(SpinLock, "KeAcquireSpinLock", site);
+    ke_spin_acquire(lock, fn, site);
     return old;
 }
 
+NTHALAPI KIRQL KfAcquireSpinLock(PKSPIN_LOCK SpinLock)
+{
+    return ke_spin_acquire_raise(SpinLock, "KeAcquireSpinLock", VF_CALLER);
+}
+
+/* The same on x64, exported under this name too (MSVC builds import it). */
 NTKERNELAPI KIRQL KeAcquireSpinLockRaiseToDpc(PKSPIN_LOCK SpinLock)
 {
-    const void *site = VF_CALLER;
-    ke_irql_at_most(DISPATCH_LEVEL, "KeAcquireSpinLockRaiseToDpc", site);
-    KIRQL old = ke_irql_set(DISPATCH_LEVEL);
-    ke_spin_acquire(SpinLock, "KeAcquireSpinLockRaiseToDpc", site);
-    return old;
+    return ke_spin_acquire_raise(SpinLock, "KeAcquireSpinLockRaiseToDpc", VF_CALLER);
 }
 
 NTHALAPI VOID KfReleaseSpinLock(PKSPIN_LOCK SpinLock, KIRQL NewIrql)
