@@ -13,16 +13,32 @@
 #include "edge/edge.h"
 #include "serialize.h"
 
-static void life(const char *variant)
+/* Resets the findings, loads the rogue build `name` (rogue_adapter_none, ...) and runs its
+ * DriverEntry. */
+static struct ld_image *rogue_load(const char *name)
 {
     char path[512], err[512];
-    NDIS_STATUS st;
-    snprintf(path, sizeof path, "%s/rogue_adapter_%s.so", ROGUE_DIR, variant);
+    snprintf(path, sizeof path, "%s/%s.so", ROGUE_DIR, name);
     vf_reset();
     struct ld_image *image = ld_load(path, err, sizeof err);
     if (image == NULL)
         fail_msg("%s", err);
     assert_int_equal(ld_driver_entry(image), NDIS_STATUS_SUCCESS);
+    return image;
+}
+
+/* rogue_load for a build of adapter_rogue.c */
+static struct ld_image *adapter_rogue_load(const char *variant)
+{
+    char name[128];
+    snprintf(name, sizeof name, "rogue_adapter_%s", variant);
+    return rogue_load(name);
+}
+
+static void life(const char *variant)
+{
+    NDIS_STATUS st;
+    struct ld_image *image = adapter_rogue_load(variant);
     struct ndis_adapter *a = ndis_adapter_initialize(&image->object, &st);
     if (a != NULL) {
         struct edge_loopback *lb = edge_loopback_open(a, 16);
@@ -57,13 +73,8 @@ static void expect(const char *variant, enum vf_rule_id rule)
  * its reset completes (or, for the rogue, never does). */
 static unsigned hang_life(const char *variant)
 {
-    char path[512], err[512];
     NDIS_STATUS st;
-    snprintf(path, sizeof path, "%s/rogue_adapter_%s.so", ROGUE_DIR, variant);
-    vf_reset();
-    struct ld_image *image = ld_load(path, err, sizeof err);
-    assert_non_null(image);
-    assert_int_equal(ld_driver_entry(image), NDIS_STATUS_SUCCESS);
+    struct ld_image *image = adapter_rogue_load(variant);
     struct ndis_adapter *a = ndis_adapter_initialize(&image->object, &st);
     assert_non_null(a);
     assert_int_equal(ndis_adapter_restart(a), NDIS_STATUS_SUCCESS);
@@ -95,13 +106,9 @@ static void test_reset_never_completes(void **state)
 
 static void oid_paths(const char *variant, NDIS_STATUS expect_sync)
 {
-    char path[512], err[512];
     NDIS_STATUS st;
     ULONG done, needed, buf = 0;
-    snprintf(path, sizeof path, "%s/rogue_adapter_%s.so", ROGUE_DIR, variant);
-    vf_reset();
-    struct ld_image *image = ld_load(path, err, sizeof err);
-    assert_int_equal(ld_driver_entry(image), NDIS_STATUS_SUCCESS);
+    struct ld_image *image = adapter_rogue_load(variant);
     struct ndis_adapter *a = ndis_adapter_initialize(&image->object, &st);
     assert_non_null(a);
     assert_int_equal(ndis_adapter_oid_path(a, NDIS_OID_DIRECT, NdisRequestQueryInformation, OID_GEN_STATISTICS, &buf,
@@ -117,15 +124,11 @@ static void oid_paths(const char *variant, NDIS_STATUS expect_sync)
 static void test_ndis_answers_cached_oids(void **state)
 {
     (void)state;
-    char path[512], err[512];
     NDIS_STATUS st;
     ULONG done, needed, value = 99;
     USHORT version;
     NDIS_OID list[8];
-    snprintf(path, sizeof path, "%s/rogue_adapter_none.so", ROGUE_DIR);
-    vf_reset();
-    struct ld_image *image = ld_load(path, err, sizeof err);
-    assert_int_equal(ld_driver_entry(image), NDIS_STATUS_SUCCESS);
+    struct ld_image *image = adapter_rogue_load("none");
     struct ndis_adapter *a = ndis_adapter_initialize(&image->object, &st);
     assert_non_null(a);
     assert_int_equal(ndis_adapter_oid(a, NdisRequestQueryInformation, OID_GEN_MEDIA_IN_USE, &value, 4, &done, &needed),
@@ -212,14 +215,8 @@ RULE_TEST(test_halt_leaks_pool, "halt_leaks_pool", VF_MEMORY_LEAK)
 static void test_vmq_queue_receives(void **state)
 {
     (void)state;
-    char path[512], err[512];
     NDIS_STATUS st;
-    snprintf(path, sizeof path, "%s/rogue_vmq_none.so", ROGUE_DIR);
-    vf_reset();
-    struct ld_image *image = ld_load(path, err, sizeof err);
-    if (image == NULL)
-        fail_msg("%s", err);
-    assert_int_equal(ld_driver_entry(image), NDIS_STATUS_SUCCESS);
+    struct ld_image *image = rogue_load("rogue_vmq_none");
     struct ndis_adapter *a = ndis_adapter_initialize(&image->object, &st);
     if (a == NULL)
         fail_msg("initialize: 0x%08x %s", (unsigned)st, json_object_to_json_string(violations_json()));
