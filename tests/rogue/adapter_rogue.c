@@ -224,16 +224,6 @@ static VOID RogueSend(NDIS_HANDLE Context, PNET_BUFFER_LIST Nbls, NDIS_PORT_NUMB
 #endif
 }
 
-static VOID RogueReturn(NDIS_HANDLE Context, PNET_BUFFER_LIST Nbls, ULONG Flags)
-{
-    UNREFERENCED_PARAMETER(Context);
-    UNREFERENCED_PARAMETER(Flags);
-    for (PNET_BUFFER_LIST Nbl = Nbls, Next; Nbl; Nbl = Next) {
-        Next = NET_BUFFER_LIST_NEXT_NBL(Nbl);
-        NdisFreeNetBufferList(Nbl);
-    }
-}
-
 /* Hang once, then reset: pended and completed from a work item, or (rogue) never. */
 static volatile LONG HangChecks;
 static BOOLEAN RogueCheckForHangOnce(NDIS_HANDLE Context)
@@ -305,7 +295,6 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     Chars.RestartHandler = RogueRestart;
     Chars.OidRequestHandler = RogueOidRequest;
     Chars.SendNetBufferListsHandler = RogueSend;
-    Chars.ReturnNetBufferListsHandler = RogueReturn;
     return NdisMRegisterMiniportDriver(DriverObject, RegistryPath, NULL, &Chars, &RogueHandle);
 }
 /* expect clean: rogue_adapter_none */

@@ -9,7 +9,6 @@ static MINIPORT_PAUSE RoguePause;
 static MINIPORT_RESTART RogueRestart;
 static MINIPORT_OID_REQUEST RogueOidRequest;
 static MINIPORT_SEND_NET_BUFFER_LISTS RogueSend;
-static MINIPORT_RETURN_NET_BUFFER_LISTS RogueReturn;
 static MINIPORT_CANCEL_SEND RogueCancelSend;
 static MINIPORT_DEVICE_PNP_EVENT_NOTIFY RoguePnp;
 static MINIPORT_SHUTDOWN RogueShutdown;
@@ -39,10 +38,6 @@ static NDIS_STATUS RogueOidRequest(NDIS_HANDLE c, PNDIS_OID_REQUEST r)
 static VOID RogueSend(NDIS_HANDLE c, PNET_BUFFER_LIST n, NDIS_PORT_NUMBER p, ULONG f)
 {
     UNREFERENCED_PARAMETER(c); UNREFERENCED_PARAMETER(n); UNREFERENCED_PARAMETER(p); UNREFERENCED_PARAMETER(f);
-}
-static VOID RogueReturn(NDIS_HANDLE c, PNET_BUFFER_LIST n, ULONG f)
-{
-    UNREFERENCED_PARAMETER(c); UNREFERENCED_PARAMETER(n); UNREFERENCED_PARAMETER(f);
 }
 static VOID RogueCancelSend(NDIS_HANDLE c, PVOID id) { UNREFERENCED_PARAMETER(c); UNREFERENCED_PARAMETER(id); }
 static VOID RoguePnp(NDIS_HANDLE c, PNET_DEVICE_PNP_EVENT e) { UNREFERENCED_PARAMETER(c); UNREFERENCED_PARAMETER(e); }
@@ -82,7 +77,7 @@ VOID RogueCharacteristics(PNDIS_MINIPORT_DRIVER_CHARACTERISTICS c)
     c->RestartHandler = RogueRestart;
     c->OidRequestHandler = RogueOidRequest;
     c->SendNetBufferListsHandler = RogueSend;
-    c->ReturnNetBufferListsHandler = RogueReturn;
+    c->ReturnNetBufferListsHandler = RogueReturnNetBufferLists;
     c->CancelSendHandler = RogueCancelSend;
     c->DevicePnPEventNotifyHandler = RoguePnp;
     c->ShutdownHandlerEx = RogueShutdown;
@@ -164,4 +159,14 @@ NTSTATUS RogueCompleteIrp(PIRP Irp, NTSTATUS Status, ULONG_PTR Information)
     Irp->IoStatus.Information = Information;
     IoCompleteRequest(Irp, IO_NO_INCREMENT);
     return Status;
+}
+
+VOID RogueReturnNetBufferLists(NDIS_HANDLE Context, PNET_BUFFER_LIST Nbls, ULONG Flags)
+{
+    UNREFERENCED_PARAMETER(Context);
+    UNREFERENCED_PARAMETER(Flags);
+    for (PNET_BUFFER_LIST Nbl = Nbls, Next; Nbl; Nbl = Next) {
+        Next = NET_BUFFER_LIST_NEXT_NBL(Nbl);
+        NdisFreeNetBufferList(Nbl);
+    }
 }

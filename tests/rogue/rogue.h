@@ -29,5 +29,7 @@ VOID RogueTimerCharacteristics(PNDIS_TIMER_CHARACTERISTICS Tc);
 MINIPORT_UNLOAD RogueUnload;
 MINIPORT_CHECK_FOR_HANG RogueCheckForHang;
 MINIPORT_DIRECT_OID_REQUEST RogueDirectOidRequest;
+/* Frees every NBL NDIS returns (rogues indicate NBLs from their own pools); RogueCharacteristics sets it. */
+MINIPORT_RETURN_NET_BUFFER_LISTS RogueReturnNetBufferLists;
 
 #endif

@@ -336,16 +336,6 @@ static VOID VmqSend(NDIS_HANDLE Context, PNET_BUFFER_LIST Nbls, NDIS_PORT_NUMBER
     NdisMSendNetBufferListsComplete(Adapter->Handle, Nbls, 0);
 }
 
-static VOID VmqReturn(NDIS_HANDLE Context, PNET_BUFFER_LIST Nbls, ULONG Flags)
-{
-    UNREFERENCED_PARAMETER(Context);
-    UNREFERENCED_PARAMETER(Flags);
-    for (PNET_BUFFER_LIST Nbl = Nbls, Next; Nbl; Nbl = Next) {
-        Next = NET_BUFFER_LIST_NEXT_NBL(Nbl);
-        NdisFreeNetBufferList(Nbl);
-    }
-}
-
 NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 {
     NDIS_MINIPORT_DRIVER_CHARACTERISTICS Chars;
@@ -359,7 +349,6 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     Chars.RestartHandler = VmqRestart;
     Chars.OidRequestHandler = VmqOidRequest;
     Chars.SendNetBufferListsHandler = VmqSend;
-    Chars.ReturnNetBufferListsHandler = VmqReturn;
     return NdisMRegisterMiniportDriver(DriverObject, RegistryPath, NULL, &Chars, &RogueHandle);
 }
 /* expect clean: rogue_vmq_none */
