@@ -42,7 +42,6 @@ NDIS_STATUS ndis_hw_assist_rss(struct ndis_adapter *a, const NDIS_RECEIVE_SCALE_
         return NDIS_STATUS_INVALID_PARAMETER;
     ndis_adapter_lock(a);
     ndis_hw_copy(&a->hw.rss_caps, caps, sizeof a->hw.rss_caps);
-    a->hw.rss_advertised = true;
     ndis_adapter_unlock(a);
     return NDIS_STATUS_SUCCESS;
 }
@@ -59,36 +58,22 @@ NDIS_STATUS ndis_hw_assist_attributes(struct ndis_adapter *a, const NDIS_MINIPOR
     if (!ndis_hw_header_ok(&h->Header, NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_HARDWARE_ASSIST_ATTRIBUTES, max,
                            sizes[rev >= 1 && rev <= 4 ? rev : 1], "hardware-assist attributes", site))
         return rev > max ? NDIS_STATUS_BAD_VERSION : NDIS_STATUS_INVALID_PARAMETER;
-    struct { bool vmq_advertised, qos_advertised; NDIS_RECEIVE_FILTER_CAPABILITIES vmq_caps; NDIS_QOS_CAPABILITIES qos_caps; } hw = { 0 };
     const NDIS_RECEIVE_FILTER_CAPABILITIES *rf = rev >= 2 ? h->CurrentReceiveFilterCapabilities : NULL;
-    if (rf != NULL) {
-        if (!ndis_hw_header_ok(&rf->Header, NDIS_OBJECT_TYPE_DEFAULT, a->driver->chars.MinorNdisVersion >= 30 ? 2 : 1,
-                               NDIS_SIZEOF_RECEIVE_FILTER_CAPABILITIES_REVISION_1, "current receive-filter capabilities",
-                               site))
-            return NDIS_STATUS_INVALID_PARAMETER;
-        ndis_hw_copy(&hw.vmq_caps, rf, sizeof hw.vmq_caps);
-        hw.vmq_advertised = (rf->EnabledQueueTypes & NDIS_RECEIVE_FILTER_VM_QUEUES_ENABLED) && rf->NumQueues != 0 &&
-                            (rf->SupportedQueueProperties & NDIS_RECEIVE_FILTER_VM_QUEUE_SUPPORTED);
-    }
+    if (rf != NULL &&
+        !ndis_hw_header_ok(&rf->Header, NDIS_OBJECT_TYPE_DEFAULT, a->driver->chars.MinorNdisVersion >= 30 ? 2 : 1,
+                           NDIS_SIZEOF_RECEIVE_FILTER_CAPABILITIES_REVISION_1, "current receive-filter capabilities", site))
+        return NDIS_STATUS_INVALID_PARAMETER;
     const NDIS_QOS_CAPABILITIES *qos = rev >= 3 ? h->CurrentQosCapabilities : NULL;
-    if (qos != NULL) {
-        if (!ndis_hw_header_ok(&qos->Header, NDIS_OBJECT_TYPE_QOS_CAPABILITIES, 1, NDIS_SIZEOF_QOS_CAPABILITIES_REVISION_1,
-                               "current QoS capabilities", site))
-            return NDIS_STATUS_INVALID_PARAMETER;
-        ndis_hw_copy(&hw.qos_caps, qos, sizeof hw.qos_caps);
-        hw.qos_advertised = qos->MaxNumTrafficClasses != 0;
-    }
+    if (qos != NULL && !ndis_hw_header_ok(&qos->Header, NDIS_OBJECT_TYPE_QOS_CAPABILITIES, 1,
+                                          NDIS_SIZEOF_QOS_CAPABILITIES_REVISION_1, "current QoS capabilities", site))
+        return NDIS_STATUS_INVALID_PARAMETER;
     /* Drivers set these attributes once per feature (netvmini: one call for VMQ, one for QoS):
      * a NULL pointer leaves what an earlier call said. */
     ndis_adapter_lock(a);
-    if (rf != NULL) {
-        a->hw.vmq_advertised = hw.vmq_advertised;
-        a->hw.vmq_caps = hw.vmq_caps;
-    }
-    if (qos != NULL) {
-        a->hw.qos_advertised = hw.qos_advertised;
-        a->hw.qos_caps = hw.qos_caps;
-    }
+    if (rf != NULL)
+        ndis_hw_copy(&a->hw.vmq_caps, rf, sizeof a->hw.vmq_caps);
+    if (qos != NULL)
+        ndis_hw_copy(&a->hw.qos_caps, qos, sizeof a->hw.qos_caps);
     ndis_adapter_unlock(a);
     return NDIS_STATUS_SUCCESS;
 }
@@ -278,11 +263,14 @@ void ndis_adapter_hw_assist(struct ndis_adapter *a, struct ndis_hw_assist_info *
     ndis_adapter_lock(a);
     *out = (struct ndis_hw_assist_info){
         .ndis_minor = a->driver->chars.MinorNdisVersion,
-        .rss = a->hw.rss_advertised,
+        /* advertised: what the copied capabilities say (zeroed when never set) */
+        .rss = a->hw.rss_caps.Header.Type == NDIS_OBJECT_TYPE_RSS_CAPABILITIES,
         .rss_caps = a->hw.rss_caps,
-        .vmq = a->hw.vmq_advertised,
+        .vmq = (a->hw.vmq_caps.EnabledQueueTypes & NDIS_RECEIVE_FILTER_VM_QUEUES_ENABLED) &&
+               a->hw.vmq_caps.NumQueues != 0 &&
+               (a->hw.vmq_caps.SupportedQueueProperties & NDIS_RECEIVE_FILTER_VM_QUEUE_SUPPORTED),
         .vmq_caps = a->hw.vmq_caps,
-        .qos = a->hw.qos_advertised,
+        .qos = a->hw.qos_caps.MaxNumTrafficClasses != 0,
         .qos_caps = a->hw.qos_caps,
         .queues_allocated = a->hw.queues_allocated,
         .filters_set = a->hw.filters_set,

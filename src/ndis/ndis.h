@@ -153,7 +153,7 @@ struct ndis_adapter_counters {
 #define NDIS_HW_MAX_QUEUES 64 /* VM queue IDs NDIS hands out: 1..63 (0 is the default queue) */
 #define NDIS_HW_MAX_FILTERS 256 /* filter IDs whose queue is checked: 1..255 */
 struct ndis_hw_assist {
-    bool rss_advertised, vmq_advertised, qos_advertised;
+    /* as advertised, all zero when not: whether a feature is advertised is read from these */
     NDIS_RECEIVE_SCALE_CAPABILITIES rss_caps;
     NDIS_RECEIVE_FILTER_CAPABILITIES vmq_caps; /* the current ones */
     NDIS_QOS_CAPABILITIES qos_caps;            /* the current ones */
