@@ -13,12 +13,12 @@ struct ndis_shared_memory {
 static bool ndis_shared_params_ok(PNDIS_SHARED_MEMORY_PARAMETERS p, const char *fn, const void *site)
 {
     if (p == NULL) {
-        vf_violation(VF_ATTRIBUTES_INVALID, fn, site, "SharedMemoryParameters is NULL");
+        vf_violation(VF_DATA_PATH_INVALID, fn, site, "SharedMemoryParameters is NULL");
         return false;
     }
     if (p->Header.Type != NDIS_OBJECT_TYPE_DEFAULT || p->Header.Revision < NDIS_SHARED_MEMORY_PARAMETERS_REVISION_1 ||
         p->Header.Size < NDIS_SIZEOF_SHARED_MEMORY_PARAMETERS_REVISION_1) {
-        vf_violation(VF_ATTRIBUTES_INVALID, fn, site,
+        vf_violation(VF_DATA_PATH_INVALID, fn, site,
                      "SharedMemoryParameters header is Type 0x%02X Revision %u Size %u; expected "
                      "NDIS_OBJECT_TYPE_DEFAULT, revision >= 1, size >= %zu",
                      p->Header.Type, p->Header.Revision, p->Header.Size,
@@ -26,7 +26,7 @@ static bool ndis_shared_params_ok(PNDIS_SHARED_MEMORY_PARAMETERS p, const char *
         return false;
     }
     if (p->Length == 0 || p->Usage <= NdisSharedMemoryUsageUndefined || p->Usage >= NdisSharedMemoryUsageMax) {
-        vf_violation(VF_ATTRIBUTES_INVALID, fn, site, "SharedMemoryParameters asks for %u bytes of usage %d",
+        vf_violation(VF_DATA_PATH_INVALID, fn, site, "SharedMemoryParameters asks for %u bytes of usage %d",
                      p->Length, (int)p->Usage);
         return false;
     }

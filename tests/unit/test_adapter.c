@@ -388,6 +388,11 @@ static void test_rss_processors_and_shared_memory(void **state)
     assert_int_equal(((PUCHAR)sm.VirtualAddress)[4095], 0);
     assert_int_equal(sm.SGListBuffer->NumberOfElements, 1);
     assert_int_equal(sm.SGListBuffer->Elements[0].Length, 4096);
+    sm.Header.Type = 0; /* not NDIS_OBJECT_TYPE_DEFAULT */
+    assert_int_equal(NdisAllocateSharedMemory(r.adapter[0], &sm, &h2), NDIS_STATUS_INVALID_PARAMETER);
+    assert_int_equal(vf_violation_count_of(VF_DATA_PATH_INVALID), 1);
+    vf_reset();
+    sm.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
     sm.SGListBufferLength = 8; /* too short for one element */
     assert_int_equal(NdisAllocateSharedMemory(r.adapter[0], &sm, &h2), NDIS_STATUS_BUFFER_TOO_SHORT);
     NdisFreeSharedMemory(r.adapter[0], h1);
