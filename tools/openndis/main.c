@@ -68,20 +68,22 @@ int common_option(const char *cmd, int c, const char *arg, struct common_options
     }
 }
 
-/* `port` lives in its own program so that only it loads libclang. */
-static int cmd_port(char **argv)
+/* `port` and `build` live in their own programs, so that only they load libclang or read
+ * projects and run compilers. */
+static int cmd_helper(const char *program, char **argv)
 {
     char exe[PATH_MAX], path[PATH_MAX + 32];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (n <= 0) {
-        fprintf(stderr, "openndis port: cannot find my own program: %s\n", strerror(errno));
+        fprintf(stderr, "openndis %s: cannot find my own program: %s\n", argv[0], strerror(errno));
         return EXIT_USAGE;
     }
     exe[n] = '\0';
-    snprintf(path, sizeof path, "%s/openndis-port", dirname(exe));
+    snprintf(path, sizeof path, "%s/%s", dirname(exe), program);
+    const char *cmd = argv[0];
     argv[0] = path;
     execv(path, argv);
-    fprintf(stderr, "openndis port: cannot run %s: %s\n", path, strerror(errno));
+    fprintf(stderr, "openndis %s: cannot run %s: %s\n", cmd, path, strerror(errno));
     return EXIT_USAGE;
 }
 
@@ -98,6 +100,7 @@ static void usage(FILE *out)
           "                   own process; text, JSON, JUnit and SARIF reports\n"
           "  rules            list the rules OpenNDIS checks\n"
           "  exports          list the NDIS and kernel functions OpenNDIS implements\n"
+          "  build PROJECT    build a driver from its Visual Studio project (.vcxproj)\n"
           "  port FILE.c...   NDIS 5.x -> 6.0 porting diagnostics and fix-its (libclang)\n"
           "  report merge     join the JSON reports of verify --shard K/N into one\n"
           "  devices          list the control devices a running driver exposes\n"
@@ -132,7 +135,9 @@ static int dispatch(int argc, char **argv)
     if (strcmp(cmd, "exports") == 0)
         return cmd_exports(argc - 1, argv + 1);
     if (strcmp(cmd, "port") == 0)
-        return cmd_port(argv + 1);
+        return cmd_helper("openndis-port", argv + 1);
+    if (strcmp(cmd, "build") == 0)
+        return cmd_helper("openndis-build", argv + 1);
     if (strcmp(cmd, "report") == 0)
         return cmd_report(argc - 1, argv + 1);
     if (strcmp(cmd, "devices") == 0)

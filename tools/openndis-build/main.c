@@ -1,0 +1,356 @@
+/* openndis-build (`openndis build`): a Windows driver built from its own Visual Studio
+ * project, in one command (docs/build.md).
+ *
+ *   openndis build [-o DRIVER.so] [--config C] [--platform P] [-D NAME=VALUE]... PROJECT
+ *
+ * A separate program from `openndis`, so that only it links libxml2's reader for projects
+ * and runs compilers. */
+#include <dirent.h>
+#include <errno.h>
+#include <ftw.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "build.h"
+
+enum { EXIT_BUILT = 0, EXIT_FAILED = 1, EXIT_USAGE = 2 };
+
+static void usage(FILE *out)
+{
+    fputs("usage: openndis build [options] PROJECT\n"
+          "\n"
+          "Builds an NDIS miniport from its Windows project into a driver OpenNDIS runs.\n"
+          "PROJECT is a .vcxproj (with the .props it imports) or a WDK 7 `sources` file.\n"
+          "\n"
+          "options:\n"
+          "  -o FILE            the driver to write (default: TARGETNAME.so here)\n"
+          "  --config NAME      the configuration (default: Release, or the project's first\n"
+          "                     with Release in its name)\n"
+          "  --platform NAME    the platform (default: x64)\n"
+          "  -D NAME[=VALUE]    set a property the project reads, else add or replace a\n"
+          "                     preprocessor define\n"
+          "  --print            show what would be compiled (files, defines, include path),\n"
+          "                     build nothing\n"
+          "  --cmake FILE       write the equivalent openndis_add_driver() CMakeLists.txt\n"
+          "  -j N               compile N sources at a time (default: the processors)\n"
+          "  --cc CC, --cxx CXX the compilers (default: $CC/$CXX, else clang/clang++, else cc/c++)\n"
+          "  -v, --verbose      show every command run\n"
+          "\n"
+          "exit status: 0 built, 1 the project or a source did not build, 2 usage error\n",
+          out);
+}
+
+/* ---- where OpenNDIS is: installed beside this program, else its source and build tree ---- */
+
+static char exe_dir[PATH_MAX];
+
+static bool find_exe_dir(void)
+{
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return false;
+    exe[n] = '\0';
+    snprintf(exe_dir, sizeof exe_dir, "%s", dirname(exe));
+    return true;
+}
+
+static const char *installed_or(const char *installed_rel, const char *probe, const char *tree)
+{
+    static char buf[2][PATH_MAX + 64];
+    static int which;
+    char *dir = buf[which++ & 1];
+    snprintf(dir, PATH_MAX + 64, "%s/%s", exe_dir, installed_rel);
+    char *p = xasprintf("%s/%s", dir, probe);
+    bool found = path_exists(p);
+    free(p);
+    return found ? dir : tree;
+}
+
+static const char *first_on_path(const char *a, const char *b)
+{
+    const char *path = getenv("PATH");
+    if (!path)
+        return b;
+    char *copy = xstrdup(path), *save = NULL;
+    bool found = false;
+    for (char *d = strtok_r(copy, ":", &save); d && !found; d = strtok_r(NULL, ":", &save)) {
+        char *p = xasprintf("%s/%s", d, a);
+        found = access(p, X_OK) == 0;
+        free(p);
+    }
+    free(copy);
+    return found ? a : b;
+}
+
+/* ---- the work directory ---- */
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st, (void)flag, (void)ftw;
+    remove(path);
+    return 0;
+}
+
+static void remove_tree(const char *dir)
+{
+    nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS); /* links removed, never followed */
+}
+
+/* ---- the output: never one of the inputs, never something that is not a file ---- */
+
+static bool output_ok(const char *out, const struct project *p, const struct plan *pl)
+{
+    struct stat so, si;
+    if (lstat(out, &so) == 0 && S_ISLNK(so.st_mode) && stat(out, &so) != 0)
+        return true; /* a dangling link: replaced */
+    if (stat(out, &so) != 0)
+        return errno == ENOENT ? true : (build_error(out, 0, "cannot write it: %s", strerror(errno)), false);
+    if (!S_ISREG(so.st_mode)) {
+        build_error(out, 0, "is not a regular file: the driver is not written there");
+        return false;
+    }
+    for (size_t i = 0; i < p->imports.n; i++)
+        if (stat(p->imports.v[i], &si) == 0 && si.st_dev == so.st_dev && si.st_ino == so.st_ino) {
+            build_error(out, 0, "is the project file %s: the driver is not written over it", p->imports.v[i]);
+            return false;
+        }
+    for (size_t i = 0; i < pl->nunits; i++)
+        if (stat(pl->units[i].source, &si) == 0 && si.st_dev == so.st_dev && si.st_ino == so.st_ino) {
+            build_error(out, 0, "is the source %s: the driver is not written over it", pl->units[i].source);
+            return false;
+        }
+    return true;
+}
+
+/* ---- `--spelling-overlay DIR [-I DIR]... SOURCE...`: openndis_add_driver()'s half ---- */
+
+static int spelling_only(int argc, char **argv, const char *overlay, const struct strv *search)
+{
+    struct strv sources = {0};
+    for (int i = optind; i < argc; i++) {
+        char *abs = realpath(argv[i], NULL);
+        if (!abs) {
+            build_error(argv[i], 0, "cannot read it: %s", strerror(errno));
+            continue;
+        }
+        strv_push_own(&sources, abs);
+    }
+    int n = build_errors ? -1 : spelling_overlay(overlay, &sources, search);
+    strv_free(&sources);
+    return n < 0 ? EXIT_FAILED : EXIT_BUILT;
+}
+
+/* A template project's tree has headers its configure step makes from X.h.in (tap-windows6's
+ * config.h): made into `dir` with the same -D values, unless the tree already has X.h.
+ * With dir NULL only checked. Returns how many, or -1 after an error. */
+static int configure_headers(struct project *p, const struct build_options *o, const char *dir)
+{
+    DIR *d = opendir(p->dir);
+    int made = 0;
+    for (struct dirent *e; d && (e = readdir(d));) {
+        size_t n = strlen(e->d_name);
+        if (n < 6 || strcmp(e->d_name + n - 5, ".h.in") != 0)
+            continue;
+        char *name = xstrndup(e->d_name, n - 3);
+        char *in = path_join(p->dir, e->d_name), *there = path_join(p->dir, name);
+        if (!path_exists(there)) {
+            FILE *f = fopen(in, "r");
+            char buf[1 << 16];
+            size_t len = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+            if (f)
+                fclose(f);
+            buf[len] = '\0';
+            int before = build_errors;
+            char *text = template_fill(buf, &o->defines, in, &p->filled);
+            if (build_errors == before && dir) {
+                char *out = path_join(dir, name);
+                FILE *w = fopen(out, "w");
+                if (!w || fputs(text, w) < 0 || fclose(w) != 0)
+                    build_error(out, 0, "cannot write it: %s", strerror(errno));
+                free(out);
+            }
+            made += build_errors == before;
+            free(text);
+        }
+        free(name), free(in), free(there);
+    }
+    if (d)
+        closedir(d);
+    return build_errors ? -1 : made;
+}
+
+static bool is_sources_file(const char *path)
+{
+    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    return strcasecmp(base, "sources") == 0;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t a = strlen(s), b = strlen(suffix);
+    return a >= b && strcasecmp(s + a - b, suffix) == 0;
+}
+
+int main(int argc, char **argv)
+{
+    struct build_options o = {0};
+    const char *output = NULL, *cmake = NULL, *overlay_only = NULL;
+    struct toolchain tc = {0};
+    struct strv search = {0};
+    bool print = false;
+    long jobs = sysconf(_SC_NPROCESSORS_ONLN);
+    enum { OPT_CONFIG = 256, OPT_PLATFORM, OPT_PRINT, OPT_CMAKE, OPT_CC, OPT_CXX, OPT_OVERLAY };
+    static const struct option longopts[] = {
+        {"config", required_argument, NULL, OPT_CONFIG}, {"platform", required_argument, NULL, OPT_PLATFORM},
+        {"print", no_argument, NULL, OPT_PRINT},         {"cmake", required_argument, NULL, OPT_CMAKE},
+        {"cc", required_argument, NULL, OPT_CC},         {"cxx", required_argument, NULL, OPT_CXX},
+        {"verbose", no_argument, NULL, 'v'},             {"help", no_argument, NULL, 'h'},
+        {"spelling-overlay", required_argument, NULL, OPT_OVERLAY}, {NULL, 0, NULL, 0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "o:D:j:I:vh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'o': output = optarg; break;
+        case 'D':
+            if (!optarg[0] || optarg[0] == '=') {
+                fprintf(stderr, "openndis build: -D takes NAME or NAME=VALUE, not '%s'\n", optarg);
+                return EXIT_USAGE;
+            }
+            strv_push(&o.defines, optarg);
+            break;
+        case 'j': {
+            char *end;
+            jobs = strtol(optarg, &end, 10);
+            if (*end || jobs < 1 || jobs > 1024) {
+                fprintf(stderr, "openndis build: -j takes a number from 1 to 1024, not '%s'\n", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        }
+        case 'I': strv_push(&search, optarg); break;
+        case 'v': tc.verbose = true; break;
+        case OPT_CONFIG: o.config = optarg; break;
+        case OPT_PLATFORM: o.platform = optarg; break;
+        case OPT_PRINT: print = true; break;
+        case OPT_CMAKE: cmake = optarg; break;
+        case OPT_CC: tc.cc = optarg; break;
+        case OPT_CXX: tc.cxx = optarg; break;
+        case OPT_OVERLAY: overlay_only = optarg; break;
+        case 'h': usage(stdout); return EXIT_BUILT;
+        default: usage(stderr); return EXIT_USAGE;
+        }
+    }
+    if (overlay_only)
+        return spelling_only(argc, argv, overlay_only, &search);
+    if (optind != argc - 1) {
+        fputs(optind == argc ? "openndis build: which project?\n\n" : "openndis build: one project at a time\n\n",
+              stderr);
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *path = argv[optind];
+    if (ends_with(path, ".vcproj") || ends_with(path, ".dsp")) {
+        fprintf(stderr,
+                "openndis build: %s is a Visual Studio 2008 (or older) project, which this does not read: let a newer\n"
+                "Visual Studio convert it to .vcxproj, or list its files in openndis_add_driver() (docs/build.md)\n",
+                path);
+        return EXIT_USAGE;
+    }
+    if (!find_exe_dir()) {
+        fprintf(stderr, "openndis build: cannot find my own program: %s\n", strerror(errno));
+        return EXIT_USAGE;
+    }
+    tc.include_dir = installed_or("../include/openndis", "ndis.h", OPENNDIS_BUILD_SOURCE_INCLUDE);
+    tc.lib_dir = installed_or("../" OPENNDIS_BUILD_INSTALL_LIBDIR, "libopenndis.so", OPENNDIS_BUILD_TREE_LIBDIR);
+    static char wpp[PATH_MAX + 32];
+    snprintf(wpp, sizeof wpp, "%s/openndis-wpp", exe_dir);
+    tc.wpp = wpp;
+    if (!tc.cc)
+        tc.cc = getenv("CC") && *getenv("CC") ? getenv("CC") : first_on_path("clang", "cc");
+    if (!tc.cxx)
+        tc.cxx = getenv("CXX") && *getenv("CXX") ? getenv("CXX") : first_on_path("clang++", "c++");
+    tc.jobs = jobs > 0 ? (unsigned)jobs : 1;
+
+    struct project p = {0};
+    struct plan pl = {0};
+    int code = EXIT_FAILED;
+    char *default_out = NULL;
+    bool loaded = is_sources_file(path) ? legacy_sources_load(&p, path, &o) : project_load(&p, path, &o);
+    if (!loaded || (p.fill && configure_headers(&p, &o, NULL) < 0) || !plan_make(&pl, &p, &o))
+        goto out;
+    if (!output)
+        output = default_out = xasprintf("%s.so", pl.name);
+    if (print) {
+        emit_print(&pl, &p, NULL);
+        code = EXIT_BUILT;
+    }
+    if (cmake) {
+        if (!output_ok(cmake, &p, &pl) || !emit_cmake(&pl, &p, cmake))
+            goto out_name;
+        fprintf(stderr, "openndis build: wrote %s\n", cmake);
+        code = EXIT_BUILT;
+    }
+    if (print || cmake)
+        goto out_name;
+    if (!output_ok(output, &p, &pl))
+        goto out_name;
+
+    const char *tmp = getenv("TMPDIR");
+    char *work = xasprintf("%s/openndis-build.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(work)) {
+        build_error(NULL, 0, "cannot make a work directory %s: %s", work, strerror(errno));
+        free(work);
+        goto out_name;
+    }
+    if (p.fill) {
+        char *configured = xasprintf("%s/configured", work);
+        if (mkdir(configured, 0755) == 0 && configure_headers(&p, &o, configured) > 0)
+            for (size_t i = 0; i < pl.nunits; i++) { /* first, as beside the sources */
+                struct strv *inc = &pl.units[i].includes;
+                strv_push(inc, configured);
+                char *last = inc->v[inc->n - 1];
+                memmove(inc->v + 1, inc->v, (inc->n - 1) * sizeof *inc->v);
+                inc->v[0] = last;
+            }
+        free(configured);
+    }
+    /* Include spellings: searched where the compiler will search. */
+    char *overlay = xasprintf("%s/spelling", work);
+    struct strv sources = {0};
+    for (size_t i = 0; i < pl.nunits; i++) {
+        strv_push(&sources, pl.units[i].source);
+        for (size_t j = 0; j < pl.units[i].includes.n; j++)
+            if (!strv_has(&search, pl.units[i].includes.v[j]))
+                strv_push(&search, pl.units[i].includes.v[j]);
+    }
+    strv_push(&search, tc.include_dir);
+    int links = spelling_overlay(overlay, &sources, &search);
+    strv_free(&sources);
+    if (links > 0)
+        fprintf(stderr, "openndis build: %d #include spelling%s resolved by letter case or '\\' (--verbose lists "
+                        "the commands)\n", links, links == 1 ? "" : "s");
+    fprintf(stderr, "openndis build: %s|%s, %zu source%s, %s\n", project_prop(&p, "Configuration"),
+            project_prop(&p, "Platform"), pl.nunits, pl.nunits == 1 ? "" : "s", tc.cc);
+    if (links >= 0 && compile_plan(&pl, &tc, work, links > 0 ? overlay : NULL, output)) {
+        printf("built %s\n", output);
+        code = EXIT_BUILT;
+    }
+    remove_tree(work);
+    free(work), free(overlay);
+out_name:
+    free(default_out);
+out:
+    if (code != EXIT_BUILT && build_errors == 0)
+        build_error(path, 0, "not built");
+    plan_free(&pl);
+    project_free(&p);
+    strv_free(&o.defines), strv_free(&search);
+    return code;
+}

@@ -1,0 +1,221 @@
+/* Windows include spellings on a case-sensitive file system, without touching the driver's
+ * tree: `#include "Trace.h"` for trace.h, <Ntstrsafe.h>, "windows\virtio_ring.h". Starting
+ * from the sources, every #include line (whatever #if it sits under) is resolved the way the
+ * compiler will look for it; one that is found only by ignoring letter case or reading '\'
+ * as a separator gets a symbolic link in the overlay directory, under exactly the name the
+ * source spells, pointing to the file it means. The overlay goes last on the include path.
+ *
+ * A file reached through a link is seen by the compiler in the overlay, so its own quoted
+ * includes are searched there first: those found beside the real file get a link too. */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "build.h"
+
+#define SCAN_FILES_MAX 20000
+#define SCAN_BYTES_MAX (16u << 20)
+
+struct scan {
+    const char *overlay;
+    const struct strv *search;
+    struct strv seen;  /* "seen-as directory|real path" scanned */
+    struct strv queue; /* "seen-as\0real" pairs to scan */
+    int links;
+    bool failed;
+};
+
+static bool regular(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* dir/name with each component matched ignoring case, '\' read as '/'. */
+static char *resolve_folded(const char *dir, const char *name)
+{
+    char *rel = path_from_msbuild(name);
+    char *cur = xstrdup(dir);
+    char *save = NULL;
+    for (char *part = strtok_r(rel, "/", &save); part; part = strtok_r(NULL, "/", &save)) {
+        char *next = path_join(cur, part);
+        if (strcmp(part, ".") == 0 || strcmp(part, "..") == 0 || path_exists(next)) {
+            free(cur);
+            cur = next;
+            continue;
+        }
+        free(next);
+        DIR *d = opendir(cur);
+        char *match = NULL;
+        for (struct dirent *e; d && (e = readdir(d)) && !match;)
+            if (strcasecmp(e->d_name, part) == 0)
+                match = xstrdup(e->d_name);
+        if (d)
+            closedir(d);
+        if (!match) {
+            free(cur), free(rel);
+            return NULL;
+        }
+        next = path_join(cur, match);
+        free(cur), free(match);
+        cur = next;
+    }
+    free(rel);
+    if (!regular(cur)) {
+        free(cur);
+        return NULL;
+    }
+    return cur;
+}
+
+static bool inside(const char *path, const char *dir)
+{
+    size_t n = strlen(dir);
+    return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0');
+}
+
+static void enqueue(struct scan *s, const char *seen_as, const char *real_path)
+{
+    /* once per file and directory the compiler sees it in */
+    char real[PATH_MAX];
+    if (!realpath(real_path, real) || s->seen.n >= SCAN_FILES_MAX)
+        return;
+    char *d = xstrdup(seen_as);
+    char *key = xasprintf("%s|%s", dirname(d), real);
+    free(d);
+    if (strv_has(&s->seen, key)) {
+        free(key);
+        return;
+    }
+    strv_push_own(&s->seen, key);
+    strv_push(&s->queue, seen_as);
+    strv_push(&s->queue, real);
+}
+
+/* Makes overlay link `at` (a path inside the overlay) point to `target`. */
+static void link_at(struct scan *s, const char *at, const char *target)
+{
+    char existing[PATH_MAX];
+    ssize_t n = readlink(at, existing, sizeof existing - 1);
+    if (n >= 0) {
+        existing[n] = '\0';
+        if (strcmp(existing, target) != 0)
+            build_warning(NULL, 0, "include spelling %s could mean %s or %s: using the first", at, existing, target);
+        return;
+    }
+    /* parents of "Sub/Name.h" spelled with '/' */
+    char *parent = xstrdup(at);
+    for (char *c = parent + strlen(s->overlay) + 1; (c = strchr(c, '/')); c++) {
+        *c = '\0';
+        if (mkdir(parent, 0755) != 0 && errno != EEXIST) {
+            build_error(NULL, 0, "cannot make %s: %s", parent, strerror(errno));
+            s->failed = true;
+        }
+        *c = '/';
+    }
+    free(parent);
+    if (symlink(target, at) != 0) {
+        build_error(NULL, 0, "cannot link %s to %s: %s", at, target, strerror(errno));
+        s->failed = true;
+        return;
+    }
+    s->links++;
+}
+
+static void resolve_include(struct scan *s, const char *seen_dir, const char *real_dir, const char *name, bool quoted)
+{
+    /* Found as spelled, where the compiler looks: nothing to do but scan it. */
+    if (quoted) {
+        char *p = path_join(seen_dir, name);
+        if (regular(p)) {
+            enqueue(s, p, p);
+            free(p);
+            return;
+        }
+        free(p);
+    }
+    for (size_t i = 0; i < s->search->n; i++) {
+        char *p = path_join(s->search->v[i], name);
+        bool found = regular(p);
+        if (found)
+            enqueue(s, p, p);
+        free(p);
+        if (found)
+            return;
+    }
+    /* Found only beside the real file, by its spelling folded, or in the search path folded. */
+    char *target = NULL;
+    if (quoted)
+        target = resolve_folded(real_dir, name);
+    for (size_t i = 0; !target && i < s->search->n; i++)
+        target = resolve_folded(s->search->v[i], name);
+    if (!target)
+        return; /* a system header, a generated one (.tmh), or missing: the compiler says */
+    char *at = path_join(inside(seen_dir, s->overlay) ? seen_dir : s->overlay, name);
+    link_at(s, at, target);
+    enqueue(s, at, target);
+    free(at), free(target);
+}
+
+static void scan_file(struct scan *s, const char *seen_as, const char *real)
+{
+    FILE *f = fopen(real, "rb");
+    if (!f)
+        return;
+    char *sd = xstrdup(seen_as), *rd = xstrdup(real);
+    const char *seen_dir = dirname(sd), *real_dir = dirname(rd);
+    char line[4096];
+    size_t bytes = 0;
+    while (fgets(line, sizeof line, f) && bytes < SCAN_BYTES_MAX) {
+        bytes += strlen(line);
+        const char *c = line;
+        while (isspace((unsigned char)*c))
+            c++;
+        if (*c++ != '#')
+            continue;
+        while (*c == ' ' || *c == '\t')
+            c++;
+        if (strncmp(c, "include", 7) != 0)
+            continue;
+        c += 7;
+        while (*c == ' ' || *c == '\t')
+            c++;
+        char open = *c, close = open == '<' ? '>' : '"';
+        if (open != '<' && open != '"')
+            continue;
+        const char *end = strchr(c + 1, close);
+        if (!end || end == c + 1)
+            continue;
+        char *name = xstrndup(c + 1, (size_t)(end - c - 1));
+        if (name[0] != '/')
+            resolve_include(s, seen_dir, real_dir, name, open == '"');
+        free(name);
+    }
+    fclose(f);
+    free(sd), free(rd);
+}
+
+int spelling_overlay(const char *overlay, const struct strv *sources, const struct strv *search)
+{
+    if (mkdir(overlay, 0755) != 0 && errno != EEXIST) {
+        build_error(NULL, 0, "cannot make %s: %s", overlay, strerror(errno));
+        return -1;
+    }
+    struct scan s = {overlay, search, {0}, {0}, 0, false};
+    for (size_t i = 0; i < sources->n; i++)
+        enqueue(&s, sources->v[i], sources->v[i]);
+    for (size_t i = 0; i + 1 < s.queue.n; i += 2)
+        scan_file(&s, s.queue.v[i], s.queue.v[i + 1]);
+    if (s.seen.n >= SCAN_FILES_MAX)
+        build_warning(NULL, 0, "more than %d headers: include spellings beyond them are not looked at", SCAN_FILES_MAX);
+    strv_free(&s.seen), strv_free(&s.queue);
+    return s.failed ? -1 : s.links;
+}
