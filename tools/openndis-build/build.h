@@ -160,6 +160,10 @@ bool emit_cmake(const struct plan *pl, const struct project *p, const char *path
  * letter case or '\' separators the file it means, searching the including file's directory
  * and then `search`. Returns the number of links made, or -1 after an error. */
 int spelling_overlay(const char *overlay, const struct strv *sources, const struct strv *search);
+/* An MSBuild path (relative to dir unless absolute) as it is on this file system: each
+ * component found as spelt or else by ignoring letter case, '\\' read as '/'. NULL when
+ * nothing matches. Windows file systems ignore case, and projects rely on it. */
+char *path_fold(const char *dir, const char *msbuild_path);
 
 /* ---- building (compile.c) ---- */
 

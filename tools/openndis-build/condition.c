@@ -282,10 +282,9 @@ static bool parse_operand(struct cond *k, struct value *out)
     if (strcasecmp(word, "Exists") == 0) {
         bool found = false;
         if (*text) {
-            char *path = path_from_msbuild(text);
-            char *full = path_join(k->c->p->dir, path);
-            found = path_exists(full);
-            free(path), free(full);
+            char *full = path_fold(k->c->p->dir, text);
+            found = full != NULL;
+            free(full);
         }
         *out = (struct value){V_BOOL, found, NULL};
     } else if (strcasecmp(word, "HasTrailingSlash") == 0) {

@@ -69,16 +69,17 @@ static const char *std_flag(const char *standard, enum lang lang)
 static bool make_unit(struct plan *pl, struct project *p, const struct item *it, const struct strv *define_overrides,
                       struct unit *u)
 {
-    char *rel = path_from_msbuild(it->include);
-    u->source = path_join(p->dir, rel);
-    free(rel);
-    char *real = realpath(u->source, NULL);
+    char *found = path_fold(p->dir, it->include);
+    char *real = found ? realpath(found, NULL) : NULL; /* "60/../miniport.c" read as miniport.c */
+    free(found);
     if (!real) {
-        build_error(it->file, it->line, "the source %s is not there (%s)", it->include, u->source);
+        char *rel = path_from_msbuild(it->include);
+        char *where = path_join(p->dir, rel);
+        build_error(it->file, it->line, "the source %s is not there (%s)", it->include, where);
+        free(rel), free(where);
         return false;
     }
-    free(u->source);
-    u->source = real; /* "60/../miniport.c" read as miniport.c */
+    u->source = real;
     const char *compile_as = meta_get(&it->meta, "CompileAs");
     if (compile_as && strcasecmp(compile_as, "CompileAsCpp") == 0)
         u->lang = LANG_CXX;
@@ -110,16 +111,13 @@ static bool make_unit(struct plan *pl, struct project *p, const struct item *it,
     for (size_t i = 0; i < list.n; i++) {
         if (leftover(list.v[i]))
             continue;
-        char *r = path_from_msbuild(list.v[i]);
-        char *dir = path_join(p->dir, r);
-        size_t n = strlen(dir);
-        while (n > 1 && dir[n - 1] == '/')
-            dir[--n] = '\0';
-        if (!path_exists(dir))
-            note(pl, xasprintf("include directory %s (%s) is not there", list.v[i], dir));
-        else if (!strv_has(&u->includes, dir))
-            strv_push(&u->includes, dir);
-        free(r), free(dir);
+        char *dir = path_fold(p->dir, list.v[i]);
+        char *real = dir ? realpath(dir, NULL) : NULL;
+        if (!real)
+            note(pl, xasprintf("include directory %s is not there", list.v[i]));
+        else if (!strv_has(&u->includes, real))
+            strv_push(&u->includes, real);
+        free(dir), free(real);
     }
     strv_free(&list);
 
@@ -127,9 +125,9 @@ static bool make_unit(struct plan *pl, struct project *p, const struct item *it,
     for (size_t i = 0; i < list.n; i++) {
         if (leftover(list.v[i]))
             continue;
+        char *f = path_fold(p->dir, list.v[i]);
         char *r = path_from_msbuild(list.v[i]);
-        char *f = path_join(p->dir, r);
-        strv_push(&u->forced, path_exists(f) ? f : r);
+        strv_push(&u->forced, f ? f : r); /* else searched on the include path */
         free(r), free(f);
     }
     strv_free(&list);
@@ -158,13 +156,12 @@ static bool make_unit(struct plan *pl, struct project *p, const struct item *it,
         for (size_t i = 0; i < list.n; i++) {
             if (leftover(list.v[i]))
                 continue;
-            char *r = path_from_msbuild(list.v[i]);
-            char *f = path_join(p->dir, r);
-            if (!path_exists(f))
-                build_error(it->file, it->line, "WppScanConfigurationData %s is not there (%s)", list.v[i], f);
+            char *f = path_fold(p->dir, list.v[i]);
+            if (!f)
+                build_error(it->file, it->line, "WppScanConfigurationData %s is not there", list.v[i]);
             else if (!strv_has(&pl->wpp_scan, f))
                 strv_push(&pl->wpp_scan, f);
-            free(r), free(f);
+            free(f);
         }
         strv_free(&list);
     }

@@ -305,7 +305,8 @@ static void do_import(struct walk *w, xmlNode *n)
     char *value = expand(w, n, raw, NULL, NULL);
     char *rel = path_from_msbuild(value);
     char *d = xstrdup(w->file);
-    char *joined = path_join(dirname(d), rel);
+    char *folded = path_fold(dirname(d), value);
+    char *joined = folded ? folded : path_join(d, rel);
     char real[PATH_MAX];
     if (strpbrk(rel, "*?")) {
         build_warning(w->file, line, "wildcard import %s is not read", raw);

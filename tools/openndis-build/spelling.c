@@ -39,11 +39,10 @@ static bool regular(const char *path)
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-/* dir/name with each component matched ignoring case, '\' read as '/'. */
-static char *resolve_folded(const char *dir, const char *name)
+char *path_fold(const char *dir, const char *name)
 {
     char *rel = path_from_msbuild(name);
-    char *cur = xstrdup(dir);
+    char *cur = xstrdup(rel[0] == '/' ? "/" : dir);
     char *save = NULL;
     for (char *part = strtok_r(rel, "/", &save); part; part = strtok_r(NULL, "/", &save)) {
         char *next = path_join(cur, part);
@@ -69,11 +68,18 @@ static char *resolve_folded(const char *dir, const char *name)
         cur = next;
     }
     free(rel);
-    if (!regular(cur)) {
-        free(cur);
+    return cur;
+}
+
+/* An include's file: a regular file by that name, letter case and separators folded. */
+static char *resolve_folded(const char *dir, const char *name)
+{
+    char *path = path_fold(dir, name);
+    if (path && !regular(path)) {
+        free(path);
         return NULL;
     }
-    return cur;
+    return path;
 }
 
 static bool inside(const char *path, const char *dir)
