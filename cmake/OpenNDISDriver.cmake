@@ -32,12 +32,39 @@ function(openndis_add_driver name)
   target_compile_options(${name} PRIVATE $<$<C_COMPILER_ID:Clang>:-fms-extensions>)
   set_target_properties(${name} PROPERTIES PREFIX "" C_VISIBILITY_PRESET default)
 
-  # WPP: which .tmh files do the sources include?
-  set(tmh_files)
   set(abs_sources)
   foreach(src ${sources})
     get_filename_component(abs ${src} ABSOLUTE)
     list(APPEND abs_sources ${abs})
+  endforeach()
+
+  # Windows include spellings (<NDIS.h>, "Trace.h" for trace.h, "sub\x.h"): openndis-build
+  # links each to the file it means in an overlay searched last (docs/build.md).
+  if(TARGET openndis-build)
+    set(builder $<TARGET_FILE:openndis-build>)
+    set(builder_dep openndis-build)
+  elseif(OPENNDIS_BUILD_EXECUTABLE)
+    set(builder ${OPENNDIS_BUILD_EXECUTABLE})
+    set(builder_dep ${OPENNDIS_BUILD_EXECUTABLE})
+  endif()
+  if(builder)
+    set(overlay ${CMAKE_CURRENT_BINARY_DIR}/${name}.spelling)
+    set(include_dirs "$<TARGET_PROPERTY:${name},INCLUDE_DIRECTORIES>;$<TARGET_PROPERTY:OpenNDIS::openndis,INTERFACE_INCLUDE_DIRECTORIES>")
+    add_custom_command(OUTPUT ${overlay}/.made
+      COMMAND ${CMAKE_COMMAND} -E rm -rf ${overlay}
+      COMMAND ${builder} --spelling-overlay ${overlay} "-I$<JOIN:${include_dirs},;-I>"
+              ${abs_sources}
+      COMMAND ${CMAKE_COMMAND} -E touch ${overlay}/.made
+      DEPENDS ${abs_sources} ${builder_dep}
+      COMMAND_EXPAND_LISTS VERBATIM)
+    target_sources(${name} PRIVATE ${overlay}/.made)
+    target_include_directories(${name} AFTER PRIVATE ${overlay})
+    target_compile_options(${name} PRIVATE $<$<C_COMPILER_ID:Clang>:-Wno-nonportable-include-path>)
+  endif()
+
+  # WPP: which .tmh files do the sources include?
+  set(tmh_files)
+  foreach(abs ${abs_sources})
     file(STRINGS ${abs} includes REGEX "^[ \t]*#[ \t]*include[ \t]*[\"<][^\">]+\\.tmh[\">]")
     foreach(line ${includes})
       string(REGEX REPLACE "^[ \t]*#[ \t]*include[ \t]*[\"<]([^\">]+\\.tmh)[\">].*" "\\1" tmh "${line}")

@@ -1,7 +1,8 @@
 #!/bin/sh
 # install_check.sh BUILD_DIR OUTSIDE_SRC WORK_DIR
 # Installs OpenNDIS into WORK_DIR/prefix, builds tests/outside/driver.c there the two ways
-# the README gives (pkg-config one-liner, find_package), and runs `openndis info` on each.
+# the README gives (pkg-config one-liner, find_package), and runs `openndis info` on each;
+# then `openndis build` and its --cmake output on tests/msbuild/spelled, installed.
 set -eu
 build=$1 outside=$2 work=$3
 rm -rf "$work"
@@ -32,6 +33,17 @@ cmake --build "$work/cmake-build" >/dev/null
 "$cli" info --trace information "$work/cmake-build/outside_wpp.so" 2>&1 | tee "$work/wpp.txt"
 grep -qF "[wpp] INFO  OUT_ALL      DriverEntry:" "$work/wpp.txt" ||
     { echo "FAIL: the installed openndis-wpp did not make the WPP build's trace visible"; exit 1; }
+
+echo "== openndis build with the installed headers and library, and its --cmake output"
+"$cli" build -o "$work/spelled.so" "$outside/../msbuild/spelled/Spelled.vcxproj"
+"$cli" info "$work/spelled.so" 2>&1 | grep -qF "[driver] spelled v1.2 release trace 4" ||
+    { echo "FAIL: the driver the installed openndis build made does not register"; exit 1; }
+mkdir -p "$work/cm"
+"$cli" build --cmake "$work/cm/CMakeLists.txt" "$outside/../msbuild/spelled/Spelled.vcxproj"
+cmake -S "$work/cm" -B "$work/cm/b" -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
+cmake --build "$work/cm/b" >/dev/null
+"$cli" info "$work/cm/b/spelled.so" 2>&1 | grep -qF "[driver] spelled v1.2 release trace 4" ||
+    { echo "FAIL: the --cmake output does not build the same driver"; exit 1; }
 
 echo "== openndis port reads the installed headers"
 status=0

@@ -96,8 +96,10 @@ static void compile_args(struct strv *a, const struct unit *u, const struct plan
     strv_push(a, "-Wno-unknown-pragmas");
     strv_push(a, "-Wno-multichar");
     strv_push(a, "-fno-optimize-sibling-calls");
-    if (is_clang(cc))
+    if (is_clang(cc)) { /* the spelling overlay's links are meant: no warning for them */
         strv_push(a, "-fms-extensions");
+        strv_push(a, "-Wno-nonportable-include-path");
+    }
     if (u->lang == LANG_CXX) { /* kernel C++: /kernel has neither exceptions nor RTTI */
         strv_push(a, "-fno-exceptions");
         strv_push(a, "-fno-rtti");

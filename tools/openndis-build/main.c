@@ -334,8 +334,8 @@ int main(int argc, char **argv)
     int links = spelling_overlay(overlay, &sources, &search);
     strv_free(&sources);
     if (links > 0)
-        fprintf(stderr, "openndis build: %d #include spelling%s resolved by letter case or '\\' (--verbose lists "
-                        "the commands)\n", links, links == 1 ? "" : "s");
+        fprintf(stderr, "openndis build: %d #include spelling%s resolved by letter case or '\\'\n", links,
+                links == 1 ? "" : "s");
     fprintf(stderr, "openndis build: %s|%s, %zu source%s, %s\n", project_prop(&p, "Configuration"),
             project_prop(&p, "Platform"), pl.nunits, pl.nunits == 1 ? "" : "s", tc.cc);
     if (links >= 0 && compile_plan(&pl, &tc, work, links > 0 ? overlay : NULL, output)) {

@@ -176,7 +176,10 @@ bool plan_make(struct plan *pl, struct project *p, const struct build_options *o
         free(pl->name);
         pl->name = xstrdup(p->name);
     }
-    pl->debug = is_true(project_prop(p, "UseDebugLibraries"));
+    /* UseDebugLibraries says it where the project sets it (Visual Studio's templates do);
+     * else the configuration's name */
+    const char *debug = project_prop(p, "UseDebugLibraries");
+    pl->debug = *debug ? is_true(debug) : strcasestr(project_prop(p, "Configuration"), "debug") != NULL;
 
     /* -D names the project never read as a property are preprocessor defines. */
     struct strv overrides = {0};

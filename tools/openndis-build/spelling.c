@@ -136,7 +136,7 @@ static void link_at(struct scan *s, const char *at, const char *target)
     s->links++;
 }
 
-static void resolve_include(struct scan *s, const char *seen_dir, const char *real_dir, const char *name, bool quoted)
+static void resolve_spelling(struct scan *s, const char *seen_dir, const char *real_dir, const char *name, bool quoted)
 {
     /* Found as spelled, where the compiler looks: nothing to do but scan it. */
     if (quoted) {
@@ -169,6 +169,20 @@ static void resolve_include(struct scan *s, const char *seen_dir, const char *re
     link_at(s, at, target);
     enqueue(s, at, target);
     free(at), free(target);
+}
+
+/* gcc reads "a\\b.h" as one file name; clang with -fms-extensions as a/b.h: both get a link. */
+static void resolve_include(struct scan *s, const char *seen_dir, const char *real_dir, const char *name, bool quoted)
+{
+    resolve_spelling(s, seen_dir, real_dir, name, quoted);
+    if (strchr(name, '\\')) {
+        char *slashed = xstrdup(name);
+        for (char *c = slashed; *c; c++)
+            if (*c == '\\')
+                *c = '/';
+        resolve_spelling(s, seen_dir, real_dir, slashed, quoted);
+        free(slashed);
+    }
 }
 
 static void scan_file(struct scan *s, const char *seen_as, const char *real)

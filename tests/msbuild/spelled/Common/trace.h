@@ -1,0 +1,2 @@
+/* Included as "Trace.h". */
+#define SPELLED_TRACE_LEVEL 4

@@ -1,0 +1,82 @@
+#!/bin/sh
+# `openndis build` end to end on tests/msbuild/spelled (a project written as Windows trees write
+# them, includes spelt for a case-insensitive file system): the driver it builds registers and
+# prints what the project's properties and configuration made of it, with gcc and clang;
+# -D, --config, --print and --cmake do what they say; a failed build leaves -o as it was;
+# outputs that are inputs or not files are refused; bad usage exits 2.
+# usage: build_check.sh OPENNDIS TESTS_DIR WORK_DIR
+set -eu
+openndis=$1 tests=$2 work=$3
+project=$tests/msbuild/spelled/Spelled.vcxproj
+rm -rf "$work"
+mkdir -p "$work"
+fail() { echo "FAIL: $*"; exit 1; }
+expect_line() { # FILE TEXT
+    grep -qF -- "$2" "$1" || { cat "$1"; fail "missing: $2"; }
+}
+
+for cc in gcc clang; do
+    "$openndis" build --cc "$cc" -o "$work/$cc.so" "$project" > "$work/$cc.log" 2>&1 || { cat "$work/$cc.log"; fail "build with $cc"; }
+    expect_line "$work/$cc.log" "resolved by letter case"
+    "$openndis" info "$work/$cc.so" > "$work/$cc.info" 2>&1 || { cat "$work/$cc.info"; fail "info on the $cc build"; }
+    expect_line "$work/$cc.info" "[driver] spelled v1.2 release trace 4"
+done
+
+# -D: a property the project reads (the version in the imported .props), then a define
+"$openndis" build -D SpelledMinor=5 -D SPELLED_CONFIG='"override"' -o "$work/d.so" "$project" > "$work/d.log" 2>&1 || { cat "$work/d.log"; fail "build with -D"; }
+"$openndis" info "$work/d.so" > "$work/d.info" 2>&1 || fail "info on the -D build"
+expect_line "$work/d.info" "[driver] spelled v1.5 override trace 4"
+
+# --config Debug: its item definitions, DBG=1, -O0
+"$openndis" build --config Debug --print "$project" > "$work/debug.txt" 2>&1 || { cat "$work/debug.txt"; fail "--print --config Debug"; }
+expect_line "$work/debug.txt" "configuration Debug|x64 (debug: -O0, DBG=1)"
+expect_line "$work/debug.txt" 'SPELLED_CONFIG="debug"'
+expect_line "$work/debug.txt" "DBG=1"
+
+# --print: the sources (not the excluded one), the files read and skipped, what is not built
+"$openndis" build --print "$project" > "$work/print.txt" 2>&1 || fail "--print"
+expect_line "$work/print.txt" "spelled/Driver.c  [C]"
+expect_line "$work/print.txt" "spelled/Common/Helper.c  [C]"
+expect_line "$work/print.txt" 'SPELLED_VERSION="1.2"'
+expect_line "$work/print.txt" "msbuild/props/Version.props"
+expect_line "$work/print.txt" '$(VCTargetsPath)\Microsoft.Cpp.props (needs $(VCTargetsPath), set by Visual Studio)'
+expect_line "$work/print.txt" "Inf spelled.inf is read, not built"
+if grep -q "Broken.c" "$work/print.txt"; then fail "an ExcludedFromBuild source is listed"; fi
+[ ! -e spelled.so ] || fail "--print built something"
+
+# --cmake: the CMakeLists for the same driver (built through the installed package by
+# install_check.sh)
+mkdir -p "$work/cm"
+"$openndis" build --cmake "$work/cm/CMakeLists.txt" "$project" > "$work/cm.log" 2>&1 || { cat "$work/cm.log"; fail "--cmake"; }
+expect_line "$work/cm/CMakeLists.txt" "openndis_add_driver(spelled"
+expect_line "$work/cm/CMakeLists.txt" '[==[SPELLED_VERSION="1.2"]==]'
+
+# a failed build leaves the previous driver untouched, and says which source failed
+cp "$work/gcc.so" "$work/keep.so"
+if "$openndis" build -o "$work/keep.so" "$tests/msbuild/broken/Broken.vcxproj" > "$work/broken.log" 2>&1; then fail "a broken source built"; fi
+expect_line "$work/broken.log" "1 of 1 sources did not compile"
+cmp -s "$work/gcc.so" "$work/keep.so" || fail "a failed build changed -o"
+[ -z "$(ls -A "$work" | grep '^\.openndis-build')" ] || fail "a failed build left its temporary file"
+
+# outputs that are inputs, or not regular files
+mkdir -p "$work/t"
+cp -r "$tests/msbuild" "$tests/rogue" "$work/t/"
+copy=$work/t/msbuild/spelled
+set +e
+"$openndis" build -o "$copy/Spelled.vcxproj" "$copy/Spelled.vcxproj" > "$work/o1.log" 2>&1; rc1=$?
+"$openndis" build -o "$copy/Driver.c" "$copy/Spelled.vcxproj" > "$work/o2.log" 2>&1; rc2=$?
+mkfifo "$work/fifo"
+"$openndis" build -o "$work/fifo" "$copy/Spelled.vcxproj" > "$work/o3.log" 2>&1; rc3=$?
+"$openndis" build > "$work/u1.log" 2>&1; rc4=$?
+"$openndis" build a.vcproj > "$work/u2.log" 2>&1; rc5=$?
+"$openndis" build -j 0 "$copy/Spelled.vcxproj" > "$work/u3.log" 2>&1; rc6=$?
+set -e
+[ "$rc1" = 1 ] && expect_line "$work/o1.log" "is the project file" || fail "-o the project: exit $rc1"
+cmp -s "$tests/msbuild/spelled/Spelled.vcxproj" "$copy/Spelled.vcxproj" || fail "the project was written over"
+[ "$rc2" = 1 ] && expect_line "$work/o2.log" "is the source" || fail "-o a source: exit $rc2"
+cmp -s "$tests/msbuild/spelled/Driver.c" "$copy/Driver.c" || fail "a source was written over"
+[ "$rc3" = 1 ] && expect_line "$work/o3.log" "is not a regular file" || fail "-o a FIFO: exit $rc3"
+[ "$rc4" = 2 ] || fail "no project: exit $rc4"
+[ "$rc5" = 2 ] && expect_line "$work/u2.log" "Visual Studio 2008" || fail ".vcproj: exit $rc5"
+[ "$rc6" = 2 ] || fail "-j 0: exit $rc6"
+echo "PASS"
