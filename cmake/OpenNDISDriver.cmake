@@ -29,8 +29,14 @@ function(openndis_add_driver name)
   target_compile_options(${name} PRIVATE -Wno-unknown-pragmas -Wno-multichar -fno-optimize-sibling-calls)
   # clang understands more of MSVC's C with -fms-extensions: 1ui64 literals, __pragma, an
   # extern __forceinline prototype whose body is in another file (gcc has none of these).
-  target_compile_options(${name} PRIVATE $<$<C_COMPILER_ID:Clang>:-fms-extensions>)
-  set_target_properties(${name} PROPERTIES PREFIX "" C_VISIBILITY_PRESET default)
+  target_compile_options(${name} PRIVATE $<$<COMPILE_LANG_AND_ID:C,Clang>:-fms-extensions>
+                                         $<$<COMPILE_LANG_AND_ID:CXX,Clang>:-fms-extensions>)
+  set_target_properties(${name} PROPERTIES PREFIX "" C_VISIBILITY_PRESET default CXX_VISIBILITY_PRESET default)
+  # A driver's own functions are its own, as in a .sys: a C++ driver's operator delete must not
+  # bind to the one libstdc++ or a sanitizer runtime put first in the process.
+  target_link_options(${name} PRIVATE -Wl,-Bsymbolic-functions)
+  # Kernel C++ (/kernel) has neither exceptions nor RTTI.
+  target_compile_options(${name} PRIVATE $<$<COMPILE_LANGUAGE:CXX>:-fno-exceptions -fno-rtti>)
 
   set(abs_sources)
   foreach(src ${sources})
@@ -59,7 +65,8 @@ function(openndis_add_driver name)
       COMMAND_EXPAND_LISTS VERBATIM)
     target_sources(${name} PRIVATE ${overlay}/.made)
     target_include_directories(${name} AFTER PRIVATE ${overlay})
-    target_compile_options(${name} PRIVATE $<$<C_COMPILER_ID:Clang>:-Wno-nonportable-include-path>)
+    target_compile_options(${name} PRIVATE $<$<COMPILE_LANG_AND_ID:C,Clang>:-Wno-nonportable-include-path>
+                                           $<$<COMPILE_LANG_AND_ID:CXX,Clang>:-Wno-nonportable-include-path>)
   endif()
 
   # WPP: which .tmh files do the sources include?

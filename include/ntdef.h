@@ -117,7 +117,15 @@ char *__cdecl strchr(const char *s, int c);
 #define NTHALAPI OPENNDIS_API
 #define WINAPI
 #define CALLBACK
+#ifdef __cplusplus
+#define EXTERN_C extern "C"
+#define EXTERN_C_START extern "C" {
+#define EXTERN_C_END }
+#else
 #define EXTERN_C extern
+#define EXTERN_C_START
+#define EXTERN_C_END
+#endif
 #define FASTCALL
 #define FORCEINLINE __forceinline
 #define DECLSPEC_ALIGN(n) __attribute__((__aligned__(n)))
@@ -151,7 +159,11 @@ typedef signed char SCHAR, *PSCHAR;
 typedef unsigned char UCHAR, *PUCHAR, BYTE, *PBYTE, BOOLEAN, *PBOOLEAN;
 typedef short SHORT, *PSHORT, CSHORT;
 typedef unsigned short USHORT, *PUSHORT, WORD, *PWORD;
+#ifdef __cplusplus
+typedef wchar_t WCHAR, *PWCHAR, *PWCH, *PWSTR, *LPWSTR, *PZZWSTR; /* as MSVC's: L"" converts */
+#else
 typedef unsigned short WCHAR, *PWCHAR, *PWCH, *PWSTR, *LPWSTR, *PZZWSTR;
+#endif
 typedef const WCHAR *PCWCH, *PCWSTR, *LPCWSTR, *PCZZWSTR;
 typedef int32_t LONG, *PLONG, INT, *PINT, BOOL, *PBOOL, LONG32, *PLONG32, INT32, *PINT32;
 typedef uint32_t ULONG, *PULONG, UINT, *PUINT, DWORD, *PDWORD, ULONG32, *PULONG32,
@@ -318,8 +330,19 @@ typedef struct _STRING {
 } STRING, *PSTRING, ANSI_STRING, *PANSI_STRING, OEM_STRING, *POEM_STRING;
 typedef const STRING *PCSTRING, *PCANSI_STRING, *PCOEM_STRING;
 
+#ifdef __cplusplus
+/* C++ converts no void * implicitly: the buffer pointer is typed from the literal. */
+extern "C++" {
+inline PCHAR openndis_string_buffer(const char *s) { return const_cast<PCHAR>(s); }
+inline PWCH openndis_string_buffer(const wchar_t *s) { return const_cast<PWCH>(s); }
+inline PWCH openndis_string_buffer(const char16_t *s) { return reinterpret_cast<PWCH>(const_cast<char16_t *>(s)); }
+}
+#define RTL_CONSTANT_STRING(s) \
+    { (USHORT)(sizeof(s) - sizeof((s)[0])), (USHORT)sizeof(s), openndis_string_buffer(s) }
+#else
 #define RTL_CONSTANT_STRING(s) \
     { (USHORT)(sizeof(s) - sizeof((s)[0])), (USHORT)sizeof(s), (void *)(s) }
+#endif
 #define DECLARE_CONST_UNICODE_STRING(name, s) \
     const WCHAR name##_buffer[] = s;          \
     const UNICODE_STRING name = { (USHORT)(sizeof(s) - sizeof(WCHAR)), (USHORT)sizeof(s), (PWCH)name##_buffer }

@@ -29,6 +29,7 @@ allowed() {
     openndis) echo "edge ndis loader kernel verifier json common client" ;;
     client) echo "common" ;;
     openndis-port) echo "json common" ;;
+    openndis-build) echo "common" ;;
     *) echo "" ;;
     esac
 }

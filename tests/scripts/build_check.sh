@@ -22,6 +22,16 @@ for cc in gcc clang; do
     expect_line "$work/$cc.info" "[driver] spelled v1.2 release trace 4"
 done
 
+# a C++ driver's project, with each compiler pair: it lives its whole life under run
+for pair in "gcc g++" "clang clang++"; do
+    set -- $pair
+    "$openndis" build --cc "$1" --cxx "$2" -o "$work/$2.so" "$tests/msbuild/cxx/Cxx.vcxproj" > "$work/$2.log" 2>&1 || { cat "$work/$2.log"; fail "C++ build with $2"; }
+    "$openndis" run "$work/$2.so" > "$work/$2.run" 2>&1 || { cat "$work/$2.run"; fail "run on the $2 build"; }
+    expect_line "$work/$2.run" "[driver] unloading: deleting the CDriverTracker"
+done
+"$openndis" build --print "$tests/msbuild/cxx/Cxx.vcxproj" > "$work/cxx.txt" 2>&1 || fail "--print on the C++ project"
+expect_line "$work/cxx.txt" "cxx_miniport.cpp  [C++, -std=gnu++17]"
+
 # -D: a property the project reads (the version in the imported .props), then a define
 "$openndis" build -D SpelledMinor=5 -D SPELLED_CONFIG='"override"' -o "$work/d.so" "$project" > "$work/d.log" 2>&1 || { cat "$work/d.log"; fail "build with -D"; }
 "$openndis" info "$work/d.so" > "$work/d.info" 2>&1 || fail "info on the -D build"

@@ -1,11 +1,13 @@
 #!/bin/sh
-# compile_check.sh CC INCLUDE_DIR EXPECT FILE [extra flags...]
+# compile_check.sh CC INCLUDE_DIR EXPECT FILE [extra flags...]   (CC g++ or clang++: C++, -std in the flags)
 # EXPECT "ok": FILE must compile cleanly with the flags drivers get from pkg-config.
 # Anything else: FILE must fail to compile and the compiler's message must contain EXPECT.
 set -u
 cc=$1 inc=$2 expect=$3 file=$4
 shift 4
-out=$("$cc" -std=c11 -Wall -Wextra -Werror -fshort-wchar -Wno-unknown-pragmas -Wno-multichar \
+std=-std=c11
+case $cc in *++) std=;; esac # C++: the standard comes with the flags
+out=$("$cc" $std -Wall -Wextra -Werror -fshort-wchar -Wno-unknown-pragmas -Wno-multichar \
       -I"$inc" -fsyntax-only "$file" "$@" 2>&1)
 rc=$?
 if [ "$expect" = ok ]; then

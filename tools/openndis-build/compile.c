@@ -248,6 +248,7 @@ bool compile_plan(const struct plan *pl, const struct toolchain *tc, const char 
         strv_push(&a, objs.v[i]);
     strv_push_own(&a, xasprintf("-L%s", tc->lib_dir));
     strv_push(&a, "-lopenndis"); /* after the objects: --as-needed keeps it (docs/bringing-your-driver.md) */
+    strv_push(&a, "-Wl,-Bsymbolic-functions"); /* its own operator delete, as in a .sys */
     ok = run_one(&a, workdir, tc->verbose);
     strv_free(&a), strv_free(&objs);
     mode_t mask = umask(0);
