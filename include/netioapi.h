@@ -3,4 +3,8 @@
 #ifndef OPENNDIS_NETIOAPI_H
 #define OPENNDIS_NETIOAPI_H
 #include <ntddndis.h>
+
+OPENNDIS_EXTERN_C_BEGIN
+OPENNDIS_EXTERN_C_END
+
 #endif

@@ -20,6 +20,8 @@
 #include <ntdef.h>
 #include <ntstatus.h>
 
+OPENNDIS_EXTERN_C_BEGIN
+
 #define NTSTRSAFE_MAX_CCH 2147483647
 #define NTSTRSAFE_UNICODE_STRING_MAX_CCH 32767 /* 0xffff bytes, in whole WCHARs */
 #define NTSTRSAFEDDI NTSYSAPI NTSTATUS
@@ -178,5 +180,7 @@ NTSTRSAFEDDI RtlUnicodeStringPrintfEx(PUNICODE_STRING DestinationString, PUNICOD
 NTSTRSAFEDDI RtlUnicodeStringVPrintf(PUNICODE_STRING DestinationString, NTSTRSAFE_PCWSTR pszFormat, va_list argList);
 NTSTRSAFEDDI RtlUnicodeStringVPrintfEx(PUNICODE_STRING DestinationString, PUNICODE_STRING RemainingString,
                                        DWORD dwFlags, NTSTRSAFE_PCWSTR pszFormat, va_list argList);
+
+OPENNDIS_EXTERN_C_END
 
 #endif /* OPENNDIS_NTSTRSAFE_H */

@@ -7,6 +7,8 @@
 
 #include <wdm.h>
 
+OPENNDIS_EXTERN_C_BEGIN
+
 /* u"" literals are UTF-16 whether or not the includer builds with -fshort-wchar. Each
  * translation unit gets its own copy; drivers only take their address. */
 #define OPENNDIS_SDDL(name, text) \
@@ -30,5 +32,7 @@ NTKERNELAPI NTSTATUS IoCreateDeviceSecure(PDRIVER_OBJECT DriverObject, ULONG Dev
                                           ULONG DeviceCharacteristics, BOOLEAN Exclusive,
                                           PCUNICODE_STRING DefaultSDDLString, LPCGUID DeviceClassGuid,
                                           PDEVICE_OBJECT *DeviceObject);
+
+OPENNDIS_EXTERN_C_END
 
 #endif /* OPENNDIS_WDMSEC_H */

@@ -9,6 +9,8 @@
 #include <ndis/version.h>
 #include <ndis/nic_switch.h>
 
+OPENNDIS_EXTERN_C_BEGIN
+
 /* ---- hash information: function in the low byte, types above --------------------------- */
 #define NdisHashFunctionToeplitz 0x00000001
 #define NdisHashFunctionReserved1 0x00000002
@@ -262,5 +264,7 @@ typedef struct _NDIS_RSS_SET_INDIRECTION_ENTRIES {
 #define NDIS_SIZEOF_RSS_SET_INDIRECTION_ENTRIES_REVISION_1 \
     RTL_SIZEOF_THROUGH_FIELD(NDIS_RSS_SET_INDIRECTION_ENTRIES, NumberOfRssEntries)
 #endif /* NDIS_SUPPORT_NDIS680 */
+
+OPENNDIS_EXTERN_C_END
 
 #endif /* OPENNDIS_NDIS_RSS_H */

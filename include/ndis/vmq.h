@@ -9,6 +9,8 @@
 #include <ndis/version.h>
 #include <ndis/nic_switch.h>
 
+OPENNDIS_EXTERN_C_BEGIN
+
 #if NDIS_SUPPORT_NDIS620
 
 typedef ULONG NDIS_RECEIVE_QUEUE_ID, *PNDIS_RECEIVE_QUEUE_ID;
@@ -521,4 +523,6 @@ NDISAPI NDIS_STATUS NdisAllocateSharedMemory(NDIS_HANDLE NdisHandle,
 NDISAPI VOID NdisFreeSharedMemory(NDIS_HANDLE NdisHandle, NDIS_HANDLE AllocationHandle);
 
 #endif /* NDIS_SUPPORT_NDIS620 */
+OPENNDIS_EXTERN_C_END
+
 #endif /* OPENNDIS_NDIS_VMQ_H */
