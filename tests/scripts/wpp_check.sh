@@ -2,9 +2,11 @@
 # WPP end to end: the test driver's generated .tmh turns its trace calls into records with
 # level, flag, function and line, the format extensions rendered; --trace and OPENNDIS_TRACE
 # filter by level; malformed WPP configurations are refused with file:line.
-# usage: wpp_check.sh OPENNDIS OPENNDIS_WPP WPP_DRIVER.so BAD_DIR WORK_DIR
+# The tree-style driver (tests/wpp/tree_style: NetKVM's forms, C++) gets its prefixes, its
+# own WPP_..._ENABLED conditions and FUNCs without MSG.
+# usage: wpp_check.sh OPENNDIS OPENNDIS_WPP WPP_DRIVER.so BAD_DIR WORK_DIR TREE_STYLE_DRIVER.so
 set -eu
-openndis=$1 gen=$2 driver=$3 bad=$4 work=$5
+openndis=$1 gen=$2 driver=$3 bad=$4 work=$5 tree=$6
 rm -rf "$work"
 mkdir -p "$work"
 fail() { echo "FAIL: $*"; exit 1; }
@@ -39,6 +41,20 @@ status=0
 "$openndis" info --trace loud "$driver" > "$work/badlevel.txt" 2>&1 || status=$?
 [ "$status" -eq 2 ] && grep -q -- "--trace takes a WPP level" "$work/badlevel.txt" || fail "--trace loud: exit $status"
 
+"$openndis" info --trace verbose "$tree" > "$work/tree.txt" 2>&1 || { cat "$work/tree.txt"; fail "tree-style driver"; }
+for want in \
+    "[wpp] tracing TreeStyle" \
+    "[wpp] INFO  TRACE_DRIVER Traced:17 [Traced]=>" \
+    "[wpp] INFO  TRACE_DRIVER Traced:18 [Traced] value 7" \
+    "[wpp] INFO  TRACE_OTHER  Traced:20 plain text (end)" \
+    "[wpp] INFO  TRACE_DRIVER Traced:22 [Traced]<= 0x0" \
+    "[driver] tree-style arguments evaluated 0 time(s)"; do
+    grep -qF -- "$want" "$work/tree.txt" || { cat "$work/tree.txt"; fail "tree style, missing: $want"; }
+done
+[ "$(grep -c '^\[wpp\] INFO' "$work/tree.txt")" -eq 4 ] || { cat "$work/tree.txt"; fail "tree style: a record too many"; }
+"$openndis" info --trace warning "$tree" > "$work/tree_warn.txt" 2>&1 || fail "tree-style driver, --trace warning"
+! grep -q '^\[wpp\] INFO' "$work/tree_warn.txt" || fail "tree style: information records shown at --trace warning"
+
 check_bad() { # file expected-message
     status=0
     "$gen" --out "$work/bad" "$bad/$1" > "$work/$1.txt" 2>&1 || status=$?
@@ -46,7 +62,8 @@ check_bad() { # file expected-message
     grep -qF -- "$2" "$work/$1.txt" || { cat "$work/$1.txt"; fail "$1: want '$2'"; }
     [ ! -e "$work/bad/x.tmh" ] || fail "$1: a .tmh was written"
 }
-check_bad no_msg.c "no_msg.c:3: error: FUNC Trace: has no MSG parameter"
+check_bad no_msg.c "no_msg.c:3: error: FUNC Trace: has no MSG parameter (the format string) and no USEPREFIX gives one"
+check_bad bad_prefix.c "bad_prefix.c:3: error: USEPREFIX needs (FUNC, \"format\"[, arguments])"
 check_bad no_end.c "no_end.c:2: error: begin_wpp without end_wpp"
 check_bad unknown.c "unknown.c:3: error: unknown statement in a WPP configuration block: 'FUNCTION Trace(LEVEL, MSG, ...)'"
 check_bad no_guids.c "no WPP_CONTROL_GUIDS definition"

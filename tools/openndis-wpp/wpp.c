@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #define MAX_ITEMS 256
@@ -28,13 +29,29 @@ struct func {
     int nparams;
     bool varargs;
     char fixed_level[64], fixed_flags[64]; /* {LEVEL=..., FLAGS=...} */
-    char where[PATH_MAX + 16];             /* for messages */
+    char keys[4][32], key_values[4][64];   /* every {Key=Value}, in order: WPP_<keys>_<params>_ENABLED */
+    int nkeys;
+    char where[PATH_MAX + 16]; /* for messages */
+};
+
+/* USEPREFIX(FUNC, "format", args) and USESUFFIX: text WPP puts around each call's MSG. */
+struct affix {
+    char func[64];
+    char format[256];
+    char args[256]; /* ", A, B" or "" */
+    bool suffix;
 };
 
 static struct func funcs[MAX_ITEMS];
 static int nfuncs;
 static char guids[MAX_ITEMS][64];
 static int nguids;
+static char bits[MAX_ITEMS][64]; /* WPP_DEFINE_BIT names, in order: WPP_BIT_<name> */
+static int nbits;
+static struct affix affixes[MAX_ITEMS];
+static int naffixes;
+static char enabled_macros[MAX_ITEMS][128]; /* the driver's own WPP_<...>_ENABLED */
+static int nenabled;
 static char *tmh[MAX_ITEMS];
 static int ntmh;
 static char *seen[MAX_ITEMS * 4];
@@ -116,10 +133,14 @@ static bool parse_func(const char *spec, const char *file, int line)
                 return false;
             }
             p = ident(skip_space(p + 1), value, sizeof value);
-            if (!strcmp(key, "LEVEL"))
+            if (!strcasecmp(key, "LEVEL"))
                 snprintf(f.fixed_level, sizeof f.fixed_level, "%s", value);
-            else if (!strcmp(key, "FLAGS") || !strcmp(key, "FLAG"))
+            else if (!strcasecmp(key, "FLAGS") || !strcasecmp(key, "FLAG"))
                 snprintf(f.fixed_flags, sizeof f.fixed_flags, "%s", value);
+            if (f.nkeys < 4) {
+                snprintf(f.keys[f.nkeys], sizeof f.keys[0], "%s", key);
+                snprintf(f.key_values[f.nkeys++], sizeof f.key_values[0], "%s", value);
+            }
             p = skip_space(p);
             if (*p == ',')
                 p++;
@@ -159,10 +180,7 @@ static bool parse_func(const char *spec, const char *file, int line)
         error_at(file, line, "FUNC %s: expected ',' or ')' in its parameters", f.name);
         return false;
     }
-    if (!msg) {
-        error_at(file, line, "FUNC %s: has no MSG parameter (the format string)", f.name);
-        return false;
-    }
+    (void)msg; /* without MSG the format is USEPREFIX's: checked when written */
     for (int i = 0; i < nfuncs; i++)
         if (!strcmp(funcs[i].name, f.name)) {
             funcs[i] = f; /* a later declaration wins, as with WPP's -func */
@@ -195,6 +213,90 @@ static const char *find_define(const char *text, const char *name, const char **
     return NULL;
 }
 
+/* A macro body as the preprocessor sees it: continuations joined, comments gone (trees put
+ * comments inside WPP_DEFINE_CONTROL_GUID, NetKVM one per bit). */
+static void strip_continuations_and_comments(char *s)
+{
+    char *w = s;
+    for (char *r = s; *r;) {
+        if (r[0] == '\\' && (r[1] == '\n' || (r[1] == '\r' && r[2] == '\n'))) {
+            r += r[1] == '\n' ? 2 : 3;
+            *w++ = ' ';
+        } else if (r[0] == '/' && r[1] == '*') {
+            char *e = strstr(r + 2, "*/");
+            r = e ? e + 2 : r + strlen(r);
+            *w++ = ' ';
+        } else if (r[0] == '/' && r[1] == '/') {
+            while (*r && *r != '\n')
+                r++;
+        } else {
+            *w++ = *r++;
+        }
+    }
+    *w = '\0';
+}
+
+/* USEPREFIX (FUNC, "format", args...) / USESUFFIX: kept for the FUNC's macro. */
+static void parse_affix(const char *s, bool suffix, const char *file, int line)
+{
+    struct affix a = {.suffix = suffix};
+    const char *p = skip_space(s + 9);
+    const char *q = p + (*p == '(');
+    q = ident(skip_space(q), a.func, sizeof a.func);
+    q = skip_space(q);
+    const char *open = *q == ',' ? strchr(q, '"') : NULL;
+    const char *close = open ? strchr(open + 1, '"') : NULL;
+    while (close && close[-1] == '\\')
+        close = strchr(close + 1, '"');
+    if (*p != '(' || !a.func[0] || !close) {
+        error_at(file, line, "%s needs (FUNC, \"format\"[, arguments])", suffix ? "USESUFFIX" : "USEPREFIX");
+        return;
+    }
+    snprintf(a.format, sizeof a.format, "%.*s", (int)(close - open - 1), open + 1);
+    const char *rest = skip_space(close + 1);
+    const char *end = strrchr(rest, ')');
+    if (*rest == ',' && end)
+        snprintf(a.args, sizeof a.args, "%.*s", (int)(end - rest), rest);
+    /* %!STDPREFIX! is WPP's "[cpu]pid.tid::time [module]": the record has its own */
+    for (char *t; (t = strstr(a.format, "%!STDPREFIX!")) != NULL;)
+        memmove(t, t + 12, strlen(t + 12) + 1);
+    for (int i = 0; i < naffixes; i++)
+        if (!strcmp(affixes[i].func, a.func) && affixes[i].suffix == suffix) {
+            affixes[i] = a;
+            return;
+        }
+    if (naffixes < MAX_ITEMS)
+        affixes[naffixes++] = a;
+}
+
+static const struct affix *affix_of(const char *func, bool suffix)
+{
+    for (int i = 0; i < naffixes; i++)
+        if (!strcmp(affixes[i].func, func) && affixes[i].suffix == suffix)
+            return &affixes[i];
+    return NULL;
+}
+
+/* The driver's own WPP_<...>_ENABLED macros (NetKVM's WPP_Flags_LEVEL_ENABLED(Flags, level)). */
+static void find_enabled_macros(const char *text)
+{
+    for (const char *p = text; (p = strstr(p, "#")) != NULL; p++) {
+        const char *q = skip_space(p + 1);
+        if (strncmp(q, "define", 6) || !isspace((unsigned char)q[6]))
+            continue;
+        char name[128];
+        ident(skip_space(q + 6), name, sizeof name);
+        size_t n = strlen(name);
+        if (n > 12 && !strncmp(name, "WPP_", 4) && !strcmp(name + n - 8, "_ENABLED") && nenabled < MAX_ITEMS) {
+            bool dup = false;
+            for (int i = 0; i < nenabled; i++)
+                dup |= !strcmp(enabled_macros[i], name);
+            if (!dup)
+                snprintf(enabled_macros[nenabled++], sizeof enabled_macros[0], "%s", name);
+        }
+    }
+}
+
 static void parse_control_guids(const char *text, const char *file)
 {
     const char *ls, *d = find_define(text, "WPP_CONTROL_GUIDS", &ls);
@@ -206,6 +308,7 @@ static void parse_control_guids(const char *text, const char *file)
         end++;
     size_t len = (size_t)(end - d);
     char *body = strndup(d, len);
+    strip_continuations_and_comments(body);
     int found = 0;
     for (const char *g = body; (g = strstr(g, "WPP_DEFINE_CONTROL_GUID")) != NULL;) {
         g = skip_space(g + strlen("WPP_DEFINE_CONTROL_GUID"));
@@ -222,6 +325,17 @@ static void parse_control_guids(const char *text, const char *file)
             dup |= !strcmp(guids[i], name);
         if (!dup && nguids < MAX_ITEMS)
             snprintf(guids[nguids++], sizeof guids[0], "%s", name);
+    }
+    for (const char *b = body; (b = strstr(b, "WPP_DEFINE_BIT")) != NULL;) {
+        b = skip_space(b + strlen("WPP_DEFINE_BIT"));
+        char name[64] = "";
+        if (*b == '(')
+            ident(skip_space(b + 1), name, sizeof name);
+        bool dup = !name[0];
+        for (int i = 0; i < nbits; i++)
+            dup |= !strcmp(bits[i], name);
+        if (!dup && nbits < MAX_ITEMS)
+            snprintf(bits[nbits++], sizeof bits[0], "%s", name);
     }
     if (!found)
         error_at(file, line_of(text, ls), "WPP_CONTROL_GUIDS has no WPP_DEFINE_CONTROL_GUID");
@@ -261,9 +375,11 @@ static void parse_config_blocks(const char *text, const char *file)
             if (!*s || !strncmp(s, "end_wpp", 7)) {
             } else if (!strncmp(s, "FUNC", 4) && isspace((unsigned char)s[4])) {
                 parse_func(s + 5, file, ln);
-            } else if (!strncmp(s, "USEPREFIX", 9) || !strncmp(s, "USESUFFIX", 9) || !strncmp(s, "CUSTOM_TYPE", 11) ||
-                       !strncmp(s, "DEFINE_CPLX_TYPE", 16) || !strncmp(s, "WPP_FLAGS", 9)) {
-                /* accepted and not used: prefixes, suffixes and custom types are not rendered */
+            } else if (!strncmp(s, "USEPREFIX", 9) || !strncmp(s, "USESUFFIX", 9)) {
+                parse_affix(s, s[3] == 'S', file, ln);
+            } else if (!strncmp(s, "CUSTOM_TYPE", 11) || !strncmp(s, "DEFINE_CPLX_TYPE", 16) ||
+                       !strncmp(s, "WPP_FLAGS", 9)) {
+                /* accepted and not used: custom types are rendered as their base type */
             } else {
                 error_at(file, ln, "unknown statement in a WPP configuration block: '%s'", s);
             }
@@ -300,6 +416,7 @@ static void scan(const char *path, bool is_source, int depth)
     const char *ls;
     if (find_define(text, "WPP_LEVEL_ENABLED", &ls))
         custom_level_enabled = true;
+    find_enabled_macros(text);
     char dir[PATH_MAX];
     snprintf(dir, sizeof dir, "%s", real);
     char *d = dirname(dir);
@@ -342,8 +459,35 @@ static bool has_param(const struct func *f, const char *name)
     return false;
 }
 
+/* The driver's WPP_<keys>_<params>_ENABLED for this FUNC, if it defines one: WPP builds the
+ * name from the {Key=...} names and then the parameters other than MSG, in order. */
+static bool custom_enabled(const struct func *f, char *call, size_t cap)
+{
+    char name[256] = "WPP";
+    char args[512] = "";
+    for (int i = 0; i < f->nkeys; i++) {
+        snprintf(name + strlen(name), sizeof name - strlen(name), "_%s", f->keys[i]);
+        snprintf(args + strlen(args), sizeof args - strlen(args), "%s%s", args[0] ? ", " : "", f->key_values[i]);
+    }
+    for (int i = 0; i < f->nparams; i++) {
+        if (!strcmp(f->params[i], "MSG"))
+            continue;
+        snprintf(name + strlen(name), sizeof name - strlen(name), "_%s", f->params[i]);
+        snprintf(args + strlen(args), sizeof args - strlen(args), "%s%s", args[0] ? ", " : "", f->params[i]);
+    }
+    strncat(name, "_ENABLED", sizeof name - strlen(name) - 1);
+    for (int i = 0; i < nenabled; i++)
+        if (!strcmp(enabled_macros[i], name)) {
+            snprintf(call, cap, "%s(%s)", name, args);
+            return true;
+        }
+    return false;
+}
+
 static void write_func(FILE *o, const struct func *f)
 {
+    const struct affix *pre = affix_of(f->name, false), *suf = affix_of(f->name, true);
+    bool msg = has_param(f, "MSG");
     fprintf(o, "#undef %s\n#define %s(", f->name, f->name);
     for (int i = 0; i < f->nparams; i++)
         fprintf(o, "%s%s", i ? ", " : "", f->params[i]);
@@ -352,7 +496,7 @@ static void write_func(FILE *o, const struct func *f)
      * WPP_LEVEL_ENABLED. The level: LEVEL when it is one, else information. */
     const char *flags = f->fixed_flags[0] ? NULL : has_param(f, "FLAGS") ? "FLAGS" : has_param(f, "FLAG") ? "FLAG" : NULL;
     bool level_is_flag = !flags && !f->fixed_flags[0] && has_param(f, "LEVEL") && !custom_level_enabled;
-    char flag_expr[96], level_expr[96];
+    char flag_expr[96], level_expr[96], condition[768];
     if (f->fixed_flags[0])
         snprintf(flag_expr, sizeof flag_expr, "\"%s\"", f->fixed_flags);
     else if (flags)
@@ -367,9 +511,26 @@ static void write_func(FILE *o, const struct func *f)
         snprintf(level_expr, sizeof level_expr, "(LEVEL)");
     else
         snprintf(level_expr, sizeof level_expr, "TRACE_LEVEL_INFORMATION");
-    /* as with WPP, the arguments are evaluated only when the record will be shown */
-    fprintf(o, "    (openndis_wpp_enabled(%s) ? openndis_wpp_trace(\"%s\", %s, %s, __func__, __FILE__, __LINE__, MSG%s) : (void)0)\n\n",
-            level_expr, f->name, flag_expr, level_expr, f->varargs ? ", ##__VA_ARGS__" : "");
+    /* the driver's own condition where it defines one; its LEVEL is then on the driver's own
+     * scale (NetKVM's 0 means information), so the record is an information one */
+    if (custom_enabled(f, condition, sizeof condition)) {
+        if (!f->fixed_level[0])
+            snprintf(level_expr, sizeof level_expr, "TRACE_LEVEL_INFORMATION");
+    } else {
+        snprintf(condition, sizeof condition, "openndis_wpp_enabled(%s)", level_expr);
+    }
+    /* the format: USEPREFIX's, MSG, USESUFFIX's; their arguments in the same order. As with
+     * WPP, the arguments are evaluated only when the record will be shown. */
+    fprintf(o, "    ((%s) ? openndis_wpp_trace(\"%s\", %s, %s, __func__, __FILE__, __LINE__, ", condition, f->name, flag_expr,
+            level_expr);
+    if (pre)
+        fprintf(o, "\"%s\" ", pre->format);
+    if (msg)
+        fprintf(o, "MSG ");
+    if (suf)
+        fprintf(o, "\"%s\"", suf->format);
+    fprintf(o, "%s%s%s) : (void)0)\n\n", pre ? pre->args : "", msg && f->varargs ? ", ##__VA_ARGS__" : "",
+            suf ? suf->args : "");
 }
 
 static int write_tmh(const char *dir, const char *name)
@@ -391,6 +552,13 @@ static int write_tmh(const char *dir, const char *name)
     for (int i = 0; i < nguids; i++)
         fprintf(o, "%s%s", i ? ", " : "", guids[i]);
     fprintf(o, "\", ##__VA_ARGS__)\n#undef WPP_CLEANUP\n#define WPP_CLEANUP(...) openndis_wpp_cleanup(0, ##__VA_ARGS__)\n\n");
+    /* the flag bits, for the driver's own WPP_..._ENABLED macros (WPP_CONTROL(WPP_BIT_X).Level) */
+    if (nbits) {
+        fprintf(o, "#ifndef OPENNDIS_WPP_BITS\n#define OPENNDIS_WPP_BITS\nenum {");
+        for (int i = 0; i < nbits; i++)
+            fprintf(o, "%s WPP_BIT_%s = %d", i ? "," : "", bits[i], i);
+        fprintf(o, " };\n#endif\n\n");
+    }
     for (int i = 0; i < nfuncs; i++)
         write_func(o, &funcs[i]);
     fprintf(o, "#endif\n");
@@ -445,6 +613,12 @@ int main(int argc, char **argv)
     if (nguids == 0)
         fprintf(stderr, "openndis-wpp: no WPP_CONTROL_GUIDS definition in the sources or the headers they include%s\n",
                 nscans ? " or the scanned files" : "; name the header that has it with --scan"), errors++;
+    for (int i = 0; i < nfuncs; i++) /* the format is MSG, or USEPREFIX's (NetKVM's DEBUG_ENTRY) */
+        if (!has_param(&funcs[i], "MSG") && !affix_of(funcs[i].name, false)) {
+            fprintf(stderr, "%s: error: FUNC %s: has no MSG parameter (the format string) and no USEPREFIX gives one\n",
+                    funcs[i].where, funcs[i].name);
+            errors++;
+        }
     if (errors)
         return 1;
     if (mkdir(out, 0777) != 0 && errno != EEXIST) {
