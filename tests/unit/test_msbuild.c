@@ -106,6 +106,24 @@ static void expansion(void **state)
     s = expand(&p, "$(A");
     assert_int_equal(build_errors, before + 1);
     free(s);
+    /* the string methods projects call on properties (virtio-win's Driver.Platform.props) */
+    project_set_prop(&p, "VS", "17.4.2", false);
+    static const struct {
+        const char *in, *out;
+    } cases[] = {{"$(VS.Split('.')[0])", "17"},     {"$(VS.Split('.')[2])", "2"},
+                 {"$(VS.Split('.')[7])", ""},        {"$(VS.Replace('.', '_'))", "17_4_2"},
+                 {"$(A.ToUpper())", "ONE"},          {"$(VS.Substring(3))", "4.2"},
+                 {"$(VS.Substring(0, 2))", "17"},    {"$(VS.StartsWith('17'))", "True"},
+                 {"$(VS.EndsWith('3'))", "False"},   {"$(VS.Contains('.4.'))", "True"}};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        s = expand(&p, cases[i].in);
+        assert_string_equal(s, cases[i].out);
+        free(s);
+    }
+    s = expand(&p, "$(VS.Frobnicate())"); /* not one it knows: empty, with a warning */
+    assert_string_equal(s, "");
+    free(s);
+    assert_int_equal(build_errors, before + 1);
     project_free(&p);
 }
 

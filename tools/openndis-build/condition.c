@@ -74,6 +74,120 @@ static void append(char **out, size_t *len, const char *s, size_t n)
     *out = grown;
 }
 
+/* ---- property functions on a string: $(Name.Method(args))[N] ---- */
+
+/* The next argument: a quoted string or a bare word/number, expanded. */
+static char *function_arg(struct eval_ctx *c, const char **s)
+{
+    while (**s == ' ')
+        (*s)++;
+    const char *b = *s;
+    char q = *b;
+    if (q == '\'' || q == '"' || q == '`') {
+        const char *e = strchr(b + 1, q);
+        if (!e)
+            return NULL;
+        *s = e + 1;
+        char *raw = xstrndup(b + 1, (size_t)(e - b - 1));
+        char *v = eval_expand(c, raw);
+        free(raw);
+        return v;
+    }
+    while (**s && **s != ',' && **s != ')')
+        (*s)++;
+    char *raw = xstrndup(b, (size_t)(*s - b));
+    for (char *t = raw + strlen(raw); t > raw && t[-1] == ' ';)
+        *--t = '\0';
+    return raw;
+}
+
+/* The string methods projects use on properties (Split, Replace, ToLower, ToUpper, Trim,
+ * Substring, StartsWith, EndsWith, Contains, Length), with an optional [N] after Split.
+ * NULL when the text is not one of them: the caller warns that it is not evaluated. */
+static char *string_function(struct eval_ctx *c, const char *text, size_t n)
+{
+    char *t = xstrndup(text, n);
+    char *dot = strchr(t, '.');
+    char *open = dot ? strchr(dot, '(') : NULL;
+    if (!dot || !open || t[0] == '[' || !plain_name(t, (size_t)(dot - t))) {
+        free(t);
+        return NULL;
+    }
+    *dot = '\0';
+    *open = '\0';
+    const char *method = dot + 1;
+    char *value = xstrdup(project_prop(c->p, t));
+    const char *a = open + 1;
+    char *args[2] = {NULL, NULL};
+    int nargs = 0;
+    while (*a && *a != ')' && nargs < 2) {
+        args[nargs] = function_arg(c, &a);
+        if (!args[nargs])
+            break;
+        nargs++;
+        while (*a == ' ' || *a == ',')
+            a++;
+    }
+    char *r = NULL;
+    bool ok = *a == ')';
+    const char *after = ok ? a + 1 : "";
+    long index = -1;
+    if (ok && *after == '[') {
+        char *end;
+        index = strtol(after + 1, &end, 10);
+        ok = *end == ']' && end[1] == '\0' && index >= 0 && strcasecmp(method, "Split") == 0;
+    } else if (ok && *after) {
+        ok = false;
+    }
+    if (!ok) {
+    } else if (!strcasecmp(method, "Split") && nargs == 1 && args[0][0]) {
+        long field = index < 0 ? 0 : index; /* without [N]: the first part */
+        char *p = value;
+        for (long f = 0; p && f < field; f++) {
+            p = strchr(p, args[0][0]);
+            p = p ? p + 1 : NULL;
+        }
+        r = p ? xstrndup(p, strcspn(p, (char[]){args[0][0], 0})) : xstrdup("");
+    } else if (!strcasecmp(method, "Replace") && nargs == 2 && args[0][0]) {
+        r = xstrdup("");
+        for (const char *p = value; *p;) {
+            const char *hit = strstr(p, args[0]);
+            size_t keep = hit ? (size_t)(hit - p) : strlen(p);
+            char *grown = xasprintf("%s%.*s%s", r, (int)keep, p, hit ? args[1] : "");
+            free(r);
+            r = grown;
+            p = hit ? hit + strlen(args[0]) : p + keep;
+        }
+    } else if ((!strcasecmp(method, "ToLower") || !strcasecmp(method, "ToUpper")) && nargs == 0) {
+        r = xstrdup(value);
+        for (char *p = r; *p; p++)
+            *p = (char)(method[2] == 'L' || method[2] == 'l' ? tolower((unsigned char)*p) : toupper((unsigned char)*p));
+    } else if (!strcasecmp(method, "Trim") && nargs == 0) {
+        const char *b = value, *e = value + strlen(value);
+        while (isspace((unsigned char)*b))
+            b++;
+        while (e > b && isspace((unsigned char)e[-1]))
+            e--;
+        r = xstrndup(b, (size_t)(e - b));
+    } else if (!strcasecmp(method, "Substring") && nargs >= 1) {
+        size_t len = strlen(value), from = (size_t)strtoul(args[0], NULL, 10);
+        size_t count = nargs == 2 ? (size_t)strtoul(args[1], NULL, 10) : len;
+        r = from <= len ? xstrndup(value + from, count) : xstrdup("");
+    } else if ((!strcasecmp(method, "StartsWith") || !strcasecmp(method, "EndsWith") ||
+                !strcasecmp(method, "Contains")) && nargs == 1) {
+        size_t lv = strlen(value), la = strlen(args[0]);
+        bool hit = !strcasecmp(method, "Contains") ? strstr(value, args[0]) != NULL
+                   : la > lv                     ? false
+                   : !strcasecmp(method, "StartsWith") ? strncmp(value, args[0], la) == 0
+                                                       : strcmp(value + lv - la, args[0]) == 0;
+        r = xstrdup(hit ? "True" : "False");
+    } else if (!strcasecmp(method, "Length") && nargs == 0) {
+        r = xasprintf("%zu", strlen(value));
+    }
+    free(args[0]), free(args[1]), free(value), free(t);
+    return r;
+}
+
 char *eval_expand(struct eval_ctx *c, const char *text)
 {
     char *out = xstrdup("");
@@ -88,7 +202,11 @@ char *eval_expand(struct eval_ctx *c, const char *text)
             }
             const char *name = text + i + 2;
             size_t n = close - i - 2;
-            if (!plain_name(name, n)) {
+            char *fn = k == '$' && !plain_name(name, n) ? string_function(c, name, n) : NULL;
+            if (fn) {
+                append(&out, &len, fn, strlen(fn));
+                free(fn);
+            } else if (!plain_name(name, n)) {
                 if (k == '%' || k == '@')
                     build_warning(c->file, c->line, "item transform %.*s is not evaluated: it is empty here",
                                   (int)(close - i + 1), text + i);

@@ -528,6 +528,7 @@ static void seed(struct project *p, const char *config, const char *platform)
     project_set_prop(p, "SolutionDir", dir_slash, false);
     project_set_prop(p, "TargetName", p->name, false);
     project_set_prop(p, "TargetExt", ".sys", false);
+    project_set_prop(p, "VisualStudioVersion", "17.0", false); /* Visual Studio 2022's */
     project_set_prop(p, "ConfigurationName", config, false);
     project_set_prop(p, "PlatformName", platform, false);
     project_set_prop(p, "PlatformTarget", strcasecmp(platform, "Win32") == 0 ? "x86" : platform, false);
