@@ -454,8 +454,9 @@ static inline VOID PushEntryList(PSINGLE_LIST_ENTRY head, PSINGLE_LIST_ENTRY ent
 
 OPENNDIS_EXTERN_C_END
 
-/* __try/__except/__finally, as the WDK's ntdef.h brings in excpt.h. */
+/* __try/__except/__finally, as the WDK's ntdef.h brings in excpt.h; DEFINE_GUID. */
 #include <excpt.h>
+#include <guiddef.h>
 
 /* ---- layout checks against the Windows x64 ABI -------------------------------------- */
 C_ASSERT(sizeof(ULONG) == 4 && sizeof(LONG) == 4 && sizeof(ULONG64) == 8);

@@ -170,6 +170,7 @@
 #define _Drv_allocatesMem_(kind)
 #define _Drv_freesMem_(kind)
 #define __drv_aliasesMem
+#define __drv_interlocked
 #define __drv_allocatesMem(kind)
 #define __drv_freesMem(kind)
 #define __drv_arg(expr, anno)

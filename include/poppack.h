@@ -1,0 +1,2 @@
+/* poppack.h: ends the packing a pshpackN.h began. No include guard. */
+#pragma pack(pop)

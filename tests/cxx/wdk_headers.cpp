@@ -1,0 +1,2 @@
+/* The WDK headers beside ndis.h, compiled as C++. */
+#include "../compile/wdk_headers.c"
