@@ -103,6 +103,11 @@ static void compile_args(struct strv *a, const struct unit *u, const struct plan
     if (u->lang == LANG_CXX) { /* kernel C++: /kernel has neither exceptions nor RTTI */
         strv_push(a, "-fno-exceptions");
         strv_push(a, "-fno-rtti");
+        /* MSVC looks names up in a template's dependent bases (CounterIncrement() for
+         * this->CounterIncrement()); g++ does with -fpermissive, clang++ only in a mode
+         * that breaks glibc's headers */
+        if (!is_clang(cc))
+            strv_push(a, "-fpermissive");
     }
     if (u->std)
         strv_push_own(a, xasprintf("-std=%s", u->std));

@@ -40,8 +40,10 @@ static void usage(FILE *out)
           "                     build nothing\n"
           "  --cmake FILE       write the equivalent openndis_add_driver() CMakeLists.txt\n"
           "  -j N               compile N sources at a time (default: the processors)\n"
-          "  --cc CC, --cxx CXX the compilers (default: $CC/$CXX, else clang/clang++, else cc/c++)\n"
+          "  --cc CC, --cxx CXX the compilers (default: $CC, else clang, else cc; $CXX, else c++)\n"
           "  -v, --verbose      show every command run\n"
+          "  --work DIR         build in DIR and keep it (the .tmh, the spelling overlay, the\n"
+          "                     objects): what --verbose's commands need to be run again\n"
           "\n"
           "exit status: 0 built, 1 the project or a source did not build, 2 usage error\n",
           out);
@@ -202,18 +204,19 @@ static bool ends_with(const char *s, const char *suffix)
 int main(int argc, char **argv)
 {
     struct build_options o = {0};
-    const char *output = NULL, *cmake = NULL, *overlay_only = NULL;
+    const char *output = NULL, *cmake = NULL, *overlay_only = NULL, *keep_work = NULL;
     struct toolchain tc = {0};
     struct strv search = {0};
     bool print = false;
     long jobs = sysconf(_SC_NPROCESSORS_ONLN);
-    enum { OPT_CONFIG = 256, OPT_PLATFORM, OPT_PRINT, OPT_CMAKE, OPT_CC, OPT_CXX, OPT_OVERLAY };
+    enum { OPT_CONFIG = 256, OPT_PLATFORM, OPT_PRINT, OPT_CMAKE, OPT_CC, OPT_CXX, OPT_OVERLAY, OPT_WORK };
     static const struct option longopts[] = {
         {"config", required_argument, NULL, OPT_CONFIG}, {"platform", required_argument, NULL, OPT_PLATFORM},
         {"print", no_argument, NULL, OPT_PRINT},         {"cmake", required_argument, NULL, OPT_CMAKE},
         {"cc", required_argument, NULL, OPT_CC},         {"cxx", required_argument, NULL, OPT_CXX},
         {"verbose", no_argument, NULL, 'v'},             {"help", no_argument, NULL, 'h'},
-        {"spelling-overlay", required_argument, NULL, OPT_OVERLAY}, {NULL, 0, NULL, 0}};
+        {"spelling-overlay", required_argument, NULL, OPT_OVERLAY}, {"work", required_argument, NULL, OPT_WORK},
+        {NULL, 0, NULL, 0}};
     int c;
     while ((c = getopt_long(argc, argv, "o:D:j:I:vh", longopts, NULL)) != -1) {
         switch (c) {
@@ -243,6 +246,7 @@ int main(int argc, char **argv)
         case OPT_CC: tc.cc = optarg; break;
         case OPT_CXX: tc.cxx = optarg; break;
         case OPT_OVERLAY: overlay_only = optarg; break;
+        case OPT_WORK: keep_work = optarg; break;
         case 'h': usage(stdout); return EXIT_BUILT;
         default: usage(stderr); return EXIT_USAGE;
         }
@@ -275,7 +279,7 @@ int main(int argc, char **argv)
     if (!tc.cc)
         tc.cc = getenv("CC") && *getenv("CC") ? getenv("CC") : first_on_path("clang", "cc");
     if (!tc.cxx)
-        tc.cxx = getenv("CXX") && *getenv("CXX") ? getenv("CXX") : first_on_path("clang++", "c++");
+        tc.cxx = getenv("CXX") && *getenv("CXX") ? getenv("CXX") : "c++"; /* g++: -fpermissive (compile.c) */
     tc.jobs = jobs > 0 ? (unsigned)jobs : 1;
 
     struct project p = {0};
@@ -303,11 +307,21 @@ int main(int argc, char **argv)
         goto out_name;
 
     const char *tmp = getenv("TMPDIR");
-    char *work = xasprintf("%s/openndis-build.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(work)) {
-        build_error(NULL, 0, "cannot make a work directory %s: %s", work, strerror(errno));
-        free(work);
-        goto out_name;
+    char *work;
+    if (keep_work) { /* a fresh directory of its own: nothing of the user's is removed or reused */
+        work = xstrdup(keep_work);
+        if (mkdir(work, 0755) != 0) {
+            build_error(work, 0, "--work needs a directory that does not exist yet: %s", strerror(errno));
+            free(work);
+            goto out_name;
+        }
+    } else {
+        work = xasprintf("%s/openndis-build.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+        if (!mkdtemp(work)) {
+            build_error(NULL, 0, "cannot make a work directory %s: %s", work, strerror(errno));
+            free(work);
+            goto out_name;
+        }
     }
     if (p.fill) {
         char *configured = xasprintf("%s/configured", work);
@@ -342,7 +356,8 @@ int main(int argc, char **argv)
         printf("built %s\n", output);
         code = EXIT_BUILT;
     }
-    remove_tree(work);
+    if (!keep_work)
+        remove_tree(work);
     free(work), free(overlay);
 out_name:
     free(default_out);
