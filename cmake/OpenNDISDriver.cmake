@@ -1,5 +1,5 @@
 # openndis_add_driver(<name> <sources>... [WPP_FUNC <spec>...] [WPP_SCAN <file>...]
-#                     [ABI windows [DEFINES <def>...]])
+#                     [MOF <file.mof>=<header.h>...] [ABI windows [DEFINES <def>...]])
 # Builds an NDIS miniport from WDK-style C source as <name>.so, loadable by `openndis`.
 # With ABI windows it builds <name>.sys instead, a PE32+ image in the Microsoft x64 ABI
 # (clang --target=x86_64-pc-windows-msvc, freestanding, linked by lld-link against import
@@ -11,9 +11,10 @@
 # the driver's WPP configuration (docs/wpp.md): WPP_FUNC gives the trace functions the
 # Windows build passes to WPP (`-func:DEBUGP(LEVEL,MSG,...)`, a .vcxproj's
 # <WppTraceFunction>), WPP_SCAN the files holding WPP_CONTROL_GUIDS or `begin_wpp config`
-# blocks when the sources do not include them.
+# blocks when the sources do not include them. MOF makes the WMI header a source includes from
+# the driver's .mof, as the WDK's mofcomp + wmimofck -h do (docs/build.md).
 function(openndis_add_driver name)
-  cmake_parse_arguments(PARSE_ARGV 1 ARG "" "ABI" "WPP_FUNC;WPP_SCAN;DEFINES")
+  cmake_parse_arguments(PARSE_ARGV 1 ARG "" "ABI" "WPP_FUNC;WPP_SCAN;DEFINES;MOF")
   set(sources ${ARG_UNPARSED_ARGUMENTS})
   if(ARG_ABI STREQUAL "windows")
     openndis_add_pe_driver(${name} SOURCES ${sources} DEFINES ${ARG_DEFINES})
@@ -67,6 +68,32 @@ function(openndis_add_driver name)
     target_include_directories(${name} AFTER PRIVATE ${overlay})
     target_compile_options(${name} PRIVATE $<$<COMPILE_LANG_AND_ID:C,Clang>:-Wno-nonportable-include-path>
                                            $<$<COMPILE_LANG_AND_ID:CXX,Clang>:-Wno-nonportable-include-path>)
+  endif()
+
+  # WMI headers from the driver's .mof (MOF file.mof=header.h; docs/build.md#wmi-classes)
+  if(ARG_MOF)
+    if(NOT builder)
+      message(FATAL_ERROR "openndis_add_driver(${name}): MOF needs openndis-build, which was not found")
+    endif()
+    set(wmi_dir ${CMAKE_CURRENT_BINARY_DIR}/${name}.wmi)
+    foreach(pair ${ARG_MOF})
+      string(FIND "${pair}" "=" eq)
+      if(eq LESS 1)
+        message(FATAL_ERROR "openndis_add_driver(${name}): MOF takes FILE.mof=HEADER.h, not ${pair}")
+      endif()
+      string(SUBSTRING "${pair}" 0 ${eq} mof)
+      math(EXPR after "${eq} + 1")
+      string(SUBSTRING "${pair}" ${after} -1 header)
+      get_filename_component(mof ${mof} ABSOLUTE)
+      add_custom_command(OUTPUT ${wmi_dir}/${header}
+        COMMAND ${CMAKE_COMMAND} -E make_directory ${wmi_dir}
+        COMMAND ${builder} --mof-header ${wmi_dir}/${header} ${mof}
+        DEPENDS ${mof} ${builder_dep}
+        COMMENT "openndis-build: WMI header ${header} from ${mof}"
+        VERBATIM)
+      target_sources(${name} PRIVATE ${wmi_dir}/${header})
+    endforeach()
+    target_include_directories(${name} BEFORE PRIVATE ${wmi_dir})
   endif()
 
   # WPP: which .tmh files do the sources include?

@@ -280,4 +280,29 @@ C_ASSERT(offsetof(NDIS_RESTART_ATTRIBUTES, Oid) == 0x08);
 C_ASSERT(offsetof(NDIS_RESTART_ATTRIBUTES, DataLength) == 0x0C);
 C_ASSERT(offsetof(NDIS_RESTART_ATTRIBUTES, Data) == 0x10 && sizeof(NDIS_RESTART_ATTRIBUTES) == 0x20);
 
+/* OID_GEN_SUPPORTED_GUIDS: a driver's custom WMI GUIDs, each mapped to a custom OID or to a
+ * status it indicates (its .mof classes give the GUIDs and sizes). */
+typedef struct _NDIS_GUID {
+    GUID Guid;
+    union {
+        NDIS_OID Oid;
+        NDIS_STATUS Status;
+    };
+    ULONG Size; /* of one data item; -1 for strings */
+    ULONG Flags;
+} NDIS_GUID, *PNDIS_GUID;
+
+#define fNDIS_GUID_TO_OID 0x00000001
+#define fNDIS_GUID_TO_STATUS 0x00000002
+#define fNDIS_GUID_ANSI_STRING 0x00000004
+#define fNDIS_GUID_UNICODE_STRING 0x00000008
+#define fNDIS_GUID_ARRAY 0x00000010
+#define fNDIS_GUID_ALLOW_READ 0x00000020
+#define fNDIS_GUID_ALLOW_WRITE 0x00000040
+#define fNDIS_GUID_METHOD 0x00000080
+#define fNDIS_GUID_NDIS_RESERVED 0x00000100
+#define fNDIS_GUID_SUPPORT_COMMON_HEADER 0x00000200
+
+C_ASSERT(sizeof(NDIS_GUID) == 28 && offsetof(NDIS_GUID, Oid) == 16 && offsetof(NDIS_GUID, Flags) == 24);
+
 #endif /* OPENNDIS_NDIS_OID_STRUCTS_H */

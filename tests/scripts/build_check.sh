@@ -32,6 +32,16 @@ done
 "$openndis" build --print "$tests/msbuild/cxx/Cxx.vcxproj" > "$work/cxx.txt" 2>&1 || fail "--print on the C++ project"
 expect_line "$work/cxx.txt" "cxx_miniport.cpp  [C++, -std=gnu++17]"
 
+# WMI: the header a project's Mofcomp/Wmimofck items make, from the .mof; a malformed .mof
+"$openndis" build -o "$work/wmi.so" "$tests/msbuild/wmi/Wmi.vcxproj" > "$work/wmi.log" 2>&1 || { cat "$work/wmi.log"; fail "the WMI project"; }
+expect_line "$work/wmi.log" "wmidrvmof.h: 3 WMI classes from"
+"$openndis" info "$work/wmi.so" > "$work/wmi.info" 2>&1 || { cat "$work/wmi.info"; fail "info on the WMI driver"; }
+expect_line "$work/wmi.info" "wmi: 2 GUIDs, config 22 bytes, first 234e1fbf, defined 85888fe2"
+if "$openndis" build --mof "$tests/msbuild/wmi/bad.mof=wmidrvmof.h" -o "$work/badmof.so" "$tests/msbuild/wmi/Wmi.vcxproj" > "$work/badmof.log" 2>&1; then
+    fail "a malformed .mof was accepted"
+fi
+expect_line "$work/badmof.log" "bad.mof:6: error: expected ';' after a property"
+
 # -D: a property the project reads (the version in the imported .props), then a define
 "$openndis" build -D SpelledMinor=5 -D SPELLED_CONFIG='"override"' -o "$work/d.so" "$project" > "$work/d.log" 2>&1 || { cat "$work/d.log"; fail "build with -D"; }
 "$openndis" info "$work/d.so" > "$work/d.info" 2>&1 || fail "info on the -D build"

@@ -144,6 +144,7 @@ struct plan {
     /* WPP: the trace functions and the files holding the configuration */
     struct strv wpp_funcs, wpp_scan;
     struct strv notes; /* what was read and not built: .inf, .rc, MSVC options */
+    struct strv mofs;  /* "FILE.mof=HEADER.h": WMI headers to make before compiling */
 };
 
 bool plan_make(struct plan *pl, struct project *p, const struct build_options *o);
@@ -164,6 +165,12 @@ int spelling_overlay(const char *overlay, const struct strv *sources, const stru
  * component found as spelt or else by ignoring letter case, '\\' read as '/'. NULL when
  * nothing matches. Windows file systems ignore case, and projects rely on it. */
 char *path_fold(const char *dir, const char *msbuild_path);
+
+/* ---- WMI classes (mof.c) ---- */
+
+/* Writes the C header wmimofck -h makes from a .mof (GUIDs, structures, sizes, data IDs).
+ * Returns the number of classes, or -1 after an error naming the .mof's line. */
+int mof_header(const char *mof_path, const char *header_path);
 
 /* ---- building (compile.c) ---- */
 

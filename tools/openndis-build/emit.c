@@ -80,6 +80,11 @@ void emit_print(const struct plan *pl, const struct project *p, const char *over
         for (size_t i = 0; i < pl->wpp_scan.n; i++)
             printf("  configuration   %s\n", pl->wpp_scan.v[i]);
     }
+    if (pl->mofs.n) {
+        printf("WMI headers (made from the .mof):\n");
+        for (size_t i = 0; i < pl->mofs.n; i++)
+            printf("  %s\n", pl->mofs.v[i]);
+    }
     if (overlay)
         printf("include spellings: links in %s\n", overlay);
     if (pl->notes.n) {
@@ -138,6 +143,11 @@ bool emit_cmake(const struct plan *pl, const struct project *p, const char *path
     for (size_t i = 0; i < pl->wpp_scan.n; i++) {
         fputs("  WPP_SCAN", f);
         bracket(f, pl->wpp_scan.v[i]);
+        fputc('\n', f);
+    }
+    for (size_t i = 0; i < pl->mofs.n; i++) {
+        fputs("  MOF", f);
+        bracket(f, pl->mofs.v[i]);
         fputc('\n', f);
     }
     fputs(")\n", f);

@@ -36,6 +36,9 @@ static void usage(FILE *out)
           "  --platform NAME    the platform (default: x64)\n"
           "  -D NAME[=VALUE]    set a property the project reads, else add or replace a\n"
           "                     preprocessor define\n"
+          "  --mof FILE.mof=HEADER.h\n"
+          "                     make the WMI header HEADER.h the sources include from FILE.mof\n"
+          "                     (the WDK's mofcomp + wmimofck -h), when the project does not\n"
           "  --print            show what would be compiled (files, defines, include path),\n"
           "                     build nothing\n"
           "  --cmake FILE       write the equivalent openndis_add_driver() CMakeLists.txt\n"
@@ -209,13 +212,17 @@ int main(int argc, char **argv)
     struct strv search = {0};
     bool print = false;
     long jobs = sysconf(_SC_NPROCESSORS_ONLN);
-    enum { OPT_CONFIG = 256, OPT_PLATFORM, OPT_PRINT, OPT_CMAKE, OPT_CC, OPT_CXX, OPT_OVERLAY, OPT_WORK };
+    enum { OPT_CONFIG = 256, OPT_PLATFORM, OPT_PRINT, OPT_CMAKE, OPT_CC, OPT_CXX, OPT_OVERLAY, OPT_WORK, OPT_MOF,
+           OPT_MOF_HEADER };
+    struct strv mofs = {0};
+    const char *mof_header_only = NULL;
     static const struct option longopts[] = {
         {"config", required_argument, NULL, OPT_CONFIG}, {"platform", required_argument, NULL, OPT_PLATFORM},
         {"print", no_argument, NULL, OPT_PRINT},         {"cmake", required_argument, NULL, OPT_CMAKE},
         {"cc", required_argument, NULL, OPT_CC},         {"cxx", required_argument, NULL, OPT_CXX},
         {"verbose", no_argument, NULL, 'v'},             {"help", no_argument, NULL, 'h'},
         {"spelling-overlay", required_argument, NULL, OPT_OVERLAY}, {"work", required_argument, NULL, OPT_WORK},
+        {"mof", required_argument, NULL, OPT_MOF}, {"mof-header", required_argument, NULL, OPT_MOF_HEADER},
         {NULL, 0, NULL, 0}};
     int c;
     while ((c = getopt_long(argc, argv, "o:D:j:I:vh", longopts, NULL)) != -1) {
@@ -247,12 +254,27 @@ int main(int argc, char **argv)
         case OPT_CXX: tc.cxx = optarg; break;
         case OPT_OVERLAY: overlay_only = optarg; break;
         case OPT_WORK: keep_work = optarg; break;
+        case OPT_MOF:
+            if (!strchr(optarg, '=') || optarg[0] == '=' || !strchr(optarg, '=')[1]) {
+                fprintf(stderr, "openndis build: --mof takes FILE.mof=HEADER.h, not '%s'\n", optarg);
+                return EXIT_USAGE;
+            }
+            strv_push(&mofs, optarg);
+            break;
+        case OPT_MOF_HEADER: mof_header_only = optarg; break;
         case 'h': usage(stdout); return EXIT_BUILT;
         default: usage(stderr); return EXIT_USAGE;
         }
     }
     if (overlay_only)
         return spelling_only(argc, argv, overlay_only, &search);
+    if (mof_header_only) { /* openndis_add_driver()'s MOF: --mof-header OUT.h FILE.mof */
+        if (optind != argc - 1) {
+            fputs("openndis build: --mof-header OUT.h takes one FILE.mof\n", stderr);
+            return EXIT_USAGE;
+        }
+        return mof_header(argv[optind], mof_header_only) < 0 ? EXIT_FAILED : EXIT_BUILT;
+    }
     if (optind != argc - 1) {
         fputs(optind == argc ? "openndis build: which project?\n\n" : "openndis build: one project at a time\n\n",
               stderr);
@@ -289,6 +311,18 @@ int main(int argc, char **argv)
     bool loaded = is_sources_file(path) ? legacy_sources_load(&p, path, &o) : project_load(&p, path, &o);
     if (!loaded || (p.fill && configure_headers(&p, &o, NULL) < 0) || !plan_make(&pl, &p, &o))
         goto out;
+    for (size_t i = 0; i < mofs.n; i++) {
+        char *eq = strchr(mofs.v[i], '=');
+        *eq = '\0';
+        char *mof = realpath(mofs.v[i], NULL);
+        *eq = '=';
+        if (!mof) {
+            build_error(mofs.v[i], 0, "--mof: the .mof is not there: %s", strerror(errno));
+            goto out;
+        }
+        strv_push_own(&pl.mofs, xasprintf("%s=%s", mof, eq + 1));
+        free(mof);
+    }
     if (!output)
         output = default_out = xasprintf("%s.so", pl.name);
     if (print) {
@@ -335,6 +369,36 @@ int main(int argc, char **argv)
             }
         free(configured);
     }
+    if (pl.mofs.n) { /* the WMI headers, first on every source's include path */
+        char *generated = xasprintf("%s/wmi", work);
+        bool made = mkdir(generated, 0755) == 0;
+        for (size_t i = 0; made && i < pl.mofs.n; i++) {
+            char *eq = strchr(pl.mofs.v[i], '=');
+            *eq = '\0';
+            char *header = path_join(generated, eq + 1);
+            int n = mof_header(pl.mofs.v[i], header);
+            if (n >= 0)
+                fprintf(stderr, "openndis build: %s: %d WMI class%s from %s\n", eq + 1, n, n == 1 ? "" : "es",
+                        pl.mofs.v[i]);
+            made = n >= 0;
+            *eq = '=';
+            free(header);
+        }
+        for (size_t i = 0; made && i < pl.nunits; i++) {
+            struct strv *inc = &pl.units[i].includes;
+            strv_push(inc, generated);
+            char *last = inc->v[inc->n - 1];
+            memmove(inc->v + 1, inc->v, (inc->n - 1) * sizeof *inc->v);
+            inc->v[0] = last;
+        }
+        free(generated);
+        if (!made) {
+            if (!keep_work)
+                remove_tree(work);
+            free(work);
+            goto out_name;
+        }
+    }
     /* Include spellings: searched where the compiler will search. */
     char *overlay = xasprintf("%s/spelling", work);
     struct strv sources = {0};
@@ -366,6 +430,6 @@ out:
         build_error(path, 0, "not built");
     plan_free(&pl);
     project_free(&p);
-    strv_free(&o.defines), strv_free(&search);
+    strv_free(&o.defines), strv_free(&search), strv_free(&mofs);
     return code;
 }

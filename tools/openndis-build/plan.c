@@ -168,6 +168,47 @@ static bool make_unit(struct plan *pl, struct project *p, const struct item *it,
     return true;
 }
 
+static const char *base_name(const char *path)
+{
+    const char *a = strrchr(path, '/'), *b = strrchr(path, '\\');
+    const char *last = a > b ? a : b;
+    return last ? last + 1 : path;
+}
+
+/* The WDK's WMI steps: <Mofcomp Include="x.mof"><CreateBinaryMOFFile>x.bmf</...> compiles the
+ * classes, <Wmimofck Include="x.bmf"><HeaderOutputFile>x.h</...> makes the header from them.
+ * Here the header is made from the .mof directly (mof.c). */
+static void wmi_header(struct plan *pl, struct project *p, const struct item *wm)
+{
+    const char *header = meta_get(&wm->meta, "HeaderOutputFile");
+    if (!header || !*header) {
+        note(pl, xasprintf("Wmimofck %s makes no header (no HeaderOutputFile): not needed to compile", wm->include));
+        return;
+    }
+    const char *bmf = base_name(wm->include);
+    size_t stem = strcspn(bmf, ".");
+    for (size_t i = 0; i < p->nitems; i++) {
+        const struct item *mc = &p->items[i];
+        if (strcasecmp(mc->type, "Mofcomp") != 0)
+            continue;
+        const char *made = meta_get(&mc->meta, "CreateBinaryMOFFile");
+        const char *mof = base_name(mc->include);
+        bool same = made ? strcasecmp(base_name(made), bmf) == 0
+                         : strncasecmp(mof, bmf, stem) == 0 && (mof[stem] == '.' || !mof[stem]);
+        if (!same)
+            continue;
+        char *path = path_fold(p->dir, mc->include);
+        if (!path) {
+            build_error(mc->file, mc->line, "the MOF file %s is not there", mc->include);
+            return;
+        }
+        strv_push_own(&pl->mofs, xasprintf("%s=%s", path, base_name(header)));
+        free(path);
+        return;
+    }
+    build_error(wm->file, wm->line, "no Mofcomp item makes %s, so its header %s cannot be made", wm->include, header);
+}
+
 bool plan_make(struct plan *pl, struct project *p, const struct build_options *o)
 {
     int before = build_errors;
@@ -211,6 +252,8 @@ bool plan_make(struct plan *pl, struct project *p, const struct build_options *o
                 pl->nunits++;
             else
                 free(u->source);
+        } else if (strcasecmp(it->type, "Wmimofck") == 0) {
+            wmi_header(pl, p, it);
         } else if (strcasecmp(it->type, "Inf") == 0 || strcasecmp(it->type, "ResourceCompile") == 0 ||
                    strcasecmp(it->type, "Mof") == 0 || strcasecmp(it->type, "MessageCompile") == 0) {
             note(pl, xasprintf("%s %s is read, not built", it->type, it->include));
@@ -231,6 +274,6 @@ void plan_free(struct plan *pl)
         strv_free(&u->defines), strv_free(&u->undefines), strv_free(&u->includes), strv_free(&u->forced);
     }
     free(pl->units), free(pl->name);
-    strv_free(&pl->wpp_funcs), strv_free(&pl->wpp_scan), strv_free(&pl->notes);
+    strv_free(&pl->wpp_funcs), strv_free(&pl->wpp_scan), strv_free(&pl->notes), strv_free(&pl->mofs);
     *pl = (struct plan){0};
 }
