@@ -306,10 +306,13 @@ typedef struct _NDIS_NET_BUFFER_LIST_8021Q_INFO {
 #define NET_BUFFER_LIST_STATUS(nbl) ((nbl)->Status)
 #define NET_BUFFER_LIST_INFO(nbl, id) ((nbl)->NetBufferListInfo[(id)])
 #define NET_BUFFER_LIST_PROTOCOL_RESERVED(nbl) ((nbl)->ProtocolReserved)
-#ifdef OPENNDIS_MINIPORT_RESERVED_AS_NBL
-/* Opt-in for sources that keep NET_BUFFER_LIST links in the reserved slots and mix them with
- * PNET_BUFFER_LIST pointers in one expression (Wintun's `*(c ? &...RESERVED(n)[1] : &Head)`),
- * which MSVC accepts and C does not: the slots read as PNET_BUFFER_LIST (same size). */
+#if !defined(__cplusplus) && !defined(OPENNDIS_MINIPORT_RESERVED_AS_PVOID)
+/* In C the slots read as PNET_BUFFER_LIST (same size, same place): drivers keep NBL links in
+ * them and mix those with PNET_BUFFER_LIST pointers in one expression (Wintun's
+ * `*(c ? &...RESERVED(n)[1] : &Head) = Nbl`), which MSVC accepts (warning C4133) and C
+ * rejects for PVOID slots. Storing other pointers still compiles, with at most an
+ * incompatible-pointer warning where MSVC gives C4133 too. OPENNDIS_MINIPORT_RESERVED_AS_PVOID
+ * gives the WDK's PVOID slots; C++ has them always. */
 #define NET_BUFFER_LIST_MINIPORT_RESERVED(nbl) ((PNET_BUFFER_LIST *)(nbl)->MiniportReserved)
 #else
 #define NET_BUFFER_LIST_MINIPORT_RESERVED(nbl) ((nbl)->MiniportReserved)
