@@ -96,16 +96,27 @@ static void compile_args(struct strv *a, const struct unit *u, const struct plan
     strv_push(a, "-Wno-unknown-pragmas");
     strv_push(a, "-Wno-multichar");
     strv_push(a, "-fno-optimize-sibling-calls");
-    if (is_clang(cc)) { /* the spelling overlay's links are meant: no warning for them */
+    if (is_clang(cc) && u->lang == LANG_CXX) {
+        /* MSVC's C++: names found in a template's dependent bases (NetKVM's
+         * CounterIncrement() for this->CounterIncrement()), __super, template bodies that use
+         * types completed later; the 19.30 (Visual Studio 2022) front end, with char16_t,
+         * under which glibc's headers compile */
+        strv_push(a, "-fms-compatibility");
+        strv_push(a, "-fms-compatibility-version=19.30");
+        strv_push(a, "-fdelayed-template-parsing"); /* as MSVC: template bodies read when used */
+    } else if (is_clang(cc)) {
         strv_push(a, "-fms-extensions");
+    }
+    if (is_clang(cc)) {
+        /* the spelling overlay's links are meant: no warning for them; MSVC's preprocessor
+         * pastes "x ## .y" into two tokens where clang would stop */
         strv_push(a, "-Wno-nonportable-include-path");
+        strv_push(a, "-Wno-invalid-token-paste");
     }
     if (u->lang == LANG_CXX) { /* kernel C++: /kernel has neither exceptions nor RTTI */
         strv_push(a, "-fno-exceptions");
         strv_push(a, "-fno-rtti");
-        /* MSVC looks names up in a template's dependent bases (CounterIncrement() for
-         * this->CounterIncrement()); g++ does with -fpermissive, clang++ only in a mode
-         * that breaks glibc's headers */
+        /* g++ finds names in dependent bases with -fpermissive; it has no __super */
         if (!is_clang(cc))
             strv_push(a, "-fpermissive");
     }

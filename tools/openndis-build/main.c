@@ -43,7 +43,7 @@ static void usage(FILE *out)
           "                     build nothing\n"
           "  --cmake FILE       write the equivalent openndis_add_driver() CMakeLists.txt\n"
           "  -j N               compile N sources at a time (default: the processors)\n"
-          "  --cc CC, --cxx CXX the compilers (default: $CC, else clang, else cc; $CXX, else c++)\n"
+          "  --cc CC, --cxx CXX the compilers (default: $CC/$CXX, else clang/clang++, else cc/c++)\n"
           "  -v, --verbose      show every command run\n"
           "  --work DIR         build in DIR and keep it (the .tmh, the spelling overlay, the\n"
           "                     objects): what --verbose's commands need to be run again\n"
@@ -301,7 +301,7 @@ int main(int argc, char **argv)
     if (!tc.cc)
         tc.cc = getenv("CC") && *getenv("CC") ? getenv("CC") : first_on_path("clang", "cc");
     if (!tc.cxx)
-        tc.cxx = getenv("CXX") && *getenv("CXX") ? getenv("CXX") : "c++"; /* g++: -fpermissive (compile.c) */
+        tc.cxx = getenv("CXX") && *getenv("CXX") ? getenv("CXX") : first_on_path("clang++", "c++");
     tc.jobs = jobs > 0 ? (unsigned)jobs : 1;
 
     struct project p = {0};
