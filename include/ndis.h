@@ -18,6 +18,10 @@
 #include <ndis/rss.h>
 #include <ndis/vmq.h>
 #include <ndis/qos.h>
+#include <ndis/hardware.h>
+#include <ndis/offload.h>
+#include <ndis/protocol.h>
+#include <ndis/poll.h>
 #ifdef OPENNDIS_PORT_ANALYSIS
 #include <ndis/ndis5_legacy.h> /* only when `openndis port` reads NDIS 5.x source */
 #else
@@ -26,5 +30,9 @@
 
 #define NDIS_INIT_FUNCTION(f)
 #define NDIS_PAGEABLE_FUNCTION(f)
+/* Static Driver Verifier's annotation functions: nothing to do at run time */
+#define __sdv_save_adapter_context(context) ((void)(context))
+#define __sdv_save_request(request) ((void)(request))
+#define NdisInitUnicodeString(destination, source) RtlInitUnicodeString((destination), (source))
 
 #endif /* OPENNDIS_NDIS_H */

@@ -5,10 +5,22 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#if defined(_MSC_VER) && !defined(OPENNDIS_BUILDING)
+#if defined(__cplusplus) && !defined(_MSC_VER)
+/* libstdc++'s configuration header #undefs min and max: read it first, once, so the min and
+ * max below survive the C++ headers a driver includes later */
+#include <cstddef>
+#endif
+#if (defined(_MSC_VER) || (defined(__clang__) && !defined(__GNUC__))) && !defined(OPENNDIS_BUILDING)
 /* A driver built as a PE image (clang --target=x86_64-pc-windows-msvc, freestanding: no C
- * library headers): the C run-time functions a driver calls are ntoskrnl's exports. */
+ * library headers): the C run-time functions a driver calls are ntoskrnl's exports. The
+ * same declarations serve clang++ -fms-compatibility on Linux (openndis build's C++), in
+ * which glibc's <string.h> does not compile (clang then poses as no GNU compiler). */
+#if defined(_MSC_VER)
 #define OPENNDIS_PE_DRIVER 1
+#endif
+#ifdef __cplusplus
+extern "C" {
+#endif
 void *__cdecl memcpy(void *dst, const void *src, size_t n);
 void *__cdecl memmove(void *dst, const void *src, size_t n);
 void *__cdecl memset(void *dst, int c, size_t n);
@@ -19,6 +31,9 @@ int __cdecl strncmp(const char *a, const char *b, size_t n);
 char *__cdecl strcpy(char *dst, const char *src);
 char *__cdecl strncpy(char *dst, const char *src, size_t n);
 char *__cdecl strchr(const char *s, int c);
+#ifdef __cplusplus
+}
+#endif
 #else
 #include <string.h>
 #endif
@@ -70,6 +85,7 @@ char *__cdecl strchr(const char *s, int c);
 #else
 #define __stdcall
 #define __cdecl
+#define __CRTDECL /* the MSVC run time's calling convention: the default here */
 #define __fastcall
 #define __ptr64
 #define __ptr32
@@ -226,6 +242,9 @@ typedef CCHAR KPROCESSOR_MODE;
 #define MAXUCHAR 0xff
 #define MAXUSHORT 0xffff
 #define MAXULONG 0xffffffffU
+#define MAXUINT ((UINT)~((UINT)0))
+#define MAXINT ((INT)(MAXUINT >> 1))
+#define MININT ((INT)~MAXINT)
 #define MAXLONGLONG 0x7fffffffffffffffLL
 #define MAXULONGLONG 0xffffffffffffffffULL
 #define MAXULONG_PTR UINTPTR_MAX
@@ -335,7 +354,9 @@ typedef const STRING *PCSTRING, *PCANSI_STRING, *PCOEM_STRING;
 extern "C++" {
 inline PCHAR openndis_string_buffer(const char *s) { return const_cast<PCHAR>(s); }
 inline PWCH openndis_string_buffer(const wchar_t *s) { return const_cast<PWCH>(s); }
+#if defined(__cpp_unicode_characters) /* not under clang -fms-compatibility */
 inline PWCH openndis_string_buffer(const char16_t *s) { return reinterpret_cast<PWCH>(const_cast<char16_t *>(s)); }
+#endif
 }
 #define RTL_CONSTANT_STRING(s) \
     { (USHORT)(sizeof(s) - sizeof((s)[0])), (USHORT)sizeof(s), openndis_string_buffer(s) }

@@ -181,6 +181,21 @@ NTSTRSAFEDDI RtlUnicodeStringVPrintf(PUNICODE_STRING DestinationString, NTSTRSAF
 NTSTRSAFEDDI RtlUnicodeStringVPrintfEx(PUNICODE_STRING DestinationString, PUNICODE_STRING RemainingString,
                                        DWORD dwFlags, NTSTRSAFE_PCWSTR pszFormat, va_list argList);
 
+/* MSVC's secure printf, which drivers call for their own buffers: with count _TRUNCATE it
+ * writes what fits, always terminated, and returns the characters written or -1 when it
+ * cut the output. Windows format rules (RtlStringCbVPrintfA's). */
+#ifndef _TRUNCATE
+#define _TRUNCATE ((size_t)-1)
+#endif
+static inline int _vsnprintf_s(char *buffer, size_t size, size_t count, const char *format, va_list args)
+{
+    if (buffer == NULL || size == 0 || format == NULL)
+        return -1;
+    size_t limit = count == _TRUNCATE || count >= size ? size : count + 1;
+    NTSTATUS status = RtlStringCbVPrintfA(buffer, limit, format, args);
+    return NT_SUCCESS(status) ? (int)strlen(buffer) : -1; /* STATUS_BUFFER_OVERFLOW: cut */
+}
+
 OPENNDIS_EXTERN_C_END
 
 #endif /* OPENNDIS_NTSTRSAFE_H */

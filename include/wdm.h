@@ -6,8 +6,15 @@
 #include <ntdef.h>
 #include <ntstatus.h>
 #include <stdarg.h>
+#include <intrin.h>
 
 OPENNDIS_EXTERN_C_BEGIN
+
+/* the bit scans by their wdm.h names (intrin.h has the intrinsics) */
+#define BitScanForward _BitScanForward
+#define BitScanReverse _BitScanReverse
+#define BitScanForward64 _BitScanForward64
+#define BitScanReverse64 _BitScanReverse64
 
 /* ---- IRQL --------------------------------------------------------------------------- */
 #define PASSIVE_LEVEL 0
@@ -21,11 +28,13 @@ OPENNDIS_EXTERN_C_BEGIN
 #define POWER_LEVEL 14
 #define PROFILE_LEVEL 15
 #define HIGH_LEVEL 15
+#define SYNCH_LEVEL (IPI_LEVEL - 2) /* 12 on x64 */
 
 NTKERNELAPI KIRQL KeGetCurrentIrql(VOID);
 NTKERNELAPI KIRQL KfRaiseIrql(KIRQL NewIrql);
 NTKERNELAPI VOID KeLowerIrql(KIRQL NewIrql);
 NTKERNELAPI KIRQL KeRaiseIrqlToDpcLevel(VOID);
+NTKERNELAPI KIRQL KeRaiseIrqlToSynchLevel(VOID);
 #define KeRaiseIrql(new_irql, old_irql) (*(old_irql) = KfRaiseIrql(new_irql))
 
 /* ---- spin locks (spinlock.c): real locks; acquiring raises to DISPATCH_LEVEL ---------- */
@@ -141,8 +150,20 @@ NTKERNELAPI LONG KeSetEvent(PRKEVENT Event, KPRIORITY Increment, BOOLEAN Wait);
 NTKERNELAPI VOID KeClearEvent(PRKEVENT Event);
 NTKERNELAPI LONG KeResetEvent(PRKEVENT Event);
 NTKERNELAPI LONG KeReadStateEvent(PRKEVENT Event);
-/* Waits on an event, a thread (signalled when it ends) or a process (when the client is
- * gone). Timeout: NULL = forever,
+/* Mutexes: owned by one thread at a time, which may acquire one it owns again (each
+ * acquisition released once); released only by their owner. */
+typedef struct _KMUTANT {
+    DISPATCHER_HEADER Header; /* SignalState: 1 free, 0 or less owned (and how often) */
+    LIST_ENTRY MutantListEntry;
+    struct _KTHREAD *OwnerThread;
+    BOOLEAN Abandoned;
+    UCHAR ApcDisable;
+} KMUTANT, *PKMUTANT, *PRKMUTANT, KMUTEX, *PKMUTEX, *PRKMUTEX;
+NTKERNELAPI VOID KeInitializeMutex(PRKMUTEX Mutex, ULONG Level);
+NTKERNELAPI LONG KeReleaseMutex(PRKMUTEX Mutex, BOOLEAN Wait);
+NTKERNELAPI LONG KeReadStateMutex(PRKMUTEX Mutex);
+/* Waits on an event, a mutex, a thread (signalled when it ends) or a process (when the
+ * client is gone). Timeout: NULL = forever,
  * negative = relative in 100 ns units. */
 NTKERNELAPI NTSTATUS KeWaitForSingleObject(PVOID Object, KWAIT_REASON WaitReason, KPROCESSOR_MODE WaitMode,
                                            BOOLEAN Alertable, PLARGE_INTEGER Timeout);
@@ -1172,6 +1193,115 @@ NTKERNELAPI NTSTATUS MmIsVerifierEnabled(PULONG VerifierFlags);
 #define PAGED_CODE_LOCKED() ((void)0)
 #define INIT_CODE_SEG
 
+/* ---- bitmaps (bitmap.c) -------------------------------------------------------------- */
+typedef struct _RTL_BITMAP {
+    ULONG SizeOfBitMap; /* in bits */
+    PULONG Buffer;
+} RTL_BITMAP, *PRTL_BITMAP;
+NTSYSAPI VOID RtlInitializeBitMap(PRTL_BITMAP BitMapHeader, PULONG BitMapBuffer, ULONG SizeOfBitMap);
+NTSYSAPI VOID RtlClearAllBits(PRTL_BITMAP BitMapHeader);
+NTSYSAPI VOID RtlSetAllBits(PRTL_BITMAP BitMapHeader);
+NTSYSAPI VOID RtlClearBit(PRTL_BITMAP BitMapHeader, ULONG BitNumber);
+NTSYSAPI VOID RtlSetBit(PRTL_BITMAP BitMapHeader, ULONG BitNumber);
+NTSYSAPI BOOLEAN RtlTestBit(PRTL_BITMAP BitMapHeader, ULONG BitNumber);
+#define RtlCheckBit(header, bit) ((ULONG)RtlTestBit((header), (bit)))
+NTSYSAPI VOID RtlClearBits(PRTL_BITMAP BitMapHeader, ULONG StartingIndex, ULONG NumberToClear);
+NTSYSAPI VOID RtlSetBits(PRTL_BITMAP BitMapHeader, ULONG StartingIndex, ULONG NumberToSet);
+/* The first run of NumberToFind clear (set) bits from HintIndex, wrapping to bit 0; the
+ * index, or 0xFFFFFFFF when there is none. */
+NTSYSAPI ULONG RtlFindClearBits(PRTL_BITMAP BitMapHeader, ULONG NumberToFind, ULONG HintIndex);
+NTSYSAPI ULONG RtlFindSetBits(PRTL_BITMAP BitMapHeader, ULONG NumberToFind, ULONG HintIndex);
+NTSYSAPI ULONG RtlFindClearBitsAndSet(PRTL_BITMAP BitMapHeader, ULONG NumberToFind, ULONG HintIndex);
+NTSYSAPI BOOLEAN RtlAreBitsClear(PRTL_BITMAP BitMapHeader, ULONG StartingIndex, ULONG Length);
+NTSYSAPI BOOLEAN RtlAreBitsSet(PRTL_BITMAP BitMapHeader, ULONG StartingIndex, ULONG Length);
+NTSYSAPI ULONG RtlNumberOfSetBits(PRTL_BITMAP BitMapHeader);
+NTSYSAPI ULONG RtlNumberOfClearBits(PRTL_BITMAP BitMapHeader);
+
+/* ---- system routines by name: the kernel's and HAL's exports OpenNDIS implements -------- */
+NTKERNELAPI PVOID MmGetSystemRoutineAddress(PUNICODE_STRING SystemRoutineName);
+
+/* ---- device properties -------------------------------------------------------------------- */
+typedef enum _DEVICE_REGISTRY_PROPERTY {
+    DevicePropertyDeviceDescription,
+    DevicePropertyHardwareID,
+    DevicePropertyCompatibleIDs,
+    DevicePropertyBootConfiguration,
+    DevicePropertyBootConfigurationTranslated,
+    DevicePropertyClassName,
+    DevicePropertyClassGuid,
+    DevicePropertyDriverKeyName,
+    DevicePropertyManufacturer,
+    DevicePropertyFriendlyName,
+    DevicePropertyLocationInformation,
+    DevicePropertyPhysicalDeviceObjectName,
+    DevicePropertyBusTypeGuid,
+    DevicePropertyLegacyBusType,
+    DevicePropertyBusNumber,
+    DevicePropertyEnumeratorName,
+    DevicePropertyAddress,
+    DevicePropertyUINumber,
+    DevicePropertyInstallState,
+    DevicePropertyRemovalPolicy,
+    DevicePropertyResourceRequirements,
+    DevicePropertyAllocatedResources,
+    DevicePropertyContainerID
+} DEVICE_REGISTRY_PROPERTY;
+NTKERNELAPI NTSTATUS IoGetDeviceProperty(PDEVICE_OBJECT DeviceObject, DEVICE_REGISTRY_PROPERTY DeviceProperty,
+                                         ULONG BufferLength, PVOID PropertyBuffer, PULONG ResultLength);
+
+/* ---- bug check callbacks: registered, never called (OpenNDIS has no bug check) ------------ */
+typedef enum _KBUGCHECK_CALLBACK_REASON {
+    KbCallbackInvalid,
+    KbCallbackReserved1,
+    KbCallbackSecondaryDumpData,
+    KbCallbackDumpIo,
+    KbCallbackAddPages,
+    KbCallbackSecondaryMultiPartDumpData,
+    KbCallbackRemovePages,
+    KbCallbackTriageDumpData,
+    KbCallbackReserved2
+} KBUGCHECK_CALLBACK_REASON;
+typedef enum _KBUGCHECK_BUFFER_DUMP_STATE {
+    BufferEmpty,
+    BufferInserted,
+    BufferStarted,
+    BufferFinished,
+    BufferIncomplete
+} KBUGCHECK_BUFFER_DUMP_STATE;
+struct _KBUGCHECK_REASON_CALLBACK_RECORD;
+typedef VOID KBUGCHECK_REASON_CALLBACK_ROUTINE(KBUGCHECK_CALLBACK_REASON Reason,
+                                               struct _KBUGCHECK_REASON_CALLBACK_RECORD *Record,
+                                               PVOID ReasonSpecificData, ULONG ReasonSpecificDataLength);
+typedef KBUGCHECK_REASON_CALLBACK_ROUTINE *PKBUGCHECK_REASON_CALLBACK_ROUTINE;
+typedef struct _KBUGCHECK_REASON_CALLBACK_RECORD {
+    LIST_ENTRY Entry;
+    PKBUGCHECK_REASON_CALLBACK_ROUTINE CallbackRoutine;
+    PUCHAR Component;
+    ULONG_PTR Checksum;
+    KBUGCHECK_CALLBACK_REASON Reason;
+    UCHAR State;
+} KBUGCHECK_REASON_CALLBACK_RECORD, *PKBUGCHECK_REASON_CALLBACK_RECORD;
+typedef VOID KBUGCHECK_CALLBACK_ROUTINE(PVOID Buffer, ULONG Length);
+typedef KBUGCHECK_CALLBACK_ROUTINE *PKBUGCHECK_CALLBACK_ROUTINE;
+typedef struct _KBUGCHECK_CALLBACK_RECORD {
+    LIST_ENTRY Entry;
+    PKBUGCHECK_CALLBACK_ROUTINE CallbackRoutine;
+    PVOID Buffer;
+    ULONG Length;
+    PUCHAR Component;
+    ULONG_PTR Checksum;
+    UCHAR State;
+} KBUGCHECK_CALLBACK_RECORD, *PKBUGCHECK_CALLBACK_RECORD;
+#define KeInitializeCallbackRecord(record) ((record)->State = BufferEmpty)
+NTKERNELAPI BOOLEAN KeRegisterBugCheckReasonCallback(PKBUGCHECK_REASON_CALLBACK_RECORD CallbackRecord,
+                                                     PKBUGCHECK_REASON_CALLBACK_ROUTINE CallbackRoutine,
+                                                     KBUGCHECK_CALLBACK_REASON Reason, PUCHAR Component);
+NTKERNELAPI BOOLEAN KeDeregisterBugCheckReasonCallback(PKBUGCHECK_REASON_CALLBACK_RECORD CallbackRecord);
+NTKERNELAPI BOOLEAN KeRegisterBugCheckCallback(PKBUGCHECK_CALLBACK_RECORD CallbackRecord,
+                                               PKBUGCHECK_CALLBACK_ROUTINE CallbackRoutine, PVOID Buffer,
+                                               ULONG Length, PUCHAR Component);
+NTKERNELAPI BOOLEAN KeDeregisterBugCheckCallback(PKBUGCHECK_CALLBACK_RECORD CallbackRecord);
+
 OPENNDIS_EXTERN_C_END
 
 C_ASSERT(offsetof(IRP, IoStatus) == 0x30 && offsetof(IRP, UserIosb) == 0x48 && offsetof(IRP, UserBuffer) == 0x70);
@@ -1200,5 +1330,10 @@ C_ASSERT(sizeof(IO_CSQ) == 0x40 && sizeof(ERESOURCE) == 0x68 && sizeof(KLOCK_QUE
 C_ASSERT(sizeof(RTL_OSVERSIONINFOEXW) == 0x11C && sizeof(KEY_VALUE_PARTIAL_INFORMATION) == 0x10);
 C_ASSERT(sizeof(KEY_VALUE_BASIC_INFORMATION) == 0x10 && FIELD_OFFSET(KEY_VALUE_BASIC_INFORMATION, Name) == 12);
 C_ASSERT(sizeof(KEY_VALUE_FULL_INFORMATION) == 0x18 && FIELD_OFFSET(KEY_VALUE_FULL_INFORMATION, Name) == 20);
+
+C_ASSERT(sizeof(KMUTEX) == 0x38 && offsetof(KMUTEX, OwnerThread) == 0x28);
+C_ASSERT(sizeof(RTL_BITMAP) == 0x10 && offsetof(RTL_BITMAP, Buffer) == 8);
+C_ASSERT(sizeof(KBUGCHECK_REASON_CALLBACK_RECORD) == 0x30 && offsetof(KBUGCHECK_REASON_CALLBACK_RECORD, State) == 0x2C);
+C_ASSERT(sizeof(KBUGCHECK_CALLBACK_RECORD) == 0x40 && offsetof(KBUGCHECK_CALLBACK_RECORD, State) == 0x38);
 
 #endif /* OPENNDIS_WDM_H */

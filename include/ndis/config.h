@@ -48,6 +48,11 @@ NDISAPI VOID NdisWriteConfiguration(PNDIS_STATUS Status, NDIS_HANDLE Configurati
 NDISAPI VOID NdisReadNetworkAddress(PNDIS_STATUS Status, PVOID *NetworkAddress, PUINT NetworkAddressLength,
                                     NDIS_HANDLE ConfigurationHandle);
 
+/* A subkey of an open configuration key: subkeys are not kept (configuration.md), so the
+ * status is NDIS_STATUS_FAILURE and the call says why. */
+NDISAPI VOID NdisOpenConfigurationKeyByName(PNDIS_STATUS Status, NDIS_HANDLE ConfigurationHandle, PNDIS_STRING SubKeyName,
+                                            PNDIS_HANDLE SubKeyHandle);
+
 OPENNDIS_EXTERN_C_END
 
 C_ASSERT(sizeof(NDIS_CONFIGURATION_PARAMETER) == 0x18 && offsetof(NDIS_CONFIGURATION_PARAMETER, ParameterData) == 8);

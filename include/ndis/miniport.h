@@ -216,6 +216,19 @@ NDISAPI VOID NdisMDeregisterMiniportDriver(_In_ NDIS_HANDLE NdisMiniportDriverHa
 /* Version of the NDIS library: major in the high word, minor in the low word. */
 NDISAPI UINT NdisGetVersion(VOID);
 
+/* Asks NDIS to remove the adapter (a failed device): OpenNDIS removes none, and says so. */
+NDISAPI NDIS_STATUS NdisMRemoveMiniport(NDIS_HANDLE MiniportAdapterHandle);
+/* An event log entry: OpenNDIS prints it, with the code's name and the values. */
+NDISAPI VOID NdisWriteErrorLogEntry(NDIS_HANDLE NdisAdapterHandle, ULONG ErrorCode, ULONG NumberOfErrorValues, ...);
+
+/* NdisMIndicateReceiveNetBufferLists from an interrupt DPC (6.20): how many to indicate now */
+#define NDIS_INDICATE_ALL_NBLS (~0ul)
+typedef struct _NDIS_RECEIVE_THROTTLE_PARAMETERS {
+    ULONG MaxNblsToIndicate;
+    ULONG MoreNblsPending : 1;
+} NDIS_RECEIVE_THROTTLE_PARAMETERS, *PNDIS_RECEIVE_THROTTLE_PARAMETERS;
+C_ASSERT(sizeof(NDIS_RECEIVE_THROTTLE_PARAMETERS) == 8);
+
 OPENNDIS_EXTERN_C_END
 
 /* ---- layout checks against the Windows x64 ABI -------------------------------------- */

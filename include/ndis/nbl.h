@@ -183,6 +183,11 @@ typedef enum _NDIS_NET_BUFFER_LIST_INFO {
     NblOriginalInterfaceIfIndex,
     NblReAuthWfpFlowContext = NblOriginalInterfaceIfIndex,
     TcpReceiveBatch,
+    /* offload information (ndis/offload.h): RSC on receive, USO on send share a slot */
+    TcpRecvSegCoalesceInfo,
+    UdpSegmentationOffloadInfo = TcpRecvSegCoalesceInfo,
+    RscTcpTimestampDelta,
+    TcpSendOffloadsSupplementalNetBufferListInfo = RscTcpTimestampDelta,
     MaxNetBufferListInfo
 } NDIS_NET_BUFFER_LIST_INFO, *PNDIS_NET_BUFFER_LIST_INFO;
 
@@ -417,6 +422,15 @@ NDISAPI VOID NdisMIndicateReceiveNetBufferLists(NDIS_HANDLE MiniportAdapterHandl
                                                 PNET_BUFFER_LIST NetBufferLists,
                                                 NDIS_PORT_NUMBER PortNumber,
                                                 ULONG NumberOfNetBufferLists, ULONG ReceiveFlags);
+
+/* Clones of an NET_BUFFER_LIST sharing its data (filter and IM drivers' pass-through): not
+ * provided yet; the allocation returns NULL and says so. */
+#define NDIS_CLONE_FLAGS_RESERVED 0x00000001
+#define NDIS_CLONE_FLAGS_USE_ORIGINAL_MDLS 0x00000002
+NDISAPI PNET_BUFFER_LIST NdisAllocateCloneNetBufferList(PNET_BUFFER_LIST OriginalNetBufferList,
+                                                        NDIS_HANDLE NetBufferListPoolHandle,
+                                                        NDIS_HANDLE NetBufferPoolHandle, ULONG AllocateCloneFlags);
+NDISAPI VOID NdisFreeCloneNetBufferList(PNET_BUFFER_LIST CloneNetBufferList, ULONG FreeCloneFlags);
 
 OPENNDIS_EXTERN_C_END
 

@@ -280,6 +280,67 @@ C_ASSERT(offsetof(NDIS_RESTART_ATTRIBUTES, Oid) == 0x08);
 C_ASSERT(offsetof(NDIS_RESTART_ATTRIBUTES, DataLength) == 0x0C);
 C_ASSERT(offsetof(NDIS_RESTART_ATTRIBUTES, Data) == 0x10 && sizeof(NDIS_RESTART_ATTRIBUTES) == 0x20);
 
+/* NDIS_STATUS_OPER_STATUS (NDIS's indication to protocols): an interface's operational state */
+typedef enum _NET_IF_OPER_STATUS {
+    NET_IF_OPER_STATUS_UP = 1,
+    NET_IF_OPER_STATUS_DOWN,
+    NET_IF_OPER_STATUS_TESTING,
+    NET_IF_OPER_STATUS_UNKNOWN,
+    NET_IF_OPER_STATUS_DORMANT,
+    NET_IF_OPER_STATUS_NOT_PRESENT,
+    NET_IF_OPER_STATUS_LOWER_LAYER_DOWN
+} NET_IF_OPER_STATUS, *PNET_IF_OPER_STATUS;
+#define NET_IF_OPER_STATUS_DOWN_NOT_AUTHENTICATED 0x00000001
+#define NET_IF_OPER_STATUS_DOWN_NOT_MEDIA_CONNECTED 0x00000002
+#define NET_IF_OPER_STATUS_DORMANT_PAUSED 0x00000004
+#define NET_IF_OPER_STATUS_DORMANT_LOW_POWER 0x00000008
+#define NDIS_OPER_STATE_REVISION_1 1
+typedef struct _NDIS_OPER_STATE {
+    NDIS_OBJECT_HEADER Header;
+    NET_IF_OPER_STATUS OperationalStatus;
+    ULONG OperationalStatusFlags;
+} NDIS_OPER_STATE, *PNDIS_OPER_STATE;
+#define NDIS_SIZEOF_OPER_STATE_REVISION_1 RTL_SIZEOF_THROUGH_FIELD(NDIS_OPER_STATE, OperationalStatusFlags)
+C_ASSERT(sizeof(NDIS_OPER_STATE) == 0x0C);
+
+/* OID_GEN_NETWORK_LAYER_ADDRESSES: the protocol addresses bound to the adapter */
+typedef struct _NETWORK_ADDRESS {
+    USHORT AddressLength; /* of Address, in bytes */
+    USHORT AddressType;   /* NDIS_PROTOCOL_ID_TCP_IP, ... */
+    UCHAR Address[1];
+} NETWORK_ADDRESS, *PNETWORK_ADDRESS;
+typedef struct _NETWORK_ADDRESS_LIST {
+    LONG AddressCount;  /* 0: clear the list of AddressType */
+    USHORT AddressType;
+    NETWORK_ADDRESS Address[1];
+} NETWORK_ADDRESS_LIST, *PNETWORK_ADDRESS_LIST;
+typedef struct _NETWORK_ADDRESS_IP {
+    USHORT sin_port;
+    ULONG in_addr;
+    UCHAR sin_zero[8];
+} NETWORK_ADDRESS_IP, *PNETWORK_ADDRESS_IP;
+typedef struct _NETWORK_ADDRESS_IP6 {
+    USHORT sin6_port;
+    ULONG sin6_flowinfo;
+    USHORT sin6_addr[8];
+    ULONG sin6_scope_id;
+} NETWORK_ADDRESS_IP6, *PNETWORK_ADDRESS_IP6;
+#define NETWORK_ADDRESS_LENGTH_IP sizeof(NETWORK_ADDRESS_IP)
+#define NETWORK_ADDRESS_LENGTH_IP6 sizeof(NETWORK_ADDRESS_IP6)
+C_ASSERT(sizeof(NETWORK_ADDRESS_LIST) == 12 && offsetof(NETWORK_ADDRESS_LIST, Address) == 6);
+C_ASSERT(sizeof(NETWORK_ADDRESS_IP) == 16 && sizeof(NETWORK_ADDRESS_IP6) == 0x1C);
+
+/* A wake-up pattern (OID_PNP_ADD_WAKE_UP_PATTERN): the mask follows the structure, the
+ * pattern at PatternOffset from its start. */
+typedef struct _NDIS_PM_PACKET_PATTERN {
+    ULONG Priority;
+    ULONG Reserved;
+    ULONG MaskSize;
+    ULONG PatternOffset;
+    ULONG PatternSize;
+    ULONG PatternFlags;
+} NDIS_PM_PACKET_PATTERN, *PNDIS_PM_PACKET_PATTERN;
+
 /* OID_GEN_SUPPORTED_GUIDS: a driver's custom WMI GUIDs, each mapped to a custom OID or to a
  * status it indicates (its .mof classes give the GUIDs and sizes). */
 typedef struct _NDIS_GUID {

@@ -22,6 +22,15 @@ NDISAPI VOID NdisDprReleaseSpinLock(PNDIS_SPIN_LOCK SpinLock);
 #define NdisInterlockedDecrement(p) InterlockedDecrement(p)
 #define NdisInterlockedAddUlong(p, v, lock) ((void)(lock), InterlockedExchangeAdd((p), (v)))
 #define NdisInitializeListHead(h) InitializeListHead(h)
+/* a 64-bit counter updated atomically (the spin lock argument of old NDIS is gone) */
+#define NdisInterlockedAddLargeStatistic(addend, increment) \
+    ((void)InterlockedExchangeAdd64((LONG64 volatile *)(addend), (LONG64)(increment)))
+
+/* NDIS mutexes are kernel mutexes (wdm.h's KMUTEX) */
+typedef KMUTEX NDIS_MUTEX, *PNDIS_MUTEX;
+#define NDIS_INIT_MUTEX(m) KeInitializeMutex((m), 0xFFFF)
+#define NDIS_WAIT_FOR_MUTEX(m) KeWaitForSingleObject((m), Executive, KernelMode, FALSE, NULL)
+#define NDIS_RELEASE_MUTEX(m) KeReleaseMutex((m), FALSE)
 NDISAPI PLIST_ENTRY NdisInterlockedInsertHeadList(PLIST_ENTRY ListHead, PLIST_ENTRY ListEntry, PNDIS_SPIN_LOCK SpinLock);
 NDISAPI PLIST_ENTRY NdisInterlockedInsertTailList(PLIST_ENTRY ListHead, PLIST_ENTRY ListEntry, PNDIS_SPIN_LOCK SpinLock);
 NDISAPI PLIST_ENTRY NdisInterlockedRemoveHeadList(PLIST_ENTRY ListHead, PNDIS_SPIN_LOCK SpinLock);

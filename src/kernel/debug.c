@@ -264,7 +264,40 @@ NTSTATUS ke_unsupported(const char *function, const char *why, const void *site)
     char where[512];
     vf_locate(site, true, &loc);
     vf_location_format(&loc, where, sizeof where);
-    fprintf(stderr, "openndis: %s is not supported (%s); the call from %s fails with STATUS_NOT_IMPLEMENTED\n",
-            function, why, where);
+    fprintf(stderr, "openndis: %s is not supported (%s); the call from %s fails\n", function, why, where);
     return STATUS_NOT_IMPLEMENTED;
+}
+
+/* Bug check callbacks: OpenNDIS has no bug check to call them at, and no crash dump to add
+ * their data to; registering reports that and fails, as the DDI allows (FALSE). */
+static const char ke_no_bugcheck[] = "OpenNDIS has no bug check and no crash dump to call them for";
+
+NTKERNELAPI BOOLEAN KeRegisterBugCheckReasonCallback(PKBUGCHECK_REASON_CALLBACK_RECORD CallbackRecord,
+                                                     PKBUGCHECK_REASON_CALLBACK_ROUTINE CallbackRoutine,
+                                                     KBUGCHECK_CALLBACK_REASON Reason, PUCHAR Component)
+{
+    (void)CallbackRecord, (void)CallbackRoutine, (void)Reason, (void)Component;
+    ke_unsupported("KeRegisterBugCheckReasonCallback", ke_no_bugcheck, VF_CALLER);
+    return FALSE;
+}
+
+NTKERNELAPI BOOLEAN KeDeregisterBugCheckReasonCallback(PKBUGCHECK_REASON_CALLBACK_RECORD CallbackRecord)
+{
+    (void)CallbackRecord;
+    return FALSE; /* never registered */
+}
+
+NTKERNELAPI BOOLEAN KeRegisterBugCheckCallback(PKBUGCHECK_CALLBACK_RECORD CallbackRecord,
+                                               PKBUGCHECK_CALLBACK_ROUTINE CallbackRoutine, PVOID Buffer,
+                                               ULONG Length, PUCHAR Component)
+{
+    (void)CallbackRecord, (void)CallbackRoutine, (void)Buffer, (void)Length, (void)Component;
+    ke_unsupported("KeRegisterBugCheckCallback", ke_no_bugcheck, VF_CALLER);
+    return FALSE;
+}
+
+NTKERNELAPI BOOLEAN KeDeregisterBugCheckCallback(PKBUGCHECK_CALLBACK_RECORD CallbackRecord)
+{
+    (void)CallbackRecord;
+    return FALSE; /* never registered */
 }

@@ -455,3 +455,15 @@ size_t ke_io_describe(char *out, size_t cap)
     pthread_mutex_unlock(&ke_io_lock);
     return at < cap ? at : cap - 1;
 }
+
+/* Device properties come from a bus driver's PnP enumeration, which OpenNDIS does not model:
+ * the caller hears so and fails. */
+NTKERNELAPI NTSTATUS IoGetDeviceProperty(PDEVICE_OBJECT DeviceObject, DEVICE_REGISTRY_PROPERTY DeviceProperty,
+                                         ULONG BufferLength, PVOID PropertyBuffer, PULONG ResultLength)
+{
+    (void)DeviceObject, (void)DeviceProperty, (void)BufferLength, (void)PropertyBuffer;
+    if (ResultLength)
+        *ResultLength = 0;
+    return ke_unsupported("IoGetDeviceProperty", "OpenNDIS enumerates no bus, so no device has PnP properties",
+                          VF_CALLER);
+}

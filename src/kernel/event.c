@@ -17,6 +17,7 @@
 
 #define KE_EVENT_NOTIFICATION 0
 #define KE_EVENT_SYNCHRONIZATION 1
+#define KE_MUTEX 2
 
 static pthread_mutex_t ke_event_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t ke_event_cond;
@@ -41,9 +42,17 @@ static int ke_user_fd(const DISPATCHER_HEADER *h)
     return CONTAINING_RECORD(h, struct ke_user_event, event.Header)->fd;
 }
 
-/* Whether a dispatcher object is signalled; the caller holds ke_event_lock. */
+static bool ke_mutex_mine(const DISPATCHER_HEADER *h)
+{
+    return CONTAINING_RECORD(h, KMUTEX, Header)->OwnerThread == KeGetCurrentThread();
+}
+
+/* Whether a dispatcher object is signalled (for a mutex: free, or owned by this thread);
+ * the caller holds ke_event_lock. */
 static bool ke_signalled(const DISPATCHER_HEADER *h)
 {
+    if (h->Type == KE_MUTEX)
+        return h->SignalState > 0 || ke_mutex_mine(h);
     if (!ke_is_user_event(h))
         return h->SignalState != 0;
     struct pollfd pfd = { .fd = ke_user_fd(h), .events = POLLIN };
@@ -54,7 +63,10 @@ static bool ke_signalled(const DISPATCHER_HEADER *h)
 static void ke_consume(DISPATCHER_HEADER *h)
 {
     uint64_t count;
-    if (h->Type == KE_EVENT_SYNCHRONIZATION)
+    if (h->Type == KE_MUTEX) {
+        CONTAINING_RECORD(h, KMUTEX, Header)->OwnerThread = KeGetCurrentThread();
+        h->SignalState--;
+    } else if (h->Type == KE_EVENT_SYNCHRONIZATION)
         h->SignalState = 0;
     else if (h->Type == KE_EVENT_USER_SYNCHRONIZATION)
         (void)!read(ke_user_fd(h), &count, sizeof count);
@@ -210,6 +222,46 @@ static bool ke_event_wait(PRKEVENT event, uint64_t timeout_ns)
         ke_consume(&event->Header);
     pthread_mutex_unlock(&ke_event_lock);
     return signalled;
+}
+
+NTKERNELAPI VOID KeInitializeMutex(PRKMUTEX Mutex, ULONG Level)
+{
+    (void)Level;
+    memset(Mutex, 0, sizeof *Mutex);
+    Mutex->Header.Type = KE_MUTEX;
+    Mutex->Header.SignalState = 1;
+    InitializeListHead(&Mutex->Header.WaitListHead);
+    InitializeListHead(&Mutex->MutantListEntry);
+}
+
+NTKERNELAPI LONG KeReadStateMutex(PRKMUTEX Mutex)
+{
+    return Mutex->Header.SignalState;
+}
+
+/* Returns the state before the release. Releasing a mutex this thread does not own is
+ * Windows' MUTEX_NOT_OWNED bug check: a finding here, and the mutex is left as it was. */
+NTKERNELAPI LONG KeReleaseMutex(PRKMUTEX Mutex, BOOLEAN Wait)
+{
+    static const char fn[] = "KeReleaseMutex";
+    const void *site = VF_CALLER;
+    (void)Wait;
+    ke_irql_at_most(DISPATCH_LEVEL, fn, site);
+    pthread_once(&ke_event_once, ke_event_init);
+    pthread_mutex_lock(&ke_event_lock);
+    LONG before = Mutex->Header.SignalState;
+    if (Mutex->Header.Type != KE_MUTEX || before > 0 || !ke_mutex_mine(&Mutex->Header)) {
+        pthread_mutex_unlock(&ke_event_lock);
+        vf_violation(VF_KERNEL_OBJECT_MISUSE, fn, site, "mutex %p is released by a thread that does not own it%s",
+                     (void *)Mutex, Mutex->Header.Type != KE_MUTEX ? " (it is not an initialized mutex)" : "");
+        return before;
+    }
+    if (++Mutex->Header.SignalState == 1) {
+        Mutex->OwnerThread = NULL;
+        pthread_cond_broadcast(&ke_event_cond);
+    }
+    pthread_mutex_unlock(&ke_event_lock);
+    return before;
 }
 
 NTKERNELAPI NTSTATUS KeWaitForSingleObject(PVOID Object, KWAIT_REASON WaitReason, KPROCESSOR_MODE WaitMode,

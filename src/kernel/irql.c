@@ -47,6 +47,16 @@ NTKERNELAPI KIRQL KfRaiseIrql(KIRQL NewIrql)
     return old;
 }
 
+NTKERNELAPI KIRQL KeRaiseIrqlToSynchLevel(VOID)
+{
+    KIRQL old = ke_current_irql;
+    if (SYNCH_LEVEL < old)
+        vf_violation(VF_IRQL_BAD_TRANSITION, "KeRaiseIrqlToSynchLevel", VF_CALLER,
+                     "KeRaiseIrqlToSynchLevel from the higher %s (%u)", ke_irql_name(old), old);
+    ke_current_irql = SYNCH_LEVEL;
+    return old;
+}
+
 NTKERNELAPI VOID KeLowerIrql(KIRQL NewIrql)
 {
     KIRQL old = ke_current_irql;

@@ -58,6 +58,7 @@ enum ndis_handle_kind {
     NDIS_HANDLE_RW_LOCK,
     NDIS_HANDLE_CONFIGURATION,
     NDIS_HANDLE_SHARED_MEMORY,
+    NDIS_HANDLE_PROTOCOL,
 };
 bool ndis_handle_add(const void *handle, enum ndis_handle_kind kind);
 void ndis_handle_remove(const void *handle);

@@ -203,6 +203,53 @@ static void test_events(void **state)
     assert_int_equal(KeReadStateEvent(&e), 1);
 }
 
+/* A kernel mutex: its owner may take it again (each acquisition released once); another
+ * thread waits until the last release; a release by a thread that does not own it is
+ * Windows' MUTEX_NOT_OWNED, a finding that leaves the mutex as it was. */
+static KMUTEX test_mutex;
+static volatile int mutex_taken;
+
+static void *mutex_taker(void *arg)
+{
+    (void)arg;
+    LARGE_INTEGER short_wait = { .QuadPart = -1 * 10000 };
+    NTSTATUS early = KeWaitForSingleObject(&test_mutex, Executive, KernelMode, FALSE, &short_wait);
+    if (early == STATUS_SUCCESS)
+        return (void *)1; /* it was not held */
+    KeReleaseMutex(&test_mutex, FALSE); /* not the owner: a finding, nothing changes */
+    KeWaitForSingleObject(&test_mutex, Executive, KernelMode, FALSE, NULL);
+    mutex_taken = 1;
+    KeReleaseMutex(&test_mutex, FALSE);
+    return NULL;
+}
+
+static void test_mutex_ownership(void **state)
+{
+    (void)state;
+    vf_reset();
+    KeInitializeMutex(&test_mutex, 0);
+    assert_int_equal(KeReadStateMutex(&test_mutex), 1);
+    assert_int_equal(KeWaitForSingleObject(&test_mutex, Executive, KernelMode, FALSE, NULL), STATUS_SUCCESS);
+    assert_int_equal(KeWaitForSingleObject(&test_mutex, Executive, KernelMode, FALSE, NULL), STATUS_SUCCESS);
+    assert_int_equal(KeReadStateMutex(&test_mutex), -1);
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, mutex_taker, NULL), 0);
+    usleep(50000);
+    assert_int_equal(KeReleaseMutex(&test_mutex, FALSE), -1); /* still held once */
+    usleep(20000);
+    assert_int_equal(mutex_taken, 0);
+    assert_int_equal(KeReleaseMutex(&test_mutex, FALSE), 0);
+    void *early;
+    assert_int_equal(pthread_join(t, &early), 0);
+    assert_null(early);
+    assert_int_equal(mutex_taken, 1);
+    assert_int_equal(KeReadStateMutex(&test_mutex), 1);
+    assert_int_equal(vf_violation_count_of(VF_KERNEL_OBJECT_MISUSE), 1);
+    KeReleaseMutex(&test_mutex, FALSE); /* free already: a finding */
+    assert_int_equal(vf_violation_count_of(VF_KERNEL_OBJECT_MISUSE), 2);
+    vf_reset();
+}
+
 /* The sample's code is the "caller" the lookaside list is accounted to; from the test it is
  * accounted nowhere, so it uses the driver's own allocate and free routines. */
 static PVOID la_alloc(POOL_TYPE type, SIZE_T size, ULONG tag)
@@ -520,6 +567,7 @@ int main(void)
         cmocka_unit_test(test_periodic_timer),
         cmocka_unit_test(test_free_set_timer_is_a_violation),
         cmocka_unit_test(test_dpc),
+        cmocka_unit_test(test_mutex_ownership),
         cmocka_unit_test(test_work_items),
         cmocka_unit_test(test_events),
         cmocka_unit_test(test_lookaside),

@@ -1,0 +1,2 @@
+/* NDIS task offload (ndis/offload.h), compiled as C++. */
+#include "../compile/offload.c"

@@ -1,0 +1,2 @@
+/* NDIS poll mode (ndis/poll.h), compiled as C++. */
+#include "../compile/poll.c"
