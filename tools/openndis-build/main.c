@@ -192,6 +192,18 @@ static int configure_headers(struct project *p, const struct build_options *o, c
     return build_errors ? -1 : made;
 }
 
+/* A directory the build made, first on every source's include path. */
+static void include_first(struct plan *pl, const char *dir)
+{
+    for (size_t i = 0; i < pl->nunits; i++) {
+        struct strv *inc = &pl->units[i].includes;
+        strv_push(inc, dir);
+        char *last = inc->v[inc->n - 1];
+        memmove(inc->v + 1, inc->v, (inc->n - 1) * sizeof *inc->v);
+        inc->v[0] = last;
+    }
+}
+
 static bool is_sources_file(const char *path)
 {
     const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
@@ -360,13 +372,7 @@ int main(int argc, char **argv)
     if (p.fill) {
         char *configured = xasprintf("%s/configured", work);
         if (mkdir(configured, 0755) == 0 && configure_headers(&p, &o, configured) > 0)
-            for (size_t i = 0; i < pl.nunits; i++) { /* first, as beside the sources */
-                struct strv *inc = &pl.units[i].includes;
-                strv_push(inc, configured);
-                char *last = inc->v[inc->n - 1];
-                memmove(inc->v + 1, inc->v, (inc->n - 1) * sizeof *inc->v);
-                inc->v[0] = last;
-            }
+            include_first(&pl, configured); /* as if beside the sources */
         free(configured);
     }
     if (pl.mofs.n) { /* the WMI headers, first on every source's include path */
@@ -384,13 +390,8 @@ int main(int argc, char **argv)
             *eq = '=';
             free(header);
         }
-        for (size_t i = 0; made && i < pl.nunits; i++) {
-            struct strv *inc = &pl.units[i].includes;
-            strv_push(inc, generated);
-            char *last = inc->v[inc->n - 1];
-            memmove(inc->v + 1, inc->v, (inc->n - 1) * sizeof *inc->v);
-            inc->v[0] = last;
-        }
+        if (made)
+            include_first(&pl, generated);
         free(generated);
         if (!made) {
             if (!keep_work)
