@@ -218,15 +218,16 @@ static bool ends_with(const char *s, const char *suffix)
 
 int main(int argc, char **argv)
 {
-    struct build_options o = {0};
+    /* static: what an early usage error leaves is still reachable, not a leak to LeakSanitizer */
+    static struct build_options o;
     const char *output = NULL, *cmake = NULL, *overlay_only = NULL, *keep_work = NULL;
     struct toolchain tc = {0};
-    struct strv search = {0};
+    static struct strv search;
     bool print = false;
     long jobs = sysconf(_SC_NPROCESSORS_ONLN);
     enum { OPT_CONFIG = 256, OPT_PLATFORM, OPT_PRINT, OPT_CMAKE, OPT_CC, OPT_CXX, OPT_OVERLAY, OPT_WORK, OPT_MOF,
            OPT_MOF_HEADER };
-    struct strv mofs = {0};
+    static struct strv mofs;
     const char *mof_header_only = NULL;
     static const struct option longopts[] = {
         {"config", required_argument, NULL, OPT_CONFIG}, {"platform", required_argument, NULL, OPT_PLATFORM},
@@ -278,14 +279,17 @@ int main(int argc, char **argv)
         default: usage(stderr); return EXIT_USAGE;
         }
     }
-    if (overlay_only)
-        return spelling_only(argc, argv, overlay_only, &search);
-    if (mof_header_only) { /* openndis_add_driver()'s MOF: --mof-header OUT.h FILE.mof */
-        if (optind != argc - 1) {
+    if (overlay_only || mof_header_only) { /* openndis_add_driver()'s two helpers */
+        int code;
+        if (overlay_only)
+            code = spelling_only(argc, argv, overlay_only, &search);
+        else if (optind != argc - 1) {
             fputs("openndis build: --mof-header OUT.h takes one FILE.mof\n", stderr);
-            return EXIT_USAGE;
-        }
-        return mof_header(argv[optind], mof_header_only) < 0 ? EXIT_FAILED : EXIT_BUILT;
+            code = EXIT_USAGE;
+        } else
+            code = mof_header(argv[optind], mof_header_only) < 0 ? EXIT_FAILED : EXIT_BUILT;
+        strv_free(&o.defines), strv_free(&search), strv_free(&mofs);
+        return code;
     }
     if (optind != argc - 1) {
         fputs(optind == argc ? "openndis build: which project?\n\n" : "openndis build: one project at a time\n\n",
