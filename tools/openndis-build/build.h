@@ -27,6 +27,9 @@ char *path_from_msbuild(const char *p);
 /* `rel` against the directory `dir`, unless it is absolute. */
 char *path_join(const char *dir, const char *rel);
 bool path_exists(const char *path);
+/* A regular file of at most `max` bytes, whole and NUL-terminated (a FIFO, a directory or a
+ * huge file is refused, naming from_file:from_line, or the path when from_file is NULL). */
+char *read_small_file(const char *path, size_t max, size_t *len, const char *from_file, int from_line);
 /* `text` with every @NAME@ replaced by -D NAME=VALUE; a name not given is an error naming
  * file:line (a .vcxproj.in and the .h.in beside it are templates a configure step fills).
  * The names filled are added to `used` (missing ones as "?NAME", so each is reported once). */
@@ -152,7 +155,7 @@ void plan_free(struct plan *pl);
 
 /* ---- output (emit.c) ---- */
 
-void emit_print(const struct plan *pl, const struct project *p, const char *overlay);
+void emit_print(const struct plan *pl, struct project *p, const char *overlay); /* reads properties */
 bool emit_cmake(const struct plan *pl, const struct project *p, const char *path);
 
 /* ---- include spellings (spelling.c) ---- */

@@ -43,11 +43,10 @@ static void print_settings(const struct unit *u)
     print_list("forced includes:", &u->forced);
 }
 
-void emit_print(const struct plan *pl, const struct project *p, const char *overlay)
+void emit_print(const struct plan *pl, struct project *p, const char *overlay)
 {
-    struct project *mp = (struct project *)p;
     printf("project      %s\n", p->path);
-    printf("configuration %s|%s%s\n", project_prop(mp, "Configuration"), project_prop(mp, "Platform"),
+    printf("configuration %s|%s%s\n", project_prop(p, "Configuration"), project_prop(p, "Platform"),
            pl->debug ? " (debug: -O0, DBG=1)" : "");
     printf("driver       %s.so\n", pl->name);
     printf("files read:\n");

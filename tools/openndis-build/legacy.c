@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 
 #include "build.h"
 
@@ -67,16 +66,9 @@ static void words(struct strv *out, const char *s)
 bool legacy_sources_load(struct project *p, const char *path, const struct build_options *o)
 {
     (void)o;
-    struct stat st;
-    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > (off_t)SOURCES_MAX_BYTES) {
-        build_error(path, 0, "%s", errno && stat(path, &st) != 0 ? strerror(errno) : "not a regular file of at most 1 MiB");
+    char *text = read_small_file(path, SOURCES_MAX_BYTES, NULL, NULL, 0);
+    if (!text)
         return false;
-    }
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        build_error(path, 0, "cannot read it: %s", strerror(errno));
-        return false;
-    }
     char *abs = realpath(path, NULL);
     p->path = xstrdup(path);
     p->dir = xstrdup(abs ? dirname(abs) : ".");
@@ -90,9 +82,14 @@ bool legacy_sources_load(struct project *p, const char *path, const struct build
     char buf[4096];
     char *logical = NULL;
     int start_line = 0;
-    while (fgets(buf, sizeof buf, f)) {
+    for (const char *at = text; *at;) { /* one line at a time, at most sizeof buf - 1 bytes */
+        size_t len = strcspn(at, "\n");
+        size_t keep = len < sizeof buf - 1 ? len : sizeof buf - 1;
+        memcpy(buf, at, keep);
+        buf[keep] = '\0';
+        at += len + (at[len] == '\n');
         lines++;
-        size_t len = strlen(buf);
+        len = keep;
         while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
             buf[--len] = '\0';
         char *hash = strchr(buf, '#');
@@ -139,7 +136,7 @@ bool legacy_sources_load(struct project *p, const char *path, const struct build
         free(line);
     }
     free(logical);
-    fclose(f);
+    free(text);
 
     const char *target = lookup(vars, nvars, "TARGETNAME");
     project_set_prop(p, "TargetName", target ? target : "driver", false);

@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 
 #include "build.h"
 
@@ -275,21 +274,9 @@ static void write_class(FILE *o, const struct mof_class *c)
 
 int mof_header(const char *mof_path, const char *header_path)
 {
-    struct stat st;
-    if (stat(mof_path, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > (off_t)MOF_MAX_BYTES) {
-        build_error(mof_path, 0, "%s", stat(mof_path, &st) != 0 ? strerror(errno) : "not a regular file of at most 4 MiB");
+    char *text = read_small_file(mof_path, MOF_MAX_BYTES, NULL, NULL, 0);
+    if (!text)
         return -1;
-    }
-    FILE *f = fopen(mof_path, "rb");
-    char *text = f ? calloc(1, (size_t)st.st_size + 1) : NULL;
-    if (!f || !text || fread(text, 1, (size_t)st.st_size, f) != (size_t)st.st_size) {
-        build_error(mof_path, 0, "cannot read it");
-        if (f)
-            fclose(f);
-        free(text);
-        return -1;
-    }
-    fclose(f);
     struct mof m = {mof_path, text, 0, 1, false};
     struct mof_class *classes = calloc(64, sizeof *classes);
     int nclasses = 0;

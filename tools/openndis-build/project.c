@@ -119,34 +119,10 @@ void project_add_item(struct project *p, const char *type, const char *include, 
 static xmlDoc *read_xml(const char *path, const struct strv *fill, struct strv *used, const char *from_file,
                         int from_line)
 {
-    struct stat st;
-    if (stat(path, &st) != 0) {
-        build_error(from_file, from_line, "cannot read %s: %s", path, strerror(errno));
+    size_t n;
+    char *buf = read_small_file(path, PROJECT_MAX_BYTES, &n, from_file, from_line);
+    if (!buf)
         return NULL;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        build_error(from_file, from_line, "%s is not a regular file", path);
-        return NULL;
-    }
-    if ((unsigned long long)st.st_size > PROJECT_MAX_BYTES) {
-        build_error(from_file, from_line, "%s is larger than %u MiB: not a project file", path,
-                    PROJECT_MAX_BYTES >> 20);
-        return NULL;
-    }
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        build_error(from_file, from_line, "cannot read %s: %s", path, strerror(errno));
-        return NULL;
-    }
-    char *buf = malloc((size_t)st.st_size + 1);
-    size_t n = buf ? fread(buf, 1, (size_t)st.st_size, f) : 0;
-    fclose(f);
-    if (!buf || n != (size_t)st.st_size) {
-        build_error(from_file, from_line, "cannot read %s", path);
-        free(buf);
-        return NULL;
-    }
-    buf[n] = '\0';
     if (fill) {
         int before = build_errors;
         char *filled = template_fill(buf, fill, path, used);

@@ -1,10 +1,12 @@
 /* Strings, lists, paths and messages for openndis-build. Out of memory ends the program: a
  * build tool has nothing to save when malloc fails. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "build.h"
@@ -112,6 +114,40 @@ char *path_join(const char *dir, const char *rel)
 bool path_exists(const char *path)
 {
     return access(path, F_OK) == 0;
+}
+
+char *read_small_file(const char *path, size_t max, size_t *len, const char *from_file, int from_line)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        build_error(from_file, from_line, "cannot read %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        build_error(from_file, from_line, "%s is not a regular file", path);
+        return NULL;
+    }
+    if ((unsigned long long)st.st_size > max) {
+        build_error(from_file, from_line, "%s is larger than %zu KiB: not what it should be", path, max >> 10);
+        return NULL;
+    }
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        build_error(from_file, from_line, "cannot read %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    char *buf = check(malloc((size_t)st.st_size + 1));
+    size_t n = fread(buf, 1, (size_t)st.st_size, f);
+    fclose(f);
+    if (n != (size_t)st.st_size) {
+        build_error(from_file, from_line, "cannot read %s whole", path);
+        free(buf);
+        return NULL;
+    }
+    buf[n] = '\0';
+    if (len)
+        *len = n;
+    return buf;
 }
 
 /* ---- metadata ---- */
