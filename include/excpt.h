@@ -39,13 +39,118 @@ typedef struct _EXCEPTION_RECORD {
     ULONG_PTR ExceptionInformation[EXCEPTION_MAXIMUM_PARAMETERS];
 } EXCEPTION_RECORD, *PEXCEPTION_RECORD;
 
-/* OpenNDIS captures no register context: CONTEXT stays incomplete, so a filter that reads
- * ContextRecord->... fails to compile instead of reading nothing. ContextRecord is NULL. */
+/* A driver built as a .so gets no register context: CONTEXT stays incomplete there, so a
+ * filter that reads ContextRecord->... fails to compile instead of reading nothing
+ * (ContextRecord is NULL). A PE image gets the x64 layout, filled at every exception. */
 typedef struct _CONTEXT CONTEXT, *PCONTEXT;
 typedef struct _EXCEPTION_POINTERS {
     PEXCEPTION_RECORD ExceptionRecord;
     PCONTEXT ContextRecord;
 } EXCEPTION_POINTERS, *PEXCEPTION_POINTERS;
+
+/* ExceptionFlags while an exception unwinds frames (ExceptionFlags of the record the
+ * language handlers see). */
+#define EXCEPTION_UNWINDING 0x2
+#define EXCEPTION_EXIT_UNWIND 0x4
+#define EXCEPTION_STACK_INVALID 0x8
+#define EXCEPTION_NESTED_CALL 0x10
+#define EXCEPTION_TARGET_UNWIND 0x20
+#define EXCEPTION_COLLIDED_UNWIND 0x40
+#define EXCEPTION_UNWIND (EXCEPTION_UNWINDING | EXCEPTION_EXIT_UNWIND | EXCEPTION_TARGET_UNWIND | EXCEPTION_COLLIDED_UNWIND)
+
+#if defined(OPENNDIS_PE_DRIVER) || defined(OPENNDIS_CONTEXT_AMD64)
+/* The x64 register context, table and dispatcher structures of PE exception handling
+ * (docs/build/exception-handling-x64.md). */
+typedef struct DECLSPEC_ALIGN(16) _M128A {
+    ULONGLONG Low;
+    LONGLONG High;
+} M128A, *PM128A;
+
+#define CONTEXT_AMD64 0x00100000L
+#define CONTEXT_CONTROL (CONTEXT_AMD64 | 0x1L)
+#define CONTEXT_INTEGER (CONTEXT_AMD64 | 0x2L)
+#define CONTEXT_SEGMENTS (CONTEXT_AMD64 | 0x4L)
+#define CONTEXT_FLOATING_POINT (CONTEXT_AMD64 | 0x8L)
+#define CONTEXT_FULL (CONTEXT_CONTROL | CONTEXT_INTEGER | CONTEXT_FLOATING_POINT)
+
+struct DECLSPEC_ALIGN(16) _CONTEXT {
+    DWORD64 P1Home, P2Home, P3Home, P4Home, P5Home, P6Home;
+    ULONG ContextFlags;
+    ULONG MxCsr;
+    USHORT SegCs, SegDs, SegEs, SegFs, SegGs, SegSs;
+    ULONG EFlags;
+    DWORD64 Dr0, Dr1, Dr2, Dr3, Dr6, Dr7;
+    /* in the order of the unwind codes' register numbers: Rax is 0, R15 is 15 */
+    DWORD64 Rax, Rcx, Rdx, Rbx, Rsp, Rbp, Rsi, Rdi, R8, R9, R10, R11, R12, R13, R14, R15;
+    DWORD64 Rip;
+    union {
+        UCHAR FltSave[512]; /* XMM_SAVE_AREA32 */
+        struct {
+            M128A Header[2];
+            M128A Legacy[8];
+            M128A Xmm0, Xmm1, Xmm2, Xmm3, Xmm4, Xmm5, Xmm6, Xmm7;
+            M128A Xmm8, Xmm9, Xmm10, Xmm11, Xmm12, Xmm13, Xmm14, Xmm15;
+        };
+    };
+    M128A VectorRegister[26];
+    DWORD64 VectorControl;
+    DWORD64 DebugControl;
+    DWORD64 LastBranchToRip, LastBranchFromRip, LastExceptionToRip, LastExceptionFromRip;
+};
+C_ASSERT(sizeof(CONTEXT) == 0x4d0);
+C_ASSERT(offsetof(CONTEXT, Rax) == 0x78 && offsetof(CONTEXT, Rsp) == 0x98 && offsetof(CONTEXT, Rip) == 0xf8);
+C_ASSERT(offsetof(CONTEXT, Xmm0) == 0x1a0 && offsetof(CONTEXT, EFlags) == 0x44 && offsetof(CONTEXT, MxCsr) == 0x34);
+
+/* One entry of an image's exception directory (.pdata): RVAs of a function and its
+ * unwind information. */
+typedef struct _RUNTIME_FUNCTION {
+    ULONG BeginAddress;
+    ULONG EndAddress;
+    ULONG UnwindData;
+} RUNTIME_FUNCTION, *PRUNTIME_FUNCTION;
+
+typedef enum _EXCEPTION_DISPOSITION {
+    ExceptionContinueExecution,
+    ExceptionContinueSearch,
+    ExceptionNestedException,
+    ExceptionCollidedUnwind
+} EXCEPTION_DISPOSITION;
+
+struct _DISPATCHER_CONTEXT;
+typedef EXCEPTION_DISPOSITION (*PEXCEPTION_ROUTINE)(PEXCEPTION_RECORD ExceptionRecord, PVOID EstablisherFrame,
+                                                    PCONTEXT ContextRecord, struct _DISPATCHER_CONTEXT *DispatcherContext);
+
+/* What a language handler (__C_specific_handler) learns of the frame it is called for. */
+typedef struct _DISPATCHER_CONTEXT {
+    ULONG64 ControlPc;
+    ULONG64 ImageBase;
+    PRUNTIME_FUNCTION FunctionEntry;
+    ULONG64 EstablisherFrame;
+    ULONG64 TargetIp;
+    PCONTEXT ContextRecord;
+    PEXCEPTION_ROUTINE LanguageHandler;
+    PVOID HandlerData;
+    PVOID HistoryTable;
+    ULONG ScopeIndex;
+    ULONG Fill0;
+} DISPATCHER_CONTEXT, *PDISPATCHER_CONTEXT;
+
+/* The handler data of __C_specific_handler: the function's __try scopes, innermost first.
+ * HandlerAddress is a filter's RVA (or 1, EXCEPTION_EXECUTE_HANDLER) when JumpTarget (the
+ * __except block) is set, else the __finally block's RVA. */
+typedef struct _SCOPE_TABLE_AMD64 {
+    ULONG Count;
+    struct {
+        ULONG BeginAddress;
+        ULONG EndAddress;
+        ULONG HandlerAddress;
+        ULONG JumpTarget;
+    } ScopeRecord[1];
+} SCOPE_TABLE_AMD64, *PSCOPE_TABLE_AMD64;
+
+NTSYSAPI EXCEPTION_DISPOSITION __C_specific_handler(PEXCEPTION_RECORD ExceptionRecord, PVOID EstablisherFrame,
+                                                    PCONTEXT ContextRecord, PDISPATCHER_CONTEXT DispatcherContext);
+#endif
 
 #ifdef OPENNDIS_PE_DRIVER
 /* A PE image: the compiler's own __try/__except/__finally, with scope tables in .xdata

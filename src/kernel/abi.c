@@ -9,15 +9,22 @@
 
 static struct {
     _Atomic(uintptr_t) start, end;
+    /* set before `end` is published, read only after it is seen */
+    const void *pdata;
+    size_t pdata_size;
+    char name[64];
 } ke_ms_abi[KE_MS_ABI_MAX];
 atomic_uint ke_ms_abi_ranges;
 void *(*_Atomic ke_export_resolver)(const char *module, const char *name, bool *stub);
 
-void ke_ms_abi_code_add(const void *start, size_t size)
+void ke_ms_abi_code_add(const void *start, size_t size, const char *name, const void *pdata, size_t pdata_size)
 {
     for (size_t i = 0; i < KE_MS_ABI_MAX; i++) {
         uintptr_t expected = 0;
         if (atomic_compare_exchange_strong(&ke_ms_abi[i].start, &expected, (uintptr_t)start)) {
+            ke_ms_abi[i].pdata = pdata;
+            ke_ms_abi[i].pdata_size = pdata_size;
+            snprintf(ke_ms_abi[i].name, sizeof ke_ms_abi[i].name, "%s", name ? name : "?");
             atomic_store(&ke_ms_abi[i].end, (uintptr_t)start + size);
             atomic_fetch_add(&ke_ms_abi_ranges, 1);
             return;
@@ -37,6 +44,23 @@ void ke_ms_abi_code_remove(const void *start)
             atomic_fetch_sub(&ke_ms_abi_ranges, 1);
             return;
         }
+}
+
+bool ke_pe_image_at(const void *address, struct ke_pe_image *out)
+{
+    uintptr_t a = (uintptr_t)address;
+    for (size_t i = 0; i < KE_MS_ABI_MAX; i++) {
+        uintptr_t start = atomic_load(&ke_ms_abi[i].start), end = atomic_load(&ke_ms_abi[i].end);
+        if (a >= start && a < end) {
+            out->base = (const uint8_t *)start;
+            out->size = end - start;
+            out->pdata = ke_ms_abi[i].pdata;
+            out->pdata_size = ke_ms_abi[i].pdata_size;
+            out->name = ke_ms_abi[i].name;
+            return true;
+        }
+    }
+    return false;
 }
 
 bool ke_ms_abi_code_slow(const void *address)

@@ -119,10 +119,34 @@ ULONG ke_processor_count(void); /* processors modelled (processor.c) */
  * A driver built as a Linux .so uses the System V ABI, a PE image the Microsoft x64 ABI.
  * The loader registers each PE image's range; every call OpenNDIS makes into a driver goes
  * through KE_DRIVER_CALL, which picks the convention from the address called. */
-OPENNDIS_API void ke_ms_abi_code_add(const void *start, size_t size);
+OPENNDIS_API void ke_ms_abi_code_add(const void *start, size_t size, const char *name, const void *pdata,
+                                     size_t pdata_size);
 OPENNDIS_API void ke_ms_abi_code_remove(const void *start);
 OPENNDIS_API extern atomic_uint ke_ms_abi_ranges; /* how many are registered: 0 on the .so path */
 bool ke_ms_abi_code_slow(const void *address);
+/* The PE image whose mapped range holds `address`: its base, its exception directory
+ * (RUNTIME_FUNCTION entries, for unwinding) and its file name. */
+struct ke_pe_image {
+    const uint8_t *base;
+    size_t size;
+    const void *pdata;
+    size_t pdata_size;
+    const char *name;
+};
+bool ke_pe_image_at(const void *address, struct ke_pe_image *out);
+
+/* ---- structured exceptions (seh.c, seh_pe.c) ---------------------------------------------- */
+/* Puts the fault handler in front of SIGSEGV/SIGBUS/SIGFPE/SIGILL's current handlers: on
+ * each outermost .so __try, and when a PE image with exception data is loaded. */
+OPENNDIS_API void ke_seh_arm(void);
+unsigned ke_seh_depth(void); /* .so __try frames open on this thread */
+#include <signal.h>
+/* A fault at an instruction of a PE image, dispatched to the image's handlers; returns only
+ * when none takes it. */
+bool ke_pe_dispatch_fault(int sig, const siginfo_t *si, void *context);
+/* An exception raised inside an export a PE image called: dispatched to the image's handlers
+ * unless `so_depth` says an OpenNDIS __try is nearer; returns only when none takes it. */
+void ke_pe_raise(const EXCEPTION_RECORD *r, unsigned so_depth);
 static inline bool ke_ms_abi_code(const void *address)
 {
     return atomic_load_explicit(&ke_ms_abi_ranges, memory_order_relaxed) != 0 && ke_ms_abi_code_slow(address);

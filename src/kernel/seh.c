@@ -78,7 +78,12 @@ static struct ke_seh_thread *ke_seh_thread(void)
 }
 
 /* ---- access faults ---------------------------------------------------------------------- */
-static struct sigaction ke_seh_prev_segv, ke_seh_prev_bus;
+/* What handled each signal before OpenNDIS's handler went in front: SIGSEGV, SIGBUS, and
+ * for PE images (whose faults include divisions by zero and bad instructions) SIGFPE and
+ * SIGILL. */
+static const int ke_seh_signals[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL };
+#define KE_SEH_NSIGNALS (sizeof ke_seh_signals / sizeof ke_seh_signals[0])
+static struct sigaction ke_seh_prev[KE_SEH_NSIGNALS];
 static pthread_mutex_t ke_seh_arm_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static bool ke_seh_has_except(const struct ke_seh_thread *t)
@@ -96,7 +101,10 @@ static _Noreturn void ke_seh_dispatch(struct ke_seh_thread *t);
  * the default action. */
 static void ke_seh_chain(int sig, siginfo_t *si, void *context)
 {
-    const struct sigaction *prev = sig == SIGBUS ? &ke_seh_prev_bus : &ke_seh_prev_segv;
+    const struct sigaction *prev = &ke_seh_prev[0];
+    for (size_t i = 0; i < KE_SEH_NSIGNALS; i++)
+        if (ke_seh_signals[i] == sig)
+            prev = &ke_seh_prev[i];
     if (prev->sa_flags & SA_SIGINFO)
         prev->sa_sigaction(sig, si, context); /* it may return (fault fixed), jump away, or end the process */
     else if (prev->sa_handler == SIG_DFL || prev->sa_handler == SIG_IGN)
@@ -108,7 +116,12 @@ static void ke_seh_chain(int sig, siginfo_t *si, void *context)
 static void ke_seh_on_fault(int sig, siginfo_t *si, void *context)
 {
     struct ke_seh_thread *t = ke_seh_self;
-    if (t == NULL || !ke_seh_has_except(t)) {
+#if defined(__x86_64__)
+    /* A fault in a PE image goes to the image's own handlers first: it returns only when none
+     * takes it (seh_pe.c). */
+    ke_pe_dispatch_fault(sig, si, context);
+#endif
+    if (t == NULL || !ke_seh_has_except(t) || sig == SIGFPE || sig == SIGILL) {
         ke_seh_chain(sig, si, context);
         return;
     }
@@ -139,21 +152,22 @@ static void ke_seh_on_fault(int sig, siginfo_t *si, void *context)
 /* Installs the fault handler in front of whatever is there now. Checked on each outermost
  * __try, because a crash handler installed later (openndis's supervisor installs one in
  * the driver's process) would otherwise take faults away from the __try frames. */
-static void ke_seh_arm(void)
+static bool ke_seh_in_front(int sig)
 {
     struct sigaction cur;
-    if (sigaction(SIGSEGV, NULL, &cur) == 0 && (cur.sa_flags & SA_SIGINFO) && cur.sa_sigaction == ke_seh_on_fault)
+    return sigaction(sig, NULL, &cur) == 0 && (cur.sa_flags & SA_SIGINFO) && cur.sa_sigaction == ke_seh_on_fault;
+}
+
+void ke_seh_arm(void)
+{
+    if (ke_seh_in_front(SIGSEGV))
         return;
     pthread_mutex_lock(&ke_seh_arm_lock);
     struct sigaction sa = { .sa_sigaction = ke_seh_on_fault, .sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER };
     sigemptyset(&sa.sa_mask);
-    if (sigaction(SIGSEGV, NULL, &cur) == 0 && !((cur.sa_flags & SA_SIGINFO) && cur.sa_sigaction == ke_seh_on_fault)) {
-        sigaction(SIGSEGV, &sa, &ke_seh_prev_segv);
-        struct sigaction bus;
-        sigaction(SIGBUS, NULL, &bus);
-        if (!((bus.sa_flags & SA_SIGINFO) && bus.sa_sigaction == ke_seh_on_fault))
-            sigaction(SIGBUS, &sa, &ke_seh_prev_bus);
-    }
+    for (size_t i = 0; i < KE_SEH_NSIGNALS; i++)
+        if (!ke_seh_in_front(ke_seh_signals[i]))
+            sigaction(ke_seh_signals[i], &sa, &ke_seh_prev[i]);
     pthread_mutex_unlock(&ke_seh_arm_lock);
 }
 
@@ -189,11 +203,21 @@ static _Noreturn void ke_seh_dispatch(struct ke_seh_thread *t)
 static _Noreturn void ke_seh_raise(const EXCEPTION_RECORD *r, bool raised_by_call)
 {
     struct ke_seh_thread *t = ke_seh_self;
+#if defined(__x86_64__)
+    /* Raised for a PE image's call (ExRaiseStatus, a probe): its handlers come first, unless
+     * an OpenNDIS __try is nearer. Returns only when none takes it. */
+    ke_pe_raise(r, t != NULL ? t->depth : 0);
+#endif
     if (t == NULL || t->depth == 0)
         ke_seh_unhandled(r, raised_by_call);
     t->record = *r;
     t->raised_by_call = raised_by_call;
     ke_seh_dispatch(t);
+}
+
+unsigned ke_seh_depth(void)
+{
+    return ke_seh_self != NULL ? ke_seh_self->depth : 0;
 }
 
 /* ---- the runtime the keywords expand to --------------------------------------------------- */
@@ -456,18 +480,4 @@ void ke_probe_pages_or_raise(const void *address, SIZE_T length, bool user, bool
     ULONG_PTR bad;
     if (!ke_touch_pages(address, length, write, &bad))
         ke_raise_access_violation(site, bad, write);
-}
-
-/* The language handler of MSVC's __try scopes in PE images. OpenNDIS does not dispatch
- * exceptions through an image's .pdata yet (docs/pe.md): a fault in a PE image is reported as
- * a crash, its __except blocks do not run, and nothing calls this. If something does, it says
- * so and lets the search go on (ExceptionContinueSearch). */
-NTSYSAPI int __C_specific_handler(void *ExceptionRecord, void *EstablisherFrame, void *ContextRecord,
-                                  void *DispatcherContext);
-NTSYSAPI int __C_specific_handler(void *ExceptionRecord, void *EstablisherFrame, void *ContextRecord,
-                                  void *DispatcherContext)
-{
-    (void)ExceptionRecord, (void)EstablisherFrame, (void)ContextRecord, (void)DispatcherContext;
-    ke_unsupported("__C_specific_handler", "exceptions are not dispatched through a PE image's .pdata", VF_CALLER);
-    return 1;
 }

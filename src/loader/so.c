@@ -195,7 +195,10 @@ static struct ld_image *ld_load_pe(const char *path, char *err, size_t errlen)
         return NULL;
     PDRIVER_INITIALIZE entry;
     *(void **)&entry = m.entry;
-    ke_ms_abi_code_add(m.base, m.size);
+    const char *slash = strrchr(path, '/');
+    ke_ms_abi_code_add(m.base, m.size, slash ? slash + 1 : path, m.pdata, m.pdata_size);
+    if (m.pdata != NULL)
+        ke_seh_arm(); /* its faults go to its own __except blocks first */
     struct ld_image *image = ld_new_image(path, NULL, &m, entry, m.base, m.image_size, err, errlen);
     if (image == NULL) {
         ke_ms_abi_code_remove(m.base);

@@ -114,8 +114,38 @@ static const struct ms_entry ms_data[] = {
 #undef RUNTIME_EXPORT
 };
 
+/* The exports that raise exceptions: their PE entry first records the caller's registers
+ * (ke_pe_capture_call, src/kernel/seh_pe_x64.S), so that a raise inside them is dispatched to
+ * the caller's __except blocks as on Windows. The entry loads the System V export into R10. */
+#if defined(__x86_64__)
+#define MS_RAISING(name)                                                                                \
+    extern char ms_raising_##name[] __asm__("ms_raising_" #name);                                       \
+    __asm__(".text\n.p2align 4\n.type ms_raising_" #name ", @function\nms_raising_" #name ":\n"          \
+            "\tmovq " #name "@GOTPCREL(%rip), %r10\n\tjmp ke_pe_capture_call\n");
+MS_RAISING(ExRaiseStatus)
+MS_RAISING(ExRaiseAccessViolation)
+MS_RAISING(ExRaiseDatatypeMisalignment)
+MS_RAISING(ProbeForRead)
+MS_RAISING(ProbeForWrite)
+MS_RAISING(MmProbeAndLockPages)
+#undef MS_RAISING
+static const struct ms_entry ms_raising[] = {
+#define MS_RAISING(name) { "NTOSKRNL", #name, (void *)ms_raising_##name },
+    MS_RAISING(ExRaiseStatus) MS_RAISING(ExRaiseAccessViolation) MS_RAISING(ExRaiseDatatypeMisalignment)
+    MS_RAISING(ProbeForRead) MS_RAISING(ProbeForWrite) MS_RAISING(MmProbeAndLockPages)
+#undef MS_RAISING
+};
+#endif
+
 static void *ms_resolve(const char *module, const char *name, bool *stub)
 {
+#if defined(__x86_64__)
+    for (size_t i = 0; i < sizeof ms_raising / sizeof ms_raising[0]; i++)
+        if (strcmp(ms_raising[i].name, name) == 0 && strcmp(ms_raising[i].module, module) == 0) {
+            *stub = false;
+            return ms_raising[i].address;
+        }
+#endif
     for (size_t i = 0; i < sizeof ms_table / sizeof ms_table[0]; i++)
         if (strcmp(ms_table[i].name, name) == 0) {
             if (strcmp(ms_table[i].module, module) != 0 &&

@@ -13,3 +13,13 @@ if(OPENNDIS_PE_TOOLCHAIN)
   add_test(NAME pe_sample_run COMMAND $<TARGET_FILE:openndis-cli> run --frames 300 ${PROJECT_BINARY_DIR}/drivers/sample_pe.sys)
   set_tests_properties(pe_sample_run PROPERTIES PASS_REGULAR_EXPRESSION "frames delivered through the driver: 600 of 600.*PASS: no rule violated")
 endif()
+
+# Structured exceptions in a PE image: the compiler's own __try scopes, dispatched through the
+# image's .pdata (tests/pe/seh.c prints one line per case and registers only if all hold).
+if(OPENNDIS_PE_TOOLCHAIN)
+  openndis_add_driver(seh_pe pe/seh.c rogue/common.c ABI windows)
+  add_test(NAME pe_seh_cases COMMAND $<TARGET_FILE:openndis-cli> info ${CMAKE_CURRENT_BINARY_DIR}/seh_pe.sys)
+  set_tests_properties(pe_seh_cases PROPERTIES
+    PASS_REGULAR_EXPRESSION "seh_pe: 11 of 11 cases passed.*registered +NDIS 6.0 miniport.*PASS: no rule violated"
+    FAIL_REGULAR_EXPRESSION "FAILED")
+endif()
