@@ -249,6 +249,8 @@ NTSYSAPI PEXCEPTION_POINTERS openndis_seh_exception_pointers(void);
 #define AbnormalTermination _abnormal_termination
 #define abnormal_termination _abnormal_termination
 
+#endif /* OPENNDIS_PE_DRIVER */
+
 /* The WDK's C spellings (C only: `try` is a C++ keyword). OpenNDIS's own sources do not
  * get them, so the system headers they include keep these words. */
 #if !defined(__cplusplus) && !defined(OPENNDIS_BUILDING)
@@ -257,7 +259,6 @@ NTSYSAPI PEXCEPTION_POINTERS openndis_seh_exception_pointers(void);
 #define finally __finally
 #define leave __leave
 #endif
-#endif /* OPENNDIS_PE_DRIVER */
 
 OPENNDIS_EXTERN_C_END
 

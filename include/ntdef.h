@@ -82,6 +82,8 @@ char *__cdecl strchr(const char *s, int c);
 #define CONST const
 #define __fallthrough
 #define OPENNDIS_API
+/* The kernel's exported variables: an image reaches them through its import table. */
+#define OPENNDIS_DATA_API __declspec(dllimport)
 #else
 #define __stdcall
 #define __cdecl
@@ -125,6 +127,7 @@ char *__cdecl strchr(const char *s, int c);
 /* Functions OpenNDIS exports to drivers keep default visibility even when the library
  * (or a driver) is built with -fvisibility=hidden. */
 #define OPENNDIS_API __attribute__((__visibility__("default")))
+#define OPENNDIS_DATA_API OPENNDIS_API
 #endif
 #define NTAPI
 #define NTSYSAPI OPENNDIS_API
@@ -400,10 +403,18 @@ static inline BOOLEAN IsListEmpty(const LIST_ENTRY *head)
     return (BOOLEAN)(head->Flink == head);
 }
 
+/* In a PE image the list helpers are inlined even at -O0, so a finding in one is named at the
+ * driver's line: a PDB gives no way back from a helper of OpenNDIS's to its caller. */
+#ifdef OPENNDIS_PE_DRIVER
+#define OPENNDIS_LIST_FN static __forceinline
+#else
+#define OPENNDIS_LIST_FN static inline
+#endif
+
 /* As in the WDK, every link operation first checks its neighbours point back: a driver
  * that corrupts a list fails fast at the operation, not later somewhere else. (The checks
  * stay in each helper so a report walks one inlining level back to the driver's line.) */
-static inline BOOLEAN RemoveEntryList(PLIST_ENTRY entry)
+OPENNDIS_LIST_FN BOOLEAN RemoveEntryList(PLIST_ENTRY entry)
 {
     PLIST_ENTRY next = entry->Flink, prev = entry->Blink;
     if (next->Blink != entry || prev->Flink != entry)
@@ -413,21 +424,21 @@ static inline BOOLEAN RemoveEntryList(PLIST_ENTRY entry)
     return (BOOLEAN)(next == prev);
 }
 
-static inline PLIST_ENTRY RemoveHeadList(PLIST_ENTRY head)
+OPENNDIS_LIST_FN PLIST_ENTRY RemoveHeadList(PLIST_ENTRY head)
 {
     PLIST_ENTRY entry = head->Flink;
     RemoveEntryList(entry);
     return entry;
 }
 
-static inline PLIST_ENTRY RemoveTailList(PLIST_ENTRY head)
+OPENNDIS_LIST_FN PLIST_ENTRY RemoveTailList(PLIST_ENTRY head)
 {
     PLIST_ENTRY entry = head->Blink;
     RemoveEntryList(entry);
     return entry;
 }
 
-static inline VOID InsertTailList(PLIST_ENTRY head, PLIST_ENTRY entry)
+OPENNDIS_LIST_FN VOID InsertTailList(PLIST_ENTRY head, PLIST_ENTRY entry)
 {
     PLIST_ENTRY prev = head->Blink;
     if (prev->Flink != head)
@@ -438,7 +449,7 @@ static inline VOID InsertTailList(PLIST_ENTRY head, PLIST_ENTRY entry)
     head->Blink = entry;
 }
 
-static inline VOID InsertHeadList(PLIST_ENTRY head, PLIST_ENTRY entry)
+OPENNDIS_LIST_FN VOID InsertHeadList(PLIST_ENTRY head, PLIST_ENTRY entry)
 {
     PLIST_ENTRY next = head->Flink;
     if (next->Blink != head)
@@ -450,7 +461,7 @@ static inline VOID InsertHeadList(PLIST_ENTRY head, PLIST_ENTRY entry)
 }
 
 /* Splices the list that starts at entry (headless, circular) onto the tail of head. */
-static inline VOID AppendTailList(PLIST_ENTRY head, PLIST_ENTRY entry)
+OPENNDIS_LIST_FN VOID AppendTailList(PLIST_ENTRY head, PLIST_ENTRY entry)
 {
     PLIST_ENTRY tail = head->Blink;
     head->Blink->Flink = entry;
@@ -459,7 +470,7 @@ static inline VOID AppendTailList(PLIST_ENTRY head, PLIST_ENTRY entry)
     entry->Blink = tail;
 }
 
-static inline PSINGLE_LIST_ENTRY PopEntryList(PSINGLE_LIST_ENTRY head)
+OPENNDIS_LIST_FN PSINGLE_LIST_ENTRY PopEntryList(PSINGLE_LIST_ENTRY head)
 {
     PSINGLE_LIST_ENTRY first = head->Next;
     if (first != NULL)
@@ -467,7 +478,7 @@ static inline PSINGLE_LIST_ENTRY PopEntryList(PSINGLE_LIST_ENTRY head)
     return first;
 }
 
-static inline VOID PushEntryList(PSINGLE_LIST_ENTRY head, PSINGLE_LIST_ENTRY entry)
+OPENNDIS_LIST_FN VOID PushEntryList(PSINGLE_LIST_ENTRY head, PSINGLE_LIST_ENTRY entry)
 {
     entry->Next = head->Next;
     head->Next = entry;

@@ -969,10 +969,10 @@ NTSYSAPI NTSTATUS ZwCreateEvent(PHANDLE EventHandle, ACCESS_MASK DesiredAccess,
                                 struct _OBJECT_ATTRIBUTES *ObjectAttributes, EVENT_TYPE EventType,
                                 BOOLEAN InitialState);
 /* The object types, as the data exports drivers compare against. */
-extern OPENNDIS_API POBJECT_TYPE *ExEventObjectType;
-extern OPENNDIS_API POBJECT_TYPE *PsThreadType;
-extern OPENNDIS_API POBJECT_TYPE *PsProcessType;
-extern OPENNDIS_API POBJECT_TYPE *IoFileObjectType;
+extern OPENNDIS_DATA_API POBJECT_TYPE *ExEventObjectType;
+extern OPENNDIS_DATA_API POBJECT_TYPE *PsThreadType;
+extern OPENNDIS_DATA_API POBJECT_TYPE *PsProcessType;
+extern OPENNDIS_DATA_API POBJECT_TYPE *IoFileObjectType;
 
 /* ---- security (security.c): decided from the client's Linux credentials -------------------- */
 typedef enum _SECURITY_IMPERSONATION_LEVEL {

@@ -63,6 +63,22 @@ bool ke_pe_image_at(const void *address, struct ke_pe_image *out)
     return false;
 }
 
+/* vf_image_locator: findings at a PE image's code name the image and the offset. */
+static bool ke_pe_locate(const void *address, char *module, size_t len, const void **base)
+{
+    struct ke_pe_image im;
+    if (atomic_load_explicit(&ke_ms_abi_ranges, memory_order_relaxed) == 0 || !ke_pe_image_at(address, &im))
+        return false;
+    snprintf(module, len, "%s", im.name);
+    *base = im.base;
+    return true;
+}
+
+__attribute__((constructor)) static void ke_pe_locator_install(void)
+{
+    atomic_store(&vf_image_locator, ke_pe_locate);
+}
+
 bool ke_ms_abi_code_slow(const void *address)
 {
     uintptr_t a = (uintptr_t)address;

@@ -64,4 +64,10 @@ struct ld_image *ld_image_from_object(PDRIVER_OBJECT object);
 struct ld_image *ld_image_containing(const void *address);
 OPENNDIS_API const char *ld_phase_name(enum ld_phase phase);
 
+/* Puts the PE exception dispatcher back in front of the process's fault handlers when a PE
+ * image with exception data is loaded: a crash handler installed after the load (a
+ * supervised child forked from the process that loaded the driver) would otherwise take the
+ * image's faults before its __except blocks see them. */
+OPENNDIS_API void ld_pe_faults_rearm(void);
+
 #endif /* OPENNDIS_LD_H */

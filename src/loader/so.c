@@ -187,6 +187,14 @@ struct ld_image *ld_load(const char *path, char *err, size_t errlen)
     return image;
 }
 
+static atomic_uint ld_pe_with_pdata;
+
+void ld_pe_faults_rearm(void)
+{
+    if (atomic_load(&ld_pe_with_pdata) != 0)
+        ke_seh_arm();
+}
+
 /* A PE driver: mapped by pe.c, its code registered as Microsoft x64 ABI code. */
 static struct ld_image *ld_load_pe(const char *path, char *err, size_t errlen)
 {
@@ -197,8 +205,10 @@ static struct ld_image *ld_load_pe(const char *path, char *err, size_t errlen)
     *(void **)&entry = m.entry;
     const char *slash = strrchr(path, '/');
     ke_ms_abi_code_add(m.base, m.size, slash ? slash + 1 : path, m.pdata, m.pdata_size);
-    if (m.pdata != NULL)
-        ke_seh_arm(); /* its faults go to its own __except blocks first */
+    if (m.pdata != NULL) {
+        atomic_fetch_add(&ld_pe_with_pdata, 1); /* never lowered: arming again costs nothing */
+        ke_seh_arm();                          /* its faults go to its own __except blocks first */
+    }
     struct ld_image *image = ld_new_image(path, NULL, &m, entry, m.base, m.image_size, err, errlen);
     if (image == NULL) {
         ke_ms_abi_code_remove(m.base);

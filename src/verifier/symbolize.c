@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -219,12 +220,23 @@ static void vf_locate_alone(const void *address, bool is_return_address, bool is
     dwfl_end(dwfl);
 }
 
+bool (*_Atomic vf_image_locator)(const void *address, char *module, size_t len, const void **base);
+
 static void vf_locate_as(const void *address, bool is_return_address, bool is_entry, struct vf_location *out)
 {
     memset(out, 0, sizeof *out);
     out->address = address;
     if (address == NULL)
         return;
+    bool (*in_image)(const void *, char *, size_t, const void **) = atomic_load(&vf_image_locator);
+    const void *base;
+    if (in_image != NULL && in_image(address, out->module, sizeof out->module, &base)) {
+        /* named later from the image's PDB, outside this process (docs/pe.md) */
+        out->in_image = true;
+        out->entry = is_entry;
+        out->rva = (unsigned long long)((const char *)address - (const char *)base) - (is_return_address ? 1 : 0);
+        return;
+    }
     if (!vf_sym_lock_unless_mine()) {
         vf_locate_alone(address, is_return_address, is_entry, out);
         return;
@@ -281,6 +293,8 @@ void vf_location_format(const struct vf_location *loc, char *buf, size_t len)
         snprintf(buf, len, "%s:%d", loc->file, loc->line);
     else if (loc->function[0])
         snprintf(buf, len, "%s (%s)", loc->function, loc->module[0] ? loc->module : "?");
+    else if (loc->in_image)
+        snprintf(buf, len, "%s+0x%llx", loc->module, loc->rva);
     else if (loc->address)
         snprintf(buf, len, "%s@%p", loc->module[0] ? loc->module : "?", loc->address);
     else

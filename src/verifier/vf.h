@@ -36,7 +36,15 @@ struct vf_location {
     char function[128];
     char file[256];
     int line;
+    bool in_image;            /* a PE image: `module` is its file name and `rva` the instruction's */
+    bool entry;               /* in_image: `rva` is a function's entry point */
+    unsigned long long rva;   /* offset from the image base (the call itself for a return address) */
 };
+
+/* Where PE images lie, which libdwfl does not know: set by the kernel, which registers them.
+ * True with the image's file name and base when `address` is in one. */
+OPENNDIS_API extern bool (*_Atomic vf_image_locator)(const void *address, char *module, size_t len,
+                                                     const void **base);
 
 /* A PE driver calls the exports through the Microsoft-ABI wrappers of src/ndis/ms_abi.c
  * (their own section): a return address in there stands for the driver's return address,

@@ -213,6 +213,7 @@ int cmd_info(int argc, char **argv)
     }
     args.fail_nth = o.fail_nth;
 
+    o.sv.image = args.path;
     struct json_object *report = sv_run(info_job, &args, &o.sv);
     if (report == NULL)
         return EXIT_USAGE;

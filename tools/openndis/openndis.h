@@ -53,8 +53,11 @@ struct sv_options {
     unsigned timeout_seconds;    /* 0: no limit */
     unsigned stop_grace_seconds; /* after SIGINT/SIGTERM/SIGHUP, before SIGKILL; 0: 3 s */
     bool in_process;             /* --no-fork: run here, for debuggers */
+    const char *image;           /* the driver: PE locations in its report are named from its PDB */
 };
 struct json_object *sv_run(sv_job_fn job, void *arg, const struct sv_options *opt);
+/* Names the report's locations in PE image `image` (module + RVA) from its PDB (pe_symbols.c). */
+void pe_symbols_fill(struct json_object *report, const char *image);
 /* The same, several at a time: sv_spawn starts a job's child (NULL if it cannot);
  * sv_wait_any returns the index of one of `children` that has ended (sent its report,
  * died, or hung past its timeout); sv_reap collects that child's report (as sv_run returns

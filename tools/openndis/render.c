@@ -18,6 +18,8 @@ static void render_location(FILE *out, struct json_object *loc)
         fprintf(out, "%s:%d", file, json_object_get_int(line));
     else if (fn)
         fprintf(out, "%s (%s)", fn, mod ? mod : "?");
+    else if (mod && json_str_field(loc, "rva"))
+        fprintf(out, "%s+%s", mod, json_str_field(loc, "rva"));
     else if (mod)
         fprintf(out, "%s@%s", mod, json_str_field(loc, "address") ? json_str_field(loc, "address") : "?");
     else

@@ -680,6 +680,7 @@ int cmd_run(int argc, char **argv)
     }
     if (args.tap) /* SIGINT is how a tap run ends: time to halt and unload before the kill */
         o.sv.stop_grace_seconds = 15;
+    o.sv.image = args.path;
     struct json_object *report = sv_run(run_job, &args, &o.sv);
     if (report == NULL) {
         out_discard(pcap);

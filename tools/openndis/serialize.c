@@ -23,6 +23,12 @@ struct json_object *location_json(const struct vf_location *loc)
         snprintf(addr, sizeof addr, "%p", loc->address);
         json_object_object_add(o, "address", json_object_new_string(addr));
     }
+    if (loc->in_image) {
+        snprintf(addr, sizeof addr, "0x%llx", loc->rva);
+        json_object_object_add(o, "rva", json_object_new_string(addr));
+        if (loc->entry)
+            json_object_object_add(o, "entry", json_object_new_boolean(true));
+    }
     return o;
 }
 

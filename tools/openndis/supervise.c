@@ -180,6 +180,7 @@ static void sv_install_crash_handlers(void)
     const int sigs[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGSYS, SIGQUIT };
     for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
         sigaction(sigs[i], &sa, NULL);
+    ld_pe_faults_rearm(); /* a PE driver's own __except blocks still come first */
 }
 
 static double sv_now(void)
@@ -227,6 +228,7 @@ struct sv_child {
     bool killed_on_stop;   /* still running at stop_deadline */
     bool fd_done;          /* its pipe closed (by its process, or by every process holding it) */
     char phase[64];
+    const char *image; /* sv_options.image */
     char *buf;
     size_t len, cap;
     struct json_object *report;
@@ -380,6 +382,7 @@ struct sv_child *sv_spawn(sv_job_fn job, void *arg, const struct sv_options *opt
         fcntl(c->fd, F_SETFL, O_NONBLOCK);
     c->slot = slot;
     c->timeout = opt->timeout_seconds;
+    c->image = opt->image;
     c->grace = opt->stop_grace_seconds ? opt->stop_grace_seconds : 3;
     c->deadline = sv_now() + opt->timeout_seconds;
     snprintf(c->phase, sizeof c->phase, "start");
@@ -562,6 +565,7 @@ struct json_object *sv_reap(struct sv_child *c)
     if (sv_shared_phase != NULL) /* the child is gone: its last phase is all there */
         snprintf(c->phase, sizeof c->phase, "%.*s", (int)sizeof c->phase - 1, sv_shared_phase[c->slot]);
     struct json_object *report = c->report;
+    pe_symbols_fill(report, c->image);
     const char *verdict = report != NULL ? json_str_field(report, "verdict") : NULL;
     bool lost = report == NULL || c->timed_out || c->killed_on_stop ||
                 (verdict != NULL && (strcmp(verdict, "crash") == 0 || strcmp(verdict, "timeout") == 0));
@@ -603,8 +607,11 @@ bool sv_unload(struct ld_image *image)
 
 struct json_object *sv_run(sv_job_fn job, void *arg, const struct sv_options *opt)
 {
-    if (opt->in_process)
-        return job(arg);
+    if (opt->in_process) {
+        struct json_object *report = job(arg);
+        pe_symbols_fill(report, opt->image);
+        return report;
+    }
     struct sv_child *c = sv_spawn(job, arg, opt);
     if (c == NULL)
         return NULL;

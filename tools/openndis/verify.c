@@ -453,7 +453,7 @@ static unsigned long verify_run_step(struct verify_state *vs, const struct verif
 {
     struct verify_step step = { .args = a, .fail_nth = fail_nth, .seed = seed, .unique = unique,
                                 .seen = vs->seen, .nseen = vs->nseen };
-    struct sv_options sv = { .timeout_seconds = a->timeout };
+    struct sv_options sv = { .timeout_seconds = a->timeout, .image = a->path };
     struct json_object *report = sv_run(verify_job, &step, &sv);
     *injected = false;
     if (report == NULL) {
@@ -532,7 +532,7 @@ static void verify_series(struct verify_state *vs, const struct verify_args *a)
         while (nflight < a->jobs && next <= last) {
             struct verify_step step = { .args = a, .fail_nth = a->seed ? 0 : next,
                                         .seed = a->seed ? a->seed + next - 1 : 0 };
-            struct sv_options sv = { .timeout_seconds = a->timeout };
+            struct sv_options sv = { .timeout_seconds = a->timeout, .image = a->path };
             struct sv_child *c = sv_spawn(verify_job, &step, &sv); /* the child has its own copy of `step` */
             if (c == NULL)
                 break;
@@ -1069,7 +1069,7 @@ int cmd_verify(int argc, char **argv)
     /* The sweep process loads the driver and forks every step from itself; this one only
      * supervises it, so that load-time code (ELF constructors) runs under supervision too.
      * Its grace period after Ctrl-C outlasts its steps' (3 s), so it can still report. */
-    struct sv_options sv = { .timeout_seconds = a.timeout, .stop_grace_seconds = 6 };
+    struct sv_options sv = { .timeout_seconds = a.timeout, .stop_grace_seconds = 6, .image = a.path };
     struct json_object *r = sv_run(verify_sweep, &a, &sv);
     if (r == NULL || !json_object_object_get_ex(r, "steps", NULL)) { /* not loadable, or lost while loading */
         out_discard(junit);
