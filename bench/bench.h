@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "loader/ld.h"
@@ -37,6 +38,93 @@ static inline struct ld_image *bench_load(const char *path)
         exit(2);
     }
     return image;
+}
+
+/* One whole driver cycle on a loaded image: DriverEntry, an adapter's initialize, restart,
+ * pause and halt, unload. */
+static inline void bench_cycle(struct ld_image *image)
+{
+    NDIS_STATUS st;
+    NTSTATUS entry = ld_driver_entry(image);
+    if (!NT_SUCCESS(entry)) {
+        fprintf(stderr, "bench: DriverEntry failed: 0x%08x\n", (unsigned)entry);
+        exit(2);
+    }
+    struct ndis_adapter *a = ndis_adapter_initialize(&image->object, &st);
+    if (a == NULL) {
+        fprintf(stderr, "bench: MiniportInitializeEx failed: 0x%08x\n", (unsigned)st);
+        exit(2);
+    }
+    ndis_adapter_restart(a);
+    ndis_adapter_pause(a);
+    ndis_adapter_halt(a, NdisHaltDeviceDisabled);
+    ld_unload(image);
+}
+
+/* Two adapters of a loaded driver, each on a loopback edge, running. */
+struct bench_pair {
+    struct ndis_adapter *ad[2];
+    struct edge_loopback *lb[2];
+    UCHAR mac[2][6];
+};
+
+static inline void bench_pair_up(struct ld_image *image, struct bench_pair *p)
+{
+    for (int i = 0; i < 2; i++) {
+        NDIS_STATUS st;
+        if ((p->ad[i] = ndis_adapter_initialize(&image->object, &st)) == NULL) {
+            fprintf(stderr, "bench: MiniportInitializeEx failed: 0x%08x\n", (unsigned)st);
+            exit(2);
+        }
+        p->lb[i] = edge_loopback_open(p->ad[i], 64);
+        ndis_adapter_restart(p->ad[i]);
+        struct edge_bring_up up;
+        edge_bring_up(p->ad[i], NDIS_PACKET_TYPE_DIRECTED, &up);
+        memcpy(p->mac[i], up.mac, 6);
+    }
+}
+
+static inline void bench_pair_down(struct bench_pair *p)
+{
+    for (int i = 0; i < 2; i++) {
+        ndis_adapter_pause(p->ad[i]);
+        ndis_adapter_halt(p->ad[i], NdisHaltDeviceDisabled);
+        edge_loopback_close(p->lb[i]);
+    }
+}
+
+/* 32 frames of `size` bytes from `src` to `dst`. */
+static inline void bench_frames(UCHAR frames[32][1514], const UCHAR *dst, const UCHAR *src, size_t size)
+{
+    for (int k = 0; k < 32; k++) {
+        memset(frames[k], k, size);
+        memcpy(frames[k], dst, 6);
+        memcpy(frames[k] + 6, src, 6);
+    }
+}
+
+/* Seconds to send `total` frames in chains of `chain` from one edge and receive them at the
+ * other; `*lost` counts those that did not arrive. */
+static inline double bench_through(struct edge_loopback *from, struct edge_loopback *to, UCHAR frames[32][1514],
+                                   size_t size, size_t chain, unsigned long total, unsigned long *lost)
+{
+    static UCHAR rx[2048];
+    const void *ptr[32];
+    size_t len[32];
+    for (size_t k = 0; k < chain; k++) {
+        ptr[k] = frames[k];
+        len[k] = size;
+    }
+    unsigned long got = 0;
+    double t0 = bench_now();
+    for (unsigned long sent = 0; sent < total; sent += chain) {
+        edge_loopback_send(from, ptr, len, chain);
+        while (edge_loopback_recv(to, rx, sizeof rx) >= 0)
+            got++;
+    }
+    double t = bench_now() - t0;
+    *lost = total - got;
+    return t;
 }
 
 /* Ends the benchmark with the verifier's verdict: numbers from a driver that broke a rule

@@ -13,16 +13,7 @@
 #include "bench.h"
 
 static UCHAR frames[32][1514];
-static UCHAR rx[2048];
-
-static void build(const UCHAR *dst, const UCHAR *src, size_t size)
-{
-    for (int k = 0; k < 32; k++) {
-        memset(frames[k], k, size);
-        memcpy(frames[k], dst, 6);
-        memcpy(frames[k] + 6, src, 6);
-    }
-}
+static UCHAR rx[2048]; /* the baseline's receive buffer */
 
 /* Nothing but the copy a receive has to make. */
 static double baseline(size_t size, size_t chain, unsigned long total)
@@ -38,25 +29,12 @@ static double baseline(size_t size, size_t chain, unsigned long total)
     return bench_now() - t0;
 }
 
-static double through_driver(struct edge_loopback *from, struct edge_loopback *to, size_t size, size_t chain,
-                             unsigned long total, unsigned long *lost)
+/* Not inlined: bench/callgrind.sh counts the instructions of this function. */
+static __attribute__((noinline)) double through_driver(struct edge_loopback *from, struct edge_loopback *to,
+                                                       size_t size, size_t chain, unsigned long total,
+                                                       unsigned long *lost)
 {
-    const void *ptr[32];
-    size_t len[32];
-    for (size_t k = 0; k < chain; k++) {
-        ptr[k] = frames[k];
-        len[k] = size;
-    }
-    unsigned long got = 0;
-    double t0 = bench_now();
-    for (unsigned long sent = 0; sent < total; sent += chain) {
-        edge_loopback_send(from, ptr, len, chain);
-        while (edge_loopback_recv(to, rx, sizeof rx) >= 0)
-            got++;
-    }
-    double t = bench_now() - t0;
-    *lost = total - got;
-    return t;
+    return bench_through(from, to, frames, size, chain, total, lost);
 }
 
 int main(int argc, char **argv)
@@ -72,21 +50,9 @@ int main(int argc, char **argv)
      * malloc/free as under `verify` ("tracked"). */
     bool recycling = ndis_nbl_set_recycling(!(argc > 4 && strcmp(argv[4], "tracked") == 0));
     struct ld_image *image = bench_load(argv[1]);
-    struct ndis_adapter *ad[2];
-    struct edge_loopback *lb[2];
-    UCHAR mac[2][6];
-    for (int i = 0; i < 2; i++) {
-        NDIS_STATUS st;
-        if ((ad[i] = ndis_adapter_initialize(&image->object, &st)) == NULL) {
-            fprintf(stderr, "bench: MiniportInitializeEx failed: 0x%08x\n", (unsigned)st);
-            return 2;
-        }
-        lb[i] = edge_loopback_open(ad[i], 64);
-        ndis_adapter_restart(ad[i]);
-        struct edge_bring_up up;
-        edge_bring_up(ad[i], NDIS_PACKET_TYPE_DIRECTED, &up);
-        memcpy(mac[i], up.mac, 6);
-    }
+    struct bench_pair pair;
+    bench_pair_up(image, &pair);
+    struct edge_loopback **lb = pair.lb;
 
     printf("NBL recycling: %s\n", recycling ? "on (as openndis run)" : "off (tracked, as openndis verify)");
     printf("%-6s %-6s %14s %10s %14s %10s %8s\n", "bytes", "chain", "openndis fps", "ns/frame", "baseline fps",
@@ -103,7 +69,7 @@ int main(int argc, char **argv)
             unsigned long lost;
             if (only_size && (sizes[s] != only_size || chains[c] != only_chain))
                 continue;
-            build(mac[1], mac[0], sizes[s]);
+            bench_frames(frames, pair.mac[1], pair.mac[0], sizes[s]);
             through_driver(lb[0], lb[1], sizes[s], chains[c], total / 10, &lost); /* warm up */
             double t = through_driver(lb[0], lb[1], sizes[s], chains[c], total, &lost);
             double b = baseline(sizes[s], chains[c], total);
@@ -118,11 +84,7 @@ int main(int argc, char **argv)
     printf("summary: %.2f M frames/s through the driver at 64 bytes in chains of 32; at worst %.4f of the bare "
            "copy's rate\n",
            fps64x32 / 1e6, worst);
-    for (int i = 0; i < 2; i++) {
-        ndis_adapter_pause(ad[i]);
-        ndis_adapter_halt(ad[i], NdisHaltDeviceDisabled);
-        edge_loopback_close(lb[i]);
-    }
+    bench_pair_down(&pair);
     ld_unload(image);
     ld_free(image);
     return bench_verdict();

@@ -19,6 +19,12 @@ section "data path (64 and 1514 bytes, chains of 1 and 32)"
 run "$build/bench/datapath" "$driver"
 section "lifecycle and memory"
 run "$build/bench/lifecycle" "$driver"
+section "PE image vs. .so: the sample built both ways"
+if [ -e "$build/drivers/sample_pe.sys" ]; then
+    run "$build/bench/pe" "$driver" "$build/drivers/sample_pe.sys"
+else
+    echo "skipped: no $build/drivers/sample_pe.sys (needs clang, lld and llvm)"
+fi
 section "control device: DeviceIoControl round trip vs. a bare socket round trip, ReadFile/WriteFile"
 run "$build/bench/control" "$driver"
 section "verify: full systematic fault sweep"

@@ -1,7 +1,8 @@
 # The Microsoft-x64-ABI entry points of the exports, generated from src/ndis/exports.def and
 # the prototypes in include/: one macro line per export, which src/ndis/ms_abi.c expands
 # into an __attribute__((ms_abi)) C wrapper. The prototype decides the form:
-#   MS_THUNK(module, name)             integer and pointer arguments (up to 12)
+#   MS_THUNK_N(module, name, n)        n integer and pointer arguments (n <= 12)
+#   MS_THUNK(module, name)             no prototype in the headers: 12 forwarded, whatever they are
 #   MS_THUNK_VARIADIC(module, name)    a "..." function (DbgPrint): forwarded as variadic
 #   MS_THUNK_VALIST(module, name, i)   argument i is a va_list: converted to the host's
 # A prototype with floating-point arguments, or more than 12, stops the build: the generic
@@ -49,7 +50,12 @@ foreach(line IN LISTS lines)
     string(LENGTH "${commas}" index)
     string(APPEND out "MS_THUNK_VALIST(${module}, ${name}, ${index})\n")
   else()
-    string(APPEND out "MS_THUNK(${module}, ${name})\n")
+    string(STRIP "${params}" bare)
+    if(bare STREQUAL "void" OR bare STREQUAL "VOID" OR bare STREQUAL "")
+      set(n 0)
+    endif()
+    # exactly the prototype's arguments: no copies of stack slots the callee never reads
+    string(APPEND out "MS_THUNK_N(${module}, ${name}, ${n})\n")
   endif()
 endforeach()
 file(WRITE "${OUT}.tmp" "${out}")

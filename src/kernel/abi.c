@@ -15,6 +15,7 @@ static struct {
     char name[64];
 } ke_ms_abi[KE_MS_ABI_MAX];
 atomic_uint ke_ms_abi_ranges;
+static atomic_uint ke_ms_abi_high; /* slots in use lie below it: the lookups stop there */
 void *(*_Atomic ke_export_resolver)(const char *module, const char *name, bool *stub);
 
 void ke_ms_abi_code_add(const void *start, size_t size, const char *name, const void *pdata, size_t pdata_size)
@@ -25,6 +26,9 @@ void ke_ms_abi_code_add(const void *start, size_t size, const char *name, const 
             ke_ms_abi[i].pdata = pdata;
             ke_ms_abi[i].pdata_size = pdata_size;
             snprintf(ke_ms_abi[i].name, sizeof ke_ms_abi[i].name, "%s", name ? name : "?");
+            unsigned high = atomic_load(&ke_ms_abi_high);
+            while (high < i + 1 && !atomic_compare_exchange_weak(&ke_ms_abi_high, &high, (unsigned)i + 1))
+                ;
             atomic_store(&ke_ms_abi[i].end, (uintptr_t)start + size);
             atomic_fetch_add(&ke_ms_abi_ranges, 1);
             return;
@@ -49,7 +53,7 @@ void ke_ms_abi_code_remove(const void *start)
 bool ke_pe_image_at(const void *address, struct ke_pe_image *out)
 {
     uintptr_t a = (uintptr_t)address;
-    for (size_t i = 0; i < KE_MS_ABI_MAX; i++) {
+    for (size_t i = 0, high = atomic_load_explicit(&ke_ms_abi_high, memory_order_relaxed); i < high; i++) {
         uintptr_t start = atomic_load(&ke_ms_abi[i].start), end = atomic_load(&ke_ms_abi[i].end);
         if (a >= start && a < end) {
             out->base = (const uint8_t *)start;
@@ -82,7 +86,7 @@ __attribute__((constructor)) static void ke_pe_locator_install(void)
 bool ke_ms_abi_code_slow(const void *address)
 {
     uintptr_t a = (uintptr_t)address;
-    for (size_t i = 0; i < KE_MS_ABI_MAX; i++)
+    for (size_t i = 0, high = atomic_load_explicit(&ke_ms_abi_high, memory_order_relaxed); i < high; i++)
         if (a >= atomic_load_explicit(&ke_ms_abi[i].start, memory_order_relaxed) &&
             a < atomic_load_explicit(&ke_ms_abi[i].end, memory_order_relaxed))
             return true;

@@ -46,6 +46,56 @@ _Static_assert(sizeof(va_list) == sizeof(struct ms_host_va_list), "System V va_l
         MS_LEAVE;                                                                                       \
         return r;                                                                                       \
     }
+/* Exactly n arguments, as the prototype has them: a wrapper then copies no stack slots the
+ * export never reads (bench/pe measures what the boundary costs). */
+#define MS_P0 void
+#define MS_P1 ms_u64 a0
+#define MS_P2 MS_P1, ms_u64 a1
+#define MS_P3 MS_P2, ms_u64 a2
+#define MS_P4 MS_P3, ms_u64 a3
+#define MS_P5 MS_P4, ms_u64 a4
+#define MS_P6 MS_P5, ms_u64 a5
+#define MS_P7 MS_P6, ms_u64 a6
+#define MS_P8 MS_P7, ms_u64 a7
+#define MS_P9 MS_P8, ms_u64 a8
+#define MS_P10 MS_P9, ms_u64 a9
+#define MS_P11 MS_P10, ms_u64 a10
+#define MS_P12 MS_P11, ms_u64 a11
+#define MS_T0 void
+#define MS_T1 ms_u64
+#define MS_T2 MS_T1, ms_u64
+#define MS_T3 MS_T2, ms_u64
+#define MS_T4 MS_T3, ms_u64
+#define MS_T5 MS_T4, ms_u64
+#define MS_T6 MS_T5, ms_u64
+#define MS_T7 MS_T6, ms_u64
+#define MS_T8 MS_T7, ms_u64
+#define MS_T9 MS_T8, ms_u64
+#define MS_T10 MS_T9, ms_u64
+#define MS_T11 MS_T10, ms_u64
+#define MS_T12 MS_T11, ms_u64
+#define MS_A0
+#define MS_A1 a0
+#define MS_A2 MS_A1, a1
+#define MS_A3 MS_A2, a2
+#define MS_A4 MS_A3, a3
+#define MS_A5 MS_A4, a4
+#define MS_A6 MS_A5, a5
+#define MS_A7 MS_A6, a6
+#define MS_A8 MS_A7, a7
+#define MS_A9 MS_A8, a8
+#define MS_A10 MS_A9, a9
+#define MS_A11 MS_A10, a10
+#define MS_A12 MS_A11, a11
+#define MS_THUNK_N(module, name, n)                                                                     \
+    extern char ms_target_##name[] __asm__(#name);                                                      \
+    MS_WRAPPER ms_##name(MS_P##n)                                                                       \
+    {                                                                                                   \
+        MS_ENTER;                                                                                       \
+        ms_u64 r = ((ms_u64(*)(MS_T##n))(void *)ms_target_##name)(MS_A##n);                             \
+        MS_LEAVE;                                                                                       \
+        return r;                                                                                       \
+    }
 #define MS_THUNK_VARIADIC(module, name)                                                                 \
     extern char ms_target_##name[] __asm__(#name);                                                      \
     MS_WRAPPER ms_##name(MS_PARAMS)                                                                     \
@@ -74,12 +124,26 @@ _Static_assert(sizeof(va_list) == sizeof(struct ms_host_va_list), "System V va_l
         return r;                                                                                       \
     }
 #include "ms_abi_thunks.gen.h"
-#define CRT_EXPORT(module, name) MS_THUNK(module, name)
+/* The C run-time functions' argument counts (their prototypes are the C standard's). */
+#define MS_CRT_memcpy 3
+#define MS_CRT_memmove 3
+#define MS_CRT_memset 3
+#define MS_CRT_memcmp 3
+#define MS_CRT_strlen 1
+#define MS_CRT_strcmp 2
+#define MS_CRT_strncmp 3
+#define MS_CRT_strcpy 2
+#define MS_CRT_strncpy 3
+#define MS_CRT_strchr 2
+#define MS_CRT_KeReleaseSpinLock 2
+#define MS_THUNK_N_(module, name, n) MS_THUNK_N(module, name, n)
+#define CRT_EXPORT(module, name) MS_THUNK_N_(module, name, MS_CRT_##name)
 #define CRT_EXPORT_VARIADIC(module, name) MS_THUNK_VARIADIC(module, name)
 #include "crt_exports.def"
 #undef CRT_EXPORT
 #undef CRT_EXPORT_VARIADIC
 #undef MS_THUNK
+#undef MS_THUNK_N
 #undef MS_THUNK_VARIADIC
 #undef MS_THUNK_VALIST
 
@@ -90,6 +154,7 @@ struct ms_entry {
 
 static const struct ms_entry ms_table[] = {
 #define MS_THUNK(module, name) { #module, #name, (void *)ms_##name },
+#define MS_THUNK_N(module, name, n) MS_THUNK(module, name)
 #define MS_THUNK_VARIADIC(module, name) MS_THUNK(module, name)
 #define MS_THUNK_VALIST(module, name, index) MS_THUNK(module, name)
 #include "ms_abi_thunks.gen.h"
@@ -99,6 +164,7 @@ static const struct ms_entry ms_table[] = {
 #undef CRT_EXPORT
 #undef CRT_EXPORT_VARIADIC
 #undef MS_THUNK
+#undef MS_THUNK_N
 #undef MS_THUNK_VARIADIC
 #undef MS_THUNK_VALIST
 };
