@@ -170,7 +170,8 @@ function(openndis_add_pe_driver name)
     message(FATAL_ERROR "openndis_add_driver(${name} ... ABI windows): no import libraries (OPENNDIS_PE_IMPORT_LIBS)")
   endif()
   set(flags --target=x86_64-pc-windows-msvc -ffreestanding -nostdinc -fms-extensions -fms-compatibility -fasynchronous-unwind-tables
-      -isystem ${OPENNDIS_CLANG_RESOURCE_DIR}/include -I${OPENNDIS_INCLUDE_DIR} -O2 -g -gcodeview
+      -isystem ${OPENNDIS_CLANG_RESOURCE_DIR}/include -isystem ${OPENNDIS_INCLUDE_DIR}/crt -I${OPENNDIS_INCLUDE_DIR}
+      -O2 -g -gcodeview
       -Wno-unknown-pragmas -Wno-multichar -fno-optimize-sibling-calls)
   foreach(d ${ARG_DEFINES})
     list(APPEND flags -D${d})

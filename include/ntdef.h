@@ -18,22 +18,7 @@
 #if defined(_MSC_VER)
 #define OPENNDIS_PE_DRIVER 1
 #endif
-#ifdef __cplusplus
-extern "C" {
-#endif
-void *__cdecl memcpy(void *dst, const void *src, size_t n);
-void *__cdecl memmove(void *dst, const void *src, size_t n);
-void *__cdecl memset(void *dst, int c, size_t n);
-int __cdecl memcmp(const void *a, const void *b, size_t n);
-size_t __cdecl strlen(const char *s);
-int __cdecl strcmp(const char *a, const char *b);
-int __cdecl strncmp(const char *a, const char *b, size_t n);
-char *__cdecl strcpy(char *dst, const char *src);
-char *__cdecl strncpy(char *dst, const char *src, size_t n);
-char *__cdecl strchr(const char *s, int c);
-#ifdef __cplusplus
-}
-#endif
+#include "crt/string.h"
 #else
 #include <string.h>
 #endif
@@ -172,7 +157,15 @@ char *__cdecl strchr(const char *s, int c);
 typedef void *PVOID, *LPVOID;
 typedef const void *PCVOID, *LPCVOID;
 typedef void *PVOID64;
-typedef char CHAR, *PCHAR, *PSTR, *LPSTR;
+/* A driver whose own header already says `typedef signed char CHAR;` or `typedef unsigned
+ * long BOOL;` builds with MSVC, which calls the second definition a benign redefinition
+ * (C4142) and keeps the first; clang refuses it. Such a driver defines
+ * OPENNDIS_DRIVER_DEFINES_CHAR / OPENNDIS_DRIVER_DEFINES_BOOL and OpenNDIS's typedef steps
+ * aside (docs/pe.md). */
+#ifndef OPENNDIS_DRIVER_DEFINES_CHAR
+typedef char CHAR;
+#endif
+typedef char *PCHAR, *PSTR, *LPSTR;
 typedef const char *PCSTR, *LPCSTR, *PCSZ, *PCCH, *LPCCH;
 typedef signed char SCHAR, *PSCHAR;
 typedef unsigned char UCHAR, *PUCHAR, BYTE, *PBYTE, BOOLEAN, *PBOOLEAN;
@@ -184,9 +177,23 @@ typedef wchar_t WCHAR, *PWCHAR, *PWCH, *PWSTR, *LPWSTR, *PZZWSTR; /* as MSVC's: 
 typedef unsigned short WCHAR, *PWCHAR, *PWCH, *PWSTR, *LPWSTR, *PZZWSTR;
 #endif
 typedef const WCHAR *PCWCH, *PCWSTR, *LPCWSTR, *PCZZWSTR;
+#ifdef OPENNDIS_PE_DRIVER
+/* LLP64, the very types of the WDK: a driver's own `typedef unsigned long DWORD;` is the same
+ * type, not a clash (docs/pe.md). */
+typedef long LONG, *PLONG;
+typedef unsigned long ULONG, *PULONG, DWORD, *PDWORD;
+typedef int INT, *PINT, LONG32, *PLONG32, INT32, *PINT32;
+#ifndef OPENNDIS_DRIVER_DEFINES_BOOL
+typedef int BOOL;
+#endif
+typedef BOOL *PBOOL;
+typedef unsigned int UINT, *PUINT, ULONG32, *PULONG32, UINT32, *PUINT32, DWORD32, *PDWORD32;
+typedef ULONG CLONG;
+#else
 typedef int32_t LONG, *PLONG, INT, *PINT, BOOL, *PBOOL, LONG32, *PLONG32, INT32, *PINT32;
 typedef uint32_t ULONG, *PULONG, UINT, *PUINT, DWORD, *PDWORD, ULONG32, *PULONG32,
     UINT32, *PUINT32, DWORD32, *PDWORD32, CLONG;
+#endif
 typedef int64_t LONGLONG, *PLONGLONG, LONG64, *PLONG64, INT64, *PINT64;
 typedef uint64_t ULONGLONG, *PULONGLONG, ULONG64, *PULONG64, DWORD64, *PDWORD64, UINT64,
     *PUINT64, DWORDLONG;

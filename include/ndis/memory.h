@@ -27,6 +27,10 @@ NDISAPI VOID NdisFreeMemory(_In_ PVOID VirtualAddress, _In_ UINT Length, _In_ UI
 NDISAPI VOID NdisFreeMemoryWithTagPriority(_In_ NDIS_HANDLE NdisHandle, _In_ PVOID VirtualAddress, _In_ ULONG Tag);
 /* A counted Unicode copy of an ANSI C string, in the driver's memory; NdisFreeString frees it. */
 NDISAPI VOID NdisInitializeString(_Out_ PNDIS_STRING Destination, _In_ PUCHAR Source);
+/* Macros in NDIS 6 (the DDI points new code at the Rtl functions they stand for): the
+ * caller owns both buffers. */
+#define NdisUnicodeStringToAnsiString(_as, _us) RtlUnicodeStringToAnsiString((_as), (_us), FALSE)
+#define NdisAnsiStringToUnicodeString(_us, _as) RtlAnsiStringToUnicodeString((_us), (_as), FALSE)
 #define NdisFreeString(String) NdisFreeMemory((String).Buffer, (String).MaximumLength, 0)
 
 OPENNDIS_EXTERN_C_END

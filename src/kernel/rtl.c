@@ -32,6 +32,27 @@ NTSYSAPI DECLSPEC_NORETURN VOID RtlFailFast(ULONG Code)
     abort();
 }
 
+/* The driver stops the system on purpose. Here its process stops, saying with what; the
+ * supervising process reports the abort as a crash (ND1901) at the call. */
+NTKERNELAPI DECLSPEC_NORETURN VOID KeBugCheckEx(ULONG BugCheckCode, ULONG_PTR BugCheckParameter1,
+                                                ULONG_PTR BugCheckParameter2, ULONG_PTR BugCheckParameter3,
+                                                ULONG_PTR BugCheckParameter4)
+{
+    fprintf(stderr,
+            "openndis: the driver called KeBugCheckEx(0x%X, 0x%llx, 0x%llx, 0x%llx, 0x%llx): on Windows the "
+            "system stops here\n",
+            (unsigned)BugCheckCode, (unsigned long long)BugCheckParameter1, (unsigned long long)BugCheckParameter2,
+            (unsigned long long)BugCheckParameter3, (unsigned long long)BugCheckParameter4);
+    abort();
+}
+
+NTKERNELAPI DECLSPEC_NORETURN VOID KeBugCheck(ULONG BugCheckCode)
+{
+    fprintf(stderr, "openndis: the driver called KeBugCheck(0x%X): on Windows the system stops here\n",
+            (unsigned)BugCheckCode);
+    abort();
+}
+
 NTSYSAPI VOID RtlCopyUnicodeString(PUNICODE_STRING DestinationString, PCUNICODE_STRING SourceString)
 {
     if (SourceString == NULL) {
@@ -260,6 +281,41 @@ NTSYSAPI NTSTATUS RtlUnicodeStringToAnsiString(PANSI_STRING DestinationString, P
     DestinationString->Buffer[chars] = '\0';
     DestinationString->Length = (USHORT)chars;
     return STATUS_SUCCESS;
+}
+
+/* ANSI is taken as Latin-1, the inverse of the conversion above. */
+NTSYSAPI NTSTATUS RtlAnsiStringToUnicodeString(PUNICODE_STRING DestinationString, PCANSI_STRING SourceString,
+                                               BOOLEAN AllocateDestinationString)
+{
+    const void *site = VF_CALLER;
+    ke_irql_at_most(PASSIVE_LEVEL, "RtlAnsiStringToUnicodeString", site);
+    size_t chars = SourceString->Length;
+    if ((chars + 1) * sizeof(WCHAR) > 0xffff)
+        return STATUS_INVALID_PARAMETER_2;
+    if (AllocateDestinationString) {
+        DestinationString->Buffer =
+            ke_ex_alloc((chars + 1) * sizeof(WCHAR), 0x67727453u /* 'grtS' */, site, "RtlAnsiStringToUnicodeString");
+        if (DestinationString->Buffer == NULL)
+            return STATUS_NO_MEMORY;
+        DestinationString->MaximumLength = (USHORT)((chars + 1) * sizeof(WCHAR));
+    } else if (chars * sizeof(WCHAR) > DestinationString->MaximumLength) {
+        return STATUS_BUFFER_OVERFLOW;
+    }
+    for (size_t i = 0; i < chars; i++)
+        DestinationString->Buffer[i] = (UCHAR)SourceString->Buffer[i];
+    if ((chars + 1) * sizeof(WCHAR) <= DestinationString->MaximumLength)
+        DestinationString->Buffer[chars] = 0;
+    DestinationString->Length = (USHORT)(chars * sizeof(WCHAR));
+    return STATUS_SUCCESS;
+}
+
+NTSYSAPI VOID RtlFreeUnicodeString(PUNICODE_STRING UnicodeString)
+{
+    if (UnicodeString->Buffer != NULL && !ke_pool_free(UnicodeString->Buffer))
+        vf_violation(VF_FREE_INVALID, "RtlFreeUnicodeString", VF_CALLER,
+                     "%p was not allocated by RtlAnsiStringToUnicodeString", (void *)UnicodeString->Buffer);
+    UnicodeString->Buffer = NULL;
+    UnicodeString->Length = UnicodeString->MaximumLength = 0;
 }
 
 NTSYSAPI VOID RtlFreeAnsiString(PANSI_STRING AnsiString)

@@ -710,6 +710,25 @@ static void test_shipped_sys_imports(void **state)
     assert_memory_equal(s.Buffer, u"VPN", 4 * sizeof(WCHAR));
     NdisFreeString(s);
     assert_int_equal(vf_violation_count(), 0);
+    /* ANSI and Unicode strings both ways, into the caller's buffers (NDIS's macros) */
+    WCHAR wide[8];
+    CHAR narrow[8];
+    UNICODE_STRING us = { 0, sizeof wide, wide };
+    ANSI_STRING as = RTL_CONSTANT_STRING("VPN");
+    assert_int_equal(NdisAnsiStringToUnicodeString(&us, &as), STATUS_SUCCESS);
+    assert_int_equal(us.Length, 3 * sizeof(WCHAR));
+    assert_memory_equal(us.Buffer, u"VPN", 4 * sizeof(WCHAR));
+    ANSI_STRING back = { 0, sizeof narrow, narrow };
+    assert_int_equal(NdisUnicodeStringToAnsiString(&back, &us), STATUS_SUCCESS);
+    assert_string_equal(back.Buffer, "VPN");
+    UNICODE_STRING tiny = { 0, 2 * sizeof(WCHAR), wide };
+    assert_int_equal(RtlAnsiStringToUnicodeString(&tiny, &as, FALSE), STATUS_BUFFER_OVERFLOW);
+    UNICODE_STRING owned;
+    assert_int_equal(RtlAnsiStringToUnicodeString(&owned, &as, TRUE), STATUS_SUCCESS);
+    assert_memory_equal(owned.Buffer, u"VPN", 4 * sizeof(WCHAR));
+    RtlFreeUnicodeString(&owned);
+    assert_null(owned.Buffer);
+    assert_int_equal(vf_violation_count(), 0);
     /* the SEH language handler, called outside any dispatch, lets the search go on */
     assert_int_equal(__C_specific_handler(NULL, NULL, NULL, NULL), 1);
 }
