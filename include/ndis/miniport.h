@@ -17,8 +17,9 @@ OPENNDIS_EXTERN_C_BEGIN
 typedef PVOID NDIS_HANDLE, *PNDIS_HANDLE;
 typedef UNICODE_STRING NDIS_STRING, *PNDIS_STRING;
 typedef PHYSICAL_ADDRESS NDIS_PHYSICAL_ADDRESS, *PNDIS_PHYSICAL_ADDRESS;
-/* An initializer: the low and high halves (-1, -1 is the highest acceptable address). */
-#define NDIS_PHYSICAL_ADDRESS_CONST(Low, High) { { (ULONG)(Low), (LONG)(High) } }
+/* The low and high halves (-1, -1 is the highest acceptable address). A compound literal,
+ * so it serves as a static initializer (the WDK's use) and as an argument (NDIS 5 code's). */
+#define NDIS_PHYSICAL_ADDRESS_CONST(Low, High) ((NDIS_PHYSICAL_ADDRESS){ { (ULONG)(Low), (LONG)(High) } })
 #define NDIS_STRING_CONST(x) { sizeof(L##x) - 2, sizeof(L##x), (PWCH)L##x }
 
 /* Objects the handlers receive; their full declarations come with the adapter area. */

@@ -3,7 +3,9 @@
 # them, includes spelt for a case-insensitive file system): the driver it builds registers and
 # prints what the project's properties and configuration made of it, with gcc and clang;
 # -D, --config, --print and --cmake do what they say; a failed build leaves -o as it was;
-# outputs that are inputs or not files are refused; bad usage exits 2.
+# outputs that are inputs or not files are refused; bad usage exits 2. With the PE toolchain
+# (clang, lld-link), tests/msbuild/llp64 (typedefs that assume LLP64) builds with --abi windows
+# into a .sys that runs, keeping the typedefs MSVC calls benign, and does not build as a .so.
 # usage: build_check.sh OPENNDIS TESTS_DIR WORK_DIR
 set -eu
 openndis=$1 tests=$2 work=$3
@@ -99,4 +101,23 @@ cmp -s "$tests/msbuild/spelled/Driver.c" "$copy/Driver.c" || fail "a source was 
 [ "$rc4" = 2 ] || fail "no project: exit $rc4"
 [ "$rc5" = 2 ] && expect_line "$work/u2.log" "Visual Studio 2008" || fail ".vcproj: exit $rc5"
 [ "$rc6" = 2 ] || fail "-j 0: exit $rc6"
+
+if command -v clang >/dev/null && { command -v lld-link >/dev/null || command -v lld-link-14 >/dev/null; }; then
+    llp64=$tests/msbuild/llp64/Llp64.vcxproj
+    "$openndis" build --abi windows -o "$work/llp64.sys" "$llp64" > "$work/w.log" 2>&1 || { cat "$work/w.log"; fail "--abi windows"; }
+    expect_line "$work/w.log" "keeps its own typedef of CHAR, as MSVC does"
+    expect_line "$work/w.log" "keeps its own typedef of BOOL, as MSVC does"
+    [ -s "$work/llp64.pdb" ] || fail "--abi windows wrote no PDB beside the image"
+    "$openndis" info "$work/llp64.sys" > "$work/w.info" 2>&1 || { cat "$work/w.info"; fail "the .sys did not pass"; }
+    expect_line "$work/w.info" "[driver] llp64: DWORD 32 bits, CHAR signed 1"
+    set +e
+    "$openndis" build -o "$work/llp64.so" "$llp64" > "$work/l.log" 2>&1; rc7=$?
+    "$openndis" build --abi macos "$llp64" > "$work/u4.log" 2>&1; rc8=$?
+    set -e
+    [ "$rc7" = 1 ] && expect_line "$work/l.log" "typedef redefinition" || fail "LP64 build of llp64: exit $rc7"
+    [ ! -e "$work/llp64.so" ] || fail "a failed build left a .so"
+    [ "$rc8" = 2 ] && expect_line "$work/u4.log" "--abi is windows or linux" || fail "--abi macos: exit $rc8"
+else
+    echo "skipped --abi windows: no clang or lld-link"
+fi
 echo "PASS"

@@ -27,6 +27,7 @@ char *path_from_msbuild(const char *p);
 /* `rel` against the directory `dir`, unless it is absolute. */
 char *path_join(const char *dir, const char *rel);
 bool path_exists(const char *path);
+bool ends_with(const char *s, const char *suffix); /* letter case aside */
 /* A regular file of at most `max` bytes, whole and NUL-terminated (a FIFO, a directory or a
  * huge file is refused, naming from_file:from_line, or the path when from_file is NULL). */
 char *read_small_file(const char *path, size_t max, size_t *len, const char *from_file, int from_line);
@@ -184,9 +185,14 @@ struct toolchain {
     const char *wpp;         /* openndis-wpp */
     unsigned jobs;
     bool verbose;
+    /* --abi windows: a PE image (.sys) in the Microsoft x64 ABI, by clang and lld-link */
+    bool windows;
+    const char *lld_link;
+    const char *pe_lib_dir;       /* ndis.lib, ntoskrnl.lib, hal.lib */
+    const char *clang_resource;   /* clang's own headers (stddef.h, stdarg.h) */
 };
 
-bool compile_plan(const struct plan *pl, const struct toolchain *tc, const char *workdir, const char *overlay,
+bool compile_plan(struct plan *pl, const struct toolchain *tc, const char *workdir, const char *overlay,
                   const char *output);
 
 #endif

@@ -81,22 +81,46 @@ static bool run_one(const struct strv *argv, const char *workdir, bool verbose)
     return ok;
 }
 
+/* The Windows ABI (--abi windows): clang for x86_64-pc-windows-msvc, freestanding, against
+ * OpenNDIS's headers and their CRT subset, with CodeView debug information for the PDB. */
+static void windows_args(struct strv *a, const struct unit *u, const struct toolchain *tc)
+{
+    strv_push(a, "--target=x86_64-pc-windows-msvc");
+    strv_push(a, "-ffreestanding");
+    strv_push(a, "-nostdinc");
+    strv_push(a, "-fms-extensions");
+    strv_push(a, "-fms-compatibility");
+    strv_push(a, "-fasynchronous-unwind-tables"); /* .pdata for every function, as MSVC */
+    strv_push(a, "-gcodeview");
+    if (u->lang == LANG_CXX)
+        strv_push(a, "-fms-compatibility-version=19.30");
+    if (tc->clang_resource)
+        strv_push_own(a, xasprintf("-isystem%s/include", tc->clang_resource));
+    strv_push_own(a, xasprintf("-isystem%s/crt", tc->include_dir));
+}
+
 static void compile_args(struct strv *a, const struct unit *u, const struct plan *pl, const struct toolchain *tc,
                          const char *wpp_dir, const char *overlay, const char *obj)
 {
     const char *cc = u->lang == LANG_CXX ? tc->cxx : tc->cc;
     strv_push(a, cc);
     strv_push(a, "-c");
-    strv_push(a, "-fPIC");
+    if (tc->windows)
+        windows_args(a, u, tc);
+    else
+        strv_push(a, "-fPIC");
     strv_push(a, "-g");
     strv_push(a, pl->debug ? "-O0" : "-O2");
     /* what WDK source needs (docs/headers.md): 16-bit wchar_t, MSVC pragmas, pool tags, and a
      * return address in the driver for every NDIS call */
-    strv_push(a, "-fshort-wchar");
+    if (!tc->windows)
+        strv_push(a, "-fshort-wchar"); /* the Windows target's wchar_t is 16 bits already */
     strv_push(a, "-Wno-unknown-pragmas");
     strv_push(a, "-Wno-multichar");
     strv_push(a, "-fno-optimize-sibling-calls");
-    if (is_clang(cc) && u->lang == LANG_CXX) {
+    if (tc->windows) {
+        /* windows_args gave the target's MSVC modes */
+    } else if (is_clang(cc) && u->lang == LANG_CXX) {
         /* MSVC's C++: names found in a template's dependent bases (NetKVM's
          * CounterIncrement() for this->CounterIncrement()), __super, template bodies that use
          * types completed later; the 19.30 (Visual Studio 2022) front end, with char16_t,
@@ -166,8 +190,31 @@ static bool run_wpp(const struct plan *pl, const struct toolchain *tc, const cha
     return ok;
 }
 
+/* MSVC keeps a driver's own `typedef signed char CHAR;` and calls OpenNDIS's later one a
+ * benign redefinition (C4142); clang refuses it. In the Windows ABI a source that fails only
+ * so is compiled again with OpenNDIS's typedef stepping aside (ntdef.h). Returns how many
+ * names were found in the failed compile's messages, and adds their defines to `u`. */
+static int benign_typedefs(const char *log, struct unit *u)
+{
+    static const struct {
+        const char *name, *ours, *define;
+    } names[] = { { "CHAR", "typedef char CHAR;", "OPENNDIS_DRIVER_DEFINES_CHAR" },
+                  { "BOOL", "typedef int BOOL;", "OPENNDIS_DRIVER_DEFINES_BOOL" } };
+    char *text = read_small_file(log, 1u << 20, NULL, NULL, 0);
+    int found = 0;
+    for (size_t i = 0; text && strstr(text, "typedef redefinition with different types") && i < 2; i++)
+        if (strstr(text, names[i].ours) && !strv_has(&u->defines, names[i].define)) {
+            strv_push(&u->defines, names[i].define);
+            build_warning(u->source, 0, "keeps its own typedef of %s, as MSVC does (a benign redefinition, C4142)",
+                          names[i].name);
+            found++;
+        }
+    free(text);
+    return found;
+}
+
 /* Every source, tc->jobs at a time. All are tried, so one build shows every error. */
-static bool compile_all(const struct plan *pl, const struct toolchain *tc, const char *workdir, const char *wpp_dir,
+static bool compile_all(struct plan *pl, const struct toolchain *tc, const char *workdir, const char *wpp_dir,
                         const char *overlay, struct strv *objs)
 {
     unsigned jobs = tc->jobs ? tc->jobs : 1;
@@ -203,6 +250,18 @@ static bool compile_all(const struct plan *pl, const struct toolchain *tc, const
         for (size_t i = 0; i < pl->nunits; i++)
             if (pids[i] == pid) {
                 char *log = xasprintf("%s/%zu.log", workdir, i);
+                if (!finished_ok(status) && tc->windows && benign_typedefs(log, &pl->units[i]) > 0) {
+                    struct strv a = {0}; /* once more, with the driver's typedefs kept */
+                    compile_args(&a, &pl->units[i], pl, tc, wpp_dir, overlay, objs->v[i]);
+                    pids[i] = start(&a, log, tc->verbose);
+                    strv_free(&a);
+                    free(log);
+                    if (pids[i] <= 0) {
+                        failed++;
+                        running--;
+                    }
+                    continue;
+                }
                 show_log(log);
                 free(log);
                 if (!finished_ok(status)) {
@@ -220,7 +279,7 @@ static bool compile_all(const struct plan *pl, const struct toolchain *tc, const
     return failed == 0;
 }
 
-bool compile_plan(const struct plan *pl, const struct toolchain *tc, const char *workdir, const char *overlay,
+bool compile_plan(struct plan *pl, const struct toolchain *tc, const char *workdir, const char *overlay,
                   const char *output)
 {
     char *wpp_dir = NULL;
@@ -255,17 +314,40 @@ bool compile_plan(const struct plan *pl, const struct toolchain *tc, const char 
     }
     close(fd);
     struct strv a = {0};
-    strv_push(&a, any_cxx ? tc->cxx : tc->cc);
-    strv_push(&a, "-shared");
-    strv_push(&a, "-g");
-    strv_push(&a, "-o");
-    strv_push(&a, temp);
-    for (size_t i = 0; i < objs.n; i++)
-        strv_push(&a, objs.v[i]);
-    strv_push_own(&a, xasprintf("-L%s", tc->lib_dir));
-    strv_push(&a, "-lopenndis"); /* after the objects: --as-needed keeps it (docs/bringing-your-driver.md) */
-    strv_push(&a, "-Wl,-Bsymbolic-functions"); /* its own operator delete, as in a .sys */
+    char *pdb = NULL;
+    if (tc->windows) {
+        /* a native-subsystem driver image against the import libraries of ndis.sys,
+         * ntoskrnl.exe and hal.dll, its PDB beside it (named after the final image) */
+        size_t stem = ends_with(output, ".sys") ? strlen(output) - 4 : strlen(output);
+        pdb = xasprintf("%.*s.pdb", (int)stem, output);
+        strv_push(&a, tc->lld_link);
+        strv_push(&a, "/nologo");
+        strv_push(&a, "/driver");
+        strv_push(&a, "/subsystem:native");
+        strv_push(&a, "/entry:DriverEntry");
+        strv_push(&a, "/nodefaultlib");
+        strv_push(&a, "/debug");
+        strv_push_own(&a, xasprintf("/pdb:%s", pdb));
+        strv_push_own(&a, xasprintf("/out:%s", temp));
+        for (size_t i = 0; i < objs.n; i++)
+            strv_push(&a, objs.v[i]);
+        static const char *const libs[] = { "ndis.lib", "ntoskrnl.lib", "hal.lib" };
+        for (size_t i = 0; i < 3; i++)
+            strv_push_own(&a, path_join(tc->pe_lib_dir, libs[i]));
+    } else {
+        strv_push(&a, any_cxx ? tc->cxx : tc->cc);
+        strv_push(&a, "-shared");
+        strv_push(&a, "-g");
+        strv_push(&a, "-o");
+        strv_push(&a, temp);
+        for (size_t i = 0; i < objs.n; i++)
+            strv_push(&a, objs.v[i]);
+        strv_push_own(&a, xasprintf("-L%s", tc->lib_dir));
+        strv_push(&a, "-lopenndis"); /* after the objects: --as-needed keeps it (docs/bringing-your-driver.md) */
+        strv_push(&a, "-Wl,-Bsymbolic-functions"); /* its own operator delete, as in a .sys */
+    }
     ok = run_one(&a, workdir, tc->verbose);
+    free(pdb);
     strv_free(&a), strv_free(&objs);
     mode_t mask = umask(0);
     umask(mask);

@@ -30,7 +30,12 @@ static void usage(FILE *out)
           "PROJECT is a .vcxproj (with the .props it imports) or a WDK 7 `sources` file.\n"
           "\n"
           "options:\n"
-          "  -o FILE            the driver to write (default: TARGETNAME.so here)\n"
+          "  -o FILE            the driver to write (default: TARGETNAME.so, or TARGETNAME.sys\n"
+          "                     with --abi windows, here)\n"
+          "  --abi windows|linux\n"
+          "                     windows: a PE image (.sys) in the Microsoft x64 ABI, by clang\n"
+          "                     and lld-link, LLP64 and MSVC's layouts (docs/pe.md); linux (the\n"
+          "                     default): a .so in the System V ABI, for sanitizers and gdb\n"
           "  --config NAME      the configuration (default: Release, or the project's first\n"
           "                     with Release in its name)\n"
           "  --platform NAME    the platform (default: x64)\n"
@@ -77,6 +82,55 @@ static const char *installed_or(const char *installed_rel, const char *probe, co
     bool found = path_exists(p);
     free(p);
     return found ? dir : tree;
+}
+
+static const char *first_on_path(const char *a, const char *b);
+
+/* The Windows ABI needs clang (for x86_64-pc-windows-msvc), lld-link and OpenNDIS's import
+ * libraries; says which is missing. */
+static bool windows_toolchain(struct toolchain *tc)
+{
+    if (!strstr(tc->cc, "clang") || !strstr(tc->cxx, "clang")) {
+        fprintf(stderr, "openndis build: --abi windows compiles with clang, not %s (apt-get install clang lld llvm)\n",
+                strstr(tc->cc, "clang") ? tc->cxx : tc->cc);
+        return false;
+    }
+    tc->lld_link = first_on_path("lld-link", "lld-link-14");
+    char *probe = NULL;
+    bool linker = false;
+    const char *path = getenv("PATH");
+    char *copy = xstrdup(path ? path : "/usr/bin"), *save = NULL;
+    for (char *d = strtok_r(copy, ":", &save); d && !linker; d = strtok_r(NULL, ":", &save)) {
+        free(probe);
+        probe = xasprintf("%s/%s", d, tc->lld_link);
+        linker = access(probe, X_OK) == 0;
+    }
+    free(copy), free(probe);
+    if (!linker) {
+        fputs("openndis build: --abi windows links with lld-link, which is not on PATH (apt-get install lld)\n", stderr);
+        return false;
+    }
+    tc->pe_lib_dir = installed_or("../" OPENNDIS_BUILD_INSTALL_LIBDIR "/openndis/pe", "ndis.lib", OPENNDIS_BUILD_TREE_PE_LIBDIR);
+    char *lib = path_join(tc->pe_lib_dir, "ndis.lib");
+    bool libs = path_exists(lib);
+    free(lib);
+    if (!libs) {
+        fprintf(stderr, "openndis build: --abi windows needs OpenNDIS's import libraries (ndis.lib, ...), not found in %s:\n"
+                        "OpenNDIS was built without clang, lld and llvm-dlltool\n", tc->pe_lib_dir);
+        return false;
+    }
+    /* clang's own freestanding headers: stddef.h, stdarg.h, stdint.h */
+    static char resource[PATH_MAX];
+    char *cmd = xasprintf("'%s' -print-resource-dir 2>/dev/null", tc->cc);
+    FILE *f = popen(cmd, "r");
+    free(cmd);
+    if (f && fgets(resource, sizeof resource, f)) {
+        resource[strcspn(resource, "\n")] = '\0';
+        tc->clang_resource = resource;
+    }
+    if (f)
+        pclose(f);
+    return true;
 }
 
 static const char *first_on_path(const char *a, const char *b)
@@ -210,12 +264,6 @@ static bool is_sources_file(const char *path)
     return strcasecmp(base, "sources") == 0;
 }
 
-static bool ends_with(const char *s, const char *suffix)
-{
-    size_t a = strlen(s), b = strlen(suffix);
-    return a >= b && strcasecmp(s + a - b, suffix) == 0;
-}
-
 int main(int argc, char **argv)
 {
     /* static: what an early usage error leaves is still reachable, not a leak to LeakSanitizer */
@@ -226,7 +274,7 @@ int main(int argc, char **argv)
     bool print = false;
     long jobs = sysconf(_SC_NPROCESSORS_ONLN);
     enum { OPT_CONFIG = 256, OPT_PLATFORM, OPT_PRINT, OPT_CMAKE, OPT_CC, OPT_CXX, OPT_OVERLAY, OPT_WORK, OPT_MOF,
-           OPT_MOF_HEADER };
+           OPT_MOF_HEADER, OPT_ABI };
     static struct strv mofs;
     const char *mof_header_only = NULL;
     static const struct option longopts[] = {
@@ -236,6 +284,7 @@ int main(int argc, char **argv)
         {"verbose", no_argument, NULL, 'v'},             {"help", no_argument, NULL, 'h'},
         {"spelling-overlay", required_argument, NULL, OPT_OVERLAY}, {"work", required_argument, NULL, OPT_WORK},
         {"mof", required_argument, NULL, OPT_MOF}, {"mof-header", required_argument, NULL, OPT_MOF_HEADER},
+        {"abi", required_argument, NULL, OPT_ABI},
         {NULL, 0, NULL, 0}};
     int c;
     while ((c = getopt_long(argc, argv, "o:D:j:I:vh", longopts, NULL)) != -1) {
@@ -275,6 +324,13 @@ int main(int argc, char **argv)
             strv_push(&mofs, optarg);
             break;
         case OPT_MOF_HEADER: mof_header_only = optarg; break;
+        case OPT_ABI:
+            if (strcmp(optarg, "windows") != 0 && strcmp(optarg, "linux") != 0) {
+                fprintf(stderr, "openndis build: --abi is windows or linux, not '%s'\n", optarg);
+                return EXIT_USAGE;
+            }
+            tc.windows = strcmp(optarg, "windows") == 0;
+            break;
         case 'h': usage(stdout); return EXIT_BUILT;
         default: usage(stderr); return EXIT_USAGE;
         }
@@ -319,6 +375,8 @@ int main(int argc, char **argv)
     if (!tc.cxx)
         tc.cxx = getenv("CXX") && *getenv("CXX") ? getenv("CXX") : first_on_path("clang++", "c++");
     tc.jobs = jobs > 0 ? (unsigned)jobs : 1;
+    if (tc.windows && !windows_toolchain(&tc))
+        return EXIT_USAGE;
 
     struct project p = {0};
     struct plan pl = {0};
@@ -340,7 +398,7 @@ int main(int argc, char **argv)
         free(mof);
     }
     if (!output)
-        output = default_out = xasprintf("%s.so", pl.name);
+        output = default_out = xasprintf("%s.%s", pl.name, tc.windows ? "sys" : "so");
     if (print) {
         emit_print(&pl, &p, NULL);
         code = EXIT_BUILT;

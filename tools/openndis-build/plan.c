@@ -16,12 +16,6 @@ static bool is_true(const char *v)
     return v && strcasecmp(v, "true") == 0;
 }
 
-static bool ends_with(const char *s, const char *suffix)
-{
-    size_t a = strlen(s), b = strlen(suffix);
-    return a >= b && strcasecmp(s + a - b, suffix) == 0;
-}
-
 static bool leftover(const char *entry)
 {
     return strncmp(entry, "%(", 2) == 0; /* %(X) of an item type nothing defined */

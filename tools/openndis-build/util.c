@@ -263,3 +263,10 @@ char *template_fill(const char *text, const struct strv *defines, const char *fi
         s = value ? end + 1 : at + 1;
     }
 }
+
+/* Whether `s` ends with `suffix`, letter case aside (Windows file names). */
+bool ends_with(const char *s, const char *suffix)
+{
+    size_t a = strlen(s), b = strlen(suffix);
+    return a >= b && strcasecmp(s + a - b, suffix) == 0;
+}
