@@ -147,6 +147,10 @@ bool ke_pe_dispatch_fault(int sig, const siginfo_t *si, void *context);
 /* An exception raised inside an export a PE image called: dispatched to the image's handlers
  * unless `so_depth` says an OpenNDIS __try is nearer; returns only when none takes it. */
 void ke_pe_raise(const EXCEPTION_RECORD *r, unsigned so_depth);
+/* The return addresses of the PE frames above a signal's context (a ucontext_t) whose
+ * instruction lies in a PE image, walked through the image's .pdata: what a crash report
+ * shows where glibc's unwinder, which reads DWARF, stops. Returns how many (0 elsewhere). */
+OPENNDIS_API size_t ke_pe_backtrace(const void *context, const void **pcs, size_t max);
 static inline bool ke_ms_abi_code(const void *address)
 {
     return atomic_load_explicit(&ke_ms_abi_ranges, memory_order_relaxed) != 0 && ke_ms_abi_code_slow(address);

@@ -494,6 +494,21 @@ static void ke_pe_context_from_signal(const ucontext_t *uc, CONTEXT *c)
     }
 }
 
+size_t ke_pe_backtrace(const void *context, const void **pcs, size_t max)
+{
+    CONTEXT c;
+    ke_pe_context_from_signal(context, &c);
+    size_t n = 0;
+    while (n < max) {
+        struct ke_pe_frame f;
+        uint64_t rsp = c.Rsp;
+        if (!ke_pe_step(&c, 0, &f) || c.Rsp <= rsp || c.Rip == 0)
+            break;
+        pcs[n++] = (const void *)(uintptr_t)c.Rip; /* a return address: the caller's call site */
+    }
+    return n;
+}
+
 bool ke_pe_dispatch_fault(int sig, const siginfo_t *si, void *context)
 {
     ucontext_t *uc = context;
@@ -569,6 +584,12 @@ ke_pe_capture_run(const CONTEXT *context, uint64_t (*fn)(uint64_t, uint64_t, uin
     return r;
 }
 #else
+size_t ke_pe_backtrace(const void *context, const void **pcs, size_t max)
+{
+    (void)context, (void)pcs, (void)max;
+    return 0;
+}
+
 /* PE images are x86-64 code: elsewhere nothing loads one, and nothing calls this. */
 NTSYSAPI EXCEPTION_DISPOSITION __C_specific_handler(PEXCEPTION_RECORD ExceptionRecord, PVOID EstablisherFrame,
                                                     PCONTEXT ContextRecord, PDISPATCHER_CONTEXT DispatcherContext)

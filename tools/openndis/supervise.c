@@ -146,6 +146,13 @@ static void sv_on_crash(int sig, siginfo_t *si, void *context)
 
         vf_locate(pc, false, &loc);
         json_object_array_add(frames, location_json(&loc));
+        /* in a PE image: its own frames first, from its .pdata (glibc's unwinder stops there) */
+        const void *pe_trace[16];
+        size_t pe_n = ke_pe_backtrace(context, pe_trace, 16);
+        for (size_t i = 0; i < pe_n; i++) {
+            vf_locate(pe_trace[i], true, &loc);
+            json_object_array_add(frames, location_json(&loc));
+        }
         void *trace[48];
         int n = backtrace(trace, 48), start = n;
         for (int i = 0; i < n; i++)
