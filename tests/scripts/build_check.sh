@@ -90,7 +90,7 @@ set +e
 mkfifo "$work/fifo"
 "$openndis" build -o "$work/fifo" "$copy/Spelled.vcxproj" > "$work/o3.log" 2>&1; rc3=$?
 "$openndis" build > "$work/u1.log" 2>&1; rc4=$?
-"$openndis" build a.vcproj > "$work/u2.log" 2>&1; rc5=$?
+"$openndis" build a.dsp > "$work/u2.log" 2>&1; rc5=$?
 "$openndis" build -j 0 "$copy/Spelled.vcxproj" > "$work/u3.log" 2>&1; rc6=$?
 set -e
 [ "$rc1" = 1 ] && expect_line "$work/o1.log" "is the project file" || fail "-o the project: exit $rc1"
@@ -99,7 +99,7 @@ cmp -s "$tests/msbuild/spelled/Spelled.vcxproj" "$copy/Spelled.vcxproj" || fail 
 cmp -s "$tests/msbuild/spelled/Driver.c" "$copy/Driver.c" || fail "a source was written over"
 [ "$rc3" = 1 ] && expect_line "$work/o3.log" "is not a regular file" || fail "-o a FIFO: exit $rc3"
 [ "$rc4" = 2 ] || fail "no project: exit $rc4"
-[ "$rc5" = 2 ] && expect_line "$work/u2.log" "Visual Studio 2008" || fail ".vcproj: exit $rc5"
+[ "$rc5" = 2 ] && expect_line "$work/u2.log" "Visual C++ 6" || fail ".dsp: exit $rc5"
 [ "$rc6" = 2 ] || fail "-j 0: exit $rc6"
 
 if command -v clang >/dev/null && { command -v lld-link >/dev/null || command -v lld-link-14 >/dev/null; }; then
@@ -117,6 +117,10 @@ if command -v clang >/dev/null && { command -v lld-link >/dev/null || command -v
     [ "$rc7" = 1 ] && expect_line "$work/l.log" "typedef redefinition" || fail "LP64 build of llp64: exit $rc7"
     [ ! -e "$work/llp64.so" ] || fail "a failed build left a .so"
     [ "$rc8" = 2 ] && expect_line "$work/u4.log" "--abi is windows or linux" || fail "--abi macos: exit $rc8"
+    # the same driver from a Visual Studio 2008 .vcproj (Shift_JIS, a source excluded, a Win32 configuration)
+    "$openndis" build --abi windows -o "$work/llp64v.sys" "$tests/msbuild/llp64/Llp64.vcproj" > "$work/v.log" 2>&1 || { cat "$work/v.log"; fail ".vcproj --abi windows"; }
+    "$openndis" info "$work/llp64v.sys" > "$work/v.info" 2>&1 || { cat "$work/v.info"; fail "the .vcproj's .sys did not pass"; }
+    expect_line "$work/v.info" "[driver] llp64: DWORD 32 bits, CHAR signed 1"
 else
     echo "skipped --abi windows: no clang or lld-link"
 fi

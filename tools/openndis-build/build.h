@@ -112,6 +112,8 @@ void project_add_item(struct project *p, const char *type, const char *include, 
 
 /* Reads a WDK 7 `sources` file (the `build` utility's makefile fragment) into p. */
 bool legacy_sources_load(struct project *p, const char *path, const struct build_options *o);
+/* Reads a Visual Studio 2002-2008 .vcproj into p (vcproj.c). */
+bool vcproj_load(struct project *p, const char *path, const struct build_options *o);
 
 /* ---- expansion and conditions (condition.c) ---- */
 
@@ -156,7 +158,7 @@ void plan_free(struct plan *pl);
 
 /* ---- output (emit.c) ---- */
 
-void emit_print(const struct plan *pl, struct project *p, const char *overlay); /* reads properties */
+void emit_print(const struct plan *pl, struct project *p, const char *overlay, const char *output); /* reads properties */
 bool emit_cmake(const struct plan *pl, const struct project *p, const char *path);
 
 /* ---- include spellings (spelling.c) ---- */

@@ -43,12 +43,12 @@ static void print_settings(const struct unit *u)
     print_list("forced includes:", &u->forced);
 }
 
-void emit_print(const struct plan *pl, struct project *p, const char *overlay)
+void emit_print(const struct plan *pl, struct project *p, const char *overlay, const char *output)
 {
     printf("project      %s\n", p->path);
     printf("configuration %s|%s%s\n", project_prop(p, "Configuration"), project_prop(p, "Platform"),
            pl->debug ? " (debug: -O0, DBG=1)" : "");
-    printf("driver       %s.so\n", pl->name);
+    printf("driver       %s\n", output);
     printf("files read:\n");
     for (size_t i = 0; i < p->imports.n; i++)
         printf("  %s\n", p->imports.v[i]);

@@ -27,7 +27,8 @@ static void usage(FILE *out)
     fputs("usage: openndis build [options] PROJECT\n"
           "\n"
           "Builds an NDIS miniport from its Windows project into a driver OpenNDIS runs.\n"
-          "PROJECT is a .vcxproj (with the .props it imports) or a WDK 7 `sources` file.\n"
+          "PROJECT is a .vcxproj (with the .props it imports), a Visual Studio 2002-2008\n"
+          ".vcproj, or a WDK 7 `sources` file.\n"
           "\n"
           "options:\n"
           "  -o FILE            the driver to write (default: TARGETNAME.so, or TARGETNAME.sys\n"
@@ -354,10 +355,10 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     const char *path = argv[optind];
-    if (ends_with(path, ".vcproj") || ends_with(path, ".dsp")) {
+    if (ends_with(path, ".dsp")) {
         fprintf(stderr,
-                "openndis build: %s is a Visual Studio 2008 (or older) project, which this does not read: let a newer\n"
-                "Visual Studio convert it to .vcxproj, or list its files in openndis_add_driver() (docs/build.md)\n",
+                "openndis build: %s is a Visual C++ 6 project, which this does not read: let a newer Visual Studio\n"
+                "convert it, or list its files in openndis_add_driver() (docs/build.md)\n",
                 path);
         return EXIT_USAGE;
     }
@@ -382,7 +383,9 @@ int main(int argc, char **argv)
     struct plan pl = {0};
     int code = EXIT_FAILED;
     char *default_out = NULL;
-    bool loaded = is_sources_file(path) ? legacy_sources_load(&p, path, &o) : project_load(&p, path, &o);
+    bool loaded = is_sources_file(path)          ? legacy_sources_load(&p, path, &o)
+                  : ends_with(path, ".vcproj") ? vcproj_load(&p, path, &o)
+                                               : project_load(&p, path, &o);
     if (!loaded || (p.fill && configure_headers(&p, &o, NULL) < 0) || !plan_make(&pl, &p, &o))
         goto out;
     for (size_t i = 0; i < mofs.n; i++) {
@@ -400,7 +403,7 @@ int main(int argc, char **argv)
     if (!output)
         output = default_out = xasprintf("%s.%s", pl.name, tc.windows ? "sys" : "so");
     if (print) {
-        emit_print(&pl, &p, NULL);
+        emit_print(&pl, &p, NULL, output);
         code = EXIT_BUILT;
     }
     if (cmake) {
