@@ -66,6 +66,7 @@
 #define OPTIONAL
 #define CONST const
 #define __fallthrough
+#define __CRTDECL __cdecl /* the MSVC run time's calling convention */
 #define OPENNDIS_API
 /* The kernel's exported variables: an image reaches them through its import table. */
 #define OPENNDIS_DATA_API __declspec(dllimport)

@@ -45,6 +45,14 @@ cmake --build "$work/cm/b" >/dev/null
 "$cli" info "$work/cm/b/spelled.so" 2>&1 | grep -qF "[driver] spelled v1.2 release trace 4" ||
     { echo "FAIL: the --cmake output does not build the same driver"; exit 1; }
 
+if [ -e "$work/prefix/lib/openndis/pe/ndis.lib" ] || find "$work/prefix" -path "*openndis/pe/ndis.lib" | grep -q .; then
+    echo "== openndis build --abi windows with the installed headers and import libraries"
+    "$cli" build --abi windows -o "$work/llp64.sys" "$outside/../msbuild/llp64/Llp64.vcxproj" > "$work/pe.log" 2>&1 ||
+        { cat "$work/pe.log"; echo "FAIL: the installed openndis build --abi windows"; exit 1; }
+    "$cli" info "$work/llp64.sys" 2>&1 | grep -qF "[driver] llp64: DWORD 32 bits" ||
+        { echo "FAIL: the .sys the installed openndis build made does not run"; exit 1; }
+fi
+
 echo "== openndis port reads the installed headers"
 status=0
 "$cli" port --json "$outside/../port/ndis6_entry.c" > "$work/port.json" || status=$?

@@ -75,9 +75,9 @@ static bool find_exe_dir(void)
 
 static const char *installed_or(const char *installed_rel, const char *probe, const char *tree)
 {
-    static char buf[2][PATH_MAX + 64];
+    static char buf[3][PATH_MAX + 64]; /* one per caller: headers, library, import libraries */
     static int which;
-    char *dir = buf[which++ & 1];
+    char *dir = buf[which++ % 3];
     snprintf(dir, PATH_MAX + 64, "%s/%s", exe_dir, installed_rel);
     char *p = xasprintf("%s/%s", dir, probe);
     bool found = path_exists(p);
