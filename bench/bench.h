@@ -61,6 +61,21 @@ static inline void bench_cycle(struct ld_image *image)
     ld_unload(image);
 }
 
+/* Seconds for `n` whole cycles (`cycle`: bench_cycle or a named wrapper of it) of one image
+ * kept loaded, DriverEntry to unload again and again, after one to warm up. */
+static inline double bench_reentered(const char *path, unsigned long n, void (*cycle)(struct ld_image *))
+{
+    struct ld_image *image = bench_map(path);
+    ld_keep_mapped(image);
+    cycle(image);
+    double t0 = bench_now();
+    for (unsigned long i = 0; i < n; i++)
+        cycle(image);
+    double t = bench_now() - t0;
+    ld_free(image);
+    return t;
+}
+
 /* Two adapters of a loaded driver, each on a loopback edge, running. */
 struct bench_pair {
     struct ndis_adapter *ad[2];

@@ -45,18 +45,12 @@ int main(int argc, char **argv)
     if (n < 10)
         n = 10;
     /* re-entered: one image, DriverEntry ... unload again and again */
-    struct ld_image *image = bench_map(argv[1]);
-    ld_keep_mapped(image);
-    cycle(image); /* warm up */
-    double t0 = bench_now();
-    for (unsigned long i = 0; i < n; i++)
-        cycle(image);
-    double reentered = bench_now() - t0;
-    ld_free(image);
+    double reentered = bench_reentered(argv[1], n, cycle);
+    struct ld_image *image;
 
     /* reloaded: load the .so each time */
     unsigned long m = n / 10 ? n / 10 : 1;
-    t0 = bench_now();
+    double t0 = bench_now();
     for (unsigned long i = 0; i < m; i++) {
         image = bench_map(argv[1]);
         cycle(image);

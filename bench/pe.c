@@ -12,15 +12,7 @@ static UCHAR frames[32][1514];
 
 static double lifecycle_rate(const char *path, unsigned long cycles)
 {
-    struct ld_image *image = bench_map(path);
-    ld_keep_mapped(image);
-    bench_cycle(image); /* warm up */
-    double t0 = bench_now();
-    for (unsigned long i = 0; i < cycles; i++)
-        bench_cycle(image);
-    double t = bench_now() - t0;
-    ld_free(image);
-    return cycles / t;
+    return cycles / bench_reentered(path, cycles, bench_cycle);
 }
 
 static double frame_rate(const char *path, size_t size, size_t chain, unsigned long total)

@@ -46,11 +46,10 @@ NTKERNELAPI DECLSPEC_NORETURN VOID KeBugCheckEx(ULONG BugCheckCode, ULONG_PTR Bu
     abort();
 }
 
+/* KeBugCheckEx with its four parameters zero, as on Windows. */
 NTKERNELAPI DECLSPEC_NORETURN VOID KeBugCheck(ULONG BugCheckCode)
 {
-    fprintf(stderr, "openndis: the driver called KeBugCheck(0x%X): on Windows the system stops here\n",
-            (unsigned)BugCheckCode);
-    abort();
+    KeBugCheckEx(BugCheckCode, 0, 0, 0, 0);
 }
 
 NTSYSAPI VOID RtlCopyUnicodeString(PUNICODE_STRING DestinationString, PCUNICODE_STRING SourceString)

@@ -575,12 +575,11 @@ ke_pe_capture_run(const CONTEXT *context, uint64_t (*fn)(uint64_t, uint64_t, uin
                   uint64_t a1, uint64_t a2, uint64_t a3)
 {
     struct ke_pe_caller caller = { context, ke_seh_depth(), vf_ms_caller, ke_pe_callers };
-    const void *prev = vf_ms_caller;
     vf_ms_caller = (const void *)(uintptr_t)context->Rip;
     ke_pe_callers = &caller;
     uint64_t r = fn(a0, a1, a2, a3);
     ke_pe_callers = caller.outer;
-    vf_ms_caller = prev;
+    vf_ms_caller = caller.ms_caller;
     return r;
 }
 #else

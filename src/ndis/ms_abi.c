@@ -184,21 +184,18 @@ static const struct ms_entry ms_data[] = {
  * (ke_pe_capture_call, src/kernel/seh_pe_x64.S), so that a raise inside them is dispatched to
  * the caller's __except blocks as on Windows. The entry loads the System V export into R10. */
 #if defined(__x86_64__)
+#define MS_RAISING_EXPORTS(X)                                                                           \
+    X(ExRaiseStatus) X(ExRaiseAccessViolation) X(ExRaiseDatatypeMisalignment) X(ProbeForRead)           \
+    X(ProbeForWrite) X(MmProbeAndLockPages)
 #define MS_RAISING(name)                                                                                \
     extern char ms_raising_##name[] __asm__("ms_raising_" #name);                                       \
     __asm__(".text\n.p2align 4\n.type ms_raising_" #name ", @function\nms_raising_" #name ":\n"          \
             "\tmovq " #name "@GOTPCREL(%rip), %r10\n\tjmp ke_pe_capture_call\n");
-MS_RAISING(ExRaiseStatus)
-MS_RAISING(ExRaiseAccessViolation)
-MS_RAISING(ExRaiseDatatypeMisalignment)
-MS_RAISING(ProbeForRead)
-MS_RAISING(ProbeForWrite)
-MS_RAISING(MmProbeAndLockPages)
+MS_RAISING_EXPORTS(MS_RAISING)
 #undef MS_RAISING
 static const struct ms_entry ms_raising[] = {
 #define MS_RAISING(name) { "NTOSKRNL", #name, (void *)ms_raising_##name },
-    MS_RAISING(ExRaiseStatus) MS_RAISING(ExRaiseAccessViolation) MS_RAISING(ExRaiseDatatypeMisalignment)
-    MS_RAISING(ProbeForRead) MS_RAISING(ProbeForWrite) MS_RAISING(MmProbeAndLockPages)
+    MS_RAISING_EXPORTS(MS_RAISING)
 #undef MS_RAISING
 };
 #endif

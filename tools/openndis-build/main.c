@@ -85,7 +85,27 @@ static const char *installed_or(const char *installed_rel, const char *probe, co
     return found ? dir : tree;
 }
 
-static const char *first_on_path(const char *a, const char *b);
+/* Whether a program of this name is on PATH. */
+static bool on_path(const char *name)
+{
+    const char *path = getenv("PATH");
+    if (!path)
+        return false;
+    char *copy = xstrdup(path), *save = NULL;
+    bool found = false;
+    for (char *d = strtok_r(copy, ":", &save); d && !found; d = strtok_r(NULL, ":", &save)) {
+        char *p = xasprintf("%s/%s", d, name);
+        found = access(p, X_OK) == 0;
+        free(p);
+    }
+    free(copy);
+    return found;
+}
+
+static const char *first_on_path(const char *a, const char *b)
+{
+    return on_path(a) ? a : b;
+}
 
 /* The Windows ABI needs clang (for x86_64-pc-windows-msvc), lld-link and OpenNDIS's import
  * libraries; says which is missing. */
@@ -97,17 +117,7 @@ static bool windows_toolchain(struct toolchain *tc)
         return false;
     }
     tc->lld_link = first_on_path("lld-link", "lld-link-14");
-    char *probe = NULL;
-    bool linker = false;
-    const char *path = getenv("PATH");
-    char *copy = xstrdup(path ? path : "/usr/bin"), *save = NULL;
-    for (char *d = strtok_r(copy, ":", &save); d && !linker; d = strtok_r(NULL, ":", &save)) {
-        free(probe);
-        probe = xasprintf("%s/%s", d, tc->lld_link);
-        linker = access(probe, X_OK) == 0;
-    }
-    free(copy), free(probe);
-    if (!linker) {
+    if (!on_path(tc->lld_link)) {
         fputs("openndis build: --abi windows links with lld-link, which is not on PATH (apt-get install lld)\n", stderr);
         return false;
     }
@@ -132,22 +142,6 @@ static bool windows_toolchain(struct toolchain *tc)
     if (f)
         pclose(f);
     return true;
-}
-
-static const char *first_on_path(const char *a, const char *b)
-{
-    const char *path = getenv("PATH");
-    if (!path)
-        return b;
-    char *copy = xstrdup(path), *save = NULL;
-    bool found = false;
-    for (char *d = strtok_r(copy, ":", &save); d && !found; d = strtok_r(NULL, ":", &save)) {
-        char *p = xasprintf("%s/%s", d, a);
-        found = access(p, X_OK) == 0;
-        free(p);
-    }
-    free(copy);
-    return found ? a : b;
 }
 
 /* ---- the work directory ---- */

@@ -2,8 +2,9 @@
  * the compiler's settings as attributes of a VCCLCompilerTool element, and whose Files list
  * the sources, each perhaps excluded from a configuration. They become the same project a
  * .vcxproj gives: ClCompile items with PreprocessorDefinitions, AdditionalIncludeDirectories,
- * ForcedIncludeFiles and CompileAs, and the properties a plan reads. $(SolutionDir) is the
- * directory of the .sln beside or above the project that names it (else the project's own);
+ * ForcedIncludeFiles and CompileAs, and the properties a plan reads, expanded as MSBuild
+ * expands them. $(SolutionDir) is the directory of the .sln beside or above the project that
+ * names it (else the project's own);
  * a per-file compiler setting inside a FileConfiguration is not read (a warning says so). */
 #include <libgen.h>
 #include <limits.h>
@@ -83,26 +84,6 @@ static char *solution_dir(const char *dir, const char *project_file)
     }
     free(d);
     return xasprintf("%s/", dir);
-}
-
-/* $(Name) from the properties set so far; unknown ones expand to nothing, as in Visual Studio. */
-static char *expand(struct project *p, const char *s)
-{
-    char *out = xstrdup("");
-    while (s && *s) {
-        const char *ref = strstr(s, "$("), *end = ref ? strchr(ref, ')') : NULL;
-        if (!ref || !end) {
-            char *t = xasprintf("%s%s", out, s);
-            free(out);
-            return t;
-        }
-        char *name = xstrndup(ref + 2, (size_t)(end - ref - 2));
-        char *t = xasprintf("%s%.*s%s", out, (int)(ref - s), s, project_prop(p, name));
-        free(out), free(name);
-        out = t;
-        s = end + 1;
-    }
-    return out;
 }
 
 /* A VS2008 list: ';' or ',' separated. As a .vcxproj's, ';' separated. */
@@ -243,7 +224,8 @@ bool vcproj_load(struct project *p, const char *path, const struct build_options
             for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
                 char *raw = attr(t, keys[k]);
                 if (raw) {
-                    char *v = as_list(expand(p, raw));
+                    struct eval_ctx c = { p, NULL, NULL, path, (int)t->line }; /* $(SolutionDir) ... */
+                    char *v = as_list(eval_expand(&c, raw));
                     meta_set(&meta, keys[k], v);
                     free(v);
                 }
