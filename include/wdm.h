@@ -276,6 +276,15 @@ NTKERNELAPI VOID KeQuerySystemTime(PLARGE_INTEGER CurrentTime);
 
 typedef struct _DEVICE_OBJECT DEVICE_OBJECT, *PDEVICE_OBJECT;
 typedef struct _IRP IRP, *PIRP;
+
+/* The x64 page, and the arithmetic drivers do in it (MDLs, DMA, shared rings). */
+#define PAGE_SIZE 0x1000
+#define PAGE_SHIFT 12
+#define BYTES_TO_PAGES(size) (((size) >> PAGE_SHIFT) + (((size) & (PAGE_SIZE - 1)) != 0))
+#define ROUND_TO_PAGES(size) (((ULONG_PTR)(size) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1))
+#define BYTE_OFFSET(va) ((ULONG)((ULONG_PTR)(va) & (PAGE_SIZE - 1)))
+#define PAGE_ALIGN(va) ((PVOID)((ULONG_PTR)(va) & ~(ULONG_PTR)(PAGE_SIZE - 1)))
+
 typedef struct _MDL *PMDL_FORWARD;
 typedef struct _FAST_IO_DISPATCH FAST_IO_DISPATCH, *PFAST_IO_DISPATCH;
 typedef struct _DRIVER_OBJECT DRIVER_OBJECT, *PDRIVER_OBJECT;
@@ -1311,6 +1320,8 @@ NTKERNELAPI BOOLEAN KeRegisterBugCheckCallback(PKBUGCHECK_CALLBACK_RECORD Callba
 NTKERNELAPI BOOLEAN KeDeregisterBugCheckCallback(PKBUGCHECK_CALLBACK_RECORD CallbackRecord);
 
 OPENNDIS_EXTERN_C_END
+
+#include <wdm/hardware.h> /* interrupts, resources, PCI configuration space, registers */
 
 C_ASSERT(offsetof(IRP, IoStatus) == 0x30 && offsetof(IRP, UserIosb) == 0x48 && offsetof(IRP, UserBuffer) == 0x70);
 C_ASSERT(offsetof(IRP, Tail.Overlay.CurrentStackLocation) == 0xB8 && sizeof(IRP) == 0xD0);

@@ -32,13 +32,6 @@ typedef MDL NDIS_MDL, *PNDIS_MDL;
 #define MDL_NETWORK_HEADER 0x1000
 #define MDL_MAPPING_CAN_FAIL 0x2000
 
-#define PAGE_SIZE 0x1000
-#define PAGE_SHIFT 12
-#define BYTES_TO_PAGES(size) (((size) >> PAGE_SHIFT) + (((size) & (PAGE_SIZE - 1)) != 0))
-#define ROUND_TO_PAGES(size) (((ULONG_PTR)(size) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1))
-#define BYTE_OFFSET(va) ((ULONG)((ULONG_PTR)(va) & (PAGE_SIZE - 1)))
-#define PAGE_ALIGN(va) ((PVOID)((ULONG_PTR)(va) & ~(ULONG_PTR)(PAGE_SIZE - 1)))
-
 typedef enum _MM_PAGE_PRIORITY {
     LowPagePriority = 0,
     NormalPagePriority = 16,
