@@ -139,6 +139,8 @@ bool ke_pe_image_at(const void *address, struct ke_pe_image *out);
 /* Puts the fault handler in front of SIGSEGV/SIGBUS/SIGFPE/SIGILL's current handlers: on
  * each outermost .so __try, and when a PE image with exception data is loaded. */
 OPENNDIS_API void ke_seh_arm(void);
+/* MSVC's pure-virtual-call handler, which a PE image built from C++ imports (rtl.c). */
+OPENNDIS_API DECLSPEC_NORETURN void _purecall(void);
 unsigned ke_seh_depth(void); /* .so __try frames open on this thread */
 #include <signal.h>
 /* A fault at an instruction of a PE image, dispatched to the image's handlers; returns only

@@ -52,6 +52,16 @@ NTKERNELAPI DECLSPEC_NORETURN VOID KeBugCheck(ULONG BugCheckCode)
     KeBugCheckEx(BugCheckCode, 0, 0, 0, 0);
 }
 
+/* A call through a pure virtual function's vtable slot: an object used while it is being
+ * constructed or destroyed, or freed. MSVC's kernel run-time stops the system; here the
+ * driver's process stops, saying so (ND1901 at the call). */
+OPENNDIS_API DECLSPEC_NORETURN void _purecall(void)
+{
+    fprintf(stderr, "openndis: the driver called a pure virtual function (_purecall): an object used while it is "
+                    "constructed or destroyed, or after it was freed\n");
+    abort();
+}
+
 NTSYSAPI VOID RtlCopyUnicodeString(PUNICODE_STRING DestinationString, PCUNICODE_STRING SourceString)
 {
     if (SourceString == NULL) {

@@ -7,8 +7,8 @@
  *
  * Every export takes integers and pointers only (the generator refuses a floating-point
  * parameter). Twelve arguments are forwarded whatever the prototype: the extra ones read
- * the caller's own stack frame and are ignored by the callee. "..." exports forward as a
- * variadic call; a va_list parameter (the Microsoft va_list is a pointer to 8-byte slots)
+ * the caller's own stack frame and are ignored by the callee. "..." exports forward 32 slots
+ * as a variadic call; a va_list parameter (the Microsoft va_list is a pointer to 8-byte slots)
  * becomes a System V va_list whose register areas are marked used, so every va_arg reads the
  * same slots in order. */
 #include <stdint.h>
@@ -96,15 +96,30 @@ _Static_assert(sizeof(va_list) == sizeof(struct ms_host_va_list), "System V va_l
         MS_LEAVE;                                                                                       \
         return r;                                                                                       \
     }
+/* A "..." export: the wrapper is variadic in the Microsoft convention, which spills RCX-R9
+ * to their home slots so that every argument is one 8-byte slot in order, and forwards
+ * MS_VARIADIC_SLOTS of them. Slots past the caller's last argument are read from its own
+ * frame and ignored by the callee, which reads only what its format names. */
+#define MS_VARIADIC_SLOTS 32
+#define MS_S8(s, i) s[i], s[i + 1], s[i + 2], s[i + 3], s[i + 4], s[i + 5], s[i + 6], s[i + 7]
 #define MS_THUNK_VARIADIC(module, name)                                                                 \
     extern char ms_target_##name[] __asm__(#name);                                                      \
-    MS_WRAPPER ms_##name(MS_PARAMS)                                                                     \
+    __attribute__((ms_abi, section("openndis_ms_thunks"), noinline)) static ms_u64 ms_##name(ms_u64 a0, \
+                                                                                           ...)      \
     {                                                                                                   \
         MS_ENTER;                                                                                       \
-        ms_u64 r = ((ms_u64(*)(ms_u64, ...))(void *)ms_target_##name)(MS_ARGS);                         \
+        ms_u64 s[MS_VARIADIC_SLOTS] = { a0 };                                                           \
+        __builtin_ms_va_list ap;                                                                        \
+        __builtin_ms_va_start(ap, a0);                                                                  \
+        for (int i = 1; i < MS_VARIADIC_SLOTS; i++)                                                     \
+            s[i] = __builtin_va_arg(ap, ms_u64);                                                        \
+        __builtin_ms_va_end(ap);                                                                        \
+        ms_u64 r = ((ms_u64(*)(ms_u64, ...))(void *)ms_target_##name)(MS_S8(s, 0), MS_S8(s, 8),        \
+                                                                      MS_S8(s, 16), MS_S8(s, 24));      \
         MS_LEAVE;                                                                                       \
         return r;                                                                                       \
     }
+_Static_assert(MS_VARIADIC_SLOTS == 32, "MS_THUNK_VARIADIC forwards four groups of eight");
 #define MS_THUNK_VALIST(module, name, index)                                                            \
     extern char ms_target_##name[] __asm__(#name);                                                      \
     MS_WRAPPER ms_##name(MS_PARAMS)                                                                     \
@@ -136,6 +151,7 @@ _Static_assert(sizeof(va_list) == sizeof(struct ms_host_va_list), "System V va_l
 #define MS_CRT_strncpy 3
 #define MS_CRT_strchr 2
 #define MS_CRT_KeReleaseSpinLock 2
+#define MS_CRT__purecall 0
 #define MS_THUNK_N_(module, name, n) MS_THUNK_N(module, name, n)
 #define CRT_EXPORT(module, name) MS_THUNK_N_(module, name, MS_CRT_##name)
 #define CRT_EXPORT_VARIADIC(module, name) MS_THUNK_VARIADIC(module, name)
@@ -211,8 +227,10 @@ static void *ms_resolve(const char *module, const char *name, bool *stub)
 #endif
     for (size_t i = 0; i < sizeof ms_table / sizeof ms_table[0]; i++)
         if (strcmp(ms_table[i].name, name) == 0) {
+            /* ntoskrnl.exe also serves the HAL's and WPP's (cmake/ImportLibs.cmake) */
             if (strcmp(ms_table[i].module, module) != 0 &&
-                !(strcmp(module, "NTOSKRNL") == 0 && strcmp(ms_table[i].module, "HAL") == 0))
+                !(strcmp(module, "NTOSKRNL") == 0 &&
+                  (strcmp(ms_table[i].module, "HAL") == 0 || strcmp(ms_table[i].module, "WPP") == 0)))
                 return NULL;
             *stub = false;
             for (size_t k = 0; k < ndis_export_count(); k++)
