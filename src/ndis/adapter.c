@@ -69,6 +69,16 @@ static void ndis_adapter_free(struct ndis_adapter *a)
     free(a);
 }
 
+static void ndis_adapter_remove_device(struct ndis_adapter *a)
+{
+    if (!a->added)
+        return;
+    a->added = false;
+    MINIPORT_REMOVE_DEVICE_HANDLER remove = a->driver->pnp.MiniportRemoveDeviceHandler;
+    KE_DRIVER_CALL(remove, a->init_parameters.MiniportAddDeviceContext);
+    ke_irql_after_handler(PASSIVE_LEVEL, "MiniportRemoveDevice", (const void *)remove);
+}
+
 /* The adapter's device objects: a PDO of its (virtual) bus, and the FDO on the miniport
  * driver's object that NDIS dispatches IRPs to, named \Device\{NetCfgInstanceId} so that a
  * client can open the adapter (Wintun's rings are registered on it). */
@@ -98,6 +108,35 @@ static bool ndis_adapter_make_fdo(struct ndis_adapter *a, PDRIVER_OBJECT object)
     a->pdo.StackSize = 1;
     a->pdo.AttachedDevice = a->fdo; /* the FDO is the miniport's; the PDO its bus's */
     return true;
+}
+
+/* A driver that set PnP characteristics (NdisSetOptionalHandlers) is called as PnP would:
+ * MiniportAddDevice when the device object is made, before MiniportInitializeEx, which
+ * receives the context it registered; MiniportRemoveDevice when the device goes, after the
+ * halt or a failed initialize. */
+static bool ndis_adapter_add_device(struct ndis_adapter *a)
+{
+    MINIPORT_ADD_DEVICE_HANDLER add = a->driver->pnp.MiniportAddDeviceHandler;
+    if (add == NULL)
+        return true;
+    a->in_add_device = true;
+    a->add_status = KE_DRIVER_CALL(add, (NDIS_HANDLE)a, a->driver->context);
+    ke_irql_after_handler(PASSIVE_LEVEL, "MiniportAddDevice", (const void *)add);
+    a->in_add_device = false;
+    if (a->add_status == NDIS_STATUS_PENDING || NT_SUCCESS(a->add_status)) {
+        if (a->add_status != NDIS_STATUS_SUCCESS) {
+            vf_report(VF_INITIALIZE_STATUS, "MiniportAddDevice", (const void *)add, true,
+                      "MiniportAddDevice returned 0x%08X; it completes synchronously with SUCCESS or a failure status",
+                      (unsigned)a->add_status);
+            a->add_status = NDIS_STATUS_FAILURE;
+            a->added = true; /* the driver thinks it succeeded: it is removed as NDIS would */
+            ndis_adapter_remove_device(a);
+            return false;
+        }
+        a->added = true;
+        return true;
+    }
+    return false;
 }
 
 struct ndis_adapter *ndis_adapter_initialize(PDRIVER_OBJECT object, NDIS_STATUS *status)
@@ -154,6 +193,13 @@ struct ndis_adapter *ndis_adapter_initialize(PDRIVER_OBJECT object, NDIS_STATUS 
     pthread_rwlock_unlock(&d->adapters_lock);
 
     ndis_set_state(a, NDIS_STATE_INITIALIZING);
+    if (!ndis_adapter_add_device(a)) {
+        *status = a->add_status;
+        ndis_set_state(a, NDIS_STATE_HALTED);
+        ke_pool_release(&a->pool, "after MiniportAddDevice failed (it must free what it allocated)");
+        ndis_adapter_free(a);
+        return NULL;
+    }
     a->in_initialize = true;
     MINIPORT_INITIALIZE_HANDLER init = d->chars.InitializeHandlerEx;
     NDIS_STATUS st = KE_DRIVER_CALL(init, a, d->context, p);
@@ -178,6 +224,7 @@ struct ndis_adapter *ndis_adapter_initialize(PDRIVER_OBJECT object, NDIS_STATUS 
     }
     if (st != NDIS_STATUS_SUCCESS) {
         ndis_set_state(a, NDIS_STATE_HALTED);
+        ndis_adapter_remove_device(a);
         ke_pool_release(&a->pool, "after MiniportInitializeEx failed (it must free what it allocated)");
         ndis_adapter_free(a);
         *status = st;
@@ -316,6 +363,7 @@ NDIS_STATUS ndis_adapter_halt(struct ndis_adapter *a, NDIS_HALT_ACTION action)
     KE_DRIVER_CALL(halt, a->context, action);
     ke_irql_after_handler(PASSIVE_LEVEL, "MiniportHaltEx", (const void *)halt);
     ndis_set_state(a, NDIS_STATE_HALTED);
+    ndis_adapter_remove_device(a);
     ke_pool_release(&a->pool, "when MiniportHaltEx returned (halt frees everything initialize allocated)");
     if (a->edge != NULL && a->edge->detached != NULL)
         a->edge->detached(a->edge_context, a);

@@ -97,6 +97,39 @@ static NDIS_STATUS ndis_set_general(struct ndis_adapter *a, const NDIS_MINIPORT_
     return NDIS_STATUS_SUCCESS;
 }
 
+/* MiniportAddDevice's one attribute set: the context NDIS passes to MiniportInitializeEx
+ * (NDIS_MINIPORT_INIT_PARAMETERS) and to the other PnP handlers. */
+static NDIS_STATUS ndis_set_add_device(struct ndis_adapter *a, const NDIS_MINIPORT_ADAPTER_ATTRIBUTES *attributes,
+                                       const void *site)
+{
+    static const char fn[] = "NdisMSetMiniportAttributes";
+    if (!a->in_add_device) {
+        vf_violation(VF_ATTRIBUTES_OUTSIDE_INITIALIZE, fn, site,
+                     "add-device registration attributes set while adapter %u is %s, outside MiniportAddDevice",
+                     a->index, ndis_state_name(a->state));
+        return NDIS_STATUS_FAILURE;
+    }
+    if (attributes == NULL ||
+        attributes->Header.Type != NDIS_OBJECT_TYPE_MINIPORT_ADD_DEVICE_REGISTRATION_ATTRIBUTES) {
+        vf_violation(VF_ATTRIBUTES_INVALID, fn, site,
+                     "MiniportAddDevice sets only NDIS_MINIPORT_ADD_DEVICE_REGISTRATION_ATTRIBUTES, not %s",
+                     attributes == NULL ? "NULL" : "attributes of another type");
+        return NDIS_STATUS_INVALID_PARAMETER;
+    }
+    const NDIS_MINIPORT_ADD_DEVICE_REGISTRATION_ATTRIBUTES *add = &attributes->AddDeviceRegistrationAttributes;
+    if (add->Header.Revision < NDIS_MINIPORT_ADD_DEVICE_REGISTRATION_ATTRIBUTES_REVISION_1 ||
+        add->Header.Size < NDIS_SIZEOF_MINIPORT_ADD_DEVICE_REGISTRATION_ATTRIBUTES_REVISION_1) {
+        vf_violation(VF_ATTRIBUTES_INVALID, fn, site,
+                     "add-device registration attributes have Revision %u and Size %u; revision 1 is %u bytes",
+                     add->Header.Revision, add->Header.Size,
+                     (unsigned)NDIS_SIZEOF_MINIPORT_ADD_DEVICE_REGISTRATION_ATTRIBUTES_REVISION_1);
+        return NDIS_STATUS_INVALID_PARAMETER;
+    }
+    a->init_parameters.MiniportAddDeviceContext = add->MiniportAddDeviceContext;
+    a->has_add_device_context = true;
+    return NDIS_STATUS_SUCCESS;
+}
+
 NDISAPI NDIS_STATUS NdisMSetMiniportAttributes(NDIS_HANDLE NdisMiniportHandle,
                                                PNDIS_MINIPORT_ADAPTER_ATTRIBUTES MiniportAttributes)
 {
@@ -108,6 +141,9 @@ NDISAPI NDIS_STATUS NdisMSetMiniportAttributes(NDIS_HANDLE NdisMiniportHandle,
     struct ndis_adapter *a = ndis_adapter_checked(NdisMiniportHandle, fn, site);
     if (a == NULL)
         return NDIS_STATUS_INVALID_PARAMETER;
+    if (a->in_add_device || (MiniportAttributes != NULL && MiniportAttributes->Header.Type ==
+                                                               NDIS_OBJECT_TYPE_MINIPORT_ADD_DEVICE_REGISTRATION_ATTRIBUTES))
+        return ndis_set_add_device(a, MiniportAttributes, site);
     if (!a->in_initialize) {
         vf_violation(VF_ATTRIBUTES_OUTSIDE_INITIALIZE, fn, site,
                      "called while adapter %u is %s, outside MiniportInitializeEx", a->index, ndis_state_name(a->state));

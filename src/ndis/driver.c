@@ -266,6 +266,64 @@ NDISAPI NDIS_STATUS NdisMRegisterMiniportDriver(PDRIVER_OBJECT DriverObject,
     return NDIS_STATUS_SUCCESS;
 }
 
+/* From MiniportSetOptions only. The PnP characteristics are kept: NDIS then calls
+ * MiniportAddDevice before each MiniportInitializeEx and MiniportRemoveDevice after the halt
+ * (adapter.c). The resource handlers (MiniportFilterResourceRequirements,
+ * MiniportStartDevice) are kept and not called: a virtual adapter has no resources. The
+ * other structures (selective suspend, NDK, connection-oriented, shared memory provider)
+ * are not supported and say so. */
+NDISAPI NDIS_STATUS NdisSetOptionalHandlers(NDIS_HANDLE NdisHandle, PNDIS_DRIVER_OPTIONAL_HANDLERS OptionalHandlers)
+{
+    static const char fn[] = "NdisSetOptionalHandlers";
+    const void *site = VF_CALLER;
+    if (!ke_irql_at_most(PASSIVE_LEVEL, fn, site))
+        return NDIS_STATUS_FAILURE;
+    struct ndis_driver *d = ndis_driver_from_handle(NdisHandle);
+    if (d == NULL) {
+        vf_violation(VF_INVALID_HANDLE, fn, site, "NdisHandle %p is not the NdisDriverHandle MiniportSetOptions received",
+                     NdisHandle);
+        return NDIS_STATUS_FAILURE;
+    }
+    if (!d->block->in_register) {
+        vf_violation(VF_REGISTER_OUT_OF_CONTEXT, fn, site, "called outside MiniportSetOptions, where miniports call it");
+        return NDIS_STATUS_FAILURE;
+    }
+    if (OptionalHandlers == NULL) {
+        vf_violation(VF_CHARACTERISTICS_INVALID, fn, site, "OptionalHandlers is NULL");
+        return NDIS_STATUS_FAILURE;
+    }
+    const NDIS_OBJECT_HEADER *h = &OptionalHandlers->Header;
+    if (h->Type != NDIS_OBJECT_TYPE_MINIPORT_PNP_CHARACTERISTICS) {
+        char why[96];
+        snprintf(why, sizeof why, "optional handlers of Header.Type 0x%02X; only the PnP characteristics (0x%02X) are",
+                 h->Type, NDIS_OBJECT_TYPE_MINIPORT_PNP_CHARACTERISTICS);
+        ke_unsupported(fn, why, site);
+        return NDIS_STATUS_NOT_SUPPORTED;
+    }
+    const NDIS_MINIPORT_PNP_CHARACTERISTICS *pnp = (const NDIS_MINIPORT_PNP_CHARACTERISTICS *)OptionalHandlers;
+    if (h->Revision < NDIS_MINIPORT_PNP_CHARACTERISTICS_REVISION_1 ||
+        h->Size < NDIS_SIZEOF_MINIPORT_PNP_CHARACTERISTICS_REVISION_1) {
+        vf_violation(VF_CHARACTERISTICS_INVALID, fn, site,
+                     "NDIS_MINIPORT_PNP_CHARACTERISTICS has Revision %u and Size %u; revision 1 is %u bytes",
+                     h->Revision, h->Size, (unsigned)NDIS_SIZEOF_MINIPORT_PNP_CHARACTERISTICS_REVISION_1);
+        return NDIS_STATUS_FAILURE;
+    }
+    /* only MiniportStartDevice is documented as optional */
+    const char *missing = pnp->MiniportAddDeviceHandler == NULL      ? "MiniportAddDeviceHandler"
+                          : pnp->MiniportRemoveDeviceHandler == NULL ? "MiniportRemoveDeviceHandler"
+                          : pnp->MiniportFilterResourceRequirementsHandler == NULL
+                              ? "MiniportFilterResourceRequirementsHandler"
+                              : NULL;
+    if (missing != NULL) {
+        vf_violation(VF_CHARACTERISTICS_INVALID, fn, site,
+                     "NDIS_MINIPORT_PNP_CHARACTERISTICS has no %s; only MiniportStartDeviceHandler may be NULL", missing);
+        return NDIS_STATUS_FAILURE;
+    }
+    memset(&d->pnp, 0, sizeof d->pnp);
+    memcpy(&d->pnp, pnp, NDIS_SIZEOF_MINIPORT_PNP_CHARACTERISTICS_REVISION_1);
+    return NDIS_STATUS_SUCCESS;
+}
+
 NDISAPI VOID NdisMDeregisterMiniportDriver(NDIS_HANDLE NdisMiniportDriverHandle)
 {
     static const char fn[] = "NdisMDeregisterMiniportDriver";

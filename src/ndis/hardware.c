@@ -259,12 +259,3 @@ NDISAPI ULONG NdisMSetBusData(NDIS_HANDLE NdisMiniportHandle, ULONG WhichSpace, 
     return 0;
 }
 
-/* ---- optional handlers ------------------------------------------------------------------------ */
-/* The PnP characteristics (MiniportAddDevice and the resource-filter handlers) only make
- * sense for a device on a bus; no other optional-handler structure is supported either. */
-NDISAPI NDIS_STATUS NdisSetOptionalHandlers(NDIS_HANDLE NdisHandle, PNDIS_DRIVER_OPTIONAL_HANDLERS OptionalHandlers)
-{
-    (void)NdisHandle, (void)OptionalHandlers;
-    ndis_hw_unsupported("NdisSetOptionalHandlers", VF_CALLER);
-    return NDIS_STATUS_NOT_SUPPORTED;
-}

@@ -40,6 +40,7 @@ struct ndis_driver {
     struct ndis_driver_block *block;
     NDIS_MINIPORT_DRIVER_CHARACTERISTICS chars; /* NDIS's own copy, zero beyond Header.Size */
     NDIS_HANDLE context;                        /* MiniportDriverContext */
+    NDIS_MINIPORT_PNP_CHARACTERISTICS pnp;      /* NdisSetOptionalHandlers' copy; zero when not set */
     bool deregistered;
     bool unload_called;
     const void *register_site;
@@ -182,7 +183,10 @@ struct ndis_adapter {
     pthread_cond_t changed;
     NDIS_MINIPORT_INIT_PARAMETERS init_parameters;
 
-    bool in_initialize;
+    bool in_add_device, in_initialize;
+    bool added;                          /* MiniportAddDevice succeeded: MiniportRemoveDevice is owed */
+    bool has_add_device_context;         /* init_parameters.MiniportAddDeviceContext was set */
+    NDIS_STATUS add_status;              /* what MiniportAddDevice returned */
     bool has_registration, has_general;
     NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES registration;
     NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES general;
