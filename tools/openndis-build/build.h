@@ -140,6 +140,10 @@ struct unit {
     struct strv defines, undefines, includes, forced;
     char *std; /* -std=... or NULL */
     bool wpp;
+    /* MSVC leniencies found by a failed compile (leniency.c) */
+    bool no_access_control;
+    char *shadow;         /* the source with MSVC-only casts rewritten, compiled instead */
+    struct strv rewrites; /* "LINE:COL" of each cast rewritten, in the source's numbering */
 };
 
 struct plan {
@@ -155,6 +159,17 @@ struct plan {
 
 bool plan_make(struct plan *pl, struct project *p, const struct build_options *o);
 void plan_free(struct plan *pl);
+/* Adds the sources of the static libraries the project links that other projects of its
+ * tree make (libraries.c). */
+bool plan_libraries(struct plan *pl, struct project *p, const struct build_options *o);
+
+/* ---- MSVC leniencies (leniency.c) ---- */
+
+/* Reads the messages of a failed compile of `u` (in `log`) for code MSVC accepts and clang
+ * refuses, and changes `u` so that a second compile accepts it, each change named in a
+ * warning. `windows`: the unit is built for the Windows ABI. Returns true when something was
+ * changed, so the unit is worth compiling again. */
+bool leniency_apply(const char *log, struct unit *u, bool windows, const char *shadow_dir);
 
 /* ---- output (emit.c) ---- */
 

@@ -129,7 +129,10 @@ static void compile_args(struct strv *a, const struct unit *u, const struct plan
         strv_push(a, "-fms-compatibility-version=19.30");
         strv_push(a, "-fdelayed-template-parsing"); /* as MSVC: template bodies read when used */
     } else if (is_clang(cc)) {
+        /* MSVC's preprocessor: the comma before an empty __VA_ARGS__ dropped (VirtIO's
+         * DPrintf(5, ("%s\n", x)) passes its format with no arguments after it) */
         strv_push(a, "-fms-extensions");
+        strv_push(a, "-fms-compatibility");
     }
     if (is_clang(cc)) {
         /* the spelling overlay's links are meant: no warning for them; MSVC's preprocessor
@@ -161,7 +164,15 @@ static void compile_args(struct strv *a, const struct unit *u, const struct plan
         strv_push(a, "-include");
         strv_push(a, u->forced.v[i]);
     }
-    strv_push(a, u->source);
+    if (u->no_access_control)
+        strv_push(a, "-fno-access-control");
+    if (u->shadow) { /* a rewritten copy: its quoted includes are looked up beside the source */
+        char *dir = xstrdup(u->source);
+        strv_push(a, "-iquote");
+        strv_push(a, dirname(dir));
+        free(dir);
+    }
+    strv_push(a, u->shadow ? u->shadow : u->source);
     strv_push(a, "-o");
     strv_push(a, obj);
 }
@@ -190,29 +201,6 @@ static bool run_wpp(const struct plan *pl, const struct toolchain *tc, const cha
     return ok;
 }
 
-/* MSVC keeps a driver's own `typedef signed char CHAR;` and calls OpenNDIS's later one a
- * benign redefinition (C4142); clang refuses it. In the Windows ABI a source that fails only
- * so is compiled again with OpenNDIS's typedef stepping aside (ntdef.h). Returns how many
- * names were found in the failed compile's messages, and adds their defines to `u`. */
-static int benign_typedefs(const char *log, struct unit *u)
-{
-    static const struct {
-        const char *name, *ours, *define;
-    } names[] = { { "CHAR", "typedef char CHAR;", "OPENNDIS_DRIVER_DEFINES_CHAR" },
-                  { "BOOL", "typedef int BOOL;", "OPENNDIS_DRIVER_DEFINES_BOOL" } };
-    char *text = read_small_file(log, 1u << 20, NULL, NULL, 0);
-    int found = 0;
-    for (size_t i = 0; text && strstr(text, "typedef redefinition with different types") && i < 2; i++)
-        if (strstr(text, names[i].ours) && !strv_has(&u->defines, names[i].define)) {
-            strv_push(&u->defines, names[i].define);
-            build_warning(u->source, 0, "keeps its own typedef of %s, as MSVC does (a benign redefinition, C4142)",
-                          names[i].name);
-            found++;
-        }
-    free(text);
-    return found;
-}
-
 /* Every source, tc->jobs at a time. All are tried, so one build shows every error. */
 static bool compile_all(struct plan *pl, const struct toolchain *tc, const char *workdir, const char *wpp_dir,
                         const char *overlay, struct strv *objs)
@@ -221,6 +209,11 @@ static bool compile_all(struct plan *pl, const struct toolchain *tc, const char 
     pid_t *pids = calloc(pl->nunits, sizeof *pids);
     if (!pids)
         return false;
+    unsigned *rounds = calloc(pl->nunits, sizeof *rounds);
+    if (!rounds) {
+        free(pids);
+        return false;
+    }
     size_t next = 0, running = 0, failed = 0;
     for (size_t i = 0; i < pl->nunits; i++)
         strv_push_own(objs, xasprintf("%s/%zu.o", workdir, i));
@@ -250,8 +243,13 @@ static bool compile_all(struct plan *pl, const struct toolchain *tc, const char 
         for (size_t i = 0; i < pl->nunits; i++)
             if (pids[i] == pid) {
                 char *log = xasprintf("%s/%zu.log", workdir, i);
-                if (!finished_ok(status) && tc->windows && benign_typedefs(log, &pl->units[i]) > 0) {
-                    struct strv a = {0}; /* once more, with the driver's typedefs kept */
+                char *shadow_dir = xasprintf("%s/%zu.src", workdir, i);
+                bool again = !finished_ok(status) && !WIFSIGNALED(status) && rounds[i] < 3 &&
+                             leniency_apply(log, &pl->units[i], tc->windows, shadow_dir);
+                free(shadow_dir);
+                if (again) {
+                    rounds[i]++;
+                    struct strv a = {0}; /* once more, with what MSVC lets through let through */
                     compile_args(&a, &pl->units[i], pl, tc, wpp_dir, overlay, objs->v[i]);
                     pids[i] = start(&a, log, tc->verbose);
                     strv_free(&a);
@@ -273,7 +271,7 @@ static bool compile_all(struct plan *pl, const struct toolchain *tc, const char 
                 running--;
             }
     }
-    free(pids);
+    free(pids), free(rounds);
     if (failed)
         build_error(NULL, 0, "%zu of %zu sources did not compile", failed, pl->nunits);
     return failed == 0;

@@ -264,7 +264,8 @@ void plan_free(struct plan *pl)
 {
     for (size_t i = 0; i < pl->nunits; i++) {
         struct unit *u = &pl->units[i];
-        free(u->source), free(u->std);
+        free(u->source), free(u->std), free(u->shadow);
+        strv_free(&u->rewrites);
         strv_free(&u->defines), strv_free(&u->undefines), strv_free(&u->includes), strv_free(&u->forced);
     }
     free(pl->units), free(pl->name);
