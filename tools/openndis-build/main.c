@@ -380,7 +380,8 @@ int main(int argc, char **argv)
     bool loaded = is_sources_file(path)          ? legacy_sources_load(&p, path, &o)
                   : ends_with(path, ".vcproj") ? vcproj_load(&p, path, &o)
                                                : project_load(&p, path, &o);
-    if (!loaded || (p.fill && configure_headers(&p, &o, NULL) < 0) || !plan_make(&pl, &p, &o))
+    if (!loaded || (p.fill && configure_headers(&p, &o, NULL) < 0) || !plan_make(&pl, &p, &o) ||
+        !plan_libraries(&pl, &p, &o))
         goto out;
     for (size_t i = 0; i < mofs.n; i++) {
         char *eq = strchr(mofs.v[i], '=');
