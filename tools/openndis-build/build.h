@@ -178,9 +178,9 @@ bool emit_cmake(const struct plan *pl, const struct project *p, const char *path
 
 /* ---- include spellings (spelling.c) ---- */
 
-/* Makes `overlay` a directory of links that give every #include the sources spell with other
- * letter case or '\' separators the file it means, searching the including file's directory
- * and then `search`. Returns the number of links made, or -1 after an error. */
+/* Makes `overlay` a directory of forwarding headers that give every #include the sources
+ * spell with other letter case or '\' separators the file it means, searching the including
+ * file's directory and then `search`. Returns the number made, or -1 after an error. */
 int spelling_overlay(const char *overlay, const struct strv *sources, const struct strv *search);
 /* An MSBuild path (relative to dir unless absolute) as it is on this file system: each
  * component found as spelt or else by ignoring letter case, '\\' read as '/'. NULL when

@@ -85,7 +85,7 @@ void emit_print(const struct plan *pl, struct project *p, const char *overlay, c
             printf("  %s\n", pl->mofs.v[i]);
     }
     if (overlay)
-        printf("include spellings: links in %s\n", overlay);
+        printf("include spellings: forwarding headers in %s\n", overlay);
     if (pl->notes.n) {
         printf("not built:\n");
         for (size_t i = 0; i < pl->notes.n; i++)

@@ -2,11 +2,13 @@
  * tree: `#include "Trace.h"` for trace.h, <Ntstrsafe.h>, "windows\virtio_ring.h". Starting
  * from the sources, every #include line (whatever #if it sits under) is resolved the way the
  * compiler will look for it; one that is found only by ignoring letter case or reading '\'
- * as a separator gets a symbolic link in the overlay directory, under exactly the name the
- * source spells, pointing to the file it means. The overlay goes last on the include path.
+ * as a separator gets a forwarding header in the overlay directory, under exactly the name
+ * the source spells, that includes the file it means by its absolute path. The overlay goes
+ * last on the include path.
  *
- * A file reached through a link is seen by the compiler in the overlay, so its own quoted
- * includes are searched there first: those found beside the real file get a link too. */
+ * A forwarder rather than a symbolic link: the compiler then opens the real file in its own
+ * directory, so the file's quoted includes are found beside it, whichever of the driver's
+ * projects (with whichever include path) reached it. */
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -82,12 +84,6 @@ static char *resolve_folded(const char *dir, const char *name)
     return path;
 }
 
-static bool inside(const char *path, const char *dir)
-{
-    size_t n = strlen(dir);
-    return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0');
-}
-
 static void enqueue(struct scan *s, const char *seen_as, const char *real_path)
 {
     /* once per file and directory the compiler sees it in */
@@ -106,15 +102,30 @@ static void enqueue(struct scan *s, const char *seen_as, const char *real_path)
     strv_push(&s->queue, real);
 }
 
-/* Makes overlay link `at` (a path inside the overlay) point to `target`. */
-static void link_at(struct scan *s, const char *at, const char *target)
+/* The forwarder at `at` (a path inside the overlay) to `target`: the line it holds. */
+static char *forward_line(const char *target)
 {
-    char existing[PATH_MAX];
-    ssize_t n = readlink(at, existing, sizeof existing - 1);
-    if (n >= 0) {
-        existing[n] = '\0';
-        if (strcmp(existing, target) != 0)
-            build_warning(NULL, 0, "include spelling %s could mean %s or %s: using the first", at, existing, target);
+    return xasprintf("#include \"%s\" /* openndis build: a Windows spelling of this file */\n", target);
+}
+
+/* Makes `at` (a path inside the overlay) a forwarding header to `target`. */
+static void forward_at(struct scan *s, const char *at, const char *target)
+{
+    char *line = forward_line(target);
+    char existing[PATH_MAX + 128];
+    FILE *f = fopen(at, "r");
+    if (f) {
+        bool same = fgets(existing, sizeof existing, f) && strcmp(existing, line) == 0;
+        fclose(f);
+        if (!same)
+            build_warning(NULL, 0, "include spelling %s could mean two files: using the first, not %s", at, target);
+        free(line);
+        return;
+    }
+    if (strchr(target, '"') || strchr(target, '\\') || strchr(target, '\n')) {
+        build_error(NULL, 0, "cannot forward %s to %s: its path has a character #include cannot spell", at, target);
+        s->failed = true;
+        free(line);
         return;
     }
     /* parents of "Sub/Name.h" spelled with '/' */
@@ -128,12 +139,18 @@ static void link_at(struct scan *s, const char *at, const char *target)
         *c = '/';
     }
     free(parent);
-    if (symlink(target, at) != 0) {
-        build_error(NULL, 0, "cannot link %s to %s: %s", at, target, strerror(errno));
+    f = fopen(at, "wx");
+    bool written = f && fputs(line, f) >= 0;
+    if (f && fclose(f) != 0)
+        written = false;
+    if (!written) {
+        build_error(NULL, 0, "cannot write %s: %s", at, strerror(errno));
         s->failed = true;
+        free(line);
         return;
     }
     s->links++;
+    free(line);
 }
 
 static void resolve_spelling(struct scan *s, const char *seen_dir, const char *real_dir, const char *name, bool quoted)
@@ -165,9 +182,9 @@ static void resolve_spelling(struct scan *s, const char *seen_dir, const char *r
         target = resolve_folded(s->search->v[i], name);
     if (!target)
         return; /* a system header, a generated one (.tmh), or missing: the compiler says */
-    char *at = path_join(inside(seen_dir, s->overlay) ? seen_dir : s->overlay, name);
-    link_at(s, at, target);
-    enqueue(s, at, target);
+    char *at = path_join(s->overlay, name);
+    forward_at(s, at, target);
+    enqueue(s, target, target); /* read where it is */
     free(at), free(target);
 }
 
