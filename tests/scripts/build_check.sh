@@ -6,6 +6,9 @@
 # outputs that are inputs or not files are refused; bad usage exits 2. With the PE toolchain
 # (clang, lld-link), tests/msbuild/llp64 (typedefs that assume LLP64) builds with --abi windows
 # into a .sys that runs, keeping the typedefs MSVC calls benign, and does not build as a .so.
+# tests/msbuild/msvcisms (what NetKVM relies on MSVC for: a static library of another project,
+# C++ clang refuses as written, PnP characteristics) builds with clang in both ABIs and its
+# MiniportAddDevice, MiniportInitializeEx and MiniportRemoveDevice run in that order.
 # usage: build_check.sh OPENNDIS TESTS_DIR WORK_DIR
 set -eu
 openndis=$1 tests=$2 work=$3
@@ -102,6 +105,31 @@ cmp -s "$tests/msbuild/spelled/Driver.c" "$copy/Driver.c" || fail "a source was 
 [ "$rc5" = 2 ] && expect_line "$work/u2.log" "Visual C++ 6" || fail ".dsp: exit $rc5"
 [ "$rc6" = 2 ] || fail "-j 0: exit $rc6"
 
+# msvcisms: ABI ("" for a .so, else windows) and output
+msvcisms() {
+    abi=$1 out=$2
+    set -- -o "$out" "$tests/msbuild/msvcisms/Msvcisms.vcxproj"
+    [ -z "$abi" ] || set -- --abi "$abi" "$@"
+    "$openndis" build "$@" > "$out.log" 2>&1 || { cat "$out.log"; fail "msvcisms ${abi:-linux}"; }
+    expect_line "$out.log" "vlib.lib: 1 source from"
+    expect_line "$out.log" "Quirks.cpp: warning: a virtual destructor reaches a private operator delete"
+    expect_line "$out.log" "Quirks.cpp: warning: 1 functional cast to a type of several words"
+    if grep -q 'ndis.lib' "$out.log"; then cat "$out.log"; fail "the WDK's ndis.lib was looked for"; fi
+    set +e
+    "$openndis" run --adapters 1 "$out" > "$out.run" 2>&1; rc=$?
+    set -e
+    [ "$rc" = 1 ] || { cat "$out.run"; fail "msvcisms run: exit $rc, not the failed initialize"; }
+    expect_line "$out.run" "[driver] msvcisms quirks 8 vlib 411"
+    expect_line "$out.run" "[driver] args 1 2 3 4 5 6 7 8 9 10 11 12 13 14"
+    # PnP order: add, initialize with the context add registered, remove after the failure
+    grep -E '^\[driver\] (add|initialize|remove)' "$out.run" > "$out.order"
+    printf '%s\n' "[driver] add device: 0x00000000" "[driver] initialize: its add-device context" \
+        "[driver] remove device: its context" | cmp -s - "$out.order" || { cat "$out.run"; fail "PnP order"; }
+}
+if command -v clang >/dev/null; then
+    msvcisms "" "$work/msvcisms.so"
+fi
+
 if command -v clang >/dev/null && { command -v lld-link >/dev/null || command -v lld-link-14 >/dev/null; }; then
     llp64=$tests/msbuild/llp64/Llp64.vcxproj
     "$openndis" build --abi windows -o "$work/llp64.sys" "$llp64" > "$work/w.log" 2>&1 || { cat "$work/w.log"; fail "--abi windows"; }
@@ -121,6 +149,7 @@ if command -v clang >/dev/null && { command -v lld-link >/dev/null || command -v
     "$openndis" build --abi windows -o "$work/llp64v.sys" "$tests/msbuild/llp64/Llp64.vcproj" > "$work/v.log" 2>&1 || { cat "$work/v.log"; fail ".vcproj --abi windows"; }
     "$openndis" info "$work/llp64v.sys" > "$work/v.info" 2>&1 || { cat "$work/v.info"; fail "the .vcproj's .sys did not pass"; }
     expect_line "$work/v.info" "[driver] llp64: DWORD 32 bits, CHAR signed 1"
+    msvcisms windows "$work/msvcisms.sys"
 else
     echo "skipped --abi windows: no clang or lld-link"
 fi

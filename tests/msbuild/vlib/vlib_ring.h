@@ -1,0 +1,1 @@
+#define VLIB_RING_SIZE 4
