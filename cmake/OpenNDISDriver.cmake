@@ -22,7 +22,8 @@ function(openndis_add_driver name)
   set(sources ${ARG_UNPARSED_ARGUMENTS})
   if(ARG_ABI STREQUAL "windows")
     openndis_add_pe_driver(${name} SOURCES ${sources} DEFINES ${ARG_DEFINES} COMPILE_OPTIONS ${ARG_COMPILE_OPTIONS}
-                           OUTPUT_DIRECTORY ${ARG_OUTPUT_DIRECTORY} OUTPUT_NAME ${ARG_OUTPUT_NAME})
+                           OUTPUT_DIRECTORY ${ARG_OUTPUT_DIRECTORY} OUTPUT_NAME ${ARG_OUTPUT_NAME}
+                           WPP_FUNC ${ARG_WPP_FUNC} WPP_SCAN ${ARG_WPP_SCAN})
     return()
   elseif(ARG_ABI AND NOT ARG_ABI STREQUAL "linux")
     message(FATAL_ERROR "openndis_add_driver(${name}): ABI is windows or linux, not ${ARG_ABI}")
@@ -101,7 +102,17 @@ function(openndis_add_driver name)
     target_include_directories(${name} BEFORE PRIVATE ${wmi_dir})
   endif()
 
-  # WPP: which .tmh files do the sources include?
+  _openndis_wpp_headers(${name} "${abs_sources}" "${ARG_WPP_FUNC}" "${ARG_WPP_SCAN}")
+  if(wpp_outputs)
+    target_sources(${name} PRIVATE ${wpp_outputs})
+    target_include_directories(${name} PRIVATE ${wpp_dir})
+  endif()
+endfunction()
+
+# The WPP trace headers (.tmh) the sources include, made by openndis-wpp from the driver's
+# WPP configuration: sets wpp_outputs (none when no source includes a .tmh) and wpp_dir.
+function(_openndis_wpp_headers name abs_sources funcs scan_files)
+  set(wpp_outputs "" PARENT_SCOPE)
   set(tmh_files)
   foreach(abs ${abs_sources})
     file(STRINGS ${abs} includes REGEX "^[ \t]*#[ \t]*include[ \t]*[\"<][^\">]+\\.tmh[\">]")
@@ -129,11 +140,11 @@ function(openndis_add_driver name)
     list(APPEND outputs ${out}/${tmh})
   endforeach()
   set(args --out ${out})
-  foreach(func ${ARG_WPP_FUNC})
+  foreach(func ${funcs})
     list(APPEND args --func ${func})
   endforeach()
   set(scans)
-  foreach(scan ${ARG_WPP_SCAN})
+  foreach(scan ${scan_files})
     get_filename_component(abs ${scan} ABSOLUTE)
     list(APPEND scans ${abs})
     list(APPEND args --scan ${abs})
@@ -143,8 +154,8 @@ function(openndis_add_driver name)
     DEPENDS ${abs_sources} ${scans} ${generator_dep}
     COMMENT "openndis-wpp: WPP trace headers for ${name}"
     VERBATIM)
-  target_sources(${name} PRIVATE ${outputs})
-  target_include_directories(${name} PRIVATE ${out})
+  set(wpp_outputs ${outputs} PARENT_SCOPE)
+  set(wpp_dir ${out} PARENT_SCOPE)
 endfunction()
 
 # The PE toolchain: clang for the x86_64-pc-windows-msvc target, lld-link, llvm-dlltool
@@ -161,7 +172,7 @@ else()
 endif()
 
 function(openndis_add_pe_driver name)
-  cmake_parse_arguments(PARSE_ARGV 1 ARG "" "OUTPUT_DIRECTORY;OUTPUT_NAME" "SOURCES;DEFINES;COMPILE_OPTIONS")
+  cmake_parse_arguments(PARSE_ARGV 1 ARG "" "OUTPUT_DIRECTORY;OUTPUT_NAME" "SOURCES;DEFINES;COMPILE_OPTIONS;WPP_FUNC;WPP_SCAN")
   if(NOT OPENNDIS_PE_TOOLCHAIN)
     message(FATAL_ERROR "openndis_add_driver(${name} ... ABI windows) needs clang, lld-link and llvm-dlltool "
                         "(Debian: apt-get install clang lld llvm)")
@@ -177,6 +188,15 @@ function(openndis_add_pe_driver name)
     list(APPEND flags -D${d})
   endforeach()
   list(APPEND flags ${ARG_COMPILE_OPTIONS})
+  set(abs_sources)
+  foreach(src ${ARG_SOURCES})
+    get_filename_component(abs ${src} ABSOLUTE)
+    list(APPEND abs_sources ${abs})
+  endforeach()
+  _openndis_wpp_headers(${name} "${abs_sources}" "${ARG_WPP_FUNC}" "${ARG_WPP_SCAN}")
+  if(wpp_outputs)
+    list(APPEND flags -I${wpp_dir})
+  endif()
   set(objs)
   set(dir ${CMAKE_CURRENT_BINARY_DIR}/${name}.pe)
   foreach(src ${ARG_SOURCES})
@@ -186,7 +206,7 @@ function(openndis_add_pe_driver name)
     add_custom_command(OUTPUT ${obj}
       COMMAND ${CMAKE_COMMAND} -E make_directory ${dir}
       COMMAND ${OPENNDIS_CLANG} ${flags} -c ${abs} -o ${obj}
-      DEPENDS ${abs} ${OPENNDIS_PUBLIC_HEADERS}
+      DEPENDS ${abs} ${OPENNDIS_PUBLIC_HEADERS} ${wpp_outputs}
       IMPLICIT_DEPENDS C ${abs}
       COMMENT "clang (Windows ABI): ${name}/${base}.obj" VERBATIM)
     list(APPEND objs ${obj})

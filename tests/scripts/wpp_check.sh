@@ -3,10 +3,11 @@
 # level, flag, function and line, the format extensions rendered; --trace and OPENNDIS_TRACE
 # filter by level; malformed WPP configurations are refused with file:line.
 # The tree-style driver (tests/wpp/tree_style: NetKVM's forms, C++) gets its prefixes, its
-# own WPP_..._ENABLED conditions and FUNCs without MSG.
-# usage: wpp_check.sh OPENNDIS OPENNDIS_WPP WPP_DRIVER.so BAD_DIR WORK_DIR TREE_STYLE_DRIVER.so
+# own WPP_..._ENABLED conditions and FUNCs without MSG. The test driver built as a PE image
+# (given when the PE toolchain is there) gives the same records as its .so.
+# usage: wpp_check.sh OPENNDIS OPENNDIS_WPP WPP_DRIVER.so BAD_DIR WORK_DIR TREE_STYLE_DRIVER.so [WPP_DRIVER.sys]
 set -eu
-openndis=$1 gen=$2 driver=$3 bad=$4 work=$5 tree=$6
+openndis=$1 gen=$2 driver=$3 bad=$4 work=$5 tree=$6 pe=${7:-}
 rm -rf "$work"
 mkdir -p "$work"
 fail() { echo "FAIL: $*"; exit 1; }
@@ -24,6 +25,14 @@ for want in \
 done
 
 grep -qF "[driver] wpp arguments evaluated 1 time(s)" "$work/verbose.txt" || fail "an enabled trace call did not evaluate its arguments"
+
+if [ -n "$pe" ]; then
+    "$openndis" info --trace verbose "$pe" > "$work/pe.txt" 2>&1 || { cat "$work/pe.txt"; fail "the PE build"; }
+    grep '^\[wpp\]' "$work/verbose.txt" > "$work/so.records"
+    grep '^\[wpp\]' "$work/pe.txt" > "$work/pe.records"
+    [ -s "$work/pe.records" ] && cmp -s "$work/so.records" "$work/pe.records" ||
+        { diff "$work/so.records" "$work/pe.records"; fail "the PE build's records differ from the .so's"; }
+fi
 
 "$openndis" info --trace error "$driver" > "$work/error.txt" 2>&1 || fail "openndis info --trace error"
 grep -qF "[driver] wpp arguments evaluated 0 time(s)" "$work/error.txt" || fail "a disabled trace call evaluated its arguments"
