@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-PACKAGES=(build-essential cmake pkg-config clang lld llvm libclang-dev diffutils libcmocka-dev libjson-c-dev libdw-dev libelf-dev libpcap-dev libxml2-dev iproute2 iputils-ping tcpdump jq help2man)
+PACKAGES=(build-essential cmake pkg-config clang lld llvm libclang-dev diffutils libcmocka-dev libjson-c-dev libdw-dev libelf-dev libpcap-dev libxml2-dev libfuse3-dev fuse3 iproute2 iputils-ping tcpdump jq help2man)
 JOBS=$(nproc 2>/dev/null || echo 2)
 
 ensure_packages() {

@@ -18,3 +18,7 @@ add_test(NAME control_ping
   COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/scripts/control_ping.sh $<TARGET_FILE:openndis-cli> $<TARGET_FILE:sample>
           $<TARGET_FILE:bridge> ${CMAKE_CURRENT_BINARY_DIR}/control_ping)
 set_tests_properties(control_ping PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 120 RUN_SERIAL TRUE)
+add_test(NAME device_files_ping
+  COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/scripts/device_files_ping.sh $<TARGET_FILE:openndis-cli> $<TARGET_FILE:sample>
+          $<TARGET_FILE:bridge> ${CMAKE_CURRENT_BINARY_DIR}/device_files_ping)
+set_tests_properties(device_files_ping PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 120 RUN_SERIAL TRUE)

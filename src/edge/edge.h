@@ -77,6 +77,17 @@ OPENNDIS_API struct edge_control *edge_control_listen(const char *path, char *er
  * socket. Before the devices go away (halt, unload). */
 OPENNDIS_API void edge_control_close(struct edge_control *control);
 
+/* The driver's devices as files under `dir` (device_files.c, a FUSE mount; only in the
+ * `openndis` program, which links libfuse3): one per symbolic link, for plain open, read,
+ * write and ioctl (openndis/device_file.h). `dir` must be an empty directory. NULL and a
+ * message in err when it cannot be mounted. */
+struct device_files;
+/* Whether `dir` can be served: an empty directory (not a link to one), and /dev/fuse usable. */
+bool edge_device_files_usable(const char *dir, char *err, size_t len);
+struct device_files *edge_device_files_mount(const char *dir, char *err, size_t len);
+/* Stops serving, closes every file still open (their requests answered), unmounts. */
+void edge_device_files_unmount(struct device_files *files);
+
 /* ---- pcap capture (pcap.c) ---------------------------------------------------------------- */
 struct edge_pcap;
 OPENNDIS_API struct edge_pcap *edge_pcap_open(const char *path, char *err, size_t len);

@@ -456,6 +456,20 @@ size_t ke_io_describe(char *out, size_t cap)
     return at < cap ? at : cap - 1;
 }
 
+void ke_io_links_each(void (*fn)(const char *link, void *arg), void *arg)
+{
+    pthread_mutex_lock(&ke_io_lock);
+    for (PLIST_ENTRY l = ke_io_links.Flink; l != &ke_io_links; l = l->Flink) {
+        struct ke_symlink *s = CONTAINING_RECORD(l, struct ke_symlink, link);
+        char name[256];
+        if (ke_device_named(s->target) == NULL)
+            continue;
+        ke_name_put(name, sizeof name, 0, s->name);
+        fn(name, arg);
+    }
+    pthread_mutex_unlock(&ke_io_lock);
+}
+
 /* Device properties come from a bus driver's PnP enumeration, which OpenNDIS does not model:
  * the caller hears so and fails. */
 NTKERNELAPI NTSTATUS IoGetDeviceProperty(PDEVICE_OBJECT DeviceObject, DEVICE_REGISTRY_PROPERTY DeviceProperty,

@@ -60,6 +60,9 @@ extern PDRIVER_DISPATCH (*_Atomic ke_io_dispatch_target)(PDEVICE_OBJECT d, UCHAR
 /* device.c: one line per named device: its name, the links to it, how many files are open
  * on it. Returns the length written (at most cap - 1, NUL-terminated). */
 OPENNDIS_API size_t ke_io_describe(char *out, size_t cap);
+/* device.c: calls fn with each symbolic link whose device exists ("\??\X", ASCII, other
+ * characters as '?'), under the I/O namespace's lock: fn only copies. */
+OPENNDIS_API void ke_io_links_each(void (*fn)(const char *link, void *arg), void *arg);
 /* device.c: an open on a device: its security check, exclusivity and reference. */
 NTSTATUS ke_device_open(PDEVICE_OBJECT d, struct ke_process *p, ACCESS_MASK desired, ACCESS_MASK *granted);
 void ke_device_close(PDEVICE_OBJECT d);

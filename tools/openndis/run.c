@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -44,7 +45,14 @@ struct run_args {
     const char *user;      /* --user: drop privileges to it once the interfaces exist */
     bool no_recycle;       /* --no-recycle: every freed NBL goes back to malloc */
     const char *control;   /* --control: serve the driver's devices on this socket */
+    const char *device_files; /* --device-files: and as files under this directory */
 };
+
+/* Runs that serve the driver's devices run until stopped. */
+static bool run_serves(const struct run_args *a)
+{
+    return a->control != NULL || a->device_files != NULL;
+}
 
 static uint64_t run_drain(struct edge_loopback *lb, UCHAR *rx, size_t cap)
 {
@@ -217,7 +225,7 @@ static struct json_object *run_life(void *arg)
     bool ok = true, ethernet = true, ip = false;
 
     sv_set_report(r);
-    if (a->tap || a->control)
+    if (a->tap || run_serves(a))
         run_catch_signals();
     json_object_object_add(r, "command", json_object_new_string("run"));
     json_object_object_add(r, "driver", json_object_new_string(a->path));
@@ -317,6 +325,15 @@ static struct json_object *run_life(void *arg)
             json_object_object_add(r, "control", json_object_new_string(a->control));
         }
     }
+    struct device_files *files = NULL;
+    if (ok && a->device_files != NULL) {
+        if ((files = edge_device_files_mount(a->device_files, err, sizeof err)) == NULL) {
+            json_object_object_add(r, "error", json_object_new_string(err));
+            ok = false;
+        } else {
+            json_object_object_add(r, "device_files", json_object_new_string(a->device_files));
+        }
+    }
     if (ok && a->tap && !run_stop) {
         sv_phase("running");
         json_object_object_add(r, "stopped_by", json_object_new_string(run_wait(a, ad, tap, n, life)));
@@ -373,10 +390,11 @@ static struct json_object *run_life(void *arg)
         }
         free(frames);
     }
-    if (ok && control != NULL && !a->tap && !run_stop) { /* loopback: serve after the traffic */
+    if (ok && (control != NULL || files != NULL) && !a->tap && !run_stop) { /* loopback: serve after the traffic */
         sv_phase("running");
         json_object_object_add(r, "stopped_by", json_object_new_string(run_wait(a, ad, tap, n, life)));
     }
+    edge_device_files_unmount(files); /* as for the socket's clients */
     edge_control_close(control); /* every client's files closed while the devices exist */
     struct json_object *adapters = json_object_new_array();
     for (unsigned i = 0; i < n; i++) {
@@ -531,6 +549,8 @@ static void run_usage(FILE *out)
           "  --control SOCKET     serve the driver's control devices to Linux programs\n"
           "                       (libopenndis-client, openndis ioctl) on this Unix\n"
           "                       socket, then run until SIGINT/SIGTERM (or --duration)\n"
+          "  --device-files DIR   and as files under DIR (an empty directory; a FUSE mount):\n"
+          "                       one per symbolic link, for open/read/write/ioctl\n"
           "  --pcap FILE          write every frame crossing the adapters to a pcap file\n"
           "                       (written beside FILE and renamed over it at the end)\n"
           "  --no-recycle         free every NET_BUFFER_LIST the driver frees at once (by\n"
@@ -570,6 +590,7 @@ int cmd_run(int argc, char **argv)
         { "duration", required_argument, NULL, 'd' }, { "pcap", required_argument, NULL, 'p' },
         { "user", required_argument, NULL, 'u' },     { "no-recycle", no_argument, NULL, 'R' },     { "help", no_argument, NULL, 'h' },
         { "inf", required_argument, NULL, 'i' },      { "control", required_argument, NULL, 'C' },
+        { "device-files", required_argument, NULL, 'F' },
         { NULL, 0, NULL, 0 },
     };
     struct run_args args = { .adapters = 2, .frames = 1000, .size = 64 };
@@ -614,6 +635,7 @@ int cmd_run(int argc, char **argv)
         case 'u': args.user = optarg; break;
         case 'R': args.no_recycle = true; break;
         case 'C': args.control = optarg; break;
+        case 'F': args.device_files = optarg; break;
         case 'e':
             if (strcmp(optarg, "tap") != 0 && strcmp(optarg, "loopback") != 0) {
                 fprintf(stderr, "openndis run: --edge is loopback or tap, not '%s'\n", optarg);
@@ -643,7 +665,7 @@ int cmd_run(int argc, char **argv)
     ndis_nbl_set_recycling(!args.no_recycle);
     args.fail_nth = o.fail_nth;
     const unsigned long traffic_seconds = args.tap ? 0 : args.adapters * args.frames / RUN_FRAMES_PER_SECOND;
-    if ((args.tap || args.control) && !o.timeout_given) /* runs until stopped; --duration bounds it */
+    if ((args.tap || run_serves(&args)) && !o.timeout_given) /* runs until stopped; --duration bounds it */
         o.sv.timeout_seconds = args.duration ? args.duration + 60 : 0;
     else if (!o.timeout_given)
         o.sv.timeout_seconds += (unsigned)traffic_seconds;
@@ -678,10 +700,18 @@ int cmd_run(int argc, char **argv)
         out_discard(pcap);
         return EXIT_USAGE;
     }
+    if (args.device_files != NULL && !edge_device_files_usable(args.device_files, err, sizeof err)) {
+        fprintf(stderr, "openndis run: %s\n", err);
+        out_discard(pcap);
+        return EXIT_USAGE;
+    }
     if (args.tap) /* SIGINT is how a tap run ends: time to halt and unload before the kill */
         o.sv.stop_grace_seconds = 15;
     o.sv.image = args.path;
     struct json_object *report = sv_run(run_job, &args, &o.sv);
+    /* a driver's process that crashed or was killed left its mount: gone with it */
+    if (args.device_files != NULL)
+        (void)umount2(args.device_files, MNT_DETACH); /* EINVAL when it was unmounted as it should */
     if (report == NULL) {
         out_discard(pcap);
         return EXIT_USAGE;
