@@ -18,7 +18,8 @@
 struct ndis_config_entry {
     char *section, *key, *value;
     unsigned line; /* where the parameter file set it; 0 if the INF or the driver did */
-    ULONG type;    /* REG_SZ from the files; what ZwSetValueKey said otherwise (registry.c) */
+    ULONG type;    /* REG_SZ unless the file's prefix or ZwSetValueKey said otherwise (registry.c) */
+    bool changed;  /* set by the driver while it ran (--write-config writes it back) */
     size_t hash;
     struct ndis_config_entry *next;
 };
@@ -26,6 +27,11 @@ struct ndis_config_entry {
 static pthread_mutex_t ndis_config_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct ndis_config_entry **ndis_config_buckets;
 static size_t ndis_config_nbuckets, ndis_config_count;
+/* keys the driver deleted (ndis_config_lock) */
+static struct ndis_config_tomb {
+    char *section, *key;
+    struct ndis_config_tomb *next;
+} *ndis_config_tombs;
 
 /* One open configuration handle and the parameters it handed out. */
 struct ndis_config_handle {
@@ -84,10 +90,17 @@ static bool ndis_config_grow(void)
 
 /* Sets section/key (a new key, or a new value for a known one); false without memory. */
 static bool ndis_config_put_typed(const char *section, const char *key, const char *value, unsigned line,
-                                  ULONG type)
+                                  ULONG type, bool changed)
 {
     size_t hash = ndis_config_hash(section, key);
     pthread_mutex_lock(&ndis_config_lock);
+    for (struct ndis_config_tomb **pt = &ndis_config_tombs; *pt; pt = &(*pt)->next)
+        if (strcasecmp((*pt)->section, section) == 0 && strcasecmp((*pt)->key, key) == 0) {
+            struct ndis_config_tomb *t = *pt;
+            *pt = t->next;
+            free(t->section), free(t->key), free(t);
+            break;
+        }
     struct ndis_config_entry *e = ndis_config_find(section, key, hash);
     if (e != NULL) {
         char *v = strdup(value);
@@ -95,6 +108,7 @@ static bool ndis_config_put_typed(const char *section, const char *key, const ch
             free(e->value);
             e->value = v;
             e->type = type;
+            e->changed |= changed;
         }
         pthread_mutex_unlock(&ndis_config_lock);
         return v != NULL;
@@ -104,6 +118,7 @@ static bool ndis_config_put_typed(const char *section, const char *key, const ch
     if (ok) {
         e->line = line;
         e->type = type;
+        e->changed = changed;
         e->hash = hash;
         e->next = ndis_config_buckets[hash % ndis_config_nbuckets];
         ndis_config_buckets[hash % ndis_config_nbuckets] = e;
@@ -119,7 +134,7 @@ static bool ndis_config_put_typed(const char *section, const char *key, const ch
 
 static bool ndis_config_put(const char *section, const char *key, const char *value, unsigned line)
 {
-    return ndis_config_put_typed(section, key, value, line, REG_SZ);
+    return ndis_config_put_typed(section, key, value, line, REG_SZ, false);
 }
 
 /* The line of the parameter file that set section/key, 0 if none did. */
@@ -156,6 +171,11 @@ void ndis_config_clear(void)
     free(ndis_config_buckets);
     ndis_config_buckets = NULL;
     ndis_config_nbuckets = ndis_config_count = 0;
+    while (ndis_config_tombs) {
+        struct ndis_config_tomb *t = ndis_config_tombs;
+        ndis_config_tombs = t->next;
+        free(t->section), free(t->key), free(t);
+    }
     pthread_mutex_unlock(&ndis_config_lock);
 }
 
@@ -260,7 +280,7 @@ static void ndis_cut_comment(char *s)
 }
 
 /* [driver], [adapter] or [adapter.N], written canonically into out; false otherwise. */
-static bool ndis_config_section(const char *name, char *out, size_t len)
+bool ndis_config_canonical_section(const char *name, char *out, size_t len)
 {
     if (strcasecmp(name, "driver") == 0 || strcasecmp(name, "adapter") == 0) {
         snprintf(out, len, "%s", strcasecmp(name, "driver") == 0 ? "driver" : "adapter");
@@ -319,7 +339,14 @@ static bool ndis_config_key_line(const char *path, unsigned line, const char *se
                  NDIS_CONFIG_MAX_KEYS);
         return false;
     }
-    if (!ndis_config_put(section, key, value, line)) {
+    ULONG type;
+    const char *why = NULL;
+    char stored[NDIS_CONFIG_MAX_VALUE + 1];
+    if (!ndis_config_parse_value(value, &type, stored, sizeof stored, &why)) {
+        snprintf(err, len, "%s:%u: the value of %s: %s", path, line, key, why);
+        return false;
+    }
+    if (!ndis_config_put_typed(section, key, stored, line, type, false)) {
         snprintf(err, len, "%s:%u: out of memory", path, line);
         return false;
     }
@@ -350,7 +377,7 @@ bool ndis_config_load(const char *path, char *err, size_t len)
                 snprintf(err, len, "%s:%u: a section line is [name] alone (a comment after it starts with ';')",
                          path, line);
                 ok = false;
-            } else if (!ndis_config_section(ndis_trim_space(s + 1), section, sizeof section)) {
+            } else if (!ndis_config_canonical_section(ndis_trim_space(s + 1), section, sizeof section)) {
                 snprintf(err, len, "%s:%u: unknown section [%.40s]: the sections are [driver], [adapter] and "
                          "[adapter.N]", path, line, ndis_trim_space(s + 1));
                 ok = false;
@@ -460,7 +487,7 @@ static bool ndis_config_get(const char *section, const char *key, char *out, siz
 /* ---- the registry view's other needs (registry.c) ---- */
 bool ndis_config_store(const char *section, const char *key, const char *value, ULONG type)
 {
-    return ndis_config_put_typed(section, key, value, 0, type);
+    return ndis_config_put_typed(section, key, value, 0, type, true);
 }
 
 bool ndis_config_delete(const char *section, const char *key)
@@ -483,8 +510,44 @@ bool ndis_config_delete(const char *section, const char *key)
                 break;
             }
         }
+    struct ndis_config_tomb *t = found ? calloc(1, sizeof *t) : NULL;
+    if (t != NULL && (t->section = strdup(section)) != NULL && (t->key = strdup(key)) != NULL) {
+        t->next = ndis_config_tombs;
+        ndis_config_tombs = t;
+    } else if (t != NULL) {
+        free(t->section), free(t);
+    }
     pthread_mutex_unlock(&ndis_config_lock);
     return found;
+}
+
+size_t ndis_config_changes(struct ndis_config_changed **out)
+{
+    size_t n = 0, cap = 0;
+    struct ndis_config_changed *v = NULL;
+    pthread_mutex_lock(&ndis_config_lock);
+    for (size_t i = 0; i < ndis_config_nbuckets; i++)
+        for (struct ndis_config_entry *e = ndis_config_buckets[i]; e; e = e->next)
+            cap += e->changed;
+    for (struct ndis_config_tomb *t = ndis_config_tombs; t; t = t->next)
+        cap++;
+    v = cap ? calloc(cap, sizeof *v) : NULL;
+    for (size_t i = 0; v && i < ndis_config_nbuckets; i++)
+        for (struct ndis_config_entry *e = ndis_config_buckets[i]; e; e = e->next)
+            if (e->changed)
+                v[n++] = (struct ndis_config_changed){ strdup(e->section), strdup(e->key), strdup(e->value), e->type };
+    for (struct ndis_config_tomb *t = ndis_config_tombs; v && t; t = t->next)
+        v[n++] = (struct ndis_config_changed){ strdup(t->section), strdup(t->key), NULL, REG_NONE };
+    pthread_mutex_unlock(&ndis_config_lock);
+    *out = v;
+    return v ? n : 0;
+}
+
+void ndis_config_changes_free(struct ndis_config_changed *changes, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(changes[i].section), free(changes[i].key), free(changes[i].value);
+    free(changes);
 }
 
 static int ndis_config_name_order(const void *a, const void *b)
@@ -666,7 +729,8 @@ NDISAPI VOID NdisWriteConfiguration(PNDIS_STATUS Status, NDIS_HANDLE Configurati
     default:
         return;
     }
-    *Status = ndis_config_put(c->section, key, value, 0) ? NDIS_STATUS_SUCCESS : NDIS_STATUS_RESOURCES;
+    *Status = ndis_config_put_typed(c->section, key, value, 0, REG_SZ, true) ? NDIS_STATUS_SUCCESS
+                                                                              : NDIS_STATUS_RESOURCES;
 }
 
 NDISAPI VOID NdisReadNetworkAddress(PNDIS_STATUS Status, PVOID *NetworkAddress, PUINT NetworkAddressLength,

@@ -395,6 +395,31 @@ bool ndis_config_lookup(const char *section, const char *key, char *out, size_t 
 bool ndis_config_store(const char *section, const char *key, const char *value, ULONG type);
 bool ndis_config_delete(const char *section, const char *key);
 bool ndis_config_name_at(const char *section, size_t index, char *out, size_t len);
+#define NDIS_REG_MULTI_SEP '\x1f' /* between the strings of a REG_MULTI_SZ in the store */
+/* "driver", "adapter" or "adapter.N" for a section name as a file spells it; false otherwise. */
+bool ndis_config_canonical_section(const char *name, char *out, size_t len);
+/* What the driver set (ZwSetValueKey, NdisWriteConfiguration) or deleted while it ran, in the
+ * store's form; ndis_config_changes_free frees the array. */
+struct ndis_config_changed {
+    char *section, *key, *value; /* value NULL: deleted */
+    ULONG type;
+};
+OPENNDIS_API size_t ndis_config_changes(struct ndis_config_changed **out);
+OPENNDIS_API void ndis_config_changes_free(struct ndis_config_changed *changes, size_t n);
+
+/* config_file.c: a parameter file's value syntax (plain text is REG_SZ; dword:, qword:, hex:,
+ * expand_sz:, multi_sz:, sz: prefixes) into the store's form and back; false with `why` for
+ * a value the syntax cannot hold. */
+OPENNDIS_API bool ndis_config_parse_value(const char *text, ULONG *type, char *out, size_t len, const char **why);
+OPENNDIS_API bool ndis_config_format_value(ULONG type, const char *stored, char *out, size_t len, const char **why);
+/* Writes changes into the parameter file at path (its link's target): changed keys' lines
+ * replaced, new keys appended to their section, deleted keys' lines removed, every other line
+ * kept; a new file renamed over the old. */
+struct ndis_config_change {
+    const char *section, *key, *value; /* value in file syntax; NULL: delete the key */
+};
+OPENNDIS_API bool ndis_config_rewrite(const char *path, const struct ndis_config_change *changes, size_t n, char *err,
+                                      size_t len);
 
 /* version.c: the NDIS version OpenNDIS reports and accepts (default 6.89). */
 OPENNDIS_API bool ndis_set_version(unsigned major, unsigned minor);

@@ -16,7 +16,6 @@
 #define NDIS_REG_SERVICES "\\registry\\machine\\system\\currentcontrolset\\services\\"
 #define NDIS_REG_NET_CLASS \
     "\\registry\\machine\\system\\currentcontrolset\\control\\class\\{4d36e972-e325-11ce-bfc1-08002be10318}\\"
-#define NDIS_REG_MULTI_SEP '\x1f' /* between the strings of a REG_MULTI_SZ in the store */
 
 struct ndis_regkey {
     char section[32]; /* "driver" or "adapter.N" */

@@ -46,12 +46,73 @@ struct run_args {
     bool no_recycle;       /* --no-recycle: every freed NBL goes back to malloc */
     const char *control;   /* --control: serve the driver's devices on this socket */
     const char *device_files; /* --device-files: and as files under this directory */
+    bool write_config;     /* --write-config: what the driver set goes back into --config */
 };
 
 /* Runs that serve the driver's devices run until stopped. */
 static bool run_serves(const struct run_args *a)
 {
     return a->control != NULL || a->device_files != NULL;
+}
+
+/* --write-config, in the driver's process: what it set or deleted, in the parameter file's
+ * syntax, for the supervising process to write (it keeps the privileges and the file). */
+static struct json_object *run_config_changes(void)
+{
+    struct ndis_config_changed *c;
+    size_t n = ndis_config_changes(&c);
+    struct json_object *list = json_object_new_array();
+    for (size_t i = 0; i < n; i++) {
+        if (c[i].section == NULL || c[i].key == NULL)
+            continue;
+        struct json_object *o = json_object_new_object();
+        json_object_object_add(o, "section", json_object_new_string(c[i].section));
+        json_object_object_add(o, "key", json_object_new_string(c[i].key));
+        char text[NDIS_CONFIG_MAX_VALUE + 32];
+        const char *why = NULL;
+        if (c[i].value == NULL)
+            json_object_object_add(o, "deleted", json_object_new_boolean(true));
+        else if (ndis_config_format_value(c[i].type, c[i].value, text, sizeof text, &why))
+            json_object_object_add(o, "value", json_object_new_string(text));
+        else
+            json_object_object_add(o, "not_written", json_object_new_string(why));
+        json_object_array_add(list, o);
+    }
+    ndis_config_changes_free(c, n);
+    return list;
+}
+
+/* --write-config, in the supervising process: the changes into the --config file. Returns
+ * false (with err) when the file cannot be written; a value the syntax cannot hold is named
+ * on stderr and left out. */
+static bool run_write_config(const char *path, struct json_object *report, char *err, size_t len)
+{
+    struct json_object *list;
+    if (!json_object_object_get_ex(report, "configuration_changes", &list) || !json_object_is_type(list, json_type_array))
+        return true;
+    size_t n = json_object_array_length(list), k = 0;
+    struct ndis_config_change *changes = calloc(n ? n : 1, sizeof *changes);
+    if (changes == NULL) {
+        snprintf(err, len, "%s: out of memory", path);
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        struct json_object *o = json_object_array_get_idx(list, i);
+        const char *section = json_str_field(o, "section"), *key = json_str_field(o, "key");
+        if (section == NULL || key == NULL)
+            continue;
+        if (json_str_field(o, "not_written")) {
+            fprintf(stderr, "openndis run: --write-config: [%s] %s is not written: %s\n", section, key,
+                    json_str_field(o, "not_written"));
+            continue;
+        }
+        changes[k++] = (struct ndis_config_change){ section, key, json_str_field(o, "value") };
+    }
+    bool ok = k == 0 || ndis_config_rewrite(path, changes, k, err, len);
+    if (ok && k > 0)
+        json_object_object_add(report, "configuration_written", json_object_new_uint64(k));
+    free(changes);
+    return ok;
 }
 
 static uint64_t run_drain(struct edge_loopback *lb, UCHAR *rx, size_t cap)
@@ -453,6 +514,8 @@ static struct json_object *run_life(void *arg)
     bool unloaded = sv_unload(image);
     step(life, "unload", -1, unloaded ? NDIS_STATUS_SUCCESS : NDIS_STATUS_FAILURE);
     json_object_object_add(r, "unloaded", json_object_new_boolean(unloaded));
+    if (a->write_config)
+        json_object_object_add(r, "configuration_changes", run_config_changes());
     json_object_object_add(r, "violations", violations_json());
     json_object_object_add(r, "faults", faults_json());
     bool pass = ok && unloaded && vf_violation_count() == 0;
@@ -523,6 +586,8 @@ static void run_render(FILE *out, struct json_object *r)
             fprintf(out, "  stopped by: %s\n", json_str_field(r, "stopped_by"));
         fputc('\n', out);
     }
+    if (json_str_field(r, "configuration_written"))
+        fprintf(out, "configuration: %s values the driver set written back\n\n", json_str_field(r, "configuration_written"));
 }
 
 static bool run_commit_pcap(struct out_file *pcap, struct json_object *report);
@@ -549,6 +614,8 @@ static void run_usage(FILE *out)
           "  --control SOCKET     serve the driver's control devices to Linux programs\n"
           "                       (libopenndis-client, openndis ioctl) on this Unix\n"
           "                       socket, then run until SIGINT/SIGTERM (or --duration)\n"
+          "  --write-config       write what the driver set (ZwSetValueKey,\n"
+          "                       NdisWriteConfiguration) back into the --config file\n"
           "  --device-files DIR   and as files under DIR (an empty directory; a FUSE mount):\n"
           "                       one per symbolic link, for open/read/write/ioctl\n"
           "  --pcap FILE          write every frame crossing the adapters to a pcap file\n"
@@ -590,7 +657,7 @@ int cmd_run(int argc, char **argv)
         { "duration", required_argument, NULL, 'd' }, { "pcap", required_argument, NULL, 'p' },
         { "user", required_argument, NULL, 'u' },     { "no-recycle", no_argument, NULL, 'R' },     { "help", no_argument, NULL, 'h' },
         { "inf", required_argument, NULL, 'i' },      { "control", required_argument, NULL, 'C' },
-        { "device-files", required_argument, NULL, 'F' },
+        { "device-files", required_argument, NULL, 'F' }, { "write-config", no_argument, NULL, 'W' },
         { NULL, 0, NULL, 0 },
     };
     struct run_args args = { .adapters = 2, .frames = 1000, .size = 64 };
@@ -636,6 +703,7 @@ int cmd_run(int argc, char **argv)
         case 'R': args.no_recycle = true; break;
         case 'C': args.control = optarg; break;
         case 'F': args.device_files = optarg; break;
+        case 'W': args.write_config = true; break;
         case 'e':
             if (strcmp(optarg, "tap") != 0 && strcmp(optarg, "loopback") != 0) {
                 fprintf(stderr, "openndis run: --edge is loopback or tap, not '%s'\n", optarg);
@@ -660,6 +728,10 @@ int cmd_run(int argc, char **argv)
         return EXIT_USAGE;
     }
     args.path = argv[optind];
+    if (args.write_config && args.config == NULL) {
+        fprintf(stderr, "openndis run: --write-config writes into the --config file: give one\n");
+        return EXIT_USAGE;
+    }
     /* The data path's fast mode: freed NBLs are reused. Not under verify, and not in
      * sanitizer builds, where it would hide a driver's use of a freed NBL. */
     ndis_nbl_set_recycling(!args.no_recycle);
@@ -719,6 +791,10 @@ int cmd_run(int argc, char **argv)
     if (!json_object_object_get_ex(report, "driver", NULL))
         json_object_object_add(report, "driver", json_object_new_string(args.path));
     bool written = run_commit_pcap(pcap, report);
+    if (args.write_config && !run_write_config(args.config, report, err, sizeof err)) {
+        fprintf(stderr, "openndis run: --write-config: %s\n", err);
+        written = false;
+    }
     int code = render_report(report, o.json, run_render);
     return written ? code : EXIT_WRITE;
 }
