@@ -98,14 +98,16 @@ _Static_assert(sizeof(va_list) == sizeof(struct ms_host_va_list), "System V va_l
     }
 /* A "..." export: the wrapper is variadic in the Microsoft convention, which spills RCX-R9
  * to their home slots so that every argument is one 8-byte slot in order, and forwards
- * MS_VARIADIC_SLOTS of them. Slots past the caller's last argument are read from its own
- * frame and ignored by the callee, which reads only what its format names. */
+ * MS_VARIADIC_SLOTS of them. Slots past the caller's last argument are read from the frames
+ * above it and ignored by the callee, which reads only what its format names: those reads
+ * are meant, so AddressSanitizer does not check them (they may fall in a redzone of a frame
+ * up the stack). */
 #define MS_VARIADIC_SLOTS 32
 #define MS_S8(s, i) s[i], s[i + 1], s[i + 2], s[i + 3], s[i + 4], s[i + 5], s[i + 6], s[i + 7]
 #define MS_THUNK_VARIADIC(module, name)                                                                 \
     extern char ms_target_##name[] __asm__(#name);                                                      \
-    __attribute__((ms_abi, section("openndis_ms_thunks"), noinline)) static ms_u64 ms_##name(ms_u64 a0, \
-                                                                                           ...)      \
+    __attribute__((ms_abi, section("openndis_ms_thunks"), noinline, no_sanitize("address"))) static ms_u64 \
+    ms_##name(ms_u64 a0, ...)                                                                           \
     {                                                                                                   \
         MS_ENTER;                                                                                       \
         ms_u64 s[MS_VARIADIC_SLOTS] = { a0 };                                                           \
