@@ -172,11 +172,12 @@ NDISAPI NDIS_STATUS NdisMSetMiniportAttributes(NDIS_HANDLE NdisMiniportHandle,
     case NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_HARDWARE_ASSIST_ATTRIBUTES:
         return ndis_hw_assist_attributes(a, &MiniportAttributes->HardwareAssistAttributes, site);
     case NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_OFFLOAD_ATTRIBUTES:
+        return ndis_offload_attributes(a, &MiniportAttributes->OffloadAttributes, site);
     case NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_NATIVE_802_11_ATTRIBUTES:
     case NDIS_OBJECT_TYPE_HD_SPLIT_ATTRIBUTES:
     case NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_NDK_ATTRIBUTES:
     case NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_PACKET_DIRECT_ATTRIBUTES:
-        /* Accepted; OpenNDIS offers no offloads to use them yet. */
+        /* Accepted; OpenNDIS offers nothing that uses them yet. */
         return NDIS_STATUS_SUCCESS;
     default:
         vf_violation(VF_ATTRIBUTES_INVALID, fn, site, "Header.Type 0x%02X is not a miniport adapter attributes type", type);

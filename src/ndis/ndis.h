@@ -187,6 +187,7 @@ struct ndis_adapter {
     bool added;                          /* MiniportAddDevice succeeded: MiniportRemoveDevice is owed */
     bool has_add_device_context;         /* init_parameters.MiniportAddDeviceContext was set */
     NDIS_STATUS add_status;              /* what MiniportAddDevice returned */
+    _Atomic unsigned rx_checksum;        /* receive checksum offloads advertised (offload.c) */
     bool has_registration, has_general;
     NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES registration;
     NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES general;
@@ -235,6 +236,11 @@ void ndis_hw_assist_before_oid(struct ndis_adapter *a, NDIS_REQUEST_TYPE type, N
 void ndis_hw_assist_after_oid(struct ndis_adapter *a, NDIS_REQUEST_TYPE type, NDIS_OID oid, PVOID buffer, ULONG length,
                               NDIS_STATUS status);
 void ndis_hw_assist_check_receive(struct ndis_adapter *a, PNET_BUFFER_LIST nbl, const char *fn, const void *site);
+/* offload.c: the offload attributes (receive checksum capabilities kept), and each receive
+ * indication's checksum results checked against them. */
+NDIS_STATUS ndis_offload_attributes(struct ndis_adapter *a, const NDIS_MINIPORT_ADAPTER_OFFLOAD_ATTRIBUTES *o,
+                                    const void *site);
+void ndis_offload_check_receive(struct ndis_adapter *a, PNET_BUFFER_LIST nbl, const char *fn, const void *site);
 /* An NDIS_STATUS_RECEIVE_QUEUE_STATE indication must name a queue NDIS allocated. */
 void ndis_hw_assist_check_queue_state(struct ndis_adapter *a, const NDIS_STATUS_INDICATION *ind, const char *fn,
                                       const void *site);

@@ -49,6 +49,26 @@ static NDIS_STATUS SetAttributes(PVMQ_ADAPTER Adapter)
     if (Status != NDIS_STATUS_SUCCESS)
         return Status;
 
+    /* IPv4 receive checksums of the IP header and TCP: what its receives may report */
+    NDIS_OFFLOAD Offload;
+    NdisZeroMemory(&Offload, sizeof(Offload));
+    Offload.Header.Type = NDIS_OBJECT_TYPE_OFFLOAD;
+    Offload.Header.Revision = NDIS_OFFLOAD_REVISION_1;
+    Offload.Header.Size = NDIS_SIZEOF_NDIS_OFFLOAD_REVISION_1;
+    Offload.Checksum.IPv4Receive.Encapsulation = NDIS_ENCAPSULATION_IEEE_802_3;
+    Offload.Checksum.IPv4Receive.IpChecksum = NDIS_OFFLOAD_SUPPORTED;
+    Offload.Checksum.IPv4Receive.TcpChecksum = NDIS_OFFLOAD_SUPPORTED;
+    NDIS_MINIPORT_ADAPTER_OFFLOAD_ATTRIBUTES OffloadAttributes;
+    NdisZeroMemory(&OffloadAttributes, sizeof(OffloadAttributes));
+    OffloadAttributes.Header.Type = NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_OFFLOAD_ATTRIBUTES;
+    OffloadAttributes.Header.Revision = NDIS_MINIPORT_ADAPTER_OFFLOAD_ATTRIBUTES_REVISION_1;
+    OffloadAttributes.Header.Size = NDIS_SIZEOF_MINIPORT_ADAPTER_OFFLOAD_ATTRIBUTES_REVISION_1;
+    OffloadAttributes.DefaultOffloadConfiguration = &Offload;
+    OffloadAttributes.HardwareOffloadCapabilities = &Offload;
+    Status = NdisMSetMiniportAttributes(Adapter->Handle, (PNDIS_MINIPORT_ADAPTER_ATTRIBUTES)&OffloadAttributes);
+    if (Status != NDIS_STATUS_SUCCESS)
+        return Status;
+
     NDIS_RECEIVE_FILTER_CAPABILITIES Caps;
     NdisZeroMemory(&Caps, sizeof(Caps));
     Caps.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
@@ -319,8 +339,20 @@ static VOID VmqReflect(PVMQ_ADAPTER Adapter, PNET_BUFFER Nb)
     NET_BUFFER_LIST_SET_HASH_TYPE(Rx, NDIS_HASH_TCP_IPV4);
     NET_BUFFER_LIST_SET_HASH_FUNCTION(Rx, NdisHashFunctionToeplitz);
 #endif
+    /* checksum results: IP and TCP validated, as advertised; the breaks report what is not */
+    NDIS_TCP_IP_CHECKSUM_NET_BUFFER_LIST_INFO Checksum;
+    Checksum.Value = NULL;
+    Checksum.Receive.IpChecksumSucceeded = 1;
+    Checksum.Receive.TcpChecksumSucceeded = 1;
+#if defined(BREAK_CHECKSUM_NOT_ADVERTISED) /* ND2206: UDP receive checksums were never advertised */
+    Checksum.Receive.TcpChecksumSucceeded = 0;
+    Checksum.Receive.UdpChecksumSucceeded = 1;
+#elif defined(BREAK_CHECKSUM_INCONSISTENT) /* ND2207: the TCP checksum both failed and succeeded */
+    Checksum.Receive.TcpChecksumFailed = 1;
+#endif
+    NET_BUFFER_LIST_INFO(Rx, TcpIpChecksumNetBufferListInfo) = Checksum.Value;
     Rx->SourceHandle = Adapter->Handle;
-    NdisMIndicateReceiveNetBufferLists(Adapter->Handle, Rx, 0, 1, NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL); /* expect ND2201: rogue_vmq_unallocated_queue; expect ND2202: rogue_vmq_hash_not_enabled; expect ND2205: rogue_vmq_filter_wrong_queue */
+    NdisMIndicateReceiveNetBufferLists(Adapter->Handle, Rx, 0, 1, NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL); /* expect ND2201: rogue_vmq_unallocated_queue; expect ND2202: rogue_vmq_hash_not_enabled; expect ND2205: rogue_vmq_filter_wrong_queue; expect ND2206: rogue_vmq_checksum_not_advertised; expect ND2207: rogue_vmq_checksum_inconsistent */
 }
 
 static VOID VmqSend(NDIS_HANDLE Context, PNET_BUFFER_LIST Nbls, NDIS_PORT_NUMBER Port, ULONG Flags)
