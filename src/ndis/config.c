@@ -773,6 +773,54 @@ NDISAPI VOID NdisReadNetworkAddress(PNDIS_STATUS Status, PVOID *NetworkAddress, 
     *Status = NDIS_STATUS_SUCCESS;
 }
 
+/* The driver's Parameters subkey is its service key's values, as in the registry view
+ * (registry.c): a handle on the same [driver] section, closed with NdisCloseConfiguration.
+ * No other subkey is kept. */
+NDISAPI VOID NdisOpenConfigurationKeyByName(PNDIS_STATUS Status, NDIS_HANDLE ConfigurationHandle, PNDIS_STRING SubKeyName,
+                                            PNDIS_HANDLE SubKeyHandle)
+{
+    static const char fn[] = "NdisOpenConfigurationKeyByName";
+    const void *site = VF_CALLER;
+    if (Status == NULL || SubKeyHandle == NULL || SubKeyName == NULL) {
+        vf_violation(VF_KERNEL_OBJECT_MISUSE, fn, site, "%s is NULL",
+                     Status == NULL ? "Status" : SubKeyHandle == NULL ? "SubKeyHandle" : "SubKeyName");
+        return;
+    }
+    *Status = NDIS_STATUS_FAILURE;
+    *SubKeyHandle = NULL;
+    if (!ke_irql_at_most(PASSIVE_LEVEL, fn, site))
+        return;
+    struct ndis_config_handle *c = ndis_config_from_handle(ConfigurationHandle, fn, site);
+    if (c == NULL)
+        return;
+    char name[NDIS_CONFIG_MAX_KEY + 1];
+    ndis_keyword_text(SubKeyName, name, sizeof name);
+    if (strcmp(c->section, "driver") != 0 || strcasecmp(name, "Parameters") != 0) {
+        char why[NDIS_CONFIG_MAX_KEY + 128];
+        snprintf(why, sizeof why, "only the driver's Parameters subkey is kept, not '%s' of [%s]", name, c->section);
+        ke_unsupported(fn, why, site);
+        return;
+    }
+    if (vf_fault_inject(fn, site)) {
+        *Status = NDIS_STATUS_RESOURCES;
+        return;
+    }
+    struct ndis_config_handle *sub = ke_pool_alloc(ndis_config_owner(c), sizeof *sub, 0, site, fn);
+    if (sub == NULL) {
+        *Status = NDIS_STATUS_RESOURCES;
+        return;
+    }
+    memset(sub, 0, sizeof *sub);
+    snprintf(sub->section, sizeof sub->section, "%s", c->section);
+    if (!ndis_handle_add(sub, NDIS_HANDLE_CONFIGURATION)) {
+        ke_pool_free(sub);
+        *Status = NDIS_STATUS_RESOURCES;
+        return;
+    }
+    *SubKeyHandle = sub;
+    *Status = NDIS_STATUS_SUCCESS;
+}
+
 NDISAPI VOID NdisCloseConfiguration(NDIS_HANDLE ConfigurationHandle)
 {
     static const char fn[] = "NdisCloseConfiguration";

@@ -59,17 +59,6 @@ NDISAPI NDIS_STATUS NdisMRemoveMiniport(NDIS_HANDLE MiniportAdapterHandle)
     return NDIS_STATUS_FAILURE;
 }
 
-NDISAPI VOID NdisOpenConfigurationKeyByName(PNDIS_STATUS Status, NDIS_HANDLE ConfigurationHandle, PNDIS_STRING SubKeyName,
-                                            PNDIS_HANDLE SubKeyHandle)
-{
-    (void)ConfigurationHandle, (void)SubKeyName;
-    if (SubKeyHandle)
-        *SubKeyHandle = NULL;
-    ke_unsupported("NdisOpenConfigurationKeyByName", "configuration subkeys are not kept", VF_CALLER);
-    if (Status)
-        *Status = NDIS_STATUS_FAILURE;
-}
-
 NDISAPI PNET_BUFFER_LIST NdisAllocateCloneNetBufferList(PNET_BUFFER_LIST OriginalNetBufferList,
                                                         NDIS_HANDLE NetBufferListPoolHandle,
                                                         NDIS_HANDLE NetBufferPoolHandle, ULONG AllocateCloneFlags)

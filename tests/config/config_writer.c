@@ -1,7 +1,7 @@
 /* A driver that changes its own configuration, for `run --write-config` (tests/scripts/
  * config_write.sh): through its service key (ZwSetValueKey, ZwDeleteValueKey) and through
- * NdisWriteConfiguration, values of each registry type the parameter file can hold, and one
- * it cannot. It prints what it read, so a second run shows the first run's values came back. */
+ * NdisWriteConfiguration (through its Parameters subkey, as NetKVM opens it), values of each
+ * registry type the parameter file can hold, and one it cannot. It prints what it read, so a second run shows the first run's values came back. */
 #include "../rogue/rogue.h"
 
 static NTSTATUS SetValue(HANDLE Key, PCWSTR Name, ULONG Type, const void *Data, ULONG Size)
@@ -58,12 +58,21 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
                                        NDIS_SIZEOF_CONFIGURATION_OBJECT_REVISION_1 }, RogueHandle, 0 };
     NDIS_HANDLE Config;
     if (NdisOpenConfigurationEx(&Co, &Config) == NDIS_STATUS_SUCCESS) {
+        /* as NetKVM does: its Parameters subkey, which is the same values */
+        NDIS_STRING Parameters = NDIS_STRING_CONST("Parameters"), Other = NDIS_STRING_CONST("Other");
+        NDIS_HANDLE Sub = NULL, None = NULL;
+        NdisOpenConfigurationKeyByName(&Status, Config, &Parameters, &Sub);
+        DbgPrint("subkey Parameters: 0x%08X\n", (unsigned)Status);
+        NdisOpenConfigurationKeyByName(&Status, Config, &Other, &None);
+        DbgPrint("subkey Other: 0x%08X\n", (unsigned)Status);
         NDIS_STRING Keyword = NDIS_STRING_CONST("Mode");
         NDIS_CONFIGURATION_PARAMETER P;
         NdisZeroMemory(&P, sizeof P);
         P.ParameterType = NdisParameterInteger;
         P.ParameterData.IntegerData = 42;
-        NdisWriteConfiguration(&Status, Config, &Keyword, &P);
+        NdisWriteConfiguration(&Status, Sub != NULL ? Sub : Config, &Keyword, &P);
+        if (Sub != NULL)
+            NdisCloseConfiguration(Sub);
         NdisCloseConfiguration(Config);
     }
     return STATUS_SUCCESS;

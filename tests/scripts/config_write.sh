@@ -25,6 +25,10 @@ INI
 ln -s dir/params.ini "$work/link.ini"
 "$cli" run --adapters 1 --frames 0 --config "$work/link.ini" --write-config "$driver" >"$work/run.out" 2>&1
 grep -q 'runs before: 0' "$work/run.out" || fail "first run"
+grep -q 'subkey Parameters: 0x00000000' "$work/run.out" || fail "NdisOpenConfigurationKeyByName(Parameters)"
+grep -q 'subkey Other: 0xC0000001' "$work/run.out" || fail "NdisOpenConfigurationKeyByName of another subkey"
+grep -q "NdisOpenConfigurationKeyByName is not supported (only the driver's Parameters subkey is kept" "$work/run.out" ||
+    fail "the refused subkey is not named"
 grep -q 'configuration: 6 values the driver set written back' "$work/run.out" || fail "the count of values written"
 grep -q 'Broken.*not written.*line break' "$work/run.out" || fail "the value with a line break is not named"
 [ -L "$work/link.ini" ] || fail "the link was replaced"
