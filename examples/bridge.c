@@ -40,7 +40,9 @@
 
 static openndis_client *client; /* through the control socket, or */
 static uint32_t device;
-static int file = -1;           /* the device as a file */
+static int file = -1;           /* the device as a file: reads and ioctls, */
+static int file_w = -1;         /* and writes on a second open (Linux serializes a read and a
+                                 * write on one regular file's descriptor: its position lock) */
 static int tap = -1;
 static atomic_bool stopping;
 
@@ -67,7 +69,7 @@ static openndis_status dev_write(const void *buf, size_t len)
     size_t written;
     if (client != NULL)
         return openndis_write(client, device, buf, len, &written);
-    ssize_t r = write(file, buf, len);
+    ssize_t r = write(file_w, buf, len);
     return r >= 0 ? OPENNDIS_STATUS_SUCCESS : errno == ENOTCONN || errno == ENODEV ? OPENNDIS_STATUS_DISCONNECTED
                                                                                     : OPENNDIS_STATUS_CANCELLED;
 }
@@ -162,7 +164,7 @@ int main(int argc, char **argv)
     const char *name = as_file ? argv[1] : argv[2], *ifname = argv[fixed - 1];
     openndis_status s;
     if (as_file) {
-        if ((file = open(name, O_RDWR | O_CLOEXEC)) < 0) {
+        if ((file = open(name, O_RDWR | O_CLOEXEC)) < 0 || (file_w = open(name, O_RDWR | O_CLOEXEC)) < 0) {
             fprintf(stderr, "bridge: cannot open %s: %s\n", name, strerror(errno));
             return 1;
         }
@@ -223,6 +225,8 @@ int main(int argc, char **argv)
     pthread_join(a, NULL);
     if (file >= 0)
         close(file);
+    if (file_w >= 0)
+        close(file_w);
     /* the other thread may sit in a read of the interface, which nothing wakes: the process
      * ends with it still there, so the connection's memory is left to the exit */
     return 0;

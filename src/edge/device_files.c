@@ -26,7 +26,7 @@
 
 #include "edge.h"
 #include "../kernel/irp.h"
-#include "../client/include/openndis/device_file.h"
+#include "../common/include/openndis/device_file.h"
 
 #define DF_MAX_NAMES 256  /* link names given an inode number, for the mount's life */
 #define DF_NAME_MAX 200

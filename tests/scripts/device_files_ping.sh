@@ -3,7 +3,7 @@
 # The driver's devices as plain files: `openndis run --edge tap --device-files DIR` mounts one
 # file per symbolic link the sample made, and examples/bridge, given DIR/OpenNdisSample, uses
 # nothing but open, ioctl (openndis/device_file.h), read and write on it. Ping crosses both
-# ways as in control_ping; the bridge's SIGTERM interrupts its blocked read (the pended IRP
+# ways as in control_ping, each reply within 500 ms; the bridge's SIGTERM interrupts its blocked read (the pended IRP
 # is cancelled) so it ends at once; SIGTERM ends the run with PASS and the mount gone. A
 # directory that is not empty, or not a directory, is refused before the driver runs.
 # Needs root, /dev/net/tun and /dev/fuse; exits 77 (skipped) without them.
@@ -62,8 +62,14 @@ grep -q 'sample control interface 1.0' "$work/bridge.out" || fail "the ioctl IOC
 ip link set "$if0" netns "$ns1" && ip link set "$ifb" netns "$ns2" || fail "cannot move the interfaces"
 ip -n "$ns1" addr add 10.78.0.1/24 dev "$if0" && ip -n "$ns1" link set "$if0" up
 ip -n "$ns2" addr add 10.78.0.2/24 dev "$ifb" && ip -n "$ns2" link set "$ifb" up
-ip netns exec "$ns1" ping -c 3 -i 0.2 -W 2 10.78.0.2 || fail "no ping from the adapter's side to the file's"
-ip netns exec "$ns2" ping -c 3 -i 0.2 -W 2 10.78.0.1 || fail "no ping from the file's side to the adapter's"
+# each way, and promptly: a frame must not wait for the next one to come along
+quick() { # the ping output: its slowest reply under 500 ms
+    awk -F/ '/^rtt/ { exit !($6 < 500) }'
+}
+ip netns exec "$ns1" ping -c 3 -i 0.2 -W 2 10.78.0.2 >"$work/ping1" || { cat "$work/ping1"; fail "no ping from the adapter's side to the file's"; }
+quick <"$work/ping1" || { cat "$work/ping1"; fail "replies from the file's side took 500 ms or more"; }
+ip netns exec "$ns2" ping -c 3 -i 0.2 -W 2 10.78.0.1 >"$work/ping2" || { cat "$work/ping2"; fail "no ping from the file's side to the adapter's"; }
+quick <"$work/ping2" || { cat "$work/ping2"; fail "replies to the file's side took 500 ms or more"; }
 
 kill -TERM "$bpid"
 for _ in $(seq 50); do

@@ -1,4 +1,5 @@
-/* A driver's device as a file: `openndis run --device-files DIR` puts one file per symbolic
+/* (Installed as openndis/device_file.h; in common because both the server, src/edge, and
+ * programs read it.) A driver's device as a file: `openndis run --device-files DIR` puts one file per symbolic
  * link the driver made under DIR (a FUSE mount), and plain Linux programs use it with open,
  * read, write and this ioctl, no library needed (docs/control-devices.md):
  *
