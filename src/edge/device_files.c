@@ -328,6 +328,16 @@ static void df_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, s
     free(buf);
 }
 
+/* As when the opener's process dies: its requests cancelled, CLEANUP, the outstanding ones
+ * answered, CLOSE; then its process ends. */
+static void df_close(struct df_open *o)
+{
+    ke_io_cancel(o->file, 0, true);
+    ke_io_close(o->file);
+    ke_process_destroy(o->process);
+    free(o);
+}
+
 static void df_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
     struct device_files *df = fuse_req_userdata(req);
@@ -370,9 +380,7 @@ static void df_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
                 break;
             }
         pthread_mutex_unlock(&df->lock);
-        ke_io_close(o->file);
-        ke_process_destroy(o->process);
-        free(o);
+        df_close(o);
     }
 }
 
@@ -453,10 +461,7 @@ static void df_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
     while (o->cancelling)
         pthread_cond_wait(&df->cancelled, &df->lock);
     pthread_mutex_unlock(&df->lock);
-    ke_io_cancel(o->file, 0, true);
-    ke_io_close(o->file); /* CLEANUP, the outstanding requests answered, CLOSE */
-    ke_process_destroy(o->process);
-    free(o);
+    df_close(o);
     fuse_reply_err(req, 0);
 }
 
@@ -521,6 +526,20 @@ bool edge_device_files_usable(const char *dir, char *err, size_t len)
     return empty && access("/dev/fuse", R_OK | W_OK) == 0;
 }
 
+static void df_free(struct device_files *df, bool mounted)
+{
+    if (df->session != NULL) {
+        if (mounted)
+            fuse_session_unmount(df->session);
+        fuse_session_destroy(df->session);
+    }
+    if (df->stop >= 0)
+        close(df->stop);
+    pthread_cond_destroy(&df->cancelled);
+    pthread_mutex_destroy(&df->lock);
+    free(df);
+}
+
 struct device_files *edge_device_files_mount(const char *dir, char *err, size_t len)
 {
     if (!edge_device_files_usable(dir, err, len))
@@ -540,23 +559,12 @@ struct device_files *edge_device_files_mount(const char *dir, char *err, size_t 
     df->session = df->stop >= 0 ? fuse_session_new(&args, &df_ops, sizeof df_ops, df) : NULL;
     if (df->session == NULL || fuse_session_mount(df->session, dir) != 0) {
         snprintf(err, len, "--device-files %s: cannot mount it (FUSE: /dev/fuse and root, or fusermount3)", dir);
-        if (df->session)
-            fuse_session_destroy(df->session);
-        if (df->stop >= 0)
-            close(df->stop);
-        pthread_cond_destroy(&df->cancelled);
-        pthread_mutex_destroy(&df->lock);
-        free(df);
+        df_free(df, false);
         return NULL;
     }
     if (pthread_create(&df->thread, NULL, df_thread, df) != 0) {
         snprintf(err, len, "--device-files: cannot start its thread");
-        fuse_session_unmount(df->session);
-        fuse_session_destroy(df->session);
-        close(df->stop);
-        pthread_cond_destroy(&df->cancelled);
-        pthread_mutex_destroy(&df->lock);
-        free(df);
+        df_free(df, true);
         return NULL;
     }
     return df;
@@ -579,15 +587,7 @@ void edge_device_files_unmount(struct device_files *df)
         pthread_mutex_unlock(&df->lock);
         if (o == NULL)
             break;
-        ke_io_cancel(o->file, 0, true);
-        ke_io_close(o->file);
-        ke_process_destroy(o->process);
-        free(o);
+        df_close(o);
     }
-    fuse_session_unmount(df->session);
-    fuse_session_destroy(df->session);
-    close(df->stop);
-    pthread_cond_destroy(&df->cancelled);
-    pthread_mutex_destroy(&df->lock);
-    free(df);
+    df_free(df, true);
 }
