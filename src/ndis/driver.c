@@ -510,6 +510,17 @@ void ndis_registrations_each(PDRIVER_OBJECT object,
             else
                 r.absent[r.nabsent++] = h->role;
         }
+        const struct {
+            const void *handler;
+            const char *role;
+        } pnp[] = { { (const void *)d->pnp.MiniportAddDeviceHandler, "MiniportAddDevice" },
+                    { (const void *)d->pnp.MiniportRemoveDeviceHandler, "MiniportRemoveDevice" },
+                    { (const void *)d->pnp.MiniportFilterResourceRequirementsHandler,
+                      "MiniportFilterResourceRequirements" },
+                    { (const void *)d->pnp.MiniportStartDeviceHandler, "MiniportStartDevice" } };
+        for (size_t i = 0; i < sizeof pnp / sizeof pnp[0]; i++)
+            if (pnp[i].handler != NULL)
+                r.pnp[r.npnp++] = pnp[i].role;
         fn(&r, arg);
     }
 }

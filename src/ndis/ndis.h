@@ -86,6 +86,8 @@ struct ndis_registration_info {
     size_t npresent;
     const char *absent[NDIS_HANDLER_ROLES_MAX]; /* roles the revision knows that were NULL */
     size_t nabsent;
+    const char *pnp[4]; /* PnP handlers set through NdisSetOptionalHandlers */
+    size_t npnp;
     bool deregistered;
 };
 /* Calls `fn` for each registration the driver made, in order. */

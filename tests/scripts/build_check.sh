@@ -121,6 +121,8 @@ msvcisms() {
     [ "$rc" = 1 ] || { cat "$out.run"; fail "msvcisms run: exit $rc, not the failed initialize"; }
     expect_line "$out.run" "[driver] msvcisms quirks 8 vlib 411"
     expect_line "$out.run" "[driver] args 1 2 3 4 5 6 7 8 9 10 11 12 13 14"
+    "$openndis" info "$out" > "$out.info" 2>&1 || { cat "$out.info"; fail "msvcisms info"; }
+    expect_line "$out.info" "PnP handlers  MiniportAddDevice MiniportRemoveDevice MiniportFilterResourceRequirements"
     # PnP order: add, initialize with the context add registered, remove after the failure
     grep -E '^\[driver\] (add|initialize|remove)' "$out.run" > "$out.order"
     printf '%s\n' "[driver] add device: 0x00000000" "[driver] initialize: its add-device context" \

@@ -119,6 +119,9 @@ static void info_render(FILE *out, struct json_object *r)
             fputc('\n', out);
             print_names(out, "handlers", h);
             print_names(out, "not provided", absent);
+            struct json_object *pnp;
+            if (json_object_object_get_ex(g, "pnp_handlers", &pnp))
+                print_names(out, "PnP handlers", pnp);
         }
         if (json_object_array_length(regs) == 0)
             fprintf(out, "registered      nothing\n");

@@ -164,6 +164,12 @@ static void registration_add(const struct ndis_registration_info *r, void *list)
         json_object_array_add(absent, json_object_new_string(r->absent[i]));
     json_object_object_add(o, "handlers", present);
     json_object_object_add(o, "absent", absent);
+    if (r->npnp > 0) { /* NdisSetOptionalHandlers' PnP characteristics */
+        struct json_object *pnp = json_object_new_array();
+        for (size_t i = 0; i < r->npnp; i++)
+            json_object_array_add(pnp, json_object_new_string(r->pnp[i]));
+        json_object_object_add(o, "pnp_handlers", pnp);
+    }
     json_object_object_add(o, "deregistered", json_object_new_boolean(r->deregistered));
     json_object_array_add(list, o);
 }
