@@ -601,6 +601,22 @@ static struct ke_pool *ndis_config_owner(struct ndis_config_handle *c)
     return ke_pool_owner(c);
 }
 
+/* A configuration handle on `section`, from the caller's pool, known to the handle table. */
+static struct ndis_config_handle *ndis_config_handle_new(struct ke_pool *owner, const char *section,
+                                                         const void *site, const char *fn)
+{
+    struct ndis_config_handle *c = ke_pool_alloc(owner, sizeof *c, 0, site, fn);
+    if (c == NULL)
+        return NULL;
+    memset(c, 0, sizeof *c);
+    snprintf(c->section, sizeof c->section, "%s", section);
+    if (!ndis_handle_add(c, NDIS_HANDLE_CONFIGURATION)) {
+        ke_pool_free(c);
+        return NULL;
+    }
+    return c;
+}
+
 NDISAPI NDIS_STATUS NdisOpenConfigurationEx(PNDIS_CONFIGURATION_OBJECT ConfigObject, PNDIS_HANDLE ConfigurationHandle)
 {
     static const char fn[] = "NdisOpenConfigurationEx";
@@ -619,19 +635,15 @@ NDISAPI NDIS_STATUS NdisOpenConfigurationEx(PNDIS_CONFIGURATION_OBJECT ConfigObj
         return NDIS_STATUS_INVALID_PARAMETER;
     if (vf_fault_inject(fn, site))
         return NDIS_STATUS_RESOURCES;
-    struct ndis_config_handle *c = ke_pool_alloc(owner, sizeof *c, 0, site, fn);
-    if (c == NULL)
-        return NDIS_STATUS_RESOURCES;
-    memset(c, 0, sizeof *c);
+    char section[32];
     struct ndis_adapter *a = ndis_adapter_from_handle(ConfigObject->NdisHandle);
     if (a != NULL)
-        snprintf(c->section, sizeof c->section, "adapter.%u", a->index);
+        snprintf(section, sizeof section, "adapter.%u", a->index);
     else
-        snprintf(c->section, sizeof c->section, "driver");
-    if (!ndis_handle_add(c, NDIS_HANDLE_CONFIGURATION)) {
-        ke_pool_free(c);
+        snprintf(section, sizeof section, "driver");
+    struct ndis_config_handle *c = ndis_config_handle_new(owner, section, site, fn);
+    if (c == NULL)
         return NDIS_STATUS_RESOURCES;
-    }
     *ConfigurationHandle = c;
     return NDIS_STATUS_SUCCESS;
 }
@@ -805,20 +817,9 @@ NDISAPI VOID NdisOpenConfigurationKeyByName(PNDIS_STATUS Status, NDIS_HANDLE Con
         *Status = NDIS_STATUS_RESOURCES;
         return;
     }
-    struct ndis_config_handle *sub = ke_pool_alloc(ndis_config_owner(c), sizeof *sub, 0, site, fn);
-    if (sub == NULL) {
-        *Status = NDIS_STATUS_RESOURCES;
-        return;
-    }
-    memset(sub, 0, sizeof *sub);
-    snprintf(sub->section, sizeof sub->section, "%s", c->section);
-    if (!ndis_handle_add(sub, NDIS_HANDLE_CONFIGURATION)) {
-        ke_pool_free(sub);
-        *Status = NDIS_STATUS_RESOURCES;
-        return;
-    }
+    struct ndis_config_handle *sub = ndis_config_handle_new(ndis_config_owner(c), c->section, site, fn);
     *SubKeyHandle = sub;
-    *Status = NDIS_STATUS_SUCCESS;
+    *Status = sub != NULL ? NDIS_STATUS_SUCCESS : NDIS_STATUS_RESOURCES;
 }
 
 NDISAPI VOID NdisCloseConfiguration(NDIS_HANDLE ConfigurationHandle)

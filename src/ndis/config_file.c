@@ -259,9 +259,8 @@ bool ndis_config_rewrite(const char *path, const struct ndis_config_change *chan
     struct ndis_file_line *lines = NULL;
     char section[32] = "", *buf = NULL;
     size_t bufcap = 0;
-    bool ok = f != NULL, trailing_newline = true;
+    bool ok = f != NULL;
     for (ssize_t got; ok && (got = getline(&buf, &bufcap, f)) >= 0;) {
-        trailing_newline = got > 0 && buf[got - 1] == '\n';
         while (got > 0 && (buf[got - 1] == '\n' || buf[got - 1] == '\r'))
             buf[--got] = '\0';
         if (nlines == cap) {
@@ -330,7 +329,6 @@ bool ndis_config_rewrite(const char *path, const struct ndis_config_change *chan
                 fprintf(m, "%s = %s\n", changes[d].key, changes[d].value);
             }
     }
-    (void)trailing_newline; /* the new file ends every line, the last one too */
     if (m != NULL && fclose(m) != 0)
         ok = false;
     free(done);
