@@ -1322,6 +1322,7 @@ NTKERNELAPI BOOLEAN KeDeregisterBugCheckCallback(PKBUGCHECK_CALLBACK_RECORD Call
 OPENNDIS_EXTERN_C_END
 
 #include <wdm/hardware.h> /* interrupts, resources, PCI configuration space, registers */
+#include <wdm/mdl.h>      /* memory descriptor lists */
 
 C_ASSERT(offsetof(IRP, IoStatus) == 0x30 && offsetof(IRP, UserIosb) == 0x48 && offsetof(IRP, UserBuffer) == 0x70);
 C_ASSERT(offsetof(IRP, Tail.Overlay.CurrentStackLocation) == 0xB8 && sizeof(IRP) == 0xD0);

@@ -8,76 +8,10 @@
 
 OPENNDIS_EXTERN_C_BEGIN
 
-/* ---- MDL ------------------------------------------------------------------------------ */
-typedef struct _MDL {
-    struct _MDL *Next;
-    CSHORT Size;
-    CSHORT MdlFlags;
-    PVOID Process; /* AllocationProcessorNumber in newer kernels: same slot */
-    PVOID MappedSystemVa;
-    PVOID StartVa; /* page-aligned */
-    ULONG ByteCount;
-    ULONG ByteOffset;
-} MDL, *PMDL, NDIS_BUFFER, *PNDIS_BUFFER;
+/* ---- MDL (wdm/mdl.h): NDIS's names for it --------------------------------------------- */
+typedef MDL NDIS_BUFFER, *PNDIS_BUFFER;
 typedef MDL NDIS_MDL, *PNDIS_MDL;
 
-#define MDL_MAPPED_TO_SYSTEM_VA 0x0001
-#define MDL_PAGES_LOCKED 0x0002
-#define MDL_SOURCE_IS_NONPAGED_POOL 0x0004
-#define MDL_ALLOCATED_FIXED_SIZE 0x0008
-#define MDL_PARTIAL 0x0010
-#define MDL_PARTIAL_HAS_BEEN_MAPPED 0x0020
-#define MDL_IO_PAGE_READ 0x0040
-#define MDL_WRITE_OPERATION 0x0080
-#define MDL_NETWORK_HEADER 0x1000
-#define MDL_MAPPING_CAN_FAIL 0x2000
-
-typedef enum _MM_PAGE_PRIORITY {
-    LowPagePriority = 0,
-    NormalPagePriority = 16,
-    HighPagePriority = 32
-} MM_PAGE_PRIORITY;
-#define MdlMappingNoWrite 0x80000000
-#define MdlMappingNoExecute 0x40000000
-
-typedef enum _MEMORY_CACHING_TYPE { MmNonCached, MmCached, MmWriteCombined } MEMORY_CACHING_TYPE;
-#define KernelMode 0
-#define UserMode 1
-
-/* In user space every address is mapped: this returns the MDL's virtual address. */
-NTKERNELAPI PVOID MmMapLockedPagesSpecifyCache(PMDL Mdl, KPROCESSOR_MODE AccessMode,
-                                               MEMORY_CACHING_TYPE CacheType, PVOID RequestedAddress,
-                                               ULONG BugCheckOnFailure, ULONG Priority);
-
-/* Probes the MDL's pages for the access asked (raising STATUS_ACCESS_VIOLATION inside the
- * caller's __try when a page does not allow it) and marks the MDL locked; user memory is
- * never paged out here, so locking is only the flag. */
-typedef enum _LOCK_OPERATION { IoReadAccess, IoWriteAccess, IoModifyAccess } LOCK_OPERATION;
-NTKERNELAPI VOID MmProbeAndLockPages(PMDL MemoryDescriptorList, KPROCESSOR_MODE AccessMode, LOCK_OPERATION Operation);
-NTKERNELAPI VOID MmUnlockPages(PMDL MemoryDescriptorList);
-/* MDLs from the driver's pool (mdl.c). Irp must be NULL: there is no I/O manager to attach to. */
-NTKERNELAPI PMDL IoAllocateMdl(PVOID VirtualAddress, ULONG Length, BOOLEAN SecondaryBuffer, BOOLEAN ChargeQuota,
-                               PIRP Irp);
-NTKERNELAPI VOID IoFreeMdl(PMDL Mdl);
-/* Describes part of SourceMdl's buffer in TargetMdl (Length 0: to the end of the source). */
-NTKERNELAPI VOID IoBuildPartialMdl(PMDL SourceMdl, PMDL TargetMdl, PVOID VirtualAddress, ULONG Length);
-#define MmInitializeMdl(m, va, len)                                                     \
-    do {                                                                                \
-        (m)->Next = NULL;                                                               \
-        (m)->Size = (CSHORT)sizeof(MDL);                                                \
-        (m)->MdlFlags = 0;                                                              \
-        (m)->StartVa = PAGE_ALIGN(va);                                                  \
-        (m)->ByteOffset = BYTE_OFFSET(va);                                              \
-        (m)->ByteCount = (ULONG)(len);                                                  \
-    } while (0)
-
-#define MmGetMdlByteCount(m) ((m)->ByteCount)
-#define MmGetMdlByteOffset(m) ((m)->ByteOffset)
-#define MmGetMdlVirtualAddress(m) ((PVOID)((PCHAR)(m)->StartVa + (m)->ByteOffset))
-#define MmGetSystemAddressForMdlSafe(m, priority)                                          \
-    (((m)->MdlFlags & (MDL_MAPPED_TO_SYSTEM_VA | MDL_SOURCE_IS_NONPAGED_POOL))            \
-         ? (m)->MappedSystemVa                                                              \
-         : MmMapLockedPagesSpecifyCache((m), KernelMode, MmCached, NULL, FALSE, (priority)))
 #define NDIS_MDL_LINKAGE(m) ((m)->Next)
 #define NDIS_MDL_BYTE_COUNT(m) MmGetMdlByteCount(m)
 #define NdisGetNextMdl(cur, next) (*(next) = (cur)->Next)
@@ -89,7 +23,6 @@ NTKERNELAPI VOID IoBuildPartialMdl(PMDL SourceMdl, PMDL TargetMdl, PVOID Virtual
     } while (0)
 #define NdisQueryMdlOffset(m, offset, len) \
     do { *(offset) = MmGetMdlByteOffset(m); *(len) = MmGetMdlByteCount(m); } while (0)
-#define ARGUMENT_PRESENT(p) ((p) != NULL)
 
 NDISAPI PMDL NdisAllocateMdl(NDIS_HANDLE NdisHandle, PVOID VirtualAddress, UINT Length);
 NDISAPI VOID NdisFreeMdl(PMDL Mdl);
@@ -427,7 +360,6 @@ NDISAPI VOID NdisFreeCloneNetBufferList(PNET_BUFFER_LIST CloneNetBufferList, ULO
 
 OPENNDIS_EXTERN_C_END
 
-C_ASSERT(sizeof(MDL) == 0x30 && offsetof(MDL, MappedSystemVa) == 0x18 && offsetof(MDL, ByteCount) == 0x28);
 C_ASSERT(offsetof(NET_BUFFER, DataLength) == 0x18 && offsetof(NET_BUFFER, MdlChain) == 0x20);
 C_ASSERT(offsetof(NET_BUFFER, DataOffset) == 0x28 && offsetof(NET_BUFFER, ChecksumBias) == 0x30);
 C_ASSERT(offsetof(NET_BUFFER, NdisPoolHandle) == 0x38 && offsetof(NET_BUFFER, NdisReserved) == 0x40);

@@ -37,6 +37,17 @@ NDISAPI VOID NdisFreeMdl(PMDL Mdl)
         vf_violation(VF_FREE_INVALID, fn, site, "%p is not a live MDL from NdisAllocateMdl", Mdl);
 }
 
+NTKERNELAPI VOID MmBuildMdlForNonPagedPool(PMDL MemoryDescriptorList)
+{
+    const void *site = VF_CALLER;
+    if (MemoryDescriptorList == NULL) {
+        vf_violation(VF_KERNEL_OBJECT_MISUSE, "MmBuildMdlForNonPagedPool", site, "MemoryDescriptorList is NULL");
+        return;
+    }
+    MemoryDescriptorList->MappedSystemVa = MmGetMdlVirtualAddress(MemoryDescriptorList);
+    MemoryDescriptorList->MdlFlags |= MDL_SOURCE_IS_NONPAGED_POOL;
+}
+
 NDISAPI VOID NdisAdjustMdlLength(PMDL Mdl, UINT Length)
 {
     Mdl->ByteCount = Length;
