@@ -436,10 +436,59 @@ static inline PIO_STACK_LOCATION IoGetCurrentIrpStackLocation(PIRP Irp)
 {
     return Irp->Tail.Overlay.CurrentStackLocation;
 }
+/* IO_STACK_LOCATION.Control */
+#define SL_PENDING_RETURNED 0x01
+#define SL_INVOKE_ON_CANCEL 0x20
+#define SL_INVOKE_ON_SUCCESS 0x40
+#define SL_INVOKE_ON_ERROR 0x80
 static inline VOID IoMarkIrpPending(PIRP Irp)
 {
-    IoGetCurrentIrpStackLocation(Irp)->Control |= 0x01; /* SL_PENDING_RETURNED */
+    IoGetCurrentIrpStackLocation(Irp)->Control |= SL_PENDING_RETURNED;
 }
+/* The location of the driver an IRP is passed to next: where a caller sets its completion
+ * routine and the parameters the callee reads. */
+static inline PIO_STACK_LOCATION IoGetNextIrpStackLocation(PIRP Irp)
+{
+    return Irp->Tail.Overlay.CurrentStackLocation - 1;
+}
+static inline VOID IoSetNextIrpStackLocation(PIRP Irp)
+{
+    Irp->CurrentLocation--;
+    Irp->Tail.Overlay.CurrentStackLocation--;
+}
+static inline VOID IoSkipCurrentIrpStackLocation(PIRP Irp)
+{
+    Irp->CurrentLocation++;
+    Irp->Tail.Overlay.CurrentStackLocation++;
+}
+/* Runs Routine(DeviceObject, Irp, Context) when the IRP is completed with a success status,
+ * an error status or after a cancel, as asked. A routine returning
+ * STATUS_MORE_PROCESSING_REQUIRED keeps the IRP: completion stops there. */
+static inline VOID IoSetCompletionRoutine(PIRP Irp, PIO_COMPLETION_ROUTINE Routine, PVOID Context,
+                                          BOOLEAN InvokeOnSuccess, BOOLEAN InvokeOnError, BOOLEAN InvokeOnCancel)
+{
+    PIO_STACK_LOCATION next = IoGetNextIrpStackLocation(Irp);
+    next->CompletionRoutine = Routine;
+    next->Context = Context;
+    next->Control = 0;
+    if (InvokeOnSuccess)
+        next->Control |= SL_INVOKE_ON_SUCCESS;
+    if (InvokeOnError)
+        next->Control |= SL_INVOKE_ON_ERROR;
+    if (InvokeOnCancel)
+        next->Control |= SL_INVOKE_ON_CANCEL;
+}
+/* IRPs a driver allocates for the calls it makes (kernel sockets, lower drivers): from its
+ * pool, StackSize locations after the IRP, none of them current yet. IoReuseIrp readies a
+ * completed one for the next call; a completion routine of such an IRP must return
+ * STATUS_MORE_PROCESSING_REQUIRED, since nothing but its driver may free it. */
+#define IoSizeOfIrp(StackSize) ((USHORT)(sizeof(IRP) + (StackSize) * sizeof(IO_STACK_LOCATION)))
+NTKERNELAPI PIRP IoAllocateIrp(CCHAR StackSize, BOOLEAN ChargeQuota);
+NTKERNELAPI VOID IoInitializeIrp(PIRP Irp, USHORT PacketSize, CCHAR StackSize);
+NTKERNELAPI VOID IoReuseIrp(PIRP Irp, NTSTATUS Iostatus);
+NTKERNELAPI VOID IoFreeIrp(PIRP Irp);
+/* Marks the IRP cancelled and calls its cancel routine, if it has one (TRUE then). */
+NTKERNELAPI BOOLEAN IoCancelIrp(PIRP Irp);
 /* Completes an IRP once: the requester gets IoStatus and, for buffered and direct output,
  * IoStatus.Information bytes of the buffer. */
 NTKERNELAPI VOID IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost);

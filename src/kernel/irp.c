@@ -15,7 +15,6 @@
 #include "irp.h"
 #include "ke.h"
 
-#define KE_SL_PENDING_RETURNED 0x01
 #define KE_IRP_COMPLETED 0x4000000u /* in Irp->Flags of IRPs not ours: a bit Windows leaves to the I/O manager */
 
 struct ke_file {
@@ -307,7 +306,7 @@ static NTSTATUS ke_irp_dispatch(struct ke_irp *k)
         ke_process_leave(previous);
     }
     if (s == STATUS_PENDING) {
-        if (!(k->stack.Control & KE_SL_PENDING_RETURNED) && !k->irp.PendingReturned)
+        if (!(k->stack.Control & SL_PENDING_RETURNED) && !k->irp.PendingReturned)
             vf_report(VF_IRP_PENDING_MISMATCH, ke_major_name(major), (const void *)k->dispatch, true,
                       "the %s dispatch routine returned STATUS_PENDING without calling IoMarkIrpPending first",
                       ke_major_name(major));
@@ -342,7 +341,7 @@ static void ke_irp_complete(struct ke_irp *k, const void *site)
                      "IRP %p completed with STATUS_PENDING, which is not a final status", (void *)irp);
         status = STATUS_UNSUCCESSFUL;
     }
-    irp->PendingReturned = (k->stack.Control & KE_SL_PENDING_RETURNED) != 0;
+    irp->PendingReturned = (k->stack.Control & SL_PENDING_RETURNED) != 0;
     ULONG_PTR info = irp->IoStatus.Information;
     size_t back = 0;
     if (k->copy_back && !NT_ERROR(status)) {
@@ -377,7 +376,8 @@ static void ke_irp_complete(struct ke_irp *k, const void *site)
     ke_irp_unref(k);
 }
 
-/* IRPs a driver builds or is handed by tests (not ours) only get their status block and event. */
+/* IRPs a driver builds (irp_driver.c) or is handed by tests (not ours): their completion
+ * routines, then their status block and event. */
 NTKERNELAPI VOID IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost)
 {
     const void *site = VF_CALLER;
@@ -396,6 +396,8 @@ NTKERNELAPI VOID IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost)
         vf_violation(VF_KERNEL_OBJECT_MISUSE, "IoCompleteRequest", site,
                      "IRP %p completed with STATUS_PENDING, which is not a final status", (void *)Irp);
     Irp->Flags |= KE_IRP_COMPLETED;
+    if (!ke_irp_run_completions(Irp, site))
+        return;
     if (Irp->UserIosb != NULL)
         *Irp->UserIosb = Irp->IoStatus;
     if (Irp->UserEvent != NULL)

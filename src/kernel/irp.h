@@ -66,5 +66,9 @@ OPENNDIS_API void ke_io_links_each(void (*fn)(const char *link, void *arg), void
 /* device.c: an open on a device: its security check, exclusivity and reference. */
 NTSTATUS ke_device_open(PDEVICE_OBJECT d, struct ke_process *p, ACCESS_MASK desired, ACCESS_MASK *granted);
 void ke_device_close(PDEVICE_OBJECT d);
+/* irp_driver.c: the completion routines of an IRP not ours, from its current stack location
+ * up; false when one kept the IRP (STATUS_MORE_PROCESSING_REQUIRED) or it was the driver's
+ * own and must not be finished further. */
+bool ke_irp_run_completions(PIRP Irp, const void *site);
 
 #endif /* OPENNDIS_IRP_H */

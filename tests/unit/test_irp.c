@@ -464,6 +464,101 @@ static void test_guard_page(void **state)
     assert_int_equal(WEXITSTATUS(status), 42);
 }
 
+
+/* ---- IRPs a driver allocates for requests it sends ------------------------------------------ */
+static struct {
+    int calls;
+    PDEVICE_OBJECT device;
+    PVOID context;
+    NTSTATUS status;
+    BOOLEAN pending_returned;
+} routine_seen;
+
+static NTSTATUS keep_irp(PDEVICE_OBJECT device, PIRP irp, PVOID context)
+{
+    routine_seen.calls++;
+    routine_seen.device = device;
+    routine_seen.context = context;
+    routine_seen.status = irp->IoStatus.Status;
+    routine_seen.pending_returned = irp->PendingReturned;
+    return STATUS_MORE_PROCESSING_REQUIRED;
+}
+
+
+static VOID on_cancel_complete(PDEVICE_OBJECT device, PIRP irp)
+{
+    (void)device;
+    IoReleaseCancelSpinLock(irp->CancelIrql);
+    irp->IoStatus.Status = STATUS_CANCELLED;
+    IoCompleteRequest(irp, IO_NO_INCREMENT);
+}
+
+/* What a provider (WSK, a lower driver) does with a request it was handed: make the caller's
+ * next location current, maybe pend, then complete. */
+static void serve(PIRP irp, NTSTATUS status, bool pend)
+{
+    IoSetNextIrpStackLocation(irp);
+    if (pend)
+        IoMarkIrpPending(irp);
+    irp->IoStatus.Status = status;
+    irp->IoStatus.Information = 7;
+    IoCompleteRequest(irp, IO_NO_INCREMENT);
+}
+
+static void test_driver_allocated_irp(void **state)
+{
+    (void)state;
+    vf_reset();
+    PIRP irp = IoAllocateIrp(1, FALSE);
+    assert_non_null(irp);
+    assert_int_equal(irp->StackCount, 1);
+    assert_int_equal(irp->CurrentLocation, 2); /* none current yet */
+    assert_ptr_equal(IoGetNextIrpStackLocation(irp), (PIO_STACK_LOCATION)(irp + 1));
+    int marker;
+    memset(&routine_seen, 0, sizeof routine_seen);
+    IoSetCompletionRoutine(irp, keep_irp, &marker, TRUE, TRUE, TRUE);
+    serve(irp, STATUS_SUCCESS, true);
+    assert_int_equal(routine_seen.calls, 1);
+    assert_null(routine_seen.device); /* the caller had no location of its own */
+    assert_ptr_equal(routine_seen.context, &marker);
+    assert_int_equal(routine_seen.status, STATUS_SUCCESS);
+    assert_true(routine_seen.pending_returned);
+    assert_int_equal(irp->IoStatus.Information, 7);
+
+    /* reused for the next request: an error the routine did not ask for is not reported to
+     * it, and then nothing owns the IRP: a finding */
+    IoReuseIrp(irp, STATUS_UNSUCCESSFUL);
+    assert_int_equal(irp->CurrentLocation, 2);
+    assert_int_equal(irp->IoStatus.Status, STATUS_UNSUCCESSFUL);
+    IoSetCompletionRoutine(irp, keep_irp, &marker, TRUE, FALSE, FALSE);
+    serve(irp, STATUS_CONNECTION_REFUSED, false);
+    assert_int_equal(routine_seen.calls, 1);
+    assert_int_equal(vf_violation_count_of(VF_KERNEL_OBJECT_MISUSE), 1);
+    assert_int_equal(vf_violation_count(), 1);
+
+    /* completing it again without IoReuseIrp is a second completion */
+    vf_reset();
+    serve(irp, STATUS_SUCCESS, false);
+    assert_int_equal(vf_violation_count_of(VF_IRP_COMPLETED_TWICE), 1);
+    IoReuseIrp(irp, STATUS_SUCCESS);
+
+    /* IoCancelIrp calls the cancel routine the provider set, with the cancel lock held */
+    vf_reset();
+    IoSetCompletionRoutine(irp, keep_irp, &marker, TRUE, TRUE, TRUE);
+    IoSetNextIrpStackLocation(irp);
+    IoSetCancelRoutine(irp, on_cancel_complete);
+    assert_true(IoCancelIrp(irp));
+    assert_true(irp->Cancel);
+    assert_int_equal(routine_seen.calls, 2);
+    assert_int_equal(routine_seen.status, STATUS_CANCELLED);
+    assert_false(IoCancelIrp(irp)); /* no cancel routine any more */
+    IoFreeIrp(irp);
+    assert_int_equal(vf_violation_count(), 0);
+    IoFreeIrp(irp);
+    assert_int_equal(vf_violation_count_of(VF_FREE_INVALID), 1);
+    vf_reset();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -474,6 +569,7 @@ int main(void)
         cmocka_unit_test(test_device_deleted_while_open),
         cmocka_unit_test(test_close_answers_every_abandoned_request),
         cmocka_unit_test(test_guard_page),
+        cmocka_unit_test(test_driver_allocated_irp),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
