@@ -5,7 +5,7 @@
 # Builds an NDIS miniport from WDK-style C source as <name>.so, loadable by `openndis`.
 # With ABI windows it builds <name>.sys instead, a PE32+ image in the Microsoft x64 ABI
 # (clang --target=x86_64-pc-windows-msvc, freestanding, linked by lld-link against import
-# libraries of ndis.sys, ntoskrnl.exe and hal.dll made from exports.def): LLP64 and MSVC's
+# libraries of ndis.sys, ntoskrnl.exe, hal.dll and netio.sys made from exports.def): LLP64 and MSVC's
 # layouts hold, as for the .sys a driver author ships (docs/pe.md), with its PDB beside it for
 # findings' function and line. The custom target <name> takes no target_compile_definitions:
 # give DEFINES (and COMPILE_OPTIONS, after the defaults: -O0 for a debug build); the image is <OUTPUT_DIRECTORY>/<OUTPUT_NAME>.sys (default: the current binary

@@ -325,15 +325,15 @@ typedef struct _WSK_REGISTRATION {
 } WSK_REGISTRATION, *PWSK_REGISTRATION;
 
 /* ---- registration (NETIO.SYS) -------------------------------------------------------------- */
-NTSTATUS WSKAPI WskRegister(PWSK_CLIENT_NPI WskClientNpi, PWSK_REGISTRATION WskRegistration);
-VOID WSKAPI WskDeregister(PWSK_REGISTRATION WskRegistration);
+OPENNDIS_API NTSTATUS WSKAPI WskRegister(PWSK_CLIENT_NPI WskClientNpi, PWSK_REGISTRATION WskRegistration);
+OPENNDIS_API VOID WSKAPI WskDeregister(PWSK_REGISTRATION WskRegistration);
 /* Waits up to WaitTimeout ms (WSK_NO_WAIT, WSK_INFINITE_WAIT) for the provider: here it is
  * always there. Each success needs one WskReleaseProviderNPI. */
-NTSTATUS WSKAPI WskCaptureProviderNPI(PWSK_REGISTRATION WskRegistration, ULONG WaitTimeout,
-                                      PWSK_PROVIDER_NPI WskProviderNpi);
-VOID WSKAPI WskReleaseProviderNPI(PWSK_REGISTRATION WskRegistration);
-NTSTATUS WSKAPI WskQueryProviderCharacteristics(PWSK_REGISTRATION WskRegistration,
-                                                PWSK_PROVIDER_CHARACTERISTICS WskProviderCharacteristics);
+OPENNDIS_API NTSTATUS WSKAPI WskCaptureProviderNPI(PWSK_REGISTRATION WskRegistration, ULONG WaitTimeout,
+                                                   PWSK_PROVIDER_NPI WskProviderNpi);
+OPENNDIS_API VOID WSKAPI WskReleaseProviderNPI(PWSK_REGISTRATION WskRegistration);
+OPENNDIS_API NTSTATUS WSKAPI WskQueryProviderCharacteristics(PWSK_REGISTRATION WskRegistration,
+                                                             PWSK_PROVIDER_CHARACTERISTICS WskProviderCharacteristics);
 
 OPENNDIS_EXTERN_C_END
 

@@ -138,6 +138,8 @@ static const char *pe_module_of(const char *image_module)
         return "NDIS";
     if (strcasecmp(image_module, "ntoskrnl.exe") == 0 || strcasecmp(image_module, "hal.dll") == 0)
         return "NTOSKRNL";
+    if (strcasecmp(image_module, "netio.sys") == 0)
+        return "NETIO"; /* Winsock Kernel */
     return NULL;
 }
 
@@ -185,7 +187,7 @@ static bool pe_bind(const char *path, const struct ld_pe *pe, uint8_t *base, cha
         return true;
     if (strcmp(first_why, "module") == 0 && nmissing == 1)
         return pe_fail(err, errlen, path, "the driver imports %s, from a module OpenNDIS does not provide "
-                                          "(it provides ndis.sys, ntoskrnl.exe and hal.dll)", missing);
+                                          "(it provides ndis.sys, ntoskrnl.exe, hal.dll and netio.sys)", missing);
     if (strcmp(first_why, "ordinal") == 0 && nmissing == 1)
         return pe_fail(err, errlen, path, "the driver imports %s by ordinal; OpenNDIS binds imports by name only "
                                           "(no documented ordinals)", missing);

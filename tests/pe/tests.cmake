@@ -23,3 +23,18 @@ if(OPENNDIS_PE_TOOLCHAIN)
     PASS_REGULAR_EXPRESSION "seh_pe: 11 of 11 cases passed.*registered +NDIS 6.0 miniport.*PASS: no rule violated"
     FAIL_REGULAR_EXPRESSION "FAILED")
 endif()
+
+# Kernel sockets (Winsock Kernel) from a driver, in both conventions: tests/wsk/wsk_driver.c
+# prints one line per case and registers only if all hold.
+openndis_add_driver(wsk_driver wsk/wsk_driver.c rogue/common.c)
+add_test(NAME wsk_driver_cases COMMAND $<TARGET_FILE:openndis-cli> info $<TARGET_FILE:wsk_driver>)
+set_tests_properties(wsk_driver_cases PROPERTIES
+  PASS_REGULAR_EXPRESSION "wsk_driver: 15 of 15 cases passed.*registered +NDIS 6.0 miniport.*PASS: no rule violated"
+  FAIL_REGULAR_EXPRESSION "FAILED")
+if(OPENNDIS_PE_TOOLCHAIN)
+  openndis_add_driver(wsk_driver_pe wsk/wsk_driver.c rogue/common.c ABI windows)
+  add_test(NAME wsk_driver_cases_pe COMMAND $<TARGET_FILE:openndis-cli> info ${CMAKE_CURRENT_BINARY_DIR}/wsk_driver_pe.sys)
+  set_tests_properties(wsk_driver_cases_pe PROPERTIES
+    PASS_REGULAR_EXPRESSION "wsk_driver: 15 of 15 cases passed.*registered +NDIS 6.0 miniport.*PASS: no rule violated"
+    FAIL_REGULAR_EXPRESSION "FAILED")
+endif()

@@ -205,7 +205,7 @@ struct toolchain {
     /* --abi windows: a PE image (.sys) in the Microsoft x64 ABI, by clang and lld-link */
     bool windows;
     const char *lld_link;
-    const char *pe_lib_dir;       /* ndis.lib, ntoskrnl.lib, hal.lib */
+    const char *pe_lib_dir;       /* ndis.lib, ntoskrnl.lib, hal.lib, netio.lib */
     const char *clang_resource;   /* clang's own headers (stddef.h, stdarg.h) */
 };
 

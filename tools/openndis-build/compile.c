@@ -315,7 +315,7 @@ bool compile_plan(struct plan *pl, const struct toolchain *tc, const char *workd
     char *pdb = NULL;
     if (tc->windows) {
         /* a native-subsystem driver image against the import libraries of ndis.sys,
-         * ntoskrnl.exe and hal.dll, its PDB beside it (named after the final image) */
+         * ntoskrnl.exe, hal.dll and netio.sys, its PDB beside it (named after the final image) */
         size_t stem = ends_with(output, ".sys") ? strlen(output) - 4 : strlen(output);
         pdb = xasprintf("%.*s.pdb", (int)stem, output);
         strv_push(&a, tc->lld_link);
@@ -329,8 +329,8 @@ bool compile_plan(struct plan *pl, const struct toolchain *tc, const char *workd
         strv_push_own(&a, xasprintf("/out:%s", temp));
         for (size_t i = 0; i < objs.n; i++)
             strv_push(&a, objs.v[i]);
-        static const char *const libs[] = { "ndis.lib", "ntoskrnl.lib", "hal.lib" };
-        for (size_t i = 0; i < 3; i++)
+        static const char *const libs[] = { "ndis.lib", "ntoskrnl.lib", "hal.lib", "netio.lib" };
+        for (size_t i = 0; i < sizeof libs / sizeof libs[0]; i++)
             strv_push_own(&a, path_join(tc->pe_lib_dir, libs[i]));
     } else {
         strv_push(&a, any_cxx ? tc->cxx : tc->cc);

@@ -123,7 +123,7 @@ static int try_project(struct plan *pl, const char *path, const char *stem, cons
 }
 
 /* The WDK's own libraries, whatever path the project finds them on: OpenNDIS provides what
- * drivers import from ndis.lib, ntoskrnl.lib and hal.lib; the others are named when a
+ * drivers import from ndis.lib, ntoskrnl.lib, hal.lib and netio.lib; the others are named when a
  * function from them is missing. */
 static bool wdk_library(const char *base)
 {
