@@ -49,7 +49,7 @@ NTKERNELAPI PIRP IoAllocateIrp(CCHAR StackSize, BOOLEAN ChargeQuota)
 
 static bool ke_irp_allocated(PIRP irp, const char *fn, const void *site)
 {
-    if (irp != NULL && ke_pool_owner(irp) != NULL && (irp->AllocationFlags & KE_IRP_ALLOCATED))
+    if (ke_pool_live(irp) && (irp->AllocationFlags & KE_IRP_ALLOCATED))
         return true;
     vf_violation(VF_FREE_INVALID, fn, site, "%p is not a live IRP from IoAllocateIrp", (void *)irp);
     return false;

@@ -96,6 +96,8 @@ extern void (*_Atomic ke_pool_before_release)(struct ke_pool *pool);
 void *ke_pool_alloc(struct ke_pool *pool, size_t size, ULONG tag, const void *site, const char *api);
 /* False when `p` is not a live block of any pool (foreign pointer or double free). */
 bool ke_pool_free(void *p);
+/* Whether p is a live block of some pool (a lookup: safe on any pointer). */
+bool ke_pool_live(const void *p);
 /* The pool a live block belongs to. */
 struct ke_pool *ke_pool_owner(const void *p);
 /* The size a live block was allocated with. */

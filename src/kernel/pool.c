@@ -78,6 +78,17 @@ bool ke_pool_free(void *p)
     return live;
 }
 
+bool ke_pool_live(const void *p)
+{
+    uintptr_t v;
+    if (p == NULL)
+        return false;
+    quick_lock_acquire(&ke_index_lock);
+    bool live = ke_ptrmap_get(&ke_index, (const struct ke_block *)p - 1, &v);
+    quick_lock_release(&ke_index_lock);
+    return live;
+}
+
 struct ke_pool *ke_pool_owner(const void *p)
 {
     return ((const struct ke_block *)p - 1)->pool;
