@@ -61,5 +61,6 @@ void ke_driver_unloaded(PDRIVER_OBJECT object)
     pthread_mutex_unlock(&ke_driver_pool_lock);
     ke_io_driver_unloaded(object, (struct ke_pool *)pool);
     ke_ob_driver_unloaded((struct ke_pool *)pool);
+    ke_wsk_driver_unloaded((struct ke_pool *)pool);
     KE_RELAY(unloaded, object)
 }

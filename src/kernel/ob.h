@@ -161,6 +161,9 @@ NTSTATUS ke_io_create_symlink(PUNICODE_STRING SymbolicLinkName, PUNICODE_STRING 
 /* ---- driver bookkeeping (ob.c): what a driver still holds at unload ----------------------- */
 struct ke_pool;
 void ke_ob_driver_unloaded(struct ke_pool *pool);
+/* wsk.c: the unloading driver's kernel sockets and WSK registrations are closed without
+ * calling it; their pool blocks are left to be reported as leaks. */
+void ke_wsk_driver_unloaded(struct ke_pool *pool);
 /* The lock of handle tables and the live-process list. */
 extern pthread_mutex_t ke_ob_lock;
 extern LIST_ENTRY ke_processes;

@@ -17,6 +17,7 @@
 #include <wsk.h>
 
 #include "ke.h"
+#include "ob.h"
 #include "wsk_socket.h"
 
 #define WSK_VERSION MAKE_WSK_VERSION(1, 0)
@@ -1493,4 +1494,49 @@ VOID WSKAPI WskDeregister(PWSK_REGISTRATION WskRegistration)
         return; /* its sockets still point at it */
     }
     free(c);
+}
+
+/* ---- a driver unloading with sockets open ------------------------------------------------------ */
+
+/* Its sockets and registrations go (the driver's code is about to be unmapped, and the poller
+ * must not call into it); their pool blocks stay, for the leak report (ND1201) to name the
+ * WskSocket and WskRegister calls. Nothing of the driver is called. */
+void ke_wsk_driver_unloaded(struct ke_pool *pool)
+{
+    if (pool == NULL)
+        return;
+    struct wsk_socket *doomed[256];
+    size_t n = 0;
+    pthread_mutex_lock(&wsk_lock);
+    for (size_t i = 0; i < wsk_sockets.cap && n < 256; i++) {
+        struct wsk_socket *s = (struct wsk_socket *)wsk_sockets.slots[i].key;
+        if (wsk_sockets.slots[i].key > 1 /* neither empty nor removed */ && s->shadow != NULL &&
+            ke_pool_owner(s->shadow) == pool)
+            doomed[n++] = s;
+    }
+    for (size_t i = 0; i < n; i++)
+        ke_ptrmap_remove(&wsk_sockets, doomed[i]);
+    for (size_t i = 0; i < wsk_clients.cap; i++) {
+        struct wsk_client *c = (struct wsk_client *)wsk_clients.slots[i].key;
+        if (wsk_clients.slots[i].key > 1 && c->shadow != NULL && ke_pool_owner(c->shadow) == pool) {
+            ke_ptrmap_remove(&wsk_clients, c);
+            atomic_store(&c->deregistering, true);
+            c->shadow = NULL; /* reported as leaked; the client stays, its sockets point at it */
+        }
+    }
+    pthread_mutex_unlock(&wsk_lock);
+    for (size_t i = 0; i < n; i++) {
+        struct wsk_socket *s = doomed[i];
+        pthread_mutex_lock(&s->lock);
+        s->closing = true;
+        if (s->watched)
+            ke_sock_unwatch(s->fd);
+        LIST_ENTRY *lists[] = { &s->receives, &s->sends, &s->connects };
+        for (size_t l = 0; l < 3; l++)
+            for (struct wsk_op *op; (op = wsk_take_locked(lists[l])) != NULL;)
+                free(op); /* its IRP is the driver's, leaked with it */
+        s->shadow = NULL;
+        pthread_mutex_unlock(&s->lock);
+        wsk_unref(s);
+    }
 }
