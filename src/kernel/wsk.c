@@ -281,6 +281,19 @@ static struct wsk_socket *wsk_socket_of(PWSK_SOCKET p, const char *fn, const voi
     return s;
 }
 
+/* The start every socket call shares: its IRQL, its IRP, the socket (referenced). NULL when
+ * the call is answered already, with *status to return. */
+static struct wsk_socket *wsk_enter(PWSK_SOCKET Socket, PIRP Irp, const char *fn, const void *site, NTSTATUS *status)
+{
+    *status = STATUS_INVALID_PARAMETER;
+    if (!ke_irql_at_most(DISPATCH_LEVEL, fn, site) || !wsk_irp_ok(Irp, fn, site))
+        return NULL;
+    struct wsk_socket *s = wsk_socket_of(Socket, fn, site);
+    if (s == NULL)
+        *status = wsk_complete(Irp, STATUS_INVALID_PARAMETER, 0);
+    return s;
+}
+
 static void wsk_free_retained(struct wsk_socket *s)
 {
     while (!IsListEmpty(&s->retained)) {
@@ -404,11 +417,10 @@ static NTSTATUS wsk_close(PWSK_SOCKET Socket, PIRP Irp)
 {
     static const char fn[] = "WskCloseSocket";
     const void *site = VF_CALLER;
-    if (!ke_irql_at_most(DISPATCH_LEVEL, fn, site) || !wsk_irp_ok(Irp, fn, site))
-        return STATUS_INVALID_PARAMETER;
-    struct wsk_socket *s = wsk_socket_of(Socket, fn, site);
+    NTSTATUS entered;
+    struct wsk_socket *s = wsk_enter(Socket, Irp, fn, site, &entered);
     if (s == NULL)
-        return wsk_complete(Irp, STATUS_INVALID_PARAMETER, 0);
+        return entered;
     pthread_mutex_lock(&wsk_lock);
     ke_ptrmap_remove(&wsk_sockets, s);
     pthread_mutex_unlock(&wsk_lock);
@@ -450,11 +462,10 @@ static NTSTATUS wsk_bind(PWSK_SOCKET Socket, PSOCKADDR LocalAddress, ULONG Flags
     static const char fn[] = "WskBind";
     const void *site = VF_CALLER;
     (void)Flags;
-    if (!ke_irql_at_most(DISPATCH_LEVEL, fn, site) || !wsk_irp_ok(Irp, fn, site))
-        return STATUS_INVALID_PARAMETER;
-    struct wsk_socket *s = wsk_socket_of(Socket, fn, site);
+    NTSTATUS entered;
+    struct wsk_socket *s = wsk_enter(Socket, Irp, fn, site, &entered);
     if (s == NULL)
-        return wsk_complete(Irp, STATUS_INVALID_PARAMETER, 0);
+        return entered;
     NTSTATUS st = STATUS_INVALID_PARAMETER;
     if (wsk_addr_ok(LocalAddress, "LocalAddress", fn, site)) {
         st = wsk_status(ke_sock_bind(s->fd, LocalAddress));
@@ -468,12 +479,12 @@ static NTSTATUS wsk_name(PWSK_SOCKET Socket, PSOCKADDR Address, PIRP Irp, bool p
 {
     const char *fn = peer ? "WskGetRemoteAddress" : "WskGetLocalAddress";
     const void *site = VF_CALLER;
-    if (!ke_irql_at_most(DISPATCH_LEVEL, fn, site) || !wsk_irp_ok(Irp, fn, site))
-        return STATUS_INVALID_PARAMETER;
-    struct wsk_socket *s = wsk_socket_of(Socket, fn, site);
-    if (s == NULL || Address == NULL) {
-        if (s != NULL)
-            wsk_unref(s);
+    NTSTATUS entered;
+    struct wsk_socket *s = wsk_enter(Socket, Irp, fn, site, &entered);
+    if (s == NULL)
+        return entered;
+    if (Address == NULL) {
+        wsk_unref(s);
         return wsk_complete(Irp, STATUS_INVALID_PARAMETER, 0);
     }
     unsigned char a[KE_SOCK_ADDR_MAX];
@@ -633,11 +644,10 @@ static bool wsk_send_step(struct wsk_socket *s, struct wsk_op *op, NTSTATUS *st)
 static NTSTATUS wsk_send_common(PWSK_SOCKET Socket, PWSK_BUF Buffer, ULONG Flags, PSOCKADDR RemoteAddress, PIRP Irp,
                                 const char *fn, const void *site)
 {
-    if (!ke_irql_at_most(DISPATCH_LEVEL, fn, site) || !wsk_irp_ok(Irp, fn, site))
-        return STATUS_INVALID_PARAMETER;
-    struct wsk_socket *s = wsk_socket_of(Socket, fn, site);
+    NTSTATUS entered;
+    struct wsk_socket *s = wsk_enter(Socket, Irp, fn, site, &entered);
     if (s == NULL)
-        return wsk_complete(Irp, STATUS_INVALID_PARAMETER, 0);
+        return entered;
     struct iovec iov[WSK_MAX_IOV];
     NTSTATUS st = STATUS_INVALID_PARAMETER;
     struct wsk_op *op = NULL;
@@ -717,11 +727,10 @@ static ssize_t wsk_receive_into(struct wsk_socket *s, struct wsk_op *op)
 static NTSTATUS wsk_receive_common(PWSK_SOCKET Socket, PWSK_BUF Buffer, ULONG Flags, PSOCKADDR RemoteAddress,
                                    PIRP Irp, const char *fn, const void *site)
 {
-    if (!ke_irql_at_most(DISPATCH_LEVEL, fn, site) || !wsk_irp_ok(Irp, fn, site))
-        return STATUS_INVALID_PARAMETER;
-    struct wsk_socket *s = wsk_socket_of(Socket, fn, site);
+    NTSTATUS entered;
+    struct wsk_socket *s = wsk_enter(Socket, Irp, fn, site, &entered);
     if (s == NULL)
-        return wsk_complete(Irp, STATUS_INVALID_PARAMETER, 0);
+        return entered;
     struct iovec iov[WSK_MAX_IOV];
     struct wsk_op *op = NULL;
     NTSTATUS st = STATUS_INVALID_PARAMETER;
@@ -853,11 +862,10 @@ static NTSTATUS wsk_connect(PWSK_SOCKET Socket, PSOCKADDR RemoteAddress, ULONG F
     static const char fn[] = "WskConnect";
     const void *site = VF_CALLER;
     (void)Flags;
-    if (!ke_irql_at_most(DISPATCH_LEVEL, fn, site) || !wsk_irp_ok(Irp, fn, site))
-        return STATUS_INVALID_PARAMETER;
-    struct wsk_socket *s = wsk_socket_of(Socket, fn, site);
+    NTSTATUS entered;
+    struct wsk_socket *s = wsk_enter(Socket, Irp, fn, site, &entered);
     if (s == NULL)
-        return wsk_complete(Irp, STATUS_INVALID_PARAMETER, 0);
+        return entered;
     NTSTATUS st = STATUS_INVALID_PARAMETER;
     if (!s->bound) {
         vf_violation(VF_KERNEL_OBJECT_MISUSE, fn, site,
