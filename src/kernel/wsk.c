@@ -238,10 +238,11 @@ static int wsk_iov(const WSK_BUF *b, size_t skip, struct iovec *iov, const char 
     return n;
 }
 
-static size_t wsk_copy_to(const WSK_BUF *b, const unsigned char *bytes, size_t len)
+/* Copies into the buffer after its first `skip` bytes; returns how many fitted. */
+static size_t wsk_copy_to(const WSK_BUF *b, size_t skip, const unsigned char *bytes, size_t len)
 {
     struct iovec iov[WSK_MAX_IOV];
-    int n = wsk_iov(b, 0, iov, "WskReceive", NULL);
+    int n = wsk_iov(b, skip, iov, "WskReceive", NULL);
     size_t copied = 0;
     for (int i = 0; i < n && copied < len; i++) {
         size_t take = iov[i].iov_len < len - copied ? iov[i].iov_len : len - copied;
@@ -746,7 +747,7 @@ static NTSTATUS wsk_receive_common(PWSK_SOCKET Socket, PWSK_BUF Buffer, ULONG Fl
     pthread_mutex_lock(&s->lock);
     bool waiting = !IsListEmpty(&s->receives);
     if (!waiting && s->backlog_len > 0) {
-        size_t got = wsk_copy_to(Buffer, s->backlog + s->backlog_off, s->backlog_len);
+        size_t got = wsk_copy_to(Buffer, 0, s->backlog + s->backlog_off, s->backlog_len);
         s->backlog_off += got;
         s->backlog_len -= got;
         pthread_mutex_unlock(&s->lock);
@@ -761,7 +762,9 @@ static NTSTATUS wsk_receive_common(PWSK_SOCKET Socket, PWSK_BUF Buffer, ULONG Fl
         st = STATUS_SUCCESS; /* the peer's graceful end: 0 bytes */
         goto answer;
     }
-    if (!waiting) {
+    /* with receive events on, the poller is the socket's only reader, so bytes keep their order */
+    bool evented = (atomic_load(&s->mask) & (WSK_EVENT_RECEIVE | WSK_EVENT_RECEIVE_FROM)) != 0;
+    if (!waiting && !evented) {
         ssize_t r = wsk_receive_into(s, op);
         bool full = r >= 0 && (size_t)r >= Buffer->Length;
         if (r > 0 && ((Flags & WSK_FLAG_WAITALL) == 0 || full || s->category != WSK_FLAG_CONNECTION_SOCKET)) {
@@ -1092,6 +1095,19 @@ static void wsk_serve_stream(struct wsk_socket *s)
         pthread_mutex_lock(&s->lock);
         struct wsk_op *op = s->closing || s->peer_closed ? NULL : wsk_take_locked(&s->receives);
         bool stopped = s->closing || s->peer_closed || s->backlog_len > 0;
+        if (op != NULL && s->backlog_len > 0) {
+            /* bytes an event declined while this receive was being posted */
+            size_t got = wsk_copy_to(&op->buf, op->done, s->backlog + s->backlog_off, s->backlog_len);
+            s->backlog_off += got;
+            s->backlog_len -= got;
+            pthread_mutex_unlock(&s->lock);
+            op->done += got;
+            if ((op->flags & WSK_FLAG_WAITALL) && op->done < op->buf.Length)
+                wsk_requeue(s, &s->receives, op);
+            else
+                wsk_done(op, STATUS_SUCCESS, op->done);
+            continue;
+        }
         pthread_mutex_unlock(&s->lock);
         if (op != NULL) {
             ssize_t r = wsk_receive_into(s, op);
@@ -1139,7 +1155,7 @@ static void wsk_serve_stream(struct wsk_socket *s)
             s->backlog_off = 0;
             s->backlog_len = (size_t)r;
             pthread_mutex_unlock(&s->lock);
-            return;
+            continue; /* a WskReceive may have been posted meanwhile */
         }
         wsk_indication_describe(ind, (size_t)r);
         ind->data = (WSK_DATA_INDICATION){ .Buffer = { &ind->mdl, 0, (SIZE_T)r } };
@@ -1162,7 +1178,7 @@ static void wsk_serve_stream(struct wsk_socket *s)
         s->backlog_off = 0;
         s->backlog_len = (size_t)r - taken;
         pthread_mutex_unlock(&s->lock);
-        return;
+        /* a WskReceive may have been posted while the event ran: the loop serves it */
     }
 }
 
