@@ -30,6 +30,7 @@ struct wsk_client {
     WSK_CLIENT_NPI npi;
     bool ms; /* a PE image: its tables hold Microsoft-ABI entry points */
     atomic_int captures, sockets;
+    atomic_int refs; /* the registration's and one per socket: the last frees it */
     atomic_bool deregistering;
     void *shadow; /* the driver-pool block that stands for the registration */
 };
@@ -303,6 +304,12 @@ static void wsk_free_retained(struct wsk_socket *s)
     }
 }
 
+static void wsk_client_unref(struct wsk_client *c)
+{
+    if (atomic_fetch_sub(&c->refs, 1) == 1)
+        free(c);
+}
+
 static void wsk_unref(struct wsk_socket *s)
 {
     if (atomic_fetch_sub(&s->refs, 1) != 1)
@@ -311,10 +318,12 @@ static void wsk_unref(struct wsk_socket *s)
     wsk_free_retained(s);
     free(s->backlog);
     ke_pool_free(s->shadow);
-    atomic_fetch_sub(&s->client->sockets, 1);
+    struct wsk_client *c = s->client;
+    atomic_fetch_sub(&c->sockets, 1);
     PIRP close_irp = s->close_irp;
     pthread_mutex_destroy(&s->lock);
     free(s);
+    wsk_client_unref(c);
     if (close_irp != NULL)
         wsk_finish(close_irp, STATUS_SUCCESS, 0);
 }
@@ -391,6 +400,7 @@ static NTSTATUS wsk_open(struct wsk_client *c, ADDRESS_FAMILY family, USHORT typ
         return STATUS_INSUFFICIENT_RESOURCES;
     }
     atomic_fetch_add(&c->sockets, 1);
+    atomic_fetch_add(&c->refs, 1);
     *out = s;
     return STATUS_SUCCESS;
 }
@@ -1426,6 +1436,7 @@ NTSTATUS WSKAPI WskRegister(PWSK_CLIENT_NPI WskClientNpi, PWSK_REGISTRATION WskR
     c->npi = *WskClientNpi;
     c->ms = ke_ms_abi_code(site);
     c->shadow = shadow;
+    atomic_init(&c->refs, 1);
     pthread_mutex_lock(&wsk_lock);
     bool tracked = ke_ptrmap_put(&wsk_clients, c, 1);
     pthread_mutex_unlock(&wsk_lock);
@@ -1515,9 +1526,8 @@ VOID WSKAPI WskDeregister(PWSK_REGISTRATION WskRegistration)
                      "%d socket%s still open and %d provider capture%s not released after %d ms: Windows waits "
                      "for them without end (close every socket and call WskReleaseProviderNPI first)",
                      sockets, sockets == 1 ? "" : "s", captures, captures == 1 ? "" : "s", WSK_DEREGISTER_WAIT_MS);
-        return; /* its sockets still point at it */
     }
-    free(c);
+    wsk_client_unref(c); /* sockets left open keep it until they close */
 }
 
 /* ---- a driver unloading with sockets open ------------------------------------------------------ */
@@ -1545,7 +1555,8 @@ void ke_wsk_driver_unloaded(struct ke_pool *pool)
         if (wsk_clients.slots[i].key > 1 && c->shadow != NULL && ke_pool_owner(c->shadow) == pool) {
             ke_ptrmap_remove(&wsk_clients, c);
             atomic_store(&c->deregistering, true);
-            c->shadow = NULL; /* reported as leaked; the client stays, its sockets point at it */
+            c->shadow = NULL; /* reported as leaked */
+            wsk_client_unref(c); /* the registration's reference: nobody will deregister it */
         }
     }
     pthread_mutex_unlock(&wsk_lock);
