@@ -189,7 +189,7 @@ struct ndis_adapter {
     bool added;                          /* MiniportAddDevice succeeded: MiniportRemoveDevice is owed */
     bool has_add_device_context;         /* init_parameters.MiniportAddDeviceContext was set */
     NDIS_STATUS add_status;              /* what MiniportAddDevice returned */
-    _Atomic unsigned rx_checksum;        /* receive checksum offloads advertised (offload.c) */
+    _Atomic unsigned rx_checksum;        /* receive checksum offloads and RSC advertised (offload.c) */
     bool has_registration, has_general;
     NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES registration;
     NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES general;

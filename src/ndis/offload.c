@@ -5,7 +5,7 @@
  * for a receive checksum offload it advertised. */
 #include "ndis.h"
 
-enum { NDIS_RX_CHECKSUM_IP = 1, NDIS_RX_CHECKSUM_TCP = 2, NDIS_RX_CHECKSUM_UDP = 4 };
+enum { NDIS_RX_CHECKSUM_IP = 1, NDIS_RX_CHECKSUM_TCP = 2, NDIS_RX_CHECKSUM_UDP = 4, NDIS_RX_COALESCING = 8 };
 
 NDIS_STATUS ndis_offload_attributes(struct ndis_adapter *a, const NDIS_MINIPORT_ADAPTER_OFFLOAD_ATTRIBUTES *o,
                                     const void *site)
@@ -30,13 +30,41 @@ NDIS_STATUS ndis_offload_attributes(struct ndis_adapter *a, const NDIS_MINIPORT_
         rx |= c->IPv4Receive.IpChecksum ? NDIS_RX_CHECKSUM_IP : 0;
         rx |= c->IPv4Receive.TcpChecksum || c->IPv6Receive.TcpChecksum ? NDIS_RX_CHECKSUM_TCP : 0;
         rx |= c->IPv4Receive.UdpChecksum || c->IPv6Receive.UdpChecksum ? NDIS_RX_CHECKSUM_UDP : 0;
+        if (d->Header.Revision >= NDIS_OFFLOAD_REVISION_3 && d->Header.Size >= RTL_SIZEOF_THROUGH_FIELD(NDIS_OFFLOAD, Rsc))
+            rx |= d->Rsc.IPv4.Enabled || d->Rsc.IPv6.Enabled ? NDIS_RX_COALESCING : 0;
     }
     atomic_store_explicit(&a->rx_checksum, rx, memory_order_relaxed);
     return NDIS_STATUS_SUCCESS;
 }
 
+/* Coalesced segments only from an adapter that advertised RSC; 802.1Q tags only from one whose
+ * MAC options say it handles them. */
+static void ndis_offload_check_coalescing_and_tags(struct ndis_adapter *a, PNET_BUFFER_LIST nbl, const char *fn,
+                                                   const void *site)
+{
+    unsigned segments = NET_BUFFER_LIST_COALESCED_SEG_COUNT(nbl);
+    if (segments != 0 && !(atomic_load_explicit(&a->rx_checksum, memory_order_relaxed) & NDIS_RX_COALESCING))
+        vf_violation(VF_RECEIVE_COALESCING_NOT_ADVERTISED, fn, site,
+                     "NET_BUFFER_LIST %p carries %u coalesced segments, but adapter %u's offload attributes advertise "
+                     "no receive segment coalescing (DefaultOffloadConfiguration->Rsc)",
+                     (void *)nbl, segments, a->index);
+    NDIS_NET_BUFFER_LIST_8021Q_INFO tag;
+    tag.Value = NET_BUFFER_LIST_INFO(nbl, Ieee8021QNetBufferListInfo);
+    ULONG options = a->general.MacOptions;
+    if (tag.TagHeader.VlanId != 0 && !(options & NDIS_MAC_OPTION_8021Q_VLAN))
+        vf_violation(VF_RECEIVE_TAG_NOT_ADVERTISED, fn, site,
+                     "NET_BUFFER_LIST %p carries VLAN ID %u, but adapter %u's MacOptions lack NDIS_MAC_OPTION_8021Q_VLAN",
+                     (void *)nbl, (unsigned)tag.TagHeader.VlanId, a->index);
+    else if (tag.TagHeader.UserPriority != 0 && !(options & NDIS_MAC_OPTION_8021P_PRIORITY))
+        vf_violation(VF_RECEIVE_TAG_NOT_ADVERTISED, fn, site,
+                     "NET_BUFFER_LIST %p carries 802.1p priority %u, but adapter %u's MacOptions lack "
+                     "NDIS_MAC_OPTION_8021P_PRIORITY",
+                     (void *)nbl, (unsigned)tag.TagHeader.UserPriority, a->index);
+}
+
 void ndis_offload_check_receive(struct ndis_adapter *a, PNET_BUFFER_LIST nbl, const char *fn, const void *site)
 {
+    ndis_offload_check_coalescing_and_tags(a, nbl, fn, site);
     NDIS_TCP_IP_CHECKSUM_NET_BUFFER_LIST_INFO info;
     info.Value = NET_BUFFER_LIST_INFO(nbl, TcpIpChecksumNetBufferListInfo);
     if (info.Value == NULL)

@@ -351,8 +351,16 @@ static VOID VmqReflect(PVMQ_ADAPTER Adapter, PNET_BUFFER Nb)
     Checksum.Receive.TcpChecksumFailed = 1;
 #endif
     NET_BUFFER_LIST_INFO(Rx, TcpIpChecksumNetBufferListInfo) = Checksum.Value;
+#if defined(BREAK_COALESCING_NOT_ADVERTISED) /* ND2208: segments coalesced, RSC never advertised */
+    NET_BUFFER_LIST_COALESCED_SEG_COUNT(Rx) = 3;
+#elif defined(BREAK_TAG_NOT_ADVERTISED) /* ND2209: a VLAN tag, but no NDIS_MAC_OPTION_8021Q_VLAN */
+    NDIS_NET_BUFFER_LIST_8021Q_INFO Tag;
+    Tag.Value = NULL;
+    Tag.TagHeader.VlanId = 5;
+    NET_BUFFER_LIST_INFO(Rx, Ieee8021QNetBufferListInfo) = Tag.Value;
+#endif
     Rx->SourceHandle = Adapter->Handle;
-    NdisMIndicateReceiveNetBufferLists(Adapter->Handle, Rx, 0, 1, NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL); /* expect ND2201: rogue_vmq_unallocated_queue; expect ND2202: rogue_vmq_hash_not_enabled; expect ND2205: rogue_vmq_filter_wrong_queue; expect ND2206: rogue_vmq_checksum_not_advertised; expect ND2207: rogue_vmq_checksum_inconsistent */
+    NdisMIndicateReceiveNetBufferLists(Adapter->Handle, Rx, 0, 1, NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL); /* expect ND2201: rogue_vmq_unallocated_queue; expect ND2202: rogue_vmq_hash_not_enabled; expect ND2205: rogue_vmq_filter_wrong_queue; expect ND2206: rogue_vmq_checksum_not_advertised; expect ND2207: rogue_vmq_checksum_inconsistent; expect ND2208: rogue_vmq_coalescing_not_advertised; expect ND2209: rogue_vmq_tag_not_advertised */
 }
 
 static VOID VmqSend(NDIS_HANDLE Context, PNET_BUFFER_LIST Nbls, NDIS_PORT_NUMBER Port, ULONG Flags)
