@@ -619,22 +619,12 @@ void ke_io_submit(struct ke_file *f, const struct ke_io_request *r)
     ke_irp_dispatch(k);
 }
 
-/* IoCancelIrp: with the cancel spin lock held, mark the IRP and take its cancel routine; the
- * routine runs at DISPATCH_LEVEL and releases the lock itself. k holds a reference. */
+/* CancelIoEx: IoCancelIrp (irp_driver.c) on behalf of the requester's process. k holds a
+ * reference. */
 static void ke_irp_cancel(struct ke_irp *k)
 {
-    KIRQL irql;
-    IoAcquireCancelSpinLock(&irql);
-    k->irp.Cancel = TRUE;
-    PDRIVER_CANCEL routine = IoSetCancelRoutine(&k->irp, NULL);
-    if (routine == NULL) {
-        IoReleaseCancelSpinLock(irql);
-        return;
-    }
-    k->irp.CancelIrql = irql;
     struct ke_process *previous = ke_process_enter(k->file->process);
-    KE_DRIVER_CALL(routine, k->file->object.DeviceObject, &k->irp);
-    ke_irql_after_handler(irql, "Cancel", (const void *)routine);
+    IoCancelIrp(&k->irp);
     ke_process_leave(previous);
 }
 
