@@ -80,6 +80,8 @@ struct ke_ptrmap {
 bool ke_ptrmap_put(struct ke_ptrmap *m, const void *key, uintptr_t value);
 bool ke_ptrmap_get(const struct ke_ptrmap *m, const void *key, uintptr_t *value);
 bool ke_ptrmap_remove(struct ke_ptrmap *m, const void *key);
+/* Calls fn with each key and its value; fn may remove the key it is given, nothing else. */
+void ke_ptrmap_each(struct ke_ptrmap *m, void (*fn)(const void *key, uintptr_t value, void *arg), void *arg);
 
 struct ke_pool {
     struct quick_lock lock;

@@ -88,6 +88,13 @@ bool ke_ptrmap_get(const struct ke_ptrmap *m, const void *key, uintptr_t *value)
     return s != NULL;
 }
 
+void ke_ptrmap_each(struct ke_ptrmap *m, void (*fn)(const void *key, uintptr_t value, void *arg), void *arg)
+{
+    for (size_t i = 0; i < m->cap; i++)
+        if (m->slots[i].key > KE_SLOT_GONE)
+            fn((const void *)m->slots[i].key, m->slots[i].value, arg);
+}
+
 bool ke_ptrmap_remove(struct ke_ptrmap *m, const void *key)
 {
     uintptr_t k = (uintptr_t)key;

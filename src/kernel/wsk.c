@@ -47,11 +47,12 @@ struct wsk_socket {
     LIST_ENTRY receives, sends, connects; /* pended operations (struct wsk_op) */
     LIST_ENTRY retained;                  /* indications the client kept (STATUS_PENDING) */
     bool watched, closing, peer_closed, bound;
-    unsigned char *backlog; /* stream bytes received but not yet taken */
+    struct wsk_indication *backlog; /* stream bytes received but not yet taken: their block */
     size_t backlog_len, backlog_off;
     atomic_int refs;
     PIRP close_irp;
     void *shadow;
+    LIST_ENTRY unload_link; /* ke_wsk_driver_unloaded's list */
 };
 
 struct wsk_op {
@@ -79,6 +80,10 @@ struct wsk_indication {
 };
 
 static pthread_mutex_t wsk_lock = PTHREAD_MUTEX_INITIALIZER; /* the live sets */
+struct wsk_unload {
+    struct ke_pool *pool;
+    LIST_ENTRY doomed;
+};
 static struct ke_ptrmap wsk_clients, wsk_sockets;
 
 static const WSK_PROVIDER_DISPATCH wsk_provider, wsk_provider_ms;
@@ -172,7 +177,7 @@ static VOID wsk_cancel(PDEVICE_OBJECT device, PIRP irp)
 }
 
 /* s->lock held: queues op, cancelable; false when the IRP was already cancelled. */
-static bool wsk_queue_locked(struct wsk_socket *s, LIST_ENTRY *list, struct wsk_op *op, bool head)
+static bool wsk_queue_locked(LIST_ENTRY *list, struct wsk_op *op, bool head)
 {
     op->irp->Tail.Overlay.DriverContext[0] = op;
     IoSetCancelRoutine(op->irp, wsk_cancel);
@@ -183,7 +188,6 @@ static bool wsk_queue_locked(struct wsk_socket *s, LIST_ENTRY *list, struct wsk_
     else
         InsertTailList(list, &op->link);
     op->listed = true;
-    (void)s;
     return true;
 }
 
@@ -593,10 +597,10 @@ static NTSTATUS wsk_control(PWSK_SOCKET Socket, WSK_CONTROL_SOCKET_TYPE RequestT
         ke_format(what, sizeof what, "WskControlSocket(%s 0x%lx, level 0x%lx)",
                   RequestType == WskIoctl ? "WskIoctl" : RequestType == WskSetOption ? "WskSetOption" : "WskGetOption",
                   (unsigned long)ControlCode, (unsigned long)Level);
-        st = ke_unsupported(what, "only SO_WSK_EVENT_CALLBACK, SO_REUSEADDR, SO_KEEPALIVE, SO_BROADCAST, "
-                                  "SO_SNDBUF, SO_RCVBUF and TCP_NODELAY are mapped",
-                            site);
-        st = STATUS_NOT_SUPPORTED;
+        ke_unsupported(what, "only SO_WSK_EVENT_CALLBACK, SO_REUSEADDR, SO_KEEPALIVE, SO_BROADCAST, SO_SNDBUF, "
+                             "SO_RCVBUF and TCP_NODELAY are mapped",
+                       site);
+        st = STATUS_NOT_SUPPORTED; /* an option it lacks, as Windows answers it */
     } else {
         st = wsk_status(r);
     }
@@ -625,7 +629,7 @@ static NTSTATUS wsk_pend(struct wsk_socket *s, LIST_ENTRY *list, struct wsk_op *
     IoSetNextIrpStackLocation(op->irp);
     IoMarkIrpPending(op->irp);
     pthread_mutex_lock(&s->lock);
-    bool queued = !s->closing && wsk_queue_locked(s, list, op, false);
+    bool queued = !s->closing && wsk_queue_locked(list, op, false);
     pthread_mutex_unlock(&s->lock);
     if (!queued)
         wsk_done(op, STATUS_CANCELLED, 0);
@@ -714,7 +718,7 @@ static NTSTATUS wsk_send(PWSK_SOCKET Socket, PWSK_BUF Buffer, ULONG Flags, PIRP 
 static void wsk_requeue(struct wsk_socket *s, LIST_ENTRY *list, struct wsk_op *op)
 {
     pthread_mutex_lock(&s->lock);
-    bool queued = !s->closing && wsk_queue_locked(s, list, op, true);
+    bool queued = !s->closing && wsk_queue_locked(list, op, true);
     pthread_mutex_unlock(&s->lock);
     if (!queued)
         wsk_done(op, STATUS_CANCELLED, 0);
@@ -757,7 +761,7 @@ static NTSTATUS wsk_receive_common(PWSK_SOCKET Socket, PWSK_BUF Buffer, ULONG Fl
     pthread_mutex_lock(&s->lock);
     bool waiting = !IsListEmpty(&s->receives);
     if (!waiting && s->backlog_len > 0) {
-        size_t got = wsk_copy_to(Buffer, 0, s->backlog + s->backlog_off, s->backlog_len);
+        size_t got = wsk_copy_to(Buffer, 0, s->backlog->bytes + s->backlog_off, s->backlog_len);
         s->backlog_off += got;
         s->backlog_len -= got;
         pthread_mutex_unlock(&s->lock);
@@ -1099,6 +1103,20 @@ static void wsk_serve_datagrams(struct wsk_socket *s)
     }
 }
 
+/* Keeps the bytes of ind from `from` on for the next WskReceive (the block is the socket's
+ * now; `offered`: take it off the kept list first). */
+static void wsk_backlog_set(struct wsk_socket *s, struct wsk_indication *ind, size_t from, size_t len, bool offered)
+{
+    pthread_mutex_lock(&s->lock);
+    if (offered)
+        RemoveEntryList(&ind->link);
+    free(s->backlog);
+    s->backlog = ind;
+    s->backlog_off = from;
+    s->backlog_len = len;
+    pthread_mutex_unlock(&s->lock);
+}
+
 static void wsk_serve_stream(struct wsk_socket *s)
 {
     for (int i = 0; i < 64; i++) {
@@ -1107,7 +1125,7 @@ static void wsk_serve_stream(struct wsk_socket *s)
         bool stopped = s->closing || s->peer_closed || s->backlog_len > 0;
         if (op != NULL && s->backlog_len > 0) {
             /* bytes an event declined while this receive was being posted */
-            size_t got = wsk_copy_to(&op->buf, op->done, s->backlog + s->backlog_off, s->backlog_len);
+            size_t got = wsk_copy_to(&op->buf, op->done, s->backlog->bytes + s->backlog_off, s->backlog_len);
             s->backlog_off += got;
             s->backlog_len -= got;
             pthread_mutex_unlock(&s->lock);
@@ -1158,13 +1176,7 @@ static void wsk_serve_stream(struct wsk_socket *s)
         }
         if (!(mask & WSK_EVENT_RECEIVE) || cn->WskReceiveEvent == NULL) {
             /* only disconnects are evented: the bytes wait for a WskReceive */
-            pthread_mutex_lock(&s->lock);
-            free(s->backlog);
-            s->backlog = (unsigned char *)ind;
-            memmove(s->backlog, ind->bytes, (size_t)r);
-            s->backlog_off = 0;
-            s->backlog_len = (size_t)r;
-            pthread_mutex_unlock(&s->lock);
+            wsk_backlog_set(s, ind, 0, (size_t)r, false);
             continue; /* a WskReceive may have been posted meanwhile */
         }
         wsk_indication_describe(ind, (size_t)r);
@@ -1180,14 +1192,7 @@ static void wsk_serve_stream(struct wsk_socket *s)
         }
         /* not accepted (or in part): the rest waits for WskReceive, and indications stop */
         size_t taken = answer == STATUS_SUCCESS ? accepted : 0;
-        pthread_mutex_lock(&s->lock);
-        RemoveEntryList(&ind->link);
-        free(s->backlog);
-        s->backlog = (unsigned char *)ind;
-        memmove(s->backlog, ind->bytes + taken, (size_t)r - taken);
-        s->backlog_off = 0;
-        s->backlog_len = (size_t)r - taken;
-        pthread_mutex_unlock(&s->lock);
+        wsk_backlog_set(s, ind, taken, (size_t)r - taken, true);
         /* a WskReceive may have been posted while the event ran: the loop serves it */
     }
 }
@@ -1535,33 +1540,43 @@ VOID WSKAPI WskDeregister(PWSK_REGISTRATION WskRegistration)
 /* Its sockets and registrations go (the driver's code is about to be unmapped, and the poller
  * must not call into it); their pool blocks stay, for the leak report (ND1201) to name the
  * WskSocket and WskRegister calls. Nothing of the driver is called. */
+/* ke_ptrmap_each over the live sockets: those of the unloading driver move to the list. */
+static void wsk_socket_doom(const void *key, uintptr_t value, void *arg)
+{
+    (void)value;
+    struct wsk_unload *u = arg;
+    struct wsk_socket *s = (struct wsk_socket *)key;
+    if (s->shadow != NULL && ke_pool_owner(s->shadow) == u->pool) {
+        ke_ptrmap_remove(&wsk_sockets, s);
+        InsertTailList(&u->doomed, &s->unload_link);
+    }
+}
+
+static void wsk_client_doom(const void *key, uintptr_t value, void *arg)
+{
+    (void)value;
+    struct wsk_unload *u = arg;
+    struct wsk_client *c = (struct wsk_client *)key;
+    if (c->shadow != NULL && ke_pool_owner(c->shadow) == u->pool) {
+        ke_ptrmap_remove(&wsk_clients, c);
+        atomic_store(&c->deregistering, true);
+        c->shadow = NULL;    /* reported as leaked */
+        wsk_client_unref(c); /* the registration's reference: nobody will deregister it */
+    }
+}
+
 void ke_wsk_driver_unloaded(struct ke_pool *pool)
 {
     if (pool == NULL)
         return;
-    struct wsk_socket *doomed[256];
-    size_t n = 0;
+    struct wsk_unload u = { .pool = pool };
+    InitializeListHead(&u.doomed);
     pthread_mutex_lock(&wsk_lock);
-    for (size_t i = 0; i < wsk_sockets.cap && n < 256; i++) {
-        struct wsk_socket *s = (struct wsk_socket *)wsk_sockets.slots[i].key;
-        if (wsk_sockets.slots[i].key > 1 /* neither empty nor removed */ && s->shadow != NULL &&
-            ke_pool_owner(s->shadow) == pool)
-            doomed[n++] = s;
-    }
-    for (size_t i = 0; i < n; i++)
-        ke_ptrmap_remove(&wsk_sockets, doomed[i]);
-    for (size_t i = 0; i < wsk_clients.cap; i++) {
-        struct wsk_client *c = (struct wsk_client *)wsk_clients.slots[i].key;
-        if (wsk_clients.slots[i].key > 1 && c->shadow != NULL && ke_pool_owner(c->shadow) == pool) {
-            ke_ptrmap_remove(&wsk_clients, c);
-            atomic_store(&c->deregistering, true);
-            c->shadow = NULL; /* reported as leaked */
-            wsk_client_unref(c); /* the registration's reference: nobody will deregister it */
-        }
-    }
+    ke_ptrmap_each(&wsk_sockets, wsk_socket_doom, &u);
+    ke_ptrmap_each(&wsk_clients, wsk_client_doom, &u);
     pthread_mutex_unlock(&wsk_lock);
-    for (size_t i = 0; i < n; i++) {
-        struct wsk_socket *s = doomed[i];
+    while (!IsListEmpty(&u.doomed)) {
+        struct wsk_socket *s = CONTAINING_RECORD(RemoveHeadList(&u.doomed), struct wsk_socket, unload_link);
         pthread_mutex_lock(&s->lock);
         s->closing = true;
         if (s->watched)
