@@ -611,21 +611,15 @@ static NTSTATUS wsk_control(PWSK_SOCKET Socket, WSK_CONTROL_SOCKET_TYPE RequestT
 
 /* ---- sockets: data -------------------------------------------------------------------------------- */
 
-static struct wsk_op *wsk_op_new(struct wsk_socket *s, PIRP irp, const WSK_BUF *buf, ULONG flags)
+/* Pends the operation described by `first` (a caller's stack copy: calls that answer at once
+ * allocate nothing) on list: the IRP's next location becomes ours, then it waits for the
+ * poller. Out of memory, the IRP completes at once and that status is returned. */
+static NTSTATUS wsk_pend(struct wsk_socket *s, LIST_ENTRY *list, const struct wsk_op *first)
 {
-    struct wsk_op *op = calloc(1, sizeof *op);
+    struct wsk_op *op = malloc(sizeof *op);
     if (op == NULL)
-        return NULL;
-    op->s = s;
-    op->irp = irp;
-    op->buf = *buf;
-    op->flags = flags;
-    return op;
-}
-
-/* Pends op on list: the IRP's next location becomes ours, then it waits for the poller. */
-static NTSTATUS wsk_pend(struct wsk_socket *s, LIST_ENTRY *list, struct wsk_op *op)
-{
+        return wsk_complete(first->irp, STATUS_INSUFFICIENT_RESOURCES, 0);
+    *op = *first;
     IoSetNextIrpStackLocation(op->irp);
     IoMarkIrpPending(op->irp);
     pthread_mutex_lock(&s->lock);
@@ -664,39 +658,25 @@ static NTSTATUS wsk_send_common(PWSK_SOCKET Socket, PWSK_BUF Buffer, ULONG Flags
     if (s == NULL)
         return entered;
     struct iovec iov[WSK_MAX_IOV];
-    NTSTATUS st = STATUS_INVALID_PARAMETER;
-    struct wsk_op *op = NULL;
-    if (Buffer == NULL || wsk_iov(Buffer, 0, iov, fn, site) < 0)
-        goto fail;
-    if (RemoteAddress != NULL && !wsk_addr_ok(RemoteAddress, "RemoteAddress", fn, site))
-        goto fail;
-    op = wsk_op_new(s, Irp, Buffer, Flags);
-    if (op == NULL) {
-        st = STATUS_INSUFFICIENT_RESOURCES;
-        goto fail;
+    if (Buffer == NULL || wsk_iov(Buffer, 0, iov, fn, site) < 0 ||
+        (RemoteAddress != NULL && !wsk_addr_ok(RemoteAddress, "RemoteAddress", fn, site))) {
+        wsk_unref(s);
+        return wsk_complete(Irp, STATUS_INVALID_PARAMETER, 0);
     }
-    if (RemoteAddress != NULL) {
-        memcpy(op->dest, RemoteAddress, ke_sock_addr_len(RemoteAddress));
-        op->has_dest = true;
-    }
+    struct wsk_op op = { .s = s, .irp = Irp, .buf = *Buffer, .flags = Flags, .has_dest = RemoteAddress != NULL };
+    if (RemoteAddress != NULL)
+        memcpy(op.dest, RemoteAddress, ke_sock_addr_len(RemoteAddress));
     pthread_mutex_lock(&s->lock);
     bool queued_before = !IsListEmpty(&s->sends);
     pthread_mutex_unlock(&s->lock);
     /* in order: only when nothing waits before it may it go at once */
-    NTSTATUS result;
-    if (!queued_before && wsk_send_step(s, op, &result)) {
-        size_t done = op->done;
-        free(op);
-        wsk_unref(s);
-        return wsk_complete(Irp, result, NT_SUCCESS(result) ? done : 0);
-    }
-    st = wsk_pend(s, &s->sends, op);
+    NTSTATUS st;
+    if (!queued_before && wsk_send_step(s, &op, &st))
+        st = wsk_complete(Irp, st, NT_SUCCESS(st) ? op.done : 0);
+    else
+        st = wsk_pend(s, &s->sends, &op);
     wsk_unref(s);
     return st;
-fail:
-    free(op);
-    wsk_unref(s);
-    return wsk_complete(Irp, st, 0);
 }
 
 static NTSTATUS wsk_send_to(PWSK_SOCKET Socket, PWSK_BUF Buffer, ULONG Flags, PSOCKADDR RemoteAddress,
@@ -747,16 +727,10 @@ static NTSTATUS wsk_receive_common(PWSK_SOCKET Socket, PWSK_BUF Buffer, ULONG Fl
     if (s == NULL)
         return entered;
     struct iovec iov[WSK_MAX_IOV];
-    struct wsk_op *op = NULL;
     NTSTATUS st = STATUS_INVALID_PARAMETER;
     if (Buffer == NULL || wsk_iov(Buffer, 0, iov, fn, site) < 0)
         goto answer;
-    op = wsk_op_new(s, Irp, Buffer, Flags);
-    if (op == NULL) {
-        st = STATUS_INSUFFICIENT_RESOURCES;
-        goto answer;
-    }
-    op->from = RemoteAddress;
+    struct wsk_op op = { .s = s, .irp = Irp, .buf = *Buffer, .flags = Flags, .from = RemoteAddress };
     /* stream bytes an event left unaccepted come first */
     pthread_mutex_lock(&s->lock);
     bool waiting = !IsListEmpty(&s->receives);
@@ -765,7 +739,6 @@ static NTSTATUS wsk_receive_common(PWSK_SOCKET Socket, PWSK_BUF Buffer, ULONG Fl
         s->backlog_off += got;
         s->backlog_len -= got;
         pthread_mutex_unlock(&s->lock);
-        free(op);
         wsk_rearm(s, false);
         wsk_unref(s);
         return wsk_complete(Irp, STATUS_SUCCESS, got);
@@ -779,10 +752,9 @@ static NTSTATUS wsk_receive_common(PWSK_SOCKET Socket, PWSK_BUF Buffer, ULONG Fl
     /* with receive events on, the poller is the socket's only reader, so bytes keep their order */
     bool evented = (atomic_load(&s->mask) & (WSK_EVENT_RECEIVE | WSK_EVENT_RECEIVE_FROM)) != 0;
     if (!waiting && !evented) {
-        ssize_t r = wsk_receive_into(s, op);
+        ssize_t r = wsk_receive_into(s, &op);
         bool full = r >= 0 && (size_t)r >= Buffer->Length;
         if (r > 0 && ((Flags & WSK_FLAG_WAITALL) == 0 || full || s->category != WSK_FLAG_CONNECTION_SOCKET)) {
-            free(op);
             wsk_unref(s);
             return wsk_complete(Irp, STATUS_SUCCESS, (ULONG_PTR)r);
         }
@@ -795,13 +767,12 @@ static NTSTATUS wsk_receive_common(PWSK_SOCKET Socket, PWSK_BUF Buffer, ULONG Fl
             goto answer;
         }
         if (r > 0)
-            op->done = (size_t)r;
+            op.done = (size_t)r;
     }
-    st = wsk_pend(s, &s->receives, op);
+    st = wsk_pend(s, &s->receives, &op);
     wsk_unref(s);
     return st;
 answer:
-    free(op);
     wsk_unref(s);
     return wsk_complete(Irp, st, 0);
 }
@@ -891,14 +862,10 @@ static NTSTATUS wsk_connect(PWSK_SOCKET Socket, PSOCKADDR RemoteAddress, ULONG F
     } else if (wsk_addr_ok(RemoteAddress, "RemoteAddress", fn, site)) {
         int r = ke_sock_connect(s->fd, RemoteAddress);
         if (r == -EINPROGRESS) {
-            WSK_BUF none = { 0 };
-            struct wsk_op *op = wsk_op_new(s, Irp, &none, 0);
-            if (op != NULL) {
-                st = wsk_pend(s, &s->connects, op);
-                wsk_unref(s);
-                return st;
-            }
-            st = STATUS_INSUFFICIENT_RESOURCES;
+            struct wsk_op op = { .s = s, .irp = Irp };
+            st = wsk_pend(s, &s->connects, &op);
+            wsk_unref(s);
+            return st;
         } else {
             st = wsk_status(r);
         }
@@ -942,18 +909,15 @@ static NTSTATUS wsk_socket_connect(PWSK_CLIENT Client, USHORT SocketType, ULONG 
         /* the connect is ours to wait for, with an IRP of our own */
         struct wsk_socket_connect *sc = malloc(sizeof *sc);
         PIRP own = sc == NULL ? NULL : IoAllocateIrp(1, FALSE);
-        WSK_BUF none = { 0 };
-        struct wsk_op *op = own == NULL ? NULL : wsk_op_new(s, own, &none, 0);
-        if (op != NULL) {
+        if (own != NULL) {
             *sc = (struct wsk_socket_connect){ Irp, s };
             IoSetCompletionRoutine(own, wsk_socket_connect_done, sc, TRUE, TRUE, TRUE);
             IoSetNextIrpStackLocation(Irp);
             IoMarkIrpPending(Irp);
-            wsk_pend(s, &s->connects, op);
+            struct wsk_op op = { .s = s, .irp = own };
+            wsk_pend(s, &s->connects, &op); /* own's routine answers Irp, failure included */
             return STATUS_PENDING;
         }
-        if (own != NULL)
-            IoFreeIrp(own);
         free(sc);
         st = STATUS_INSUFFICIENT_RESOURCES;
     } else if (NT_SUCCESS(st)) {
