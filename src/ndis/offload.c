@@ -7,6 +7,33 @@
 
 enum { NDIS_RX_CHECKSUM_IP = 1, NDIS_RX_CHECKSUM_TCP = 2, NDIS_RX_CHECKSUM_UDP = 4, NDIS_RX_COALESCING = 8 };
 
+/* The first task the default configuration turns on beyond the hardware's, or NULL. */
+static const char *ndis_offload_beyond(const NDIS_OFFLOAD *d, const NDIS_OFFLOAD *h)
+{
+    const NDIS_TCP_IP_CHECKSUM_OFFLOAD *dc = &d->Checksum, *hc = &h->Checksum;
+#define BEYOND(field) (dc->field == NDIS_OFFLOAD_SUPPORTED && hc->field != NDIS_OFFLOAD_SUPPORTED)
+    if (BEYOND(IPv4Transmit.IpChecksum) || BEYOND(IPv4Transmit.TcpChecksum) || BEYOND(IPv4Transmit.UdpChecksum))
+        return "an IPv4 transmit checksum";
+    if (BEYOND(IPv4Receive.IpChecksum) || BEYOND(IPv4Receive.TcpChecksum) || BEYOND(IPv4Receive.UdpChecksum))
+        return "an IPv4 receive checksum";
+    if (BEYOND(IPv6Transmit.TcpChecksum) || BEYOND(IPv6Transmit.UdpChecksum))
+        return "an IPv6 transmit checksum";
+    if (BEYOND(IPv6Receive.TcpChecksum) || BEYOND(IPv6Receive.UdpChecksum))
+        return "an IPv6 receive checksum";
+#undef BEYOND
+    if (d->LsoV1.IPv4.MaxOffLoadSize > h->LsoV1.IPv4.MaxOffLoadSize)
+        return "large send offload v1 (a larger MaxOffLoadSize)";
+    if (d->LsoV2.IPv4.MaxOffLoadSize > h->LsoV2.IPv4.MaxOffLoadSize ||
+        d->LsoV2.IPv6.MaxOffLoadSize > h->LsoV2.IPv6.MaxOffLoadSize)
+        return "large send offload v2 (a larger MaxOffLoadSize)";
+    size_t rsc = RTL_SIZEOF_THROUGH_FIELD(NDIS_OFFLOAD, Rsc);
+    if (d->Header.Revision >= NDIS_OFFLOAD_REVISION_3 && d->Header.Size >= rsc &&
+        h->Header.Revision >= NDIS_OFFLOAD_REVISION_3 && h->Header.Size >= rsc &&
+        ((d->Rsc.IPv4.Enabled && !h->Rsc.IPv4.Enabled) || (d->Rsc.IPv6.Enabled && !h->Rsc.IPv6.Enabled)))
+        return "receive segment coalescing";
+    return NULL;
+}
+
 NDIS_STATUS ndis_offload_attributes(struct ndis_adapter *a, const NDIS_MINIPORT_ADAPTER_OFFLOAD_ATTRIBUTES *o,
                                     const void *site)
 {
@@ -26,6 +53,15 @@ NDIS_STATUS ndis_offload_attributes(struct ndis_adapter *a, const NDIS_MINIPORT_
                          d->Header.Size, (size_t)RTL_SIZEOF_THROUGH_FIELD(NDIS_OFFLOAD, Checksum));
             return NDIS_STATUS_INVALID_PARAMETER;
         }
+        const NDIS_OFFLOAD *h = o->HardwareOffloadCapabilities;
+        const char *beyond = h != NULL && h->Header.Size >= NDIS_SIZEOF_NDIS_OFFLOAD_REVISION_1 &&
+                                     d->Header.Size >= NDIS_SIZEOF_NDIS_OFFLOAD_REVISION_1
+                                 ? ndis_offload_beyond(d, h)
+                                 : NULL;
+        if (beyond != NULL)
+            vf_violation(VF_OFFLOAD_BEYOND_HARDWARE, fn, site,
+                         "DefaultOffloadConfiguration turns on %s that HardwareOffloadCapabilities does not have",
+                         beyond);
         const NDIS_TCP_IP_CHECKSUM_OFFLOAD *c = &d->Checksum;
         rx |= c->IPv4Receive.IpChecksum ? NDIS_RX_CHECKSUM_IP : 0;
         rx |= c->IPv4Receive.TcpChecksum || c->IPv6Receive.TcpChecksum ? NDIS_RX_CHECKSUM_TCP : 0;

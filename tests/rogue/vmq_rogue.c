@@ -65,7 +65,12 @@ static NDIS_STATUS SetAttributes(PVMQ_ADAPTER Adapter)
     OffloadAttributes.Header.Size = NDIS_SIZEOF_MINIPORT_ADAPTER_OFFLOAD_ATTRIBUTES_REVISION_1;
     OffloadAttributes.DefaultOffloadConfiguration = &Offload;
     OffloadAttributes.HardwareOffloadCapabilities = &Offload;
-    Status = NdisMSetMiniportAttributes(Adapter->Handle, (PNDIS_MINIPORT_ADAPTER_ATTRIBUTES)&OffloadAttributes);
+#if defined(BREAK_OFFLOAD_BEYOND_HARDWARE) /* ND2210: the hardware has no TCP receive checksum */
+    NDIS_OFFLOAD Hardware = Offload;
+    Hardware.Checksum.IPv4Receive.TcpChecksum = NDIS_OFFLOAD_NOT_SUPPORTED;
+    OffloadAttributes.HardwareOffloadCapabilities = &Hardware;
+#endif
+    Status = NdisMSetMiniportAttributes(Adapter->Handle, (PNDIS_MINIPORT_ADAPTER_ATTRIBUTES)&OffloadAttributes); /* expect ND2210: rogue_vmq_offload_beyond_hardware */
     if (Status != NDIS_STATUS_SUCCESS)
         return Status;
 
