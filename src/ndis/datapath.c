@@ -178,8 +178,7 @@ NDISAPI VOID NdisMIndicateReceiveNetBufferLists(NDIS_HANDLE MiniportAdapterHandl
         if (!resources)
             NBL_SET(nbl, a, NBL_INDICATED);
         ndis_hw_assist_check_receive(a, nbl, fn, site);
-        if (NET_BUFFER_LIST_INFO(nbl, TcpIpChecksumNetBufferListInfo) != NULL) /* checksum results: checked */
-            ndis_offload_check_receive(a, nbl, fn, site);
+        ndis_offload_check_receive(a, nbl, fn, site);
         for (PNET_BUFFER nb = nbl->FirstNetBuffer; nb; nb = nb->Next, frames++)
             bytes += nb->DataLength;
     }

@@ -189,7 +189,10 @@ struct ndis_adapter {
     bool added;                          /* MiniportAddDevice succeeded: MiniportRemoveDevice is owed */
     bool has_add_device_context;         /* init_parameters.MiniportAddDeviceContext was set */
     NDIS_STATUS add_status;              /* what MiniportAddDevice returned */
-    _Atomic unsigned rx_checksum;        /* receive checksum offloads and RSC advertised (offload.c) */
+    _Atomic unsigned rx_advertised;      /* receive checksum offloads and RSC advertised (offload.c) */
+    _Atomic unsigned rx_enabled;         /* ... and of those, turned on now */
+    bool has_offload;                    /* offload attributes set: offload_current is known */
+    NDIS_OFFLOAD offload_current;        /* under `lock`: the default, then each CURRENT_CONFIG status */
     bool has_registration, has_general;
     NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES registration;
     NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES general;
@@ -243,6 +246,11 @@ void ndis_hw_assist_check_receive(struct ndis_adapter *a, PNET_BUFFER_LIST nbl, 
 NDIS_STATUS ndis_offload_attributes(struct ndis_adapter *a, const NDIS_MINIPORT_ADAPTER_OFFLOAD_ATTRIBUTES *o,
                                     const void *site);
 void ndis_offload_check_receive(struct ndis_adapter *a, PNET_BUFFER_LIST nbl, const char *fn, const void *site);
+/* NDIS_STATUS_TASK_OFFLOAD_CURRENT_CONFIG: what the miniport turned on is what is current. */
+void ndis_offload_status(struct ndis_adapter *a, const NDIS_STATUS_INDICATION *ind, const char *fn, const void *site);
+/* The task offloads turned on now (the defaults, then what the miniport indicated): false
+ * when the adapter set no offload attributes. For edges. */
+OPENNDIS_API bool ndis_adapter_offload(struct ndis_adapter *adapter, NDIS_OFFLOAD *current);
 /* An NDIS_STATUS_RECEIVE_QUEUE_STATE indication must name a queue NDIS allocated. */
 void ndis_hw_assist_check_queue_state(struct ndis_adapter *a, const NDIS_STATUS_INDICATION *ind, const char *fn,
                                       const void *site);

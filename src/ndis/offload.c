@@ -3,6 +3,8 @@
  * an Xxx ChecksumFailed or Xxx ChecksumSucceeded flag only for the checksums it validated
  * (design guide: Offloading Checksum Tasks), so a result is consistent only one way, and only
  * for a receive checksum offload it advertised. */
+#include <string.h>
+
 #include "ndis.h"
 
 enum { NDIS_RX_CHECKSUM_IP = 1, NDIS_RX_CHECKSUM_TCP = 2, NDIS_RX_CHECKSUM_UDP = 4, NDIS_RX_COALESCING = 8 };
@@ -34,6 +36,26 @@ static const char *ndis_offload_beyond(const NDIS_OFFLOAD *d, const NDIS_OFFLOAD
     return NULL;
 }
 
+/* The receive offloads (NDIS_RX_*) an NDIS_OFFLOAD turns on. */
+static unsigned ndis_offload_rx_bits(const NDIS_OFFLOAD *d)
+{
+    const NDIS_TCP_IP_CHECKSUM_OFFLOAD *c = &d->Checksum;
+    unsigned rx = 0;
+    rx |= c->IPv4Receive.IpChecksum ? NDIS_RX_CHECKSUM_IP : 0;
+    rx |= c->IPv4Receive.TcpChecksum || c->IPv6Receive.TcpChecksum ? NDIS_RX_CHECKSUM_TCP : 0;
+    rx |= c->IPv4Receive.UdpChecksum || c->IPv6Receive.UdpChecksum ? NDIS_RX_CHECKSUM_UDP : 0;
+    if (d->Header.Revision >= NDIS_OFFLOAD_REVISION_3 && d->Header.Size >= RTL_SIZEOF_THROUGH_FIELD(NDIS_OFFLOAD, Rsc))
+        rx |= d->Rsc.IPv4.Enabled || d->Rsc.IPv6.Enabled ? NDIS_RX_COALESCING : 0;
+    return rx;
+}
+
+/* A driver's NDIS_OFFLOAD of `size` bytes (an older revision is shorter), zero beyond. */
+static void ndis_offload_copy(NDIS_OFFLOAD *out, const NDIS_OFFLOAD *in, size_t size)
+{
+    memset(out, 0, sizeof *out);
+    memcpy(out, in, size < sizeof *out ? size : sizeof *out);
+}
+
 NDIS_STATUS ndis_offload_attributes(struct ndis_adapter *a, const NDIS_MINIPORT_ADAPTER_OFFLOAD_ATTRIBUTES *o,
                                     const void *site)
 {
@@ -44,8 +66,10 @@ NDIS_STATUS ndis_offload_attributes(struct ndis_adapter *a, const NDIS_MINIPORT_
                      o->Header.Revision, o->Header.Size, (size_t)NDIS_SIZEOF_MINIPORT_ADAPTER_OFFLOAD_ATTRIBUTES_REVISION_1);
         return NDIS_STATUS_INVALID_PARAMETER;
     }
-    unsigned rx = 0;
+    unsigned enabled = 0, advertised = 0;
     const NDIS_OFFLOAD *d = o->DefaultOffloadConfiguration;
+    NDIS_OFFLOAD current;
+    memset(&current, 0, sizeof current);
     if (d != NULL) {
         if (d->Header.Size < RTL_SIZEOF_THROUGH_FIELD(NDIS_OFFLOAD, Checksum)) {
             vf_violation(VF_ATTRIBUTES_INVALID, fn, site,
@@ -54,36 +78,135 @@ NDIS_STATUS ndis_offload_attributes(struct ndis_adapter *a, const NDIS_MINIPORT_
             return NDIS_STATUS_INVALID_PARAMETER;
         }
         const NDIS_OFFLOAD *h = o->HardwareOffloadCapabilities;
-        const char *beyond = h != NULL && h->Header.Size >= NDIS_SIZEOF_NDIS_OFFLOAD_REVISION_1 &&
-                                     d->Header.Size >= NDIS_SIZEOF_NDIS_OFFLOAD_REVISION_1
+        bool hardware = h != NULL && h->Header.Size >= NDIS_SIZEOF_NDIS_OFFLOAD_REVISION_1;
+        const char *beyond = hardware && d->Header.Size >= NDIS_SIZEOF_NDIS_OFFLOAD_REVISION_1
                                  ? ndis_offload_beyond(d, h)
                                  : NULL;
         if (beyond != NULL)
             vf_violation(VF_OFFLOAD_BEYOND_HARDWARE, fn, site,
                          "DefaultOffloadConfiguration turns on %s that HardwareOffloadCapabilities does not have",
                          beyond);
-        const NDIS_TCP_IP_CHECKSUM_OFFLOAD *c = &d->Checksum;
-        rx |= c->IPv4Receive.IpChecksum ? NDIS_RX_CHECKSUM_IP : 0;
-        rx |= c->IPv4Receive.TcpChecksum || c->IPv6Receive.TcpChecksum ? NDIS_RX_CHECKSUM_TCP : 0;
-        rx |= c->IPv4Receive.UdpChecksum || c->IPv6Receive.UdpChecksum ? NDIS_RX_CHECKSUM_UDP : 0;
-        if (d->Header.Revision >= NDIS_OFFLOAD_REVISION_3 && d->Header.Size >= RTL_SIZEOF_THROUGH_FIELD(NDIS_OFFLOAD, Rsc))
-            rx |= d->Rsc.IPv4.Enabled || d->Rsc.IPv6.Enabled ? NDIS_RX_COALESCING : 0;
+        ndis_offload_copy(&current, d, d->Header.Size);
+        enabled = ndis_offload_rx_bits(&current);
+        advertised = enabled;
+        if (hardware) {
+            NDIS_OFFLOAD caps;
+            ndis_offload_copy(&caps, h, h->Header.Size);
+            advertised |= ndis_offload_rx_bits(&caps);
+        }
     }
-    atomic_store_explicit(&a->rx_checksum, rx, memory_order_relaxed);
+    ndis_adapter_lock(a);
+    a->offload_current = current;
+    a->has_offload = true;
+    ndis_adapter_unlock(a);
+    atomic_store_explicit(&a->rx_advertised, advertised, memory_order_relaxed);
+    atomic_store_explicit(&a->rx_enabled, enabled, memory_order_relaxed);
     return NDIS_STATUS_SUCCESS;
 }
 
-/* Coalesced segments only from an adapter that advertised RSC; 802.1Q tags only from one whose
- * MAC options say it handles them. */
+void ndis_offload_status(struct ndis_adapter *a, const NDIS_STATUS_INDICATION *ind, const char *fn, const void *site)
+{
+    const NDIS_OFFLOAD *o = ind->StatusBuffer;
+    if (o == NULL || ind->StatusBufferSize < NDIS_SIZEOF_NDIS_OFFLOAD_REVISION_1 ||
+        o->Header.Type != NDIS_OBJECT_TYPE_OFFLOAD || o->Header.Size < NDIS_SIZEOF_NDIS_OFFLOAD_REVISION_1) {
+        vf_violation(VF_STATUS_INDICATION_INVALID, fn, site,
+                     "NDIS_STATUS_TASK_OFFLOAD_CURRENT_CONFIG needs an NDIS_OFFLOAD (Type NDIS_OBJECT_TYPE_OFFLOAD) of "
+                     "at least %zu bytes",
+                     (size_t)NDIS_SIZEOF_NDIS_OFFLOAD_REVISION_1);
+        return;
+    }
+    NDIS_OFFLOAD current;
+    ndis_offload_copy(&current, o, o->Header.Size < ind->StatusBufferSize ? o->Header.Size : ind->StatusBufferSize);
+    ndis_adapter_lock(a);
+    a->offload_current = current;
+    a->has_offload = true;
+    ndis_adapter_unlock(a);
+    atomic_store_explicit(&a->rx_enabled, ndis_offload_rx_bits(&current), memory_order_relaxed);
+}
+
+bool ndis_adapter_offload(struct ndis_adapter *a, NDIS_OFFLOAD *current)
+{
+    ndis_adapter_lock(a);
+    bool known = a->has_offload;
+    *current = a->offload_current;
+    ndis_adapter_unlock(a);
+    return known;
+}
+
+/* The first bytes of the NET_BUFFER's data if its current MDL holds `need` of them. */
+static const UCHAR *ndis_offload_peek(PNET_BUFFER nb, ULONG need)
+{
+    PMDL mdl = nb->CurrentMdl;
+    if (mdl == NULL || nb->DataLength < need || mdl->ByteCount < nb->CurrentMdlOffset + need)
+        return NULL;
+    return (const UCHAR *)MmGetSystemAddressForMdlSafe(mdl, NormalPagePriority) + nb->CurrentMdlOffset;
+}
+
+/* Is the packet IPv4 (its IP header `l3` bytes in)? */
+static bool ndis_offload_is_ipv4(PNET_BUFFER nb, ULONG l3)
+{
+    const UCHAR *p = ndis_offload_peek(nb, l3 + 1);
+    return p != NULL && (p[l3] >> 4) == 4;
+}
+
+/* A frame no longer than the MTU allows, unless it is a coalesced segment: a miniport that
+ * segments (LSO) or receives beyond its MTU would hand the stack what no wire carries. */
+static void ndis_offload_check_length(struct ndis_adapter *a, PNET_BUFFER_LIST nbl, const char *fn, const void *site)
+{
+    ULONG mtu = a->general.MtuSize, l2 = a->general.MediaType == NdisMedium802_3 ? 14
+                                         : a->general.MediaType == NdisMediumIP  ? 0
+                                                                                 : ~0u;
+    if (mtu == 0 || l2 == ~0u)
+        return;
+    for (PNET_BUFFER nb = nbl->FirstNetBuffer; nb; nb = nb->Next) {
+        ULONG max = mtu + l2;
+        if (nb->DataLength <= max)
+            continue;
+        const UCHAR *p = l2 != 0 ? ndis_offload_peek(nb, 14) : NULL;
+        if (p != NULL && p[12] == 0x81 && p[13] == 0x00 && nb->DataLength <= max + 4)
+            continue; /* an 802.1Q tag in the frame */
+        vf_violation(VF_RECEIVE_LONGER_THAN_MTU, fn, site,
+                     "NET_BUFFER_LIST %p holds a %u-byte frame, but adapter %u's MTU is %u (at most %u bytes with its "
+                     "header) and the NBL is not a coalesced segment",
+                     (void *)nbl, nb->DataLength, a->index, mtu, max);
+        return;
+    }
+}
+
+/* Coalesced segments only from an adapter that advertised RSC and has it turned on, with
+ * their checksums reported validated; 802.1Q tags only from one whose MAC options say it
+ * handles them. */
 static void ndis_offload_check_coalescing_and_tags(struct ndis_adapter *a, PNET_BUFFER_LIST nbl, const char *fn,
                                                    const void *site)
 {
     unsigned segments = NET_BUFFER_LIST_COALESCED_SEG_COUNT(nbl);
-    if (segments != 0 && !(atomic_load_explicit(&a->rx_checksum, memory_order_relaxed) & NDIS_RX_COALESCING))
+    if (segments == 0) {
+        ndis_offload_check_length(a, nbl, fn, site);
+    } else if (!(atomic_load_explicit(&a->rx_advertised, memory_order_relaxed) & NDIS_RX_COALESCING)) {
         vf_violation(VF_RECEIVE_COALESCING_NOT_ADVERTISED, fn, site,
                      "NET_BUFFER_LIST %p carries %u coalesced segments, but adapter %u's offload attributes advertise "
                      "no receive segment coalescing (DefaultOffloadConfiguration->Rsc)",
                      (void *)nbl, segments, a->index);
+    } else if (!(atomic_load_explicit(&a->rx_enabled, memory_order_relaxed) & NDIS_RX_COALESCING)) {
+        vf_violation(VF_RECEIVE_COALESCING_NOT_ENABLED, fn, site,
+                     "NET_BUFFER_LIST %p carries %u coalesced segments, but receive segment coalescing is off on "
+                     "adapter %u (its current offload configuration)",
+                     (void *)nbl, segments, a->index);
+    } else {
+        NDIS_TCP_IP_CHECKSUM_NET_BUFFER_LIST_INFO info;
+        info.Value = NET_BUFFER_LIST_INFO(nbl, TcpIpChecksumNetBufferListInfo);
+        ULONG l3 = a->general.MediaType == NdisMediumIP ? 0 : 14;
+        const char *missing = !info.Receive.TcpChecksumSucceeded ? "TcpChecksumSucceeded"
+                              : !info.Receive.IpChecksumSucceeded && nbl->FirstNetBuffer != NULL &&
+                                        ndis_offload_is_ipv4(nbl->FirstNetBuffer, l3)
+                                  ? "IpChecksumSucceeded"
+                                  : NULL;
+        if (missing != NULL)
+            vf_violation(VF_RECEIVE_COALESCED_CHECKSUM, fn, site,
+                         "NET_BUFFER_LIST %p is a coalesced segment (%u segments) without %s in its checksum "
+                         "information; the checksums of an SCU are always reported validated",
+                         (void *)nbl, segments, missing);
+    }
     NDIS_NET_BUFFER_LIST_8021Q_INFO tag;
     tag.Value = NET_BUFFER_LIST_INFO(nbl, Ieee8021QNetBufferListInfo);
     ULONG options = a->general.MacOptions;
@@ -96,6 +219,15 @@ static void ndis_offload_check_coalescing_and_tags(struct ndis_adapter *a, PNET_
                      "NET_BUFFER_LIST %p carries 802.1p priority %u, but adapter %u's MacOptions lack "
                      "NDIS_MAC_OPTION_8021P_PRIORITY",
                      (void *)nbl, (unsigned)tag.TagHeader.UserPriority, a->index);
+}
+
+/* Which checksum result (IP, TCP, UDP) has no receive offload among `rx`, or NULL. */
+static const char *ndis_offload_rx_missing(unsigned rx, bool ip, bool tcp, bool udp)
+{
+    return ip && !(rx & NDIS_RX_CHECKSUM_IP)     ? "an IPv4 header"
+           : tcp && !(rx & NDIS_RX_CHECKSUM_TCP) ? "a TCP"
+           : udp && !(rx & NDIS_RX_CHECKSUM_UDP) ? "a UDP"
+                                                 : NULL;
 }
 
 void ndis_offload_check_receive(struct ndis_adapter *a, PNET_BUFFER_LIST nbl, const char *fn, const void *site)
@@ -123,14 +255,18 @@ void ndis_offload_check_receive(struct ndis_adapter *a, PNET_BUFFER_LIST nbl, co
                      (void *)nbl);
         return;
     }
-    unsigned rx = atomic_load_explicit(&a->rx_checksum, memory_order_relaxed);
-    const char *which = ip && !(rx & NDIS_RX_CHECKSUM_IP)     ? "an IPv4 header"
-                        : tcp && !(rx & NDIS_RX_CHECKSUM_TCP) ? "a TCP"
-                        : udp && !(rx & NDIS_RX_CHECKSUM_UDP) ? "a UDP"
-                                                              : NULL;
-    if (which != NULL)
+    const char *which = ndis_offload_rx_missing(atomic_load_explicit(&a->rx_advertised, memory_order_relaxed), ip, tcp, udp);
+    if (which != NULL) {
         vf_violation(VF_RECEIVE_CHECKSUM_NOT_ADVERTISED, fn, site,
                      "NET_BUFFER_LIST %p reports %s checksum result, but adapter %u's offload attributes advertise no "
-                     "such receive checksum offload (DefaultOffloadConfiguration)",
+                     "such receive checksum offload",
+                     (void *)nbl, which, a->index);
+        return;
+    }
+    which = ndis_offload_rx_missing(atomic_load_explicit(&a->rx_enabled, memory_order_relaxed), ip, tcp, udp);
+    if (which != NULL)
+        vf_violation(VF_RECEIVE_CHECKSUM_NOT_ENABLED, fn, site,
+                     "NET_BUFFER_LIST %p reports %s checksum result, but that receive checksum offload is off on adapter "
+                     "%u (its current offload configuration)",
                      (void *)nbl, which, a->index);
 }

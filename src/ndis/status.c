@@ -45,6 +45,8 @@ NDISAPI VOID NdisMIndicateStatusEx(NDIS_HANDLE MiniportAdapterHandle, PNDIS_STAT
                      "SourceHandle %p is not the miniport adapter handle %p", ind->SourceHandle, MiniportAdapterHandle);
     if (ind->StatusCode == NDIS_STATUS_RECEIVE_QUEUE_STATE)
         ndis_hw_assist_check_queue_state(a, ind, fn, site);
+    if (ind->StatusCode == NDIS_STATUS_TASK_OFFLOAD_CURRENT_CONFIG)
+        ndis_offload_status(a, ind, fn, site);
     if (ind->StatusCode == NDIS_STATUS_LINK_STATE) {
         const NDIS_LINK_STATE *link = ind->StatusBuffer;
         if (link == NULL || ind->StatusBufferSize < NDIS_SIZEOF_LINK_STATE_REVISION_1 ||

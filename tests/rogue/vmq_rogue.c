@@ -39,6 +39,9 @@ static NDIS_STATUS SetAttributes(PVMQ_ADAPTER Adapter)
     General.Header.Size = NDIS_SIZEOF_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES_REVISION_1;
     General.MediaType = NdisMedium802_3;
     General.MtuSize = 1500;
+#if defined(BREAK_LONGER_THAN_MTU) /* ND2214: it says 64 bytes, and receives what it is sent */
+    General.MtuSize = 64;
+#endif
     General.MediaConnectState = MediaConnectStateConnected;
     General.MacAddressLength = 6;
     NdisMoveMemory(General.CurrentMacAddress, Adapter->Mac, 6);
@@ -64,11 +67,20 @@ static NDIS_STATUS SetAttributes(PVMQ_ADAPTER Adapter)
     OffloadAttributes.Header.Revision = NDIS_MINIPORT_ADAPTER_OFFLOAD_ATTRIBUTES_REVISION_1;
     OffloadAttributes.Header.Size = NDIS_SIZEOF_MINIPORT_ADAPTER_OFFLOAD_ATTRIBUTES_REVISION_1;
     OffloadAttributes.DefaultOffloadConfiguration = &Offload;
-    OffloadAttributes.HardwareOffloadCapabilities = &Offload;
-#if defined(BREAK_OFFLOAD_BEYOND_HARDWARE) /* ND2210: the hardware has no TCP receive checksum */
-    NDIS_OFFLOAD Hardware = Offload;
-    Hardware.Checksum.IPv4Receive.TcpChecksum = NDIS_OFFLOAD_NOT_SUPPORTED;
+    NDIS_OFFLOAD Hardware = Offload; /* the same, but for the breaks below */
     OffloadAttributes.HardwareOffloadCapabilities = &Hardware;
+#if defined(BREAK_OFFLOAD_BEYOND_HARDWARE) /* ND2210: the hardware has no TCP receive checksum */
+    Hardware.Checksum.IPv4Receive.TcpChecksum = NDIS_OFFLOAD_NOT_SUPPORTED;
+#elif defined(BREAK_CHECKSUM_NOT_ENABLED) /* ND2212: UDP receive checksums, in hardware only */
+    Hardware.Checksum.IPv4Receive.UdpChecksum = NDIS_OFFLOAD_SUPPORTED;
+#elif defined(BREAK_COALESCING_NOT_ENABLED) || defined(BREAK_COALESCED_CHECKSUM)
+    /* RSC in the hardware; turned on by default only where the SCU's checksums are the break */
+    Hardware.Header.Revision = NDIS_OFFLOAD_REVISION_3;
+    Hardware.Header.Size = NDIS_SIZEOF_NDIS_OFFLOAD_REVISION_3;
+    Hardware.Rsc.IPv4.Enabled = TRUE;
+#if defined(BREAK_COALESCED_CHECKSUM)
+    OffloadAttributes.DefaultOffloadConfiguration = &Hardware;
+#endif
 #endif
     Status = NdisMSetMiniportAttributes(Adapter->Handle, (PNDIS_MINIPORT_ADAPTER_ATTRIBUTES)&OffloadAttributes); /* expect ND2210: rogue_vmq_offload_beyond_hardware */
     if (Status != NDIS_STATUS_SUCCESS)
@@ -354,9 +366,15 @@ static VOID VmqReflect(PVMQ_ADAPTER Adapter, PNET_BUFFER Nb)
     Checksum.Receive.UdpChecksumSucceeded = 1;
 #elif defined(BREAK_CHECKSUM_INCONSISTENT) /* ND2207: the TCP checksum both failed and succeeded */
     Checksum.Receive.TcpChecksumFailed = 1;
+#elif defined(BREAK_CHECKSUM_NOT_ENABLED) /* ND2212: a UDP result, that offload being off */
+    Checksum.Receive.TcpChecksumSucceeded = 0;
+    Checksum.Receive.UdpChecksumSucceeded = 1;
+#elif defined(BREAK_COALESCED_CHECKSUM) /* ND2213: an SCU whose TCP checksum is not reported validated */
+    Checksum.Receive.TcpChecksumSucceeded = 0;
 #endif
     NET_BUFFER_LIST_INFO(Rx, TcpIpChecksumNetBufferListInfo) = Checksum.Value;
-#if defined(BREAK_COALESCING_NOT_ADVERTISED) /* ND2208: segments coalesced, RSC never advertised */
+#if defined(BREAK_COALESCING_NOT_ADVERTISED) || defined(BREAK_COALESCING_NOT_ENABLED) || \
+    defined(BREAK_COALESCED_CHECKSUM) /* ND2208, ND2211, ND2213: segments coalesced */
     NET_BUFFER_LIST_COALESCED_SEG_COUNT(Rx) = 3;
 #elif defined(BREAK_TAG_NOT_ADVERTISED) /* ND2209: a VLAN tag, but no NDIS_MAC_OPTION_8021Q_VLAN */
     NDIS_NET_BUFFER_LIST_8021Q_INFO Tag;
@@ -365,7 +383,7 @@ static VOID VmqReflect(PVMQ_ADAPTER Adapter, PNET_BUFFER Nb)
     NET_BUFFER_LIST_INFO(Rx, Ieee8021QNetBufferListInfo) = Tag.Value;
 #endif
     Rx->SourceHandle = Adapter->Handle;
-    NdisMIndicateReceiveNetBufferLists(Adapter->Handle, Rx, 0, 1, NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL); /* expect ND2201: rogue_vmq_unallocated_queue; expect ND2202: rogue_vmq_hash_not_enabled; expect ND2205: rogue_vmq_filter_wrong_queue; expect ND2206: rogue_vmq_checksum_not_advertised; expect ND2207: rogue_vmq_checksum_inconsistent; expect ND2208: rogue_vmq_coalescing_not_advertised; expect ND2209: rogue_vmq_tag_not_advertised */
+    NdisMIndicateReceiveNetBufferLists(Adapter->Handle, Rx, 0, 1, NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL); /* expect ND2201: rogue_vmq_unallocated_queue; expect ND2202: rogue_vmq_hash_not_enabled; expect ND2205: rogue_vmq_filter_wrong_queue; expect ND2206: rogue_vmq_checksum_not_advertised; expect ND2207: rogue_vmq_checksum_inconsistent; expect ND2208: rogue_vmq_coalescing_not_advertised; expect ND2209: rogue_vmq_tag_not_advertised; expect ND2211: rogue_vmq_coalescing_not_enabled; expect ND2212: rogue_vmq_checksum_not_enabled; expect ND2213: rogue_vmq_coalesced_checksum; expect ND2214: rogue_vmq_longer_than_mtu */
 }
 
 static VOID VmqSend(NDIS_HANDLE Context, PNET_BUFFER_LIST Nbls, NDIS_PORT_NUMBER Port, ULONG Flags)
