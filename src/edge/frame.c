@@ -46,8 +46,17 @@ static struct edge_frame *edge_frame_new(void)
 
 struct edge_frame *edge_frame_get(struct edge_frames *pool, const void *data, size_t len, void *source)
 {
-    if (len > EDGE_FRAME_DATA)
+    if (len > EDGE_FRAME_MAX)
         return NULL;
+    if (len > EDGE_FRAME_DATA) {
+        size_t size = (offsetof(struct edge_frame, data) + len + 15) & ~(size_t)15;
+        struct edge_frame *f = aligned_alloc(16, size);
+        if (f == NULL)
+            return NULL;
+        edge_frame_fill(pool, f, data, len, source);
+        f->big = true;
+        return f;
+    }
     quick_lock_acquire(&pool->lock);
     struct edge_frame *f = pool->free;
     if (f != NULL)
@@ -56,6 +65,7 @@ struct edge_frame *edge_frame_get(struct edge_frames *pool, const void *data, si
     if (f == NULL && (f = edge_frame_new()) == NULL)
         return NULL;
     edge_frame_fill(pool, f, data, len, source);
+    f->big = false;
     return f;
 }
 
@@ -80,6 +90,7 @@ size_t edge_frames_get_chain(struct edge_frames *pool, const void *const *data, 
         size_t used = 0;
         for (; used < got && len[made] <= EDGE_FRAME_DATA; used++, made++) {
             edge_frame_fill(pool, batch[used], data[made], len[made], source);
+            batch[used]->big = false;
             *tail = &batch[used]->nbl;
             tail = &batch[used]->nbl.Next;
         }
@@ -102,6 +113,10 @@ bool edge_frame_put(struct edge_frames *pool, PNET_BUFFER_LIST nbl)
     if (nbl->ProtocolReserved[0] != pool)
         return false;
     struct edge_frame *f = (struct edge_frame *)nbl;
+    if (f->big) {
+        free(f);
+        return true;
+    }
     quick_lock_acquire(&pool->lock);
     f->next_free = pool->free;
     pool->free = f;
@@ -121,6 +136,10 @@ void edge_frames_put_chain(struct edge_frames *pool, PNET_BUFFER_LIST nbls, uint
         else
             ++*failed;
         struct edge_frame *f = (struct edge_frame *)nbl;
+        if (f->big) {
+            free(f);
+            continue;
+        }
         *tail = f;
         tail = &f->next_free;
     }

@@ -9,14 +9,16 @@
 
 #include "../ndis/ndis.h"
 
-#define EDGE_FRAME_DATA 2048
+#define EDGE_FRAME_DATA 2048 /* the recycled frames' room */
+#define EDGE_FRAME_MAX (65536 + 64) /* a TCP segment for LSO, with its headers: allocated alone */
 
 struct edge_frame {
     NET_BUFFER_LIST nbl; /* first: the NBL pointer is the frame pointer */
     NET_BUFFER nb;
     MDL mdl;
     struct edge_frame *next_free;
-    UCHAR data[EDGE_FRAME_DATA];
+    bool big; /* longer than EDGE_FRAME_DATA: freed, not recycled */
+    UCHAR data[EDGE_FRAME_DATA]; /* a big frame's is longer */
 };
 
 struct edge_frames {
@@ -26,7 +28,8 @@ struct edge_frames {
 
 void edge_frames_init(struct edge_frames *pool);
 void edge_frames_destroy(struct edge_frames *pool);
-/* A frame holding a copy of `data`, ready to send; NULL when out of memory. */
+/* A frame holding a copy of `data` (up to EDGE_FRAME_MAX bytes), ready to send; NULL when
+ * out of memory or longer. */
 struct edge_frame *edge_frame_get(struct edge_frames *pool, const void *data, size_t len, void *source);
 /* Takes back a completed NBL if it is one of this pool's frames (the edge marks its own in
  * ProtocolReserved, as a protocol does); false, and untouched, if it is someone else's —

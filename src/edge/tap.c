@@ -4,7 +4,10 @@
  * MAC address and MTU, and its carrier follows NDIS_STATUS_LINK_STATE indications. While the
  * adapter is not running, frames from Linux are dropped and counted. An adapter whose medium
  * is IP (NdisMediumIP: a tunnel such as Wintun) becomes a TUN interface instead: IP packets
- * without an Ethernet header, no MAC address and no multicast list. */
+ * without an Ethernet header, no MAC address and no multicast list. An adapter with task
+ * offloads turned on gets the interface opened with virtio-net headers (IFF_VNET_HDR): Linux
+ * hands it checksums to finish and TCP segments to cut as its offloads allow (TUNSETOFFLOAD),
+ * and its receive checksum results and coalesced segments reach Linux (offload.h). */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/if_tun.h>
@@ -22,6 +25,7 @@
 
 #include "edge.h"
 #include "frame.h"
+#include "offload.h"
 
 #define EDGE_TAP_BATCH 32
 #define EDGE_TAP_MAX_MCAST 32
@@ -38,6 +42,9 @@ struct edge_tap {
     UCHAR mcast[EDGE_TAP_MAX_MCAST][6];
     unsigned mcast_count;
     bool ip; /* a TUN interface for an NdisMediumIP adapter */
+    bool vnet; /* each frame read and written starts with a struct virtio_net_hdr */
+    ULONG mtu;
+    struct edge_offload offload; /* under `lock`: what the adapter takes now */
     int fd;
     int tx_dropped_fd; /* the netdev's sysfs tx_dropped, opened at creation: still readable after
                         * the interface moves to another namespace or the run drops root */
@@ -71,36 +78,89 @@ static void edge_tap_put(struct edge_tap *t)
     pthread_mutex_unlock(&t->lock);
 }
 
-/* Writes one indicated frame to the TAP descriptor straight from the NET_BUFFER's MDLs (one
- * writev is one packet); a chain of more MDLs than the iovec holds is gathered into `scratch`. */
-static bool edge_tap_write(struct edge_tap *t, PNET_BUFFER nb, UCHAR *scratch, size_t cap)
+/* Where a frame's IP header starts: after the Ethernet header and an 802.1Q tag if any. */
+static size_t edge_tap_l3(const struct edge_tap *t, const UCHAR *frame, size_t len)
 {
-    struct iovec iov[16];
+    if (t->ip)
+        return 0;
+    return len >= 18 && frame[12] == 0x81 && frame[13] == 0x00 ? 18 : 14;
+}
+
+/* Gathers the first `cap` bytes of the data `iov` points to into `out`; returns how many. */
+static size_t edge_tap_gather(const struct iovec *iov, int n, UCHAR *out, size_t cap)
+{
+    size_t at = 0;
+    for (int i = 0; i < n && at < cap; i++) {
+        size_t k = iov[i].iov_len < cap - at ? iov[i].iov_len : cap - at;
+        memcpy(out + at, iov[i].iov_base, k);
+        at += k;
+    }
+    return at;
+}
+
+/* Writes one indicated frame to the TAP descriptor straight from the NET_BUFFER's MDLs (one
+ * writev is one packet), after its virtio-net header if the interface has them (and the
+ * edge's copy of the first bytes, when the header needs them changed); a chain of more MDLs
+ * than the iovec holds is gathered into a copy first. */
+static bool edge_tap_write(struct edge_tap *t, PNET_BUFFER_LIST nbl, PNET_BUFFER nb)
+{
+    struct iovec iov[18], *data = iov + 2;
+    struct virtio_net_hdr hdr;
     int n = 0;
     ULONG left = nb->DataLength, offset = nb->CurrentMdlOffset;
-    if (left == 0 || left > cap)
+    if (left == 0 || left > EDGE_FRAME_MAX)
         return false;
     for (PMDL mdl = nb->CurrentMdl; mdl && left && n < 16; mdl = mdl->Next, offset = 0, n++) {
         ULONG len = mdl->ByteCount - offset < left ? mdl->ByteCount - offset : left;
-        iov[n] = (struct iovec){ (UCHAR *)MmGetSystemAddressForMdlSafe(mdl, NormalPagePriority) + offset, len };
+        data[n] = (struct iovec){ (UCHAR *)MmGetSystemAddressForMdlSafe(mdl, NormalPagePriority) + offset, len };
         left -= len;
     }
+    UCHAR *copy = NULL;
     if (left != 0) { /* more MDLs than iovecs, or a chain shorter than DataLength */
-        size_t copied = edge_nb_copy(nb, scratch, cap);
-        return copied > 0 && write(t->fd, scratch, copied) == (ssize_t)copied;
+        if ((copy = malloc(nb->DataLength)) == NULL || edge_nb_copy(nb, copy, nb->DataLength) == 0) {
+            free(copy);
+            return false;
+        }
+        data[0] = (struct iovec){ copy, nb->DataLength };
+        n = 1;
     }
-    return writev(t->fd, iov, n) == (ssize_t)nb->DataLength;
+    struct iovec *first = data;
+    if (t->vnet) {
+        UCHAR head[EDGE_OFFLOAD_HEAD];
+        size_t head_len = edge_tap_gather(data, n, head, sizeof head);
+        size_t patched = edge_offload_to_linux(nbl, head, head_len, nb->DataLength, edge_tap_l3(t, head, head_len),
+                                               t->mtu, &hdr);
+        if (patched != 0) { /* the changed first bytes from the copy, the rest from the frame */
+            for (size_t skip = patched; skip != 0;) {
+                size_t k = data->iov_len < skip ? data->iov_len : skip;
+                data->iov_base = (UCHAR *)data->iov_base + k;
+                data->iov_len -= k;
+                skip -= k;
+                if (data->iov_len == 0) {
+                    data++;
+                    n--;
+                }
+            }
+            *--data = (struct iovec){ head, patched };
+            n++;
+        }
+        *--data = (struct iovec){ &hdr, sizeof hdr };
+        n++;
+        first = data;
+    }
+    bool ok = writev(t->fd, first, n) == (ssize_t)(nb->DataLength + (t->vnet ? sizeof hdr : 0));
+    free(copy);
+    return ok;
 }
 
 static void edge_tap_receive(void *ctx, struct ndis_adapter *adapter, PNET_BUFFER_LIST nbls)
 {
     struct edge_tap *t = ctx;
-    UCHAR scratch[EDGE_FRAME_DATA];
     uint64_t written = 0, dropped = 0;
     (void)adapter;
     for (PNET_BUFFER_LIST nbl = nbls; nbl; nbl = nbl->Next)
         for (PNET_BUFFER nb = nbl->FirstNetBuffer; nb; nb = nb->Next) {
-            if (edge_tap_write(t, nb, scratch, sizeof scratch))
+            if (edge_tap_write(t, nbl, nb))
                 written++;
             else
                 dropped++;
@@ -135,11 +195,27 @@ static void edge_tap_carrier(struct edge_tap *t, NDIS_MEDIA_CONNECT_STATE state)
 #endif
 }
 
+/* Asks Linux for what the adapter's offloads take now (an interface with virtio-net headers). */
+static void edge_tap_offloads(struct edge_tap *t, struct ndis_adapter *adapter)
+{
+    NDIS_OFFLOAD current;
+    struct edge_offload o;
+    memset(&o, 0, sizeof o);
+    if (ndis_adapter_offload(adapter, &current))
+        edge_offload_from_ndis(&current, &o);
+    pthread_mutex_lock(&t->lock);
+    t->offload = o;
+    pthread_mutex_unlock(&t->lock);
+    if (t->vnet)
+        ioctl(t->fd, TUNSETOFFLOAD, (unsigned long)edge_offload_tun_flags(&o));
+}
+
 static void edge_tap_status(void *ctx, struct ndis_adapter *adapter, const NDIS_STATUS_INDICATION *ind)
 {
-    (void)adapter;
     if (ind->StatusCode == NDIS_STATUS_LINK_STATE)
         edge_tap_carrier(ctx, ((const NDIS_LINK_STATE *)ind->StatusBuffer)->MediaConnectState);
+    if (ind->StatusCode == NDIS_STATUS_TASK_OFFLOAD_CURRENT_CONFIG)
+        edge_tap_offloads(ctx, adapter);
 }
 
 static void edge_tap_detached(void *ctx, struct ndis_adapter *adapter)
@@ -162,11 +238,68 @@ static const struct ndis_upper_edge edge_tap_ops = {
 
 #define EDGE_TAP_RETURN_MS 20 /* how long receive returns may wait while Linux sends nothing */
 
+/* A batch of frames read from Linux, becoming one chain to send. */
+struct edge_tap_batch {
+    struct edge_tap *t;
+    PNET_BUFFER_LIST head, *tail;
+    unsigned frames, dropped;
+};
+
+static bool edge_tap_add(void *ctx, const UCHAR *data, size_t len)
+{
+    struct edge_tap_batch *b = ctx;
+    struct edge_frame *f = edge_frame_get(&b->t->frames, data, len, b->t);
+    if (f == NULL) {
+        b->dropped++;
+        return false;
+    }
+    *b->tail = &f->nbl;
+    b->tail = &f->nbl.Next;
+    b->frames++;
+    return true;
+}
+
+/* One frame read with its virtio-net header: sent with the offload information Linux's
+ * header calls for, or cut into segments here when the adapter cannot take it whole. */
+static void edge_tap_add_offloaded(struct edge_tap_batch *b, const struct edge_offload *o, UCHAR *buf, size_t len)
+{
+    struct virtio_net_hdr hdr;
+    if (len < sizeof hdr) {
+        b->dropped++;
+        return;
+    }
+    memcpy(&hdr, buf, sizeof hdr);
+    UCHAR *data = buf + sizeof hdr;
+    len -= sizeof hdr;
+    size_t l3 = edge_tap_l3(b->t, data, len);
+    NET_BUFFER_LIST info; /* where the decision leaves the NBL information */
+    memset(info.NetBufferListInfo, 0, sizeof info.NetBufferListInfo);
+    switch (edge_offload_from_linux(o, &hdr, data, len, l3, &info)) {
+    case EDGE_OFFLOAD_SEND: {
+        PNET_BUFFER_LIST *at = b->tail;
+        if (edge_tap_add(b, data, len))
+            memcpy((*at)->NetBufferListInfo, info.NetBufferListInfo, sizeof info.NetBufferListInfo);
+        return;
+    }
+    case EDGE_OFFLOAD_SEGMENT:
+        if (!edge_segment_tcp(data, len, l3, hdr.csum_start ? hdr.csum_start : l3 + (size_t)(data[l3] & 0x0f) * 4,
+                              hdr.gso_size, edge_tap_add, b))
+            b->dropped++;
+        return;
+    case EDGE_OFFLOAD_DROP:
+        b->dropped++;
+        return;
+    }
+}
+
 static void *edge_tap_reader(void *arg)
 {
     struct edge_tap *t = arg;
-    UCHAR buf[EDGE_FRAME_DATA];
+    size_t cap = EDGE_FRAME_MAX + sizeof(struct virtio_net_hdr);
+    UCHAR *buf = malloc(cap);
     struct pollfd p[2] = { { .fd = t->fd, .events = POLLIN }, { .fd = t->wake[0], .events = POLLIN } };
+    if (buf == NULL)
+        goto gone;
     for (;;) {
         int ready = poll(p, 2, EDGE_TAP_RETURN_MS);
         if (ready < 0 && errno != EINTR)
@@ -187,37 +320,42 @@ static void *edge_tap_reader(void *arg)
         if (p[0].revents & (POLLERR | POLLHUP | POLLNVAL))
             goto gone;
         /* Take what is there, up to a batch, and send it as one chain. */
-        PNET_BUFFER_LIST head = NULL, *tail = &head;
-        unsigned n = 0;
-        while (n < EDGE_TAP_BATCH) {
-            ssize_t len = read(t->fd, buf, sizeof buf);
+        struct edge_tap_batch b = { .t = t };
+        b.tail = &b.head;
+        struct edge_offload o;
+        pthread_mutex_lock(&t->lock);
+        o = t->offload;
+        pthread_mutex_unlock(&t->lock);
+        for (unsigned reads = 0; reads < EDGE_TAP_BATCH; reads++) {
+            ssize_t len = read(t->fd, buf, cap);
             if (len < 0 && (errno == EAGAIN || errno == EINTR))
                 break;
             if (len < 0)
                 goto gone; /* EBADFD: the interface was deleted */
-            struct edge_frame *f = edge_frame_get(&t->frames, buf, (size_t)len, t);
-            if (f == NULL)
+            if (t->vnet)
+                edge_tap_add_offloaded(&b, &o, buf, (size_t)len);
+            else if (!edge_tap_add(&b, buf, (size_t)len))
                 break;
-            *tail = &f->nbl;
-            tail = &f->nbl.Next;
-            n++;
         }
         pthread_mutex_lock(&t->lock);
-        t->stats.from_linux += n;
+        t->stats.from_linux += b.frames;
+        t->stats.dropped += b.dropped;
         pthread_mutex_unlock(&t->lock);
-        struct ndis_adapter *adapter = head != NULL ? edge_tap_take(t) : NULL;
+        struct ndis_adapter *adapter = b.head != NULL ? edge_tap_take(t) : NULL;
         if (adapter != NULL) {
-            ndis_adapter_send(adapter, head);
+            ndis_adapter_send(adapter, b.head);
             edge_tap_put(t);
         } else {
-            for (PNET_BUFFER_LIST nbl = head, next; nbl; nbl = next) {
+            for (PNET_BUFFER_LIST nbl = b.head, next; nbl; nbl = next) {
                 next = nbl->Next;
                 edge_frame_put(&t->frames, nbl);
             }
         }
     }
+    free(buf);
     return NULL;
 gone:
+    free(buf);
     pthread_mutex_lock(&t->lock);
     t->stats.gone = true;
     pthread_mutex_unlock(&t->lock);
@@ -309,10 +447,15 @@ struct edge_tap *edge_tap_open(struct ndis_adapter *adapter, const char *name, c
     }
     pthread_mutex_lock(&adapter->lock);
     t->ip = adapter->general.MediaType == NdisMediumIP;
+    t->mtu = adapter->general.MtuSize;
     pthread_mutex_unlock(&adapter->lock);
+    NDIS_OFFLOAD current;
+    if (ndis_adapter_offload(adapter, &current))
+        edge_offload_from_ndis(&current, &t->offload);
+    t->vnet = edge_offload_tun_flags(&t->offload) != 0 || t->offload.rx_any;
     struct ifreq ifr;
     memset(&ifr, 0, sizeof ifr);
-    ifr.ifr_flags = (t->ip ? IFF_TUN : IFF_TAP) | IFF_NO_PI;
+    ifr.ifr_flags = (t->ip ? IFF_TUN : IFF_TAP) | IFF_NO_PI | (t->vnet ? IFF_VNET_HDR : 0);
     snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", name ? name : "ndis%d");
     if (ioctl(t->fd, TUNSETIFF, &ifr) < 0) {
         snprintf(err, len, "cannot create %s interface %s: %s%s", t->ip ? "TUN" : "TAP", ifr.ifr_name, strerror(errno),
@@ -323,6 +466,15 @@ struct edge_tap *edge_tap_open(struct ndis_adapter *adapter, const char *name, c
         return NULL;
     }
     snprintf(t->name, sizeof t->name, "%s", ifr.ifr_name);
+    int hdr_size = sizeof(struct virtio_net_hdr);
+    if (t->vnet && (ioctl(t->fd, TUNSETVNETHDRSZ, &hdr_size) < 0 ||
+                    ioctl(t->fd, TUNSETOFFLOAD, (unsigned long)edge_offload_tun_flags(&t->offload)) < 0)) {
+        snprintf(err, len, "%s: setting up virtio-net headers for the adapter's task offloads: %s", ifr.ifr_name,
+                 strerror(errno));
+        close(t->fd);
+        free(t);
+        return NULL;
+    }
     t->tx_dropped_fd = edge_tap_open_kernel_drops(t->name);
 
     UCHAR mac[NDIS_MAX_PHYS_ADDRESS_LENGTH];
