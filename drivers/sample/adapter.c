@@ -38,6 +38,8 @@ static VOID SampleFreeAdapter(PSAMPLE_ADAPTER Adapter)
 {
     if (Adapter->ReceivePool != NULL)
         NdisFreeNetBufferListPool(Adapter->ReceivePool);
+    if (Adapter->CoalescedPool != NULL)
+        NdisFreeNetBufferListPool(Adapter->CoalescedPool);
     NdisFreeSpinLock(&Adapter->Lock);
     NdisFreeMemory(Adapter, sizeof(*Adapter), 0);
 }
@@ -130,6 +132,11 @@ SampleInitializeEx(NDIS_HANDLE NdisMiniportHandle, NDIS_HANDLE MiniportDriverCon
     Status = NdisMSetMiniportAttributes(NdisMiniportHandle, (PNDIS_MINIPORT_ADAPTER_ATTRIBUTES)&General);
     if (Status != NDIS_STATUS_SUCCESS)
         goto fail;
+    if (!Adapter->IpMedium) { /* the offloads read IP headers behind an Ethernet header */
+        Status = SampleOffloadInitialize(Adapter);
+        if (Status != NDIS_STATUS_SUCCESS)
+            goto fail;
+    }
 
     /* Each receive NBL carries a NET_BUFFER with a frame-sized buffer. */
     NdisZeroMemory(&PoolParameters, sizeof(PoolParameters));
@@ -141,7 +148,9 @@ SampleInitializeEx(NDIS_HANDLE NdisMiniportHandle, NDIS_HANDLE MiniportDriverCon
     PoolParameters.PoolTag = SAMPLE_TAG;
     PoolParameters.DataSize = ETH_MAX_FRAME;
     Adapter->ReceivePool = NdisAllocateNetBufferListPool(NdisMiniportHandle, &PoolParameters);
-    if (Adapter->ReceivePool == NULL) {
+    PoolParameters.DataSize = SAMPLE_LSO_MAX_FRAME; /* a large send received whole */
+    Adapter->CoalescedPool = NdisAllocateNetBufferListPool(NdisMiniportHandle, &PoolParameters);
+    if (Adapter->ReceivePool == NULL || Adapter->CoalescedPool == NULL) {
         Status = NDIS_STATUS_RESOURCES;
         goto fail;
     }

@@ -11,7 +11,7 @@ const NDIS_OID SampleSupportedOids[] = {
     OID_GEN_XMIT_ERROR, OID_GEN_RCV_ERROR, OID_GEN_RCV_NO_BUFFER, OID_GEN_STATISTICS,
     OID_GEN_TRANSMIT_QUEUE_LENGTH, OID_GEN_INTERRUPT_MODERATION, OID_802_3_PERMANENT_ADDRESS,
     OID_802_3_CURRENT_ADDRESS, OID_802_3_MULTICAST_LIST, OID_802_3_MAXIMUM_LIST_SIZE, OID_PNP_QUERY_POWER,
-    OID_PNP_SET_POWER,
+    OID_PNP_SET_POWER, OID_TCP_OFFLOAD_PARAMETERS,
 };
 const ULONG SampleSupportedOidCount = ARRAYSIZE(SampleSupportedOids);
 
@@ -215,6 +215,8 @@ static NDIS_STATUS SampleSet(PSAMPLE_ADAPTER Adapter, PNDIS_OID_REQUEST Request)
         return NDIS_STATUS_INVALID_DATA; /* reported as not supported in the query */
     case OID_GEN_RECEIVE_SCALE_PARAMETERS:
         return Adapter->IpMedium ? NDIS_STATUS_NOT_SUPPORTED : SampleRssSetParameters(Adapter, Request);
+    case OID_TCP_OFFLOAD_PARAMETERS:
+        return Adapter->IpMedium ? NDIS_STATUS_NOT_SUPPORTED : SampleOffloadSetParameters(Adapter, Request);
     default:
         return NDIS_STATUS_NOT_SUPPORTED;
     }

@@ -63,42 +63,15 @@ static VOID SampleReceivesDone(PSAMPLE_ADAPTER Adapter, LONG Count, ULONG NoBuff
         NdisMPauseComplete(Adapter->AdapterHandle);
 }
 
-/* A frame being sent, as the receivers need it. Sends are delivered in batches of up to
- * SAMPLE_SEND_BATCH frames, so that each receiver takes its lock and indicates once per
- * batch rather than once per frame, as the NDIS guide advises for receive indications. */
+/* Sends are delivered in batches of up to SAMPLE_SEND_BATCH frames, so that each receiver
+ * takes its lock and indicates once per batch rather than once per frame, as the NDIS guide
+ * advises for receive indications. */
 #define SAMPLE_SEND_BATCH 32
-typedef struct _SAMPLE_FRAME {
-    PNET_BUFFER Nb;        /* a send's frame; NULL for one a control-device port wrote */
-    const UCHAR *Data;     /* the port's frame */
-    ULONG Length;
-    UCHAR Destination[SAMPLE_ADDRESS_LENGTH];
-} SAMPLE_FRAME, *PSAMPLE_FRAME;
-
-/* Is the NET_BUFFER a frame we can deliver (an Ethernet length, its MDL chain long enough)?
- * Fills in Frame if so. */
-static BOOLEAN SampleFrameFromNetBuffer(PNET_BUFFER Nb, PSAMPLE_FRAME Frame)
-{
-    ULONG Length = NET_BUFFER_DATA_LENGTH(Nb), Have = 0, Offset = NET_BUFFER_CURRENT_MDL_OFFSET(Nb);
-    if (Length < ETH_MIN_FRAME || Length > ETH_MAX_FRAME)
-        return FALSE;
-    for (PMDL Mdl = NET_BUFFER_CURRENT_MDL(Nb); Mdl != NULL && Have < Length; Mdl = Mdl->Next, Offset = 0)
-        Have += MmGetMdlByteCount(Mdl) - Offset;
-    if (Have < Length)
-        return FALSE;
-    PUCHAR Destination = NdisGetDataBuffer(Nb, SAMPLE_ADDRESS_LENGTH, Frame->Destination, 1, 0);
-    if (Destination == NULL)
-        return FALSE;
-    if (Destination != Frame->Destination)
-        NdisMoveMemory(Frame->Destination, Destination, SAMPLE_ADDRESS_LENGTH);
-    Frame->Nb = Nb;
-    Frame->Length = Length;
-    return TRUE;
-}
 
 /* Copies the frame's data (from its current MDL and offset) into Buffer. */
 static BOOLEAN SampleCopyFrame(const SAMPLE_FRAME *Frame, PUCHAR Buffer)
 {
-    if (Frame->Nb == NULL) {
+    if (Frame->Data != NULL) {
         NdisMoveMemory(Buffer, Frame->Data, Frame->Length);
         return TRUE;
     }
@@ -117,10 +90,87 @@ static BOOLEAN SampleCopyFrame(const SAMPLE_FRAME *Frame, PUCHAR Buffer)
     return Left == 0;
 }
 
+/* Is the NET_BUFFER a frame we can deliver (an Ethernet length, or a large send's, its MDL
+ * chain long enough, any offload it asks for on)? Fills in Frame if so. */
+static BOOLEAN SampleFrameFromNetBuffer(PSAMPLE_ADAPTER Adapter, PNET_BUFFER_LIST Nbl, PNET_BUFFER Nb,
+                                        const SAMPLE_OFFLOAD_STATE *On, PSAMPLE_FRAME Frame)
+{
+    ULONG Length = NET_BUFFER_DATA_LENGTH(Nb), Have = 0, Offset = NET_BUFFER_CURRENT_MDL_OFFSET(Nb);
+    NdisZeroMemory(Frame, sizeof(*Frame));
+    if (!SampleOffloadRead(Nbl, On, Frame))
+        return FALSE;
+    if (Length < ETH_MIN_FRAME || Length > (Frame->Mss != 0 ? SAMPLE_LSO_MAX_FRAME : ETH_MAX_FRAME))
+        return FALSE;
+    for (PMDL Mdl = NET_BUFFER_CURRENT_MDL(Nb); Mdl != NULL && Have < Length; Mdl = Mdl->Next, Offset = 0)
+        Have += MmGetMdlByteCount(Mdl) - Offset;
+    if (Have < Length)
+        return FALSE;
+    PUCHAR Destination = NdisGetDataBuffer(Nb, SAMPLE_ADDRESS_LENGTH, Frame->Destination, 1, 0);
+    if (Destination == NULL)
+        return FALSE;
+    if (Destination != Frame->Destination)
+        NdisMoveMemory(Frame->Destination, Destination, SAMPLE_ADDRESS_LENGTH);
+    Frame->Nb = Nb;
+    Frame->Length = Length;
+    if (Frame->Mss == 0)
+        return TRUE;
+    /* a large send is cut from one contiguous copy */
+    Frame->Data = NdisGetDataBuffer(Nb, Length, NULL, 1, 0);
+    if (Frame->Data == NULL) {
+        PUCHAR Gathered = NdisAllocateMemoryWithTagPriority(Adapter->AdapterHandle, Length, SAMPLE_TAG,
+                                                            NormalPoolPriority);
+        if (Gathered == NULL || !SampleCopyFrame(Frame, Gathered)) {
+            if (Gathered != NULL)
+                NdisFreeMemory(Gathered, 0, 0);
+            return FALSE;
+        }
+        Frame->Data = Gathered;
+        Frame->DataOwned = TRUE;
+    }
+    if (SampleLsoSegmentCount(Frame) == 0) {
+        if (Frame->DataOwned)
+            NdisFreeMemory((PVOID)Frame->Data, 0, 0);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* Builds the receive NBL for one frame, or for segment Index of a large send the receiver
+ * does not take whole; NULL when out of buffers or the frame is malformed. */
+static PNET_BUFFER_LIST SampleBuildReceive(PSAMPLE_ADAPTER Receiver, const SAMPLE_OFFLOAD_STATE *On,
+                                           const SAMPLE_RSS *Rss, const SAMPLE_FRAME *Frame, BOOLEAN Whole,
+                                           ULONG Index)
+{
+    PNET_BUFFER_LIST Nbl = NdisAllocateNetBufferList(Whole ? Receiver->CoalescedPool : Receiver->ReceivePool, 0, 0);
+    if (Nbl == NULL)
+        return NULL;
+    PNET_BUFFER Nb = NET_BUFFER_LIST_FIRST_NB(Nbl);
+    PUCHAR Data = MmGetSystemAddressForMdlSafe(NET_BUFFER_FIRST_MDL(Nb), NormalPagePriority);
+    ULONG Length = Frame->Length;
+    BOOLEAN Built = Data != NULL;
+    if (Built && Frame->Mss != 0 && !Whole)
+        Built = (Length = SampleLsoSegment(Frame, Index, Data)) != 0;
+    else if (Built)
+        Built = SampleCopyFrame(Frame, Data) && (Frame->Mss != 0 || SampleOffloadChecksums(Frame, Data));
+    if (!Built) {
+        NdisFreeNetBufferList(Nbl);
+        return NULL;
+    }
+    NET_BUFFER_DATA_LENGTH(Nb) = Length;
+    if (Whole)
+        SampleOffloadCoalesced(Frame, Data, Nbl);
+    else
+        SampleOffloadReceived(On, Frame, Data, Length, Nbl);
+    SampleRssHash(Rss, Nbl, Data, Length);
+    Nbl->SourceHandle = Receiver->AdapterHandle;
+    return Nbl;
+}
+
 /* Indicates the frames this receiver's filter accepts, as one chain (DISPATCH_LEVEL). */
 static VOID SampleReceiveFrames(PSAMPLE_ADAPTER Receiver, const SAMPLE_FRAME *Frames, ULONG Count)
 {
-    BOOLEAN Accept[SAMPLE_SEND_BATCH];
+    ULONG Wanted[SAMPLE_SEND_BATCH]; /* NBLs each frame becomes: 0 (filtered), 1, or its segments */
+    BOOLEAN Whole[SAMPLE_SEND_BATCH];
     LONG Accepted = 0;
     ULONG Indicated = 0, NoBuffer = 0;
     ULONG64 Bytes = 0, Directed = 0, Multicast = 0, Broadcast = 0;
@@ -129,44 +179,37 @@ static VOID SampleReceiveFrames(PSAMPLE_ADAPTER Receiver, const SAMPLE_FRAME *Fr
     /* Deciding to receive and counting the receives as outstanding happen under one lock,
      * so a pause either stops these frames or waits for them to come back. */
     SAMPLE_RSS Rss;
+    SAMPLE_OFFLOAD_STATE On;
     NdisDprAcquireSpinLock(&Receiver->Lock);
     Rss = Receiver->Rss;
+    On = Receiver->Offload;
     for (ULONG i = 0; i < Count; i++) {
-        Accept[i] = Receiver->Running && SampleFilterAccepts(Receiver, Frames[i].Destination);
-        if (Accept[i])
-            Accepted++;
+        Wanted[i] = 0;
+        Whole[i] = SampleOffloadTakesWhole(&On, &Frames[i]);
+        if (Receiver->Running && SampleFilterAccepts(Receiver, Frames[i].Destination))
+            Wanted[i] = Frames[i].Mss != 0 && !Whole[i] ? SampleLsoSegmentCount(&Frames[i]) : 1;
         else
             Receiver->FramesRcvFiltered++;
+        Accepted += (LONG)Wanted[i];
     }
     Receiver->ReceivesOutstanding += Accepted;
     NdisDprReleaseSpinLock(&Receiver->Lock);
     if (Accepted == 0)
         return;
 
-    for (ULONG i = 0; i < Count; i++) {
-        if (!Accept[i])
-            continue;
-        PNET_BUFFER_LIST Nbl = NdisAllocateNetBufferList(Receiver->ReceivePool, 0, 0);
-        if (Nbl == NULL) {
-            NoBuffer++;
-            continue;
+    for (ULONG i = 0; i < Count; i++)
+        for (ULONG k = 0; k < Wanted[i]; k++) {
+            PNET_BUFFER_LIST Nbl = SampleBuildReceive(Receiver, &On, &Rss, &Frames[i], Whole[i], k);
+            if (Nbl == NULL) {
+                NoBuffer++;
+                continue;
+            }
+            *Tail = Nbl;
+            Tail = &NET_BUFFER_LIST_NEXT_NBL(Nbl);
+            Indicated++;
+            Bytes += NET_BUFFER_DATA_LENGTH(NET_BUFFER_LIST_FIRST_NB(Nbl));
+            SampleCountByDestination(Receiver->IpMedium, Frames[i].Destination, &Directed, &Multicast, &Broadcast);
         }
-        PNET_BUFFER Nb = NET_BUFFER_LIST_FIRST_NB(Nbl);
-        PUCHAR Data = MmGetSystemAddressForMdlSafe(NET_BUFFER_FIRST_MDL(Nb), NormalPagePriority);
-        if (Data == NULL || !SampleCopyFrame(&Frames[i], Data)) {
-            NdisFreeNetBufferList(Nbl);
-            NoBuffer++;
-            continue;
-        }
-        NET_BUFFER_DATA_LENGTH(Nb) = Frames[i].Length;
-        SampleRssHash(&Rss, Nbl, Data, Frames[i].Length);
-        Nbl->SourceHandle = Receiver->AdapterHandle;
-        *Tail = Nbl;
-        Tail = &NET_BUFFER_LIST_NEXT_NBL(Nbl);
-        Indicated++;
-        Bytes += Frames[i].Length;
-        SampleCountByDestination(Receiver->IpMedium, Frames[i].Destination, &Directed, &Multicast, &Broadcast);
-    }
     if (NoBuffer != 0)
         SampleReceivesDone(Receiver, (LONG)NoBuffer, NoBuffer);
     if (Indicated == 0)
@@ -226,9 +269,17 @@ static VOID SampleHubDeliver(PSAMPLE_ADAPTER Sender, const SAMPLE_FRAME *Frames,
     /* and to the control device's ports, if any file is open on it */
     if (Sender != NULL && InterlockedCompareExchange(&SampleDriver->PortCount, 0, 0) != 0) {
         UCHAR Copy[ETH_MAX_FRAME];
-        for (ULONG i = 0; i < Count; i++)
-            if (SampleCopyFrame(&Frames[i], Copy))
-                SampleControlSeeFrame(Copy, Frames[i].Length);
+        for (ULONG i = 0; i < Count; i++) {
+            if (Frames[i].Mss == 0) {
+                if (SampleCopyFrame(&Frames[i], Copy) && SampleOffloadChecksums(&Frames[i], Copy))
+                    SampleControlSeeFrame(Copy, Frames[i].Length);
+                continue;
+            }
+            ULONG Segments = SampleLsoSegmentCount(&Frames[i]), Length;
+            for (ULONG k = 0; k < Segments; k++)
+                if ((Length = SampleLsoSegment(&Frames[i], k, Copy)) != 0)
+                    SampleControlSeeFrame(Copy, Length);
+        }
     }
 }
 
@@ -243,6 +294,15 @@ VOID SampleHubInject(const UCHAR *Frame, ULONG Length)
     KeRaiseIrql(DISPATCH_LEVEL, &OldIrql);
     SampleHubDeliver(NULL, &F, 1);
     KeLowerIrql(OldIrql);
+}
+
+/* Delivers a batch, then lets go of the large sends gathered for it. */
+static VOID SampleSendBatch(PSAMPLE_ADAPTER Adapter, PSAMPLE_FRAME Frames, ULONG Count)
+{
+    SampleHubDeliver(Adapter, Frames, Count);
+    for (ULONG i = 0; i < Count; i++)
+        if (Frames[i].DataOwned)
+            NdisFreeMemory((PVOID)Frames[i].Data, 0, 0);
 }
 
 _Use_decl_annotations_
@@ -262,25 +322,27 @@ SampleSendNetBufferLists(NDIS_HANDLE MiniportAdapterContext, PNET_BUFFER_LIST Ne
 
     NdisDprAcquireSpinLock(&Adapter->Lock);
     BOOLEAN Running = Adapter->Running;
+    SAMPLE_OFFLOAD_STATE On = Adapter->Offload;
     NdisDprReleaseSpinLock(&Adapter->Lock);
 
     for (PNET_BUFFER_LIST Nbl = NetBufferList; Nbl != NULL; Nbl = NET_BUFFER_LIST_NEXT_NBL(Nbl)) {
         NDIS_STATUS Status = Running ? NDIS_STATUS_SUCCESS : NDIS_STATUS_PAUSED;
         for (PNET_BUFFER Nb = NET_BUFFER_LIST_FIRST_NB(Nbl); Running && Nb != NULL; Nb = NET_BUFFER_NEXT_NB(Nb)) {
-            if (!SampleFrameFromNetBuffer(Nb, &Frames[Count])) {
+            if (!SampleFrameFromNetBuffer(Adapter, Nbl, Nb, &On, &Frames[Count])) {
                 Errors++;
                 Status = NDIS_STATUS_INVALID_LENGTH;
                 continue;
             }
             if (++Count == SAMPLE_SEND_BATCH) {
-                SampleHubDeliver(Adapter, Frames, Count);
+                SampleSendBatch(Adapter, Frames, Count);
                 Count = 0;
             }
         }
+        SampleOffloadComplete(Nbl);
         NET_BUFFER_LIST_STATUS(Nbl) = Status;
     }
     if (Count != 0)
-        SampleHubDeliver(Adapter, Frames, Count);
+        SampleSendBatch(Adapter, Frames, Count);
     if (Errors != 0) {
         NdisDprAcquireSpinLock(&Adapter->Lock);
         Adapter->FramesXmitError += Errors;

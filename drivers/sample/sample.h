@@ -23,6 +23,17 @@
     (NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_MULTICAST | NDIS_PACKET_TYPE_ALL_MULTICAST | \
      NDIS_PACKET_TYPE_BROADCAST | NDIS_PACKET_TYPE_PROMISCUOUS)
 
+/* Task offloads (offload.c): on or off, as OID_TCP_OFFLOAD_PARAMETERS left them; [0] IPv4,
+ * [1] IPv6. */
+#define SAMPLE_LSO_MAX_PAYLOAD 65535
+#define SAMPLE_LSO_MIN_SEGMENTS 2
+#define SAMPLE_LSO_MAX_FRAME (ETH_HEADER_SIZE + 65535) /* what IPv4's and IPv6's length fields allow */
+typedef struct _SAMPLE_OFFLOAD_STATE {
+    BOOLEAN TxChecksum, RxChecksum;
+    BOOLEAN Lso[2];
+    BOOLEAN Rsc[2];
+} SAMPLE_OFFLOAD_STATE;
+
 /* What the protocol set with OID_GEN_RECEIVE_SCALE_PARAMETERS (rss.c). */
 typedef struct _SAMPLE_RSS {
     BOOLEAN Enabled;
@@ -38,6 +49,8 @@ typedef struct _SAMPLE_ADAPTER {
     BOOLEAN PausePending;      /* pause waits for indicated NBLs to come back */
     LONG ReceivesOutstanding;  /* indicated and not yet returned */
     NDIS_HANDLE ReceivePool;   /* NBL + NB + MDL + frame-sized buffer per receive */
+    NDIS_HANDLE CoalescedPool; /* ... with room for a whole large segment (RSC) */
+    SAMPLE_OFFLOAD_STATE Offload; /* under Lock */
     UCHAR PermanentAddress[SAMPLE_ADDRESS_LENGTH];
     UCHAR CurrentAddress[SAMPLE_ADDRESS_LENGTH];
     ULONG PacketFilter;
@@ -92,6 +105,37 @@ MINIPORT_OID_REQUEST SampleOidRequest;
 MINIPORT_CANCEL_OID_REQUEST SampleCancelOidRequest;
 extern const NDIS_OID SampleSupportedOids[];
 extern const ULONG SampleSupportedOidCount;
+
+/* A frame being sent, as the receivers need it (datapath.c). */
+typedef struct _SAMPLE_FRAME {
+    PNET_BUFFER Nb;        /* a send's frame; NULL for one a control-device port wrote */
+    const UCHAR *Data;     /* the port's frame, or a large send's (contiguous) */
+    BOOLEAN DataOwned;     /* Data was gathered into pool memory for this send */
+    ULONG Length;
+    UCHAR Destination[SAMPLE_ADDRESS_LENGTH];
+    ULONG Mss;             /* a large send (LSO v2): cut into segments of this payload */
+    ULONG L4;              /* the TCP or UDP header's offset, for LSO and checksums */
+    BOOLEAN ChecksumIp, ChecksumL4, L4Udp; /* checksums the sender left to the "hardware" */
+} SAMPLE_FRAME, *PSAMPLE_FRAME;
+
+/* offload.c */
+NDIS_STATUS SampleOffloadInitialize(PSAMPLE_ADAPTER Adapter);
+NDIS_STATUS SampleOffloadSetParameters(PSAMPLE_ADAPTER Adapter, PNDIS_OID_REQUEST Request);
+/* Reads a send's LSO and checksum requests into Frame; FALSE when it asks for what is off. */
+BOOLEAN SampleOffloadRead(PNET_BUFFER_LIST Nbl, const SAMPLE_OFFLOAD_STATE *On, PSAMPLE_FRAME Frame);
+/* Fills in the checksums the sender asked for, in the receiver's copy Data. */
+BOOLEAN SampleOffloadChecksums(const SAMPLE_FRAME *Frame, PUCHAR Data);
+/* How many segments a large send is cut into (0: its headers do not add up), and segment
+ * Index built into Out (ETH_MAX_FRAME bytes): its length. */
+ULONG SampleLsoSegmentCount(const SAMPLE_FRAME *Frame);
+ULONG SampleLsoSegment(const SAMPLE_FRAME *Frame, ULONG Index, PUCHAR Out);
+/* Does a receiver with these offloads take a large send whole, as a coalesced segment? */
+BOOLEAN SampleOffloadTakesWhole(const SAMPLE_OFFLOAD_STATE *On, const SAMPLE_FRAME *Frame);
+VOID SampleOffloadCoalesced(const SAMPLE_FRAME *Frame, PUCHAR Data, PNET_BUFFER_LIST Nbl);
+/* The receive checksum results of a frame the sample completed or cut. */
+VOID SampleOffloadReceived(const SAMPLE_OFFLOAD_STATE *On, const SAMPLE_FRAME *Frame, const UCHAR *Data, ULONG Length,
+                           PNET_BUFFER_LIST Nbl);
+VOID SampleOffloadComplete(PNET_BUFFER_LIST Nbl);
 
 /* rss.c */
 VOID SampleRssCapabilities(PNDIS_RECEIVE_SCALE_CAPABILITIES Caps);
