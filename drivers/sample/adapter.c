@@ -3,8 +3,21 @@
 #include "sample.h"
 #include "sample_ioctl.h"
 
+/* A standardized offload keyword set to 0 turns that offload off by default. */
+static VOID SampleReadOffloadKeyword(NDIS_HANDLE Config, PCWSTR Keyword, BOOLEAN *On)
+{
+    NDIS_STATUS Status;
+    PNDIS_CONFIGURATION_PARAMETER Value;
+    NDIS_STRING Name;
+    NdisInitUnicodeString(&Name, Keyword);
+    NdisReadConfiguration(&Status, &Value, Config, &Name, NdisParameterInteger);
+    if (Status == NDIS_STATUS_SUCCESS && Value->ParameterType == NdisParameterInteger)
+        *On = Value->ParameterData.IntegerData != 0;
+}
+
 /* A configured "NetworkAddress" overrides the generated address, if it is a usable unicast
- * address, as on any Windows NIC. */
+ * address, as on any Windows NIC; the standardized keywords *LsoV2IPv4, *LsoV2IPv6,
+ * *RscIPv4 and *RscIPv6 set to 0 turn those offloads off. */
 static VOID SampleReadConfiguration(PSAMPLE_ADAPTER Adapter)
 {
     NDIS_CONFIGURATION_OBJECT ConfigObject;
@@ -28,6 +41,10 @@ static VOID SampleReadConfiguration(PSAMPLE_ADAPTER Adapter)
         (Value->ParameterData.StringData.Buffer[0] | 0x20) == 'i' &&
         (Value->ParameterData.StringData.Buffer[1] | 0x20) == 'p')
         Adapter->IpMedium = TRUE;
+    SampleReadOffloadKeyword(Config, L"*LsoV2IPv4", &Adapter->Offload.Lso[0]);
+    SampleReadOffloadKeyword(Config, L"*LsoV2IPv6", &Adapter->Offload.Lso[1]);
+    SampleReadOffloadKeyword(Config, L"*RscIPv4", &Adapter->Offload.Rsc[0]);
+    SampleReadOffloadKeyword(Config, L"*RscIPv6", &Adapter->Offload.Rsc[1]);
     NdisReadNetworkAddress(&Status, (PVOID *)&Address, &Length, Config);
     if (Status == NDIS_STATUS_SUCCESS && Length == SAMPLE_ADDRESS_LENGTH && !(Address[0] & 1))
         NdisMoveMemory(Adapter->CurrentAddress, Address, SAMPLE_ADDRESS_LENGTH);
@@ -90,6 +107,7 @@ SampleInitializeEx(NDIS_HANDLE NdisMiniportHandle, NDIS_HANDLE MiniportDriverCon
     Adapter->PermanentAddress[4] = (UCHAR)(Adapter->Index >> 8);
     Adapter->PermanentAddress[5] = (UCHAR)Adapter->Index;
     NdisMoveMemory(Adapter->CurrentAddress, Adapter->PermanentAddress, SAMPLE_ADDRESS_LENGTH);
+    SampleOffloadDefaults(&Adapter->Offload);
     SampleReadConfiguration(Adapter);
 
     NdisZeroMemory(&General, sizeof(General));

@@ -14,7 +14,7 @@
 #define TCP_FLAG_PSH 0x08
 #define TCP_FLAG_CWR 0x80
 
-/* Everything the sample can do, on by default. */
+/* What is on, as NDIS_OFFLOAD describes it (everything on: the hardware's capabilities). */
 static VOID SampleOffloadDescribe(const SAMPLE_OFFLOAD_STATE *On, PNDIS_OFFLOAD Offload)
 {
     NdisZeroMemory(Offload, sizeof(*Offload));
@@ -55,19 +55,26 @@ static VOID SampleOffloadDescribe(const SAMPLE_OFFLOAD_STATE *On, PNDIS_OFFLOAD 
     Offload->Rsc.IPv6.Enabled = On->Rsc[1];
 }
 
-NDIS_STATUS SampleOffloadInitialize(PSAMPLE_ADAPTER Adapter)
+VOID SampleOffloadDefaults(PSAMPLE_OFFLOAD_STATE On)
 {
     SAMPLE_OFFLOAD_STATE All = { TRUE, TRUE, { TRUE, TRUE }, { TRUE, TRUE } };
-    NDIS_OFFLOAD Offload;
+    *On = All;
+}
+
+NDIS_STATUS SampleOffloadInitialize(PSAMPLE_ADAPTER Adapter)
+{
+    SAMPLE_OFFLOAD_STATE All;
+    NDIS_OFFLOAD Hardware, Default;
     NDIS_MINIPORT_ADAPTER_OFFLOAD_ATTRIBUTES Attributes;
-    Adapter->Offload = All;
-    SampleOffloadDescribe(&All, &Offload);
+    SampleOffloadDefaults(&All);
+    SampleOffloadDescribe(&All, &Hardware);
+    SampleOffloadDescribe(&Adapter->Offload, &Default); /* as the configuration left it */
     NdisZeroMemory(&Attributes, sizeof(Attributes));
     Attributes.Header.Type = NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_OFFLOAD_ATTRIBUTES;
     Attributes.Header.Revision = NDIS_MINIPORT_ADAPTER_OFFLOAD_ATTRIBUTES_REVISION_1;
     Attributes.Header.Size = NDIS_SIZEOF_MINIPORT_ADAPTER_OFFLOAD_ATTRIBUTES_REVISION_1;
-    Attributes.DefaultOffloadConfiguration = &Offload;
-    Attributes.HardwareOffloadCapabilities = &Offload;
+    Attributes.DefaultOffloadConfiguration = &Default;
+    Attributes.HardwareOffloadCapabilities = &Hardware;
     return NdisMSetMiniportAttributes(Adapter->AdapterHandle, (PNDIS_MINIPORT_ADAPTER_ATTRIBUTES)&Attributes);
 }
 

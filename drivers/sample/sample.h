@@ -32,7 +32,7 @@ typedef struct _SAMPLE_OFFLOAD_STATE {
     BOOLEAN TxChecksum, RxChecksum;
     BOOLEAN Lso[2];
     BOOLEAN Rsc[2];
-} SAMPLE_OFFLOAD_STATE;
+} SAMPLE_OFFLOAD_STATE, *PSAMPLE_OFFLOAD_STATE;
 
 /* What the protocol set with OID_GEN_RECEIVE_SCALE_PARAMETERS (rss.c). */
 typedef struct _SAMPLE_RSS {
@@ -119,6 +119,7 @@ typedef struct _SAMPLE_FRAME {
 } SAMPLE_FRAME, *PSAMPLE_FRAME;
 
 /* offload.c */
+VOID SampleOffloadDefaults(PSAMPLE_OFFLOAD_STATE On); /* everything on */
 NDIS_STATUS SampleOffloadInitialize(PSAMPLE_ADAPTER Adapter);
 NDIS_STATUS SampleOffloadSetParameters(PSAMPLE_ADAPTER Adapter, PNDIS_OID_REQUEST Request);
 /* Reads a send's LSO and checksum requests into Frame; FALSE when it asks for what is off. */
