@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # bench/iperf.sh BUILD_DIR [SECONDS] [ROUNDS]
-# TCP between two network namespaces, iperf3 -t SECONDS, over three links in the same run:
-#   openndis   the sample's two adapters as TAP interfaces (openndis run --edge tap)
+# TCP between two network namespaces, iperf3 -t SECONDS, over five links in the same run:
+#   openndis   the sample's two adapters as TAP interfaces (openndis run --edge tap), with
+#              Linux's offloads turned off on them (ethtool -K), so every frame is MTU-sized
 #   forwarder  a bare two-thread TAP forwarder (bench/tapfwd): the same interfaces, no driver
-#   veth       a veth pair with offloads off (a TAP without vnet headers has none either)
-# Rounds alternate the three so that drift on a shared machine hits all alike; the table
+#   veth       a veth pair with offloads off
+#   openndis+offloads  the sample again, offloads on: Linux hands it 64 KiB TCP segments
+#              (LSO), the sample delivers them whole to the other adapter (RSC), and the TAP
+#              edge carries them as GSO packets with partial checksums (docs/offloads.md)
+#   veth+offloads      a veth pair with its offloads on (Linux's default)
+# Rounds alternate the links so that drift on a shared machine hits all alike; the table
 # shows medians of throughput, TCP retransmits and the sending interface's TX dropped (frames
 # its queue could not hold). Needs root, iperf3 and ethtool; skips (exit 0) without them.
 set -uo pipefail
@@ -39,7 +44,9 @@ done
 
 # One measurement of link $1: prints "Gbit/s retransmits tx_dropped".
 measure() {
-    case $1 in
+    local offloads=off
+    case $1 in *+offloads) offloads=on ;; esac
+    case ${1%+offloads} in
     openndis) "$build/openndis" run --edge tap --tap-name "obi${tag}x%d" "$build/drivers/sample.so" >/dev/null 2>&1 &
         pid=$! ;;
     forwarder) "$build/bench/tapfwd" "$if0" "$if1" >/dev/null &
@@ -50,8 +57,10 @@ measure() {
     ip link set "$if0" netns "$ns1" && ip link set "$if1" netns "$ns2" || return 1
     ip -n "$ns1" addr add 10.78.0.1/24 dev "$if0" && ip -n "$ns1" link set "$if0" up
     ip -n "$ns2" addr add 10.78.0.2/24 dev "$if1" && ip -n "$ns2" link set "$if1" up
-    ip netns exec "$ns1" ethtool -K "$if0" tso off gso off gro off tx off rx off sg off >/dev/null 2>&1
-    ip netns exec "$ns2" ethtool -K "$if1" tso off gso off gro off tx off rx off sg off >/dev/null 2>&1
+    if [ "$offloads" = off ]; then
+        ip netns exec "$ns1" ethtool -K "$if0" tso off gso off gro off tx off rx off sg off >/dev/null 2>&1
+        ip netns exec "$ns2" ethtool -K "$if1" tso off gso off gro off tx off rx off sg off >/dev/null 2>&1
+    fi
     ip netns exec "$ns2" iperf3 -s -1 >/dev/null 2>&1 &
     local server=$!
     sleep 0.5
@@ -72,7 +81,7 @@ measure() {
 
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
 
-links="openndis forwarder veth"
+links="openndis forwarder veth openndis+offloads veth+offloads"
 for r in $(seq "$rounds"); do
     for l in $links; do
         m=$(measure "$l") || { echo "bench/iperf.sh: measuring $l failed" >&2; exit 1; }
@@ -88,3 +97,5 @@ done
 veth=$(cut -d' ' -f1 "$work/veth" | median) ond=$(cut -d' ' -f1 "$work/openndis" | median)
 fwd=$(cut -d' ' -f1 "$work/forwarder" | median)
 awk -v o="$ond" -v f="$fwd" -v v="$veth" 'BEGIN { printf "openndis: %.2fx the forwarder, %.2fx veth\n", o / f, o / v }'
+vetho=$(cut -d' ' -f1 "$work/veth+offloads" | median) ondo=$(cut -d' ' -f1 "$work/openndis+offloads" | median)
+awk -v o="$ondo" -v v="$vetho" 'BEGIN { printf "openndis with offloads: %.2fx veth with offloads\n", o / v }'

@@ -35,7 +35,7 @@ if [ "$(id -u)" -eq 0 ] && [ -c /dev/net/tun ]; then
 else
     echo "skipped: needs root and /dev/net/tun"
 fi
-section "iperf3: the sample vs. a bare TAP forwarder vs. veth (offloads off)"
+section "iperf3: the sample vs. a bare TAP forwarder vs. veth, offloads off and on"
 for f in "$build/bench/tapfwd"; do [ -e "$f" ] || { echo "bench/run.sh: $f is missing" >&2; exit 2; }; done
 run bash "$here/iperf.sh" "$build" # says why and skips when not root or iperf3/ethtool is missing
 section "instruction counts (callgrind)"
