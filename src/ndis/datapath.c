@@ -62,7 +62,7 @@ void ndis_adapter_send(struct ndis_adapter *a, PNET_BUFFER_LIST nbls)
     long n = 0;
     for (PNET_BUFFER_LIST nbl = nbls; nbl; nbl = nbl->Next, n++) {
         if (running)
-            NBL_SET(nbl, a, NBL_AT_MINIPORT);
+            NBL_SET(nbl, a, NBL_AT_MINIPORT | ndis_offload_sent_lso(nbl));
         else
             nbl->Status = NDIS_STATUS_PAUSED;
     }
@@ -124,6 +124,8 @@ NDISAPI VOID NdisMSendNetBufferListsComplete(NDIS_HANDLE MiniportAdapterHandle, 
                              : "was not sent to this adapter by NDIS");
             continue;
         }
+        if (NBL_STATE_FLAGS(nbl) != 0 && nbl->Status == NDIS_STATUS_SUCCESS)
+            ndis_offload_check_lso_complete(a, nbl, NBL_STATE_FLAGS(nbl) == NBL_SENT_LSO_V1, fn, site);
         NBL_SET(nbl, a, NBL_SEND_COMPLETED); /* the owner stays: a second completion names itself */
         nbl->Next = NULL;
         *tail = nbl;

@@ -10,7 +10,10 @@
 #define NBL_OWNER(nbl) ((nbl)->NdisReserved[0])
 #define NBL_STATE(nbl) ((nbl)->NdisReserved[1])
 enum { NBL_IDLE = 0, NBL_AT_MINIPORT = 1, NBL_SEND_COMPLETED = 2, NBL_INDICATED = 3, NBL_RECYCLED = 4 };
-#define NBL_STATE_IS(nbl, s) ((uintptr_t)NBL_STATE(nbl) == (s))
+/* Beside the state: a send that asked for LSO v1 or v2, whose completion owes LSO information. */
+enum { NBL_SENT_LSO_V1 = 0x100, NBL_SENT_LSO_V2 = 0x200, NBL_STATE_MASK = 0xff };
+#define NBL_STATE_IS(nbl, s) (((uintptr_t)NBL_STATE(nbl) & NBL_STATE_MASK) == (s))
+#define NBL_STATE_FLAGS(nbl) ((uintptr_t)NBL_STATE(nbl) & ~(uintptr_t)NBL_STATE_MASK)
 #define NBL_SET(nbl, owner, s) (NBL_OWNER(nbl) = (owner), NBL_STATE(nbl) = (PVOID)(uintptr_t)(s))
 
 #endif

@@ -246,6 +246,11 @@ void ndis_hw_assist_check_receive(struct ndis_adapter *a, PNET_BUFFER_LIST nbl, 
 NDIS_STATUS ndis_offload_attributes(struct ndis_adapter *a, const NDIS_MINIPORT_ADAPTER_OFFLOAD_ATTRIBUTES *o,
                                     const void *site);
 void ndis_offload_check_receive(struct ndis_adapter *a, PNET_BUFFER_LIST nbl, const char *fn, const void *site);
+/* A send's LSO request (NBL_SENT_LSO_V1, _V2 or 0), kept beside its state until completion,
+ * when the miniport's LSO completion information is checked. */
+unsigned ndis_offload_sent_lso(PNET_BUFFER_LIST nbl);
+void ndis_offload_check_lso_complete(struct ndis_adapter *a, PNET_BUFFER_LIST nbl, bool v1, const char *fn,
+                                     const void *site);
 /* NDIS_STATUS_TASK_OFFLOAD_CURRENT_CONFIG: what the miniport turned on is what is current. */
 void ndis_offload_status(struct ndis_adapter *a, const NDIS_STATUS_INDICATION *ind, const char *fn, const void *site);
 /* The task offloads turned on now (the defaults, then what the miniport indicated): false

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ndis.h"
+#include "nbl_owner.h"
 
 enum { NDIS_RX_CHECKSUM_IP = 1, NDIS_RX_CHECKSUM_TCP = 2, NDIS_RX_CHECKSUM_UDP = 4, NDIS_RX_COALESCING = 8 };
 
@@ -269,4 +270,59 @@ void ndis_offload_check_receive(struct ndis_adapter *a, PNET_BUFFER_LIST nbl, co
                      "NET_BUFFER_LIST %p reports %s checksum result, but that receive checksum offload is off on adapter "
                      "%u (its current offload configuration)",
                      (void *)nbl, which, a->index);
+}
+
+/* ---- large sends --------------------------------------------------------------------------- */
+unsigned ndis_offload_sent_lso(PNET_BUFFER_LIST nbl)
+{
+    NDIS_TCP_LARGE_SEND_OFFLOAD_NET_BUFFER_LIST_INFO lso;
+    lso.Value = NET_BUFFER_LIST_INFO(nbl, TcpLargeSendNetBufferListInfo);
+    if (lso.Value == NULL)
+        return 0;
+    return lso.Transmit.Type == NDIS_TCP_LARGE_SEND_OFFLOAD_V2_TYPE ? NBL_SENT_LSO_V2 : NBL_SENT_LSO_V1;
+}
+
+/* The TCP payload bytes of a NET_BUFFER, read from its headers (IPv4 or IPv6 behind the
+ * medium's header); false when they are not in its first MDL or do not add up. */
+static bool ndis_offload_tcp_payload(struct ndis_adapter *a, PNET_BUFFER nb, ULONG *payload)
+{
+    ULONG l3 = a->general.MediaType == NdisMediumIP ? 0 : 14;
+    const UCHAR *p = ndis_offload_peek(nb, l3 + 40);
+    if (p == NULL)
+        return false;
+    if (l3 != 0 && p[12] == 0x81 && p[13] == 0x00 && (p = ndis_offload_peek(nb, (l3 += 4) + 40)) == NULL)
+        return false;
+    ULONG ihl = (p[l3] >> 4) == 4 ? (ULONG)(p[l3] & 0x0f) * 4 : (p[l3] >> 4) == 6 ? 40 : 0;
+    if (ihl < 20 || (p = ndis_offload_peek(nb, l3 + ihl + 20)) == NULL)
+        return false;
+    ULONG headers = l3 + ihl + (ULONG)(p[l3 + ihl + 12] >> 4) * 4;
+    if (headers > nb->DataLength)
+        return false;
+    *payload += nb->DataLength - headers;
+    return true;
+}
+
+void ndis_offload_check_lso_complete(struct ndis_adapter *a, PNET_BUFFER_LIST nbl, bool v1, const char *fn,
+                                     const void *site)
+{
+    NDIS_TCP_LARGE_SEND_OFFLOAD_NET_BUFFER_LIST_INFO lso;
+    lso.Value = NET_BUFFER_LIST_INFO(nbl, TcpLargeSendNetBufferListInfo);
+    if (!v1) {
+        /* Reserved is not checked: NetKVM, a certified driver, writes the payload there too */
+        if (lso.LsoV2TransmitComplete.Type != NDIS_TCP_LARGE_SEND_OFFLOAD_V2_TYPE)
+            vf_violation(VF_LSO_COMPLETION, fn, site,
+                         "NET_BUFFER_LIST %p was sent with LSO v2, but its completion information says type %u "
+                         "(LsoV2TransmitComplete.Type must stay NDIS_TCP_LARGE_SEND_OFFLOAD_V2_TYPE)",
+                         (void *)nbl, (unsigned)lso.LsoV2TransmitComplete.Type);
+        return;
+    }
+    ULONG payload = 0;
+    for (PNET_BUFFER nb = nbl->FirstNetBuffer; nb; nb = nb->Next)
+        if (!ndis_offload_tcp_payload(a, nb, &payload))
+            return;
+    if (lso.LsoV1TransmitComplete.TcpPayload != payload)
+        vf_violation(VF_LSO_COMPLETION, fn, site,
+                     "NET_BUFFER_LIST %p was sent with LSO v1 carrying %u TCP payload bytes, but its completion "
+                     "says LsoV1TransmitComplete.TcpPayload = %u",
+                     (void *)nbl, payload, (unsigned)lso.LsoV1TransmitComplete.TcpPayload);
 }

@@ -73,6 +73,12 @@ static NDIS_STATUS SetAttributes(PVMQ_ADAPTER Adapter)
     Hardware.Checksum.IPv4Receive.TcpChecksum = NDIS_OFFLOAD_NOT_SUPPORTED;
 #elif defined(BREAK_CHECKSUM_NOT_ENABLED) /* ND2212: UDP receive checksums, in hardware only */
     Hardware.Checksum.IPv4Receive.UdpChecksum = NDIS_OFFLOAD_SUPPORTED;
+#elif defined(BREAK_LSO_COMPLETION) /* ND2215: LSO v1 advertised, its completion never written */
+    Offload.LsoV1.IPv4.Encapsulation = NDIS_ENCAPSULATION_IEEE_802_3;
+    Offload.LsoV1.IPv4.MaxOffLoadSize = 64000;
+    Offload.LsoV1.IPv4.MinSegmentCount = 2;
+    Offload.LsoV1.IPv4.TcpOptions = NDIS_OFFLOAD_SUPPORTED;
+    Hardware = Offload;
 #elif defined(BREAK_COALESCING_NOT_ENABLED) || defined(BREAK_COALESCED_CHECKSUM)
     /* RSC in the hardware; turned on by default only where the SCU's checksums are the break */
     Hardware.Header.Revision = NDIS_OFFLOAD_REVISION_3;
@@ -396,7 +402,7 @@ static VOID VmqSend(NDIS_HANDLE Context, PNET_BUFFER_LIST Nbls, NDIS_PORT_NUMBER
             VmqReflect(Adapter, Nb);
         NET_BUFFER_LIST_STATUS(Nbl) = NDIS_STATUS_SUCCESS;
     }
-    NdisMSendNetBufferListsComplete(Adapter->Handle, Nbls, 0);
+    NdisMSendNetBufferListsComplete(Adapter->Handle, Nbls, 0); /* expect ND2215: rogue_vmq_lso_completion */
 }
 
 NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)

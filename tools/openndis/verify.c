@@ -176,6 +176,77 @@ static struct edge_loopback *verify_shaped_send(struct ndis_adapter *from, struc
     return edge_loopback_open(from, 256);
 }
 
+/* A large send, if the adapter has LSO on: one TCP/IPv4 segment of three (or MinSegmentCount)
+ * MSS-sized payloads with the LSO information a protocol sets, sent on its own edge like the
+ * shaped NBL above. Its completion is checked for the LSO completion information (ND2215);
+ * what arrives on the other adapter, whole (RSC) or cut, is checked as any receive is.
+ * Returns the LSO version sent (0: none, the adapter has no LSO on). */
+static unsigned verify_lso_version;
+static struct edge_loopback *verify_lso_send(struct ndis_adapter *from, struct edge_loopback *edge, const UCHAR *dst,
+                                             const UCHAR *src, struct edge_loopback *to)
+{
+    enum { MSS = 1000, L4 = 14 + 20 };
+    NDIS_OFFLOAD current;
+    verify_lso_version = 0;
+    if (!ndis_adapter_offload(from, &current))
+        return edge;
+    bool v2 = current.LsoV2.IPv4.MaxOffLoadSize != 0;
+    ULONG max = v2 ? current.LsoV2.IPv4.MaxOffLoadSize : current.LsoV1.IPv4.MaxOffLoadSize;
+    ULONG segments = v2 ? current.LsoV2.IPv4.MinSegmentCount : current.LsoV1.IPv4.MinSegmentCount;
+    segments = segments < 3 ? 3 : segments;
+    if (max == 0 || (uint64_t)segments * MSS > max || segments * MSS > 60000)
+        return edge;
+    static UCHAR frame[L4 + 20 + 60000]; /* static: a driver that completes late keeps a live frame */
+    static MDL mdl;
+    static NET_BUFFER nb;
+    static NET_BUFFER_LIST nbl;
+    size_t len = L4 + 20 + (size_t)segments * MSS;
+    memset(frame, 0, len);
+    memcpy(frame, dst, 6);
+    memcpy(frame + 6, src, 6);
+    frame[12] = 0x08;
+    frame[14] = 0x45; /* IPv4, 20 bytes; 10.0.0.1 -> 10.0.0.2, TCP */
+    frame[16] = (UCHAR)((len - 14) >> 8), frame[17] = (UCHAR)(len - 14);
+    frame[22] = 64, frame[23] = 6;
+    memcpy(frame + 26, (const UCHAR[]){ 10, 0, 0, 1, 10, 0, 0, 2 }, 8);
+    frame[L4 + 1] = 80, frame[L4 + 3] = 81, frame[L4 + 12] = 5 << 4, frame[L4 + 13] = 0x18; /* ACK PSH */
+    for (size_t i = L4 + 20; i < len; i++)
+        frame[i] = (UCHAR)i;
+    mdl = (MDL){ .Size = sizeof(MDL), .MdlFlags = MDL_SOURCE_IS_NONPAGED_POOL, .MappedSystemVa = frame,
+                 .ByteCount = (ULONG)len };
+    memset(&nb, 0, sizeof nb);
+    memset(&nbl, 0, sizeof nbl);
+    nb.MdlChain = nb.CurrentMdl = &mdl;
+    nb.DataLength = (ULONG)len;
+    nbl.FirstNetBuffer = &nb;
+    NDIS_TCP_LARGE_SEND_OFFLOAD_NET_BUFFER_LIST_INFO lso;
+    lso.Value = NULL;
+    if (v2) {
+        lso.LsoV2Transmit.Type = NDIS_TCP_LARGE_SEND_OFFLOAD_V2_TYPE;
+        lso.LsoV2Transmit.IPVersion = NDIS_TCP_LARGE_SEND_OFFLOAD_IPv4;
+        lso.LsoV2Transmit.MSS = MSS;
+        lso.LsoV2Transmit.TcpHeaderOffset = L4;
+    } else {
+        lso.LsoV1Transmit.Type = NDIS_TCP_LARGE_SEND_OFFLOAD_V1_TYPE;
+        lso.LsoV1Transmit.MSS = MSS;
+        lso.LsoV1Transmit.TcpHeaderOffset = L4;
+    }
+    NET_BUFFER_LIST_INFO(&nbl, TcpLargeSendNetBufferListInfo) = lso.Value;
+    edge_loopback_close(edge);
+    ndis_adapter_attach(from, &verify_shaped_edge, NULL);
+    verify_shaped_completed = NULL;
+    verify_lso_version = v2 ? 2 : 1;
+    ndis_adapter_send(from, &nbl);
+    for (int spin = 0; verify_shaped_completed == NULL && spin < 1000; spin++)
+        usleep(1000);
+    UCHAR rx[2048]; /* the loopback edge keeps frames up to this; a whole large send is counted dropped */
+    while (edge_loopback_recv(to, rx, sizeof rx) >= 0)
+        ;
+    if (verify_shaped_completed == NULL)
+        ndis_adapter_pause(from);
+    return edge_loopback_open(from, 256);
+}
+
 /* What the adapters advertised and what of it the run exercised, summed over adapters; the
  * queues and filters are taken down, as a protocol does before the adapters halt. */
 static struct json_object *verify_hw_assists(struct ndis_adapter **ad, struct edge_hw_assist *hw, unsigned n)
@@ -261,13 +332,21 @@ static struct json_object *verify_job(void *arg)
             lb[0] = verify_shaped_send(ad[0], lb[0], mac[1], mac[0], lb[1]);
             if (ndis_adapter_restart(ad[0]) == NDIS_STATUS_SUCCESS) /* no-op when still running */
                 verify_traffic(lb[0], mac[1], mac[0], lb[1]);
+            sv_phase("conformance: task offloads");
+            lb[0] = verify_lso_send(ad[0], lb[0], mac[1], mac[0], lb[1]);
+            if (ndis_adapter_restart(ad[0]) == NDIS_STATUS_SUCCESS)
+                verify_traffic(lb[0], mac[1], mac[0], lb[1]);
             ndis_adapter_check_for_hang(ad[0]);
             sv_phase("conformance: reset under traffic");
             verify_traffic(lb[0], mac[1], mac[0], lb[1]);
             ndis_adapter_reset(ad[0]);
             verify_traffic(lb[0], mac[1], mac[0], lb[1]);
             sv_phase("conformance: hardware assists");
-            json_object_object_add(r, "hardware_assists", verify_hw_assists(ad, hw, N));
+            struct json_object *assists = verify_hw_assists(ad, hw, N);
+            if (verify_lso_version != 0)
+                json_object_object_add(assists, "large_send",
+                                       json_object_new_string(verify_lso_version == 2 ? "LSO v2" : "LSO v1"));
+            json_object_object_add(r, "hardware_assists", assists);
             sv_phase("conformance: surprise removal");
             ndis_adapter_pnp_event(ad[1], NdisDevicePnPEventSurpriseRemoved, NULL, 0);
         }
@@ -607,6 +686,8 @@ static void verify_render(FILE *out, struct json_object *r)
                     json_str_field(h, "hashed_frames"));
         if (qos)
             fprintf(out, "assists  QoS: %s parameter sets\n", json_str_field(h, "qos_parameters_set"));
+        if (json_object_object_get_ex(h, "large_send", NULL))
+            fprintf(out, "offloads %s: a large send, its completion checked\n", json_str_field(h, "large_send"));
     }
     if (!json_object_object_get_ex(r, "findings", &findings))
         return;
