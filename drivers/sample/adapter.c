@@ -199,9 +199,22 @@ SampleHaltEx(NDIS_HANDLE MiniportAdapterContext, NDIS_HALT_ACTION HaltAction)
     SampleFreeAdapter(Adapter);
 }
 
-VOID SampleIndicateLinkState(PSAMPLE_ADAPTER Adapter, NDIS_MEDIA_CONNECT_STATE State)
+VOID SampleIndicateStatus(PSAMPLE_ADAPTER Adapter, NDIS_STATUS Code, PVOID Buffer, ULONG Size)
 {
     NDIS_STATUS_INDICATION Indication;
+    NdisZeroMemory(&Indication, sizeof(Indication));
+    Indication.Header.Type = NDIS_OBJECT_TYPE_STATUS_INDICATION;
+    Indication.Header.Revision = NDIS_STATUS_INDICATION_REVISION_1;
+    Indication.Header.Size = NDIS_SIZEOF_STATUS_INDICATION_REVISION_1;
+    Indication.SourceHandle = Adapter->AdapterHandle;
+    Indication.StatusCode = Code;
+    Indication.StatusBuffer = Buffer;
+    Indication.StatusBufferSize = Size;
+    NdisMIndicateStatusEx(Adapter->AdapterHandle, &Indication);
+}
+
+VOID SampleIndicateLinkState(PSAMPLE_ADAPTER Adapter, NDIS_MEDIA_CONNECT_STATE State)
+{
     NDIS_LINK_STATE Link;
 
     NdisZeroMemory(&Link, sizeof(Link));
@@ -213,15 +226,7 @@ VOID SampleIndicateLinkState(PSAMPLE_ADAPTER Adapter, NDIS_MEDIA_CONNECT_STATE S
     Link.XmitLinkSpeed = Link.RcvLinkSpeed = SAMPLE_LINK_SPEED;
     Link.PauseFunctions = NdisPauseFunctionsUnsupported;
 
-    NdisZeroMemory(&Indication, sizeof(Indication));
-    Indication.Header.Type = NDIS_OBJECT_TYPE_STATUS_INDICATION;
-    Indication.Header.Revision = NDIS_STATUS_INDICATION_REVISION_1;
-    Indication.Header.Size = NDIS_SIZEOF_STATUS_INDICATION_REVISION_1;
-    Indication.SourceHandle = Adapter->AdapterHandle;
-    Indication.StatusCode = NDIS_STATUS_LINK_STATE;
-    Indication.StatusBuffer = &Link;
-    Indication.StatusBufferSize = sizeof(Link);
-    NdisMIndicateStatusEx(Adapter->AdapterHandle, &Indication);
+    SampleIndicateStatus(Adapter, NDIS_STATUS_LINK_STATE, &Link, sizeof(Link));
 }
 
 _Use_decl_annotations_

@@ -121,17 +121,8 @@ NDIS_STATUS SampleOffloadSetParameters(PSAMPLE_ADAPTER Adapter, PNDIS_OID_REQUES
     Set->BytesRead = Set->InformationBufferLength;
 
     /* what is on now goes up to NDIS and the protocols */
-    NDIS_STATUS_INDICATION Indication;
     SampleOffloadDescribe(&On, &Offload);
-    NdisZeroMemory(&Indication, sizeof(Indication));
-    Indication.Header.Type = NDIS_OBJECT_TYPE_STATUS_INDICATION;
-    Indication.Header.Revision = NDIS_STATUS_INDICATION_REVISION_1;
-    Indication.Header.Size = NDIS_SIZEOF_STATUS_INDICATION_REVISION_1;
-    Indication.SourceHandle = Adapter->AdapterHandle;
-    Indication.StatusCode = NDIS_STATUS_TASK_OFFLOAD_CURRENT_CONFIG;
-    Indication.StatusBuffer = &Offload;
-    Indication.StatusBufferSize = sizeof(Offload);
-    NdisMIndicateStatusEx(Adapter->AdapterHandle, &Indication);
+    SampleIndicateStatus(Adapter, NDIS_STATUS_TASK_OFFLOAD_CURRENT_CONFIG, &Offload, sizeof(Offload));
     return NDIS_STATUS_SUCCESS;
 }
 

@@ -88,6 +88,7 @@ MINIPORT_PAUSE SamplePause;
 MINIPORT_RESTART SampleRestart;
 MINIPORT_DEVICE_PNP_EVENT_NOTIFY SampleDevicePnPEventNotify;
 MINIPORT_SHUTDOWN SampleShutdownEx;
+VOID SampleIndicateStatus(PSAMPLE_ADAPTER Adapter, NDIS_STATUS Code, PVOID Buffer, ULONG Size);
 VOID SampleIndicateLinkState(PSAMPLE_ADAPTER Adapter, NDIS_MEDIA_CONNECT_STATE State);
 /* For the control device: adapter Index's counters, and its link going up or down. FALSE
  * when no adapter has that index. */
