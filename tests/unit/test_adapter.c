@@ -293,6 +293,51 @@ static void test_oids(void **state)
     assert_int_equal(vf_violation_count(), 0);
 }
 
+/* OID_TCP_OFFLOAD_PARAMETERS: the sample turns off what it is told and indicates its new
+ * configuration, which becomes the adapter's current one (what the TAP edge asks Linux for). */
+static void test_offload_parameters(void **state)
+{
+    (void)state;
+    struct rig r;
+    rig_up(&r);
+    struct ndis_adapter *a = r.adapter[0];
+    NDIS_OFFLOAD current;
+    assert_true(ndis_adapter_offload(a, &current));
+    assert_int_equal(current.LsoV2.IPv4.MaxOffLoadSize, 65535);
+    assert_true(current.Rsc.IPv4.Enabled);
+    assert_int_equal(current.Checksum.IPv4Transmit.TcpChecksum, NDIS_OFFLOAD_SUPPORTED);
+
+    NDIS_OFFLOAD_PARAMETERS p;
+    memset(&p, 0, sizeof p);
+    p.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
+    p.Header.Revision = NDIS_OFFLOAD_PARAMETERS_REVISION_3;
+    p.Header.Size = NDIS_SIZEOF_OFFLOAD_PARAMETERS_REVISION_3;
+    p.LsoV2IPv4 = NDIS_OFFLOAD_PARAMETERS_LSOV2_DISABLED;
+    p.RscIPv4 = NDIS_OFFLOAD_PARAMETERS_RSC_DISABLED;
+    p.TCPIPv4Checksum = NDIS_OFFLOAD_PARAMETERS_RX_ENABLED_TX_DISABLED;
+    ULONG done = 0, needed = 0;
+    assert_int_equal(ndis_adapter_oid(a, NdisRequestSetInformation, OID_TCP_OFFLOAD_PARAMETERS, &p, sizeof p, &done,
+                                      &needed), NDIS_STATUS_SUCCESS);
+    assert_true(ndis_adapter_offload(a, &current));
+    assert_int_equal(current.LsoV2.IPv4.MaxOffLoadSize, 0);
+    assert_int_equal(current.LsoV2.IPv6.MaxOffLoadSize, 65535); /* NO_CHANGE */
+    assert_false(current.Rsc.IPv4.Enabled);
+    assert_true(current.Rsc.IPv6.Enabled);
+    assert_int_equal(current.Checksum.IPv4Transmit.TcpChecksum, NDIS_OFFLOAD_NOT_SUPPORTED);
+    assert_int_equal(current.Checksum.IPv4Receive.TcpChecksum, NDIS_OFFLOAD_SUPPORTED);
+    /* a short or mistyped request is refused and changes nothing */
+    assert_int_equal(ndis_adapter_oid(a, NdisRequestSetInformation, OID_TCP_OFFLOAD_PARAMETERS, &p, 4, &done, &needed),
+                     NDIS_STATUS_INVALID_LENGTH);
+    p.Header.Type = NDIS_OBJECT_TYPE_OFFLOAD;
+    p.RscIPv4 = NDIS_OFFLOAD_PARAMETERS_RSC_ENABLED;
+    assert_int_equal(ndis_adapter_oid(a, NdisRequestSetInformation, OID_TCP_OFFLOAD_PARAMETERS, &p, sizeof p, &done,
+                                      &needed), NDIS_STATUS_INVALID_PARAMETER);
+    assert_true(ndis_adapter_offload(a, &current));
+    assert_false(current.Rsc.IPv4.Enabled);
+    rig_down(&r);
+    assert_int_equal(vf_violation_count(), 0);
+}
+
 /* The state machine refuses what NDIS would never do. */
 static void test_state_machine(void **state)
 {
@@ -488,6 +533,7 @@ int main(void)
         cmocka_unit_test(test_pause_restart_under_traffic),
         cmocka_unit_test(test_multi_nb_mdl_chains),
         cmocka_unit_test(test_oids),
+        cmocka_unit_test(test_offload_parameters),
         cmocka_unit_test(test_state_machine),
         cmocka_unit_test(test_unload_halts_adapters),
         cmocka_unit_test(test_initialize_failures_clean),
