@@ -135,6 +135,17 @@ static void verify_shaped_complete(void *ctx, struct ndis_adapter *a, PNET_BUFFE
 }
 static const struct ndis_upper_edge verify_shaped_edge = { .send_complete = verify_shaped_complete };
 
+/* Puts verify's own edge above `from` in place of its loopback edge. The adapter is paused
+ * first, as closing an edge requires: a driver still holding the loopback's frames (queued
+ * after an injected failure) would otherwise complete them into a freed edge. */
+static void verify_swap_edge(struct ndis_adapter *from, struct edge_loopback *edge)
+{
+    ndis_adapter_pause(from);
+    edge_loopback_close(edge);
+    ndis_adapter_attach(from, &verify_shaped_edge, NULL);
+    ndis_adapter_restart(from);
+}
+
 static struct edge_loopback *verify_shaped_send(struct ndis_adapter *from, struct edge_loopback *edge,
                                                 const UCHAR *dst, const UCHAR *src, struct edge_loopback *to)
 {
@@ -162,8 +173,7 @@ static struct edge_loopback *verify_shaped_send(struct ndis_adapter *from, struc
         nb[i].Next = i < 2 ? &nb[i + 1] : NULL;
     }
     nbl.FirstNetBuffer = &nb[0];
-    edge_loopback_close(edge);
-    ndis_adapter_attach(from, &verify_shaped_edge, NULL);
+    verify_swap_edge(from, edge);
     verify_shaped_completed = NULL;
     ndis_adapter_send(from, &nbl);
     /* Wait (briefly) for a driver that completes from a DPC or a timer. */
@@ -232,8 +242,7 @@ static struct edge_loopback *verify_lso_send(struct ndis_adapter *from, struct e
         lso.LsoV1Transmit.TcpHeaderOffset = L4;
     }
     NET_BUFFER_LIST_INFO(&nbl, TcpLargeSendNetBufferListInfo) = lso.Value;
-    edge_loopback_close(edge);
-    ndis_adapter_attach(from, &verify_shaped_edge, NULL);
+    verify_swap_edge(from, edge);
     verify_shaped_completed = NULL;
     verify_lso_version = v2 ? 2 : 1;
     ndis_adapter_send(from, &nbl);
