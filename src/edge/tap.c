@@ -106,6 +106,7 @@ static bool edge_tap_write(struct edge_tap *t, PNET_BUFFER_LIST nbl, PNET_BUFFER
 {
     struct iovec iov[18], *data = iov + 2;
     struct virtio_net_hdr hdr;
+    UCHAR head[EDGE_OFFLOAD_HEAD]; /* written from, so it lives as long as the iovec */
     int n = 0;
     ULONG left = nb->DataLength, offset = nb->CurrentMdlOffset;
     if (left == 0 || left > EDGE_FRAME_MAX)
@@ -126,7 +127,6 @@ static bool edge_tap_write(struct edge_tap *t, PNET_BUFFER_LIST nbl, PNET_BUFFER
     }
     struct iovec *first = data;
     if (t->vnet) {
-        UCHAR head[EDGE_OFFLOAD_HEAD];
         size_t head_len = edge_tap_gather(data, n, head, sizeof head);
         size_t patched = edge_offload_to_linux(nbl, head, head_len, nb->DataLength, edge_tap_l3(t, head, head_len),
                                                t->mtu, &hdr);
