@@ -135,15 +135,28 @@ static void verify_shaped_complete(void *ctx, struct ndis_adapter *a, PNET_BUFFE
 }
 static const struct ndis_upper_edge verify_shaped_edge = { .send_complete = verify_shaped_complete };
 
-/* Puts verify's own edge above `from` in place of its loopback edge. The adapter is paused
- * first, as closing an edge requires: a driver still holding the loopback's frames (queued
- * after an injected failure) would otherwise complete them into a freed edge. */
-static void verify_swap_edge(struct ndis_adapter *from, struct edge_loopback *edge)
+/* Sends verify's own NBL on `from`, on an edge of its own in place of the loopback edge, and
+ * waits (briefly: a driver may complete from a DPC or a timer) for its completion; what
+ * reached `to` is drained. The adapter is paused before the swap, as closing an edge
+ * requires: a driver still holding the loopback's frames (queued after an injected failure)
+ * would otherwise complete them into a freed edge. Returns the new loopback edge. */
+static struct edge_loopback *verify_send_own(struct ndis_adapter *from, struct edge_loopback *edge,
+                                             PNET_BUFFER_LIST nbl, struct edge_loopback *to)
 {
     ndis_adapter_pause(from);
     edge_loopback_close(edge);
     ndis_adapter_attach(from, &verify_shaped_edge, NULL);
     ndis_adapter_restart(from);
+    verify_shaped_completed = NULL;
+    ndis_adapter_send(from, nbl);
+    for (int spin = 0; verify_shaped_completed == NULL && spin < 1000; spin++)
+        usleep(1000);
+    UCHAR rx[2048]; /* what the loopback edge keeps; a longer frame was counted dropped */
+    while (edge_loopback_recv(to, rx, sizeof rx) >= 0)
+        ;
+    if (verify_shaped_completed == NULL)
+        ndis_adapter_pause(from); /* the pause check reports what is still outstanding */
+    return edge_loopback_open(from, 256);
 }
 
 static struct edge_loopback *verify_shaped_send(struct ndis_adapter *from, struct edge_loopback *edge,
@@ -155,7 +168,6 @@ static struct edge_loopback *verify_shaped_send(struct ndis_adapter *from, struc
     static MDL m1[3], m2[3];
     static NET_BUFFER nb[3];
     static NET_BUFFER_LIST nbl;
-    UCHAR rx[2048];
     memset(nb, 0, sizeof nb);
     memset(&nbl, 0, sizeof nbl);
     for (int i = 0; i < 3; i++) {
@@ -173,17 +185,7 @@ static struct edge_loopback *verify_shaped_send(struct ndis_adapter *from, struc
         nb[i].Next = i < 2 ? &nb[i + 1] : NULL;
     }
     nbl.FirstNetBuffer = &nb[0];
-    verify_swap_edge(from, edge);
-    verify_shaped_completed = NULL;
-    ndis_adapter_send(from, &nbl);
-    /* Wait (briefly) for a driver that completes from a DPC or a timer. */
-    for (int spin = 0; verify_shaped_completed == NULL && spin < 1000; spin++)
-        usleep(1000);
-    while (edge_loopback_recv(to, rx, sizeof rx) >= 0)
-        ;
-    if (verify_shaped_completed == NULL)
-        ndis_adapter_pause(from); /* the pause check reports what is still outstanding */
-    return edge_loopback_open(from, 256);
+    return verify_send_own(from, edge, &nbl, to);
 }
 
 /* A large send, if the adapter has LSO on: one TCP/IPv4 segment of three (or MinSegmentCount)
@@ -242,18 +244,8 @@ static struct edge_loopback *verify_lso_send(struct ndis_adapter *from, struct e
         lso.LsoV1Transmit.TcpHeaderOffset = L4;
     }
     NET_BUFFER_LIST_INFO(&nbl, TcpLargeSendNetBufferListInfo) = lso.Value;
-    verify_swap_edge(from, edge);
-    verify_shaped_completed = NULL;
     verify_lso_version = v2 ? 2 : 1;
-    ndis_adapter_send(from, &nbl);
-    for (int spin = 0; verify_shaped_completed == NULL && spin < 1000; spin++)
-        usleep(1000);
-    UCHAR rx[2048]; /* the loopback edge keeps frames up to this; a whole large send is counted dropped */
-    while (edge_loopback_recv(to, rx, sizeof rx) >= 0)
-        ;
-    if (verify_shaped_completed == NULL)
-        ndis_adapter_pause(from);
-    return edge_loopback_open(from, 256);
+    return verify_send_own(from, edge, &nbl, to);
 }
 
 /* What the adapters advertised and what of it the run exercised, summed over adapters; the
