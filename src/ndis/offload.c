@@ -57,6 +57,16 @@ static void ndis_offload_copy(NDIS_OFFLOAD *out, const NDIS_OFFLOAD *in, size_t 
     memcpy(out, in, size < sizeof *out ? size : sizeof *out);
 }
 
+/* What is turned on now: for edges whole, for the receive checks as NDIS_RX_* bits. */
+static void ndis_offload_set_current(struct ndis_adapter *a, const NDIS_OFFLOAD *current)
+{
+    ndis_adapter_lock(a);
+    a->offload_current = *current;
+    a->has_offload = true;
+    ndis_adapter_unlock(a);
+    atomic_store_explicit(&a->rx_enabled, ndis_offload_rx_bits(current), memory_order_relaxed);
+}
+
 NDIS_STATUS ndis_offload_attributes(struct ndis_adapter *a, const NDIS_MINIPORT_ADAPTER_OFFLOAD_ATTRIBUTES *o,
                                     const void *site)
 {
@@ -67,7 +77,7 @@ NDIS_STATUS ndis_offload_attributes(struct ndis_adapter *a, const NDIS_MINIPORT_
                      o->Header.Revision, o->Header.Size, (size_t)NDIS_SIZEOF_MINIPORT_ADAPTER_OFFLOAD_ATTRIBUTES_REVISION_1);
         return NDIS_STATUS_INVALID_PARAMETER;
     }
-    unsigned enabled = 0, advertised = 0;
+    unsigned advertised = 0;
     const NDIS_OFFLOAD *d = o->DefaultOffloadConfiguration;
     NDIS_OFFLOAD current;
     memset(&current, 0, sizeof current);
@@ -88,20 +98,15 @@ NDIS_STATUS ndis_offload_attributes(struct ndis_adapter *a, const NDIS_MINIPORT_
                          "DefaultOffloadConfiguration turns on %s that HardwareOffloadCapabilities does not have",
                          beyond);
         ndis_offload_copy(&current, d, d->Header.Size);
-        enabled = ndis_offload_rx_bits(&current);
-        advertised = enabled;
+        advertised = ndis_offload_rx_bits(&current);
         if (hardware) {
             NDIS_OFFLOAD caps;
             ndis_offload_copy(&caps, h, h->Header.Size);
             advertised |= ndis_offload_rx_bits(&caps);
         }
     }
-    ndis_adapter_lock(a);
-    a->offload_current = current;
-    a->has_offload = true;
-    ndis_adapter_unlock(a);
     atomic_store_explicit(&a->rx_advertised, advertised, memory_order_relaxed);
-    atomic_store_explicit(&a->rx_enabled, enabled, memory_order_relaxed);
+    ndis_offload_set_current(a, &current);
     return NDIS_STATUS_SUCCESS;
 }
 
@@ -118,11 +123,7 @@ void ndis_offload_status(struct ndis_adapter *a, const NDIS_STATUS_INDICATION *i
     }
     NDIS_OFFLOAD current;
     ndis_offload_copy(&current, o, o->Header.Size < ind->StatusBufferSize ? o->Header.Size : ind->StatusBufferSize);
-    ndis_adapter_lock(a);
-    a->offload_current = current;
-    a->has_offload = true;
-    ndis_adapter_unlock(a);
-    atomic_store_explicit(&a->rx_enabled, ndis_offload_rx_bits(&current), memory_order_relaxed);
+    ndis_offload_set_current(a, &current);
 }
 
 bool ndis_adapter_offload(struct ndis_adapter *a, NDIS_OFFLOAD *current)
