@@ -195,14 +195,21 @@ static void edge_tap_carrier(struct edge_tap *t, NDIS_MEDIA_CONNECT_STATE state)
 #endif
 }
 
-/* Asks Linux for what the adapter's offloads take now (an interface with virtio-net headers). */
-static void edge_tap_offloads(struct edge_tap *t, struct ndis_adapter *adapter)
+/* What the adapter's offloads take now (none when it set no offload attributes). */
+static struct edge_offload edge_tap_current_offloads(struct ndis_adapter *adapter)
 {
     NDIS_OFFLOAD current;
     struct edge_offload o;
     memset(&o, 0, sizeof o);
     if (ndis_adapter_offload(adapter, &current))
         edge_offload_from_ndis(&current, &o);
+    return o;
+}
+
+/* Asks Linux for what the adapter's offloads take now (an interface with virtio-net headers). */
+static void edge_tap_offloads(struct edge_tap *t, struct ndis_adapter *adapter)
+{
+    struct edge_offload o = edge_tap_current_offloads(adapter);
     pthread_mutex_lock(&t->lock);
     t->offload = o;
     pthread_mutex_unlock(&t->lock);
@@ -449,9 +456,7 @@ struct edge_tap *edge_tap_open(struct ndis_adapter *adapter, const char *name, c
     t->ip = adapter->general.MediaType == NdisMediumIP;
     t->mtu = adapter->general.MtuSize;
     pthread_mutex_unlock(&adapter->lock);
-    NDIS_OFFLOAD current;
-    if (ndis_adapter_offload(adapter, &current))
-        edge_offload_from_ndis(&current, &t->offload);
+    t->offload = edge_tap_current_offloads(adapter);
     t->vnet = edge_offload_tun_flags(&t->offload) != 0 || t->offload.rx_any;
     struct ifreq ifr;
     memset(&ifr, 0, sizeof ifr);
