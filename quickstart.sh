@@ -56,7 +56,7 @@ test)
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 run_tests build-asan
     echo "quickstart: the concurrency tests under ThreadSanitizer"
     cmake -S . -B build-tsan -DBUILD_TESTING=ON -DOPENNDIS_SANITIZE=thread -DCMAKE_BUILD_TYPE=Debug >/dev/null
-    cmake --build build-tsan -j"$JOBS" --target test_concurrency test_kernel_services test_adapter_rules test_kernel_compat test_irp test_control \
+    cmake --build build-tsan -j"$JOBS" --target test_concurrency test_processors test_kernel_services test_adapter_rules test_kernel_compat test_irp test_control \
         test_wsk sample
     (cd build-tsan && TSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure -L concurrency)
     echo "quickstart: short libFuzzer runs (clang, ASan+UBSan) over fuzz/corpus"

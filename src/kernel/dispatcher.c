@@ -1,20 +1,30 @@
-/* The emulated processor's deferred work. One DPC thread runs queued DPCs and expired timers
- * at DISPATCH_LEVEL, as one processor would; a few worker threads run work items at
- * PASSIVE_LEVEL. They start on first use. */
+/* Deferred work. Each modelled processor has a DPC thread that runs the DPCs queued to it at
+ * DISPATCH_LEVEL, holding its processor meanwhile; processor 0's also runs expired timers (a
+ * timer's DPC runs where the clock interrupt is taken: here, always there). A few worker
+ * threads run work items at PASSIVE_LEVEL. Threads start on first use. */
 #include <errno.h>
 #include <pthread.h>
 #include <time.h>
 
 #include "ke.h"
 
+/* KeSetTargetProcessorDpc stores processor k as KE_DPC_TARGETED + k in KDPC.Number, so that
+ * processor 0 is told apart from "where it was queued". */
+#define KE_DPC_TARGETED 0x100u
+
+struct ke_dpc_processor {
+    PKDPC head, tail;
+    pthread_cond_t cond;        /* work arrived, or (processor 0) time to recheck timers */
+    const void *running;        /* the KDPC or ke_timer being run */
+    bool running_dpc;           /* running is a KDPC, not a timer */
+    bool started;
+};
+
 static pthread_mutex_t ke_dpc_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t ke_dpc_cond;   /* work arrived, or time to recheck timers */
 static pthread_cond_t ke_dpc_idle;   /* a DPC or timer callback finished */
 static pthread_once_t ke_dpc_once = PTHREAD_ONCE_INIT;
-static PKDPC ke_dpc_head, ke_dpc_tail;
+static struct ke_dpc_processor ke_dpc_cpu[KE_MAX_PROCESSORS];
 static struct ke_timer *ke_timers;   /* sorted by due time */
-static const void *ke_dpc_running;   /* the KDPC or ke_timer being run */
-static bool ke_running_dpc;          /* ke_dpc_running is a KDPC, not a timer */
 
 static pthread_mutex_t ke_work_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t ke_work_cond;
@@ -39,80 +49,117 @@ static void ke_cond_init(pthread_cond_t *c)
     pthread_condattr_destroy(&attr);
 }
 
-/* ---- DPC thread ---------------------------------------------------------------------------- */
-static void *ke_dpc_thread(void *unused)
+/* ---- DPC threads ---------------------------------------------------------------------------- */
+static bool ke_timer_due(unsigned k, uint64_t *now)
 {
-    (void)unused;
-    ke_irql_set(DISPATCH_LEVEL);
+    if (k != 0 || ke_timers == NULL)
+        return false;
+    *now = ke_now_ns();
+    return ke_timers->due_ns <= *now;
+}
+
+/* Runs the first expired timer; lock held on entry and exit. */
+static void ke_timer_run(struct ke_dpc_processor *c, uint64_t now)
+{
+    struct ke_timer *t = ke_timers;
+    ke_timers = t->next;
+    t->queued = false;
+    if (t->period_ms != 0) { /* periodic: queue the next expiry before running */
+        t->due_ns = now + (uint64_t)t->period_ms * 1000000u;
+        struct ke_timer **p = &ke_timers;
+        while (*p && (*p)->due_ns <= t->due_ns)
+            p = &(*p)->next;
+        t->next = *p;
+        *p = t;
+        t->queued = true;
+    }
+    c->running = t;
+    pthread_mutex_unlock(&ke_dpc_lock);
+    t->fire(t);
+    pthread_mutex_lock(&ke_dpc_lock);
+    c->running = NULL;
+    pthread_cond_broadcast(&ke_dpc_idle);
+}
+
+/* Runs the first queued DPC; lock held on entry and exit. */
+static void ke_dpc_run(struct ke_dpc_processor *c)
+{
+    PKDPC dpc = c->head;
+    c->head = (PKDPC)dpc->DpcListEntry.Next;
+    if (c->head == NULL)
+        c->tail = NULL;
+    dpc->DpcListEntry.Next = NULL;
+    PVOID a1 = dpc->SystemArgument1, a2 = dpc->SystemArgument2;
+    dpc->DpcData = NULL; /* may be queued again from its own routine */
+    c->running = dpc;
+    c->running_dpc = true;
+    pthread_mutex_unlock(&ke_dpc_lock);
+    KE_DRIVER_CALL(dpc->DeferredRoutine, dpc, dpc->DeferredContext, a1, a2);
+    ke_irql_after_handler(DISPATCH_LEVEL, "DPC routine", (const void *)dpc->DeferredRoutine);
+    pthread_mutex_lock(&ke_dpc_lock);
+    c->running = NULL;
+    c->running_dpc = false;
+    pthread_cond_broadcast(&ke_dpc_idle);
+}
+
+static void *ke_dpc_thread(void *arg)
+{
+    unsigned k = (unsigned)(uintptr_t)arg;
+    struct ke_dpc_processor *c = &ke_dpc_cpu[k];
+    ke_processor_pin(k);
     pthread_mutex_lock(&ke_dpc_lock);
     for (;;) {
-        if (ke_dpc_head != NULL) {
-            PKDPC dpc = ke_dpc_head;
-            ke_dpc_head = (PKDPC)dpc->DpcListEntry.Next;
-            if (ke_dpc_head == NULL)
-                ke_dpc_tail = NULL;
-            dpc->DpcListEntry.Next = NULL;
-            PVOID a1 = dpc->SystemArgument1, a2 = dpc->SystemArgument2;
-            dpc->DpcData = NULL; /* may be queued again from its own routine */
-            ke_dpc_running = dpc;
-            ke_running_dpc = true;
+        uint64_t now = 0;
+        bool timer = ke_timer_due(k, &now);
+        bool work = c->head != NULL || timer;
+        /* The processor is taken and given back without the lock: a thread holding it may
+         * be queueing a DPC right now. */
+        if (work != (ke_irql() >= DISPATCH_LEVEL)) {
             pthread_mutex_unlock(&ke_dpc_lock);
-            KE_DRIVER_CALL(dpc->DeferredRoutine, dpc, dpc->DeferredContext, a1, a2);
-            ke_irql_after_handler(DISPATCH_LEVEL, "DPC routine", (const void *)dpc->DeferredRoutine);
+            ke_irql_set(work ? DISPATCH_LEVEL : PASSIVE_LEVEL);
             pthread_mutex_lock(&ke_dpc_lock);
-            ke_dpc_running = NULL;
-            ke_running_dpc = false;
-            pthread_cond_broadcast(&ke_dpc_idle);
-            continue;
+            continue; /* look again: things changed while unlocked */
         }
-        uint64_t now = ke_now_ns();
-        if (ke_timers != NULL && ke_timers->due_ns <= now) {
-            struct ke_timer *t = ke_timers;
-            ke_timers = t->next;
-            t->queued = false;
-            if (t->period_ms != 0) { /* periodic: queue the next expiry before running */
-                t->due_ns = now + (uint64_t)t->period_ms * 1000000u;
-                struct ke_timer **p = &ke_timers;
-                while (*p && (*p)->due_ns <= t->due_ns)
-                    p = &(*p)->next;
-                t->next = *p;
-                *p = t;
-                t->queued = true;
-            }
-            ke_dpc_running = t;
-            pthread_mutex_unlock(&ke_dpc_lock);
-            t->fire(t);
-            pthread_mutex_lock(&ke_dpc_lock);
-            ke_dpc_running = NULL;
-            pthread_cond_broadcast(&ke_dpc_idle);
-            continue;
-        }
-        if (ke_timers != NULL) {
+        if (c->head != NULL) {
+            ke_dpc_run(c);
+        } else if (timer) {
+            ke_timer_run(c, now);
+        } else if (k == 0 && ke_timers != NULL) {
             struct timespec until = { (time_t)(ke_timers->due_ns / 1000000000u),
                                       (long)(ke_timers->due_ns % 1000000000u) };
-            pthread_cond_timedwait(&ke_dpc_cond, &ke_dpc_lock, &until);
+            pthread_cond_timedwait(&c->cond, &ke_dpc_lock, &until);
         } else {
-            pthread_cond_wait(&ke_dpc_cond, &ke_dpc_lock);
+            pthread_cond_wait(&c->cond, &ke_dpc_lock);
         }
     }
     return NULL;
 }
 
-static void ke_dpc_start(void)
+static void ke_dpc_init(void)
 {
-    ke_cond_init(&ke_dpc_cond);
     ke_cond_init(&ke_dpc_idle);
-    pthread_t tid;
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    pthread_create(&tid, &attr, ke_dpc_thread, NULL);
-    pthread_attr_destroy(&attr);
+    for (unsigned k = 0; k < KE_MAX_PROCESSORS; k++)
+        ke_cond_init(&ke_dpc_cpu[k].cond);
+}
+
+/* Processor k's queue, its thread started; lock held. */
+static struct ke_dpc_processor *ke_dpc_processor(unsigned k)
+{
+    struct ke_dpc_processor *c = &ke_dpc_cpu[k];
+    if (!c->started) {
+        pthread_t tid;
+        pthread_attr_t attr;
+        pthread_attr_init(&attr);
+        pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+        c->started = pthread_create(&tid, &attr, ke_dpc_thread, (void *)(uintptr_t)k) == 0;
+        pthread_attr_destroy(&attr);
+    }
+    return c;
 }
 
 bool ke_timer_set(struct ke_timer *t, uint64_t due_ns, uint32_t period_ms)
 {
-    pthread_once(&ke_dpc_once, ke_dpc_start);
+    pthread_once(&ke_dpc_once, ke_dpc_init);
     pthread_mutex_lock(&ke_dpc_lock);
     bool was_queued = t->queued;
     if (was_queued)
@@ -129,7 +176,7 @@ bool ke_timer_set(struct ke_timer *t, uint64_t due_ns, uint32_t period_ms)
     t->next = *p;
     *p = t;
     t->queued = true;
-    pthread_cond_signal(&ke_dpc_cond);
+    pthread_cond_signal(&ke_dpc_processor(0)->cond);
     pthread_mutex_unlock(&ke_dpc_lock);
     return was_queued;
 }
@@ -151,12 +198,22 @@ bool ke_timer_cancel(struct ke_timer *t)
     return was_queued;
 }
 
+/* Is `object` running on some processor's DPC thread? Lock held. */
+static bool ke_dpc_is_running(const void *object)
+{
+    for (unsigned k = 0; k < KE_MAX_PROCESSORS; k++)
+        if (ke_dpc_cpu[k].running == object)
+            return true;
+    return false;
+}
+
 void ke_timer_wait_idle(const void *object)
 {
-    if (ke_irql() == DISPATCH_LEVEL && ke_dpc_running == object)
-        return; /* called from its own callback */
+    pthread_once(&ke_dpc_once, ke_dpc_init);
     pthread_mutex_lock(&ke_dpc_lock);
-    while (ke_dpc_running == object)
+    /* from its own callback it would wait for itself */
+    bool self = ke_irql() >= DISPATCH_LEVEL && ke_dpc_cpu[ke_processor_current()].running == object;
+    while (!self && ke_dpc_is_running(object))
         pthread_cond_wait(&ke_dpc_idle, &ke_dpc_lock);
     pthread_mutex_unlock(&ke_dpc_lock);
 }
@@ -172,45 +229,50 @@ NTKERNELAPI VOID KeInitializeDpc(PRKDPC Dpc, PKDEFERRED_ROUTINE DeferredRoutine,
 
 NTKERNELAPI BOOLEAN KeInsertQueueDpc(PRKDPC Dpc, PVOID SystemArgument1, PVOID SystemArgument2)
 {
-    pthread_once(&ke_dpc_once, ke_dpc_start);
+    /* targeted: there; else the processor the caller runs on, as Windows does */
+    unsigned target = Dpc->Number >= KE_DPC_TARGETED ? Dpc->Number - KE_DPC_TARGETED : ke_processor_current();
+    pthread_once(&ke_dpc_once, ke_dpc_init);
     pthread_mutex_lock(&ke_dpc_lock);
     if (Dpc->DpcData != NULL) {
         pthread_mutex_unlock(&ke_dpc_lock);
         return FALSE; /* already queued */
     }
-    Dpc->DpcData = Dpc;
+    struct ke_dpc_processor *c = ke_dpc_processor(target);
+    Dpc->DpcData = c;
     Dpc->SystemArgument1 = SystemArgument1;
     Dpc->SystemArgument2 = SystemArgument2;
     Dpc->DpcListEntry.Next = NULL;
-    if (Dpc->Importance == HighImportance && ke_dpc_head != NULL) {
-        Dpc->DpcListEntry.Next = (PSINGLE_LIST_ENTRY)ke_dpc_head;
-        ke_dpc_head = Dpc;
+    if (Dpc->Importance == HighImportance && c->head != NULL) {
+        Dpc->DpcListEntry.Next = (PSINGLE_LIST_ENTRY)c->head;
+        c->head = Dpc;
     } else {
-        if (ke_dpc_tail != NULL)
-            ke_dpc_tail->DpcListEntry.Next = (PSINGLE_LIST_ENTRY)Dpc;
+        if (c->tail != NULL)
+            c->tail->DpcListEntry.Next = (PSINGLE_LIST_ENTRY)Dpc;
         else
-            ke_dpc_head = Dpc;
-        ke_dpc_tail = Dpc;
+            c->head = Dpc;
+        c->tail = Dpc;
     }
-    pthread_cond_signal(&ke_dpc_cond);
+    pthread_cond_signal(&c->cond);
     pthread_mutex_unlock(&ke_dpc_lock);
     return TRUE;
 }
 
 NTKERNELAPI BOOLEAN KeRemoveQueueDpc(PRKDPC Dpc)
 {
+    pthread_once(&ke_dpc_once, ke_dpc_init);
     pthread_mutex_lock(&ke_dpc_lock);
-    bool queued = Dpc->DpcData != NULL;
+    struct ke_dpc_processor *c = Dpc->DpcData;
+    bool queued = c != NULL;
     if (queued) {
         PKDPC prev = NULL;
-        for (PKDPC d = ke_dpc_head; d; prev = d, d = (PKDPC)d->DpcListEntry.Next)
+        for (PKDPC d = c->head; d; prev = d, d = (PKDPC)d->DpcListEntry.Next)
             if (d == Dpc) {
                 if (prev)
                     prev->DpcListEntry.Next = d->DpcListEntry.Next;
                 else
-                    ke_dpc_head = (PKDPC)d->DpcListEntry.Next;
-                if (ke_dpc_tail == d)
-                    ke_dpc_tail = prev;
+                    c->head = (PKDPC)d->DpcListEntry.Next;
+                if (c->tail == d)
+                    c->tail = prev;
                 break;
             }
         Dpc->DpcData = NULL;
@@ -219,13 +281,22 @@ NTKERNELAPI BOOLEAN KeRemoveQueueDpc(PRKDPC Dpc)
     return queued;
 }
 
+/* Anything queued or running on any processor? Lock held. */
+static bool ke_dpc_busy(void)
+{
+    for (unsigned k = 0; k < KE_MAX_PROCESSORS; k++)
+        if (ke_dpc_cpu[k].head != NULL || ke_dpc_cpu[k].running_dpc)
+            return true;
+    return false;
+}
+
 NTKERNELAPI VOID KeFlushQueuedDpcs(VOID)
 {
     if (!ke_irql_at_most(PASSIVE_LEVEL, "KeFlushQueuedDpcs", VF_CALLER))
         return; /* from a DPC it would wait for itself */
-    pthread_once(&ke_dpc_once, ke_dpc_start);
+    pthread_once(&ke_dpc_once, ke_dpc_init);
     pthread_mutex_lock(&ke_dpc_lock);
-    while (ke_dpc_head != NULL || ke_running_dpc)
+    while (ke_dpc_busy())
         pthread_cond_wait(&ke_dpc_idle, &ke_dpc_lock);
     pthread_mutex_unlock(&ke_dpc_lock);
 }
@@ -243,7 +314,13 @@ NTKERNELAPI VOID KeSetImportanceDpc(PRKDPC Dpc, KDPC_IMPORTANCE Importance)
 
 NTKERNELAPI VOID KeSetTargetProcessorDpc(PRKDPC Dpc, CCHAR Number)
 {
-    Dpc->Number = (USHORT)Number;
+    if (Number < 0 || (ULONG)Number >= ke_processor_count()) {
+        vf_violation(VF_KERNEL_OBJECT_MISUSE, "KeSetTargetProcessorDpc", VF_CALLER,
+                     "DPC %p targeted at processor %d; processors are 0..%lu", (void *)Dpc, Number,
+                     (unsigned long)ke_processor_count() - 1);
+        return;
+    }
+    Dpc->Number = (USHORT)(KE_DPC_TARGETED + (unsigned)Number);
 }
 
 /* ---- worker threads ---------------------------------------------------------------------- */

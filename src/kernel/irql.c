@@ -28,7 +28,7 @@ void ke_irql_wrong_after_handler(KIRQL expected, const char *handler, const void
     KIRQL now = ke_current_irql;
     vf_report(VF_IRQL_NOT_RESTORED, handler, entry, true, "%s returned at %s (%u) but was called at %s (%u)",
               handler, ke_irql_name(now), now, ke_irql_name(expected), expected);
-    ke_current_irql = expected;
+    ke_irql_set(expected);
 }
 
 NTKERNELAPI KIRQL KeGetCurrentIrql(VOID)
@@ -43,7 +43,7 @@ NTKERNELAPI KIRQL KfRaiseIrql(KIRQL NewIrql)
         vf_violation(VF_IRQL_BAD_TRANSITION, "KeRaiseIrql", VF_CALLER,
                      "KeRaiseIrql to %s (%u) from the higher %s (%u)", ke_irql_name(NewIrql), NewIrql,
                      ke_irql_name(old), old);
-    ke_current_irql = NewIrql;
+    ke_irql_set(NewIrql);
     return old;
 }
 
@@ -53,7 +53,7 @@ NTKERNELAPI KIRQL KeRaiseIrqlToSynchLevel(VOID)
     if (SYNCH_LEVEL < old)
         vf_violation(VF_IRQL_BAD_TRANSITION, "KeRaiseIrqlToSynchLevel", VF_CALLER,
                      "KeRaiseIrqlToSynchLevel from the higher %s (%u)", ke_irql_name(old), old);
-    ke_current_irql = SYNCH_LEVEL;
+    ke_irql_set(SYNCH_LEVEL);
     return old;
 }
 
@@ -64,7 +64,7 @@ NTKERNELAPI VOID KeLowerIrql(KIRQL NewIrql)
         vf_violation(VF_IRQL_BAD_TRANSITION, "KeLowerIrql", VF_CALLER,
                      "KeLowerIrql to %s (%u) from the lower %s (%u)", ke_irql_name(NewIrql), NewIrql,
                      ke_irql_name(old), old);
-    ke_current_irql = NewIrql;
+    ke_irql_set(NewIrql);
 }
 
 NTKERNELAPI KIRQL KeRaiseIrqlToDpcLevel(VOID)
@@ -73,6 +73,6 @@ NTKERNELAPI KIRQL KeRaiseIrqlToDpcLevel(VOID)
     if (old > DISPATCH_LEVEL)
         vf_violation(VF_IRQL_BAD_TRANSITION, "KeRaiseIrqlToDpcLevel", VF_CALLER,
                      "KeRaiseIrqlToDpcLevel from the higher %s (%u)", ke_irql_name(old), old);
-    ke_current_irql = DISPATCH_LEVEL;
+    ke_irql_set(DISPATCH_LEVEL);
     return old;
 }

@@ -26,10 +26,25 @@ static inline KIRQL ke_irql(void)
     return ke_current_irql;
 }
 
-/* Sets this thread's IRQL for OpenNDIS's own calls into drivers; returns the old one. */
+/* ---- processors (processor.c): held while at DISPATCH_LEVEL or above ---------------- */
+#define KE_MAX_PROCESSORS 64u /* one group */
+OPENNDIS_API void ke_processor_take(void); /* this thread's last processor, else any free */
+OPENNDIS_API void ke_processor_give(void);
+void ke_processor_pin(unsigned k);          /* a DPC thread: processor k only */
+unsigned ke_processor_current(void);
+unsigned ke_processor_wanted(const char *text, unsigned online);
+
+/* Sets this thread's IRQL; returns the old one. Every change of IRQL goes through here:
+ * crossing DISPATCH_LEVEL takes or gives back a processor. */
 static inline KIRQL ke_irql_set(KIRQL irql)
 {
     KIRQL old = ke_current_irql;
+    if ((old >= DISPATCH_LEVEL) != (irql >= DISPATCH_LEVEL)) {
+        if (irql >= DISPATCH_LEVEL)
+            ke_processor_take();
+        else
+            ke_processor_give();
+    }
     ke_current_irql = irql;
     return old;
 }

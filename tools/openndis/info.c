@@ -159,6 +159,7 @@ static void info_usage(FILE *out)
           "  --fail-call N        make the N-th fallible NDIS call the driver makes fail\n"
           "  --timeout SECONDS    stop a driver that hangs (default 30, 0 = never)\n"
           "  --trace LEVEL        show the driver's WPP trace records up to LEVEL\n"
+          "  --processors N       processors to model (default: the machine's, at most 64)\n"
           "  --no-fork            run the driver in this process (for gdb); a crash then\n"
           "                       ends openndis too\n"
           "  -h, --help           this text\n"

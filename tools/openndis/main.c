@@ -47,6 +47,14 @@ int common_option(const char *cmd, int c, const char *arg, struct common_options
         return 1;
     }
     case 'n': o->sv.in_process = true; return 1;
+    case OPT_PROCESSORS:
+        /* read when the kernel model first counts processors, here and in every child */
+        if (!parse_ulong(arg, &n) || n < 1 || n > KE_MAX_PROCESSORS) {
+            fprintf(stderr, "openndis %s: --processors takes a count from 1 to %u, not '%s'\n", cmd, KE_MAX_PROCESSORS, arg);
+            return -1;
+        }
+        setenv("OPENNDIS_PROCESSORS", arg, 1);
+        return 1;
     case 'v': return apply_ndis_version(arg) ? 1 : -1;
     case 'f':
         if (!parse_ulong(arg, &n) || n == 0) {
@@ -122,6 +130,13 @@ static int dispatch(int argc, char **argv)
     bool runs_driver = strcmp(cmd, "info") == 0 || strcmp(cmd, "run") == 0 || strcmp(cmd, "verify") == 0;
     if (runs_driver && !ke_wpp_level_from_env(err, sizeof err)) { /* read first: a --trace option overrides it */
         fprintf(stderr, "openndis %s: %s\n", cmd, err);
+        return EXIT_USAGE;
+    }
+    const char *procs = getenv("OPENNDIS_PROCESSORS");
+    unsigned long n;
+    if (runs_driver && procs != NULL && (!parse_ulong(procs, &n) || n < 1 || n > KE_MAX_PROCESSORS)) {
+        fprintf(stderr, "openndis %s: OPENNDIS_PROCESSORS takes a count from 1 to %u, not '%s'\n", cmd,
+                KE_MAX_PROCESSORS, procs);
         return EXIT_USAGE;
     }
     if (strcmp(cmd, "info") == 0)

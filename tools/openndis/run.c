@@ -635,6 +635,7 @@ static void run_usage(FILE *out)
           "  --timeout SECONDS    stop a driver that hangs (default 60, plus 1 s per\n"
           "                       million frames the adapters send; 0 = never)\n"
           "  --trace LEVEL        show the driver's WPP trace records up to LEVEL\n"
+          "  --processors N       processors to model (default: the machine's, at most 64)\n"
           "  --no-fork            run the driver in this process (for gdb)\n"
           "  -h, --help           this text\n"
           "\n"
