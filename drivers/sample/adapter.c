@@ -53,6 +53,7 @@ static VOID SampleReadConfiguration(PSAMPLE_ADAPTER Adapter)
 
 static VOID SampleFreeAdapter(PSAMPLE_ADAPTER Adapter)
 {
+    SampleRssHalt(Adapter);
     if (Adapter->ReceivePool != NULL)
         NdisFreeNetBufferListPool(Adapter->ReceivePool);
     if (Adapter->CoalescedPool != NULL)
@@ -141,6 +142,9 @@ SampleInitializeEx(NDIS_HANDLE NdisMiniportHandle, NDIS_HANDLE MiniportDriverCon
                                   NDIS_STATISTICS_BROADCAST_FRAMES_RCV_SUPPORTED;
     General.SupportedPauseFunctions = NdisPauseFunctionsUnsupported;
     if (!Adapter->IpMedium) { /* the hash reads IPv4 headers behind an Ethernet header */
+        Status = SampleRssInitialize(Adapter);
+        if (Status != NDIS_STATUS_SUCCESS)
+            goto fail;
         SampleRssCapabilities(&Adapter->RssCapabilities);
         General.RecvScaleCapabilities = &Adapter->RssCapabilities;
     }

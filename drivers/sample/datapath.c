@@ -223,8 +223,10 @@ static VOID SampleReceiveFrames(PSAMPLE_ADAPTER Receiver, const SAMPLE_FRAME *Fr
     Receiver->BroadcastRcv += Broadcast;
     NdisDprReleaseSpinLock(&Receiver->Lock);
 
-    NdisMIndicateReceiveNetBufferLists(Receiver->AdapterHandle, Head, NDIS_DEFAULT_PORT_NUMBER, Indicated,
-                                       NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL);
+    Head = SampleRssSteer(Receiver, &Rss, Head, &Indicated);
+    if (Head != NULL)
+        NdisMIndicateReceiveNetBufferLists(Receiver->AdapterHandle, Head, NDIS_DEFAULT_PORT_NUMBER, Indicated,
+                                           NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL);
 }
 
 /* Sends a batch of frames into the hub: every other adapter gets a chance to receive them,

@@ -1,12 +1,12 @@
 /* Receive side scaling: the capabilities the sample advertises, the parameters the protocol
- * sets with OID_GEN_RECEIVE_SCALE_PARAMETERS, and the Toeplitz hash that each received IPv4
+ * sets with OID_GEN_RECEIVE_SCALE_PARAMETERS, the Toeplitz hash that each received IPv4
  * frame carries up (the NDIS design guide's "RSS Hashing Functions" and "RSS Hashing
- * Types"). The sample has one receive queue, so every indirection entry is honoured by
- * receiving on the one processor there is; the entries are still checked. */
+ * Types"), and the steering: as a NIC with a single hardware queue does ("RSS with a Single
+ * Hardware Receive Queue"), frames the indirection table maps to another processor go to
+ * that processor's queue and are indicated by a DPC targeted there. */
 #include "sample.h"
 
 #define SAMPLE_RSS_HASH_TYPES (NDIS_HASH_IPV4 | NDIS_HASH_TCP_IPV4 | NDIS_HASH_UDP_IPV4)
-#define SAMPLE_RSS_TABLE_ENTRIES 128
 
 VOID SampleRssCapabilities(PNDIS_RECEIVE_SCALE_CAPABILITIES Caps)
 {
@@ -17,7 +17,7 @@ VOID SampleRssCapabilities(PNDIS_RECEIVE_SCALE_CAPABILITIES Caps)
     Caps->CapabilitiesFlags = NDIS_RSS_CAPS_CLASSIFICATION_AT_DPC | NDIS_RSS_CAPS_HASH_TYPE_TCP_IPV4 |
                               NDIS_RSS_CAPS_HASH_TYPE_UDP_IPV4;
     Caps->NumberOfInterruptMessages = 1;
-    Caps->NumberOfReceiveQueues = 1;
+    Caps->NumberOfReceiveQueues = KeQueryActiveProcessorCountEx(ALL_PROCESSOR_GROUPS); /* one per processor */
     Caps->NumberOfIndirectionTableEntries = SAMPLE_RSS_TABLE_ENTRIES;
 }
 
@@ -39,7 +39,8 @@ NDIS_STATUS SampleRssSetParameters(PSAMPLE_ADAPTER Adapter, PNDIS_OID_REQUEST Re
     if (P->Header.Type != NDIS_OBJECT_TYPE_RSS_PARAMETERS || P->Header.Revision < NDIS_RECEIVE_SCALE_PARAMETERS_REVISION_1)
         return NDIS_STATUS_INVALID_PARAMETER;
     BOOLEAN Disable = (P->Flags & NDIS_RSS_PARAM_FLAG_DISABLE_RSS) != 0;
-    ULONG Types = 0;
+    ULONG Types = 0, Entries = 0;
+    UCHAR Processors[SAMPLE_RSS_TABLE_ENTRIES];
     if (!Disable && !(P->Flags & NDIS_RSS_PARAM_FLAG_HASH_INFO_UNCHANGED)) {
         Types = NDIS_RSS_HASH_TYPE_FROM_HASH_INFO(P->HashInformation);
         if (NDIS_RSS_HASH_FUNC_FROM_HASH_INFO(P->HashInformation) != NdisHashFunctionToeplitz ||
@@ -59,14 +60,19 @@ NDIS_STATUS SampleRssSetParameters(PSAMPLE_ADAPTER Adapter, PNDIS_OID_REQUEST Re
             !SampleRssInside(P->IndirectionTableOffset, P->IndirectionTableSize, Length))
             return NDIS_STATUS_INVALID_PARAMETER;
         const UCHAR *Table = (const UCHAR *)P + P->IndirectionTableOffset;
-        for (ULONG i = 0; i < P->IndirectionTableSize / Entry; i++) {
+        Entries = P->IndirectionTableSize / Entry;
+        if ((Entries & (Entries - 1)) != 0) /* the hash's low bits index it */
+            return NDIS_STATUS_INVALID_PARAMETER;
+        for (ULONG i = 0; i < Entries; i++) {
             PROCESSOR_NUMBER Proc = { 0, 0, 0 };
             if (Entry == sizeof(CCHAR))
                 Proc.Number = Table[i];
             else
                 NdisMoveMemory(&Proc, Table + i * Entry, sizeof(Proc));
-            if (KeGetProcessorIndexFromNumber(&Proc) == INVALID_PROCESSOR_INDEX)
+            ULONG Index = KeGetProcessorIndexFromNumber(&Proc);
+            if (Index == INVALID_PROCESSOR_INDEX || Index >= Adapter->RssQueueCount)
                 return NDIS_STATUS_INVALID_PARAMETER;
+            Processors[i] = (UCHAR)Index;
         }
     }
     NdisAcquireSpinLock(&Adapter->Lock);
@@ -75,6 +81,10 @@ NDIS_STATUS SampleRssSetParameters(PSAMPLE_ADAPTER Adapter, PNDIS_OID_REQUEST Re
         Adapter->Rss.HashTypes = Types;
     if (!Disable && !(P->Flags & NDIS_RSS_PARAM_FLAG_HASH_KEY_UNCHANGED))
         NdisMoveMemory(Adapter->Rss.Key, (const UCHAR *)P + P->HashSecretKeyOffset, sizeof(Adapter->Rss.Key));
+    if (!Disable && !(P->Flags & NDIS_RSS_PARAM_FLAG_ITABLE_UNCHANGED)) {
+        Adapter->Rss.TableEntries = Entries;
+        NdisMoveMemory(Adapter->Rss.Table, Processors, Entries);
+    }
     NdisReleaseSpinLock(&Adapter->Lock);
     Set->BytesRead = Length;
     return NDIS_STATUS_SUCCESS;
@@ -124,4 +134,92 @@ VOID SampleRssHash(const SAMPLE_RSS *Rss, PNET_BUFFER_LIST Nbl, const UCHAR *Fra
     NET_BUFFER_LIST_SET_HASH_VALUE(Nbl, SampleToeplitz(Rss->Key, Input, InputLength));
     NET_BUFFER_LIST_SET_HASH_TYPE(Nbl, Type);
     NET_BUFFER_LIST_SET_HASH_FUNCTION(Nbl, NdisHashFunctionToeplitz);
+}
+
+static KDEFERRED_ROUTINE SampleRssDpc;
+
+/* Indicates what this processor's queue holds. */
+static VOID SampleRssDpc(PKDPC Dpc, PVOID Context, PVOID Argument1, PVOID Argument2)
+{
+    PSAMPLE_RSS_QUEUE Queue = Context;
+    UNREFERENCED_PARAMETER(Dpc);
+    UNREFERENCED_PARAMETER(Argument1);
+    UNREFERENCED_PARAMETER(Argument2);
+    KeAcquireSpinLockAtDpcLevel(&Queue->Lock);
+    PNET_BUFFER_LIST Chain = Queue->Head;
+    ULONG Count = Queue->Count;
+    Queue->Head = NULL;
+    Queue->Tail = &Queue->Head;
+    Queue->Count = 0;
+    KeReleaseSpinLockFromDpcLevel(&Queue->Lock);
+    if (Chain != NULL)
+        NdisMIndicateReceiveNetBufferLists(Queue->Adapter->AdapterHandle, Chain, NDIS_DEFAULT_PORT_NUMBER, Count,
+                                           NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL);
+}
+
+NDIS_STATUS SampleRssInitialize(PSAMPLE_ADAPTER Adapter)
+{
+    ULONG Count = KeQueryActiveProcessorCountEx(ALL_PROCESSOR_GROUPS);
+    Adapter->RssQueues = NdisAllocateMemoryWithTagPriority(Adapter->AdapterHandle, Count * sizeof(SAMPLE_RSS_QUEUE),
+                                                           SAMPLE_TAG, NormalPoolPriority);
+    if (Adapter->RssQueues == NULL)
+        return NDIS_STATUS_RESOURCES;
+    NdisZeroMemory(Adapter->RssQueues, Count * sizeof(SAMPLE_RSS_QUEUE));
+    for (ULONG i = 0; i < Count; i++) {
+        PSAMPLE_RSS_QUEUE Queue = &Adapter->RssQueues[i];
+        PROCESSOR_NUMBER Proc;
+        KeInitializeDpc(&Queue->Dpc, SampleRssDpc, Queue);
+        if (KeGetProcessorNumberFromIndex(i, &Proc) == STATUS_SUCCESS)
+            KeSetTargetProcessorDpcEx(&Queue->Dpc, &Proc);
+        KeInitializeSpinLock(&Queue->Lock);
+        Queue->Tail = &Queue->Head;
+        Queue->Adapter = Adapter;
+    }
+    Adapter->RssQueueCount = Count;
+    return NDIS_STATUS_SUCCESS;
+}
+
+/* After the pause (every receive returned) and once no sender can reach the adapter: the
+ * queues are empty, and no DPC may still be running on them. */
+VOID SampleRssHalt(PSAMPLE_ADAPTER Adapter)
+{
+    if (Adapter->RssQueues == NULL)
+        return;
+    KeFlushQueuedDpcs();
+    NdisFreeMemory(Adapter->RssQueues, 0, 0);
+    Adapter->RssQueues = NULL;
+}
+
+PNET_BUFFER_LIST SampleRssSteer(PSAMPLE_ADAPTER Adapter, const SAMPLE_RSS *Rss, PNET_BUFFER_LIST Chain, PULONG Count)
+{
+    if (!Rss->Enabled || Rss->TableEntries == 0 || Adapter->RssQueues == NULL)
+        return Chain;
+    ULONG Here = KeGetCurrentProcessorNumberEx(NULL);
+    PNET_BUFFER_LIST Stay = NULL, *StayTail = &Stay;
+    ULONG64 Queued = 0; /* bit k: processor k's queue got frames */
+    for (PNET_BUFFER_LIST Nbl = Chain, Next; Nbl != NULL; Nbl = Next) {
+        Next = NET_BUFFER_LIST_NEXT_NBL(Nbl);
+        NET_BUFFER_LIST_NEXT_NBL(Nbl) = NULL;
+        /* unhashed frames stay on this processor */
+        ULONG Target = NET_BUFFER_LIST_GET_HASH_TYPE(Nbl) == 0
+                           ? Here
+                           : Rss->Table[NET_BUFFER_LIST_GET_HASH_VALUE(Nbl) & (Rss->TableEntries - 1)];
+        if (Target == Here || Target >= Adapter->RssQueueCount) {
+            *StayTail = Nbl;
+            StayTail = &NET_BUFFER_LIST_NEXT_NBL(Nbl);
+            continue;
+        }
+        PSAMPLE_RSS_QUEUE Queue = &Adapter->RssQueues[Target];
+        KeAcquireSpinLockAtDpcLevel(&Queue->Lock);
+        *Queue->Tail = Nbl;
+        Queue->Tail = &NET_BUFFER_LIST_NEXT_NBL(Nbl);
+        Queue->Count++;
+        KeReleaseSpinLockFromDpcLevel(&Queue->Lock);
+        Queued |= 1ull << Target;
+        (*Count)--;
+    }
+    for (ULONG k = 0; Queued != 0; k++, Queued >>= 1)
+        if (Queued & 1)
+            KeInsertQueueDpc(&Adapter->RssQueues[k].Dpc, NULL, NULL);
+    return Stay;
 }

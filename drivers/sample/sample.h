@@ -35,11 +35,24 @@ typedef struct _SAMPLE_OFFLOAD_STATE {
 } SAMPLE_OFFLOAD_STATE, *PSAMPLE_OFFLOAD_STATE;
 
 /* What the protocol set with OID_GEN_RECEIVE_SCALE_PARAMETERS (rss.c). */
+#define SAMPLE_RSS_TABLE_ENTRIES 128
 typedef struct _SAMPLE_RSS {
     BOOLEAN Enabled;
     ULONG HashTypes; /* NDIS_HASH_* */
     UCHAR Key[NDIS_RSS_HASH_SECRET_KEY_SIZE_REVISION_1];
+    ULONG TableEntries; /* a power of two; 0 until a table is set */
+    UCHAR Table[SAMPLE_RSS_TABLE_ENTRIES]; /* processor index of each entry */
 } SAMPLE_RSS;
+
+/* One processor's receive queue (rss.c): the frames whose hash the indirection table sends
+ * to that processor wait here for the DPC targeted at it, which indicates them. */
+typedef struct _SAMPLE_RSS_QUEUE {
+    KDPC Dpc;
+    KSPIN_LOCK Lock;
+    PNET_BUFFER_LIST Head, *Tail;
+    ULONG Count;
+    struct _SAMPLE_ADAPTER *Adapter;
+} SAMPLE_RSS_QUEUE, *PSAMPLE_RSS_QUEUE;
 typedef struct _SAMPLE_ADAPTER {
     LIST_ENTRY HubLink;
     LONG HubDeliveries;        /* senders indicating on this adapter now (taken under HubLock) */
@@ -61,6 +74,8 @@ typedef struct _SAMPLE_ADAPTER {
     UCHAR MulticastList[SAMPLE_MAX_MULTICAST][SAMPLE_ADDRESS_LENGTH];
     SAMPLE_RSS Rss;            /* under Lock */
     NDIS_RECEIVE_SCALE_CAPABILITIES RssCapabilities;
+    PSAMPLE_RSS_QUEUE RssQueues; /* one per processor */
+    ULONG RssQueueCount;
     NDIS_SPIN_LOCK Lock;       /* filter, multicast list, counters, RSS */
     ULONG64 FramesXmitOk, FramesRcvOk, FramesXmitError, FramesRcvNoBuffer, FramesRcvFiltered;
     ULONG64 BytesXmit, BytesRcv;
@@ -144,6 +159,11 @@ VOID SampleRssCapabilities(PNDIS_RECEIVE_SCALE_CAPABILITIES Caps);
 NDIS_STATUS SampleRssSetParameters(PSAMPLE_ADAPTER Adapter, PNDIS_OID_REQUEST Request);
 /* Sets the NBL's hash for a received frame (or clears it): IPv4, and TCP or UDP ports. */
 VOID SampleRssHash(const SAMPLE_RSS *Rss, PNET_BUFFER_LIST Nbl, const UCHAR *Frame, ULONG Length);
+NDIS_STATUS SampleRssInitialize(PSAMPLE_ADAPTER Adapter);
+VOID SampleRssHalt(PSAMPLE_ADAPTER Adapter);
+/* Moves the NBLs of Chain that belong on another processor to that processor's queue;
+ * returns what stays here (and its count in *Count). DISPATCH_LEVEL. */
+PNET_BUFFER_LIST SampleRssSteer(PSAMPLE_ADAPTER Adapter, const SAMPLE_RSS *Rss, PNET_BUFFER_LIST Chain, PULONG Count);
 /* datapath.c */
 MINIPORT_SEND_NET_BUFFER_LISTS SampleSendNetBufferLists;
 /* Puts a frame from a control-device port on the hub, for every adapter (PASSIVE_LEVEL). */
