@@ -67,6 +67,8 @@ static bool vf_thread_started(int n, const void *libc)
     for (Dl_info in; i < n; i++)
         if (dladdr(vf_thread_frames[i], &in) != 0 && in.dli_saddr == (void *)vf_thread_answer)
             break;
+    if (i == n) /* no symbol for it (a program's own static functions): the handler's frame is first */
+        i = 0;
     for (i++; i < n; i++) {
         Dl_info in;
         if (dladdr(vf_thread_frames[i], &in) != 0 && in.dli_fbase != libc)
