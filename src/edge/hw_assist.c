@@ -134,9 +134,10 @@ static const UCHAR edge_hw_rss_key[40] = {
     0x80, 0x30, 0xf2, 0x0c, 0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa,
 };
 
-/* RSS v1 parameters: every indirection entry on processor 0 (the one OpenNDIS models), the
- * guide's key, the hash types the adapter supports. NDIS 6.0/6.1 drivers get revision 1 (a
- * table of CCHARs), later ones revision 2 (PROCESSOR_NUMBERs). */
+/* RSS v1 parameters: the indirection entries spread round-robin over as many processors as
+ * the adapter has receive queues (at most all the modelled ones), the guide's key, the hash
+ * types the adapter supports. NDIS 6.0/6.1 drivers get revision 1 (a table of CCHARs), later
+ * ones revision 2 (PROCESSOR_NUMBERs). */
 static void edge_hw_rss(struct ndis_adapter *a, const struct ndis_hw_assist_info *info, struct edge_hw_assist *out)
 {
     enum { ENTRIES = 128 };
@@ -153,6 +154,16 @@ static void edge_hw_rss(struct ndis_adapter *a, const struct ndis_hw_assist_info
                       : NDIS_SIZEOF_RECEIVE_SCALE_PARAMETERS_REVISION_2);
     rss.p.HashInformation =
         NDIS_RSS_HASH_INFO_FROM_TYPE_AND_FUNC(edge_hw_hash_types(info->rss_caps.CapabilitiesFlags), NdisHashFunctionToeplitz);
+    ULONG spread = NdisGroupActiveProcessorCount(0);
+    if (info->rss_caps.NumberOfReceiveQueues != 0 && info->rss_caps.NumberOfReceiveQueues < spread)
+        spread = info->rss_caps.NumberOfReceiveQueues;
+    for (ULONG i = 0; i < ENTRIES; i++) {
+        UCHAR k = (UCHAR)(i % spread);
+        if (v1)
+            ((CCHAR *)rss.table)[i] = (CCHAR)k;
+        else
+            rss.table[i].Number = k;
+    }
     rss.p.IndirectionTableSize = v1 ? ENTRIES * sizeof(CCHAR) : sizeof rss.table;
     rss.p.IndirectionTableOffset = offsetof(__typeof__(rss), table);
     rss.p.HashSecretKeySize = sizeof rss.key;

@@ -98,6 +98,30 @@ void ndis_hw_assist_before_oid(struct ndis_adapter *a, NDIS_REQUEST_TYPE type, N
         }
 }
 
+/* The indirection table of RSS v1 parameters the miniport accepted: revision 1 lists
+ * processors as CCHARs, later revisions as PROCESSOR_NUMBERs. One that cannot be followed
+ * (not a power of two, too long, outside the buffer) turns the check off. Under `lock`. */
+static void ndis_hw_rss_table(struct ndis_adapter *a, const NDIS_RECEIVE_SCALE_PARAMETERS *p, ULONG length)
+{
+    size_t entry = p->Header.Revision == NDIS_RECEIVE_SCALE_PARAMETERS_REVISION_1 ? sizeof(CCHAR)
+                                                                                  : sizeof(PROCESSOR_NUMBER);
+    size_t n = p->IndirectionTableSize / entry;
+    a->hw.rss_table_entries = 0;
+    if (n == 0 || n > sizeof a->hw.rss_table || (n & (n - 1)) != 0 || p->IndirectionTableOffset > length ||
+        p->IndirectionTableSize > length - p->IndirectionTableOffset)
+        return;
+    const UCHAR *table = (const UCHAR *)p + p->IndirectionTableOffset;
+    for (size_t i = 0; i < n; i++) {
+        PROCESSOR_NUMBER proc = { 0, 0, 0 };
+        if (entry == sizeof(CCHAR))
+            proc.Number = table[i];
+        else
+            memcpy(&proc, table + i * entry, sizeof proc);
+        a->hw.rss_table[i] = proc.Group == 0 ? proc.Number : 0xff;
+    }
+    a->hw.rss_table_entries = (unsigned)n;
+}
+
 /* After a request completed: what the upper layer now has set up. */
 void ndis_hw_assist_after_oid(struct ndis_adapter *a, NDIS_REQUEST_TYPE type, NDIS_OID oid, PVOID buffer, ULONG length,
                               NDIS_STATUS status)
@@ -173,10 +197,13 @@ void ndis_hw_assist_after_oid(struct ndis_adapter *a, NDIS_REQUEST_TYPE type, ND
             a->hw.rss_enabled = !(p->Flags & NDIS_RSS_PARAM_FLAG_DISABLE_RSS);
             if (!(p->Flags & NDIS_RSS_PARAM_FLAG_HASH_INFO_UNCHANGED))
                 a->hw.rss_hash_types = NDIS_RSS_HASH_TYPE_FROM_HASH_INFO(p->HashInformation);
+            if (!(p->Flags & (NDIS_RSS_PARAM_FLAG_ITABLE_UNCHANGED | NDIS_RSS_PARAM_FLAG_DISABLE_RSS)))
+                ndis_hw_rss_table(a, p, length);
             a->hw.rss_set++;
         }
         break;
     case OID_GEN_RECEIVE_SCALE_PARAMETERS_V2:
+        a->hw.rss_table_entries = 0; /* RSS v2 moves entries one by one: not followed */
         if (length >= NDIS_SIZEOF_RECEIVE_SCALE_PARAMETERS_V2_REVISION_1) {
             const NDIS_RECEIVE_SCALE_PARAMETERS_V2 *p = buffer;
             a->hw.rss_enabled = (p->Flags & NDIS_RECEIVE_SCALE_PARAM_ENABLE_RSS) != 0;
@@ -192,6 +219,27 @@ void ndis_hw_assist_after_oid(struct ndis_adapter *a, NDIS_REQUEST_TYPE type, ND
         break;
     }
     ndis_adapter_unlock(a);
+}
+
+/* A hashed NBL must be indicated on the processor its indirection entry names. */
+static void ndis_hw_check_processor(struct ndis_adapter *a, PNET_BUFFER_LIST nbl, ULONG type, const char *fn,
+                                    const void *site)
+{
+    atomic_fetch_add_explicit(&a->hw.hashed_frames, 1, memory_order_relaxed);
+    unsigned entries = atomic_load_explicit(&a->hw.rss_table_entries, memory_order_relaxed);
+    if (entries == 0)
+        return;
+    ULONG hash = NET_BUFFER_LIST_GET_HASH_VALUE(nbl);
+    unsigned want = atomic_load_explicit(&a->hw.rss_table[hash & (entries - 1)], memory_order_relaxed);
+    ULONG here = KeGetCurrentProcessorNumberEx(NULL);
+    if (want != here)
+        vf_violation(VF_RECEIVE_WRONG_PROCESSOR, fn, site,
+                     "NET_BUFFER_LIST %p (hash 0x%08x, type 0x%x) is indicated on processor %lu, but indirection entry "
+                     "%lu of adapter %u sends it to processor %u",
+                     (void *)nbl, (unsigned)hash, (unsigned)type, (unsigned long)here,
+                     (unsigned long)(hash & (entries - 1)), a->index, want);
+    else
+        atomic_fetch_add_explicit(&a->hw.steered_frames, 1, memory_order_relaxed);
 }
 
 /* Each NBL of a receive indication: its queue must exist, its hash type be enabled. The data
@@ -237,7 +285,7 @@ void ndis_hw_assist_check_receive(struct ndis_adapter *a, PNET_BUFFER_LIST nbl, 
                          (unsigned)type, enabled ? "the protocol enabled only other types" : "RSS is not enabled",
                          a->index);
         else
-            atomic_fetch_add_explicit(&a->hw.hashed_frames, 1, memory_order_relaxed);
+            ndis_hw_check_processor(a, nbl, type, fn, site);
     }
 }
 
@@ -256,6 +304,21 @@ void ndis_hw_assist_check_queue_state(struct ndis_adapter *a, const NDIS_STATUS_
         vf_violation(VF_RECEIVE_QUEUE_NOT_ALLOCATED, fn, site,
                      "NDIS_STATUS_RECEIVE_QUEUE_STATE for queue %u, which NDIS has not allocated on adapter %u (or has freed)",
                      (unsigned)q->QueueId, a->index);
+}
+
+/* How many processors the indirection table spreads over. Under `lock`. */
+static unsigned ndis_hw_rss_processors(struct ndis_adapter *a)
+{
+    uint64_t seen[4] = { 0 };
+    unsigned n = 0;
+    for (unsigned i = 0; i < a->hw.rss_table_entries; i++) {
+        unsigned k = a->hw.rss_table[i];
+        if (!(seen[k / 64] & (1ull << (k % 64)))) {
+            seen[k / 64] |= 1ull << (k % 64);
+            n++;
+        }
+    }
+    return n;
 }
 
 void ndis_adapter_hw_assist(struct ndis_adapter *a, struct ndis_hw_assist_info *out)
@@ -278,6 +341,8 @@ void ndis_adapter_hw_assist(struct ndis_adapter *a, struct ndis_hw_assist_info *
         .qos_set = a->hw.qos_set,
         .queue_frames = atomic_load(&a->hw.queue_frames),
         .hashed_frames = atomic_load(&a->hw.hashed_frames),
+        .steered_frames = atomic_load(&a->hw.steered_frames),
+        .rss_processors = ndis_hw_rss_processors(a),
     };
     ndis_adapter_unlock(a);
 }

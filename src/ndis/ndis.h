@@ -168,9 +168,12 @@ struct ndis_hw_assist {
     _Atomic unsigned char filter_queue[NDIS_HW_MAX_FILTERS]; /* filter ID -> its queue + 1 (0: none) */
     _Atomic bool rss_enabled;
     _Atomic ULONG rss_hash_types;              /* NDIS_HASH_* the protocol enabled */
+    _Atomic unsigned rss_table_entries;        /* a power of two; 0: no table to check by */
+    _Atomic unsigned char rss_table[128];      /* processor index of each indirection entry */
     unsigned queues_allocated, filters_set, rss_set, qos_set;
     ULONG last_filter_id; /* filter IDs NDIS handed out */
     _Atomic uint64_t queue_frames, hashed_frames; /* NBLs indicated on a VM queue, with a hash */
+    _Atomic uint64_t steered_frames; /* ... hashed and on the processor the table names */
 };
 
 struct ndis_adapter {
@@ -268,6 +271,8 @@ struct ndis_hw_assist_info {
     NDIS_QOS_CAPABILITIES qos_caps;
     unsigned queues_allocated, filters_set, rss_set, qos_set;
     uint64_t queue_frames, hashed_frames;
+    uint64_t steered_frames; /* hashed frames checked against the table and on its processor */
+    unsigned rss_processors; /* distinct processors in the indirection table (0: none set) */
 };
 OPENNDIS_API void ndis_adapter_hw_assist(struct ndis_adapter *adapter, struct ndis_hw_assist_info *out);
 /* The adapter behind `handle` (a miniport adapter handle), or NULL. */

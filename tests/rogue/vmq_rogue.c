@@ -15,6 +15,8 @@ typedef struct _VMQ_ADAPTER {
     NDIS_RECEIVE_QUEUE_ID Queue; /* 0: none allocated */
     NDIS_RECEIVE_FILTER_ID Filter;
     UCHAR FilterMac[6];
+    ULONG RssEntries;       /* the indirection table the protocol set (BREAK_WRONG_PROCESSOR) */
+    UCHAR RssTable[128];
 } VMQ_ADAPTER, *PVMQ_ADAPTER;
 
 static NDIS_OID VmqOids[] = { OID_GEN_CURRENT_PACKET_FILTER, OID_802_3_CURRENT_ADDRESS };
@@ -46,6 +48,17 @@ static NDIS_STATUS SetAttributes(PVMQ_ADAPTER Adapter)
     General.MacAddressLength = 6;
     NdisMoveMemory(General.CurrentMacAddress, Adapter->Mac, 6);
     NdisMoveMemory(General.PermanentMacAddress, Adapter->Mac, 6);
+#if defined(BREAK_WRONG_PROCESSOR) /* RSS, so that the protocol sets an indirection table */
+    static NDIS_RECEIVE_SCALE_CAPABILITIES Rss;
+    NdisZeroMemory(&Rss, sizeof(Rss));
+    Rss.Header.Type = NDIS_OBJECT_TYPE_RSS_CAPABILITIES;
+    Rss.Header.Revision = NDIS_RECEIVE_SCALE_CAPABILITIES_REVISION_1;
+    Rss.Header.Size = NDIS_SIZEOF_RECEIVE_SCALE_CAPABILITIES_REVISION_1;
+    Rss.CapabilitiesFlags = NDIS_RSS_CAPS_CLASSIFICATION_AT_DPC | NDIS_RSS_CAPS_HASH_TYPE_TCP_IPV4;
+    Rss.NumberOfInterruptMessages = 1;
+    Rss.NumberOfReceiveQueues = 64;
+    General.RecvScaleCapabilities = &Rss;
+#endif
     General.SupportedOidList = VmqOids;
     General.SupportedOidListLength = sizeof(VmqOids);
     Status = NdisMSetMiniportAttributes(Adapter->Handle, (PNDIS_MINIPORT_ADAPTER_ATTRIBUTES)&General);
@@ -285,6 +298,25 @@ static NDIS_STATUS VmqOidRequest(NDIS_HANDLE Context, PNDIS_OID_REQUEST Request)
     struct _SET *S = &Request->DATA.SET_INFORMATION;
     if (Request->RequestType == NdisRequestSetInformation) {
         switch (S->Oid) {
+#if defined(BREAK_WRONG_PROCESSOR)
+        case OID_GEN_RECEIVE_SCALE_PARAMETERS: { /* keeps the table (revision 2+: PROCESSOR_NUMBERs) */
+            PNDIS_RECEIVE_SCALE_PARAMETERS P = S->InformationBuffer;
+            if (S->InformationBufferLength < NDIS_SIZEOF_RECEIVE_SCALE_PARAMETERS_REVISION_2 ||
+                P->Header.Revision < NDIS_RECEIVE_SCALE_PARAMETERS_REVISION_2 ||
+                (ULONG64)P->IndirectionTableOffset + P->IndirectionTableSize > S->InformationBufferLength)
+                return NDIS_STATUS_INVALID_PARAMETER;
+            const PROCESSOR_NUMBER *Table = (const PROCESSOR_NUMBER *)((PUCHAR)P + P->IndirectionTableOffset);
+            ULONG Entries = P->IndirectionTableSize / sizeof(PROCESSOR_NUMBER);
+            if (Entries > 128)
+                return NDIS_STATUS_INVALID_PARAMETER;
+            NdisAcquireSpinLock(&Adapter->Lock);
+            for (ULONG i = 0; i < Entries; i++)
+                Adapter->RssTable[i] = Table[i].Number;
+            Adapter->RssEntries = Entries;
+            NdisReleaseSpinLock(&Adapter->Lock);
+            break;
+        }
+#endif
         case OID_RECEIVE_FILTER_CLEAR_FILTER: {
             PNDIS_RECEIVE_FILTER_CLEAR_PARAMETERS C = S->InformationBuffer;
             if (S->InformationBufferLength < NDIS_SIZEOF_RECEIVE_FILTER_CLEAR_PARAMETERS_REVISION_1)
@@ -361,6 +393,17 @@ static VOID VmqReflect(PVMQ_ADAPTER Adapter, PNET_BUFFER Nb)
     NET_BUFFER_LIST_SET_HASH_VALUE(Rx, 0x12345678);
     NET_BUFFER_LIST_SET_HASH_TYPE(Rx, NDIS_HASH_TCP_IPV4);
     NET_BUFFER_LIST_SET_HASH_FUNCTION(Rx, NdisHashFunctionToeplitz);
+#elif defined(BREAK_WRONG_PROCESSOR) /* ND2216: a hash whose entry names another processor, indicated here */
+    ULONG Here = KeGetCurrentProcessorNumberEx(NULL);
+    NdisAcquireSpinLock(&Adapter->Lock);
+    for (ULONG i = 0; i < Adapter->RssEntries; i++)
+        if (Adapter->RssTable[i] != Here) {
+            NET_BUFFER_LIST_SET_HASH_VALUE(Rx, i);
+            NET_BUFFER_LIST_SET_HASH_TYPE(Rx, NDIS_HASH_TCP_IPV4);
+            NET_BUFFER_LIST_SET_HASH_FUNCTION(Rx, NdisHashFunctionToeplitz);
+            break;
+        }
+    NdisReleaseSpinLock(&Adapter->Lock);
 #endif
     /* checksum results: IP and TCP validated, as advertised; the breaks report what is not */
     NDIS_TCP_IP_CHECKSUM_NET_BUFFER_LIST_INFO Checksum;
@@ -389,7 +432,7 @@ static VOID VmqReflect(PVMQ_ADAPTER Adapter, PNET_BUFFER Nb)
     NET_BUFFER_LIST_INFO(Rx, Ieee8021QNetBufferListInfo) = Tag.Value;
 #endif
     Rx->SourceHandle = Adapter->Handle;
-    NdisMIndicateReceiveNetBufferLists(Adapter->Handle, Rx, 0, 1, NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL); /* expect ND2201: rogue_vmq_unallocated_queue; expect ND2202: rogue_vmq_hash_not_enabled; expect ND2205: rogue_vmq_filter_wrong_queue; expect ND2206: rogue_vmq_checksum_not_advertised; expect ND2207: rogue_vmq_checksum_inconsistent; expect ND2208: rogue_vmq_coalescing_not_advertised; expect ND2209: rogue_vmq_tag_not_advertised; expect ND2211: rogue_vmq_coalescing_not_enabled; expect ND2212: rogue_vmq_checksum_not_enabled; expect ND2213: rogue_vmq_coalesced_checksum; expect ND2214: rogue_vmq_longer_than_mtu */
+    NdisMIndicateReceiveNetBufferLists(Adapter->Handle, Rx, 0, 1, NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL); /* expect ND2201: rogue_vmq_unallocated_queue; expect ND2202: rogue_vmq_hash_not_enabled; expect ND2205: rogue_vmq_filter_wrong_queue; expect ND2206: rogue_vmq_checksum_not_advertised; expect ND2207: rogue_vmq_checksum_inconsistent; expect ND2208: rogue_vmq_coalescing_not_advertised; expect ND2209: rogue_vmq_tag_not_advertised; expect ND2211: rogue_vmq_coalescing_not_enabled; expect ND2212: rogue_vmq_checksum_not_enabled; expect ND2213: rogue_vmq_coalesced_checksum; expect ND2214: rogue_vmq_longer_than_mtu; expect ND2216: rogue_vmq_wrong_processor */
 }
 
 static VOID VmqSend(NDIS_HANDLE Context, PNET_BUFFER_LIST Nbls, NDIS_PORT_NUMBER Port, ULONG Flags)

@@ -572,12 +572,12 @@ static void run_render(FILE *out, struct json_object *r)
             struct json_object *o = json_object_array_get_idx(adapters, i), *h;
             if (json_object_object_get_ex(o, "hardware_assists", &h))
                 fprintf(out, "  adapter %s hardware assists: VMQ %s (%s queues allocated, %s filters set, %s frames on "
-                             "them); RSS %s (%s parameter sets, %s hashed frames); QoS %s (%s parameter sets)\n",
+                             "them); RSS %s (%s parameter sets, %s hashed frames, %s on their table's processor); QoS %s (%s parameter sets)\n",
                         json_str_field(o, "index"), json_object_get_boolean(json_object_object_get(h, "vmq")) ? "advertised" : "not advertised",
                         json_str_field(h, "queues_allocated"), json_str_field(h, "filters_set"), json_str_field(h, "queue_frames"),
                         json_object_get_boolean(json_object_object_get(h, "rss")) ? "advertised" : "not advertised",
                         json_str_field(h, "rss_parameters_set"), json_str_field(h, "hashed_frames"),
-                        json_object_get_boolean(json_object_object_get(h, "qos")) ? "advertised" : "not advertised",
+                        json_str_field(h, "steered_frames"), json_object_get_boolean(json_object_object_get(h, "qos")) ? "advertised" : "not advertised",
                         json_str_field(h, "qos_parameters_set"));
         }
         if (json_str_field(r, "captured_frames"))

@@ -107,6 +107,8 @@ struct json_object *hw_assist_json(const struct ndis_hw_assist_info *info)
     json_object_object_add(h, "queue_frames", json_object_new_uint64(info->queue_frames));
     json_object_object_add(h, "rss_parameters_set", json_object_new_int((int)info->rss_set));
     json_object_object_add(h, "hashed_frames", json_object_new_uint64(info->hashed_frames));
+    json_object_object_add(h, "steered_frames", json_object_new_uint64(info->steered_frames));
+    json_object_object_add(h, "rss_processors", json_object_new_int((int)info->rss_processors));
     json_object_object_add(h, "qos_parameters_set", json_object_new_int((int)info->qos_set));
     return h;
 }
@@ -117,6 +119,9 @@ void hw_assist_sum(struct ndis_hw_assist_info *a, const struct ndis_hw_assist_in
     a->queues_allocated += b->queues_allocated, a->filters_set += b->filters_set;
     a->rss_set += b->rss_set, a->qos_set += b->qos_set;
     a->queue_frames += b->queue_frames, a->hashed_frames += b->hashed_frames;
+    a->steered_frames += b->steered_frames;
+    if (b->rss_processors > a->rss_processors)
+        a->rss_processors = b->rss_processors;
 }
 
 struct json_object *adapter_json(struct ndis_adapter *adapter)

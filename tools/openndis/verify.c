@@ -135,6 +135,37 @@ static void verify_shaped_complete(void *ctx, struct ndis_adapter *a, PNET_BUFFE
 }
 static const struct ndis_upper_edge verify_shaped_edge = { .send_complete = verify_shaped_complete };
 
+/* RSS flows: IPv4/UDP frames from 64 source ports, so that a driver hashing them spreads them
+ * over its indirection table's processors, where each one's indication is checked (ND2216).
+ * A driver indicating from per-processor DPCs delivers later: its DPCs are flushed before
+ * each batch is drained. */
+static void verify_rss_traffic(struct edge_loopback *from, const UCHAR *dst, const UCHAR *src, struct edge_loopback *to)
+{
+    enum { FLOWS = 32, LEN = 60 };
+    UCHAR frames[FLOWS][LEN], rx[2048];
+    const void *ptr[FLOWS];
+    size_t len[FLOWS];
+    for (int round = 0; round < 2; round++) {
+        for (int k = 0; k < FLOWS; k++) {
+            UCHAR *f = frames[k];
+            unsigned port = 1024u + (unsigned)(round * FLOWS + k);
+            memset(f, 0, LEN);
+            memcpy(f, dst, 6);
+            memcpy(f + 6, src, 6);
+            f[12] = 0x08;
+            f[14] = 0x45, f[17] = LEN - 14, f[22] = 64, f[23] = 17; /* IPv4, UDP */
+            memcpy(f + 26, (const UCHAR[]){ 10, 0, 0, 1, 10, 0, 0, 2 }, 8);
+            f[34] = (UCHAR)(port >> 8), f[35] = (UCHAR)port, f[36] = 0x12, f[37] = 0xb5, f[39] = LEN - 34;
+            ptr[k] = f;
+            len[k] = LEN;
+        }
+        edge_loopback_send(from, ptr, len, FLOWS);
+        KeFlushQueuedDpcs(); /* what went to other processors' DPCs has been indicated */
+        while (edge_loopback_recv(to, rx, sizeof rx) >= 0)
+            ;
+    }
+}
+
 /* Sends verify's own NBL on `from`, on an edge of its own in place of the loopback edge, and
  * waits (briefly: a driver may complete from a DPC or a timer) for its completion; what
  * reached `to` is drained. The adapter is paused before the swap, as closing an edge
@@ -323,6 +354,8 @@ static struct json_object *verify_job(void *arg)
             verify_oids(ad[0]);
             sv_phase("conformance: send and receive");
             verify_traffic(lb[0], mac[1], mac[0], lb[1]);
+            sv_phase("conformance: RSS flows");
+            verify_rss_traffic(lb[0], mac[1], mac[0], lb[1]);
             sv_phase("conformance: pause and restart under traffic");
             for (int cycle = 0; cycle < 3; cycle++) {
                 ndis_adapter_pause(ad[1]);
@@ -683,8 +716,11 @@ static void verify_render(FILE *out, struct json_object *r)
             fprintf(out, "assists  VMQ: %s queues allocated, %s filters set, %s frames indicated on them\n",
                     json_str_field(h, "queues_allocated"), json_str_field(h, "filters_set"), json_str_field(h, "queue_frames"));
         if (rss)
-            fprintf(out, "assists  RSS: %s parameter sets, %s frames with a hash\n", json_str_field(h, "rss_parameters_set"),
-                    json_str_field(h, "hashed_frames"));
+            fprintf(out, "assists  RSS: %s parameter sets, %s frames with a hash, %s of them checked on the processor "
+                         "of their indirection entry (table over %s processor%s)\n",
+                    json_str_field(h, "rss_parameters_set"), json_str_field(h, "hashed_frames"),
+                    json_str_field(h, "steered_frames"), json_str_field(h, "rss_processors"),
+                    strcmp(json_str_field(h, "rss_processors"), "1") == 0 ? "" : "s");
         if (qos)
             fprintf(out, "assists  QoS: %s parameter sets\n", json_str_field(h, "qos_parameters_set"));
         if (json_object_object_get_ex(h, "large_send", NULL))

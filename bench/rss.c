@@ -1,0 +1,166 @@
+/* bench/rss: frames per second through the sample driver's RSS path with 1, 2, the machine's
+ * and twice the machine's modelled processors, as ratios against 1 processor measured in
+ * the same run.
+ *
+ *   UDP/IPv4 frames of 256 flows: edge_loopback_send -> adapter 0 -> sample hub -> adapter
+ *   1 hashes each frame; its indirection table (set by the upper layer over every modelled
+ *   processor) names the processor, whose DPC indicates it -> loopback edge -> a receiving
+ *   thread.
+ *
+ * The sender's processor indicates the frames whose entry names it; the other processors'
+ * DPC threads indicate theirs concurrently. The model's processor count is fixed once a
+ * process has counted, so each count runs in a child process of its own.
+ *
+ * Usage: bench/rss DRIVER.so [frames per measurement, default 1000000] */
+#include <pthread.h>
+#include <unistd.h>
+
+#include "bench.h"
+
+enum { FLOWS = 256, CHAIN = 32, LEN = 64 };
+
+static struct edge_loopback *rx_edge;
+static atomic_ulong received;
+static atomic_bool sending_done;
+
+static void *drain(void *unused)
+{
+    (void)unused;
+    UCHAR rx[2048];
+    for (;;) {
+        if (edge_loopback_recv(rx_edge, rx, sizeof rx) >= 0)
+            atomic_fetch_add(&received, 1);
+        else if (atomic_load(&sending_done))
+            break;
+        else
+            sched_yield();
+    }
+    return NULL;
+}
+
+static void flow_frame(UCHAR *f, const UCHAR *dst, const UCHAR *src, unsigned flow)
+{
+    memset(f, 0, LEN);
+    memcpy(f, dst, 6);
+    memcpy(f + 6, src, 6);
+    f[12] = 0x08;
+    f[14] = 0x45, f[17] = LEN - 14, f[22] = 64, f[23] = 17; /* IPv4, UDP */
+    memcpy(f + 26, (const UCHAR[]){ 10, 0, 0, 1, 10, 0, 0, 2 }, 8);
+    f[34] = (UCHAR)((1024 + flow) >> 8), f[35] = (UCHAR)(1024 + flow);
+    f[36] = 0x12, f[37] = 0xb5, f[39] = LEN - 34;
+}
+
+/* One processor count, in this process: prints "fps lost steered processors". */
+static int child(const char *driver, unsigned long total)
+{
+    struct ld_image *image = bench_load(driver);
+    struct ndis_adapter *ad[2];
+    struct edge_loopback *lb[2];
+    UCHAR mac[2][6];
+    for (int i = 0; i < 2; i++) {
+        NDIS_STATUS st;
+        if ((ad[i] = ndis_adapter_initialize(&image->object, &st)) == NULL) {
+            fprintf(stderr, "bench: MiniportInitializeEx failed: 0x%08x\n", (unsigned)st);
+            return 2;
+        }
+        lb[i] = edge_loopback_open(ad[i], 8192);
+        ndis_adapter_restart(ad[i]);
+        struct edge_bring_up up;
+        edge_bring_up(ad[i], NDIS_PACKET_TYPE_DIRECTED, &up);
+        memcpy(mac[i], up.mac, 6);
+    }
+    struct edge_hw_assist hw;
+    edge_hw_assist_start(ad[1], mac[1], &hw); /* RSS on, the table over every processor */
+    if (!hw.rss || hw.rss_status != NDIS_STATUS_SUCCESS) {
+        fprintf(stderr, "bench: the driver does not take RSS parameters\n");
+        return 2;
+    }
+
+    static UCHAR frames[FLOWS][LEN];
+    const void *ptr[FLOWS];
+    size_t len[FLOWS];
+    for (unsigned k = 0; k < FLOWS; k++) {
+        flow_frame(frames[k], mac[1], mac[0], k);
+        ptr[k] = frames[k];
+        len[k] = LEN;
+    }
+    rx_edge = lb[1];
+    pthread_t t;
+    pthread_create(&t, NULL, drain, NULL);
+    for (unsigned long sent = 0; sent < total / 10; sent += CHAIN) /* warm-up */
+        edge_loopback_send(lb[0], &ptr[(sent / CHAIN * CHAIN) % FLOWS], len, CHAIN);
+    while (atomic_load(&received) < total / 10 * 9 / 10)
+        sched_yield();
+    unsigned long before = atomic_load(&received);
+    double t0 = bench_now();
+    for (unsigned long sent = 0; sent < total; sent += CHAIN)
+        edge_loopback_send(lb[0], &ptr[(sent / CHAIN * CHAIN) % FLOWS], len, CHAIN);
+    /* the last frames still on their way through the DPCs */
+    for (int spin = 0; atomic_load(&received) - before < total && spin < 2000; spin++)
+        usleep(100);
+    double secs = bench_now() - t0;
+    unsigned long got = atomic_load(&received) - before;
+    atomic_store(&sending_done, true);
+    pthread_join(t, NULL);
+
+    struct ndis_hw_assist_info info;
+    ndis_adapter_hw_assist(ad[1], &info);
+    edge_hw_assist_stop(ad[1], &hw);
+    for (int i = 0; i < 2; i++) {
+        ndis_adapter_pause(ad[i]);
+        ndis_adapter_halt(ad[i], NdisHaltDeviceDisabled);
+        edge_loopback_close(lb[i]);
+    }
+    ld_unload(image);
+    ld_free(image);
+    printf("%.0f %lu %llu %u\n", got / secs, total > got ? total - got : 0, (unsigned long long)info.steered_frames,
+           info.rss_processors);
+    return bench_verdict();
+}
+
+int main(int argc, char **argv)
+{
+    if (argc >= 5 && strcmp(argv[1], "--child") == 0) { /* --child P DRIVER FRAMES */
+        setenv("OPENNDIS_PROCESSORS", argv[2], 1);
+        return child(argv[3], strtoul(argv[4], NULL, 10));
+    }
+    if (argc < 2) {
+        fprintf(stderr, "usage: bench/rss DRIVER.so [frames per measurement]\n");
+        return 2;
+    }
+    unsigned long total = argc > 2 ? strtoul(argv[2], NULL, 10) : 1000000;
+    if (total < 1000)
+        total = 1000;
+    long online = sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned counts[4] = { 1, 2, online > 0 ? (unsigned)online : 1, online > 0 ? 2 * (unsigned)online : 2 };
+    printf("UDP/IPv4, %d bytes, %d flows, chains of %d; the sender's processor indicates its own entries\n", LEN,
+           FLOWS, CHAIN);
+    printf("%-28s %12s %8s %14s %8s\n", "modelled processors", "fps", "lost", "on their cpu", "ratio");
+    double base = 0;
+    int status = 0;
+    for (int i = 0; i < 4; i++) {
+        if (i > 0 && counts[i] <= counts[i - 1])
+            continue;
+        char cmd[4096];
+        snprintf(cmd, sizeof cmd, "'%s' --child %u '%s' %lu", argv[0], counts[i], argv[1], total);
+        FILE *p = popen(cmd, "r");
+        double fps = 0;
+        unsigned long lost = 0;
+        unsigned long long steered = 0;
+        unsigned spread = 0;
+        if (p == NULL || fscanf(p, "%lf %lu %llu %u", &fps, &lost, &steered, &spread) != 4) {
+            fprintf(stderr, "bench: the run with %u processors failed\n", counts[i]);
+            status = 1;
+        }
+        if (p != NULL && pclose(p) != 0)
+            status = 1;
+        if (i == 0)
+            base = fps;
+        char label[64];
+        snprintf(label, sizeof label, "%u%s (table over %u)", counts[i],
+                 counts[i] == (unsigned)online ? " = machine" : counts[i] > (unsigned)online ? " > machine" : "",
+                 spread);
+        printf("%-28s %12.0f %8lu %14llu %7.2fx\n", label, fps, lost, steered, base > 0 ? fps / base : 0);
+    }
+    return status;
+}
