@@ -6,7 +6,8 @@
  * So per-processor data a driver touches at DISPATCH_LEVEL without a lock is exclusive here
  * too, and TSan sees the hand-over between holders. Each processor has its own DPC thread
  * (dispatcher.c), pinned to it: a DPC targeted at processor k runs there and nowhere else.
- * Other threads take their last processor when they raise, else any free one, else wait. */
+ * Other threads take their last processor when they raise, else any free one, else wait
+ * their turn. */
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -19,6 +20,7 @@ static atomic_uint ke_processor_waiters;
 static atomic_uint ke_processor_next_home; /* spreads threads' first processors */
 static pthread_mutex_t ke_processor_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t ke_processor_cond = PTHREAD_COND_INITIALIZER;
+static unsigned long ke_processor_next_ticket, ke_processor_serving; /* under ke_processor_lock */
 static pthread_key_t ke_processor_key; /* gives a held processor back if its thread exits */
 
 static _Thread_local OPENNDIS_TLS int ke_processor_held = -1; /* while at DISPATCH_LEVEL or above */
@@ -81,6 +83,29 @@ static int ke_processor_try_mine(void)
     return ke_processor_pinned ? -1 : ke_processor_try_any();
 }
 
+/* Waiting for a processor. DPC threads go first (on Windows a queued DPC runs before the
+ * processor returns to thread-level code); other threads take turns in arrival order, so a
+ * thread that gives its processor back and raises again at once does not starve them. */
+static int ke_processor_wait(void)
+{
+    int k;
+    pthread_mutex_lock(&ke_processor_lock);
+    atomic_fetch_add(&ke_processor_waiters, 1);
+    if (ke_processor_pinned) {
+        while ((k = ke_processor_try_mine()) < 0)
+            pthread_cond_wait(&ke_processor_cond, &ke_processor_lock);
+    } else {
+        unsigned long ticket = ke_processor_next_ticket++;
+        while (ticket != ke_processor_serving || (k = ke_processor_try_mine()) < 0)
+            pthread_cond_wait(&ke_processor_cond, &ke_processor_lock);
+        ke_processor_serving++;
+        pthread_cond_broadcast(&ke_processor_cond); /* the next in line may find one free */
+    }
+    atomic_fetch_sub(&ke_processor_waiters, 1);
+    pthread_mutex_unlock(&ke_processor_lock);
+    return k;
+}
+
 void ke_processor_take(void)
 {
     if (!ke_processor_registered) { /* this thread's first time */
@@ -88,15 +113,10 @@ void ke_processor_take(void)
         pthread_setspecific(ke_processor_key, &ke_processor_home);
         ke_processor_registered = true;
     }
-    int k = ke_processor_try_mine();
-    if (k < 0) {
-        pthread_mutex_lock(&ke_processor_lock);
-        atomic_fetch_add(&ke_processor_waiters, 1);
-        while ((k = ke_processor_try_mine()) < 0)
-            pthread_cond_wait(&ke_processor_cond, &ke_processor_lock);
-        atomic_fetch_sub(&ke_processor_waiters, 1);
-        pthread_mutex_unlock(&ke_processor_lock);
-    }
+    /* no barging past threads already waiting, except by a DPC thread */
+    int k = ke_processor_pinned || atomic_load(&ke_processor_waiters) == 0 ? ke_processor_try_mine() : -1;
+    if (k < 0)
+        k = ke_processor_wait();
     ke_processor_held = ke_processor_home = k;
 }
 
