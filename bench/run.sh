@@ -8,7 +8,7 @@ set -uo pipefail
 build=${1:?usage: bench/run.sh BUILD_DIR}
 here=$(cd "$(dirname "$0")" && pwd)
 driver=$build/drivers/sample.so
-for f in "$build/bench/datapath" "$build/bench/lifecycle" "$build/bench/control" "$build/bench/verify" "$build/openndis" "$driver"; do
+for f in "$build/bench/datapath" "$build/bench/rss" "$build/bench/lifecycle" "$build/bench/control" "$build/bench/verify" "$build/openndis" "$driver"; do
     [ -e "$f" ] || { echo "bench/run.sh: $f is missing; build first (cmake --build $build)" >&2; exit 2; }
 done
 status=0
@@ -17,6 +17,8 @@ run() { "$@" 2> >(grep -v '^\[driver\]' >&2) || status=1; }
 
 section "data path (64 and 1514 bytes, chains of 1 and 32)"
 run "$build/bench/datapath" "$driver"
+section "RSS: the sample on 1, 2, the machine's and twice the machine's processors"
+run "$build/bench/rss" "$driver"
 section "lifecycle and memory"
 run "$build/bench/lifecycle" "$driver"
 section "PE image vs. .so: the sample built both ways"
