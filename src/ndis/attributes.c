@@ -22,6 +22,30 @@ static NDIS_STATUS ndis_attributes_header_ok(const NDIS_OBJECT_HEADER *h, UCHAR 
     return NDIS_STATUS_SUCCESS;
 }
 
+/* ND2217: a revision the driver's declared NDIS version does not have (`min_minor[rev]`, 6.x),
+ * or a Size short of the stated revision's (`sizes[rev]`; 0: not checked). Reported only:
+ * NDIS reads what the header says is there. Returns whether it was right. */
+bool ndis_attributes_version_ok(struct ndis_adapter *a, const NDIS_OBJECT_HEADER *h, const USHORT *min_minor,
+                                const USHORT *sizes, UCHAR revisions, const char *what, const void *site)
+{
+    USHORT minor = a->driver->chars.MinorNdisVersion;
+    UCHAR rev = h->Revision;
+    if (rev < 1 || rev > revisions)
+        return true; /* an unknown revision is ND1404's */
+    if (min_minor[rev] > minor) {
+        vf_violation(VF_ATTRIBUTES_BEYOND_VERSION, "NdisMSetMiniportAttributes", site,
+                     "%s: revision %u is NDIS 6.%u's, but the driver declared NDIS 6.%u", what, rev, min_minor[rev],
+                     minor);
+        return false;
+    }
+    if (sizes[rev] != 0 && h->Size < sizes[rev]) {
+        vf_violation(VF_ATTRIBUTES_BEYOND_VERSION, "NdisMSetMiniportAttributes", site,
+                     "%s: Size %u is short of revision %u's %u bytes", what, h->Size, rev, sizes[rev]);
+        return false;
+    }
+    return true;
+}
+
 static NDIS_STATUS ndis_set_registration(struct ndis_adapter *a,
                                          const NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES *r,
                                          const void *site)
@@ -31,6 +55,10 @@ static NDIS_STATUS ndis_set_registration(struct ndis_adapter *a,
                                                "registration", site);
     if (st != NDIS_STATUS_SUCCESS)
         return st;
+    static const USHORT min_minor[] = { 0, 0, 30 };
+    static const USHORT sizes[] = { 0, NDIS_SIZEOF_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES_REVISION_1,
+                                    NDIS_SIZEOF_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES_REVISION_2 };
+    ndis_attributes_version_ok(a, &r->Header, min_minor, sizes, 2, "registration attributes", site);
     if (a->has_registration)
         vf_violation(VF_ATTRIBUTES_ORDER, "NdisMSetMiniportAttributes", site,
                      "registration attributes set a second time");
@@ -50,6 +78,10 @@ static NDIS_STATUS ndis_set_general(struct ndis_adapter *a, const NDIS_MINIPORT_
                                                "general", site);
     if (st != NDIS_STATUS_SUCCESS)
         return st;
+    static const USHORT min_minor[] = { 0, 0, 20 };
+    static const USHORT sizes[] = { 0, NDIS_SIZEOF_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES_REVISION_1,
+                                    NDIS_SIZEOF_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES_REVISION_2 };
+    ndis_attributes_version_ok(a, &g->Header, min_minor, sizes, 2, "general attributes", site);
     if (g->MacAddressLength > NDIS_MAX_PHYS_ADDRESS_LENGTH) {
         vf_violation(VF_ATTRIBUTES_INVALID, "NdisMSetMiniportAttributes", site,
                      "general attributes: MacAddressLength %u exceeds NDIS_MAX_PHYS_ADDRESS_LENGTH", g->MacAddressLength);
@@ -173,9 +205,16 @@ NDISAPI NDIS_STATUS NdisMSetMiniportAttributes(NDIS_HANDLE NdisMiniportHandle,
         return ndis_hw_assist_attributes(a, &MiniportAttributes->HardwareAssistAttributes, site);
     case NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_OFFLOAD_ATTRIBUTES:
         return ndis_offload_attributes(a, &MiniportAttributes->OffloadAttributes, site);
-    case NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_NATIVE_802_11_ATTRIBUTES:
     case NDIS_OBJECT_TYPE_HD_SPLIT_ATTRIBUTES:
-    case NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_NDK_ATTRIBUTES:
+    case NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_NDK_ATTRIBUTES: {
+        /* NDIS 6.1's and 6.30's: revision 1 needs that version */
+        static const USHORT hd_split[] = { 0, 1 }, ndk[] = { 0, 30 }, unchecked[] = { 0, 0 };
+        bool hd = type == NDIS_OBJECT_TYPE_HD_SPLIT_ATTRIBUTES;
+        ndis_attributes_version_ok(a, &MiniportAttributes->Header, hd ? hd_split : ndk, unchecked, 1,
+                                   hd ? "header-data split attributes" : "NDK attributes", site);
+        return NDIS_STATUS_SUCCESS;
+    }
+    case NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_NATIVE_802_11_ATTRIBUTES:
     case NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_PACKET_DIRECT_ATTRIBUTES:
         /* Accepted; OpenNDIS offers nothing that uses them yet. */
         return NDIS_STATUS_SUCCESS;

@@ -246,6 +246,8 @@ void ndis_hw_assist_after_oid(struct ndis_adapter *a, NDIS_REQUEST_TYPE type, ND
 void ndis_hw_assist_check_receive(struct ndis_adapter *a, PNET_BUFFER_LIST nbl, const char *fn, const void *site);
 /* offload.c: the offload attributes (receive checksum capabilities kept), and each receive
  * indication's checksum results checked against them. */
+bool ndis_attributes_version_ok(struct ndis_adapter *a, const NDIS_OBJECT_HEADER *h, const USHORT *min_minor,
+                                const USHORT *sizes, UCHAR revisions, const char *what, const void *site);
 NDIS_STATUS ndis_offload_attributes(struct ndis_adapter *a, const NDIS_MINIPORT_ADAPTER_OFFLOAD_ATTRIBUTES *o,
                                     const void *site);
 void ndis_offload_check_receive(struct ndis_adapter *a, PNET_BUFFER_LIST nbl, const char *fn, const void *site);

@@ -77,6 +77,18 @@ NDIS_STATUS ndis_offload_attributes(struct ndis_adapter *a, const NDIS_MINIPORT_
                      o->Header.Revision, o->Header.Size, (size_t)NDIS_SIZEOF_MINIPORT_ADAPTER_OFFLOAD_ATTRIBUTES_REVISION_1);
         return NDIS_STATUS_INVALID_PARAMETER;
     }
+    /* NDIS_OFFLOAD's revisions and the NDIS 6 minor versions that brought them */
+    static const USHORT min_minor[] = { 0, 0, 1, 30, 50, 70, 83, 85, 89 };
+    static const USHORT sizes[] = { 0, NDIS_SIZEOF_NDIS_OFFLOAD_REVISION_1, NDIS_SIZEOF_NDIS_OFFLOAD_REVISION_2,
+                                    NDIS_SIZEOF_NDIS_OFFLOAD_REVISION_3, NDIS_SIZEOF_NDIS_OFFLOAD_REVISION_4,
+                                    NDIS_SIZEOF_NDIS_OFFLOAD_REVISION_5, NDIS_SIZEOF_NDIS_OFFLOAD_REVISION_6,
+                                    NDIS_SIZEOF_NDIS_OFFLOAD_REVISION_7, NDIS_SIZEOF_NDIS_OFFLOAD_REVISION_8 };
+    if (o->DefaultOffloadConfiguration != NULL)
+        ndis_attributes_version_ok(a, &o->DefaultOffloadConfiguration->Header, min_minor, sizes, 8,
+                                   "DefaultOffloadConfiguration", site);
+    if (o->HardwareOffloadCapabilities != NULL)
+        ndis_attributes_version_ok(a, &o->HardwareOffloadCapabilities->Header, min_minor, sizes, 8,
+                                   "HardwareOffloadCapabilities", site);
     unsigned advertised = 0;
     const NDIS_OFFLOAD *d = o->DefaultOffloadConfiguration;
     NDIS_OFFLOAD current;

@@ -30,7 +30,10 @@ static NDIS_STATUS SetAttributes(PVMQ_ADAPTER Adapter)
     Registration.Header.Revision = NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES_REVISION_1;
     Registration.Header.Size = NDIS_SIZEOF_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES_REVISION_1;
     Registration.MiniportAdapterContext = Adapter;
-    NDIS_STATUS Status = NdisMSetMiniportAttributes(Adapter->Handle, (PNDIS_MINIPORT_ADAPTER_ATTRIBUTES)&Registration);
+#if defined(BREAK_BEYOND_VERSION) /* ND2217: revision 2 is NDIS 6.30's; this driver declares 6.20 */
+    Registration.Header.Revision = 2;
+#endif
+    NDIS_STATUS Status = NdisMSetMiniportAttributes(Adapter->Handle, (PNDIS_MINIPORT_ADAPTER_ATTRIBUTES)&Registration); /* expect ND2217: rogue_vmq_beyond_version */
     if (Status != NDIS_STATUS_SUCCESS)
         return Status;
 
