@@ -1,12 +1,14 @@
 /* Concurrency: two threads send through the sample's hub in opposite directions while a
- * third queries statistics and a periodic timer runs on the DPC thread. Every frame must
- * arrive once and nothing may be reported. Run under ThreadSanitizer by quickstart.sh. */
+ * third queries statistics and a periodic timer runs on the DPC thread; with RSS on, the
+ * receives are indicated from four processors' DPCs at once. Every frame must arrive once and
+ * nothing may be reported. Run under ThreadSanitizer by quickstart.sh. */
 #include <pthread.h>
 #include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <cmocka.h>
 
 #include "loader/ld.h"
@@ -114,6 +116,75 @@ static void test_two_senders_and_a_poller(void **state)
             side[i].received++;
     assert_int_equal(side[0].received, FRAMES);
     assert_int_equal(side[1].received, FRAMES);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(ndis_adapter_pause(side[i].adapter), NDIS_STATUS_SUCCESS);
+        assert_int_equal(ndis_adapter_halt(side[i].adapter, NdisHaltDeviceDisabled), NDIS_STATUS_SUCCESS);
+        edge_loopback_close(side[i].edge);
+    }
+    assert_true(ld_unload(image));
+    ld_free(image);
+    assert_int_equal(vf_violation_count(), 0);
+}
+
+/* UDP/IPv4 frames of 64 flows (source ports): each side's sample hashes them and indicates
+ * each on the processor its indirection entry names, from that processor's DPC. */
+static void *flow_sender(void *arg)
+{
+    struct side *s = arg;
+    UCHAR frames[8][60], got[2048];
+    const void *ptr[8];
+    size_t len[8];
+    for (size_t sent = 0; sent < FRAMES; sent += 8) {
+        for (int k = 0; k < 8; k++) {
+            UCHAR *f = frames[k];
+            unsigned port = 1024u + (unsigned)((sent + (size_t)k) % 64);
+            memset(f, 0, 60);
+            memcpy(f, s->peer, 6);
+            memcpy(f + 6, s->mac, 6);
+            f[12] = 0x08, f[14] = 0x45, f[17] = 46, f[22] = 64, f[23] = 17;
+            memcpy(f + 26, (const UCHAR[]){ 10, 0, 0, 1, 10, 0, 0, 2 }, 8);
+            f[34] = (UCHAR)(port >> 8), f[35] = (UCHAR)port, f[37] = 53, f[39] = 26;
+            ptr[k] = f;
+            len[k] = 60;
+        }
+        edge_loopback_send(s->edge, ptr, len, 8);
+        while (edge_loopback_recv(s->edge, got, sizeof got) == 60)
+            s->received++;
+    }
+    return NULL;
+}
+
+/* Per-processor receive indications at once: both adapters have RSS on over the 4 modelled
+ * processors while both send. Every frame arrives once, each on its entry's processor. */
+static void test_rss_receives_on_every_processor(void **state)
+{
+    (void)state;
+    struct side side[2];
+    struct ld_image *image = open_sides(side, 1 << 16);
+    struct edge_hw_assist hw[2];
+    for (int i = 0; i < 2; i++) {
+        edge_hw_assist_start(side[i].adapter, side[i].mac, &hw[i]);
+        assert_true(hw[i].rss);
+        assert_int_equal(hw[i].rss_status, NDIS_STATUS_SUCCESS);
+    }
+    pthread_t t[2];
+    pthread_create(&t[0], NULL, flow_sender, &side[0]);
+    pthread_create(&t[1], NULL, flow_sender, &side[1]);
+    pthread_join(t[0], NULL);
+    pthread_join(t[1], NULL);
+    KeFlushQueuedDpcs(); /* frames for other processors are indicated from their DPCs */
+    UCHAR got[2048];
+    for (int i = 0; i < 2; i++) {
+        while (edge_loopback_recv(side[i].edge, got, sizeof got) == 60)
+            side[i].received++;
+        assert_int_equal(side[i].received, FRAMES);
+        struct ndis_hw_assist_info info;
+        ndis_adapter_hw_assist(side[i].adapter, &info);
+        assert_int_equal(info.rss_processors, 4);
+        assert_int_equal(info.hashed_frames, FRAMES);
+        assert_int_equal(info.steered_frames, FRAMES);
+        edge_hw_assist_stop(side[i].adapter, &hw[i]);
+    }
     for (int i = 0; i < 2; i++) {
         assert_int_equal(ndis_adapter_pause(side[i].adapter), NDIS_STATUS_SUCCESS);
         assert_int_equal(ndis_adapter_halt(side[i].adapter, NdisHaltDeviceDisabled), NDIS_STATUS_SUCCESS);
@@ -246,8 +317,10 @@ static void test_adapters_come_and_go_while_sending(void **state)
 
 int main(void)
 {
+    setenv("OPENNDIS_PROCESSORS", "4", 1); /* more processors than most CI machines: DPCs contend */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_two_senders_and_a_poller),
+        cmocka_unit_test(test_rss_receives_on_every_processor),
         cmocka_unit_test(test_two_senders_recycling),
         cmocka_unit_test(test_pause_restart_while_sending),
         cmocka_unit_test(test_adapters_come_and_go_while_sending),
