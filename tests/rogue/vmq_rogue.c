@@ -457,7 +457,11 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     RogueCharacteristics(&Chars);
     Chars.Header.Revision = NDIS_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_2;
     Chars.Header.Size = NDIS_SIZEOF_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_2;
+#if defined(NDIS630_MINIPORT)
+    Chars.MinorNdisVersion = 30; /* the RSC builds: their NDIS_OFFLOAD is revision 3, 6.30's */
+#else
     Chars.MinorNdisVersion = 20;
+#endif
     Chars.InitializeHandlerEx = VmqInitializeEx;
     Chars.HaltHandlerEx = VmqHaltEx;
     Chars.PauseHandler = VmqPause;
