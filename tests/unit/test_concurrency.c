@@ -49,6 +49,19 @@ static struct ld_image *open_sides(struct side side[2], size_t queue)
     return image;
 }
 
+/* Pauses and halts both adapters, unloads the sample; nothing may have been reported. */
+static void close_sides(struct side side[2], struct ld_image *image)
+{
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(ndis_adapter_pause(side[i].adapter), NDIS_STATUS_SUCCESS);
+        assert_int_equal(ndis_adapter_halt(side[i].adapter, NdisHaltDeviceDisabled), NDIS_STATUS_SUCCESS);
+        edge_loopback_close(side[i].edge);
+    }
+    assert_true(ld_unload(image));
+    ld_free(image);
+    assert_int_equal(vf_violation_count(), 0);
+}
+
 static void *sender(void *arg)
 {
     struct side *s = arg;
@@ -116,14 +129,7 @@ static void test_two_senders_and_a_poller(void **state)
             side[i].received++;
     assert_int_equal(side[0].received, FRAMES);
     assert_int_equal(side[1].received, FRAMES);
-    for (int i = 0; i < 2; i++) {
-        assert_int_equal(ndis_adapter_pause(side[i].adapter), NDIS_STATUS_SUCCESS);
-        assert_int_equal(ndis_adapter_halt(side[i].adapter, NdisHaltDeviceDisabled), NDIS_STATUS_SUCCESS);
-        edge_loopback_close(side[i].edge);
-    }
-    assert_true(ld_unload(image));
-    ld_free(image);
-    assert_int_equal(vf_violation_count(), 0);
+    close_sides(side, image);
 }
 
 /* UDP/IPv4 frames of 64 flows (source ports): each side's sample hashes them and indicates
@@ -185,14 +191,7 @@ static void test_rss_receives_on_every_processor(void **state)
         assert_int_equal(info.steered_frames, FRAMES);
         edge_hw_assist_stop(side[i].adapter, &hw[i]);
     }
-    for (int i = 0; i < 2; i++) {
-        assert_int_equal(ndis_adapter_pause(side[i].adapter), NDIS_STATUS_SUCCESS);
-        assert_int_equal(ndis_adapter_halt(side[i].adapter, NdisHaltDeviceDisabled), NDIS_STATUS_SUCCESS);
-        edge_loopback_close(side[i].edge);
-    }
-    assert_true(ld_unload(image));
-    ld_free(image);
-    assert_int_equal(vf_violation_count(), 0);
+    close_sides(side, image);
 }
 
 /* The same with NBL recycling on, as `openndis run` has it: the driver frees and allocates
