@@ -7,6 +7,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <execinfo.h>
+#include <gnu/libc-version.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <signal.h>
@@ -59,19 +60,39 @@ static int vf_thread_stack(pid_t tid, int sig)
     return n;
 }
 
+/* A sanitizer's runtime: like libc, it runs a new thread's first frames (asan_thread_start)
+ * before the thread's own start routine. */
+static bool vf_sanitizer_runtime(const char *path)
+{
+    static const char *const names[] = { "/libasan.", "/libtsan.", "/libubsan.", "/liblsan.", "/libclang_rt." };
+    for (size_t k = 0; path != NULL && k < sizeof names / sizeof names[0]; k++)
+        if (strstr(path, names[k]) != NULL)
+            return true;
+    return false;
+}
+
 /* Whether the answered stack has code of its own below the signal handler: anything outside
- * libc (the driver, OpenNDIS, a sanitizer), as opposed to a thread still in its creation. */
+ * libc and a sanitizer's runtime (the driver, OpenNDIS), as opposed to a thread still in its
+ * creation. */
 static bool vf_thread_started(int n, const void *libc)
 {
-    int i = 0;
+    /* The handler's frame: by its symbol, or, where it has none (a program's own static
+     * functions), the first frame in its module (a sanitizer's backtrace may come before). */
+    Dl_info self;
+    const void *own = dladdr((const void *)vf_thread_answer, &self) != 0 ? self.dli_fbase : NULL;
+    int i = 0, first_own = -1;
     for (Dl_info in; i < n; i++)
-        if (dladdr(vf_thread_frames[i], &in) != 0 && in.dli_saddr == (void *)vf_thread_answer)
-            break;
-    if (i == n) /* no symbol for it (a program's own static functions): the handler's frame is first */
-        i = 0;
+        if (dladdr(vf_thread_frames[i], &in) != 0) {
+            if (in.dli_saddr == (void *)vf_thread_answer)
+                break;
+            if (first_own < 0 && in.dli_fbase == own)
+                first_own = i;
+        }
+    if (i == n)
+        i = first_own < 0 ? n : first_own;
     for (i++; i < n; i++) {
         Dl_info in;
-        if (dladdr(vf_thread_frames[i], &in) != 0 && in.dli_fbase != libc)
+        if (dladdr(vf_thread_frames[i], &in) != 0 && in.dli_fbase != libc && !vf_sanitizer_runtime(in.dli_fname))
             return true;
     }
     return false;
@@ -89,7 +110,7 @@ size_t vf_threads_after_unload(const void *driver_code)
         return 0;
     const void *base = self.dli_fbase;
     Dl_info libc_info;
-    const void *libc = dladdr((const void *)backtrace, &libc_info) != 0 ? libc_info.dli_fbase : NULL;
+    const void *libc = dladdr((const void *)gnu_get_libc_version, &libc_info) != 0 ? libc_info.dli_fbase : NULL;
     DIR *d = opendir("/proc/self/task");
     if (d == NULL)
         return 0;
