@@ -41,17 +41,6 @@ static void protocol_receive(void *ctx, struct ndis_adapter *adapter, PNET_BUFFE
 }
 static const struct ndis_upper_edge protocol = { .receive = protocol_receive };
 
-static void flow_frame(UCHAR *f, const UCHAR *dst, const UCHAR *src, unsigned flow)
-{
-    memset(f, 0, LEN);
-    memcpy(f, dst, 6);
-    memcpy(f + 6, src, 6);
-    f[12] = 0x08;
-    f[14] = 0x45, f[16] = (LEN - 14) >> 8, f[17] = (UCHAR)(LEN - 14), f[22] = 64, f[23] = 17; /* IPv4, UDP */
-    memcpy(f + 26, (const UCHAR[]){ 10, 0, 0, 1, 10, 0, 0, 2 }, 8);
-    f[34] = (UCHAR)((1024 + flow) >> 8), f[35] = (UCHAR)(1024 + flow);
-    f[36] = 0x12, f[37] = 0xb5, f[38] = (LEN - 34) >> 8, f[39] = (UCHAR)(LEN - 34);
-}
 
 /* Sends `n` frames (starting at frame `from` of the flows) with no more than WINDOW in flight. */
 static void send_flows(struct edge_loopback *lb, const void *ptr[FLOWS], size_t len[FLOWS], unsigned long n,
@@ -96,7 +85,7 @@ static int child(const char *driver, unsigned long total)
     const void *ptr[FLOWS];
     size_t len[FLOWS];
     for (unsigned k = 0; k < FLOWS; k++) {
-        flow_frame(frames[k], mac[1], mac[0], k);
+        edge_loopback_udp_frame(frames[k], LEN, mac[1], mac[0], k);
         ptr[k] = frames[k];
         len[k] = LEN;
     }

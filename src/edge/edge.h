@@ -33,6 +33,10 @@ OPENNDIS_API size_t edge_loopback_send(struct edge_loopback *lb, const void *con
  * small, in which case the frame stays queued). */
 OPENNDIS_API ssize_t edge_loopback_recv(struct edge_loopback *lb, void *buffer, size_t cap);
 OPENNDIS_API void edge_loopback_stats(struct edge_loopback *lb, struct edge_loopback_stats *out);
+/* Fills `frame` with a UDP/IPv4 packet of `len` bytes (42 to 1514), 10.0.0.1 to 10.0.0.2, port
+ * 1024 + `flow` to 4789, zero payload: traffic a driver that does RSS hashes by flow. */
+OPENNDIS_API void edge_loopback_udp_frame(UCHAR *frame, size_t len, const UCHAR dst[6], const UCHAR src[6],
+                                          unsigned flow);
 
 /* ---- bring-up (bring_up.c) --------------------------------------------------------------- */
 struct edge_bring_up {

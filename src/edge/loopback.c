@@ -162,3 +162,16 @@ void edge_loopback_stats(struct edge_loopback *lb, struct edge_loopback_stats *o
     *out = lb->stats;
     quick_lock_release(&lb->lock);
 }
+
+void edge_loopback_udp_frame(UCHAR *f, size_t len, const UCHAR dst[6], const UCHAR src[6], unsigned flow)
+{
+    unsigned port = 1024u + flow;
+    memset(f, 0, len);
+    memcpy(f, dst, 6);
+    memcpy(f + 6, src, 6);
+    f[12] = 0x08;
+    f[14] = 0x45, f[16] = (UCHAR)((len - 14) >> 8), f[17] = (UCHAR)(len - 14), f[22] = 64, f[23] = 17;
+    memcpy(f + 26, (const UCHAR[]){ 10, 0, 0, 1, 10, 0, 0, 2 }, 8);
+    f[34] = (UCHAR)(port >> 8), f[35] = (UCHAR)port, f[36] = 0x12, f[37] = 0xb5;
+    f[38] = (UCHAR)((len - 34) >> 8), f[39] = (UCHAR)(len - 34);
+}

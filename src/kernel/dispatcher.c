@@ -201,7 +201,7 @@ bool ke_timer_cancel(struct ke_timer *t)
 /* Is `object` running on some processor's DPC thread? Lock held. */
 static bool ke_dpc_is_running(const void *object)
 {
-    for (unsigned k = 0; k < KE_MAX_PROCESSORS; k++)
+    for (unsigned k = 0; k < ke_processor_count(); k++)
         if (ke_dpc_cpu[k].running == object)
             return true;
     return false;
@@ -284,7 +284,7 @@ NTKERNELAPI BOOLEAN KeRemoveQueueDpc(PRKDPC Dpc)
 /* Anything queued or running on any processor? Lock held. */
 static bool ke_dpc_busy(void)
 {
-    for (unsigned k = 0; k < KE_MAX_PROCESSORS; k++)
+    for (unsigned k = 0; k < ke_processor_count(); k++)
         if (ke_dpc_cpu[k].head != NULL || ke_dpc_cpu[k].running_dpc)
             return true;
     return false;

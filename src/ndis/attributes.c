@@ -24,26 +24,21 @@ static NDIS_STATUS ndis_attributes_header_ok(const NDIS_OBJECT_HEADER *h, UCHAR 
 
 /* ND2217: a revision the driver's declared NDIS version does not have (`min_minor[rev]`, 6.x),
  * or a Size short of the stated revision's (`sizes[rev]`; 0: not checked). Reported only:
- * NDIS reads what the header says is there. Returns whether it was right. */
-bool ndis_attributes_version_ok(struct ndis_adapter *a, const NDIS_OBJECT_HEADER *h, const USHORT *min_minor,
-                                const USHORT *sizes, UCHAR revisions, const char *what, const void *site)
+ * NDIS reads what the header says is there. */
+void ndis_attributes_version_check(struct ndis_adapter *a, const NDIS_OBJECT_HEADER *h, const USHORT *min_minor,
+                                   const USHORT *sizes, UCHAR revisions, const char *what, const void *site)
 {
     USHORT minor = a->driver->chars.MinorNdisVersion;
     UCHAR rev = h->Revision;
     if (rev < 1 || rev > revisions)
-        return true; /* an unknown revision is ND1404's */
-    if (min_minor[rev] > minor) {
+        return; /* an unknown revision is ND1404's */
+    if (min_minor[rev] > minor)
         vf_violation(VF_ATTRIBUTES_BEYOND_VERSION, "NdisMSetMiniportAttributes", site,
                      "%s: revision %u is NDIS 6.%u's, but the driver declared NDIS 6.%u", what, rev, min_minor[rev],
                      minor);
-        return false;
-    }
-    if (sizes[rev] != 0 && h->Size < sizes[rev]) {
+    else if (sizes[rev] != 0 && h->Size < sizes[rev])
         vf_violation(VF_ATTRIBUTES_BEYOND_VERSION, "NdisMSetMiniportAttributes", site,
                      "%s: Size %u is short of revision %u's %u bytes", what, h->Size, rev, sizes[rev]);
-        return false;
-    }
-    return true;
 }
 
 static NDIS_STATUS ndis_set_registration(struct ndis_adapter *a,
@@ -58,7 +53,7 @@ static NDIS_STATUS ndis_set_registration(struct ndis_adapter *a,
     static const USHORT min_minor[] = { 0, 0, 30 };
     static const USHORT sizes[] = { 0, NDIS_SIZEOF_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES_REVISION_1,
                                     NDIS_SIZEOF_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES_REVISION_2 };
-    ndis_attributes_version_ok(a, &r->Header, min_minor, sizes, 2, "registration attributes", site);
+    ndis_attributes_version_check(a, &r->Header, min_minor, sizes, 2, "registration attributes", site);
     if (a->has_registration)
         vf_violation(VF_ATTRIBUTES_ORDER, "NdisMSetMiniportAttributes", site,
                      "registration attributes set a second time");
@@ -81,7 +76,7 @@ static NDIS_STATUS ndis_set_general(struct ndis_adapter *a, const NDIS_MINIPORT_
     static const USHORT min_minor[] = { 0, 0, 20 };
     static const USHORT sizes[] = { 0, NDIS_SIZEOF_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES_REVISION_1,
                                     NDIS_SIZEOF_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES_REVISION_2 };
-    ndis_attributes_version_ok(a, &g->Header, min_minor, sizes, 2, "general attributes", site);
+    ndis_attributes_version_check(a, &g->Header, min_minor, sizes, 2, "general attributes", site);
     if (g->MacAddressLength > NDIS_MAX_PHYS_ADDRESS_LENGTH) {
         vf_violation(VF_ATTRIBUTES_INVALID, "NdisMSetMiniportAttributes", site,
                      "general attributes: MacAddressLength %u exceeds NDIS_MAX_PHYS_ADDRESS_LENGTH", g->MacAddressLength);
@@ -210,7 +205,7 @@ NDISAPI NDIS_STATUS NdisMSetMiniportAttributes(NDIS_HANDLE NdisMiniportHandle,
         /* NDIS 6.1's and 6.30's: revision 1 needs that version */
         static const USHORT hd_split[] = { 0, 1 }, ndk[] = { 0, 30 }, unchecked[] = { 0, 0 };
         bool hd = type == NDIS_OBJECT_TYPE_HD_SPLIT_ATTRIBUTES;
-        ndis_attributes_version_ok(a, &MiniportAttributes->Header, hd ? hd_split : ndk, unchecked, 1,
+        ndis_attributes_version_check(a, &MiniportAttributes->Header, hd ? hd_split : ndk, unchecked, 1,
                                    hd ? "header-data split attributes" : "NDK attributes", site);
         return NDIS_STATUS_SUCCESS;
     }

@@ -244,10 +244,12 @@ void ndis_hw_assist_before_oid(struct ndis_adapter *a, NDIS_REQUEST_TYPE type, N
 void ndis_hw_assist_after_oid(struct ndis_adapter *a, NDIS_REQUEST_TYPE type, NDIS_OID oid, PVOID buffer, ULONG length,
                               NDIS_STATUS status);
 void ndis_hw_assist_check_receive(struct ndis_adapter *a, PNET_BUFFER_LIST nbl, const char *fn, const void *site);
+/* attributes.c: ND2217, a header whose revision is newer than the driver's declared NDIS
+ * version (min_minor[revision]) or whose Size is short of it (sizes[revision]). */
+void ndis_attributes_version_check(struct ndis_adapter *a, const NDIS_OBJECT_HEADER *h, const USHORT *min_minor,
+                                   const USHORT *sizes, UCHAR revisions, const char *what, const void *site);
 /* offload.c: the offload attributes (receive checksum capabilities kept), and each receive
  * indication's checksum results checked against them. */
-bool ndis_attributes_version_ok(struct ndis_adapter *a, const NDIS_OBJECT_HEADER *h, const USHORT *min_minor,
-                                const USHORT *sizes, UCHAR revisions, const char *what, const void *site);
 NDIS_STATUS ndis_offload_attributes(struct ndis_adapter *a, const NDIS_MINIPORT_ADAPTER_OFFLOAD_ATTRIBUTES *o,
                                     const void *site);
 void ndis_offload_check_receive(struct ndis_adapter *a, PNET_BUFFER_LIST nbl, const char *fn, const void *site);

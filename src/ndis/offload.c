@@ -84,10 +84,10 @@ NDIS_STATUS ndis_offload_attributes(struct ndis_adapter *a, const NDIS_MINIPORT_
                                     NDIS_SIZEOF_NDIS_OFFLOAD_REVISION_5, NDIS_SIZEOF_NDIS_OFFLOAD_REVISION_6,
                                     NDIS_SIZEOF_NDIS_OFFLOAD_REVISION_7, NDIS_SIZEOF_NDIS_OFFLOAD_REVISION_8 };
     if (o->DefaultOffloadConfiguration != NULL)
-        ndis_attributes_version_ok(a, &o->DefaultOffloadConfiguration->Header, min_minor, sizes, 8,
+        ndis_attributes_version_check(a, &o->DefaultOffloadConfiguration->Header, min_minor, sizes, 8,
                                    "DefaultOffloadConfiguration", site);
     if (o->HardwareOffloadCapabilities != NULL)
-        ndis_attributes_version_ok(a, &o->HardwareOffloadCapabilities->Header, min_minor, sizes, 8,
+        ndis_attributes_version_check(a, &o->HardwareOffloadCapabilities->Header, min_minor, sizes, 8,
                                    "HardwareOffloadCapabilities", site);
     unsigned advertised = 0;
     const NDIS_OFFLOAD *d = o->DefaultOffloadConfiguration;

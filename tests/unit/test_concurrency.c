@@ -142,15 +142,8 @@ static void *flow_sender(void *arg)
     size_t len[8];
     for (size_t sent = 0; sent < FRAMES; sent += 8) {
         for (int k = 0; k < 8; k++) {
-            UCHAR *f = frames[k];
-            unsigned port = 1024u + (unsigned)((sent + (size_t)k) % 64);
-            memset(f, 0, 60);
-            memcpy(f, s->peer, 6);
-            memcpy(f + 6, s->mac, 6);
-            f[12] = 0x08, f[14] = 0x45, f[17] = 46, f[22] = 64, f[23] = 17;
-            memcpy(f + 26, (const UCHAR[]){ 10, 0, 0, 1, 10, 0, 0, 2 }, 8);
-            f[34] = (UCHAR)(port >> 8), f[35] = (UCHAR)port, f[37] = 53, f[39] = 26;
-            ptr[k] = f;
+            edge_loopback_udp_frame(frames[k], 60, s->peer, s->mac, (unsigned)((sent + (size_t)k) % 64));
+            ptr[k] = frames[k];
             len[k] = 60;
         }
         edge_loopback_send(s->edge, ptr, len, 8);

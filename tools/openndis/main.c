@@ -32,6 +32,13 @@ bool apply_ndis_version(const char *text)
     return true;
 }
 
+/* A processor count to model: 1 to KE_MAX_PROCESSORS. */
+static bool processors_ok(const char *text)
+{
+    unsigned long n;
+    return parse_ulong(text, &n) && n >= 1 && n <= KE_MAX_PROCESSORS;
+}
+
 int common_option(const char *cmd, int c, const char *arg, struct common_options *o)
 {
     unsigned long n;
@@ -49,7 +56,7 @@ int common_option(const char *cmd, int c, const char *arg, struct common_options
     case 'n': o->sv.in_process = true; return 1;
     case OPT_PROCESSORS:
         /* read when the kernel model first counts processors, here and in every child */
-        if (!parse_ulong(arg, &n) || n < 1 || n > KE_MAX_PROCESSORS) {
+        if (!processors_ok(arg)) {
             fprintf(stderr, "openndis %s: --processors takes a count from 1 to %u, not '%s'\n", cmd, KE_MAX_PROCESSORS, arg);
             return -1;
         }
@@ -133,8 +140,7 @@ static int dispatch(int argc, char **argv)
         return EXIT_USAGE;
     }
     const char *procs = getenv("OPENNDIS_PROCESSORS");
-    unsigned long n;
-    if (runs_driver && procs != NULL && (!parse_ulong(procs, &n) || n < 1 || n > KE_MAX_PROCESSORS)) {
+    if (runs_driver && procs != NULL && !processors_ok(procs)) {
         fprintf(stderr, "openndis %s: OPENNDIS_PROCESSORS takes a count from 1 to %u, not '%s'\n", cmd,
                 KE_MAX_PROCESSORS, procs);
         return EXIT_USAGE;

@@ -147,16 +147,8 @@ static void verify_rss_traffic(struct edge_loopback *from, const UCHAR *dst, con
     size_t len[FLOWS];
     for (int round = 0; round < 2; round++) {
         for (int k = 0; k < FLOWS; k++) {
-            UCHAR *f = frames[k];
-            unsigned port = 1024u + (unsigned)(round * FLOWS + k);
-            memset(f, 0, LEN);
-            memcpy(f, dst, 6);
-            memcpy(f + 6, src, 6);
-            f[12] = 0x08;
-            f[14] = 0x45, f[17] = LEN - 14, f[22] = 64, f[23] = 17; /* IPv4, UDP */
-            memcpy(f + 26, (const UCHAR[]){ 10, 0, 0, 1, 10, 0, 0, 2 }, 8);
-            f[34] = (UCHAR)(port >> 8), f[35] = (UCHAR)port, f[36] = 0x12, f[37] = 0xb5, f[39] = LEN - 34;
-            ptr[k] = f;
+            edge_loopback_udp_frame(frames[k], LEN, dst, src, (unsigned)(round * FLOWS + k));
+            ptr[k] = frames[k];
             len[k] = LEN;
         }
         edge_loopback_send(from, ptr, len, FLOWS);
