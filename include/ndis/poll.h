@@ -21,6 +21,8 @@ typedef struct _NDIS_POLL_OBJECT *NDIS_POLL_HANDLE;
  * / NumberOfCompletedNbls: NDIS counts the chain itself. In NumberOfRemainingNbls: more are
  * left, how many is not known. */
 #define NDIS_ANY_NUMBER_OF_NBLS 0xFFFFFFFF
+/* The poll-mode pages' name for NDIS_RECEIVE_FLAGS_SHARED_MEMORY_INFO_VALID in Receive.Flags. */
+#define NDIS_RECEIVE_FLAGS_SHARED_MEMORY_VALID NDIS_RECEIVE_FLAGS_SHARED_MEMORY_INFO_VALID
 
 /* ---- one iteration's work (NDIS_POLL's PollData) ------------------------------------------ */
 /* Send completions: the driver links up to MaxNblsToComplete completed NBLs into

@@ -101,16 +101,9 @@ void ndis_driver_return_pending(struct ndis_driver *d)
     pthread_rwlock_unlock(&d->adapters_lock);
 }
 
-NDISAPI VOID NdisMSendNetBufferListsComplete(NDIS_HANDLE MiniportAdapterHandle, PNET_BUFFER_LIST NetBufferLists,
-                                             ULONG SendCompleteFlags)
+/* Send completions, from NdisMSendNetBufferListsComplete or a poll iteration (poll.c). */
+void ndis_complete_sends(struct ndis_adapter *a, PNET_BUFFER_LIST NetBufferLists, const char *fn, const void *site)
 {
-    static const char fn[] = "NdisMSendNetBufferListsComplete";
-    const void *site = VF_CALLER;
-    (void)SendCompleteFlags;
-    ke_irql_at_most(DISPATCH_LEVEL, fn, site);
-    struct ndis_adapter *a = ndis_adapter_checked(MiniportAdapterHandle, fn, site);
-    if (a == NULL)
-        return;
     /* Keep the NBLs this adapter really lent out; report and drop the others. */
     PNET_BUFFER_LIST good = NULL, *tail = &good;
     long n = 0;
@@ -142,6 +135,18 @@ NDISAPI VOID NdisMSendNetBufferListsComplete(NDIS_HANDLE MiniportAdapterHandle, 
     ndis_deliver_send_complete(a, good);
 }
 
+NDISAPI VOID NdisMSendNetBufferListsComplete(NDIS_HANDLE MiniportAdapterHandle, PNET_BUFFER_LIST NetBufferLists,
+                                             ULONG SendCompleteFlags)
+{
+    static const char fn[] = "NdisMSendNetBufferListsComplete";
+    const void *site = VF_CALLER;
+    (void)SendCompleteFlags;
+    ke_irql_at_most(DISPATCH_LEVEL, fn, site);
+    struct ndis_adapter *a = ndis_adapter_checked(MiniportAdapterHandle, fn, site);
+    if (a != NULL)
+        ndis_complete_sends(a, NetBufferLists, fn, site);
+}
+
 void ndis_adapter_cancel_send(struct ndis_adapter *a, PVOID cancel_id)
 {
     KIRQL old = ke_irql_set(DISPATCH_LEVEL);
@@ -152,17 +157,10 @@ void ndis_adapter_cancel_send(struct ndis_adapter *a, PVOID cancel_id)
 }
 
 /* ---- receive ---------------------------------------------------------------------------------- */
-NDISAPI VOID NdisMIndicateReceiveNetBufferLists(NDIS_HANDLE MiniportAdapterHandle, PNET_BUFFER_LIST NetBufferLists,
-                                                NDIS_PORT_NUMBER PortNumber, ULONG NumberOfNetBufferLists,
-                                                ULONG ReceiveFlags)
+/* A receive indication, from NdisMIndicateReceiveNetBufferLists or a poll iteration (poll.c). */
+void ndis_indicate_receives(struct ndis_adapter *a, PNET_BUFFER_LIST NetBufferLists, ULONG NumberOfNetBufferLists,
+                            ULONG ReceiveFlags, const char *fn, const void *site)
 {
-    static const char fn[] = "NdisMIndicateReceiveNetBufferLists";
-    const void *site = VF_CALLER;
-    (void)PortNumber;
-    ke_irql_at_most(DISPATCH_LEVEL, fn, site);
-    struct ndis_adapter *a = ndis_adapter_checked(MiniportAdapterHandle, fn, site);
-    if (a == NULL)
-        return;
     const bool resources = (ReceiveFlags & NDIS_RECEIVE_FLAGS_RESOURCES) != 0;
     ULONG count = 0;
     for (PNET_BUFFER_LIST nbl = NetBufferLists; nbl; nbl = nbl->Next, count++)
@@ -174,6 +172,8 @@ NDISAPI VOID NdisMIndicateReceiveNetBufferLists(NDIS_HANDLE MiniportAdapterHandl
     if (count != NumberOfNetBufferLists)
         vf_violation(VF_DATA_PATH_INVALID, fn, site, "NumberOfNetBufferLists is %u but the chain has %u",
                      NumberOfNetBufferLists, count);
+    if (NetBufferLists == NULL)
+        return;
 
     uint64_t frames = 0, bytes = 0;
     for (PNET_BUFFER_LIST nbl = NetBufferLists; nbl; nbl = nbl->Next) {
@@ -212,6 +212,19 @@ NDISAPI VOID NdisMIndicateReceiveNetBufferLists(NDIS_HANDLE MiniportAdapterHandl
     DP_ADD(a->receives_outstanding, (long)count);
     atomic_store_explicit(&a->returns_waiting, true, memory_order_release);
     quick_lock_release(&a->returns_lock);
+}
+
+NDISAPI VOID NdisMIndicateReceiveNetBufferLists(NDIS_HANDLE MiniportAdapterHandle, PNET_BUFFER_LIST NetBufferLists,
+                                                NDIS_PORT_NUMBER PortNumber, ULONG NumberOfNetBufferLists,
+                                                ULONG ReceiveFlags)
+{
+    static const char fn[] = "NdisMIndicateReceiveNetBufferLists";
+    const void *site = VF_CALLER;
+    (void)PortNumber;
+    ke_irql_at_most(DISPATCH_LEVEL, fn, site);
+    struct ndis_adapter *a = ndis_adapter_checked(MiniportAdapterHandle, fn, site);
+    if (a != NULL)
+        ndis_indicate_receives(a, NetBufferLists, NumberOfNetBufferLists, ReceiveFlags, fn, site);
 }
 
 void ndis_adapter_return_pending(struct ndis_adapter *a)

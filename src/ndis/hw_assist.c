@@ -343,6 +343,11 @@ void ndis_adapter_hw_assist(struct ndis_adapter *a, struct ndis_hw_assist_info *
         .hashed_frames = atomic_load(&a->hw.hashed_frames),
         .steered_frames = atomic_load(&a->hw.steered_frames),
         .rss_processors = ndis_hw_rss_processors(a),
+        .polls_registered = a->hw.polls_registered,
+        .poll_iterations = atomic_load(&a->hw.poll_iterations),
+        .poll_passive = atomic_load(&a->hw.poll_passive),
+        .poll_indicated = atomic_load(&a->hw.poll_indicated),
+        .poll_completed = atomic_load(&a->hw.poll_completed),
     };
     ndis_adapter_unlock(a);
 }

@@ -60,6 +60,7 @@ enum ndis_handle_kind {
     NDIS_HANDLE_CONFIGURATION,
     NDIS_HANDLE_SHARED_MEMORY,
     NDIS_HANDLE_PROTOCOL,
+    NDIS_HANDLE_POLL,
 };
 bool ndis_handle_add(const void *handle, enum ndis_handle_kind kind);
 void ndis_handle_remove(const void *handle);
@@ -174,6 +175,10 @@ struct ndis_hw_assist {
     ULONG last_filter_id; /* filter IDs NDIS handed out */
     _Atomic uint64_t queue_frames, hashed_frames; /* NBLs indicated on a VM queue, with a hash */
     _Atomic uint64_t steered_frames; /* ... hashed and on the processor the table names */
+    /* poll mode (poll.c) */
+    struct ndis_poll *polls;         /* registered Poll objects, under the adapter's `lock` */
+    unsigned polls_registered;
+    _Atomic uint64_t poll_iterations, poll_passive, poll_indicated, poll_completed;
 };
 
 struct ndis_adapter {
@@ -248,6 +253,14 @@ void ndis_hw_assist_check_receive(struct ndis_adapter *a, PNET_BUFFER_LIST nbl, 
  * version (min_minor[revision]) or whose Size is short of it (sizes[revision]). */
 void ndis_attributes_version_check(struct ndis_adapter *a, const NDIS_OBJECT_HEADER *h, const USHORT *min_minor,
                                    const USHORT *sizes, UCHAR revisions, const char *what, const void *site);
+/* datapath.c: the checks and delivery behind NdisMIndicateReceiveNetBufferLists and
+ * NdisMSendNetBufferListsComplete, shared with poll iterations (poll.c). */
+void ndis_indicate_receives(struct ndis_adapter *a, PNET_BUFFER_LIST nbls, ULONG count, ULONG flags, const char *fn,
+                            const void *site);
+void ndis_complete_sends(struct ndis_adapter *a, PNET_BUFFER_LIST nbls, const char *fn, const void *site);
+/* poll.c: once `handler` (MiniportHaltEx, or a failed MiniportInitializeEx) returned, Poll
+ * objects still registered are reported and taken down. */
+void ndis_poll_halted(struct ndis_adapter *a, const char *handler);
 /* offload.c: the offload attributes (receive checksum capabilities kept), and each receive
  * indication's checksum results checked against them. */
 NDIS_STATUS ndis_offload_attributes(struct ndis_adapter *a, const NDIS_MINIPORT_ADAPTER_OFFLOAD_ATTRIBUTES *o,
@@ -277,6 +290,9 @@ struct ndis_hw_assist_info {
     uint64_t queue_frames, hashed_frames;
     uint64_t steered_frames; /* hashed frames checked against the table and on its processor */
     unsigned rss_processors; /* distinct processors in the indirection table (0: none set) */
+    unsigned polls_registered; /* Poll objects registered (poll mode) */
+    uint64_t poll_iterations, poll_passive; /* NdisPoll calls, of them at PASSIVE_LEVEL */
+    uint64_t poll_indicated, poll_completed; /* NBLs the iterations indicated and completed */
 };
 OPENNDIS_API void ndis_adapter_hw_assist(struct ndis_adapter *adapter, struct ndis_hw_assist_info *out);
 /* The adapter behind `handle` (a miniport adapter handle), or NULL. */

@@ -46,11 +46,21 @@ static bool vf_in_runtime(const void *address)
            site.dli_fbase == self.dli_fbase;
 }
 
+static _Thread_local __attribute__((tls_model("initial-exec"))) const void *vf_entry_site;
+
+void vf_entry_site_set(const void *entry)
+{
+    vf_entry_site = entry;
+}
+
 void vf_report(enum vf_rule_id id, const char *function, const void *site, bool site_is_entry,
                const char *fmt, ...)
 {
     struct vf_violation rec = { .rule = id };
     va_list ap;
+
+    if (site != NULL && site == vf_entry_site)
+        site_is_entry = true;
 
     snprintf(rec.function, sizeof rec.function, "%s", function ? function : "");
     va_start(ap, fmt);

@@ -69,6 +69,10 @@ OPENNDIS_HOST const struct vf_rule *vf_rule_by_id(const char *id);
 OPENNDIS_HOST void vf_report(enum vf_rule_id id, const char *function, const void *site, bool site_is_entry,
                const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 #define vf_violation(id, function, site, ...) vf_report(id, function, site, false, __VA_ARGS__)
+/* While NDIS delivers what a driver handler handed back (a poll iteration's NBLs), the checks
+ * along the way name that handler: this thread's reports with `site` == `entry` are located
+ * as an entry point. NULL ends it. */
+void vf_entry_site_set(const void *entry);
 
 OPENNDIS_HOST size_t vf_violation_count(void);
 OPENNDIS_HOST size_t vf_violation_count_of(enum vf_rule_id id);

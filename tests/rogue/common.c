@@ -170,3 +170,41 @@ VOID RogueReturnNetBufferLists(NDIS_HANDLE Context, PNET_BUFFER_LIST Nbls, ULONG
         NdisFreeNetBufferList(Nbl);
     }
 }
+
+NDIS_HANDLE RogueReceivePool(NDIS_HANDLE AdapterHandle, ULONG Tag)
+{
+    NET_BUFFER_LIST_POOL_PARAMETERS PoolParams;
+    NdisZeroMemory(&PoolParams, sizeof(PoolParams));
+    PoolParams.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
+    PoolParams.Header.Revision = NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1;
+    PoolParams.Header.Size = NDIS_SIZEOF_NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1;
+    PoolParams.fAllocateNetBuffer = TRUE;
+    PoolParams.PoolTag = Tag;
+    PoolParams.DataSize = ROGUE_FRAME_MAX;
+    return NdisAllocateNetBufferListPool(AdapterHandle, &PoolParams);
+}
+
+PNET_BUFFER_LIST RogueCopyFrame(NDIS_HANDLE Pool, NDIS_HANDLE AdapterHandle, PNET_BUFFER Nb, ULONG MinLength,
+                                PUCHAR *Data)
+{
+    ULONG Length = NET_BUFFER_DATA_LENGTH(Nb);
+    if (Length > ROGUE_FRAME_MAX || Length < MinLength)
+        return NULL;
+    PNET_BUFFER_LIST Rx = NdisAllocateNetBufferList(Pool, 0, 0);
+    if (Rx == NULL)
+        return NULL;
+    PNET_BUFFER RxNb = NET_BUFFER_LIST_FIRST_NB(Rx);
+    PUCHAR To = MmGetSystemAddressForMdlSafe(NET_BUFFER_CURRENT_MDL(RxNb), NormalPagePriority);
+    To = To == NULL ? NULL : To + NET_BUFFER_CURRENT_MDL_OFFSET(RxNb);
+    PUCHAR From = To == NULL ? NULL : NdisGetDataBuffer(Nb, Length, To, 1, 0);
+    if (From == NULL) {
+        NdisFreeNetBufferList(Rx);
+        return NULL;
+    }
+    if (From != To)
+        NdisMoveMemory(To, From, Length);
+    NET_BUFFER_DATA_LENGTH(RxNb) = Length;
+    Rx->SourceHandle = AdapterHandle;
+    *Data = To;
+    return Rx;
+}

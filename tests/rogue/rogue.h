@@ -26,6 +26,15 @@ NTSTATUS RogueCompleteIrp(PIRP Irp, NTSTATUS Status, ULONG_PTR Information);
 /* Valid timer characteristics with a callback that does nothing. */
 VOID RogueTimerCharacteristics(PNDIS_TIMER_CHARACTERISTICS Tc);
 
+/* The receive pool of the rogues that reflect what they are sent: NBLs with a NET_BUFFER
+ * and ROGUE_FRAME_MAX bytes of data each. */
+#define ROGUE_FRAME_MAX 1514
+NDIS_HANDLE RogueReceivePool(NDIS_HANDLE AdapterHandle, ULONG Tag);
+/* A copy of the sent frame in an NBL from that pool (its data at *Data), or NULL when it has
+ * fewer than MinLength or more than ROGUE_FRAME_MAX bytes or cannot be made. */
+PNET_BUFFER_LIST RogueCopyFrame(NDIS_HANDLE Pool, NDIS_HANDLE AdapterHandle, PNET_BUFFER Nb, ULONG MinLength,
+                                PUCHAR *Data);
+
 MINIPORT_UNLOAD RogueUnload;
 MINIPORT_CHECK_FOR_HANG RogueCheckForHang;
 MINIPORT_DIRECT_OID_REQUEST RogueDirectOidRequest;

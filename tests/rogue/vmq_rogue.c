@@ -5,8 +5,6 @@
  * the default queue. Each broken build makes one hardware-assist mistake. */
 #include "rogue.h"
 
-#define ROGUE_FRAME_MAX 1514
-
 typedef struct _VMQ_ADAPTER {
     NDIS_HANDLE Handle;
     NDIS_HANDLE Pool;
@@ -153,15 +151,7 @@ static NDIS_STATUS VmqInitializeEx(NDIS_HANDLE Handle, NDIS_HANDLE DriverContext
     NDIS_STATUS Status = SetAttributes(Adapter);
     if (Status != NDIS_STATUS_SUCCESS)
         goto fail;
-    NET_BUFFER_LIST_POOL_PARAMETERS PoolParams;
-    NdisZeroMemory(&PoolParams, sizeof(PoolParams));
-    PoolParams.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
-    PoolParams.Header.Revision = NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1;
-    PoolParams.Header.Size = NDIS_SIZEOF_NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1;
-    PoolParams.fAllocateNetBuffer = TRUE;
-    PoolParams.PoolTag = 'qmVR';
-    PoolParams.DataSize = ROGUE_FRAME_MAX;
-    Adapter->Pool = NdisAllocateNetBufferListPool(Handle, &PoolParams);
+    Adapter->Pool = RogueReceivePool(Handle, 'qmVR');
     if (Adapter->Pool == NULL) {
         Status = NDIS_STATUS_RESOURCES;
         goto fail;
@@ -364,22 +354,10 @@ static NDIS_STATUS VmqOidRequest(NDIS_HANDLE Context, PNDIS_OID_REQUEST Request)
 /* Every frame sent comes back up on this adapter, on the queue its filter names. */
 static VOID VmqReflect(PVMQ_ADAPTER Adapter, PNET_BUFFER Nb)
 {
-    ULONG Length = NET_BUFFER_DATA_LENGTH(Nb);
-    if (Length > ROGUE_FRAME_MAX || Length < 6)
-        return;
-    PNET_BUFFER_LIST Rx = NdisAllocateNetBufferList(Adapter->Pool, 0, 0);
+    PUCHAR From;
+    PNET_BUFFER_LIST Rx = RogueCopyFrame(Adapter->Pool, Adapter->Handle, Nb, 6, &From);
     if (Rx == NULL)
         return;
-    PNET_BUFFER RxNb = NET_BUFFER_LIST_FIRST_NB(Rx);
-    PUCHAR To = MmGetSystemAddressForMdlSafe(NET_BUFFER_CURRENT_MDL(RxNb), NormalPagePriority);
-    PUCHAR From = NdisGetDataBuffer(Nb, Length, To + NET_BUFFER_CURRENT_MDL_OFFSET(RxNb), 1, 0);
-    if (To == NULL || From == NULL) {
-        NdisFreeNetBufferList(Rx);
-        return;
-    }
-    if (From != To + NET_BUFFER_CURRENT_MDL_OFFSET(RxNb))
-        NdisMoveMemory(To + NET_BUFFER_CURRENT_MDL_OFFSET(RxNb), From, Length);
-    NET_BUFFER_DATA_LENGTH(RxNb) = Length;
     NdisAcquireSpinLock(&Adapter->Lock);
     BOOLEAN OnQueue = Adapter->Filter != 0 && NdisEqualMemory(From, Adapter->FilterMac, 6);
     NdisReleaseSpinLock(&Adapter->Lock);
@@ -434,7 +412,6 @@ static VOID VmqReflect(PVMQ_ADAPTER Adapter, PNET_BUFFER Nb)
     Tag.TagHeader.VlanId = 5;
     NET_BUFFER_LIST_INFO(Rx, Ieee8021QNetBufferListInfo) = Tag.Value;
 #endif
-    Rx->SourceHandle = Adapter->Handle;
     NdisMIndicateReceiveNetBufferLists(Adapter->Handle, Rx, 0, 1, NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL); /* expect ND2201: rogue_vmq_unallocated_queue; expect ND2202: rogue_vmq_hash_not_enabled; expect ND2205: rogue_vmq_filter_wrong_queue; expect ND2206: rogue_vmq_checksum_not_advertised; expect ND2207: rogue_vmq_checksum_inconsistent; expect ND2208: rogue_vmq_coalescing_not_advertised; expect ND2209: rogue_vmq_tag_not_advertised; expect ND2211: rogue_vmq_coalescing_not_enabled; expect ND2212: rogue_vmq_checksum_not_enabled; expect ND2213: rogue_vmq_coalesced_checksum; expect ND2214: rogue_vmq_longer_than_mtu; expect ND2216: rogue_vmq_wrong_processor */
 }
 

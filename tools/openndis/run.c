@@ -569,7 +569,7 @@ static void run_render(FILE *out, struct json_object *r)
                                                                : "kernel drops unknown (/sys shows another network namespace)");
         }
         for (size_t i = 0; i < json_object_array_length(adapters); i++) {
-            struct json_object *o = json_object_array_get_idx(adapters, i), *h;
+            struct json_object *o = json_object_array_get_idx(adapters, i), *h = NULL;
             if (json_object_object_get_ex(o, "hardware_assists", &h))
                 fprintf(out, "  adapter %s hardware assists: VMQ %s (%s queues allocated, %s filters set, %s frames on "
                              "them); RSS %s (%s parameter sets, %s hashed frames, %s on their table's processor); QoS %s (%s parameter sets)\n",
@@ -579,6 +579,10 @@ static void run_render(FILE *out, struct json_object *r)
                         json_str_field(h, "rss_parameters_set"), json_str_field(h, "hashed_frames"),
                         json_str_field(h, "steered_frames"), json_object_get_boolean(json_object_object_get(h, "qos")) ? "advertised" : "not advertised",
                         json_str_field(h, "qos_parameters_set"));
+            if (h != NULL && json_object_get_int(json_object_object_get(h, "poll_objects")) != 0)
+                fprintf(out, "  adapter %s poll mode: %s Poll objects, %s iterations, %s receives indicated through them\n",
+                        json_str_field(o, "index"), json_str_field(h, "poll_objects"), json_str_field(h, "poll_iterations"),
+                        json_str_field(h, "poll_indicated"));
         }
         if (json_str_field(r, "captured_frames"))
             fprintf(out, "  %s frames captured\n", json_str_field(r, "captured_frames"));

@@ -110,6 +110,11 @@ struct json_object *hw_assist_json(const struct ndis_hw_assist_info *info)
     json_object_object_add(h, "steered_frames", json_object_new_uint64(info->steered_frames));
     json_object_object_add(h, "rss_processors", json_object_new_int((int)info->rss_processors));
     json_object_object_add(h, "qos_parameters_set", json_object_new_int((int)info->qos_set));
+    json_object_object_add(h, "poll_objects", json_object_new_int((int)info->polls_registered));
+    json_object_object_add(h, "poll_iterations", json_object_new_uint64(info->poll_iterations));
+    json_object_object_add(h, "poll_passive_iterations", json_object_new_uint64(info->poll_passive));
+    json_object_object_add(h, "poll_indicated", json_object_new_uint64(info->poll_indicated));
+    json_object_object_add(h, "poll_completed", json_object_new_uint64(info->poll_completed));
     return h;
 }
 
@@ -120,6 +125,9 @@ void hw_assist_sum(struct ndis_hw_assist_info *a, const struct ndis_hw_assist_in
     a->rss_set += b->rss_set, a->qos_set += b->qos_set;
     a->queue_frames += b->queue_frames, a->hashed_frames += b->hashed_frames;
     a->steered_frames += b->steered_frames;
+    a->polls_registered += b->polls_registered, a->poll_iterations += b->poll_iterations;
+    a->poll_passive += b->poll_passive, a->poll_indicated += b->poll_indicated;
+    a->poll_completed += b->poll_completed;
     if (b->rss_processors > a->rss_processors)
         a->rss_processors = b->rss_processors;
 }

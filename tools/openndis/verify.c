@@ -717,6 +717,12 @@ static void verify_render(FILE *out, struct json_object *r)
                     strcmp(json_str_field(h, "rss_processors"), "1") == 0 ? "" : "s");
         if (qos)
             fprintf(out, "assists  QoS: %s parameter sets\n", json_str_field(h, "qos_parameters_set"));
+        if (json_object_get_int(json_object_object_get(h, "poll_objects")) != 0)
+            fprintf(out, "assists  poll mode: %s Poll objects, %s iterations (%s at PASSIVE_LEVEL), %s receives "
+                         "indicated and %s sends completed through them\n",
+                    json_str_field(h, "poll_objects"), json_str_field(h, "poll_iterations"),
+                    json_str_field(h, "poll_passive_iterations"), json_str_field(h, "poll_indicated"),
+                    json_str_field(h, "poll_completed"));
         if (json_object_object_get_ex(h, "large_send", NULL))
             fprintf(out, "offloads %s: a large send, its completion checked\n", json_str_field(h, "large_send"));
     }
