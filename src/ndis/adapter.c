@@ -333,6 +333,11 @@ NDIS_STATUS ndis_adapter_pause(struct ndis_adapter *a)
                   (unsigned)st);
     /* While it pends, keep returning what the driver indicates: it may wait for that. */
     ndis_pending_finish(a, &a->pause, &ndis_pause_kind, (const void *)pause, st, NULL, ndis_adapter_return_pending, &st);
+    /* A poll iteration may have taken the last completions off the driver's queues and not
+     * delivered them yet: they are NDIS's, not outstanding, and what it indicates comes back. */
+    ndis_adapter_lock(a);
+    ndis_poll_settle(a);
+    ndis_adapter_unlock(a);
     ndis_adapter_return_pending(a);
     ndis_adapter_lock(a);
     long sends = atomic_load(&a->sends_outstanding);

@@ -179,6 +179,7 @@ struct ndis_hw_assist {
     struct ndis_poll *polls;         /* registered Poll objects, under the adapter's `lock` */
     unsigned polls_registered;
     _Atomic uint64_t poll_iterations, poll_passive, poll_indicated, poll_completed;
+    _Atomic long polls_in_flight; /* iterations between their handler call and the end of their delivery */
 };
 
 struct ndis_adapter {
@@ -261,6 +262,10 @@ void ndis_complete_sends(struct ndis_adapter *a, PNET_BUFFER_LIST nbls, const ch
 /* poll.c: once `handler` (MiniportHaltEx, or a failed MiniportInitializeEx) returned, Poll
  * objects still registered are reported and taken down. */
 void ndis_poll_halted(struct ndis_adapter *a, const char *handler);
+/* Lock held: waits until no poll iteration is between its handler call and the end of its
+ * delivery. What a driver handed back is NDIS's from then on: a pause that follows counts it
+ * as delivered. */
+void ndis_poll_settle(struct ndis_adapter *a);
 /* offload.c: the offload attributes (receive checksum capabilities kept), and each receive
  * indication's checksum results checked against them. */
 NDIS_STATUS ndis_offload_attributes(struct ndis_adapter *a, const NDIS_MINIPORT_ADAPTER_OFFLOAD_ATTRIBUTES *o,

@@ -142,6 +142,7 @@ static bool ndis_poll_iterate(struct ndis_poll *p, KIRQL irql)
                                      NDIS_SIZEOF_NDIS_POLL_DATA_REVISION_1 };
     d.Receive.MaxNblsToIndicate = NDIS_POLL_BUDGET;
     d.Transmit.MaxNblsToComplete = NDIS_POLL_BUDGET;
+    atomic_fetch_add(&a->hw.polls_in_flight, 1);
     ke_irql_set(irql);
     KE_DRIVER_CALL(p->poll, p->context, &d);
     ke_irql_after_handler(irql, "NdisPoll", (const void *)p->poll);
@@ -177,7 +178,23 @@ static bool ndis_poll_iterate(struct ndis_poll *p, KIRQL irql)
         atomic_fetch_add_explicit(&a->hw.poll_passive, 1, memory_order_relaxed);
     atomic_fetch_add_explicit(&a->hw.poll_indicated, received, memory_order_relaxed);
     atomic_fetch_add_explicit(&a->hw.poll_completed, completed, memory_order_relaxed);
+    if (atomic_fetch_sub(&a->hw.polls_in_flight, 1) == 1 && atomic_load(&a->state) != NDIS_STATE_RUNNING) {
+        ndis_adapter_lock(a); /* a pause may be waiting for this delivery */
+        pthread_cond_broadcast(&a->changed);
+        ndis_adapter_unlock(a);
+    }
     return received + completed != 0;
+}
+
+static bool ndis_poll_none_in_flight(struct ndis_adapter *a)
+{
+    return atomic_load(&a->hw.polls_in_flight) == 0;
+}
+
+void ndis_poll_settle(struct ndis_adapter *a)
+{
+    /* as long as a send call may take: the driver's handler is running */
+    ndis_wait(a, ndis_poll_none_in_flight, 1e9);
 }
 
 /* A round of iterations on the object's processor: until one brings nothing with the
