@@ -17,7 +17,8 @@ static VOID SampleReadOffloadKeyword(NDIS_HANDLE Config, PCWSTR Keyword, BOOLEAN
 
 /* A configured "NetworkAddress" overrides the generated address, if it is a usable unicast
  * address, as on any Windows NIC; the standardized keywords *LsoV2IPv4, *LsoV2IPv6,
- * *RscIPv4 and *RscIPv6 set to 0 turn those offloads off. */
+ * *RscIPv4 and *RscIPv6 set to 0 turn those offloads off, and *NdisPoll set to 0 turns
+ * poll mode off (NDIS 6.85 builds; on by default, as the keyword's documentation says). */
 static VOID SampleReadConfiguration(PSAMPLE_ADAPTER Adapter)
 {
     NDIS_CONFIGURATION_OBJECT ConfigObject;
@@ -45,6 +46,10 @@ static VOID SampleReadConfiguration(PSAMPLE_ADAPTER Adapter)
     SampleReadOffloadKeyword(Config, L"*LsoV2IPv6", &Adapter->Offload.Lso[1]);
     SampleReadOffloadKeyword(Config, L"*RscIPv4", &Adapter->Offload.Rsc[0]);
     SampleReadOffloadKeyword(Config, L"*RscIPv6", &Adapter->Offload.Rsc[1]);
+#if NDIS_SUPPORT_NDIS685
+    Adapter->PollMode = TRUE;
+    SampleReadOffloadKeyword(Config, L"*NdisPoll", &Adapter->PollMode);
+#endif
     NdisReadNetworkAddress(&Status, (PVOID *)&Address, &Length, Config);
     if (Status == NDIS_STATUS_SUCCESS && Length == SAMPLE_ADDRESS_LENGTH && !(Address[0] & 1))
         NdisMoveMemory(Adapter->CurrentAddress, Address, SAMPLE_ADDRESS_LENGTH);

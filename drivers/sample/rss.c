@@ -157,6 +157,62 @@ static VOID SampleRssDpc(PKDPC Dpc, PVOID Context, PVOID Argument1, PVOID Argume
                                            NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL);
 }
 
+#if NDIS_SUPPORT_NDIS685
+static NDIS_POLL SampleRssPoll;
+static NDIS_SET_POLL_NOTIFICATION SampleRssPollNotification;
+
+/* Poll mode: one iteration takes what NDIS's budget allows off this processor's queue. NDIS
+ * polls at PASSIVE_LEVEL or DISPATCH_LEVEL, so the queue lock is taken raising. */
+static VOID SampleRssPoll(PVOID Context, NDIS_POLL_DATA *PollData)
+{
+    PSAMPLE_RSS_QUEUE Queue = Context;
+    NDIS_POLL_RECEIVE_DATA *Receive = &PollData->Receive;
+    PNET_BUFFER_LIST *Tail = &Receive->IndicatedNblChain;
+    ULONG Count = 0;
+    KIRQL OldIrql;
+    KeAcquireSpinLock(&Queue->Lock, &OldIrql);
+    while (Queue->Head != NULL && Count < Receive->MaxNblsToIndicate) {
+        PNET_BUFFER_LIST Nbl = Queue->Head;
+        Queue->Head = NET_BUFFER_LIST_NEXT_NBL(Nbl);
+        NET_BUFFER_LIST_NEXT_NBL(Nbl) = NULL;
+        *Tail = Nbl;
+        Tail = &NET_BUFFER_LIST_NEXT_NBL(Nbl);
+        Count++;
+    }
+    if (Queue->Head == NULL)
+        Queue->Tail = &Queue->Head;
+    Queue->Count -= Count;
+    Receive->NumberOfRemainingNbls = Queue->Count;
+    KeReleaseSpinLock(&Queue->Lock, OldIrql);
+    Receive->NumberOfIndicatedNbls = Count;
+}
+
+/* A software queue has no interrupt to mask: SampleRssSteer requests a poll each time it
+ * queues, and NDIS coalesces the requests of a busy object. */
+static VOID SampleRssPollNotification(PVOID Context, NDIS_POLL_NOTIFICATION *Notification)
+{
+    UNREFERENCED_PARAMETER(Context);
+    UNREFERENCED_PARAMETER(Notification);
+}
+
+/* The queue's Poll object, running on its processor; a queue whose registration fails keeps
+ * its DPC, as a driver on an NDIS without poll mode does. */
+static VOID SampleRssRegisterPoll(PSAMPLE_ADAPTER Adapter, PSAMPLE_RSS_QUEUE Queue, const PROCESSOR_NUMBER *Proc)
+{
+    NDIS_POLL_CHARACTERISTICS Chars;
+    NdisZeroMemory(&Chars, sizeof(Chars));
+    Chars.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
+    Chars.Header.Revision = NDIS_POLL_CHARACTERISTICS_REVISION_1;
+    Chars.Header.Size = NDIS_SIZEOF_NDIS_POLL_CHARACTERISTICS_REVISION_1;
+    Chars.PollHandler = SampleRssPoll;
+    Chars.SetPollNotificationHandler = SampleRssPollNotification;
+    if (NdisRegisterPoll(Adapter->AdapterHandle, Queue, &Chars, &Queue->Poll) != NDIS_STATUS_SUCCESS)
+        Queue->Poll = NULL;
+    else
+        NdisSetPollAffinity(Queue->Poll, Proc);
+}
+#endif
+
 NDIS_STATUS SampleRssInitialize(PSAMPLE_ADAPTER Adapter)
 {
     ULONG Count = KeQueryActiveProcessorCountEx(ALL_PROCESSOR_GROUPS);
@@ -169,11 +225,16 @@ NDIS_STATUS SampleRssInitialize(PSAMPLE_ADAPTER Adapter)
         PSAMPLE_RSS_QUEUE Queue = &Adapter->RssQueues[i];
         PROCESSOR_NUMBER Proc;
         KeInitializeDpc(&Queue->Dpc, SampleRssDpc, Queue);
-        if (KeGetProcessorNumberFromIndex(i, &Proc) == STATUS_SUCCESS)
-            KeSetTargetProcessorDpcEx(&Queue->Dpc, &Proc);
         KeInitializeSpinLock(&Queue->Lock);
         Queue->Tail = &Queue->Head;
         Queue->Adapter = Adapter;
+        if (KeGetProcessorNumberFromIndex(i, &Proc) != STATUS_SUCCESS)
+            continue;
+        KeSetTargetProcessorDpcEx(&Queue->Dpc, &Proc);
+#if NDIS_SUPPORT_NDIS685
+        if (Adapter->PollMode)
+            SampleRssRegisterPoll(Adapter, Queue, &Proc);
+#endif
     }
     Adapter->RssQueueCount = Count;
     return NDIS_STATUS_SUCCESS;
@@ -185,6 +246,11 @@ VOID SampleRssHalt(PSAMPLE_ADAPTER Adapter)
 {
     if (Adapter->RssQueues == NULL)
         return;
+#if NDIS_SUPPORT_NDIS685
+    for (ULONG i = 0; i < Adapter->RssQueueCount; i++)
+        if (Adapter->RssQueues[i].Poll != NULL)
+            NdisDeregisterPoll(Adapter->RssQueues[i].Poll);
+#endif
     KeFlushQueuedDpcs();
     NdisFreeMemory(Adapter->RssQueues, 0, 0);
     Adapter->RssQueues = NULL;
@@ -218,8 +284,16 @@ PNET_BUFFER_LIST SampleRssSteer(PSAMPLE_ADAPTER Adapter, const SAMPLE_RSS *Rss, 
         Queued |= 1ull << Target;
         (*Count)--;
     }
-    for (ULONG k = 0; Queued != 0; k++, Queued >>= 1)
-        if (Queued & 1)
-            KeInsertQueueDpc(&Adapter->RssQueues[k].Dpc, NULL, NULL);
+    for (ULONG k = 0; Queued != 0; k++, Queued >>= 1) {
+        if (!(Queued & 1))
+            continue;
+#if NDIS_SUPPORT_NDIS685
+        if (Adapter->RssQueues[k].Poll != NULL) {
+            NdisRequestPoll(Adapter->RssQueues[k].Poll, NULL);
+            continue;
+        }
+#endif
+        KeInsertQueueDpc(&Adapter->RssQueues[k].Dpc, NULL, NULL);
+    }
     return Stay;
 }

@@ -45,9 +45,13 @@ typedef struct _SAMPLE_RSS {
 } SAMPLE_RSS;
 
 /* One processor's receive queue (rss.c): the frames whose hash the indirection table sends
- * to that processor wait here for the DPC targeted at it, which indicates them. */
+ * to that processor wait here for the DPC targeted at it, which indicates them; in poll mode
+ * (NDIS 6.85 builds, *NdisPoll) for the queue's Poll object, whose iterations NDIS runs there. */
 typedef struct _SAMPLE_RSS_QUEUE {
     KDPC Dpc;
+#if NDIS_SUPPORT_NDIS685
+    NDIS_POLL_HANDLE Poll; /* NULL: the DPC indicates */
+#endif
     KSPIN_LOCK Lock;
     PNET_BUFFER_LIST Head, *Tail;
     ULONG Count;
@@ -69,6 +73,7 @@ typedef struct _SAMPLE_ADAPTER {
     ULONG PacketFilter;
     BOOLEAN IpMedium;          /* Medium = IP in its configuration: IP packets, no MAC (a tunnel) */
     BOOLEAN LinkDown;          /* set through the control device (IOCTL_SAMPLE_SET_LINK) */
+    BOOLEAN PollMode;          /* NDIS 6.85 builds: RSS queues drained by Poll objects (*NdisPoll) */
     ULONG Lookahead;
     ULONG MulticastCount;
     UCHAR MulticastList[SAMPLE_MAX_MULTICAST][SAMPLE_ADDRESS_LENGTH];

@@ -25,13 +25,14 @@ struct side {
 
 static volatile int stop_oids;
 
-/* Loads the sample and starts two adapters on loopback edges, each addressed to the other. */
-static struct ld_image *open_sides(struct side side[2], size_t queue)
+/* Loads `driver` (a build of the sample) and starts two adapters on loopback edges, each
+ * addressed to the other. */
+static struct ld_image *open_sides_of(const char *driver, struct side side[2], size_t queue)
 {
     char err[512];
     NDIS_STATUS st;
     vf_reset();
-    struct ld_image *image = ld_load(SAMPLE_DRIVER, err, sizeof err);
+    struct ld_image *image = ld_load(driver, err, sizeof err);
     assert_non_null(image);
     assert_int_equal(ld_driver_entry(image), NDIS_STATUS_SUCCESS);
     for (int i = 0; i < 2; i++) {
@@ -47,6 +48,11 @@ static struct ld_image *open_sides(struct side side[2], size_t queue)
     memcpy(side[0].peer, side[1].mac, 6);
     memcpy(side[1].peer, side[0].mac, 6);
     return image;
+}
+
+static struct ld_image *open_sides(struct side side[2], size_t queue)
+{
+    return open_sides_of(SAMPLE_DRIVER, side, queue);
 }
 
 /* Pauses and halts both adapters, unloads the sample; nothing may have been reported. */
@@ -155,11 +161,10 @@ static void *flow_sender(void *arg)
 
 /* Per-processor receive indications at once: both adapters have RSS on over the 4 modelled
  * processors while both send. Every frame arrives once, each on its entry's processor. */
-static void test_rss_receives_on_every_processor(void **state)
+static void rss_receives_on_every_processor(const char *driver, bool poll_mode)
 {
-    (void)state;
     struct side side[2];
-    struct ld_image *image = open_sides(side, 1 << 16);
+    struct ld_image *image = open_sides_of(driver, side, 1 << 16);
     struct edge_hw_assist hw[2];
     for (int i = 0; i < 2; i++) {
         edge_hw_assist_start(side[i].adapter, side[i].mac, &hw[i]);
@@ -171,7 +176,7 @@ static void test_rss_receives_on_every_processor(void **state)
     pthread_create(&t[1], NULL, flow_sender, &side[1]);
     pthread_join(t[0], NULL);
     pthread_join(t[1], NULL);
-    KeFlushQueuedDpcs(); /* frames for other processors are indicated from their DPCs */
+    KeFlushQueuedDpcs(); /* frames for other processors are indicated from their DPCs (or Poll objects') */
     UCHAR got[2048];
     for (int i = 0; i < 2; i++) {
         while (edge_loopback_recv(side[i].edge, got, sizeof got) == 60)
@@ -182,9 +187,30 @@ static void test_rss_receives_on_every_processor(void **state)
         assert_int_equal(info.rss_processors, 4);
         assert_int_equal(info.hashed_frames, FRAMES);
         assert_int_equal(info.steered_frames, FRAMES);
+        if (poll_mode) { /* one Poll object per processor, rounds at both IRQLs, and most frames through them */
+            assert_int_equal(info.polls_registered, 4);
+            assert_true(info.poll_passive > 0 && info.poll_passive < info.poll_iterations);
+            assert_true(info.poll_indicated > FRAMES / 2 && info.poll_indicated <= FRAMES);
+        } else {
+            assert_int_equal(info.polls_registered, 0);
+        }
         edge_hw_assist_stop(side[i].adapter, &hw[i]);
     }
     close_sides(side, image);
+}
+
+static void test_rss_receives_on_every_processor(void **state)
+{
+    (void)state;
+    rss_receives_on_every_processor(SAMPLE_DRIVER, false);
+}
+
+/* The same through the sample's NDIS 6.85 build, whose per-processor queues are drained by
+ * Poll objects (poll mode) in place of DPCs: the same frames, on the same processors. */
+static void test_rss_receives_through_poll_objects(void **state)
+{
+    (void)state;
+    rss_receives_on_every_processor(SAMPLE685_DRIVER, true);
 }
 
 /* The same with NBL recycling on, as `openndis run` has it: the driver frees and allocates
@@ -313,6 +339,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_two_senders_and_a_poller),
         cmocka_unit_test(test_rss_receives_on_every_processor),
+        cmocka_unit_test(test_rss_receives_through_poll_objects),
         cmocka_unit_test(test_two_senders_recycling),
         cmocka_unit_test(test_pause_restart_while_sending),
         cmocka_unit_test(test_adapters_come_and_go_while_sending),
