@@ -19,6 +19,12 @@ section "data path (64 and 1514 bytes, chains of 1 and 32)"
 run "$build/bench/datapath" "$driver"
 section "RSS: the sample on 1, 2, the machine's and twice the machine's processors"
 run "$build/bench/rss" "$driver"
+section "RSS through Poll objects: the sample's NDIS 6.85 build, the same processor counts"
+if [ -e "$build/drivers/sample685.so" ]; then
+    run "$build/bench/rss" "$build/drivers/sample685.so"
+else
+    echo "skipped: no $build/drivers/sample685.so"
+fi
 section "lifecycle and memory"
 run "$build/bench/lifecycle" "$driver"
 section "PE image vs. .so: the sample built both ways"
