@@ -61,6 +61,7 @@ static void ndis_adapter_free(struct ndis_adapter *a)
     pthread_rwlock_unlock(&d->adapters_lock);
     ndis_handle_remove(a);
     IoDeleteDevice(a->fdo); /* freed when the last client's file on it closes */
+    ndis_bus_adapter_end(a);
     free(a->oid_pending); /* a request the driver never completed */
     free(a->supported_oids);
     pthread_cond_destroy(&a->changed);
@@ -173,8 +174,9 @@ struct ndis_adapter *ndis_adapter_initialize(PDRIVER_OBJECT object, NDIS_STATUS 
     }
 
     /* What PnP would give a virtual adapter: an interface index and a LUID of type
-     * Ethernet (IF_TYPE_ETHERNET_CSMACD), no hardware resources. */
+     * Ethernet (IF_TYPE_ETHERNET_CSMACD); a hardware one's device model adds its resources. */
     NDIS_MINIPORT_INIT_PARAMETERS *p = &a->init_parameters;
+    p->AllocatedResources = ndis_bus_adapter_begin(a);
     p->Header.Type = NDIS_OBJECT_TYPE_MINIPORT_INIT_PARAMETERS;
     p->Header.Revision = NDIS_MINIPORT_INIT_PARAMETERS_REVISION_1;
     p->Header.Size = NDIS_SIZEOF_MINIPORT_INIT_PARAMETER_REVISION_1;

@@ -1,12 +1,11 @@
-/* Hardware access for the miniport of a physical NIC: interrupts, bus-master DMA and shared
- * memory, I/O ports, memory-mapped registers, PCI configuration space and the PnP optional
- * handlers (include/ndis/hardware.h). OpenNDIS emulates no hardware bus yet, so each of
- * these is an export stub: a call says on stderr that it is not supported, naming itself
- * and the driver's call site, and fails the way its DDI page lets it fail. None fakes a
- * success; a read returns all ones, what a read from an absent device gives. */
+/* Hardware access for the miniport of a physical NIC that OpenNDIS does not model yet:
+ * interrupts, bus-master DMA and shared memory (include/ndis/hardware.h; registers, ports and
+ * configuration space are bus.c's). Each of these is an export stub: a call says on stderr
+ * that it is not supported, naming itself and the driver's call site, and fails the way its
+ * DDI page lets it fail. None fakes a success. */
 #include "ndis.h"
 
-static const char ndis_hw_why[] = "OpenNDIS emulates no hardware bus yet";
+static const char ndis_hw_why[] = "OpenNDIS models no interrupts or DMA yet";
 
 /* `site` is VF_CALLER taken in the export itself, so it names the driver's call. */
 static void ndis_hw_unsupported(const char *fn, const void *site)
@@ -124,138 +123,3 @@ NDISAPI NDIS_STATUS NdisMAllocateSharedMemoryAsyncEx(NDIS_HANDLE MiniportDmaHand
     ndis_hw_unsupported("NdisMAllocateSharedMemoryAsyncEx", VF_CALLER);
     return NDIS_STATUS_FAILURE;
 }
-
-/* ---- I/O ports and mapped device memory -------------------------------------------------------- */
-NDISAPI NDIS_STATUS NdisMRegisterIoPortRange(PVOID *PortOffset, NDIS_HANDLE MiniportAdapterHandle, UINT InitialPort,
-                                             UINT NumberOfPorts)
-{
-    (void)MiniportAdapterHandle, (void)InitialPort, (void)NumberOfPorts;
-    ndis_hw_unsupported("NdisMRegisterIoPortRange", VF_CALLER);
-    if (PortOffset != NULL)
-        *PortOffset = NULL;
-    return NDIS_STATUS_NOT_SUPPORTED;
-}
-
-NDISAPI VOID NdisMDeregisterIoPortRange(NDIS_HANDLE MiniportAdapterHandle, UINT InitialPort, UINT NumberOfPorts,
-                                        PVOID PortOffset)
-{
-    (void)MiniportAdapterHandle, (void)InitialPort, (void)NumberOfPorts, (void)PortOffset;
-    ndis_hw_unsupported("NdisMDeregisterIoPortRange", VF_CALLER);
-}
-
-NDISAPI NDIS_STATUS NdisMMapIoSpace(PVOID *VirtualAddress, NDIS_HANDLE MiniportAdapterHandle,
-                                    NDIS_PHYSICAL_ADDRESS PhysicalAddress, UINT Length)
-{
-    (void)MiniportAdapterHandle, (void)PhysicalAddress, (void)Length;
-    ndis_hw_unsupported("NdisMMapIoSpace", VF_CALLER);
-    if (VirtualAddress != NULL)
-        *VirtualAddress = NULL; /* as the page says of any failure */
-    return NDIS_STATUS_NOT_SUPPORTED;
-}
-
-NDISAPI VOID NdisMUnmapIoSpace(NDIS_HANDLE MiniportAdapterHandle, PVOID VirtualAddress, UINT Length)
-{
-    (void)MiniportAdapterHandle, (void)VirtualAddress, (void)Length;
-    ndis_hw_unsupported("NdisMUnmapIoSpace", VF_CALLER);
-}
-
-/* The macros of the same names (hardware.h) stand in front of these definitions. */
-NDISAPI VOID(NdisRawReadPortUchar)(ULONG_PTR Port, PUCHAR Data)
-{
-    (void)Port;
-    ndis_hw_unsupported("NdisRawReadPortUchar", VF_CALLER);
-    if (Data != NULL)
-        *Data = 0xFF;
-}
-
-NDISAPI VOID(NdisRawReadPortUshort)(ULONG_PTR Port, PUSHORT Data)
-{
-    (void)Port;
-    ndis_hw_unsupported("NdisRawReadPortUshort", VF_CALLER);
-    if (Data != NULL)
-        *Data = 0xFFFF;
-}
-
-NDISAPI VOID(NdisRawReadPortUlong)(ULONG_PTR Port, PULONG Data)
-{
-    (void)Port;
-    ndis_hw_unsupported("NdisRawReadPortUlong", VF_CALLER);
-    if (Data != NULL)
-        *Data = 0xFFFFFFFF;
-}
-
-NDISAPI VOID(NdisRawWritePortUchar)(ULONG_PTR Port, UCHAR Data)
-{
-    (void)Port, (void)Data;
-    ndis_hw_unsupported("NdisRawWritePortUchar", VF_CALLER);
-}
-
-NDISAPI VOID(NdisRawWritePortUshort)(ULONG_PTR Port, USHORT Data)
-{
-    (void)Port, (void)Data;
-    ndis_hw_unsupported("NdisRawWritePortUshort", VF_CALLER);
-}
-
-NDISAPI VOID(NdisRawWritePortUlong)(ULONG_PTR Port, ULONG Data)
-{
-    (void)Port, (void)Data;
-    ndis_hw_unsupported("NdisRawWritePortUlong", VF_CALLER);
-}
-
-/* What NdisRead/WriteRegisterXxx expand to. */
-NTKERNELAPI UCHAR READ_REGISTER_UCHAR(volatile UCHAR *Register)
-{
-    (void)Register;
-    ndis_hw_unsupported("READ_REGISTER_UCHAR", VF_CALLER);
-    return 0xFF;
-}
-
-NTKERNELAPI USHORT READ_REGISTER_USHORT(volatile USHORT *Register)
-{
-    (void)Register;
-    ndis_hw_unsupported("READ_REGISTER_USHORT", VF_CALLER);
-    return 0xFFFF;
-}
-
-NTKERNELAPI ULONG READ_REGISTER_ULONG(volatile ULONG *Register)
-{
-    (void)Register;
-    ndis_hw_unsupported("READ_REGISTER_ULONG", VF_CALLER);
-    return 0xFFFFFFFF;
-}
-
-NTKERNELAPI VOID WRITE_REGISTER_UCHAR(volatile UCHAR *Register, UCHAR Value)
-{
-    (void)Register, (void)Value;
-    ndis_hw_unsupported("WRITE_REGISTER_UCHAR", VF_CALLER);
-}
-
-NTKERNELAPI VOID WRITE_REGISTER_USHORT(volatile USHORT *Register, USHORT Value)
-{
-    (void)Register, (void)Value;
-    ndis_hw_unsupported("WRITE_REGISTER_USHORT", VF_CALLER);
-}
-
-NTKERNELAPI VOID WRITE_REGISTER_ULONG(volatile ULONG *Register, ULONG Value)
-{
-    (void)Register, (void)Value;
-    ndis_hw_unsupported("WRITE_REGISTER_ULONG", VF_CALLER);
-}
-
-/* ---- bus configuration space: both return the bytes moved, none ------------------------------ */
-NDISAPI ULONG NdisMGetBusData(NDIS_HANDLE NdisMiniportHandle, ULONG WhichSpace, ULONG Offset, PVOID Buffer,
-                              ULONG Length)
-{
-    (void)NdisMiniportHandle, (void)WhichSpace, (void)Offset, (void)Buffer, (void)Length;
-    ndis_hw_unsupported("NdisMGetBusData", VF_CALLER);
-    return 0;
-}
-
-NDISAPI ULONG NdisMSetBusData(NDIS_HANDLE NdisMiniportHandle, ULONG WhichSpace, ULONG Offset, PVOID Buffer,
-                              ULONG Length)
-{
-    (void)NdisMiniportHandle, (void)WhichSpace, (void)Offset, (void)Buffer, (void)Length;
-    ndis_hw_unsupported("NdisMSetBusData", VF_CALLER);
-    return 0;
-}
-

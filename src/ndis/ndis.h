@@ -240,6 +240,7 @@ struct ndis_adapter {
     void *observer_context;                /* under `lock` */
     struct ndis_adapter_counters counters;
     struct ndis_hw_assist hw;
+    struct ndis_device *device; /* bus.c: the device model behind a hardware adapter, or NULL */
 };
 
 OPENNDIS_API const char *ndis_state_name(enum ndis_state state);
@@ -259,6 +260,13 @@ void ndis_attributes_version_check(struct ndis_adapter *a, const NDIS_OBJECT_HEA
 void ndis_indicate_receives(struct ndis_adapter *a, PNET_BUFFER_LIST nbls, ULONG count, ULONG flags, const char *fn,
                             const void *site);
 void ndis_complete_sends(struct ndis_adapter *a, PNET_BUFFER_LIST nbls, const char *fn, const void *site);
+/* bus.c: the device attached with ndis_device_attach_next, its resources for
+ * MiniportInitializeEx's AllocatedResources (NULL: a virtual adapter, none); and, when the
+ * adapter goes, its mappings and its device. */
+struct openndis_device_model;
+OPENNDIS_API void ndis_device_attach_next(const struct openndis_device_model *model, void *device);
+PNDIS_RESOURCE_LIST ndis_bus_adapter_begin(struct ndis_adapter *a);
+void ndis_bus_adapter_end(struct ndis_adapter *a);
 /* poll.c: once `handler` (MiniportHaltEx, or a failed MiniportInitializeEx) returned, Poll
  * objects still registered are reported and taken down. */
 void ndis_poll_halted(struct ndis_adapter *a, const char *handler);

@@ -1,0 +1,149 @@
+/* The bus side of a hardware miniport (src/ndis/bus.c): a device model in this file, the
+ * small miniport tests/hw/bus_miniport.c driving it. The miniport's MiniportInitializeEx
+ * finds its BARs in AllocatedResources, reads its identity from configuration space, maps
+ * the memory BAR, registers the port range, and leaves proof of each access in the model. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "loader/ld.h"
+#include "ndis/ndis.h"
+#include "verifier/vf.h"
+
+#include "common/include/openndis/device.h"
+
+struct test_device {
+    uint32_t regs[64];
+    uint8_t ports[16];
+    unsigned reads, writes;
+};
+
+static uint32_t test_read(void *device, unsigned bar, uint32_t offset, unsigned width)
+{
+    struct test_device *d = device;
+    d->reads++;
+    if (bar == 0) {
+        uint32_t v = offset < 4 ? 0x1234ABCDu : d->regs[offset / 4];
+        return v >> (8 * (offset % 4));
+    }
+    uint32_t v = 0;
+    for (unsigned i = 0; i < width && offset + i < sizeof d->ports; i++)
+        v |= (uint32_t)d->ports[offset + i] << (8 * i);
+    return v;
+}
+
+static void test_write(void *device, unsigned bar, uint32_t offset, unsigned width, uint32_t value)
+{
+    struct test_device *d = device;
+    d->writes++;
+    if (bar == 0) {
+        uint8_t *bytes = (uint8_t *)d->regs;
+        for (unsigned i = 0; i < width && offset + i < sizeof d->regs; i++)
+            bytes[offset + i] = (uint8_t)(value >> (8 * i));
+        return;
+    }
+    for (unsigned i = 0; i < width && offset + i < sizeof d->ports; i++)
+        d->ports[offset + i] = (uint8_t)(value >> (8 * i));
+}
+
+static const struct openndis_device_model test_model = {
+    .name = "test",
+    .vendor_id = 0x1AF4,
+    .device_id = 0x10F1,
+    .subsystem_vendor_id = 0x1AF4,
+    .subsystem_id = 0x0001,
+    .revision_id = 1,
+    .class_code = 0x020000,
+    .bars = { [0] = { .size = sizeof(((struct test_device *)0)->regs) }, [2] = { .size = 16, .io = true } },
+    .read = test_read,
+    .write = test_write,
+};
+
+static void test_miniport_drives_the_device(void **state)
+{
+    (void)state;
+    char err[512];
+    NDIS_STATUS st;
+    vf_reset();
+    struct ld_image *image = ld_load(BUS_MINIPORT, err, sizeof err);
+    assert_non_null(image);
+    assert_int_equal(ld_driver_entry(image), NDIS_STATUS_SUCCESS);
+    struct test_device dev;
+    memset(&dev, 0, sizeof dev);
+    ndis_device_attach_next(&test_model, &dev);
+    struct ndis_adapter *a = ndis_adapter_initialize(&image->object, &st);
+    assert_int_equal(st, NDIS_STATUS_SUCCESS);
+    assert_non_null(a);
+    assert_int_equal(dev.regs[1], ~0x1234ABCDu);              /* the ID went through READ_REGISTER_ULONG */
+    assert_int_equal(dev.regs[2], 0x1AF4u | 0x10F1u << 16);    /* the identity NdisMGetBusData read */
+    assert_int_equal(dev.regs[3], 0x0042BEEFu);                /* USHORT and UCHAR writes */
+    assert_int_equal(dev.regs[4], 0x5A);                       /* a port written and read back */
+    assert_int_equal(dev.ports[4] | dev.ports[5] << 8 | dev.ports[6] << 16 | (uint32_t)dev.ports[7] << 24,
+                     0xC0FFEE01u);
+    USHORT command = 0, vendor = 0;
+    ULONG bar2 = 0;
+    assert_int_equal(NdisMGetBusData(a, PCI_WHICHSPACE_CONFIG, 4, &command, 2), 2);
+    assert_int_equal(command, 0x0006); /* NdisMSetBusData took the command register */
+    assert_int_equal(NdisMSetBusData(a, PCI_WHICHSPACE_CONFIG, 0, &(USHORT){ 0xFFFF }, 2), 2);
+    assert_int_equal(NdisMGetBusData(a, PCI_WHICHSPACE_CONFIG, 0, &vendor, 2), 2);
+    assert_int_equal(vendor, 0x1AF4); /* but not the identity */
+    assert_int_equal(NdisMGetBusData(a, PCI_WHICHSPACE_CONFIG, 0x18, &bar2, 4), 4);
+    assert_int_equal(bar2 & 1, 1); /* an I/O BAR */
+    assert_int_equal(NdisMGetBusData(a, PCI_WHICHSPACE_CONFIG, 0xFE, &bar2, 4), 2); /* clipped at 256 */
+    assert_int_equal(ndis_adapter_halt(a, NdisHaltDeviceDisabled), NDIS_STATUS_SUCCESS);
+    assert_true(ld_unload(image));
+    ld_free(image);
+    assert_int_equal(vf_violation_count(), 0);
+}
+
+/* Without a device the adapter gets no resources; with one, an access past the mapping's end
+ * is ND2301 and reads all ones, and the model never sees it. */
+static void test_no_device_and_accesses_outside(void **state)
+{
+    (void)state;
+    char err[512];
+    NDIS_STATUS st;
+    vf_reset();
+    struct ld_image *image = ld_load(BUS_MINIPORT, err, sizeof err);
+    assert_non_null(image);
+    assert_int_equal(ld_driver_entry(image), NDIS_STATUS_SUCCESS);
+    assert_null(ndis_adapter_initialize(&image->object, &st));
+    assert_int_equal(st, NDIS_STATUS_RESOURCES);
+
+    struct test_device dev;
+    memset(&dev, 0, sizeof dev);
+    ndis_device_attach_next(&test_model, &dev);
+    struct ndis_adapter *a = ndis_adapter_initialize(&image->object, &st);
+    assert_non_null(a);
+    PVOID va = NULL;
+    NDIS_PHYSICAL_ADDRESS pa = { .QuadPart = (LONGLONG)a->init_parameters.AllocatedResources->PartialDescriptors[0].u.Memory.Start.QuadPart };
+    assert_int_equal(NdisMMapIoSpace(&va, a, pa, 8), NDIS_STATUS_SUCCESS);
+    unsigned reads = dev.reads;
+    assert_int_equal(READ_REGISTER_ULONG((volatile ULONG *)va + 1), ~0x1234ABCDu); /* inside: what the miniport wrote */
+    assert_int_equal(vf_violation_count_of(VF_REGISTER_OUTSIDE_BAR), 0);
+    assert_int_equal(READ_REGISTER_ULONG((volatile ULONG *)((PUCHAR)va + 6)), 0xFFFFFFFFu); /* straddles the end */
+    assert_int_equal(vf_violation_count_of(VF_REGISTER_OUTSIDE_BAR), 1);
+    assert_int_equal(dev.reads, reads + 1);
+    pa.QuadPart += 0x100000; /* past the BAR */
+    PVOID none = (PVOID)1;
+    assert_int_equal(NdisMMapIoSpace(&none, a, pa, 8), NDIS_STATUS_RESOURCES);
+    assert_null(none);
+    assert_int_equal(vf_violation_count_of(VF_REGISTER_OUTSIDE_BAR), 2);
+    NdisMUnmapIoSpace(a, va, 8);
+    assert_int_equal(vf_violation_count_of(VF_REGISTER_OUTSIDE_BAR), 2);
+    assert_int_equal(ndis_adapter_halt(a, NdisHaltDeviceDisabled), NDIS_STATUS_SUCCESS);
+    assert_true(ld_unload(image));
+    ld_free(image);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_miniport_drives_the_device),
+        cmocka_unit_test(test_no_device_and_accesses_outside),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
