@@ -9,7 +9,7 @@
  *   port 4..7      NdisRawWritePortUlong(0xC0FFEE01); config command register set to 0x0006
  *
  * A hardware adapter without resources fails to initialize (NDIS_STATUS_RESOURCES). */
-#include <ndis.h>
+#include "../rogue/rogue.h" /* the no-op handlers and attributes every test miniport shares */
 
 typedef struct _BUS_ADAPTER {
     NDIS_HANDLE Handle;
@@ -19,35 +19,8 @@ typedef struct _BUS_ADAPTER {
     ULONG FirstPort, PortCount;
 } BUS_ADAPTER, *PBUS_ADAPTER;
 
-static NDIS_HANDLE BusDriver;
 static NDIS_OID BusOids[] = { OID_GEN_CURRENT_PACKET_FILTER };
-
-static NDIS_STATUS BusSetAttributes(PBUS_ADAPTER Adapter)
-{
-    NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES Registration;
-    NdisZeroMemory(&Registration, sizeof(Registration));
-    Registration.Header.Type = NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES;
-    Registration.Header.Revision = NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES_REVISION_1;
-    Registration.Header.Size = NDIS_SIZEOF_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES_REVISION_1;
-    Registration.MiniportAdapterContext = Adapter;
-    Registration.InterfaceType = NdisInterfacePci;
-    NDIS_STATUS Status = NdisMSetMiniportAttributes(Adapter->Handle, (PNDIS_MINIPORT_ADAPTER_ATTRIBUTES)&Registration);
-    if (Status != NDIS_STATUS_SUCCESS)
-        return Status;
-    NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES General;
-    NdisZeroMemory(&General, sizeof(General));
-    General.Header.Type = NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES;
-    General.Header.Revision = NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES_REVISION_1;
-    General.Header.Size = NDIS_SIZEOF_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES_REVISION_1;
-    General.MediaType = NdisMedium802_3;
-    General.MtuSize = 1500;
-    General.MediaConnectState = MediaConnectStateConnected;
-    General.MacAddressLength = 6;
-    General.CurrentMacAddress[0] = General.PermanentMacAddress[0] = 0x02;
-    General.SupportedOidList = BusOids;
-    General.SupportedOidListLength = sizeof(BusOids);
-    return NdisMSetMiniportAttributes(Adapter->Handle, (PNDIS_MINIPORT_ADAPTER_ATTRIBUTES)&General);
-}
+static const UCHAR BusMac[6] = { 0x02, 0, 0, 0, 0, 1 };
 
 static VOID BusRelease(PBUS_ADAPTER Adapter)
 {
@@ -69,7 +42,7 @@ static NDIS_STATUS BusInitializeEx(NDIS_HANDLE Handle, NDIS_HANDLE DriverContext
         return NDIS_STATUS_RESOURCES;
     NdisZeroMemory(Adapter, sizeof(*Adapter));
     Adapter->Handle = Handle;
-    NDIS_STATUS Status = BusSetAttributes(Adapter);
+    NDIS_STATUS Status = RogueSetBasicAttributes(Handle, Adapter, BusMac, BusOids, sizeof(BusOids));
     if (Status != NDIS_STATUS_SUCCESS)
         goto fail;
     NDIS_PHYSICAL_ADDRESS Memory = { 0 };
@@ -123,27 +96,6 @@ static VOID BusHaltEx(NDIS_HANDLE Context, NDIS_HALT_ACTION Action)
     BusRelease(Context);
 }
 
-static NDIS_STATUS BusPause(NDIS_HANDLE Context, PNDIS_MINIPORT_PAUSE_PARAMETERS Params)
-{
-    UNREFERENCED_PARAMETER(Context);
-    UNREFERENCED_PARAMETER(Params);
-    return NDIS_STATUS_SUCCESS;
-}
-
-static NDIS_STATUS BusRestart(NDIS_HANDLE Context, PNDIS_MINIPORT_RESTART_PARAMETERS Params)
-{
-    UNREFERENCED_PARAMETER(Context);
-    UNREFERENCED_PARAMETER(Params);
-    return NDIS_STATUS_SUCCESS;
-}
-
-static NDIS_STATUS BusOidRequest(NDIS_HANDLE Context, PNDIS_OID_REQUEST Request)
-{
-    UNREFERENCED_PARAMETER(Context);
-    UNREFERENCED_PARAMETER(Request);
-    return NDIS_STATUS_NOT_SUPPORTED;
-}
-
 static VOID BusSend(NDIS_HANDLE Context, PNET_BUFFER_LIST Nbls, NDIS_PORT_NUMBER Port, ULONG Flags)
 {
     PBUS_ADAPTER Adapter = Context;
@@ -154,63 +106,12 @@ static VOID BusSend(NDIS_HANDLE Context, PNET_BUFFER_LIST Nbls, NDIS_PORT_NUMBER
     NdisMSendNetBufferListsComplete(Adapter->Handle, Nbls, NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL);
 }
 
-static VOID BusReturn(NDIS_HANDLE Context, PNET_BUFFER_LIST Nbls, ULONG Flags)
-{
-    UNREFERENCED_PARAMETER(Context);
-    UNREFERENCED_PARAMETER(Nbls);
-    UNREFERENCED_PARAMETER(Flags);
-}
-
-static VOID BusCancelSend(NDIS_HANDLE Context, PVOID Id)
-{
-    UNREFERENCED_PARAMETER(Context);
-    UNREFERENCED_PARAMETER(Id);
-}
-
-static VOID BusPnp(NDIS_HANDLE Context, PNET_DEVICE_PNP_EVENT Event)
-{
-    UNREFERENCED_PARAMETER(Context);
-    UNREFERENCED_PARAMETER(Event);
-}
-
-static VOID BusShutdown(NDIS_HANDLE Context, NDIS_SHUTDOWN_ACTION Action)
-{
-    UNREFERENCED_PARAMETER(Context);
-    UNREFERENCED_PARAMETER(Action);
-}
-
-static VOID BusCancelOid(NDIS_HANDLE Context, PVOID Id)
-{
-    UNREFERENCED_PARAMETER(Context);
-    UNREFERENCED_PARAMETER(Id);
-}
-
-static VOID BusUnload(PDRIVER_OBJECT DriverObject)
-{
-    UNREFERENCED_PARAMETER(DriverObject);
-    NdisMDeregisterMiniportDriver(BusDriver);
-}
-
 NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 {
     NDIS_MINIPORT_DRIVER_CHARACTERISTICS Chars;
-    NdisZeroMemory(&Chars, sizeof(Chars));
-    Chars.Header.Type = NDIS_OBJECT_TYPE_MINIPORT_DRIVER_CHARACTERISTICS;
-    Chars.Header.Revision = NDIS_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_1;
-    Chars.Header.Size = NDIS_SIZEOF_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_1;
-    Chars.MajorNdisVersion = 6;
-    Chars.MinorNdisVersion = 0;
+    RogueCharacteristics(&Chars);
     Chars.InitializeHandlerEx = BusInitializeEx;
     Chars.HaltHandlerEx = BusHaltEx;
-    Chars.UnloadHandler = BusUnload;
-    Chars.PauseHandler = BusPause;
-    Chars.RestartHandler = BusRestart;
-    Chars.OidRequestHandler = BusOidRequest;
     Chars.SendNetBufferListsHandler = BusSend;
-    Chars.ReturnNetBufferListsHandler = BusReturn;
-    Chars.CancelSendHandler = BusCancelSend;
-    Chars.DevicePnPEventNotifyHandler = BusPnp;
-    Chars.ShutdownHandlerEx = BusShutdown;
-    Chars.CancelOidRequestHandler = BusCancelOid;
-    return NdisMRegisterMiniportDriver(DriverObject, RegistryPath, NULL, &Chars, &BusDriver);
+    return NdisMRegisterMiniportDriver(DriverObject, RegistryPath, NULL, &Chars, &RogueHandle);
 }

@@ -208,3 +208,31 @@ PNET_BUFFER_LIST RogueCopyFrame(NDIS_HANDLE Pool, NDIS_HANDLE AdapterHandle, PNE
     *Data = To;
     return Rx;
 }
+
+NDIS_STATUS RogueSetBasicAttributes(NDIS_HANDLE AdapterHandle, NDIS_HANDLE Context, const UCHAR *Mac, PNDIS_OID Oids,
+                                    ULONG OidsLength)
+{
+    NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES Registration;
+    NdisZeroMemory(&Registration, sizeof(Registration));
+    Registration.Header.Type = NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES;
+    Registration.Header.Revision = NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES_REVISION_1;
+    Registration.Header.Size = NDIS_SIZEOF_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES_REVISION_1;
+    Registration.MiniportAdapterContext = Context;
+    NDIS_STATUS Status = NdisMSetMiniportAttributes(AdapterHandle, (PNDIS_MINIPORT_ADAPTER_ATTRIBUTES)&Registration);
+    if (Status != NDIS_STATUS_SUCCESS)
+        return Status;
+    NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES General;
+    NdisZeroMemory(&General, sizeof(General));
+    General.Header.Type = NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES;
+    General.Header.Revision = NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES_REVISION_1;
+    General.Header.Size = NDIS_SIZEOF_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES_REVISION_1;
+    General.MediaType = NdisMedium802_3;
+    General.MtuSize = 1500;
+    General.MediaConnectState = MediaConnectStateConnected;
+    General.MacAddressLength = 6;
+    NdisMoveMemory(General.CurrentMacAddress, Mac, 6);
+    NdisMoveMemory(General.PermanentMacAddress, Mac, 6);
+    General.SupportedOidList = Oids;
+    General.SupportedOidListLength = OidsLength;
+    return NdisMSetMiniportAttributes(AdapterHandle, (PNDIS_MINIPORT_ADAPTER_ATTRIBUTES)&General);
+}

@@ -19,33 +19,6 @@ typedef struct _POLL_ADAPTER {
 static NDIS_OID PollOids[] = { OID_GEN_CURRENT_PACKET_FILTER, OID_802_3_CURRENT_ADDRESS };
 static LONG AdapterCount;
 
-static NDIS_STATUS SetAttributes(PPOLL_ADAPTER Adapter)
-{
-    NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES Registration;
-    NdisZeroMemory(&Registration, sizeof(Registration));
-    Registration.Header.Type = NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES;
-    Registration.Header.Revision = NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES_REVISION_1;
-    Registration.Header.Size = NDIS_SIZEOF_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES_REVISION_1;
-    Registration.MiniportAdapterContext = Adapter;
-    NDIS_STATUS Status = NdisMSetMiniportAttributes(Adapter->Handle, (PNDIS_MINIPORT_ADAPTER_ATTRIBUTES)&Registration);
-    if (Status != NDIS_STATUS_SUCCESS)
-        return Status;
-    NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES General;
-    NdisZeroMemory(&General, sizeof(General));
-    General.Header.Type = NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES;
-    General.Header.Revision = NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES_REVISION_1;
-    General.Header.Size = NDIS_SIZEOF_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES_REVISION_1;
-    General.MediaType = NdisMedium802_3;
-    General.MtuSize = 1500;
-    General.MediaConnectState = MediaConnectStateConnected;
-    General.MacAddressLength = 6;
-    NdisMoveMemory(General.CurrentMacAddress, Adapter->Mac, 6);
-    NdisMoveMemory(General.PermanentMacAddress, Adapter->Mac, 6);
-    General.SupportedOidList = PollOids;
-    General.SupportedOidListLength = sizeof(PollOids);
-    return NdisMSetMiniportAttributes(Adapter->Handle, (PNDIS_MINIPORT_ADAPTER_ATTRIBUTES)&General);
-}
-
 /* Moves up to Max NBLs from *List into *Chain; returns how many. Lock held. */
 static ULONG TakeUpTo(PNET_BUFFER_LIST *List, PNET_BUFFER_LIST **ListTail, PNET_BUFFER_LIST *Chain, ULONG Max)
 {
@@ -120,7 +93,7 @@ static NDIS_STATUS PollInitializeEx(NDIS_HANDLE Handle, NDIS_HANDLE DriverContex
     KeInitializeSpinLock(&Adapter->Lock);
     Adapter->ReceivedTail = &Adapter->Received;
     Adapter->SentTail = &Adapter->Sent;
-    NDIS_STATUS Status = SetAttributes(Adapter);
+    NDIS_STATUS Status = RogueSetBasicAttributes(Handle, Adapter, Adapter->Mac, PollOids, sizeof(PollOids));
     if (Status != NDIS_STATUS_SUCCESS)
         goto fail;
     Adapter->Pool = RogueReceivePool(Handle, 'lpVR');

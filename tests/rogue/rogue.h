@@ -26,6 +26,11 @@ NTSTATUS RogueCompleteIrp(PIRP Irp, NTSTATUS Status, ULONG_PTR Information);
 /* Valid timer characteristics with a callback that does nothing. */
 VOID RogueTimerCharacteristics(PNDIS_TIMER_CHARACTERISTICS Tc);
 
+/* Registration attributes naming Context, and 802.3 general attributes: MTU 1500, link up,
+ * this MAC address and these OIDs. */
+NDIS_STATUS RogueSetBasicAttributes(NDIS_HANDLE AdapterHandle, NDIS_HANDLE Context, const UCHAR *Mac, PNDIS_OID Oids,
+                                    ULONG OidsLength);
+
 /* The receive pool of the rogues that reflect what they are sent: NBLs with a NET_BUFFER
  * and ROGUE_FRAME_MAX bytes of data each. */
 #define ROGUE_FRAME_MAX 1514

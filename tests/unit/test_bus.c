@@ -62,15 +62,21 @@ static const struct openndis_device_model test_model = {
     .write = test_write,
 };
 
-static void test_miniport_drives_the_device(void **state)
+static struct ld_image *load_bus_miniport(void)
 {
-    (void)state;
     char err[512];
-    NDIS_STATUS st;
     vf_reset();
     struct ld_image *image = ld_load(BUS_MINIPORT, err, sizeof err);
     assert_non_null(image);
     assert_int_equal(ld_driver_entry(image), NDIS_STATUS_SUCCESS);
+    return image;
+}
+
+static void test_miniport_drives_the_device(void **state)
+{
+    (void)state;
+    NDIS_STATUS st;
+    struct ld_image *image = load_bus_miniport();
     struct test_device dev;
     memset(&dev, 0, sizeof dev);
     ndis_device_attach_next(&test_model, &dev);
@@ -104,12 +110,8 @@ static void test_miniport_drives_the_device(void **state)
 static void test_no_device_and_accesses_outside(void **state)
 {
     (void)state;
-    char err[512];
     NDIS_STATUS st;
-    vf_reset();
-    struct ld_image *image = ld_load(BUS_MINIPORT, err, sizeof err);
-    assert_non_null(image);
-    assert_int_equal(ld_driver_entry(image), NDIS_STATUS_SUCCESS);
+    struct ld_image *image = load_bus_miniport();
     assert_null(ndis_adapter_initialize(&image->object, &st));
     assert_int_equal(st, NDIS_STATUS_RESOURCES);
 
