@@ -413,6 +413,16 @@ NTKERNELAPI VOID WRITE_REGISTER_UCHAR(volatile UCHAR *Register, UCHAR Value);
 NTKERNELAPI VOID WRITE_REGISTER_USHORT(volatile USHORT *Register, USHORT Value);
 NTKERNELAPI VOID WRITE_REGISTER_ULONG(volatile ULONG *Register, ULONG Value);
 
+/* ==== WDM: I/O ports (hal) ================================================================== */
+/* Each reads or writes one port; Port is the port number as a pointer (on x64, what
+ * NdisMRegisterIoPortRange hands back, plus the register's offset). */
+NTHALAPI UCHAR READ_PORT_UCHAR(PUCHAR Port);
+NTHALAPI USHORT READ_PORT_USHORT(PUSHORT Port);
+NTHALAPI ULONG READ_PORT_ULONG(PULONG Port);
+NTHALAPI VOID WRITE_PORT_UCHAR(PUCHAR Port, UCHAR Value);
+NTHALAPI VOID WRITE_PORT_USHORT(PUSHORT Port, USHORT Value);
+NTHALAPI VOID WRITE_PORT_ULONG(PULONG Port, ULONG Value);
+
 OPENNDIS_EXTERN_C_END
 
 /* ---- layout checks against the Windows x64 ABI -------------------------------------------- */

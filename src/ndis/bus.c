@@ -346,6 +346,37 @@ NDISAPI VOID(NdisRawWritePortUlong)(ULONG_PTR Port, ULONG Data)
     ndis_bus_access(true, Port, 4, true, Data, "NdisRawWritePortUlong", VF_CALLER);
 }
 
+/* The HAL's port accessors, which drivers such as NetKVM call directly. */
+NTHALAPI UCHAR READ_PORT_UCHAR(PUCHAR Port)
+{
+    return (UCHAR)ndis_bus_access(true, (uintptr_t)Port, 1, false, 0, "READ_PORT_UCHAR", VF_CALLER);
+}
+
+NTHALAPI USHORT READ_PORT_USHORT(PUSHORT Port)
+{
+    return (USHORT)ndis_bus_access(true, (uintptr_t)Port, 2, false, 0, "READ_PORT_USHORT", VF_CALLER);
+}
+
+NTHALAPI ULONG READ_PORT_ULONG(PULONG Port)
+{
+    return ndis_bus_access(true, (uintptr_t)Port, 4, false, 0, "READ_PORT_ULONG", VF_CALLER);
+}
+
+NTHALAPI VOID WRITE_PORT_UCHAR(PUCHAR Port, UCHAR Value)
+{
+    ndis_bus_access(true, (uintptr_t)Port, 1, true, Value, "WRITE_PORT_UCHAR", VF_CALLER);
+}
+
+NTHALAPI VOID WRITE_PORT_USHORT(PUSHORT Port, USHORT Value)
+{
+    ndis_bus_access(true, (uintptr_t)Port, 2, true, Value, "WRITE_PORT_USHORT", VF_CALLER);
+}
+
+NTHALAPI VOID WRITE_PORT_ULONG(PULONG Port, ULONG Value)
+{
+    ndis_bus_access(true, (uintptr_t)Port, 4, true, Value, "WRITE_PORT_ULONG", VF_CALLER);
+}
+
 /* What NdisRead/WriteRegisterXxx expand to. */
 NTKERNELAPI UCHAR READ_REGISTER_UCHAR(volatile UCHAR *Register)
 {

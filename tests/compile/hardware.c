@@ -58,7 +58,8 @@ const void *const openndis_hardware_functions[] = {
     FN(NdisMMapIoSpace) FN(NdisMUnmapIoSpace) FN(NdisRawReadPortUchar) FN(NdisRawReadPortUshort)
     FN(NdisRawReadPortUlong) FN(NdisRawWritePortUchar) FN(NdisRawWritePortUshort) FN(NdisRawWritePortUlong)
     FN(READ_REGISTER_UCHAR) FN(READ_REGISTER_USHORT) FN(READ_REGISTER_ULONG) FN(WRITE_REGISTER_UCHAR)
-    FN(WRITE_REGISTER_USHORT) FN(WRITE_REGISTER_ULONG) FN(NdisMGetBusData) FN(NdisMSetBusData)
+    FN(WRITE_REGISTER_USHORT) FN(WRITE_REGISTER_ULONG) FN(READ_PORT_UCHAR) FN(READ_PORT_USHORT) FN(READ_PORT_ULONG)
+    FN(WRITE_PORT_UCHAR) FN(WRITE_PORT_USHORT) FN(WRITE_PORT_ULONG) FN(NdisMGetBusData) FN(NdisMSetBusData)
     FN(NdisSetOptionalHandlers)
 };
 

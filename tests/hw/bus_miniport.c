@@ -6,7 +6,8 @@
  *   reg 2 (write)  vendor | device << 16, as NdisMGetBusData read them
  *   reg 3 (write)  a USHORT and a UCHAR write, at offsets 12 and 14
  *   reg 4 (write)  what NdisRawReadPortUchar read back from port 1 after writing 0x5A
- *   port 4..7      NdisRawWritePortUlong(0xC0FFEE01); config command register set to 0x0006
+ *   port 4..7      NdisRawWritePortUlong(0xC0FFEE01); port 8..9: READ_PORT_UCHAR(1) + 1 through
+ *                  WRITE_PORT_USHORT; config command register set to 0x0006
  *
  * A hardware adapter without resources fails to initialize (NDIS_STATUS_RESOURCES). */
 #include "../rogue/rogue.h" /* the no-op handlers and attributes every test miniport shares */
@@ -57,7 +58,7 @@ static NDIS_STATUS BusInitializeEx(NDIS_HANDLE Handle, NDIS_HANDLE DriverContext
         }
     }
     USHORT Identity[2] = { 0, 0 };
-    if (Adapter->RegistersLength < 32 || Adapter->PortCount < 8 ||
+    if (Adapter->RegistersLength < 32 || Adapter->PortCount < 10 ||
         NdisMGetBusData(Handle, PCI_WHICHSPACE_CONFIG, 0, Identity, sizeof(Identity)) != sizeof(Identity)) {
         Status = NDIS_STATUS_RESOURCES;
         goto fail;
@@ -79,6 +80,7 @@ static NDIS_STATUS BusInitializeEx(NDIS_HANDLE Handle, NDIS_HANDLE DriverContext
     NdisRawReadPortUchar(Adapter->Ports + 1, &Echo);
     NdisWriteRegisterUlong(Adapter->Registers + 16, Echo);
     NdisRawWritePortUlong(Adapter->Ports + 4, 0xC0FFEE01);
+    WRITE_PORT_USHORT((PUSHORT)(Adapter->Ports + 8), (USHORT)(READ_PORT_UCHAR(Adapter->Ports + 1) + 1));
     USHORT Command = 0x0006;
     if (NdisMSetBusData(Handle, PCI_WHICHSPACE_CONFIG, 4, &Command, sizeof(Command)) != sizeof(Command)) {
         Status = NDIS_STATUS_FAILURE;

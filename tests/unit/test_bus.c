@@ -89,6 +89,7 @@ static void test_miniport_drives_the_device(void **state)
     assert_int_equal(dev.regs[4], 0x5A);                       /* a port written and read back */
     assert_int_equal(dev.ports[4] | dev.ports[5] << 8 | dev.ports[6] << 16 | (uint32_t)dev.ports[7] << 24,
                      0xC0FFEE01u);
+    assert_int_equal(dev.ports[8] | dev.ports[9] << 8, 0x5B); /* the HAL's port accessors */
     USHORT command = 0, vendor = 0;
     ULONG bar2 = 0;
     assert_int_equal(NdisMGetBusData(a, PCI_WHICHSPACE_CONFIG, 4, &command, 2), 2);
