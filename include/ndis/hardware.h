@@ -3,8 +3,8 @@
  * I/O ports and memory-mapped registers, PCI configuration space, the hardware resource
  * lists of PnP and the PnP characteristics a driver sets with NdisSetOptionalHandlers,
  * over the WDM types of wdm/hardware.h. Written from the DDI reference pages; layouts are the
- * Windows x64 ones (checked at the end). OpenNDIS emulates no hardware bus yet: every
- * function here is exported but fails (src/ndis/hardware.c). */
+ * Windows x64 ones (checked at the end). Behind them OpenNDIS puts a device model
+ * (src/ndis/bus.c, interrupt.c); DMA and shared memory still fail (src/ndis/hardware.c). */
 #ifndef OPENNDIS_NDIS_HARDWARE_H
 #define OPENNDIS_NDIS_HARDWARE_H
 

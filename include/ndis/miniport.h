@@ -225,7 +225,7 @@ NDISAPI NDIS_STATUS NdisMRemoveMiniport(NDIS_HANDLE MiniportAdapterHandle);
 NDISAPI VOID NdisWriteErrorLogEntry(NDIS_HANDLE NdisAdapterHandle, ULONG ErrorCode, ULONG NumberOfErrorValues, ...);
 
 /* NdisMIndicateReceiveNetBufferLists from an interrupt DPC (6.20): how many to indicate now */
-#define NDIS_INDICATE_ALL_NBLS (~0ul)
+#define NDIS_INDICATE_ALL_NBLS ((ULONG)~0u) /* ~0ul in the WDK, where a long has 32 bits */
 typedef struct _NDIS_RECEIVE_THROTTLE_PARAMETERS {
     ULONG MaxNblsToIndicate;
     ULONG MoreNblsPending : 1;

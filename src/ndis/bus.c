@@ -9,6 +9,7 @@
  * NdisRawReadPort* and NdisRawWritePort* look the port up. An access that falls in no
  * mapping is RegisterAccessOutsideBar (ND2301), and reads all ones, as a bus read from no
  * device does. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 
@@ -20,14 +21,17 @@
 #define NDIS_BUS_PORT_BASE 0xC000u         /* adapter n's BAR k: + n * 0x800 + k * 0x100 */
 
 struct ndis_device {
+    struct ndis_adapter *adapter;
     const struct openndis_device_model *model;
     void *context;
+    bool owned;        /* created by ndis_device_attach_every's model: destroyed with the adapter */
+    unsigned messages; /* MSI-X messages this instance offers */
     uint64_t base[OPENNDIS_DEVICE_BARS]; /* physical address, or first port */
     uint8_t config[256];
     union {
         CM_PARTIAL_RESOURCE_LIST list;
-        uint8_t room[sizeof(CM_PARTIAL_RESOURCE_LIST) +
-                     (OPENNDIS_DEVICE_BARS - 1) * sizeof(CM_PARTIAL_RESOURCE_DESCRIPTOR)];
+        uint8_t room[sizeof(CM_PARTIAL_RESOURCE_LIST) + (OPENNDIS_DEVICE_BARS + OPENNDIS_DEVICE_MAX_MESSAGES) *
+                                                           sizeof(CM_PARTIAL_RESOURCE_DESCRIPTOR)];
     } resources;
 };
 
@@ -47,10 +51,19 @@ static struct ndis_bus_window *ndis_bus_windows;
 static _Thread_local OPENNDIS_TLS const struct openndis_device_model *ndis_bus_next_model;
 static _Thread_local OPENNDIS_TLS void *ndis_bus_next_context;
 
+static const struct openndis_device_model *ndis_bus_every_model;
+static char ndis_bus_every_options[256];
+
 void ndis_device_attach_next(const struct openndis_device_model *model, void *device)
 {
     ndis_bus_next_model = model;
     ndis_bus_next_context = device;
+}
+
+void ndis_device_attach_every(const struct openndis_device_model *model, const char *options)
+{
+    ndis_bus_every_model = model;
+    snprintf(ndis_bus_every_options, sizeof ndis_bus_every_options, "%s", options != NULL ? options : "");
 }
 
 static void ndis_bus_put16(uint8_t *at, uint16_t v)
@@ -66,14 +79,33 @@ static void ndis_bus_put32(uint8_t *at, uint32_t v)
 PNDIS_RESOURCE_LIST ndis_bus_adapter_begin(struct ndis_adapter *a)
 {
     const struct openndis_device_model *m = ndis_bus_next_model;
+    void *context = ndis_bus_next_context;
+    bool owned = m == NULL && ndis_bus_every_model != NULL;
+    unsigned messages = m != NULL ? m->messages : 0;
+    if (owned) {
+        m = ndis_bus_every_model;
+        messages = m->messages;
+        char why[256] = "";
+        context = m->create(ndis_bus_every_options, &messages, why, sizeof why);
+        if (context == NULL) {
+            fprintf(stderr, "openndis: adapter %u gets no %s device: %s\n", a->index, m->name, why);
+            return NULL;
+        }
+    }
     if (m == NULL)
         return NULL;
     ndis_bus_next_model = NULL;
     struct ndis_device *dev = calloc(1, sizeof *dev);
-    if (dev == NULL)
+    if (dev == NULL) {
+        if (owned)
+            m->destroy(context);
         return NULL;
+    }
+    dev->adapter = a;
     dev->model = m;
-    dev->context = ndis_bus_next_context;
+    dev->context = context;
+    dev->owned = owned;
+    dev->messages = messages < OPENNDIS_DEVICE_MAX_MESSAGES ? messages : OPENNDIS_DEVICE_MAX_MESSAGES;
     uint8_t *c = dev->config;
     ndis_bus_put16(c + 0x00, m->vendor_id);
     ndis_bus_put16(c + 0x02, m->device_id);
@@ -107,8 +139,34 @@ PNDIS_RESOURCE_LIST ndis_bus_adapter_begin(struct ndis_adapter *a)
             ndis_bus_put32(c + 0x10 + 4 * k, (uint32_t)dev->base[k]);
         }
     }
+    /* the line (pin INTA#), then one descriptor per MSI-X message, as PnP translates them */
+    c[0x3C] = (uint8_t)(16 + a->index % 8), c[0x3D] = 1;
+    for (unsigned i = 0; i <= dev->messages; i++) {
+        CM_PARTIAL_RESOURCE_DESCRIPTOR *d = &list->PartialDescriptors[list->Count++];
+        d->Type = CmResourceTypeInterrupt;
+        d->ShareDisposition = i == 0 ? CmResourceShareShared : CmResourceShareDeviceExclusive;
+        d->Flags = i == 0 ? CM_RESOURCE_INTERRUPT_LEVEL_SENSITIVE : CM_RESOURCE_INTERRUPT_LATCHED | CM_RESOURCE_INTERRUPT_MESSAGE;
+        d->u.Interrupt.Level = 5; /* the DIRQL interrupt.c runs ISRs at */
+        d->u.Interrupt.Vector = i == 0 ? c[0x3C] : 0x40 + i - 1;
+        d->u.Interrupt.Affinity = (KAFFINITY)1 << (i == 0 ? 0 : (i - 1) % ke_processor_count());
+    }
     a->device = dev;
+    if (m->attached != NULL)
+        m->attached(dev->context, (struct openndis_device *)dev);
     return list;
+}
+
+int ndis_bus_messages(const struct ndis_adapter *a)
+{
+    if (a->device == NULL)
+        return -1;
+    return (int)a->device->messages;
+}
+
+OPENNDIS_API bool openndis_device_interrupt(struct openndis_device *bus, unsigned message)
+{
+    struct ndis_device *dev = (struct ndis_device *)bus;
+    return dev != NULL && ndis_interrupt_raise(dev->adapter, message);
 }
 
 /* Takes the adapter's windows out of the table; returns them. Write lock held. */
@@ -143,10 +201,15 @@ void ndis_bus_adapter_end(struct ndis_adapter *a)
 {
     if (a->device == NULL)
         return;
+    if (a->device->model->attached != NULL)
+        a->device->model->attached(a->device->context, NULL); /* it raises nothing from here */
+    ndis_interrupt_adapter_end(a);
     pthread_rwlock_wrlock(&ndis_bus_lock);
     struct ndis_bus_window *gone = ndis_bus_unlink(a, false, 0);
     pthread_rwlock_unlock(&ndis_bus_lock);
     ndis_bus_free_windows(gone);
+    if (a->device->owned)
+        a->device->model->destroy(a->device->context);
     free(a->device);
     a->device = NULL;
 }

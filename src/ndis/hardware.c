@@ -1,62 +1,16 @@
 /* Hardware access for the miniport of a physical NIC that OpenNDIS does not model yet:
- * interrupts, bus-master DMA and shared memory (include/ndis/hardware.h; registers, ports and
- * configuration space are bus.c's). Each of these is an export stub: a call says on stderr
+ * bus-master DMA and shared memory (include/ndis/hardware.h; registers, ports and
+ * configuration space are bus.c's, interrupts interrupt.c's). Each of these is an export stub: a call says on stderr
  * that it is not supported, naming itself and the driver's call site, and fails the way its
  * DDI page lets it fail. None fakes a success. */
 #include "ndis.h"
 
-static const char ndis_hw_why[] = "OpenNDIS models no interrupts or DMA yet";
+static const char ndis_hw_why[] = "OpenNDIS models no DMA yet";
 
 /* `site` is VF_CALLER taken in the export itself, so it names the driver's call. */
 static void ndis_hw_unsupported(const char *fn, const void *site)
 {
     (void)ke_unsupported(fn, ndis_hw_why, site);
-}
-
-/* ---- interrupts ---------------------------------------------------------------------------- */
-NDISAPI NDIS_STATUS NdisMRegisterInterruptEx(NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE MiniportInterruptContext,
-                                             PNDIS_MINIPORT_INTERRUPT_CHARACTERISTICS MiniportInterruptCharacteristics,
-                                             PNDIS_HANDLE NdisInterruptHandle)
-{
-    (void)MiniportAdapterHandle, (void)MiniportInterruptContext, (void)MiniportInterruptCharacteristics;
-    ndis_hw_unsupported("NdisMRegisterInterruptEx", VF_CALLER);
-    if (NdisInterruptHandle != NULL)
-        *NdisInterruptHandle = NULL;
-    return NDIS_STATUS_NOT_SUPPORTED;
-}
-
-NDISAPI VOID NdisMDeregisterInterruptEx(NDIS_HANDLE NdisInterruptHandle)
-{
-    (void)NdisInterruptHandle;
-    ndis_hw_unsupported("NdisMDeregisterInterruptEx", VF_CALLER);
-}
-
-/* No interrupt is ever registered, so there is none to synchronize with: the function is
- * not run, and FALSE is what the driver gets. */
-NDISAPI BOOLEAN NdisMSynchronizeWithInterruptEx(NDIS_HANDLE NdisInterruptHandle, ULONG MessageId,
-                                                MINIPORT_SYNCHRONIZE_INTERRUPT_HANDLER SynchronizeFunction,
-                                                PVOID SynchronizeContext)
-{
-    (void)NdisInterruptHandle, (void)MessageId, (void)SynchronizeFunction, (void)SynchronizeContext;
-    ndis_hw_unsupported("NdisMSynchronizeWithInterruptEx", VF_CALLER);
-    return FALSE;
-}
-
-/* Both return the processors a DPC was queued on: none. */
-NDISAPI ULONG NdisMQueueDpc(NDIS_HANDLE NdisInterruptHandle, ULONG MessageId, ULONG TargetProcessors,
-                            PVOID MiniportDpcContext)
-{
-    (void)NdisInterruptHandle, (void)MessageId, (void)TargetProcessors, (void)MiniportDpcContext;
-    ndis_hw_unsupported("NdisMQueueDpc", VF_CALLER);
-    return 0;
-}
-
-NDISAPI KAFFINITY NdisMQueueDpcEx(NDIS_HANDLE NdisInterruptHandle, ULONG MessageId, PGROUP_AFFINITY TargetProcessors,
-                                  PVOID MiniportDpcContext)
-{
-    (void)NdisInterruptHandle, (void)MessageId, (void)TargetProcessors, (void)MiniportDpcContext;
-    ndis_hw_unsupported("NdisMQueueDpcEx", VF_CALLER);
-    return 0;
 }
 
 /* ---- scatter/gather DMA and shared memory ---------------------------------------------------- */

@@ -348,6 +348,9 @@ void ndis_adapter_hw_assist(struct ndis_adapter *a, struct ndis_hw_assist_info *
         .poll_passive = atomic_load(&a->hw.poll_passive),
         .poll_indicated = atomic_load(&a->hw.poll_indicated),
         .poll_completed = atomic_load(&a->hw.poll_completed),
+        .interrupts_raised = atomic_load(&a->hw.interrupts_raised),
+        .interrupts_serviced = atomic_load(&a->hw.interrupts_serviced),
+        .interrupts_claimed = atomic_load(&a->hw.interrupts_claimed),
     };
     ndis_adapter_unlock(a);
 }

@@ -61,6 +61,7 @@ enum ndis_handle_kind {
     NDIS_HANDLE_SHARED_MEMORY,
     NDIS_HANDLE_PROTOCOL,
     NDIS_HANDLE_POLL,
+    NDIS_HANDLE_INTERRUPT,
 };
 bool ndis_handle_add(const void *handle, enum ndis_handle_kind kind);
 void ndis_handle_remove(const void *handle);
@@ -180,6 +181,10 @@ struct ndis_hw_assist {
     unsigned polls_registered;
     _Atomic uint64_t poll_iterations, poll_passive, poll_indicated, poll_completed;
     _Atomic long polls_in_flight; /* iterations between their handler call and the end of their delivery */
+    /* interrupts (interrupt.c) */
+    struct ndis_interrupt *_Atomic interrupt; /* the registered one: where the device's interrupts go */
+    struct ndis_interrupt *interrupts;        /* every one registered, deregistered ones too */
+    _Atomic uint64_t interrupts_raised, interrupts_serviced, interrupts_claimed;
 };
 
 struct ndis_adapter {
@@ -265,8 +270,21 @@ void ndis_complete_sends(struct ndis_adapter *a, PNET_BUFFER_LIST nbls, const ch
  * adapter goes, its mappings and its device. */
 struct openndis_device_model;
 OPENNDIS_API void ndis_device_attach_next(const struct openndis_device_model *model, void *device);
+/* From now on every adapter that gets no device from ndis_device_attach_next gets its own
+ * instance of `model` (model->create(options)); NULL stops that. Called before any adapter
+ * starts (the command line's --device). */
+OPENNDIS_API void ndis_device_attach_every(const struct openndis_device_model *model, const char *options);
 PNDIS_RESOURCE_LIST ndis_bus_adapter_begin(struct ndis_adapter *a);
 void ndis_bus_adapter_end(struct ndis_adapter *a);
+/* The MSI-X messages the adapter's device offers: 0 for a line-based interrupt only, -1 for
+ * no device. */
+int ndis_bus_messages(const struct ndis_adapter *a);
+/* interrupt.c: a device raising interrupt `message` (false: none registered for it); once
+ * `handler` returned, an interrupt still registered is reported and taken down; and when the
+ * adapter goes, every interrupt object it had. */
+bool ndis_interrupt_raise(struct ndis_adapter *a, unsigned message);
+void ndis_interrupt_halted(struct ndis_adapter *a, const char *handler);
+void ndis_interrupt_adapter_end(struct ndis_adapter *a);
 /* poll.c: once `handler` (MiniportHaltEx, or a failed MiniportInitializeEx) returned, Poll
  * objects still registered are reported and taken down. */
 void ndis_poll_halted(struct ndis_adapter *a, const char *handler);
@@ -306,6 +324,8 @@ struct ndis_hw_assist_info {
     unsigned polls_registered; /* Poll objects registered (poll mode) */
     uint64_t poll_iterations, poll_passive; /* NdisPoll calls, of them at PASSIVE_LEVEL */
     uint64_t poll_indicated, poll_completed; /* NBLs the iterations indicated and completed */
+    /* interrupts the device raised, ISR calls, and of those the ones the ISR claimed */
+    uint64_t interrupts_raised, interrupts_serviced, interrupts_claimed;
 };
 OPENNDIS_API void ndis_adapter_hw_assist(struct ndis_adapter *adapter, struct ndis_hw_assist_info *out);
 /* The adapter behind `handle` (a miniport adapter handle), or NULL. */

@@ -9,6 +9,16 @@
  *   port 4..7      NdisRawWritePortUlong(0xC0FFEE01); port 8..9: READ_PORT_UCHAR(1) + 1 through
  *                  WRITE_PORT_USHORT; config command register set to 0x0006
  *
+ * and then registers its interrupt (MSI when the device offers messages) and services it:
+ *
+ *   0x20 (read)    the interrupt cause, cleared by the read: 0 means not ours (a shared line);
+ *                  bit 1 asks for the DPC on every processor (NdisMQueueDpcEx)
+ *   0x24 (write)   the IRQL MiniportInterrupt ran at  0x3C (write) its MessageId + 1
+ *   0x28 (write)   DPCs run, counted in MiniportSynchronizeInterrupt, whose IRQL goes to 0x34
+ *   0x2C (write)   the IRQL MiniportInterruptDPC ran at
+ *   0x30 (write)   InterruptType | MessageCount << 8, as NdisMRegisterInterruptEx granted
+ *   0x38 (write)   the processors NdisMQueueDpcEx queued the DPC on
+ *
  * A hardware adapter without resources fails to initialize (NDIS_STATUS_RESOURCES). */
 #include "../rogue/rogue.h" /* the no-op handlers and attributes every test miniport shares */
 
@@ -18,18 +28,129 @@ typedef struct _BUS_ADAPTER {
     ULONG RegistersLength;
     PUCHAR Ports;
     ULONG FirstPort, PortCount;
+    NDIS_HANDLE Interrupt;
 } BUS_ADAPTER, *PBUS_ADAPTER;
+
+#define BUS_CAUSE 0x20
+#define BUS_ISR_IRQL 0x24
+#define BUS_DPCS 0x28
+#define BUS_DPC_IRQL 0x2C
+#define BUS_GRANTED 0x30
+#define BUS_SYNC_IRQL 0x34
+#define BUS_QUEUED 0x38
+#define BUS_MESSAGE 0x3C
+#define BUS_CAUSE_EVERY_PROCESSOR 0x2
 
 static NDIS_OID BusOids[] = { OID_GEN_CURRENT_PACKET_FILTER };
 static const UCHAR BusMac[6] = { 0x02, 0, 0, 0, 0, 1 };
 
 static VOID BusRelease(PBUS_ADAPTER Adapter)
 {
+    if (Adapter->Interrupt != NULL)
+        NdisMDeregisterInterruptEx(Adapter->Interrupt);
     if (Adapter->Registers != NULL)
         NdisMUnmapIoSpace(Adapter->Handle, Adapter->Registers, Adapter->RegistersLength);
     if (Adapter->Ports != NULL)
         NdisMDeregisterIoPortRange(Adapter->Handle, Adapter->FirstPort, Adapter->PortCount, Adapter->Ports);
     NdisFreeMemory(Adapter, 0, 0);
+}
+
+/* Both ISRs: the cause register says whether the device raised it. */
+static BOOLEAN BusService(PBUS_ADAPTER Adapter, ULONG MessageId, PBOOLEAN QueueDefaultInterruptDpc, PULONG TargetProcessors)
+{
+    ULONG Cause;
+    NdisReadRegisterUlong(Adapter->Registers + BUS_CAUSE, &Cause);
+    NdisWriteRegisterUlong(Adapter->Registers + BUS_ISR_IRQL, KeGetCurrentIrql());
+    NdisWriteRegisterUlong(Adapter->Registers + BUS_MESSAGE, MessageId + 1);
+    *TargetProcessors = 0;
+    *QueueDefaultInterruptDpc = Cause != 0;
+    return Cause != 0;
+}
+
+static BOOLEAN BusIsr(NDIS_HANDLE Context, PBOOLEAN QueueDefaultInterruptDpc, PULONG TargetProcessors)
+{
+    return BusService(Context, 0, QueueDefaultInterruptDpc, TargetProcessors);
+}
+
+static BOOLEAN BusMessageIsr(NDIS_HANDLE Context, ULONG MessageId, PBOOLEAN QueueDefaultInterruptDpc,
+                             PULONG TargetProcessors)
+{
+    return BusService(Context, MessageId, QueueDefaultInterruptDpc, TargetProcessors);
+}
+
+static BOOLEAN BusCountDpc(NDIS_HANDLE Context)
+{
+    PBUS_ADAPTER Adapter = Context;
+    ULONG Dpcs;
+    NdisReadRegisterUlong(Adapter->Registers + BUS_DPCS, &Dpcs);
+    NdisWriteRegisterUlong(Adapter->Registers + BUS_DPCS, Dpcs + 1);
+    NdisWriteRegisterUlong(Adapter->Registers + BUS_SYNC_IRQL, KeGetCurrentIrql());
+    return TRUE;
+}
+
+/* A DPC with context NULL is the ISR's; (PVOID)1 marks those NdisMQueueDpcEx queued. */
+static VOID BusDpcWork(PBUS_ADAPTER Adapter, ULONG MessageId, PVOID DpcContext)
+{
+    NdisWriteRegisterUlong(Adapter->Registers + BUS_DPC_IRQL, KeGetCurrentIrql());
+    if (!NdisMSynchronizeWithInterruptEx(Adapter->Interrupt, MessageId, BusCountDpc, Adapter))
+        return;
+    ULONG Flags;
+    NdisReadRegisterUlong(Adapter->Registers + BUS_CAUSE + 0x40, &Flags); /* the last cause, kept */
+    if (DpcContext == NULL && (Flags & BUS_CAUSE_EVERY_PROCESSOR)) {
+        GROUP_AFFINITY Every = { .Mask = ((KAFFINITY)1 << KeQueryActiveProcessorCountEx(0)) - 1 };
+        KAFFINITY Queued = NdisMQueueDpcEx(Adapter->Interrupt, MessageId, &Every, (PVOID)1);
+        NdisWriteRegisterUlong(Adapter->Registers + BUS_QUEUED, (ULONG)Queued);
+    }
+}
+
+static VOID BusDpc(NDIS_HANDLE Context, PVOID DpcContext, PVOID Throttle, PVOID Reserved)
+{
+    UNREFERENCED_PARAMETER(Throttle);
+    UNREFERENCED_PARAMETER(Reserved);
+    BusDpcWork(Context, 0, DpcContext);
+}
+
+static VOID BusMessageDpc(NDIS_HANDLE Context, ULONG MessageId, PVOID DpcContext, PVOID Throttle, PVOID Reserved)
+{
+    UNREFERENCED_PARAMETER(Throttle);
+    UNREFERENCED_PARAMETER(Reserved);
+    BusDpcWork(Context, MessageId, DpcContext);
+}
+
+/* The device's interrupts are always on: nothing to mask. */
+static VOID BusInterruptsOnOff(NDIS_HANDLE Context)
+{
+    UNREFERENCED_PARAMETER(Context);
+}
+
+static VOID BusMessagesOnOff(NDIS_HANDLE Context, ULONG MessageId)
+{
+    UNREFERENCED_PARAMETER(Context);
+    UNREFERENCED_PARAMETER(MessageId);
+}
+
+static NDIS_STATUS BusRegisterInterrupt(PBUS_ADAPTER Adapter)
+{
+    NDIS_MINIPORT_INTERRUPT_CHARACTERISTICS Chars;
+    NdisZeroMemory(&Chars, sizeof(Chars));
+    Chars.Header.Type = NDIS_OBJECT_TYPE_MINIPORT_INTERRUPT;
+    Chars.Header.Revision = NDIS_MINIPORT_INTERRUPT_REVISION_1;
+    Chars.Header.Size = NDIS_SIZEOF_MINIPORT_INTERRUPT_CHARACTERISTICS_REVISION_1;
+    Chars.InterruptHandler = BusIsr;
+    Chars.InterruptDpcHandler = BusDpc;
+    Chars.DisableInterruptHandler = BusInterruptsOnOff;
+    Chars.EnableInterruptHandler = BusInterruptsOnOff;
+    Chars.MsiSupported = TRUE;
+    Chars.MessageInterruptHandler = BusMessageIsr;
+    Chars.MessageInterruptDpcHandler = BusMessageDpc;
+    Chars.DisableMessageInterruptHandler = BusMessagesOnOff;
+    Chars.EnableMessageInterruptHandler = BusMessagesOnOff;
+    NDIS_STATUS Status = NdisMRegisterInterruptEx(Adapter->Handle, Adapter, &Chars, &Adapter->Interrupt);
+    if (Status != NDIS_STATUS_SUCCESS)
+        return Status;
+    ULONG Messages = Chars.InterruptType == NDIS_CONNECT_MESSAGE_BASED ? Chars.MessageInfoTable->MessageCount : 0;
+    NdisWriteRegisterUlong(Adapter->Registers + BUS_GRANTED, Chars.InterruptType | Messages << 8);
+    return NDIS_STATUS_SUCCESS;
 }
 
 static NDIS_STATUS BusInitializeEx(NDIS_HANDLE Handle, NDIS_HANDLE DriverContext, PNDIS_MINIPORT_INIT_PARAMETERS Params)
@@ -86,6 +207,9 @@ static NDIS_STATUS BusInitializeEx(NDIS_HANDLE Handle, NDIS_HANDLE DriverContext
         Status = NDIS_STATUS_FAILURE;
         goto fail;
     }
+    Status = BusRegisterInterrupt(Adapter);
+    if (Status != NDIS_STATUS_SUCCESS)
+        goto fail;
     return NDIS_STATUS_SUCCESS;
 fail:
     BusRelease(Adapter);
@@ -100,12 +224,9 @@ static VOID BusHaltEx(NDIS_HANDLE Context, NDIS_HALT_ACTION Action)
 
 static VOID BusSend(NDIS_HANDLE Context, PNET_BUFFER_LIST Nbls, NDIS_PORT_NUMBER Port, ULONG Flags)
 {
-    PBUS_ADAPTER Adapter = Context;
     UNREFERENCED_PARAMETER(Port);
     UNREFERENCED_PARAMETER(Flags);
-    for (PNET_BUFFER_LIST Nbl = Nbls; Nbl != NULL; Nbl = NET_BUFFER_LIST_NEXT_NBL(Nbl))
-        NET_BUFFER_LIST_STATUS(Nbl) = NDIS_STATUS_SUCCESS; /* the test device has no wire */
-    NdisMSendNetBufferListsComplete(Adapter->Handle, Nbls, NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL);
+    RogueCompleteSends(((PBUS_ADAPTER)Context)->Handle, Nbls); /* the test device has no wire */
 }
 
 NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)

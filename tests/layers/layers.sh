@@ -5,6 +5,7 @@
 #
 #   tools/openndis  ->  edge  ->  ndis  ->  kernel  ->  verifier
 #                      loader  ---------->  kernel
+#                      devices (device models: only the host API of common/include/openndis/device.h)
 # src/common holds header-only helpers below every layer (each may include it).
 # src/client (libopenndis-client, linked into user programs) stands apart: it speaks the
 # control socket's protocol (common/wire.h) and uses no layer of the runtime.
@@ -26,7 +27,8 @@ allowed() {
     loader) echo "kernel verifier common" ;;
     ndis) echo "kernel verifier common" ;;
     edge) echo "ndis kernel verifier common" ;;
-    openndis) echo "edge ndis loader kernel verifier json common client" ;;
+    devices) echo "common" ;;
+    openndis) echo "edge ndis loader kernel verifier json common client devices" ;;
     client) echo "common" ;;
     openndis-port) echo "json common" ;;
     openndis-build) echo "common" ;;
@@ -35,10 +37,10 @@ allowed() {
 }
 prefix_of() {
     case $1 in
-    verifier) echo vf ;; kernel) echo ke ;; loader) echo ld ;; ndis) echo ndis ;; edge) echo edge ;; common) echo array ;;
+    verifier) echo vf ;; kernel) echo ke ;; loader) echo ld ;; ndis) echo ndis ;; edge) echo edge ;; common) echo array ;; devices) echo devices ;;
     esac
 }
-layers="verifier kernel loader ndis edge common"
+layers="verifier kernel loader ndis edge common devices"
 
 # The code of a C file without comments and with string literals emptied.
 code_of() {

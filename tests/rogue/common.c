@@ -236,3 +236,10 @@ NDIS_STATUS RogueSetBasicAttributes(NDIS_HANDLE AdapterHandle, NDIS_HANDLE Conte
     General.SupportedOidListLength = OidsLength;
     return NdisMSetMiniportAttributes(AdapterHandle, (PNDIS_MINIPORT_ADAPTER_ATTRIBUTES)&General);
 }
+
+VOID RogueCompleteSends(NDIS_HANDLE AdapterHandle, PNET_BUFFER_LIST Nbls)
+{
+    for (PNET_BUFFER_LIST Nbl = Nbls; Nbl != NULL; Nbl = NET_BUFFER_LIST_NEXT_NBL(Nbl))
+        NET_BUFFER_LIST_STATUS(Nbl) = NDIS_STATUS_SUCCESS;
+    NdisMSendNetBufferListsComplete(AdapterHandle, Nbls, NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL);
+}

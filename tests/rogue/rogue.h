@@ -40,6 +40,9 @@ NDIS_HANDLE RogueReceivePool(NDIS_HANDLE AdapterHandle, ULONG Tag);
 PNET_BUFFER_LIST RogueCopyFrame(NDIS_HANDLE Pool, NDIS_HANDLE AdapterHandle, PNET_BUFFER Nb, ULONG MinLength,
                                 PUCHAR *Data);
 
+/* Completes a send at once, every NBL successful: for test devices without a wire. */
+VOID RogueCompleteSends(NDIS_HANDLE AdapterHandle, PNET_BUFFER_LIST Nbls);
+
 MINIPORT_UNLOAD RogueUnload;
 MINIPORT_CHECK_FOR_HANG RogueCheckForHang;
 MINIPORT_DIRECT_OID_REQUEST RogueDirectOidRequest;

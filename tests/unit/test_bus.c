@@ -3,6 +3,7 @@
  * finds its BARs in AllocatedResources, reads its identity from configuration space, maps
  * the memory BAR, registers the port range, and leaves proof of each access in the model. */
 #include <setjmp.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <string.h>
@@ -19,12 +20,22 @@ struct test_device {
     uint32_t regs[64];
     uint8_t ports[16];
     unsigned reads, writes;
+    _Atomic uint32_t cause; /* read (and cleared) at 0x20; the last nonzero one stays at 0x60 */
+    struct openndis_device *bus;
 };
+
+#define REG(d, offset) ((d)->regs[(offset) / 4])
 
 static uint32_t test_read(void *device, unsigned bar, uint32_t offset, unsigned width)
 {
     struct test_device *d = device;
     d->reads++;
+    if (bar == 0 && offset == 0x20) {
+        uint32_t cause = atomic_exchange(&d->cause, 0);
+        if (cause != 0)
+            REG(d, 0x60) = cause;
+        return cause;
+    }
     if (bar == 0) {
         uint32_t v = offset < 4 ? 0x1234ABCDu : d->regs[offset / 4];
         return v >> (8 * (offset % 4));
@@ -49,6 +60,11 @@ static void test_write(void *device, unsigned bar, uint32_t offset, unsigned wid
         d->ports[offset + i] = (uint8_t)(value >> (8 * i));
 }
 
+static void test_attached(void *device, struct openndis_device *bus)
+{
+    ((struct test_device *)device)->bus = bus;
+}
+
 static const struct openndis_device_model test_model = {
     .name = "test",
     .vendor_id = 0x1AF4,
@@ -60,6 +76,7 @@ static const struct openndis_device_model test_model = {
     .bars = { [0] = { .size = sizeof(((struct test_device *)0)->regs) }, [2] = { .size = 16, .io = true } },
     .read = test_read,
     .write = test_write,
+    .attached = test_attached,
 };
 
 static struct ld_image *load_bus_miniport(void)
@@ -142,9 +159,84 @@ static void test_no_device_and_accesses_outside(void **state)
     ld_free(image);
 }
 
+/* Raises interrupt `message` with `cause` and waits until its ISR and DPCs are done. */
+static void raise_and_wait(struct test_device *dev, unsigned message, uint32_t cause, bool delivered)
+{
+    atomic_store(&dev->cause, cause);
+    assert_int_equal(openndis_device_interrupt(dev->bus, message), delivered);
+    KeFlushQueuedDpcs();
+}
+
+static void run_interrupts(unsigned messages)
+{
+    NDIS_STATUS st;
+    struct ld_image *image = load_bus_miniport();
+    struct test_device dev;
+    memset(&dev, 0, sizeof dev);
+    struct openndis_device_model model = test_model;
+    model.messages = messages;
+    ndis_device_attach_next(&model, &dev);
+    struct ndis_adapter *a = ndis_adapter_initialize(&image->object, &st);
+    assert_non_null(a);
+    assert_non_null(dev.bus);
+    /* what NdisMRegisterInterruptEx granted: the line, or every message offered */
+    assert_int_equal(REG(&dev, 0x30), messages == 0 ? NDIS_CONNECT_LINE_BASED : NDIS_CONNECT_MESSAGE_BASED | messages << 8);
+    PNDIS_RESOURCE_LIST res = a->init_parameters.AllocatedResources;
+    ULONG lines = 0, msis = 0;
+    for (ULONG i = 0; i < res->Count; i++)
+        if (res->PartialDescriptors[i].Type == CmResourceTypeInterrupt)
+            (res->PartialDescriptors[i].Flags & CM_RESOURCE_INTERRUPT_MESSAGE) ? msis++ : lines++;
+    assert_int_equal(lines, 1);
+    assert_int_equal(msis, messages);
+
+    unsigned last = messages == 0 ? 0 : messages - 1;
+    raise_and_wait(&dev, last, 1, true);
+    assert_int_equal(REG(&dev, 0x24), 5);                    /* the ISR at DIRQL */
+    assert_int_equal(REG(&dev, 0x3C), last + 1);            /* with its MessageId */
+    assert_int_equal(REG(&dev, 0x2C), DISPATCH_LEVEL);      /* the DPC at DISPATCH_LEVEL */
+    assert_int_equal(REG(&dev, 0x28), 1);                   /* one DPC, counted... */
+    assert_int_equal(REG(&dev, 0x34), 5);                   /* ...synchronized at DIRQL */
+    struct ndis_hw_assist_info hw;
+    ndis_adapter_hw_assist(a, &hw);
+    assert_int_equal(hw.interrupts_claimed, 1);
+
+    raise_and_wait(&dev, last, 0, true); /* a shared line: another device's interrupt */
+    assert_int_equal(REG(&dev, 0x28), 1);
+    ndis_adapter_hw_assist(a, &hw);
+    assert_int_equal(hw.interrupts_serviced, 2);
+    assert_int_equal(hw.interrupts_claimed, 1);
+
+    /* the DPC asks for itself on every processor: queued on each, and run there */
+    ULONG processors = KeQueryActiveProcessorCountEx(0);
+    raise_and_wait(&dev, last, 2, true);
+    assert_int_equal(REG(&dev, 0x38), (1u << processors) - 1);
+    assert_int_equal(REG(&dev, 0x28), 2 + processors);
+
+    assert_false(openndis_device_interrupt(dev.bus, messages + 1)); /* no such message */
+    assert_int_equal(ndis_adapter_halt(a, NdisHaltDeviceDisabled), NDIS_STATUS_SUCCESS);
+    assert_null(dev.bus); /* the model was told the adapter went */
+    assert_true(ld_unload(image));
+    ld_free(image);
+    assert_int_equal(vf_violation_count(), 0);
+}
+
+static void test_line_based_interrupt(void **state)
+{
+    (void)state;
+    run_interrupts(0);
+}
+
+static void test_message_based_interrupts(void **state)
+{
+    (void)state;
+    run_interrupts(4);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_line_based_interrupt),
+        cmocka_unit_test(test_message_based_interrupts),
         cmocka_unit_test(test_miniport_drives_the_device),
         cmocka_unit_test(test_no_device_and_accesses_outside),
     };

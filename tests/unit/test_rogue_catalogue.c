@@ -96,8 +96,10 @@ static void parse_sources(void)
 static int verify(const char *so, bool sweep, struct json_object **out)
 {
     char cmd[1024];
-    snprintf(cmd, sizeof cmd, "%s verify --json --timeout 5 %s %s/%s 2>/dev/null", OPENNDIS_CLI,
-             sweep ? "--max-steps 200" : "--no-sweep", ROGUE_DIR, so);
+    /* hardware rogues drive a device */
+    const char *device = strncmp(so, "rogue_irq_", 10) == 0 ? "--device scratch" : "";
+    snprintf(cmd, sizeof cmd, "%s verify --json --timeout 5 %s %s %s/%s 2>/dev/null", OPENNDIS_CLI,
+             sweep ? "--max-steps 200" : "--no-sweep", device, ROGUE_DIR, so);
     FILE *p = popen(cmd, "r");
     assert_non_null(p);
     static char buf[1 << 20];

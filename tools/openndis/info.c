@@ -160,6 +160,7 @@ static void info_usage(FILE *out)
           "  --timeout SECONDS    stop a driver that hangs (default 30, 0 = never)\n"
           "  --trace LEVEL        show the driver's WPP trace records up to LEVEL\n"
           "  --processors N       processors to model (default: the machine's, at most 64)\n"
+          "  --device NAME[,OPT]  give each adapter a device model (--device help lists them)\n"
           "  --no-fork            run the driver in this process (for gdb); a crash then\n"
           "                       ends openndis too\n"
           "  -h, --help           this text\n"

@@ -9,6 +9,7 @@
 #include "openndis.h"
 #include "ndis/ndis.h"
 #include "kernel/ke.h"
+#include "devices/devices.h"
 
 bool parse_ulong(const char *s, unsigned long *out)
 {
@@ -39,6 +40,35 @@ static bool processors_ok(const char *text)
     return parse_ulong(text, &n) && n >= 1 && n <= KE_MAX_PROCESSORS;
 }
 
+/* --device NAME[,OPTIONS]: every adapter gets an instance of a built-in device model. One
+ * instance is made here, so that wrong options are told now and not at each adapter. */
+static bool device_option(const char *cmd, const char *spec)
+{
+    size_t name_length = strcspn(spec, ",");
+    if (strcmp(spec, "help") == 0 || strcmp(spec, "list") == 0) {
+        printf("device models (--device NAME[,OPTIONS]):\n");
+        devices_list(stdout);
+        exit(EXIT_PASS);
+    }
+    const struct openndis_device_model *m = devices_find(spec, name_length);
+    if (m == NULL) {
+        fprintf(stderr, "openndis %s: no device model '%.*s'; these are built in:\n", cmd, (int)name_length, spec);
+        devices_list(stderr);
+        return false;
+    }
+    const char *options = spec[name_length] == ',' ? spec + name_length + 1 : "";
+    char why[256] = "";
+    unsigned messages = m->messages;
+    void *trial = m->create(options, &messages, why, sizeof why);
+    if (trial == NULL) {
+        fprintf(stderr, "openndis %s: --device %s: %s\n", cmd, spec, why);
+        return false;
+    }
+    m->destroy(trial);
+    ndis_device_attach_every(m, options);
+    return true;
+}
+
 int common_option(const char *cmd, int c, const char *arg, struct common_options *o)
 {
     unsigned long n;
@@ -62,6 +92,7 @@ int common_option(const char *cmd, int c, const char *arg, struct common_options
         }
         setenv("OPENNDIS_PROCESSORS", arg, 1);
         return 1;
+    case OPT_DEVICE: return device_option(cmd, arg) ? 1 : -1;
     case 'v': return apply_ndis_version(arg) ? 1 : -1;
     case 'f':
         if (!parse_ulong(arg, &n) || n == 0) {

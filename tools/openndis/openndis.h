@@ -131,8 +131,9 @@ struct common_options {
     { "json", no_argument, NULL, 'j' }, { "ndis-version", required_argument, NULL, 'v' }, \
     { "fail-call", required_argument, NULL, 'f' }, { "timeout", required_argument, NULL, 't' }, \
     { "no-fork", no_argument, NULL, 'n' }, { "trace", required_argument, NULL, 'T' }, \
-    { "processors", required_argument, NULL, OPT_PROCESSORS }
+    { "processors", required_argument, NULL, OPT_PROCESSORS }, { "device", required_argument, NULL, OPT_DEVICE }
 #define OPT_PROCESSORS 0x100
+#define OPT_DEVICE 0x101
 /* Handles option `c` if it is a common one: 1 handled, 0 not common, -1 bad (reported). */
 int common_option(const char *cmd, int c, const char *arg, struct common_options *o);
 

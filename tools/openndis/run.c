@@ -640,6 +640,7 @@ static void run_usage(FILE *out)
           "                       million frames the adapters send; 0 = never)\n"
           "  --trace LEVEL        show the driver's WPP trace records up to LEVEL\n"
           "  --processors N       processors to model (default: the machine's, at most 64)\n"
+          "  --device NAME[,OPT]  give each adapter a device model (--device help lists them)\n"
           "  --no-fork            run the driver in this process (for gdb)\n"
           "  -h, --help           this text\n"
           "\n"

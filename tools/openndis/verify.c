@@ -909,6 +909,7 @@ static void verify_usage(FILE *out)
           "  --inf FILE           the driver's INF: its parameter defaults\n"
           "  --trace LEVEL        show the driver's WPP trace records up to LEVEL\n"
           "  --processors N       processors to model (default: the machine's, at most 64)\n"
+          "  --device NAME[,OPT]  give each adapter a device model (--device help lists them)\n"
           "  --ndis-version X.Y   NDIS version to emulate (default 6.89)\n"
           "  --time-scale S       scale NDIS timeouts (12 s OID, 10 s pause) by S (default 0.05)\n"
           "  --verbose            keep the driver's own output in every step, not only the clean run\n"

@@ -10,11 +10,16 @@
  * mapped BAR is not memory: the driver must use the accessors, as the DDI says, and a
  * direct dereference faults.
  *
+ * A model raises interrupts with openndis_device_interrupt on the handle `attached` gave it:
+ * a line-based interrupt (message 0) unless the model offers MSI-X messages and the driver
+ * asks for them (MsiSupported), in which case each message is its own interrupt.
+ *
  * This header is for hosts (tests, tools), not for drivers. */
 #ifndef OPENNDIS_DEVICE_H
 #define OPENNDIS_DEVICE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -24,6 +29,10 @@ extern "C" {
 #define OPENNDIS_DEVICE_BARS 6
 #define OPENNDIS_DEVICE_BAR_MAX_MEMORY 0x100000u /* 1 MiB per memory BAR */
 #define OPENNDIS_DEVICE_BAR_MAX_PORTS 0x100u     /* 256 ports per I/O BAR */
+#define OPENNDIS_DEVICE_MAX_MESSAGES 32u        /* MSI-X messages a model may offer */
+
+/* OpenNDIS's side of an attached device: what a model raises interrupts through. */
+struct openndis_device;
 
 struct openndis_device_bar {
     uint32_t size; /* bytes (memory) or ports (I/O); 0: the BAR is not implemented */
@@ -36,11 +45,29 @@ struct openndis_device_model {
     uint8_t revision_id;
     uint32_t class_code; /* base class, subclass, programming interface: 0x020000 is Ethernet */
     struct openndis_device_bar bars[OPENNDIS_DEVICE_BARS];
+    unsigned messages; /* MSI-X messages offered (0: a line-based interrupt only) */
     /* An access of `width` bytes (1, 2 or 4) at `offset` inside BAR `bar`, on the thread and
      * at the IRQL of the driver's call. */
     uint32_t (*read)(void *device, unsigned bar, uint32_t offset, unsigned width);
     void (*write)(void *device, unsigned bar, uint32_t offset, unsigned width, uint32_t value);
+    /* Optional. `bus` is the device's handle once an adapter has it, NULL when the adapter
+     * goes: from then on the model must not use it (a model with threads stops them here). */
+    void (*attached)(void *device, struct openndis_device *bus);
+    /* For models OpenNDIS instantiates itself (openndis run --device NAME[,OPTIONS]): one
+     * instance per adapter, from the text after the name's comma ("" when none); it may
+     * change `*messages` (preset to `messages`) for this instance. NULL, with the reason in
+     * `error`, when the options are wrong or memory is short. */
+    void *(*create)(const char *options, unsigned *messages, char *error, size_t cap);
+    void (*destroy)(void *device);
+    const char *summary; /* one line for `--device help` */
 };
+
+/* Raises interrupt `message` (0 for the line-based one), from any thread: the driver's
+ * MiniportInterrupt (or MiniportMessageInterrupt) runs at DIRQL on the message's processor
+ * soon after, unless the same interrupt is already pending there (it is edge-triggered).
+ * False when the driver has no interrupt registered for it: the interrupt is lost, as on a
+ * real bus. */
+bool openndis_device_interrupt(struct openndis_device *bus, unsigned message);
 
 #ifdef __cplusplus
 }

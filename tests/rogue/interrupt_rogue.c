@@ -1,0 +1,157 @@
+/* A hardware miniport for the scratch device (openndis verify --device scratch), built once
+ * per BREAK_* macro: unbroken, MiniportInitializeEx maps the device's registers, registers its
+ * interrupt, raises one through the device's interrupt-cause-set register and waits until its
+ * DPC has run; MiniportHaltEx deregisters the interrupt. Each broken build makes one
+ * interrupt mistake. */
+#include "rogue.h"
+
+#define SCRATCH_CAUSE 0x020
+#define SCRATCH_RAISE 0x080
+
+typedef struct _IRQ_ADAPTER {
+    NDIS_HANDLE Handle;
+    PUCHAR Registers;
+    ULONG RegistersLength;
+    NDIS_HANDLE Interrupt;
+    NDIS_SPIN_LOCK Lock;
+    volatile LONG Dpcs;
+} IRQ_ADAPTER, *PIRQ_ADAPTER;
+
+static NDIS_OID IrqOids[] = { OID_GEN_CURRENT_PACKET_FILTER };
+static const UCHAR IrqMac[6] = { 0x02, 0, 0, 0, 0x1E, 1 };
+
+static BOOLEAN IrqNothing(NDIS_HANDLE Context)
+{
+    UNREFERENCED_PARAMETER(Context);
+    return TRUE;
+}
+
+static BOOLEAN IrqIsr(NDIS_HANDLE Context, PBOOLEAN QueueDefaultInterruptDpc, PULONG TargetProcessors)
+{
+    PIRQ_ADAPTER Adapter = Context;
+    ULONG Cause;
+    NdisReadRegisterUlong(Adapter->Registers + SCRATCH_CAUSE, &Cause);
+    *TargetProcessors = 0;
+    *QueueDefaultInterruptDpc = Cause != 0;
+#ifdef BREAK_ISR_DISPATCH_WORK
+    NdisAcquireSpinLock(&Adapter->Lock); /* expect ND1101: rogue_irq_isr_dispatch_work */
+    NdisReleaseSpinLock(&Adapter->Lock);
+#endif
+#ifdef BREAK_SYNC_IN_ISR
+    NdisMSynchronizeWithInterruptEx(Adapter->Interrupt, 0, IrqNothing, Adapter); /* expect ND2304: rogue_irq_sync_in_isr */
+#endif
+    return Cause != 0;
+}
+
+static VOID IrqDpc(NDIS_HANDLE Context, PVOID DpcContext, PVOID Throttle, PVOID Reserved)
+{
+    PIRQ_ADAPTER Adapter = Context;
+    UNREFERENCED_PARAMETER(DpcContext);
+    UNREFERENCED_PARAMETER(Throttle);
+    UNREFERENCED_PARAMETER(Reserved);
+    NdisMSynchronizeWithInterruptEx(Adapter->Interrupt, 0, IrqNothing, Adapter);
+    InterlockedIncrement(&Adapter->Dpcs);
+}
+
+static VOID IrqOnOff(NDIS_HANDLE Context)
+{
+    UNREFERENCED_PARAMETER(Context);
+}
+
+static VOID IrqRelease(PIRQ_ADAPTER Adapter)
+{
+    if (Adapter->Interrupt != NULL) {
+#ifndef BREAK_NOT_DEREGISTERED
+        NdisMDeregisterInterruptEx(Adapter->Interrupt);
+#endif
+#ifdef BREAK_DPC_AFTER_DEREGISTER
+        GROUP_AFFINITY First = { .Mask = 1 };
+        NdisMQueueDpcEx(Adapter->Interrupt, 0, &First, NULL); /* expect ND2303: rogue_irq_dpc_after_deregister */
+#endif
+    }
+    if (Adapter->Registers != NULL)
+        NdisMUnmapIoSpace(Adapter->Handle, Adapter->Registers, Adapter->RegistersLength);
+    NdisFreeSpinLock(&Adapter->Lock);
+    NdisFreeMemory(Adapter, 0, 0);
+}
+
+static VOID IrqSend(NDIS_HANDLE Context, PNET_BUFFER_LIST Nbls, NDIS_PORT_NUMBER Port, ULONG Flags)
+{
+    UNREFERENCED_PARAMETER(Port);
+    UNREFERENCED_PARAMETER(Flags);
+    RogueCompleteSends(((PIRQ_ADAPTER)Context)->Handle, Nbls); /* the scratch device has no wire */
+}
+
+static NDIS_STATUS IrqInitializeEx(NDIS_HANDLE Handle, NDIS_HANDLE DriverContext, PNDIS_MINIPORT_INIT_PARAMETERS Params)
+{
+    UNREFERENCED_PARAMETER(DriverContext);
+    PNDIS_RESOURCE_LIST Resources = Params->AllocatedResources;
+    if (Resources == NULL)
+        return NDIS_STATUS_RESOURCES; /* run without --device */
+    PIRQ_ADAPTER Adapter = NdisAllocateMemoryWithTagPriority(Handle, sizeof(*Adapter), 'qrIR', NormalPoolPriority);
+    if (Adapter == NULL)
+        return NDIS_STATUS_RESOURCES;
+    NdisZeroMemory(Adapter, sizeof(*Adapter));
+    Adapter->Handle = Handle;
+    NdisAllocateSpinLock(&Adapter->Lock);
+    NDIS_STATUS Status = RogueSetBasicAttributes(Handle, Adapter, IrqMac, IrqOids, sizeof(IrqOids));
+    if (Status != NDIS_STATUS_SUCCESS)
+        goto fail;
+    NDIS_PHYSICAL_ADDRESS Memory = { 0 };
+    for (ULONG i = 0; i < Resources->Count; i++)
+        if (Resources->PartialDescriptors[i].Type == CmResourceTypeMemory && Adapter->RegistersLength == 0) {
+            Memory = Resources->PartialDescriptors[i].u.Memory.Start;
+            Adapter->RegistersLength = Resources->PartialDescriptors[i].u.Memory.Length;
+        }
+    Status = Adapter->RegistersLength < 0x100 ? NDIS_STATUS_RESOURCES
+                                               : NdisMMapIoSpace((PVOID *)&Adapter->Registers, Handle, Memory,
+                                                                 Adapter->RegistersLength);
+    if (Status != NDIS_STATUS_SUCCESS)
+        goto fail;
+    NDIS_MINIPORT_INTERRUPT_CHARACTERISTICS Chars;
+    NdisZeroMemory(&Chars, sizeof(Chars));
+    Chars.Header.Type = NDIS_OBJECT_TYPE_MINIPORT_INTERRUPT;
+    Chars.Header.Revision = NDIS_MINIPORT_INTERRUPT_REVISION_1;
+    Chars.Header.Size = NDIS_SIZEOF_MINIPORT_INTERRUPT_CHARACTERISTICS_REVISION_1;
+    Chars.InterruptHandler = IrqIsr;
+#ifndef BREAK_NO_DPC_HANDLER
+    Chars.InterruptDpcHandler = IrqDpc;
+#else
+    (void)IrqDpc;
+#endif
+    Chars.DisableInterruptHandler = IrqOnOff;
+    Chars.EnableInterruptHandler = IrqOnOff;
+    Status = NdisMRegisterInterruptEx(Handle, Adapter, &Chars, &Adapter->Interrupt); /* expect ND2302: rogue_irq_not_deregistered; expect ND2304: rogue_irq_no_dpc_handler */
+    if (Status != NDIS_STATUS_SUCCESS)
+        goto fail;
+    /* one interrupt, and its DPC, before the adapter is up */
+    NdisWriteRegisterUlong(Adapter->Registers + SCRATCH_RAISE, 1);
+    for (int i = 0; i < 2000 && Adapter->Dpcs == 0; i++)
+        NdisMSleep(1000);
+    if (Adapter->Dpcs == 0) {
+        Status = NDIS_STATUS_HARD_ERRORS;
+        goto fail;
+    }
+    return NDIS_STATUS_SUCCESS;
+fail:
+    IrqRelease(Adapter);
+    return Status;
+}
+
+static VOID IrqHaltEx(NDIS_HANDLE Context, NDIS_HALT_ACTION Action)
+{
+    UNREFERENCED_PARAMETER(Action);
+    IrqRelease(Context);
+}
+
+NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
+{
+    NDIS_MINIPORT_DRIVER_CHARACTERISTICS Chars;
+    RogueCharacteristics(&Chars);
+    Chars.InitializeHandlerEx = IrqInitializeEx;
+    Chars.HaltHandlerEx = IrqHaltEx;
+    Chars.SendNetBufferListsHandler = IrqSend;
+    return NdisMRegisterMiniportDriver(DriverObject, RegistryPath, NULL, &Chars, &RogueHandle);
+}
+
+/* expect clean: rogue_irq_none */
