@@ -4,7 +4,7 @@
  * lists of PnP and the PnP characteristics a driver sets with NdisSetOptionalHandlers,
  * over the WDM types of wdm/hardware.h. Written from the DDI reference pages; layouts are the
  * Windows x64 ones (checked at the end). Behind them OpenNDIS puts a device model
- * (src/ndis/bus.c, interrupt.c); DMA and shared memory still fail (src/ndis/hardware.c). */
+ * (src/ndis/bus.c, interrupt.c, dma.c); NdisMAllocateSharedMemoryAsyncEx still fails. */
 #ifndef OPENNDIS_NDIS_HARDWARE_H
 #define OPENNDIS_NDIS_HARDWARE_H
 

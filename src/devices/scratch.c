@@ -1,14 +1,18 @@
-/* The scratch device: a PCI function with nothing behind it but registers and interrupts,
+/* The scratch device: a PCI function with nothing behind it but registers, interrupts and DMA,
  * for testing a driver's bus code (openndis run --device scratch[,msix=N]).
  *
  *   BAR0, 4 KiB of memory registers, each 32 bits:
  *     0x000 (read)   0x5C4A7C11, its ID
  *     0x004 (read)   the MSI-X messages it offers
  *     0x020 (read)   the interrupt cause; reading clears it
+ *     0x040, 0x044   a bus address (low, high half)  0x048  a length, at most 2 KiB
+ *     0x04C (write)  a DMA engine: 1 reads the length's bytes at the address into the
+ *                    buffer at 0x800, 2 writes the buffer there; 0x050 reads 1 when the last
+ *                    one reached memory the driver mapped, 2 when it did not
  *     0x080 + 4 m    a write of v sets cause bits v and raises message m (the line when m is
  *                    0 and the driver did not take MSI-X): software-raised interrupts, as
  *                    the interrupt-cause-set registers of real NICs give
- *     elsewhere      plain storage
+ *     elsewhere      plain storage (0x800-0xFFF: the DMA buffer)
  *   BAR2, 64 I/O ports of plain storage. */
 #include <stdatomic.h>
 #include <stdio.h>
@@ -22,6 +26,11 @@
 #define SCRATCH_ID 0x5C4A7C11u
 #define SCRATCH_CAUSE 0x020u
 #define SCRATCH_RAISE 0x080u
+#define SCRATCH_DMA_ADDRESS 0x040u
+#define SCRATCH_DMA_LENGTH 0x048u
+#define SCRATCH_DMA_GO 0x04Cu
+#define SCRATCH_DMA_STATUS 0x050u
+#define SCRATCH_DMA_BUFFER 0x800u
 
 struct scratch {
     unsigned messages;
@@ -69,6 +78,28 @@ static void scratch_write(void *device, unsigned bar, uint32_t offset, unsigned 
     }
     if (word < 2)
         return; /* read-only */
+    if (offset == SCRATCH_DMA_GO && width == 4 && (value == 1 || value == 2)) {
+        uint64_t at = atomic_load(&s->regs[SCRATCH_DMA_ADDRESS / 4]) |
+                      (uint64_t)atomic_load(&s->regs[SCRATCH_DMA_ADDRESS / 4 + 1]) << 32;
+        uint32_t length = atomic_load(&s->regs[SCRATCH_DMA_LENGTH / 4]);
+        uint8_t buffer[SCRATCH_REGS - SCRATCH_DMA_BUFFER];
+        if (length > sizeof buffer)
+            length = sizeof buffer;
+        for (uint32_t i = 0; i < length; i++)
+            buffer[i] = (uint8_t)(atomic_load(&s->regs[(SCRATCH_DMA_BUFFER + i) / 4]) >> (8 * (i % 4)));
+        struct openndis_device *bus = atomic_load(&s->bus);
+        bool ok = bus != NULL && (value == 1 ? openndis_device_dma_read(bus, at, buffer, length)
+                                             : openndis_device_dma_write(bus, at, buffer, length));
+        if (value == 1 && ok)
+            for (uint32_t i = 0; i < length; i += 4) {
+                uint32_t v = 0;
+                for (uint32_t k = 0; k < 4 && i + k < length; k++)
+                    v |= (uint32_t)buffer[i + k] << (8 * k);
+                atomic_store(&s->regs[(SCRATCH_DMA_BUFFER + i) / 4], v);
+            }
+        atomic_store(&s->regs[SCRATCH_DMA_STATUS / 4], ok ? 1 : 2);
+        return;
+    }
     uint32_t shift = 8 * (offset % 4), mask = width == 4 ? 0xFFFFFFFFu : ((1u << (8 * width)) - 1) << shift;
     uint32_t old = atomic_load(&s->regs[word]);
     while (!atomic_compare_exchange_weak(&s->regs[word], &old, (old & ~mask) | ((value << shift) & mask)))
@@ -121,5 +152,5 @@ const struct openndis_device_model openndis_device_scratch = {
     .attached = scratch_attached,
     .create = scratch_create,
     .destroy = scratch_destroy,
-    .summary = "registers and software-raised interrupts only (options: msix=N)",
+    .summary = "registers, software-raised interrupts and a DMA engine (options: msix=N)",
 };

@@ -229,6 +229,7 @@ struct ndis_adapter *ndis_adapter_initialize(PDRIVER_OBJECT object, NDIS_STATUS 
         ndis_adapter_remove_device(a);
         ndis_poll_halted(a, "MiniportInitializeEx");
         ndis_interrupt_halted(a, "MiniportInitializeEx");
+        ndis_dma_halted(a, "MiniportInitializeEx");
         ke_pool_release(&a->pool, "after MiniportInitializeEx failed (it must free what it allocated)");
         ndis_adapter_free(a);
         *status = st;
@@ -375,6 +376,7 @@ NDIS_STATUS ndis_adapter_halt(struct ndis_adapter *a, NDIS_HALT_ACTION action)
     ndis_adapter_remove_device(a);
     ndis_poll_halted(a, "MiniportHaltEx");
     ndis_interrupt_halted(a, "MiniportHaltEx");
+    ndis_dma_halted(a, "MiniportHaltEx");
     ke_pool_release(&a->pool, "when MiniportHaltEx returned (halt frees everything initialize allocated)");
     if (a->edge != NULL && a->edge->detached != NULL)
         a->edge->detached(a->edge_context, a);

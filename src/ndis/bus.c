@@ -25,6 +25,7 @@ struct ndis_device {
     const struct openndis_device_model *model;
     void *context;
     bool owned;        /* created by ndis_device_attach_every's model: destroyed with the adapter */
+    struct ndis_dma *dma; /* dma.c: what the device may reach */
     unsigned messages; /* MSI-X messages this instance offers */
     uint64_t base[OPENNDIS_DEVICE_BARS]; /* physical address, or first port */
     uint8_t config[256];
@@ -101,6 +102,13 @@ PNDIS_RESOURCE_LIST ndis_bus_adapter_begin(struct ndis_adapter *a)
             m->destroy(context);
         return NULL;
     }
+    dev->dma = ndis_dma_new();
+    if (dev->dma == NULL) {
+        free(dev);
+        if (owned)
+            m->destroy(context);
+        return NULL;
+    }
     dev->adapter = a;
     dev->model = m;
     dev->context = context;
@@ -156,6 +164,27 @@ PNDIS_RESOURCE_LIST ndis_bus_adapter_begin(struct ndis_adapter *a)
     return list;
 }
 
+struct ndis_dma *ndis_bus_dma(const struct ndis_adapter *a)
+{
+    return a->device->dma;
+}
+
+struct ndis_adapter *ndis_bus_adapter_of(struct openndis_device *bus)
+{
+    return ((struct ndis_device *)bus)->adapter;
+}
+
+/* The driver's register or port access whose model callback this thread is in: a device that
+ * acts on it at once (a DMA started by a doorbell write) is the driver's doing there. */
+static _Thread_local OPENNDIS_TLS const void *ndis_bus_site;
+static _Thread_local OPENNDIS_TLS const char *ndis_bus_fn;
+
+const void *ndis_bus_access_site(const char **fn)
+{
+    *fn = ndis_bus_fn;
+    return ndis_bus_site;
+}
+
 int ndis_bus_messages(const struct ndis_adapter *a)
 {
     if (a->device == NULL)
@@ -204,6 +233,8 @@ void ndis_bus_adapter_end(struct ndis_adapter *a)
     if (a->device->model->attached != NULL)
         a->device->model->attached(a->device->context, NULL); /* it raises nothing from here */
     ndis_interrupt_adapter_end(a);
+    ndis_dma_halted(a, "the adapter's end"); /* empty unless the adapter never halted */
+    ndis_dma_free(a->device->dma);
     pthread_rwlock_wrlock(&ndis_bus_lock);
     struct ndis_bus_window *gone = ndis_bus_unlink(a, false, 0);
     pthread_rwlock_unlock(&ndis_bus_lock);
@@ -271,12 +302,18 @@ static uint32_t ndis_bus_access(bool io, uintptr_t at, unsigned width, bool writ
                      write ? "the write goes nowhere" : "the read gives all ones");
         return all_ones;
     }
+    const void *outer_site = ndis_bus_site;
+    const char *outer_fn = ndis_bus_fn;
+    ndis_bus_site = site, ndis_bus_fn = fn;
+    uint32_t v = 0;
     if (write) {
         if (model->write != NULL)
             model->write(context, bar, offset, width, value);
-        return 0;
+    } else {
+        v = model->read != NULL ? model->read(context, bar, offset, width) & all_ones : all_ones;
     }
-    return model->read != NULL ? model->read(context, bar, offset, width) & all_ones : all_ones;
+    ndis_bus_site = outer_site, ndis_bus_fn = outer_fn;
+    return v;
 }
 
 /* ---- mapped device memory and I/O ports ------------------------------------------------------ */

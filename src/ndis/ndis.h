@@ -62,6 +62,7 @@ enum ndis_handle_kind {
     NDIS_HANDLE_PROTOCOL,
     NDIS_HANDLE_POLL,
     NDIS_HANDLE_INTERRUPT,
+    NDIS_HANDLE_SG_DMA,
 };
 bool ndis_handle_add(const void *handle, enum ndis_handle_kind kind);
 void ndis_handle_remove(const void *handle);
@@ -279,6 +280,17 @@ void ndis_bus_adapter_end(struct ndis_adapter *a);
 /* The MSI-X messages the adapter's device offers: 0 for a line-based interrupt only, -1 for
  * no device. */
 int ndis_bus_messages(const struct ndis_adapter *a);
+struct ndis_dma *ndis_bus_dma(const struct ndis_adapter *a); /* a->device's; a->device must be set */
+struct openndis_device;
+struct ndis_adapter *ndis_bus_adapter_of(struct openndis_device *bus);
+/* Inside a model's register callback: the driver's access (its site, and the accessor in
+ * *fn); else NULL. */
+const void *ndis_bus_access_site(const char **fn);
+/* dma.c: a device's DMA map, made with the device; once `handler` returned, what is still
+ * mapped (shared memory, SG lists) or registered is reported and released. */
+struct ndis_dma *ndis_dma_new(void);
+void ndis_dma_halted(struct ndis_adapter *a, const char *handler);
+void ndis_dma_free(struct ndis_dma *d);
 /* interrupt.c: a device raising interrupt `message` (false: none registered for it); once
  * `handler` returned, an interrupt still registered is reported and taken down; and when the
  * adapter goes, every interrupt object it had. */

@@ -19,6 +19,14 @@
  *   0x30 (write)   InterruptType | MessageCount << 8, as NdisMRegisterInterruptEx granted
  *   0x38 (write)   the processors NdisMQueueDpcEx queued the DPC on
  *
+ * and registers scatter/gather DMA and 256 bytes of shared memory, which it hands the test:
+ *
+ *   0x40, 0x48, 0x50 (write, low and high halves)  the DMA handle, the last scatter/gather
+ *                  list MiniportProcessSGList got, the shared memory's virtual address
+ *   0x74 (write)   the shared memory's bus address (low half; high at 0x78)
+ *   0x80 + 16 i    MiniportProcessSGList's descriptors: element i's address (low, high) and
+ *                  length, up to 8; then it rings the doorbell at 0x70 with their count
+ *
  * A hardware adapter without resources fails to initialize (NDIS_STATUS_RESOURCES). */
 #include "../rogue/rogue.h" /* the no-op handlers and attributes every test miniport shares */
 
@@ -29,7 +37,12 @@ typedef struct _BUS_ADAPTER {
     PUCHAR Ports;
     ULONG FirstPort, PortCount;
     NDIS_HANDLE Interrupt;
+    NDIS_HANDLE Dma;
+    PUCHAR Shared;
+    NDIS_PHYSICAL_ADDRESS SharedAddress;
 } BUS_ADAPTER, *PBUS_ADAPTER;
+
+#define BUS_SHARED_LENGTH 256
 
 #define BUS_CAUSE 0x20
 #define BUS_ISR_IRQL 0x24
@@ -46,6 +59,10 @@ static const UCHAR BusMac[6] = { 0x02, 0, 0, 0, 0, 1 };
 
 static VOID BusRelease(PBUS_ADAPTER Adapter)
 {
+    if (Adapter->Shared != NULL)
+        NdisMFreeSharedMemory(Adapter->Handle, BUS_SHARED_LENGTH, TRUE, Adapter->Shared, Adapter->SharedAddress);
+    if (Adapter->Dma != NULL)
+        NdisMDeregisterScatterGatherDma(Adapter->Dma);
     if (Adapter->Interrupt != NULL)
         NdisMDeregisterInterruptEx(Adapter->Interrupt);
     if (Adapter->Registers != NULL)
@@ -118,11 +135,6 @@ static VOID BusMessageDpc(NDIS_HANDLE Context, ULONG MessageId, PVOID DpcContext
 }
 
 /* The device's interrupts are always on: nothing to mask. */
-static VOID BusInterruptsOnOff(NDIS_HANDLE Context)
-{
-    UNREFERENCED_PARAMETER(Context);
-}
-
 static VOID BusMessagesOnOff(NDIS_HANDLE Context, ULONG MessageId)
 {
     UNREFERENCED_PARAMETER(Context);
@@ -132,14 +144,7 @@ static VOID BusMessagesOnOff(NDIS_HANDLE Context, ULONG MessageId)
 static NDIS_STATUS BusRegisterInterrupt(PBUS_ADAPTER Adapter)
 {
     NDIS_MINIPORT_INTERRUPT_CHARACTERISTICS Chars;
-    NdisZeroMemory(&Chars, sizeof(Chars));
-    Chars.Header.Type = NDIS_OBJECT_TYPE_MINIPORT_INTERRUPT;
-    Chars.Header.Revision = NDIS_MINIPORT_INTERRUPT_REVISION_1;
-    Chars.Header.Size = NDIS_SIZEOF_MINIPORT_INTERRUPT_CHARACTERISTICS_REVISION_1;
-    Chars.InterruptHandler = BusIsr;
-    Chars.InterruptDpcHandler = BusDpc;
-    Chars.DisableInterruptHandler = BusInterruptsOnOff;
-    Chars.EnableInterruptHandler = BusInterruptsOnOff;
+    RogueInterruptCharacteristics(&Chars, BusIsr, BusDpc);
     Chars.MsiSupported = TRUE;
     Chars.MessageInterruptHandler = BusMessageIsr;
     Chars.MessageInterruptDpcHandler = BusMessageDpc;
@@ -150,6 +155,46 @@ static NDIS_STATUS BusRegisterInterrupt(PBUS_ADAPTER Adapter)
         return Status;
     ULONG Messages = Chars.InterruptType == NDIS_CONNECT_MESSAGE_BASED ? Chars.MessageInfoTable->MessageCount : 0;
     NdisWriteRegisterUlong(Adapter->Registers + BUS_GRANTED, Chars.InterruptType | Messages << 8);
+    return NDIS_STATUS_SUCCESS;
+}
+
+static VOID BusWritePointer(PBUS_ADAPTER Adapter, ULONG Offset, ULONG64 Value)
+{
+    NdisWriteRegisterUlong(Adapter->Registers + Offset, (ULONG)Value);
+    NdisWriteRegisterUlong(Adapter->Registers + Offset + 4, (ULONG)(Value >> 32));
+}
+
+/* Hands the list to the device: its descriptors, then the doorbell. */
+static VOID BusProcessSGList(PDEVICE_OBJECT Pdo, PVOID Reserved, PSCATTER_GATHER_LIST Sgl, PVOID Context)
+{
+    PBUS_ADAPTER Adapter = Context;
+    UNREFERENCED_PARAMETER(Pdo);
+    UNREFERENCED_PARAMETER(Reserved);
+    ULONG Count = Sgl->NumberOfElements < 8 ? Sgl->NumberOfElements : 8;
+    for (ULONG i = 0; i < Count; i++) {
+        BusWritePointer(Adapter, 0x80 + 16 * i, (ULONG64)Sgl->Elements[i].Address.QuadPart);
+        NdisWriteRegisterUlong(Adapter->Registers + 0x88 + 16 * i, Sgl->Elements[i].Length);
+    }
+    BusWritePointer(Adapter, 0x48, (ULONG_PTR)Sgl);
+    NdisWriteRegisterUlong(Adapter->Registers + 0x70, Count);
+}
+
+static NDIS_STATUS BusSetUpDma(PBUS_ADAPTER Adapter)
+{
+    NDIS_SG_DMA_DESCRIPTION Dma;
+    RogueSgDmaDescription(&Dma, 65536, BusProcessSGList);
+    NDIS_STATUS Status = NdisMRegisterScatterGatherDma(Adapter->Handle, &Dma, &Adapter->Dma);
+    if (Status != NDIS_STATUS_SUCCESS)
+        return Status;
+    if (Dma.ScatterGatherListSize < sizeof(SCATTER_GATHER_LIST) + 17 * sizeof(SCATTER_GATHER_ELEMENT))
+        return NDIS_STATUS_FAILURE; /* 64 KiB starting mid-page takes 17 pages */
+    NdisMAllocateSharedMemory(Adapter->Handle, BUS_SHARED_LENGTH, TRUE, (PVOID *)&Adapter->Shared,
+                              &Adapter->SharedAddress);
+    if (Adapter->Shared == NULL)
+        return NDIS_STATUS_RESOURCES;
+    BusWritePointer(Adapter, 0x40, (ULONG_PTR)Adapter->Dma);
+    BusWritePointer(Adapter, 0x50, (ULONG_PTR)Adapter->Shared);
+    BusWritePointer(Adapter, 0x74, (ULONG64)Adapter->SharedAddress.QuadPart);
     return NDIS_STATUS_SUCCESS;
 }
 
@@ -208,6 +253,9 @@ static NDIS_STATUS BusInitializeEx(NDIS_HANDLE Handle, NDIS_HANDLE DriverContext
         goto fail;
     }
     Status = BusRegisterInterrupt(Adapter);
+    if (Status != NDIS_STATUS_SUCCESS)
+        goto fail;
+    Status = BusSetUpDma(Adapter);
     if (Status != NDIS_STATUS_SUCCESS)
         goto fail;
     return NDIS_STATUS_SUCCESS;

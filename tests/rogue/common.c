@@ -243,3 +243,33 @@ VOID RogueCompleteSends(NDIS_HANDLE AdapterHandle, PNET_BUFFER_LIST Nbls)
         NET_BUFFER_LIST_STATUS(Nbl) = NDIS_STATUS_SUCCESS;
     NdisMSendNetBufferListsComplete(AdapterHandle, Nbls, NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL);
 }
+
+static VOID RogueInterruptsOnOff(NDIS_HANDLE Context)
+{
+    UNREFERENCED_PARAMETER(Context);
+}
+
+VOID RogueInterruptCharacteristics(PNDIS_MINIPORT_INTERRUPT_CHARACTERISTICS Chars, MINIPORT_ISR_HANDLER Isr,
+                                   MINIPORT_INTERRUPT_DPC_HANDLER Dpc)
+{
+    NdisZeroMemory(Chars, sizeof(*Chars));
+    Chars->Header.Type = NDIS_OBJECT_TYPE_MINIPORT_INTERRUPT;
+    Chars->Header.Revision = NDIS_MINIPORT_INTERRUPT_REVISION_1;
+    Chars->Header.Size = NDIS_SIZEOF_MINIPORT_INTERRUPT_CHARACTERISTICS_REVISION_1;
+    Chars->InterruptHandler = Isr;
+    Chars->InterruptDpcHandler = Dpc;
+    Chars->DisableInterruptHandler = RogueInterruptsOnOff;
+    Chars->EnableInterruptHandler = RogueInterruptsOnOff;
+}
+
+VOID RogueSgDmaDescription(PNDIS_SG_DMA_DESCRIPTION Dma, ULONG MaximumPhysicalMapping,
+                           MINIPORT_PROCESS_SG_LIST_HANDLER ProcessSGList)
+{
+    NdisZeroMemory(Dma, sizeof(*Dma));
+    Dma->Header.Type = NDIS_OBJECT_TYPE_SG_DMA_DESCRIPTION;
+    Dma->Header.Revision = NDIS_SG_DMA_DESCRIPTION_REVISION_1;
+    Dma->Header.Size = NDIS_SIZEOF_SG_DMA_DESCRIPTION_REVISION_1;
+    Dma->Flags = NDIS_SG_DMA_64_BIT_ADDRESS;
+    Dma->MaximumPhysicalMapping = MaximumPhysicalMapping;
+    Dma->ProcessSGListHandler = ProcessSGList;
+}

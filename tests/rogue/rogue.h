@@ -43,6 +43,14 @@ PNET_BUFFER_LIST RogueCopyFrame(NDIS_HANDLE Pool, NDIS_HANDLE AdapterHandle, PNE
 /* Completes a send at once, every NBL successful: for test devices without a wire. */
 VOID RogueCompleteSends(NDIS_HANDLE AdapterHandle, PNET_BUFFER_LIST Nbls);
 
+/* Hardware test miniports: line-based interrupt characteristics with these two handlers
+ * (the disable and enable handlers do nothing: the test devices need no masking), and a
+ * 64-bit scatter/gather DMA description. */
+VOID RogueInterruptCharacteristics(PNDIS_MINIPORT_INTERRUPT_CHARACTERISTICS Chars, MINIPORT_ISR_HANDLER Isr,
+                                   MINIPORT_INTERRUPT_DPC_HANDLER Dpc);
+VOID RogueSgDmaDescription(PNDIS_SG_DMA_DESCRIPTION Dma, ULONG MaximumPhysicalMapping,
+                           MINIPORT_PROCESS_SG_LIST_HANDLER ProcessSGList);
+
 MINIPORT_UNLOAD RogueUnload;
 MINIPORT_CHECK_FOR_HANG RogueCheckForHang;
 MINIPORT_DIRECT_OID_REQUEST RogueDirectOidRequest;

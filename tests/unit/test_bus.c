@@ -22,6 +22,9 @@ struct test_device {
     unsigned reads, writes;
     _Atomic uint32_t cause; /* read (and cleared) at 0x20; the last nonzero one stays at 0x60 */
     struct openndis_device *bus;
+    uint8_t tx[16384]; /* what the doorbell at 0x70 read through the descriptors */
+    size_t tx_length;
+    bool tx_ok;
 };
 
 #define REG(d, offset) ((d)->regs[(offset) / 4])
@@ -50,6 +53,19 @@ static void test_write(void *device, unsigned bar, uint32_t offset, unsigned wid
 {
     struct test_device *d = device;
     d->writes++;
+    if (bar == 0 && offset == 0x70) { /* the doorbell: read each descriptor's bytes by DMA */
+        d->tx_length = 0;
+        d->tx_ok = true;
+        for (uint32_t i = 0; i < value && i < 8; i++) {
+            uint64_t at = REG(d, 0x80 + 16 * i) | (uint64_t)REG(d, 0x84 + 16 * i) << 32;
+            uint32_t n = REG(d, 0x88 + 16 * i);
+            if (n > sizeof d->tx - d->tx_length)
+                n = (uint32_t)(sizeof d->tx - d->tx_length);
+            d->tx_ok &= openndis_device_dma_read(d->bus, at, d->tx + d->tx_length, n);
+            d->tx_length += n;
+        }
+        return;
+    }
     if (bar == 0) {
         uint8_t *bytes = (uint8_t *)d->regs;
         for (unsigned i = 0; i < width && offset + i < sizeof d->regs; i++)
@@ -220,6 +236,66 @@ static void run_interrupts(unsigned messages)
     assert_int_equal(vf_violation_count(), 0);
 }
 
+static uint64_t reg64(struct test_device *d, uint32_t offset)
+{
+    return REG(d, offset) | (uint64_t)REG(d, offset + 4) << 32;
+}
+
+/* The device reaches what the driver mapped for it, and nothing else: shared memory for its
+ * life, a NET_BUFFER's pages while its scatter/gather list lives. */
+static void test_dma_through_the_map(void **state)
+{
+    (void)state;
+    NDIS_STATUS st;
+    struct ld_image *image = load_bus_miniport();
+    struct test_device dev;
+    memset(&dev, 0, sizeof dev);
+    ndis_device_attach_next(&test_model, &dev);
+    struct ndis_adapter *a = ndis_adapter_initialize(&image->object, &st);
+    assert_non_null(a);
+    uint8_t *shared = (uint8_t *)(uintptr_t)reg64(&dev, 0x50);
+    uint64_t shared_bus = reg64(&dev, 0x74);
+    assert_non_null(shared);
+    assert_true(shared_bus >= 0x100000000ull); /* a 64-bit bus address, not the host's */
+    assert_true(openndis_device_dma_write(dev.bus, shared_bus + 3, "hello", 5));
+    assert_memory_equal(shared + 3, "hello", 5);
+    assert_int_equal(vf_violation_count_of(VF_DMA_OUTSIDE_MAPPING), 0);
+    char got[16];
+    assert_false(openndis_device_dma_read(dev.bus, shared_bus + 250, got, 10)); /* past the 256 bytes */
+    assert_int_equal(vf_violation_count_of(VF_DMA_OUTSIDE_MAPPING), 1);
+
+    /* a frame in two MDLs, the second across a page boundary: the list the miniport gets
+     * has a piece per page, and the device reads the frame back through it */
+    static uint8_t head[14], body[6000] __attribute__((aligned(4096)));
+    for (size_t i = 0; i < sizeof head; i++)
+        head[i] = (uint8_t)(0xA0 + i);
+    for (size_t i = 0; i < sizeof body; i++)
+        body[i] = (uint8_t)(i * 7);
+    MDL m2 = { .Size = sizeof(MDL), .MdlFlags = MDL_SOURCE_IS_NONPAGED_POOL, .MappedSystemVa = body + 100, .ByteCount = 5000 };
+    MDL m1 = { .Size = sizeof(MDL), .MdlFlags = MDL_SOURCE_IS_NONPAGED_POOL, .MappedSystemVa = head, .ByteCount = 14, .Next = &m2 };
+    NET_BUFFER nb = { .MdlChain = &m1, .CurrentMdl = &m1, .DataLength = 14 + 5000 };
+    NDIS_HANDLE dma = (NDIS_HANDLE)(uintptr_t)reg64(&dev, 0x40);
+    assert_int_equal(NdisMAllocateNetBufferSGList(dma, &nb, a->context, NDIS_SG_LIST_WRITE_TO_DEVICE, NULL, 0),
+                     NDIS_STATUS_SUCCESS);
+    assert_true(dev.tx_ok);
+    assert_int_equal(dev.tx_length, 14 + 5000);
+    assert_memory_equal(dev.tx, head, 14);
+    assert_memory_equal(dev.tx + 14, body + 100, 5000);
+    PSCATTER_GATHER_LIST sgl = (PSCATTER_GATHER_LIST)(uintptr_t)reg64(&dev, 0x48);
+    assert_int_equal(sgl->NumberOfElements, 3); /* the header; body + 100 to its page's end; the rest */
+    uint64_t first = (uint64_t)sgl->Elements[1].Address.QuadPart;
+    NdisMFreeNetBufferSGList(dma, sgl, &nb);
+    assert_false(openndis_device_dma_read(dev.bus, first, got, 4)); /* the list is gone: so is the mapping */
+    assert_int_equal(vf_violation_count_of(VF_DMA_OUTSIDE_MAPPING), 2);
+    NdisMFreeNetBufferSGList(dma, sgl, &nb); /* twice */
+    assert_int_equal(vf_violation_count_of(VF_DMA_MISUSE), 1);
+
+    assert_int_equal(ndis_adapter_halt(a, NdisHaltDeviceDisabled), NDIS_STATUS_SUCCESS);
+    assert_int_equal(vf_violation_count_of(VF_DMA_NOT_RELEASED), 0); /* the miniport freed its block and deregistered */
+    assert_true(ld_unload(image));
+    ld_free(image);
+}
+
 static void test_line_based_interrupt(void **state)
 {
     (void)state;
@@ -235,6 +311,7 @@ static void test_message_based_interrupts(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_dma_through_the_map),
         cmocka_unit_test(test_line_based_interrupt),
         cmocka_unit_test(test_message_based_interrupts),
         cmocka_unit_test(test_miniport_drives_the_device),

@@ -97,7 +97,7 @@ static int verify(const char *so, bool sweep, struct json_object **out)
 {
     char cmd[1024];
     /* hardware rogues drive a device */
-    const char *device = strncmp(so, "rogue_irq_", 10) == 0 ? "--device scratch" : "";
+    const char *device = strncmp(so, "rogue_hw_", 9) == 0 ? "--device scratch" : "";
     snprintf(cmd, sizeof cmd, "%s verify --json --timeout 5 %s %s %s/%s 2>/dev/null", OPENNDIS_CLI,
              sweep ? "--max-steps 200" : "--no-sweep", device, ROGUE_DIR, so);
     FILE *p = popen(cmd, "r");

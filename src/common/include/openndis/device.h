@@ -69,6 +69,13 @@ struct openndis_device_model {
  * real bus. */
 bool openndis_device_interrupt(struct openndis_device *bus, unsigned message);
 
+/* Bus-master DMA: `length` bytes at bus address `address` (what the driver wrote into the
+ * device: a shared memory block's or a scatter/gather element's "physical" address). The
+ * range must lie in one mapping the driver made for the device; else nothing moves (a read
+ * gives zeros), the verifier reports DmaOutsideMapping, and the result is false. */
+bool openndis_device_dma_read(struct openndis_device *bus, uint64_t address, void *to, size_t length);
+bool openndis_device_dma_write(struct openndis_device *bus, uint64_t address, const void *from, size_t length);
+
 #ifdef __cplusplus
 }
 #endif

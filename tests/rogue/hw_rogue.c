@@ -1,12 +1,18 @@
 /* A hardware miniport for the scratch device (openndis verify --device scratch), built once
  * per BREAK_* macro: unbroken, MiniportInitializeEx maps the device's registers, registers its
  * interrupt, raises one through the device's interrupt-cause-set register and waits until its
- * DPC has run; MiniportHaltEx deregisters the interrupt. Each broken build makes one
- * interrupt mistake. */
+ * DPC has run; then registers scatter/gather DMA, allocates shared memory and has the device's
+ * DMA engine write into it. MiniportHaltEx releases all of it. Each broken build makes one
+ * interrupt or DMA mistake. */
 #include "rogue.h"
 
 #define SCRATCH_CAUSE 0x020
 #define SCRATCH_RAISE 0x080
+#define SCRATCH_DMA_ADDRESS 0x040
+#define SCRATCH_DMA_LENGTH 0x048
+#define SCRATCH_DMA_GO 0x04C
+#define SCRATCH_DMA_STATUS 0x050
+#define IRQ_SHARED_LENGTH 512
 
 typedef struct _IRQ_ADAPTER {
     NDIS_HANDLE Handle;
@@ -15,6 +21,9 @@ typedef struct _IRQ_ADAPTER {
     NDIS_HANDLE Interrupt;
     NDIS_SPIN_LOCK Lock;
     volatile LONG Dpcs;
+    NDIS_HANDLE Dma;
+    PVOID Shared;
+    NDIS_PHYSICAL_ADDRESS SharedAddress;
 } IRQ_ADAPTER, *PIRQ_ADAPTER;
 
 static NDIS_OID IrqOids[] = { OID_GEN_CURRENT_PACKET_FILTER };
@@ -34,11 +43,11 @@ static BOOLEAN IrqIsr(NDIS_HANDLE Context, PBOOLEAN QueueDefaultInterruptDpc, PU
     *TargetProcessors = 0;
     *QueueDefaultInterruptDpc = Cause != 0;
 #ifdef BREAK_ISR_DISPATCH_WORK
-    NdisAcquireSpinLock(&Adapter->Lock); /* expect ND1101: rogue_irq_isr_dispatch_work */
+    NdisAcquireSpinLock(&Adapter->Lock); /* expect ND1101: rogue_hw_isr_dispatch_work */
     NdisReleaseSpinLock(&Adapter->Lock);
 #endif
 #ifdef BREAK_SYNC_IN_ISR
-    NdisMSynchronizeWithInterruptEx(Adapter->Interrupt, 0, IrqNothing, Adapter); /* expect ND2304: rogue_irq_sync_in_isr */
+    NdisMSynchronizeWithInterruptEx(Adapter->Interrupt, 0, IrqNothing, Adapter); /* expect ND2304: rogue_hw_sync_in_isr */
 #endif
     return Cause != 0;
 }
@@ -53,11 +62,6 @@ static VOID IrqDpc(NDIS_HANDLE Context, PVOID DpcContext, PVOID Throttle, PVOID 
     InterlockedIncrement(&Adapter->Dpcs);
 }
 
-static VOID IrqOnOff(NDIS_HANDLE Context)
-{
-    UNREFERENCED_PARAMETER(Context);
-}
-
 static VOID IrqRelease(PIRQ_ADAPTER Adapter)
 {
     if (Adapter->Interrupt != NULL) {
@@ -66,9 +70,20 @@ static VOID IrqRelease(PIRQ_ADAPTER Adapter)
 #endif
 #ifdef BREAK_DPC_AFTER_DEREGISTER
         GROUP_AFFINITY First = { .Mask = 1 };
-        NdisMQueueDpcEx(Adapter->Interrupt, 0, &First, NULL); /* expect ND2303: rogue_irq_dpc_after_deregister */
+        NdisMQueueDpcEx(Adapter->Interrupt, 0, &First, NULL); /* expect ND2303: rogue_hw_dpc_after_deregister */
 #endif
     }
+#ifndef BREAK_SHARED_MEMORY_LEAK
+    if (Adapter->Shared != NULL) {
+#ifdef BREAK_FREE_WRONG_LENGTH
+        NdisMFreeSharedMemory(Adapter->Handle, IRQ_SHARED_LENGTH / 2, TRUE, Adapter->Shared, Adapter->SharedAddress); /* expect ND2306: rogue_hw_free_wrong_length */
+#else
+        NdisMFreeSharedMemory(Adapter->Handle, IRQ_SHARED_LENGTH, TRUE, Adapter->Shared, Adapter->SharedAddress);
+#endif
+    }
+#endif
+    if (Adapter->Dma != NULL)
+        NdisMDeregisterScatterGatherDma(Adapter->Dma);
     if (Adapter->Registers != NULL)
         NdisMUnmapIoSpace(Adapter->Handle, Adapter->Registers, Adapter->RegistersLength);
     NdisFreeSpinLock(&Adapter->Lock);
@@ -80,6 +95,41 @@ static VOID IrqSend(NDIS_HANDLE Context, PNET_BUFFER_LIST Nbls, NDIS_PORT_NUMBER
     UNREFERENCED_PARAMETER(Port);
     UNREFERENCED_PARAMETER(Flags);
     RogueCompleteSends(((PIRQ_ADAPTER)Context)->Handle, Nbls); /* the scratch device has no wire */
+}
+
+static VOID IrqProcessSGList(PDEVICE_OBJECT Pdo, PVOID Reserved, PSCATTER_GATHER_LIST Sgl, PVOID Context)
+{
+    UNREFERENCED_PARAMETER(Pdo);
+    UNREFERENCED_PARAMETER(Reserved);
+    UNREFERENCED_PARAMETER(Sgl);
+    UNREFERENCED_PARAMETER(Context);
+}
+
+/* Scatter/gather DMA, shared memory, and one DMA of the device's into the block. */
+static NDIS_STATUS IrqSetUpDma(PIRQ_ADAPTER Adapter)
+{
+    NDIS_SG_DMA_DESCRIPTION Dma;
+    RogueSgDmaDescription(&Dma, 1514, IrqProcessSGList);
+    NDIS_STATUS Status = NdisMRegisterScatterGatherDma(Adapter->Handle, &Dma, &Adapter->Dma);
+    if (Status != NDIS_STATUS_SUCCESS)
+        return Status;
+    NdisMAllocateSharedMemory(Adapter->Handle, IRQ_SHARED_LENGTH, TRUE, &Adapter->Shared, &Adapter->SharedAddress); /* expect ND2307: rogue_hw_shared_memory_leak */
+    if (Adapter->Shared == NULL)
+        return NDIS_STATUS_RESOURCES;
+    ULONG64 At = (ULONG64)Adapter->SharedAddress.QuadPart;
+#ifdef BREAK_DMA_OUTSIDE
+    At += IRQ_SHARED_LENGTH; /* just past the block */
+#endif
+    NdisWriteRegisterUlong(Adapter->Registers + SCRATCH_DMA_ADDRESS, (ULONG)At);
+    NdisWriteRegisterUlong(Adapter->Registers + SCRATCH_DMA_ADDRESS + 4, (ULONG)(At >> 32));
+    NdisWriteRegisterUlong(Adapter->Registers + SCRATCH_DMA_LENGTH, 64);
+    NdisWriteRegisterUlong(Adapter->Registers + SCRATCH_DMA_GO, 2); /* expect ND2305: rogue_hw_dma_outside */
+    ULONG Done;
+    NdisReadRegisterUlong(Adapter->Registers + SCRATCH_DMA_STATUS, &Done);
+#ifdef BREAK_DMA_OUTSIDE
+    Done = 1; /* and carries on as if it had worked */
+#endif
+    return Done == 1 ? NDIS_STATUS_SUCCESS : NDIS_STATUS_HARD_ERRORS;
 }
 
 static NDIS_STATUS IrqInitializeEx(NDIS_HANDLE Handle, NDIS_HANDLE DriverContext, PNDIS_MINIPORT_INIT_PARAMETERS Params)
@@ -109,19 +159,13 @@ static NDIS_STATUS IrqInitializeEx(NDIS_HANDLE Handle, NDIS_HANDLE DriverContext
     if (Status != NDIS_STATUS_SUCCESS)
         goto fail;
     NDIS_MINIPORT_INTERRUPT_CHARACTERISTICS Chars;
-    NdisZeroMemory(&Chars, sizeof(Chars));
-    Chars.Header.Type = NDIS_OBJECT_TYPE_MINIPORT_INTERRUPT;
-    Chars.Header.Revision = NDIS_MINIPORT_INTERRUPT_REVISION_1;
-    Chars.Header.Size = NDIS_SIZEOF_MINIPORT_INTERRUPT_CHARACTERISTICS_REVISION_1;
-    Chars.InterruptHandler = IrqIsr;
 #ifndef BREAK_NO_DPC_HANDLER
-    Chars.InterruptDpcHandler = IrqDpc;
+    RogueInterruptCharacteristics(&Chars, IrqIsr, IrqDpc);
 #else
+    RogueInterruptCharacteristics(&Chars, IrqIsr, NULL);
     (void)IrqDpc;
 #endif
-    Chars.DisableInterruptHandler = IrqOnOff;
-    Chars.EnableInterruptHandler = IrqOnOff;
-    Status = NdisMRegisterInterruptEx(Handle, Adapter, &Chars, &Adapter->Interrupt); /* expect ND2302: rogue_irq_not_deregistered; expect ND2304: rogue_irq_no_dpc_handler */
+    Status = NdisMRegisterInterruptEx(Handle, Adapter, &Chars, &Adapter->Interrupt); /* expect ND2302: rogue_hw_not_deregistered; expect ND2304: rogue_hw_no_dpc_handler */
     if (Status != NDIS_STATUS_SUCCESS)
         goto fail;
     /* one interrupt, and its DPC, before the adapter is up */
@@ -132,6 +176,9 @@ static NDIS_STATUS IrqInitializeEx(NDIS_HANDLE Handle, NDIS_HANDLE DriverContext
         Status = NDIS_STATUS_HARD_ERRORS;
         goto fail;
     }
+    Status = IrqSetUpDma(Adapter);
+    if (Status != NDIS_STATUS_SUCCESS)
+        goto fail;
     return NDIS_STATUS_SUCCESS;
 fail:
     IrqRelease(Adapter);
@@ -154,4 +201,4 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     return NdisMRegisterMiniportDriver(DriverObject, RegistryPath, NULL, &Chars, &RogueHandle);
 }
 
-/* expect clean: rogue_irq_none */
+/* expect clean: rogue_hw_none */

@@ -1,0 +1,475 @@
+/* Bus-master DMA of a hardware miniport: scatter/gather lists and shared memory, behind a map
+ * like an IOMMU's.
+ *
+ * Every buffer a driver hands its device gets a bus address ("physical" in NDIS's words) from
+ * the adapter's map: a shared memory block for its life, each piece of a NET_BUFFER's data
+ * while its scatter/gather list lives. The device model reaches memory only through that map
+ * (openndis_device_dma_read/write); an address no mapping covers is DmaOutsideMapping, as
+ * Windows' DMA verification reports. Bus addresses are never reused, so a device that keeps
+ * using a freed buffer's address is caught too. */
+#include <stdlib.h>
+
+#include "ndis.h"
+
+#include "../common/include/openndis/device.h"
+
+#define NDIS_DMA_PAGE 4096u
+#define NDIS_DMA_BASE 0x100000000ull /* bus addresses start above 4 GiB: 64-bit DMA */
+
+enum ndis_dma_kind { NDIS_DMA_SHARED, NDIS_DMA_SG };
+
+struct ndis_dma_map {
+    struct ndis_dma_map *next;
+    enum ndis_dma_kind kind;
+    uint64_t bus;      /* the device's address of `va` */
+    uint8_t *va;
+    size_t length;
+    const void *owner; /* the SCATTER_GATHER_LIST of an SG piece */
+    const void *site;  /* who made it */
+};
+
+/* What NdisMRegisterScatterGatherDma registered. */
+struct ndis_sg_dma {
+    struct ndis_adapter *adapter;
+    NDIS_SG_DMA_DESCRIPTION desc;
+    const void *site;
+};
+
+struct ndis_sg_list {
+    struct ndis_sg_list *next;
+    PSCATTER_GATHER_LIST sgl;
+    bool allocated; /* by NDIS: freed with it */
+    PNET_BUFFER nb;
+    const void *site;
+};
+
+struct ndis_dma {
+    struct quick_lock lock;
+    struct ndis_dma_map *maps;
+    struct ndis_sg_list *lists;
+    uint64_t next_bus;
+    struct ndis_sg_dma *sg; /* the registered one, or NULL */
+};
+
+static struct ndis_dma *ndis_dma_of(struct ndis_adapter *a)
+{
+    return a->device != NULL ? ndis_bus_dma(a) : NULL;
+}
+
+/* Adds a mapping of [va, va + length) and returns its bus address (0: out of memory). The
+ * address keeps va's offset in its page, as a real map of pages does. Lock held. */
+static uint64_t ndis_dma_map_add(struct ndis_dma *d, enum ndis_dma_kind kind, void *va, size_t length,
+                                 const void *owner, const void *site)
+{
+    struct ndis_dma_map *m = malloc(sizeof *m);
+    if (m == NULL)
+        return 0;
+    if (d->next_bus == 0)
+        d->next_bus = NDIS_DMA_BASE;
+    size_t in_page = (uintptr_t)va % NDIS_DMA_PAGE;
+    *m = (struct ndis_dma_map){ .kind = kind, .bus = d->next_bus + in_page, .va = va, .length = length,
+                                .owner = owner, .site = site, .next = d->maps };
+    /* a guard page between mappings: an overrun lands in no mapping */
+    d->next_bus += (in_page + length + NDIS_DMA_PAGE - 1) / NDIS_DMA_PAGE * NDIS_DMA_PAGE + NDIS_DMA_PAGE;
+    d->maps = m;
+    return m->bus;
+}
+
+/* ---- the device's side ---------------------------------------------------------------------- */
+static bool ndis_dma_transfer(struct ndis_adapter *a, uint64_t bus, void *buffer, size_t length, bool to_memory)
+{
+    struct ndis_dma *d = ndis_dma_of(a);
+    bool done = false;
+    if (d != NULL) {
+        quick_lock_acquire(&d->lock);
+        for (struct ndis_dma_map *m = d->maps; m != NULL; m = m->next)
+            if (bus >= m->bus && bus - m->bus < m->length && length <= m->length - (bus - m->bus)) {
+                uint8_t *at = m->va + (bus - m->bus);
+                if (to_memory)
+                    memcpy(at, buffer, length);
+                else
+                    memcpy(buffer, at, length);
+                done = true;
+                break;
+            }
+        quick_lock_release(&d->lock);
+    }
+    if (!done) {
+        const char *fn;
+        const void *site = ndis_bus_access_site(&fn);
+        vf_violation(VF_DMA_OUTSIDE_MAPPING, fn != NULL ? fn : "device DMA", site,
+                     "adapter %u's device %s %zu bytes at bus address %#llx, which no shared memory block or "
+                     "live scatter/gather list of the driver maps%s",
+                     a->index, to_memory ? "wrote" : "read", length, (unsigned long long)bus,
+                     to_memory ? ": the write goes nowhere" : ": the read gives zeros");
+        if (!to_memory)
+            memset(buffer, 0, length);
+    }
+    return done;
+}
+
+OPENNDIS_API bool openndis_device_dma_read(struct openndis_device *bus, uint64_t address, void *to, size_t length)
+{
+    return ndis_dma_transfer(ndis_bus_adapter_of(bus), address, to, length, false);
+}
+
+OPENNDIS_API bool openndis_device_dma_write(struct openndis_device *bus, uint64_t address, const void *from,
+                                            size_t length)
+{
+    return ndis_dma_transfer(ndis_bus_adapter_of(bus), address, (void *)from, length, true);
+}
+
+/* ---- scatter/gather DMA --------------------------------------------------------------------- */
+static struct ndis_sg_dma *ndis_sg_dma_from_handle(NDIS_HANDLE handle, const char *fn, const void *site)
+{
+    if (ndis_handle_kind(handle) != NDIS_HANDLE_SG_DMA) {
+        vf_violation(VF_DMA_MISUSE, fn, site, "%p is not a handle from NdisMRegisterScatterGatherDma", (void *)handle);
+        return NULL;
+    }
+    return handle;
+}
+
+NDISAPI NDIS_STATUS NdisMRegisterScatterGatherDma(NDIS_HANDLE MiniportAdapterHandle,
+                                                  PNDIS_SG_DMA_DESCRIPTION DmaDescription,
+                                                  PNDIS_HANDLE NdisMiniportDmaHandle)
+{
+    static const char fn[] = "NdisMRegisterScatterGatherDma";
+    const void *site = VF_CALLER;
+    if (NdisMiniportDmaHandle != NULL)
+        *NdisMiniportDmaHandle = NULL;
+    ke_irql_at_most(PASSIVE_LEVEL, fn, site);
+    struct ndis_adapter *a = ndis_adapter_checked(MiniportAdapterHandle, fn, site);
+    PNDIS_SG_DMA_DESCRIPTION dd = DmaDescription;
+    if (a == NULL || dd == NULL || NdisMiniportDmaHandle == NULL)
+        return NDIS_STATUS_INVALID_PARAMETER;
+    struct ndis_dma *d = ndis_dma_of(a);
+    const char *why = d == NULL                                                   ? "the adapter has no device"
+                      : !a->in_initialize                                         ? "called outside MiniportInitializeEx"
+                      : dd->Header.Type != NDIS_OBJECT_TYPE_SG_DMA_DESCRIPTION ||
+                              dd->Header.Revision < NDIS_SG_DMA_DESCRIPTION_REVISION_1 ||
+                              dd->Header.Size < NDIS_SIZEOF_SG_DMA_DESCRIPTION_REVISION_1
+                          ? "the description's header is not NDIS_OBJECT_TYPE_SG_DMA_DESCRIPTION (0x83), revision 1"
+                      : dd->ProcessSGListHandler == NULL ? "the description has no ProcessSGListHandler"
+                      : d->sg != NULL                    ? "scatter/gather DMA is registered already"
+                                                         : NULL;
+    if (why != NULL) {
+        vf_violation(VF_DMA_MISUSE, fn, site, "adapter %u: %s", a->index, why);
+        return d == NULL ? NDIS_STATUS_NOT_SUPPORTED : NDIS_STATUS_INVALID_PARAMETER;
+    }
+    if (vf_fault_inject(fn, site))
+        return NDIS_STATUS_RESOURCES;
+    struct ndis_sg_dma *sg = calloc(1, sizeof *sg);
+    if (sg == NULL || !ndis_handle_add(sg, NDIS_HANDLE_SG_DMA)) {
+        free(sg);
+        return NDIS_STATUS_RESOURCES;
+    }
+    sg->adapter = a;
+    sg->site = site;
+    /* a list for the largest mapping: a page per element, one more for a start mid-page */
+    ULONG largest = dd->MaximumPhysicalMapping != 0 ? dd->MaximumPhysicalMapping : 65536;
+    dd->ScatterGatherListSize =
+        (ULONG)(sizeof(SCATTER_GATHER_LIST) + (largest / NDIS_DMA_PAGE + 2) * sizeof(SCATTER_GATHER_ELEMENT));
+    sg->desc = *dd;
+    quick_lock_acquire(&d->lock);
+    d->sg = sg;
+    quick_lock_release(&d->lock);
+    *NdisMiniportDmaHandle = sg;
+    return NDIS_STATUS_SUCCESS;
+}
+
+/* Takes `sg` out of its adapter. */
+static void ndis_sg_dma_drop(struct ndis_sg_dma *sg)
+{
+    struct ndis_dma *d = ndis_dma_of(sg->adapter);
+    quick_lock_acquire(&d->lock);
+    if (d->sg == sg)
+        d->sg = NULL;
+    quick_lock_release(&d->lock);
+    ndis_handle_remove(sg);
+    free(sg);
+}
+
+NDISAPI VOID NdisMDeregisterScatterGatherDma(NDIS_HANDLE NdisMiniportDmaHandle)
+{
+    static const char fn[] = "NdisMDeregisterScatterGatherDma";
+    const void *site = VF_CALLER;
+    ke_irql_at_most(PASSIVE_LEVEL, fn, site);
+    struct ndis_sg_dma *sg = ndis_sg_dma_from_handle(NdisMiniportDmaHandle, fn, site);
+    if (sg != NULL)
+        ndis_sg_dma_drop(sg);
+}
+
+/* The pieces of a NET_BUFFER's data, split at page boundaries: calls `piece` on each and
+ * returns how many there are (0 when an MDL is missing). */
+static ULONG ndis_sg_pieces(PNET_BUFFER nb, void (*piece)(void *ctx, uint8_t *va, ULONG length), void *ctx)
+{
+    ULONG left = NET_BUFFER_DATA_LENGTH(nb), n = 0, offset = NET_BUFFER_CURRENT_MDL_OFFSET(nb);
+    for (PMDL mdl = NET_BUFFER_CURRENT_MDL(nb); left > 0; mdl = mdl->Next, offset = 0) {
+        if (mdl == NULL)
+            return 0;
+        uint8_t *va = (uint8_t *)MmGetSystemAddressForMdlSafe(mdl, NormalPagePriority) + offset;
+        ULONG here = MmGetMdlByteCount(mdl) - offset;
+        if (here > left)
+            here = left;
+        left -= here;
+        while (here > 0) {
+            ULONG room = NDIS_DMA_PAGE - (ULONG)((uintptr_t)va % NDIS_DMA_PAGE);
+            ULONG take = here < room ? here : room;
+            if (piece != NULL)
+                piece(ctx, va, take);
+            n++;
+            va += take;
+            here -= take;
+        }
+    }
+    return n;
+}
+
+struct ndis_sg_build {
+    struct ndis_dma *dma;
+    PSCATTER_GATHER_LIST sgl;
+    const void *site;
+    bool failed;
+};
+
+static void ndis_sg_map_piece(void *ctx, uint8_t *va, ULONG length)
+{
+    struct ndis_sg_build *b = ctx;
+    uint64_t bus = ndis_dma_map_add(b->dma, NDIS_DMA_SG, va, length, b->sgl, b->site);
+    b->failed |= bus == 0;
+    PSCATTER_GATHER_ELEMENT e = &b->sgl->Elements[b->sgl->NumberOfElements++];
+    e->Address.QuadPart = (LONGLONG)bus;
+    e->Length = length;
+    e->Reserved = 0;
+}
+
+/* Takes the mappings owned by `sgl` out of the map. Lock held. */
+static void ndis_dma_unmap_owner(struct ndis_dma *d, const void *owner)
+{
+    for (struct ndis_dma_map **p = &d->maps; *p != NULL;) {
+        struct ndis_dma_map *m = *p;
+        if (m->kind == NDIS_DMA_SG && m->owner == owner) {
+            *p = m->next;
+            free(m);
+        } else {
+            p = &m->next;
+        }
+    }
+}
+
+NDISAPI NDIS_STATUS NdisMAllocateNetBufferSGList(NDIS_HANDLE NdisMiniportDmaHandle, PNET_BUFFER NetBuffer,
+                                                 PVOID Context, ULONG Flags, PVOID ScatterGatherListBuffer,
+                                                 ULONG ScatterGatherListBufferSize)
+{
+    static const char fn[] = "NdisMAllocateNetBufferSGList";
+    const void *site = VF_CALLER;
+    (void)Flags; /* the direction: the map lets the device read and write alike */
+    ke_irql_at_most(DISPATCH_LEVEL, fn, site);
+    struct ndis_sg_dma *sg = ndis_sg_dma_from_handle(NdisMiniportDmaHandle, fn, site);
+    if (sg == NULL || NetBuffer == NULL)
+        return NDIS_STATUS_RESOURCES; /* the page's only failure */
+    ULONG n = ndis_sg_pieces(NetBuffer, NULL, NULL);
+    if (n == 0 && NET_BUFFER_DATA_LENGTH(NetBuffer) != 0) {
+        vf_violation(VF_DMA_MISUSE, fn, site, "NET_BUFFER %p has fewer MDL bytes than its DataLength",
+                     (void *)NetBuffer);
+        return NDIS_STATUS_RESOURCES;
+    }
+    if (vf_fault_inject(fn, site))
+        return NDIS_STATUS_RESOURCES;
+    size_t need = sizeof(SCATTER_GATHER_LIST) + n * sizeof(SCATTER_GATHER_ELEMENT);
+    struct ndis_sg_list *rec = malloc(sizeof *rec);
+    bool ours = ScatterGatherListBuffer == NULL || ScatterGatherListBufferSize < need;
+    PSCATTER_GATHER_LIST sgl = ours ? malloc(need) : ScatterGatherListBuffer;
+    if (rec == NULL || sgl == NULL) {
+        free(rec);
+        if (ours)
+            free(sgl);
+        return NDIS_STATUS_RESOURCES;
+    }
+    sgl->NumberOfElements = 0;
+    sgl->Reserved = 0;
+    struct ndis_dma *d = ndis_dma_of(sg->adapter);
+    struct ndis_sg_build b = { .dma = d, .sgl = sgl, .site = site };
+    quick_lock_acquire(&d->lock);
+    ndis_sg_pieces(NetBuffer, ndis_sg_map_piece, &b);
+    if (!b.failed) {
+        *rec = (struct ndis_sg_list){ .sgl = sgl, .allocated = ours, .nb = NetBuffer, .site = site, .next = d->lists };
+        d->lists = rec;
+    } else {
+        ndis_dma_unmap_owner(d, sgl);
+    }
+    quick_lock_release(&d->lock);
+    if (b.failed) {
+        free(rec);
+        if (ours)
+            free(sgl);
+        return NDIS_STATUS_RESOURCES;
+    }
+    /* the HAL calls MiniportProcessSGList at DISPATCH_LEVEL; here before the call returns */
+    KIRQL old = ke_irql_set(ke_irql() < DISPATCH_LEVEL ? DISPATCH_LEVEL : ke_irql());
+    PDEVICE_OBJECT pdo = &sg->adapter->pdo;
+    KE_DRIVER_CALL(sg->desc.ProcessSGListHandler, pdo, NULL, sgl, Context);
+    ke_irql_after_handler(ke_irql(), "MiniportProcessSGList", (const void *)sg->desc.ProcessSGListHandler);
+    ke_irql_set(old);
+    return NDIS_STATUS_SUCCESS;
+}
+
+NDISAPI VOID NdisMFreeNetBufferSGList(NDIS_HANDLE NdisMiniportDmaHandle, PSCATTER_GATHER_LIST pSGL,
+                                      PNET_BUFFER NetBuffer)
+{
+    static const char fn[] = "NdisMFreeNetBufferSGList";
+    const void *site = VF_CALLER;
+    ke_irql_at_most(DISPATCH_LEVEL, fn, site);
+    struct ndis_sg_dma *sg = ndis_sg_dma_from_handle(NdisMiniportDmaHandle, fn, site);
+    if (sg == NULL)
+        return;
+    struct ndis_dma *d = ndis_dma_of(sg->adapter);
+    struct ndis_sg_list *found = NULL;
+    quick_lock_acquire(&d->lock);
+    for (struct ndis_sg_list **p = &d->lists; *p != NULL; p = &(*p)->next)
+        if ((*p)->sgl == pSGL) {
+            found = *p;
+            *p = found->next;
+            ndis_dma_unmap_owner(d, pSGL);
+            break;
+        }
+    quick_lock_release(&d->lock);
+    if (found == NULL) {
+        vf_violation(VF_DMA_MISUSE, fn, site, "%p is not a live scatter/gather list of adapter %u (freed twice?)",
+                     (void *)pSGL, sg->adapter->index);
+        return;
+    }
+    if (found->nb != NetBuffer)
+        vf_violation(VF_DMA_MISUSE, fn, site, "the list was built for NET_BUFFER %p, not %p", (void *)found->nb,
+                     (void *)NetBuffer);
+    if (found->allocated)
+        free(found->sgl);
+    free(found);
+}
+
+/* ---- shared memory -------------------------------------------------------------------------- */
+NDISAPI VOID NdisMAllocateSharedMemory(NDIS_HANDLE MiniportAdapterHandle, ULONG Length, BOOLEAN Cached,
+                                       PVOID *VirtualAddress, PNDIS_PHYSICAL_ADDRESS PhysicalAddress)
+{
+    static const char fn[] = "NdisMAllocateSharedMemory";
+    const void *site = VF_CALLER;
+    (void)Cached;
+    if (VirtualAddress != NULL)
+        *VirtualAddress = NULL;
+    if (PhysicalAddress != NULL)
+        PhysicalAddress->QuadPart = 0;
+    ke_irql_at_most(PASSIVE_LEVEL, fn, site);
+    struct ndis_adapter *a = ndis_adapter_checked(MiniportAdapterHandle, fn, site);
+    if (a == NULL || VirtualAddress == NULL || PhysicalAddress == NULL)
+        return;
+    struct ndis_dma *d = ndis_dma_of(a);
+    if (d == NULL || d->sg == NULL || Length == 0) {
+        vf_violation(VF_DMA_MISUSE, fn, site, "adapter %u: %s", a->index,
+                     d == NULL ? "the adapter has no device"
+                     : Length == 0 ? "Length is 0"
+                                   : "called before NdisMRegisterScatterGatherDma, which the page requires first");
+        return;
+    }
+    if (vf_fault_inject(fn, site))
+        return;
+    size_t rounded = ((size_t)Length + NDIS_DMA_PAGE - 1) / NDIS_DMA_PAGE * NDIS_DMA_PAGE;
+    void *va = aligned_alloc(NDIS_DMA_PAGE, rounded);
+    if (va == NULL)
+        return;
+    memset(va, 0, rounded);
+    quick_lock_acquire(&d->lock);
+    uint64_t bus = ndis_dma_map_add(d, NDIS_DMA_SHARED, va, Length, NULL, site);
+    quick_lock_release(&d->lock);
+    if (bus == 0) {
+        free(va);
+        return;
+    }
+    *VirtualAddress = va;
+    PhysicalAddress->QuadPart = (LONGLONG)bus;
+}
+
+NDISAPI VOID NdisMFreeSharedMemory(NDIS_HANDLE MiniportAdapterHandle, ULONG Length, BOOLEAN Cached,
+                                   PVOID VirtualAddress, NDIS_PHYSICAL_ADDRESS PhysicalAddress)
+{
+    static const char fn[] = "NdisMFreeSharedMemory";
+    const void *site = VF_CALLER;
+    (void)Cached;
+    ke_irql_at_most(PASSIVE_LEVEL, fn, site);
+    struct ndis_adapter *a = ndis_adapter_checked(MiniportAdapterHandle, fn, site);
+    struct ndis_dma *d = a != NULL ? ndis_dma_of(a) : NULL;
+    if (d == NULL)
+        return;
+    struct ndis_dma_map *found = NULL;
+    quick_lock_acquire(&d->lock);
+    for (struct ndis_dma_map **p = &d->maps; *p != NULL; p = &(*p)->next)
+        if ((*p)->kind == NDIS_DMA_SHARED && (*p)->va == VirtualAddress) {
+            found = *p;
+            *p = found->next;
+            break;
+        }
+    quick_lock_release(&d->lock);
+    if (found == NULL) {
+        vf_violation(VF_DMA_MISUSE, fn, site, "%p is not shared memory of adapter %u (freed twice?)", VirtualAddress,
+                     a->index);
+        return;
+    }
+    if (found->length != Length || found->bus != (uint64_t)PhysicalAddress.QuadPart)
+        vf_violation(VF_DMA_MISUSE, fn, site,
+                     "the block was %zu bytes at %#llx; freed as %lu bytes at %#llx", found->length,
+                     (unsigned long long)found->bus, (unsigned long)Length,
+                     (unsigned long long)PhysicalAddress.QuadPart);
+    free(found->va);
+    free(found);
+}
+
+/* ---- the adapter's end ---------------------------------------------------------------------- */
+struct ndis_dma *ndis_dma_new(void)
+{
+    struct ndis_dma *d = calloc(1, sizeof *d);
+    if (d != NULL)
+        quick_lock_init(&d->lock);
+    return d;
+}
+
+void ndis_dma_halted(struct ndis_adapter *a, const char *handler)
+{
+    struct ndis_dma *d = ndis_dma_of(a);
+    if (d == NULL)
+        return;
+    quick_lock_acquire(&d->lock);
+    struct ndis_sg_list *lists = d->lists;
+    struct ndis_dma_map *maps = d->maps;
+    struct ndis_sg_dma *sg = d->sg;
+    d->lists = NULL, d->maps = NULL;
+    quick_lock_release(&d->lock);
+    for (struct ndis_sg_list *l = lists, *next; l != NULL; l = next) {
+        next = l->next;
+        vf_violation(VF_DMA_NOT_RELEASED, handler, l->site,
+                     "the scatter/gather list %p built here is still live when %s returned; free it with "
+                     "NdisMFreeNetBufferSGList", (void *)l->sgl, handler);
+        if (l->allocated)
+            free(l->sgl);
+        free(l);
+    }
+    for (struct ndis_dma_map *m = maps, *next; m != NULL; m = next) {
+        next = m->next;
+        if (m->kind == NDIS_DMA_SHARED) {
+            vf_violation(VF_DMA_NOT_RELEASED, handler, m->site,
+                         "%zu bytes of shared memory allocated here are not freed when %s returned", m->length,
+                         handler);
+            free(m->va);
+        }
+        free(m);
+    }
+    if (sg != NULL) {
+        vf_violation(VF_DMA_NOT_RELEASED, handler, sg->site,
+                     "scatter/gather DMA registered here is still registered when %s returned; deregister it "
+                     "with NdisMDeregisterScatterGatherDma", handler);
+        ndis_sg_dma_drop(sg);
+    }
+}
+
+void ndis_dma_free(struct ndis_dma *d)
+{
+    free(d); /* emptied by ndis_dma_halted */
+}
