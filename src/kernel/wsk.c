@@ -323,13 +323,15 @@ static void wsk_unref(struct wsk_socket *s)
     free(s->backlog);
     ke_pool_free(s->shadow);
     struct wsk_client *c = s->client;
-    atomic_fetch_sub(&c->sockets, 1);
     PIRP close_irp = s->close_irp;
     pthread_mutex_destroy(&s->lock);
     free(s);
-    wsk_client_unref(c);
     if (close_irp != NULL)
         wsk_finish(close_irp, STATUS_SUCCESS, 0);
+    /* Only now: WskDeregister waits for this count, and the close's completion routine is
+     * the driver's code, which the driver may unload once WskDeregister returns. */
+    atomic_fetch_sub(&c->sockets, 1);
+    wsk_client_unref(c);
 }
 
 /* Re-arms the socket's watch for what it now waits for. After an error or hang-up with
