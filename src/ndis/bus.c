@@ -508,6 +508,29 @@ NTKERNELAPI VOID WRITE_REGISTER_ULONG(volatile ULONG *Register, ULONG Value)
     ndis_bus_access(false, (uintptr_t)Register, 4, true, Value, "WRITE_REGISTER_ULONG", VF_CALLER);
 }
 
+/* The buffer forms: a port is a FIFO (the same port each time); registers are consecutive. */
+#define NDIS_BUS_BUFFERS(KIND, TYPE, WIDTH, IO, STEP, API, Q)                                                          \
+    API VOID READ_##KIND##_BUFFER_##TYPE(Q TYPE *At, P##TYPE Buffer, ULONG Count)                         \
+    {                                                                                                               \
+        const void *site = VF_CALLER;                                                                               \
+        for (ULONG i = 0; i < Count; i++)                                                                           \
+            Buffer[i] = (TYPE)ndis_bus_access(IO, (uintptr_t)At + (STEP ? i * WIDTH : 0), WIDTH, false, 0,           \
+                                              "READ_" #KIND "_BUFFER_" #TYPE, site);                                \
+    }                                                                                                               \
+    API VOID WRITE_##KIND##_BUFFER_##TYPE(Q TYPE *At, P##TYPE Buffer, ULONG Count)                        \
+    {                                                                                                               \
+        const void *site = VF_CALLER;                                                                               \
+        for (ULONG i = 0; i < Count; i++)                                                                           \
+            ndis_bus_access(IO, (uintptr_t)At + (STEP ? i * WIDTH : 0), WIDTH, true, Buffer[i],                      \
+                            "WRITE_" #KIND "_BUFFER_" #TYPE, site);                                                 \
+    }
+NDIS_BUS_BUFFERS(PORT, UCHAR, 1, true, false, NTHALAPI, )
+NDIS_BUS_BUFFERS(PORT, USHORT, 2, true, false, NTHALAPI, )
+NDIS_BUS_BUFFERS(PORT, ULONG, 4, true, false, NTHALAPI, )
+NDIS_BUS_BUFFERS(REGISTER, UCHAR, 1, false, true, NTKERNELAPI, volatile)
+NDIS_BUS_BUFFERS(REGISTER, USHORT, 2, false, true, NTKERNELAPI, volatile)
+NDIS_BUS_BUFFERS(REGISTER, ULONG, 4, false, true, NTKERNELAPI, volatile)
+
 /* ---- PCI configuration space: the bytes moved; none without a device ------------------------- */
 static ULONG ndis_bus_config(NDIS_HANDLE handle, ULONG space, ULONG offset, PVOID buffer, ULONG length, bool write,
                              const char *fn, const void *site)

@@ -8,6 +8,9 @@
  *   reg 4 (write)  what NdisRawReadPortUchar read back from port 1 after writing 0x5A
  *   port 4..7      NdisRawWritePortUlong(0xC0FFEE01); port 8..9: READ_PORT_UCHAR(1) + 1 through
  *                  WRITE_PORT_USHORT; config command register set to 0x0006
+ *   0x64..0x6B     four USHORTs through WRITE_REGISTER_BUFFER_USHORT
+ *   0x6C (write)   the sum of three READ_PORT_BUFFER_UCHARs of port 1; port 10 written by
+ *                  WRITE_PORT_BUFFER_UCHAR
  *
  * and then registers its interrupt (MSI when the device offers messages) and services it:
  *
@@ -247,6 +250,12 @@ static NDIS_STATUS BusInitializeEx(NDIS_HANDLE Handle, NDIS_HANDLE DriverContext
     NdisWriteRegisterUlong(Adapter->Registers + 16, Echo);
     NdisRawWritePortUlong(Adapter->Ports + 4, 0xC0FFEE01);
     WRITE_PORT_USHORT((PUSHORT)(Adapter->Ports + 8), (USHORT)(READ_PORT_UCHAR(Adapter->Ports + 1) + 1));
+    USHORT Words[4] = { 0x1111, 0x2222, 0x3333, 0x4444 };
+    WRITE_REGISTER_BUFFER_USHORT((volatile USHORT *)(Adapter->Registers + 0x64), Words, 4);
+    UCHAR Fifo[3] = { 0, 0, 0 };
+    READ_PORT_BUFFER_UCHAR(Adapter->Ports + 1, Fifo, 3);
+    NdisWriteRegisterUlong(Adapter->Registers + 0x6C, (ULONG)Fifo[0] + Fifo[1] + Fifo[2]);
+    WRITE_PORT_BUFFER_UCHAR(Adapter->Ports + 10, Fifo, 1);
     USHORT Command = 0x0006;
     if (NdisMSetBusData(Handle, PCI_WHICHSPACE_CONFIG, 4, &Command, sizeof(Command)) != sizeof(Command)) {
         Status = NDIS_STATUS_FAILURE;

@@ -123,6 +123,10 @@ static void test_miniport_drives_the_device(void **state)
     assert_int_equal(dev.ports[4] | dev.ports[5] << 8 | dev.ports[6] << 16 | (uint32_t)dev.ports[7] << 24,
                      0xC0FFEE01u);
     assert_int_equal(dev.ports[8] | dev.ports[9] << 8, 0x5B); /* the HAL's port accessors */
+    assert_int_equal(REG(&dev, 0x64), 0x22221111u);          /* WRITE_REGISTER_BUFFER_USHORT: consecutive */
+    assert_int_equal(REG(&dev, 0x68), 0x44443333u);
+    assert_int_equal(REG(&dev, 0x6C), 3 * 0x5A);              /* READ_PORT_BUFFER_UCHAR: one port, 3 times */
+    assert_int_equal(dev.ports[10], 0x5A);
     USHORT command = 0, vendor = 0;
     ULONG bar2 = 0;
     assert_int_equal(NdisMGetBusData(a, PCI_WHICHSPACE_CONFIG, 4, &command, 2), 2);
