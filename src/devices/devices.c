@@ -3,7 +3,7 @@
 
 #include "devices.h"
 
-static const struct openndis_device_model *const devices_all[] = { &openndis_device_scratch };
+static const struct openndis_device_model *const devices_all[] = { &openndis_device_scratch, &openndis_device_virtio_net };
 
 const struct openndis_device_model *devices_find(const char *name, size_t length)
 {

@@ -7,6 +7,7 @@
 #include "../common/include/openndis/device.h"
 
 extern const struct openndis_device_model openndis_device_scratch;
+extern const struct openndis_device_model openndis_device_virtio_net;
 
 /* The built-in model called `name` (`length` bytes of it), or NULL. */
 const struct openndis_device_model *devices_find(const char *name, size_t length);

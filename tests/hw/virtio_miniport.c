@@ -1,0 +1,491 @@
+/* A small virtio-net driver (legacy PCI transport) for the virtio-net device model: enough of
+ * one to move frames, so that `openndis run --device virtio-net` carries traffic through two
+ * devices and their wire. One receive and one transmit queue of 256 entries in shared memory;
+ * 32 receive buffers posted at once and reposted when NDIS returns them; each sent frame
+ * copied into one of 32 transmit buffers; completions and receives taken in the interrupt's
+ * DPC from the used rings. Built from the virtio specification's legacy interface. */
+#include "../rogue/rogue.h"
+
+#define VQ_SIZE 256
+#define VQ_BYTES (3 * 4096)  /* descriptors, available ring, used ring on the next page */
+#define VQ_AVAIL 4096
+#define VQ_USED 8192
+#define VN_HEADER 10
+#define VN_BUFFER 2048
+#define VN_RX_BUFFERS 32
+#define VN_TX_SLOTS 32
+#define VN_F_MAC (1u << 5)
+#define VN_F_STATUS (1u << 16)
+#define VN_DESC_F_WRITE 2
+
+/* legacy registers (I/O BAR0) */
+#define VN_HOST_FEATURES 0x00
+#define VN_GUEST_FEATURES 0x04
+#define VN_QUEUE_PFN 0x08
+#define VN_QUEUE_SIZE 0x0C
+#define VN_QUEUE_SELECT 0x0E
+#define VN_QUEUE_NOTIFY 0x10
+#define VN_STATUS 0x12
+#define VN_ISR 0x13
+#define VN_MAC 0x14
+#define VN_S_ACKNOWLEDGE 1
+#define VN_S_DRIVER 2
+#define VN_S_DRIVER_OK 4
+
+typedef struct _VN_QUEUE {
+    PUCHAR Va;
+    NDIS_PHYSICAL_ADDRESS Pa;
+    USHORT AvailIdx, LastUsed;
+} VN_QUEUE;
+
+typedef struct _VN_ADAPTER {
+    NDIS_HANDLE Handle;
+    PUCHAR Ports;
+    ULONG FirstPort, PortCount;
+    NDIS_HANDLE Interrupt, Dma, Pool;
+    VN_QUEUE Rx, Tx;
+    PUCHAR RxBuffers, TxBuffers;
+    NDIS_PHYSICAL_ADDRESS RxPa, TxPa;
+    PMDL RxMdl[VN_RX_BUFFERS];
+    PNET_BUFFER_LIST RxNbl[VN_RX_BUFFERS];
+    PNET_BUFFER_LIST TxNbl[VN_TX_SLOTS]; /* the NBL each busy slot sends for */
+    PNET_BUFFER_LIST TxWaiting, *TxWaitingTail; /* sends the ring had no room for yet */
+    NDIS_SPIN_LOCK Lock;
+    volatile LONG TxOutstanding, RxOutstanding;
+    volatile BOOLEAN Running;
+    BOOLEAN PausePending; /* MiniportPause returned NDIS_STATUS_PENDING; under the lock */
+    UCHAR Mac[6];
+} VN_ADAPTER, *PVN_ADAPTER;
+
+static NDIS_OID VnOids[] = { OID_GEN_CURRENT_PACKET_FILTER, OID_802_3_CURRENT_ADDRESS };
+
+/* How many of an NBL's NET_BUFFERs are still on the device (plus one while VnSend places
+ * them), in its miniport-reserved area; under the adapter's lock. Returns the new count. */
+static ULONG_PTR VnPendingAdd(PNET_BUFFER_LIST Nbl, LONG_PTR Delta)
+{
+    ULONG_PTR Count = (ULONG_PTR)Nbl->MiniportReserved[0] + (ULONG_PTR)Delta;
+    Nbl->MiniportReserved[0] = (PVOID)Count;
+    return Count;
+}
+
+static VOID VnDesc(VN_QUEUE *Q, USHORT I, ULONG64 Address, ULONG Length, USHORT Flags)
+{
+    PUCHAR D = Q->Va + 16 * I;
+    NdisMoveMemory(D, &Address, 8);
+    NdisMoveMemory(D + 8, &Length, 4);
+    NdisMoveMemory(D + 12, &Flags, 2);
+    NdisZeroMemory(D + 14, 2);
+}
+
+/* Makes chain `Head` available; the caller notifies. */
+static VOID VnMakeAvailable(VN_QUEUE *Q, USHORT Head)
+{
+    *(volatile USHORT *)(Q->Va + VQ_AVAIL + 4 + 2 * (Q->AvailIdx % VQ_SIZE)) = Head;
+    KeMemoryBarrier();
+    Q->AvailIdx++;
+    *(volatile USHORT *)(Q->Va + VQ_AVAIL + 2) = Q->AvailIdx;
+}
+
+/* The next used element (id, length), if the device has returned one. */
+static BOOLEAN VnTakeUsed(VN_QUEUE *Q, PULONG Id, PULONG Length)
+{
+    USHORT UsedIdx = *(volatile USHORT *)(Q->Va + VQ_USED + 2);
+    if (UsedIdx == Q->LastUsed)
+        return FALSE;
+    KeMemoryBarrier();
+    PUCHAR E = Q->Va + VQ_USED + 4 + 8 * (Q->LastUsed % VQ_SIZE);
+    *Id = *(volatile ULONG *)E;
+    *Length = *(volatile ULONG *)(E + 4);
+    Q->LastUsed++;
+    return TRUE;
+}
+
+static NDIS_STATUS VnSetUpQueue(PVN_ADAPTER A, USHORT Index, VN_QUEUE *Q)
+{
+    NdisMAllocateSharedMemory(A->Handle, VQ_BYTES, TRUE, (PVOID *)&Q->Va, &Q->Pa);
+    if (Q->Va == NULL)
+        return NDIS_STATUS_RESOURCES;
+    NdisZeroMemory(Q->Va, VQ_BYTES);
+    USHORT Size;
+    NdisRawWritePortUshort(A->Ports + VN_QUEUE_SELECT, Index);
+    NdisRawReadPortUshort(A->Ports + VN_QUEUE_SIZE, &Size);
+    if (Size != VQ_SIZE)
+        return NDIS_STATUS_ADAPTER_NOT_FOUND;
+    NdisRawWritePortUlong(A->Ports + VN_QUEUE_PFN, (ULONG)(Q->Pa.QuadPart >> 12));
+    return NDIS_STATUS_SUCCESS;
+}
+
+static PNET_BUFFER_LIST VnPump(PVN_ADAPTER A, PBOOLEAN Placed);
+static VOID VnMaybePaused(PVN_ADAPTER A);
+static VOID VnCompleteSends(PVN_ADAPTER A, PNET_BUFFER_LIST Nbls);
+
+static BOOLEAN VnIsr(NDIS_HANDLE Context, PBOOLEAN QueueDefaultInterruptDpc, PULONG TargetProcessors)
+{
+    PVN_ADAPTER A = Context;
+    UCHAR Isr;
+    NdisRawReadPortUchar(A->Ports + VN_ISR, &Isr); /* the read clears it */
+    *TargetProcessors = 0;
+    *QueueDefaultInterruptDpc = Isr != 0;
+    return Isr != 0;
+}
+
+static VOID VnRepost(PVN_ADAPTER A, ULONG Id)
+{
+    NdisDprAcquireSpinLock(&A->Lock);
+    VnMakeAvailable(&A->Rx, (USHORT)Id);
+    NdisDprReleaseSpinLock(&A->Lock);
+    NdisRawWritePortUshort(A->Ports + VN_QUEUE_NOTIFY, 0);
+}
+
+static VOID VnDpc(NDIS_HANDLE Context, PVOID DpcContext, PVOID Throttle, PVOID Reserved)
+{
+    PVN_ADAPTER A = Context;
+    UNREFERENCED_PARAMETER(DpcContext);
+    UNREFERENCED_PARAMETER(Throttle);
+    UNREFERENCED_PARAMETER(Reserved);
+    ULONG Id, Length;
+    PNET_BUFFER_LIST Done = NULL, *DoneTail = &Done;
+    NdisDprAcquireSpinLock(&A->Lock);
+    while (VnTakeUsed(&A->Tx, &Id, &Length))
+        if (Id < VN_TX_SLOTS && A->TxNbl[Id] != NULL) {
+            PNET_BUFFER_LIST Nbl = A->TxNbl[Id];
+            A->TxNbl[Id] = NULL;
+            if (VnPendingAdd(Nbl, -1) == 0) {
+                *DoneTail = Nbl;
+                DoneTail = &NET_BUFFER_LIST_NEXT_NBL(Nbl);
+            }
+        }
+    BOOLEAN Placed = FALSE;
+    *DoneTail = VnPump(A, &Placed); /* room again for sends that waited */
+    NdisDprReleaseSpinLock(&A->Lock);
+    if (Placed)
+        NdisRawWritePortUshort(A->Ports + VN_QUEUE_NOTIFY, 1);
+    VnCompleteSends(A, Done);
+
+    PNET_BUFFER_LIST Rx = NULL, *RxTail = &Rx;
+    ULONG Count = 0;
+    NdisDprAcquireSpinLock(&A->Lock);
+    BOOLEAN Took;
+    while ((Took = VnTakeUsed(&A->Rx, &Id, &Length)) && Id < VN_RX_BUFFERS) {
+        if (!A->Running || Length <= VN_HEADER) { /* paused, or a frame lost: the buffer goes back */
+            VnMakeAvailable(&A->Rx, (USHORT)Id);
+            continue;
+        }
+        PNET_BUFFER_LIST Nbl = A->RxNbl[Id];
+        NET_BUFFER_DATA_LENGTH(NET_BUFFER_LIST_FIRST_NB(Nbl)) = Length - VN_HEADER;
+        NET_BUFFER_LIST_NEXT_NBL(Nbl) = NULL;
+        *RxTail = Nbl;
+        RxTail = &NET_BUFFER_LIST_NEXT_NBL(Nbl);
+        Count++;
+    }
+    /* counted under the lock that VnPause takes: a pause that follows waits for these */
+    InterlockedExchangeAdd(&A->RxOutstanding, (LONG)Count);
+    NdisDprReleaseSpinLock(&A->Lock);
+    NdisRawWritePortUshort(A->Ports + VN_QUEUE_NOTIFY, 0);
+    if (Rx != NULL) {
+        NdisMIndicateReceiveNetBufferLists(A->Handle, Rx, NDIS_DEFAULT_PORT_NUMBER, Count,
+                                           NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL);
+    }
+}
+
+static VOID VnReturn(NDIS_HANDLE Context, PNET_BUFFER_LIST Nbls, ULONG Flags)
+{
+    PVN_ADAPTER A = Context;
+    UNREFERENCED_PARAMETER(Flags);
+    KIRQL Old;
+    KeRaiseIrql(DISPATCH_LEVEL, &Old);
+    for (PNET_BUFFER_LIST Nbl = Nbls, Next; Nbl != NULL; Nbl = Next) {
+        Next = NET_BUFFER_LIST_NEXT_NBL(Nbl);
+        for (ULONG i = 0; i < VN_RX_BUFFERS; i++)
+            if (A->RxNbl[i] == Nbl)
+                VnRepost(A, i);
+        InterlockedDecrement(&A->RxOutstanding);
+    }
+    VnMaybePaused(A);
+    KeLowerIrql(Old);
+}
+
+/* Places waiting NBLs, in order, while a whole one fits in the free transmit slots: each
+ * NET_BUFFER copied into a slot behind a zeroed header. Returns the NBLs that can never be
+ * sent (more NBs than slots, a frame too long) for completion; *Placed says whether any went
+ * on the ring. Lock held. */
+static PNET_BUFFER_LIST VnPump(PVN_ADAPTER A, PBOOLEAN Placed)
+{
+    PNET_BUFFER_LIST Failed = NULL;
+    while (A->TxWaiting != NULL) {
+        PNET_BUFFER_LIST Nbl = A->TxWaiting;
+        ULONG Nbs = 0, Free = 0;
+        BOOLEAN Fits = TRUE;
+        for (PNET_BUFFER Nb = NET_BUFFER_LIST_FIRST_NB(Nbl); Nb != NULL; Nb = NET_BUFFER_NEXT_NB(Nb), Nbs++)
+            Fits &= NET_BUFFER_DATA_LENGTH(Nb) <= VN_BUFFER - VN_HEADER;
+        for (ULONG Slot = 0; Slot < VN_TX_SLOTS; Slot++)
+            Free += A->TxNbl[Slot] == NULL;
+        if (Fits && Nbs <= VN_TX_SLOTS && Nbs > Free)
+            return Failed; /* waits for completions */
+        A->TxWaiting = NET_BUFFER_LIST_NEXT_NBL(Nbl);
+        NET_BUFFER_LIST_NEXT_NBL(Nbl) = NULL;
+        if (!Fits || Nbs == 0 || Nbs > VN_TX_SLOTS) {
+            NET_BUFFER_LIST_STATUS(Nbl) = NDIS_STATUS_INVALID_LENGTH;
+            NET_BUFFER_LIST_NEXT_NBL(Nbl) = Failed;
+            Failed = Nbl;
+            continue;
+        }
+        Nbl->MiniportReserved[0] = (PVOID)(ULONG_PTR)Nbs;
+        ULONG Slot = 0;
+        for (PNET_BUFFER Nb = NET_BUFFER_LIST_FIRST_NB(Nbl); Nb != NULL; Nb = NET_BUFFER_NEXT_NB(Nb)) {
+            while (A->TxNbl[Slot] != NULL)
+                Slot++;
+            ULONG Length = NET_BUFFER_DATA_LENGTH(Nb);
+            PUCHAR To = A->TxBuffers + Slot * VN_BUFFER;
+            PUCHAR From = NdisGetDataBuffer(Nb, Length, To + VN_HEADER, 1, 0);
+            if (From != NULL && From != To + VN_HEADER)
+                NdisMoveMemory(To + VN_HEADER, From, Length);
+            NdisZeroMemory(To, VN_HEADER);
+            A->TxNbl[Slot] = Nbl;
+            VnDesc(&A->Tx, (USHORT)Slot, (ULONG64)A->TxPa.QuadPart + Slot * VN_BUFFER, VN_HEADER + Length, 0);
+            VnMakeAvailable(&A->Tx, (USHORT)Slot);
+        }
+        *Placed = TRUE;
+    }
+    A->TxWaitingTail = &A->TxWaiting;
+    return Failed;
+}
+
+static VOID VnCompleteSends(PVN_ADAPTER A, PNET_BUFFER_LIST Nbls)
+{
+    if (Nbls == NULL)
+        return;
+    LONG Count = 0;
+    for (PNET_BUFFER_LIST Nbl = Nbls; Nbl != NULL; Nbl = NET_BUFFER_LIST_NEXT_NBL(Nbl))
+        Count++;
+    NdisMSendNetBufferListsComplete(A->Handle, Nbls, NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL);
+    InterlockedExchangeAdd(&A->TxOutstanding, -Count);
+    VnMaybePaused(A);
+}
+
+/* Sends wait in order behind those the ring has no room for yet. */
+static VOID VnSend(NDIS_HANDLE Context, PNET_BUFFER_LIST Nbls, NDIS_PORT_NUMBER Port, ULONG Flags)
+{
+    PVN_ADAPTER A = Context;
+    UNREFERENCED_PARAMETER(Port);
+    UNREFERENCED_PARAMETER(Flags);
+    KIRQL Old;
+    KeRaiseIrql(DISPATCH_LEVEL, &Old);
+    NdisDprAcquireSpinLock(&A->Lock);
+    for (PNET_BUFFER_LIST Nbl = Nbls, Next; Nbl != NULL; Nbl = Next) {
+        Next = NET_BUFFER_LIST_NEXT_NBL(Nbl);
+        NET_BUFFER_LIST_NEXT_NBL(Nbl) = NULL;
+        NET_BUFFER_LIST_STATUS(Nbl) = NDIS_STATUS_SUCCESS;
+        InterlockedIncrement(&A->TxOutstanding);
+        *A->TxWaitingTail = Nbl;
+        A->TxWaitingTail = &NET_BUFFER_LIST_NEXT_NBL(Nbl);
+    }
+    BOOLEAN Placed = FALSE;
+    PNET_BUFFER_LIST Failed = VnPump(A, &Placed);
+    NdisDprReleaseSpinLock(&A->Lock);
+    if (Placed)
+        NdisRawWritePortUshort(A->Ports + VN_QUEUE_NOTIFY, 1);
+    VnCompleteSends(A, Failed);
+    KeLowerIrql(Old);
+}
+
+/* The two OIDs `run` asks: the packet filter (taken) and the current address. */
+static NDIS_STATUS VnOidRequest(NDIS_HANDLE Context, PNDIS_OID_REQUEST Request)
+{
+    PVN_ADAPTER A = Context;
+    if (Request->RequestType == NdisRequestSetInformation &&
+        Request->DATA.SET_INFORMATION.Oid == OID_GEN_CURRENT_PACKET_FILTER) {
+        if (Request->DATA.SET_INFORMATION.InformationBufferLength < sizeof(ULONG)) {
+            Request->DATA.SET_INFORMATION.BytesNeeded = sizeof(ULONG);
+            return NDIS_STATUS_INVALID_LENGTH;
+        }
+        Request->DATA.SET_INFORMATION.BytesRead = sizeof(ULONG);
+        return NDIS_STATUS_SUCCESS;
+    }
+    if (Request->RequestType == NdisRequestQueryInformation &&
+        Request->DATA.QUERY_INFORMATION.Oid == OID_802_3_CURRENT_ADDRESS) {
+        if (Request->DATA.QUERY_INFORMATION.InformationBufferLength < sizeof(A->Mac)) {
+            Request->DATA.QUERY_INFORMATION.BytesNeeded = sizeof(A->Mac);
+            return NDIS_STATUS_BUFFER_TOO_SHORT;
+        }
+        NdisMoveMemory(Request->DATA.QUERY_INFORMATION.InformationBuffer, A->Mac, sizeof(A->Mac));
+        Request->DATA.QUERY_INFORMATION.BytesWritten = sizeof(A->Mac);
+        return NDIS_STATUS_SUCCESS;
+    }
+    return NDIS_STATUS_NOT_SUPPORTED;
+}
+
+/* The pause completes when the last send is completed and the last receive returned. */
+static NDIS_STATUS VnPause(NDIS_HANDLE Context, PNDIS_MINIPORT_PAUSE_PARAMETERS Params)
+{
+    PVN_ADAPTER A = Context;
+    UNREFERENCED_PARAMETER(Params);
+    NdisAcquireSpinLock(&A->Lock); /* no DPC is between its check of Running and its count */
+    A->Running = FALSE;
+    BOOLEAN Idle = A->TxOutstanding == 0 && A->RxOutstanding == 0;
+    A->PausePending = !Idle;
+    NdisReleaseSpinLock(&A->Lock);
+    return Idle ? NDIS_STATUS_SUCCESS : NDIS_STATUS_PENDING;
+}
+
+/* After a send completed or a receive came back, at DISPATCH_LEVEL: the pause that waited
+ * for it completes. */
+static VOID VnMaybePaused(PVN_ADAPTER A)
+{
+    NdisDprAcquireSpinLock(&A->Lock);
+    BOOLEAN Complete = A->PausePending && A->TxOutstanding == 0 && A->RxOutstanding == 0;
+    if (Complete)
+        A->PausePending = FALSE;
+    NdisDprReleaseSpinLock(&A->Lock);
+    if (Complete)
+        NdisMPauseComplete(A->Handle);
+}
+
+static NDIS_STATUS VnRestart(NDIS_HANDLE Context, PNDIS_MINIPORT_RESTART_PARAMETERS Params)
+{
+    UNREFERENCED_PARAMETER(Params);
+    ((PVN_ADAPTER)Context)->Running = TRUE;
+    return NDIS_STATUS_SUCCESS;
+}
+
+static VOID VnRelease(PVN_ADAPTER A)
+{
+    if (A->Ports != NULL)
+        NdisRawWritePortUchar(A->Ports + VN_STATUS, 0); /* reset: the device lets go of the rings */
+    if (A->Interrupt != NULL)
+        NdisMDeregisterInterruptEx(A->Interrupt);
+    for (ULONG i = 0; i < VN_RX_BUFFERS; i++) {
+        if (A->RxNbl[i] != NULL)
+            NdisFreeNetBufferList(A->RxNbl[i]);
+        if (A->RxMdl[i] != NULL)
+            NdisFreeMdl(A->RxMdl[i]);
+    }
+    if (A->Pool != NULL)
+        NdisFreeNetBufferListPool(A->Pool);
+    VN_QUEUE *Queues[2] = { &A->Rx, &A->Tx };
+    for (int q = 0; q < 2; q++)
+        if (Queues[q]->Va != NULL)
+            NdisMFreeSharedMemory(A->Handle, VQ_BYTES, TRUE, Queues[q]->Va, Queues[q]->Pa);
+    if (A->RxBuffers != NULL)
+        NdisMFreeSharedMemory(A->Handle, VN_RX_BUFFERS * VN_BUFFER, TRUE, A->RxBuffers, A->RxPa);
+    if (A->TxBuffers != NULL)
+        NdisMFreeSharedMemory(A->Handle, VN_TX_SLOTS * VN_BUFFER, TRUE, A->TxBuffers, A->TxPa);
+    if (A->Dma != NULL)
+        NdisMDeregisterScatterGatherDma(A->Dma);
+    if (A->Ports != NULL)
+        NdisMDeregisterIoPortRange(A->Handle, A->FirstPort, A->PortCount, A->Ports);
+    NdisFreeSpinLock(&A->Lock);
+    NdisFreeMemory(A, 0, 0);
+}
+
+static VOID VnProcessSGList(PDEVICE_OBJECT Pdo, PVOID Reserved, PSCATTER_GATHER_LIST Sgl, PVOID Context)
+{
+    UNREFERENCED_PARAMETER(Pdo);
+    UNREFERENCED_PARAMETER(Reserved);
+    UNREFERENCED_PARAMETER(Sgl);
+    UNREFERENCED_PARAMETER(Context); /* frames are copied into shared memory: no lists are asked for */
+}
+
+static NDIS_STATUS VnSetUp(PVN_ADAPTER A, PNDIS_RESOURCE_LIST Resources)
+{
+    for (ULONG i = 0; i < Resources->Count; i++)
+        if (Resources->PartialDescriptors[i].Type == CmResourceTypePort && A->PortCount == 0) {
+            A->FirstPort = Resources->PartialDescriptors[i].u.Port.Start.LowPart;
+            A->PortCount = Resources->PartialDescriptors[i].u.Port.Length;
+        }
+    if (A->PortCount < 0x1B)
+        return NDIS_STATUS_ADAPTER_NOT_FOUND;
+    NDIS_STATUS Status = NdisMRegisterIoPortRange((PVOID *)&A->Ports, A->Handle, A->FirstPort, A->PortCount);
+    if (Status != NDIS_STATUS_SUCCESS)
+        return Status;
+    NdisRawWritePortUchar(A->Ports + VN_STATUS, 0);
+    NdisRawWritePortUchar(A->Ports + VN_STATUS, VN_S_ACKNOWLEDGE | VN_S_DRIVER);
+    ULONG Features;
+    NdisRawReadPortUlong(A->Ports + VN_HOST_FEATURES, &Features);
+    if (!(Features & VN_F_MAC))
+        return NDIS_STATUS_ADAPTER_NOT_FOUND;
+    NdisRawWritePortUlong(A->Ports + VN_GUEST_FEATURES, Features & (VN_F_MAC | VN_F_STATUS));
+    for (ULONG i = 0; i < 6; i++)
+        NdisRawReadPortUchar(A->Ports + VN_MAC + i, &A->Mac[i]);
+    Status = RogueSetBasicAttributes(A->Handle, A, A->Mac, VnOids, sizeof(VnOids));
+    if (Status != NDIS_STATUS_SUCCESS)
+        return Status;
+    NDIS_SG_DMA_DESCRIPTION Dma;
+    RogueSgDmaDescription(&Dma, VN_BUFFER, VnProcessSGList);
+    Status = NdisMRegisterScatterGatherDma(A->Handle, &Dma, &A->Dma);
+    if (Status != NDIS_STATUS_SUCCESS)
+        return Status;
+    if ((Status = VnSetUpQueue(A, 0, &A->Rx)) != NDIS_STATUS_SUCCESS ||
+        (Status = VnSetUpQueue(A, 1, &A->Tx)) != NDIS_STATUS_SUCCESS)
+        return Status;
+    NdisMAllocateSharedMemory(A->Handle, VN_RX_BUFFERS * VN_BUFFER, TRUE, (PVOID *)&A->RxBuffers, &A->RxPa);
+    NdisMAllocateSharedMemory(A->Handle, VN_TX_SLOTS * VN_BUFFER, TRUE, (PVOID *)&A->TxBuffers, &A->TxPa);
+    NET_BUFFER_LIST_POOL_PARAMETERS Pool;
+    NdisZeroMemory(&Pool, sizeof(Pool));
+    Pool.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
+    Pool.Header.Revision = NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1;
+    Pool.Header.Size = NDIS_SIZEOF_NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1;
+    Pool.fAllocateNetBuffer = TRUE;
+    Pool.PoolTag = 'nVoR';
+    A->Pool = A->RxBuffers != NULL && A->TxBuffers != NULL ? NdisAllocateNetBufferListPool(A->Handle, &Pool) : NULL;
+    if (A->Pool == NULL)
+        return NDIS_STATUS_RESOURCES;
+    for (USHORT i = 0; i < VN_RX_BUFFERS; i++) {
+        PUCHAR Buffer = A->RxBuffers + i * VN_BUFFER;
+        A->RxMdl[i] = NdisAllocateMdl(A->Handle, Buffer + VN_HEADER, VN_BUFFER - VN_HEADER);
+        A->RxNbl[i] = A->RxMdl[i] != NULL ? NdisAllocateNetBufferAndNetBufferList(A->Pool, 0, 0, A->RxMdl[i], 0, 0)
+                                          : NULL;
+        if (A->RxNbl[i] == NULL)
+            return NDIS_STATUS_RESOURCES;
+        A->RxNbl[i]->SourceHandle = A->Handle;
+        VnDesc(&A->Rx, i, (ULONG64)A->RxPa.QuadPart + i * VN_BUFFER, VN_BUFFER, VN_DESC_F_WRITE);
+        VnMakeAvailable(&A->Rx, i);
+    }
+    NDIS_MINIPORT_INTERRUPT_CHARACTERISTICS Irq;
+    RogueInterruptCharacteristics(&Irq, VnIsr, VnDpc);
+    Status = NdisMRegisterInterruptEx(A->Handle, A, &Irq, &A->Interrupt);
+    if (Status != NDIS_STATUS_SUCCESS)
+        return Status;
+    NdisRawWritePortUchar(A->Ports + VN_STATUS, VN_S_ACKNOWLEDGE | VN_S_DRIVER | VN_S_DRIVER_OK);
+    NdisRawWritePortUshort(A->Ports + VN_QUEUE_NOTIFY, 0);
+    return NDIS_STATUS_SUCCESS;
+}
+
+static NDIS_STATUS VnInitializeEx(NDIS_HANDLE Handle, NDIS_HANDLE DriverContext, PNDIS_MINIPORT_INIT_PARAMETERS Params)
+{
+    UNREFERENCED_PARAMETER(DriverContext);
+    if (Params->AllocatedResources == NULL)
+        return NDIS_STATUS_ADAPTER_NOT_FOUND; /* run without a device */
+    PVN_ADAPTER A = NdisAllocateMemoryWithTagPriority(Handle, sizeof(*A), 'nVoR', NormalPoolPriority);
+    if (A == NULL)
+        return NDIS_STATUS_RESOURCES;
+    NdisZeroMemory(A, sizeof(*A));
+    A->Handle = Handle;
+    NdisAllocateSpinLock(&A->Lock);
+    A->TxWaitingTail = &A->TxWaiting;
+    NDIS_STATUS Status = VnSetUp(A, Params->AllocatedResources);
+    if (Status != NDIS_STATUS_SUCCESS)
+        VnRelease(A);
+    return Status;
+}
+
+static VOID VnHaltEx(NDIS_HANDLE Context, NDIS_HALT_ACTION Action)
+{
+    UNREFERENCED_PARAMETER(Action);
+    VnRelease(Context);
+}
+
+NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
+{
+    NDIS_MINIPORT_DRIVER_CHARACTERISTICS Chars;
+    RogueCharacteristics(&Chars);
+    Chars.MinorNdisVersion = 20;
+    Chars.InitializeHandlerEx = VnInitializeEx;
+    Chars.HaltHandlerEx = VnHaltEx;
+    Chars.PauseHandler = VnPause;
+    Chars.RestartHandler = VnRestart;
+    Chars.SendNetBufferListsHandler = VnSend;
+    Chars.ReturnNetBufferListsHandler = VnReturn;
+    Chars.OidRequestHandler = VnOidRequest;
+    return NdisMRegisterMiniportDriver(DriverObject, RegistryPath, NULL, &Chars, &RogueHandle);
+}
