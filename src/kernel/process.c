@@ -314,7 +314,7 @@ static void *ke_system_thread_main(void *arg)
     ke_irql_set(PASSIVE_LEVEL);
     t->tid = (pid_t)syscall(SYS_gettid);
     if (setjmp(t->exit) == 0)
-        t->start(t->context);
+        KE_DRIVER_CALL(t->start, t->context); /* a PE driver's routine takes its argument in RCX */
     ke_dispatcher_signal(&t->header);
     ke_thread_self = NULL;
     ke_object_unref(t); /* the running thread's own reference */

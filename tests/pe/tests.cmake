@@ -24,6 +24,18 @@ if(OPENNDIS_PE_TOOLCHAIN)
     FAIL_REGULAR_EXPRESSION "FAILED")
 endif()
 
+# A system thread's start routine gets its context in either convention (tests/pe/system_thread.c).
+openndis_add_driver(system_thread pe/system_thread.c rogue/common.c)
+add_test(NAME system_thread_context COMMAND $<TARGET_FILE:openndis-cli> info $<TARGET_FILE:system_thread>)
+set_tests_properties(system_thread_context PROPERTIES
+  PASS_REGULAR_EXPRESSION "system_thread: context seen, IRQL 0.*registered +NDIS 6.0 miniport.*PASS: no rule violated")
+if(OPENNDIS_PE_TOOLCHAIN)
+  openndis_add_driver(system_thread_pe pe/system_thread.c rogue/common.c ABI windows)
+  add_test(NAME system_thread_context_pe COMMAND $<TARGET_FILE:openndis-cli> info ${CMAKE_CURRENT_BINARY_DIR}/system_thread_pe.sys)
+  set_tests_properties(system_thread_context_pe PROPERTIES
+    PASS_REGULAR_EXPRESSION "system_thread: context seen, IRQL 0.*registered +NDIS 6.0 miniport.*PASS: no rule violated")
+endif()
+
 # Kernel sockets (Winsock Kernel) from a driver, in both conventions: tests/wsk/wsk_driver.c
 # prints one line per case and registers only if all hold.
 openndis_add_driver(wsk_driver wsk/wsk_driver.c rogue/common.c)
