@@ -394,7 +394,7 @@ NDISAPI VOID NdisMFreeSharedMemory(NDIS_HANDLE MiniportAdapterHandle, ULONG Leng
     static const char fn[] = "NdisMFreeSharedMemory";
     const void *site = VF_CALLER;
     (void)Cached;
-    ke_irql_at_most(PASSIVE_LEVEL, fn, site);
+    ke_irql_at_most(DISPATCH_LEVEL, fn, site); /* unlike its allocation, which is PASSIVE_LEVEL only */
     struct ndis_adapter *a = ndis_adapter_checked(MiniportAdapterHandle, fn, site);
     struct ndis_dma *d = a != NULL ? ndis_dma_of(a) : NULL;
     if (d == NULL)
