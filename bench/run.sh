@@ -33,6 +33,12 @@ if [ -e "$build/drivers/sample_pe.sys" ]; then
 else
     echo "skipped: no $build/drivers/sample_pe.sys (needs clang, lld and llvm)"
 fi
+section "device model: the sample vs. tests/hw/virtio_miniport.so on the virtio-net model"
+if [ -e "$build/bench/device" ] && [ -e "$build/tests/virtio_miniport.so" ]; then
+    run "$build/bench/device" "$driver" "$build/tests/virtio_miniport.so"
+else
+    echo "skipped: no $build/bench/device or $build/tests/virtio_miniport.so"
+fi
 section "control device: DeviceIoControl round trip vs. a bare socket round trip, ReadFile/WriteFile"
 run "$build/bench/control" "$driver"
 section "verify: full systematic fault sweep"
