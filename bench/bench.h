@@ -132,7 +132,8 @@ static inline double bench_through(struct edge_loopback *from, struct edge_loopb
     }
     unsigned long got = 0;
     double t0 = bench_now();
-    for (unsigned long sent = 0; sent < total; sent += chain) {
+    unsigned long sent = 0;
+    for (; sent < total; sent += chain) {
         /* no more in flight than the receiving edge queues (64): a driver that indicates
          * from a DPC would otherwise overrun it; one that indicates in the send never waits */
         for (double give_up = bench_now() + 1; sent - got + chain > 64 && bench_now() < give_up;)
@@ -144,12 +145,41 @@ static inline double bench_through(struct edge_loopback *from, struct edge_loopb
     }
     /* a driver with a device indicates from its interrupt's DPC: the last ones may be on
      * their way (a second at most) */
-    for (double deadline = bench_now() + 1; got < total && bench_now() < deadline;)
+    for (double deadline = bench_now() + 1; got < sent && bench_now() < deadline;)
         if (edge_loopback_recv(to, rx, sizeof rx) >= 0)
             got++;
     double t = bench_now() - t0;
-    *lost = total - got;
+    *lost = sent - got; /* whole chains go: `sent` may pass `total` */
     return t;
+}
+
+/* Frames per second of `path` between two fresh adapters: `total` frames of `size` bytes in
+ * chains of `chain`, after a warm-up of a tenth as many. A lost frame ends the benchmark
+ * (`bench` names it). */
+static inline double bench_frame_rate(const char *bench, const char *path, size_t size, size_t chain,
+                                      unsigned long total)
+{
+    static UCHAR frames[32][1514];
+    struct ld_image *image = bench_load(path);
+    struct bench_pair pair;
+    unsigned long lost;
+    bench_pair_up(image, &pair);
+    bench_frames(frames, pair.mac[1], pair.mac[0], size);
+    bench_through(pair.lb[0], pair.lb[1], frames, size, chain, total / 10, &lost); /* warm up */
+    double t = bench_through(pair.lb[0], pair.lb[1], frames, size, chain, total, &lost);
+    bench_pair_down(&pair);
+    ld_unload(image);
+    ld_free(image);
+    if (lost != 0) {
+        fprintf(stderr, "%s: %s lost %lu of %lu frames\n", bench, path, lost, total);
+        exit(1);
+    }
+    return total / t;
+}
+
+static inline double bench_best(double a, double b)
+{
+    return a > b ? a : b;
 }
 
 /* Ends the benchmark with the verifier's verdict: numbers from a driver that broke a rule

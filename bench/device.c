@@ -12,32 +12,13 @@
 
 #include "devices/devices.h"
 
-static UCHAR frames[32][1514];
-
+/* The sample as it is, or the driver with a virtio-net device behind each adapter. */
 static double frame_rate(const char *path, bool device, size_t size, size_t chain, unsigned long total)
 {
     ndis_device_attach_every(device ? devices_find("virtio-net", 10) : NULL, "");
-    struct ld_image *image = bench_load(path);
-    struct bench_pair pair;
-    unsigned long lost;
-    bench_pair_up(image, &pair);
-    bench_frames(frames, pair.mac[1], pair.mac[0], size);
-    bench_through(pair.lb[0], pair.lb[1], frames, size, chain, total / 10, &lost); /* warm up */
-    double t = bench_through(pair.lb[0], pair.lb[1], frames, size, chain, total, &lost);
-    bench_pair_down(&pair);
-    ld_unload(image);
-    ld_free(image);
+    double rate = bench_frame_rate("bench/device", path, size, chain, total);
     ndis_device_attach_every(NULL, NULL);
-    if (lost != 0) {
-        fprintf(stderr, "bench/device: %s lost %lu of %lu frames\n", path, lost, total);
-        exit(1);
-    }
-    return total / t;
-}
-
-static double best(double a, double b)
-{
-    return a > b ? a : b;
+    return rate;
 }
 
 int main(int argc, char **argv)
@@ -57,8 +38,8 @@ int main(int argc, char **argv)
     for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
         double sample = 0, hw = 0;
         for (int round = 0; round < 3; round++) {
-            sample = best(sample, frame_rate(argv[1], false, rows[r].size, rows[r].chain, total));
-            hw = best(hw, frame_rate(argv[2], true, rows[r].size, rows[r].chain, total));
+            sample = bench_best(sample, frame_rate(argv[1], false, rows[r].size, rows[r].chain, total));
+            hw = bench_best(hw, frame_rate(argv[2], true, rows[r].size, rows[r].chain, total));
         }
         printf("%-24s %16.0f %16.0f %8.3f\n", rows[r].what, sample, hw, hw / sample);
     }

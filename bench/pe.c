@@ -8,35 +8,9 @@
  * Usage: bench/pe DRIVER.so DRIVER.sys [cycles, default 5000] [frames, default 1000000] */
 #include "bench.h"
 
-static UCHAR frames[32][1514];
-
 static double lifecycle_rate(const char *path, unsigned long cycles)
 {
     return cycles / bench_reentered(path, cycles, bench_cycle);
-}
-
-static double frame_rate(const char *path, size_t size, size_t chain, unsigned long total)
-{
-    struct ld_image *image = bench_load(path);
-    struct bench_pair pair;
-    unsigned long lost;
-    bench_pair_up(image, &pair);
-    bench_frames(frames, pair.mac[1], pair.mac[0], size);
-    bench_through(pair.lb[0], pair.lb[1], frames, size, chain, total / 10, &lost); /* warm up */
-    double t = bench_through(pair.lb[0], pair.lb[1], frames, size, chain, total, &lost);
-    bench_pair_down(&pair);
-    ld_unload(image);
-    ld_free(image);
-    if (lost != 0) {
-        fprintf(stderr, "bench/pe: %s lost %lu of %lu frames\n", path, lost, total);
-        exit(1);
-    }
-    return total / t;
-}
-
-static double best(double a, double b)
-{
-    return a > b ? a : b;
 }
 
 int main(int argc, char **argv)
@@ -62,11 +36,11 @@ int main(int argc, char **argv)
         double so = 0, pe = 0;
         for (int round = 0; round < 3; round++) {
             if (rows[r].size == 0) {
-                so = best(so, lifecycle_rate(argv[1], cycles));
-                pe = best(pe, lifecycle_rate(argv[2], cycles));
+                so = bench_best(so, lifecycle_rate(argv[1], cycles));
+                pe = bench_best(pe, lifecycle_rate(argv[2], cycles));
             } else {
-                so = best(so, frame_rate(argv[1], rows[r].size, rows[r].chain, total));
-                pe = best(pe, frame_rate(argv[2], rows[r].size, rows[r].chain, total));
+                so = bench_best(so, bench_frame_rate("bench/pe", argv[1], rows[r].size, rows[r].chain, total));
+                pe = bench_best(pe, bench_frame_rate("bench/pe", argv[2], rows[r].size, rows[r].chain, total));
             }
         }
         printf("%-24s %14.0f %14.0f %8.3f\n", rows[r].what, so, pe, pe / so);
