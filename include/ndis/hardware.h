@@ -4,7 +4,7 @@
  * lists of PnP and the PnP characteristics a driver sets with NdisSetOptionalHandlers,
  * over the WDM types of wdm/hardware.h. Written from the DDI reference pages; layouts are the
  * Windows x64 ones (checked at the end). Behind them OpenNDIS puts a device model
- * (src/ndis/bus.c, interrupt.c, dma.c); NdisMAllocateSharedMemoryAsyncEx still fails. */
+ * (src/ndis/bus.c, interrupt.c, dma.c). */
 #ifndef OPENNDIS_NDIS_HARDWARE_H
 #define OPENNDIS_NDIS_HARDWARE_H
 
@@ -167,6 +167,12 @@ NDISAPI VOID NdisMFreeSharedMemory(NDIS_HANDLE MiniportAdapterHandle, ULONG Leng
 /* NDIS_STATUS_PENDING (MiniportSharedMemoryAllocateComplete follows) or NDIS_STATUS_FAILURE. */
 NDISAPI NDIS_STATUS NdisMAllocateSharedMemoryAsyncEx(NDIS_HANDLE MiniportDmaHandle, ULONG Length, BOOLEAN Cached,
                                                      PVOID Context);
+/* The alignment, in bytes, DMA buffers are rounded up to (a cache line); after
+ * NdisMRegisterScatterGatherDma. */
+NDISAPI ULONG NdisMGetDmaAlignment(NDIS_HANDLE MiniportAdapterHandle);
+/* x86 and x64 keep caches coherent with DMA: Windows' headers make this a macro that does
+ * nothing there, so no driver imports it. */
+#define KeFlushIoBuffers(Mdl, ReadOperation, DmaOperation) ((void)(Mdl), (void)(ReadOperation), (void)(DmaOperation))
 
 /* ==== NDIS: I/O ports and memory-mapped registers =========================================== */
 NDISAPI NDIS_STATUS NdisMRegisterIoPortRange(PVOID *PortOffset, NDIS_HANDLE MiniportAdapterHandle, UINT InitialPort,

@@ -9,6 +9,9 @@
  *     0x04C (write)  a DMA engine: 1 reads the length's bytes at the address into the
  *                    buffer at 0x800, 2 writes the buffer there; 0x050 reads 1 when the last
  *                    one reached memory the driver mapped, 2 when it did not
+ *     0x058, 0x05C   a ring's bus address (low, high)  0x060  its length: writing a length
+ *                    other than 0 gives the device the ring, which it then holds (the driver
+ *                    must not free it) until 0 is written there
  *     0x080 + 4 m    a write of v sets cause bits v and raises message m (the line when m is
  *                    0 and the driver did not take MSI-X): software-raised interrupts, as
  *                    the interrupt-cause-set registers of real NICs give
@@ -31,6 +34,8 @@
 #define SCRATCH_DMA_GO 0x04Cu
 #define SCRATCH_DMA_STATUS 0x050u
 #define SCRATCH_DMA_BUFFER 0x800u
+#define SCRATCH_RING_ADDRESS 0x058u
+#define SCRATCH_RING_LENGTH 0x060u
 
 struct scratch {
     unsigned messages;
@@ -98,6 +103,17 @@ static void scratch_write(void *device, unsigned bar, uint32_t offset, unsigned 
                 atomic_store(&s->regs[(SCRATCH_DMA_BUFFER + i) / 4], v);
             }
         atomic_store(&s->regs[SCRATCH_DMA_STATUS / 4], ok ? 1 : 2);
+        return;
+    }
+    if (offset == SCRATCH_RING_LENGTH && width == 4) {
+        uint64_t at = atomic_load(&s->regs[SCRATCH_RING_ADDRESS / 4]) |
+                      (uint64_t)atomic_load(&s->regs[SCRATCH_RING_ADDRESS / 4 + 1]) << 32;
+        struct openndis_device *bus = atomic_load(&s->bus);
+        uint32_t old = atomic_exchange(&s->regs[word], value);
+        if (bus != NULL && old != 0)
+            openndis_device_dma_release(bus, at);
+        if (bus != NULL && value != 0)
+            openndis_device_dma_hold(bus, at, value);
         return;
     }
     uint32_t shift = 8 * (offset % 4), mask = width == 4 ? 0xFFFFFFFFu : ((1u << (8 * width)) - 1) << shift;

@@ -369,6 +369,7 @@ NDIS_STATUS ndis_adapter_halt(struct ndis_adapter *a, NDIS_HALT_ACTION action)
         return NDIS_STATUS_INVALID_STATE;
     ndis_adapter_return_pending(a);
     ndis_adapter_stop_hang_checks(a); /* NDIS never checks for hangs during or after halt */
+    ndis_dma_settle(a); /* the driver gets its pending shared memory before it halts, to free it */
     MINIPORT_HALT_HANDLER halt = a->driver->chars.HaltHandlerEx;
     KE_DRIVER_CALL(halt, a->context, action);
     ke_irql_after_handler(PASSIVE_LEVEL, "MiniportHaltEx", (const void *)halt);

@@ -6,7 +6,10 @@
  * while its scatter/gather list lives. The device model reaches memory only through that map
  * (openndis_device_dma_read/write); an address no mapping covers is DmaOutsideMapping, as
  * Windows' DMA verification reports. Bus addresses are never reused, so a device that keeps
- * using a freed buffer's address is caught too. */
+ * using a freed buffer's address is caught too. A device declares the ranges it keeps using on
+ * its own (rings: openndis_device_dma_hold); the driver freeing memory under one is
+ * SharedMemoryFreedInUse. */
+#include <pthread.h>
 #include <stdlib.h>
 
 #include "ndis.h"
@@ -16,7 +19,9 @@
 #define NDIS_DMA_PAGE 4096u
 #define NDIS_DMA_BASE 0x100000000ull /* bus addresses start above 4 GiB: 64-bit DMA */
 
-enum ndis_dma_kind { NDIS_DMA_SHARED, NDIS_DMA_SG };
+/* SHARED: NdisMAllocateSharedMemory(AsyncEx)'s, freed here; BLOCK: NdisAllocateSharedMemory's,
+ * whose memory shared_memory.c owns; SG: a piece of a scatter/gather list. */
+enum ndis_dma_kind { NDIS_DMA_SHARED, NDIS_DMA_BLOCK, NDIS_DMA_SG };
 
 struct ndis_dma_map {
     struct ndis_dma_map *next;
@@ -43,12 +48,24 @@ struct ndis_sg_list {
     const void *site;
 };
 
+/* A range the device said it keeps using (openndis_device_dma_hold). */
+struct ndis_dma_hold {
+    struct ndis_dma_hold *next;
+    uint64_t bus;
+    size_t length;
+};
+
 struct ndis_dma {
     struct quick_lock lock;
     struct ndis_dma_map *maps;
     struct ndis_sg_list *lists;
+    struct ndis_dma_hold *holds;
     uint64_t next_bus;
     struct ndis_sg_dma *sg; /* the registered one, or NULL */
+    /* NdisMAllocateSharedMemoryAsyncEx completions not yet returned: halt waits for them */
+    pthread_mutex_t async_lock;
+    pthread_cond_t async_done;
+    unsigned async_pending;
 };
 
 static struct ndis_dma *ndis_dma_of(struct ndis_adapter *a)
@@ -75,6 +92,44 @@ static uint64_t ndis_dma_map_add(struct ndis_dma *d, enum ndis_dma_kind kind, vo
     return m->bus;
 }
 
+/* The mapping that holds all of [bus, bus + length), or NULL. Lock held. */
+static struct ndis_dma_map *ndis_dma_covering(struct ndis_dma *d, uint64_t bus, size_t length)
+{
+    for (struct ndis_dma_map *m = d->maps; m != NULL; m = m->next)
+        if (bus >= m->bus && bus - m->bus < m->length && length <= m->length - (bus - m->bus))
+            return m;
+    return NULL;
+}
+
+/* Takes `m` out of the map (it is unlinked by the caller) and drops the device's holds inside
+ * it, returning the first one in `*held` (length 0: none). Lock held. */
+static void ndis_dma_unhold(struct ndis_dma *d, const struct ndis_dma_map *m, struct ndis_dma_hold *held)
+{
+    held->length = 0;
+    for (struct ndis_dma_hold **p = &d->holds; *p != NULL;) {
+        struct ndis_dma_hold *h = *p;
+        if (h->bus >= m->bus && h->bus - m->bus < m->length) {
+            if (held->length == 0)
+                *held = *h;
+            *p = h->next;
+            free(h);
+        } else {
+            p = &h->next;
+        }
+    }
+}
+
+/* The report for memory freed under a hold, after the lock is dropped. */
+static void ndis_dma_report_held(const struct ndis_dma_hold *held, const char *what, const void *va, const char *fn,
+                                 const void *site)
+{
+    if (held->length != 0)
+        vf_violation(VF_DMA_FREED_IN_USE, fn, site,
+                     "%s %p is freed while its device still uses %zu bytes of it at bus address %#llx (a ring or "
+                     "buffer it was given); stop or reset the device before freeing what it reaches",
+                     what, va, held->length, (unsigned long long)held->bus);
+}
+
 /* ---- the device's side ---------------------------------------------------------------------- */
 static bool ndis_dma_transfer(struct ndis_adapter *a, uint64_t bus, void *buffer, size_t length, bool to_memory)
 {
@@ -82,16 +137,15 @@ static bool ndis_dma_transfer(struct ndis_adapter *a, uint64_t bus, void *buffer
     bool done = false;
     if (d != NULL) {
         quick_lock_acquire(&d->lock);
-        for (struct ndis_dma_map *m = d->maps; m != NULL; m = m->next)
-            if (bus >= m->bus && bus - m->bus < m->length && length <= m->length - (bus - m->bus)) {
-                uint8_t *at = m->va + (bus - m->bus);
-                if (to_memory)
-                    memcpy(at, buffer, length);
-                else
-                    memcpy(buffer, at, length);
-                done = true;
-                break;
-            }
+        struct ndis_dma_map *m = ndis_dma_covering(d, bus, length);
+        if (m != NULL) {
+            uint8_t *at = m->va + (bus - m->bus);
+            if (to_memory)
+                memcpy(at, buffer, length);
+            else
+                memcpy(buffer, at, length);
+            done = true;
+        }
         quick_lock_release(&d->lock);
     }
     if (!done) {
@@ -117,6 +171,44 @@ OPENNDIS_API bool openndis_device_dma_write(struct openndis_device *bus, uint64_
                                             size_t length)
 {
     return ndis_dma_transfer(ndis_bus_adapter_of(bus), address, (void *)from, length, true);
+}
+
+OPENNDIS_API bool openndis_device_dma_hold(struct openndis_device *bus, uint64_t address, size_t length)
+{
+    struct ndis_dma *d = ndis_dma_of(ndis_bus_adapter_of(bus));
+    struct ndis_dma_hold *h = malloc(sizeof *h);
+    if (d == NULL || h == NULL || length == 0) {
+        free(h);
+        return false;
+    }
+    quick_lock_acquire(&d->lock);
+    bool mapped = ndis_dma_covering(d, address, length) != NULL;
+    if (mapped) {
+        *h = (struct ndis_dma_hold){ .bus = address, .length = length, .next = d->holds };
+        d->holds = h;
+    }
+    quick_lock_release(&d->lock);
+    if (!mapped)
+        free(h);
+    return mapped;
+}
+
+OPENNDIS_API void openndis_device_dma_release(struct openndis_device *bus, uint64_t address)
+{
+    struct ndis_dma *d = ndis_dma_of(ndis_bus_adapter_of(bus));
+    if (d == NULL)
+        return;
+    quick_lock_acquire(&d->lock);
+    for (struct ndis_dma_hold **p = &d->holds; *p != NULL;) {
+        struct ndis_dma_hold *h = *p;
+        if (address == 0 || h->bus == address) {
+            *p = h->next;
+            free(h);
+        } else {
+            p = &h->next;
+        }
+    }
+    quick_lock_release(&d->lock);
 }
 
 /* ---- scatter/gather DMA --------------------------------------------------------------------- */
@@ -243,12 +335,19 @@ static void ndis_sg_map_piece(void *ctx, uint8_t *va, ULONG length)
     e->Reserved = 0;
 }
 
-/* Takes the mappings owned by `sgl` out of the map. Lock held. */
-static void ndis_dma_unmap_owner(struct ndis_dma *d, const void *owner)
+/* Takes the mappings of kind `kind` owned by `owner` out of the map; `*held` is a hold the
+ * device had in them. Lock held. */
+static void ndis_dma_unmap_owner(struct ndis_dma *d, enum ndis_dma_kind kind, const void *owner,
+                                 struct ndis_dma_hold *held)
 {
+    held->length = 0;
     for (struct ndis_dma_map **p = &d->maps; *p != NULL;) {
         struct ndis_dma_map *m = *p;
-        if (m->kind == NDIS_DMA_SG && m->owner == owner) {
+        if (m->kind == kind && m->owner == owner) {
+            struct ndis_dma_hold here;
+            ndis_dma_unhold(d, m, &here);
+            if (held->length == 0)
+                *held = here;
             *p = m->next;
             free(m);
         } else {
@@ -296,7 +395,8 @@ NDISAPI NDIS_STATUS NdisMAllocateNetBufferSGList(NDIS_HANDLE NdisMiniportDmaHand
         *rec = (struct ndis_sg_list){ .sgl = sgl, .allocated = ours, .nb = NetBuffer, .site = site, .next = d->lists };
         d->lists = rec;
     } else {
-        ndis_dma_unmap_owner(d, sgl);
+        struct ndis_dma_hold none;
+        ndis_dma_unmap_owner(d, NDIS_DMA_SG, sgl, &none); /* no device saw it yet */
     }
     quick_lock_release(&d->lock);
     if (b.failed) {
@@ -325,15 +425,17 @@ NDISAPI VOID NdisMFreeNetBufferSGList(NDIS_HANDLE NdisMiniportDmaHandle, PSCATTE
         return;
     struct ndis_dma *d = ndis_dma_of(sg->adapter);
     struct ndis_sg_list *found = NULL;
+    struct ndis_dma_hold held = { .length = 0 };
     quick_lock_acquire(&d->lock);
     for (struct ndis_sg_list **p = &d->lists; *p != NULL; p = &(*p)->next)
         if ((*p)->sgl == pSGL) {
             found = *p;
             *p = found->next;
-            ndis_dma_unmap_owner(d, pSGL);
+            ndis_dma_unmap_owner(d, NDIS_DMA_SG, pSGL, &held);
             break;
         }
     quick_lock_release(&d->lock);
+    ndis_dma_report_held(&held, "The scatter/gather list", pSGL, fn, site);
     if (found == NULL) {
         vf_violation(VF_DMA_MISUSE, fn, site, "%p is not a live scatter/gather list of adapter %u (freed twice?)",
                      (void *)pSGL, sg->adapter->index);
@@ -347,7 +449,51 @@ NDISAPI VOID NdisMFreeNetBufferSGList(NDIS_HANDLE NdisMiniportDmaHandle, PSCATTE
     free(found);
 }
 
+#define NDIS_DMA_ALIGNMENT 64u /* an x64 cache line */
+
+NDISAPI ULONG NdisMGetDmaAlignment(NDIS_HANDLE MiniportAdapterHandle)
+{
+    static const char fn[] = "NdisMGetDmaAlignment";
+    const void *site = VF_CALLER;
+    ke_irql_at_most(PASSIVE_LEVEL, fn, site);
+    struct ndis_adapter *a = ndis_adapter_checked(MiniportAdapterHandle, fn, site);
+    struct ndis_dma *d = a != NULL ? ndis_dma_of(a) : NULL;
+    if (a != NULL && (d == NULL || d->sg == NULL))
+        vf_violation(VF_DMA_MISUSE, fn, site, "adapter %u: %s", a->index,
+                     d == NULL ? "the adapter has no device"
+                               : "called before NdisMRegisterScatterGatherDma, which the page requires first");
+    return NDIS_DMA_ALIGNMENT; /* the system's, whatever the driver got wrong */
+}
+
 /* ---- shared memory -------------------------------------------------------------------------- */
+/* Why `a` may not have shared memory from NdisMAllocateSharedMemory(AsyncEx), or NULL. */
+static const char *ndis_dma_shared_refused(struct ndis_dma *d, ULONG length)
+{
+    return d == NULL     ? "the adapter has no device"
+           : length == 0 ? "Length is 0"
+           : d->sg == NULL ? "called before NdisMRegisterScatterGatherDma, which the page requires first"
+                           : NULL;
+}
+
+/* A zeroed, page-aligned block of `length` bytes mapped for the device: its address, with the
+ * bus address in `*bus`; NULL when memory is short. */
+static void *ndis_dma_shared_new(struct ndis_dma *d, ULONG length, const void *site, uint64_t *bus)
+{
+    size_t rounded = ((size_t)length + NDIS_DMA_PAGE - 1) / NDIS_DMA_PAGE * NDIS_DMA_PAGE;
+    void *va = aligned_alloc(NDIS_DMA_PAGE, rounded);
+    if (va == NULL)
+        return NULL;
+    memset(va, 0, rounded);
+    quick_lock_acquire(&d->lock);
+    *bus = ndis_dma_map_add(d, NDIS_DMA_SHARED, va, length, NULL, site);
+    quick_lock_release(&d->lock);
+    if (*bus == 0) {
+        free(va);
+        return NULL;
+    }
+    return va;
+}
+
 NDISAPI VOID NdisMAllocateSharedMemory(NDIS_HANDLE MiniportAdapterHandle, ULONG Length, BOOLEAN Cached,
                                        PVOID *VirtualAddress, PNDIS_PHYSICAL_ADDRESS PhysicalAddress)
 {
@@ -363,29 +509,96 @@ NDISAPI VOID NdisMAllocateSharedMemory(NDIS_HANDLE MiniportAdapterHandle, ULONG 
     if (a == NULL || VirtualAddress == NULL || PhysicalAddress == NULL)
         return;
     struct ndis_dma *d = ndis_dma_of(a);
-    if (d == NULL || d->sg == NULL || Length == 0) {
-        vf_violation(VF_DMA_MISUSE, fn, site, "adapter %u: %s", a->index,
-                     d == NULL ? "the adapter has no device"
-                     : Length == 0 ? "Length is 0"
-                                   : "called before NdisMRegisterScatterGatherDma, which the page requires first");
+    const char *why = ndis_dma_shared_refused(d, Length);
+    if (why != NULL) {
+        vf_violation(VF_DMA_MISUSE, fn, site, "adapter %u: %s", a->index, why);
         return;
     }
     if (vf_fault_inject(fn, site))
         return;
-    size_t rounded = ((size_t)Length + NDIS_DMA_PAGE - 1) / NDIS_DMA_PAGE * NDIS_DMA_PAGE;
-    void *va = aligned_alloc(NDIS_DMA_PAGE, rounded);
-    if (va == NULL)
-        return;
-    memset(va, 0, rounded);
-    quick_lock_acquire(&d->lock);
-    uint64_t bus = ndis_dma_map_add(d, NDIS_DMA_SHARED, va, Length, NULL, site);
-    quick_lock_release(&d->lock);
-    if (bus == 0) {
-        free(va);
-        return;
+    uint64_t bus;
+    *VirtualAddress = ndis_dma_shared_new(d, Length, site, &bus);
+    if (*VirtualAddress != NULL)
+        PhysicalAddress->QuadPart = (LONGLONG)bus;
+}
+
+/* One NdisMAllocateSharedMemoryAsyncEx: its block is made in the call (so a sweep's fault
+ * numbering does not depend on a worker's timing) and handed over at PASSIVE_LEVEL by the
+ * worker, as NDIS does. */
+struct ndis_dma_async {
+    struct ke_work work;
+    struct ndis_sg_dma *sg;
+    void *va;
+    NDIS_PHYSICAL_ADDRESS pa;
+    ULONG length;
+    PVOID context;
+};
+
+static void ndis_dma_async_complete(struct ke_work *work)
+{
+    struct ndis_dma_async *r = (struct ndis_dma_async *)work;
+    struct ndis_adapter *a = r->sg->adapter;
+    MINIPORT_ALLOCATE_SHARED_MEM_COMPLETE_HANDLER done = r->sg->desc.SharedMemAllocateCompleteHandler;
+    KE_DRIVER_CALL(done, a->context, r->va, &r->pa, r->length, r->context);
+    ke_irql_after_handler(PASSIVE_LEVEL, "MiniportSharedMemoryAllocateComplete", (const void *)done);
+    struct ndis_dma *d = ndis_dma_of(a);
+    free(r);
+    pthread_mutex_lock(&d->async_lock);
+    if (--d->async_pending == 0)
+        pthread_cond_broadcast(&d->async_done);
+    pthread_mutex_unlock(&d->async_lock);
+}
+
+NDISAPI NDIS_STATUS NdisMAllocateSharedMemoryAsyncEx(NDIS_HANDLE MiniportDmaHandle, ULONG Length, BOOLEAN Cached,
+                                                     PVOID Context)
+{
+    static const char fn[] = "NdisMAllocateSharedMemoryAsyncEx";
+    const void *site = VF_CALLER;
+    (void)Cached;
+    ke_irql_at_most(DISPATCH_LEVEL, fn, site);
+    struct ndis_sg_dma *sg = ndis_sg_dma_from_handle(MiniportDmaHandle, fn, site);
+    if (sg == NULL)
+        return NDIS_STATUS_FAILURE;
+    struct ndis_dma *d = ndis_dma_of(sg->adapter);
+    const char *why = sg->desc.SharedMemAllocateCompleteHandler == NULL
+                          ? "the DMA description registered no SharedMemAllocateCompleteHandler to complete it"
+                          : ndis_dma_shared_refused(d, Length);
+    if (why != NULL) {
+        vf_violation(VF_DMA_MISUSE, fn, site, "adapter %u: %s", sg->adapter->index, why);
+        return NDIS_STATUS_FAILURE;
     }
-    *VirtualAddress = va;
-    PhysicalAddress->QuadPart = (LONGLONG)bus;
+    struct ndis_dma_async *r = calloc(1, sizeof *r);
+    if (r == NULL)
+        return NDIS_STATUS_FAILURE; /* "could not be allocated at this time" */
+    *r = (struct ndis_dma_async){ .work.run = ndis_dma_async_complete, .sg = sg, .length = Length, .context = Context };
+    uint64_t bus = 0;
+    if (!vf_fault_inject(fn, site)) /* a failed allocation completes with NULL pointers */
+        r->va = ndis_dma_shared_new(d, Length, site, &bus);
+    r->pa.QuadPart = (LONGLONG)bus;
+    pthread_mutex_lock(&d->async_lock);
+    d->async_pending++;
+    pthread_mutex_unlock(&d->async_lock);
+    ke_work_queue(&r->work, NULL, NULL);
+    return NDIS_STATUS_PENDING;
+}
+
+/* Takes out the mapping of kind `kind` at `va`, returning it (NULL: none), with a hold the
+ * device had in it in `*held`. */
+static struct ndis_dma_map *ndis_dma_unmap_va(struct ndis_dma *d, enum ndis_dma_kind kind, const void *va,
+                                              struct ndis_dma_hold *held)
+{
+    struct ndis_dma_map *found = NULL;
+    held->length = 0;
+    quick_lock_acquire(&d->lock);
+    for (struct ndis_dma_map **p = &d->maps; *p != NULL; p = &(*p)->next)
+        if ((*p)->kind == kind && (*p)->va == va) {
+            found = *p;
+            *p = found->next;
+            ndis_dma_unhold(d, found, held);
+            break;
+        }
+    quick_lock_release(&d->lock);
+    return found;
 }
 
 NDISAPI VOID NdisMFreeSharedMemory(NDIS_HANDLE MiniportAdapterHandle, ULONG Length, BOOLEAN Cached,
@@ -399,20 +612,14 @@ NDISAPI VOID NdisMFreeSharedMemory(NDIS_HANDLE MiniportAdapterHandle, ULONG Leng
     struct ndis_dma *d = a != NULL ? ndis_dma_of(a) : NULL;
     if (d == NULL)
         return;
-    struct ndis_dma_map *found = NULL;
-    quick_lock_acquire(&d->lock);
-    for (struct ndis_dma_map **p = &d->maps; *p != NULL; p = &(*p)->next)
-        if ((*p)->kind == NDIS_DMA_SHARED && (*p)->va == VirtualAddress) {
-            found = *p;
-            *p = found->next;
-            break;
-        }
-    quick_lock_release(&d->lock);
+    struct ndis_dma_hold held;
+    struct ndis_dma_map *found = ndis_dma_unmap_va(d, NDIS_DMA_SHARED, VirtualAddress, &held);
     if (found == NULL) {
         vf_violation(VF_DMA_MISUSE, fn, site, "%p is not shared memory of adapter %u (freed twice?)", VirtualAddress,
                      a->index);
         return;
     }
+    ndis_dma_report_held(&held, "The shared memory block", VirtualAddress, fn, site);
     if (found->length != Length || found->bus != (uint64_t)PhysicalAddress.QuadPart)
         vf_violation(VF_DMA_MISUSE, fn, site,
                      "the block was %zu bytes at %#llx; freed as %lu bytes at %#llx", found->length,
@@ -422,13 +629,50 @@ NDISAPI VOID NdisMFreeSharedMemory(NDIS_HANDLE MiniportAdapterHandle, ULONG Leng
     free(found);
 }
 
+/* NdisAllocateSharedMemory's block (shared_memory.c keeps the memory): its bus address, or 0
+ * when the adapter has no device (the block is then only the driver's) or memory is short. */
+uint64_t ndis_dma_map_block(struct ndis_adapter *a, void *va, size_t length, const void *site)
+{
+    struct ndis_dma *d = ndis_dma_of(a);
+    if (d == NULL)
+        return 0;
+    quick_lock_acquire(&d->lock);
+    uint64_t bus = ndis_dma_map_add(d, NDIS_DMA_BLOCK, va, length, NULL, site);
+    quick_lock_release(&d->lock);
+    return bus;
+}
+
+void ndis_dma_unmap_block(struct ndis_adapter *a, void *va, const char *fn, const void *site)
+{
+    struct ndis_dma *d = ndis_dma_of(a);
+    if (d == NULL)
+        return;
+    struct ndis_dma_hold held;
+    free(ndis_dma_unmap_va(d, NDIS_DMA_BLOCK, va, &held));
+    ndis_dma_report_held(&held, "The shared memory block", va, fn, site);
+}
+
 /* ---- the adapter's end ---------------------------------------------------------------------- */
 struct ndis_dma *ndis_dma_new(void)
 {
     struct ndis_dma *d = calloc(1, sizeof *d);
-    if (d != NULL)
+    if (d != NULL) {
         quick_lock_init(&d->lock);
+        pthread_mutex_init(&d->async_lock, NULL);
+        pthread_cond_init(&d->async_done, NULL);
+    }
     return d;
+}
+
+void ndis_dma_settle(struct ndis_adapter *a)
+{
+    struct ndis_dma *d = ndis_dma_of(a);
+    if (d == NULL)
+        return;
+    pthread_mutex_lock(&d->async_lock);
+    while (d->async_pending > 0)
+        pthread_cond_wait(&d->async_done, &d->async_lock);
+    pthread_mutex_unlock(&d->async_lock);
 }
 
 void ndis_dma_halted(struct ndis_adapter *a, const char *handler)
@@ -436,12 +680,20 @@ void ndis_dma_halted(struct ndis_adapter *a, const char *handler)
     struct ndis_dma *d = ndis_dma_of(a);
     if (d == NULL)
         return;
+    /* after a failed initialize, an asynchronous allocation still owes the driver its
+     * completion: it gets it first, so what it allocated is counted below */
+    ndis_dma_settle(a);
     quick_lock_acquire(&d->lock);
     struct ndis_sg_list *lists = d->lists;
     struct ndis_dma_map *maps = d->maps;
+    struct ndis_dma_hold *holds = d->holds;
     struct ndis_sg_dma *sg = d->sg;
-    d->lists = NULL, d->maps = NULL;
+    d->lists = NULL, d->maps = NULL, d->holds = NULL;
     quick_lock_release(&d->lock);
+    for (struct ndis_dma_hold *h = holds, *next; h != NULL; h = next) {
+        next = h->next;
+        free(h);
+    }
     for (struct ndis_sg_list *l = lists, *next; l != NULL; l = next) {
         next = l->next;
         vf_violation(VF_DMA_NOT_RELEASED, handler, l->site,
@@ -471,5 +723,9 @@ void ndis_dma_halted(struct ndis_adapter *a, const char *handler)
 
 void ndis_dma_free(struct ndis_dma *d)
 {
+    if (d == NULL)
+        return;
+    pthread_mutex_destroy(&d->async_lock);
+    pthread_cond_destroy(&d->async_done);
     free(d); /* emptied by ndis_dma_halted */
 }

@@ -289,8 +289,13 @@ const void *ndis_bus_access_site(const char **fn);
 /* dma.c: a device's DMA map, made with the device; once `handler` returned, what is still
  * mapped (shared memory, SG lists) or registered is reported and released. */
 struct ndis_dma *ndis_dma_new(void);
+/* Waits until every NdisMAllocateSharedMemoryAsyncEx has completed (not from a completion). */
+void ndis_dma_settle(struct ndis_adapter *a);
 void ndis_dma_halted(struct ndis_adapter *a, const char *handler);
 void ndis_dma_free(struct ndis_dma *d);
+/* NdisAllocateSharedMemory's blocks on an adapter with a device: mapped for it (0: no device). */
+uint64_t ndis_dma_map_block(struct ndis_adapter *a, void *va, size_t length, const void *site);
+void ndis_dma_unmap_block(struct ndis_adapter *a, void *va, const char *fn, const void *site);
 /* interrupt.c: a device raising interrupt `message` (false: none registered for it); once
  * `handler` returned, an interrupt still registered is reported and taken down; and when the
  * adapter goes, every interrupt object it had. */

@@ -1,8 +1,8 @@
 /* NDIS shared memory (6.20+): NdisAllocateSharedMemory / NdisFreeSharedMemory, the buffers a
  * VMQ miniport hangs its receive queues on. NDIS's own provider is played here: the block
  * comes from the adapter's tracked pool (an unfreed block is a leak at halt), and its
- * scatter/gather list is one element whose "physical" address is the virtual one, since no
- * device reads it (hardware DMA is modelled elsewhere or not at all). */
+ * scatter/gather list is one element: the block's bus address in the DMA map (dma.c) when the
+ * adapter has a device model, else the virtual address, since no device reads it. */
 #include "ndis.h"
 
 struct ndis_shared_memory {
@@ -63,9 +63,16 @@ NDISAPI NDIS_STATUS NdisAllocateSharedMemory(NDIS_HANDLE NdisHandle, PNDIS_SHARE
     m->length = p->Length;
     p->SharedMemoryHandle = m;
     p->VirtualAddress = buffer;
+    uint64_t bus = ndis_dma_map_block(a, buffer, p->Length, site);
+    if (bus == 0 && a->device != NULL) {
+        ndis_handle_remove(m);
+        ke_pool_free(buffer);
+        ke_pool_free(m);
+        return NDIS_STATUS_RESOURCES;
+    }
     if (p->SGListBuffer != NULL) {
         p->SGListBuffer->NumberOfElements = 1;
-        p->SGListBuffer->Elements[0].Address.QuadPart = (LONGLONG)(uintptr_t)buffer;
+        p->SGListBuffer->Elements[0].Address.QuadPart = bus != 0 ? (LONGLONG)bus : (LONGLONG)(uintptr_t)buffer;
         p->SGListBuffer->Elements[0].Length = p->Length;
     }
     *pAllocationHandle = m;
@@ -77,7 +84,8 @@ NDISAPI VOID NdisFreeSharedMemory(NDIS_HANDLE NdisHandle, NDIS_HANDLE Allocation
     static const char fn[] = "NdisFreeSharedMemory";
     const void *site = VF_CALLER;
     ke_irql_at_most(PASSIVE_LEVEL, fn, site);
-    if (ndis_adapter_checked(NdisHandle, fn, site) == NULL)
+    struct ndis_adapter *a = ndis_adapter_checked(NdisHandle, fn, site);
+    if (a == NULL)
         return;
     if (ndis_handle_kind(AllocationHandle) != NDIS_HANDLE_SHARED_MEMORY) {
         vf_violation(VF_FREE_INVALID, fn, site,
@@ -87,6 +95,7 @@ NDISAPI VOID NdisFreeSharedMemory(NDIS_HANDLE NdisHandle, NDIS_HANDLE Allocation
     }
     struct ndis_shared_memory *m = AllocationHandle;
     ndis_handle_remove(m);
+    ndis_dma_unmap_block(a, m->buffer, fn, site);
     ke_pool_free(m->buffer);
     ke_pool_free(m);
 }

@@ -15,7 +15,9 @@
  * and then registers its interrupt (MSI when the device offers messages) and services it:
  *
  *   0x20 (read)    the interrupt cause, cleared by the read: 0 means not ours (a shared line);
- *                  bit 1 asks for the DPC on every processor (NdisMQueueDpcEx)
+ *                  bit 1 asks for the DPC on every processor (NdisMQueueDpcEx), bit 2 for
+ *                  one more on processor 0 (NdisMQueueDpc), bit 3 for the DPC to run twice
+ *                  more by leaving MoreNblsPending set
  *   0x24 (write)   the IRQL MiniportInterrupt ran at  0x3C (write) its MessageId + 1
  *   0x28 (write)   DPCs run, counted in MiniportSynchronizeInterrupt, whose IRQL goes to 0x34
  *   0x2C (write)   the IRQL MiniportInterruptDPC ran at
@@ -29,6 +31,12 @@
  *   0x74 (write)   the shared memory's bus address (low half; high at 0x78)
  *   0x80 + 16 i    MiniportProcessSGList's descriptors: element i's address (low, high) and
  *                  length, up to 8; then it rings the doorbell at 0x70 with their count
+ *   0x100 (write)  NdisMGetDmaAlignment
+ *   0x108, 0x110   512 bytes from NdisMAllocateSharedMemoryAsyncEx: the virtual and the bus
+ *                  address MiniportSharedMemoryAllocateComplete got (low, high), 0x118 its
+ *                  IRQL + 1, 0x11C 1 when it got the call's Context back
+ *   0x120, 0x128   NdisAllocateSharedMemory's 1024 bytes: the virtual address, and the bus
+ *                  address of its scatter/gather list's element
  *
  * A hardware adapter without resources fails to initialize (NDIS_STATUS_RESOURCES). */
 #include "../rogue/rogue.h" /* the no-op handlers and attributes every test miniport shares */
@@ -43,9 +51,16 @@ typedef struct _BUS_ADAPTER {
     NDIS_HANDLE Dma;
     PUCHAR Shared;
     NDIS_PHYSICAL_ADDRESS SharedAddress;
+    PUCHAR AsyncShared;
+    NDIS_PHYSICAL_ADDRESS AsyncSharedAddress;
+    NDIS_HANDLE Block;
+    ULONG MoreRuns; /* MiniportInterruptDPC runs left with MoreNblsPending set */
 } BUS_ADAPTER, *PBUS_ADAPTER;
 
 #define BUS_SHARED_LENGTH 256
+#define BUS_ASYNC_LENGTH 512
+#define BUS_BLOCK_LENGTH 1024
+#define BUS_ASYNC_CONTEXT ((PVOID)(ULONG_PTR)0xA5)
 
 #define BUS_CAUSE 0x20
 #define BUS_ISR_IRQL 0x24
@@ -56,6 +71,8 @@ typedef struct _BUS_ADAPTER {
 #define BUS_QUEUED 0x38
 #define BUS_MESSAGE 0x3C
 #define BUS_CAUSE_EVERY_PROCESSOR 0x2
+#define BUS_CAUSE_PROCESSOR_0 0x4
+#define BUS_CAUSE_MORE 0x8
 
 static NDIS_OID BusOids[] = { OID_GEN_CURRENT_PACKET_FILTER };
 static const UCHAR BusMac[6] = { 0x02, 0, 0, 0, 0, 1 };
@@ -64,6 +81,11 @@ static VOID BusRelease(PBUS_ADAPTER Adapter)
 {
     if (Adapter->Shared != NULL)
         NdisMFreeSharedMemory(Adapter->Handle, BUS_SHARED_LENGTH, TRUE, Adapter->Shared, Adapter->SharedAddress);
+    if (Adapter->AsyncShared != NULL)
+        NdisMFreeSharedMemory(Adapter->Handle, BUS_ASYNC_LENGTH, TRUE, Adapter->AsyncShared,
+                              Adapter->AsyncSharedAddress);
+    if (Adapter->Block != NULL)
+        NdisFreeSharedMemory(Adapter->Handle, Adapter->Block);
     if (Adapter->Dma != NULL)
         NdisMDeregisterScatterGatherDma(Adapter->Dma);
     if (Adapter->Interrupt != NULL)
@@ -108,8 +130,8 @@ static BOOLEAN BusCountDpc(NDIS_HANDLE Context)
     return TRUE;
 }
 
-/* A DPC with context NULL is the ISR's; (PVOID)1 marks those NdisMQueueDpcEx queued. */
-static VOID BusDpcWork(PBUS_ADAPTER Adapter, ULONG MessageId, PVOID DpcContext)
+/* A DPC with context NULL is the ISR's; (PVOID)1 marks those NdisMQueueDpc(Ex) queued. */
+static VOID BusDpcWork(PBUS_ADAPTER Adapter, ULONG MessageId, PVOID DpcContext, PNDIS_RECEIVE_THROTTLE_PARAMETERS Throttle)
 {
     NdisWriteRegisterUlong(Adapter->Registers + BUS_DPC_IRQL, KeGetCurrentIrql());
     if (!NdisMSynchronizeWithInterruptEx(Adapter->Interrupt, MessageId, BusCountDpc, Adapter))
@@ -121,20 +143,25 @@ static VOID BusDpcWork(PBUS_ADAPTER Adapter, ULONG MessageId, PVOID DpcContext)
         KAFFINITY Queued = NdisMQueueDpcEx(Adapter->Interrupt, MessageId, &Every, (PVOID)1);
         NdisWriteRegisterUlong(Adapter->Registers + BUS_QUEUED, (ULONG)Queued);
     }
+    if (DpcContext == NULL && (Flags & BUS_CAUSE_PROCESSOR_0))
+        NdisWriteRegisterUlong(Adapter->Registers + BUS_QUEUED, NdisMQueueDpc(Adapter->Interrupt, MessageId, 1, (PVOID)1));
+    if (DpcContext == NULL && (Flags & BUS_CAUSE_MORE)) {
+        if (Adapter->MoreRuns == 0)
+            Adapter->MoreRuns = 3; /* this run and two more */
+        Throttle->MoreNblsPending = --Adapter->MoreRuns > 0;
+    }
 }
 
 static VOID BusDpc(NDIS_HANDLE Context, PVOID DpcContext, PVOID Throttle, PVOID Reserved)
 {
-    UNREFERENCED_PARAMETER(Throttle);
     UNREFERENCED_PARAMETER(Reserved);
-    BusDpcWork(Context, 0, DpcContext);
+    BusDpcWork(Context, 0, DpcContext, Throttle);
 }
 
 static VOID BusMessageDpc(NDIS_HANDLE Context, ULONG MessageId, PVOID DpcContext, PVOID Throttle, PVOID Reserved)
 {
-    UNREFERENCED_PARAMETER(Throttle);
     UNREFERENCED_PARAMETER(Reserved);
-    BusDpcWork(Context, MessageId, DpcContext);
+    BusDpcWork(Context, MessageId, DpcContext, Throttle);
 }
 
 /* The device's interrupts are always on: nothing to mask. */
@@ -182,10 +209,48 @@ static VOID BusProcessSGList(PDEVICE_OBJECT Pdo, PVOID Reserved, PSCATTER_GATHER
     NdisWriteRegisterUlong(Adapter->Registers + 0x70, Count);
 }
 
+/* The end of NdisMAllocateSharedMemoryAsyncEx, on a worker at PASSIVE_LEVEL. */
+static VOID BusAsyncAllocated(NDIS_HANDLE Context, PVOID VirtualAddress, PNDIS_PHYSICAL_ADDRESS PhysicalAddress,
+                              ULONG Length, PVOID AllocateContext)
+{
+    PBUS_ADAPTER Adapter = Context;
+    if (VirtualAddress == NULL || Length != BUS_ASYNC_LENGTH)
+        return;
+    Adapter->AsyncShared = VirtualAddress;
+    Adapter->AsyncSharedAddress = *PhysicalAddress;
+    BusWritePointer(Adapter, 0x108, (ULONG_PTR)VirtualAddress);
+    BusWritePointer(Adapter, 0x110, (ULONG64)PhysicalAddress->QuadPart);
+    NdisWriteRegisterUlong(Adapter->Registers + 0x118, KeGetCurrentIrql() + 1u);
+    NdisWriteRegisterUlong(Adapter->Registers + 0x11C, AllocateContext == BUS_ASYNC_CONTEXT);
+}
+
+/* NDIS 6.20's shared memory, whose one scatter/gather element the device reaches. */
+static NDIS_STATUS BusAllocateBlock(PBUS_ADAPTER Adapter)
+{
+    UCHAR SgRoom[sizeof(SCATTER_GATHER_LIST) + sizeof(SCATTER_GATHER_ELEMENT)];
+    PSCATTER_GATHER_LIST Sgl = (PSCATTER_GATHER_LIST)SgRoom;
+    NDIS_SHARED_MEMORY_PARAMETERS P;
+    NdisZeroMemory(&P, sizeof(P));
+    P.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
+    P.Header.Revision = NDIS_SHARED_MEMORY_PARAMETERS_REVISION_1;
+    P.Header.Size = NDIS_SIZEOF_SHARED_MEMORY_PARAMETERS_REVISION_1;
+    P.Usage = NdisSharedMemoryUsageReceive;
+    P.Length = BUS_BLOCK_LENGTH;
+    P.SGListBufferLength = sizeof(SgRoom);
+    P.SGListBuffer = Sgl;
+    NDIS_STATUS Status = NdisAllocateSharedMemory(Adapter->Handle, &P, &Adapter->Block);
+    if (Status != NDIS_STATUS_SUCCESS)
+        return Status;
+    BusWritePointer(Adapter, 0x120, (ULONG_PTR)P.VirtualAddress);
+    BusWritePointer(Adapter, 0x128, (ULONG64)Sgl->Elements[0].Address.QuadPart);
+    return NDIS_STATUS_SUCCESS;
+}
+
 static NDIS_STATUS BusSetUpDma(PBUS_ADAPTER Adapter)
 {
     NDIS_SG_DMA_DESCRIPTION Dma;
     RogueSgDmaDescription(&Dma, 65536, BusProcessSGList);
+    Dma.SharedMemAllocateCompleteHandler = BusAsyncAllocated;
     NDIS_STATUS Status = NdisMRegisterScatterGatherDma(Adapter->Handle, &Dma, &Adapter->Dma);
     if (Status != NDIS_STATUS_SUCCESS)
         return Status;
@@ -198,7 +263,10 @@ static NDIS_STATUS BusSetUpDma(PBUS_ADAPTER Adapter)
     BusWritePointer(Adapter, 0x40, (ULONG_PTR)Adapter->Dma);
     BusWritePointer(Adapter, 0x50, (ULONG_PTR)Adapter->Shared);
     BusWritePointer(Adapter, 0x74, (ULONG64)Adapter->SharedAddress.QuadPart);
-    return NDIS_STATUS_SUCCESS;
+    NdisWriteRegisterUlong(Adapter->Registers + 0x100, NdisMGetDmaAlignment(Adapter->Handle));
+    if (NdisMAllocateSharedMemoryAsyncEx(Adapter->Dma, BUS_ASYNC_LENGTH, TRUE, BUS_ASYNC_CONTEXT) != NDIS_STATUS_PENDING)
+        return NDIS_STATUS_RESOURCES;
+    return BusAllocateBlock(Adapter);
 }
 
 static NDIS_STATUS BusInitializeEx(NDIS_HANDLE Handle, NDIS_HANDLE DriverContext, PNDIS_MINIPORT_INIT_PARAMETERS Params)

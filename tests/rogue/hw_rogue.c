@@ -2,7 +2,8 @@
  * per BREAK_* macro: unbroken, MiniportInitializeEx maps the device's registers, registers its
  * interrupt, raises one through the device's interrupt-cause-set register and waits until its
  * DPC has run; then registers scatter/gather DMA, allocates shared memory and has the device's
- * DMA engine write into it. MiniportHaltEx releases all of it. Each broken build makes one
+ * DMA engine write into it, and gives the block to the device as a ring. MiniportHaltEx takes
+ * the ring back and releases all of it. Each broken build makes one
  * interrupt or DMA mistake. */
 #include "rogue.h"
 
@@ -12,6 +13,8 @@
 #define SCRATCH_DMA_LENGTH 0x048
 #define SCRATCH_DMA_GO 0x04C
 #define SCRATCH_DMA_STATUS 0x050
+#define SCRATCH_RING_ADDRESS 0x058
+#define SCRATCH_RING_LENGTH 0x060
 #define IRQ_SHARED_LENGTH 512
 
 typedef struct _IRQ_ADAPTER {
@@ -24,6 +27,7 @@ typedef struct _IRQ_ADAPTER {
     NDIS_HANDLE Dma;
     PVOID Shared;
     NDIS_PHYSICAL_ADDRESS SharedAddress;
+    BOOLEAN RingGiven;
 } IRQ_ADAPTER, *PIRQ_ADAPTER;
 
 static NDIS_OID IrqOids[] = { OID_GEN_CURRENT_PACKET_FILTER };
@@ -73,12 +77,16 @@ static VOID IrqRelease(PIRQ_ADAPTER Adapter)
         NdisMQueueDpcEx(Adapter->Interrupt, 0, &First, NULL); /* expect ND2303: rogue_hw_dpc_after_deregister */
 #endif
     }
+#ifndef BREAK_FREE_HELD
+    if (Adapter->RingGiven)
+        NdisWriteRegisterUlong(Adapter->Registers + SCRATCH_RING_LENGTH, 0); /* the device lets go of it */
+#endif
 #ifndef BREAK_SHARED_MEMORY_LEAK
     if (Adapter->Shared != NULL) {
 #ifdef BREAK_FREE_WRONG_LENGTH
         NdisMFreeSharedMemory(Adapter->Handle, IRQ_SHARED_LENGTH / 2, TRUE, Adapter->Shared, Adapter->SharedAddress); /* expect ND2306: rogue_hw_free_wrong_length */
 #else
-        NdisMFreeSharedMemory(Adapter->Handle, IRQ_SHARED_LENGTH, TRUE, Adapter->Shared, Adapter->SharedAddress);
+        NdisMFreeSharedMemory(Adapter->Handle, IRQ_SHARED_LENGTH, TRUE, Adapter->Shared, Adapter->SharedAddress); /* expect ND2308: rogue_hw_free_held */
 #endif
     }
 #endif
@@ -129,7 +137,14 @@ static NDIS_STATUS IrqSetUpDma(PIRQ_ADAPTER Adapter)
 #ifdef BREAK_DMA_OUTSIDE
     Done = 1; /* and carries on as if it had worked */
 #endif
-    return Done == 1 ? NDIS_STATUS_SUCCESS : NDIS_STATUS_HARD_ERRORS;
+    if (Done != 1)
+        return NDIS_STATUS_HARD_ERRORS;
+    At = (ULONG64)Adapter->SharedAddress.QuadPart;
+    NdisWriteRegisterUlong(Adapter->Registers + SCRATCH_RING_ADDRESS, (ULONG)At);
+    NdisWriteRegisterUlong(Adapter->Registers + SCRATCH_RING_ADDRESS + 4, (ULONG)(At >> 32));
+    NdisWriteRegisterUlong(Adapter->Registers + SCRATCH_RING_LENGTH, IRQ_SHARED_LENGTH);
+    Adapter->RingGiven = TRUE;
+    return NDIS_STATUS_SUCCESS;
 }
 
 static NDIS_STATUS IrqInitializeEx(NDIS_HANDLE Handle, NDIS_HANDLE DriverContext, PNDIS_MINIPORT_INIT_PARAMETERS Params)

@@ -17,7 +17,7 @@
 #include "common/include/openndis/device.h"
 
 struct test_device {
-    uint32_t regs[64];
+    uint32_t regs[96];
     uint8_t ports[16];
     unsigned reads, writes;
     _Atomic uint32_t cause; /* read (and cleared) at 0x20; the last nonzero one stays at 0x60 */
@@ -231,6 +231,14 @@ static void run_interrupts(unsigned messages)
     raise_and_wait(&dev, last, 2, true);
     assert_int_equal(REG(&dev, 0x38), (1u << processors) - 1);
     assert_int_equal(REG(&dev, 0x28), 2 + processors);
+    /* NdisMQueueDpc (before 6.20) queues it on processor 0 alone */
+    raise_and_wait(&dev, last, 4, true);
+    assert_int_equal(REG(&dev, 0x38), 1);
+    assert_int_equal(REG(&dev, 0x28), 4 + processors);
+    /* MoreNblsPending left set twice: NDIS calls the DPC twice more */
+    raise_and_wait(&dev, last, 8, true);
+    KeFlushQueuedDpcs();
+    assert_int_equal(REG(&dev, 0x28), 7 + processors);
 
     assert_false(openndis_device_interrupt(dev.bus, messages + 1)); /* no such message */
     assert_int_equal(ndis_adapter_halt(a, NdisHaltDeviceDisabled), NDIS_STATUS_SUCCESS);
@@ -294,8 +302,32 @@ static void test_dma_through_the_map(void **state)
     NdisMFreeNetBufferSGList(dma, sgl, &nb); /* twice */
     assert_int_equal(vf_violation_count_of(VF_DMA_MISUSE), 1);
 
+    /* NdisMGetDmaAlignment; the asynchronous block, handed over at PASSIVE_LEVEL with the
+     * call's context; NDIS 6.20's block, whose list element carries its bus address */
+    assert_int_equal(REG(&dev, 0x100), 64);
+    ke_work_flush();
+    assert_int_equal(REG(&dev, 0x118), PASSIVE_LEVEL + 1);
+    assert_int_equal(REG(&dev, 0x11C), 1);
+    uint8_t *async = (uint8_t *)(uintptr_t)reg64(&dev, 0x108);
+    uint8_t *block = (uint8_t *)(uintptr_t)reg64(&dev, 0x120);
+    uint64_t async_bus = reg64(&dev, 0x110), block_bus = reg64(&dev, 0x128);
+    assert_true(async_bus >= 0x100000000ull && block_bus >= 0x100000000ull);
+    assert_true(openndis_device_dma_write(dev.bus, async_bus + 500, "async", 5));
+    assert_memory_equal(async + 500, "async", 5);
+    assert_true(openndis_device_dma_write(dev.bus, block_bus + 1000, "block", 5));
+    assert_memory_equal(block + 1000, "block", 5);
+    assert_int_equal(vf_violation_count_of(VF_DMA_OUTSIDE_MAPPING), 2);
+
+    /* what the device holds: only inside one mapping; released, it may be freed; held, its
+     * free is SharedMemoryFreedInUse */
+    assert_false(openndis_device_dma_hold(dev.bus, block_bus + 1000, 100)); /* past the block */
+    assert_true(openndis_device_dma_hold(dev.bus, block_bus, 64));
+    openndis_device_dma_release(dev.bus, block_bus);
+    assert_true(openndis_device_dma_hold(dev.bus, shared_bus + 16, 32));
+
     assert_int_equal(ndis_adapter_halt(a, NdisHaltDeviceDisabled), NDIS_STATUS_SUCCESS);
-    assert_int_equal(vf_violation_count_of(VF_DMA_NOT_RELEASED), 0); /* the miniport freed its block and deregistered */
+    assert_int_equal(vf_violation_count_of(VF_DMA_FREED_IN_USE), 1); /* the 256-byte block, at its free in halt */
+    assert_int_equal(vf_violation_count_of(VF_DMA_NOT_RELEASED), 0); /* the miniport freed its blocks and deregistered */
     assert_true(ld_unload(image));
     ld_free(image);
 }

@@ -76,6 +76,15 @@ bool openndis_device_interrupt(struct openndis_device *bus, unsigned message);
 bool openndis_device_dma_read(struct openndis_device *bus, uint64_t address, void *to, size_t length);
 bool openndis_device_dma_write(struct openndis_device *bus, uint64_t address, const void *from, size_t length);
 
+/* The device keeps using [address, address + length) on its own from now on: a ring or a
+ * buffer the driver handed it, which it may read or write at any time until released. The
+ * driver freeing memory under a held range is SharedMemoryFreedInUse, since a real device
+ * would go on writing into whatever takes the memory's place. False (nothing held) when no
+ * single mapping covers the range. `release` drops the hold that starts at `address`, or
+ * every hold when `address` is 0 (a device reset). */
+bool openndis_device_dma_hold(struct openndis_device *bus, uint64_t address, size_t length);
+void openndis_device_dma_release(struct openndis_device *bus, uint64_t address);
+
 #ifdef __cplusplus
 }
 #endif
