@@ -104,6 +104,16 @@ NDIS_STATUS ndis_adapter_oid(struct ndis_adapter *a, NDIS_REQUEST_TYPE type, NDI
             *bytes_needed = needed;
         return st;
     }
+    /* NDIS keeps the multicast list itself: it merges the bindings' 6-byte addresses into the
+     * one set the miniport sees (OID_802_3_MULTICAST_LIST's page), so a list that is not
+     * whole addresses fails here and never reaches the driver. */
+    if (type == NdisRequestSetInformation && oid == OID_802_3_MULTICAST_LIST && length % 6 != 0) {
+        if (bytes_done)
+            *bytes_done = 0;
+        if (bytes_needed)
+            *bytes_needed = (length / 6 + 1) * 6;
+        return NDIS_STATUS_INVALID_LENGTH;
+    }
     return ndis_adapter_oid_path(a, NDIS_OID_REGULAR, type, oid, buffer, length, bytes_done, bytes_needed);
 }
 

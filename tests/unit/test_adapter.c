@@ -287,6 +287,11 @@ static void test_oids(void **state)
     memset(mcast, 0x01, sizeof mcast);
     assert_int_equal(ndis_adapter_oid(a, NdisRequestSetInformation, OID_802_3_MULTICAST_LIST, mcast, sizeof mcast,
                                       &done, &needed), NDIS_STATUS_MULTICAST_FULL);
+    /* not whole addresses: NDIS's own answer, the next whole number of them */
+    assert_int_equal(ndis_adapter_oid(a, NdisRequestSetInformation, OID_802_3_MULTICAST_LIST, mcast, 7, &done,
+                                      &needed), NDIS_STATUS_INVALID_LENGTH);
+    assert_int_equal(done, 0);
+    assert_int_equal(needed, 12);
     assert_int_equal(ndis_adapter_oid(a, NdisRequestQueryInformation, 0x7f7f7f7f, &counter, 8, &done, &needed),
                      NDIS_STATUS_NOT_SUPPORTED);
     rig_down(&r);

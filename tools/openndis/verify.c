@@ -92,7 +92,8 @@ static void verify_oids(struct ndis_adapter *a)
     for (size_t i = 0; i < sizeof paths / sizeof paths[0] && !verify_oids_stuck(); i++)
         ndis_adapter_oid_path(a, paths[i], NdisRequestQueryInformation, OID_GEN_CURRENT_PACKET_FILTER, buf,
                               sizeof(ULONG), &done, &needed);
-    /* Garbage and short sets must fail cleanly (1c_NdisRequestCov). */
+    /* Garbage and short sets must fail cleanly (1c_NdisRequestCov); a multicast list that is
+     * not whole addresses is NDIS's to refuse, and never reaches the driver. */
     static const NDIS_OID sets[] = { OID_GEN_CURRENT_PACKET_FILTER, OID_GEN_CURRENT_LOOKAHEAD, OID_802_3_MULTICAST_LIST,
                                      OID_GEN_INTERRUPT_MODERATION, OID_PNP_SET_POWER };
     memset(buf, 0xA5, sizeof buf);
