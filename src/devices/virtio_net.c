@@ -1,17 +1,30 @@
-/* virtio-net, the legacy PCI transport (virtio 0.9.5; the "transitional" device of virtio
- * 1.x, section 4.1.4.8): what KVM guests' NICs are, and what NetKVM drives
- * (openndis run --device virtio-net[,mac=XX:XX:XX:XX:XX:XX]).
+/* virtio-net, the transitional device of virtio 1.x (PCI device 0x1000): both the modern PCI
+ * transport (section 4.1.4) and the legacy one (4.1.4.8, virtio 0.9.5) over the same queues.
+ * What KVM guests' NICs are, and what NetKVM drives
+ * (openndis run --device virtio-net[,mac=XX:XX:XX:XX:XX:XX][,msix=N]).
  *
- * BAR0 is 32 I/O ports:
- *   0x00 host features (MAC, STATUS)   0x04 guest features   0x08 the selected queue's page
+ * Modern: vendor capabilities in configuration space point into BAR4 (16 KiB of memory):
+ *   0x0000 the common configuration (features in 32-bit halves, MSI-X vectors, status,
+ *          queue select, size, vector, enable, notify offset, the three ring addresses)
+ *   0x1000 ISR status (a read clears it)   0x2000 the MAC, link status, 1 queue pair
+ *   0x3000 + 4 q  queue q's notification
+ * Features offered: VERSION_1, MAC, STATUS. With VERSION_1 the net header is 12 bytes.
+ *
+ * Legacy: BAR0 is 32 I/O ports:
+ *   0x00 host features (low half)   0x04 guest features   0x08 the selected queue's page
  *   0x0C its size (256; 0: no such queue)   0x0E queue select   0x10 queue notify
  *   0x12 device status (0 resets)   0x13 ISR status (a read clears it)
- *   0x14 the MAC address, 0x1A the link status (VIRTIO_NET_S_LINK_UP)
- * The interrupt is the line: MSI-X is not offered, so the device configuration stays at 0x14.
+ *   then, when the driver took MSI-X, the configuration vector and the queue's vector (0x14,
+ *   0x16); then the MAC address and the link status.
  *
- * Queue 0 receives, queue 1 transmits. Each is a split ring at the page the driver wrote,
- * laid out as the legacy interface lays it out (descriptors, the available ring, the used
- * ring on the next 4 KiB boundary), reached only by DMA through the driver's mappings.
+ * Interrupts: the line with ISR bit 0, or, when the driver took MSI-X, the vector the driver
+ * gave the queue (none for VIRTIO_MSI_NO_VECTOR).
+ *
+ * Queue 0 receives, queue 1 transmits. Each is a split ring: at the driver's three addresses
+ * (modern), or at the page it wrote, laid out as the legacy interface lays it out
+ * (descriptors, the available ring, the used ring on the next 4 KiB boundary). Rings are
+ * reached only by DMA through the driver's mappings, and held (openndis_device_dma_hold) from
+ * their enabling to the device's reset, so freeing one before that is a finding.
  * Frames a device transmits go to the other virtio-net devices of the process, as through one
  * switch: a unicast frame to the device with its destination address, others to all. A frame that finds no receive buffer posted waits
  * in the device until the driver posts one and notifies the receive queue. When a device has
@@ -26,14 +39,26 @@
 #include "devices.h"
 
 #define VNET_PORTS 32u
+#define VNET_MODERN 0x4000u /* BAR4 */
+#define VNET_MODERN_BAR 4u
+#define VNET_ISR_AT 0x1000u
+#define VNET_CONFIG_AT 0x2000u
+#define VNET_NOTIFY_AT 0x3000u
+#define VNET_NOTIFY_MULTIPLIER 4u
 #define VNET_QUEUE_SIZE 256u
 #define VNET_PAGE 4096u
-#define VNET_HEADER 10u /* struct virtio_net_hdr without num_buffers: no MRG_RXBUF */
+#define VNET_HEADER_MAX 12u /* struct virtio_net_hdr; 10 bytes without num_buffers (legacy, no MRG_RXBUF) */
+#define VNET_NO_VECTOR 0xFFFFu
+#define VNET_MESSAGES 4u /* offered by default: as QEMU's vectors=4 for one queue pair */
 #define VNET_FRAME_MAX 65550u
 #define VNET_WAITING_MAX 1024u
 
 #define VNET_F_MAC (1u << 5)
 #define VNET_F_STATUS (1u << 16)
+#define VNET_F_VERSION_1 (1ull << 32)
+#define VNET_FEATURES (VNET_F_MAC | VNET_F_STATUS | VNET_F_VERSION_1)
+#define VNET_STATUS_DRIVER_OK 4u
+#define VNET_STATUS_FEATURES_OK 8u
 #define VNET_S_LINK_UP 1u
 #define VRING_DESC_F_NEXT 1u
 #define VRING_DESC_F_WRITE 2u
@@ -42,7 +67,11 @@
 enum { VNET_RX, VNET_TX, VNET_QUEUES };
 
 struct vnet_queue {
-    uint32_t pfn;        /* 0: not set up */
+    uint64_t desc, avail, used; /* bus addresses */
+    uint32_t pfn;               /* legacy: the page written, else 0 */
+    uint16_t size;
+    uint16_t vector;            /* MSI-X, or VNET_NO_VECTOR */
+    bool enabled;
     uint16_t last_avail; /* the next available entry the device takes */
     uint16_t used_idx;
 };
@@ -60,7 +89,9 @@ struct vnet {
     struct openndis_device *bus;
     struct vnet *next;    /* on the wire */
     uint8_t mac[6];
-    uint32_t guest_features;
+    uint64_t guest_features;
+    uint32_t feature_select, guest_feature_select; /* modern: which 32-bit half */
+    uint16_t config_vector;
     uint16_t select;
     uint8_t status;
     _Atomic uint8_t isr;
@@ -80,18 +111,51 @@ static _Atomic unsigned vnet_congested; /* devices with VNET_WAITING_MAX frames 
 /* ---- the rings -------------------------------------------------------------------------------- */
 static uint64_t vnet_desc(const struct vnet_queue *q, unsigned i)
 {
-    return (uint64_t)q->pfn * VNET_PAGE + 16u * i;
+    return q->desc + 16u * i;
 }
 
 static uint64_t vnet_avail(const struct vnet_queue *q)
 {
-    return (uint64_t)q->pfn * VNET_PAGE + 16u * VNET_QUEUE_SIZE;
+    return q->avail;
 }
 
 static uint64_t vnet_used(const struct vnet_queue *q)
 {
-    uint64_t avail_end = vnet_avail(q) + 4 + 2 * VNET_QUEUE_SIZE + 2;
-    return (avail_end + VNET_PAGE - 1) / VNET_PAGE * VNET_PAGE;
+    return q->used;
+}
+
+/* The net header's length: num_buffers is in it from virtio 1.0 on. Lock held. */
+static uint32_t vnet_header(const struct vnet *v)
+{
+    return (v->guest_features & VNET_F_VERSION_1) ? 12u : 10u;
+}
+
+/* The queue goes live: the device takes from index 0 and holds its ring until reset. */
+static void vnet_enable(struct vnet *v, struct vnet_queue *q)
+{
+    q->enabled = true;
+    q->last_avail = q->used_idx = 0;
+    if (v->bus == NULL)
+        return;
+    if (q->pfn != 0) { /* legacy: one block, descriptors to the used ring's end */
+        openndis_device_dma_hold(v->bus, q->desc, q->used + 6 + 8u * q->size - q->desc);
+    } else {
+        openndis_device_dma_hold(v->bus, q->desc, 16u * q->size);
+        openndis_device_dma_hold(v->bus, q->avail, 6 + 2u * q->size);
+        openndis_device_dma_hold(v->bus, q->used, 6 + 8u * q->size);
+    }
+}
+
+/* Raises the interrupt for a queue (or the configuration when `vector` is the config's):
+ * its MSI-X vector when the driver took them, else the line. Not under the device's lock. */
+static void vnet_raise(struct openndis_device *bus, uint16_t vector)
+{
+    if (bus == NULL)
+        return;
+    if (openndis_device_messages(bus) == 0)
+        openndis_device_interrupt(bus, 0);
+    else if (vector != VNET_NO_VECTOR)
+        openndis_device_interrupt(bus, vector);
 }
 
 struct vnet_descriptor {
@@ -103,7 +167,7 @@ struct vnet_descriptor {
 static bool vnet_read_desc(struct vnet *v, const struct vnet_queue *q, unsigned i, struct vnet_descriptor *d)
 {
     uint8_t raw[16];
-    if (i >= VNET_QUEUE_SIZE || !openndis_device_dma_read(v->bus, vnet_desc(q, i), raw, sizeof raw))
+    if (i >= q->size || !openndis_device_dma_read(v->bus, vnet_desc(q, i), raw, sizeof raw))
         return false;
     memcpy(&d->addr, raw, 8);
     memcpy(&d->len, raw + 8, 4);
@@ -116,12 +180,12 @@ static bool vnet_read_desc(struct vnet *v, const struct vnet_queue *q, unsigned 
 static bool vnet_take(struct vnet *v, struct vnet_queue *q, uint16_t *head, bool *interrupt)
 {
     uint16_t avail[2]; /* flags, idx */
-    if (q->pfn == 0 || !openndis_device_dma_read(v->bus, vnet_avail(q), avail, sizeof avail))
+    if (!q->enabled || !openndis_device_dma_read(v->bus, vnet_avail(q), avail, sizeof avail))
         return false;
     *interrupt = (avail[0] & VRING_AVAIL_F_NO_INTERRUPT) == 0;
     if (avail[1] == q->last_avail)
         return false;
-    uint64_t at = vnet_avail(q) + 4 + 2u * (q->last_avail % VNET_QUEUE_SIZE);
+    uint64_t at = vnet_avail(q) + 4 + 2u * (q->last_avail % q->size);
     if (!openndis_device_dma_read(v->bus, at, head, sizeof *head))
         return false;
     q->last_avail++;
@@ -132,7 +196,7 @@ static bool vnet_take(struct vnet *v, struct vnet_queue *q, uint16_t *head, bool
 static void vnet_put(struct vnet *v, struct vnet_queue *q, uint16_t head, uint32_t written)
 {
     uint32_t elem[2] = { head, written };
-    openndis_device_dma_write(v->bus, vnet_used(q) + 4 + 8u * (q->used_idx % VNET_QUEUE_SIZE), elem, sizeof elem);
+    openndis_device_dma_write(v->bus, vnet_used(q) + 4 + 8u * (q->used_idx % q->size), elem, sizeof elem);
     q->used_idx++;
     openndis_device_dma_write(v->bus, vnet_used(q) + 2, &q->used_idx, sizeof q->used_idx);
 }
@@ -144,18 +208,19 @@ static bool vnet_fill(struct vnet *v, const uint8_t *frame, uint32_t length, boo
 {
     struct vnet_queue *q = &v->q[VNET_RX];
     uint16_t head;
-    if ((v->status & 4) == 0 || !vnet_take(v, q, &head, interrupt))
+    if ((v->status & VNET_STATUS_DRIVER_OK) == 0 || !vnet_take(v, q, &head, interrupt))
         return false;
-    uint8_t header[VNET_HEADER] = { 0 };
-    uint32_t done = 0, total = VNET_HEADER + length;
+    const uint32_t hlen = vnet_header(v);
+    uint8_t header[VNET_HEADER_MAX] = { [10] = 1 }; /* no offloads; num_buffers 1 (no MRG_RXBUF) */
+    uint32_t done = 0, total = hlen + length;
     struct vnet_descriptor d;
     unsigned i = head, hops = 0;
-    while (done < total && hops++ < VNET_QUEUE_SIZE && vnet_read_desc(v, q, i, &d) && (d.flags & VRING_DESC_F_WRITE)) {
+    while (done < total && hops++ < q->size && vnet_read_desc(v, q, i, &d) && (d.flags & VRING_DESC_F_WRITE)) {
         uint32_t n = d.len < total - done ? d.len : total - done;
         for (uint32_t k = 0; k < n;) { /* the header, then the frame, across descriptors */
             uint32_t at = done + k;
-            const uint8_t *from = at < VNET_HEADER ? header + at : frame + (at - VNET_HEADER);
-            uint32_t run = at < VNET_HEADER ? VNET_HEADER - at : total - at;
+            const uint8_t *from = at < hlen ? header + at : frame + (at - hlen);
+            uint32_t run = at < hlen ? hlen - at : total - at;
             if (run > n - k)
                 run = n - k;
             openndis_device_dma_write(v->bus, d.addr + k, from, run);
@@ -213,9 +278,10 @@ static void vnet_receive(struct vnet *v, const uint8_t *frame, uint32_t length)
         filled = vnet_drain(v, &interrupt);
     }
     struct openndis_device *bus = v->bus;
+    uint16_t vector = v->q[VNET_RX].vector;
     pthread_mutex_unlock(&v->lock);
     if (filled && interrupt)
-        openndis_device_interrupt(bus, 0);
+        vnet_raise(bus, vector);
 }
 
 /* As a switch forwards: a unicast frame to the device with that address when there is one,
@@ -246,17 +312,17 @@ static void vnet_transmit(struct vnet *v, uint8_t *frame)
             pthread_mutex_unlock(&v->lock);
             return;
         }
-        if ((v->status & 4) == 0 || !vnet_take(v, q, &head, &interrupt)) {
+        if ((v->status & VNET_STATUS_DRIVER_OK) == 0 || !vnet_take(v, q, &head, &interrupt)) {
             pthread_mutex_unlock(&v->lock);
             return;
         }
-        uint32_t got = 0;
+        uint32_t got = 0, hlen = vnet_header(v);
         bool ok = true;
         struct vnet_descriptor d;
         unsigned i = head, hops = 0;
         for (;;) {
-            if (hops++ >= VNET_QUEUE_SIZE || !vnet_read_desc(v, q, i, &d) || (d.flags & VRING_DESC_F_WRITE) ||
-                d.len > VNET_HEADER + VNET_FRAME_MAX - got ||
+            if (hops++ >= q->size || !vnet_read_desc(v, q, i, &d) || (d.flags & VRING_DESC_F_WRITE) ||
+                d.len > VNET_HEADER_MAX + VNET_FRAME_MAX - got ||
                 !openndis_device_dma_read(v->bus, d.addr, frame + got, d.len)) {
                 ok = false;
                 break;
@@ -269,15 +335,16 @@ static void vnet_transmit(struct vnet *v, uint8_t *frame)
         vnet_put(v, q, head, 0);
         atomic_fetch_or(&v->isr, 1);
         struct openndis_device *bus = v->bus;
+        uint16_t vector = q->vector;
         pthread_mutex_unlock(&v->lock);
-        if (ok && got > VNET_HEADER) {
+        if (ok && got > hlen) {
             atomic_fetch_add(&v->tx_frames, 1);
-            vnet_wire_send(v, frame + VNET_HEADER, got - VNET_HEADER);
+            vnet_wire_send(v, frame + hlen, got - hlen);
         } else {
             atomic_fetch_add(&v->bad_chains, 1);
         }
         if (interrupt)
-            openndis_device_interrupt(bus, 0);
+            vnet_raise(bus, vector);
     }
 }
 
@@ -295,7 +362,7 @@ static void vnet_resume_senders(void)
         pthread_mutex_unlock(&vnet_wire_lock);
         if (stalled == NULL)
             return;
-        uint8_t *frame = malloc(VNET_HEADER + VNET_FRAME_MAX);
+        uint8_t *frame = malloc(VNET_HEADER_MAX + VNET_FRAME_MAX);
         if (frame != NULL)
             vnet_transmit(stalled, frame);
         free(frame);
@@ -321,83 +388,240 @@ static void vnet_reset(struct vnet *v)
         atomic_fetch_sub(&vnet_congested, 1);
     v->waiting_count = 0;
     v->guest_features = 0;
+    v->feature_select = v->guest_feature_select = 0;
+    v->config_vector = VNET_NO_VECTOR;
     v->select = 0;
     v->status = 0;
     atomic_store(&v->isr, 0);
-    memset(v->q, 0, sizeof v->q);
+    for (unsigned i = 0; i < VNET_QUEUES; i++)
+        v->q[i] = (struct vnet_queue){ .size = VNET_QUEUE_SIZE, .vector = VNET_NO_VECTOR };
+    if (v->bus != NULL)
+        openndis_device_dma_release(v->bus, 0); /* the rings are the driver's again */
 }
 
-static uint32_t vnet_read(void *device, unsigned bar, uint32_t offset, unsigned width)
+/* `width` bytes at `offset` of a register image of `size` bytes. */
+static uint32_t vnet_bytes(const uint8_t *regs, size_t size, uint32_t offset, unsigned width)
 {
-    struct vnet *v = device;
-    (void)bar;
-    if (offset == 0x13)
-        return atomic_exchange(&v->isr, 0);
-    pthread_mutex_lock(&v->lock);
-    uint8_t regs[VNET_PORTS] = { 0 };
-    uint32_t features = VNET_F_MAC | VNET_F_STATUS;
-    memcpy(regs + 0x00, &features, 4);
-    memcpy(regs + 0x04, &v->guest_features, 4);
-    if (v->select < VNET_QUEUES) {
-        memcpy(regs + 0x08, &v->q[v->select].pfn, 4);
-        uint16_t size = VNET_QUEUE_SIZE;
-        memcpy(regs + 0x0C, &size, 2);
-    }
-    memcpy(regs + 0x0E, &v->select, 2);
-    regs[0x12] = v->status;
-    memcpy(regs + 0x14, v->mac, 6);
-    regs[0x1A] = VNET_S_LINK_UP;
-    pthread_mutex_unlock(&v->lock);
     uint32_t value = 0;
-    for (unsigned i = 0; i < width && offset + i < VNET_PORTS; i++)
+    for (unsigned i = 0; i < width && offset + i < size; i++)
         value |= (uint32_t)regs[offset + i] << (8 * i);
     return value;
 }
 
-static void vnet_write(void *device, unsigned bar, uint32_t offset, unsigned width, uint32_t value)
+/* The device configuration (both transports): MAC, status, max_virtqueue_pairs. */
+static void vnet_config(const struct vnet *v, uint8_t out[10])
 {
-    struct vnet *v = device;
-    (void)bar, (void)width;
-    if (offset == 0x10) { /* notify: outside the lock, the wire takes others' */
-        uint8_t *frame = value == VNET_TX ? malloc(VNET_HEADER + VNET_FRAME_MAX) : NULL;
-        if (frame != NULL)
-            vnet_transmit(v, frame);
-        free(frame);
-        if (value == VNET_RX) { /* buffers posted: frames that waited go in */
-            bool interrupt = false;
-            pthread_mutex_lock(&v->lock);
-            bool filled = vnet_drain(v, &interrupt);
-            struct openndis_device *bus = v->bus;
-            pthread_mutex_unlock(&v->lock);
-            if (filled && interrupt)
-                openndis_device_interrupt(bus, 0);
-            vnet_resume_senders();
-        }
+    memcpy(out, v->mac, 6);
+    out[6] = VNET_S_LINK_UP, out[7] = 0;
+    out[8] = 1, out[9] = 0;
+}
+
+/* The driver wrote the status: 0 resets; FEATURES_OK stays only if the device accepts the
+ * features (a subset of those offered). Lock held. */
+static void vnet_set_status(struct vnet *v, uint8_t status)
+{
+    if (status == 0) {
+        vnet_reset(v);
+        return;
+    }
+    if ((status & VNET_STATUS_FEATURES_OK) && (v->guest_features & ~VNET_FEATURES) != 0)
+        status &= (uint8_t)~VNET_STATUS_FEATURES_OK;
+    v->status = status;
+}
+
+/* The driver notified queue `index`: outside the lock, since the wire takes other devices'. */
+static void vnet_notify(struct vnet *v, uint32_t index)
+{
+    uint8_t *frame = index == VNET_TX ? malloc(VNET_HEADER_MAX + VNET_FRAME_MAX) : NULL;
+    if (frame != NULL)
+        vnet_transmit(v, frame);
+    free(frame);
+    if (index == VNET_RX) { /* buffers posted: frames that waited go in */
+        bool interrupt = false;
+        pthread_mutex_lock(&v->lock);
+        bool filled = vnet_drain(v, &interrupt);
+        struct openndis_device *bus = v->bus;
+        uint16_t vector = v->q[VNET_RX].vector;
+        pthread_mutex_unlock(&v->lock);
+        if (filled && interrupt)
+            vnet_raise(bus, vector);
+        vnet_resume_senders();
+    }
+}
+
+/* Legacy: where the device configuration starts, after the two MSI-X vectors if the driver
+ * took MSI-X. */
+static uint32_t vnet_legacy_config(const struct vnet *v)
+{
+    return v->bus != NULL && openndis_device_messages(v->bus) > 0 ? 0x18u : 0x14u;
+}
+
+static uint32_t vnet_legacy_read(struct vnet *v, uint32_t offset, unsigned width)
+{
+    if (offset == 0x13)
+        return atomic_exchange(&v->isr, 0);
+    pthread_mutex_lock(&v->lock);
+    uint8_t regs[VNET_PORTS] = { 0 };
+    uint32_t features = (uint32_t)VNET_FEATURES, guest = (uint32_t)v->guest_features;
+    memcpy(regs + 0x00, &features, 4);
+    memcpy(regs + 0x04, &guest, 4);
+    if (v->select < VNET_QUEUES) {
+        memcpy(regs + 0x08, &v->q[v->select].pfn, 4);
+        memcpy(regs + 0x0C, &v->q[v->select].size, 2);
+        memcpy(regs + 0x16, &v->q[v->select].vector, 2);
+    }
+    memcpy(regs + 0x0E, &v->select, 2);
+    regs[0x12] = v->status;
+    uint32_t config = vnet_legacy_config(v);
+    if (config == 0x18)
+        memcpy(regs + 0x14, &v->config_vector, 2);
+    vnet_config(v, regs + config);
+    pthread_mutex_unlock(&v->lock);
+    return vnet_bytes(regs, sizeof regs, offset, width);
+}
+
+static void vnet_legacy_write(struct vnet *v, uint32_t offset, unsigned width, uint32_t value)
+{
+    if (offset == 0x10) {
+        vnet_notify(v, value);
         return;
     }
     pthread_mutex_lock(&v->lock);
+    uint32_t config = vnet_legacy_config(v);
+    struct vnet_queue *q = v->select < VNET_QUEUES ? &v->q[v->select] : NULL;
     switch (offset) {
-    case 0x04: v->guest_features = value & (VNET_F_MAC | VNET_F_STATUS); break;
+    case 0x04: v->guest_features = value & (uint32_t)VNET_FEATURES; break;
     case 0x08:
-        if (v->select < VNET_QUEUES) {
-            v->q[v->select].pfn = value;
-            v->q[v->select].last_avail = v->q[v->select].used_idx = 0;
+        if (q != NULL) {
+            q->pfn = value;
+            q->size = VNET_QUEUE_SIZE;
+            q->desc = (uint64_t)value * VNET_PAGE;
+            q->avail = q->desc + 16u * q->size;
+            q->used = (q->avail + 6 + 2u * q->size + VNET_PAGE - 1) / VNET_PAGE * VNET_PAGE;
+            if (value != 0)
+                vnet_enable(v, q);
+            else
+                q->enabled = false;
         }
         break;
     case 0x0E: v->select = (uint16_t)value; break;
-    case 0x12:
-        if ((uint8_t)value == 0)
-            vnet_reset(v);
-        else
-            v->status = (uint8_t)value;
+    case 0x12: vnet_set_status(v, (uint8_t)value); break;
+    case 0x14:
+        if (config == 0x18)
+            v->config_vector = (uint16_t)value;
+        break;
+    case 0x16:
+        if (config == 0x18 && q != NULL)
+            q->vector = (uint16_t)value;
         break;
     default:
-        if (offset >= 0x14 && offset < 0x1A) /* the MAC is writable, as the legacy device lets it be */
-            for (unsigned i = 0; i < width && offset + i < 0x1A; i++)
-                v->mac[offset - 0x14 + i] = (uint8_t)(value >> (8 * i));
+        if (offset >= config && offset < config + 6) /* the MAC is writable, as the legacy device lets it be */
+            for (unsigned i = 0; i < width && offset + i < config + 6; i++)
+                v->mac[offset - config + i] = (uint8_t)(value >> (8 * i));
         break;
     }
     pthread_mutex_unlock(&v->lock);
+}
+
+/* Modern: the common configuration structure (virtio 1.x, 4.1.4.3). */
+static uint32_t vnet_modern_read(struct vnet *v, uint32_t offset, unsigned width)
+{
+    if (offset >= VNET_ISR_AT && offset < VNET_CONFIG_AT)
+        return offset == VNET_ISR_AT ? atomic_exchange(&v->isr, 0) : 0;
+    pthread_mutex_lock(&v->lock);
+    uint8_t regs[0x38] = { 0 };
+    uint32_t value = 0;
+    if (offset < sizeof regs) {
+        uint32_t features = v->feature_select < 2 ? (uint32_t)(VNET_FEATURES >> (32 * v->feature_select)) : 0;
+        uint32_t guest = v->guest_feature_select < 2 ? (uint32_t)(v->guest_features >> (32 * v->guest_feature_select)) : 0;
+        uint16_t queues = VNET_QUEUES;
+        memcpy(regs + 0x00, &v->feature_select, 4);
+        memcpy(regs + 0x04, &features, 4);
+        memcpy(regs + 0x08, &v->guest_feature_select, 4);
+        memcpy(regs + 0x0C, &guest, 4);
+        memcpy(regs + 0x10, &v->config_vector, 2);
+        memcpy(regs + 0x12, &queues, 2);
+        regs[0x14] = v->status;
+        memcpy(regs + 0x16, &v->select, 2);
+        if (v->select < VNET_QUEUES) {
+            const struct vnet_queue *q = &v->q[v->select];
+            uint16_t enabled = q->enabled, notify_off = v->select;
+            memcpy(regs + 0x18, &q->size, 2);
+            memcpy(regs + 0x1A, &q->vector, 2);
+            memcpy(regs + 0x1C, &enabled, 2);
+            memcpy(regs + 0x1E, &notify_off, 2);
+            memcpy(regs + 0x20, &q->desc, 8);
+            memcpy(regs + 0x28, &q->avail, 8);
+            memcpy(regs + 0x30, &q->used, 8);
+        }
+        value = vnet_bytes(regs, sizeof regs, offset, width);
+    } else if (offset >= VNET_CONFIG_AT && offset < VNET_NOTIFY_AT) {
+        uint8_t config[10];
+        vnet_config(v, config);
+        value = vnet_bytes(config, sizeof config, offset - VNET_CONFIG_AT, width);
+    }
+    pthread_mutex_unlock(&v->lock);
+    return value;
+}
+
+/* Half `high` of a 64-bit ring address. */
+static void vnet_set_half(uint64_t *address, bool high, uint32_t value)
+{
+    *address = high ? (*address & 0xFFFFFFFFull) | (uint64_t)value << 32 : (*address & ~0xFFFFFFFFull) | value;
+}
+
+static void vnet_modern_write(struct vnet *v, uint32_t offset, unsigned width, uint32_t value)
+{
+    if (offset >= VNET_NOTIFY_AT) {
+        vnet_notify(v, (offset - VNET_NOTIFY_AT) / VNET_NOTIFY_MULTIPLIER);
+        return;
+    }
+    pthread_mutex_lock(&v->lock);
+    struct vnet_queue *q = v->select < VNET_QUEUES ? &v->q[v->select] : NULL;
+    switch (offset) {
+    case 0x00: v->feature_select = value; break;
+    case 0x08: v->guest_feature_select = value; break;
+    case 0x0C:
+        if (v->guest_feature_select < 2) {
+            unsigned shift = 32 * v->guest_feature_select;
+            v->guest_features = (v->guest_features & ~(0xFFFFFFFFull << shift)) | (uint64_t)value << shift;
+        }
+        break;
+    case 0x10: v->config_vector = (uint16_t)value; break;
+    case 0x14: vnet_set_status(v, (uint8_t)value); break;
+    case 0x16: v->select = (uint16_t)value; break;
+    case 0x18: /* a smaller ring: a power of 2, set before the queue is enabled */
+        if (q != NULL && !q->enabled && value != 0 && value <= VNET_QUEUE_SIZE && (value & (value - 1)) == 0)
+            q->size = (uint16_t)value;
+        break;
+    case 0x1A:
+        if (q != NULL)
+            q->vector = (uint16_t)value;
+        break;
+    case 0x1C:
+        if (q != NULL && value == 1 && !q->enabled)
+            vnet_enable(v, q);
+        break;
+    case 0x20: case 0x24: if (q != NULL && !q->enabled) vnet_set_half(&q->desc, offset == 0x24, value); break;
+    case 0x28: case 0x2C: if (q != NULL && !q->enabled) vnet_set_half(&q->avail, offset == 0x2C, value); break;
+    case 0x30: case 0x34: if (q != NULL && !q->enabled) vnet_set_half(&q->used, offset == 0x34, value); break;
+    default: break; /* read-only, or the device configuration, which has nothing writable */
+    }
+    (void)width;
+    pthread_mutex_unlock(&v->lock);
+}
+
+static uint32_t vnet_read(void *device, unsigned bar, uint32_t offset, unsigned width)
+{
+    return bar == VNET_MODERN_BAR ? vnet_modern_read(device, offset, width) : vnet_legacy_read(device, offset, width);
+}
+
+static void vnet_write(void *device, unsigned bar, uint32_t offset, unsigned width, uint32_t value)
+{
+    if (bar == VNET_MODERN_BAR)
+        vnet_modern_write(device, offset, width, value);
+    else
+        vnet_legacy_write(device, offset, width, value);
 }
 
 static void vnet_attached(void *device, struct openndis_device *bus)
@@ -414,19 +638,42 @@ static void vnet_attached(void *device, struct openndis_device *bus)
     pthread_mutex_unlock(&vnet_wire_lock);
 }
 
+/* One option of "mac=XX:XX:XX:XX:XX:XX" and "msix=N", comma-separated. */
+static bool vnet_option(const char *o, size_t length, unsigned mac[6], bool *mac_given, unsigned *messages)
+{
+    char one[64];
+    if (length >= sizeof one)
+        return false;
+    memcpy(one, o, length);
+    one[length] = '\0';
+    int end = 0;
+    if (sscanf(one, "mac=%2x:%2x:%2x:%2x:%2x:%2x%n", &mac[0], &mac[1], &mac[2], &mac[3], &mac[4], &mac[5], &end) == 6 &&
+        one[end] == '\0' && !(mac[0] & 1)) {
+        *mac_given = true;
+        return true;
+    }
+    unsigned n;
+    if (sscanf(one, "msix=%u%n", &n, &end) == 1 && one[end] == '\0' && n <= OPENNDIS_DEVICE_MAX_MESSAGES) {
+        *messages = n;
+        return true;
+    }
+    return false;
+}
+
 static void *vnet_create(const char *options, unsigned *messages, char *error, size_t cap)
 {
     unsigned mac[6];
     bool mac_given = false;
-    *messages = 0;
-    if (*options != '\0') {
-        int end = 0;
-        if (sscanf(options, "mac=%2x:%2x:%2x:%2x:%2x:%2x%n", &mac[0], &mac[1], &mac[2], &mac[3], &mac[4], &mac[5],
-                   &end) != 6 || options[end] != '\0' || (mac[0] & 1)) {
-            snprintf(error, cap, "virtio-net takes mac=XX:XX:XX:XX:XX:XX (a unicast address), not '%s'", options);
+    *messages = VNET_MESSAGES;
+    for (const char *o = options; *o != '\0';) {
+        size_t length = strcspn(o, ",");
+        if (!vnet_option(o, length, mac, &mac_given, messages)) {
+            snprintf(error, cap,
+                     "virtio-net takes mac=XX:XX:XX:XX:XX:XX (a unicast address) and msix=N (0 to %u MSI-X "
+                     "messages), not '%.*s'", OPENNDIS_DEVICE_MAX_MESSAGES, (int)length, o);
             return NULL;
         }
-        mac_given = true;
+        o += length + (o[length] == ',');
     }
     struct vnet *v = calloc(1, sizeof *v);
     if (v == NULL) {
@@ -435,6 +682,7 @@ static void *vnet_create(const char *options, unsigned *messages, char *error, s
     }
     pthread_mutex_init(&v->lock, NULL);
     v->waiting_tail = &v->waiting;
+    vnet_reset(v);
     pthread_mutex_lock(&vnet_wire_lock);
     unsigned n = vnet_count++;
     v->next = vnet_wire;
@@ -462,6 +710,17 @@ static void vnet_destroy(void *device)
     free(v);
 }
 
+/* The modern transport's vendor capabilities (virtio 1.x, 4.1.4): common, ISR and device
+ * configuration, then notifications, all in BAR4; each `next` is a configuration space offset. */
+static const uint8_t vnet_capabilities[] = {
+    /* at 0x40: cap_vndr, next, cap_len, cfg_type, bar, id, padding[2], offset, length */
+    0x09, 0x50, 16, 1, VNET_MODERN_BAR, 0, 0, 0, 0x00, 0x00, 0, 0, 0x38, 0, 0, 0,
+    0x09, 0x60, 16, 3, VNET_MODERN_BAR, 0, 0, 0, 0x00, 0x10, 0, 0, 0x01, 0, 0, 0,
+    0x09, 0x70, 16, 4, VNET_MODERN_BAR, 0, 0, 0, 0x00, 0x20, 0, 0, 0x0A, 0, 0, 0,
+    /* at 0x70: notifications, 4 bytes per queue (notify_off_multiplier) */
+    0x09, 0x00, 20, 2, VNET_MODERN_BAR, 0, 0, 0, 0x00, 0x30, 0, 0, 0x00, 0x10, 0, 0, VNET_NOTIFY_MULTIPLIER, 0, 0, 0,
+};
+
 /* Red Hat's virtio vendor ID; 0x1000 is the transitional network device, subsystem 1 net. */
 const struct openndis_device_model openndis_device_virtio_net = {
     .name = "virtio-net",
@@ -471,12 +730,15 @@ const struct openndis_device_model openndis_device_virtio_net = {
     .subsystem_id = 0x0001,
     .revision_id = 0,
     .class_code = 0x020000,
-    .bars = { [0] = { .size = VNET_PORTS, .io = true } },
+    .bars = { [0] = { .size = VNET_PORTS, .io = true }, [VNET_MODERN_BAR] = { .size = VNET_MODERN } },
+    .messages = VNET_MESSAGES,
+    .capabilities = vnet_capabilities,
+    .capabilities_length = sizeof vnet_capabilities,
     .read = vnet_read,
     .write = vnet_write,
     .attached = vnet_attached,
     .create = vnet_create,
     .destroy = vnet_destroy,
-    .summary = "virtio-net, legacy PCI transport: MAC and link status, one queue pair, frames to the other "
-               "virtio-net devices (options: mac=XX:XX:XX:XX:XX:XX)",
+    .summary = "virtio-net, transitional (modern and legacy PCI transport): MAC and link status, one queue "
+               "pair, MSI-X, frames to the other virtio-net devices (options: mac=XX:XX:XX:XX:XX:XX, msix=N)",
 };

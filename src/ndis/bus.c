@@ -122,6 +122,13 @@ PNDIS_RESOURCE_LIST ndis_bus_adapter_begin(struct ndis_adapter *a)
     c[0x09] = (uint8_t)m->class_code, c[0x0A] = (uint8_t)(m->class_code >> 8), c[0x0B] = (uint8_t)(m->class_code >> 16);
     ndis_bus_put16(c + 0x2C, m->subsystem_vendor_id);
     ndis_bus_put16(c + 0x2E, m->subsystem_id);
+    if (m->capabilities_length != 0) { /* the model's list, at 0x40; status bit 4 says it is there */
+        size_t n = m->capabilities_length < sizeof dev->config - 0x40 ? m->capabilities_length
+                                                                       : sizeof dev->config - 0x40;
+        memcpy(c + 0x40, m->capabilities, n);
+        c[0x06] |= 0x10;
+        c[0x34] = 0x40;
+    }
     CM_PARTIAL_RESOURCE_LIST *list = &dev->resources.list;
     list->Version = 1, list->Revision = 1;
     for (unsigned k = 0; k < OPENNDIS_DEVICE_BARS; k++) {
@@ -190,6 +197,12 @@ int ndis_bus_messages(const struct ndis_adapter *a)
     if (a->device == NULL)
         return -1;
     return (int)a->device->messages;
+}
+
+OPENNDIS_API unsigned openndis_device_messages(struct openndis_device *bus)
+{
+    struct ndis_device *dev = (struct ndis_device *)bus;
+    return dev != NULL ? ndis_interrupt_messages(dev->adapter) : 0;
 }
 
 OPENNDIS_API bool openndis_device_interrupt(struct openndis_device *bus, unsigned message)

@@ -351,6 +351,8 @@ void ndis_adapter_hw_assist(struct ndis_adapter *a, struct ndis_hw_assist_info *
         .interrupts_raised = atomic_load(&a->hw.interrupts_raised),
         .interrupts_serviced = atomic_load(&a->hw.interrupts_serviced),
         .interrupts_claimed = atomic_load(&a->hw.interrupts_claimed),
+        .interrupt_registered = atomic_load(&a->hw.interrupt_kind) != 0,
+        .interrupt_messages = atomic_load(&a->hw.interrupt_kind) > 1 ? atomic_load(&a->hw.interrupt_kind) - 1 : 0,
     };
     ndis_adapter_unlock(a);
 }

@@ -155,6 +155,12 @@ bool ndis_interrupt_raise(struct ndis_adapter *a, unsigned message)
     return true;
 }
 
+unsigned ndis_interrupt_messages(struct ndis_adapter *a)
+{
+    struct ndis_interrupt *irq = atomic_load(&a->hw.interrupt);
+    return irq != NULL && !atomic_load(&irq->gone) && irq->message_based ? irq->count : 0;
+}
+
 /* ---- registration --------------------------------------------------------------------------- */
 static bool ndis_interrupt_chars_ok(const struct ndis_adapter *a, PNDIS_MINIPORT_INTERRUPT_CHARACTERISTICS c,
                                     const char *fn, const void *site)
@@ -305,6 +311,7 @@ NDISAPI NDIS_STATUS NdisMRegisterInterruptEx(NDIS_HANDLE MiniportAdapterHandle, 
         for (ULONG i = 0; i < irq->count; i++)
             irq->vectors[i].lock = &irq->locks[i];
     c->InterruptType = irq->message_based ? NDIS_CONNECT_MESSAGE_BASED : NDIS_CONNECT_LINE_BASED;
+    atomic_store(&a->hw.interrupt_kind, irq->message_based ? irq->count + 1 : 1);
     c->MessageInfoTable = irq->table;
     *NdisInterruptHandle = irq;
     irq->next = a->hw.interrupts;

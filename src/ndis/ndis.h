@@ -186,6 +186,8 @@ struct ndis_hw_assist {
     struct ndis_interrupt *_Atomic interrupt; /* the registered one: where the device's interrupts go */
     struct ndis_interrupt *interrupts;        /* every one registered, deregistered ones too */
     _Atomic uint64_t interrupts_raised, interrupts_serviced, interrupts_claimed;
+    /* the last interrupt registered: 0 none, 1 the line, else MSI-X messages + 1 */
+    _Atomic unsigned interrupt_kind;
 };
 
 struct ndis_adapter {
@@ -279,6 +281,8 @@ PNDIS_RESOURCE_LIST ndis_bus_adapter_begin(struct ndis_adapter *a);
 void ndis_bus_adapter_end(struct ndis_adapter *a);
 /* The MSI-X messages the adapter's device offers: 0 for a line-based interrupt only, -1 for
  * no device. */
+/* MSI-X messages the adapter's registered interrupt has (0: the line, or none registered). */
+unsigned ndis_interrupt_messages(struct ndis_adapter *a);
 int ndis_bus_messages(const struct ndis_adapter *a);
 struct ndis_dma *ndis_bus_dma(const struct ndis_adapter *a); /* a->device's; a->device must be set */
 struct openndis_device;
@@ -343,6 +347,8 @@ struct ndis_hw_assist_info {
     uint64_t poll_indicated, poll_completed; /* NBLs the iterations indicated and completed */
     /* interrupts the device raised, ISR calls, and of those the ones the ISR claimed */
     uint64_t interrupts_raised, interrupts_serviced, interrupts_claimed;
+    bool interrupt_registered;  /* ever, by the adapter's driver */
+    unsigned interrupt_messages; /* MSI-X messages it was granted (0: the line) */
 };
 OPENNDIS_API void ndis_adapter_hw_assist(struct ndis_adapter *adapter, struct ndis_hw_assist_info *out);
 /* The adapter behind `handle` (a miniport adapter handle), or NULL. */

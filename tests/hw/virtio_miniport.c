@@ -1,16 +1,23 @@
-/* A small virtio-net driver (legacy PCI transport) for the virtio-net device model: enough of
- * one to move frames, so that `openndis run --device virtio-net` carries traffic through two
- * devices and their wire. One receive and one transmit queue of 256 entries in shared memory;
- * 32 receive buffers posted at once and reposted when NDIS returns them; each sent frame
- * copied into one of 32 transmit buffers; completions and receives taken in the interrupt's
- * DPC from the used rings. Built from the virtio specification's legacy interface. */
+/* A small virtio-net driver for the virtio-net device model: enough of one to move frames, so
+ * that `openndis run --device virtio-net` carries traffic through two devices and their wire.
+ * One receive and one transmit queue of 256 entries in shared memory; 32 receive buffers
+ * posted at once and reposted when NDIS returns them; each sent frame copied into one of 32
+ * transmit buffers; completions and receives taken in the interrupt's DPC from the used rings.
+ *
+ * Built twice from the virtio specification: over the legacy interface (I/O BAR0, the line),
+ * and with VN_MODERN over the modern one (the vendor capabilities in configuration space, the
+ * memory BAR they point into, VIRTIO_F_VERSION_1 and FEATURES_OK, MSI-X: a vector per queue). */
 #include "../rogue/rogue.h"
 
 #define VQ_SIZE 256
 #define VQ_BYTES (3 * 4096)  /* descriptors, available ring, used ring on the next page */
 #define VQ_AVAIL 4096
 #define VQ_USED 8192
+#ifdef VN_MODERN
+#define VN_HEADER 12 /* num_buffers is in the header from VERSION_1 on */
+#else
 #define VN_HEADER 10
+#endif
 #define VN_BUFFER 2048
 #define VN_RX_BUFFERS 32
 #define VN_TX_SLOTS 32
@@ -31,6 +38,28 @@
 #define VN_S_ACKNOWLEDGE 1
 #define VN_S_DRIVER 2
 #define VN_S_DRIVER_OK 4
+#define VN_S_FEATURES_OK 8
+
+/* modern: the common configuration's fields (virtio 1.x, 4.1.4.3) */
+#define VN_CAP_COMMON 1
+#define VN_CAP_NOTIFY 2
+#define VN_CAP_ISR 3
+#define VN_CAP_DEVICE 4
+#define VN_C_DFSELECT 0x00
+#define VN_C_DF 0x04
+#define VN_C_GFSELECT 0x08
+#define VN_C_GF 0x0C
+#define VN_C_STATUS 0x14
+#define VN_C_QSELECT 0x16
+#define VN_C_QSIZE 0x18
+#define VN_C_QVECTOR 0x1A
+#define VN_C_QENABLE 0x1C
+#define VN_C_QNOTIFY_OFF 0x1E
+#define VN_C_QDESC 0x20
+#define VN_C_QAVAIL 0x28
+#define VN_C_QUSED 0x30
+#define VN_F_VERSION_1_HIGH 1u /* bit 32: bit 0 of the high half */
+#define VN_NO_VECTOR 0xFFFF
 
 typedef struct _VN_QUEUE {
     PUCHAR Va;
@@ -42,6 +71,12 @@ typedef struct _VN_ADAPTER {
     NDIS_HANDLE Handle;
     PUCHAR Ports;
     ULONG FirstPort, PortCount;
+    PUCHAR Bar;              /* modern: the mapped memory BAR */
+    ULONG BarLength;
+    PUCHAR Common, Isr, Device, Notify; /* modern: inside Bar */
+    ULONG NotifyMultiplier;
+    USHORT NotifyOff[2];
+    ULONG Messages;          /* MSI-X messages granted (0: the line) */
     NDIS_HANDLE Interrupt, Dma, Pool;
     VN_QUEUE Rx, Tx;
     PUCHAR RxBuffers, TxBuffers;
@@ -100,6 +135,44 @@ static BOOLEAN VnTakeUsed(VN_QUEUE *Q, PULONG Id, PULONG Length)
     return TRUE;
 }
 
+/* ---- the transport: the only code that differs between the two builds ---- */
+static VOID VnNotify(PVN_ADAPTER A, USHORT Queue)
+{
+#ifdef VN_MODERN
+    NdisWriteRegisterUshort(A->Notify + A->NotifyOff[Queue] * A->NotifyMultiplier, Queue);
+#else
+    NdisRawWritePortUshort(A->Ports + VN_QUEUE_NOTIFY, Queue);
+#endif
+}
+
+static VOID VnSetStatus(PVN_ADAPTER A, UCHAR Status)
+{
+#ifdef VN_MODERN
+    NdisWriteRegisterUchar(A->Common + VN_C_STATUS, Status);
+#else
+    NdisRawWritePortUchar(A->Ports + VN_STATUS, Status);
+#endif
+}
+
+static UCHAR VnReadIsr(PVN_ADAPTER A)
+{
+    UCHAR Isr;
+#ifdef VN_MODERN
+    NdisReadRegisterUchar(A->Isr, &Isr);
+#else
+    NdisRawReadPortUchar(A->Ports + VN_ISR, &Isr);
+#endif
+    return Isr; /* the read clears it */
+}
+
+#ifdef VN_MODERN
+static VOID VnWrite64(PUCHAR At, ULONG64 Value)
+{
+    NdisWriteRegisterUlong(At, (ULONG)Value);
+    NdisWriteRegisterUlong(At + 4, (ULONG)(Value >> 32));
+}
+#endif
+
 static NDIS_STATUS VnSetUpQueue(PVN_ADAPTER A, USHORT Index, VN_QUEUE *Q)
 {
     NdisMAllocateSharedMemory(A->Handle, VQ_BYTES, TRUE, (PVOID *)&Q->Va, &Q->Pa);
@@ -107,11 +180,32 @@ static NDIS_STATUS VnSetUpQueue(PVN_ADAPTER A, USHORT Index, VN_QUEUE *Q)
         return NDIS_STATUS_RESOURCES;
     NdisZeroMemory(Q->Va, VQ_BYTES);
     USHORT Size;
+#ifdef VN_MODERN
+    NdisWriteRegisterUshort(A->Common + VN_C_QSELECT, Index);
+    NdisReadRegisterUshort(A->Common + VN_C_QSIZE, &Size);
+    if (Size != VQ_SIZE)
+        return NDIS_STATUS_ADAPTER_NOT_FOUND;
+    NdisReadRegisterUshort(A->Common + VN_C_QNOTIFY_OFF, &A->NotifyOff[Index]);
+    if ((ULONG)A->NotifyOff[Index] * A->NotifyMultiplier + 2 > A->BarLength - (ULONG)(A->Notify - A->Bar))
+        return NDIS_STATUS_ADAPTER_NOT_FOUND;
+    VnWrite64(A->Common + VN_C_QDESC, (ULONG64)Q->Pa.QuadPart);
+    VnWrite64(A->Common + VN_C_QAVAIL, (ULONG64)Q->Pa.QuadPart + VQ_AVAIL);
+    VnWrite64(A->Common + VN_C_QUSED, (ULONG64)Q->Pa.QuadPart + VQ_USED);
+    /* a vector per queue while there are enough, else they share the last */
+    USHORT Vector = A->Messages == 0 ? VN_NO_VECTOR : (USHORT)(Index < A->Messages ? Index : A->Messages - 1);
+    NdisWriteRegisterUshort(A->Common + VN_C_QVECTOR, Vector);
+    USHORT Took;
+    NdisReadRegisterUshort(A->Common + VN_C_QVECTOR, &Took);
+    if (Took != Vector)
+        return NDIS_STATUS_RESOURCES; /* the device could not take it */
+    NdisWriteRegisterUshort(A->Common + VN_C_QENABLE, 1);
+#else
     NdisRawWritePortUshort(A->Ports + VN_QUEUE_SELECT, Index);
     NdisRawReadPortUshort(A->Ports + VN_QUEUE_SIZE, &Size);
     if (Size != VQ_SIZE)
         return NDIS_STATUS_ADAPTER_NOT_FOUND;
     NdisRawWritePortUlong(A->Ports + VN_QUEUE_PFN, (ULONG)(Q->Pa.QuadPart >> 12));
+#endif
     return NDIS_STATUS_SUCCESS;
 }
 
@@ -122,8 +216,7 @@ static VOID VnCompleteSends(PVN_ADAPTER A, PNET_BUFFER_LIST Nbls);
 static BOOLEAN VnIsr(NDIS_HANDLE Context, PBOOLEAN QueueDefaultInterruptDpc, PULONG TargetProcessors)
 {
     PVN_ADAPTER A = Context;
-    UCHAR Isr;
-    NdisRawReadPortUchar(A->Ports + VN_ISR, &Isr); /* the read clears it */
+    UCHAR Isr = VnReadIsr(A);
     *TargetProcessors = 0;
     *QueueDefaultInterruptDpc = Isr != 0;
     return Isr != 0;
@@ -134,15 +227,12 @@ static VOID VnRepost(PVN_ADAPTER A, ULONG Id)
     NdisDprAcquireSpinLock(&A->Lock);
     VnMakeAvailable(&A->Rx, (USHORT)Id);
     NdisDprReleaseSpinLock(&A->Lock);
-    NdisRawWritePortUshort(A->Ports + VN_QUEUE_NOTIFY, 0);
+    VnNotify(A, 0);
 }
 
-static VOID VnDpc(NDIS_HANDLE Context, PVOID DpcContext, PVOID Throttle, PVOID Reserved)
+/* Both queues' work, whichever interrupt it was. */
+static VOID VnDpcWork(PVN_ADAPTER A)
 {
-    PVN_ADAPTER A = Context;
-    UNREFERENCED_PARAMETER(DpcContext);
-    UNREFERENCED_PARAMETER(Throttle);
-    UNREFERENCED_PARAMETER(Reserved);
     ULONG Id, Length;
     PNET_BUFFER_LIST Done = NULL, *DoneTail = &Done;
     NdisDprAcquireSpinLock(&A->Lock);
@@ -159,7 +249,7 @@ static VOID VnDpc(NDIS_HANDLE Context, PVOID DpcContext, PVOID Throttle, PVOID R
     *DoneTail = VnPump(A, &Placed); /* room again for sends that waited */
     NdisDprReleaseSpinLock(&A->Lock);
     if (Placed)
-        NdisRawWritePortUshort(A->Ports + VN_QUEUE_NOTIFY, 1);
+        VnNotify(A, 1);
     VnCompleteSends(A, Done);
 
     PNET_BUFFER_LIST Rx = NULL, *RxTail = &Rx;
@@ -181,12 +271,48 @@ static VOID VnDpc(NDIS_HANDLE Context, PVOID DpcContext, PVOID Throttle, PVOID R
     /* counted under the lock that VnPause takes: a pause that follows waits for these */
     InterlockedExchangeAdd(&A->RxOutstanding, (LONG)Count);
     NdisDprReleaseSpinLock(&A->Lock);
-    NdisRawWritePortUshort(A->Ports + VN_QUEUE_NOTIFY, 0);
+    VnNotify(A, 0);
     if (Rx != NULL) {
         NdisMIndicateReceiveNetBufferLists(A->Handle, Rx, NDIS_DEFAULT_PORT_NUMBER, Count,
                                            NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL);
     }
 }
+
+static VOID VnDpc(NDIS_HANDLE Context, PVOID DpcContext, PVOID Throttle, PVOID Reserved)
+{
+    UNREFERENCED_PARAMETER(DpcContext);
+    UNREFERENCED_PARAMETER(Throttle);
+    UNREFERENCED_PARAMETER(Reserved);
+    VnDpcWork(Context);
+}
+
+#ifdef VN_MODERN
+/* An MSI-X message is the device's alone: no status to read, always ours. */
+static BOOLEAN VnMessageIsr(NDIS_HANDLE Context, ULONG MessageId, PBOOLEAN QueueDefaultInterruptDpc,
+                            PULONG TargetProcessors)
+{
+    UNREFERENCED_PARAMETER(Context);
+    UNREFERENCED_PARAMETER(MessageId);
+    *TargetProcessors = 0;
+    *QueueDefaultInterruptDpc = TRUE;
+    return TRUE;
+}
+
+static VOID VnMessageDpc(NDIS_HANDLE Context, ULONG MessageId, PVOID DpcContext, PVOID Throttle, PVOID Reserved)
+{
+    UNREFERENCED_PARAMETER(MessageId);
+    UNREFERENCED_PARAMETER(DpcContext);
+    UNREFERENCED_PARAMETER(Throttle);
+    UNREFERENCED_PARAMETER(Reserved);
+    VnDpcWork(Context);
+}
+
+static VOID VnMessagesOnOff(NDIS_HANDLE Context, ULONG MessageId)
+{
+    UNREFERENCED_PARAMETER(Context);
+    UNREFERENCED_PARAMETER(MessageId);
+}
+#endif
 
 static VOID VnReturn(NDIS_HANDLE Context, PNET_BUFFER_LIST Nbls, ULONG Flags)
 {
@@ -284,7 +410,7 @@ static VOID VnSend(NDIS_HANDLE Context, PNET_BUFFER_LIST Nbls, NDIS_PORT_NUMBER 
     PNET_BUFFER_LIST Failed = VnPump(A, &Placed);
     NdisDprReleaseSpinLock(&A->Lock);
     if (Placed)
-        NdisRawWritePortUshort(A->Ports + VN_QUEUE_NOTIFY, 1);
+        VnNotify(A, 1);
     VnCompleteSends(A, Failed);
     KeLowerIrql(Old);
 }
@@ -350,8 +476,8 @@ static NDIS_STATUS VnRestart(NDIS_HANDLE Context, PNDIS_MINIPORT_RESTART_PARAMET
 
 static VOID VnRelease(PVN_ADAPTER A)
 {
-    if (A->Ports != NULL)
-        NdisRawWritePortUchar(A->Ports + VN_STATUS, 0); /* reset: the device lets go of the rings */
+    if (A->Ports != NULL || A->Common != NULL)
+        VnSetStatus(A, 0); /* reset: the device lets go of the rings */
     if (A->Interrupt != NULL)
         NdisMDeregisterInterruptEx(A->Interrupt);
     for (ULONG i = 0; i < VN_RX_BUFFERS; i++) {
@@ -374,6 +500,8 @@ static VOID VnRelease(PVN_ADAPTER A)
         NdisMDeregisterScatterGatherDma(A->Dma);
     if (A->Ports != NULL)
         NdisMDeregisterIoPortRange(A->Handle, A->FirstPort, A->PortCount, A->Ports);
+    if (A->Bar != NULL)
+        NdisMUnmapIoSpace(A->Handle, A->Bar, A->BarLength);
     NdisFreeSpinLock(&A->Lock);
     NdisFreeMemory(A, 0, 0);
 }
@@ -386,7 +514,76 @@ static VOID VnProcessSGList(PDEVICE_OBJECT Pdo, PVOID Reserved, PSCATTER_GATHER_
     UNREFERENCED_PARAMETER(Context); /* frames are copied into shared memory: no lists are asked for */
 }
 
-static NDIS_STATUS VnSetUp(PVN_ADAPTER A, PNDIS_RESOURCE_LIST Resources)
+#ifdef VN_MODERN
+/* Walks the capability list for the virtio structures in the memory BAR, maps it, negotiates
+ * VERSION_1 (with MAC and STATUS) and reads the MAC. */
+static NDIS_STATUS VnFindModern(PVN_ADAPTER A, PNDIS_RESOURCE_LIST Resources)
+{
+    UCHAR Config[256];
+    if (NdisMGetBusData(A->Handle, PCI_WHICHSPACE_CONFIG, 0, Config, sizeof(Config)) != sizeof(Config) ||
+        !(Config[0x06] & 0x10))
+        return NDIS_STATUS_ADAPTER_NOT_FOUND; /* no capability list: a legacy-only device */
+    ULONG Offset[5] = { 0 }, Bar = 6, Multiplier = 0;
+    for (ULONG At = Config[0x34], Hops = 0; At >= 0x40 && At <= 0xEC && Hops < 48; At = Config[At + 1], Hops++) {
+        UCHAR Type = Config[At + 3];
+        if (Config[At] != 0x09 || Type < VN_CAP_COMMON || Type > VN_CAP_DEVICE || Offset[Type] != 0)
+            continue; /* not virtio's, or a second one of a kind */
+        if (Bar != 6 && Config[At + 4] != Bar)
+            return NDIS_STATUS_ADAPTER_NOT_FOUND; /* this driver maps one BAR only */
+        Bar = Config[At + 4];
+        NdisMoveMemory(&Offset[Type], Config + At + 8, 4);
+        Offset[Type] |= 0x80000000u; /* found, even at offset 0 */
+        if (Type == VN_CAP_NOTIFY)
+            NdisMoveMemory(&Multiplier, Config + At + 16, 4);
+    }
+    for (ULONG Type = VN_CAP_COMMON; Type <= VN_CAP_DEVICE; Type++)
+        if (Offset[Type] == 0)
+            return NDIS_STATUS_ADAPTER_NOT_FOUND;
+    ULONG BarAddress;
+    NdisMoveMemory(&BarAddress, Config + 0x10 + 4 * Bar, 4);
+    NDIS_PHYSICAL_ADDRESS Start = { 0 };
+    for (ULONG i = 0; i < Resources->Count; i++) {
+        PCM_PARTIAL_RESOURCE_DESCRIPTOR D = &Resources->PartialDescriptors[i];
+        if (D->Type == CmResourceTypeMemory && D->u.Memory.Start.LowPart == (BarAddress & ~0xFu)) {
+            Start = D->u.Memory.Start;
+            A->BarLength = D->u.Memory.Length;
+        }
+    }
+    for (ULONG Type = VN_CAP_COMMON; Type <= VN_CAP_DEVICE; Type++)
+        if ((Offset[Type] & 0x7FFFFFFFu) + 0x38 > A->BarLength && Type == VN_CAP_COMMON)
+            return NDIS_STATUS_ADAPTER_NOT_FOUND;
+    NDIS_STATUS Status = NdisMMapIoSpace((PVOID *)&A->Bar, A->Handle, Start, A->BarLength);
+    if (Status != NDIS_STATUS_SUCCESS)
+        return Status;
+    A->Common = A->Bar + (Offset[VN_CAP_COMMON] & 0x7FFFFFFFu);
+    A->Notify = A->Bar + (Offset[VN_CAP_NOTIFY] & 0x7FFFFFFFu);
+    A->Isr = A->Bar + (Offset[VN_CAP_ISR] & 0x7FFFFFFFu);
+    A->Device = A->Bar + (Offset[VN_CAP_DEVICE] & 0x7FFFFFFFu);
+    A->NotifyMultiplier = Multiplier;
+    VnSetStatus(A, 0);
+    VnSetStatus(A, VN_S_ACKNOWLEDGE | VN_S_DRIVER);
+    ULONG Low, High;
+    NdisWriteRegisterUlong(A->Common + VN_C_DFSELECT, 0);
+    NdisReadRegisterUlong(A->Common + VN_C_DF, &Low);
+    NdisWriteRegisterUlong(A->Common + VN_C_DFSELECT, 1);
+    NdisReadRegisterUlong(A->Common + VN_C_DF, &High);
+    if (!(Low & VN_F_MAC) || !(High & VN_F_VERSION_1_HIGH))
+        return NDIS_STATUS_ADAPTER_NOT_FOUND;
+    NdisWriteRegisterUlong(A->Common + VN_C_GFSELECT, 0);
+    NdisWriteRegisterUlong(A->Common + VN_C_GF, Low & (VN_F_MAC | VN_F_STATUS));
+    NdisWriteRegisterUlong(A->Common + VN_C_GFSELECT, 1);
+    NdisWriteRegisterUlong(A->Common + VN_C_GF, VN_F_VERSION_1_HIGH);
+    VnSetStatus(A, VN_S_ACKNOWLEDGE | VN_S_DRIVER | VN_S_FEATURES_OK);
+    UCHAR Status8;
+    NdisReadRegisterUchar(A->Common + VN_C_STATUS, &Status8);
+    if (!(Status8 & VN_S_FEATURES_OK))
+        return NDIS_STATUS_ADAPTER_NOT_FOUND; /* the device refused our features */
+    for (ULONG i = 0; i < 6; i++)
+        NdisReadRegisterUchar(A->Device + i, &A->Mac[i]);
+    return NDIS_STATUS_SUCCESS;
+}
+#else
+static NDIS_STATUS VnFindLegacy(PVN_ADAPTER A, PNDIS_RESOURCE_LIST Resources)
 {
     for (ULONG i = 0; i < Resources->Count; i++)
         if (Resources->PartialDescriptors[i].Type == CmResourceTypePort && A->PortCount == 0) {
@@ -398,8 +595,8 @@ static NDIS_STATUS VnSetUp(PVN_ADAPTER A, PNDIS_RESOURCE_LIST Resources)
     NDIS_STATUS Status = NdisMRegisterIoPortRange((PVOID *)&A->Ports, A->Handle, A->FirstPort, A->PortCount);
     if (Status != NDIS_STATUS_SUCCESS)
         return Status;
-    NdisRawWritePortUchar(A->Ports + VN_STATUS, 0);
-    NdisRawWritePortUchar(A->Ports + VN_STATUS, VN_S_ACKNOWLEDGE | VN_S_DRIVER);
+    VnSetStatus(A, 0);
+    VnSetStatus(A, VN_S_ACKNOWLEDGE | VN_S_DRIVER);
     ULONG Features;
     NdisRawReadPortUlong(A->Ports + VN_HOST_FEATURES, &Features);
     if (!(Features & VN_F_MAC))
@@ -407,6 +604,37 @@ static NDIS_STATUS VnSetUp(PVN_ADAPTER A, PNDIS_RESOURCE_LIST Resources)
     NdisRawWritePortUlong(A->Ports + VN_GUEST_FEATURES, Features & (VN_F_MAC | VN_F_STATUS));
     for (ULONG i = 0; i < 6; i++)
         NdisRawReadPortUchar(A->Ports + VN_MAC + i, &A->Mac[i]);
+    return NDIS_STATUS_SUCCESS;
+}
+#endif
+
+/* The interrupt: the line (legacy), or MSI-X messages when granted (modern). */
+static NDIS_STATUS VnRegisterInterrupt(PVN_ADAPTER A)
+{
+    NDIS_MINIPORT_INTERRUPT_CHARACTERISTICS Irq;
+    RogueInterruptCharacteristics(&Irq, VnIsr, VnDpc);
+#ifdef VN_MODERN
+    Irq.MsiSupported = TRUE;
+    Irq.MessageInterruptHandler = VnMessageIsr;
+    Irq.MessageInterruptDpcHandler = VnMessageDpc;
+    Irq.EnableMessageInterruptHandler = VnMessagesOnOff;
+    Irq.DisableMessageInterruptHandler = VnMessagesOnOff;
+#endif
+    NDIS_STATUS Status = NdisMRegisterInterruptEx(A->Handle, A, &Irq, &A->Interrupt);
+    if (Status == NDIS_STATUS_SUCCESS && Irq.InterruptType == NDIS_CONNECT_MESSAGE_BASED)
+        A->Messages = Irq.MessageInfoTable->MessageCount;
+    return Status;
+}
+
+static NDIS_STATUS VnSetUp(PVN_ADAPTER A, PNDIS_RESOURCE_LIST Resources)
+{
+#ifdef VN_MODERN
+    NDIS_STATUS Status = VnFindModern(A, Resources);
+#else
+    NDIS_STATUS Status = VnFindLegacy(A, Resources);
+#endif
+    if (Status != NDIS_STATUS_SUCCESS)
+        return Status;
     Status = RogueSetBasicAttributes(A->Handle, A, A->Mac, VnOids, sizeof(VnOids));
     if (Status != NDIS_STATUS_SUCCESS)
         return Status;
@@ -414,6 +642,9 @@ static NDIS_STATUS VnSetUp(PVN_ADAPTER A, PNDIS_RESOURCE_LIST Resources)
     RogueSgDmaDescription(&Dma, VN_BUFFER, VnProcessSGList);
     Status = NdisMRegisterScatterGatherDma(A->Handle, &Dma, &A->Dma);
     if (Status != NDIS_STATUS_SUCCESS)
+        return Status;
+    /* the interrupt first: the modern queues are given their MSI-X vectors */
+    if ((Status = VnRegisterInterrupt(A)) != NDIS_STATUS_SUCCESS)
         return Status;
     if ((Status = VnSetUpQueue(A, 0, &A->Rx)) != NDIS_STATUS_SUCCESS ||
         (Status = VnSetUpQueue(A, 1, &A->Tx)) != NDIS_STATUS_SUCCESS)
@@ -441,13 +672,12 @@ static NDIS_STATUS VnSetUp(PVN_ADAPTER A, PNDIS_RESOURCE_LIST Resources)
         VnDesc(&A->Rx, i, (ULONG64)A->RxPa.QuadPart + i * VN_BUFFER, VN_BUFFER, VN_DESC_F_WRITE);
         VnMakeAvailable(&A->Rx, i);
     }
-    NDIS_MINIPORT_INTERRUPT_CHARACTERISTICS Irq;
-    RogueInterruptCharacteristics(&Irq, VnIsr, VnDpc);
-    Status = NdisMRegisterInterruptEx(A->Handle, A, &Irq, &A->Interrupt);
-    if (Status != NDIS_STATUS_SUCCESS)
-        return Status;
-    NdisRawWritePortUchar(A->Ports + VN_STATUS, VN_S_ACKNOWLEDGE | VN_S_DRIVER | VN_S_DRIVER_OK);
-    NdisRawWritePortUshort(A->Ports + VN_QUEUE_NOTIFY, 0);
+#ifdef VN_MODERN
+    VnSetStatus(A, VN_S_ACKNOWLEDGE | VN_S_DRIVER | VN_S_FEATURES_OK | VN_S_DRIVER_OK);
+#else
+    VnSetStatus(A, VN_S_ACKNOWLEDGE | VN_S_DRIVER | VN_S_DRIVER_OK);
+#endif
+    VnNotify(A, 0);
     return NDIS_STATUS_SUCCESS;
 }
 

@@ -462,7 +462,7 @@ static struct json_object *run_life(void *arg)
         struct json_object *o = adapter_json(ad[i]);
         struct ndis_hw_assist_info info;
         ndis_adapter_hw_assist(ad[i], &info);
-        if (info.vmq || info.rss || info.qos)
+        if (info.vmq || info.rss || info.qos || info.interrupt_registered)
             json_object_object_add(o, "hardware_assists", hw_assist_json(&info));
         if (lb[i] != NULL) {
             struct edge_loopback_stats s;
@@ -570,7 +570,11 @@ static void run_render(FILE *out, struct json_object *r)
         }
         for (size_t i = 0; i < json_object_array_length(adapters); i++) {
             struct json_object *o = json_object_array_get_idx(adapters, i), *h = NULL;
-            if (json_object_object_get_ex(o, "hardware_assists", &h))
+            bool assists = json_object_object_get_ex(o, "hardware_assists", &h) &&
+                           (json_object_get_boolean(json_object_object_get(h, "vmq")) ||
+                            json_object_get_boolean(json_object_object_get(h, "rss")) ||
+                            json_object_get_boolean(json_object_object_get(h, "qos")));
+            if (assists)
                 fprintf(out, "  adapter %s hardware assists: VMQ %s (%s queues allocated, %s filters set, %s frames on "
                              "them); RSS %s (%s parameter sets, %s hashed frames, %s on their table's processor); QoS %s (%s parameter sets)\n",
                         json_str_field(o, "index"), json_object_get_boolean(json_object_object_get(h, "vmq")) ? "advertised" : "not advertised",
@@ -579,6 +583,14 @@ static void run_render(FILE *out, struct json_object *r)
                         json_str_field(h, "rss_parameters_set"), json_str_field(h, "hashed_frames"),
                         json_str_field(h, "steered_frames"), json_object_get_boolean(json_object_object_get(h, "qos")) ? "advertised" : "not advertised",
                         json_str_field(h, "qos_parameters_set"));
+            struct json_object *irq = NULL;
+            if (h != NULL && json_object_object_get_ex(h, "interrupts", &irq)) {
+                int messages = json_object_get_int(json_object_object_get(irq, "messages"));
+                fprintf(out, "  adapter %s interrupts: %s%.0d%s; %s raised, %s serviced, %s claimed\n",
+                        json_str_field(o, "index"), messages != 0 ? "MSI-X, " : "the line", messages,
+                        messages != 0 ? " messages" : "", json_str_field(irq, "raised"),
+                        json_str_field(irq, "serviced"), json_str_field(irq, "claimed"));
+            }
             if (h != NULL && json_object_get_int(json_object_object_get(h, "poll_objects")) != 0)
                 fprintf(out, "  adapter %s poll mode: %s Poll objects, %s iterations, %s receives indicated through them\n",
                         json_str_field(o, "index"), json_str_field(h, "poll_objects"), json_str_field(h, "poll_iterations"),

@@ -115,6 +115,14 @@ struct json_object *hw_assist_json(const struct ndis_hw_assist_info *info)
     json_object_object_add(h, "poll_passive_iterations", json_object_new_uint64(info->poll_passive));
     json_object_object_add(h, "poll_indicated", json_object_new_uint64(info->poll_indicated));
     json_object_object_add(h, "poll_completed", json_object_new_uint64(info->poll_completed));
+    if (info->interrupt_registered) {
+        struct json_object *i = json_object_new_object();
+        json_object_object_add(i, "messages", json_object_new_int((int)info->interrupt_messages));
+        json_object_object_add(i, "raised", json_object_new_uint64(info->interrupts_raised));
+        json_object_object_add(i, "serviced", json_object_new_uint64(info->interrupts_serviced));
+        json_object_object_add(i, "claimed", json_object_new_uint64(info->interrupts_claimed));
+        json_object_object_add(h, "interrupts", i);
+    }
     return h;
 }
 

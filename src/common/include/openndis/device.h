@@ -46,6 +46,10 @@ struct openndis_device_model {
     uint32_t class_code; /* base class, subclass, programming interface: 0x020000 is Ethernet */
     struct openndis_device_bar bars[OPENNDIS_DEVICE_BARS];
     unsigned messages; /* MSI-X messages offered (0: a line-based interrupt only) */
+    /* Optional: the capability list, copied into configuration space at 0x40 (each `next`
+     * pointer is an offset in configuration space, so the first is 0x40 + its own offset). */
+    const uint8_t *capabilities;
+    uint8_t capabilities_length; /* at most 192 */
     /* An access of `width` bytes (1, 2 or 4) at `offset` inside BAR `bar`, on the thread and
      * at the IRQL of the driver's call. */
     uint32_t (*read)(void *device, unsigned bar, uint32_t offset, unsigned width);
@@ -68,6 +72,11 @@ struct openndis_device_model {
  * False when the driver has no interrupt registered for it: the interrupt is lost, as on a
  * real bus. */
 bool openndis_device_interrupt(struct openndis_device *bus, unsigned message);
+
+/* How many MSI-X messages the driver's registered interrupt has: 0 when it took the line (or
+ * has none registered), and message m is then its own interrupt. Like a real device's view of
+ * its MSI-X capability's enable bit. */
+unsigned openndis_device_messages(struct openndis_device *bus);
 
 /* Bus-master DMA: `length` bytes at bus address `address` (what the driver wrote into the
  * device: a shared memory block's or a scatter/gather element's "physical" address). The
