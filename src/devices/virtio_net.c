@@ -17,8 +17,13 @@
  *   then, when the driver took MSI-X, the configuration vector and the queue's vector (0x14,
  *   0x16); then the MAC address and the link status.
  *
- * Interrupts: the line with ISR bit 0, or, when the driver took MSI-X, the vector the driver
- * gave the queue (none for VIRTIO_MSI_NO_VECTOR).
+ * Interrupts: the line with ISR bit 0 (bit 1 for a configuration change), or, when the driver
+ * took MSI-X, the vector the driver gave the queue or the configuration (none for
+ * VIRTIO_MSI_NO_VECTOR).
+ *
+ * Faults on demand (openndis verify shows each): link-down and link-up (the link status
+ * changes, with a configuration interrupt; frames are lost while it is down), and needs-reset
+ * (DEVICE_NEEDS_RESET in the status: the device stops using its queues until reset).
  *
  * Queue 0 receives, queue 1 transmits. Each is a split ring: at the driver's three addresses
  * (modern), or at the page it wrote, laid out as the legacy interface lays it out
@@ -59,6 +64,7 @@
 #define VNET_FEATURES (VNET_F_MAC | VNET_F_STATUS | VNET_F_VERSION_1)
 #define VNET_STATUS_DRIVER_OK 4u
 #define VNET_STATUS_FEATURES_OK 8u
+#define VNET_STATUS_NEEDS_RESET 0x40u
 #define VNET_S_LINK_UP 1u
 #define VRING_DESC_F_NEXT 1u
 #define VRING_DESC_F_WRITE 2u
@@ -94,6 +100,7 @@ struct vnet {
     uint16_t config_vector;
     uint16_t select;
     uint8_t status;
+    bool link_down;
     _Atomic uint8_t isr;
     struct vnet_queue q[VNET_QUEUES];
     _Atomic uint64_t tx_frames, rx_frames, rx_dropped, bad_chains;
@@ -122,6 +129,12 @@ static uint64_t vnet_avail(const struct vnet_queue *q)
 static uint64_t vnet_used(const struct vnet_queue *q)
 {
     return q->used;
+}
+
+/* The driver said DRIVER_OK, and the device has not failed since. Lock held. */
+static bool vnet_working(const struct vnet *v)
+{
+    return (v->status & (VNET_STATUS_DRIVER_OK | VNET_STATUS_NEEDS_RESET)) == VNET_STATUS_DRIVER_OK;
 }
 
 /* The net header's length: num_buffers is in it from virtio 1.0 on. Lock held. */
@@ -208,7 +221,7 @@ static bool vnet_fill(struct vnet *v, const uint8_t *frame, uint32_t length, boo
 {
     struct vnet_queue *q = &v->q[VNET_RX];
     uint16_t head;
-    if ((v->status & VNET_STATUS_DRIVER_OK) == 0 || !vnet_take(v, q, &head, interrupt))
+    if (!vnet_working(v) || !vnet_take(v, q, &head, interrupt))
         return false;
     const uint32_t hlen = vnet_header(v);
     uint8_t header[VNET_HEADER_MAX] = { [10] = 1 }; /* no offloads; num_buffers 1 (no MRG_RXBUF) */
@@ -261,6 +274,11 @@ static void vnet_receive(struct vnet *v, const uint8_t *frame, uint32_t length)
 {
     bool interrupt = false;
     pthread_mutex_lock(&v->lock);
+    if (v->link_down) { /* no carrier: the frame is lost on the wire */
+        atomic_fetch_add(&v->rx_dropped, 1);
+        pthread_mutex_unlock(&v->lock);
+        return;
+    }
     bool filled = v->waiting == NULL && vnet_fill(v, frame, length, &interrupt);
     if (!filled) {
         struct vnet_frame *f = malloc(sizeof *f + length);
@@ -312,7 +330,7 @@ static void vnet_transmit(struct vnet *v, uint8_t *frame)
             pthread_mutex_unlock(&v->lock);
             return;
         }
-        if ((v->status & VNET_STATUS_DRIVER_OK) == 0 || !vnet_take(v, q, &head, &interrupt)) {
+        if (!vnet_working(v) || !vnet_take(v, q, &head, &interrupt)) {
             pthread_mutex_unlock(&v->lock);
             return;
         }
@@ -336,6 +354,7 @@ static void vnet_transmit(struct vnet *v, uint8_t *frame)
         atomic_fetch_or(&v->isr, 1);
         struct openndis_device *bus = v->bus;
         uint16_t vector = q->vector;
+        ok &= !v->link_down; /* sent into a dead link: used, and lost */
         pthread_mutex_unlock(&v->lock);
         if (ok && got > hlen) {
             atomic_fetch_add(&v->tx_frames, 1);
@@ -412,7 +431,7 @@ static uint32_t vnet_bytes(const uint8_t *regs, size_t size, uint32_t offset, un
 static void vnet_config(const struct vnet *v, uint8_t out[10])
 {
     memcpy(out, v->mac, 6);
-    out[6] = VNET_S_LINK_UP, out[7] = 0;
+    out[6] = v->link_down ? 0 : VNET_S_LINK_UP, out[7] = 0;
     out[8] = 1, out[9] = 0;
 }
 
@@ -624,6 +643,29 @@ static void vnet_write(void *device, unsigned bar, uint32_t offset, unsigned wid
         vnet_legacy_write(device, offset, width, value);
 }
 
+static const char *const vnet_faults[] = { "link-down", "link-up", "needs-reset", NULL };
+
+static bool vnet_fault(void *device, const char *name)
+{
+    struct vnet *v = device;
+    pthread_mutex_lock(&v->lock);
+    bool known = true;
+    if (strcmp(name, "link-down") == 0 || strcmp(name, "link-up") == 0)
+        v->link_down = name[5] == 'd';
+    else if (strcmp(name, "needs-reset") == 0 && v->status != 0)
+        v->status |= VNET_STATUS_NEEDS_RESET;
+    else
+        known = false;
+    struct openndis_device *bus = v->bus;
+    uint16_t vector = v->config_vector;
+    if (known)
+        atomic_fetch_or(&v->isr, 2); /* a configuration change */
+    pthread_mutex_unlock(&v->lock);
+    if (known)
+        vnet_raise(bus, vector);
+    return known;
+}
+
 static void vnet_attached(void *device, struct openndis_device *bus)
 {
     struct vnet *v = device;
@@ -739,6 +781,8 @@ const struct openndis_device_model openndis_device_virtio_net = {
     .attached = vnet_attached,
     .create = vnet_create,
     .destroy = vnet_destroy,
+    .faults = vnet_faults,
+    .fault = vnet_fault,
     .summary = "virtio-net, transitional (modern and legacy PCI transport): MAC and link status, one queue "
                "pair, MSI-X, frames to the other virtio-net devices (options: mac=XX:XX:XX:XX:XX:XX, msix=N)",
 };

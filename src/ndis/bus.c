@@ -199,6 +199,35 @@ int ndis_bus_messages(const struct ndis_adapter *a)
     return (int)a->device->messages;
 }
 
+unsigned ndis_bus_interrupt_storm(struct ndis_adapter *a, unsigned rounds)
+{
+    if (a->device == NULL)
+        return 0;
+    unsigned raised = 0, vectors = ndis_interrupt_messages(a);
+    for (unsigned r = 0; r < rounds; r++) {
+        for (unsigned m = 0; m < (vectors != 0 ? vectors : 1); m++)
+            raised += ndis_interrupt_raise(a, m);
+        if (r % 16 == 15)
+            KeFlushQueuedDpcs(); /* let each burst's ISRs and DPCs run, so the next is not coalesced away */
+    }
+    KeFlushQueuedDpcs();
+    return raised;
+}
+
+const char *const *ndis_bus_faults(const struct ndis_adapter *a)
+{
+    return a->device != NULL && a->device->model->fault != NULL ? a->device->model->faults : NULL;
+}
+
+bool ndis_bus_fault(struct ndis_adapter *a, const char *name)
+{
+    if (ndis_bus_faults(a) == NULL)
+        return false;
+    bool shown = a->device->model->fault(a->device->context, name);
+    KeFlushQueuedDpcs(); /* the interrupt it raised is handled before the caller goes on */
+    return shown;
+}
+
 OPENNDIS_API unsigned openndis_device_messages(struct openndis_device *bus)
 {
     struct ndis_device *dev = (struct ndis_device *)bus;

@@ -283,6 +283,12 @@ void ndis_bus_adapter_end(struct ndis_adapter *a);
  * no device. */
 /* MSI-X messages the adapter's registered interrupt has (0: the line, or none registered). */
 unsigned ndis_interrupt_messages(struct ndis_adapter *a);
+/* Raises every vector of the adapter's interrupt `rounds` times, the device having nothing to
+ * say (spurious interrupts, as a noisy shared line gives); returns how many were delivered. */
+unsigned ndis_bus_interrupt_storm(struct ndis_adapter *a, unsigned rounds);
+/* The faults the adapter's device can show (NULL: none), and showing one. */
+const char *const *ndis_bus_faults(const struct ndis_adapter *a);
+bool ndis_bus_fault(struct ndis_adapter *a, const char *name);
 int ndis_bus_messages(const struct ndis_adapter *a);
 struct ndis_dma *ndis_bus_dma(const struct ndis_adapter *a); /* a->device's; a->device must be set */
 struct openndis_device;

@@ -21,6 +21,7 @@
 
 #define VERIFY_MAX_JOBS 32
 #define VERIFY_FUZZ_REQUESTS 400 /* per device and step of --fuzz-ioctl */
+#define VERIFY_STORM_ROUNDS 64     /* spurious interrupts per vector and adapter */
 
 struct verify_args {
     const char *path;
@@ -369,9 +370,31 @@ static struct json_object *verify_job(void *arg)
             verify_traffic(lb[0], mac[1], mac[0], lb[1]);
             ndis_adapter_reset(ad[0]);
             verify_traffic(lb[0], mac[1], mac[0], lb[1]);
+            /* hardware: spurious interrupts on every vector, then the device's own faults
+             * (after which no traffic is expected: the last may leave it failed) */
+            unsigned storm = 0;
+            const char *const *faults = ndis_bus_faults(ad[0]);
+            if (ad[0]->device != NULL) {
+                sv_phase("conformance: interrupt storm");
+                for (unsigned i = 0; i < N; i++)
+                    storm += ndis_bus_interrupt_storm(ad[i], VERIFY_STORM_ROUNDS);
+                verify_traffic(lb[0], mac[1], mac[0], lb[1]);
+            }
+            for (size_t f = 0; faults != NULL && faults[f] != NULL; f++) {
+                sv_phase("conformance: device faults");
+                for (unsigned i = 0; i < N; i++)
+                    ndis_bus_fault(ad[i], faults[f]);
+            }
             sv_phase("conformance: hardware assists");
             KeFlushQueuedDpcs(); /* every steered receive counted */
             struct json_object *assists = verify_hw_assists(ad, hw, N);
+            if (ad[0]->device != NULL) {
+                struct json_object *shown = json_object_new_array();
+                for (size_t f = 0; faults != NULL && faults[f] != NULL; f++)
+                    json_object_array_add(shown, json_object_new_string(faults[f]));
+                json_object_object_add(assists, "interrupt_storm", json_object_new_int((int)storm));
+                json_object_object_add(assists, "device_faults", shown);
+            }
             if (verify_lso_version != 0)
                 json_object_object_add(assists, "large_send",
                                        json_object_new_string(verify_lso_version == 2 ? "LSO v2" : "LSO v1"));
@@ -724,6 +747,14 @@ static void verify_render(FILE *out, struct json_object *r)
                     json_str_field(h, "poll_objects"), json_str_field(h, "poll_iterations"),
                     json_str_field(h, "poll_passive_iterations"), json_str_field(h, "poll_indicated"),
                     json_str_field(h, "poll_completed"));
+        struct json_object *shown;
+        if (json_object_object_get_ex(h, "device_faults", &shown)) {
+            fprintf(out, "device   %s spurious interrupts delivered (a storm on every vector); faults shown:",
+                    json_str_field(h, "interrupt_storm"));
+            for (size_t f = 0; f < json_object_array_length(shown); f++)
+                fprintf(out, "%s %s", f == 0 ? "" : ",", json_object_get_string(json_object_array_get_idx(shown, f)));
+            fprintf(out, "%s\n", json_object_array_length(shown) == 0 ? " none (the model has none)" : "");
+        }
         if (json_object_object_get_ex(h, "large_send", NULL))
             fprintf(out, "offloads %s: a large send, its completion checked\n", json_str_field(h, "large_send"));
     }

@@ -64,6 +64,12 @@ struct openndis_device_model {
     void *(*create)(const char *options, unsigned *messages, char *error, size_t cap);
     void (*destroy)(void *device);
     const char *summary; /* one line for `--device help` */
+    /* Optional: the faults the device can show on demand (a NULL-ended list of names such as
+     * "link-down"), and `fault`, which shows one now, from a thread of OpenNDIS's: what a
+     * failing NIC or its cable would do, so a driver's error paths run. `openndis verify`
+     * shows each in turn, in the list's order, once its adapters are up. */
+    const char *const *faults;
+    bool (*fault)(void *device, const char *name);
 };
 
 /* Raises interrupt `message` (0 for the line-based one), from any thread: the driver's
