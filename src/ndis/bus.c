@@ -17,7 +17,7 @@
 
 #include "../common/include/openndis/device.h"
 
-#define NDIS_BUS_MEMORY_BASE 0xF0000000ull /* adapter n's BAR k: + n * 16 MiB + k * 1 MiB */
+#define NDIS_BUS_MEMORY_BASE 0xC0000000ull /* adapter n's BAR k: + (n % 64) * 16 MiB + k * 1 MiB, below 4 GiB */
 #define NDIS_BUS_PORT_BASE 0xC000u         /* adapter n's BAR k: + n * 0x800 + k * 0x100 */
 
 struct ndis_device {
