@@ -24,7 +24,6 @@
 enum ndis_dma_kind { NDIS_DMA_SHARED, NDIS_DMA_BLOCK, NDIS_DMA_SG };
 
 struct ndis_dma_map {
-    struct ndis_dma_map *next;
     enum ndis_dma_kind kind;
     uint64_t bus;      /* the device's address of `va` */
     uint8_t *va;
@@ -57,7 +56,10 @@ struct ndis_dma_hold {
 
 struct ndis_dma {
     struct quick_lock lock;
+    /* Sorted by bus address, which is their order of making, since addresses only grow: a
+     * device's access is a binary search, not a walk, on the data path. */
     struct ndis_dma_map *maps;
+    size_t count, room;
     struct ndis_sg_list *lists;
     struct ndis_dma_hold *holds;
     uint64_t next_bus;
@@ -78,31 +80,57 @@ static struct ndis_dma *ndis_dma_of(struct ndis_adapter *a)
 static uint64_t ndis_dma_map_add(struct ndis_dma *d, enum ndis_dma_kind kind, void *va, size_t length,
                                  const void *owner, const void *site)
 {
-    struct ndis_dma_map *m = malloc(sizeof *m);
-    if (m == NULL)
-        return 0;
+    if (d->count == d->room) {
+        size_t room = d->room != 0 ? 2 * d->room : 64;
+        struct ndis_dma_map *maps = realloc(d->maps, room * sizeof *maps);
+        if (maps == NULL)
+            return 0;
+        d->maps = maps, d->room = room;
+    }
     if (d->next_bus == 0)
         d->next_bus = NDIS_DMA_BASE;
     size_t in_page = (uintptr_t)va % NDIS_DMA_PAGE;
+    struct ndis_dma_map *m = &d->maps[d->count++];
     *m = (struct ndis_dma_map){ .kind = kind, .bus = d->next_bus + in_page, .va = va, .length = length,
-                                .owner = owner, .site = site, .next = d->maps };
+                                .owner = owner, .site = site };
     /* a guard page between mappings: an overrun lands in no mapping */
     d->next_bus += (in_page + length + NDIS_DMA_PAGE - 1) / NDIS_DMA_PAGE * NDIS_DMA_PAGE + NDIS_DMA_PAGE;
-    d->maps = m;
     return m->bus;
+}
+
+/* The index of the last mapping that starts at or below `bus` (count: none). Lock held. */
+static size_t ndis_dma_find(const struct ndis_dma *d, uint64_t bus)
+{
+    size_t lo = 0, hi = d->count; /* the answer is the last index in [lo, hi) whose bus <= bus */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (d->maps[mid].bus <= bus)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo == 0 ? d->count : lo - 1;
 }
 
 /* The mapping that holds all of [bus, bus + length), or NULL. Lock held. */
 static struct ndis_dma_map *ndis_dma_covering(struct ndis_dma *d, uint64_t bus, size_t length)
 {
-    for (struct ndis_dma_map *m = d->maps; m != NULL; m = m->next)
-        if (bus >= m->bus && bus - m->bus < m->length && length <= m->length - (bus - m->bus))
-            return m;
-    return NULL;
+    size_t i = ndis_dma_find(d, bus);
+    if (i == d->count)
+        return NULL;
+    struct ndis_dma_map *m = &d->maps[i];
+    return bus - m->bus < m->length && length <= m->length - (bus - m->bus) ? m : NULL;
 }
 
-/* Takes `m` out of the map (it is unlinked by the caller) and drops the device's holds inside
- * it, returning the first one in `*held` (length 0: none). Lock held. */
+/* Takes mappings [i, i + n) out of the array. Lock held. */
+static void ndis_dma_remove(struct ndis_dma *d, size_t i, size_t n)
+{
+    memmove(&d->maps[i], &d->maps[i + n], (d->count - i - n) * sizeof *d->maps);
+    d->count -= n;
+}
+
+/* Drops the device's holds inside `m`, which is going, returning the first one in `*held`
+ * (length 0: none). Lock held. */
 static void ndis_dma_unhold(struct ndis_dma *d, const struct ndis_dma_map *m, struct ndis_dma_hold *held)
 {
     held->length = 0;
@@ -335,25 +363,25 @@ static void ndis_sg_map_piece(void *ctx, uint8_t *va, ULONG length)
     e->Reserved = 0;
 }
 
-/* Takes the mappings of kind `kind` owned by `owner` out of the map; `*held` is a hold the
- * device had in them. Lock held. */
-static void ndis_dma_unmap_owner(struct ndis_dma *d, enum ndis_dma_kind kind, const void *owner,
-                                 struct ndis_dma_hold *held)
+/* Takes the pieces of scatter/gather list `owner` out of the map; `*held` is a hold the device
+ * had in them. They were made one after another, so they are neighbours, from the one at
+ * `first` (its first element's bus address; searched for if the driver changed it). Lock held. */
+static void ndis_dma_unmap_owner(struct ndis_dma *d, const void *owner, uint64_t first, struct ndis_dma_hold *held)
 {
     held->length = 0;
-    for (struct ndis_dma_map **p = &d->maps; *p != NULL;) {
-        struct ndis_dma_map *m = *p;
-        if (m->kind == kind && m->owner == owner) {
-            struct ndis_dma_hold here;
-            ndis_dma_unhold(d, m, &here);
-            if (held->length == 0)
-                *held = here;
-            *p = m->next;
-            free(m);
-        } else {
-            p = &m->next;
-        }
+    size_t i = ndis_dma_find(d, first);
+    if (i == d->count || d->maps[i].kind != NDIS_DMA_SG || d->maps[i].owner != owner)
+        for (i = 0; i < d->count && !(d->maps[i].kind == NDIS_DMA_SG && d->maps[i].owner == owner); i++)
+            ;
+    size_t n = 0;
+    for (; i + n < d->count && d->maps[i + n].kind == NDIS_DMA_SG && d->maps[i + n].owner == owner; n++) {
+        struct ndis_dma_hold here;
+        ndis_dma_unhold(d, &d->maps[i + n], &here);
+        if (held->length == 0)
+            *held = here;
     }
+    if (n != 0)
+        ndis_dma_remove(d, i, n);
 }
 
 NDISAPI NDIS_STATUS NdisMAllocateNetBufferSGList(NDIS_HANDLE NdisMiniportDmaHandle, PNET_BUFFER NetBuffer,
@@ -396,7 +424,7 @@ NDISAPI NDIS_STATUS NdisMAllocateNetBufferSGList(NDIS_HANDLE NdisMiniportDmaHand
         d->lists = rec;
     } else {
         struct ndis_dma_hold none;
-        ndis_dma_unmap_owner(d, NDIS_DMA_SG, sgl, &none); /* no device saw it yet */
+        ndis_dma_unmap_owner(d, sgl, 0, &none); /* no device saw it yet */
     }
     quick_lock_release(&d->lock);
     if (b.failed) {
@@ -431,7 +459,8 @@ NDISAPI VOID NdisMFreeNetBufferSGList(NDIS_HANDLE NdisMiniportDmaHandle, PSCATTE
         if ((*p)->sgl == pSGL) {
             found = *p;
             *p = found->next;
-            ndis_dma_unmap_owner(d, NDIS_DMA_SG, pSGL, &held);
+            ndis_dma_unmap_owner(d, pSGL,
+                                 pSGL->NumberOfElements != 0 ? (uint64_t)pSGL->Elements[0].Address.QuadPart : 0, &held);
             break;
         }
     quick_lock_release(&d->lock);
@@ -582,20 +611,20 @@ NDISAPI NDIS_STATUS NdisMAllocateSharedMemoryAsyncEx(NDIS_HANDLE MiniportDmaHand
     return NDIS_STATUS_PENDING;
 }
 
-/* Takes out the mapping of kind `kind` at `va`, returning it (NULL: none), with a hold the
- * device had in it in `*held`. */
-static struct ndis_dma_map *ndis_dma_unmap_va(struct ndis_dma *d, enum ndis_dma_kind kind, const void *va,
-                                              struct ndis_dma_hold *held)
+/* Takes out the mapping of kind `kind` at `va` into `*out`, with a hold the device had in it
+ * in `*held`; false when there is none. */
+static bool ndis_dma_unmap_va(struct ndis_dma *d, enum ndis_dma_kind kind, const void *va, struct ndis_dma_map *out,
+                              struct ndis_dma_hold *held)
 {
-    struct ndis_dma_map *found = NULL;
+    bool found = false;
     held->length = 0;
     quick_lock_acquire(&d->lock);
-    for (struct ndis_dma_map **p = &d->maps; *p != NULL; p = &(*p)->next)
-        if ((*p)->kind == kind && (*p)->va == va) {
-            found = *p;
-            *p = found->next;
-            ndis_dma_unhold(d, found, held);
-            break;
+    for (size_t i = 0; i < d->count && !found; i++) /* blocks are few, and freed rarely */
+        if (d->maps[i].kind == kind && d->maps[i].va == va) {
+            *out = d->maps[i];
+            ndis_dma_unhold(d, out, held);
+            ndis_dma_remove(d, i, 1);
+            found = true;
         }
     quick_lock_release(&d->lock);
     return found;
@@ -613,20 +642,19 @@ NDISAPI VOID NdisMFreeSharedMemory(NDIS_HANDLE MiniportAdapterHandle, ULONG Leng
     if (d == NULL)
         return;
     struct ndis_dma_hold held;
-    struct ndis_dma_map *found = ndis_dma_unmap_va(d, NDIS_DMA_SHARED, VirtualAddress, &held);
-    if (found == NULL) {
+    struct ndis_dma_map block;
+    if (!ndis_dma_unmap_va(d, NDIS_DMA_SHARED, VirtualAddress, &block, &held)) {
         vf_violation(VF_DMA_MISUSE, fn, site, "%p is not shared memory of adapter %u (freed twice?)", VirtualAddress,
                      a->index);
         return;
     }
     ndis_dma_report_held(&held, "The shared memory block", VirtualAddress, fn, site);
-    if (found->length != Length || found->bus != (uint64_t)PhysicalAddress.QuadPart)
+    if (block.length != Length || block.bus != (uint64_t)PhysicalAddress.QuadPart)
         vf_violation(VF_DMA_MISUSE, fn, site,
-                     "the block was %zu bytes at %#llx; freed as %lu bytes at %#llx", found->length,
-                     (unsigned long long)found->bus, (unsigned long)Length,
+                     "the block was %zu bytes at %#llx; freed as %lu bytes at %#llx", block.length,
+                     (unsigned long long)block.bus, (unsigned long)Length,
                      (unsigned long long)PhysicalAddress.QuadPart);
-    free(found->va);
-    free(found);
+    free(block.va);
 }
 
 /* NdisAllocateSharedMemory's block (shared_memory.c keeps the memory): its bus address, or 0
@@ -648,7 +676,8 @@ void ndis_dma_unmap_block(struct ndis_adapter *a, void *va, const char *fn, cons
     if (d == NULL)
         return;
     struct ndis_dma_hold held;
-    free(ndis_dma_unmap_va(d, NDIS_DMA_BLOCK, va, &held));
+    struct ndis_dma_map block;
+    ndis_dma_unmap_va(d, NDIS_DMA_BLOCK, va, &block, &held);
     ndis_dma_report_held(&held, "The shared memory block", va, fn, site);
 }
 
@@ -686,9 +715,11 @@ void ndis_dma_halted(struct ndis_adapter *a, const char *handler)
     quick_lock_acquire(&d->lock);
     struct ndis_sg_list *lists = d->lists;
     struct ndis_dma_map *maps = d->maps;
+    size_t count = d->count;
     struct ndis_dma_hold *holds = d->holds;
     struct ndis_sg_dma *sg = d->sg;
     d->lists = NULL, d->maps = NULL, d->holds = NULL;
+    d->count = d->room = 0;
     quick_lock_release(&d->lock);
     for (struct ndis_dma_hold *h = holds, *next; h != NULL; h = next) {
         next = h->next;
@@ -703,16 +734,16 @@ void ndis_dma_halted(struct ndis_adapter *a, const char *handler)
             free(l->sgl);
         free(l);
     }
-    for (struct ndis_dma_map *m = maps, *next; m != NULL; m = next) {
-        next = m->next;
+    for (size_t i = 0; i < count; i++) {
+        struct ndis_dma_map *m = &maps[i];
         if (m->kind == NDIS_DMA_SHARED) {
             vf_violation(VF_DMA_NOT_RELEASED, handler, m->site,
                          "%zu bytes of shared memory allocated here are not freed when %s returned", m->length,
                          handler);
             free(m->va);
         }
-        free(m);
     }
+    free(maps);
     if (sg != NULL) {
         vf_violation(VF_DMA_NOT_RELEASED, handler, sg->site,
                      "scatter/gather DMA registered here is still registered when %s returned; deregister it "
