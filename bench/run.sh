@@ -34,10 +34,10 @@ else
     echo "skipped: no $build/drivers/sample_pe.sys (needs clang, lld and llvm)"
 fi
 section "device model: the sample vs. tests/hw/virtio_miniport.so on the virtio-net model"
-if [ -e "$build/bench/device" ] && [ -e "$build/tests/virtio_miniport.so" ]; then
-    run "$build/bench/device" "$driver" "$build/tests/virtio_miniport.so"
+if [ -e "$build/bench/device" ] && [ -e "$build/tests/virtio_miniport.so" ] && [ -e "$build/tests/virtio_miniport_modern.so" ]; then
+    run "$build/bench/device" "$driver" "$build/tests/virtio_miniport.so" "$build/tests/virtio_miniport_modern.so"
 else
-    echo "skipped: no $build/bench/device or $build/tests/virtio_miniport.so"
+    echo "skipped: no $build/bench/device or $build/tests/virtio_miniport(_modern).so"
 fi
 section "control device: DeviceIoControl round trip vs. a bare socket round trip, ReadFile/WriteFile"
 run "$build/bench/control" "$driver"
