@@ -90,6 +90,8 @@ struct vnet_frame {
 
 struct vnet {
     pthread_mutex_t lock; /* the registers and queues */
+    pthread_mutex_t tx_lock; /* one thread at a time takes chains off the transmit ring, into: */
+    uint8_t *tx_frame;       /* a frame's bytes, header included */
     struct vnet_frame *waiting, **waiting_tail; /* frames for which no buffer was posted yet */
     unsigned waiting_count;
     struct openndis_device *bus;
@@ -318,8 +320,10 @@ static void vnet_wire_send(struct vnet *from, const uint8_t *frame, uint32_t len
 }
 
 /* The driver notified the transmit queue: every chain it made available goes on the wire. */
-static void vnet_transmit(struct vnet *v, uint8_t *frame)
+static void vnet_transmit(struct vnet *v)
 {
+    pthread_mutex_lock(&v->tx_lock);
+    uint8_t *frame = v->tx_frame;
     for (;;) {
         pthread_mutex_lock(&v->lock);
         struct vnet_queue *q = &v->q[VNET_TX];
@@ -328,10 +332,12 @@ static void vnet_transmit(struct vnet *v, uint8_t *frame)
         if (atomic_load(&vnet_congested) != 0) { /* paused by the wire: resumed when it drains */
             atomic_store(&v->tx_stalled, true);
             pthread_mutex_unlock(&v->lock);
+            pthread_mutex_unlock(&v->tx_lock);
             return;
         }
         if (!vnet_working(v) || !vnet_take(v, q, &head, &interrupt)) {
             pthread_mutex_unlock(&v->lock);
+            pthread_mutex_unlock(&v->tx_lock);
             return;
         }
         uint32_t got = 0, hlen = vnet_header(v);
@@ -381,16 +387,11 @@ static void vnet_resume_senders(void)
         pthread_mutex_unlock(&vnet_wire_lock);
         if (stalled == NULL)
             return;
-        uint8_t *frame = malloc(VNET_HEADER_MAX + VNET_FRAME_MAX);
-        if (frame != NULL)
-            vnet_transmit(stalled, frame);
-        free(frame);
+        vnet_transmit(stalled);
         pthread_mutex_lock(&vnet_wire_lock);
         if (--stalled->resuming == 0)
             pthread_cond_broadcast(&vnet_wire_idle);
         pthread_mutex_unlock(&vnet_wire_lock);
-        if (frame == NULL)
-            return;
     }
 }
 
@@ -451,10 +452,8 @@ static void vnet_set_status(struct vnet *v, uint8_t status)
 /* The driver notified queue `index`: outside the lock, since the wire takes other devices'. */
 static void vnet_notify(struct vnet *v, uint32_t index)
 {
-    uint8_t *frame = index == VNET_TX ? malloc(VNET_HEADER_MAX + VNET_FRAME_MAX) : NULL;
-    if (frame != NULL)
-        vnet_transmit(v, frame);
-    free(frame);
+    if (index == VNET_TX)
+        vnet_transmit(v);
     if (index == VNET_RX) { /* buffers posted: frames that waited go in */
         bool interrupt = false;
         pthread_mutex_lock(&v->lock);
@@ -722,7 +721,14 @@ static void *vnet_create(const char *options, unsigned *messages, char *error, s
         snprintf(error, cap, "out of memory");
         return NULL;
     }
+    v->tx_frame = malloc(VNET_HEADER_MAX + VNET_FRAME_MAX);
+    if (v->tx_frame == NULL) {
+        free(v);
+        snprintf(error, cap, "out of memory");
+        return NULL;
+    }
     pthread_mutex_init(&v->lock, NULL);
+    pthread_mutex_init(&v->tx_lock, NULL);
     v->waiting_tail = &v->waiting;
     vnet_reset(v);
     pthread_mutex_lock(&vnet_wire_lock);
@@ -749,6 +755,8 @@ static void vnet_destroy(void *device)
     pthread_mutex_unlock(&vnet_wire_lock);
     vnet_reset(v);
     pthread_mutex_destroy(&v->lock);
+    pthread_mutex_destroy(&v->tx_lock);
+    free(v->tx_frame);
     free(v);
 }
 
