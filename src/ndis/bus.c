@@ -588,10 +588,12 @@ static ULONG ndis_bus_config(NDIS_HANDLE handle, ULONG space, ULONG offset, PVOI
         memcpy(buffer, c + offset, n);
         return n;
     }
-    /* identity, class, BARs and subsystem IDs are read-only here: the BARs stay where PnP put them */
+    /* identity, class, BARs, subsystem IDs and the capabilities are read-only here: the BARs
+     * stay where PnP put them */
     for (ULONG i = 0; i < n; i++) {
         ULONG at = offset + i;
-        bool fixed = at < 0x04 || (at >= 0x08 && at < 0x0C) || (at >= 0x10 && at < 0x30);
+        bool fixed = at < 0x04 || (at >= 0x08 && at < 0x0C) || (at >= 0x10 && at < 0x30) || at == 0x34 ||
+                     (at >= 0x40 && at < 0x40u + a->device->model->capabilities_length);
         if (!fixed)
             c[at] = ((const uint8_t *)buffer)[i];
     }

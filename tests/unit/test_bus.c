@@ -112,7 +112,11 @@ static void test_miniport_drives_the_device(void **state)
     struct ld_image *image = load_bus_miniport();
     struct test_device dev;
     memset(&dev, 0, sizeof dev);
-    ndis_device_attach_next(&test_model, &dev);
+    static const uint8_t vendor_cap[] = { 0x09, 0x00, 4, 0x5A }; /* one vendor capability, the last */
+    struct openndis_device_model model = test_model;
+    model.capabilities = vendor_cap;
+    model.capabilities_length = sizeof vendor_cap;
+    ndis_device_attach_next(&model, &dev);
     struct ndis_adapter *a = ndis_adapter_initialize(&image->object, &st);
     assert_int_equal(st, NDIS_STATUS_SUCCESS);
     assert_non_null(a);
@@ -134,6 +138,14 @@ static void test_miniport_drives_the_device(void **state)
     assert_int_equal(NdisMSetBusData(a, PCI_WHICHSPACE_CONFIG, 0, &(USHORT){ 0xFFFF }, 2), 2);
     assert_int_equal(NdisMGetBusData(a, PCI_WHICHSPACE_CONFIG, 0, &vendor, 2), 2);
     assert_int_equal(vendor, 0x1AF4); /* but not the identity */
+    uint8_t status = 0, pointer = 0, cap[4] = { 0 };
+    assert_int_equal(NdisMGetBusData(a, PCI_WHICHSPACE_CONFIG, 6, &status, 1), 1);
+    assert_int_equal(NdisMGetBusData(a, PCI_WHICHSPACE_CONFIG, 0x34, &pointer, 1), 1);
+    assert_true(status & 0x10); /* a capability list, at 0x40 */
+    assert_int_equal(pointer, 0x40);
+    assert_int_equal(NdisMSetBusData(a, PCI_WHICHSPACE_CONFIG, 0x40, &(uint32_t){ 0 }, 4), 4);
+    assert_int_equal(NdisMGetBusData(a, PCI_WHICHSPACE_CONFIG, 0x40, cap, 4), 4);
+    assert_memory_equal(cap, vendor_cap, 4); /* read-only, as the device's are */
     assert_int_equal(NdisMGetBusData(a, PCI_WHICHSPACE_CONFIG, 0x18, &bar2, 4), 4);
     assert_int_equal(bar2 & 1, 1); /* an I/O BAR */
     assert_int_equal(NdisMGetBusData(a, PCI_WHICHSPACE_CONFIG, 0xFE, &bar2, 4), 2); /* clipped at 256 */
