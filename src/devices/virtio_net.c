@@ -8,7 +8,8 @@
  *          queue select, size, vector, enable, notify offset, the three ring addresses)
  *   0x1000 ISR status (a read clears it)   0x2000 the MAC, link status, 1 queue pair
  *   0x3000 + 4 q  queue q's notification
- * Features offered: VERSION_1, MAC, STATUS. With VERSION_1 the net header is 12 bytes.
+ * Features offered: VERSION_1, MAC, STATUS, and the control queue (CTRL_VQ with CTRL_RX,
+ * CTRL_VLAN and CTRL_MAC_ADDR). With VERSION_1 the net header is 12 bytes.
  *
  * Legacy: BAR0 is 32 I/O ports:
  *   0x00 host features (low half)   0x04 guest features   0x08 the selected queue's page
@@ -25,7 +26,9 @@
  * changes, with a configuration interrupt; frames are lost while it is down), and needs-reset
  * (DEVICE_NEEDS_RESET in the status: the device stops using its queues until reset).
  *
- * Queue 0 receives, queue 1 transmits. Each is a split ring: at the driver's three addresses
+ * Queue 0 receives, queue 1 transmits, queue 2 takes control commands (receive modes, the MAC
+ * table and address, VLANs: acknowledged, recorded, and the address used on the wire). Each
+ * is a split ring: at the driver's three addresses
  * (modern), or at the page it wrote, laid out as the legacy interface lays it out
  * (descriptors, the available ring, the used ring on the next 4 KiB boundary). Rings are
  * reached only by DMA through the driver's mappings, and held (openndis_device_dma_hold) from
@@ -61,7 +64,14 @@
 #define VNET_F_MAC (1u << 5)
 #define VNET_F_STATUS (1u << 16)
 #define VNET_F_VERSION_1 (1ull << 32)
-#define VNET_FEATURES (VNET_F_MAC | VNET_F_STATUS | VNET_F_VERSION_1)
+#define VNET_F_CTRL_VQ (1u << 17)
+#define VNET_F_CTRL_RX (1u << 18)
+#define VNET_F_CTRL_VLAN (1u << 19)
+#define VNET_F_CTRL_MAC_ADDR (1u << 23)
+#define VNET_FEATURES                                                                                          \
+    (VNET_F_MAC | VNET_F_STATUS | VNET_F_CTRL_VQ | VNET_F_CTRL_RX | VNET_F_CTRL_VLAN | VNET_F_CTRL_MAC_ADDR |  \
+     VNET_F_VERSION_1)
+#define VNET_CTRL_MAX 4096u /* a command's readable bytes: a MAC table of some 680 addresses */
 #define VNET_STATUS_DRIVER_OK 4u
 #define VNET_STATUS_FEATURES_OK 8u
 #define VNET_STATUS_NEEDS_RESET 0x40u
@@ -70,7 +80,11 @@
 #define VRING_DESC_F_WRITE 2u
 #define VRING_AVAIL_F_NO_INTERRUPT 1u
 
-enum { VNET_RX, VNET_TX, VNET_QUEUES };
+enum { VNET_RX, VNET_TX, VNET_CTRL, VNET_QUEUES };
+
+/* The control queue's classes and commands (virtio 1.x, 5.1.6.5) */
+enum { VNET_CTRL_RX, VNET_CTRL_MAC, VNET_CTRL_VLAN, VNET_CTRL_ANNOUNCE, VNET_CTRL_MQ };
+enum { VNET_CTRL_OK, VNET_CTRL_ERR };
 
 struct vnet_queue {
     uint64_t desc, avail, used; /* bus addresses */
@@ -103,6 +117,10 @@ struct vnet {
     uint16_t select;
     uint8_t status;
     bool link_down;
+    uint8_t rx_mode;            /* control queue: promiscuous, all-multicast, ... bits by command */
+    unsigned mac_table_entries; /* control queue: unicast + multicast addresses last set */
+    uint8_t vlans[4096 / 8];    /* control queue: VLAN IDs added */
+    _Atomic uint64_t commands, commands_failed;
     _Atomic uint8_t isr;
     struct vnet_queue q[VNET_QUEUES];
     _Atomic uint64_t tx_frames, rx_frames, rx_dropped, bad_chains;
@@ -214,6 +232,117 @@ static void vnet_put(struct vnet *v, struct vnet_queue *q, uint16_t head, uint32
     openndis_device_dma_write(v->bus, vnet_used(q) + 4 + 8u * (q->used_idx % q->size), elem, sizeof elem);
     q->used_idx++;
     openndis_device_dma_write(v->bus, vnet_used(q) + 2, &q->used_idx, sizeof q->used_idx);
+}
+
+/* ---- the control queue ---------------------------------------------------------------------- */
+/* Carries out one command (class, command, data) and returns its ack. Lock held. */
+static uint8_t vnet_command(struct vnet *v, const uint8_t *in, uint32_t length)
+{
+    if (length < 2 || !(v->guest_features & VNET_F_CTRL_VQ))
+        return VNET_CTRL_ERR;
+    const uint8_t class = in[0], command = in[1], *data = in + 2;
+    const uint32_t n = length - 2;
+    switch (class) {
+    case VNET_CTRL_RX: /* promiscuous, all-multicast, all-unicast, no-multicast, no-unicast, no-broadcast */
+        if (!(v->guest_features & VNET_F_CTRL_RX) || command > 5 || n != 1)
+            return VNET_CTRL_ERR;
+        v->rx_mode = (uint8_t)((v->rx_mode & ~(1u << command)) | (data[0] != 0) << command);
+        return VNET_CTRL_OK;
+    case VNET_CTRL_MAC:
+        if (command == 1) { /* ADDR_SET */
+            if (!(v->guest_features & VNET_F_CTRL_MAC_ADDR) || n != 6 || (data[0] & 1))
+                return VNET_CTRL_ERR;
+            memcpy(v->mac, data, 6);
+            return VNET_CTRL_OK;
+        }
+        if (command == 0 && (v->guest_features & VNET_F_CTRL_RX)) { /* TABLE_SET: unicast, then multicast */
+            uint32_t at = 0, total = 0;
+            for (int table = 0; table < 2; table++) {
+                uint32_t entries;
+                if (n - at < 4)
+                    return VNET_CTRL_ERR;
+                memcpy(&entries, data + at, 4);
+                if (entries > (n - at - 4) / 6)
+                    return VNET_CTRL_ERR;
+                at += 4 + 6 * entries;
+                total += entries;
+            }
+            if (at != n)
+                return VNET_CTRL_ERR;
+            v->mac_table_entries = total;
+            return VNET_CTRL_OK;
+        }
+        return VNET_CTRL_ERR;
+    case VNET_CTRL_VLAN: { /* ADD, DEL */
+        uint16_t vid;
+        if (!(v->guest_features & VNET_F_CTRL_VLAN) || command > 1 || n != 2)
+            return VNET_CTRL_ERR;
+        memcpy(&vid, data, 2);
+        if (vid >= 4096)
+            return VNET_CTRL_ERR;
+        if (command == 0)
+            v->vlans[vid / 8] |= (uint8_t)(1u << (vid % 8));
+        else
+            v->vlans[vid / 8] &= (uint8_t)~(1u << (vid % 8));
+        return VNET_CTRL_OK;
+    }
+    default: return VNET_CTRL_ERR; /* ANNOUNCE and MQ were not offered */
+    }
+}
+
+/* The driver notified the control queue: each command's readable bytes, carried out, and the
+ * ack written into its first writable byte. Not under the lock. */
+static void vnet_control(struct vnet *v)
+{
+    uint8_t *in = malloc(VNET_CTRL_MAX);
+    if (in == NULL)
+        return;
+    bool any = false, interrupt = false;
+    pthread_mutex_lock(&v->lock);
+    struct vnet_queue *q = &v->q[VNET_CTRL];
+    uint16_t head;
+    while (vnet_working(v) && vnet_take(v, q, &head, &interrupt)) {
+        uint32_t got = 0;
+        uint64_t ack_at = 0;
+        bool ok = true;
+        struct vnet_descriptor d;
+        unsigned i = head, hops = 0;
+        for (;;) {
+            if (hops++ >= q->size || !vnet_read_desc(v, q, i, &d)) {
+                ok = false;
+                break;
+            }
+            if (d.flags & VRING_DESC_F_WRITE) {
+                if (ack_at == 0 && d.len >= 1)
+                    ack_at = d.addr;
+            } else if (ack_at != 0 || d.len > VNET_CTRL_MAX - got ||
+                       !openndis_device_dma_read(v->bus, d.addr, in + got, d.len)) {
+                ok = false; /* readable after writable, too long, or unmapped */
+                break;
+            } else {
+                got += d.len;
+            }
+            if (!(d.flags & VRING_DESC_F_NEXT))
+                break;
+            i = d.next;
+        }
+        uint8_t ack = ok && ack_at != 0 ? vnet_command(v, in, got) : VNET_CTRL_ERR;
+        atomic_fetch_add(&v->commands, 1);
+        if (ack != VNET_CTRL_OK)
+            atomic_fetch_add(&v->commands_failed, 1);
+        if (ack_at != 0)
+            openndis_device_dma_write(v->bus, ack_at, &ack, 1);
+        vnet_put(v, q, head, ack_at != 0 ? 1 : 0);
+        any = true;
+    }
+    if (any)
+        atomic_fetch_or(&v->isr, 1);
+    struct openndis_device *bus = v->bus;
+    uint16_t vector = q->vector;
+    pthread_mutex_unlock(&v->lock);
+    free(in);
+    if (any && interrupt)
+        vnet_raise(bus, vector);
 }
 
 /* ---- the wire ---------------------------------------------------------------------------------- */
@@ -412,6 +541,9 @@ static void vnet_reset(struct vnet *v)
     v->config_vector = VNET_NO_VECTOR;
     v->select = 0;
     v->status = 0;
+    v->rx_mode = 0;
+    v->mac_table_entries = 0;
+    memset(v->vlans, 0, sizeof v->vlans);
     atomic_store(&v->isr, 0);
     for (unsigned i = 0; i < VNET_QUEUES; i++)
         v->q[i] = (struct vnet_queue){ .size = VNET_QUEUE_SIZE, .vector = VNET_NO_VECTOR };
@@ -454,6 +586,8 @@ static void vnet_notify(struct vnet *v, uint32_t index)
 {
     if (index == VNET_TX)
         vnet_transmit(v);
+    if (index == VNET_CTRL)
+        vnet_control(v);
     if (index == VNET_RX) { /* buffers posted: frames that waited go in */
         bool interrupt = false;
         pthread_mutex_lock(&v->lock);

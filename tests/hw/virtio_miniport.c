@@ -6,7 +6,9 @@
  *
  * Built twice from the virtio specification: over the legacy interface (I/O BAR0, the line),
  * and with VN_MODERN over the modern one (the vendor capabilities in configuration space, the
- * memory BAR they point into, VIRTIO_F_VERSION_1 and FEATURES_OK, MSI-X: a vector per queue). */
+ * memory BAR they point into, VIRTIO_F_VERSION_1 and FEATURES_OK, MSI-X: a vector per queue,
+ * and the control queue: promiscuous mode turned on at initialize, and an unknown command
+ * that must be refused). */
 #include "../rogue/rogue.h"
 
 #define VQ_SIZE 256
@@ -59,6 +61,10 @@
 #define VN_C_QAVAIL 0x28
 #define VN_C_QUSED 0x30
 #define VN_F_VERSION_1_HIGH 1u /* bit 32: bit 0 of the high half */
+#define VN_F_CTRL_VQ (1u << 17)
+#define VN_F_CTRL_RX (1u << 18)
+#define VN_DESC_F_NEXT 1
+#define VN_CTRL_BUFFER (VQ_BYTES - 64) /* a command and its ack, past the used ring */
 #define VN_NO_VECTOR 0xFFFF
 
 typedef struct _VN_QUEUE {
@@ -75,10 +81,10 @@ typedef struct _VN_ADAPTER {
     ULONG BarLength;
     PUCHAR Common, Isr, Device, Notify; /* modern: inside Bar */
     ULONG NotifyMultiplier;
-    USHORT NotifyOff[2];
+    USHORT NotifyOff[3];
     ULONG Messages;          /* MSI-X messages granted (0: the line) */
     NDIS_HANDLE Interrupt, Dma, Pool;
-    VN_QUEUE Rx, Tx;
+    VN_QUEUE Rx, Tx, Ctrl;
     PUCHAR RxBuffers, TxBuffers;
     NDIS_PHYSICAL_ADDRESS RxPa, TxPa;
     PMDL RxMdl[VN_RX_BUFFERS];
@@ -488,8 +494,8 @@ static VOID VnRelease(PVN_ADAPTER A)
     }
     if (A->Pool != NULL)
         NdisFreeNetBufferListPool(A->Pool);
-    VN_QUEUE *Queues[2] = { &A->Rx, &A->Tx };
-    for (int q = 0; q < 2; q++)
+    VN_QUEUE *Queues[3] = { &A->Rx, &A->Tx, &A->Ctrl };
+    for (int q = 0; q < 3; q++)
         if (Queues[q]->Va != NULL)
             NdisMFreeSharedMemory(A->Handle, VQ_BYTES, TRUE, Queues[q]->Va, Queues[q]->Pa);
     if (A->RxBuffers != NULL)
@@ -570,7 +576,9 @@ static NDIS_STATUS VnFindModern(PVN_ADAPTER A, PNDIS_RESOURCE_LIST Resources)
     if (!(Low & VN_F_MAC) || !(High & VN_F_VERSION_1_HIGH))
         return NDIS_STATUS_ADAPTER_NOT_FOUND;
     NdisWriteRegisterUlong(A->Common + VN_C_GFSELECT, 0);
-    NdisWriteRegisterUlong(A->Common + VN_C_GF, Low & (VN_F_MAC | VN_F_STATUS));
+    NdisWriteRegisterUlong(A->Common + VN_C_GF, Low & (VN_F_MAC | VN_F_STATUS | VN_F_CTRL_VQ | VN_F_CTRL_RX));
+    if ((Low & (VN_F_CTRL_VQ | VN_F_CTRL_RX)) != (VN_F_CTRL_VQ | VN_F_CTRL_RX))
+        return NDIS_STATUS_ADAPTER_NOT_FOUND; /* this build tests the control queue */
     NdisWriteRegisterUlong(A->Common + VN_C_GFSELECT, 1);
     NdisWriteRegisterUlong(A->Common + VN_C_GF, VN_F_VERSION_1_HIGH);
     VnSetStatus(A, VN_S_ACKNOWLEDGE | VN_S_DRIVER | VN_S_FEATURES_OK);
@@ -605,6 +613,29 @@ static NDIS_STATUS VnFindLegacy(PVN_ADAPTER A, PNDIS_RESOURCE_LIST Resources)
     for (ULONG i = 0; i < 6; i++)
         NdisRawReadPortUchar(A->Ports + VN_MAC + i, &A->Mac[i]);
     return NDIS_STATUS_SUCCESS;
+}
+#endif
+
+#ifdef VN_MODERN
+/* One control command with a byte of data, and its ack (0xFF: none came back). The device
+ * answers the notification at once; a driver for real hardware would wait for it. */
+static UCHAR VnCommand(PVN_ADAPTER A, UCHAR Class, UCHAR Command, UCHAR Data)
+{
+    PUCHAR Buffer = A->Ctrl.Va + VN_CTRL_BUFFER;
+    ULONG64 Pa = (ULONG64)A->Ctrl.Pa.QuadPart + VN_CTRL_BUFFER;
+    Buffer[0] = Class, Buffer[1] = Command, Buffer[2] = Data, Buffer[3] = 0xFF;
+    VnDesc(&A->Ctrl, 0, Pa, 3, VN_DESC_F_NEXT);
+    *(USHORT *)(A->Ctrl.Va + 14) = 1; /* the next descriptor: the ack */
+    VnDesc(&A->Ctrl, 1, Pa + 3, 1, VN_DESC_F_WRITE);
+    VnMakeAvailable(&A->Ctrl, 0);
+    VnNotify(A, 2);
+    ULONG Id, Length;
+    for (int Try = 0; Try < 1000; Try++) {
+        if (VnTakeUsed(&A->Ctrl, &Id, &Length))
+            return Id == 0 && Length == 1 ? Buffer[3] : 0xFF;
+        NdisStallExecution(10);
+    }
+    return 0xFF;
 }
 #endif
 
@@ -649,6 +680,10 @@ static NDIS_STATUS VnSetUp(PVN_ADAPTER A, PNDIS_RESOURCE_LIST Resources)
     if ((Status = VnSetUpQueue(A, 0, &A->Rx)) != NDIS_STATUS_SUCCESS ||
         (Status = VnSetUpQueue(A, 1, &A->Tx)) != NDIS_STATUS_SUCCESS)
         return Status;
+#ifdef VN_MODERN
+    if ((Status = VnSetUpQueue(A, 2, &A->Ctrl)) != NDIS_STATUS_SUCCESS)
+        return Status;
+#endif
     NdisMAllocateSharedMemory(A->Handle, VN_RX_BUFFERS * VN_BUFFER, TRUE, (PVOID *)&A->RxBuffers, &A->RxPa);
     NdisMAllocateSharedMemory(A->Handle, VN_TX_SLOTS * VN_BUFFER, TRUE, (PVOID *)&A->TxBuffers, &A->TxPa);
     NET_BUFFER_LIST_POOL_PARAMETERS Pool;
@@ -674,6 +709,9 @@ static NDIS_STATUS VnSetUp(PVN_ADAPTER A, PNDIS_RESOURCE_LIST Resources)
     }
 #ifdef VN_MODERN
     VnSetStatus(A, VN_S_ACKNOWLEDGE | VN_S_DRIVER | VN_S_FEATURES_OK | VN_S_DRIVER_OK);
+    /* promiscuous mode on (class 0, command 0): taken; class 9 does not exist: refused */
+    if (VnCommand(A, 0, 0, 1) != 0 || VnCommand(A, 9, 0, 0) != 1)
+        return NDIS_STATUS_ADAPTER_NOT_FOUND;
 #else
     VnSetStatus(A, VN_S_ACKNOWLEDGE | VN_S_DRIVER | VN_S_DRIVER_OK);
 #endif
