@@ -68,9 +68,10 @@
 #define VNET_F_CTRL_RX (1u << 18)
 #define VNET_F_CTRL_VLAN (1u << 19)
 #define VNET_F_CTRL_MAC_ADDR (1u << 23)
+#define VNET_F_EVENT_IDX (1u << 29) /* VIRTIO_RING_F_EVENT_IDX */
 #define VNET_FEATURES                                                                                          \
     (VNET_F_MAC | VNET_F_STATUS | VNET_F_CTRL_VQ | VNET_F_CTRL_RX | VNET_F_CTRL_VLAN | VNET_F_CTRL_MAC_ADDR |  \
-     VNET_F_VERSION_1)
+     VNET_F_EVENT_IDX | VNET_F_VERSION_1)
 #define VNET_CTRL_MAX 4096u /* a command's readable bytes: a MAC table of some 680 addresses */
 #define VNET_STATUS_DRIVER_OK 4u
 #define VNET_STATUS_FEATURES_OK 8u
@@ -210,28 +211,38 @@ static bool vnet_read_desc(struct vnet *v, const struct vnet_queue *q, unsigned 
 }
 
 /* The head of the next chain the driver made available, if any. Lock held. */
-static bool vnet_take(struct vnet *v, struct vnet_queue *q, uint16_t *head, bool *interrupt)
+static bool vnet_take(struct vnet *v, struct vnet_queue *q, uint16_t *head)
 {
     uint16_t avail[2]; /* flags, idx */
     if (!q->enabled || !openndis_device_dma_read(v->bus, vnet_avail(q), avail, sizeof avail))
         return false;
-    *interrupt = (avail[0] & VRING_AVAIL_F_NO_INTERRUPT) == 0;
     if (avail[1] == q->last_avail)
         return false;
     uint64_t at = vnet_avail(q) + 4 + 2u * (q->last_avail % q->size);
     if (!openndis_device_dma_read(v->bus, at, head, sizeof *head))
         return false;
     q->last_avail++;
+    if (v->guest_features & VNET_F_EVENT_IDX) /* avail_event: notify me again past this one */
+        openndis_device_dma_write(v->bus, vnet_used(q) + 4 + 8u * q->size, &q->last_avail, sizeof q->last_avail);
     return true;
 }
 
-/* Returns a chain to the driver with `written` bytes in it. Lock held. */
-static void vnet_put(struct vnet *v, struct vnet_queue *q, uint16_t head, uint32_t written)
+/* Returns a chain to the driver with `written` bytes in it; true when the driver wants an
+ * interrupt for it: its used_event was passed (EVENT_IDX, 2.7.10), else unless it set
+ * VRING_AVAIL_F_NO_INTERRUPT. Lock held. */
+static bool vnet_put(struct vnet *v, struct vnet_queue *q, uint16_t head, uint32_t written)
 {
     uint32_t elem[2] = { head, written };
     openndis_device_dma_write(v->bus, vnet_used(q) + 4 + 8u * (q->used_idx % q->size), elem, sizeof elem);
     q->used_idx++;
     openndis_device_dma_write(v->bus, vnet_used(q) + 2, &q->used_idx, sizeof q->used_idx);
+    uint16_t word = 0;
+    if (v->guest_features & VNET_F_EVENT_IDX) {
+        openndis_device_dma_read(v->bus, vnet_avail(q) + 4 + 2u * q->size, &word, sizeof word); /* used_event */
+        return (uint16_t)(q->used_idx - word - 1) < 1; /* vring_need_event for one new entry */
+    }
+    openndis_device_dma_read(v->bus, vnet_avail(q), &word, sizeof word); /* the flags */
+    return (word & VRING_AVAIL_F_NO_INTERRUPT) == 0;
 }
 
 /* ---- the control queue ---------------------------------------------------------------------- */
@@ -301,7 +312,7 @@ static void vnet_control(struct vnet *v)
     pthread_mutex_lock(&v->lock);
     struct vnet_queue *q = &v->q[VNET_CTRL];
     uint16_t head;
-    while (vnet_working(v) && vnet_take(v, q, &head, &interrupt)) {
+    while (vnet_working(v) && vnet_take(v, q, &head)) {
         uint32_t got = 0;
         uint64_t ack_at = 0;
         bool ok = true;
@@ -332,7 +343,7 @@ static void vnet_control(struct vnet *v)
             atomic_fetch_add(&v->commands_failed, 1);
         if (ack_at != 0)
             openndis_device_dma_write(v->bus, ack_at, &ack, 1);
-        vnet_put(v, q, head, ack_at != 0 ? 1 : 0);
+        interrupt |= vnet_put(v, q, head, ack_at != 0 ? 1 : 0);
         any = true;
     }
     if (any)
@@ -352,7 +363,7 @@ static bool vnet_fill(struct vnet *v, const uint8_t *frame, uint32_t length, boo
 {
     struct vnet_queue *q = &v->q[VNET_RX];
     uint16_t head;
-    if (!vnet_working(v) || !vnet_take(v, q, &head, interrupt))
+    if (!vnet_working(v) || !vnet_take(v, q, &head))
         return false;
     const uint32_t hlen = vnet_header(v);
     uint8_t header[VNET_HEADER_MAX] = { [10] = 1 }; /* no offloads; num_buffers 1 (no MRG_RXBUF) */
@@ -379,7 +390,7 @@ static bool vnet_fill(struct vnet *v, const uint8_t *frame, uint32_t length, boo
         atomic_fetch_add(&v->rx_dropped, 1); /* the buffer was short: the frame is lost, the buffer used */
     else
         atomic_fetch_add(&v->rx_frames, 1);
-    vnet_put(v, q, head, done < total ? 0 : done);
+    *interrupt |= vnet_put(v, q, head, done < total ? 0 : done);
     atomic_fetch_or(&v->isr, 1);
     return true;
 }
@@ -464,7 +475,7 @@ static void vnet_transmit(struct vnet *v)
             pthread_mutex_unlock(&v->tx_lock);
             return;
         }
-        if (!vnet_working(v) || !vnet_take(v, q, &head, &interrupt)) {
+        if (!vnet_working(v) || !vnet_take(v, q, &head)) {
             pthread_mutex_unlock(&v->lock);
             pthread_mutex_unlock(&v->tx_lock);
             return;
@@ -485,7 +496,7 @@ static void vnet_transmit(struct vnet *v)
                 break;
             i = d.next;
         }
-        vnet_put(v, q, head, 0);
+        interrupt = vnet_put(v, q, head, 0);
         atomic_fetch_or(&v->isr, 1);
         struct openndis_device *bus = v->bus;
         uint16_t vector = q->vector;

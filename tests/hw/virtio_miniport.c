@@ -7,8 +7,8 @@
  * Built twice from the virtio specification: over the legacy interface (I/O BAR0, the line),
  * and with VN_MODERN over the modern one (the vendor capabilities in configuration space, the
  * memory BAR they point into, VIRTIO_F_VERSION_1 and FEATURES_OK, MSI-X: a vector per queue,
- * and the control queue: promiscuous mode turned on at initialize, and an unknown command
- * that must be refused). */
+ * the control queue: promiscuous mode turned on at initialize, and an unknown command that
+ * must be refused; and EVENT_IDX: used_event set as each used ring is emptied). */
 #include "../rogue/rogue.h"
 
 #define VQ_SIZE 256
@@ -63,6 +63,7 @@
 #define VN_F_VERSION_1_HIGH 1u /* bit 32: bit 0 of the high half */
 #define VN_F_CTRL_VQ (1u << 17)
 #define VN_F_CTRL_RX (1u << 18)
+#define VN_F_EVENT_IDX (1u << 29)
 #define VN_DESC_F_NEXT 1
 #define VN_CTRL_BUFFER (VQ_BYTES - 64) /* a command and its ack, past the used ring */
 #define VN_NO_VECTOR 0xFFFF
@@ -131,8 +132,15 @@ static VOID VnMakeAvailable(VN_QUEUE *Q, USHORT Head)
 static BOOLEAN VnTakeUsed(VN_QUEUE *Q, PULONG Id, PULONG Length)
 {
     USHORT UsedIdx = *(volatile USHORT *)(Q->Va + VQ_USED + 2);
-    if (UsedIdx == Q->LastUsed)
-        return FALSE;
+    if (UsedIdx == Q->LastUsed) {
+        /* used_event (read by a device that took EVENT_IDX): interrupt for the next one;
+         * then look again, for one the device used before it saw this */
+        *(volatile USHORT *)(Q->Va + VQ_AVAIL + 4 + 2 * VQ_SIZE) = Q->LastUsed;
+        KeMemoryBarrier();
+        UsedIdx = *(volatile USHORT *)(Q->Va + VQ_USED + 2);
+        if (UsedIdx == Q->LastUsed)
+            return FALSE;
+    }
     KeMemoryBarrier();
     PUCHAR E = Q->Va + VQ_USED + 4 + 8 * (Q->LastUsed % VQ_SIZE);
     *Id = *(volatile ULONG *)E;
@@ -576,9 +584,10 @@ static NDIS_STATUS VnFindModern(PVN_ADAPTER A, PNDIS_RESOURCE_LIST Resources)
     if (!(Low & VN_F_MAC) || !(High & VN_F_VERSION_1_HIGH))
         return NDIS_STATUS_ADAPTER_NOT_FOUND;
     NdisWriteRegisterUlong(A->Common + VN_C_GFSELECT, 0);
-    NdisWriteRegisterUlong(A->Common + VN_C_GF, Low & (VN_F_MAC | VN_F_STATUS | VN_F_CTRL_VQ | VN_F_CTRL_RX));
-    if ((Low & (VN_F_CTRL_VQ | VN_F_CTRL_RX)) != (VN_F_CTRL_VQ | VN_F_CTRL_RX))
-        return NDIS_STATUS_ADAPTER_NOT_FOUND; /* this build tests the control queue */
+    const ULONG Wanted = VN_F_MAC | VN_F_STATUS | VN_F_CTRL_VQ | VN_F_CTRL_RX | VN_F_EVENT_IDX;
+    if ((Low & Wanted) != Wanted)
+        return NDIS_STATUS_ADAPTER_NOT_FOUND; /* this build tests the control queue and EVENT_IDX */
+    NdisWriteRegisterUlong(A->Common + VN_C_GF, Wanted);
     NdisWriteRegisterUlong(A->Common + VN_C_GFSELECT, 1);
     NdisWriteRegisterUlong(A->Common + VN_C_GF, VN_F_VERSION_1_HIGH);
     VnSetStatus(A, VN_S_ACKNOWLEDGE | VN_S_DRIVER | VN_S_FEATURES_OK);
