@@ -64,10 +64,12 @@ struct ndis_dma {
     struct ndis_dma_hold *holds;
     uint64_t next_bus;
     struct ndis_sg_dma *sg; /* the registered one, or NULL */
-    /* NdisMAllocateSharedMemoryAsyncEx completions not yet returned: halt waits for them */
+    /* NdisMAllocateSharedMemoryAsyncEx completions not yet returned: halt waits for them;
+     * the requests done, freed once their worker has let go of them */
     pthread_mutex_t async_lock;
     pthread_cond_t async_done;
     unsigned async_pending;
+    struct ndis_dma_async *async_finished;
 };
 
 static struct ndis_dma *ndis_dma_of(struct ndis_adapter *a)
@@ -556,6 +558,7 @@ NDISAPI VOID NdisMAllocateSharedMemory(NDIS_HANDLE MiniportAdapterHandle, ULONG 
  * worker, as NDIS does. */
 struct ndis_dma_async {
     struct ke_work work;
+    struct ndis_dma_async *next; /* on async_finished */
     struct ndis_sg_dma *sg;
     void *va;
     NDIS_PHYSICAL_ADDRESS pa;
@@ -571,8 +574,9 @@ static void ndis_dma_async_complete(struct ke_work *work)
     KE_DRIVER_CALL(done, a->context, r->va, &r->pa, r->length, r->context);
     ke_irql_after_handler(PASSIVE_LEVEL, "MiniportSharedMemoryAllocateComplete", (const void *)done);
     struct ndis_dma *d = ndis_dma_of(a);
-    free(r);
-    pthread_mutex_lock(&d->async_lock);
+    pthread_mutex_lock(&d->async_lock); /* not freed here: the worker still holds `work` */
+    r->next = d->async_finished;
+    d->async_finished = r;
     if (--d->async_pending == 0)
         pthread_cond_broadcast(&d->async_done);
     pthread_mutex_unlock(&d->async_lock);
@@ -701,7 +705,15 @@ void ndis_dma_settle(struct ndis_adapter *a)
     pthread_mutex_lock(&d->async_lock);
     while (d->async_pending > 0)
         pthread_cond_wait(&d->async_done, &d->async_lock);
+    struct ndis_dma_async *finished = d->async_finished;
+    d->async_finished = NULL;
     pthread_mutex_unlock(&d->async_lock);
+    for (struct ndis_dma_async *r = finished, *next; r != NULL; r = next) {
+        next = r->next;
+        bool queued;
+        ke_work_wait_idle(&r->work, &queued);
+        free(r);
+    }
 }
 
 void ndis_dma_halted(struct ndis_adapter *a, const char *handler)
