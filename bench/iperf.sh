@@ -9,6 +9,11 @@
 #              (LSO), the sample delivers them whole to the other adapter (RSC), and the TAP
 #              edge carries them as GSO packets with partial checksums (docs/offloads.md)
 #   veth+offloads      a veth pair with its offloads on (Linux's default)
+#   virtio     tests/hw/virtio_miniport_modern.so on the virtio-net device model (--device
+#              virtio-net), offloads off: a hardware driver, its rings, DMA and MSI-X
+#   driver     with IPERF_DEVICE_DRIVER=PATH, that driver on the model the same way (NetKVM,
+#              built by hand: it is never in the repository)
+# Usage: [IPERF_DEVICE_DRIVER=netkvm.sys] bench/iperf.sh BUILD_DIR [SECONDS] [ROUNDS]
 # Rounds alternate the links so that drift on a shared machine hits all alike; the table
 # shows medians of throughput, TCP retransmits and the sending interface's TX dropped (frames
 # its queue could not hold). Needs root, iperf3 and ethtool; skips (exit 0) without them.
@@ -49,6 +54,11 @@ measure() {
     case ${1%+offloads} in
     openndis) "$build/openndis" run --edge tap --tap-name "obi${tag}x%d" "$build/drivers/sample.so" >/dev/null 2>&1 &
         pid=$! ;;
+    virtio | driver)
+        local drv="$build/tests/virtio_miniport_modern.so"
+        [ "${1%+offloads}" = driver ] && drv=$IPERF_DEVICE_DRIVER
+        "$build/openndis" run --device virtio-net --edge tap --tap-name "obi${tag}x%d" "$drv" >/dev/null 2>&1 &
+        pid=$! ;;
     forwarder) "$build/bench/tapfwd" "$if0" "$if1" >/dev/null &
         pid=$! ;;
     veth) ip link add "$if0" type veth peer name "$if1" || return 1 ;;
@@ -81,7 +91,8 @@ measure() {
 
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
 
-links="openndis forwarder veth openndis+offloads veth+offloads"
+links="openndis forwarder veth openndis+offloads veth+offloads virtio"
+[ -n "${IPERF_DEVICE_DRIVER:-}" ] && links="$links driver"
 for r in $(seq "$rounds"); do
     for l in $links; do
         m=$(measure "$l") || { echo "bench/iperf.sh: measuring $l failed" >&2; exit 1; }
@@ -99,3 +110,9 @@ fwd=$(cut -d' ' -f1 "$work/forwarder" | median)
 awk -v o="$ond" -v f="$fwd" -v v="$veth" 'BEGIN { printf "openndis: %.2fx the forwarder, %.2fx veth\n", o / f, o / v }'
 vetho=$(cut -d' ' -f1 "$work/veth+offloads" | median) ondo=$(cut -d' ' -f1 "$work/openndis+offloads" | median)
 awk -v o="$ondo" -v v="$vetho" 'BEGIN { printf "openndis with offloads: %.2fx veth with offloads\n", o / v }'
+vio=$(cut -d' ' -f1 "$work/virtio" | median)
+awk -v d="$vio" -v o="$ond" 'BEGIN { printf "virtio_miniport on virtio-net: %.2fx the sample\n", d / o }'
+if [ -n "${IPERF_DEVICE_DRIVER:-}" ]; then
+    drv=$(cut -d' ' -f1 "$work/driver" | median)
+    awk -v d="$drv" -v o="$ond" 'BEGIN { printf "driver on virtio-net: %.2fx the sample\n", d / o }'
+fi
