@@ -68,10 +68,11 @@
 #define VNET_F_CTRL_RX (1u << 18)
 #define VNET_F_CTRL_VLAN (1u << 19)
 #define VNET_F_CTRL_MAC_ADDR (1u << 23)
+#define VNET_F_MRG_RXBUF (1u << 15)
 #define VNET_F_EVENT_IDX (1u << 29) /* VIRTIO_RING_F_EVENT_IDX */
-#define VNET_FEATURES                                                                                          \
-    (VNET_F_MAC | VNET_F_STATUS | VNET_F_CTRL_VQ | VNET_F_CTRL_RX | VNET_F_CTRL_VLAN | VNET_F_CTRL_MAC_ADDR |  \
-     VNET_F_EVENT_IDX | VNET_F_VERSION_1)
+#define VNET_FEATURES                                                                                 \
+    (VNET_F_MAC | VNET_F_MRG_RXBUF | VNET_F_STATUS | VNET_F_CTRL_VQ | VNET_F_CTRL_RX | VNET_F_CTRL_VLAN | \
+     VNET_F_CTRL_MAC_ADDR | VNET_F_EVENT_IDX | VNET_F_VERSION_1)
 #define VNET_CTRL_MAX 4096u /* a command's readable bytes: a MAC table of some 680 addresses */
 #define VNET_STATUS_DRIVER_OK 4u
 #define VNET_STATUS_FEATURES_OK 8u
@@ -158,10 +159,10 @@ static bool vnet_working(const struct vnet *v)
     return (v->status & (VNET_STATUS_DRIVER_OK | VNET_STATUS_NEEDS_RESET)) == VNET_STATUS_DRIVER_OK;
 }
 
-/* The net header's length: num_buffers is in it from virtio 1.0 on. Lock held. */
+/* The net header's length: num_buffers is in it from virtio 1.0 on, and with MRG_RXBUF. Lock held. */
 static uint32_t vnet_header(const struct vnet *v)
 {
-    return (v->guest_features & VNET_F_VERSION_1) ? 12u : 10u;
+    return (v->guest_features & (VNET_F_VERSION_1 | VNET_F_MRG_RXBUF)) ? 12u : 10u;
 }
 
 /* The queue goes live: the device takes from index 0 and holds its ring until reset. */
@@ -359,26 +360,30 @@ static void vnet_control(struct vnet *v)
 /* ---- the wire ---------------------------------------------------------------------------------- */
 /* Puts a frame into the next receive buffer, after a header of zeros; false when no buffer
  * is posted. Lock held; *interrupt says whether the driver wants one. */
-static bool vnet_fill(struct vnet *v, const uint8_t *frame, uint32_t length, bool *interrupt)
+/* A received packet (the net header, then the frame) as the device writes it into buffers. */
+struct vnet_packet {
+    const uint8_t *header, *frame;
+    uint32_t hlen, total;
+};
+
+/* Writes the packet's bytes from `from` on into the writable descriptors of chain `head`;
+ * returns how many went in. With `room` set, only counts the chain's writable bytes. Lock held. */
+static uint32_t vnet_chain_write(struct vnet *v, const struct vnet_queue *q, uint16_t head,
+                                 const struct vnet_packet *p, uint32_t from, bool room)
 {
-    struct vnet_queue *q = &v->q[VNET_RX];
-    uint16_t head;
-    if (!vnet_working(v) || !vnet_take(v, q, &head))
-        return false;
-    const uint32_t hlen = vnet_header(v);
-    uint8_t header[VNET_HEADER_MAX] = { [10] = 1 }; /* no offloads; num_buffers 1 (no MRG_RXBUF) */
-    uint32_t done = 0, total = hlen + length;
+    uint32_t done = 0;
     struct vnet_descriptor d;
     unsigned i = head, hops = 0;
-    while (done < total && hops++ < q->size && vnet_read_desc(v, q, i, &d) && (d.flags & VRING_DESC_F_WRITE)) {
-        uint32_t n = d.len < total - done ? d.len : total - done;
-        for (uint32_t k = 0; k < n;) { /* the header, then the frame, across descriptors */
-            uint32_t at = done + k;
-            const uint8_t *from = at < hlen ? header + at : frame + (at - hlen);
-            uint32_t run = at < hlen ? hlen - at : total - at;
+    while ((room || from + done < p->total) && hops++ < q->size && vnet_read_desc(v, q, i, &d) &&
+           (d.flags & VRING_DESC_F_WRITE)) {
+        uint32_t n = room ? d.len : d.len < p->total - from - done ? d.len : p->total - from - done;
+        for (uint32_t k = 0; !room && k < n;) { /* the header, then the frame, across descriptors */
+            uint32_t at = from + done + k;
+            const uint8_t *src = at < p->hlen ? p->header + at : p->frame + (at - p->hlen);
+            uint32_t run = at < p->hlen ? p->hlen - at : p->total - at;
             if (run > n - k)
                 run = n - k;
-            openndis_device_dma_write(v->bus, d.addr + k, from, run);
+            openndis_device_dma_write(v->bus, d.addr + k, src, run);
             k += run;
         }
         done += n;
@@ -386,11 +391,56 @@ static bool vnet_fill(struct vnet *v, const uint8_t *frame, uint32_t length, boo
             break;
         i = d.next;
     }
-    if (done < total)
-        atomic_fetch_add(&v->rx_dropped, 1); /* the buffer was short: the frame is lost, the buffer used */
+    return done;
+}
+
+/* How many of the posted buffers, in order, a packet of `total` bytes needs (0: they are too
+ * few yet). Reads the ring without taking anything. Lock held. */
+static uint16_t vnet_buffers_for(struct vnet *v, const struct vnet_queue *q, const struct vnet_packet *p)
+{
+    uint16_t idx;
+    if (!q->enabled || !openndis_device_dma_read(v->bus, vnet_avail(q) + 2, &idx, sizeof idx))
+        return 0;
+    uint32_t room = 0;
+    uint16_t n = 0;
+    for (uint16_t at = q->last_avail; at != idx && n < q->size && room < p->total; at++, n++) {
+        uint16_t head;
+        if (!openndis_device_dma_read(v->bus, vnet_avail(q) + 4 + 2u * (at % q->size), &head, sizeof head))
+            return 0;
+        room += vnet_chain_write(v, q, head, p, 0, true);
+    }
+    return room >= p->total ? n : 0;
+}
+
+/* Puts a frame into the next receive buffer, or with MRG_RXBUF into as many as it takes
+ * (num_buffers in the first one's header says how many); false when too few are posted.
+ * Lock held; *interrupt says whether the driver wants one. */
+static bool vnet_fill(struct vnet *v, const uint8_t *frame, uint32_t length, bool *interrupt)
+{
+    struct vnet_queue *q = &v->q[VNET_RX];
+    uint8_t header[VNET_HEADER_MAX] = { [10] = 1 }; /* no offloads; num_buffers 1 */
+    const struct vnet_packet p = { header, frame, vnet_header(v), vnet_header(v) + length };
+    if (!vnet_working(v))
+        return false;
+    uint16_t buffers = 1, head;
+    if (v->guest_features & VNET_F_MRG_RXBUF) {
+        if ((buffers = vnet_buffers_for(v, q, &p)) == 0)
+            return false;
+        memcpy(header + 10, &buffers, 2);
+    }
+    uint32_t done = 0;
+    for (uint16_t b = 0; b < buffers; b++) {
+        if (!vnet_take(v, q, &head))
+            return b != 0; /* only when the driver took buffers back meanwhile: the frame is cut */
+        uint32_t n = vnet_chain_write(v, q, head, &p, done, false);
+        done += n;
+        /* without MRG_RXBUF a short buffer loses the frame and is returned empty */
+        *interrupt |= vnet_put(v, q, head, buffers == 1 && done < p.total ? 0 : n);
+    }
+    if (done < p.total)
+        atomic_fetch_add(&v->rx_dropped, 1);
     else
         atomic_fetch_add(&v->rx_frames, 1);
-    *interrupt |= vnet_put(v, q, head, done < total ? 0 : done);
     atomic_fetch_or(&v->isr, 1);
     return true;
 }

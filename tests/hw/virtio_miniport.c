@@ -8,7 +8,8 @@
  * and with VN_MODERN over the modern one (the vendor capabilities in configuration space, the
  * memory BAR they point into, VIRTIO_F_VERSION_1 and FEATURES_OK, MSI-X: a vector per queue,
  * the control queue: promiscuous mode turned on at initialize, and an unknown command that
- * must be refused; and EVENT_IDX: used_event set as each used ring is emptied). */
+ * must be refused; EVENT_IDX: used_event set as each used ring is emptied; and MRG_RXBUF, with
+ * each frame in one buffer whose header must say so). */
 #include "../rogue/rogue.h"
 
 #define VQ_SIZE 256
@@ -64,6 +65,7 @@
 #define VN_F_CTRL_VQ (1u << 17)
 #define VN_F_CTRL_RX (1u << 18)
 #define VN_F_EVENT_IDX (1u << 29)
+#define VN_F_MRG_RXBUF (1u << 15)
 #define VN_DESC_F_NEXT 1
 #define VN_CTRL_BUFFER (VQ_BYTES - 64) /* a command and its ack, past the used ring */
 #define VN_NO_VECTOR 0xFFFF
@@ -271,7 +273,9 @@ static VOID VnDpcWork(PVN_ADAPTER A)
     NdisDprAcquireSpinLock(&A->Lock);
     BOOLEAN Took;
     while ((Took = VnTakeUsed(&A->Rx, &Id, &Length)) && Id < VN_RX_BUFFERS) {
-        if (!A->Running || Length <= VN_HEADER) { /* paused, or a frame lost: the buffer goes back */
+        /* MRG_RXBUF (modern): a frame fits one 2 KiB buffer, so num_buffers must say 1 */
+        BOOLEAN Whole = VN_HEADER < 12 || *(USHORT *)(A->RxBuffers + Id * VN_BUFFER + 10) == 1;
+        if (!A->Running || Length <= VN_HEADER || !Whole) { /* paused, or a frame lost: the buffer goes back */
             VnMakeAvailable(&A->Rx, (USHORT)Id);
             continue;
         }
@@ -584,7 +588,7 @@ static NDIS_STATUS VnFindModern(PVN_ADAPTER A, PNDIS_RESOURCE_LIST Resources)
     if (!(Low & VN_F_MAC) || !(High & VN_F_VERSION_1_HIGH))
         return NDIS_STATUS_ADAPTER_NOT_FOUND;
     NdisWriteRegisterUlong(A->Common + VN_C_GFSELECT, 0);
-    const ULONG Wanted = VN_F_MAC | VN_F_STATUS | VN_F_CTRL_VQ | VN_F_CTRL_RX | VN_F_EVENT_IDX;
+    const ULONG Wanted = VN_F_MAC | VN_F_STATUS | VN_F_CTRL_VQ | VN_F_CTRL_RX | VN_F_EVENT_IDX | VN_F_MRG_RXBUF;
     if ((Low & Wanted) != Wanted)
         return NDIS_STATUS_ADAPTER_NOT_FOUND; /* this build tests the control queue and EVENT_IDX */
     NdisWriteRegisterUlong(A->Common + VN_C_GF, Wanted);
