@@ -32,7 +32,8 @@
  * (modern), or at the page it wrote, laid out as the legacy interface lays it out
  * (descriptors, the available ring, the used ring on the next 4 KiB boundary). Rings are
  * reached only by DMA through the driver's mappings, and held (openndis_device_dma_hold) from
- * their enabling to the device's reset, so freeing one before that is a finding.
+ * DRIVER_OK (or their enabling, if later) to the device's reset, so freeing one then is a
+ * finding; before DRIVER_OK the device uses no ring, so a failed initialize may free them.
  * Frames a device transmits go to the other virtio-net devices of the process, as through one
  * switch: a unicast frame to the device with its destination address, others to all. A frame that finds no receive buffer posted waits
  * in the device until the driver posts one and notifies the receive queue. When a device has
@@ -165,12 +166,11 @@ static uint32_t vnet_header(const struct vnet *v)
     return (v->guest_features & (VNET_F_VERSION_1 | VNET_F_MRG_RXBUF)) ? 12u : 10u;
 }
 
-/* The queue goes live: the device takes from index 0 and holds its ring until reset. */
-static void vnet_enable(struct vnet *v, struct vnet_queue *q)
+/* The device may use an enabled queue's ring from DRIVER_OK until reset, and not before
+ * (virtio 1.x, 3.1.1): that is when it holds it. Lock held. */
+static void vnet_hold(struct vnet *v, const struct vnet_queue *q)
 {
-    q->enabled = true;
-    q->last_avail = q->used_idx = 0;
-    if (v->bus == NULL)
+    if (v->bus == NULL || !q->enabled || !(v->status & VNET_STATUS_DRIVER_OK))
         return;
     if (q->pfn != 0) { /* legacy: one block, descriptors to the used ring's end */
         openndis_device_dma_hold(v->bus, q->desc, q->used + 6 + 8u * q->size - q->desc);
@@ -179,6 +179,14 @@ static void vnet_enable(struct vnet *v, struct vnet_queue *q)
         openndis_device_dma_hold(v->bus, q->avail, 6 + 2u * q->size);
         openndis_device_dma_hold(v->bus, q->used, 6 + 8u * q->size);
     }
+}
+
+/* The queue is set up: the device takes from index 0. Lock held. */
+static void vnet_enable(struct vnet *v, struct vnet_queue *q)
+{
+    q->enabled = true;
+    q->last_avail = q->used_idx = 0;
+    vnet_hold(v, q);
 }
 
 /* Raises the interrupt for a queue (or the configuration when `vector` is the config's):
@@ -639,7 +647,10 @@ static void vnet_set_status(struct vnet *v, uint8_t status)
     }
     if ((status & VNET_STATUS_FEATURES_OK) && (v->guest_features & ~VNET_FEATURES) != 0)
         status &= (uint8_t)~VNET_STATUS_FEATURES_OK;
+    bool live = (status & VNET_STATUS_DRIVER_OK) && !(v->status & VNET_STATUS_DRIVER_OK);
     v->status = status;
+    for (unsigned i = 0; live && i < VNET_QUEUES; i++) /* from now on the rings are the device's */
+        vnet_hold(v, &v->q[i]);
 }
 
 /* The driver notified queue `index`: outside the lock, since the wire takes other devices'. */

@@ -494,8 +494,10 @@ static NDIS_STATUS VnRestart(NDIS_HANDLE Context, PNDIS_MINIPORT_RESTART_PARAMET
 
 static VOID VnRelease(PVN_ADAPTER A)
 {
+#ifndef VN_BREAK_NO_RESET /* the broken build frees the rings under a live device */
     if (A->Ports != NULL || A->Common != NULL)
         VnSetStatus(A, 0); /* reset: the device lets go of the rings */
+#endif
     if (A->Interrupt != NULL)
         NdisMDeregisterInterruptEx(A->Interrupt);
     for (ULONG i = 0; i < VN_RX_BUFFERS; i++) {
