@@ -46,6 +46,7 @@
 #include <string.h>
 
 #include "devices.h"
+#include "virtqueue.h"
 
 #define VNET_PORTS 32u
 #define VNET_MODERN 0x4000u /* BAR4 */
@@ -57,7 +58,6 @@
 #define VNET_QUEUE_SIZE 256u
 #define VNET_PAGE 4096u
 #define VNET_HEADER_MAX 12u /* struct virtio_net_hdr; 10 bytes without num_buffers (legacy, no MRG_RXBUF) */
-#define VNET_NO_VECTOR 0xFFFFu
 #define VNET_MESSAGES 4u /* offered by default: as QEMU's vectors=4 for one queue pair */
 #define VNET_FRAME_MAX 65550u
 #define VNET_WAITING_MAX 1024u
@@ -70,7 +70,7 @@
 #define VNET_F_CTRL_VLAN (1u << 19)
 #define VNET_F_CTRL_MAC_ADDR (1u << 23)
 #define VNET_F_MRG_RXBUF (1u << 15)
-#define VNET_F_EVENT_IDX (1u << 29) /* VIRTIO_RING_F_EVENT_IDX */
+#define VNET_F_EVENT_IDX VQ_F_EVENT_IDX
 #define VNET_FEATURES                                                                                 \
     (VNET_F_MAC | VNET_F_MRG_RXBUF | VNET_F_STATUS | VNET_F_CTRL_VQ | VNET_F_CTRL_RX | VNET_F_CTRL_VLAN | \
      VNET_F_CTRL_MAC_ADDR | VNET_F_EVENT_IDX | VNET_F_VERSION_1)
@@ -79,9 +79,6 @@
 #define VNET_STATUS_FEATURES_OK 8u
 #define VNET_STATUS_NEEDS_RESET 0x40u
 #define VNET_S_LINK_UP 1u
-#define VRING_DESC_F_NEXT 1u
-#define VRING_DESC_F_WRITE 2u
-#define VRING_AVAIL_F_NO_INTERRUPT 1u
 
 enum { VNET_RX, VNET_TX, VNET_CTRL, VNET_QUEUES };
 
@@ -89,15 +86,6 @@ enum { VNET_RX, VNET_TX, VNET_CTRL, VNET_QUEUES };
 enum { VNET_CTRL_RX, VNET_CTRL_MAC, VNET_CTRL_VLAN, VNET_CTRL_ANNOUNCE, VNET_CTRL_MQ };
 enum { VNET_CTRL_OK, VNET_CTRL_ERR };
 
-struct vnet_queue {
-    uint64_t desc, avail, used; /* bus addresses */
-    uint32_t pfn;               /* legacy: the page written, else 0 */
-    uint16_t size;
-    uint16_t vector;            /* MSI-X, or VNET_NO_VECTOR */
-    bool enabled;
-    uint16_t last_avail; /* the next available entry the device takes */
-    uint16_t used_idx;
-};
 
 struct vnet_frame {
     struct vnet_frame *next;
@@ -125,7 +113,7 @@ struct vnet {
     uint8_t vlans[4096 / 8];    /* control queue: VLAN IDs added */
     _Atomic uint64_t commands, commands_failed;
     _Atomic uint8_t isr;
-    struct vnet_queue q[VNET_QUEUES];
+    struct virtqueue q[VNET_QUEUES];
     _Atomic uint64_t tx_frames, rx_frames, rx_dropped, bad_chains;
     _Atomic bool tx_stalled; /* chains left on the ring while the wire was congested */
     unsigned resuming;       /* threads transmitting for it after congestion (the wire's lock) */
@@ -139,21 +127,6 @@ static unsigned vnet_count;
 static _Atomic unsigned vnet_congested; /* devices with VNET_WAITING_MAX frames waiting */
 
 /* ---- the rings -------------------------------------------------------------------------------- */
-static uint64_t vnet_desc(const struct vnet_queue *q, unsigned i)
-{
-    return q->desc + 16u * i;
-}
-
-static uint64_t vnet_avail(const struct vnet_queue *q)
-{
-    return q->avail;
-}
-
-static uint64_t vnet_used(const struct vnet_queue *q)
-{
-    return q->used;
-}
-
 /* The driver said DRIVER_OK, and the device has not failed since. Lock held. */
 static bool vnet_working(const struct vnet *v)
 {
@@ -168,24 +141,16 @@ static uint32_t vnet_header(const struct vnet *v)
 
 /* The device may use an enabled queue's ring from DRIVER_OK until reset, and not before
  * (virtio 1.x, 3.1.1): that is when it holds it. Lock held. */
-static void vnet_hold(struct vnet *v, const struct vnet_queue *q)
+static void vnet_hold(struct vnet *v, struct virtqueue *q)
 {
-    if (v->bus == NULL || !q->enabled || !(v->status & VNET_STATUS_DRIVER_OK))
-        return;
-    if (q->pfn != 0) { /* legacy: one block, descriptors to the used ring's end */
-        openndis_device_dma_hold(v->bus, q->desc, q->used + 6 + 8u * q->size - q->desc);
-    } else {
-        openndis_device_dma_hold(v->bus, q->desc, 16u * q->size);
-        openndis_device_dma_hold(v->bus, q->avail, 6 + 2u * q->size);
-        openndis_device_dma_hold(v->bus, q->used, 6 + 8u * q->size);
-    }
+    if (v->status & VNET_STATUS_DRIVER_OK)
+        vq_hold(q);
 }
 
-/* The queue is set up: the device takes from index 0. Lock held. */
-static void vnet_enable(struct vnet *v, struct vnet_queue *q)
+/* The queue is set up: the device takes from its start. Lock held. */
+static void vnet_enable(struct vnet *v, struct virtqueue *q)
 {
-    q->enabled = true;
-    q->last_avail = q->used_idx = 0;
+    vq_enable(q, v->bus, v->guest_features);
     vnet_hold(v, q);
 }
 
@@ -197,61 +162,8 @@ static void vnet_raise(struct openndis_device *bus, uint16_t vector)
         return;
     if (openndis_device_messages(bus) == 0)
         openndis_device_interrupt(bus, 0);
-    else if (vector != VNET_NO_VECTOR)
+    else if (vector != VQ_NO_VECTOR)
         openndis_device_interrupt(bus, vector);
-}
-
-struct vnet_descriptor {
-    uint64_t addr;
-    uint32_t len;
-    uint16_t flags, next;
-};
-
-static bool vnet_read_desc(struct vnet *v, const struct vnet_queue *q, unsigned i, struct vnet_descriptor *d)
-{
-    uint8_t raw[16];
-    if (i >= q->size || !openndis_device_dma_read(v->bus, vnet_desc(q, i), raw, sizeof raw))
-        return false;
-    memcpy(&d->addr, raw, 8);
-    memcpy(&d->len, raw + 8, 4);
-    memcpy(&d->flags, raw + 12, 2);
-    memcpy(&d->next, raw + 14, 2);
-    return true;
-}
-
-/* The head of the next chain the driver made available, if any. Lock held. */
-static bool vnet_take(struct vnet *v, struct vnet_queue *q, uint16_t *head)
-{
-    uint16_t avail[2]; /* flags, idx */
-    if (!q->enabled || !openndis_device_dma_read(v->bus, vnet_avail(q), avail, sizeof avail))
-        return false;
-    if (avail[1] == q->last_avail)
-        return false;
-    uint64_t at = vnet_avail(q) + 4 + 2u * (q->last_avail % q->size);
-    if (!openndis_device_dma_read(v->bus, at, head, sizeof *head))
-        return false;
-    q->last_avail++;
-    if (v->guest_features & VNET_F_EVENT_IDX) /* avail_event: notify me again past this one */
-        openndis_device_dma_write(v->bus, vnet_used(q) + 4 + 8u * q->size, &q->last_avail, sizeof q->last_avail);
-    return true;
-}
-
-/* Returns a chain to the driver with `written` bytes in it; true when the driver wants an
- * interrupt for it: its used_event was passed (EVENT_IDX, 2.7.10), else unless it set
- * VRING_AVAIL_F_NO_INTERRUPT. Lock held. */
-static bool vnet_put(struct vnet *v, struct vnet_queue *q, uint16_t head, uint32_t written)
-{
-    uint32_t elem[2] = { head, written };
-    openndis_device_dma_write(v->bus, vnet_used(q) + 4 + 8u * (q->used_idx % q->size), elem, sizeof elem);
-    q->used_idx++;
-    openndis_device_dma_write(v->bus, vnet_used(q) + 2, &q->used_idx, sizeof q->used_idx);
-    uint16_t word = 0;
-    if (v->guest_features & VNET_F_EVENT_IDX) {
-        openndis_device_dma_read(v->bus, vnet_avail(q) + 4 + 2u * q->size, &word, sizeof word); /* used_event */
-        return (uint16_t)(q->used_idx - word - 1) < 1; /* vring_need_event for one new entry */
-    }
-    openndis_device_dma_read(v->bus, vnet_avail(q), &word, sizeof word); /* the flags */
-    return (word & VRING_AVAIL_F_NO_INTERRUPT) == 0;
 }
 
 /* ---- the control queue ---------------------------------------------------------------------- */
@@ -319,32 +231,26 @@ static void vnet_control(struct vnet *v)
         return;
     bool any = false, interrupt = false;
     pthread_mutex_lock(&v->lock);
-    struct vnet_queue *q = &v->q[VNET_CTRL];
-    uint16_t head;
-    while (vnet_working(v) && vnet_take(v, q, &head)) {
+    struct virtqueue *q = &v->q[VNET_CTRL];
+    struct vq_chain c;
+    while (vnet_working(v) && vq_take(q, &c)) {
         uint32_t got = 0;
         uint64_t ack_at = 0;
         bool ok = true;
-        struct vnet_descriptor d;
-        unsigned i = head, hops = 0;
-        for (;;) {
-            if (hops++ >= q->size || !vnet_read_desc(v, q, i, &d)) {
+        struct vq_desc d;
+        int more;
+        while (ok && (more = vq_next(q, &c, &d)) != 0) {
+            if (more < 0) {
                 ok = false;
-                break;
-            }
-            if (d.flags & VRING_DESC_F_WRITE) {
+            } else if (d.write) {
                 if (ack_at == 0 && d.len >= 1)
                     ack_at = d.addr;
             } else if (ack_at != 0 || d.len > VNET_CTRL_MAX - got ||
                        !openndis_device_dma_read(v->bus, d.addr, in + got, d.len)) {
                 ok = false; /* readable after writable, too long, or unmapped */
-                break;
             } else {
                 got += d.len;
             }
-            if (!(d.flags & VRING_DESC_F_NEXT))
-                break;
-            i = d.next;
         }
         uint8_t ack = ok && ack_at != 0 ? vnet_command(v, in, got) : VNET_CTRL_ERR;
         atomic_fetch_add(&v->commands, 1);
@@ -352,7 +258,7 @@ static void vnet_control(struct vnet *v)
             atomic_fetch_add(&v->commands_failed, 1);
         if (ack_at != 0)
             openndis_device_dma_write(v->bus, ack_at, &ack, 1);
-        interrupt |= vnet_put(v, q, head, ack_at != 0 ? 1 : 0);
+        interrupt |= vq_put(q, &c, ack_at != 0 ? 1 : 0);
         any = true;
     }
     if (any)
@@ -366,24 +272,20 @@ static void vnet_control(struct vnet *v)
 }
 
 /* ---- the wire ---------------------------------------------------------------------------------- */
-/* Puts a frame into the next receive buffer, after a header of zeros; false when no buffer
- * is posted. Lock held; *interrupt says whether the driver wants one. */
 /* A received packet (the net header, then the frame) as the device writes it into buffers. */
 struct vnet_packet {
     const uint8_t *header, *frame;
     uint32_t hlen, total;
 };
 
-/* Writes the packet's bytes from `from` on into the writable descriptors of chain `head`;
+/* Writes the packet's bytes from `from` on into the writable descriptors of chain `c`;
  * returns how many went in. With `room` set, only counts the chain's writable bytes. Lock held. */
-static uint32_t vnet_chain_write(struct vnet *v, const struct vnet_queue *q, uint16_t head,
+static uint32_t vnet_chain_write(struct vnet *v, struct virtqueue *q, struct vq_chain c,
                                  const struct vnet_packet *p, uint32_t from, bool room)
 {
     uint32_t done = 0;
-    struct vnet_descriptor d;
-    unsigned i = head, hops = 0;
-    while ((room || from + done < p->total) && hops++ < q->size && vnet_read_desc(v, q, i, &d) &&
-           (d.flags & VRING_DESC_F_WRITE)) {
+    struct vq_desc d;
+    while ((room || from + done < p->total) && vq_next(q, &c, &d) > 0 && d.write) {
         uint32_t n = room ? d.len : d.len < p->total - from - done ? d.len : p->total - from - done;
         for (uint32_t k = 0; !room && k < n;) { /* the header, then the frame, across descriptors */
             uint32_t at = from + done + k;
@@ -395,27 +297,22 @@ static uint32_t vnet_chain_write(struct vnet *v, const struct vnet_queue *q, uin
             k += run;
         }
         done += n;
-        if (!(d.flags & VRING_DESC_F_NEXT))
-            break;
-        i = d.next;
     }
     return done;
 }
 
 /* How many of the posted buffers, in order, a packet of `total` bytes needs (0: they are too
  * few yet). Reads the ring without taking anything. Lock held. */
-static uint16_t vnet_buffers_for(struct vnet *v, const struct vnet_queue *q, const struct vnet_packet *p)
+static uint16_t vnet_buffers_for(struct vnet *v, struct virtqueue *q, const struct vnet_packet *p)
 {
-    uint16_t idx;
-    if (!q->enabled || !openndis_device_dma_read(v->bus, vnet_avail(q) + 2, &idx, sizeof idx))
-        return 0;
+    struct vq_cursor at;
+    struct vq_chain c;
     uint32_t room = 0;
     uint16_t n = 0;
-    for (uint16_t at = q->last_avail; at != idx && n < q->size && room < p->total; at++, n++) {
-        uint16_t head;
-        if (!openndis_device_dma_read(v->bus, vnet_avail(q) + 4 + 2u * (at % q->size), &head, sizeof head))
-            return 0;
-        room += vnet_chain_write(v, q, head, p, 0, true);
+    vq_first(q, &at);
+    while (n < q->size && room < p->total && vq_peek(q, &at, &c)) {
+        room += vnet_chain_write(v, q, c, p, 0, true);
+        n++;
     }
     return room >= p->total ? n : 0;
 }
@@ -425,12 +322,13 @@ static uint16_t vnet_buffers_for(struct vnet *v, const struct vnet_queue *q, con
  * Lock held; *interrupt says whether the driver wants one. */
 static bool vnet_fill(struct vnet *v, const uint8_t *frame, uint32_t length, bool *interrupt)
 {
-    struct vnet_queue *q = &v->q[VNET_RX];
+    struct virtqueue *q = &v->q[VNET_RX];
     uint8_t header[VNET_HEADER_MAX] = { [10] = 1 }; /* no offloads; num_buffers 1 */
     const struct vnet_packet p = { header, frame, vnet_header(v), vnet_header(v) + length };
     if (!vnet_working(v))
         return false;
-    uint16_t buffers = 1, head;
+    uint16_t buffers = 1;
+    struct vq_chain c;
     if (v->guest_features & VNET_F_MRG_RXBUF) {
         if ((buffers = vnet_buffers_for(v, q, &p)) == 0)
             return false;
@@ -438,12 +336,12 @@ static bool vnet_fill(struct vnet *v, const uint8_t *frame, uint32_t length, boo
     }
     uint32_t done = 0;
     for (uint16_t b = 0; b < buffers; b++) {
-        if (!vnet_take(v, q, &head))
+        if (!vq_take(q, &c))
             return b != 0; /* only when the driver took buffers back meanwhile: the frame is cut */
-        uint32_t n = vnet_chain_write(v, q, head, &p, done, false);
+        uint32_t n = vnet_chain_write(v, q, c, &p, done, false);
         done += n;
         /* without MRG_RXBUF a short buffer loses the frame and is returned empty */
-        *interrupt |= vnet_put(v, q, head, buffers == 1 && done < p.total ? 0 : n);
+        *interrupt |= vq_put(q, &c, buffers == 1 && done < p.total ? 0 : n);
     }
     if (done < p.total)
         atomic_fetch_add(&v->rx_dropped, 1);
@@ -524,8 +422,8 @@ static void vnet_transmit(struct vnet *v)
     uint8_t *frame = v->tx_frame;
     for (;;) {
         pthread_mutex_lock(&v->lock);
-        struct vnet_queue *q = &v->q[VNET_TX];
-        uint16_t head;
+        struct virtqueue *q = &v->q[VNET_TX];
+        struct vq_chain c;
         bool interrupt = false;
         if (atomic_load(&vnet_congested) != 0) { /* paused by the wire: resumed when it drains */
             atomic_store(&v->tx_stalled, true);
@@ -533,28 +431,23 @@ static void vnet_transmit(struct vnet *v)
             pthread_mutex_unlock(&v->tx_lock);
             return;
         }
-        if (!vnet_working(v) || !vnet_take(v, q, &head)) {
+        if (!vnet_working(v) || !vq_take(q, &c)) {
             pthread_mutex_unlock(&v->lock);
             pthread_mutex_unlock(&v->tx_lock);
             return;
         }
         uint32_t got = 0, hlen = vnet_header(v);
         bool ok = true;
-        struct vnet_descriptor d;
-        unsigned i = head, hops = 0;
-        for (;;) {
-            if (hops++ >= q->size || !vnet_read_desc(v, q, i, &d) || (d.flags & VRING_DESC_F_WRITE) ||
-                d.len > VNET_HEADER_MAX + VNET_FRAME_MAX - got ||
-                !openndis_device_dma_read(v->bus, d.addr, frame + got, d.len)) {
+        struct vq_desc d;
+        int more;
+        while (ok && (more = vq_next(q, &c, &d)) != 0) {
+            if (more < 0 || d.write || d.len > VNET_HEADER_MAX + VNET_FRAME_MAX - got ||
+                !openndis_device_dma_read(v->bus, d.addr, frame + got, d.len))
                 ok = false;
-                break;
-            }
-            got += d.len;
-            if (!(d.flags & VRING_DESC_F_NEXT))
-                break;
-            i = d.next;
+            else
+                got += d.len;
         }
-        interrupt = vnet_put(v, q, head, 0);
+        interrupt = vq_put(q, &c, 0);
         atomic_fetch_or(&v->isr, 1);
         struct openndis_device *bus = v->bus;
         uint16_t vector = q->vector;
@@ -607,7 +500,7 @@ static void vnet_reset(struct vnet *v)
     v->waiting_count = 0;
     v->guest_features = 0;
     v->feature_select = v->guest_feature_select = 0;
-    v->config_vector = VNET_NO_VECTOR;
+    v->config_vector = VQ_NO_VECTOR;
     v->select = 0;
     v->status = 0;
     v->rx_mode = 0;
@@ -615,7 +508,7 @@ static void vnet_reset(struct vnet *v)
     memset(v->vlans, 0, sizeof v->vlans);
     atomic_store(&v->isr, 0);
     for (unsigned i = 0; i < VNET_QUEUES; i++)
-        v->q[i] = (struct vnet_queue){ .size = VNET_QUEUE_SIZE, .vector = VNET_NO_VECTOR };
+        v->q[i] = (struct virtqueue){ .size = VNET_QUEUE_SIZE, .vector = VQ_NO_VECTOR };
     if (v->bus != NULL)
         openndis_device_dma_release(v->bus, 0); /* the rings are the driver's again */
 }
@@ -712,7 +605,7 @@ static void vnet_legacy_write(struct vnet *v, uint32_t offset, unsigned width, u
     }
     pthread_mutex_lock(&v->lock);
     uint32_t config = vnet_legacy_config(v);
-    struct vnet_queue *q = v->select < VNET_QUEUES ? &v->q[v->select] : NULL;
+    struct virtqueue *q = v->select < VNET_QUEUES ? &v->q[v->select] : NULL;
     switch (offset) {
     case 0x04: v->guest_features = value & (uint32_t)VNET_FEATURES; break;
     case 0x08:
@@ -720,8 +613,8 @@ static void vnet_legacy_write(struct vnet *v, uint32_t offset, unsigned width, u
             q->pfn = value;
             q->size = VNET_QUEUE_SIZE;
             q->desc = (uint64_t)value * VNET_PAGE;
-            q->avail = q->desc + 16u * q->size;
-            q->used = (q->avail + 6 + 2u * q->size + VNET_PAGE - 1) / VNET_PAGE * VNET_PAGE;
+            q->driver = q->desc + 16u * q->size;
+            q->device = (q->driver + 6 + 2u * q->size + VNET_PAGE - 1) / VNET_PAGE * VNET_PAGE;
             if (value != 0)
                 vnet_enable(v, q);
             else
@@ -768,15 +661,15 @@ static uint32_t vnet_modern_read(struct vnet *v, uint32_t offset, unsigned width
         regs[0x14] = v->status;
         memcpy(regs + 0x16, &v->select, 2);
         if (v->select < VNET_QUEUES) {
-            const struct vnet_queue *q = &v->q[v->select];
+            const struct virtqueue *q = &v->q[v->select];
             uint16_t enabled = q->enabled, notify_off = v->select;
             memcpy(regs + 0x18, &q->size, 2);
             memcpy(regs + 0x1A, &q->vector, 2);
             memcpy(regs + 0x1C, &enabled, 2);
             memcpy(regs + 0x1E, &notify_off, 2);
             memcpy(regs + 0x20, &q->desc, 8);
-            memcpy(regs + 0x28, &q->avail, 8);
-            memcpy(regs + 0x30, &q->used, 8);
+            memcpy(regs + 0x28, &q->driver, 8);
+            memcpy(regs + 0x30, &q->device, 8);
         }
         value = vnet_bytes(regs, sizeof regs, offset, width);
     } else if (offset >= VNET_CONFIG_AT && offset < VNET_NOTIFY_AT) {
@@ -801,7 +694,7 @@ static void vnet_modern_write(struct vnet *v, uint32_t offset, unsigned width, u
         return;
     }
     pthread_mutex_lock(&v->lock);
-    struct vnet_queue *q = v->select < VNET_QUEUES ? &v->q[v->select] : NULL;
+    struct virtqueue *q = v->select < VNET_QUEUES ? &v->q[v->select] : NULL;
     switch (offset) {
     case 0x00: v->feature_select = value; break;
     case 0x08: v->guest_feature_select = value; break;
@@ -827,8 +720,8 @@ static void vnet_modern_write(struct vnet *v, uint32_t offset, unsigned width, u
             vnet_enable(v, q);
         break;
     case 0x20: case 0x24: if (q != NULL && !q->enabled) vnet_set_half(&q->desc, offset == 0x24, value); break;
-    case 0x28: case 0x2C: if (q != NULL && !q->enabled) vnet_set_half(&q->avail, offset == 0x2C, value); break;
-    case 0x30: case 0x34: if (q != NULL && !q->enabled) vnet_set_half(&q->used, offset == 0x34, value); break;
+    case 0x28: case 0x2C: if (q != NULL && !q->enabled) vnet_set_half(&q->driver, offset == 0x2C, value); break;
+    case 0x30: case 0x34: if (q != NULL && !q->enabled) vnet_set_half(&q->device, offset == 0x34, value); break;
     default: break; /* read-only, or the device configuration, which has nothing writable */
     }
     (void)width;
