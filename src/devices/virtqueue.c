@@ -81,15 +81,16 @@ bool vq_peek(struct virtqueue *q, struct vq_cursor *at, struct vq_chain *c)
 {
     if (!q->enabled || q->bus == NULL || q->size == 0)
         return false;
-    memset(c, 0, sizeof *c);
+    struct vq_chain found = { 0 }; /* *c is left alone when nothing is available */
     if (!q->packed) {
         uint16_t idx, head;
         if (!openndis_device_dma_read(q->bus, q->driver + 2, &idx, sizeof idx) || idx == at->at ||
             !openndis_device_dma_read(q->bus, q->driver + 4 + 2u * (at->at % q->size), &head, sizeof head))
             return false;
         at->at++;
-        c->id = c->start = head;
-        c->slots = 1;
+        found.id = found.start = head;
+        found.slots = 1;
+        *c = found;
         return true;
     }
     /* packed: available when its AVAIL bit matches the driver's wrap counter and USED does not */
@@ -97,17 +98,18 @@ bool vq_peek(struct virtqueue *q, struct vq_cursor *at, struct vq_chain *c)
     uint16_t flags = vq_packed_flags(q, at->at, &ok);
     if (!ok || ((flags & VQ_PACKED_F_AVAIL) != 0) != at->wrap || ((flags & VQ_PACKED_F_USED) != 0) == at->wrap)
         return false;
-    c->start = at->at;
+    found.start = at->at;
     unsigned slot = at->at;
-    for (c->slots = 1; (flags & VQ_DESC_F_NEXT) && c->slots < q->size; c->slots++) {
+    for (found.slots = 1; (flags & VQ_DESC_F_NEXT) && found.slots < q->size; found.slots++) {
         slot = slot + 1 == q->size ? 0 : slot + 1;
         flags = vq_packed_flags(q, slot, &ok);
         if (!ok)
             break;
     }
     /* the buffer ID is the last descriptor's */
-    openndis_device_dma_read(q->bus, q->desc + 16u * slot + 12, &c->id, sizeof c->id);
-    vq_advance(q, at, c->slots);
+    openndis_device_dma_read(q->bus, q->desc + 16u * slot + 12, &found.id, sizeof found.id);
+    vq_advance(q, at, found.slots);
+    *c = found;
     return true;
 }
 

@@ -61,7 +61,7 @@ struct vq_desc {
 void vq_enable(struct virtqueue *q, struct openndis_device *bus, uint64_t features);
 /* Declares the rings the device's (openndis_device_dma_hold) while it runs. */
 void vq_hold(struct virtqueue *q);
-/* The next available chain, taken (true), or none yet. */
+/* The next available chain, taken (true), or none yet (then *c is unchanged). */
 bool vq_take(struct virtqueue *q, struct vq_chain *c);
 /* The chain at `*at`, without taking it; `*at` moves past it. Start from vq_first. */
 void vq_first(const struct virtqueue *q, struct vq_cursor *at);
