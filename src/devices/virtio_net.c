@@ -8,8 +8,9 @@
  *          queue select, size, vector, enable, notify offset, the three ring addresses)
  *   0x1000 ISR status (a read clears it)   0x2000 the MAC, link status, 1 queue pair
  *   0x3000 + 4 q  queue q's notification
- * Features offered: VERSION_1, MAC, STATUS, and the control queue (CTRL_VQ with CTRL_RX,
- * CTRL_VLAN and CTRL_MAC_ADDR). With VERSION_1 the net header is 12 bytes.
+ * Features offered: VERSION_1, MAC, STATUS, MRG_RXBUF, the control queue (CTRL_VQ with CTRL_RX,
+ * CTRL_VLAN and CTRL_MAC_ADDR), and of the rings (virtqueue.c) EVENT_IDX, INDIRECT_DESC and
+ * RING_PACKED. With VERSION_1 or MRG_RXBUF the net header is 12 bytes.
  *
  * Legacy: BAR0 is 32 I/O ports:
  *   0x00 host features (low half)   0x04 guest features   0x08 the selected queue's page
@@ -28,15 +29,16 @@
  *
  * Queue 0 receives, queue 1 transmits, queue 2 takes control commands (receive modes, the MAC
  * table and address, VLANs: acknowledged, recorded, and the address used on the wire). Each
- * is a split ring: at the driver's three addresses
- * (modern), or at the page it wrote, laid out as the legacy interface lays it out
+ * is a split ring, or a packed one when the driver took RING_PACKED: at the driver's three
+ * addresses (modern), or at the page it wrote, laid out as the legacy interface lays it out
  * (descriptors, the available ring, the used ring on the next 4 KiB boundary). Rings are
  * reached only by DMA through the driver's mappings, and held (openndis_device_dma_hold) from
  * DRIVER_OK (or their enabling, if later) to the device's reset, so freeing one then is a
  * finding; before DRIVER_OK the device uses no ring, so a failed initialize may free them.
  * Frames a device transmits go to the other virtio-net devices of the process, as through one
- * switch: a unicast frame to the device with its destination address, others to all. A frame that finds no receive buffer posted waits
- * in the device until the driver posts one and notifies the receive queue. When a device has
+ * switch: a unicast frame to the device with its destination address, others to all. A frame
+ * that finds no receive buffer posted waits in the device until the driver posts one and
+ * notifies the receive queue. When a device has
  * 1024 frames waiting, the others stop taking frames off their transmit rings until it
  * drains, as flow control (IEEE 802.3x pause) would stop them: the wire loses nothing. */
 #include <pthread.h>
@@ -73,7 +75,7 @@
 #define VNET_F_EVENT_IDX VQ_F_EVENT_IDX
 #define VNET_FEATURES                                                                                 \
     (VNET_F_MAC | VNET_F_MRG_RXBUF | VNET_F_STATUS | VNET_F_CTRL_VQ | VNET_F_CTRL_RX | VNET_F_CTRL_VLAN | \
-     VNET_F_CTRL_MAC_ADDR | VNET_F_EVENT_IDX | VNET_F_VERSION_1)
+     VNET_F_CTRL_MAC_ADDR | VNET_F_EVENT_IDX | VNET_F_VERSION_1 | VQ_F_INDIRECT_DESC | VQ_F_RING_PACKED)
 #define VNET_CTRL_MAX 4096u /* a command's readable bytes: a MAC table of some 680 addresses */
 #define VNET_STATUS_DRIVER_OK 4u
 #define VNET_STATUS_FEATURES_OK 8u
@@ -538,8 +540,10 @@ static void vnet_set_status(struct vnet *v, uint8_t status)
         vnet_reset(v);
         return;
     }
-    if ((status & VNET_STATUS_FEATURES_OK) && (v->guest_features & ~VNET_FEATURES) != 0)
-        status &= (uint8_t)~VNET_STATUS_FEATURES_OK;
+    if ((status & VNET_STATUS_FEATURES_OK) &&
+        ((v->guest_features & ~VNET_FEATURES) != 0 ||
+         (v->guest_features & (VQ_F_RING_PACKED | VNET_F_VERSION_1)) == VQ_F_RING_PACKED))
+        status &= (uint8_t)~VNET_STATUS_FEATURES_OK; /* unoffered, or packed rings without virtio 1 */
     bool live = (status & VNET_STATUS_DRIVER_OK) && !(v->status & VNET_STATUS_DRIVER_OK);
     v->status = status;
     for (unsigned i = 0; live && i < VNET_QUEUES; i++) /* from now on the rings are the device's */
@@ -707,8 +711,9 @@ static void vnet_modern_write(struct vnet *v, uint32_t offset, unsigned width, u
     case 0x10: v->config_vector = (uint16_t)value; break;
     case 0x14: vnet_set_status(v, (uint8_t)value); break;
     case 0x16: v->select = (uint16_t)value; break;
-    case 0x18: /* a smaller ring: a power of 2, set before the queue is enabled */
-        if (q != NULL && !q->enabled && value != 0 && value <= VNET_QUEUE_SIZE && (value & (value - 1)) == 0)
+    case 0x18: /* a smaller ring, set before the queue is enabled: split rings are a power of 2 */
+        if (q != NULL && !q->enabled && value != 0 && value <= VNET_QUEUE_SIZE &&
+            ((v->guest_features & VQ_F_RING_PACKED) || (value & (value - 1)) == 0))
             q->size = (uint16_t)value;
         break;
     case 0x1A:

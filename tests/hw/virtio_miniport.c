@@ -8,14 +8,21 @@
  * and with VN_MODERN over the modern one (the vendor capabilities in configuration space, the
  * memory BAR they point into, VIRTIO_F_VERSION_1 and FEATURES_OK, MSI-X: a vector per queue,
  * the control queue: promiscuous mode turned on at initialize, and an unknown command that
- * must be refused; EVENT_IDX: used_event set as each used ring is emptied; and MRG_RXBUF, with
- * each frame in one buffer whose header must say so). */
+ * must be refused; EVENT_IDX: used_event set as each used ring is emptied; MRG_RXBUF, with
+ * each frame in one buffer whose header must say so; INDIRECT_DESC: each frame sent as an
+ * indirect table of two descriptors, the header and the frame).
+ * A third build, VN_PACKED, is the modern one over packed rings (VIRTIO_F_RING_PACKED): the
+ * same buffers offered in one ring of descriptors marked by wrap counters, and the driver's
+ * event suppression structure set as each ring is emptied. */
 #include "../rogue/rogue.h"
 
 #define VQ_SIZE 256
 #define VQ_BYTES (3 * 4096)  /* descriptors, available ring, used ring on the next page */
 #define VQ_AVAIL 4096
 #define VQ_USED 8192
+#ifdef VN_PACKED
+#define VN_MODERN 1
+#endif
 #ifdef VN_MODERN
 #define VN_HEADER 12 /* num_buffers is in the header from VERSION_1 on */
 #else
@@ -66,15 +73,33 @@
 #define VN_F_CTRL_RX (1u << 18)
 #define VN_F_EVENT_IDX (1u << 29)
 #define VN_F_MRG_RXBUF (1u << 15)
+#define VN_F_INDIRECT_DESC (1u << 28)
+#define VN_F_RING_PACKED_HIGH (1u << 2) /* bit 34 */
 #define VN_DESC_F_NEXT 1
+#define VN_DESC_F_INDIRECT 4
+#define VN_PACKED_F_AVAIL (1u << 7)
+#define VN_PACKED_F_USED (1u << 15)
+#define VN_EVENT_DESC 2 /* packed event suppression: at the descriptor named */
+#define VN_TABLE_AT (VN_BUFFER - 32) /* a transmit slot's indirect table, past any frame */
 #define VN_CTRL_BUFFER (VQ_BYTES - 64) /* a command and its ack, past the used ring */
 #define VN_NO_VECTOR 0xFFFF
 
+/* Split: descriptors, the available ring at VQ_AVAIL, the used ring at VQ_USED. Packed: the
+ * descriptor ring, the driver's event suppression at VQ_AVAIL, the device's at VQ_USED. */
 typedef struct _VN_QUEUE {
     PUCHAR Va;
     NDIS_PHYSICAL_ADDRESS Pa;
-    USHORT AvailIdx, LastUsed;
+    USHORT AvailIdx, LastUsed;  /* packed: ring slots, with their wrap counters */
+    BOOLEAN AvailWrap, UsedWrap;
+    UCHAR Slots[VQ_SIZE];       /* packed: ring slots each buffer ID took */
 } VN_QUEUE;
+
+/* A piece of a buffer offered to the device. */
+typedef struct _VN_PIECE {
+    ULONG64 Pa;
+    ULONG Length;
+    USHORT Flags; /* VN_DESC_F_WRITE or 0 */
+} VN_PIECE;
 
 typedef struct _VN_ADAPTER {
     NDIS_HANDLE Handle;
@@ -112,27 +137,105 @@ static ULONG_PTR VnPendingAdd(PNET_BUFFER_LIST Nbl, LONG_PTR Delta)
     return Count;
 }
 
-static VOID VnDesc(VN_QUEUE *Q, USHORT I, ULONG64 Address, ULONG Length, USHORT Flags)
+/* One descriptor in the ring's format: split (addr, len, flags, next), packed (addr, len, id,
+ * flags). */
+static VOID VnWriteDesc(PUCHAR D, const VN_PIECE *P, USHORT IdOrNext, USHORT Flags)
 {
-    PUCHAR D = Q->Va + 16 * I;
-    NdisMoveMemory(D, &Address, 8);
-    NdisMoveMemory(D + 8, &Length, 4);
+    NdisMoveMemory(D, &P->Pa, 8);
+    NdisMoveMemory(D + 8, &P->Length, 4);
+#ifdef VN_PACKED
+    NdisMoveMemory(D + 12, &IdOrNext, 2);
+    NdisMoveMemory(D + 14, &Flags, 2);
+#else
     NdisMoveMemory(D + 12, &Flags, 2);
-    NdisZeroMemory(D + 14, 2);
+    NdisMoveMemory(D + 14, &IdOrNext, 2);
+#endif
 }
 
-/* Makes chain `Head` available; the caller notifies. */
-static VOID VnMakeAvailable(VN_QUEUE *Q, USHORT Head)
+/* Offers buffer `Id`, made of `Count` pieces; with `Table` (its bus address `TablePa`) they go
+ * in that indirect table, and the ring gets one descriptor for them. Split chains sit at
+ * descriptors Id, Id + 1, ...; packed ones at the next free slots. The caller notifies. */
+static VOID VnOffer(VN_QUEUE *Q, USHORT Id, const VN_PIECE *Pieces, USHORT Count, PUCHAR Table, ULONG64 TablePa)
 {
-    *(volatile USHORT *)(Q->Va + VQ_AVAIL + 4 + 2 * (Q->AvailIdx % VQ_SIZE)) = Head;
+    VN_PIECE Indirect;
+    if (Table != NULL) {
+        for (USHORT i = 0; i < Count; i++) {
+#ifdef VN_PACKED /* in order, no chaining */
+            VnWriteDesc(Table + 16 * i, &Pieces[i], Id, Pieces[i].Flags);
+#else
+            VnWriteDesc(Table + 16 * i, &Pieces[i], (USHORT)(i + 1),
+                        (USHORT)(Pieces[i].Flags | (i + 1 < Count ? VN_DESC_F_NEXT : 0)));
+#endif
+        }
+        Indirect.Pa = TablePa, Indirect.Length = 16u * Count, Indirect.Flags = VN_DESC_F_INDIRECT;
+        Pieces = &Indirect, Count = 1;
+    }
+#ifdef VN_PACKED
+    USHORT First = Q->AvailIdx, FirstFlags = 0;
+    for (USHORT i = 0; i < Count; i++) {
+        USHORT Flags = (USHORT)(Pieces[i].Flags | (i + 1 < Count ? VN_DESC_F_NEXT : 0) |
+                                (Q->AvailWrap ? VN_PACKED_F_AVAIL : VN_PACKED_F_USED));
+        /* the first descriptor's flags go last: they hand the whole chain over */
+        VnWriteDesc(Q->Va + 16 * Q->AvailIdx, &Pieces[i], Id, i == 0 ? 0 : Flags);
+        if (i == 0)
+            FirstFlags = Flags;
+        if (++Q->AvailIdx == VQ_SIZE) {
+            Q->AvailIdx = 0;
+            Q->AvailWrap = !Q->AvailWrap;
+        }
+    }
+    Q->Slots[Id] = (UCHAR)Count;
+    KeMemoryBarrier();
+    *(volatile USHORT *)(Q->Va + 16 * First + 14) = FirstFlags;
+#else
+    for (USHORT i = 0; i < Count; i++)
+        VnWriteDesc(Q->Va + 16 * (Id + i), &Pieces[i], (USHORT)(Id + i + 1),
+                    (USHORT)(Pieces[i].Flags | (i + 1 < Count ? VN_DESC_F_NEXT : 0)));
+    *(volatile USHORT *)(Q->Va + VQ_AVAIL + 4 + 2 * (Q->AvailIdx % VQ_SIZE)) = Id;
     KeMemoryBarrier();
     Q->AvailIdx++;
     *(volatile USHORT *)(Q->Va + VQ_AVAIL + 2) = Q->AvailIdx;
+#endif
 }
+
+static VOID VnOfferOne(VN_QUEUE *Q, USHORT Id, ULONG64 Pa, ULONG Length, USHORT Flags)
+{
+    VN_PIECE Piece = { Pa, Length, Flags };
+    VnOffer(Q, Id, &Piece, 1, NULL, 0);
+}
+
+#ifdef VN_PACKED
+static BOOLEAN VnUsedReady(VN_QUEUE *Q)
+{
+    USHORT Flags = *(volatile USHORT *)(Q->Va + 16 * Q->LastUsed + 14);
+    return ((Flags & VN_PACKED_F_AVAIL) != 0) == Q->UsedWrap && ((Flags & VN_PACKED_F_USED) != 0) == Q->UsedWrap;
+}
+#endif
 
 /* The next used element (id, length), if the device has returned one. */
 static BOOLEAN VnTakeUsed(VN_QUEUE *Q, PULONG Id, PULONG Length)
 {
+#ifdef VN_PACKED
+    if (!VnUsedReady(Q)) {
+        /* interrupt at the next slot (EVENT_IDX); then look again, for one used meanwhile */
+        *(volatile USHORT *)(Q->Va + VQ_AVAIL) = (USHORT)(Q->LastUsed | (Q->UsedWrap ? 0x8000 : 0));
+        *(volatile USHORT *)(Q->Va + VQ_AVAIL + 2) = VN_EVENT_DESC;
+        KeMemoryBarrier();
+        if (!VnUsedReady(Q))
+            return FALSE;
+    }
+    KeMemoryBarrier();
+    PUCHAR D = Q->Va + 16 * Q->LastUsed;
+    *Length = *(volatile ULONG *)(D + 8);
+    *Id = *(volatile USHORT *)(D + 12);
+    ULONG Slots = *Id < VQ_SIZE && Q->Slots[*Id] != 0 ? Q->Slots[*Id] : 1;
+    Q->LastUsed = (USHORT)(Q->LastUsed + Slots);
+    if (Q->LastUsed >= VQ_SIZE) {
+        Q->LastUsed -= VQ_SIZE;
+        Q->UsedWrap = !Q->UsedWrap;
+    }
+    return TRUE;
+#else
     USHORT UsedIdx = *(volatile USHORT *)(Q->Va + VQ_USED + 2);
     if (UsedIdx == Q->LastUsed) {
         /* used_event (read by a device that took EVENT_IDX): interrupt for the next one;
@@ -149,6 +252,7 @@ static BOOLEAN VnTakeUsed(VN_QUEUE *Q, PULONG Id, PULONG Length)
     *Length = *(volatile ULONG *)(E + 4);
     Q->LastUsed++;
     return TRUE;
+#endif
 }
 
 /* ---- the transport: the only code that differs between the two builds ---- */
@@ -195,6 +299,7 @@ static NDIS_STATUS VnSetUpQueue(PVN_ADAPTER A, USHORT Index, VN_QUEUE *Q)
     if (Q->Va == NULL)
         return NDIS_STATUS_RESOURCES;
     NdisZeroMemory(Q->Va, VQ_BYTES);
+    Q->AvailWrap = Q->UsedWrap = TRUE; /* packed rings' wrap counters start at 1 */
     USHORT Size;
 #ifdef VN_MODERN
     NdisWriteRegisterUshort(A->Common + VN_C_QSELECT, Index);
@@ -238,10 +343,16 @@ static BOOLEAN VnIsr(NDIS_HANDLE Context, PBOOLEAN QueueDefaultInterruptDpc, PUL
     return Isr != 0;
 }
 
+/* Receive buffer `Id` goes (back) to the device. Lock held. */
+static VOID VnPostRx(PVN_ADAPTER A, USHORT Id)
+{
+    VnOfferOne(&A->Rx, Id, (ULONG64)A->RxPa.QuadPart + Id * VN_BUFFER, VN_BUFFER, VN_DESC_F_WRITE);
+}
+
 static VOID VnRepost(PVN_ADAPTER A, ULONG Id)
 {
     NdisDprAcquireSpinLock(&A->Lock);
-    VnMakeAvailable(&A->Rx, (USHORT)Id);
+    VnPostRx(A, (USHORT)Id);
     NdisDprReleaseSpinLock(&A->Lock);
     VnNotify(A, 0);
 }
@@ -276,7 +387,7 @@ static VOID VnDpcWork(PVN_ADAPTER A)
         /* MRG_RXBUF (modern): a frame fits one 2 KiB buffer, so num_buffers must say 1 */
         BOOLEAN Whole = VN_HEADER < 12 || *(USHORT *)(A->RxBuffers + Id * VN_BUFFER + 10) == 1;
         if (!A->Running || Length <= VN_HEADER || !Whole) { /* paused, or a frame lost: the buffer goes back */
-            VnMakeAvailable(&A->Rx, (USHORT)Id);
+            VnPostRx(A, (USHORT)Id);
             continue;
         }
         PNET_BUFFER_LIST Nbl = A->RxNbl[Id];
@@ -361,7 +472,7 @@ static PNET_BUFFER_LIST VnPump(PVN_ADAPTER A, PBOOLEAN Placed)
         ULONG Nbs = 0, Free = 0;
         BOOLEAN Fits = TRUE;
         for (PNET_BUFFER Nb = NET_BUFFER_LIST_FIRST_NB(Nbl); Nb != NULL; Nb = NET_BUFFER_NEXT_NB(Nb), Nbs++)
-            Fits &= NET_BUFFER_DATA_LENGTH(Nb) <= VN_BUFFER - VN_HEADER;
+            Fits &= NET_BUFFER_DATA_LENGTH(Nb) <= VN_TABLE_AT - VN_HEADER;
         for (ULONG Slot = 0; Slot < VN_TX_SLOTS; Slot++)
             Free += A->TxNbl[Slot] == NULL;
         if (Fits && Nbs <= VN_TX_SLOTS && Nbs > Free)
@@ -386,8 +497,13 @@ static PNET_BUFFER_LIST VnPump(PVN_ADAPTER A, PBOOLEAN Placed)
                 NdisMoveMemory(To + VN_HEADER, From, Length);
             NdisZeroMemory(To, VN_HEADER);
             A->TxNbl[Slot] = Nbl;
-            VnDesc(&A->Tx, (USHORT)Slot, (ULONG64)A->TxPa.QuadPart + Slot * VN_BUFFER, VN_HEADER + Length, 0);
-            VnMakeAvailable(&A->Tx, (USHORT)Slot);
+            ULONG64 Pa = (ULONG64)A->TxPa.QuadPart + Slot * VN_BUFFER;
+#ifdef VN_MODERN /* the header and the frame, in an indirect table */
+            VN_PIECE Pieces[2] = { { Pa, VN_HEADER, 0 }, { Pa + VN_HEADER, Length, 0 } };
+            VnOffer(&A->Tx, (USHORT)Slot, Pieces, 2, To + VN_TABLE_AT, Pa + VN_TABLE_AT);
+#else
+            VnOfferOne(&A->Tx, (USHORT)Slot, Pa, VN_HEADER + Length, 0);
+#endif
         }
         *Placed = TRUE;
     }
@@ -590,12 +706,18 @@ static NDIS_STATUS VnFindModern(PVN_ADAPTER A, PNDIS_RESOURCE_LIST Resources)
     if (!(Low & VN_F_MAC) || !(High & VN_F_VERSION_1_HIGH))
         return NDIS_STATUS_ADAPTER_NOT_FOUND;
     NdisWriteRegisterUlong(A->Common + VN_C_GFSELECT, 0);
-    const ULONG Wanted = VN_F_MAC | VN_F_STATUS | VN_F_CTRL_VQ | VN_F_CTRL_RX | VN_F_EVENT_IDX | VN_F_MRG_RXBUF;
-    if ((Low & Wanted) != Wanted)
-        return NDIS_STATUS_ADAPTER_NOT_FOUND; /* this build tests the control queue and EVENT_IDX */
+    const ULONG Wanted = VN_F_MAC | VN_F_STATUS | VN_F_CTRL_VQ | VN_F_CTRL_RX | VN_F_EVENT_IDX | VN_F_MRG_RXBUF |
+                         VN_F_INDIRECT_DESC;
+#ifdef VN_PACKED
+    const ULONG WantedHigh = VN_F_VERSION_1_HIGH | VN_F_RING_PACKED_HIGH;
+#else
+    const ULONG WantedHigh = VN_F_VERSION_1_HIGH;
+#endif
+    if ((Low & Wanted) != Wanted || (High & WantedHigh) != WantedHigh)
+        return NDIS_STATUS_ADAPTER_NOT_FOUND; /* this build tests each of them */
     NdisWriteRegisterUlong(A->Common + VN_C_GF, Wanted);
     NdisWriteRegisterUlong(A->Common + VN_C_GFSELECT, 1);
-    NdisWriteRegisterUlong(A->Common + VN_C_GF, VN_F_VERSION_1_HIGH);
+    NdisWriteRegisterUlong(A->Common + VN_C_GF, WantedHigh);
     VnSetStatus(A, VN_S_ACKNOWLEDGE | VN_S_DRIVER | VN_S_FEATURES_OK);
     UCHAR Status8;
     NdisReadRegisterUchar(A->Common + VN_C_STATUS, &Status8);
@@ -639,10 +761,8 @@ static UCHAR VnCommand(PVN_ADAPTER A, UCHAR Class, UCHAR Command, UCHAR Data)
     PUCHAR Buffer = A->Ctrl.Va + VN_CTRL_BUFFER;
     ULONG64 Pa = (ULONG64)A->Ctrl.Pa.QuadPart + VN_CTRL_BUFFER;
     Buffer[0] = Class, Buffer[1] = Command, Buffer[2] = Data, Buffer[3] = 0xFF;
-    VnDesc(&A->Ctrl, 0, Pa, 3, VN_DESC_F_NEXT);
-    *(USHORT *)(A->Ctrl.Va + 14) = 1; /* the next descriptor: the ack */
-    VnDesc(&A->Ctrl, 1, Pa + 3, 1, VN_DESC_F_WRITE);
-    VnMakeAvailable(&A->Ctrl, 0);
+    VN_PIECE Pieces[2] = { { Pa, 3, 0 }, { Pa + 3, 1, VN_DESC_F_WRITE } }; /* the command, its ack */
+    VnOffer(&A->Ctrl, 0, Pieces, 2, NULL, 0);
     VnNotify(A, 2);
     ULONG Id, Length;
     for (int Try = 0; Try < 1000; Try++) {
@@ -719,8 +839,7 @@ static NDIS_STATUS VnSetUp(PVN_ADAPTER A, PNDIS_RESOURCE_LIST Resources)
         if (A->RxNbl[i] == NULL)
             return NDIS_STATUS_RESOURCES;
         A->RxNbl[i]->SourceHandle = A->Handle;
-        VnDesc(&A->Rx, i, (ULONG64)A->RxPa.QuadPart + i * VN_BUFFER, VN_BUFFER, VN_DESC_F_WRITE);
-        VnMakeAvailable(&A->Rx, i);
+        VnPostRx(A, i);
     }
 #ifdef VN_MODERN
     VnSetStatus(A, VN_S_ACKNOWLEDGE | VN_S_DRIVER | VN_S_FEATURES_OK | VN_S_DRIVER_OK);
