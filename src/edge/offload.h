@@ -30,7 +30,7 @@ unsigned edge_offload_tun_flags(const struct edge_offload *o);
 /* What to do with a frame Linux sent. */
 enum edge_offload_verdict {
     EDGE_OFFLOAD_SEND,    /* send it: any offload information is set on the NBL */
-    EDGE_OFFLOAD_SEGMENT, /* a TCP segment the adapter cannot take whole: cut it with edge_segment_tcp */
+    EDGE_OFFLOAD_SEGMENT, /* a TCP segment the adapter cannot take whole: cut it with inet_segment_tcp */
     EDGE_OFFLOAD_DROP,    /* malformed, or asks for what no offload does */
 };
 /* Decides for the frame `data`/`len` (its IP header `l3` bytes in) under `hdr`: fills
@@ -38,13 +38,6 @@ enum edge_offload_verdict {
  * checksum in `data` itself. */
 enum edge_offload_verdict edge_offload_from_linux(const struct edge_offload *o, const struct virtio_net_hdr *hdr,
                                                   UCHAR *data, size_t len, size_t l3, PNET_BUFFER_LIST nbl);
-
-/* Cuts the TCP segment `data`/`len` (IP header at `l3`, TCP header at `l4`) into frames of
- * at most `mss` payload bytes with their checksums computed, calling `emit` for each; their
- * IPv4 IDs count up from the original's, and FIN and PSH stay on the last. False when the
- * headers do not add up (nothing emitted). */
-bool edge_segment_tcp(const UCHAR *data, size_t len, size_t l3, size_t l4, size_t mss,
-                      bool (*emit)(void *ctx, const UCHAR *frame, size_t len), void *ctx);
 
 /* The header for a frame of `len` bytes the driver indicated. `head` is a copy of its first
  * `head_len` bytes (EDGE_OFFLOAD_HEAD, or all of a shorter frame), which this may change: it

@@ -25,6 +25,7 @@
 
 #include "edge.h"
 #include "frame.h"
+#include "../common/inet.h"
 #include "offload.h"
 
 #define EDGE_TAP_BATCH 32
@@ -289,7 +290,7 @@ static void edge_tap_add_offloaded(struct edge_tap_batch *b, const struct edge_o
         return;
     }
     case EDGE_OFFLOAD_SEGMENT:
-        if (!edge_segment_tcp(data, len, l3, hdr.csum_start ? hdr.csum_start : l3 + (size_t)(data[l3] & 0x0f) * 4,
+        if (!inet_segment_tcp(data, len, l3, hdr.csum_start ? hdr.csum_start : l3 + (size_t)(data[l3] & 0x0f) * 4,
                               hdr.gso_size, edge_tap_add, b))
             b->dropped++;
         return;

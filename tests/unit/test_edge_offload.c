@@ -8,6 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "common/inet.h"
 #include "edge/offload.h"
 
 #define L3 14
@@ -74,7 +75,7 @@ static void test_segments_are_right(void **state)
     size_t len = make_segment(big, PAYLOAD, 0x18 | 0x01 | 0x80); /* PSH ACK FIN CWR */
     static struct cut c;
     memset(&c, 0, sizeof c);
-    assert_true(edge_segment_tcp(big, len, L3, L4, 1448, collect, &c));
+    assert_true(inet_segment_tcp(big, len, L3, L4, 1448, collect, &c));
     assert_int_equal(c.n, 4);
     size_t at = 0;
     for (unsigned i = 0; i < c.n; i++) {
@@ -94,8 +95,8 @@ static void test_segments_are_right(void **state)
         at += payload;
     }
     /* headers that do not add up are refused, not cut */
-    assert_false(edge_segment_tcp(big, len, L3, L4 + 4, 1448, collect, &c));
-    assert_false(edge_segment_tcp(big, 40, L3, L4, 1448, collect, &c));
+    assert_false(inet_segment_tcp(big, len, L3, L4 + 4, 1448, collect, &c));
+    assert_false(inet_segment_tcp(big, 40, L3, L4, 1448, collect, &c));
 }
 
 static struct edge_offload lso_and_checksums(void)
