@@ -90,6 +90,25 @@ static VOID SampleOffloadChecksumParameter(UCHAR Value, BOOLEAN *Tx, BOOLEAN *Rx
     }
 }
 
+NDIS_STATUS SampleOffloadSetEncapsulation(PNDIS_OID_REQUEST Request)
+{
+    struct _SET *Set = &Request->DATA.SET_INFORMATION;
+    const NDIS_OFFLOAD_ENCAPSULATION *E = Set->InformationBuffer;
+    if (Set->InformationBufferLength < NDIS_SIZEOF_OFFLOAD_ENCAPSULATION_REVISION_1) {
+        Set->BytesNeeded = NDIS_SIZEOF_OFFLOAD_ENCAPSULATION_REVISION_1;
+        return NDIS_STATUS_INVALID_LENGTH;
+    }
+    if (E->Header.Type != NDIS_OBJECT_TYPE_OFFLOAD_ENCAPSULATION ||
+        E->Header.Revision < NDIS_OFFLOAD_ENCAPSULATION_REVISION_1)
+        return NDIS_STATUS_INVALID_PARAMETER;
+    /* the page: success if any offload supports the type asked for, else INVALID_PARAMETER */
+    if ((E->IPv4.Enabled == NDIS_OFFLOAD_SET_ON && !(E->IPv4.EncapsulationType & NDIS_ENCAPSULATION_IEEE_802_3)) ||
+        (E->IPv6.Enabled == NDIS_OFFLOAD_SET_ON && !(E->IPv6.EncapsulationType & NDIS_ENCAPSULATION_IEEE_802_3)))
+        return NDIS_STATUS_INVALID_PARAMETER;
+    Set->BytesRead = NDIS_SIZEOF_OFFLOAD_ENCAPSULATION_REVISION_1;
+    return NDIS_STATUS_SUCCESS;
+}
+
 NDIS_STATUS SampleOffloadSetParameters(PSAMPLE_ADAPTER Adapter, PNDIS_OID_REQUEST Request)
 {
     struct _SET *Set = &Request->DATA.SET_INFORMATION;

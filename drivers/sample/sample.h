@@ -143,6 +143,8 @@ typedef struct _SAMPLE_FRAME {
 VOID SampleOffloadDefaults(PSAMPLE_OFFLOAD_STATE On); /* everything on */
 NDIS_STATUS SampleOffloadInitialize(PSAMPLE_ADAPTER Adapter);
 NDIS_STATUS SampleOffloadSetParameters(PSAMPLE_ADAPTER Adapter, PNDIS_OID_REQUEST Request);
+/* OID_OFFLOAD_ENCAPSULATION: the sample's offloads are 802.3 ones, on from the start. */
+NDIS_STATUS SampleOffloadSetEncapsulation(PNDIS_OID_REQUEST Request);
 /* Reads a send's LSO and checksum requests into Frame; FALSE when it asks for what is off. */
 BOOLEAN SampleOffloadRead(PNET_BUFFER_LIST Nbl, const SAMPLE_OFFLOAD_STATE *On, PSAMPLE_FRAME Frame);
 /* Fills in the checksums the sender asked for, in the receiver's copy Data. */

@@ -45,9 +45,13 @@ struct edge_bring_up {
     bool ip;                   /* it said NdisMediumIP: the TAP edge makes a TUN interface */
     NDIS_STATUS mac_status;    /* querying OID_802_3_CURRENT_ADDRESS; success when not Ethernet */
     UCHAR mac[6];              /* the adapter's current address (zero when not Ethernet) */
+    NDIS_STATUS encapsulation_status; /* setting OID_OFFLOAD_ENCAPSULATION (802.3, both IP
+                                       * versions) when the adapter advertises task offloads;
+                                       * 0 when not tried */
 };
 /* What a protocol does after binding a restarted adapter: sets `filter` as the packet filter,
- * asks the medium and, for 802.3, learns the current MAC address. */
+ * asks the medium and, for 802.3, learns the current MAC address and turns the adapter's task
+ * offloads on (OID_OFFLOAD_ENCAPSULATION), as TCP/IP does before it uses any. */
 OPENNDIS_API void edge_bring_up(struct ndis_adapter *adapter, ULONG filter, struct edge_bring_up *out);
 
 /* hw_assist.c: what the adapter advertises, set up as a protocol does after bring-up: a VM

@@ -44,6 +44,7 @@ struct edge_tap {
     unsigned mcast_count;
     bool ip; /* a TUN interface for an NdisMediumIP adapter */
     bool vnet; /* each frame read and written starts with a struct virtio_net_hdr */
+    bool encapsulated; /* under `lock`: the offloads were on when `offload` was read */
     ULONG mtu;
     struct edge_offload offload; /* under `lock`: what the adapter takes now */
     int fd;
@@ -196,13 +197,14 @@ static void edge_tap_carrier(struct edge_tap *t, NDIS_MEDIA_CONNECT_STATE state)
 #endif
 }
 
-/* What the adapter's offloads take now (none when it set no offload attributes). */
-static struct edge_offload edge_tap_current_offloads(struct ndis_adapter *adapter)
+/* What the adapter's offloads take now (none when it set no offload attributes); with
+ * `in_use`, none either until they were turned on (OID_OFFLOAD_ENCAPSULATION). */
+static struct edge_offload edge_tap_current_offloads(struct ndis_adapter *adapter, bool in_use)
 {
     NDIS_OFFLOAD current;
     struct edge_offload o;
     memset(&o, 0, sizeof o);
-    if (ndis_adapter_offload(adapter, &current))
+    if (ndis_adapter_offload(adapter, &current) && (!in_use || ndis_adapter_offload_encapsulated(adapter)))
         edge_offload_from_ndis(&current, &o);
     return o;
 }
@@ -210,9 +212,10 @@ static struct edge_offload edge_tap_current_offloads(struct ndis_adapter *adapte
 /* Asks Linux for what the adapter's offloads take now (an interface with virtio-net headers). */
 static void edge_tap_offloads(struct edge_tap *t, struct ndis_adapter *adapter)
 {
-    struct edge_offload o = edge_tap_current_offloads(adapter);
+    struct edge_offload o = edge_tap_current_offloads(adapter, true);
     pthread_mutex_lock(&t->lock);
     t->offload = o;
+    t->encapsulated = ndis_adapter_offload_encapsulated(adapter);
     pthread_mutex_unlock(&t->lock);
     if (t->vnet)
         ioctl(t->fd, TUNSETOFFLOAD, (unsigned long)edge_offload_tun_flags(&o));
@@ -457,8 +460,11 @@ struct edge_tap *edge_tap_open(struct ndis_adapter *adapter, const char *name, c
     t->ip = adapter->general.MediaType == NdisMediumIP;
     t->mtu = adapter->general.MtuSize;
     pthread_mutex_unlock(&adapter->lock);
-    t->offload = edge_tap_current_offloads(adapter);
-    t->vnet = edge_offload_tun_flags(&t->offload) != 0 || t->offload.rx_any;
+    /* headers if the adapter advertises offloads; using them waits until they are turned on */
+    struct edge_offload advertised = edge_tap_current_offloads(adapter, false);
+    t->vnet = edge_offload_tun_flags(&advertised) != 0 || advertised.rx_any;
+    t->offload = edge_tap_current_offloads(adapter, true);
+    t->encapsulated = ndis_adapter_offload_encapsulated(adapter);
     struct ifreq ifr;
     memset(&ifr, 0, sizeof ifr);
     ifr.ifr_flags = (t->ip ? IFF_TUN : IFF_TAP) | IFF_NO_PI | (t->vnet ? IFF_VNET_HDR : 0);
@@ -539,7 +545,10 @@ ULONG edge_tap_sync_filter(struct edge_tap *t)
     pthread_mutex_lock(&t->lock);
     struct ndis_adapter *adapter = t->adapter;
     ULONG current = t->filter;
+    bool encapsulated = t->encapsulated;
     pthread_mutex_unlock(&t->lock);
+    if (adapter != NULL && ndis_adapter_offload_encapsulated(adapter) != encapsulated)
+        edge_tap_offloads(t, adapter); /* a protocol turned the offloads on (or off) */
     if (ifindex == 0 || adapter == NULL || t->ip)
         return current; /* moved to another namespace, or halted, or IP: keep what was set */
     int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);

@@ -209,6 +209,7 @@ struct ndis_adapter {
     _Atomic unsigned rx_advertised;      /* receive checksum offloads and RSC advertised (offload.c) */
     _Atomic unsigned rx_enabled;         /* ... and of those, turned on now */
     bool has_offload;                    /* offload attributes set: offload_current is known */
+    bool offload_encapsulated;           /* under `lock`: an OID_OFFLOAD_ENCAPSULATION set turned them on */
     NDIS_OFFLOAD offload_current;        /* under `lock`: the default, then each CURRENT_CONFIG status */
     bool has_registration, has_general;
     NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES registration;
@@ -334,6 +335,12 @@ void ndis_offload_status(struct ndis_adapter *a, const NDIS_STATUS_INDICATION *i
 /* The task offloads turned on now (the defaults, then what the miniport indicated): false
  * when the adapter set no offload attributes. For edges. */
 OPENNDIS_API bool ndis_adapter_offload(struct ndis_adapter *adapter, NDIS_OFFLOAD *current);
+/* Whether a protocol's OID_OFFLOAD_ENCAPSULATION set succeeded with IPv4 or IPv6 on: until
+ * then a protocol must not use the offloads (the OID's page). For edges. */
+OPENNDIS_API bool ndis_adapter_offload_encapsulated(struct ndis_adapter *adapter);
+/* After an OID request: records what an OID_OFFLOAD_ENCAPSULATION set did. */
+void ndis_offload_after_oid(struct ndis_adapter *a, NDIS_REQUEST_TYPE type, NDIS_OID oid, const void *buffer,
+                            ULONG length, NDIS_STATUS status);
 /* An NDIS_STATUS_RECEIVE_QUEUE_STATE indication must name a queue NDIS allocated. */
 void ndis_hw_assist_check_queue_state(struct ndis_adapter *a, const NDIS_STATUS_INDICATION *ind, const char *fn,
                                       const void *site);

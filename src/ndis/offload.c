@@ -147,6 +147,26 @@ bool ndis_adapter_offload(struct ndis_adapter *a, NDIS_OFFLOAD *current)
     return known;
 }
 
+bool ndis_adapter_offload_encapsulated(struct ndis_adapter *a)
+{
+    ndis_adapter_lock(a);
+    bool on = a->has_offload && a->offload_encapsulated;
+    ndis_adapter_unlock(a);
+    return on;
+}
+
+void ndis_offload_after_oid(struct ndis_adapter *a, NDIS_REQUEST_TYPE type, NDIS_OID oid, const void *buffer,
+                            ULONG length, NDIS_STATUS status)
+{
+    if (type != NdisRequestSetInformation || oid != OID_OFFLOAD_ENCAPSULATION || status != NDIS_STATUS_SUCCESS ||
+        buffer == NULL || length < NDIS_SIZEOF_OFFLOAD_ENCAPSULATION_REVISION_1)
+        return;
+    const NDIS_OFFLOAD_ENCAPSULATION *e = buffer;
+    ndis_adapter_lock(a);
+    a->offload_encapsulated = e->IPv4.Enabled == NDIS_OFFLOAD_SET_ON || e->IPv6.Enabled == NDIS_OFFLOAD_SET_ON;
+    ndis_adapter_unlock(a);
+}
+
 /* The first bytes of the NET_BUFFER's data if its current MDL holds `need` of them. */
 static const UCHAR *ndis_offload_peek(PNET_BUFFER nb, ULONG need)
 {

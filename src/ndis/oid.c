@@ -210,6 +210,8 @@ NDIS_STATUS ndis_adapter_oid_path(struct ndis_adapter *a, enum ndis_oid_path pat
     ndis_oid_check_result(a, r, st, (const void *)handler, role);
     if (!keep)
         ndis_hw_assist_after_oid(a, type, oid, buffer, length, st);
+    if (!keep)
+        ndis_offload_after_oid(a, type, oid, buffer, length, st);
     if (bytes_done)
         *bytes_done = type == NdisRequestSetInformation ? r->DATA.SET_INFORMATION.BytesRead
                       : type == NdisRequestMethod        ? r->DATA.METHOD_INFORMATION.BytesWritten

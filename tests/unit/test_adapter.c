@@ -298,6 +298,34 @@ static void test_oids(void **state)
     assert_int_equal(vf_violation_count(), 0);
 }
 
+/* OID_OFFLOAD_ENCAPSULATION: bring-up turns the sample's offloads on, as TCP/IP would; NDIS
+ * records it for the edges, a refused set changes nothing, and SET_OFF turns them off. */
+static void test_offload_encapsulation(void **state)
+{
+    (void)state;
+    struct rig r;
+    rig_up(&r);
+    struct ndis_adapter *a = r.adapter[0];
+    assert_true(ndis_adapter_offload_encapsulated(a));
+    NDIS_OFFLOAD_ENCAPSULATION e;
+    memset(&e, 0, sizeof e);
+    e.Header.Type = NDIS_OBJECT_TYPE_OFFLOAD_ENCAPSULATION;
+    e.Header.Revision = NDIS_OFFLOAD_ENCAPSULATION_REVISION_1;
+    e.Header.Size = NDIS_SIZEOF_OFFLOAD_ENCAPSULATION_REVISION_1;
+    e.IPv4.Enabled = e.IPv6.Enabled = NDIS_OFFLOAD_SET_OFF;
+    ULONG done = 0, needed = 0;
+    e.Header.Type = NDIS_OBJECT_TYPE_DEFAULT; /* refused: still on */
+    assert_int_equal(ndis_adapter_oid(a, NdisRequestSetInformation, OID_OFFLOAD_ENCAPSULATION, &e, sizeof e, &done,
+                                      &needed), NDIS_STATUS_INVALID_PARAMETER);
+    assert_true(ndis_adapter_offload_encapsulated(a));
+    e.Header.Type = NDIS_OBJECT_TYPE_OFFLOAD_ENCAPSULATION;
+    assert_int_equal(ndis_adapter_oid(a, NdisRequestSetInformation, OID_OFFLOAD_ENCAPSULATION, &e, sizeof e, &done,
+                                      &needed), NDIS_STATUS_SUCCESS);
+    assert_false(ndis_adapter_offload_encapsulated(a));
+    rig_down(&r);
+    assert_int_equal(vf_violation_count(), 0);
+}
+
 /* OID_TCP_OFFLOAD_PARAMETERS: the sample turns off what it is told and indicates its new
  * configuration, which becomes the adapter's current one (what the TAP edge asks Linux for). */
 static void test_offload_parameters(void **state)
@@ -539,6 +567,7 @@ int main(void)
         cmocka_unit_test(test_multi_nb_mdl_chains),
         cmocka_unit_test(test_oids),
         cmocka_unit_test(test_offload_parameters),
+        cmocka_unit_test(test_offload_encapsulation),
         cmocka_unit_test(test_state_machine),
         cmocka_unit_test(test_unload_halts_adapters),
         cmocka_unit_test(test_initialize_failures_clean),
