@@ -120,7 +120,8 @@ size_t edge_offload_to_linux(PNET_BUFFER_LIST nbl, UCHAR *head, size_t head_len,
     csum.Value = NET_BUFFER_LIST_INFO(nbl, TcpIpChecksumNetBufferListInfo);
     unsigned segments = NET_BUFFER_LIST_COALESCED_SEG_COUNT(nbl);
     bool validated = csum.Value != NULL && (csum.Receive.TcpChecksumSucceeded || csum.Receive.UdpChecksumSucceeded);
-    if (!validated && segments == 0 && len <= l3 + mtu)
+    bool ip_invalid = csum.Value != NULL && csum.Receive.IpChecksumValueInvalid;
+    if (!validated && !ip_invalid && segments == 0 && len <= l3 + mtu)
         return 0;
     struct inet_ip ip = { 0 };
     if (!inet_parse_ip(head, head_len, l3, &ip))
@@ -138,6 +139,11 @@ size_t edge_offload_to_linux(PNET_BUFFER_LIST nbl, UCHAR *head, size_t head_len,
         hdr->csum_start = (uint16_t)l4;
         hdr->csum_offset = tcp ? 16 : 6;
         patched = field + 2;
+    }
+    if (ip.v4 && ip_invalid) {
+        /* a coalesced segment's IP header sum need not be right (RSC), and Linux checks it */
+        inet_ipv4_checksum(head, l3, ip.ihl);
+        patched = patched > l3 + ip.ihl ? patched : l3 + ip.ihl;
     }
     if (!tcp || (segments == 0 && len <= l3 + mtu))
         return patched;

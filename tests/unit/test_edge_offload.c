@@ -185,6 +185,28 @@ static void test_to_linux(void **state)
     uint16_t field = (uint16_t)(f[L4 + 16] << 8 | f[L4 + 17]);
     assert_int_equal(field, sum16(sum16(0, f + L3 + 12, 8) + 6 + (uint32_t)(len - L4), NULL, 0));
 
+    /* RSC may leave the IP header's sum wrong (IpChecksumValueInvalid, as NetKVM marks a
+     * host's coalesced segment): the edge puts the right one in, since Linux checks it */
+    len = make_segment(f, PAYLOAD, 0x10);
+    f[L3 + 10] = f[L3 + 11] = 0;
+    csum.Value = NULL;
+    csum.Receive.TcpChecksumSucceeded = 1;
+    csum.Receive.IpChecksumValueInvalid = 1;
+    NET_BUFFER_LIST_INFO(&nbl, TcpIpChecksumNetBufferListInfo) = csum.Value;
+    memcpy(head, f, sizeof head);
+    patched = edge_offload_to_linux(&nbl, head, sizeof head, len, L3, 1500, &h);
+    assert_true(patched >= L4);
+    assert_int_equal(sum16(0, head + L3, L4 - L3), 0xffff); /* a header that sums to all ones */
+    csum.Receive.TcpChecksumSucceeded = 0; /* only the IP header wrong, within the MTU */
+    NET_BUFFER_LIST_INFO(&nbl, TcpIpChecksumNetBufferListInfo) = csum.Value;
+    NET_BUFFER_LIST_COALESCED_SEG_COUNT(&nbl) = 0;
+    len = make_segment(f, 1000, 0x10);
+    f[L3 + 10] = f[L3 + 11] = 0;
+    memcpy(head, f, sizeof head);
+    assert_int_equal(edge_offload_to_linux(&nbl, head, sizeof head, len, L3, 1500, &h), L4);
+    assert_int_equal(sum16(0, head + L3, L4 - L3), 0xffff);
+    assert_int_equal(h.flags, 0);
+
     /* nothing validated, nothing coalesced, within the MTU: no header to speak of */
     memset(&nbl, 0, sizeof nbl);
     len = make_segment(f, 1000, 0x10);
