@@ -9,8 +9,12 @@
  *   0x1000 ISR status (a read clears it)   0x2000 the MAC, link status, 1 queue pair
  *   0x3000 + 4 q  queue q's notification
  * Features offered: VERSION_1, MAC, STATUS, MRG_RXBUF, the control queue (CTRL_VQ with CTRL_RX,
- * CTRL_VLAN and CTRL_MAC_ADDR), and of the rings (virtqueue.c) EVENT_IDX, INDIRECT_DESC and
- * RING_PACKED. With VERSION_1 or MRG_RXBUF the net header is 12 bytes.
+ * CTRL_VLAN and CTRL_MAC_ADDR), the offloads (CSUM and HOST_TSO4/6: the driver may send partial
+ * checksums and TCP segments of up to 64 KiB; GUEST_CSUM and GUEST_TSO4/6: it takes them),
+ * and of the rings (virtqueue.c) EVENT_IDX, INDIRECT_DESC and RING_PACKED. With VERSION_1 or
+ * MRG_RXBUF the net header is 12 bytes. A segment or partial checksum travels the wire with
+ * the frame, and each receiving device gives it to its driver as that driver can take it:
+ * whole, or cut into MSS-sized frames, or with the checksum finished (common/inet.h).
  *
  * Legacy: BAR0 is 32 I/O ports:
  *   0x00 host features (low half)   0x04 guest features   0x08 the selected queue's page
@@ -47,6 +51,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/inet.h"
 #include "devices.h"
 #include "virtqueue.h"
 
@@ -64,6 +69,12 @@
 #define VNET_FRAME_MAX 65550u
 #define VNET_WAITING_MAX 1024u
 
+#define VNET_F_CSUM (1u << 0)       /* the device finishes partial checksums */
+#define VNET_F_GUEST_CSUM (1u << 1) /* the driver takes partial checksums */
+#define VNET_F_GUEST_TSO4 (1u << 7) /* the driver takes TCP segments whole */
+#define VNET_F_GUEST_TSO6 (1u << 8)
+#define VNET_F_HOST_TSO4 (1u << 11) /* the device cuts TCP segments */
+#define VNET_F_HOST_TSO6 (1u << 12)
 #define VNET_F_MAC (1u << 5)
 #define VNET_F_STATUS (1u << 16)
 #define VNET_F_VERSION_1 (1ull << 32)
@@ -74,13 +85,21 @@
 #define VNET_F_MRG_RXBUF (1u << 15)
 #define VNET_F_EVENT_IDX VQ_F_EVENT_IDX
 #define VNET_FEATURES                                                                                 \
-    (VNET_F_MAC | VNET_F_MRG_RXBUF | VNET_F_STATUS | VNET_F_CTRL_VQ | VNET_F_CTRL_RX | VNET_F_CTRL_VLAN | \
+    (VNET_F_CSUM | VNET_F_GUEST_CSUM | VNET_F_GUEST_TSO4 | VNET_F_GUEST_TSO6 | VNET_F_HOST_TSO4 |                  \
+     VNET_F_HOST_TSO6 | VNET_F_MAC | VNET_F_MRG_RXBUF | VNET_F_STATUS | VNET_F_CTRL_VQ | VNET_F_CTRL_RX | VNET_F_CTRL_VLAN | \
      VNET_F_CTRL_MAC_ADDR | VNET_F_EVENT_IDX | VNET_F_VERSION_1 | VQ_F_INDIRECT_DESC | VQ_F_RING_PACKED)
 #define VNET_CTRL_MAX 4096u /* a command's readable bytes: a MAC table of some 680 addresses */
 #define VNET_STATUS_DRIVER_OK 4u
 #define VNET_STATUS_FEATURES_OK 8u
 #define VNET_STATUS_NEEDS_RESET 0x40u
 #define VNET_S_LINK_UP 1u
+#define VNET_HDR_F_NEEDS_CSUM 1u
+#define VNET_HDR_F_DATA_VALID 2u
+#define VNET_GSO_NONE 0u
+#define VNET_GSO_TCPV4 1u
+#define VNET_GSO_TCPV6 4u
+#define VNET_ETH_HEADER 14u
+#define VNET_ETH_VLAN 0x8100u
 
 enum { VNET_RX, VNET_TX, VNET_CTRL, VNET_QUEUES };
 
@@ -89,8 +108,16 @@ enum { VNET_CTRL_RX, VNET_CTRL_MAC, VNET_CTRL_VLAN, VNET_CTRL_ANNOUNCE, VNET_CTR
 enum { VNET_CTRL_OK, VNET_CTRL_ERR };
 
 
+/* What the net header says of a frame (virtio 1.x, 5.1.6): a checksum still to be filled in
+ * from csum_start, and a TCP segment of gso_size pieces; it travels with the frame. */
+struct vnet_offload {
+    uint8_t flags, gso_type;
+    uint16_t hdr_len, gso_size, csum_start, csum_offset;
+};
+
 struct vnet_frame {
     struct vnet_frame *next;
+    struct vnet_offload offload;
     uint32_t length;
     uint8_t data[];
 };
@@ -322,10 +349,15 @@ static uint16_t vnet_buffers_for(struct vnet *v, struct virtqueue *q, const stru
 /* Puts a frame into the next receive buffer, or with MRG_RXBUF into as many as it takes
  * (num_buffers in the first one's header says how many); false when too few are posted.
  * Lock held; *interrupt says whether the driver wants one. */
-static bool vnet_fill(struct vnet *v, const uint8_t *frame, uint32_t length, bool *interrupt)
+static bool vnet_fill(struct vnet *v, const struct vnet_offload *o, const uint8_t *frame, uint32_t length,
+                      bool *interrupt)
 {
     struct virtqueue *q = &v->q[VNET_RX];
-    uint8_t header[VNET_HEADER_MAX] = { [10] = 1 }; /* no offloads; num_buffers 1 */
+    uint8_t header[VNET_HEADER_MAX] = { o->flags, o->gso_type, [10] = 1 }; /* num_buffers 1 */
+    memcpy(header + 2, &o->hdr_len, 2);
+    memcpy(header + 4, &o->gso_size, 2);
+    memcpy(header + 6, &o->csum_start, 2);
+    memcpy(header + 8, &o->csum_offset, 2);
     const struct vnet_packet p = { header, frame, vnet_header(v), vnet_header(v) + length };
     if (!vnet_working(v))
         return false;
@@ -357,7 +389,7 @@ static bool vnet_fill(struct vnet *v, const uint8_t *frame, uint32_t length, boo
 static bool vnet_drain(struct vnet *v, bool *interrupt)
 {
     bool any = false;
-    while (v->waiting != NULL && vnet_fill(v, v->waiting->data, v->waiting->length, interrupt)) {
+    while (v->waiting != NULL && vnet_fill(v, &v->waiting->offload, v->waiting->data, v->waiting->length, interrupt)) {
         struct vnet_frame *f = v->waiting;
         v->waiting = f->next;
         if (v->waiting == NULL)
@@ -370,7 +402,8 @@ static bool vnet_drain(struct vnet *v, bool *interrupt)
     return any;
 }
 
-static void vnet_receive(struct vnet *v, const uint8_t *frame, uint32_t length)
+/* One frame into the device's receive queue, or to wait for a buffer. */
+static void vnet_deliver(struct vnet *v, const struct vnet_offload *o, const uint8_t *frame, uint32_t length)
 {
     bool interrupt = false;
     pthread_mutex_lock(&v->lock);
@@ -379,11 +412,12 @@ static void vnet_receive(struct vnet *v, const uint8_t *frame, uint32_t length)
         pthread_mutex_unlock(&v->lock);
         return;
     }
-    bool filled = v->waiting == NULL && vnet_fill(v, frame, length, &interrupt);
+    bool filled = v->waiting == NULL && vnet_fill(v, o, frame, length, &interrupt);
     if (!filled) {
         struct vnet_frame *f = malloc(sizeof *f + length);
         if (f != NULL) {
             f->next = NULL;
+            f->offload = *o;
             f->length = length;
             memcpy(f->data, frame, length);
             *v->waiting_tail = f;
@@ -402,9 +436,55 @@ static void vnet_receive(struct vnet *v, const uint8_t *frame, uint32_t length)
         vnet_raise(bus, vector);
 }
 
+struct vnet_segments {
+    struct vnet *to;
+    struct vnet_offload offload;
+};
+
+static bool vnet_deliver_segment(void *context, const uint8_t *frame, size_t length)
+{
+    struct vnet_segments *s = context;
+    vnet_deliver(s->to, &s->offload, frame, (uint32_t)length);
+    return true;
+}
+
+/* A frame for `v` as its driver can take it, as a host's virtio backend does: a TCP segment
+ * the driver does not take whole (GUEST_TSO4/6) is cut here, and a partial checksum it does
+ * not take (GUEST_CSUM) is finished here; what the device computed is marked DATA_VALID for a
+ * driver that took GUEST_CSUM. */
+static void vnet_receive(struct vnet *v, const struct vnet_offload *o, const uint8_t *frame, uint32_t length)
+{
+    pthread_mutex_lock(&v->lock);
+    uint64_t features = v->guest_features;
+    pthread_mutex_unlock(&v->lock);
+    const struct vnet_offload computed = { .flags = features & VNET_F_GUEST_CSUM ? VNET_HDR_F_DATA_VALID : 0 };
+    uint64_t whole = o->gso_type == VNET_GSO_TCPV4 ? VNET_F_GUEST_TSO4 : VNET_F_GUEST_TSO6;
+    if (o->gso_type != VNET_GSO_NONE && !(features & whole)) {
+        struct vnet_segments s = { v, computed };
+        size_t l3 = length >= VNET_ETH_HEADER && inet_get16(frame + 12) == VNET_ETH_VLAN ? VNET_ETH_HEADER + 4
+                                                                                      : VNET_ETH_HEADER;
+        if (!inet_segment_tcp(frame, length, l3, o->csum_start, o->gso_size, vnet_deliver_segment, &s))
+            atomic_fetch_add(&v->rx_dropped, 1); /* checked at transmit: only headers that lie */
+        return;
+    }
+    if ((o->flags & VNET_HDR_F_NEEDS_CSUM) && !(features & VNET_F_GUEST_CSUM)) {
+        uint8_t *copy = malloc(length); /* other receivers may take the frame as it is */
+        if (copy == NULL) {
+            atomic_fetch_add(&v->rx_dropped, 1);
+            return;
+        }
+        memcpy(copy, frame, length);
+        inet_finish_checksum(copy, length, o->csum_start, o->csum_offset, o->csum_offset == 6);
+        vnet_deliver(v, &computed, copy, length);
+        free(copy);
+        return;
+    }
+    vnet_deliver(v, o, frame, length);
+}
+
 /* As a switch forwards: a unicast frame to the device with that address when there is one,
  * anything else to every other device. */
-static void vnet_wire_send(struct vnet *from, const uint8_t *frame, uint32_t length)
+static void vnet_wire_send(struct vnet *from, const struct vnet_offload *o, const uint8_t *frame, uint32_t length)
 {
     pthread_mutex_lock(&vnet_wire_lock);
     struct vnet *only = NULL;
@@ -413,8 +493,35 @@ static void vnet_wire_send(struct vnet *from, const uint8_t *frame, uint32_t len
             only = to;
     for (struct vnet *to = vnet_wire; to != NULL; to = to->next)
         if (to != from && to->bus != NULL && (only == NULL || to == only))
-            vnet_receive(to, frame, length);
+            vnet_receive(to, o, frame, length);
     pthread_mutex_unlock(&vnet_wire_lock);
+}
+
+/* The net header in front of a transmitted frame (`length` bytes after it), checked
+ * against what the driver negotiated: a partial checksum needs CSUM and must lie inside the
+ * frame; a TCP segment needs HOST_TSO4 or HOST_TSO6, a partial checksum and an MSS, and is
+ * cut or passed on whole at the receiver. */
+static bool vnet_offload_taken(uint64_t features, const uint8_t *header, uint32_t length, struct vnet_offload *o)
+{
+    o->flags = header[0] & VNET_HDR_F_NEEDS_CSUM;
+    o->gso_type = header[1];
+    memcpy(&o->hdr_len, header + 2, 2);
+    memcpy(&o->gso_size, header + 4, 2);
+    memcpy(&o->csum_start, header + 6, 2);
+    memcpy(&o->csum_offset, header + 8, 2);
+    if (o->flags & VNET_HDR_F_NEEDS_CSUM) {
+        if (!(features & VNET_F_CSUM) || o->csum_start >= length || (uint32_t)o->csum_start + o->csum_offset + 2 > length)
+            return false;
+    } else {
+        o->csum_start = o->csum_offset = 0;
+    }
+    if (o->gso_type == VNET_GSO_NONE) {
+        o->hdr_len = o->gso_size = 0;
+        return true;
+    }
+    uint64_t needs = o->gso_type == VNET_GSO_TCPV4 ? VNET_F_HOST_TSO4 : o->gso_type == VNET_GSO_TCPV6 ? VNET_F_HOST_TSO6 : 0;
+    return needs != 0 && (features & needs) && (o->flags & VNET_HDR_F_NEEDS_CSUM) && o->gso_size != 0 &&
+           o->csum_offset == 16;
 }
 
 /* The driver notified the transmit queue: every chain it made available goes on the wire. */
@@ -439,6 +546,7 @@ static void vnet_transmit(struct vnet *v)
             return;
         }
         uint32_t got = 0, hlen = vnet_header(v);
+        uint64_t features = v->guest_features;
         bool ok = true;
         struct vq_desc d;
         int more;
@@ -455,9 +563,10 @@ static void vnet_transmit(struct vnet *v)
         uint16_t vector = q->vector;
         ok &= !v->link_down; /* sent into a dead link: used, and lost */
         pthread_mutex_unlock(&v->lock);
-        if (ok && got > hlen) {
+        struct vnet_offload offload;
+        if (ok && got > hlen && vnet_offload_taken(features, frame, got - hlen, &offload)) {
             atomic_fetch_add(&v->tx_frames, 1);
-            vnet_wire_send(v, frame + hlen, got - hlen);
+            vnet_wire_send(v, &offload, frame + hlen, got - hlen);
         } else {
             atomic_fetch_add(&v->bad_chains, 1);
         }
@@ -542,8 +651,10 @@ static void vnet_set_status(struct vnet *v, uint8_t status)
     }
     if ((status & VNET_STATUS_FEATURES_OK) &&
         ((v->guest_features & ~VNET_FEATURES) != 0 ||
-         (v->guest_features & (VQ_F_RING_PACKED | VNET_F_VERSION_1)) == VQ_F_RING_PACKED))
-        status &= (uint8_t)~VNET_STATUS_FEATURES_OK; /* unoffered, or packed rings without virtio 1 */
+         (v->guest_features & (VQ_F_RING_PACKED | VNET_F_VERSION_1)) == VQ_F_RING_PACKED ||
+         ((v->guest_features & (VNET_F_HOST_TSO4 | VNET_F_HOST_TSO6)) && !(v->guest_features & VNET_F_CSUM)) ||
+         ((v->guest_features & (VNET_F_GUEST_TSO4 | VNET_F_GUEST_TSO6)) && !(v->guest_features & VNET_F_GUEST_CSUM))))
+        status &= (uint8_t)~VNET_STATUS_FEATURES_OK; /* unoffered, or without what they need (5.1.3.1) */
     bool live = (status & VNET_STATUS_DRIVER_OK) && !(v->status & VNET_STATUS_DRIVER_OK);
     v->status = status;
     for (unsigned i = 0; live && i < VNET_QUEUES; i++) /* from now on the rings are the device's */
@@ -896,5 +1007,6 @@ const struct openndis_device_model openndis_device_virtio_net = {
     .faults = vnet_faults,
     .fault = vnet_fault,
     .summary = "virtio-net, transitional (modern and legacy PCI transport): MAC and link status, one queue "
-               "pair, MSI-X, frames to the other virtio-net devices (options: mac=XX:XX:XX:XX:XX:XX, msix=N)",
+               "pair, MSI-X, split and packed rings, checksum and TSO offloads, frames to the other virtio-net "
+               "devices (options: mac=XX:XX:XX:XX:XX:XX, msix=N)",
 };

@@ -1,0 +1,360 @@
+/* The virtio-net model (src/devices/virtio_net.c) alone, driven through its modern registers
+ * by a few lines of driver in this file, over a fake bus: two devices on the model's wire,
+ * and what arrives at one for what the other sends under each offload the two negotiated
+ * (checksums finished or passed on, TCP segments cut or passed whole, mergeable buffers), and
+ * the headers a device must refuse. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "common/inet.h"
+#include "devices/devices.h"
+
+#define MEMORY (1u << 20)
+#define BAR 4
+#define QSIZE 8u
+#define F_CSUM (1ull << 0)
+#define F_GUEST_CSUM (1ull << 1)
+#define F_GUEST_TSO4 (1ull << 7)
+#define F_HOST_TSO4 (1ull << 11)
+#define F_MAC (1ull << 5)
+#define F_MRG_RXBUF (1ull << 15)
+#define F_VERSION_1 (1ull << 32)
+#define HDR 12u
+#define L3 14u
+#define L4 34u
+#define THL 20u
+
+static uint8_t memory[MEMORY];
+static char bus_a, bus_b; /* two fake buses: only their addresses matter */
+static unsigned interrupts;
+
+bool openndis_device_dma_read(struct openndis_device *bus, uint64_t address, void *to, size_t length)
+{
+    (void)bus;
+    if (address > MEMORY || length > MEMORY - address)
+        return false;
+    memcpy(to, memory + address, length);
+    return true;
+}
+
+bool openndis_device_dma_write(struct openndis_device *bus, uint64_t address, const void *from, size_t length)
+{
+    (void)bus;
+    if (address > MEMORY || length > MEMORY - address)
+        return false;
+    memcpy(memory + address, from, length);
+    return true;
+}
+
+bool openndis_device_dma_hold(struct openndis_device *bus, uint64_t address, size_t length)
+{
+    (void)bus, (void)address, (void)length;
+    return true;
+}
+
+void openndis_device_dma_release(struct openndis_device *bus, uint64_t address)
+{
+    (void)bus, (void)address;
+}
+
+unsigned openndis_device_messages(struct openndis_device *bus)
+{
+    (void)bus;
+    return 0; /* the line */
+}
+
+bool openndis_device_interrupt(struct openndis_device *bus, unsigned message)
+{
+    (void)bus, (void)message;
+    interrupts++;
+    return true;
+}
+
+/* ---- a driver of a dozen lines: split rings of 8 at `base`, queue q at base + q * 0x1000 */
+struct drv {
+    void *dev;
+    uint32_t base;
+    uint16_t avail[2], used[2];
+};
+
+static const struct openndis_device_model *model = &openndis_device_virtio_net;
+
+static void reg(struct drv *d, uint32_t offset, unsigned width, uint32_t value)
+{
+    model->write(d->dev, BAR, offset, width, value);
+}
+
+static uint8_t status(struct drv *d)
+{
+    return (uint8_t)model->read(d->dev, BAR, 0x14, 1);
+}
+
+/* Negotiates `features`; false when the device refused them (FEATURES_OK did not stay). */
+static bool start(struct drv *d, uint64_t features)
+{
+    memset(memory + d->base, 0, 0x2000);
+    d->avail[0] = d->avail[1] = d->used[0] = d->used[1] = 0;
+    reg(d, 0x14, 1, 0);
+    reg(d, 0x14, 1, 3); /* ACKNOWLEDGE, DRIVER */
+    reg(d, 0x08, 4, 0), reg(d, 0x0C, 4, (uint32_t)features);
+    reg(d, 0x08, 4, 1), reg(d, 0x0C, 4, (uint32_t)(features >> 32));
+    reg(d, 0x14, 1, 3 | 8);
+    if (!(status(d) & 8))
+        return false;
+    for (uint16_t q = 0; q < 2; q++) {
+        uint32_t at = d->base + q * 0x1000u;
+        reg(d, 0x16, 2, q);
+        reg(d, 0x18, 2, QSIZE);
+        reg(d, 0x20, 4, at), reg(d, 0x24, 4, 0);
+        reg(d, 0x28, 4, at + 0x200), reg(d, 0x2C, 4, 0);
+        reg(d, 0x30, 4, at + 0x400), reg(d, 0x34, 4, 0);
+        reg(d, 0x1C, 2, 1);
+    }
+    reg(d, 0x14, 1, 3 | 8 | 4); /* DRIVER_OK */
+    return true;
+}
+
+/* Offers buffer `id` (one descriptor) on queue q; notifies. */
+static void offer(struct drv *d, uint16_t q, uint16_t id, uint32_t addr, uint32_t len, bool writable)
+{
+    uint32_t at = d->base + q * 0x1000u;
+    uint64_t a64 = addr;
+    uint16_t flags = writable ? 2 : 0, zero = 0;
+    memcpy(memory + at + 16 * id, &a64, 8);
+    memcpy(memory + at + 16 * id + 8, &len, 4);
+    memcpy(memory + at + 16 * id + 12, &flags, 2);
+    memcpy(memory + at + 16 * id + 14, &zero, 2);
+    memcpy(memory + at + 0x200 + 4 + 2 * (d->avail[q] % QSIZE), &id, 2);
+    d->avail[q]++;
+    memcpy(memory + at + 0x200 + 2, &d->avail[q], 2);
+    reg(d, 0x3000 + 4u * q, 2, q);
+}
+
+/* The next used element of queue q: its buffer ID and length. */
+static bool used(struct drv *d, uint16_t q, uint32_t *id, uint32_t *len)
+{
+    uint32_t at = d->base + q * 0x1000u + 0x400;
+    uint16_t idx;
+    memcpy(&idx, memory + at + 2, 2);
+    if (idx == d->used[q])
+        return false;
+    memcpy(id, memory + at + 4 + 8 * (d->used[q] % QSIZE), 4);
+    memcpy(len, memory + at + 8 + 8 * (d->used[q] % QSIZE), 4);
+    d->used[q]++;
+    return true;
+}
+
+static struct drv a, b;
+static uint8_t mac_b[6];
+
+static int setup(void **state)
+{
+    (void)state;
+    char err[128];
+    unsigned messages;
+    a.dev = model->create("", &messages, err, sizeof err);
+    b.dev = model->create("", &messages, err, sizeof err);
+    assert_non_null(a.dev);
+    assert_non_null(b.dev);
+    model->attached(a.dev, (struct openndis_device *)&bus_a);
+    model->attached(b.dev, (struct openndis_device *)&bus_b);
+    a.base = 0x10000, b.base = 0x20000;
+    for (int i = 0; i < 6; i++)
+        mac_b[i] = (uint8_t)model->read(b.dev, BAR, 0x2000 + (uint32_t)i, 1);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    model->attached(a.dev, NULL);
+    model->attached(b.dev, NULL);
+    model->destroy(a.dev);
+    model->destroy(b.dev);
+    return 0;
+}
+
+#define RX_AT 0x40000u /* B's receive buffers */
+#define TX_AT 0x80000u /* A's packet: net header, then the frame */
+
+/* A's packet to B: IPv4 TCP with `payload` bytes; the header asks for `flags` and `gso`
+ * (MSS `mss`). The TCP checksum field holds the pseudo-header's sum, as NEEDS_CSUM wants. */
+static uint32_t packet(uint8_t flags, uint8_t gso, uint16_t mss, uint32_t payload)
+{
+    uint8_t *h = memory + TX_AT, *f = h + HDR;
+    memset(h, 0, HDR + L4 + THL + payload);
+    uint16_t start = L4, offset = 16, hdr_len = L4 + THL;
+    h[0] = flags, h[1] = gso;
+    memcpy(h + 2, &hdr_len, 2), memcpy(h + 4, &mss, 2), memcpy(h + 6, &start, 2), memcpy(h + 8, &offset, 2);
+    memcpy(f, mac_b, 6);
+    f[6] = 0x02, f[11] = 0x01;
+    inet_put16(f + 12, 0x0800);
+    f[L3] = 0x45, f[L3 + 8] = 64, f[L3 + 9] = INET_PROTO_TCP;
+    inet_put16(f + L3 + 2, (uint16_t)(20 + THL + payload));
+    inet_put16(f + L3 + 4, 0x100);
+    f[L3 + 12] = 10, f[L3 + 15] = 1, f[L3 + 16] = 10, f[L3 + 19] = 2;
+    inet_ipv4_checksum(f, L3, 20);
+    inet_put16(f + L4, 5000), inet_put16(f + L4 + 2, 5201);
+    inet_put16(f + L4 + 4, 0x1234), inet_put16(f + L4 + 6, 0x5678);
+    f[L4 + 12] = THL / 4 << 4, f[L4 + 13] = 0x18; /* PSH ACK */
+    for (uint32_t i = 0; i < payload; i++)
+        f[L4 + THL + i] = (uint8_t)(i * 7);
+    inet_put16(f + L4 + 16, inet_fold(inet_pseudo_addresses(f, L3, true) + INET_PROTO_TCP + THL + payload));
+    return HDR + L4 + THL + payload;
+}
+
+static void send_from_a(uint32_t length)
+{
+    offer(&a, 1, 0, TX_AT, length, false);
+    uint32_t id, len;
+    assert_true(used(&a, 1, &id, &len)); /* transmitted (or refused): either way given back */
+}
+
+/* Posts `n` receive buffers of `size` bytes on B. */
+static void post(uint16_t n, uint32_t size)
+{
+    for (uint16_t i = 0; i < n; i++)
+        offer(&b, 0, i, RX_AT + i * size, size, true);
+}
+
+static bool tcp_ok(const uint8_t *f, uint32_t len)
+{
+    uint32_t sum = inet_pseudo_addresses(f, L3, true) + INET_PROTO_TCP + (len - L4);
+    return inet_fold(inet_sum(sum, f + L4, len - L4)) == 0xffff;
+}
+
+static void segments_for_a_plain_receiver(void **state)
+{
+    (void)state;
+    assert_true(start(&a, F_VERSION_1 | F_MAC | F_CSUM | F_HOST_TSO4));
+    assert_true(start(&b, F_VERSION_1 | F_MAC));
+    post(8, 2048);
+    send_from_a(packet(1, 1, 1000, 3500)); /* NEEDS_CSUM, TCPv4 GSO */
+    uint32_t id, len, seq = 0x12345678;
+    for (unsigned n = 0; n < 4; n++) {
+        uint32_t size = n < 3 ? 1000 : 500;
+        assert_true(used(&b, 0, &id, &len));
+        const uint8_t *h = memory + RX_AT + id * 2048, *f = h + HDR;
+        assert_int_equal(len, HDR + L4 + THL + size);
+        assert_int_equal(h[0], 0); /* no GUEST_CSUM: nothing to say */
+        assert_int_equal(h[1], 0);
+        assert_int_equal(inet_get16(f + L3 + 2), 20 + THL + size);
+        assert_int_equal(inet_fold(inet_sum(0, f + L3, 20)), 0xffff);
+        assert_true(tcp_ok(f, len - HDR));
+        assert_int_equal((uint32_t)inet_get16(f + L4 + 4) << 16 | inet_get16(f + L4 + 6), seq + 1000 * n);
+        assert_int_equal(f[L4 + 13], n < 3 ? 0x10 : 0x18); /* PSH on the last only */
+        assert_int_equal(f[L4 + THL + 5], (uint8_t)((1000 * n + 5) * 7));
+    }
+    assert_false(used(&b, 0, &id, &len));
+}
+
+static void segments_marked_valid(void **state)
+{
+    (void)state;
+    assert_true(start(&a, F_VERSION_1 | F_MAC | F_CSUM | F_HOST_TSO4));
+    assert_true(start(&b, F_VERSION_1 | F_MAC | F_GUEST_CSUM));
+    post(8, 2048);
+    send_from_a(packet(1, 1, 1400, 2000));
+    uint32_t id, len;
+    for (unsigned n = 0; n < 2; n++) {
+        assert_true(used(&b, 0, &id, &len));
+        assert_int_equal(memory[RX_AT + id * 2048], 2); /* DATA_VALID: the device computed it */
+        assert_true(tcp_ok(memory + RX_AT + id * 2048 + HDR, len - HDR));
+    }
+    assert_false(used(&b, 0, &id, &len));
+}
+
+static void whole_to_a_tso_receiver_across_buffers(void **state)
+{
+    (void)state;
+    assert_true(start(&a, F_VERSION_1 | F_MAC | F_CSUM | F_HOST_TSO4));
+    assert_true(start(&b, F_VERSION_1 | F_MAC | F_MRG_RXBUF | F_GUEST_CSUM | F_GUEST_TSO4));
+    post(8, 1024);
+    uint32_t total = packet(1, 1, 1000, 3500); /* 3586 bytes: four 1 KiB buffers */
+    send_from_a(total);
+    uint32_t id, len, got = 0;
+    uint8_t whole[4096];
+    for (unsigned n = 0; n < 4; n++) {
+        assert_true(used(&b, 0, &id, &len));
+        assert_int_equal(id, n);
+        memcpy(whole + got, memory + RX_AT + id * 1024, len);
+        got += len;
+    }
+    assert_false(used(&b, 0, &id, &len));
+    assert_int_equal(got, total);
+    assert_int_equal(whole[0], 1); /* NEEDS_CSUM, passed on */
+    assert_int_equal(whole[1], 1); /* TCPv4 */
+    assert_int_equal(whole[4] | whole[5] << 8, 1000);  /* gso_size */
+    assert_int_equal(whole[6] | whole[7] << 8, L4);    /* csum_start */
+    assert_int_equal(whole[8] | whole[9] << 8, 16);    /* csum_offset */
+    assert_int_equal(whole[10] | whole[11] << 8, 4);   /* num_buffers */
+    assert_memory_equal(whole + HDR, memory + TX_AT + HDR, total - HDR);
+}
+
+static void checksums_finished_or_passed_on(void **state)
+{
+    (void)state;
+    assert_true(start(&a, F_VERSION_1 | F_MAC | F_CSUM));
+    assert_true(start(&b, F_VERSION_1 | F_MAC));
+    post(2, 2048);
+    uint32_t length = packet(1, 0, 0, 300), id, len;
+    send_from_a(length);
+    assert_true(used(&b, 0, &id, &len));
+    assert_int_equal(len, length);
+    assert_int_equal(memory[RX_AT + id * 2048], 0);
+    assert_true(tcp_ok(memory + RX_AT + id * 2048 + HDR, len - HDR)); /* finished by the device */
+    assert_false(tcp_ok(memory + TX_AT + HDR, length - HDR));         /* the sender's copy untouched */
+
+    assert_true(start(&b, F_VERSION_1 | F_MAC | F_GUEST_CSUM));
+    post(2, 2048);
+    send_from_a(length);
+    assert_true(used(&b, 0, &id, &len));
+    assert_int_equal(memory[RX_AT + id * 2048], 1); /* NEEDS_CSUM, for the driver to finish */
+    assert_memory_equal(memory + RX_AT + id * 2048 + HDR, memory + TX_AT + HDR, length - HDR);
+}
+
+static void refused_headers_and_features(void **state)
+{
+    (void)state;
+    /* TSO needs CSUM, GUEST_TSO4 needs GUEST_CSUM (5.1.3.1) */
+    assert_false(start(&a, F_VERSION_1 | F_MAC | F_HOST_TSO4));
+    assert_false(start(&b, F_VERSION_1 | F_MAC | F_GUEST_TSO4));
+    assert_true(start(&a, F_VERSION_1 | F_MAC | F_CSUM));
+    assert_true(start(&b, F_VERSION_1 | F_MAC));
+    post(8, 2048);
+    uint32_t id, len;
+    send_from_a(packet(1, 1, 1000, 3000)); /* GSO without HOST_TSO4 */
+    assert_false(used(&b, 0, &id, &len));
+    assert_true(start(&a, F_VERSION_1 | F_MAC | F_CSUM | F_HOST_TSO4));
+    assert_true(start(&b, F_VERSION_1 | F_MAC));
+    post(8, 2048);
+    send_from_a(packet(0, 1, 1000, 3000)); /* GSO without NEEDS_CSUM */
+    send_from_a(packet(1, 1, 0, 3000));    /* no MSS */
+    send_from_a(packet(1, 3, 1000, 3000)); /* UDP fragmentation offload: not offered */
+    send_from_a(packet(1, 0x81, 1000, 3000)); /* ECN: not offered */
+    uint32_t length = packet(1, 0, 0, 100);
+    uint16_t start_past = (uint16_t)(length - HDR - 1); /* a checksum field past the end */
+    memcpy(memory + TX_AT + 6, &start_past, 2);
+    send_from_a(length);
+    assert_false(used(&b, 0, &id, &len));
+    send_from_a(packet(0, 0, 0, 100)); /* a plain frame still goes */
+    assert_true(used(&b, 0, &id, &len));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(segments_for_a_plain_receiver),
+        cmocka_unit_test(segments_marked_valid),
+        cmocka_unit_test(whole_to_a_tso_receiver_across_buffers),
+        cmocka_unit_test(checksums_finished_or_passed_on),
+        cmocka_unit_test(refused_headers_and_features),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
