@@ -11,6 +11,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/if_tun.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <net/if_arp.h>
 #include <poll.h>
@@ -439,6 +441,38 @@ static int edge_tap_open_kernel_drops(const char *name)
     return open(path, O_RDONLY | O_CLOEXEC);
 }
 
+/* Caps the TCP segments Linux builds for the interface at `max` bytes (IFLA_GSO_MAX_SIZE,
+ * over rtnetlink), so that they fit the adapter's LSO whole instead of being cut here. Best
+ * effort: a kernel that refuses leaves the edge cutting what does not fit. */
+static void edge_tap_gso_limit(const char *name, ULONG max)
+{
+    struct {
+        struct nlmsghdr h;
+        struct ifinfomsg i;
+        struct rtattr a;
+        uint32_t size;
+    } req;
+    memset(&req, 0, sizeof req);
+    req.h.nlmsg_len = sizeof req;
+    req.h.nlmsg_type = RTM_NEWLINK;
+    req.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+    req.i.ifi_family = AF_UNSPEC;
+    req.i.ifi_index = (int)if_nametoindex(name);
+    req.a.rta_type = IFLA_GSO_MAX_SIZE;
+    req.a.rta_len = RTA_LENGTH(sizeof req.size);
+    req.size = max;
+    int s = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+    if (s < 0 || req.i.ifi_index == 0) {
+        if (s >= 0)
+            close(s);
+        return;
+    }
+    char ack[256];
+    if (send(s, &req, sizeof req, 0) == (ssize_t)sizeof req)
+        (void)!recv(s, ack, sizeof ack, 0); /* the ack; a refusal changes nothing */
+    close(s);
+}
+
 struct edge_tap *edge_tap_open(struct ndis_adapter *adapter, const char *name, char *err, size_t len)
 {
     struct edge_tap *t = calloc(1, sizeof *t);
@@ -496,6 +530,11 @@ struct edge_tap *edge_tap_open(struct ndis_adapter *adapter, const char *name, c
     ULONG mtu = adapter->general.MtuSize;
     NDIS_MEDIA_CONNECT_STATE link = adapter->link.MediaConnectState;
     pthread_mutex_unlock(&adapter->lock);
+    ULONG lso = advertised.lso_v4_max;
+    if (advertised.lso_v6_max != 0 && (lso == 0 || advertised.lso_v6_max < lso))
+        lso = advertised.lso_v6_max;
+    if (t->vnet && lso != 0 && lso < 65536)
+        edge_tap_gso_limit(t->name, lso);
     if (!edge_tap_configure(t, mac, mac_len, mtu, err, len) || pipe2(t->wake, O_CLOEXEC) != 0) {
         if (t->tx_dropped_fd >= 0)
             close(t->tx_dropped_fd);

@@ -39,6 +39,9 @@ transfer() {
     pid=$!
     for _ in $(seq 100); do ip link show "$if1" >/dev/null 2>&1 && break; sleep 0.1; done
     ip link set "$if0" netns "$ns1" && ip link set "$if1" netns "$ns2" || fail "$1: cannot move the interfaces"
+    # Linux builds no TCP segment larger than the adapter's LSO takes (the sample's: 65535)
+    gso=$(ip -n "$ns1" -d link show "$if0" | grep -o 'gso_max_size [0-9]*' | head -1)
+    [ "$gso" = "gso_max_size 65535" ] || fail "$1: the interface says '$gso', not the adapter's LSO size 65535"
     ip -n "$ns1" addr add 10.76.0.1/24 dev "$if0" && ip -n "$ns1" link set "$if0" up
     ip -n "$ns2" addr add 10.76.0.2/24 dev "$if1" && ip -n "$ns2" link set "$if1" up
     ip netns exec "$ns2" "$tcpcheck" serve 10.76.0.2 5001 32000000 >"$work/serve.out" 2>&1 &
