@@ -13,7 +13,12 @@
 #              virtio-net), offloads off: a hardware driver, its rings, DMA and MSI-X
 #   driver     with IPERF_DEVICE_DRIVER=PATH, that driver on the model the same way (NetKVM,
 #              built by hand: it is never in the repository)
-# Usage: [IPERF_DEVICE_DRIVER=netkvm.sys] bench/iperf.sh BUILD_DIR [SECONDS] [ROUNDS]
+#   driver+offloads  the same with Linux's offloads on: a driver that advertises LSO and
+#              checksum offload gets 64 KiB segments, which the model passes to the other
+#              device whole (GUEST_TSO) or cuts (docs/devices.md)
+#              IPERF_DEVICE_INF=PATH: its INF, whose defaults turn its offloads on (NetKVM's
+#              are off without them)
+# Usage: [IPERF_DEVICE_DRIVER=netkvm.sys [IPERF_DEVICE_INF=netkvm.inf]] bench/iperf.sh BUILD_DIR [SECONDS] [ROUNDS]
 # Rounds alternate the links so that drift on a shared machine hits all alike; the table
 # shows medians of throughput, TCP retransmits and the sending interface's TX dropped (frames
 # its queue could not hold). Needs root, iperf3 and ethtool; skips (exit 0) without them.
@@ -56,8 +61,10 @@ measure() {
         pid=$! ;;
     virtio | driver)
         local drv="$build/tests/virtio_miniport_modern.so"
-        [ "${1%+offloads}" = driver ] && drv=$IPERF_DEVICE_DRIVER
-        "$build/openndis" run --device virtio-net --edge tap --tap-name "obi${tag}x%d" "$drv" >/dev/null 2>&1 &
+        local inf=()
+        [ "${1%+offloads}" = driver ] && drv=$IPERF_DEVICE_DRIVER && [ -n "${IPERF_DEVICE_INF:-}" ] &&
+            inf=(--inf "$IPERF_DEVICE_INF")
+        "$build/openndis" run --device virtio-net --edge tap --tap-name "obi${tag}x%d" "${inf[@]}" "$drv" >/dev/null 2>&1 &
         pid=$! ;;
     forwarder) "$build/bench/tapfwd" "$if0" "$if1" >/dev/null &
         pid=$! ;;
@@ -92,7 +99,7 @@ measure() {
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
 
 links="openndis forwarder veth openndis+offloads veth+offloads virtio"
-[ -n "${IPERF_DEVICE_DRIVER:-}" ] && links="$links driver"
+[ -n "${IPERF_DEVICE_DRIVER:-}" ] && links="$links driver driver+offloads"
 for r in $(seq "$rounds"); do
     for l in $links; do
         m=$(measure "$l") || { echo "bench/iperf.sh: measuring $l failed" >&2; exit 1; }
@@ -115,4 +122,6 @@ awk -v d="$vio" -v o="$ond" 'BEGIN { printf "virtio_miniport on virtio-net: %.2f
 if [ -n "${IPERF_DEVICE_DRIVER:-}" ]; then
     drv=$(cut -d' ' -f1 "$work/driver" | median)
     awk -v d="$drv" -v o="$ond" 'BEGIN { printf "driver on virtio-net: %.2fx the sample\n", d / o }'
+    drvo=$(cut -d' ' -f1 "$work/driver+offloads" | median)
+    awk -v d="$drvo" -v o="$ondo" 'BEGIN { printf "driver on virtio-net with offloads: %.2fx the sample with offloads\n", d / o }'
 fi
