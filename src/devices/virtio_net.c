@@ -1,12 +1,12 @@
 /* virtio-net, the transitional device of virtio 1.x (PCI device 0x1000): both the modern PCI
  * transport (section 4.1.4) and the legacy one (4.1.4.8, virtio 0.9.5) over the same queues.
  * What KVM guests' NICs are, and what NetKVM drives
- * (openndis run --device virtio-net[,mac=XX:XX:XX:XX:XX:XX][,msix=N]).
+ * (openndis run --device virtio-net[,mac=XX:XX:XX:XX:XX:XX][,msix=N][,queues=N]).
  *
  * Modern: vendor capabilities in configuration space point into BAR4 (16 KiB of memory):
  *   0x0000 the common configuration (features in 32-bit halves, MSI-X vectors, status,
  *          queue select, size, vector, enable, notify offset, the three ring addresses)
- *   0x1000 ISR status (a read clears it)   0x2000 the MAC, link status, 1 queue pair
+ *   0x1000 ISR status (a read clears it)   0x2000 the MAC, link status, queue pairs
  *   0x3000 + 4 q  queue q's notification
  * Features offered: VERSION_1, MAC, STATUS, MRG_RXBUF, the control queue (CTRL_VQ with CTRL_RX,
  * CTRL_VLAN and CTRL_MAC_ADDR), the offloads (CSUM and HOST_TSO4/6: the driver may send partial
@@ -32,7 +32,10 @@
  * (DEVICE_NEEDS_RESET in the status: the device stops using its queues until reset).
  *
  * Queue 0 receives, queue 1 transmits, queue 2 takes control commands (receive modes, the MAC
- * table and address, VLANs: acknowledged, recorded, and the address used on the wire). Each
+ * table and address, VLANs: acknowledged, recorded, and the address used on the wire; the
+ * number of queue pairs). With queues=N and MQ negotiated, queue 2k receives and 2k + 1
+ * transmits for pair k and the control queue is 2N; received frames are steered by a hash of
+ * their flow over the pairs the driver turned on (VQ_PAIRS_SET). Each
  * is a split ring, or a packed one when the driver took RING_PACKED: at the driver's three
  * addresses (modern), or at the page it wrote, laid out as the legacy interface lays it out
  * (descriptors, the available ring, the used ring on the next 4 KiB boundary). Rings are
@@ -83,6 +86,7 @@
 #define VNET_F_CTRL_VLAN (1u << 19)
 #define VNET_F_CTRL_MAC_ADDR (1u << 23)
 #define VNET_F_MRG_RXBUF (1u << 15)
+#define VNET_F_MQ (1u << 22)
 #define VNET_F_EVENT_IDX VQ_F_EVENT_IDX
 #define VNET_FEATURES                                                                                 \
     (VNET_F_CSUM | VNET_F_GUEST_CSUM | VNET_F_GUEST_TSO4 | VNET_F_GUEST_TSO6 | VNET_F_HOST_TSO4 |                  \
@@ -101,7 +105,9 @@
 #define VNET_ETH_HEADER 14u
 #define VNET_ETH_VLAN 0x8100u
 
-enum { VNET_RX, VNET_TX, VNET_CTRL, VNET_QUEUES };
+/* Queue 2k receives and 2k + 1 transmits for pair k; the control queue follows the last pair. */
+#define VNET_PAIRS_MAX 8u
+#define VNET_QUEUES_MAX (2u * VNET_PAIRS_MAX + 1u)
 
 /* The control queue's classes and commands (virtio 1.x, 5.1.6.5) */
 enum { VNET_CTRL_RX, VNET_CTRL_MAC, VNET_CTRL_VLAN, VNET_CTRL_ANNOUNCE, VNET_CTRL_MQ };
@@ -117,6 +123,7 @@ struct vnet_offload {
 
 struct vnet_frame {
     struct vnet_frame *next;
+    unsigned rxq; /* the receive queue it was steered to */
     struct vnet_offload offload;
     uint32_t length;
     uint8_t data[];
@@ -142,7 +149,10 @@ struct vnet {
     uint8_t vlans[4096 / 8];    /* control queue: VLAN IDs added */
     _Atomic uint64_t commands, commands_failed;
     _Atomic uint8_t isr;
-    struct virtqueue q[VNET_QUEUES];
+    struct virtqueue q[VNET_QUEUES_MAX];
+    unsigned pairs;        /* queue pairs the device has (queues=N); MQ is offered when above 1 */
+    unsigned active_pairs; /* control queue: VQ_PAIRS_SET; 1 until then */
+    unsigned tx_next;      /* the pair whose transmit queue goes first next time */
     _Atomic uint64_t tx_frames, rx_frames, rx_dropped, bad_chains;
     _Atomic bool tx_stalled; /* chains left on the ring while the wire was congested */
     unsigned resuming;       /* threads transmitting for it after congestion (the wire's lock) */
@@ -166,6 +176,43 @@ static bool vnet_working(const struct vnet *v)
 static uint32_t vnet_header(const struct vnet *v)
 {
     return (v->guest_features & (VNET_F_VERSION_1 | VNET_F_MRG_RXBUF)) ? 12u : 10u;
+}
+
+static unsigned vnet_queues(const struct vnet *v)
+{
+    return 2 * v->pairs + 1;
+}
+
+/* The pairs the driver can use: all with MQ negotiated, else the first (5.1.2). Lock held. */
+static unsigned vnet_pairs(const struct vnet *v)
+{
+    return v->guest_features & VNET_F_MQ ? v->pairs : 1;
+}
+
+/* The control queue follows the pairs the driver can use. Lock held. */
+static unsigned vnet_ctrl(const struct vnet *v)
+{
+    return 2 * vnet_pairs(v);
+}
+
+/* What this device offers: MQ only with more than one pair. */
+static uint64_t vnet_features(const struct vnet *v)
+{
+    return VNET_FEATURES | (v->pairs > 1 ? VNET_F_MQ : 0);
+}
+
+/* The distinct vectors of the queues in `mask`, to raise once the lock is let go. Lock held. */
+static unsigned vnet_vectors(const struct vnet *v, uint32_t mask, uint16_t out[VNET_QUEUES_MAX])
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < VNET_QUEUES_MAX; i++) {
+        bool seen = false;
+        for (unsigned k = 0; k < n && (mask >> i & 1); k++)
+            seen |= out[k] == v->q[i].vector;
+        if ((mask >> i & 1) && !seen)
+            out[n++] = v->q[i].vector;
+    }
+    return n;
 }
 
 /* The device may use an enabled queue's ring from DRIVER_OK until reset, and not before
@@ -193,6 +240,13 @@ static void vnet_raise(struct openndis_device *bus, uint16_t vector)
         openndis_device_interrupt(bus, 0);
     else if (vector != VQ_NO_VECTOR)
         openndis_device_interrupt(bus, vector);
+}
+
+static void vnet_raise_all(struct openndis_device *bus, const uint16_t *vectors, unsigned n)
+{
+    bool line = bus != NULL && openndis_device_messages(bus) == 0;
+    for (unsigned i = 0; i < (line && n > 0 ? 1 : n); i++)
+        vnet_raise(bus, vectors[i]);
 }
 
 /* ---- the control queue ---------------------------------------------------------------------- */
@@ -247,7 +301,17 @@ static uint8_t vnet_command(struct vnet *v, const uint8_t *in, uint32_t length)
             v->vlans[vid / 8] &= (uint8_t)~(1u << (vid % 8));
         return VNET_CTRL_OK;
     }
-    default: return VNET_CTRL_ERR; /* ANNOUNCE and MQ were not offered */
+    case VNET_CTRL_MQ: { /* VQ_PAIRS_SET: receive on this many pairs from now on */
+        uint16_t pairs;
+        if (!(v->guest_features & VNET_F_MQ) || command != 0 || n != 2)
+            return VNET_CTRL_ERR;
+        memcpy(&pairs, data, 2);
+        if (pairs < 1 || pairs > v->pairs)
+            return VNET_CTRL_ERR;
+        v->active_pairs = pairs;
+        return VNET_CTRL_OK;
+    }
+    default: return VNET_CTRL_ERR; /* ANNOUNCE was not offered */
     }
 }
 
@@ -260,7 +324,7 @@ static void vnet_control(struct vnet *v)
         return;
     bool any = false, interrupt = false;
     pthread_mutex_lock(&v->lock);
-    struct virtqueue *q = &v->q[VNET_CTRL];
+    struct virtqueue *q = &v->q[vnet_ctrl(v)];
     struct vq_chain c;
     while (vnet_working(v) && vq_take(q, &c)) {
         uint32_t got = 0;
@@ -346,13 +410,35 @@ static uint16_t vnet_buffers_for(struct vnet *v, struct virtqueue *q, const stru
     return room >= p->total ? n : 0;
 }
 
+/* The receive queue for a frame: with MQ and more than one pair active, the pair a hash of its
+ * IPv4 or IPv6 addresses and TCP or UDP ports picks (one flow, one queue: in order), else
+ * pair 0. Lock held. */
+static uint32_t vnet_fnv(uint32_t h, const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * 16777619u;
+    return h;
+}
+
+static unsigned vnet_steer(const struct vnet *v, const uint8_t *frame, uint32_t length)
+{
+    struct inet_ip ip = { 0 };
+    if (!(v->guest_features & VNET_F_MQ) || v->active_pairs < 2 || !inet_parse_ip(frame, length, VNET_ETH_HEADER, &ip))
+        return 0;
+    const size_t l3 = VNET_ETH_HEADER, l4 = l3 + ip.ihl;
+    uint32_t h = vnet_fnv(2166136261u, frame + l3 + (ip.v4 ? 12 : 8), ip.v4 ? 8 : 32); /* the addresses */
+    if ((ip.proto == INET_PROTO_TCP || ip.proto == INET_PROTO_UDP) && length >= l4 + 4)
+        h = vnet_fnv(h, frame + l4, 4); /* the ports */
+    return 2 * (h % v->active_pairs);
+}
+
 /* Puts a frame into the next receive buffer, or with MRG_RXBUF into as many as it takes
  * (num_buffers in the first one's header says how many); false when too few are posted.
  * Lock held; *interrupt says whether the driver wants one. */
-static bool vnet_fill(struct vnet *v, const struct vnet_offload *o, const uint8_t *frame, uint32_t length,
-                      bool *interrupt)
+static bool vnet_fill(struct vnet *v, unsigned rxq, const struct vnet_offload *o, const uint8_t *frame,
+                      uint32_t length, uint32_t *interrupt)
 {
-    struct virtqueue *q = &v->q[VNET_RX];
+    struct virtqueue *q = &v->q[rxq];
     uint8_t header[VNET_HEADER_MAX] = { o->flags, o->gso_type, [10] = 1 }; /* num_buffers 1 */
     memcpy(header + 2, &o->hdr_len, 2);
     memcpy(header + 4, &o->gso_size, 2);
@@ -375,7 +461,7 @@ static bool vnet_fill(struct vnet *v, const struct vnet_offload *o, const uint8_
         uint32_t n = vnet_chain_write(v, q, c, &p, done, false);
         done += n;
         /* without MRG_RXBUF a short buffer loses the frame and is returned empty */
-        *interrupt |= vq_put(q, &c, buffers == 1 && done < p.total ? 0 : n);
+        *interrupt |= (uint32_t)vq_put(q, &c, buffers == 1 && done < p.total ? 0 : n) << rxq;
     }
     if (done < p.total)
         atomic_fetch_add(&v->rx_dropped, 1);
@@ -385,11 +471,12 @@ static bool vnet_fill(struct vnet *v, const struct vnet_offload *o, const uint8_
     return true;
 }
 
-/* Fills posted buffers with waiting frames. Lock held; true if any went in. */
-static bool vnet_drain(struct vnet *v, bool *interrupt)
+/* Fills posted buffers with waiting frames, in order. Lock held; true if any went in. */
+static bool vnet_drain(struct vnet *v, uint32_t *interrupt)
 {
     bool any = false;
-    while (v->waiting != NULL && vnet_fill(v, &v->waiting->offload, v->waiting->data, v->waiting->length, interrupt)) {
+    while (v->waiting != NULL &&
+           vnet_fill(v, v->waiting->rxq, &v->waiting->offload, v->waiting->data, v->waiting->length, interrupt)) {
         struct vnet_frame *f = v->waiting;
         v->waiting = f->next;
         if (v->waiting == NULL)
@@ -405,18 +492,20 @@ static bool vnet_drain(struct vnet *v, bool *interrupt)
 /* One frame into the device's receive queue, or to wait for a buffer. */
 static void vnet_deliver(struct vnet *v, const struct vnet_offload *o, const uint8_t *frame, uint32_t length)
 {
-    bool interrupt = false;
+    uint32_t interrupt = 0;
     pthread_mutex_lock(&v->lock);
+    unsigned rxq = vnet_steer(v, frame, length);
     if (v->link_down) { /* no carrier: the frame is lost on the wire */
         atomic_fetch_add(&v->rx_dropped, 1);
         pthread_mutex_unlock(&v->lock);
         return;
     }
-    bool filled = v->waiting == NULL && vnet_fill(v, o, frame, length, &interrupt);
+    bool filled = v->waiting == NULL && vnet_fill(v, rxq, o, frame, length, &interrupt);
     if (!filled) {
         struct vnet_frame *f = malloc(sizeof *f + length);
         if (f != NULL) {
             f->next = NULL;
+            f->rxq = rxq;
             f->offload = *o;
             f->length = length;
             memcpy(f->data, frame, length);
@@ -430,10 +519,10 @@ static void vnet_deliver(struct vnet *v, const struct vnet_offload *o, const uin
         filled = vnet_drain(v, &interrupt);
     }
     struct openndis_device *bus = v->bus;
-    uint16_t vector = v->q[VNET_RX].vector;
+    uint16_t vectors[VNET_QUEUES_MAX];
+    unsigned n = filled ? vnet_vectors(v, interrupt, vectors) : 0;
     pthread_mutex_unlock(&v->lock);
-    if (filled && interrupt)
-        vnet_raise(bus, vector);
+    vnet_raise_all(bus, vectors, n);
 }
 
 struct vnet_segments {
@@ -524,14 +613,15 @@ static bool vnet_offload_taken(uint64_t features, const uint8_t *header, uint32_
            o->csum_offset == 16;
 }
 
-/* The driver notified the transmit queue: every chain it made available goes on the wire. */
+/* The driver notified a transmit queue: every chain it made available on any of them goes on
+ * the wire, the queues taking turns. */
 static void vnet_transmit(struct vnet *v)
 {
     pthread_mutex_lock(&v->tx_lock);
     uint8_t *frame = v->tx_frame;
     for (;;) {
         pthread_mutex_lock(&v->lock);
-        struct virtqueue *q = &v->q[VNET_TX];
+        struct virtqueue *q = NULL;
         struct vq_chain c;
         bool interrupt = false;
         if (atomic_load(&vnet_congested) != 0) { /* paused by the wire: resumed when it drains */
@@ -540,11 +630,17 @@ static void vnet_transmit(struct vnet *v)
             pthread_mutex_unlock(&v->tx_lock);
             return;
         }
-        if (!vnet_working(v) || !vq_take(q, &c)) {
+        bool took = false;
+        for (unsigned k = 0; vnet_working(v) && !took && k < vnet_pairs(v); k++) {
+            q = &v->q[2 * ((v->tx_next + k) % vnet_pairs(v)) + 1];
+            took = vq_take(q, &c);
+        }
+        if (!took) {
             pthread_mutex_unlock(&v->lock);
             pthread_mutex_unlock(&v->tx_lock);
             return;
         }
+        v->tx_next = (unsigned)(q - v->q) / 2 + 1;
         uint32_t got = 0, hlen = vnet_header(v);
         uint64_t features = v->guest_features;
         bool ok = true;
@@ -618,8 +714,10 @@ static void vnet_reset(struct vnet *v)
     v->mac_table_entries = 0;
     memset(v->vlans, 0, sizeof v->vlans);
     atomic_store(&v->isr, 0);
-    for (unsigned i = 0; i < VNET_QUEUES; i++)
+    for (unsigned i = 0; i < VNET_QUEUES_MAX; i++)
         v->q[i] = (struct virtqueue){ .size = VNET_QUEUE_SIZE, .vector = VQ_NO_VECTOR };
+    v->active_pairs = 1;
+    v->tx_next = 0;
     if (v->bus != NULL)
         openndis_device_dma_release(v->bus, 0); /* the rings are the driver's again */
 }
@@ -638,7 +736,7 @@ static void vnet_config(const struct vnet *v, uint8_t out[10])
 {
     memcpy(out, v->mac, 6);
     out[6] = v->link_down ? 0 : VNET_S_LINK_UP, out[7] = 0;
-    out[8] = 1, out[9] = 0;
+    out[8] = (uint8_t)v->pairs, out[9] = 0; /* max_virtqueue_pairs */
 }
 
 /* The driver wrote the status: 0 resets; FEATURES_OK stays only if the device accepts the
@@ -650,33 +748,36 @@ static void vnet_set_status(struct vnet *v, uint8_t status)
         return;
     }
     if ((status & VNET_STATUS_FEATURES_OK) &&
-        ((v->guest_features & ~VNET_FEATURES) != 0 ||
+        ((v->guest_features & ~vnet_features(v)) != 0 ||
          (v->guest_features & (VQ_F_RING_PACKED | VNET_F_VERSION_1)) == VQ_F_RING_PACKED ||
          ((v->guest_features & (VNET_F_HOST_TSO4 | VNET_F_HOST_TSO6)) && !(v->guest_features & VNET_F_CSUM)) ||
          ((v->guest_features & (VNET_F_GUEST_TSO4 | VNET_F_GUEST_TSO6)) && !(v->guest_features & VNET_F_GUEST_CSUM))))
         status &= (uint8_t)~VNET_STATUS_FEATURES_OK; /* unoffered, or without what they need (5.1.3.1) */
     bool live = (status & VNET_STATUS_DRIVER_OK) && !(v->status & VNET_STATUS_DRIVER_OK);
     v->status = status;
-    for (unsigned i = 0; live && i < VNET_QUEUES; i++) /* from now on the rings are the device's */
+    for (unsigned i = 0; live && i < vnet_queues(v); i++) /* from now on the rings are the device's */
         vnet_hold(v, &v->q[i]);
 }
 
 /* The driver notified queue `index`: outside the lock, since the wire takes other devices'. */
 static void vnet_notify(struct vnet *v, uint32_t index)
 {
-    if (index == VNET_TX)
-        vnet_transmit(v);
-    if (index == VNET_CTRL)
+    pthread_mutex_lock(&v->lock);
+    unsigned ctrl = vnet_ctrl(v);
+    pthread_mutex_unlock(&v->lock);
+    if (index == ctrl)
         vnet_control(v);
-    if (index == VNET_RX) { /* buffers posted: frames that waited go in */
-        bool interrupt = false;
+    else if (index < ctrl && index % 2 == 1)
+        vnet_transmit(v);
+    else if (index < ctrl) { /* buffers posted: frames that waited go in */
+        uint32_t interrupt = 0;
         pthread_mutex_lock(&v->lock);
         bool filled = vnet_drain(v, &interrupt);
         struct openndis_device *bus = v->bus;
-        uint16_t vector = v->q[VNET_RX].vector;
+        uint16_t vectors[VNET_QUEUES_MAX];
+        unsigned n = filled ? vnet_vectors(v, interrupt, vectors) : 0;
         pthread_mutex_unlock(&v->lock);
-        if (filled && interrupt)
-            vnet_raise(bus, vector);
+        vnet_raise_all(bus, vectors, n);
         vnet_resume_senders();
     }
 }
@@ -694,10 +795,10 @@ static uint32_t vnet_legacy_read(struct vnet *v, uint32_t offset, unsigned width
         return atomic_exchange(&v->isr, 0);
     pthread_mutex_lock(&v->lock);
     uint8_t regs[VNET_PORTS] = { 0 };
-    uint32_t features = (uint32_t)VNET_FEATURES, guest = (uint32_t)v->guest_features;
+    uint32_t features = (uint32_t)vnet_features(v), guest = (uint32_t)v->guest_features;
     memcpy(regs + 0x00, &features, 4);
     memcpy(regs + 0x04, &guest, 4);
-    if (v->select < VNET_QUEUES) {
+    if (v->select < vnet_queues(v)) {
         memcpy(regs + 0x08, &v->q[v->select].pfn, 4);
         memcpy(regs + 0x0C, &v->q[v->select].size, 2);
         memcpy(regs + 0x16, &v->q[v->select].vector, 2);
@@ -720,9 +821,9 @@ static void vnet_legacy_write(struct vnet *v, uint32_t offset, unsigned width, u
     }
     pthread_mutex_lock(&v->lock);
     uint32_t config = vnet_legacy_config(v);
-    struct virtqueue *q = v->select < VNET_QUEUES ? &v->q[v->select] : NULL;
+    struct virtqueue *q = v->select < vnet_queues(v) ? &v->q[v->select] : NULL;
     switch (offset) {
-    case 0x04: v->guest_features = value & (uint32_t)VNET_FEATURES; break;
+    case 0x04: v->guest_features = value & (uint32_t)vnet_features(v); break;
     case 0x08:
         if (q != NULL) {
             q->pfn = value;
@@ -764,9 +865,9 @@ static uint32_t vnet_modern_read(struct vnet *v, uint32_t offset, unsigned width
     uint8_t regs[0x38] = { 0 };
     uint32_t value = 0;
     if (offset < sizeof regs) {
-        uint32_t features = v->feature_select < 2 ? (uint32_t)(VNET_FEATURES >> (32 * v->feature_select)) : 0;
+        uint32_t features = v->feature_select < 2 ? (uint32_t)(vnet_features(v) >> (32 * v->feature_select)) : 0;
         uint32_t guest = v->guest_feature_select < 2 ? (uint32_t)(v->guest_features >> (32 * v->guest_feature_select)) : 0;
-        uint16_t queues = VNET_QUEUES;
+        uint16_t queues = (uint16_t)vnet_queues(v);
         memcpy(regs + 0x00, &v->feature_select, 4);
         memcpy(regs + 0x04, &features, 4);
         memcpy(regs + 0x08, &v->guest_feature_select, 4);
@@ -775,7 +876,7 @@ static uint32_t vnet_modern_read(struct vnet *v, uint32_t offset, unsigned width
         memcpy(regs + 0x12, &queues, 2);
         regs[0x14] = v->status;
         memcpy(regs + 0x16, &v->select, 2);
-        if (v->select < VNET_QUEUES) {
+        if (v->select < vnet_queues(v)) {
             const struct virtqueue *q = &v->q[v->select];
             uint16_t enabled = q->enabled, notify_off = v->select;
             memcpy(regs + 0x18, &q->size, 2);
@@ -809,7 +910,7 @@ static void vnet_modern_write(struct vnet *v, uint32_t offset, unsigned width, u
         return;
     }
     pthread_mutex_lock(&v->lock);
-    struct virtqueue *q = v->select < VNET_QUEUES ? &v->q[v->select] : NULL;
+    struct virtqueue *q = v->select < vnet_queues(v) ? &v->q[v->select] : NULL;
     switch (offset) {
     case 0x00: v->feature_select = value; break;
     case 0x08: v->guest_feature_select = value; break;
@@ -894,8 +995,14 @@ static void vnet_attached(void *device, struct openndis_device *bus)
     pthread_mutex_unlock(&vnet_wire_lock);
 }
 
-/* One option of "mac=XX:XX:XX:XX:XX:XX" and "msix=N", comma-separated. */
-static bool vnet_option(const char *o, size_t length, unsigned mac[6], bool *mac_given, unsigned *messages)
+struct vnet_options {
+    unsigned mac[6];
+    bool mac_given, messages_given;
+    unsigned messages, pairs;
+};
+
+/* One option of "mac=XX:XX:XX:XX:XX:XX", "msix=N" and "queues=N", comma-separated. */
+static bool vnet_option(const char *o, size_t length, struct vnet_options *out)
 {
     char one[64];
     if (length >= sizeof one)
@@ -903,14 +1010,19 @@ static bool vnet_option(const char *o, size_t length, unsigned mac[6], bool *mac
     memcpy(one, o, length);
     one[length] = '\0';
     int end = 0;
+    unsigned *mac = out->mac, n;
     if (sscanf(one, "mac=%2x:%2x:%2x:%2x:%2x:%2x%n", &mac[0], &mac[1], &mac[2], &mac[3], &mac[4], &mac[5], &end) == 6 &&
         one[end] == '\0' && !(mac[0] & 1)) {
-        *mac_given = true;
+        out->mac_given = true;
         return true;
     }
-    unsigned n;
     if (sscanf(one, "msix=%u%n", &n, &end) == 1 && one[end] == '\0' && n <= OPENNDIS_DEVICE_MAX_MESSAGES) {
-        *messages = n;
+        out->messages = n;
+        out->messages_given = true;
+        return true;
+    }
+    if (sscanf(one, "queues=%u%n", &n, &end) == 1 && one[end] == '\0' && n >= 1 && n <= VNET_PAIRS_MAX) {
+        out->pairs = n;
         return true;
     }
     return false;
@@ -918,19 +1030,20 @@ static bool vnet_option(const char *o, size_t length, unsigned mac[6], bool *mac
 
 static void *vnet_create(const char *options, unsigned *messages, char *error, size_t cap)
 {
-    unsigned mac[6];
-    bool mac_given = false;
-    *messages = VNET_MESSAGES;
+    struct vnet_options opt = { .messages = VNET_MESSAGES, .pairs = 1 };
     for (const char *o = options; *o != '\0';) {
         size_t length = strcspn(o, ",");
-        if (!vnet_option(o, length, mac, &mac_given, messages)) {
+        if (!vnet_option(o, length, &opt)) {
             snprintf(error, cap,
-                     "virtio-net takes mac=XX:XX:XX:XX:XX:XX (a unicast address) and msix=N (0 to %u MSI-X "
-                     "messages), not '%.*s'", OPENNDIS_DEVICE_MAX_MESSAGES, (int)length, o);
+                     "virtio-net takes mac=XX:XX:XX:XX:XX:XX (a unicast address), msix=N (0 to %u MSI-X "
+                     "messages) and queues=N (1 to %u queue pairs), not '%.*s'",
+                     OPENNDIS_DEVICE_MAX_MESSAGES, VNET_PAIRS_MAX, (int)length, o);
             return NULL;
         }
         o += length + (o[length] == ',');
     }
+    /* as QEMU's vectors=2N+2: a vector per queue, the configuration's, one spare */
+    *messages = opt.messages_given || opt.pairs == 1 ? opt.messages : 2 * opt.pairs + 2;
     struct vnet *v = calloc(1, sizeof *v);
     if (v == NULL) {
         snprintf(error, cap, "out of memory");
@@ -945,6 +1058,7 @@ static void *vnet_create(const char *options, unsigned *messages, char *error, s
     pthread_mutex_init(&v->lock, NULL);
     pthread_mutex_init(&v->tx_lock, NULL);
     v->waiting_tail = &v->waiting;
+    v->pairs = opt.pairs;
     vnet_reset(v);
     pthread_mutex_lock(&vnet_wire_lock);
     unsigned n = vnet_count++;
@@ -954,7 +1068,7 @@ static void *vnet_create(const char *options, unsigned *messages, char *error, s
     /* QEMU's prefix, then the instance: each NIC on the wire has its own address */
     uint8_t fallback[6] = { 0x52, 0x54, 0x00, 0x12, (uint8_t)(n >> 8), (uint8_t)(0x34 + n) };
     for (int i = 0; i < 6; i++)
-        v->mac[i] = mac_given ? (uint8_t)(mac[i] + (i == 5 ? n : 0)) : fallback[i];
+        v->mac[i] = opt.mac_given ? (uint8_t)(opt.mac[i] + (i == 5 ? n : 0)) : fallback[i];
     return v;
 }
 
@@ -1008,5 +1122,5 @@ const struct openndis_device_model openndis_device_virtio_net = {
     .fault = vnet_fault,
     .summary = "virtio-net, transitional (modern and legacy PCI transport): MAC and link status, one queue "
                "pair, MSI-X, split and packed rings, checksum and TSO offloads, frames to the other virtio-net "
-               "devices (options: mac=XX:XX:XX:XX:XX:XX, msix=N)",
+               "devices (options: mac=XX:XX:XX:XX:XX:XX, msix=N, queues=N)",
 };

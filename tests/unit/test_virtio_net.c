@@ -24,6 +24,8 @@
 #define F_HOST_TSO4 (1ull << 11)
 #define F_MAC (1ull << 5)
 #define F_MRG_RXBUF (1ull << 15)
+#define F_CTRL_VQ (1ull << 17)
+#define F_MQ (1ull << 22)
 #define F_VERSION_1 (1ull << 32)
 #define HDR 12u
 #define L3 14u
@@ -80,7 +82,7 @@ bool openndis_device_interrupt(struct openndis_device *bus, unsigned message)
 struct drv {
     void *dev;
     uint32_t base;
-    uint16_t avail[2], used[2];
+    uint16_t avail[5], used[5];
 };
 
 static const struct openndis_device_model *model = &openndis_device_virtio_net;
@@ -95,11 +97,13 @@ static uint8_t status(struct drv *d)
     return (uint8_t)model->read(d->dev, BAR, 0x14, 1);
 }
 
-/* Negotiates `features`; false when the device refused them (FEATURES_OK did not stay). */
-static bool start(struct drv *d, uint64_t features)
+/* Negotiates `features` and sets up queues 0 to `queues` - 1; false when the device refused
+ * the features (FEATURES_OK did not stay). */
+static bool start_queues(struct drv *d, uint64_t features, uint16_t queues)
 {
-    memset(memory + d->base, 0, 0x2000);
-    d->avail[0] = d->avail[1] = d->used[0] = d->used[1] = 0;
+    memset(memory + d->base, 0, 0x5000);
+    memset(d->avail, 0, sizeof d->avail);
+    memset(d->used, 0, sizeof d->used);
     reg(d, 0x14, 1, 0);
     reg(d, 0x14, 1, 3); /* ACKNOWLEDGE, DRIVER */
     reg(d, 0x08, 4, 0), reg(d, 0x0C, 4, (uint32_t)features);
@@ -107,7 +111,7 @@ static bool start(struct drv *d, uint64_t features)
     reg(d, 0x14, 1, 3 | 8);
     if (!(status(d) & 8))
         return false;
-    for (uint16_t q = 0; q < 2; q++) {
+    for (uint16_t q = 0; q < queues; q++) {
         uint32_t at = d->base + q * 0x1000u;
         reg(d, 0x16, 2, q);
         reg(d, 0x18, 2, QSIZE);
@@ -118,6 +122,11 @@ static bool start(struct drv *d, uint64_t features)
     }
     reg(d, 0x14, 1, 3 | 8 | 4); /* DRIVER_OK */
     return true;
+}
+
+static bool start(struct drv *d, uint64_t features)
+{
+    return start_queues(d, features, 2);
 }
 
 /* Offers buffer `id` (one descriptor) on queue q; notifies. */
@@ -150,8 +159,8 @@ static bool used(struct drv *d, uint16_t q, uint32_t *id, uint32_t *len)
     return true;
 }
 
-static struct drv a, b;
-static uint8_t mac_b[6];
+static struct drv a, b, c; /* c has two queue pairs (queues=2) */
+static uint8_t mac_b[6], mac_c[6];
 
 static int setup(void **state)
 {
@@ -160,13 +169,21 @@ static int setup(void **state)
     unsigned messages;
     a.dev = model->create("", &messages, err, sizeof err);
     b.dev = model->create("", &messages, err, sizeof err);
+    c.dev = model->create("queues=2", &messages, err, sizeof err);
     assert_non_null(a.dev);
     assert_non_null(b.dev);
+    assert_non_null(c.dev);
+    assert_int_equal(messages, 6); /* a vector per queue, the configuration's, a spare */
+    assert_null(model->create("queues=9", &messages, err, sizeof err));
+    assert_non_null(strstr(err, "queues=N (1 to 8 queue pairs)"));
+    model->attached(c.dev, (struct openndis_device *)&bus_b);
     model->attached(a.dev, (struct openndis_device *)&bus_a);
     model->attached(b.dev, (struct openndis_device *)&bus_b);
-    a.base = 0x10000, b.base = 0x20000;
-    for (int i = 0; i < 6; i++)
+    a.base = 0x10000, b.base = 0x20000, c.base = 0x30000;
+    for (int i = 0; i < 6; i++) {
         mac_b[i] = (uint8_t)model->read(b.dev, BAR, 0x2000 + (uint32_t)i, 1);
+        mac_c[i] = (uint8_t)model->read(c.dev, BAR, 0x2000 + (uint32_t)i, 1);
+    }
     return 0;
 }
 
@@ -175,8 +192,10 @@ static int teardown(void **state)
     (void)state;
     model->attached(a.dev, NULL);
     model->attached(b.dev, NULL);
+    model->attached(c.dev, NULL);
     model->destroy(a.dev);
     model->destroy(b.dev);
+    model->destroy(c.dev);
     return 0;
 }
 
@@ -347,6 +366,93 @@ static void refused_headers_and_features(void **state)
     assert_true(used(&b, 0, &id, &len));
 }
 
+/* A control command (class, command, `n` bytes of data) on queue `q` of C; its ack. */
+static uint8_t command(uint16_t q, uint8_t class, uint8_t cmd, const void *data, uint32_t n)
+{
+    uint32_t at = c.base + q * 0x1000u, buf = 0xC0000;
+    memory[buf] = class, memory[buf + 1] = cmd;
+    memcpy(memory + buf + 2, data, n);
+    memory[buf + 2 + n] = 0xEE;
+    uint64_t cmd_at = buf, ack_at = buf + 2 + n;
+    uint32_t cmd_len = 2 + n, ack_len = 1;
+    uint16_t next = 1, f_next = 1, f_write = 2, zero = 0;
+    memcpy(memory + at, &cmd_at, 8), memcpy(memory + at + 8, &cmd_len, 4);
+    memcpy(memory + at + 12, &f_next, 2), memcpy(memory + at + 14, &next, 2);
+    memcpy(memory + at + 16, &ack_at, 8), memcpy(memory + at + 24, &ack_len, 4);
+    memcpy(memory + at + 28, &f_write, 2), memcpy(memory + at + 30, &zero, 2);
+    memcpy(memory + at + 0x200 + 4 + 2 * (c.avail[q] % QSIZE), &zero, 2);
+    c.avail[q]++;
+    memcpy(memory + at + 0x200 + 2, &c.avail[q], 2);
+    reg(&c, 0x3000 + 4u * q, 2, q);
+    uint32_t id, len;
+    assert_true(used(&c, q, &id, &len));
+    return memory[ack_at];
+}
+
+/* A's frame to C from source port `port`: which of C's receive queues did it land on? */
+static int landed_on(uint16_t port)
+{
+    uint32_t length = packet(0, 0, 0, 64);
+    memcpy(memory + TX_AT + HDR, mac_c, 6);
+    inet_put16(memory + TX_AT + HDR + L4, port);
+    send_from_a(length);
+    uint32_t id, len;
+    for (uint16_t q = 0; q <= 2; q += 2)
+        if (used(&c, q, &id, &len)) {
+            offer(&c, q, (uint16_t)id, RX_AT + 0x10000u * q + id * 2048, 2048, true); /* back */
+            return q;
+        }
+    return -1;
+}
+
+static void multiqueue(void **state)
+{
+    (void)state;
+    assert_true(start(&a, F_VERSION_1 | F_MAC));
+    /* without MQ: one pair, the control queue at 2, and it refuses VQ_PAIRS_SET */
+    assert_true(start_queues(&c, F_VERSION_1 | F_MAC | F_CTRL_VQ, 3));
+    uint16_t pairs = 2;
+    assert_int_equal(command(2, 4, 0, &pairs, 2), 1);
+    /* with MQ: five queues, the control queue at 4 */
+    assert_int_equal(model->read(c.dev, BAR, 0x2008, 2), 2); /* max_virtqueue_pairs */
+    assert_true(start_queues(&c, F_VERSION_1 | F_MAC | F_CTRL_VQ | F_MQ, 5));
+    assert_int_equal(model->read(c.dev, BAR, 0x12, 2), 5); /* num_queues */
+    for (uint16_t q = 0; q <= 2; q += 2)
+        for (uint16_t i = 0; i < 4; i++)
+            offer(&c, q, i, RX_AT + 0x10000u * q + i * 2048, 2048, true);
+    /* one pair until the driver says otherwise */
+    for (uint16_t port = 1000; port < 1016; port++)
+        assert_int_equal(landed_on(port), 0);
+    pairs = 3;
+    assert_int_equal(command(4, 4, 0, &pairs, 2), 1); /* more than the device has */
+    pairs = 2;
+    assert_int_equal(command(4, 4, 0, &pairs, 2), 0);
+    unsigned on[3] = { 0 };
+    for (uint16_t port = 1000; port < 1064; port++) {
+        int q = landed_on(port);
+        assert_true(q == 0 || q == 2);
+        assert_int_equal(landed_on(port), q); /* a flow stays on its queue */
+        on[q]++;
+    }
+    assert_true(on[0] > 8 && on[2] > 8); /* both queues take flows */
+    /* the second pair's transmit queue sends too */
+    uint32_t length = packet(0, 0, 0, 64), id, len;
+    assert_true(start(&b, F_VERSION_1 | F_MAC));
+    post(1, 2048);
+    memcpy(memory + 0xD0000, memory + TX_AT, length);
+    uint32_t at = c.base + 3 * 0x1000u;
+    uint64_t a64 = 0xD0000;
+    uint16_t zero = 0;
+    memcpy(memory + at, &a64, 8), memcpy(memory + at + 8, &length, 4), memcpy(memory + at + 12, &zero, 2);
+    memcpy(memory + at + 0x200 + 4, &zero, 2);
+    c.avail[3] = 1;
+    memcpy(memory + at + 0x200 + 2, &c.avail[3], 2);
+    reg(&c, 0x3000 + 4u * 3, 2, 3);
+    assert_true(used(&c, 3, &id, &len));
+    assert_true(used(&b, 0, &id, &len));
+    assert_int_equal(len, length);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -355,6 +461,7 @@ int main(void)
         cmocka_unit_test(whole_to_a_tso_receiver_across_buffers),
         cmocka_unit_test(checksums_finished_or_passed_on),
         cmocka_unit_test(refused_headers_and_features),
+        cmocka_unit_test(multiqueue),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
