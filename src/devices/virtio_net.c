@@ -85,12 +85,13 @@
 #define VNET_F_CTRL_RX (1u << 18)
 #define VNET_F_CTRL_VLAN (1u << 19)
 #define VNET_F_CTRL_MAC_ADDR (1u << 23)
+#define VNET_F_CTRL_RX_EXTRA (1u << 20)
 #define VNET_F_MRG_RXBUF (1u << 15)
 #define VNET_F_MQ (1u << 22)
 #define VNET_F_EVENT_IDX VQ_F_EVENT_IDX
 #define VNET_FEATURES                                                                                 \
     (VNET_F_CSUM | VNET_F_GUEST_CSUM | VNET_F_GUEST_TSO4 | VNET_F_GUEST_TSO6 | VNET_F_HOST_TSO4 |                  \
-     VNET_F_HOST_TSO6 | VNET_F_MAC | VNET_F_MRG_RXBUF | VNET_F_STATUS | VNET_F_CTRL_VQ | VNET_F_CTRL_RX | VNET_F_CTRL_VLAN | \
+     VNET_F_HOST_TSO6 | VNET_F_CTRL_RX_EXTRA | VNET_F_MAC | VNET_F_MRG_RXBUF | VNET_F_STATUS | VNET_F_CTRL_VQ | VNET_F_CTRL_RX | VNET_F_CTRL_VLAN | \
      VNET_F_CTRL_MAC_ADDR | VNET_F_EVENT_IDX | VNET_F_VERSION_1 | VQ_F_INDIRECT_DESC | VQ_F_RING_PACKED)
 #define VNET_CTRL_MAX 4096u /* a command's readable bytes: a MAC table of some 680 addresses */
 #define VNET_STATUS_DRIVER_OK 4u
@@ -121,6 +122,17 @@ struct vnet_offload {
     uint16_t hdr_len, gso_size, csum_start, csum_offset;
 };
 
+/* A MAC filter table; past VNET_MACS_MAX entries it lets every address of its kind in. */
+#define VNET_MACS_MAX 64u
+struct vnet_macs {
+    unsigned n;
+    bool overflow;
+    uint8_t mac[VNET_MACS_MAX][6];
+};
+
+/* The receive modes' bits, by VIRTIO_NET_CTRL_RX command */
+enum { VNET_RX_PROMISC, VNET_RX_ALLMULTI, VNET_RX_ALLUNI, VNET_RX_NOMULTI, VNET_RX_NOUNI, VNET_RX_NOBCAST };
+
 struct vnet_frame {
     struct vnet_frame *next;
     unsigned rxq; /* the receive queue it was steered to */
@@ -145,7 +157,7 @@ struct vnet {
     uint8_t status;
     bool link_down;
     uint8_t rx_mode;            /* control queue: promiscuous, all-multicast, ... bits by command */
-    unsigned mac_table_entries; /* control queue: unicast + multicast addresses last set */
+    struct vnet_macs uni, multi; /* control queue: the MAC tables last set */
     uint8_t vlans[4096 / 8];    /* control queue: VLAN IDs added */
     _Atomic uint64_t commands, commands_failed;
     _Atomic uint8_t isr;
@@ -153,7 +165,7 @@ struct vnet {
     unsigned pairs;        /* queue pairs the device has (queues=N); MQ is offered when above 1 */
     unsigned active_pairs; /* control queue: VQ_PAIRS_SET; 1 until then */
     unsigned tx_next;      /* the pair whose transmit queue goes first next time */
-    _Atomic uint64_t tx_frames, rx_frames, rx_dropped, bad_chains;
+    _Atomic uint64_t tx_frames, rx_frames, rx_dropped, rx_filtered, bad_chains;
     _Atomic bool tx_stalled; /* chains left on the ring while the wire was congested */
     unsigned resuming;       /* threads transmitting for it after congestion (the wire's lock) */
 };
@@ -259,7 +271,8 @@ static uint8_t vnet_command(struct vnet *v, const uint8_t *in, uint32_t length)
     const uint32_t n = length - 2;
     switch (class) {
     case VNET_CTRL_RX: /* promiscuous, all-multicast, all-unicast, no-multicast, no-unicast, no-broadcast */
-        if (!(v->guest_features & VNET_F_CTRL_RX) || command > 5 || n != 1)
+        if (!(v->guest_features & VNET_F_CTRL_RX) || command > VNET_RX_NOBCAST || n != 1 ||
+            (command > VNET_RX_ALLMULTI && !(v->guest_features & VNET_F_CTRL_RX_EXTRA)))
             return VNET_CTRL_ERR;
         v->rx_mode = (uint8_t)((v->rx_mode & ~(1u << command)) | (data[0] != 0) << command);
         return VNET_CTRL_OK;
@@ -271,20 +284,25 @@ static uint8_t vnet_command(struct vnet *v, const uint8_t *in, uint32_t length)
             return VNET_CTRL_OK;
         }
         if (command == 0 && (v->guest_features & VNET_F_CTRL_RX)) { /* TABLE_SET: unicast, then multicast */
-            uint32_t at = 0, total = 0;
+            uint32_t at = 0, entries[2];
             for (int table = 0; table < 2; table++) {
-                uint32_t entries;
                 if (n - at < 4)
                     return VNET_CTRL_ERR;
-                memcpy(&entries, data + at, 4);
-                if (entries > (n - at - 4) / 6)
+                memcpy(&entries[table], data + at, 4);
+                if (entries[table] > (n - at - 4) / 6)
                     return VNET_CTRL_ERR;
-                at += 4 + 6 * entries;
-                total += entries;
+                at += 4 + 6 * entries[table];
             }
             if (at != n)
                 return VNET_CTRL_ERR;
-            v->mac_table_entries = total;
+            at = 0;
+            for (int table = 0; table < 2; table++) { /* taken only once both parsed */
+                struct vnet_macs *t = table == 0 ? &v->uni : &v->multi;
+                t->overflow = entries[table] > VNET_MACS_MAX;
+                t->n = t->overflow ? 0 : entries[table];
+                memcpy(t->mac, data + at + 4, 6 * t->n);
+                at += 4 + 6 * entries[table];
+            }
             return VNET_CTRL_OK;
         }
         return VNET_CTRL_ERR;
@@ -537,6 +555,41 @@ static bool vnet_deliver_segment(void *context, const uint8_t *frame, size_t len
     return true;
 }
 
+static bool vnet_listed(const struct vnet_macs *t, const uint8_t *mac)
+{
+    if (t->overflow)
+        return true;
+    for (unsigned i = 0; i < t->n; i++)
+        if (memcmp(t->mac[i], mac, 6) == 0)
+            return true;
+    return false;
+}
+
+/* Does the driver's receive filter let the frame in (5.1.6.5.1)? Promiscuous takes all; then
+ * a tagged frame needs its VLAN ID added (with CTRL_VLAN); broadcast unless NOBCAST;
+ * multicast unless NOMULTI, with ALLMULTI or listed; unicast unless NOUNI, with ALLUNI, to
+ * the device's address or listed. Without CTRL_RX everything gets in. Lock held. */
+static bool vnet_accepts(const struct vnet *v, const uint8_t *frame, uint32_t length)
+{
+    const uint8_t mode = v->rx_mode, *dst = frame;
+    if (!(v->guest_features & VNET_F_CTRL_RX) || (mode & 1u << VNET_RX_PROMISC))
+        return true;
+    if (length < VNET_ETH_HEADER)
+        return false;
+    if ((v->guest_features & VNET_F_CTRL_VLAN) && inet_get16(frame + 12) == VNET_ETH_VLAN) {
+        unsigned vid = inet_get16(frame + 14) & 0xFFFu;
+        if (length < VNET_ETH_HEADER + 4 || !(v->vlans[vid / 8] & 1u << (vid % 8)))
+            return false;
+    }
+    static const uint8_t broadcast[6] = { 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF };
+    if (memcmp(dst, broadcast, 6) == 0)
+        return !(mode & 1u << VNET_RX_NOBCAST);
+    if (dst[0] & 1)
+        return !(mode & 1u << VNET_RX_NOMULTI) && ((mode & 1u << VNET_RX_ALLMULTI) || vnet_listed(&v->multi, dst));
+    return !(mode & 1u << VNET_RX_NOUNI) &&
+           ((mode & 1u << VNET_RX_ALLUNI) || memcmp(dst, v->mac, 6) == 0 || vnet_listed(&v->uni, dst));
+}
+
 /* A frame for `v` as its driver can take it, as a host's virtio backend does: a TCP segment
  * the driver does not take whole (GUEST_TSO4/6) is cut here, and a partial checksum it does
  * not take (GUEST_CSUM) is finished here; what the device computed is marked DATA_VALID for a
@@ -545,7 +598,12 @@ static void vnet_receive(struct vnet *v, const struct vnet_offload *o, const uin
 {
     pthread_mutex_lock(&v->lock);
     uint64_t features = v->guest_features;
+    bool accepted = vnet_accepts(v, frame, length);
     pthread_mutex_unlock(&v->lock);
+    if (!accepted) {
+        atomic_fetch_add(&v->rx_filtered, 1);
+        return;
+    }
     const struct vnet_offload computed = { .flags = features & VNET_F_GUEST_CSUM ? VNET_HDR_F_DATA_VALID : 0 };
     uint64_t whole = o->gso_type == VNET_GSO_TCPV4 ? VNET_F_GUEST_TSO4 : VNET_F_GUEST_TSO6;
     if (o->gso_type != VNET_GSO_NONE && !(features & whole)) {
@@ -710,8 +768,9 @@ static void vnet_reset(struct vnet *v)
     v->config_vector = VQ_NO_VECTOR;
     v->select = 0;
     v->status = 0;
-    v->rx_mode = 0;
-    v->mac_table_entries = 0;
+    v->rx_mode = 1u << VNET_RX_PROMISC; /* as QEMU: everything, until the driver says otherwise */
+    v->uni.n = v->multi.n = 0;
+    v->uni.overflow = v->multi.overflow = false;
     memset(v->vlans, 0, sizeof v->vlans);
     atomic_store(&v->isr, 0);
     for (unsigned i = 0; i < VNET_QUEUES_MAX; i++)

@@ -26,6 +26,9 @@
 #define F_MRG_RXBUF (1ull << 15)
 #define F_CTRL_VQ (1ull << 17)
 #define F_MQ (1ull << 22)
+#define F_CTRL_RX (1ull << 18)
+#define F_CTRL_VLAN (1ull << 19)
+#define F_CTRL_RX_EXTRA (1ull << 20)
 #define F_VERSION_1 (1ull << 32)
 #define HDR 12u
 #define L3 14u
@@ -366,10 +369,10 @@ static void refused_headers_and_features(void **state)
     assert_true(used(&b, 0, &id, &len));
 }
 
-/* A control command (class, command, `n` bytes of data) on queue `q` of C; its ack. */
-static uint8_t command(uint16_t q, uint8_t class, uint8_t cmd, const void *data, uint32_t n)
+/* A control command (class, command, `n` bytes of data) on queue `q` of `d`; its ack. */
+static uint8_t command_on(struct drv *d, uint16_t q, uint8_t class, uint8_t cmd, const void *data, uint32_t n)
 {
-    uint32_t at = c.base + q * 0x1000u, buf = 0xC0000;
+    uint32_t at = d->base + q * 0x1000u, buf = 0xC0000;
     memory[buf] = class, memory[buf + 1] = cmd;
     memcpy(memory + buf + 2, data, n);
     memory[buf + 2 + n] = 0xEE;
@@ -380,13 +383,18 @@ static uint8_t command(uint16_t q, uint8_t class, uint8_t cmd, const void *data,
     memcpy(memory + at + 12, &f_next, 2), memcpy(memory + at + 14, &next, 2);
     memcpy(memory + at + 16, &ack_at, 8), memcpy(memory + at + 24, &ack_len, 4);
     memcpy(memory + at + 28, &f_write, 2), memcpy(memory + at + 30, &zero, 2);
-    memcpy(memory + at + 0x200 + 4 + 2 * (c.avail[q] % QSIZE), &zero, 2);
-    c.avail[q]++;
-    memcpy(memory + at + 0x200 + 2, &c.avail[q], 2);
-    reg(&c, 0x3000 + 4u * q, 2, q);
+    memcpy(memory + at + 0x200 + 4 + 2 * (d->avail[q] % QSIZE), &zero, 2);
+    d->avail[q]++;
+    memcpy(memory + at + 0x200 + 2, &d->avail[q], 2);
+    reg(d, 0x3000 + 4u * q, 2, q);
     uint32_t id, len;
-    assert_true(used(&c, q, &id, &len));
+    assert_true(used(d, q, &id, &len));
     return memory[ack_at];
+}
+
+static uint8_t command(uint16_t q, uint8_t class, uint8_t cmd, const void *data, uint32_t n)
+{
+    return command_on(&c, q, class, cmd, data, n);
 }
 
 /* A's frame to C from source port `port`: which of C's receive queues did it land on? */
@@ -453,6 +461,85 @@ static void multiqueue(void **state)
     assert_int_equal(len, length);
 }
 
+/* Does a frame from A to `dst` (tagged with VLAN `vid` unless 0) reach B? */
+static bool reaches_b(const uint8_t dst[6], uint16_t vid)
+{
+    uint8_t *f = memory + TX_AT + HDR;
+    uint32_t length = HDR + 60;
+    memset(memory + TX_AT, 0, length);
+    memcpy(f, dst, 6);
+    f[6] = 0x02, f[11] = 0x01;
+    inet_put16(f + 12, vid ? 0x8100 : 0x0800);
+    inet_put16(f + 14, vid);
+    send_from_a(length);
+    uint32_t id, len;
+    if (!used(&b, 0, &id, &len))
+        return false;
+    offer(&b, 0, (uint16_t)id, RX_AT + id * 2048, 2048, true);
+    return true;
+}
+
+static uint8_t mode(uint8_t cmd, uint8_t on)
+{
+    return command_on(&b, 2, 0, cmd, &on, 1);
+}
+
+static void receive_filter(void **state)
+{
+    (void)state;
+    static const uint8_t other[6] = { 0x02, 0, 0, 0, 0, 0x99 }, group[6] = { 0x01, 0, 0x5E, 0, 0, 1 },
+                         group2[6] = { 0x01, 0, 0x5E, 0, 0, 2 }, all[6] = { 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF };
+    assert_true(start(&a, F_VERSION_1 | F_MAC));
+    /* without CTRL_RX everything gets in */
+    assert_true(start_queues(&b, F_VERSION_1 | F_MAC | F_CTRL_VQ, 3));
+    post(8, 2048);
+    assert_true(reaches_b(other, 0));
+    assert_int_equal(mode(0, 0), 1); /* and the modes are refused */
+    assert_true(start_queues(&b, F_VERSION_1 | F_MAC | F_CTRL_VQ | F_CTRL_RX | F_CTRL_RX_EXTRA | F_CTRL_VLAN, 3));
+    post(8, 2048);
+    assert_true(reaches_b(other, 0)); /* promiscuous from reset, as QEMU */
+    assert_true(reaches_b(group, 0));
+    assert_int_equal(mode(0, 0), 0); /* promiscuous off */
+    assert_false(reaches_b(other, 0));
+    assert_true(reaches_b(mac_b, 0));
+    assert_true(reaches_b(all, 0));
+    assert_false(reaches_b(group, 0));
+    /* the tables: one unicast, one multicast address */
+    uint8_t tables[4 + 6 + 4 + 6];
+    uint32_t one = 1;
+    memcpy(tables, &one, 4), memcpy(tables + 4, other, 6);
+    memcpy(tables + 10, &one, 4), memcpy(tables + 14, group, 6);
+    assert_int_equal(command_on(&b, 2, 1, 0, tables, sizeof tables), 0);
+    assert_true(reaches_b(other, 0));
+    assert_true(reaches_b(group, 0));
+    assert_false(reaches_b(group2, 0));
+    assert_int_equal(command_on(&b, 2, 1, 0, tables, sizeof tables - 1), 1); /* malformed: unchanged */
+    assert_true(reaches_b(group, 0));
+    assert_int_equal(mode(1, 1), 0); /* ALLMULTI */
+    assert_true(reaches_b(group2, 0));
+    assert_int_equal(mode(3, 1), 0); /* NOMULTI wins */
+    assert_false(reaches_b(group, 0));
+    assert_int_equal(mode(5, 1), 0); /* NOBCAST */
+    assert_false(reaches_b(all, 0));
+    assert_int_equal(mode(4, 1), 0); /* NOUNI: not even its own address */
+    assert_false(reaches_b(mac_b, 0));
+    assert_int_equal(mode(4, 0), 0);
+    assert_int_equal(mode(2, 1), 0); /* ALLUNI */
+    assert_true(reaches_b(other, 0));
+    /* VLANs: a tagged frame needs its ID added */
+    assert_false(reaches_b(mac_b, 5));
+    uint16_t vid = 5;
+    assert_int_equal(command_on(&b, 2, 2, 0, &vid, 2), 0);
+    assert_true(reaches_b(mac_b, 5));
+    assert_false(reaches_b(mac_b, 6));
+    assert_int_equal(command_on(&b, 2, 2, 1, &vid, 2), 0); /* deleted */
+    assert_false(reaches_b(mac_b, 5));
+    /* the extra modes need CTRL_RX_EXTRA */
+    assert_true(start_queues(&b, F_VERSION_1 | F_MAC | F_CTRL_VQ | F_CTRL_RX, 3));
+    assert_int_equal(mode(1, 1), 0);
+    assert_int_equal(mode(2, 1), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -462,6 +549,7 @@ int main(void)
         cmocka_unit_test(checksums_finished_or_passed_on),
         cmocka_unit_test(refused_headers_and_features),
         cmocka_unit_test(multiqueue),
+        cmocka_unit_test(receive_filter),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
