@@ -45,7 +45,7 @@
  * Frames a device transmits go to the other virtio-net devices of the process, as through one
  * switch: a unicast frame to the device with its destination address, others to all. A frame
  * that finds no receive buffer posted waits in the device until the driver posts one and
- * notifies the receive queue. When a device has
+ * notifies the receive queue; a device with no running driver loses it. When a device has
  * 1024 frames waiting, the others stop taking frames off their transmit rings until it
  * drains, as flow control (IEEE 802.3x pause) would stop them: the wire loses nothing. */
 #include <pthread.h>
@@ -513,7 +513,7 @@ static void vnet_deliver(struct vnet *v, const struct vnet_offload *o, const uin
     uint32_t interrupt = 0;
     pthread_mutex_lock(&v->lock);
     unsigned rxq = vnet_steer(v, frame, length);
-    if (v->link_down) { /* no carrier: the frame is lost on the wire */
+    if (v->link_down || !vnet_working(v)) { /* no carrier, or no driver: the frame is lost on the wire */
         atomic_fetch_add(&v->rx_dropped, 1);
         pthread_mutex_unlock(&v->lock);
         return;
