@@ -13,7 +13,9 @@
  * indirect table of two descriptors, the header and the frame).
  * A third build, VN_PACKED, is the modern one over packed rings (VIRTIO_F_RING_PACKED): the
  * same buffers offered in one ring of descriptors marked by wrap counters, and the driver's
- * event suppression structure set as each ring is emptied. */
+ * event suppression structure set as each ring is emptied.
+ * A device that sets DEVICE_NEEDS_RESET gets the sends on its rings failed at pause, and every
+ * later send refused (NDIS_STATUS_HARD_ERRORS), so a pause never waits on a dead device. */
 #include "../rogue/rogue.h"
 
 #define VQ_SIZE 256
@@ -49,6 +51,7 @@
 #define VN_S_DRIVER 2
 #define VN_S_DRIVER_OK 4
 #define VN_S_FEATURES_OK 8
+#define VN_S_NEEDS_RESET 0x40
 
 /* modern: the common configuration's fields (virtio 1.x, 4.1.4.3) */
 #define VN_CAP_COMMON 1
@@ -123,6 +126,7 @@ typedef struct _VN_ADAPTER {
     volatile LONG TxOutstanding, RxOutstanding;
     volatile BOOLEAN Running;
     BOOLEAN PausePending; /* MiniportPause returned NDIS_STATUS_PENDING; under the lock */
+    BOOLEAN DeviceBroken; /* it needs a reset: sends fail at once; under the lock */
     UCHAR Mac[6];
 } VN_ADAPTER, *PVN_ADAPTER;
 
@@ -272,6 +276,17 @@ static VOID VnSetStatus(PVN_ADAPTER A, UCHAR Status)
 #else
     NdisRawWritePortUchar(A->Ports + VN_STATUS, Status);
 #endif
+}
+
+static UCHAR VnReadStatus(PVN_ADAPTER A)
+{
+    UCHAR Status;
+#ifdef VN_MODERN
+    NdisReadRegisterUchar(A->Common + VN_C_STATUS, &Status);
+#else
+    NdisRawReadPortUchar(A->Ports + VN_STATUS, &Status);
+#endif
+    return Status;
 }
 
 static UCHAR VnReadIsr(PVN_ADAPTER A)
@@ -532,17 +547,25 @@ static VOID VnSend(NDIS_HANDLE Context, PNET_BUFFER_LIST Nbls, NDIS_PORT_NUMBER 
     KIRQL Old;
     KeRaiseIrql(DISPATCH_LEVEL, &Old);
     NdisDprAcquireSpinLock(&A->Lock);
+    PNET_BUFFER_LIST Refused = NULL;
     for (PNET_BUFFER_LIST Nbl = Nbls, Next; Nbl != NULL; Nbl = Next) {
         Next = NET_BUFFER_LIST_NEXT_NBL(Nbl);
         NET_BUFFER_LIST_NEXT_NBL(Nbl) = NULL;
-        NET_BUFFER_LIST_STATUS(Nbl) = NDIS_STATUS_SUCCESS;
         InterlockedIncrement(&A->TxOutstanding);
+        if (A->DeviceBroken) { /* the device needs a reset: nothing it is given goes out */
+            NET_BUFFER_LIST_STATUS(Nbl) = NDIS_STATUS_HARD_ERRORS;
+            NET_BUFFER_LIST_NEXT_NBL(Nbl) = Refused;
+            Refused = Nbl;
+            continue;
+        }
+        NET_BUFFER_LIST_STATUS(Nbl) = NDIS_STATUS_SUCCESS;
         *A->TxWaitingTail = Nbl;
         A->TxWaitingTail = &NET_BUFFER_LIST_NEXT_NBL(Nbl);
     }
     BOOLEAN Placed = FALSE;
     PNET_BUFFER_LIST Failed = VnPump(A, &Placed);
     NdisDprReleaseSpinLock(&A->Lock);
+    VnCompleteSends(A, Refused);
     if (Placed)
         VnNotify(A, 1);
     VnCompleteSends(A, Failed);
@@ -575,13 +598,49 @@ static NDIS_STATUS VnOidRequest(NDIS_HANDLE Context, PNDIS_OID_REQUEST Request)
     return NDIS_STATUS_NOT_SUPPORTED;
 }
 
+/* A device that set DEVICE_NEEDS_RESET uses its rings no more: the sends on them and those
+ * waiting will never complete on their own, so they fail here. At PASSIVE_LEVEL. */
+static VOID VnFailSendsIfDeviceNeedsReset(PVN_ADAPTER A)
+{
+    if (!(VnReadStatus(A) & VN_S_NEEDS_RESET))
+        return;
+    PNET_BUFFER_LIST Failed = NULL;
+    NdisAcquireSpinLock(&A->Lock);
+    for (ULONG Slot = 0; Slot < VN_TX_SLOTS; Slot++) {
+        PNET_BUFFER_LIST Nbl = A->TxNbl[Slot];
+        A->TxNbl[Slot] = NULL;
+        if (Nbl != NULL && VnPendingAdd(Nbl, -1) == 0) {
+            NET_BUFFER_LIST_STATUS(Nbl) = NDIS_STATUS_HARD_ERRORS;
+            NET_BUFFER_LIST_NEXT_NBL(Nbl) = Failed;
+            Failed = Nbl;
+        }
+    }
+    while (A->TxWaiting != NULL) {
+        PNET_BUFFER_LIST Nbl = A->TxWaiting;
+        A->TxWaiting = NET_BUFFER_LIST_NEXT_NBL(Nbl);
+        NET_BUFFER_LIST_STATUS(Nbl) = NDIS_STATUS_HARD_ERRORS;
+        NET_BUFFER_LIST_NEXT_NBL(Nbl) = Failed;
+        Failed = Nbl;
+    }
+    A->TxWaitingTail = &A->TxWaiting;
+    A->DeviceBroken = TRUE;
+    NdisReleaseSpinLock(&A->Lock);
+    KIRQL Old;
+    KeRaiseIrql(DISPATCH_LEVEL, &Old);
+    VnCompleteSends(A, Failed);
+    KeLowerIrql(Old);
+}
+
 /* The pause completes when the last send is completed and the last receive returned. */
 static NDIS_STATUS VnPause(NDIS_HANDLE Context, PNDIS_MINIPORT_PAUSE_PARAMETERS Params)
 {
     PVN_ADAPTER A = Context;
     UNREFERENCED_PARAMETER(Params);
-    NdisAcquireSpinLock(&A->Lock); /* no DPC is between its check of Running and its count */
+    NdisAcquireSpinLock(&A->Lock);
     A->Running = FALSE;
+    NdisReleaseSpinLock(&A->Lock);
+    VnFailSendsIfDeviceNeedsReset(A);
+    NdisAcquireSpinLock(&A->Lock); /* no DPC is between its check of Running and its count */
     BOOLEAN Idle = A->TxOutstanding == 0 && A->RxOutstanding == 0;
     A->PausePending = !Idle;
     NdisReleaseSpinLock(&A->Lock);
