@@ -9,6 +9,7 @@
  * A descriptor with INDIRECT points to a table of descriptors in the same format (split:
  * chained by `next` inside the table; packed: all of them, in order); it is the chain's only
  * entry in the ring, and a table holds no further INDIRECT. */
+#include <stdatomic.h>
 #include <string.h>
 
 #include "virtqueue.h"
@@ -183,6 +184,7 @@ bool vq_put(struct virtqueue *q, const struct vq_chain *c, uint32_t written)
         openndis_device_dma_write(q->bus, q->device + 4 + 8u * (q->used_idx % q->size), elem, sizeof elem);
         q->used_idx++;
         openndis_device_dma_write(q->bus, q->device + 2, &q->used_idx, sizeof q->used_idx);
+        atomic_thread_fence(memory_order_seq_cst); /* the index out before the driver's event is read */
         uint16_t word = 0;
         if (q->event_idx) {
             openndis_device_dma_read(q->bus, q->driver + 4 + 2u * q->size, &word, sizeof word); /* used_event */
@@ -202,6 +204,7 @@ bool vq_put(struct virtqueue *q, const struct vq_chain *c, uint32_t written)
     openndis_device_dma_write(q->bus, at + 14, &flags, sizeof flags);
     struct vq_cursor old = q->used;
     vq_advance(q, &q->used, c->slots);
+    atomic_thread_fence(memory_order_seq_cst); /* the flags out before the driver's event is read */
     uint16_t event[2] = { 0, VQ_EVENT_ENABLE }; /* off_wrap, flags */
     openndis_device_dma_read(q->bus, q->driver, event, sizeof event);
     if (event[1] == VQ_EVENT_DISABLE)
