@@ -218,10 +218,12 @@ static unsigned vnet_vectors(const struct vnet *v, uint32_t mask, uint16_t out[V
 {
     unsigned n = 0;
     for (unsigned i = 0; i < VNET_QUEUES_MAX; i++) {
-        bool seen = false;
-        for (unsigned k = 0; k < n && (mask >> i & 1); k++)
-            seen |= out[k] == v->q[i].vector;
-        if ((mask >> i & 1) && !seen)
+        if (!(mask >> i & 1))
+            continue;
+        unsigned k = 0;
+        while (k < n && out[k] != v->q[i].vector)
+            k++;
+        if (k == n)
             out[n++] = v->q[i].vector;
     }
     return n;
@@ -256,8 +258,9 @@ static void vnet_raise(struct openndis_device *bus, uint16_t vector)
 
 static void vnet_raise_all(struct openndis_device *bus, const uint16_t *vectors, unsigned n)
 {
-    bool line = bus != NULL && openndis_device_messages(bus) == 0;
-    for (unsigned i = 0; i < (line && n > 0 ? 1 : n); i++)
+    if (n > 0 && bus != NULL && openndis_device_messages(bus) == 0)
+        n = 1; /* the line: once, whichever queues it was for */
+    for (unsigned i = 0; i < n; i++)
         vnet_raise(bus, vectors[i]);
 }
 
