@@ -1,6 +1,6 @@
 /* Adapter bring-up as a protocol does it once bound: set the packet filter, ask the medium,
- * learn the current 802.3 address, turn task offloads on. Every edge user (run, verify, tests, benches, fuzzers)
- * brings adapters up through this one sequence. */
+ * learn the current 802.3 address, turn task offloads on. Every edge user (run, verify,
+ * tests, benches, fuzzers) brings adapters up through this one sequence. */
 #include <string.h>
 
 #include "edge.h"

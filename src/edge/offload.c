@@ -5,7 +5,6 @@
 #include "../common/inet.h"
 #include "offload.h"
 
-
 void edge_offload_from_ndis(const NDIS_OFFLOAD *c, struct edge_offload *out)
 {
     memset(out, 0, sizeof *out);
