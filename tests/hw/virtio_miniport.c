@@ -1,8 +1,12 @@
 /* A small virtio-net driver for the virtio-net device model: enough of one to move frames, so
  * that `openndis run --device virtio-net` carries traffic through two devices and their wire.
  * One receive and one transmit queue of 256 entries in shared memory; 32 receive buffers
- * posted at once and reposted when NDIS returns them; each sent frame copied into one of 32
- * transmit buffers; completions and receives taken in the interrupt's DPC from the used rings.
+ * posted at once and reposted when NDIS returns them; completions and receives taken in the
+ * interrupt's DPC from the used rings. The legacy build copies each sent frame into one of 32
+ * transmit buffers; the modern ones map it where it is, as NetKVM does: a scatter/gather list
+ * for each NET_BUFFER (NdisMAllocateNetBufferSGList), freed when the device has used it, and
+ * an indirect table of the header and the list's elements (a frame in more pieces than
+ * VN_SG_MAX is copied instead). A failed mapping fails the send (NDIS_STATUS_RESOURCES).
  *
  * Built twice from the virtio specification: over the legacy interface (I/O BAR0, the line),
  * and with VN_MODERN over the modern one (the vendor capabilities in configuration space, the
@@ -84,6 +88,8 @@
 #define VN_PACKED_F_USED (1u << 15)
 #define VN_EVENT_DESC 2 /* packed event suppression: at the descriptor named */
 #define VN_TABLE_AT (VN_BUFFER - 32) /* a transmit slot's indirect table, past any frame */
+#define VN_SG_TABLE 64 /* a mapped frame's table: the slot holds only its header */
+#define VN_SG_MAX 32   /* elements; with the header's descriptor, to VN_SG_TABLE + 528 */
 #define VN_CTRL_BUFFER (VQ_BYTES - 64) /* a command and its ack, past the used ring */
 #define VN_NO_VECTOR 0xFFFF
 
@@ -121,6 +127,7 @@ typedef struct _VN_ADAPTER {
     PMDL RxMdl[VN_RX_BUFFERS];
     PNET_BUFFER_LIST RxNbl[VN_RX_BUFFERS];
     PNET_BUFFER_LIST TxNbl[VN_TX_SLOTS]; /* the NBL each busy slot sends for */
+    PNET_BUFFER TxNb[VN_TX_SLOTS];       /* and its NET_BUFFER there */
     PNET_BUFFER_LIST TxWaiting, *TxWaitingTail; /* sends the ring had no room for yet */
     NDIS_SPIN_LOCK Lock;
     volatile LONG TxOutstanding, RxOutstanding;
@@ -139,6 +146,30 @@ static ULONG_PTR VnPendingAdd(PNET_BUFFER_LIST Nbl, LONG_PTR Delta)
     ULONG_PTR Count = (ULONG_PTR)Nbl->MiniportReserved[0] + (ULONG_PTR)Delta;
     Nbl->MiniportReserved[0] = (PVOID)Count;
     return Count;
+}
+
+/* A NET_BUFFER's miniport-reserved area while it is sent: its scatter/gather list (NULL
+ * when it has none), its NBL and the adapter, for MiniportProcessSGList. */
+#define VN_NB_SGL(Nb) ((Nb)->MiniportReserved[0])
+#define VN_NB_NBL(Nb) ((Nb)->MiniportReserved[1])
+#define VN_NB_ADAPTER(Nb) ((Nb)->MiniportReserved[2])
+/* and an NBL's NET_BUFFERs still being mapped, plus one while VnSend maps them (under the
+ * adapter's lock) */
+#define VN_NBL_MAPPING(Nbl) ((Nbl)->MiniportReserved[1])
+
+/* Gives back NET_BUFFER `Nb`'s scatter/gather list, if it has one. */
+static VOID VnUnmap(PVN_ADAPTER A, PNET_BUFFER Nb)
+{
+    PSCATTER_GATHER_LIST Sgl = VN_NB_SGL(Nb);
+    VN_NB_SGL(Nb) = NULL;
+    if (Sgl != NULL)
+        NdisMFreeNetBufferSGList(A->Dma, Sgl, Nb);
+}
+
+static VOID VnUnmapAll(PVN_ADAPTER A, PNET_BUFFER_LIST Nbl)
+{
+    for (PNET_BUFFER Nb = NET_BUFFER_LIST_FIRST_NB(Nbl); Nb != NULL; Nb = NET_BUFFER_NEXT_NB(Nb))
+        VnUnmap(A, Nb);
 }
 
 /* One descriptor in the ring's format: split (addr, len, flags, next), packed (addr, len, id,
@@ -382,6 +413,7 @@ static VOID VnDpcWork(PVN_ADAPTER A)
         if (Id < VN_TX_SLOTS && A->TxNbl[Id] != NULL) {
             PNET_BUFFER_LIST Nbl = A->TxNbl[Id];
             A->TxNbl[Id] = NULL;
+            VnUnmap(A, A->TxNb[Id]); /* the device is done with it */
             if (VnPendingAdd(Nbl, -1) == 0) {
                 *DoneTail = Nbl;
                 DoneTail = &NET_BUFFER_LIST_NEXT_NBL(Nbl);
@@ -476,7 +508,7 @@ static VOID VnReturn(NDIS_HANDLE Context, PNET_BUFFER_LIST Nbls, ULONG Flags)
 }
 
 /* Places waiting NBLs, in order, while a whole one fits in the free transmit slots: each
- * NET_BUFFER copied into a slot behind a zeroed header. Returns the NBLs that can never be
+ * NET_BUFFER in a slot behind a zeroed header, its mapped pieces or a copy. Returns the NBLs that can never be
  * sent (more NBs than slots, a frame too long) for completion; *Placed says whether any went
  * on the ring. Lock held. */
 static PNET_BUFFER_LIST VnPump(PVN_ADAPTER A, PBOOLEAN Placed)
@@ -495,6 +527,7 @@ static PNET_BUFFER_LIST VnPump(PVN_ADAPTER A, PBOOLEAN Placed)
         A->TxWaiting = NET_BUFFER_LIST_NEXT_NBL(Nbl);
         NET_BUFFER_LIST_NEXT_NBL(Nbl) = NULL;
         if (!Fits || Nbs == 0 || Nbs > VN_TX_SLOTS) {
+            VnUnmapAll(A, Nbl);
             NET_BUFFER_LIST_STATUS(Nbl) = NDIS_STATUS_INVALID_LENGTH;
             NET_BUFFER_LIST_NEXT_NBL(Nbl) = Failed;
             Failed = Nbl;
@@ -507,13 +540,27 @@ static PNET_BUFFER_LIST VnPump(PVN_ADAPTER A, PBOOLEAN Placed)
                 Slot++;
             ULONG Length = NET_BUFFER_DATA_LENGTH(Nb);
             PUCHAR To = A->TxBuffers + Slot * VN_BUFFER;
+            ULONG64 Pa = (ULONG64)A->TxPa.QuadPart + Slot * VN_BUFFER;
+            NdisZeroMemory(To, VN_HEADER);
+            A->TxNbl[Slot] = Nbl;
+            A->TxNb[Slot] = Nb;
+#ifdef VN_MODERN /* the header and the frame's pieces, in an indirect table */
+            PSCATTER_GATHER_LIST Sgl = VN_NB_SGL(Nb);
+            if (Sgl != NULL && Sgl->NumberOfElements <= VN_SG_MAX) {
+                VN_PIECE Pieces[1 + VN_SG_MAX] = { { Pa, VN_HEADER, 0 } };
+                for (ULONG i = 0; i < Sgl->NumberOfElements; i++)
+                    Pieces[1 + i] = (VN_PIECE){ (ULONG64)Sgl->Elements[i].Address.QuadPart,
+                                                Sgl->Elements[i].Length, 0 };
+                VnOffer(&A->Tx, (USHORT)Slot, Pieces, (USHORT)(1 + Sgl->NumberOfElements), To + VN_SG_TABLE,
+                        Pa + VN_SG_TABLE);
+                continue;
+            }
+            VnUnmap(A, Nb); /* too many pieces: copied instead */
+#endif
             PUCHAR From = NdisGetDataBuffer(Nb, Length, To + VN_HEADER, 1, 0);
             if (From != NULL && From != To + VN_HEADER)
                 NdisMoveMemory(To + VN_HEADER, From, Length);
-            NdisZeroMemory(To, VN_HEADER);
-            A->TxNbl[Slot] = Nbl;
-            ULONG64 Pa = (ULONG64)A->TxPa.QuadPart + Slot * VN_BUFFER;
-#ifdef VN_MODERN /* the header and the frame, in an indirect table */
+#ifdef VN_MODERN
             VN_PIECE Pieces[2] = { { Pa, VN_HEADER, 0 }, { Pa + VN_HEADER, Length, 0 } };
             VnOffer(&A->Tx, (USHORT)Slot, Pieces, 2, To + VN_TABLE_AT, Pa + VN_TABLE_AT);
 #else
@@ -538,7 +585,46 @@ static VOID VnCompleteSends(PVN_ADAPTER A, PNET_BUFFER_LIST Nbls)
     VnMaybePaused(A);
 }
 
-/* Sends wait in order behind those the ring has no room for yet. */
+/* One more of the NBL's NET_BUFFERs mapped (or its mapping failed). Once all are, it waits,
+ * in order, behind the sends the ring has no room for yet; one refused by the device or with
+ * a mapping that failed completes at once. At DISPATCH_LEVEL. */
+static VOID VnMapped(PVN_ADAPTER A, PNET_BUFFER_LIST Nbl)
+{
+    PNET_BUFFER_LIST Failed;
+    BOOLEAN Placed = FALSE;
+    NdisDprAcquireSpinLock(&A->Lock);
+    VN_NBL_MAPPING(Nbl) = (PVOID)((ULONG_PTR)VN_NBL_MAPPING(Nbl) - 1);
+    if (VN_NBL_MAPPING(Nbl) != NULL) {
+        NdisDprReleaseSpinLock(&A->Lock);
+        return;
+    }
+    if (A->DeviceBroken) /* the device needs a reset: nothing it is given goes out */
+        NET_BUFFER_LIST_STATUS(Nbl) = NDIS_STATUS_HARD_ERRORS;
+    if (NET_BUFFER_LIST_STATUS(Nbl) != NDIS_STATUS_SUCCESS) {
+        VnUnmapAll(A, Nbl);
+        Failed = Nbl;
+    } else {
+        *A->TxWaitingTail = Nbl;
+        A->TxWaitingTail = &NET_BUFFER_LIST_NEXT_NBL(Nbl);
+        Failed = VnPump(A, &Placed);
+    }
+    NdisDprReleaseSpinLock(&A->Lock);
+    if (Placed)
+        VnNotify(A, 1);
+    VnCompleteSends(A, Failed);
+}
+
+/* The HAL's answer to NdisMAllocateNetBufferSGList, at DISPATCH_LEVEL: maybe before that call
+ * returns, maybe later. */
+static VOID VnProcessSGList(PDEVICE_OBJECT Pdo, PVOID Reserved, PSCATTER_GATHER_LIST Sgl, PVOID Context)
+{
+    PNET_BUFFER Nb = Context;
+    UNREFERENCED_PARAMETER(Pdo);
+    UNREFERENCED_PARAMETER(Reserved);
+    VN_NB_SGL(Nb) = Sgl;
+    VnMapped(VN_NB_ADAPTER(Nb), VN_NB_NBL(Nb));
+}
+
 static VOID VnSend(NDIS_HANDLE Context, PNET_BUFFER_LIST Nbls, NDIS_PORT_NUMBER Port, ULONG Flags)
 {
     PVN_ADAPTER A = Context;
@@ -546,29 +632,29 @@ static VOID VnSend(NDIS_HANDLE Context, PNET_BUFFER_LIST Nbls, NDIS_PORT_NUMBER 
     UNREFERENCED_PARAMETER(Flags);
     KIRQL Old;
     KeRaiseIrql(DISPATCH_LEVEL, &Old);
-    NdisDprAcquireSpinLock(&A->Lock);
-    PNET_BUFFER_LIST Refused = NULL;
     for (PNET_BUFFER_LIST Nbl = Nbls, Next; Nbl != NULL; Nbl = Next) {
         Next = NET_BUFFER_LIST_NEXT_NBL(Nbl);
         NET_BUFFER_LIST_NEXT_NBL(Nbl) = NULL;
         InterlockedIncrement(&A->TxOutstanding);
-        if (A->DeviceBroken) { /* the device needs a reset: nothing it is given goes out */
-            NET_BUFFER_LIST_STATUS(Nbl) = NDIS_STATUS_HARD_ERRORS;
-            NET_BUFFER_LIST_NEXT_NBL(Nbl) = Refused;
-            Refused = Nbl;
-            continue;
-        }
         NET_BUFFER_LIST_STATUS(Nbl) = NDIS_STATUS_SUCCESS;
-        *A->TxWaitingTail = Nbl;
-        A->TxWaitingTail = &NET_BUFFER_LIST_NEXT_NBL(Nbl);
+        ULONG_PTR Nbs = 0;
+        for (PNET_BUFFER Nb = NET_BUFFER_LIST_FIRST_NB(Nbl); Nb != NULL; Nb = NET_BUFFER_NEXT_NB(Nb), Nbs++)
+            VN_NB_SGL(Nb) = NULL;
+#ifndef VN_MODERN
+        Nbs = 0; /* copied: nothing to map */
+#endif
+        VN_NBL_MAPPING(Nbl) = (PVOID)(Nbs + 1); /* before any callback can count one down */
+        for (PNET_BUFFER Nb = NET_BUFFER_LIST_FIRST_NB(Nbl); Nb != NULL && Nbs != 0; Nb = NET_BUFFER_NEXT_NB(Nb)) {
+            VN_NB_NBL(Nb) = Nbl;
+            VN_NB_ADAPTER(Nb) = A;
+            if (NdisMAllocateNetBufferSGList(A->Dma, Nb, Nb, NDIS_SG_LIST_WRITE_TO_DEVICE, NULL, 0) !=
+                NDIS_STATUS_SUCCESS) {
+                NET_BUFFER_LIST_STATUS(Nbl) = NDIS_STATUS_RESOURCES;
+                VnMapped(A, Nbl);
+            }
+        }
+        VnMapped(A, Nbl);
     }
-    BOOLEAN Placed = FALSE;
-    PNET_BUFFER_LIST Failed = VnPump(A, &Placed);
-    NdisDprReleaseSpinLock(&A->Lock);
-    VnCompleteSends(A, Refused);
-    if (Placed)
-        VnNotify(A, 1);
-    VnCompleteSends(A, Failed);
     KeLowerIrql(Old);
 }
 
@@ -609,6 +695,8 @@ static VOID VnFailSendsIfDeviceNeedsReset(PVN_ADAPTER A)
     for (ULONG Slot = 0; Slot < VN_TX_SLOTS; Slot++) {
         PNET_BUFFER_LIST Nbl = A->TxNbl[Slot];
         A->TxNbl[Slot] = NULL;
+        if (Nbl != NULL)
+            VnUnmap(A, A->TxNb[Slot]);
         if (Nbl != NULL && VnPendingAdd(Nbl, -1) == 0) {
             NET_BUFFER_LIST_STATUS(Nbl) = NDIS_STATUS_HARD_ERRORS;
             NET_BUFFER_LIST_NEXT_NBL(Nbl) = Failed;
@@ -618,6 +706,7 @@ static VOID VnFailSendsIfDeviceNeedsReset(PVN_ADAPTER A)
     while (A->TxWaiting != NULL) {
         PNET_BUFFER_LIST Nbl = A->TxWaiting;
         A->TxWaiting = NET_BUFFER_LIST_NEXT_NBL(Nbl);
+        VnUnmapAll(A, Nbl);
         NET_BUFFER_LIST_STATUS(Nbl) = NDIS_STATUS_HARD_ERRORS;
         NET_BUFFER_LIST_NEXT_NBL(Nbl) = Failed;
         Failed = Nbl;
@@ -699,14 +788,6 @@ static VOID VnRelease(PVN_ADAPTER A)
         NdisMUnmapIoSpace(A->Handle, A->Bar, A->BarLength);
     NdisFreeSpinLock(&A->Lock);
     NdisFreeMemory(A, 0, 0);
-}
-
-static VOID VnProcessSGList(PDEVICE_OBJECT Pdo, PVOID Reserved, PSCATTER_GATHER_LIST Sgl, PVOID Context)
-{
-    UNREFERENCED_PARAMETER(Pdo);
-    UNREFERENCED_PARAMETER(Reserved);
-    UNREFERENCED_PARAMETER(Sgl);
-    UNREFERENCED_PARAMETER(Context); /* frames are copied into shared memory: no lists are asked for */
 }
 
 #ifdef VN_MODERN
