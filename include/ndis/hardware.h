@@ -198,6 +198,20 @@ NDISAPI VOID NdisRawWritePortUlong(ULONG_PTR Port, ULONG Data);
 #define NdisRawWritePortUchar(Port, Data) (NdisRawWritePortUchar)((ULONG_PTR)(Port), (Data))
 #define NdisRawWritePortUshort(Port, Data) (NdisRawWritePortUshort)((ULONG_PTR)(Port), (Data))
 #define NdisRawWritePortUlong(Port, Data) (NdisRawWritePortUlong)((ULONG_PTR)(Port), (Data))
+/* The buffer forms: Length elements, each to or from the one port (macros in the WDK too, so
+ * a binary imports the HAL's READ_PORT_BUFFER_* and WRITE_PORT_BUFFER_*). */
+#define NdisRawReadPortBufferUchar(Port, Buffer, Length) \
+    READ_PORT_BUFFER_UCHAR((PUCHAR)(ULONG_PTR)(Port), (PUCHAR)(Buffer), (Length))
+#define NdisRawReadPortBufferUshort(Port, Buffer, Length) \
+    READ_PORT_BUFFER_USHORT((PUSHORT)(ULONG_PTR)(Port), (PUSHORT)(Buffer), (Length))
+#define NdisRawReadPortBufferUlong(Port, Buffer, Length) \
+    READ_PORT_BUFFER_ULONG((PULONG)(ULONG_PTR)(Port), (PULONG)(Buffer), (Length))
+#define NdisRawWritePortBufferUchar(Port, Buffer, Length) \
+    WRITE_PORT_BUFFER_UCHAR((PUCHAR)(ULONG_PTR)(Port), (PUCHAR)(Buffer), (Length))
+#define NdisRawWritePortBufferUshort(Port, Buffer, Length) \
+    WRITE_PORT_BUFFER_USHORT((PUSHORT)(ULONG_PTR)(Port), (PUSHORT)(Buffer), (Length))
+#define NdisRawWritePortBufferUlong(Port, Buffer, Length) \
+    WRITE_PORT_BUFFER_ULONG((PULONG)(ULONG_PTR)(Port), (PULONG)(Buffer), (Length))
 
 /* Registers mapped by NdisMMapIoSpace: (Register, Data), Data the out pointer of a read. */
 #define NdisReadRegisterUchar(Register, Data) \

@@ -11,6 +11,8 @@
  *   0x64..0x6B     four USHORTs through WRITE_REGISTER_BUFFER_USHORT
  *   0x6C (write)   the sum of three READ_PORT_BUFFER_UCHARs of port 1; port 10 written by
  *                  WRITE_PORT_BUFFER_UCHAR
+ *   0x130..0x153   the register buffer forms of every width (BusRegisterWidths)
+ *   0x154..0x16F   the port forms of every width, the HAL's and NDIS's (BusPortWidths)
  *
  * and then registers its interrupt (MSI when the device offers messages) and services it:
  *
@@ -269,6 +271,57 @@ static NDIS_STATUS BusSetUpDma(PBUS_ADAPTER Adapter)
     return BusAllocateBlock(Adapter);
 }
 
+/* Every width of the register buffer forms: four bytes and two ULONGs written at 0x130, read
+ * back three ways and written again: the ULONGs to 0x140, the bytes of 0x134 to 0x14C, the
+ * USHORTs of 0x138 to 0x150. */
+static VOID BusRegisterWidths(PBUS_ADAPTER Adapter)
+{
+    PUCHAR R = Adapter->Registers;
+    UCHAR Bytes[4] = { 1, 2, 3, 4 };
+    ULONG Longs[3] = { 0xA1A2A3A4, 0xB1B2B3B4, 0 };
+    USHORT Shorts[2];
+    WRITE_REGISTER_BUFFER_UCHAR(R + 0x130, Bytes, 4);
+    WRITE_REGISTER_BUFFER_ULONG((volatile ULONG *)(R + 0x134), Longs, 2);
+    READ_REGISTER_BUFFER_ULONG((volatile ULONG *)(R + 0x130), Longs, 3);
+    WRITE_REGISTER_BUFFER_ULONG((volatile ULONG *)(R + 0x140), Longs, 3);
+    READ_REGISTER_BUFFER_UCHAR(R + 0x134, Bytes, 4);
+    WRITE_REGISTER_BUFFER_UCHAR(R + 0x14C, Bytes, 4);
+    READ_REGISTER_BUFFER_USHORT((volatile USHORT *)(R + 0x138), Shorts, 2);
+    WRITE_REGISTER_BUFFER_USHORT((volatile USHORT *)(R + 0x150), Shorts, 2);
+}
+
+/* Every width of the port forms. The buffer forms use one port for every element, so what a
+ * buffer read gets is the last element the buffer write put there. Results from 0x154. */
+static VOID BusPortWidths(PBUS_ADAPTER Adapter)
+{
+    PUCHAR P = Adapter->Ports, R = Adapter->Registers;
+    WRITE_PORT_UCHAR(P, 0x11);
+    WRITE_PORT_ULONG((PULONG)(P + 12), 0x89ABCDEF);
+    NdisWriteRegisterUlong(R + 0x154, READ_PORT_USHORT((PUSHORT)(P + 12)) | (ULONG)READ_PORT_UCHAR(P) << 16);
+    NdisWriteRegisterUlong(R + 0x158, READ_PORT_ULONG((PULONG)(P + 12)));
+    USHORT Shorts[2] = { 0x1234, 0x5678 };
+    ULONG Longs[2] = { 0x01020304, 0x0A0B0C0D };
+    UCHAR Bytes[3] = { 0x21, 0x22, 0x23 };
+    WRITE_PORT_BUFFER_USHORT((PUSHORT)(P + 2), Shorts, 2);
+    WRITE_PORT_BUFFER_ULONG((PULONG)(P + 12), Longs, 2);
+    READ_PORT_BUFFER_USHORT((PUSHORT)(P + 2), Shorts, 2);
+    READ_PORT_BUFFER_ULONG((PULONG)(P + 12), Longs, 2);
+    NdisWriteRegisterUlong(R + 0x15C, (ULONG)Shorts[0] + Shorts[1]);
+    NdisWriteRegisterUlong(R + 0x160, Longs[0] + Longs[1]);
+    NdisRawWritePortBufferUchar(P, Bytes, 3);
+    NdisRawReadPortBufferUchar(P, Bytes, 2);
+    Shorts[0] = 0x4444, Shorts[1] = 0x5555;
+    NdisRawWritePortBufferUshort(P + 2, Shorts, 2);
+    NdisRawReadPortBufferUshort(P + 2, Shorts, 1);
+    Longs[0] = 0x600D600D;
+    NdisRawWritePortBufferUlong(P + 12, Longs, 1);
+    Longs[0] = 0;
+    NdisRawReadPortBufferUlong(P + 12, Longs, 1);
+    NdisWriteRegisterUlong(R + 0x164, (ULONG)Bytes[0] + Bytes[1]);
+    NdisWriteRegisterUlong(R + 0x168, Shorts[0]);
+    NdisWriteRegisterUlong(R + 0x16C, Longs[0]);
+}
+
 static NDIS_STATUS BusInitializeEx(NDIS_HANDLE Handle, NDIS_HANDLE DriverContext, PNDIS_MINIPORT_INIT_PARAMETERS Params)
 {
     UNREFERENCED_PARAMETER(DriverContext);
@@ -295,7 +348,7 @@ static NDIS_STATUS BusInitializeEx(NDIS_HANDLE Handle, NDIS_HANDLE DriverContext
         }
     }
     USHORT Identity[2] = { 0, 0 };
-    if (Adapter->RegistersLength < 32 || Adapter->PortCount < 10 ||
+    if (Adapter->RegistersLength < 32 || Adapter->PortCount < 16 ||
         NdisMGetBusData(Handle, PCI_WHICHSPACE_CONFIG, 0, Identity, sizeof(Identity)) != sizeof(Identity)) {
         Status = NDIS_STATUS_RESOURCES;
         goto fail;
@@ -324,6 +377,8 @@ static NDIS_STATUS BusInitializeEx(NDIS_HANDLE Handle, NDIS_HANDLE DriverContext
     READ_PORT_BUFFER_UCHAR(Adapter->Ports + 1, Fifo, 3);
     NdisWriteRegisterUlong(Adapter->Registers + 0x6C, (ULONG)Fifo[0] + Fifo[1] + Fifo[2]);
     WRITE_PORT_BUFFER_UCHAR(Adapter->Ports + 10, Fifo, 1);
+    BusRegisterWidths(Adapter);
+    BusPortWidths(Adapter);
     USHORT Command = 0x0006;
     if (NdisMSetBusData(Handle, PCI_WHICHSPACE_CONFIG, 4, &Command, sizeof(Command)) != sizeof(Command)) {
         Status = NDIS_STATUS_FAILURE;

@@ -131,6 +131,20 @@ static void test_miniport_drives_the_device(void **state)
     assert_int_equal(REG(&dev, 0x68), 0x44443333u);
     assert_int_equal(REG(&dev, 0x6C), 3 * 0x5A);              /* READ_PORT_BUFFER_UCHAR: one port, 3 times */
     assert_int_equal(dev.ports[10], 0x5A);
+    /* every width of the register buffer forms: written, read back, written again */
+    assert_int_equal(REG(&dev, 0x130), 0x04030201u);
+    for (unsigned i = 0; i < 3; i++)
+        assert_int_equal(REG(&dev, 0x140 + 4 * i), REG(&dev, 0x130 + 4 * i));
+    assert_int_equal(REG(&dev, 0x14C), 0xA1A2A3A4u);
+    assert_int_equal(REG(&dev, 0x150), 0xB1B2B3B4u);
+    /* and of the ports: one port per buffer, so each element lands on it in turn */
+    assert_int_equal(REG(&dev, 0x154), 0x11CDEFu);
+    assert_int_equal(REG(&dev, 0x158), 0x89ABCDEFu);
+    assert_int_equal(REG(&dev, 0x15C), 2 * 0x5678u);
+    assert_int_equal(REG(&dev, 0x160), 2 * 0x0A0B0C0Du);
+    assert_int_equal(REG(&dev, 0x164), 2 * 0x23u);
+    assert_int_equal(REG(&dev, 0x168), 0x5555u);
+    assert_int_equal(REG(&dev, 0x16C), 0x600D600Du);
     USHORT command = 0, vendor = 0;
     ULONG bar2 = 0;
     assert_int_equal(NdisMGetBusData(a, PCI_WHICHSPACE_CONFIG, 4, &command, 2), 2);
