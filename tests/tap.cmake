@@ -8,6 +8,13 @@ foreach(mode drops order tcp)
             $<TARGET_FILE:tcpcheck>)
   set_tests_properties(tap_frames_${mode} PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 120 RUN_SERIAL TRUE)
 endforeach()
+# the same TCP transfer through a hardware miniport: the test virtio-net driver (modern build,
+# sends mapped by scatter/gather lists) on two virtio-net device models and their wire
+add_test(NAME tap_frames_tcp_virtio
+  COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/scripts/tap_frames.sh tcp $<TARGET_FILE:openndis-cli>
+          $<TARGET_FILE:virtio_miniport_modern> ${CMAKE_CURRENT_BINARY_DIR}/tap_frames_tcp_virtio
+          $<TARGET_FILE:framecheck> $<TARGET_FILE:tcpcheck> --device=virtio-net)
+set_tests_properties(tap_frames_tcp_virtio PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 120 RUN_SERIAL TRUE)
 # ---- an IP-medium adapter as a TUN interface: ping both ways (root only) ------------------
 add_test(NAME tun_ping
   COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/scripts/tun_check.sh $<TARGET_FILE:openndis-cli> $<TARGET_FILE:sample>

@@ -1,6 +1,7 @@
 #!/bin/sh
-# tap_frames.sh drops|order|tcp OPENNDIS SAMPLE.so WORKDIR FRAMECHECK TCPCHECK
-# Frames Linux sends on the sample's first TAP interface, counted and ordered. The run lives
+# tap_frames.sh drops|order|tcp OPENNDIS DRIVER.so WORKDIR FRAMECHECK TCPCHECK [RUN-OPTIONS]
+# Frames Linux sends on the driver's first TAP interface, counted and ordered (the sample's,
+# or with RUN-OPTIONS such as --device virtio-net, a hardware driver's). The run lives
 # in a network namespace of its own with IPv6 off, so the only frames on its interfaces are
 # the test's (ethertype 0x88B5, sequence-numbered, sent straight to the driver).
 #   drops: a blast far faster than the edge reads overflows the TAP transmit queue; every
@@ -8,14 +9,14 @@
 #          adapter's sent_frames) or be counted as dropped by the kernel (kernel_tx_dropped)
 #          — also after the run dropped root (--user nobody) and the interface moved to
 #          another namespace, as users run it.
-#   order: paced frames from ndis0 arrive on ndis1, through the driver's hub, in the order
-#          sent (loss is allowed, reordering never).
+#   order: paced frames from ndis0 arrive on ndis1, through the driver's hub (or the
+#          devices' wire), in the order sent (loss is allowed, reordering never).
 #   tcp:   a 512 MB TCP transfer between the two interfaces, content checked, loses no frame
 #          in the kernel: the TAP transmit queue holds what TCP sends ahead (kernel_tx_dropped
 #          is 0 on both adapters).
 # Needs root and /dev/net/tun; exits 77 (skipped) without them.
 set -u
-mode=$1 cli=$2 driver=$3 work=$4 framecheck=$5 tcpcheck=$6
+mode=$1 cli=$2 driver=$3 work=$4 framecheck=$5 tcpcheck=$6 options=${7:-}
 [ "$(id -u)" = 0 ] && [ -c /dev/net/tun ] && command -v ip >/dev/null && command -v jq >/dev/null || {
     echo "skipped: needs root, /dev/net/tun, ip and jq"
     exit 77
@@ -42,8 +43,8 @@ for n in "$ns" "$ns2"; do
 done
 user=
 [ "$mode" = drops ] && id nobody >/dev/null 2>&1 && user="--user nobody"
-# shellcheck disable=SC2086 # $user is one option and its value, or nothing
-ip netns exec "$ns" "$cli" run --edge tap --tap-name "of${tag}x%d" --duration 60 --json $user "$driver" \
+# shellcheck disable=SC2086 # $user and $options are options and their values, or nothing
+ip netns exec "$ns" "$cli" run --edge tap --tap-name "of${tag}x%d" --duration 60 --json $user $options "$driver" \
     >"$work/run.json" 2>"$work/run.err" &
 pid=$!
 for _ in $(seq 100); do
