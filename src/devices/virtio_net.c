@@ -9,8 +9,9 @@
  *   0x1000 ISR status (a read clears it)   0x2000 the MAC, link status, queue pairs
  *   0x3000 + 4 q  queue q's notification
  * Features offered: VERSION_1, MAC, STATUS, MRG_RXBUF, the control queue (CTRL_VQ with CTRL_RX,
- * CTRL_VLAN and CTRL_MAC_ADDR), the offloads (CSUM and HOST_TSO4/6: the driver may send partial
- * checksums and TCP segments of up to 64 KiB; GUEST_CSUM and GUEST_TSO4/6: it takes them),
+ * CTRL_RX_EXTRA, CTRL_VLAN, CTRL_MAC_ADDR, CTRL_GUEST_OFFLOADS and GUEST_ANNOUNCE), the
+ * offloads (CSUM and HOST_TSO4/6: the driver may send partial checksums and TCP segments of up
+ * to 64 KiB; GUEST_CSUM and GUEST_TSO4/6: it takes them),
  * and of the rings (virtqueue.c) EVENT_IDX, INDIRECT_DESC and RING_PACKED. With VERSION_1 or
  * MRG_RXBUF the net header is 12 bytes. A segment or partial checksum travels the wire with
  * the frame, and each receiving device gives it to its driver as that driver can take it:
@@ -28,12 +29,15 @@
  * VIRTIO_MSI_NO_VECTOR).
  *
  * Faults on demand (openndis verify shows each): link-down and link-up (the link status
- * changes, with a configuration interrupt; frames are lost while it is down), and needs-reset
- * (DEVICE_NEEDS_RESET in the status: the device stops using its queues until reset).
+ * changes, with a configuration interrupt; frames are lost while it is down), announce
+ * (ANNOUNCE in the link status, with a configuration interrupt, until the driver acks with
+ * the control queue's ANNOUNCE_ACK, as after a live migration; for a driver that took
+ * GUEST_ANNOUNCE) and needs-reset (DEVICE_NEEDS_RESET in the status: the device stops using
+ * its queues until reset).
  *
  * Queue 0 receives, queue 1 transmits, queue 2 takes control commands (receive modes, the MAC
  * table and address, VLANs: acknowledged, recorded, and the address used on the wire; the
- * number of queue pairs). With queues=N and MQ negotiated, queue 2k receives and 2k + 1
+ * number of queue pairs; the announce ack; the receive offloads in effect, CTRL_GUEST_OFFLOADS). With queues=N and MQ negotiated, queue 2k receives and 2k + 1
  * transmits for pair k and the control queue is 2N; received frames are steered by a hash of
  * their flow over the pairs the driver turned on (VQ_PAIRS_SET). Each
  * is a split ring, or a packed one when the driver took RING_PACKED: at the driver's three
@@ -74,6 +78,8 @@
 
 #define VNET_F_CSUM (1u << 0)       /* the device finishes partial checksums */
 #define VNET_F_GUEST_CSUM (1u << 1) /* the driver takes partial checksums */
+#define VNET_F_CTRL_GUEST_OFFLOADS (1u << 2) /* and may turn that, and GUEST_TSO, off and on */
+#define VNET_F_GUEST_ANNOUNCE (1u << 21)     /* the device may ask the driver to announce itself */
 #define VNET_F_GUEST_TSO4 (1u << 7) /* the driver takes TCP segments whole */
 #define VNET_F_GUEST_TSO6 (1u << 8)
 #define VNET_F_HOST_TSO4 (1u << 11) /* the device cuts TCP segments */
@@ -89,15 +95,19 @@
 #define VNET_F_MRG_RXBUF (1u << 15)
 #define VNET_F_MQ (1u << 22)
 #define VNET_F_EVENT_IDX VQ_F_EVENT_IDX
-#define VNET_FEATURES                                                                                 \
-    (VNET_F_CSUM | VNET_F_GUEST_CSUM | VNET_F_GUEST_TSO4 | VNET_F_GUEST_TSO6 | VNET_F_HOST_TSO4 |                  \
-     VNET_F_HOST_TSO6 | VNET_F_CTRL_RX_EXTRA | VNET_F_MAC | VNET_F_MRG_RXBUF | VNET_F_STATUS | VNET_F_CTRL_VQ | VNET_F_CTRL_RX | VNET_F_CTRL_VLAN | \
-     VNET_F_CTRL_MAC_ADDR | VNET_F_EVENT_IDX | VNET_F_VERSION_1 | VQ_F_INDIRECT_DESC | VQ_F_RING_PACKED)
+#define VNET_FEATURES                                                                                        \
+    (VNET_F_CSUM | VNET_F_GUEST_CSUM | VNET_F_GUEST_TSO4 | VNET_F_GUEST_TSO6 | VNET_F_HOST_TSO4 |              \
+     VNET_F_HOST_TSO6 | VNET_F_MAC | VNET_F_MRG_RXBUF | VNET_F_STATUS | VNET_F_CTRL_VQ | VNET_F_CTRL_RX |      \
+     VNET_F_CTRL_RX_EXTRA | VNET_F_CTRL_VLAN | VNET_F_CTRL_MAC_ADDR | VNET_F_CTRL_GUEST_OFFLOADS |             \
+     VNET_F_GUEST_ANNOUNCE | VNET_F_EVENT_IDX | VNET_F_VERSION_1 | VQ_F_INDIRECT_DESC | VQ_F_RING_PACKED)
+/* The offloads of received frames the driver may turn off and on (CTRL_GUEST_OFFLOADS) */
+#define VNET_GUEST_OFFLOADS (VNET_F_GUEST_CSUM | VNET_F_GUEST_TSO4 | VNET_F_GUEST_TSO6)
 #define VNET_CTRL_MAX 4096u /* a command's readable bytes: a MAC table of some 680 addresses */
 #define VNET_STATUS_DRIVER_OK 4u
 #define VNET_STATUS_FEATURES_OK 8u
 #define VNET_STATUS_NEEDS_RESET 0x40u
 #define VNET_S_LINK_UP 1u
+#define VNET_S_ANNOUNCE 2u
 #define VNET_HDR_F_NEEDS_CSUM 1u
 #define VNET_HDR_F_DATA_VALID 2u
 #define VNET_GSO_NONE 0u
@@ -111,7 +121,7 @@
 #define VNET_QUEUES_MAX (2u * VNET_PAIRS_MAX + 1u)
 
 /* The control queue's classes and commands (virtio 1.x, 5.1.6.5) */
-enum { VNET_CTRL_RX, VNET_CTRL_MAC, VNET_CTRL_VLAN, VNET_CTRL_ANNOUNCE, VNET_CTRL_MQ };
+enum { VNET_CTRL_RX, VNET_CTRL_MAC, VNET_CTRL_VLAN, VNET_CTRL_ANNOUNCE, VNET_CTRL_MQ, VNET_CTRL_GUEST_OFFLOADS };
 enum { VNET_CTRL_OK, VNET_CTRL_ERR };
 
 
@@ -156,6 +166,8 @@ struct vnet {
     uint16_t select;
     uint8_t status;
     bool link_down;
+    bool announce;              /* asked the driver to announce itself; until it acks */
+    uint64_t offloads_off;      /* control queue: negotiated GUEST_* offloads turned off */
     uint8_t rx_mode;            /* control queue: promiscuous, all-multicast, ... bits by command */
     struct vnet_macs uni, multi; /* control queue: the MAC tables last set */
     uint8_t vlans[4096 / 8];    /* control queue: VLAN IDs added */
@@ -332,7 +344,22 @@ static uint8_t vnet_command(struct vnet *v, const uint8_t *in, uint32_t length)
         v->active_pairs = pairs;
         return VNET_CTRL_OK;
     }
-    default: return VNET_CTRL_ERR; /* ANNOUNCE was not offered */
+    case VNET_CTRL_ANNOUNCE: /* ACK: the driver has announced itself */
+        if (!(v->guest_features & VNET_F_GUEST_ANNOUNCE) || command != 0 || n != 0)
+            return VNET_CTRL_ERR;
+        v->announce = false;
+        return VNET_CTRL_OK;
+    case VNET_CTRL_GUEST_OFFLOADS: { /* SET: the offloads of received frames, from those negotiated */
+        uint64_t on, negotiated = v->guest_features & VNET_GUEST_OFFLOADS;
+        if (!(v->guest_features & VNET_F_CTRL_GUEST_OFFLOADS) || command != 0 || n != 8)
+            return VNET_CTRL_ERR;
+        memcpy(&on, data, 8);
+        if ((on & ~negotiated) != 0 || ((on & (VNET_F_GUEST_TSO4 | VNET_F_GUEST_TSO6)) && !(on & VNET_F_GUEST_CSUM)))
+            return VNET_CTRL_ERR; /* one not negotiated, or TSO without the checksum it needs */
+        v->offloads_off = negotiated & ~on;
+        return VNET_CTRL_OK;
+    }
+    default: return VNET_CTRL_ERR;
     }
 }
 
@@ -600,7 +627,7 @@ static bool vnet_accepts(const struct vnet *v, const uint8_t *frame, uint32_t le
 static void vnet_receive(struct vnet *v, const struct vnet_offload *o, const uint8_t *frame, uint32_t length)
 {
     pthread_mutex_lock(&v->lock);
-    uint64_t features = v->guest_features;
+    uint64_t features = v->guest_features & ~v->offloads_off;
     bool accepted = vnet_accepts(v, frame, length);
     pthread_mutex_unlock(&v->lock);
     if (!accepted) {
@@ -767,6 +794,8 @@ static void vnet_reset(struct vnet *v)
         atomic_fetch_sub(&vnet_congested, 1);
     v->waiting_count = 0;
     v->guest_features = 0;
+    v->offloads_off = 0; /* negotiation turns each offload on (5.1.6.5.6.1) */
+    v->announce = false;
     v->feature_select = v->guest_feature_select = 0;
     v->config_vector = VQ_NO_VECTOR;
     v->select = 0;
@@ -797,7 +826,7 @@ static uint32_t vnet_bytes(const uint8_t *regs, size_t size, uint32_t offset, un
 static void vnet_config(const struct vnet *v, uint8_t out[10])
 {
     memcpy(out, v->mac, 6);
-    out[6] = v->link_down ? 0 : VNET_S_LINK_UP, out[7] = 0;
+    out[6] = (uint8_t)((v->link_down ? 0 : VNET_S_LINK_UP) | (v->announce ? VNET_S_ANNOUNCE : 0)), out[7] = 0;
     out[8] = (uint8_t)v->pairs, out[9] = 0; /* max_virtqueue_pairs */
 }
 
@@ -1020,7 +1049,7 @@ static void vnet_write(void *device, unsigned bar, uint32_t offset, unsigned wid
         vnet_legacy_write(device, offset, width, value);
 }
 
-static const char *const vnet_faults[] = { "link-down", "link-up", "needs-reset", NULL };
+static const char *const vnet_faults[] = { "link-down", "link-up", "announce", "needs-reset", NULL };
 
 static bool vnet_fault(void *device, const char *name)
 {
@@ -1029,6 +1058,8 @@ static bool vnet_fault(void *device, const char *name)
     bool known = true;
     if (strcmp(name, "link-down") == 0 || strcmp(name, "link-up") == 0)
         v->link_down = name[5] == 'd';
+    else if (strcmp(name, "announce") == 0) /* as after a live migration, to a driver that can */
+        v->announce = (v->guest_features & VNET_F_GUEST_ANNOUNCE) && vnet_working(v);
     else if (strcmp(name, "needs-reset") == 0 && v->status != 0)
         v->status |= VNET_STATUS_NEEDS_RESET;
     else

@@ -30,6 +30,8 @@
 #define F_CTRL_VLAN (1ull << 19)
 #define F_CTRL_RX_EXTRA (1ull << 20)
 #define F_VERSION_1 (1ull << 32)
+#define F_CTRL_GUEST_OFFLOADS (1ull << 2)
+#define F_GUEST_ANNOUNCE (1ull << 21)
 #define HDR 12u
 #define L3 14u
 #define L4 34u
@@ -542,6 +544,66 @@ static void receive_filter(void **state)
     assert_int_equal(mode(2, 1), 1);
 }
 
+static uint8_t set_offloads(uint64_t on, uint32_t n)
+{
+    return command_on(&b, 2, 5, 0, &on, n); /* VIRTIO_NET_CTRL_GUEST_OFFLOADS_SET */
+}
+
+/* CTRL_GUEST_OFFLOADS: what the driver turns off is done for it, from the next frame on. */
+static void guest_offloads_set(void **state)
+{
+    (void)state;
+    uint32_t id, len;
+    assert_true(start(&a, F_VERSION_1 | F_MAC | F_CSUM | F_HOST_TSO4));
+    assert_true(start_queues(&b, F_VERSION_1 | F_MAC | F_MRG_RXBUF | F_GUEST_CSUM | F_GUEST_TSO4 | F_CTRL_VQ |
+                                     F_CTRL_GUEST_OFFLOADS, 3));
+    post(8, 2048);
+    assert_int_equal(set_offloads(F_GUEST_CSUM, 8), 0); /* TSO off: segments come cut */
+    send_from_a(packet(1, 1, 1000, 3500));
+    for (unsigned n = 0; n < 4; n++) {
+        assert_true(used(&b, 0, &id, &len));
+        assert_int_equal(len, HDR + L4 + THL + (n < 3 ? 1000 : 500));
+        assert_int_equal(memory[RX_AT + id * 2048], 2); /* DATA_VALID: checksums still on */
+    }
+    assert_false(used(&b, 0, &id, &len));
+    assert_int_equal(set_offloads(F_GUEST_CSUM | F_GUEST_TSO4, 8), 0); /* and on again: whole */
+    send_from_a(packet(1, 1, 1000, 3500));
+    assert_true(used(&b, 0, &id, &len));
+    assert_int_equal(memory[RX_AT + id * 2048 + 1], 1); /* GSO_TCPV4 */
+    assert_int_equal(memory[RX_AT + id * 2048 + 10], 2); /* in two buffers */
+    /* refused: an offload not negotiated, TSO without checksums, a short value */
+    assert_int_equal(set_offloads(F_GUEST_CSUM | (1ull << 8), 8), 1);
+    assert_int_equal(set_offloads(F_GUEST_TSO4, 8), 1);
+    assert_int_equal(set_offloads(F_GUEST_CSUM, 4), 1);
+    assert_true(start_queues(&a, F_VERSION_1 | F_MAC | F_CTRL_VQ, 3)); /* without the feature: refused */
+    uint64_t on = 0;
+    assert_int_equal(command_on(&a, 2, 5, 0, &on, 8), 1);
+}
+
+static uint16_t link_status(struct drv *d)
+{
+    return (uint16_t)model->read(d->dev, BAR, 0x2006, 2);
+}
+
+/* GUEST_ANNOUNCE: the fault sets ANNOUNCE with a configuration interrupt; the ack clears it. */
+static void announce(void **state)
+{
+    (void)state;
+    assert_true(start_queues(&b, F_VERSION_1 | F_MAC | F_CTRL_VQ | F_GUEST_ANNOUNCE, 3));
+    unsigned before = interrupts;
+    assert_true(model->fault(b.dev, "announce"));
+    assert_int_equal(interrupts, before + 1);
+    assert_int_equal(link_status(&b), 3); /* LINK_UP | ANNOUNCE */
+    assert_int_equal(command_on(&b, 2, 3, 0, NULL, 0), 0); /* VIRTIO_NET_CTRL_ANNOUNCE_ACK */
+    assert_int_equal(link_status(&b), 1);
+    assert_int_equal(command_on(&b, 2, 3, 1, NULL, 0), 1); /* no such command */
+    /* a driver that did not take GUEST_ANNOUNCE is never asked, and cannot ack */
+    assert_true(start_queues(&b, F_VERSION_1 | F_MAC | F_CTRL_VQ, 3));
+    assert_true(model->fault(b.dev, "announce"));
+    assert_int_equal(link_status(&b), 1);
+    assert_int_equal(command_on(&b, 2, 3, 0, NULL, 0), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -552,6 +614,8 @@ int main(void)
         cmocka_unit_test(refused_headers_and_features),
         cmocka_unit_test(multiqueue),
         cmocka_unit_test(receive_filter),
+        cmocka_unit_test(guest_offloads_set),
+        cmocka_unit_test(announce),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
