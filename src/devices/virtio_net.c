@@ -17,7 +17,7 @@
  * the frame, and each receiving device gives it to its driver as that driver can take it:
  * whole, or cut into MSS-sized frames, or with the checksum finished (common/inet.h).
  *
- * Legacy: BAR0 is 32 I/O ports:
+ * Legacy: BAR0 is 64 I/O ports:
  *   0x00 host features (low half)   0x04 guest features   0x08 the selected queue's page
  *   0x0C its size (256; 0: no such queue)   0x0E queue select   0x10 queue notify
  *   0x12 device status (0 resets)   0x13 ISR status (a read clears it)
@@ -62,7 +62,7 @@
 #include "devices.h"
 #include "virtqueue.h"
 
-#define VNET_PORTS 32u
+#define VNET_PORTS 64u /* room for the configuration after the MSI-X vectors */
 #define VNET_MODERN 0x4000u /* BAR4 */
 #define VNET_MODERN_BAR 4u
 #define VNET_ISR_AT 0x1000u

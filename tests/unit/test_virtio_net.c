@@ -70,10 +70,12 @@ void openndis_device_dma_release(struct openndis_device *bus, uint64_t address)
     (void)bus, (void)address;
 }
 
+static unsigned messages_granted; /* 0: the line */
+
 unsigned openndis_device_messages(struct openndis_device *bus)
 {
     (void)bus;
-    return 0; /* the line */
+    return messages_granted;
 }
 
 bool openndis_device_interrupt(struct openndis_device *bus, unsigned message)
@@ -544,6 +546,21 @@ static void receive_filter(void **state)
     assert_int_equal(mode(2, 1), 1);
 }
 
+/* Legacy: with MSI-X the two vectors come first and the configuration moves to 0x18. */
+static void legacy_config_after_the_vectors(void **state)
+{
+    (void)state;
+    for (unsigned granted = 0; granted <= 4; granted += 4) {
+        messages_granted = granted;
+        uint32_t config = granted ? 0x18 : 0x14;
+        for (uint32_t i = 0; i < 6; i++)
+            assert_int_equal(model->read(b.dev, 0, config + i, 1), mac_b[i]);
+        assert_int_equal(model->read(b.dev, 0, config + 6, 2), 1); /* LINK_UP */
+        assert_int_equal(model->read(b.dev, 0, config + 8, 2), 1); /* max_virtqueue_pairs */
+    }
+    messages_granted = 0;
+}
+
 static uint8_t set_offloads(uint64_t on, uint32_t n)
 {
     return command_on(&b, 2, 5, 0, &on, n); /* VIRTIO_NET_CTRL_GUEST_OFFLOADS_SET */
@@ -616,6 +633,7 @@ int main(void)
         cmocka_unit_test(receive_filter),
         cmocka_unit_test(guest_offloads_set),
         cmocka_unit_test(announce),
+        cmocka_unit_test(legacy_config_after_the_vectors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
