@@ -1,8 +1,8 @@
 /* Internet packet arithmetic shared by the TAP edge's offloads and the virtio-net model:
  * one's complement sums, the IPv4 header checksum, TCP checksums over their pseudo-header,
- * finishing a partial checksum, and cutting a TCP segment into MSS-sized frames (what an LSO
- * engine or a host's GSO does). Frames are Ethernet with the IP header `l3` bytes in;
- * multi-byte fields are big-endian. Header-only, for every layer. */
+ * finishing a partial checksum, cutting a TCP segment into MSS-sized frames (what an LSO
+ * engine or a host's GSO does), and RSS's Toeplitz hash. Frames are Ethernet with the IP
+ * header `l3` bytes in; multi-byte fields are big-endian. Header-only, for every layer. */
 #ifndef OPENNDIS_COMMON_INET_H
 #define OPENNDIS_COMMON_INET_H
 
@@ -101,6 +101,25 @@ static inline bool inet_parse_ip(const uint8_t *data, size_t len, size_t l3, str
         return true;
     }
     return false;
+}
+
+/* The Toeplitz hash of RSS over the `n` bytes of `in` under `key`: each set input bit, taken
+ * from the most significant, XORs in the 32 key bits that start at its position (key bits past
+ * `key_len` bytes are 0). */
+static inline uint32_t inet_toeplitz(const uint8_t *key, size_t key_len, const uint8_t *in, size_t n)
+{
+    uint32_t hash = 0, window = 0;
+    for (size_t i = 0; i < 4; i++)
+        window = window << 8 | (i < key_len ? key[i] : 0);
+    for (size_t i = 0; i < n; i++) {
+        uint8_t next = i + 4 < key_len ? key[i + 4] : 0; /* the key byte that shifts in */
+        for (int bit = 7; bit >= 0; bit--) {
+            if (in[i] >> bit & 1)
+                hash ^= window;
+            window = window << 1 | (uint32_t)(next >> bit & 1);
+        }
+    }
+    return hash;
 }
 
 /* Cuts the TCP segment `data`/`len` (IP header at `l3`, TCP header at `l4`) into frames of

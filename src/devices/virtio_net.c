@@ -1,7 +1,7 @@
 /* virtio-net, the transitional device of virtio 1.x (PCI device 0x1000): both the modern PCI
  * transport (section 4.1.4) and the legacy one (4.1.4.8, virtio 0.9.5) over the same queues.
  * What KVM guests' NICs are, and what NetKVM drives
- * (openndis run --device virtio-net[,mac=XX:XX:XX:XX:XX:XX][,msix=N][,queues=N]).
+ * (openndis run --device virtio-net[,mac=XX:XX:XX:XX:XX:XX][,msix=N][,queues=N][,rss][,hash]).
  *
  * Modern: vendor capabilities in configuration space point into BAR4 (16 KiB of memory):
  *   0x0000 the common configuration (features in 32-bit halves, MSI-X vectors, status,
@@ -11,11 +11,14 @@
  * Features offered: VERSION_1, MAC, STATUS, MRG_RXBUF, the control queue (CTRL_VQ with CTRL_RX,
  * CTRL_RX_EXTRA, CTRL_VLAN, CTRL_MAC_ADDR, CTRL_GUEST_OFFLOADS and GUEST_ANNOUNCE), the
  * offloads (CSUM and HOST_TSO4/6: the driver may send partial checksums and TCP segments of up
- * to 64 KiB; GUEST_CSUM and GUEST_TSO4/6: it takes them),
- * and of the rings (virtqueue.c) EVENT_IDX, INDIRECT_DESC and RING_PACKED. With VERSION_1 or
- * MRG_RXBUF the net header is 12 bytes. A segment or partial checksum travels the wire with
- * the frame, and each receiving device gives it to its driver as that driver can take it:
- * whole, or cut into MSS-sized frames, or with the checksum finished (common/inet.h).
+ * to 64 KiB; GUEST_CSUM and GUEST_TSO4/6: it takes them), and of the rings (virtqueue.c)
+ * EVENT_IDX, INDIRECT_DESC and RING_PACKED; when asked (rss, hash, as QEMU's rss=on and
+ * hash=on), RSS and HASH_REPORT: the Toeplitz hash of each received frame under the driver's
+ * types and key steers it by the driver's indirection table, and is reported in the net
+ * header, then 20 bytes. With VERSION_1 or MRG_RXBUF the net header is 12 bytes. A segment
+ * or partial checksum travels the wire with the frame, and each receiving device gives it to
+ * its driver as that driver can take it: whole, or cut into MSS-sized frames, or with the
+ * checksum finished (common/inet.h).
  *
  * Legacy: BAR0 is 64 I/O ports:
  *   0x00 host features (low half)   0x04 guest features   0x08 the selected queue's page
@@ -37,10 +40,11 @@
  *
  * Queue 0 receives, queue 1 transmits, queue 2 takes control commands (receive modes, the MAC
  * table and address, VLANs: acknowledged, recorded, and the address used on the wire; the
- * number of queue pairs; the announce ack; the receive offloads in effect, CTRL_GUEST_OFFLOADS). With queues=N and MQ negotiated, queue 2k receives and 2k + 1
- * transmits for pair k and the control queue is 2N; received frames are steered by a hash of
- * their flow over the pairs the driver turned on (VQ_PAIRS_SET). Each
- * is a split ring, or a packed one when the driver took RING_PACKED: at the driver's three
+ * number of queue pairs; the announce ack; the receive offloads in effect; RSS and hash
+ * settings). With queues=N and MQ (or RSS) negotiated, queue 2k receives and 2k + 1 transmits
+ * for pair k and the control queue is 2N; received frames are steered by a hash of their flow
+ * over the pairs the driver turned on (VQ_PAIRS_SET), or by the driver's RSS table. Each is a
+ * split ring, or a packed one when the driver took RING_PACKED: at the driver's three
  * addresses (modern), or at the page it wrote, laid out as the legacy interface lays it out
  * (descriptors, the available ring, the used ring on the next 4 KiB boundary). Rings are
  * reached only by DMA through the driver's mappings, and held (openndis_device_dma_hold) from
@@ -71,7 +75,7 @@
 #define VNET_NOTIFY_MULTIPLIER 4u
 #define VNET_QUEUE_SIZE 256u
 #define VNET_PAGE 4096u
-#define VNET_HEADER_MAX 12u /* struct virtio_net_hdr; 10 bytes without num_buffers (legacy, no MRG_RXBUF) */
+#define VNET_HEADER_MAX 20u /* with HASH_REPORT; 12 with num_buffers, 10 without (legacy, no MRG_RXBUF) */
 #define VNET_MESSAGES 4u /* offered by default: as QEMU's vectors=4 for one queue pair */
 #define VNET_FRAME_MAX 65550u
 #define VNET_WAITING_MAX 1024u
@@ -94,6 +98,11 @@
 #define VNET_F_CTRL_RX_EXTRA (1u << 20)
 #define VNET_F_MRG_RXBUF (1u << 15)
 #define VNET_F_MQ (1u << 22)
+#define VNET_F_HASH_REPORT (1ull << 57) /* the device hashes each received frame and says so */
+#define VNET_F_RSS (1ull << 60)         /* and steers it by the hash (receive-side scaling) */
+#define VNET_RSS_KEY_MAX 40u
+#define VNET_RSS_TABLE_MAX 128u
+#define VNET_HASH_TYPES 0x3Fu /* IPv4, TCPv4, UDPv4, IPv6, TCPv6, UDPv6: not the _EX types */
 #define VNET_F_EVENT_IDX VQ_F_EVENT_IDX
 #define VNET_FEATURES                                                                                        \
     (VNET_F_CSUM | VNET_F_GUEST_CSUM | VNET_F_GUEST_TSO4 | VNET_F_GUEST_TSO6 | VNET_F_HOST_TSO4 |              \
@@ -123,6 +132,7 @@
 /* The control queue's classes and commands (virtio 1.x, 5.1.6.5) */
 enum { VNET_CTRL_RX, VNET_CTRL_MAC, VNET_CTRL_VLAN, VNET_CTRL_ANNOUNCE, VNET_CTRL_MQ, VNET_CTRL_GUEST_OFFLOADS };
 enum { VNET_CTRL_OK, VNET_CTRL_ERR };
+enum { VNET_MQ_VQ_PAIRS_SET, VNET_MQ_RSS_CONFIG, VNET_MQ_HASH_CONFIG };
 
 
 /* What the net header says of a frame (virtio 1.x, 5.1.6): a checksum still to be filled in
@@ -168,6 +178,12 @@ struct vnet {
     bool link_down;
     bool announce;              /* asked the driver to announce itself; until it acks */
     uint64_t offloads_off;      /* control queue: negotiated GUEST_* offloads turned off */
+    uint64_t offered;           /* options: RSS and HASH_REPORT, as QEMU's rss=on, hash=on */
+    /* control queue: RSS_CONFIG (steering by the table) or HASH_CONFIG (the hash reported) */
+    bool rss;
+    uint32_t hash_types;
+    uint16_t rss_mask, rss_unclassified, rss_table[VNET_RSS_TABLE_MAX];
+    uint8_t key[VNET_RSS_KEY_MAX], key_length;
     uint8_t rx_mode;            /* control queue: promiscuous, all-multicast, ... bits by command */
     struct vnet_macs uni, multi; /* control queue: the MAC tables last set */
     uint8_t vlans[4096 / 8];    /* control queue: VLAN IDs added */
@@ -199,6 +215,8 @@ static bool vnet_working(const struct vnet *v)
 /* The net header's length: num_buffers is in it from virtio 1.0 on, and with MRG_RXBUF. Lock held. */
 static uint32_t vnet_header(const struct vnet *v)
 {
+    if (v->guest_features & VNET_F_HASH_REPORT)
+        return 20u; /* hash_value, hash_report and padding follow */
     return (v->guest_features & (VNET_F_VERSION_1 | VNET_F_MRG_RXBUF)) ? 12u : 10u;
 }
 
@@ -207,10 +225,11 @@ static unsigned vnet_queues(const struct vnet *v)
     return 2 * v->pairs + 1;
 }
 
-/* The pairs the driver can use: all with MQ negotiated, else the first (5.1.2). Lock held. */
+/* The pairs the driver can use: all with MQ or RSS negotiated, else the first (5.1.2). Lock
+ * held. */
 static unsigned vnet_pairs(const struct vnet *v)
 {
-    return v->guest_features & VNET_F_MQ ? v->pairs : 1;
+    return v->guest_features & (VNET_F_MQ | VNET_F_RSS) ? v->pairs : 1;
 }
 
 /* The control queue follows the pairs the driver can use. Lock held. */
@@ -219,10 +238,10 @@ static unsigned vnet_ctrl(const struct vnet *v)
     return 2 * vnet_pairs(v);
 }
 
-/* What this device offers: MQ only with more than one pair. */
+/* What this device offers: MQ only with more than one pair, RSS and HASH_REPORT when asked. */
 static uint64_t vnet_features(const struct vnet *v)
 {
-    return VNET_FEATURES | (v->pairs > 1 ? VNET_F_MQ : 0);
+    return VNET_FEATURES | (v->pairs > 1 ? VNET_F_MQ : 0) | v->offered;
 }
 
 /* The distinct vectors of the queues in `mask`, to raise once the lock is let go. Lock held. */
@@ -277,6 +296,48 @@ static void vnet_raise_all(struct openndis_device *bus, const uint16_t *vectors,
 }
 
 /* ---- the control queue ---------------------------------------------------------------------- */
+/* VIRTIO_NET_CTRL_MQ_RSS_CONFIG (`rss`) or HASH_CONFIG (5.1.6.5.6.4, 5.1.6.5.7.1): hash types,
+ * then for RSS the indirection table (receive queue ordinals: vq index / 2) and the transmit
+ * queues, then the key. Taken whole or not at all. Lock held. */
+static uint8_t vnet_hash_config(struct vnet *v, bool rss, const uint8_t *data, uint32_t n)
+{
+    uint32_t types;
+    uint16_t mask = 0, unclassified = 0, table[VNET_RSS_TABLE_MAX], max_tx = 0, entries = 1;
+    if (!(v->guest_features & (rss ? VNET_F_RSS : VNET_F_HASH_REPORT)) || n < 11)
+        return VNET_CTRL_ERR;
+    memcpy(&types, data, 4);
+    memcpy(&mask, data + 4, 2);
+    memcpy(&unclassified, data + 6, 2);
+    if (rss) {
+        entries = (uint16_t)(mask + 1u);
+        if (mask >= VNET_RSS_TABLE_MAX || (entries & mask) != 0 || n < 8u + 2u * entries + 3u)
+            return VNET_CTRL_ERR; /* the table: a power of two, within what the device reads */
+        memcpy(table, data + 8, 2u * entries);
+        memcpy(&max_tx, data + 8 + 2 * entries, 2);
+    } else if (mask != 0 || unclassified != 0 || memcmp(data + 8, "\0\0", 2) != 0) {
+        return VNET_CTRL_ERR; /* reserved: zeroes */
+    }
+    uint32_t at = rss ? 8u + 2u * entries + 2u : 10u;
+    uint8_t key_length = data[at];
+    if ((types & ~VNET_HASH_TYPES) != 0 || key_length > VNET_RSS_KEY_MAX || n < at + 1u + key_length)
+        return VNET_CTRL_ERR; /* bytes past the key are ignored, as QEMU does: NetKVM pads */
+    for (uint16_t i = 0; rss && i <= entries; i++) { /* each entry, then the unclassified queue */
+        uint16_t q = i < entries ? table[i] : unclassified;
+        if (q >= vnet_pairs(v))
+            return VNET_CTRL_ERR; /* not a receive queue of this device (or bit 15 set) */
+    }
+    if (rss && (max_tx < 1 || max_tx > vnet_pairs(v)))
+        return VNET_CTRL_ERR;
+    v->rss = rss;
+    v->hash_types = types;
+    v->rss_mask = mask;
+    v->rss_unclassified = unclassified;
+    memcpy(v->rss_table, table, rss ? 2u * entries : 0);
+    v->key_length = key_length;
+    memcpy(v->key, data + at + 1, key_length);
+    return VNET_CTRL_OK;
+}
+
 /* Carries out one command (class, command, data) and returns its ack. Lock held. */
 static uint8_t vnet_command(struct vnet *v, const uint8_t *in, uint32_t length)
 {
@@ -334,16 +395,21 @@ static uint8_t vnet_command(struct vnet *v, const uint8_t *in, uint32_t length)
             v->vlans[vid / 8] &= (uint8_t)~(1u << (vid % 8));
         return VNET_CTRL_OK;
     }
-    case VNET_CTRL_MQ: { /* VQ_PAIRS_SET: receive on this many pairs from now on */
-        uint16_t pairs;
-        if (!(v->guest_features & VNET_F_MQ) || command != 0 || n != 2)
-            return VNET_CTRL_ERR;
-        memcpy(&pairs, data, 2);
-        if (pairs < 1 || pairs > v->pairs)
-            return VNET_CTRL_ERR;
-        v->active_pairs = pairs;
-        return VNET_CTRL_OK;
-    }
+    case VNET_CTRL_MQ:
+        if (command == VNET_MQ_RSS_CONFIG || command == VNET_MQ_HASH_CONFIG)
+            return vnet_hash_config(v, command == VNET_MQ_RSS_CONFIG, data, n);
+        if (command == VNET_MQ_VQ_PAIRS_SET) { /* receive on this many pairs from now on */
+            uint16_t pairs;
+            if (!(v->guest_features & VNET_F_MQ) || n != 2)
+                return VNET_CTRL_ERR;
+            memcpy(&pairs, data, 2);
+            if (pairs < 1 || pairs > v->pairs)
+                return VNET_CTRL_ERR;
+            v->active_pairs = pairs;
+            v->rss = false; /* as QEMU: automatic steering again */
+            return VNET_CTRL_OK;
+        }
+        return VNET_CTRL_ERR;
     case VNET_CTRL_ANNOUNCE: /* ACK: the driver has announced itself */
         if (!(v->guest_features & VNET_F_GUEST_ANNOUNCE) || command != 0 || n != 0)
             return VNET_CTRL_ERR;
@@ -458,9 +524,9 @@ static uint16_t vnet_buffers_for(struct vnet *v, struct virtqueue *q, const stru
     return room >= p->total ? n : 0;
 }
 
-/* The receive queue for a frame: with MQ and more than one pair active, the pair a hash of its
- * IPv4 or IPv6 addresses and TCP or UDP ports picks (one flow, one queue: in order), else
- * pair 0. Lock held. */
+/* The receive queue for a frame: with RSS, the one the driver's indirection table names for its
+ * hash; with MQ and more than one pair active, the pair a hash of its IPv4 or IPv6 addresses
+ * and TCP or UDP ports picks (one flow, one queue: in order); else pair 0. Lock held. */
 static uint32_t vnet_fnv(uint32_t h, const uint8_t *p, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -468,9 +534,44 @@ static uint32_t vnet_fnv(uint32_t h, const uint8_t *p, size_t n)
     return h;
 }
 
+/* The hash of a received frame (5.1.6.4.3) under the types and key the driver set: its report
+ * type, with the value in *value, or 0 (VIRTIO_NET_HASH_REPORT_NONE) when none applies. One
+ * VLAN tag is skipped; TCP or UDP ports count only in an unfragmented packet; IPv6 extension
+ * headers are not walked. Lock held. */
+static unsigned vnet_hash(const struct vnet *v, const uint8_t *frame, uint32_t length, uint32_t *value)
+{
+    struct inet_ip ip = { 0 };
+    if (v->hash_types == 0 || length < VNET_ETH_HEADER + 4)
+        return 0;
+    const bool tagged = inet_get16(frame + 12) == VNET_ETH_VLAN; /* one 802.1Q tag, as NetKVM adds */
+    const size_t l3 = VNET_ETH_HEADER + (tagged ? 4 : 0);
+    if (!inet_parse_ip(frame, length, l3, &ip) || inet_get16(frame + l3 - 2) != (ip.v4 ? 0x0800 : 0x86DD))
+        return 0;
+    const size_t l4 = l3 + ip.ihl, addresses = ip.v4 ? 8 : 32;
+    bool ports = length >= l4 + 4 && !(ip.v4 && (inet_get16(frame + l3 + 6) & 0x3FFF) != 0);
+    unsigned type = ip.v4 ? 0 : 3; /* the IPv4 or IPv6 bit; TCP and UDP follow it */
+    if (ports && ip.proto == INET_PROTO_TCP && (v->hash_types >> (type + 1) & 1))
+        type += 1;
+    else if (ports && ip.proto == INET_PROTO_UDP && (v->hash_types >> (type + 2) & 1))
+        type += 2;
+    else if (!(v->hash_types >> type & 1))
+        return 0;
+    uint8_t in[36]; /* source and destination addresses, then ports */
+    memcpy(in, frame + l3 + (ip.v4 ? 12 : 8), addresses);
+    bool with_ports = type % 3 != 0;
+    if (with_ports)
+        memcpy(in + addresses, frame + l4, 4);
+    *value = inet_toeplitz(v->key, v->key_length, in, addresses + (with_ports ? 4 : 0));
+    return type + 1; /* VIRTIO_NET_HASH_TYPE_x is 1 << (VIRTIO_NET_HASH_REPORT_x - 1) */
+}
+
 static unsigned vnet_steer(const struct vnet *v, const uint8_t *frame, uint32_t length)
 {
     struct inet_ip ip = { 0 };
+    if (v->rss) { /* the driver's table, or its queue for what has no hash */
+        uint32_t hash = 0;
+        return 2u * (vnet_hash(v, frame, length, &hash) != 0 ? v->rss_table[hash & v->rss_mask] : v->rss_unclassified);
+    }
     if (!(v->guest_features & VNET_F_MQ) || v->active_pairs < 2 || !inet_parse_ip(frame, length, VNET_ETH_HEADER, &ip))
         return 0;
     const size_t l3 = VNET_ETH_HEADER, l4 = l3 + ip.ihl;
@@ -492,6 +593,12 @@ static bool vnet_fill(struct vnet *v, unsigned rxq, const struct vnet_offload *o
     memcpy(header + 4, &o->gso_size, 2);
     memcpy(header + 6, &o->csum_start, 2);
     memcpy(header + 8, &o->csum_offset, 2);
+    if (v->guest_features & VNET_F_HASH_REPORT) {
+        uint32_t hash = 0;
+        uint16_t report = (uint16_t)vnet_hash(v, frame, length, &hash);
+        memcpy(header + 12, &hash, 4);
+        memcpy(header + 16, &report, 2);
+    }
     const struct vnet_packet p = { header, frame, vnet_header(v), vnet_header(v) + length };
     if (!vnet_working(v))
         return false;
@@ -795,6 +902,9 @@ static void vnet_reset(struct vnet *v)
     v->waiting_count = 0;
     v->guest_features = 0;
     v->offloads_off = 0; /* negotiation turns each offload on (5.1.6.5.6.1) */
+    v->rss = false; /* and no hash is calculated until the driver sets the types */
+    v->hash_types = 0;
+    v->key_length = 0;
     v->announce = false;
     v->feature_select = v->guest_feature_select = 0;
     v->config_vector = VQ_NO_VECTOR;
@@ -822,9 +932,20 @@ static uint32_t vnet_bytes(const uint8_t *regs, size_t size, uint32_t offset, un
     return value;
 }
 
-/* The device configuration (both transports): MAC, status, max_virtqueue_pairs. */
-static void vnet_config(const struct vnet *v, uint8_t out[10])
+/* The device configuration: MAC, status, max_virtqueue_pairs; then (modern) mtu, speed and
+ * duplex, none given, and with RSS or HASH_REPORT offered the largest key, the largest table
+ * and the hash types. The legacy interface has room for the first 10 bytes. */
+#define VNET_CONFIG_SIZE 24u
+static void vnet_config(const struct vnet *v, uint8_t out[VNET_CONFIG_SIZE])
 {
+    memset(out, 0, VNET_CONFIG_SIZE);
+    if (v->offered != 0) {
+        uint16_t table = v->offered & VNET_F_RSS ? VNET_RSS_TABLE_MAX : 0;
+        uint32_t types = VNET_HASH_TYPES;
+        out[17] = VNET_RSS_KEY_MAX;
+        memcpy(out + 18, &table, 2);
+        memcpy(out + 20, &types, 4);
+    }
     memcpy(out, v->mac, 6);
     out[6] = (uint8_t)((v->link_down ? 0 : VNET_S_LINK_UP) | (v->announce ? VNET_S_ANNOUNCE : 0)), out[7] = 0;
     out[8] = (uint8_t)v->pairs, out[9] = 0; /* max_virtqueue_pairs */
@@ -842,7 +963,8 @@ static void vnet_set_status(struct vnet *v, uint8_t status)
         ((v->guest_features & ~vnet_features(v)) != 0 ||
          (v->guest_features & (VQ_F_RING_PACKED | VNET_F_VERSION_1)) == VQ_F_RING_PACKED ||
          ((v->guest_features & (VNET_F_HOST_TSO4 | VNET_F_HOST_TSO6)) && !(v->guest_features & VNET_F_CSUM)) ||
-         ((v->guest_features & (VNET_F_GUEST_TSO4 | VNET_F_GUEST_TSO6)) && !(v->guest_features & VNET_F_GUEST_CSUM))))
+         ((v->guest_features & (VNET_F_GUEST_TSO4 | VNET_F_GUEST_TSO6)) && !(v->guest_features & VNET_F_GUEST_CSUM)) ||
+         ((v->guest_features & (VNET_F_RSS | VNET_F_HASH_REPORT)) && !(v->guest_features & VNET_F_CTRL_VQ))))
         status &= (uint8_t)~VNET_STATUS_FEATURES_OK; /* unoffered, or without what they need (5.1.3.1) */
     bool live = (status & VNET_STATUS_DRIVER_OK) && !(v->status & VNET_STATUS_DRIVER_OK);
     v->status = status;
@@ -899,7 +1021,9 @@ static uint32_t vnet_legacy_read(struct vnet *v, uint32_t offset, unsigned width
     uint32_t config = vnet_legacy_config(v);
     if (config == 0x18)
         memcpy(regs + 0x14, &v->config_vector, 2);
-    vnet_config(v, regs + config);
+    uint8_t device[VNET_CONFIG_SIZE];
+    vnet_config(v, device);
+    memcpy(regs + config, device, 10);
     pthread_mutex_unlock(&v->lock);
     return vnet_bytes(regs, sizeof regs, offset, width);
 }
@@ -980,7 +1104,7 @@ static uint32_t vnet_modern_read(struct vnet *v, uint32_t offset, unsigned width
         }
         value = vnet_bytes(regs, sizeof regs, offset, width);
     } else if (offset >= VNET_CONFIG_AT && offset < VNET_NOTIFY_AT) {
-        uint8_t config[10];
+        uint8_t config[VNET_CONFIG_SIZE];
         vnet_config(v, config);
         value = vnet_bytes(config, sizeof config, offset - VNET_CONFIG_AT, width);
     }
@@ -1092,9 +1216,11 @@ struct vnet_options {
     unsigned mac[6];
     bool mac_given, messages_given;
     unsigned messages, pairs;
+    uint64_t offered;
 };
 
-/* One option of "mac=XX:XX:XX:XX:XX:XX", "msix=N" and "queues=N", comma-separated. */
+/* One option of "mac=XX:XX:XX:XX:XX:XX", "msix=N", "queues=N", "rss" and "hash",
+ * comma-separated. */
 static bool vnet_option(const char *o, size_t length, struct vnet_options *out)
 {
     char one[64];
@@ -1118,6 +1244,10 @@ static bool vnet_option(const char *o, size_t length, struct vnet_options *out)
         out->pairs = n;
         return true;
     }
+    if (strcmp(one, "rss") == 0 || strcmp(one, "hash") == 0) {
+        out->offered |= one[0] == 'r' ? VNET_F_RSS : VNET_F_HASH_REPORT;
+        return true;
+    }
     return false;
 }
 
@@ -1129,7 +1259,7 @@ static void *vnet_create(const char *options, unsigned *messages, char *error, s
         if (!vnet_option(o, length, &opt)) {
             snprintf(error, cap,
                      "virtio-net takes mac=XX:XX:XX:XX:XX:XX (a unicast address), msix=N (0 to %u MSI-X "
-                     "messages) and queues=N (1 to %u queue pairs), not '%.*s'",
+                     "messages), queues=N (1 to %u queue pairs), rss and hash, not '%.*s'",
                      OPENNDIS_DEVICE_MAX_MESSAGES, VNET_PAIRS_MAX, (int)length, o);
             return NULL;
         }
@@ -1152,6 +1282,7 @@ static void *vnet_create(const char *options, unsigned *messages, char *error, s
     pthread_mutex_init(&v->tx_lock, NULL);
     v->waiting_tail = &v->waiting;
     v->pairs = opt.pairs;
+    v->offered = opt.offered;
     vnet_reset(v);
     pthread_mutex_lock(&vnet_wire_lock);
     unsigned n = vnet_count++;
@@ -1188,7 +1319,7 @@ static const uint8_t vnet_capabilities[] = {
     /* at 0x40: cap_vndr, next, cap_len, cfg_type, bar, id, padding[2], offset, length */
     0x09, 0x50, 16, 1, VNET_MODERN_BAR, 0, 0, 0, 0x00, 0x00, 0, 0, 0x38, 0, 0, 0,
     0x09, 0x60, 16, 3, VNET_MODERN_BAR, 0, 0, 0, 0x00, 0x10, 0, 0, 0x01, 0, 0, 0,
-    0x09, 0x70, 16, 4, VNET_MODERN_BAR, 0, 0, 0, 0x00, 0x20, 0, 0, 0x0A, 0, 0, 0,
+    0x09, 0x70, 16, 4, VNET_MODERN_BAR, 0, 0, 0, 0x00, 0x20, 0, 0, VNET_CONFIG_SIZE, 0, 0, 0,
     /* at 0x70: notifications, 4 bytes per queue (notify_off_multiplier) */
     0x09, 0x00, 20, 2, VNET_MODERN_BAR, 0, 0, 0, 0x00, 0x30, 0, 0, 0x00, 0x10, 0, 0, VNET_NOTIFY_MULTIPLIER, 0, 0, 0,
 };

@@ -32,6 +32,8 @@
 #define F_VERSION_1 (1ull << 32)
 #define F_CTRL_GUEST_OFFLOADS (1ull << 2)
 #define F_GUEST_ANNOUNCE (1ull << 21)
+#define F_HASH_REPORT (1ull << 57)
+#define F_RSS (1ull << 60)
 #define HDR 12u
 #define L3 14u
 #define L4 34u
@@ -166,7 +168,7 @@ static bool used(struct drv *d, uint16_t q, uint32_t *id, uint32_t *len)
     return true;
 }
 
-static struct drv a, b, c; /* c has two queue pairs (queues=2) */
+static struct drv a, b, c; /* c has two queue pairs (queues=2), and offers RSS and hash reports */
 static uint8_t mac_b[6], mac_c[6];
 
 static int setup(void **state)
@@ -176,7 +178,7 @@ static int setup(void **state)
     unsigned messages;
     a.dev = model->create("", &messages, err, sizeof err);
     b.dev = model->create("", &messages, err, sizeof err);
-    c.dev = model->create("queues=2", &messages, err, sizeof err);
+    c.dev = model->create("queues=2,rss,hash", &messages, err, sizeof err);
     assert_non_null(a.dev);
     assert_non_null(b.dev);
     assert_non_null(c.dev);
@@ -561,6 +563,121 @@ static void legacy_config_after_the_vectors(void **state)
     messages_granted = 0;
 }
 
+/* ---- RSS and hash reports: the design guide's Toeplitz verification key and first two rows */
+static const uint8_t rss_key[40] = {
+    0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2, 0x41, 0x67, 0x25, 0x3d, 0x43, 0xa3,
+    0x8f, 0xb0, 0xd0, 0xca, 0x2b, 0xcb, 0xae, 0x7b, 0x30, 0xb4, 0x77, 0xcb, 0x2d, 0xa3,
+    0x80, 0x30, 0xf2, 0x0c, 0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa,
+};
+static const struct {
+    uint8_t src[4], dst[4];
+    uint16_t sport, dport;
+    uint32_t ip, tcp;
+} rss_rows[2] = {
+    { { 66, 9, 149, 187 }, { 161, 142, 100, 80 }, 2794, 1766, 0x323e8fc2, 0x51ccc178 },
+    { { 199, 92, 111, 2 }, { 65, 69, 140, 83 }, 14230, 4739, 0xd718262a, 0xc626b0ea },
+};
+
+/* A's TCP frame to C for row `r` (or, with `r` < 0, a frame that is not IP). Which receive
+ * queue of C took it, and the hash and report its 20-byte header carries. */
+static int rss_landed(int r, uint32_t *hash, uint16_t *report)
+{
+    uint32_t length = packet(0, 0, 0, 64), id, len;
+    uint8_t *f = memory + TX_AT + HDR;
+    memcpy(f, mac_c, 6);
+    if (r < 0)
+        inet_put16(f + 12, 0x88B5);
+    else {
+        memcpy(f + L3 + 12, rss_rows[r].src, 4), memcpy(f + L3 + 16, rss_rows[r].dst, 4);
+        inet_put16(f + L4, rss_rows[r].sport), inet_put16(f + L4 + 2, rss_rows[r].dport);
+    }
+    send_from_a(length);
+    for (uint16_t q = 0; q <= 2; q += 2)
+        if (used(&c, q, &id, &len)) {
+            const uint8_t *h = memory + RX_AT + 0x10000u * q + id * 2048;
+            memcpy(hash, h + 12, 4), memcpy(report, h + 16, 2);
+            assert_int_equal(len, 20 + length - HDR);
+            offer(&c, q, (uint16_t)id, RX_AT + 0x10000u * q + id * 2048, 2048, true); /* back */
+            return q;
+        }
+    return -1;
+}
+
+/* VIRTIO_NET_CTRL_MQ_RSS_CONFIG: `types`, a table of `entries` sending everything to queue
+ * ordinal 0 but entry `to1` to 1, unclassified to `unclassified`, and the key; its ack. */
+static uint8_t rss_config(uint32_t types, uint16_t entries, uint16_t to1, uint16_t unclassified, uint8_t key_length,
+                          int32_t extra)
+{
+    uint8_t data[8 + 2 * 256 + 3 + 41] = { 0 };
+    uint16_t mask = (uint16_t)(entries - 1), one = 1, max_tx = 2;
+    memcpy(data, &types, 4), memcpy(data + 4, &mask, 2), memcpy(data + 6, &unclassified, 2);
+    if (to1 < entries)
+        memcpy(data + 8 + 2 * to1, &one, 2);
+    uint32_t at = 8u + 2u * entries;
+    memcpy(data + at, &max_tx, 2);
+    data[at + 2] = key_length;
+    memcpy(data + at + 3, rss_key, key_length < 40 ? key_length : 40);
+    return command(4, 4, 1, data, (uint32_t)((int32_t)(at + 3 + key_length) + extra));
+}
+
+static void rss_steering_and_hash_reports(void **state)
+{
+    (void)state;
+    uint32_t hash;
+    uint16_t report;
+    assert_true(start(&a, F_VERSION_1 | F_MAC));
+    assert_int_equal(model->read(c.dev, BAR, 0x2000 + 17, 1), 40);            /* rss_max_key_size */
+    assert_int_equal(model->read(c.dev, BAR, 0x2000 + 18, 2), 128);           /* its largest table */
+    assert_int_equal(model->read(c.dev, BAR, 0x2000 + 20, 4), 0x3F);          /* the hash types */
+    assert_false(start_queues(&c, F_VERSION_1 | F_MAC | F_RSS, 5));           /* RSS needs CTRL_VQ */
+    /* RSS without MQ: both pairs, the control queue at 4, a 20-byte header with the hash */
+    assert_true(start_queues(&c, F_VERSION_1 | F_MAC | F_CTRL_VQ | F_RSS | F_HASH_REPORT, 5));
+    for (uint16_t q = 0; q <= 2; q += 2)
+        for (uint16_t i = 0; i < 4; i++)
+            offer(&c, q, i, RX_AT + 0x10000u * q + i * 2048, 2048, true);
+    assert_int_equal(rss_landed(0, &hash, &report), 0); /* nothing set: no hash, queue 0 */
+    assert_int_equal(report, 0);
+    uint16_t entry0 = rss_rows[0].tcp & 127;
+    assert_int_equal(rss_config(0x3, 128, entry0, 1, 40, 0), 0); /* IPv4 and TCPv4 */
+    assert_int_equal(rss_landed(0, &hash, &report), 2);           /* by its entry */
+    assert_int_equal(hash, rss_rows[0].tcp);
+    assert_int_equal(report, 2);                                  /* VIRTIO_NET_HASH_REPORT_TCPv4 */
+    assert_int_equal(rss_landed(1, &hash, &report), (rss_rows[1].tcp & 127) == entry0 ? 2 : 0);
+    assert_int_equal(hash, rss_rows[1].tcp);
+    assert_int_equal(rss_landed(-1, &hash, &report), 2); /* not IP: the unclassified queue */
+    assert_int_equal(report, 0);
+    assert_int_equal(rss_config(0x1, 128, rss_rows[1].ip & 127, 0, 40, 0), 0); /* IPv4 only */
+    assert_int_equal(rss_landed(1, &hash, &report), 2);
+    assert_int_equal(hash, rss_rows[1].ip);
+    assert_int_equal(report, 1);
+    assert_int_equal(rss_landed(-1, &hash, &report), 0);
+    /* refused, and the setting stays: a table not a power of two, or longer than 128, an entry
+     * or unclassified queue past the pairs, an unsupported type (IP_EX), a key over 40 bytes,
+     * a key cut short (bytes past the key are ignored: NetKVM sends its structure's padding) */
+    assert_int_equal(rss_config(0x3, 96, 0, 0, 40, 0), 1);
+    assert_int_equal(rss_config(0x3, 256, 0, 0, 40, 0), 1);
+    assert_int_equal(rss_config(0x3, 128, 200, 2, 40, 0), 1);
+    assert_int_equal(rss_config(0x43, 128, 0, 0, 40, 0), 1);
+    assert_int_equal(rss_config(0x3, 128, 0, 0, 41, 0), 1);
+    assert_int_equal(rss_config(0x3, 128, 0, 0, 40, -1), 1);
+    assert_int_equal(rss_landed(1, &hash, &report), 2);
+    assert_int_equal(report, 1);
+    assert_int_equal(rss_config(0x3, 128, 0, 0, 40, 3), 0);
+    assert_int_equal(rss_landed(1, &hash, &report), 0); /* every entry 0 now */
+    /* hash reports alone: HASH_CONFIG sets what is reported; RSS_CONFIG is refused */
+    assert_true(start_queues(&c, F_VERSION_1 | F_MAC | F_CTRL_VQ | F_HASH_REPORT, 3));
+    for (uint16_t i = 0; i < 4; i++)
+        offer(&c, 0, i, RX_AT + i * 2048, 2048, true);
+    uint8_t config[8 + 2 + 1 + 40] = { 0x3 }; /* types, reserved, key */
+    config[10] = 40;
+    memcpy(config + 11, rss_key, 40);
+    assert_int_equal(command(2, 4, 2, config, sizeof config), 0);
+    assert_int_equal(rss_landed(0, &hash, &report), 0);
+    assert_int_equal(hash, rss_rows[0].tcp);
+    assert_int_equal(report, 2);
+    assert_int_equal(command(2, 4, 1, config, sizeof config), 1);
+}
+
 static uint8_t set_offloads(uint64_t on, uint32_t n)
 {
     return command_on(&b, 2, 5, 0, &on, n); /* VIRTIO_NET_CTRL_GUEST_OFFLOADS_SET */
@@ -634,6 +751,7 @@ int main(void)
         cmocka_unit_test(guest_offloads_set),
         cmocka_unit_test(announce),
         cmocka_unit_test(legacy_config_after_the_vectors),
+        cmocka_unit_test(rss_steering_and_hash_reports),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
