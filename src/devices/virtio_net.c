@@ -1344,7 +1344,7 @@ const struct openndis_device_model openndis_device_virtio_net = {
     .destroy = vnet_destroy,
     .faults = vnet_faults,
     .fault = vnet_fault,
-    .summary = "virtio-net, transitional (modern and legacy PCI transport): MAC and link status, one queue "
-               "pair, MSI-X, split and packed rings, checksum and TSO offloads, frames to the other virtio-net "
-               "devices (options: mac=XX:XX:XX:XX:XX:XX, msix=N, queues=N)",
+    .summary = "virtio-net, transitional (modern and legacy PCI transport): MAC and link status, queue "
+               "pairs, MSI-X, split and packed rings, checksum and TSO offloads, RSS and hash reports, frames "
+               "to the other virtio-net devices (options: mac=XX:XX:XX:XX:XX:XX, msix=N, queues=N, rss, hash)",
 };
