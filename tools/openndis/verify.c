@@ -94,9 +94,11 @@ static void verify_oids(struct ndis_adapter *a)
         ndis_adapter_oid_path(a, paths[i], NdisRequestQueryInformation, OID_GEN_CURRENT_PACKET_FILTER, buf,
                               sizeof(ULONG), &done, &needed);
     /* Garbage and short sets must fail cleanly (1c_NdisRequestCov); a multicast list that is
-     * not whole addresses is NDIS's to refuse, and never reaches the driver. */
+     * not whole addresses is NDIS's to refuse, and never reaches the driver. Not
+     * OID_PNP_SET_POWER: NDIS alone issues it, always with a power state, and a driver that
+     * took 0xA5A5A5A5 as a low-power state would fail every later send (NetKVM did). */
     static const NDIS_OID sets[] = { OID_GEN_CURRENT_PACKET_FILTER, OID_GEN_CURRENT_LOOKAHEAD, OID_802_3_MULTICAST_LIST,
-                                     OID_GEN_INTERRUPT_MODERATION, OID_PNP_SET_POWER };
+                                     OID_GEN_INTERRUPT_MODERATION };
     memset(buf, 0xA5, sizeof buf);
     for (size_t i = 0; i < sizeof sets / sizeof sets[0] && !verify_oids_stuck(); i++) {
         ndis_adapter_oid(a, NdisRequestSetInformation, sets[i], buf, 1, &done, &needed);
