@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/inet.h"
 #include "edge.h"
 #include "frame.h"
 
@@ -174,4 +175,5 @@ void edge_loopback_udp_frame(UCHAR *f, size_t len, const UCHAR dst[6], const UCH
     memcpy(f + 26, (const UCHAR[]){ 10, 0, 0, 1, 10, 0, 0, 2 }, 8);
     f[34] = (UCHAR)(port >> 8), f[35] = (UCHAR)port, f[36] = 0x12, f[37] = 0xb5;
     f[38] = (UCHAR)((len - 34) >> 8), f[39] = (UCHAR)(len - 34);
+    inet_ipv4_checksum(f, 14, 20); /* a driver checking received headers takes it */
 }
