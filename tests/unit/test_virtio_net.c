@@ -382,7 +382,8 @@ static uint8_t command_on(struct drv *d, uint16_t q, uint8_t class, uint8_t cmd,
 {
     uint32_t at = d->base + q * 0x1000u, buf = 0xC0000;
     memory[buf] = class, memory[buf + 1] = cmd;
-    memcpy(memory + buf + 2, data, n);
+    if (n != 0) /* ANNOUNCE_ACK has no data, and passes NULL */
+        memcpy(memory + buf + 2, data, n);
     memory[buf + 2 + n] = 0xEE;
     uint64_t cmd_at = buf, ack_at = buf + 2 + n;
     uint32_t cmd_len = 2 + n, ack_len = 1;
