@@ -37,7 +37,8 @@ build() {
 
 run_tests() {
     local dir=$1
-    (cd "$dir" && ctest --output-on-failure -j"$JOBS" --timeout 300)
+    shift
+    (cd "$dir" && ctest --output-on-failure -j"$JOBS" --timeout 300 "$@")
 }
 
 case "${1:-}" in
@@ -53,7 +54,7 @@ test)
     run_tests build
     echo "quickstart: again under AddressSanitizer + UndefinedBehaviorSanitizer"
     build build-asan -DOPENNDIS_SANITIZE=address,undefined -DCMAKE_BUILD_TYPE=Debug
-    ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 run_tests build-asan
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 run_tests build-asan -LE static
     echo "quickstart: the concurrency tests under ThreadSanitizer"
     cmake -S . -B build-tsan -DBUILD_TESTING=ON -DOPENNDIS_SANITIZE=thread -DCMAKE_BUILD_TYPE=Debug >/dev/null
     cmake --build build-tsan -j"$JOBS" --target test_concurrency test_processors test_kernel_services test_adapter_rules test_kernel_compat test_irp test_control \
