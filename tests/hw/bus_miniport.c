@@ -19,7 +19,10 @@
  *   0x20 (read)    the interrupt cause, cleared by the read: 0 means not ours (a shared line);
  *                  bit 1 asks for the DPC on every processor (NdisMQueueDpcEx), bit 2 for
  *                  one more on processor 0 (NdisMQueueDpc), bit 3 for the DPC to run twice
- *                  more by leaving MoreNblsPending set
+ *                  more by leaving MoreNblsPending set, bit 4 for the ISR to name every
+ *                  processor in TargetProcessors instead of queuing the default DPC
+ *   0x170 (write)  the processor the ISR ran on, + 1; 0x174 the TargetProcessorSet that
+ *                  NdisMRegisterInterruptEx gave the last message (low half)
  *   0x24 (write)   the IRQL MiniportInterrupt ran at  0x3C (write) its MessageId + 1
  *   0x28 (write)   DPCs run, counted in MiniportSynchronizeInterrupt, whose IRQL goes to 0x34
  *   0x2C (write)   the IRQL MiniportInterruptDPC ran at
@@ -75,6 +78,9 @@ typedef struct _BUS_ADAPTER {
 #define BUS_CAUSE_EVERY_PROCESSOR 0x2
 #define BUS_CAUSE_PROCESSOR_0 0x4
 #define BUS_CAUSE_MORE 0x8
+#define BUS_CAUSE_TARGETS 0x10
+#define BUS_ISR_PROCESSOR 0x170
+#define BUS_MESSAGE_TARGETS 0x174
 
 static NDIS_OID BusOids[] = { OID_GEN_CURRENT_PACKET_FILTER };
 static const UCHAR BusMac[6] = { 0x02, 0, 0, 0, 0, 1 };
@@ -106,8 +112,10 @@ static BOOLEAN BusService(PBUS_ADAPTER Adapter, ULONG MessageId, PBOOLEAN QueueD
     NdisReadRegisterUlong(Adapter->Registers + BUS_CAUSE, &Cause);
     NdisWriteRegisterUlong(Adapter->Registers + BUS_ISR_IRQL, KeGetCurrentIrql());
     NdisWriteRegisterUlong(Adapter->Registers + BUS_MESSAGE, MessageId + 1);
-    *TargetProcessors = 0;
-    *QueueDefaultInterruptDpc = Cause != 0;
+    NdisWriteRegisterUlong(Adapter->Registers + BUS_ISR_PROCESSOR, KeGetCurrentProcessorNumberEx(NULL) + 1);
+    BOOLEAN Targets = (Cause & BUS_CAUSE_TARGETS) != 0;
+    *TargetProcessors = Targets ? (ULONG)(((ULONG64)1 << KeQueryActiveProcessorCountEx(0)) - 1) : 0;
+    *QueueDefaultInterruptDpc = Cause != 0 && !Targets;
     return Cause != 0;
 }
 
@@ -187,6 +195,9 @@ static NDIS_STATUS BusRegisterInterrupt(PBUS_ADAPTER Adapter)
         return Status;
     ULONG Messages = Chars.InterruptType == NDIS_CONNECT_MESSAGE_BASED ? Chars.MessageInfoTable->MessageCount : 0;
     NdisWriteRegisterUlong(Adapter->Registers + BUS_GRANTED, Chars.InterruptType | Messages << 8);
+    if (Messages != 0)
+        NdisWriteRegisterUlong(Adapter->Registers + BUS_MESSAGE_TARGETS,
+                               (ULONG)Chars.MessageInfoTable->MessageInfo[Messages - 1].TargetProcessorSet);
     return NDIS_STATUS_SUCCESS;
 }
 

@@ -242,6 +242,8 @@ static void run_interrupts(unsigned messages)
     assert_int_equal(REG(&dev, 0x2C), DISPATCH_LEVEL);      /* the DPC at DISPATCH_LEVEL */
     assert_int_equal(REG(&dev, 0x28), 1);                   /* one DPC, counted... */
     assert_int_equal(REG(&dev, 0x34), 5);                   /* ...synchronized at DIRQL */
+    if (messages != 0) /* the message's ISR ran on a processor of its TargetProcessorSet */
+        assert_true(REG(&dev, 0x174) >> (REG(&dev, 0x170) - 1) & 1);
     struct ndis_hw_assist_info hw;
     ndis_adapter_hw_assist(a, &hw);
     assert_int_equal(hw.interrupts_claimed, 1);
@@ -265,6 +267,9 @@ static void run_interrupts(unsigned messages)
     raise_and_wait(&dev, last, 8, true);
     KeFlushQueuedDpcs();
     assert_int_equal(REG(&dev, 0x28), 7 + processors);
+    /* the ISR names every processor in TargetProcessors: the DPC runs on each, not by default */
+    raise_and_wait(&dev, last, 0x10, true);
+    assert_int_equal(REG(&dev, 0x28), 7 + 2 * processors);
 
     assert_false(openndis_device_interrupt(dev.bus, messages + 1)); /* no such message */
     assert_int_equal(ndis_adapter_halt(a, NdisHaltDeviceDisabled), NDIS_STATUS_SUCCESS);
