@@ -140,6 +140,8 @@ enum { VNET_MQ_VQ_PAIRS_SET, VNET_MQ_RSS_CONFIG, VNET_MQ_HASH_CONFIG };
 struct vnet_offload {
     uint8_t flags, gso_type;
     uint16_t hdr_len, gso_size, csum_start, csum_offset;
+    uint16_t hash_report; /* and on receipt, the receiving device's hash of it (RSS, HASH_REPORT) */
+    uint32_t hash_value;
 };
 
 /* A MAC filter table; past VNET_MACS_MAX entries it lets every address of its kind in. */
@@ -565,13 +567,11 @@ static unsigned vnet_hash(const struct vnet *v, const uint8_t *frame, uint32_t l
     return type + 1; /* VIRTIO_NET_HASH_TYPE_x is 1 << (VIRTIO_NET_HASH_REPORT_x - 1) */
 }
 
-static unsigned vnet_steer(const struct vnet *v, const uint8_t *frame, uint32_t length)
+static unsigned vnet_steer(const struct vnet *v, const struct vnet_offload *o, const uint8_t *frame, uint32_t length)
 {
     struct inet_ip ip = { 0 };
-    if (v->rss) { /* the driver's table, or its queue for what has no hash */
-        uint32_t hash = 0;
-        return 2u * (vnet_hash(v, frame, length, &hash) != 0 ? v->rss_table[hash & v->rss_mask] : v->rss_unclassified);
-    }
+    if (v->rss) /* the driver's table, or its queue for what has no hash */
+        return 2u * (o->hash_report != 0 ? v->rss_table[o->hash_value & v->rss_mask] : v->rss_unclassified);
     if (!(v->guest_features & VNET_F_MQ) || v->active_pairs < 2 || !inet_parse_ip(frame, length, VNET_ETH_HEADER, &ip))
         return 0;
     const size_t l3 = VNET_ETH_HEADER, l4 = l3 + ip.ihl;
@@ -594,10 +594,8 @@ static bool vnet_fill(struct vnet *v, unsigned rxq, const struct vnet_offload *o
     memcpy(header + 6, &o->csum_start, 2);
     memcpy(header + 8, &o->csum_offset, 2);
     if (v->guest_features & VNET_F_HASH_REPORT) {
-        uint32_t hash = 0;
-        uint16_t report = (uint16_t)vnet_hash(v, frame, length, &hash);
-        memcpy(header + 12, &hash, 4);
-        memcpy(header + 16, &report, 2);
+        memcpy(header + 12, &o->hash_value, 4);
+        memcpy(header + 16, &o->hash_report, 2);
     }
     const struct vnet_packet p = { header, frame, vnet_header(v), vnet_header(v) + length };
     if (!vnet_working(v))
@@ -644,12 +642,16 @@ static bool vnet_drain(struct vnet *v, uint32_t *interrupt)
     return any;
 }
 
-/* One frame into the device's receive queue, or to wait for a buffer. */
-static void vnet_deliver(struct vnet *v, const struct vnet_offload *o, const uint8_t *frame, uint32_t length)
+/* One frame into the device's receive queue, or to wait for a buffer; hashed once, on receipt,
+ * for the steering and the header both. */
+static void vnet_deliver(struct vnet *v, const struct vnet_offload *received, const uint8_t *frame, uint32_t length)
 {
     uint32_t interrupt = 0;
+    struct vnet_offload with_hash = *received, *o = &with_hash;
     pthread_mutex_lock(&v->lock);
-    unsigned rxq = vnet_steer(v, frame, length);
+    with_hash.hash_value = 0;
+    with_hash.hash_report = (uint16_t)vnet_hash(v, frame, length, &with_hash.hash_value);
+    unsigned rxq = vnet_steer(v, o, frame, length);
     if (v->link_down || !vnet_working(v)) { /* no carrier, or no driver: the frame is lost on the wire */
         atomic_fetch_add(&v->rx_dropped, 1);
         pthread_mutex_unlock(&v->lock);
