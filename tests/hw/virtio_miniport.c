@@ -508,9 +508,9 @@ static VOID VnReturn(NDIS_HANDLE Context, PNET_BUFFER_LIST Nbls, ULONG Flags)
 }
 
 /* Places waiting NBLs, in order, while a whole one fits in the free transmit slots: each
- * NET_BUFFER in a slot behind a zeroed header, its mapped pieces or a copy. Returns the NBLs that can never be
- * sent (more NBs than slots, a frame too long) for completion; *Placed says whether any went
- * on the ring. Lock held. */
+ * NET_BUFFER in a slot behind a zeroed header, its mapped pieces or a copy. Returns the NBLs
+ * that can never be sent (more NBs than slots, a frame too long) for completion; *Placed says
+ * whether any went on the ring. Lock held. */
 static PNET_BUFFER_LIST VnPump(PVN_ADAPTER A, PBOOLEAN Placed)
 {
     PNET_BUFFER_LIST Failed = NULL;
@@ -640,11 +640,9 @@ static VOID VnSend(NDIS_HANDLE Context, PNET_BUFFER_LIST Nbls, NDIS_PORT_NUMBER 
         ULONG_PTR Nbs = 0;
         for (PNET_BUFFER Nb = NET_BUFFER_LIST_FIRST_NB(Nbl); Nb != NULL; Nb = NET_BUFFER_NEXT_NB(Nb), Nbs++)
             VN_NB_SGL(Nb) = NULL;
-#ifndef VN_MODERN
-        Nbs = 0; /* copied: nothing to map */
-#endif
-        VN_NBL_MAPPING(Nbl) = (PVOID)(Nbs + 1); /* before any callback can count one down */
-        for (PNET_BUFFER Nb = NET_BUFFER_LIST_FIRST_NB(Nbl); Nb != NULL && Nbs != 0; Nb = NET_BUFFER_NEXT_NB(Nb)) {
+#ifdef VN_MODERN /* each NET_BUFFER mapped where it lies (the legacy build copies) */
+        VN_NBL_MAPPING(Nbl) = (PVOID)(Nbs + 1); /* all counted before any callback counts one down */
+        for (PNET_BUFFER Nb = NET_BUFFER_LIST_FIRST_NB(Nbl); Nb != NULL; Nb = NET_BUFFER_NEXT_NB(Nb)) {
             VN_NB_NBL(Nb) = Nbl;
             VN_NB_ADAPTER(Nb) = A;
             if (NdisMAllocateNetBufferSGList(A->Dma, Nb, Nb, NDIS_SG_LIST_WRITE_TO_DEVICE, NULL, 0) !=
@@ -653,7 +651,10 @@ static VOID VnSend(NDIS_HANDLE Context, PNET_BUFFER_LIST Nbls, NDIS_PORT_NUMBER 
                 VnMapped(A, Nbl);
             }
         }
-        VnMapped(A, Nbl);
+#else
+        VN_NBL_MAPPING(Nbl) = (PVOID)1;
+#endif
+        VnMapped(A, Nbl); /* VnSend's own count: the NBL is queued once every mapping is in */
     }
     KeLowerIrql(Old);
 }
@@ -694,10 +695,11 @@ static VOID VnFailSendsIfDeviceNeedsReset(PVN_ADAPTER A)
     NdisAcquireSpinLock(&A->Lock);
     for (ULONG Slot = 0; Slot < VN_TX_SLOTS; Slot++) {
         PNET_BUFFER_LIST Nbl = A->TxNbl[Slot];
+        if (Nbl == NULL)
+            continue;
         A->TxNbl[Slot] = NULL;
-        if (Nbl != NULL)
-            VnUnmap(A, A->TxNb[Slot]);
-        if (Nbl != NULL && VnPendingAdd(Nbl, -1) == 0) {
+        VnUnmap(A, A->TxNb[Slot]);
+        if (VnPendingAdd(Nbl, -1) == 0) {
             NET_BUFFER_LIST_STATUS(Nbl) = NDIS_STATUS_HARD_ERRORS;
             NET_BUFFER_LIST_NEXT_NBL(Nbl) = Failed;
             Failed = Nbl;
